@@ -1,0 +1,101 @@
+//! Typed errors of the library.
+//!
+//! Scenario problems are collected into one [`ScenarioError`] holding every
+//! [`Diagnostic`] found in a file, so a user fixes them in one pass. The
+//! binary maps [`Error::is_user_error`] to exit code 2.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem in a scenario file, located by line, column and key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file as the user named it (or `<built-in ...>`).
+    pub file: String,
+    /// 1-based line; 0 when the problem has no place in the file (a
+    /// command-line override, for instance).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Key path such as `service[2].funding[1].withdrawal_hazard`
+    /// (array indices count from 1, in file order).
+    pub path: String,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        } else {
+            write!(f, "{}: ", self.file)?;
+        }
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "`{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.diagnostics.len();
+        let file = self.diagnostics.first().map(|d| d.file.as_str()).unwrap_or("scenario");
+        writeln!(
+            f,
+            "{file} is not a valid scenario ({n} problem{}):",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.diagnostics {
+            writeln!(f, "  {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Errors of the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write CSV {}: {source}", path.display())]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the run was interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    /// Whether the user's input (file, flags, values) is at fault: exit 2.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::Scenario(_) | Error::Usage(_) | Error::Read { .. }
+        )
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

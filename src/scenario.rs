@@ -1,0 +1,1350 @@
+//! Scenario files: parsing, validation, and compilation into a [`Model`].
+//!
+//! The TOML is parsed into toml's spanned document tree and walked key by
+//! key, so every problem can be reported with its file, line, column and key
+//! path, and all problems of a file are reported together instead of one
+//! per run. Unknown keys are rejected with the nearest known key suggested
+//! (a typo in a hazard name must not silently fall back to a default).
+//!
+//! The accepted keys, their units and defaults are documented in
+//! `scenarios/README.md`; this module is the single place that enforces
+//! them.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::dist::{Dist, Domain, Quantity};
+use crate::error::{Diagnostic, Error, ScenarioError};
+use crate::model::{
+    Benefit, CostKind, CostLine, Downturn, Economy, FundingKind, GrantSize, Model, Nature,
+    RenewalSize, Risk, Service, Stream, StreamKind,
+};
+use crate::rng::StreamKey;
+
+/// Longest horizon accepted, in years.
+pub const MAX_HORIZON: i64 = 200;
+
+/// The scenario that ships with fundgap and runs when none is named.
+pub const BUILTIN_BASELINE: &str = include_str!("../scenarios/ucity-baseline.toml");
+/// File name of the built-in scenario.
+pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
+
+const ROOT_KEYS: &[&str] = &["scenario", "economy", "service"];
+const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "currency",
+    "unit",
+    "start_year",
+    "horizon_years",
+    "discount_rate",
+    "trials",
+    "seed",
+];
+const ECONOMY_KEYS: &[&str] = &["inflation", "downturn"];
+const DOWNTURN_KEYS: &[&str] = &["annual_probability", "mean_duration_years"];
+const SERVICE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "nature",
+    "operator",
+    "owners",
+    "construction_cost",
+    "opens",
+    "opex_ratio",
+    "volatility",
+    "carry_surplus",
+    "cost",
+    "risk",
+    "funding",
+    "benefit",
+    "canvas",
+];
+/// Business Model Canvas blocks plus social and environmental entries.
+pub const CANVAS_KEYS: &[&str] = &[
+    "key_partners",
+    "key_activities",
+    "key_resources",
+    "value_proposition",
+    "customer_relationships",
+    "channels",
+    "customer_segments",
+    "cost_structure",
+    "revenue_streams",
+    "social_cost",
+    "social_benefit",
+    "environmental_cost",
+    "environmental_benefit",
+];
+const RISK_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "annual_probability",
+    "cost",
+    "opex_multiplier",
+    "duration_years",
+];
+const BENEFIT_KEYS: &[&str] = &["name", "description", "kind", "annual", "growth", "from", "to"];
+
+/// Keys of each kind of cost line.
+const COST_KINDS: &[(&str, &[&str])] = &[
+    (
+        "renewal",
+        &["kind", "name", "description", "share_of_construction", "amount", "every_years"],
+    ),
+    (
+        "annual",
+        &["kind", "name", "description", "amount", "growth", "volatility", "from", "to"],
+    ),
+    ("one_off", &["kind", "name", "description", "amount", "year"]),
+];
+
+const STREAM_COMMON: &[&str] = &["kind", "name", "description", "from", "to", "downturn_multiplier"];
+/// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
+/// reserve takes only `kind`, `name`, `description`, `balance`).
+const STREAM_KINDS: &[(&str, &[&str])] = &[
+    ("grant", &["amount", "share_of_cost", "withdrawal_hazard"]),
+    ("budget", &["amount", "growth", "volatility"]),
+    (
+        "fees",
+        &["saturation_users", "midpoint_years", "steepness", "price", "price_growth", "volatility"],
+    ),
+    ("contract", &["amount", "growth", "exit_hazard", "downturn_exit_hazard"]),
+    ("reserve", &["balance"]),
+];
+
+const DIST_KEYS: &[(&str, &[&str])] = &[
+    ("uniform", &["dist", "min", "max"]),
+    ("triangular", &["dist", "min", "mode", "max"]),
+    ("pert", &["dist", "min", "mode", "max"]),
+    ("normal", &["dist", "mean", "sd", "min", "max"]),
+    ("lognormal", &["dist", "mean", "sd"]),
+];
+
+/// Reads and compiles a scenario file.
+pub fn load(path: &Path) -> Result<Model, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(parse_str(&text, &path.display().to_string())?)
+}
+
+/// Parses and compiles scenario text; `label` names it in messages.
+pub fn parse_str(text: &str, label: &str) -> Result<Model, ScenarioError> {
+    let doc = parse_document(text, label)?;
+    compile(&doc, text, label)
+}
+
+/// Parses TOML text into the spanned tree, reporting syntax errors.
+pub fn parse_document<'i>(
+    text: &'i str,
+    label: &str,
+) -> Result<Spanned<DeTable<'i>>, ScenarioError> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Ok(doc);
+    }
+    let lines = LineIndex::new(text);
+    let diagnostics = errors
+        .iter()
+        .map(|e| {
+            let (line, column) = e.span().map(|s| lines.locate(s.start)).unwrap_or((0, 0));
+            Diagnostic {
+                file: label.to_string(),
+                line,
+                column,
+                path: String::new(),
+                message: format!("TOML syntax error: {}", e.message().trim()),
+            }
+        })
+        .collect();
+    Err(ScenarioError { diagnostics })
+}
+
+/// Validates a parsed document and compiles it into a [`Model`].
+pub fn compile(doc: &Spanned<DeTable<'_>>, text: &str, label: &str) -> Result<Model, ScenarioError> {
+    let mut c = Checker {
+        file: label.to_string(),
+        lines: LineIndex::new(text),
+        diags: Vec::new(),
+    };
+    let root = View {
+        path: String::new(),
+        span: 0..0,
+        table: doc.get_ref(),
+    };
+    let model = c.model(&root);
+    if c.diags.is_empty() {
+        if let Some(m) = model {
+            return Ok(m);
+        }
+        c.diags.push(Diagnostic {
+            file: label.to_string(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: "the scenario could not be compiled".to_string(),
+        });
+    }
+    c.diags.sort_by_key(|d| (d.line == 0, d.line, d.column));
+    c.diags.dedup();
+    Err(ScenarioError { diagnostics: c.diags })
+}
+
+/// Byte offset to (line, column), both 1-based.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        (line, offset - self.starts[line - 1] + 1)
+    }
+}
+
+/// A table of the document under validation, with its key path.
+struct View<'d, 'i> {
+    path: String,
+    span: Range<usize>,
+    table: &'d DeTable<'i>,
+}
+
+type Value<'d, 'i> = &'d Spanned<DeValue<'i>>;
+
+impl<'d, 'i> View<'d, 'i> {
+    fn get(&self, key: &str) -> Option<Value<'d, 'i>> {
+        self.table.get(key)
+    }
+
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+}
+
+/// What a number must be, for messages and checks.
+#[derive(Clone, Copy)]
+struct Range64 {
+    lo: f64,
+    hi: f64,
+    lo_open: bool,
+}
+
+impl Range64 {
+    const ANY: Range64 = Range64 {
+        lo: f64::NEG_INFINITY,
+        hi: f64::INFINITY,
+        lo_open: false,
+    };
+    const NON_NEG: Range64 = Range64 {
+        lo: 0.0,
+        hi: f64::INFINITY,
+        lo_open: false,
+    };
+    const PROB: Range64 = Range64 {
+        lo: 0.0,
+        hi: 1.0,
+        lo_open: false,
+    };
+
+    fn contains(&self, v: f64) -> bool {
+        v.is_finite() && (if self.lo_open { v > self.lo } else { v >= self.lo }) && v <= self.hi
+    }
+
+    fn describe(&self) -> String {
+        let lo = if self.lo_open { "greater than" } else { "at least" };
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) if !self.lo_open => format!("a number between {} and {}", self.lo, self.hi),
+            (true, true) => format!("a number {lo} {} and at most {}", self.lo, self.hi),
+            (true, false) => format!("a number {lo} {}", self.lo),
+            (false, true) => format!("a number at most {}", self.hi),
+            (false, false) => "a number".to_string(),
+        }
+    }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn as_f64(v: &DeValue<'_>) -> Option<f64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|x| x as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
+fn as_i64(v: &DeValue<'_>) -> Option<i64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+        DeValue::Float(f) => {
+            let x = f.as_str().parse::<f64>().ok()?;
+            (x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
+        }
+        _ => None,
+    }
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known key nearest to `key`, if it is near enough to be a typo.
+pub fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = key.to_lowercase().replace('-', "_");
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2) || k.starts_with(&lower) && lower.len() >= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+struct Checker {
+    file: String,
+    lines: LineIndex,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<String>) {
+        let (line, column) = self.lines.locate(span.start);
+        self.diags.push(Diagnostic {
+            file: self.file.clone(),
+            line,
+            column,
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Rejects keys of `view` that are not in `allowed`. `other_kinds`
+    /// lists, for kinded tables, which other kinds a stray key belongs to.
+    fn unknown_keys(&mut self, view: &View<'_, '_>, allowed: &[&str], other: Option<(&str, &[(&str, &[&str])])>) {
+        for (k, v) in view.table.iter() {
+            let key: &str = k.get_ref();
+            if allowed.contains(&key) {
+                continue;
+            }
+            let path = view.key_path(key);
+            let mut msg = format!("unknown key `{key}`");
+            let belongs: Vec<&str> = other
+                .map(|(_, kinds)| {
+                    kinds
+                        .iter()
+                        .filter(|(_, keys)| keys.contains(&key))
+                        .map(|(kind, _)| *kind)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let (Some((this_kind, _)), false) = (other, belongs.is_empty()) {
+                msg = format!(
+                    "`{key}` is not a key of kind = \"{this_kind}\" (it belongs to kind {})",
+                    belongs.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+                );
+            } else if let Some(s) = suggest(key, allowed) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            } else {
+                msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+            }
+            let span = if k.span().is_empty() { v.span() } else { k.span() };
+            self.err(&span, &path, msg);
+        }
+    }
+
+    fn missing(&mut self, view: &View<'_, '_>, key: &str, what: &str) {
+        self.err(&view.span, &view.key_path(key), format!("missing required key: {what}"));
+    }
+
+    fn sub<'d, 'i>(&mut self, view: &View<'d, 'i>, key: &str, required: bool) -> Option<View<'d, 'i>> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if required {
+                    self.missing(view, key, &format!("a [{}] table", view.key_path(key)));
+                }
+                return None;
+            }
+        };
+        match v.get_ref() {
+            DeValue::Table(t) => Some(View {
+                path: view.key_path(key),
+                span: v.span(),
+                table: t,
+            }),
+            other => {
+                self.err(&v.span(), &view.key_path(key), format!("expected a table, found {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn tables<'d, 'i>(&mut self, view: &View<'d, 'i>, key: &str) -> Vec<View<'d, 'i>> {
+        let Some(v) = view.get(key) else {
+            return Vec::new();
+        };
+        let path = view.key_path(key);
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{path}[{}]", i + 1);
+                    match item.get_ref() {
+                        DeValue::Table(t) => out.push(View {
+                            path: p,
+                            span: item.span(),
+                            table: t,
+                        }),
+                        other => self.err(&item.span(), &p, format!("expected a table, found {}", type_name(other))),
+                    }
+                }
+                out
+            }
+            DeValue::Table(_) => {
+                self.err(
+                    &v.span(),
+                    &path,
+                    format!("expected an array of tables: write [[{path}]] (double brackets), not [{path}]"),
+                );
+                Vec::new()
+            }
+            other => {
+                self.err(&v.span(), &path, format!("expected an array of tables [[{path}]], found {}", type_name(other)));
+                Vec::new()
+            }
+        }
+    }
+
+    fn string(&mut self, view: &View<'_, '_>, key: &str, required: bool) -> Option<String> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if required {
+                    self.missing(view, key, &format!("`{key}` (a string)"));
+                }
+                return None;
+            }
+        };
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.err(&v.span(), &view.key_path(key), format!("expected a string, found {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, view: &View<'_, '_>, key: &str, default: bool) -> bool {
+        match view.get(key) {
+            None => default,
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(b) => *b,
+                other => {
+                    self.err(&v.span(), &view.key_path(key), format!("expected true or false, found {}", type_name(other)));
+                    default
+                }
+            },
+        }
+    }
+
+    /// A plain number in `range`; `default` when absent (None = required).
+    fn number(&mut self, view: &View<'_, '_>, key: &str, range: Range64, default: Option<f64>) -> Option<f64> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(view, key, &format!("`{key}` ({})", range.describe()));
+                }
+                return default;
+            }
+        };
+        match as_f64(v.get_ref()) {
+            Some(x) if range.contains(x) => Some(x),
+            Some(x) => {
+                self.err(&v.span(), &view.key_path(key), format!("expected {}, found {x}", range.describe()));
+                None
+            }
+            None => {
+                let hint = if matches!(v.get_ref(), DeValue::Table(_)) {
+                    " (this key takes a fixed number, not a distribution)"
+                } else {
+                    ""
+                };
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected {}, found {}{hint}", range.describe(), type_name(v.get_ref())),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, view: &View<'_, '_>, key: &str, lo: i64, hi: i64, default: Option<i64>) -> Option<i64> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(view, key, &format!("`{key}` (a whole number from {lo} to {hi})"));
+                }
+                return default;
+            }
+        };
+        match as_i64(v.get_ref()) {
+            Some(x) if (lo..=hi).contains(&x) => Some(x),
+            Some(x) => {
+                self.err(&v.span(), &view.key_path(key), format!("expected a whole number from {lo} to {hi}, found {x}"));
+                None
+            }
+            None => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a whole number from {lo} to {hi}, found {}", type_name(v.get_ref())),
+                );
+                None
+            }
+        }
+    }
+
+    /// A calendar year inside the horizon, returned as a year index.
+    fn year(&mut self, view: &View<'_, '_>, key: &str, h: &Horizon, default: Option<usize>) -> Option<usize> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(view, key, &format!("`{key}` (a calendar year from {} to {})", h.start, h.end()));
+                }
+                return default;
+            }
+        };
+        match as_i64(v.get_ref()) {
+            Some(y) if y >= h.start && y <= h.end() => Some((y - h.start) as usize),
+            Some(y) => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!(
+                        "expected a year inside the horizon {}..={} (start_year + horizon_years - 1), found {y}",
+                        h.start,
+                        h.end()
+                    ),
+                );
+                None
+            }
+            None => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a calendar year such as {}, found {}", h.start, type_name(v.get_ref())),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `from`/`to` window, defaulting to `default_from..=last year`.
+    fn window(&mut self, view: &View<'_, '_>, h: &Horizon, default_from: usize) -> Option<(usize, usize)> {
+        let from = self.year(view, "from", h, Some(default_from));
+        let to = self.year(view, "to", h, Some(h.len - 1));
+        let (from, to) = (from?, to?);
+        if from > to {
+            let span = view.get("to").or(view.get("from")).map(|v| v.span()).unwrap_or(view.span.clone());
+            self.err(
+                &span,
+                &view.key_path("to"),
+                format!("expected from <= to, found from = {} > to = {}", h.start + from as i64, h.start + to as i64),
+            );
+            return None;
+        }
+        Some((from, to))
+    }
+
+    /// A quantity: a number or a `{ dist = ... }` table, within `domain`.
+    fn quantity(&mut self, view: &View<'_, '_>, key: &str, domain: Domain, default: Option<f64>) -> Option<Quantity> {
+        let path = view.key_path(key);
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(view, key, &format!("`{key}` (a number {}, or a distribution)", domain.describe()));
+                }
+                return default.map(|x| Quantity { dist: Dist::Fixed(x), domain });
+            }
+        };
+        let span = v.span();
+        let in_domain = |x: f64| x >= domain.lo && x <= domain.hi;
+        match v.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let x = as_f64(v.get_ref())?;
+                if !x.is_finite() || !in_domain(x) {
+                    self.err(&span, &path, format!("expected a number {}, found {x}", domain.describe()));
+                    return None;
+                }
+                Some(Quantity { dist: Dist::Fixed(x), domain })
+            }
+            DeValue::Table(t) => {
+                let dv = View {
+                    path: path.clone(),
+                    span: span.clone(),
+                    table: t,
+                };
+                let names: Vec<&str> = DIST_KEYS.iter().map(|(n, _)| *n).collect();
+                let Some(dist_name) = self.string(&dv, "dist", false) else {
+                    if !dv.has("dist") {
+                        self.err(
+                            &span,
+                            &path,
+                            format!("a distribution table needs `dist`, one of: {}", names.join(", ")),
+                        );
+                    }
+                    return None;
+                };
+                let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
+                    let hint = suggest(&dist_name, &names).map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
+                    let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
+                    self.err(
+                        &dspan,
+                        &format!("{path}.dist"),
+                        format!("unknown distribution \"{dist_name}\"{hint} (expected one of: {})", names.join(", ")),
+                    );
+                    return None;
+                };
+                self.unknown_keys(&dv, keys, None);
+                let num = |c: &mut Checker, k: &str| c.number(&dv, k, Range64::ANY, None);
+                let opt = |c: &mut Checker, k: &str, d: f64| c.number(&dv, k, Range64::ANY, Some(d));
+                let built = match dist_name.as_str() {
+                    "uniform" => {
+                        let (a, b) = (num(self, "min"), num(self, "max"));
+                        Dist::uniform(a?, b?)
+                    }
+                    "triangular" | "pert" => {
+                        let (a, m, b) = (num(self, "min"), num(self, "mode"), num(self, "max"));
+                        let (a, m, b) = (a?, m?, b?);
+                        if dist_name == "pert" { Dist::pert(a, m, b) } else { Dist::triangular(a, m, b) }
+                    }
+                    "normal" => {
+                        let (m, s) = (num(self, "mean"), num(self, "sd"));
+                        let lo = opt(self, "min", f64::NEG_INFINITY);
+                        let hi = opt(self, "max", f64::INFINITY);
+                        Dist::normal(m?, s?, lo?, hi?)
+                    }
+                    _ => {
+                        let (m, s) = (num(self, "mean"), num(self, "sd"));
+                        Dist::lognormal(m?, s?)
+                    }
+                };
+                let dist = match built {
+                    Ok(d) => d,
+                    Err(expected) => {
+                        self.err(&span, &path, format!("invalid {dist_name} distribution: expected {expected}"));
+                        return None;
+                    }
+                };
+                let (lo, hi) = dist.support();
+                let bounded = matches!(dist, Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. });
+                let ok = if bounded {
+                    in_domain(lo) && in_domain(hi)
+                } else {
+                    in_domain(dist.mean())
+                };
+                if !ok {
+                    let what = if bounded { "its range" } else { "its mean" };
+                    self.err(
+                        &span,
+                        &path,
+                        format!("expected values {}; {what} is outside ({})", domain.describe(), Quantity { dist: dist.clone(), domain }.describe()),
+                    );
+                    return None;
+                }
+                Some(Quantity { dist, domain })
+            }
+            other => {
+                self.err(
+                    &span,
+                    &path,
+                    format!(
+                        "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The `kind` of a kinded table, checked against `kinds`.
+    fn kind(&mut self, view: &View<'_, '_>, kinds: &[(&str, &[&str])]) -> Option<String> {
+        let names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+        let kind = self.string(view, "kind", false);
+        match kind {
+            None => {
+                if !view.has("kind") {
+                    self.missing(view, "kind", &format!("`kind`, one of: {}", names.join(", ")));
+                }
+                None
+            }
+            Some(k) if names.contains(&k.as_str()) => Some(k),
+            Some(k) => {
+                let hint = suggest(&k, &names).map(|s| format!("did you mean \"{s}\"? ")).unwrap_or_default();
+                let span = view.get("kind").map(|v| v.span()).unwrap_or(view.span.clone());
+                self.err(
+                    &span,
+                    &view.key_path("kind"),
+                    format!("unknown kind \"{k}\"; {hint}expected one of: {}", names.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A name that must be unique within its list.
+    fn unique_name(&mut self, view: &View<'_, '_>, seen: &mut HashSet<String>, what: &str) -> Option<String> {
+        let name = self.string(view, "name", true)?;
+        if name.trim().is_empty() {
+            let span = view.get("name").map(|v| v.span()).unwrap_or(view.span.clone());
+            self.err(&span, &view.key_path("name"), "expected a non-empty name");
+            return None;
+        }
+        if !seen.insert(slug(&name)) {
+            let span = view.get("name").map(|v| v.span()).unwrap_or(view.span.clone());
+            self.err(
+                &span,
+                &view.key_path("name"),
+                format!("duplicate {what} name \"{name}\": names must be unique within a service (they key its random stream)"),
+            );
+            return None;
+        }
+        Some(name)
+    }
+
+    fn model(&mut self, root: &View<'_, '_>) -> Option<Model> {
+        self.unknown_keys(root, ROOT_KEYS, None);
+        let sc = self.sub(root, "scenario", true);
+        let sc = sc?;
+        self.unknown_keys(&sc, SCENARIO_KEYS, None);
+        let name = self.string(&sc, "name", true);
+        let description = self.string(&sc, "description", false);
+        let currency = self.string(&sc, "currency", false).unwrap_or_else(|| "KRW".into());
+        let unit = self.string(&sc, "unit", false).unwrap_or_else(|| "million".into());
+        let start = self.integer(&sc, "start_year", 1900, 2500, None);
+        let horizon = self.integer(&sc, "horizon_years", 1, MAX_HORIZON, None);
+        let discount_rate = self.number(
+            &sc,
+            "discount_rate",
+            Range64 { lo: -1.0, hi: 1.0, lo_open: true },
+            Some(0.045),
+        );
+        let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
+        let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
+
+        let h = Horizon {
+            start: start?,
+            len: horizon? as usize,
+        };
+
+        let economy = self.economy(root);
+        let services = self.services(root, &h);
+        Some(Model {
+            name: name?,
+            description,
+            currency,
+            unit,
+            start_year: h.start as i32,
+            horizon: h.len,
+            discount_rate: discount_rate?,
+            trials: trials? as u64,
+            seed: seed? as u64,
+            economy: economy?,
+            services: services?,
+        })
+    }
+
+    fn economy(&mut self, root: &View<'_, '_>) -> Option<Economy> {
+        let key_inflation = StreamKey::new("", "economy", "inflation");
+        let key_downturn = StreamKey::new("", "economy", "downturn");
+        let Some(ev) = self.sub(root, "economy", false) else {
+            return (!root.has("economy")).then(|| Economy {
+                inflation: Quantity { dist: Dist::Fixed(0.0), domain: INFLATION_DOMAIN },
+                downturn: None,
+                key_inflation,
+                key_downturn,
+            });
+        };
+        self.unknown_keys(&ev, ECONOMY_KEYS, None);
+        let inflation = self.quantity(&ev, "inflation", INFLATION_DOMAIN, Some(0.0));
+        let downturn = match self.sub(&ev, "downturn", false) {
+            None => (!ev.has("downturn")).then_some(None),
+            Some(dv) => {
+                self.unknown_keys(&dv, DOWNTURN_KEYS, None);
+                let p = self.number(&dv, "annual_probability", Range64::PROB, None);
+                let d = self.number(
+                    &dv,
+                    "mean_duration_years",
+                    Range64 { lo: 1.0, hi: f64::INFINITY, lo_open: false },
+                    None,
+                );
+                match (p, d) {
+                    (Some(annual_probability), Some(mean_duration_years)) => Some(Some(Downturn {
+                        annual_probability,
+                        mean_duration_years,
+                    })),
+                    _ => None,
+                }
+            }
+        };
+        Some(Economy {
+            inflation: inflation?,
+            downturn: downturn?,
+            key_inflation,
+            key_downturn,
+        })
+    }
+
+    fn services(&mut self, root: &View<'_, '_>, h: &Horizon) -> Option<Vec<Service>> {
+        if !root.has("service") {
+            self.err(&(0..0), "service", "missing required key: at least one [[service]] table");
+            return None;
+        }
+        let views = self.tables(root, "service");
+        let mut ids = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for sv in &views {
+            match self.service(sv, h, &mut ids) {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        (ok && !out.is_empty()).then_some(out)
+    }
+
+    fn service(&mut self, sv: &View<'_, '_>, h: &Horizon, ids: &mut HashSet<String>) -> Option<Service> {
+        self.unknown_keys(sv, SERVICE_KEYS, None);
+        let id = self.string(sv, "id", true);
+        if let Some(id) = &id {
+            let span = sv.get("id").map(|v| v.span()).unwrap_or(sv.span.clone());
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    format!("expected an id of letters, digits, '-' and '_' (it names output rows and files), found \"{id}\""),
+                );
+            } else if !ids.insert(id.clone()) {
+                self.err(&span, &sv.key_path("id"), format!("duplicate service id \"{id}\": ids must be unique"));
+            } else if id == "portfolio" {
+                self.err(&span, &sv.key_path("id"), "the id \"portfolio\" is reserved for the total of all services");
+            }
+        }
+        let name = self.string(sv, "name", false);
+        self.string(sv, "description", false);
+        let nature = match self.string(sv, "nature", false).as_deref() {
+            None | Some("public") => Some(Nature::Public),
+            Some("private") => Some(Nature::Private),
+            Some("mixed") => Some(Nature::Mixed),
+            Some(other) => {
+                let span = sv.get("nature").map(|v| v.span()).unwrap_or(sv.span.clone());
+                self.err(&span, &sv.key_path("nature"), format!("expected \"public\", \"private\" or \"mixed\", found \"{other}\""));
+                None
+            }
+        };
+        let operator = self.string(sv, "operator", false);
+        let owners = self.string_list(sv, "owners");
+        let construction_cost = self.quantity(sv, "construction_cost", Domain::NON_NEGATIVE, None);
+        let opens = self.year(sv, "opens", h, Some(0));
+        let opex_ratio = self.quantity(sv, "opex_ratio", Domain::NON_NEGATIVE, None);
+        let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
+        let carry_surplus = self.boolean(sv, "carry_surplus", false);
+        let canvas = self.canvas(sv);
+
+        let id = id?;
+        let opens = opens?;
+        let costs = self.cost_lines(sv, h, &id, opens);
+        let risks = self.risks(sv, &id);
+        let funding = self.funding(sv, h, &id, opens);
+        let benefits = self.benefits(sv, h, &id, opens);
+        Some(Service {
+            key: StreamKey::new(&id, "service", "base"),
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            nature: nature?,
+            operator,
+            owners: owners?,
+            construction_cost: construction_cost?,
+            opens,
+            opex_ratio: opex_ratio?,
+            volatility: volatility?,
+            carry_surplus,
+            costs: costs?,
+            risks: risks?,
+            funding: funding?,
+            benefits: benefits?,
+            canvas: canvas?,
+        })
+    }
+
+    fn string_list(&mut self, view: &View<'_, '_>, key: &str) -> Option<Vec<String>> {
+        let Some(v) = view.get(key) else {
+            return Some(Vec::new());
+        };
+        let bad = |c: &mut Checker| {
+            c.err(&v.span(), &view.key_path(key), "expected an array of strings, such as [\"City\", \"Operator Ltd\"]");
+            None
+        };
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for it in items.iter() {
+                    match it.get_ref() {
+                        DeValue::String(s) => out.push(s.to_string()),
+                        _ => return bad(self),
+                    }
+                }
+                Some(out)
+            }
+            _ => bad(self),
+        }
+    }
+
+    fn canvas(&mut self, sv: &View<'_, '_>) -> Option<Vec<(String, String)>> {
+        let Some(cv) = self.sub(sv, "canvas", false) else {
+            return (!sv.has("canvas")).then(Vec::new);
+        };
+        self.unknown_keys(&cv, CANVAS_KEYS, None);
+        let mut out = Vec::new();
+        for key in CANVAS_KEYS {
+            if let Some(s) = self.string(&cv, key, false) {
+                out.push((key.to_string(), s));
+            }
+        }
+        Some(out)
+    }
+
+    fn cost_lines(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<CostLine>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for cv in self.tables(sv, "cost") {
+            let kind = self.kind(&cv, COST_KINDS);
+            let name = self.unique_name(&cv, &mut seen, "cost line");
+            let Some(kind) = kind else {
+                ok = false;
+                continue;
+            };
+            let keys = COST_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, keys)| *keys).unwrap_or(&[]);
+            self.unknown_keys(&cv, keys, Some((&kind, COST_KINDS)));
+            let line = match kind.as_str() {
+                "renewal" => {
+                    let size = match (cv.has("share_of_construction"), cv.has("amount")) {
+                        (true, false) => self
+                            .quantity(&cv, "share_of_construction", Domain::NON_NEGATIVE, None)
+                            .map(RenewalSize::ShareOfConstruction),
+                        (false, true) => self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None).map(RenewalSize::Amount),
+                        (both, _) => {
+                            let msg = if both {
+                                "give either `share_of_construction` or `amount`, not both"
+                            } else {
+                                "missing required key: `share_of_construction` (share of construction cost) or `amount`"
+                            };
+                            self.err(&cv.span, &cv.key_path("share_of_construction"), msg);
+                            None
+                        }
+                    };
+                    let every = self.quantity(&cv, "every_years", Domain::AT_LEAST_ONE, None);
+                    size.zip(every).map(|(size, every_years)| CostKind::Renewal { size, every_years })
+                }
+                "annual" => {
+                    let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = self.number(&cv, "growth", GROWTH_RANGE, Some(0.0));
+                    let volatility = self.number(&cv, "volatility", Range64::NON_NEG, Some(0.0));
+                    let window = self.window(&cv, h, opens);
+                    match (amount, growth, volatility, window) {
+                        (Some(amount), Some(growth), Some(volatility), Some((from, to))) => Some(CostKind::Annual {
+                            amount,
+                            growth,
+                            volatility,
+                            from,
+                            to,
+                        }),
+                        _ => None,
+                    }
+                }
+                _ => {
+                    let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
+                    let year = self.year(&cv, "year", h, None);
+                    amount.zip(year).map(|(amount, year)| CostKind::OneOff { amount, year })
+                }
+            };
+            match (name, line) {
+                (Some(name), Some(kind)) => out.push(CostLine {
+                    key: StreamKey::new(id, "cost", &slug(&name)),
+                    name,
+                    kind,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn risks(&mut self, sv: &View<'_, '_>, id: &str) -> Option<Vec<Risk>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for rv in self.tables(sv, "risk") {
+            self.unknown_keys(&rv, RISK_KEYS, None);
+            let name = self.unique_name(&rv, &mut seen, "risk");
+            let p = self.quantity(&rv, "annual_probability", Domain::PROBABILITY, None);
+            let cost = self.quantity(&rv, "cost", Domain::NON_NEGATIVE, Some(0.0));
+            let mult = self.number(&rv, "opex_multiplier", Range64::NON_NEG, Some(1.0));
+            let dur = self.integer(&rv, "duration_years", 0, MAX_HORIZON, Some(1));
+            match (name, p, cost, mult, dur) {
+                (Some(name), Some(annual_probability), Some(cost), Some(opex_multiplier), Some(d)) => out.push(Risk {
+                    key: StreamKey::new(id, "risk", &slug(&name)),
+                    name,
+                    annual_probability,
+                    cost,
+                    opex_multiplier,
+                    duration_years: d as usize,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn funding(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<Stream>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for fv in self.tables(sv, "funding") {
+            let kind = self.kind(&fv, STREAM_KINDS);
+            let name = self.unique_name(&fv, &mut seen, "funding stream");
+            let Some(kind) = kind.and_then(|k| FundingKind::parse(&k)) else {
+                ok = false;
+                continue;
+            };
+            let own = STREAM_KINDS.iter().find(|(k, _)| *k == kind.as_str()).map(|(_, keys)| *keys).unwrap_or(&[]);
+            let allowed: Vec<&str> = if kind == FundingKind::Reserve {
+                ["kind", "name", "description"].iter().chain(own).copied().collect()
+            } else {
+                STREAM_COMMON.iter().chain(own).copied().collect()
+            };
+            self.unknown_keys(&fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
+            let window = if kind == FundingKind::Reserve { Some((0, h.len - 1)) } else { self.window(&fv, h, opens) };
+            let dm = self.number(&fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
+            let sk = match kind {
+                FundingKind::Grant => {
+                    let size = match (fv.has("amount"), fv.has("share_of_cost")) {
+                        (true, false) => self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None).map(GrantSize::Amount),
+                        (false, true) => self
+                            .quantity(&fv, "share_of_cost", Domain::NON_NEGATIVE, None)
+                            .map(GrantSize::ShareOfCost),
+                        (both, _) => {
+                            let msg = if both {
+                                "give either `amount` or `share_of_cost`, not both"
+                            } else {
+                                "missing required key: `amount` (per year) or `share_of_cost` (share of the year's cost)"
+                            };
+                            self.err(&fv.span, &fv.key_path("amount"), msg);
+                            None
+                        }
+                    };
+                    let hz = self.quantity(&fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                    size.zip(hz).map(|(size, withdrawal_hazard)| StreamKind::Grant { size, withdrawal_hazard })
+                }
+                FundingKind::Budget => {
+                    let amount = self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (amount, growth, vol) {
+                        (Some(amount), Some(growth), Some(volatility)) => Some(StreamKind::Budget { amount, growth, volatility }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Fees => {
+                    let users = self.quantity(&fv, "saturation_users", Domain::NON_NEGATIVE, None);
+                    let mid = self.quantity(&fv, "midpoint_years", Domain::ANY, Some(0.0));
+                    let steep = self.quantity(&fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
+                    let price = self.quantity(&fv, "price", Domain::NON_NEGATIVE, None);
+                    let pg = self.number(&fv, "price_growth", GROWTH_RANGE, Some(0.0));
+                    let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (users, mid, steep, price, pg, vol) {
+                        (Some(saturation_users), Some(midpoint_years), Some(steepness), Some(price), Some(price_growth), Some(volatility)) => {
+                            Some(StreamKind::Fees {
+                                saturation_users,
+                                midpoint_years,
+                                steepness,
+                                price,
+                                price_growth,
+                                volatility,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                FundingKind::Contract => {
+                    let amount = self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let exit = self.quantity(&fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
+                    let down_exit = if fv.has("downturn_exit_hazard") {
+                        self.quantity(&fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
+                    } else {
+                        exit.clone()
+                    };
+                    match (amount, growth, exit, down_exit) {
+                        (Some(amount), Some(growth), Some(exit_hazard), Some(downturn_exit_hazard)) => Some(StreamKind::Contract {
+                            amount,
+                            growth,
+                            exit_hazard,
+                            downturn_exit_hazard,
+                        }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Reserve => self
+                    .quantity(&fv, "balance", Domain::NON_NEGATIVE, None)
+                    .map(|balance| StreamKind::Reserve { balance }),
+            };
+            match (name, sk, window, dm) {
+                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => out.push(Stream {
+                    key: StreamKey::new(id, "funding", &slug(&name)),
+                    name,
+                    kind,
+                    from,
+                    to,
+                    downturn_multiplier,
+                    cut: None,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn benefits(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<Benefit>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for bv in self.tables(sv, "benefit") {
+            self.unknown_keys(&bv, BENEFIT_KEYS, None);
+            let name = self.unique_name(&bv, &mut seen, "benefit");
+            if let Some(k) = self.string(&bv, "kind", false) {
+                if k != "social" && k != "environmental" {
+                    let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
+                    self.err(&span, &bv.key_path("kind"), format!("expected \"social\" or \"environmental\", found \"{k}\""));
+                    ok = false;
+                }
+            }
+            let annual = self.quantity(&bv, "annual", Domain::NON_NEGATIVE, None);
+            let growth = self.number(&bv, "growth", GROWTH_RANGE, Some(0.0));
+            let window = self.window(&bv, h, opens);
+            match (name, annual, growth, window) {
+                (Some(name), Some(annual), Some(growth), Some((from, to))) => out.push(Benefit {
+                    key: StreamKey::new(id, "benefit", &slug(&name)),
+                    name,
+                    annual,
+                    growth,
+                    from,
+                    to,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+const INFLATION_DOMAIN: Domain = Domain { lo: -0.5, hi: 1.0 };
+const GROWTH_RANGE: Range64 = Range64 {
+    lo: -1.0,
+    hi: 1.0,
+    lo_open: false,
+};
+
+struct Horizon {
+    start: i64,
+    len: usize,
+}
+
+impl Horizon {
+    fn end(&self) -> i64 {
+        self.start + self.len as i64 - 1
+    }
+}
+
+/// The form of a name used in stream keys and command-line paths:
+/// lower case, runs of anything but letters and digits as one '-'.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// A scenario's text together with its display label.
+pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String), Error> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::Read {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            Ok((Cow::Owned(text), p.display().to_string()))
+        }
+        None => Ok((
+            Cow::Borrowed(BUILTIN_BASELINE),
+            format!("<built-in {BUILTIN_BASELINE_NAME}>"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[scenario]
+name = "t"
+start_year = 2025
+horizon_years = 10
+
+[[service]]
+id = "a"
+construction_cost = 1000
+opex_ratio = 0.15
+
+[[service.funding]]
+kind = "budget"
+name = "city budget"
+amount = 150
+"#;
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        parse_str(text, "t.toml").expect_err("should fail").diagnostics
+    }
+
+    #[test]
+    fn minimal_scenario_compiles_with_defaults() {
+        let m = parse_str(MINIMAL, "t.toml").unwrap();
+        assert_eq!(m.horizon, 10);
+        assert_eq!(m.trials, 10_000);
+        assert_eq!(m.discount_rate, 0.045);
+        assert_eq!(m.currency, "KRW");
+        let s = &m.services[0];
+        assert_eq!(s.name, "a");
+        assert_eq!(s.opens, 0);
+        assert_eq!(s.funding[0].from, 0);
+        assert_eq!(s.funding[0].to, 9);
+    }
+
+    #[test]
+    fn builtin_baseline_compiles() {
+        let m = parse_str(BUILTIN_BASELINE, "baseline").unwrap();
+        assert!((6..=10).contains(&m.services.len()));
+    }
+
+    #[test]
+    fn typo_gets_a_suggestion_with_line_and_path() {
+        let text = MINIMAL.replace("opex_ratio = 0.15", "opex_ratio = 0.15\nvolatilty = 0.1");
+        let d = errors(&text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path, "service[1].volatilty");
+        assert_eq!(d[0].line, 11);
+        assert!(d[0].message.contains("did you mean `volatility`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn key_of_another_kind_is_named() {
+        let text = MINIMAL.replace("amount = 150", "amount = 150\nwithdrawal_hazard = 0.1");
+        let d = errors(&text);
+        assert!(d[0].message.contains("belongs to kind \"grant\""), "{}", d[0].message);
+    }
+
+    #[test]
+    fn several_errors_are_reported_together() {
+        let text = MINIMAL
+            .replace("horizon_years = 10", "horizon_years = 10\ntrials = 0")
+            .replace("opex_ratio = 0.15", "opex_ratio = { dist = \"triangular\", min = 3, mode = 1, max = 2 }")
+            .replace("amount = 150", "amount = -5");
+        let d = errors(&text);
+        assert_eq!(d.len(), 3, "{d:?}");
+        let paths: Vec<&str> = d.iter().map(|d| d.path.as_str()).collect();
+        assert!(paths.contains(&"scenario.trials"));
+        assert!(paths.contains(&"service[1].opex_ratio"));
+        assert!(paths.contains(&"service[1].funding[1].amount"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("City budget"), "city-budget");
+        assert_eq!(slug("  national  subsidy (MOLIT) "), "national-subsidy-molit");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("horizon", SCENARIO_KEYS), Some("horizon_years"));
+        assert_eq!(suggest("withdrawl_hazard", &["withdrawal_hazard", "amount"]), Some("withdrawal_hazard"));
+        assert_eq!(suggest("zzz", SCENARIO_KEYS), None);
+    }
+}
