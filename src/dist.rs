@@ -158,7 +158,9 @@ impl Dist {
     pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, String> {
         finite(&[mean, sd])?;
         if mean <= 0.0 {
-            return Err(format!("mean > 0 (a lognormal value is positive), found {mean}"));
+            return Err(format!(
+                "mean > 0 (a lognormal value is positive), found {mean}"
+            ));
         }
         if sd < 0.0 {
             return Err(format!("sd >= 0, found {sd}"));
@@ -209,7 +211,9 @@ impl Dist {
         match *self {
             Dist::Fixed(v) => v,
             Dist::Uniform { min, max } => min + (max - min) * uniform01(rng),
-            Dist::Triangular { min, mode, max } => triangular_inverse(min, mode, max, uniform01(rng)),
+            Dist::Triangular { min, mode, max } => {
+                triangular_inverse(min, mode, max, uniform01(rng))
+            }
             Dist::Pert {
                 min, max, ref beta, ..
             } => min + (max - min) * beta.sample(rng),
@@ -304,8 +308,16 @@ impl Dist {
                 mean, sd, min, max, ..
             } => {
                 let n = std_normal();
-                let lo = if min.is_finite() { n.cdf((min - mean) / sd) } else { 0.0 };
-                let hi = if max.is_finite() { n.cdf((max - mean) / sd) } else { 1.0 };
+                let lo = if min.is_finite() {
+                    n.cdf((min - mean) / sd)
+                } else {
+                    0.0
+                };
+                let hi = if max.is_finite() {
+                    n.cdf((max - mean) / sd)
+                } else {
+                    1.0
+                };
                 (mean + sd * n.inverse_cdf(lo + (hi - lo) * p)).clamp(min, max)
             }
             Dist::LogNormal { mu, sigma, .. } => (mu + sigma * std_normal().inverse_cdf(p)).exp(),
@@ -474,7 +486,10 @@ mod tests {
         let m2 = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
         let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n;
         let (lo, hi) = d.support();
-        assert!(xs.iter().all(|&x| x >= lo && x <= hi), "{d:?} left its support");
+        assert!(
+            xs.iter().all(|&x| x >= lo && x <= hi),
+            "{d:?} left its support"
+        );
         let se_mean = (m2 / n).sqrt();
         let se_var = ((m4 - m2 * m2) / n).sqrt();
         let want_mean = d.mean();
@@ -509,7 +524,10 @@ mod tests {
 
     #[test]
     fn normal_moments() {
-        check_moments(&Dist::normal(150.0, 30.0, f64::NEG_INFINITY, f64::INFINITY).unwrap(), 7);
+        check_moments(
+            &Dist::normal(150.0, 30.0, f64::NEG_INFINITY, f64::INFINITY).unwrap(),
+            7,
+        );
     }
 
     #[test]
@@ -538,7 +556,11 @@ mod tests {
     #[test]
     fn degenerate_forms_are_fixed() {
         assert!(Dist::pert(3.0, 3.0, 3.0).unwrap().is_fixed());
-        assert!(Dist::normal(3.0, 0.0, f64::NEG_INFINITY, f64::INFINITY).unwrap().is_fixed());
+        assert!(
+            Dist::normal(3.0, 0.0, f64::NEG_INFINITY, f64::INFINITY)
+                .unwrap()
+                .is_fixed()
+        );
         assert!(Dist::lognormal(3.0, 0.0).unwrap().is_fixed());
     }
 

@@ -48,7 +48,11 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.len();
-        let file = self.diagnostics.first().map(|d| d.file.as_str()).unwrap_or("scenario");
+        let file = self
+            .diagnostics
+            .first()
+            .map(|d| d.file.as_str())
+            .unwrap_or("scenario");
         writeln!(
             f,
             "{file} is not a valid scenario ({n} problem{}):",

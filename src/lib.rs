@@ -14,3 +14,6 @@ pub mod rng;
 pub mod scenario;
 
 pub use error::{Error, Result};
+pub mod engine;
+pub mod sketch;
+pub mod stats;

@@ -12,8 +12,8 @@
 //! * creating a stream costs a few multiplications, so it can be done inside
 //!   the trial loop without allocating.
 
-use rand::SeedableRng;
 use rand::Rng;
+use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator every stream uses: small, fast, statistically strong, and

@@ -90,22 +90,56 @@ const RISK_KEYS: &[&str] = &[
     "opex_multiplier",
     "duration_years",
 ];
-const BENEFIT_KEYS: &[&str] = &["name", "description", "kind", "annual", "growth", "from", "to"];
+const BENEFIT_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "kind",
+    "annual",
+    "growth",
+    "from",
+    "to",
+];
 
 /// Keys of each kind of cost line.
 const COST_KINDS: &[(&str, &[&str])] = &[
     (
         "renewal",
-        &["kind", "name", "description", "share_of_construction", "amount", "every_years"],
+        &[
+            "kind",
+            "name",
+            "description",
+            "share_of_construction",
+            "amount",
+            "every_years",
+        ],
     ),
     (
         "annual",
-        &["kind", "name", "description", "amount", "growth", "volatility", "from", "to"],
+        &[
+            "kind",
+            "name",
+            "description",
+            "amount",
+            "growth",
+            "volatility",
+            "from",
+            "to",
+        ],
     ),
-    ("one_off", &["kind", "name", "description", "amount", "year"]),
+    (
+        "one_off",
+        &["kind", "name", "description", "amount", "year"],
+    ),
 ];
 
-const STREAM_COMMON: &[&str] = &["kind", "name", "description", "from", "to", "downturn_multiplier"];
+const STREAM_COMMON: &[&str] = &[
+    "kind",
+    "name",
+    "description",
+    "from",
+    "to",
+    "downturn_multiplier",
+];
 /// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
 /// reserve takes only `kind`, `name`, `description`, `balance`).
 const STREAM_KINDS: &[(&str, &[&str])] = &[
@@ -113,9 +147,19 @@ const STREAM_KINDS: &[(&str, &[&str])] = &[
     ("budget", &["amount", "growth", "volatility"]),
     (
         "fees",
-        &["saturation_users", "midpoint_years", "steepness", "price", "price_growth", "volatility"],
+        &[
+            "saturation_users",
+            "midpoint_years",
+            "steepness",
+            "price",
+            "price_growth",
+            "volatility",
+        ],
     ),
-    ("contract", &["amount", "growth", "exit_hazard", "downturn_exit_hazard"]),
+    (
+        "contract",
+        &["amount", "growth", "exit_hazard", "downturn_exit_hazard"],
+    ),
     ("reserve", &["balance"]),
 ];
 
@@ -169,7 +213,11 @@ pub fn parse_document<'i>(
 }
 
 /// Validates a parsed document and compiles it into a [`Model`].
-pub fn compile(doc: &Spanned<DeTable<'_>>, text: &str, label: &str) -> Result<Model, ScenarioError> {
+pub fn compile(
+    doc: &Spanned<DeTable<'_>>,
+    text: &str,
+    label: &str,
+) -> Result<Model, ScenarioError> {
     let mut c = Checker {
         file: label.to_string(),
         lines: LineIndex::new(text),
@@ -195,7 +243,9 @@ pub fn compile(doc: &Spanned<DeTable<'_>>, text: &str, label: &str) -> Result<Mo
     }
     c.diags.sort_by_key(|d| (d.line == 0, d.line, d.column));
     c.diags.dedup();
-    Err(ScenarioError { diagnostics: c.diags })
+    Err(ScenarioError {
+        diagnostics: c.diags,
+    })
 }
 
 /// Byte offset to (line, column), both 1-based.
@@ -269,13 +319,25 @@ impl Range64 {
     };
 
     fn contains(&self, v: f64) -> bool {
-        v.is_finite() && (if self.lo_open { v > self.lo } else { v >= self.lo }) && v <= self.hi
+        v.is_finite()
+            && (if self.lo_open {
+                v > self.lo
+            } else {
+                v >= self.lo
+            })
+            && v <= self.hi
     }
 
     fn describe(&self) -> String {
-        let lo = if self.lo_open { "greater than" } else { "at least" };
+        let lo = if self.lo_open {
+            "greater than"
+        } else {
+            "at least"
+        };
         match (self.lo.is_finite(), self.hi.is_finite()) {
-            (true, true) if !self.lo_open => format!("a number between {} and {}", self.lo, self.hi),
+            (true, true) if !self.lo_open => {
+                format!("a number between {} and {}", self.lo, self.hi)
+            }
             (true, true) => format!("a number {lo} {} and at most {}", self.lo, self.hi),
             (true, false) => format!("a number {lo} {}", self.lo),
             (false, true) => format!("a number at most {}", self.hi),
@@ -298,7 +360,9 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 
 fn as_f64(v: &DeValue<'_>) -> Option<f64> {
     match v {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|x| x as f64),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|x| x as f64),
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         _ => None,
     }
@@ -329,7 +393,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -369,7 +435,12 @@ impl Checker {
 
     /// Rejects keys of `view` that are not in `allowed`. `other_kinds`
     /// lists, for kinded tables, which other kinds a stray key belongs to.
-    fn unknown_keys(&mut self, view: &View<'_, '_>, allowed: &[&str], other: Option<(&str, &[(&str, &[&str])])>) {
+    fn unknown_keys(
+        &mut self,
+        view: &View<'_, '_>,
+        allowed: &[&str],
+        other: Option<(&str, &[(&str, &[&str])])>,
+    ) {
         for (k, v) in view.table.iter() {
             let key: &str = k.get_ref();
             if allowed.contains(&key) {
@@ -389,23 +460,40 @@ impl Checker {
             if let (Some((this_kind, _)), false) = (other, belongs.is_empty()) {
                 msg = format!(
                     "`{key}` is not a key of kind = \"{this_kind}\" (it belongs to kind {})",
-                    belongs.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+                    belongs
+                        .iter()
+                        .map(|k| format!("\"{k}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             } else if let Some(s) = suggest(key, allowed) {
                 msg.push_str(&format!("; did you mean `{s}`?"));
             } else {
                 msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
             }
-            let span = if k.span().is_empty() { v.span() } else { k.span() };
+            let span = if k.span().is_empty() {
+                v.span()
+            } else {
+                k.span()
+            };
             self.err(&span, &path, msg);
         }
     }
 
     fn missing(&mut self, view: &View<'_, '_>, key: &str, what: &str) {
-        self.err(&view.span, &view.key_path(key), format!("missing required key: {what}"));
+        self.err(
+            &view.span,
+            &view.key_path(key),
+            format!("missing required key: {what}"),
+        );
     }
 
-    fn sub<'d, 'i>(&mut self, view: &View<'d, 'i>, key: &str, required: bool) -> Option<View<'d, 'i>> {
+    fn sub<'d, 'i>(
+        &mut self,
+        view: &View<'d, 'i>,
+        key: &str,
+        required: bool,
+    ) -> Option<View<'d, 'i>> {
         let v = match view.get(key) {
             Some(v) => v,
             None => {
@@ -422,7 +510,11 @@ impl Checker {
                 table: t,
             }),
             other => {
-                self.err(&v.span(), &view.key_path(key), format!("expected a table, found {}", type_name(other)));
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a table, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -444,7 +536,11 @@ impl Checker {
                             span: item.span(),
                             table: t,
                         }),
-                        other => self.err(&item.span(), &p, format!("expected a table, found {}", type_name(other))),
+                        other => self.err(
+                            &item.span(),
+                            &p,
+                            format!("expected a table, found {}", type_name(other)),
+                        ),
                     }
                 }
                 out
@@ -458,7 +554,14 @@ impl Checker {
                 Vec::new()
             }
             other => {
-                self.err(&v.span(), &path, format!("expected an array of tables [[{path}]], found {}", type_name(other)));
+                self.err(
+                    &v.span(),
+                    &path,
+                    format!(
+                        "expected an array of tables [[{path}]], found {}",
+                        type_name(other)
+                    ),
+                );
                 Vec::new()
             }
         }
@@ -477,7 +580,11 @@ impl Checker {
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             other => {
-                self.err(&v.span(), &view.key_path(key), format!("expected a string, found {}", type_name(other)));
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -489,7 +596,11 @@ impl Checker {
             Some(v) => match v.get_ref() {
                 DeValue::Boolean(b) => *b,
                 other => {
-                    self.err(&v.span(), &view.key_path(key), format!("expected true or false, found {}", type_name(other)));
+                    self.err(
+                        &v.span(),
+                        &view.key_path(key),
+                        format!("expected true or false, found {}", type_name(other)),
+                    );
                     default
                 }
             },
@@ -497,7 +608,13 @@ impl Checker {
     }
 
     /// A plain number in `range`; `default` when absent (None = required).
-    fn number(&mut self, view: &View<'_, '_>, key: &str, range: Range64, default: Option<f64>) -> Option<f64> {
+    fn number(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        range: Range64,
+        default: Option<f64>,
+    ) -> Option<f64> {
         let v = match view.get(key) {
             Some(v) => v,
             None => {
@@ -510,7 +627,11 @@ impl Checker {
         match as_f64(v.get_ref()) {
             Some(x) if range.contains(x) => Some(x),
             Some(x) => {
-                self.err(&v.span(), &view.key_path(key), format!("expected {}, found {x}", range.describe()));
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected {}, found {x}", range.describe()),
+                );
                 None
             }
             None => {
@@ -522,19 +643,34 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!("expected {}, found {}{hint}", range.describe(), type_name(v.get_ref())),
+                    format!(
+                        "expected {}, found {}{hint}",
+                        range.describe(),
+                        type_name(v.get_ref())
+                    ),
                 );
                 None
             }
         }
     }
 
-    fn integer(&mut self, view: &View<'_, '_>, key: &str, lo: i64, hi: i64, default: Option<i64>) -> Option<i64> {
+    fn integer(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        lo: i64,
+        hi: i64,
+        default: Option<i64>,
+    ) -> Option<i64> {
         let v = match view.get(key) {
             Some(v) => v,
             None => {
                 if default.is_none() {
-                    self.missing(view, key, &format!("`{key}` (a whole number from {lo} to {hi})"));
+                    self.missing(
+                        view,
+                        key,
+                        &format!("`{key}` (a whole number from {lo} to {hi})"),
+                    );
                 }
                 return default;
             }
@@ -542,14 +678,21 @@ impl Checker {
         match as_i64(v.get_ref()) {
             Some(x) if (lo..=hi).contains(&x) => Some(x),
             Some(x) => {
-                self.err(&v.span(), &view.key_path(key), format!("expected a whole number from {lo} to {hi}, found {x}"));
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a whole number from {lo} to {hi}, found {x}"),
+                );
                 None
             }
             None => {
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!("expected a whole number from {lo} to {hi}, found {}", type_name(v.get_ref())),
+                    format!(
+                        "expected a whole number from {lo} to {hi}, found {}",
+                        type_name(v.get_ref())
+                    ),
                 );
                 None
             }
@@ -557,12 +700,22 @@ impl Checker {
     }
 
     /// A calendar year inside the horizon, returned as a year index.
-    fn year(&mut self, view: &View<'_, '_>, key: &str, h: &Horizon, default: Option<usize>) -> Option<usize> {
+    fn year(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        h: &Horizon,
+        default: Option<usize>,
+    ) -> Option<usize> {
         let v = match view.get(key) {
             Some(v) => v,
             None => {
                 if default.is_none() {
-                    self.missing(view, key, &format!("`{key}` (a calendar year from {} to {})", h.start, h.end()));
+                    self.missing(
+                        view,
+                        key,
+                        &format!("`{key}` (a calendar year from {} to {})", h.start, h.end()),
+                    );
                 }
                 return default;
             }
@@ -585,7 +738,11 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!("expected a calendar year such as {}, found {}", h.start, type_name(v.get_ref())),
+                    format!(
+                        "expected a calendar year such as {}, found {}",
+                        h.start,
+                        type_name(v.get_ref())
+                    ),
                 );
                 None
             }
@@ -593,16 +750,29 @@ impl Checker {
     }
 
     /// A `from`/`to` window, defaulting to `default_from..=last year`.
-    fn window(&mut self, view: &View<'_, '_>, h: &Horizon, default_from: usize) -> Option<(usize, usize)> {
+    fn window(
+        &mut self,
+        view: &View<'_, '_>,
+        h: &Horizon,
+        default_from: usize,
+    ) -> Option<(usize, usize)> {
         let from = self.year(view, "from", h, Some(default_from));
         let to = self.year(view, "to", h, Some(h.len - 1));
         let (from, to) = (from?, to?);
         if from > to {
-            let span = view.get("to").or(view.get("from")).map(|v| v.span()).unwrap_or(view.span.clone());
+            let span = view
+                .get("to")
+                .or(view.get("from"))
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
             self.err(
                 &span,
                 &view.key_path("to"),
-                format!("expected from <= to, found from = {} > to = {}", h.start + from as i64, h.start + to as i64),
+                format!(
+                    "expected from <= to, found from = {} > to = {}",
+                    h.start + from as i64,
+                    h.start + to as i64
+                ),
             );
             return None;
         }
@@ -610,15 +780,31 @@ impl Checker {
     }
 
     /// A quantity: a number or a `{ dist = ... }` table, within `domain`.
-    fn quantity(&mut self, view: &View<'_, '_>, key: &str, domain: Domain, default: Option<f64>) -> Option<Quantity> {
+    fn quantity(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        domain: Domain,
+        default: Option<f64>,
+    ) -> Option<Quantity> {
         let path = view.key_path(key);
         let v = match view.get(key) {
             Some(v) => v,
             None => {
                 if default.is_none() {
-                    self.missing(view, key, &format!("`{key}` (a number {}, or a distribution)", domain.describe()));
+                    self.missing(
+                        view,
+                        key,
+                        &format!(
+                            "`{key}` (a number {}, or a distribution)",
+                            domain.describe()
+                        ),
+                    );
                 }
-                return default.map(|x| Quantity { dist: Dist::Fixed(x), domain });
+                return default.map(|x| Quantity {
+                    dist: Dist::Fixed(x),
+                    domain,
+                });
             }
         };
         let span = v.span();
@@ -627,10 +813,17 @@ impl Checker {
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let x = as_f64(v.get_ref())?;
                 if !x.is_finite() || !in_domain(x) {
-                    self.err(&span, &path, format!("expected a number {}, found {x}", domain.describe()));
+                    self.err(
+                        &span,
+                        &path,
+                        format!("expected a number {}, found {x}", domain.describe()),
+                    );
                     return None;
                 }
-                Some(Quantity { dist: Dist::Fixed(x), domain })
+                Some(Quantity {
+                    dist: Dist::Fixed(x),
+                    domain,
+                })
             }
             DeValue::Table(t) => {
                 let dv = View {
@@ -644,24 +837,33 @@ impl Checker {
                         self.err(
                             &span,
                             &path,
-                            format!("a distribution table needs `dist`, one of: {}", names.join(", ")),
+                            format!(
+                                "a distribution table needs `dist`, one of: {}",
+                                names.join(", ")
+                            ),
                         );
                     }
                     return None;
                 };
                 let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
-                    let hint = suggest(&dist_name, &names).map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
+                    let hint = suggest(&dist_name, &names)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
                     let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
                     self.err(
                         &dspan,
                         &format!("{path}.dist"),
-                        format!("unknown distribution \"{dist_name}\"{hint} (expected one of: {})", names.join(", ")),
+                        format!(
+                            "unknown distribution \"{dist_name}\"{hint} (expected one of: {})",
+                            names.join(", ")
+                        ),
                     );
                     return None;
                 };
                 self.unknown_keys(&dv, keys, None);
                 let num = |c: &mut Checker, k: &str| c.number(&dv, k, Range64::ANY, None);
-                let opt = |c: &mut Checker, k: &str, d: f64| c.number(&dv, k, Range64::ANY, Some(d));
+                let opt =
+                    |c: &mut Checker, k: &str, d: f64| c.number(&dv, k, Range64::ANY, Some(d));
                 let built = match dist_name.as_str() {
                     "uniform" => {
                         let (a, b) = (num(self, "min"), num(self, "max"));
@@ -670,7 +872,11 @@ impl Checker {
                     "triangular" | "pert" => {
                         let (a, m, b) = (num(self, "min"), num(self, "mode"), num(self, "max"));
                         let (a, m, b) = (a?, m?, b?);
-                        if dist_name == "pert" { Dist::pert(a, m, b) } else { Dist::triangular(a, m, b) }
+                        if dist_name == "pert" {
+                            Dist::pert(a, m, b)
+                        } else {
+                            Dist::triangular(a, m, b)
+                        }
                     }
                     "normal" => {
                         let (m, s) = (num(self, "mean"), num(self, "sd"));
@@ -686,12 +892,19 @@ impl Checker {
                 let dist = match built {
                     Ok(d) => d,
                     Err(expected) => {
-                        self.err(&span, &path, format!("invalid {dist_name} distribution: expected {expected}"));
+                        self.err(
+                            &span,
+                            &path,
+                            format!("invalid {dist_name} distribution: expected {expected}"),
+                        );
                         return None;
                     }
                 };
                 let (lo, hi) = dist.support();
-                let bounded = matches!(dist, Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. });
+                let bounded = matches!(
+                    dist,
+                    Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. }
+                );
                 let ok = if bounded {
                     in_domain(lo) && in_domain(hi)
                 } else {
@@ -702,7 +915,15 @@ impl Checker {
                     self.err(
                         &span,
                         &path,
-                        format!("expected values {}; {what} is outside ({})", domain.describe(), Quantity { dist: dist.clone(), domain }.describe()),
+                        format!(
+                            "expected values {}; {what} is outside ({})",
+                            domain.describe(),
+                            Quantity {
+                                dist: dist.clone(),
+                                domain
+                            }
+                            .describe()
+                        ),
                     );
                     return None;
                 }
@@ -729,18 +950,30 @@ impl Checker {
         match kind {
             None => {
                 if !view.has("kind") {
-                    self.missing(view, "kind", &format!("`kind`, one of: {}", names.join(", ")));
+                    self.missing(
+                        view,
+                        "kind",
+                        &format!("`kind`, one of: {}", names.join(", ")),
+                    );
                 }
                 None
             }
             Some(k) if names.contains(&k.as_str()) => Some(k),
             Some(k) => {
-                let hint = suggest(&k, &names).map(|s| format!("did you mean \"{s}\"? ")).unwrap_or_default();
-                let span = view.get("kind").map(|v| v.span()).unwrap_or(view.span.clone());
+                let hint = suggest(&k, &names)
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                let span = view
+                    .get("kind")
+                    .map(|v| v.span())
+                    .unwrap_or(view.span.clone());
                 self.err(
                     &span,
                     &view.key_path("kind"),
-                    format!("unknown kind \"{k}\"; {hint}expected one of: {}", names.join(", ")),
+                    format!(
+                        "unknown kind \"{k}\"; {hint}expected one of: {}",
+                        names.join(", ")
+                    ),
                 );
                 None
             }
@@ -748,15 +981,26 @@ impl Checker {
     }
 
     /// A name that must be unique within its list.
-    fn unique_name(&mut self, view: &View<'_, '_>, seen: &mut HashSet<String>, what: &str) -> Option<String> {
+    fn unique_name(
+        &mut self,
+        view: &View<'_, '_>,
+        seen: &mut HashSet<String>,
+        what: &str,
+    ) -> Option<String> {
         let name = self.string(view, "name", true)?;
         if name.trim().is_empty() {
-            let span = view.get("name").map(|v| v.span()).unwrap_or(view.span.clone());
+            let span = view
+                .get("name")
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
             self.err(&span, &view.key_path("name"), "expected a non-empty name");
             return None;
         }
         if !seen.insert(slug(&name)) {
-            let span = view.get("name").map(|v| v.span()).unwrap_or(view.span.clone());
+            let span = view
+                .get("name")
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
             self.err(
                 &span,
                 &view.key_path("name"),
@@ -774,14 +1018,22 @@ impl Checker {
         self.unknown_keys(&sc, SCENARIO_KEYS, None);
         let name = self.string(&sc, "name", true);
         let description = self.string(&sc, "description", false);
-        let currency = self.string(&sc, "currency", false).unwrap_or_else(|| "KRW".into());
-        let unit = self.string(&sc, "unit", false).unwrap_or_else(|| "million".into());
+        let currency = self
+            .string(&sc, "currency", false)
+            .unwrap_or_else(|| "KRW".into());
+        let unit = self
+            .string(&sc, "unit", false)
+            .unwrap_or_else(|| "million".into());
         let start = self.integer(&sc, "start_year", 1900, 2500, None);
         let horizon = self.integer(&sc, "horizon_years", 1, MAX_HORIZON, None);
         let discount_rate = self.number(
             &sc,
             "discount_rate",
-            Range64 { lo: -1.0, hi: 1.0, lo_open: true },
+            Range64 {
+                lo: -1.0,
+                hi: 1.0,
+                lo_open: true,
+            },
             Some(0.045),
         );
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
@@ -814,7 +1066,10 @@ impl Checker {
         let key_downturn = StreamKey::new("", "economy", "downturn");
         let Some(ev) = self.sub(root, "economy", false) else {
             return (!root.has("economy")).then(|| Economy {
-                inflation: Quantity { dist: Dist::Fixed(0.0), domain: INFLATION_DOMAIN },
+                inflation: Quantity {
+                    dist: Dist::Fixed(0.0),
+                    domain: INFLATION_DOMAIN,
+                },
                 downturn: None,
                 key_inflation,
                 key_downturn,
@@ -830,7 +1085,11 @@ impl Checker {
                 let d = self.number(
                     &dv,
                     "mean_duration_years",
-                    Range64 { lo: 1.0, hi: f64::INFINITY, lo_open: false },
+                    Range64 {
+                        lo: 1.0,
+                        hi: f64::INFINITY,
+                        lo_open: false,
+                    },
                     None,
                 );
                 match (p, d) {
@@ -852,7 +1111,11 @@ impl Checker {
 
     fn services(&mut self, root: &View<'_, '_>, h: &Horizon) -> Option<Vec<Service>> {
         if !root.has("service") {
-            self.err(&(0..0), "service", "missing required key: at least one [[service]] table");
+            self.err(
+                &(0..0),
+                "service",
+                "missing required key: at least one [[service]] table",
+            );
             return None;
         }
         let views = self.tables(root, "service");
@@ -868,21 +1131,38 @@ impl Checker {
         (ok && !out.is_empty()).then_some(out)
     }
 
-    fn service(&mut self, sv: &View<'_, '_>, h: &Horizon, ids: &mut HashSet<String>) -> Option<Service> {
+    fn service(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        ids: &mut HashSet<String>,
+    ) -> Option<Service> {
         self.unknown_keys(sv, SERVICE_KEYS, None);
         let id = self.string(sv, "id", true);
         if let Some(id) = &id {
             let span = sv.get("id").map(|v| v.span()).unwrap_or(sv.span.clone());
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 self.err(
                     &span,
                     &sv.key_path("id"),
                     format!("expected an id of letters, digits, '-' and '_' (it names output rows and files), found \"{id}\""),
                 );
             } else if !ids.insert(id.clone()) {
-                self.err(&span, &sv.key_path("id"), format!("duplicate service id \"{id}\": ids must be unique"));
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    format!("duplicate service id \"{id}\": ids must be unique"),
+                );
             } else if id == "portfolio" {
-                self.err(&span, &sv.key_path("id"), "the id \"portfolio\" is reserved for the total of all services");
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    "the id \"portfolio\" is reserved for the total of all services",
+                );
             }
         }
         let name = self.string(sv, "name", false);
@@ -892,8 +1172,15 @@ impl Checker {
             Some("private") => Some(Nature::Private),
             Some("mixed") => Some(Nature::Mixed),
             Some(other) => {
-                let span = sv.get("nature").map(|v| v.span()).unwrap_or(sv.span.clone());
-                self.err(&span, &sv.key_path("nature"), format!("expected \"public\", \"private\" or \"mixed\", found \"{other}\""));
+                let span = sv
+                    .get("nature")
+                    .map(|v| v.span())
+                    .unwrap_or(sv.span.clone());
+                self.err(
+                    &span,
+                    &sv.key_path("nature"),
+                    format!("expected \"public\", \"private\" or \"mixed\", found \"{other}\""),
+                );
                 None
             }
         };
@@ -937,7 +1224,11 @@ impl Checker {
             return Some(Vec::new());
         };
         let bad = |c: &mut Checker| {
-            c.err(&v.span(), &view.key_path(key), "expected an array of strings, such as [\"City\", \"Operator Ltd\"]");
+            c.err(
+                &v.span(),
+                &view.key_path(key),
+                "expected an array of strings, such as [\"City\", \"Operator Ltd\"]",
+            );
             None
         };
         match v.get_ref() {
@@ -969,7 +1260,13 @@ impl Checker {
         Some(out)
     }
 
-    fn cost_lines(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<CostLine>> {
+    fn cost_lines(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<CostLine>> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut ok = true;
@@ -980,7 +1277,11 @@ impl Checker {
                 ok = false;
                 continue;
             };
-            let keys = COST_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, keys)| *keys).unwrap_or(&[]);
+            let keys = COST_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
             self.unknown_keys(&cv, keys, Some((&kind, COST_KINDS)));
             let line = match kind.as_str() {
                 "renewal" => {
@@ -988,7 +1289,9 @@ impl Checker {
                         (true, false) => self
                             .quantity(&cv, "share_of_construction", Domain::NON_NEGATIVE, None)
                             .map(RenewalSize::ShareOfConstruction),
-                        (false, true) => self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None).map(RenewalSize::Amount),
+                        (false, true) => self
+                            .quantity(&cv, "amount", Domain::NON_NEGATIVE, None)
+                            .map(RenewalSize::Amount),
                         (both, _) => {
                             let msg = if both {
                                 "give either `share_of_construction` or `amount`, not both"
@@ -1000,7 +1303,8 @@ impl Checker {
                         }
                     };
                     let every = self.quantity(&cv, "every_years", Domain::AT_LEAST_ONE, None);
-                    size.zip(every).map(|(size, every_years)| CostKind::Renewal { size, every_years })
+                    size.zip(every)
+                        .map(|(size, every_years)| CostKind::Renewal { size, every_years })
                 }
                 "annual" => {
                     let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
@@ -1008,20 +1312,24 @@ impl Checker {
                     let volatility = self.number(&cv, "volatility", Range64::NON_NEG, Some(0.0));
                     let window = self.window(&cv, h, opens);
                     match (amount, growth, volatility, window) {
-                        (Some(amount), Some(growth), Some(volatility), Some((from, to))) => Some(CostKind::Annual {
-                            amount,
-                            growth,
-                            volatility,
-                            from,
-                            to,
-                        }),
+                        (Some(amount), Some(growth), Some(volatility), Some((from, to))) => {
+                            Some(CostKind::Annual {
+                                amount,
+                                growth,
+                                volatility,
+                                from,
+                                to,
+                            })
+                        }
                         _ => None,
                     }
                 }
                 _ => {
                     let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
                     let year = self.year(&cv, "year", h, None);
-                    amount.zip(year).map(|(amount, year)| CostKind::OneOff { amount, year })
+                    amount
+                        .zip(year)
+                        .map(|(amount, year)| CostKind::OneOff { amount, year })
                 }
             };
             match (name, line) {
@@ -1048,7 +1356,13 @@ impl Checker {
             let mult = self.number(&rv, "opex_multiplier", Range64::NON_NEG, Some(1.0));
             let dur = self.integer(&rv, "duration_years", 0, MAX_HORIZON, Some(1));
             match (name, p, cost, mult, dur) {
-                (Some(name), Some(annual_probability), Some(cost), Some(opex_multiplier), Some(d)) => out.push(Risk {
+                (
+                    Some(name),
+                    Some(annual_probability),
+                    Some(cost),
+                    Some(opex_multiplier),
+                    Some(d),
+                ) => out.push(Risk {
                     key: StreamKey::new(id, "risk", &slug(&name)),
                     name,
                     annual_probability,
@@ -1062,7 +1376,13 @@ impl Checker {
         ok.then_some(out)
     }
 
-    fn funding(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<Stream>> {
+    fn funding(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<Stream>> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut ok = true;
@@ -1073,19 +1393,33 @@ impl Checker {
                 ok = false;
                 continue;
             };
-            let own = STREAM_KINDS.iter().find(|(k, _)| *k == kind.as_str()).map(|(_, keys)| *keys).unwrap_or(&[]);
+            let own = STREAM_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind.as_str())
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
             let allowed: Vec<&str> = if kind == FundingKind::Reserve {
-                ["kind", "name", "description"].iter().chain(own).copied().collect()
+                ["kind", "name", "description"]
+                    .iter()
+                    .chain(own)
+                    .copied()
+                    .collect()
             } else {
                 STREAM_COMMON.iter().chain(own).copied().collect()
             };
             self.unknown_keys(&fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
-            let window = if kind == FundingKind::Reserve { Some((0, h.len - 1)) } else { self.window(&fv, h, opens) };
+            let window = if kind == FundingKind::Reserve {
+                Some((0, h.len - 1))
+            } else {
+                self.window(&fv, h, opens)
+            };
             let dm = self.number(&fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
             let sk = match kind {
                 FundingKind::Grant => {
                     let size = match (fv.has("amount"), fv.has("share_of_cost")) {
-                        (true, false) => self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None).map(GrantSize::Amount),
+                        (true, false) => self
+                            .quantity(&fv, "amount", Domain::NON_NEGATIVE, None)
+                            .map(GrantSize::Amount),
                         (false, true) => self
                             .quantity(&fv, "share_of_cost", Domain::NON_NEGATIVE, None)
                             .map(GrantSize::ShareOfCost),
@@ -1099,15 +1433,26 @@ impl Checker {
                             None
                         }
                     };
-                    let hz = self.quantity(&fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
-                    size.zip(hz).map(|(size, withdrawal_hazard)| StreamKind::Grant { size, withdrawal_hazard })
+                    let hz =
+                        self.quantity(&fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                    size.zip(hz)
+                        .map(|(size, withdrawal_hazard)| StreamKind::Grant {
+                            size,
+                            withdrawal_hazard,
+                        })
                 }
                 FundingKind::Budget => {
                     let amount = self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None);
                     let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
                     let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
                     match (amount, growth, vol) {
-                        (Some(amount), Some(growth), Some(volatility)) => Some(StreamKind::Budget { amount, growth, volatility }),
+                        (Some(amount), Some(growth), Some(volatility)) => {
+                            Some(StreamKind::Budget {
+                                amount,
+                                growth,
+                                volatility,
+                            })
+                        }
                         _ => None,
                     }
                 }
@@ -1119,16 +1464,21 @@ impl Checker {
                     let pg = self.number(&fv, "price_growth", GROWTH_RANGE, Some(0.0));
                     let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
                     match (users, mid, steep, price, pg, vol) {
-                        (Some(saturation_users), Some(midpoint_years), Some(steepness), Some(price), Some(price_growth), Some(volatility)) => {
-                            Some(StreamKind::Fees {
-                                saturation_users,
-                                midpoint_years,
-                                steepness,
-                                price,
-                                price_growth,
-                                volatility,
-                            })
-                        }
+                        (
+                            Some(saturation_users),
+                            Some(midpoint_years),
+                            Some(steepness),
+                            Some(price),
+                            Some(price_growth),
+                            Some(volatility),
+                        ) => Some(StreamKind::Fees {
+                            saturation_users,
+                            midpoint_years,
+                            steepness,
+                            price,
+                            price_growth,
+                            volatility,
+                        }),
                         _ => None,
                     }
                 }
@@ -1142,7 +1492,12 @@ impl Checker {
                         exit.clone()
                     };
                     match (amount, growth, exit, down_exit) {
-                        (Some(amount), Some(growth), Some(exit_hazard), Some(downturn_exit_hazard)) => Some(StreamKind::Contract {
+                        (
+                            Some(amount),
+                            Some(growth),
+                            Some(exit_hazard),
+                            Some(downturn_exit_hazard),
+                        ) => Some(StreamKind::Contract {
                             amount,
                             growth,
                             exit_hazard,
@@ -1156,22 +1511,30 @@ impl Checker {
                     .map(|balance| StreamKind::Reserve { balance }),
             };
             match (name, sk, window, dm) {
-                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => out.push(Stream {
-                    key: StreamKey::new(id, "funding", &slug(&name)),
-                    name,
-                    kind,
-                    from,
-                    to,
-                    downturn_multiplier,
-                    cut: None,
-                }),
+                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
+                    out.push(Stream {
+                        key: StreamKey::new(id, "funding", &slug(&name)),
+                        name,
+                        kind,
+                        from,
+                        to,
+                        downturn_multiplier,
+                        cut: None,
+                    })
+                }
                 _ => ok = false,
             }
         }
         ok.then_some(out)
     }
 
-    fn benefits(&mut self, sv: &View<'_, '_>, h: &Horizon, id: &str, opens: usize) -> Option<Vec<Benefit>> {
+    fn benefits(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<Benefit>> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         let mut ok = true;
@@ -1181,7 +1544,11 @@ impl Checker {
             if let Some(k) = self.string(&bv, "kind", false) {
                 if k != "social" && k != "environmental" {
                     let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
-                    self.err(&span, &bv.key_path("kind"), format!("expected \"social\" or \"environmental\", found \"{k}\""));
+                    self.err(
+                        &span,
+                        &bv.key_path("kind"),
+                        format!("expected \"social\" or \"environmental\", found \"{k}\""),
+                    );
                     ok = false;
                 }
             }
@@ -1281,7 +1648,9 @@ amount = 150
 "#;
 
     fn errors(text: &str) -> Vec<Diagnostic> {
-        parse_str(text, "t.toml").expect_err("should fail").diagnostics
+        parse_str(text, "t.toml")
+            .expect_err("should fail")
+            .diagnostics
     }
 
     #[test]
@@ -1311,21 +1680,32 @@ amount = 150
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].path, "service[1].volatilty");
         assert_eq!(d[0].line, 11);
-        assert!(d[0].message.contains("did you mean `volatility`"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("did you mean `volatility`"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
     fn key_of_another_kind_is_named() {
         let text = MINIMAL.replace("amount = 150", "amount = 150\nwithdrawal_hazard = 0.1");
         let d = errors(&text);
-        assert!(d[0].message.contains("belongs to kind \"grant\""), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("belongs to kind \"grant\""),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
     fn several_errors_are_reported_together() {
         let text = MINIMAL
             .replace("horizon_years = 10", "horizon_years = 10\ntrials = 0")
-            .replace("opex_ratio = 0.15", "opex_ratio = { dist = \"triangular\", min = 3, mode = 1, max = 2 }")
+            .replace(
+                "opex_ratio = 0.15",
+                "opex_ratio = { dist = \"triangular\", min = 3, mode = 1, max = 2 }",
+            )
             .replace("amount = 150", "amount = -5");
         let d = errors(&text);
         assert_eq!(d.len(), 3, "{d:?}");
@@ -1338,13 +1718,19 @@ amount = 150
     #[test]
     fn slugs() {
         assert_eq!(slug("City budget"), "city-budget");
-        assert_eq!(slug("  national  subsidy (MOLIT) "), "national-subsidy-molit");
+        assert_eq!(
+            slug("  national  subsidy (MOLIT) "),
+            "national-subsidy-molit"
+        );
     }
 
     #[test]
     fn suggestions() {
         assert_eq!(suggest("horizon", SCENARIO_KEYS), Some("horizon_years"));
-        assert_eq!(suggest("withdrawl_hazard", &["withdrawal_hazard", "amount"]), Some("withdrawal_hazard"));
+        assert_eq!(
+            suggest("withdrawl_hazard", &["withdrawal_hazard", "amount"]),
+            Some("withdrawal_hazard")
+        );
         assert_eq!(suggest("zzz", SCENARIO_KEYS), None);
     }
 }

@@ -1,0 +1,505 @@
+//! The Monte Carlo engine: one trial of the model, and many in parallel.
+//!
+//! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
+//! per worker; it allocates nothing itself. [`Engine::run`] spreads trials
+//! over rayon workers that pull fixed blocks of trial numbers and fold them
+//! into one [`Accumulator`] each; the accumulators merge exactly, so the
+//! result does not depend on the number of threads or on how trials were
+//! split ([`Engine::run_range`] runs a shard).
+//!
+//! The engine is pure: no files, no printing, no clocks. Progress is
+//! reported through a callback the caller supplies.
+//!
+//! What one trial computes, per service and year (all semantics are spelled
+//! out for analysts in `scenarios/README.md`):
+//! cost = construction x opex ratio x escalation x shock x risk multiplier,
+//! plus cost lines, renewals and risk-event costs; funding = the streams
+//! alive that year; a reserve absorbs shortfalls; gap = what is left.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::model::{CostKind, FundingKind, GrantSize, Model, RenewalSize, Service, StreamKind};
+use crate::rng::{StreamRng, uniform01};
+use crate::stats::Accumulator;
+
+/// Trials per block handed to a worker. Only affects scheduling and the
+/// granularity of progress, never the results.
+pub const BLOCK: u64 = 512;
+
+/// A shortfall smaller than this share of the year's cost is rounding
+/// error, not a gap (a grant that covers cost "exactly" must not show gaps
+/// from the last bit of a multiplication).
+pub const GAP_TOLERANCE: f64 = 1e-9;
+
+/// Per-entity results of one trial. Entities are the services in file order
+/// followed by the portfolio.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntityOutcome {
+    /// Discounted life-cycle cost: construction plus every yearly cost.
+    pub lcc_npv: f64,
+    /// Discounted sum of yearly gaps.
+    pub gap_npv: f64,
+    /// Discounted social and environmental benefits.
+    pub benefit_npv: f64,
+    /// Discounted fees and contract payments (financial revenue).
+    pub revenue_npv: f64,
+    /// Year index of the first gap.
+    pub first_gap: Option<usize>,
+    /// Construction cost drawn in this trial.
+    pub construction: f64,
+    /// Operating cost in start-year prices summed over operating years,
+    /// divided by their number (the numerator of the realised opex ratio).
+    pub real_cost_per_year: f64,
+}
+
+/// Working memory of one worker, reused for every trial.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    horizon: usize,
+    /// Cost escalation index, 1 in the start year.
+    pub escalation: Vec<f64>,
+    /// Whether each year is a downturn year.
+    pub downturn: Vec<bool>,
+    /// Per entity and year (`e * horizon + t`).
+    pub cost: Vec<f64>,
+    pub funding: Vec<f64>,
+    pub gap: Vec<f64>,
+    pub reserve_used: Vec<f64>,
+    /// Per entity, kind and year (`(e * KINDS + k) * horizon + t`).
+    pub by_kind: Vec<f64>,
+    opex_mult: Vec<f64>,
+    pub outcome: Vec<EntityOutcome>,
+}
+
+impl Scratch {
+    pub fn new(model: &Model) -> Self {
+        let h = model.horizon;
+        let e = model.services.len() + 1;
+        Scratch {
+            horizon: h,
+            escalation: vec![1.0; h],
+            downturn: vec![false; h],
+            cost: vec![0.0; e * h],
+            funding: vec![0.0; e * h],
+            gap: vec![0.0; e * h],
+            reserve_used: vec![0.0; e * h],
+            by_kind: vec![0.0; e * FundingKind::COUNT * h],
+            opex_mult: vec![1.0; h],
+            outcome: vec![EntityOutcome::default(); e],
+        }
+    }
+
+    /// Slice of a per-entity-year array.
+    pub fn row<'a>(&self, v: &'a [f64], entity: usize) -> &'a [f64] {
+        &v[entity * self.horizon..(entity + 1) * self.horizon]
+    }
+
+    /// Funding of `kind` for `entity`, per year.
+    pub fn kind_row(&self, entity: usize, kind: FundingKind) -> &[f64] {
+        let start = (entity * FundingKind::COUNT + kind as usize) * self.horizon;
+        &self.by_kind[start..start + self.horizon]
+    }
+}
+
+/// A model prepared for simulation.
+#[derive(Debug, Clone)]
+pub struct Engine<'m> {
+    pub model: &'m Model,
+    /// Discount factor of each year index: (1 + r)^-t.
+    discount: Vec<f64>,
+}
+
+/// A mean-one lognormal multiplier with the given sd.
+#[inline]
+fn shock(rng: &mut StreamRng, sd: f64) -> f64 {
+    if sd <= 0.0 {
+        return 1.0;
+    }
+    let s2 = (1.0 + sd * sd).ln();
+    let z: f64 = StandardNormal.sample(rng);
+    (s2.sqrt() * z - 0.5 * s2).exp()
+}
+
+impl<'m> Engine<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let discount = (0..model.horizon)
+            .map(|t| (1.0 + model.discount_rate).powi(-(t as i32)))
+            .collect();
+        Engine { model, discount }
+    }
+
+    /// Number of entities: services plus the portfolio.
+    pub fn entities(&self) -> usize {
+        self.model.services.len() + 1
+    }
+
+    /// Simulates trial number `trial` into `s`.
+    pub fn simulate(&self, trial: u64, s: &mut Scratch) {
+        let m = self.model;
+        let h = m.horizon;
+        let seed = m.seed;
+
+        // Economy: one path per trial, shared by every service.
+        let mut rng = m.economy.key_inflation.rng(seed, trial);
+        s.escalation[0] = 1.0;
+        for t in 1..h {
+            let infl = m.economy.inflation.sample(&mut rng);
+            s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
+        }
+        match m.economy.downturn {
+            None => s.downturn.fill(false),
+            Some(d) => {
+                let mut rng = m.economy.key_downturn.rng(seed, trial);
+                let stay = 1.0 - 1.0 / d.mean_duration_years;
+                let mut prev = false;
+                for t in 0..h {
+                    let u = uniform01(&mut rng);
+                    let now = if prev {
+                        u < stay
+                    } else {
+                        u < d.annual_probability
+                    };
+                    s.downturn[t] = now;
+                    prev = now;
+                }
+            }
+        }
+
+        let p = m.services.len();
+        let port = p * h..(p + 1) * h;
+        s.cost[port.clone()].fill(0.0);
+        s.funding[port.clone()].fill(0.0);
+        s.gap[port.clone()].fill(0.0);
+        s.reserve_used[port].fill(0.0);
+        let kp = p * FundingKind::COUNT * h..(p + 1) * FundingKind::COUNT * h;
+        s.by_kind[kp].fill(0.0);
+        let mut total = EntityOutcome::default();
+        let mut total_real = 0.0;
+
+        for (e, svc) in m.services.iter().enumerate() {
+            self.service(e, svc, trial, s);
+            let o = s.outcome[e];
+            total.lcc_npv += o.lcc_npv;
+            total.gap_npv += o.gap_npv;
+            total.benefit_npv += o.benefit_npv;
+            total.revenue_npv += o.revenue_npv;
+            total.construction += o.construction;
+            total_real += o.real_cost_per_year;
+            total.first_gap = match (total.first_gap, o.first_gap) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            for t in 0..h {
+                s.cost[p * h + t] += s.cost[e * h + t];
+                s.funding[p * h + t] += s.funding[e * h + t];
+                s.gap[p * h + t] += s.gap[e * h + t];
+                s.reserve_used[p * h + t] += s.reserve_used[e * h + t];
+            }
+            for k in 0..FundingKind::COUNT {
+                for t in 0..h {
+                    s.by_kind[(p * FundingKind::COUNT + k) * h + t] +=
+                        s.by_kind[(e * FundingKind::COUNT + k) * h + t];
+                }
+            }
+        }
+        total.real_cost_per_year = total_real;
+        s.outcome[p] = total;
+    }
+
+    /// One service of one trial: fills its rows of `s` and its outcome.
+    fn service(&self, e: usize, svc: &Service, trial: u64, s: &mut Scratch) {
+        let m = self.model;
+        let h = m.horizon;
+        let seed = m.seed;
+        let rows = e * h..(e + 1) * h;
+        let cost = &mut s.cost[rows.clone()];
+        cost.fill(0.0);
+        s.opex_mult.fill(1.0);
+
+        // Base draws: construction, opex ratio, then one shock per year.
+        let mut base = svc.key.rng(seed, trial);
+        let construction = svc.construction_cost.sample(&mut base);
+        let ratio = svc.opex_ratio.sample(&mut base);
+
+        // Risk events: one-off cost, and an opex multiplier while active.
+        for r in &svc.risks {
+            let mut rng = r.key.rng(seed, trial);
+            let p = r.annual_probability.sample(&mut rng);
+            let event_cost = r.cost.sample(&mut rng);
+            let mut active_until = 0usize;
+            for t in svc.opens..h {
+                if uniform01(&mut rng) < p {
+                    cost[t] += event_cost * s.escalation[t];
+                    active_until = active_until.max(t + r.duration_years);
+                }
+                if t < active_until {
+                    s.opex_mult[t] *= r.opex_multiplier;
+                }
+            }
+        }
+
+        for t in svc.opens..h {
+            let shock = shock(&mut base, svc.volatility);
+            cost[t] += construction * ratio * s.escalation[t] * shock * s.opex_mult[t];
+        }
+
+        for line in &svc.costs {
+            let mut rng = line.key.rng(seed, trial);
+            match &line.kind {
+                CostKind::Renewal { size, every_years } => {
+                    let size = match size {
+                        RenewalSize::ShareOfConstruction(q) => q.sample(&mut rng) * construction,
+                        RenewalSize::Amount(q) => q.sample(&mut rng),
+                    };
+                    let every = every_years.sample(&mut rng).max(1.0);
+                    // Replacement j falls j * every years after opening,
+                    // rounded to a year: the mean interval stays `every`.
+                    let mut j = 1.0;
+                    loop {
+                        let t = svc.opens + (j * every).round() as usize;
+                        if t >= h {
+                            break;
+                        }
+                        cost[t] += size * s.escalation[t];
+                        j += 1.0;
+                    }
+                }
+                CostKind::Annual {
+                    amount,
+                    growth,
+                    volatility,
+                    from,
+                    to,
+                } => {
+                    let a = amount.sample(&mut rng);
+                    for t in *from..=*to {
+                        let g = (1.0 + growth).powi((t - from) as i32);
+                        cost[t] += a * g * s.escalation[t] * shock(&mut rng, *volatility);
+                    }
+                }
+                CostKind::OneOff { amount, year } => {
+                    cost[*year] += amount.sample(&mut rng) * s.escalation[*year];
+                }
+            }
+        }
+
+        // Funding streams.
+        let funding = &mut s.funding[rows.clone()];
+        funding.fill(0.0);
+        let kinds = e * FundingKind::COUNT * h..(e + 1) * FundingKind::COUNT * h;
+        let by_kind = &mut s.by_kind[kinds];
+        by_kind.fill(0.0);
+        let mut reserve = 0.0;
+        let mut revenue_npv = 0.0;
+        for st in &svc.funding {
+            let mut rng = st.key.rng(seed, trial);
+            let kind = st.funding_kind();
+            let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
+            let factor = |t: usize, down: bool| {
+                let d = if down { st.downturn_multiplier } else { 1.0 };
+                match st.cut {
+                    Some(c) if t >= c.from => d * c.keep,
+                    _ => d,
+                }
+            };
+            match &st.kind {
+                StreamKind::Grant {
+                    size,
+                    withdrawal_hazard,
+                } => {
+                    let (amount, share) = match size {
+                        GrantSize::Amount(q) => (q.sample(&mut rng), None),
+                        GrantSize::ShareOfCost(q) => (0.0, Some(q.sample(&mut rng))),
+                    };
+                    let hz = withdrawal_hazard.sample(&mut rng);
+                    for t in st.from..=st.to {
+                        // Checked before paying, from the first year: the
+                        // grant pays in its k-th year with chance (1-h)^k.
+                        if hz > 0.0 && uniform01(&mut rng) < hz {
+                            break;
+                        }
+                        let base = share.map_or(amount, |sh| sh * cost[t]);
+                        let pay = base * factor(t, s.downturn[t]);
+                        funding[t] += pay;
+                        krow[t] += pay;
+                    }
+                }
+                StreamKind::Budget {
+                    amount,
+                    growth,
+                    volatility,
+                } => {
+                    let a = amount.sample(&mut rng);
+                    for t in st.from..=st.to {
+                        let g = (1.0 + growth).powi((t - st.from) as i32);
+                        let pay = a * g * shock(&mut rng, *volatility) * factor(t, s.downturn[t]);
+                        funding[t] += pay;
+                        krow[t] += pay;
+                    }
+                }
+                StreamKind::Fees {
+                    saturation_users,
+                    midpoint_years,
+                    steepness,
+                    price,
+                    price_growth,
+                    volatility,
+                } => {
+                    let users = saturation_users.sample(&mut rng);
+                    let mid = midpoint_years.sample(&mut rng);
+                    let k = steepness.sample(&mut rng);
+                    let price = price.sample(&mut rng);
+                    for t in st.from.max(svc.opens)..=st.to {
+                        // Years of operation including this one.
+                        let tau = (t - svc.opens + 1) as f64;
+                        let adoption = 1.0 / (1.0 + (-k * (tau - mid)).exp());
+                        let pg = (1.0 + price_growth).powi((t - svc.opens) as i32);
+                        let pay = users
+                            * adoption
+                            * price
+                            * pg
+                            * shock(&mut rng, *volatility)
+                            * factor(t, s.downturn[t]);
+                        funding[t] += pay;
+                        krow[t] += pay;
+                        revenue_npv += pay * self.discount[t];
+                    }
+                }
+                StreamKind::Contract {
+                    amount,
+                    growth,
+                    exit_hazard,
+                    downturn_exit_hazard,
+                } => {
+                    let a = amount.sample(&mut rng);
+                    let hz = exit_hazard.sample(&mut rng);
+                    let hz_down = downturn_exit_hazard.sample(&mut rng);
+                    for t in st.from..=st.to {
+                        let hazard = if s.downturn[t] { hz_down } else { hz };
+                        if uniform01(&mut rng) < hazard {
+                            break;
+                        }
+                        let g = (1.0 + growth).powi((t - st.from) as i32);
+                        let pay = a * g * factor(t, s.downturn[t]);
+                        funding[t] += pay;
+                        krow[t] += pay;
+                        revenue_npv += pay * self.discount[t];
+                    }
+                }
+                StreamKind::Reserve { balance } => {
+                    reserve += balance.sample(&mut rng);
+                }
+            }
+        }
+
+        // Balance each year: funding first, then the reserve, then the gap.
+        let gap = &mut s.gap[rows.clone()];
+        let used = &mut s.reserve_used[rows.clone()];
+        let reserve_row = FundingKind::Reserve as usize * h;
+        let mut first_gap = None;
+        let mut gap_npv = 0.0;
+        let mut lcc_npv = construction * self.discount[svc.opens];
+        let mut real_cost = 0.0;
+        for t in 0..h {
+            lcc_npv += cost[t] * self.discount[t];
+            if t >= svc.opens {
+                real_cost += cost[t] / s.escalation[t];
+            }
+            let short = cost[t] - funding[t];
+            let tol = GAP_TOLERANCE * cost[t];
+            let mut g = 0.0;
+            used[t] = 0.0;
+            if short > tol {
+                let draw = reserve.min(short);
+                reserve -= draw;
+                used[t] = draw;
+                by_kind[reserve_row + t] = draw;
+                if short - draw > tol {
+                    g = short - draw;
+                }
+            } else if svc.carry_surplus && short < 0.0 {
+                reserve -= short;
+            }
+            gap[t] = g;
+            if g > 0.0 {
+                gap_npv += g * self.discount[t];
+                first_gap.get_or_insert(t);
+            }
+        }
+
+        let mut benefit_npv = 0.0;
+        for b in &svc.benefits {
+            let mut rng = b.key.rng(seed, trial);
+            let a = b.annual.sample(&mut rng);
+            for t in b.from..=b.to {
+                benefit_npv += a * (1.0 + b.growth).powi((t - b.from) as i32) * self.discount[t];
+            }
+        }
+
+        let operating_years = (h - svc.opens) as f64;
+        s.outcome[e] = EntityOutcome {
+            lcc_npv,
+            gap_npv,
+            benefit_npv,
+            revenue_npv,
+            first_gap,
+            construction,
+            real_cost_per_year: real_cost / operating_years,
+        };
+    }
+
+    /// Runs every trial of the model without progress reporting.
+    pub fn run_all(&self) -> Accumulator {
+        self.run(&|_| {}, &AtomicBool::new(false))
+    }
+
+    /// Runs the model's trials (`model.trials`) on the current rayon pool.
+    pub fn run(&self, progress: &(dyn Fn(u64) + Sync), cancel: &AtomicBool) -> Accumulator {
+        self.run_range(0, self.model.trials, progress, cancel)
+    }
+
+    /// Runs trials `start..end`: a shard. Shards merged with
+    /// [`Accumulator::merge`] equal the whole run bit for bit.
+    pub fn run_range(
+        &self,
+        start: u64,
+        end: u64,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Accumulator {
+        use rayon::prelude::*;
+        let next = AtomicU64::new(start);
+        let workers = rayon::current_num_threads().max(1);
+        (0..workers)
+            .into_par_iter()
+            .map(|_| {
+                let mut acc = Accumulator::new(self.model);
+                let mut scratch = Scratch::new(self.model);
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let b = next.fetch_add(BLOCK, Ordering::Relaxed);
+                    if b >= end {
+                        break;
+                    }
+                    let e = (b + BLOCK).min(end);
+                    for trial in b..e {
+                        self.simulate(trial, &mut scratch);
+                        acc.record(&scratch);
+                    }
+                    progress(e - b);
+                }
+                acc
+            })
+            .reduce(
+                || Accumulator::new(self.model),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            )
+    }
+}

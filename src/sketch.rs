@@ -1,0 +1,358 @@
+//! Exactly mergeable summaries: fixed-point sums and a quantile histogram.
+//!
+//! Floating-point addition is not associative, so summing the same numbers
+//! in a different order (another thread count, another split of trials)
+//! changes the last bits. Every summary here merges with integer additions
+//! instead, which are associative and commutative: the merged result is the
+//! same bit for bit however the trials were partitioned.
+//!
+//! * [`Moments`] keeps count, sum and sum of squares in 128-bit fixed point
+//!   with a resolution of 2^-20 of a unit (about one won when the unit is a
+//!   million won). Values are rounded once, on entry.
+//! * [`Sketch`] is a log-linear histogram (as in HdrHistogram): 64 linear
+//!   sub-buckets per power of two, so a percentile read from it is within
+//!   0.8% of the value it estimates. Magnitudes below 2^-10 count as zero,
+//!   above 2^40 fall in the top bucket; the exact minimum and maximum are
+//!   kept and bound every estimate. Memory is fixed, whatever the count.
+
+/// Fixed-point scale of [`Moments`]: 2^20.
+const SCALE: f64 = 1_048_576.0;
+
+#[inline]
+fn to_fixed(x: f64) -> i128 {
+    // `as` saturates on overflow and maps NaN to 0: a corrupt value cannot
+    // panic a run, and the model keeps values finite anyway.
+    (x * SCALE).round() as i128
+}
+
+/// Count, sum and sum of squares, merged exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moments {
+    pub n: u64,
+    sum: i128,
+    sumsq: i128,
+}
+
+impl Moments {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.sum = self.sum.saturating_add(to_fixed(x));
+        self.sumsq = self.sumsq.saturating_add(to_fixed(x * x));
+    }
+
+    pub fn merge(&mut self, other: &Moments) {
+        self.n += other.n;
+        self.sum = self.sum.saturating_add(other.sum);
+        self.sumsq = self.sumsq.saturating_add(other.sumsq);
+    }
+
+    pub fn sum(&self) -> f64 {
+        self.sum as f64 / SCALE
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.sum() / self.n as f64
+        }
+    }
+
+    /// Sample variance (n - 1 denominator).
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 {
+            return 0.0;
+        }
+        let n = self.n as f64;
+        let mean = self.mean();
+        let ss = self.sumsq as f64 / SCALE;
+        ((ss - n * mean * mean) / (n - 1.0)).max(0.0)
+    }
+
+    /// Standard error of the mean.
+    pub fn se(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            (self.variance() / self.n as f64).sqrt()
+        }
+    }
+}
+
+/// A sum without count or squares, for the many per-year totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sum(i128);
+
+impl Sum {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.0 = self.0.saturating_add(to_fixed(x));
+    }
+
+    pub fn merge(&mut self, other: &Sum) {
+        self.0 = self.0.saturating_add(other.0);
+    }
+
+    pub fn value(&self) -> f64 {
+        self.0 as f64 / SCALE
+    }
+}
+
+const SUB_BITS: u32 = 6;
+const SUBS: usize = 1 << SUB_BITS;
+const MIN_EXP: i32 = -10;
+const MAX_EXP: i32 = 40;
+const BUCKETS: usize = ((MAX_EXP - MIN_EXP) as usize) * SUBS;
+
+/// Bucket of a positive magnitude, or None when it counts as zero.
+#[inline]
+fn bucket(x: f64) -> Option<usize> {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    if exp < MIN_EXP {
+        return None;
+    }
+    if exp >= MAX_EXP {
+        return Some(BUCKETS - 1);
+    }
+    let sub = ((bits >> (52 - SUB_BITS)) as usize) & (SUBS - 1);
+    Some(((exp - MIN_EXP) as usize) * SUBS + sub)
+}
+
+/// Midpoint of a bucket.
+fn bucket_value(i: usize) -> f64 {
+    let exp = (i / SUBS) as i32 + MIN_EXP;
+    let sub = (i % SUBS) as f64;
+    2f64.powi(exp) * (1.0 + (sub + 0.5) / SUBS as f64)
+}
+
+/// A mergeable quantile histogram of real values (see the module docs for
+/// its accuracy). Bucket arrays are allocated on the first value of their
+/// sign, never again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    n: u64,
+    zero: u64,
+    pos: Vec<u64>,
+    neg: Vec<u64>,
+    min: f64,
+    max: f64,
+}
+
+impl Sketch {
+    pub fn new() -> Self {
+        Sketch {
+            n: 0,
+            zero: 0,
+            pos: Vec::new(),
+            neg: Vec::new(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.n += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        let (arr, mag) = if x >= 0.0 {
+            (&mut self.pos, x)
+        } else {
+            (&mut self.neg, -x)
+        };
+        match bucket(mag) {
+            None => self.zero += 1,
+            Some(i) => {
+                if arr.is_empty() {
+                    *arr = vec![0; BUCKETS];
+                }
+                arr[i] += 1;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sketch) {
+        self.n += other.n;
+        self.zero += other.zero;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        for (mine, theirs) in [(&mut self.pos, &other.pos), (&mut self.neg, &other.neg)] {
+            if theirs.is_empty() {
+                continue;
+            }
+            if mine.is_empty() {
+                mine.clone_from(theirs);
+            } else {
+                for (a, b) in mine.iter_mut().zip(theirs) {
+                    *a += b;
+                }
+            }
+        }
+    }
+
+    /// Buckets in increasing order of value, as (value, count).
+    fn ordered(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let neg = self
+            .neg
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (-bucket_value(i), *c));
+        let zero = std::iter::once((0.0, self.zero)).filter(|(_, c)| *c > 0);
+        let pos = self
+            .pos
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (bucket_value(i), *c));
+        neg.chain(zero).chain(pos)
+    }
+
+    fn clamp(&self, v: f64) -> f64 {
+        v.clamp(self.min, self.max)
+    }
+
+    /// The `q`-quantile (nearest rank: the smallest value with at least a
+    /// share `q` of the values at or below it). NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).clamp(1, self.n);
+        let mut seen = 0;
+        for (v, c) in self.ordered() {
+            seen += c;
+            if seen >= rank {
+                return self.clamp(v);
+            }
+        }
+        self.max
+    }
+
+    /// Mean of the largest `(1 - level)` share of values (conditional value
+    /// at risk at `level`, e.g. 0.95). NaN when empty.
+    pub fn tail_mean(&self, level: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let k = (((1.0 - level.clamp(0.0, 1.0)) * self.n as f64).ceil() as u64).clamp(1, self.n);
+        let buckets: Vec<(f64, u64)> = self.ordered().collect();
+        let mut left = k;
+        let mut total = 0.0;
+        for (v, c) in buckets.into_iter().rev() {
+            let take = c.min(left);
+            total += self.clamp(v) * take as f64;
+            left -= take;
+            if left == 0 {
+                break;
+            }
+        }
+        total / k as f64
+    }
+
+    /// Share of values strictly greater than `x` (resolution: one bucket).
+    pub fn exceedance(&self, x: f64) -> f64 {
+        if self.n == 0 {
+            return f64::NAN;
+        }
+        let above: u64 = self.ordered().filter(|(v, _)| *v > x).map(|(_, c)| c).sum();
+        above as f64 / self.n as f64
+    }
+
+    /// Non-empty buckets as (value, count), increasing, for histograms.
+    pub fn buckets(&self) -> Vec<(f64, u64)> {
+        self.ordered().map(|(v, c)| (self.clamp(v), c)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_match_direct_computation() {
+        let xs = [1.5, 2.25, -3.0, 10.0, 0.125];
+        let mut m = Moments::default();
+        xs.iter().for_each(|&x| m.add(x));
+        let mean = xs.iter().sum::<f64>() / 5.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 4.0;
+        assert!((m.mean() - mean).abs() < 1e-9);
+        assert!((m.variance() - var).abs() < 1e-6);
+    }
+
+    #[test]
+    fn merges_are_order_independent_bit_for_bit() {
+        let xs: Vec<f64> = (0..10_000)
+            .map(|i| ((i as f64) * 0.7311).sin() * 1e4 + 1e4)
+            .collect();
+        let mut whole = (Moments::default(), Sketch::new());
+        for &x in &xs {
+            whole.0.add(x);
+            whole.1.add(x);
+        }
+        // Split into uneven shards, merged in reverse order.
+        let mut parts: Vec<(Moments, Sketch)> = Vec::new();
+        for chunk in xs.chunks(777) {
+            let mut p = (Moments::default(), Sketch::new());
+            for &x in chunk {
+                p.0.add(x);
+                p.1.add(x);
+            }
+            parts.push(p);
+        }
+        let mut merged = (Moments::default(), Sketch::new());
+        for p in parts.iter().rev() {
+            merged.0.merge(&p.0);
+            merged.1.merge(&p.1);
+        }
+        assert_eq!(whole.0, merged.0);
+        assert_eq!(whole.1, merged.1);
+        assert_eq!(whole.0.mean().to_bits(), merged.0.mean().to_bits());
+    }
+
+    #[test]
+    fn quantiles_are_within_stated_accuracy() {
+        let mut s = Sketch::new();
+        let n = 100_000;
+        for i in 1..=n {
+            s.add(i as f64);
+        }
+        for q in [0.05, 0.5, 0.95, 0.999] {
+            let exact = (q * n as f64).ceil();
+            let est = s.quantile(q);
+            assert!(
+                (est - exact).abs() / exact <= 1.0 / 128.0 + 1e-12,
+                "q={q}: {est} vs {exact}"
+            );
+        }
+        assert_eq!(s.quantile(0.0), 1.0);
+        assert_eq!(s.quantile(1.0), n as f64);
+        // Tail mean of the top 5% of 1..n is the mean of (0.95n, n].
+        let exact_tail = (0.95 * n as f64 + 1.0 + n as f64) / 2.0;
+        assert!((s.tail_mean(0.95) - exact_tail).abs() / exact_tail < 1.0 / 128.0);
+        assert!((s.exceedance(50_000.0) - 0.5).abs() < 0.01);
+    }
+
+    #[test]
+    fn zeros_negatives_and_extremes() {
+        let mut s = Sketch::new();
+        for x in [0.0, 0.0, 0.0, -5.0, 1e-12, 7.0, 1e15] {
+            s.add(x);
+        }
+        assert_eq!(s.quantile(0.0), -5.0);
+        assert!((s.quantile(0.3) + 0.0).abs() < 1e-9);
+        assert_eq!(s.quantile(1.0), 1e15);
+        let empty = Sketch::new();
+        assert!(empty.quantile(0.5).is_nan());
+    }
+}

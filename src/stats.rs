@@ -1,0 +1,468 @@
+//! Aggregates of many trials, and the statistics reported from them.
+//!
+//! An [`Accumulator`] holds, per entity (each service, then the portfolio)
+//! and year, counts, exact sums and quantile sketches; per entity over the
+//! horizon, the distribution of the first gap year and of the NPVs. Its
+//! size depends on the model (services x years), never on the number of
+//! trials, and [`Accumulator::merge`] is exact and order-independent.
+//!
+//! [`Report::new`] turns an accumulator into the published figures, each
+//! probability with its Monte Carlo standard error and a 95% Wilson score
+//! interval. Pure: no I/O.
+
+use serde::Serialize;
+
+use crate::engine::Scratch;
+use crate::model::{FundingKind, Model};
+use crate::sketch::{Moments, Sketch, Sum};
+
+/// z-value of a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Per entity-year aggregate.
+#[derive(Debug, Clone, PartialEq)]
+struct YearAcc {
+    gap_count: u64,
+    cost: Sum,
+    funding: Sum,
+    gap: Sum,
+    reserve_used: Sum,
+    by_kind: [Sum; FundingKind::COUNT],
+    cost_q: Sketch,
+    funding_q: Sketch,
+    gap_q: Sketch,
+}
+
+impl YearAcc {
+    fn new() -> Self {
+        YearAcc {
+            gap_count: 0,
+            cost: Sum::default(),
+            funding: Sum::default(),
+            gap: Sum::default(),
+            reserve_used: Sum::default(),
+            by_kind: [Sum::default(); FundingKind::COUNT],
+            cost_q: Sketch::new(),
+            funding_q: Sketch::new(),
+            gap_q: Sketch::new(),
+        }
+    }
+
+    fn merge(&mut self, o: &YearAcc) {
+        self.gap_count += o.gap_count;
+        self.cost.merge(&o.cost);
+        self.funding.merge(&o.funding);
+        self.gap.merge(&o.gap);
+        self.reserve_used.merge(&o.reserve_used);
+        for (a, b) in self.by_kind.iter_mut().zip(&o.by_kind) {
+            a.merge(b);
+        }
+        self.cost_q.merge(&o.cost_q);
+        self.funding_q.merge(&o.funding_q);
+        self.gap_q.merge(&o.gap_q);
+    }
+}
+
+/// Per entity aggregate over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+struct HorizonAcc {
+    /// Trials whose first gap fell in each year; the last slot is "never".
+    first_gap: Vec<u64>,
+    lcc: Moments,
+    lcc_q: Sketch,
+    gap: Moments,
+    gap_q: Sketch,
+    benefit: Moments,
+    revenue: Moments,
+    opex_ratio: Moments,
+    construction: Sum,
+    grant: Sum,
+    received: Sum,
+}
+
+impl HorizonAcc {
+    fn new(h: usize) -> Self {
+        HorizonAcc {
+            first_gap: vec![0; h + 1],
+            lcc: Moments::default(),
+            lcc_q: Sketch::new(),
+            gap: Moments::default(),
+            gap_q: Sketch::new(),
+            benefit: Moments::default(),
+            revenue: Moments::default(),
+            opex_ratio: Moments::default(),
+            construction: Sum::default(),
+            grant: Sum::default(),
+            received: Sum::default(),
+        }
+    }
+
+    fn merge(&mut self, o: &HorizonAcc) {
+        for (a, b) in self.first_gap.iter_mut().zip(&o.first_gap) {
+            *a += b;
+        }
+        self.lcc.merge(&o.lcc);
+        self.lcc_q.merge(&o.lcc_q);
+        self.gap.merge(&o.gap);
+        self.gap_q.merge(&o.gap_q);
+        self.benefit.merge(&o.benefit);
+        self.revenue.merge(&o.revenue);
+        self.opex_ratio.merge(&o.opex_ratio);
+        self.construction.merge(&o.construction);
+        self.grant.merge(&o.grant);
+        self.received.merge(&o.received);
+    }
+}
+
+/// Mergeable aggregate of any number of trials of one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accumulator {
+    pub trials: u64,
+    horizon: usize,
+    years: Vec<YearAcc>,
+    totals: Vec<HorizonAcc>,
+}
+
+impl Accumulator {
+    pub fn new(model: &Model) -> Self {
+        let e = model.services.len() + 1;
+        let h = model.horizon;
+        Accumulator {
+            trials: 0,
+            horizon: h,
+            years: (0..e * h).map(|_| YearAcc::new()).collect(),
+            totals: (0..e).map(|_| HorizonAcc::new(h)).collect(),
+        }
+    }
+
+    /// Adds the trial held in `s`.
+    pub fn record(&mut self, s: &Scratch) {
+        self.trials += 1;
+        let h = self.horizon;
+        for (e, tot) in self.totals.iter_mut().enumerate() {
+            let cost = s.row(&s.cost, e);
+            let funding = s.row(&s.funding, e);
+            let gap = s.row(&s.gap, e);
+            let used = s.row(&s.reserve_used, e);
+            let mut grant = 0.0;
+            let mut received = 0.0;
+            for t in 0..h {
+                let y = &mut self.years[e * h + t];
+                y.cost.add(cost[t]);
+                y.funding.add(funding[t]);
+                y.gap.add(gap[t]);
+                y.reserve_used.add(used[t]);
+                y.cost_q.add(cost[t]);
+                y.funding_q.add(funding[t]);
+                y.gap_q.add(gap[t]);
+                if gap[t] > 0.0 {
+                    y.gap_count += 1;
+                }
+                received += funding[t] + used[t];
+            }
+            for k in FundingKind::ALL {
+                let row = s.kind_row(e, k);
+                for t in 0..h {
+                    self.years[e * h + t].by_kind[k as usize].add(row[t]);
+                }
+                if k == FundingKind::Grant {
+                    grant = row.iter().sum();
+                }
+            }
+            let o = &s.outcome[e];
+            tot.first_gap[o.first_gap.unwrap_or(h)] += 1;
+            tot.lcc.add(o.lcc_npv);
+            tot.lcc_q.add(o.lcc_npv);
+            tot.gap.add(o.gap_npv);
+            tot.gap_q.add(o.gap_npv);
+            tot.benefit.add(o.benefit_npv);
+            tot.revenue.add(o.revenue_npv);
+            tot.construction.add(o.construction);
+            if o.construction > 0.0 {
+                tot.opex_ratio.add(o.real_cost_per_year / o.construction);
+            }
+            tot.grant.add(grant);
+            tot.received.add(received);
+        }
+    }
+
+    pub fn merge(&mut self, o: &Accumulator) {
+        self.trials += o.trials;
+        for (a, b) in self.years.iter_mut().zip(&o.years) {
+            a.merge(b);
+        }
+        for (a, b) in self.totals.iter_mut().zip(&o.totals) {
+            a.merge(b);
+        }
+    }
+}
+
+/// A proportion with its Monte Carlo uncertainty.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Proportion {
+    pub estimate: f64,
+    /// Standard error sqrt(p(1-p)/n).
+    pub se: f64,
+    /// 95% Wilson score interval (never outside [0, 1], sensible at p = 0).
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Proportion {
+    pub fn new(successes: u64, n: u64) -> Self {
+        if n == 0 {
+            return Proportion {
+                estimate: f64::NAN,
+                se: f64::NAN,
+                lo: 0.0,
+                hi: 1.0,
+            };
+        }
+        let nf = n as f64;
+        let p = successes as f64 / nf;
+        let z2 = Z95 * Z95;
+        let denom = 1.0 + z2 / nf;
+        let centre = (p + z2 / (2.0 * nf)) / denom;
+        let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+        Proportion {
+            estimate: p,
+            se: (p * (1.0 - p) / nf).sqrt(),
+            lo: (centre - half).max(0.0),
+            hi: (centre + half).min(1.0),
+        }
+    }
+}
+
+/// Summary of a distribution of per-trial values.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Distribution {
+    pub mean: f64,
+    /// Standard error of the mean.
+    pub se: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl Distribution {
+    fn new(m: &Moments, q: &Sketch) -> Self {
+        Distribution {
+            mean: m.mean(),
+            se: m.se(),
+            p5: q.quantile(0.05),
+            p50: q.quantile(0.5),
+            p95: q.quantile(0.95),
+        }
+    }
+}
+
+/// Figures of one entity in one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearStats {
+    pub year: i32,
+    pub p_gap: Proportion,
+    pub cost_mean: f64,
+    pub cost_p5: f64,
+    pub cost_p25: f64,
+    pub cost_p50: f64,
+    pub cost_p75: f64,
+    pub cost_p95: f64,
+    pub funding_mean: f64,
+    pub funding_p5: f64,
+    pub funding_p25: f64,
+    pub funding_p50: f64,
+    pub funding_p75: f64,
+    pub funding_p95: f64,
+    pub gap_mean: f64,
+    pub gap_p50: f64,
+    pub gap_p95: f64,
+    pub reserve_used_mean: f64,
+    /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
+    pub funding_by_kind_mean: [f64; FundingKind::COUNT],
+    /// P(no gap in this or any earlier year).
+    pub survival: f64,
+}
+
+/// Distribution of the first gap year.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstGap {
+    pub years: Vec<i32>,
+    /// Share of trials whose first gap is in each year.
+    pub probability: Vec<f64>,
+    /// Share of trials with no gap up to and including each year.
+    pub survival: Vec<f64>,
+    /// Share of trials with no gap over the whole horizon.
+    pub never: f64,
+    /// Median first gap year (None when most trials never have a gap).
+    pub median: Option<i32>,
+}
+
+/// Horizon figures of one entity (service or portfolio).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityStats {
+    pub id: String,
+    pub name: String,
+    pub p_any_gap: Proportion,
+    /// First year in which P(gap) exceeds 50%.
+    pub first_year_p_gap_over_50: Option<i32>,
+    pub first_gap_year: FirstGap,
+    pub lcc_npv: Distribution,
+    pub gap_npv: Distribution,
+    pub gap_npv_cvar95: f64,
+    /// Mean realised operating-cost ratio (operating cost per operating
+    /// year in start-year prices / construction cost).
+    pub opex_ratio_mean: f64,
+    pub opex_ratio_se: f64,
+    /// Share of all money received (streams and reserve draws) that came
+    /// from grants.
+    pub grant_share: f64,
+    /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
+    /// declared benefits.
+    pub bcr: Option<f64>,
+    pub benefit_npv_mean: f64,
+    /// Mean discounted fees and contract revenue.
+    pub revenue_npv_mean: f64,
+    pub construction_mean: f64,
+    pub yearly: Vec<YearStats>,
+    /// Gap NPV histogram (value, count) for charts.
+    #[serde(skip)]
+    pub gap_npv_sketch: Sketch,
+}
+
+/// Everything a run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub trials: u64,
+    pub start_year: i32,
+    pub horizon_years: usize,
+    /// Services in file order, then the portfolio (id `portfolio`).
+    pub entities: Vec<EntityStats>,
+}
+
+impl Report {
+    pub fn new(model: &Model, acc: &Accumulator) -> Self {
+        let h = model.horizon;
+        let n = acc.trials;
+        let nf = n as f64;
+        let mut entities = Vec::new();
+        for (e, tot) in acc.totals.iter().enumerate() {
+            let (id, name, has_benefits) = match model.services.get(e) {
+                Some(s) => (s.id.clone(), s.name.clone(), !s.benefits.is_empty()),
+                None => (
+                    "portfolio".to_string(),
+                    "Portfolio (all services)".to_string(),
+                    model.services.iter().any(|s| !s.benefits.is_empty()),
+                ),
+            };
+            let mut cum = 0u64;
+            let mut yearly = Vec::with_capacity(h);
+            let mut survival = Vec::with_capacity(h);
+            let mut probability = Vec::with_capacity(h);
+            for t in 0..h {
+                let y = &acc.years[e * h + t];
+                cum += tot.first_gap[t];
+                let surv = 1.0 - cum as f64 / nf;
+                survival.push(surv);
+                probability.push(tot.first_gap[t] as f64 / nf);
+                let mut by_kind = [0.0; FundingKind::COUNT];
+                for (k, v) in by_kind.iter_mut().enumerate() {
+                    *v = y.by_kind[k].value() / nf;
+                }
+                yearly.push(YearStats {
+                    year: model.year(t),
+                    p_gap: Proportion::new(y.gap_count, n),
+                    cost_mean: y.cost.value() / nf,
+                    cost_p5: y.cost_q.quantile(0.05),
+                    cost_p25: y.cost_q.quantile(0.25),
+                    cost_p50: y.cost_q.quantile(0.5),
+                    cost_p75: y.cost_q.quantile(0.75),
+                    cost_p95: y.cost_q.quantile(0.95),
+                    funding_mean: y.funding.value() / nf,
+                    funding_p5: y.funding_q.quantile(0.05),
+                    funding_p25: y.funding_q.quantile(0.25),
+                    funding_p50: y.funding_q.quantile(0.5),
+                    funding_p75: y.funding_q.quantile(0.75),
+                    funding_p95: y.funding_q.quantile(0.95),
+                    gap_mean: y.gap.value() / nf,
+                    gap_p50: y.gap_q.quantile(0.5),
+                    gap_p95: y.gap_q.quantile(0.95),
+                    reserve_used_mean: y.reserve_used.value() / nf,
+                    funding_by_kind_mean: by_kind,
+                    survival: surv,
+                });
+            }
+            let median = survival
+                .iter()
+                .position(|&s| s <= 0.5)
+                .map(|t| model.year(t));
+            let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
+            let benefit = tot.benefit.mean();
+            let received = tot.received.value();
+            entities.push(EntityStats {
+                id,
+                name,
+                p_any_gap: Proportion::new(n - tot.first_gap[h], n),
+                first_year_p_gap_over_50: yearly
+                    .iter()
+                    .find(|y| y.p_gap.estimate > 0.5)
+                    .map(|y| y.year),
+                first_gap_year: FirstGap {
+                    years: (0..h).map(|t| model.year(t)).collect(),
+                    probability,
+                    survival,
+                    never: tot.first_gap[h] as f64 / nf,
+                    median,
+                },
+                lcc_npv: lcc,
+                gap_npv: Distribution::new(&tot.gap, &tot.gap_q),
+                gap_npv_cvar95: tot.gap_q.tail_mean(0.95),
+                opex_ratio_mean: tot.opex_ratio.mean(),
+                opex_ratio_se: tot.opex_ratio.se(),
+                grant_share: if received > 0.0 {
+                    tot.grant.value() / received
+                } else {
+                    0.0
+                },
+                bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
+                benefit_npv_mean: benefit,
+                revenue_npv_mean: tot.revenue.mean(),
+                construction_mean: tot.construction.value() / nf,
+                yearly,
+                gap_npv_sketch: tot.gap_q.clone(),
+            });
+        }
+        Report {
+            trials: n,
+            start_year: model.start_year,
+            horizon_years: h,
+            entities,
+        }
+    }
+
+    pub fn portfolio(&self) -> &EntityStats {
+        // `new` always pushes the portfolio last.
+        &self.entities[self.entities.len() - 1]
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&EntityStats> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_interval_is_sane_at_the_edges() {
+        let p = Proportion::new(0, 1000);
+        assert_eq!(p.estimate, 0.0);
+        assert_eq!(p.lo, 0.0);
+        assert!(p.hi > 0.0 && p.hi < 0.01);
+        let p = Proportion::new(1000, 1000);
+        assert_eq!(p.hi, 1.0);
+        assert!(p.lo > 0.99);
+        let p = Proportion::new(500, 1000);
+        assert!((p.lo - 0.469).abs() < 1e-3 && (p.hi - 0.531).abs() < 1e-3);
+    }
+}
