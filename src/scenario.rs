@@ -34,6 +34,9 @@ pub const BUILTIN_BASELINE: &str = include_str!("../scenarios/ucity-baseline.tom
 /// File name of the built-in scenario.
 pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
 
+/// Kinds of a kinded table with the keys each accepts.
+type KindKeys<'a> = &'a [(&'a str, &'a [&'a str])];
+
 const ROOT_KEYS: &[&str] = &["scenario", "economy", "service"];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -387,8 +390,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -439,7 +442,7 @@ impl Checker {
         &mut self,
         view: &View<'_, '_>,
         allowed: &[&str],
-        other: Option<(&str, &[(&str, &[&str])])>,
+        other: Option<(&str, KindKeys)>,
     ) {
         for (k, v) in view.table.iter() {
             let key: &str = k.get_ref();
@@ -1065,7 +1068,7 @@ impl Checker {
         let key_inflation = StreamKey::new("", "economy", "inflation");
         let key_downturn = StreamKey::new("", "economy", "downturn");
         let Some(ev) = self.sub(root, "economy", false) else {
-            return (!root.has("economy")).then(|| Economy {
+            return (!root.has("economy")).then_some(Economy {
                 inflation: Quantity {
                     dist: Dist::Fixed(0.0),
                     domain: INFLATION_DOMAIN,
@@ -1541,16 +1544,17 @@ impl Checker {
         for bv in self.tables(sv, "benefit") {
             self.unknown_keys(&bv, BENEFIT_KEYS, None);
             let name = self.unique_name(&bv, &mut seen, "benefit");
-            if let Some(k) = self.string(&bv, "kind", false) {
-                if k != "social" && k != "environmental" {
-                    let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
-                    self.err(
-                        &span,
-                        &bv.key_path("kind"),
-                        format!("expected \"social\" or \"environmental\", found \"{k}\""),
-                    );
-                    ok = false;
-                }
+            if let Some(k) = self.string(&bv, "kind", false)
+                && k != "social"
+                && k != "environmental"
+            {
+                let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
+                self.err(
+                    &span,
+                    &bv.key_path("kind"),
+                    format!("expected \"social\" or \"environmental\", found \"{k}\""),
+                );
+                ok = false;
             }
             let annual = self.quantity(&bv, "annual", Domain::NON_NEGATIVE, None);
             let growth = self.number(&bv, "growth", GROWTH_RANGE, Some(0.0));

@@ -229,6 +229,13 @@ impl Sketch {
             return f64::NAN;
         }
         let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).clamp(1, self.n);
+        // The extreme ranks are known exactly.
+        if rank == 1 {
+            return self.min;
+        }
+        if rank == self.n {
+            return self.max;
+        }
         let mut seen = 0;
         for (v, c) in self.ordered() {
             seen += c;

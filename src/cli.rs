@@ -1,0 +1,248 @@
+//! The command line: argument definitions and the commands behind them.
+//!
+//! This is the edge of the program: it reads files, measures time, draws the
+//! progress bar and prints. Everything it computes comes from the library's
+//! pure parts.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::output::{RunInfo, Staging, summary_json, write_tables};
+use crate::scenario::{self, BUILTIN_BASELINE_NAME};
+use crate::stats::Report;
+use crate::table;
+
+const EXAMPLES: &str = "\
+Examples:
+  fundgap run                                   # the built-in U-City baseline district
+  fundgap run scenarios/ucity-baseline.toml --trials 1000000 --threads 2
+  fundgap run my-city.toml --seed 7 --out results/my-city --format json
+  fundgap check my-city.toml                    # validate and describe, no simulation
+
+Scenario keys are documented in scenarios/README.md. Exit codes: 0 success,
+2 bad input (scenario file or arguments), 1 any other failure.";
+
+/// Monte Carlo life-cycle cost and funding-gap simulation for public smart
+/// city services.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fundgap",
+    version,
+    about = "Monte Carlo life-cycle cost and funding-gap simulation for public smart city services",
+    long_about = "fundgap projects each service's multi-year operating cost and every funding stream \
+meant to pay for it (grants that end or get withdrawn, local budgets, user fees, private partners, \
+reserves), runs many trials in parallel, and reports how likely, how early and how large a funding \
+gap is, with Monte Carlo uncertainty on every probability.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario; write yearly.csv, horizon.csv and summary.json
+    #[command(after_help = "Examples:
+  fundgap run
+  fundgap run scenarios/ucity-baseline.toml --trials 1000000
+  fundgap run my-city.toml --out results/my-city --format json > summary.json
+
+Outputs go to output/<scenario file name>/ unless --out is given; they are
+written to a temporary directory and moved into place when complete, so a
+failed run never leaves half-written results.")]
+    Run(RunArgs),
+    /// Validate a scenario file and describe it, without simulating
+    #[command(after_help = "Example:
+  fundgap check scenarios/ucity-baseline.toml
+
+All problems in the file are listed with line, column and key path; the exit
+code is 2 when there is any.")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A compact table for people
+    Table,
+    /// summary.json on standard output
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it: scenarios/ucity-baseline.toml if
+    /// present in the current directory, else the copy built into fundgap
+    pub scenario: Option<PathBuf>,
+    /// Number of trials (overrides the scenario's `trials`)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides the scenario's `seed`); same seed, same results
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/<scenario file name>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
+    /// do not depend on it
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// What to print on standard output
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Check(args) => check(&args),
+    }
+}
+
+/// A scenario as loaded for a command.
+pub struct Loaded {
+    pub model: Model,
+    /// How the user named it (path or built-in label).
+    pub label: String,
+    /// File stem, used for the default output directory.
+    pub stem: String,
+}
+
+/// Loads the named scenario, or the default one.
+pub fn load(path: Option<&Path>) -> Result<Loaded> {
+    let default_path = Path::new("scenarios").join(BUILTIN_BASELINE_NAME);
+    let path = match path {
+        Some(p) => Some(p.to_path_buf()),
+        None if default_path.is_file() => Some(default_path),
+        None => None,
+    };
+    let (text, label) = scenario::read_source(path.as_deref())?;
+    let model = scenario::parse_str(&text, &label)?;
+    let stem = path
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| BUILTIN_BASELINE_NAME.trim_end_matches(".toml").to_string());
+    Ok(Loaded { model, label, stem })
+}
+
+fn check(args: &CheckArgs) -> Result<()> {
+    let loaded = load(Some(&args.scenario))?;
+    print!("{}", table::describe(&loaded.model, &loaded.label));
+    Ok(())
+}
+
+/// Runs `f` on a pool of `threads` workers, or on the global pool.
+pub fn with_threads<T: Send>(
+    threads: Option<u16>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<(T, usize)> {
+    match threads {
+        None => Ok((f(), rayon::current_num_threads())),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n as usize)
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+            Ok((pool.install(f), n as usize))
+        }
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or when
+/// asked to be quiet.
+pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} trials, {per_sec}, eta {eta}",
+    ) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb
+}
+
+fn run(args: &RunArgs) -> Result<()> {
+    let Loaded {
+        mut model,
+        label,
+        stem,
+    } = load(args.scenario.as_deref())?;
+    if let Some(t) = args.trials {
+        model.trials = t;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&stem));
+    let status = !args.quiet;
+    if status {
+        eprintln!(
+            "fundgap: simulating {label} ({} trials)",
+            crate::format::thousands(model.trials as f64, 0)
+        );
+    }
+
+    let started = Instant::now();
+    let pb = progress_bar(model.trials, args.quiet);
+    pb.set_message(stem.clone());
+    let cancel = AtomicBool::new(false);
+    let engine = Engine::new(&model);
+    let (acc, threads) = with_threads(args.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    pb.finish_and_clear();
+    let report = Report::new(&model, &acc);
+    let info = RunInfo {
+        scenario_file: label,
+        threads,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+    };
+
+    let mut staging = Staging::new(&out_dir)?;
+    write_tables(&mut staging, &model, &report, &info)?;
+    let written = staging.commit()?;
+
+    match args.format {
+        Format::Table => print!("{}", table::results(&model, &report)),
+        Format::Json => {
+            let summary = summary_json(&model, &report, &info);
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        }
+    }
+    if status {
+        let names: Vec<String> = written
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
+        eprintln!(
+            "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
+            crate::format::thousands(report.trials as f64, 0),
+            info.elapsed_seconds,
+            names.join(", "),
+            out_dir.display()
+        );
+    }
+    Ok(())
+}

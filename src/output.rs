@@ -1,0 +1,417 @@
+//! Writers: result tables (CSV), the run summary (JSON), and the staging
+//! directory that makes a run's outputs appear all at once.
+//!
+//! Every file of a run is first written into a hidden staging directory
+//! inside the output directory and renamed into place only when all of them
+//! were written, so a failed or interrupted run leaves the previous results
+//! untouched and never a half-written file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+use crate::model::{FundingKind, Model};
+use crate::stats::{Distribution, EntityStats, Report};
+
+/// Facts about a run that are not results: where, when, how.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// The scenario file as given, or the built-in label.
+    pub scenario_file: String,
+    pub threads: usize,
+    pub elapsed_seconds: f64,
+}
+
+/// A set of output files being written; see the module docs.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    tmp: PathBuf,
+    files: Vec<String>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates `dir` if needed and a fresh staging directory inside it.
+    pub fn new(dir: &Path) -> Result<Self> {
+        let werr = |path: &Path, source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+        let tmp = dir.join(format!(".fundgap-tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
+        }
+        fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            tmp,
+            files: Vec::new(),
+            committed: false,
+        })
+    }
+
+    /// Path inside the staging directory where `name` is to be written.
+    pub fn path(&mut self, name: &str) -> PathBuf {
+        if !self.files.iter().any(|f| f == name) {
+            self.files.push(name.to_string());
+        }
+        self.tmp.join(name)
+    }
+
+    /// Writes `bytes` as `name`.
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(name);
+        let mut f = fs::File::create(&path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        f.write_all(bytes)
+            .and_then(|_| f.sync_all())
+            .map_err(|source| Error::Write { path, source })
+    }
+
+    /// Moves every staged file into the output directory.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        let mut done = Vec::new();
+        for name in &self.files {
+            let from = self.tmp.join(name);
+            let to = self.dir.join(name);
+            fs::rename(&from, &to).map_err(|source| Error::Write {
+                path: to.clone(),
+                source,
+            })?;
+            done.push(to);
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&self.tmp);
+        remove_stale_staging(&self.dir);
+        Ok(done)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Removes staging directories left by runs that were killed (their process
+/// no longer exists).
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if let Some(pid) = name.strip_prefix(".fundgap-tmp-") {
+            let alive = Path::new("/proc").join(pid).exists();
+            if !alive {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// A number as CSV text: shortest round-trip form, empty for NaN.
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+fn opt_year(y: Option<i32>) -> String {
+    y.map(|y| y.to_string()).unwrap_or_default()
+}
+
+/// Columns of `yearly.csv`. The first sixteen are the documented contract;
+/// later ones may be added, never renamed.
+pub const YEARLY_COLUMNS: &[&str] = &[
+    "service",
+    "year",
+    "p_gap",
+    "p_gap_lo",
+    "p_gap_hi",
+    "cost_mean",
+    "cost_p5",
+    "cost_p50",
+    "cost_p95",
+    "funding_mean",
+    "funding_p5",
+    "funding_p50",
+    "funding_p95",
+    "gap_mean",
+    "gap_p50",
+    "gap_p95",
+    "p_gap_se",
+    "cost_p25",
+    "cost_p75",
+    "funding_p25",
+    "funding_p75",
+    "reserve_used_mean",
+    "grant_mean",
+    "budget_mean",
+    "fees_mean",
+    "contract_mean",
+    "reserve_mean",
+    "survival",
+];
+
+/// `yearly.csv`: one row per entity and year.
+pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let cerr = |source| Error::Csv {
+        path: PathBuf::from("yearly.csv"),
+        source,
+    };
+    w.write_record(YEARLY_COLUMNS).map_err(cerr)?;
+    for e in &report.entities {
+        for y in &e.yearly {
+            let mut row = vec![
+                e.id.clone(),
+                y.year.to_string(),
+                num(y.p_gap.estimate),
+                num(y.p_gap.lo),
+                num(y.p_gap.hi),
+                num(y.cost_mean),
+                num(y.cost_p5),
+                num(y.cost_p50),
+                num(y.cost_p95),
+                num(y.funding_mean),
+                num(y.funding_p5),
+                num(y.funding_p50),
+                num(y.funding_p95),
+                num(y.gap_mean),
+                num(y.gap_p50),
+                num(y.gap_p95),
+                num(y.p_gap.se),
+                num(y.cost_p25),
+                num(y.cost_p75),
+                num(y.funding_p25),
+                num(y.funding_p75),
+                num(y.reserve_used_mean),
+            ];
+            row.extend(
+                FundingKind::ALL
+                    .iter()
+                    .map(|k| num(y.funding_by_kind_mean[*k as usize])),
+            );
+            row.push(num(y.survival));
+            w.write_record(&row).map_err(cerr)?;
+        }
+    }
+    w.into_inner().map_err(|e| Error::Write {
+        path: PathBuf::from("yearly.csv"),
+        source: e.into_error(),
+    })
+}
+
+/// Columns of `horizon.csv`.
+pub const HORIZON_COLUMNS: &[&str] = &[
+    "service",
+    "name",
+    "p_any_gap",
+    "p_any_gap_lo",
+    "p_any_gap_hi",
+    "p_any_gap_se",
+    "first_year_p_gap_over_50",
+    "median_first_gap_year",
+    "lcc_npv_mean",
+    "lcc_npv_p5",
+    "lcc_npv_p50",
+    "lcc_npv_p95",
+    "gap_npv_mean",
+    "gap_npv_se",
+    "gap_npv_p5",
+    "gap_npv_p50",
+    "gap_npv_p95",
+    "gap_npv_cvar95",
+    "opex_ratio_mean",
+    "grant_share",
+    "bcr",
+    "benefit_npv_mean",
+    "revenue_npv_mean",
+    "construction_mean",
+];
+
+/// `horizon.csv`: one row per entity with the horizon figures.
+pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let cerr = |source| Error::Csv {
+        path: PathBuf::from("horizon.csv"),
+        source,
+    };
+    w.write_record(HORIZON_COLUMNS).map_err(cerr)?;
+    for e in &report.entities {
+        let row = vec![
+            e.id.clone(),
+            e.name.clone(),
+            num(e.p_any_gap.estimate),
+            num(e.p_any_gap.lo),
+            num(e.p_any_gap.hi),
+            num(e.p_any_gap.se),
+            opt_year(e.first_year_p_gap_over_50),
+            opt_year(e.first_gap_year.median),
+            num(e.lcc_npv.mean),
+            num(e.lcc_npv.p5),
+            num(e.lcc_npv.p50),
+            num(e.lcc_npv.p95),
+            num(e.gap_npv.mean),
+            num(e.gap_npv.se),
+            num(e.gap_npv.p5),
+            num(e.gap_npv.p50),
+            num(e.gap_npv.p95),
+            num(e.gap_npv_cvar95),
+            num(e.opex_ratio_mean),
+            num(e.grant_share),
+            e.bcr.map(num).unwrap_or_default(),
+            num(e.benefit_npv_mean),
+            num(e.revenue_npv_mean),
+            num(e.construction_mean),
+        ];
+        w.write_record(&row).map_err(cerr)?;
+    }
+    w.into_inner().map_err(|e| Error::Write {
+        path: PathBuf::from("horizon.csv"),
+        source: e.into_error(),
+    })
+}
+
+fn finite(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+fn dist_json(d: &Distribution) -> Value {
+    json!({
+        "mean": finite(d.mean),
+        "se": finite(d.se),
+        "p5": finite(d.p5),
+        "p50": finite(d.p50),
+        "p95": finite(d.p95),
+    })
+}
+
+/// Horizon figures of one entity under the names of the output contract.
+pub fn entity_json(e: &EntityStats) -> Value {
+    json!({
+        "id": e.id,
+        "name": e.name,
+        "p_any_gap": finite(e.p_any_gap.estimate),
+        "p_any_gap_se": finite(e.p_any_gap.se),
+        "p_any_gap_lo": finite(e.p_any_gap.lo),
+        "p_any_gap_hi": finite(e.p_any_gap.hi),
+        "first_year_p_gap_over_50": e.first_year_p_gap_over_50,
+        "first_gap_year": {
+            "years": e.first_gap_year.years,
+            "probability": e.first_gap_year.probability,
+            "survival": e.first_gap_year.survival,
+            "never": finite(e.first_gap_year.never),
+            "median": e.first_gap_year.median,
+        },
+        "lcc_npv": dist_json(&e.lcc_npv),
+        "gap_npv": dist_json(&e.gap_npv),
+        "gap_npv_cvar95": finite(e.gap_npv_cvar95),
+        "opex_ratio_mean": finite(e.opex_ratio_mean),
+        "opex_ratio_se": finite(e.opex_ratio_se),
+        "grant_share": finite(e.grant_share),
+        "bcr": e.bcr.map(finite),
+        "benefit_npv_mean": finite(e.benefit_npv_mean),
+        "revenue_npv_mean": finite(e.revenue_npv_mean),
+        "construction_mean": finite(e.construction_mean),
+    })
+}
+
+/// The whole `summary.json` document. Timing and thread count are the only
+/// fields that may differ between two runs of the same scenario and seed.
+pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
+    let services: Vec<Value> = report.entities[..report.entities.len() - 1]
+        .iter()
+        .map(entity_json)
+        .collect();
+    json!({
+        "fundgap_version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "name": model.name,
+            "file": info.scenario_file,
+            "description": model.description,
+            "currency": model.currency,
+            "unit": model.unit,
+            "start_year": model.start_year,
+            "end_year": model.end_year(),
+            "horizon_years": model.horizon,
+            "discount_rate": model.discount_rate,
+            "services": model.services.len(),
+        },
+        "seed": model.seed,
+        "trials": report.trials,
+        "elapsed_seconds": info.elapsed_seconds,
+        "threads": info.threads,
+        "notes": {
+            "intervals": "95% Wilson score intervals; *_se are Monte Carlo standard errors",
+            "percentiles": "from a log-linear histogram, within 0.8% of the value",
+            "money": format!("{} {}, start-year prices escalated by the scenario's inflation; NPVs discounted at discount_rate to {}", model.currency, model.unit, model.start_year),
+        },
+        "services": services,
+        "portfolio": entity_json(report.portfolio()),
+    })
+}
+
+/// Writes `yearly.csv`, `horizon.csv` and `summary.json` into `staging`.
+pub fn write_tables(
+    staging: &mut Staging,
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+) -> Result<()> {
+    staging.write("yearly.csv", &yearly_csv(report)?)?;
+    staging.write("horizon.csv", &horizon_csv(report)?)?;
+    let summary = summary_json(model, report, info);
+    let mut text = serde_json::to_vec_pretty(&summary)?;
+    text.push(b'\n');
+    staging.write("summary.json", &text)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_commits_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("run");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("summary.json"), "old").unwrap();
+        {
+            let mut st = Staging::new(&out).unwrap();
+            st.write("summary.json", b"new").unwrap();
+            // dropped without commit: a failed run
+        }
+        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(&out).unwrap().count(),
+            1,
+            "staging directory left behind"
+        );
+        let mut st = Staging::new(&out).unwrap();
+        st.write("summary.json", b"new").unwrap();
+        st.write("yearly.csv", b"a,b\n").unwrap();
+        st.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "new");
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn yearly_contract_columns_come_first() {
+        let contract = "service,year,p_gap,p_gap_lo,p_gap_hi,cost_mean,cost_p5,cost_p50,cost_p95,funding_mean,funding_p5,funding_p50,funding_p95,gap_mean,gap_p50,gap_p95";
+        assert!(YEARLY_COLUMNS.join(",").starts_with(contract));
+    }
+}

@@ -1,0 +1,245 @@
+//! What a run and a check print on the terminal.
+
+use std::fmt::Write;
+
+use crate::format::{percent, thousands};
+use crate::model::{CostKind, GrantSize, Model, RenewalSize, StreamKind};
+use crate::stats::Report;
+
+/// The compact result table: one row per service and the portfolio.
+pub fn results(model: &Model, report: &Report) -> String {
+    let mut out = String::new();
+    let money = format!("{} {}", model.currency, model.unit);
+    let _ = writeln!(
+        out,
+        "{} — {} trials, seed {}, {}–{}, money in {money}, NPV at {:.1}%",
+        model.name,
+        thousands(report.trials as f64, 0),
+        model.seed,
+        model.start_year,
+        model.end_year(),
+        model.discount_rate * 100.0
+    );
+    let width = report
+        .entities
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>22}  {:>9}  {:>12}  {:>12}  {:>7}  {:>6}",
+        "service",
+        "P(any gap) [95% CI]",
+        "P(gap)>50%",
+        "gap NPV mean",
+        "gap NPV P95",
+        "grants",
+        "opex"
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1)
+    );
+    for (i, e) in report.entities.iter().enumerate() {
+        if i == report.entities.len() - 1 {
+            let _ = writeln!(
+                out,
+                "{}",
+                "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1)
+            );
+        }
+        let ci = format!(
+            "{} [{}–{}]",
+            percent(e.p_any_gap.estimate, 1),
+            percent(e.p_any_gap.lo, 1),
+            percent(e.p_any_gap.hi, 1)
+        );
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>22}  {:>10}  {:>12}  {:>12}  {:>7}  {:>6}",
+            e.id,
+            ci,
+            e.first_year_p_gap_over_50
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "never".into()),
+            thousands(e.gap_npv.mean, 0),
+            thousands(e.gap_npv.p95, 0),
+            percent(e.grant_share, 0),
+            format!("{:.3}", e.opex_ratio_mean),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost."
+    );
+    out
+}
+
+fn window(model: &Model, from: usize, to: usize) -> String {
+    format!("{}–{}", model.year(from), model.year(to))
+}
+
+/// What `fundgap check` prints: what the scenario describes.
+pub fn describe(model: &Model, label: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{label}: OK — \"{}\"", model.name);
+    if let Some(d) = &model.description {
+        let _ = writeln!(out, "  {d}");
+    }
+    let _ = writeln!(
+        out,
+        "  {}–{} ({} years), {} {}, discount rate {:.1}%, {} trials, seed {}",
+        model.start_year,
+        model.end_year(),
+        model.horizon,
+        model.currency,
+        model.unit,
+        model.discount_rate * 100.0,
+        thousands(model.trials as f64, 0),
+        model.seed
+    );
+    let infl = &model.economy.inflation;
+    let _ = write!(out, "  economy: inflation {}", infl.describe());
+    match model.economy.downturn {
+        Some(d) => {
+            let _ = writeln!(
+                out,
+                "; downturns start with {} a year and last {:.1} years on average",
+                percent(d.annual_probability, 0),
+                d.mean_duration_years
+            );
+        }
+        None => {
+            let _ = writeln!(out, "; no downturns");
+        }
+    }
+    let _ = writeln!(out, "  {} services:", model.services.len());
+    for s in &model.services {
+        let _ = writeln!(
+            out,
+            "  - {} \"{}\" ({}, operator: {})",
+            s.id,
+            s.name,
+            s.nature.as_str(),
+            s.operator.as_deref().unwrap_or("none named")
+        );
+        let _ = writeln!(
+            out,
+            "      opens {}; construction {} (mean {}); opex ratio {}{}",
+            model.year(s.opens),
+            s.construction_cost.describe(),
+            thousands(s.construction_cost.mean(), 0),
+            s.opex_ratio.describe(),
+            if s.volatility > 0.0 {
+                format!(", volatility {}", s.volatility)
+            } else {
+                String::new()
+            }
+        );
+        for c in &s.costs {
+            let what = match &c.kind {
+                CostKind::Renewal { size, every_years } => {
+                    let size = match size {
+                        RenewalSize::ShareOfConstruction(q) => {
+                            format!("{} of construction", q.describe())
+                        }
+                        RenewalSize::Amount(q) => q.describe(),
+                    };
+                    format!("{size} every {} years", every_years.describe())
+                }
+                CostKind::Annual {
+                    amount, from, to, ..
+                } => format!(
+                    "{} a year, {}",
+                    amount.describe(),
+                    window(model, *from, *to)
+                ),
+                CostKind::OneOff { amount, year } => {
+                    format!("{} in {}", amount.describe(), model.year(*year))
+                }
+            };
+            let _ = writeln!(out, "      cost {} \"{}\": {what}", c.kind.as_str(), c.name);
+        }
+        for r in &s.risks {
+            let _ = writeln!(
+                out,
+                "      risk \"{}\": probability {} a year, cost {}, opex x{} for {} year(s)",
+                r.name,
+                r.annual_probability.describe(),
+                r.cost.describe(),
+                r.opex_multiplier,
+                r.duration_years
+            );
+        }
+        for f in &s.funding {
+            let what = match &f.kind {
+                StreamKind::Grant {
+                    size,
+                    withdrawal_hazard,
+                } => {
+                    let size = match size {
+                        GrantSize::Amount(q) => format!("{} a year", q.describe()),
+                        GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
+                    };
+                    format!(
+                        "{size}, {}, withdrawal hazard {}",
+                        window(model, f.from, f.to),
+                        withdrawal_hazard.describe()
+                    )
+                }
+                StreamKind::Budget { amount, growth, .. } => {
+                    format!(
+                        "{} a year, growth {}, {}",
+                        amount.describe(),
+                        growth,
+                        window(model, f.from, f.to)
+                    )
+                }
+                StreamKind::Fees {
+                    saturation_users,
+                    price,
+                    ..
+                } => format!(
+                    "{} users at saturation x price {}, {}",
+                    saturation_users.describe(),
+                    price.describe(),
+                    window(model, f.from, f.to)
+                ),
+                StreamKind::Contract {
+                    amount,
+                    exit_hazard,
+                    downturn_exit_hazard,
+                    ..
+                } => format!(
+                    "{} a year, {}, exit hazard {} ({} in downturns)",
+                    amount.describe(),
+                    window(model, f.from, f.to),
+                    exit_hazard.describe(),
+                    downturn_exit_hazard.describe()
+                ),
+                StreamKind::Reserve { balance } => {
+                    format!("opening balance {}", balance.describe())
+                }
+            };
+            let _ = writeln!(
+                out,
+                "      funding {} \"{}\": {what}",
+                f.funding_kind().as_str(),
+                f.name
+            );
+        }
+        for b in &s.benefits {
+            let _ = writeln!(
+                out,
+                "      benefit \"{}\": {} a year, {}",
+                b.name,
+                b.annual.describe(),
+                window(model, b.from, b.to)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,411 @@
+//! End-to-end tests of the `fundgap` binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fundgap(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .expect("run fundgap")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+const GOOD: &str = r#"
+[scenario]
+name = "fixture"
+start_year = 2025
+horizon_years = 10
+trials = 2000
+seed = 1
+
+[economy]
+inflation = { dist = "normal", mean = 0.02, sd = 0.01 }
+
+[[service]]
+id = "parking"
+construction_cost = { dist = "pert", min = 900, mode = 1000, max = 1300 }
+opex_ratio = { dist = "lognormal", mean = 0.15, sd = 0.03 }
+
+[[service.funding]]
+kind = "grant"
+name = "national subsidy"
+amount = 100
+from = 2025
+to = 2027
+withdrawal_hazard = 0.1
+
+[[service.funding]]
+kind = "budget"
+name = "city budget"
+amount = { dist = "normal", mean = 120, sd = 20 }
+"#;
+
+/// Malformed scenarios: (what is wrong, text, key path the message must name).
+fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
+    let r = |from: &str, to: &str| GOOD.replacen(from, to, 1);
+    vec![
+        (
+            "typo in a key",
+            r("withdrawal_hazard", "withdrawl_hazard"),
+            "service[1].funding[1].withdrawl_hazard",
+        ),
+        (
+            "unknown top-level table",
+            format!("{GOOD}\n[simulation]\nx = 1\n"),
+            "simulation",
+        ),
+        (
+            "wrong type",
+            r("horizon_years = 10", "horizon_years = \"ten\""),
+            "scenario.horizon_years",
+        ),
+        (
+            "min > mode",
+            r("min = 900, mode = 1000", "min = 1100, mode = 1000"),
+            "service[1].construction_cost",
+        ),
+        (
+            "negative sd",
+            r("sd = 0.01 }", "sd = -0.01 }"),
+            "economy.inflation",
+        ),
+        (
+            "probability above one",
+            r("withdrawal_hazard = 0.1", "withdrawal_hazard = 1.5"),
+            "service[1].funding[1].withdrawal_hazard",
+        ),
+        (
+            "from after to",
+            r("from = 2025\nto = 2027", "from = 2028\nto = 2026"),
+            "service[1].funding[1].to",
+        ),
+        (
+            "year outside horizon",
+            r("to = 2027", "to = 2040"),
+            "service[1].funding[1].to",
+        ),
+        (
+            "zero horizon",
+            r("horizon_years = 10", "horizon_years = 0"),
+            "scenario.horizon_years",
+        ),
+        (
+            "horizon too long",
+            r("horizon_years = 10", "horizon_years = 500"),
+            "scenario.horizon_years",
+        ),
+        (
+            "zero trials",
+            r("trials = 2000", "trials = 0"),
+            "scenario.trials",
+        ),
+        (
+            "duplicate service id",
+            format!(
+                "{GOOD}\n[[service]]\nid = \"parking\"\nconstruction_cost = 1\nopex_ratio = 0.1\n"
+            ),
+            "service[2].id",
+        ),
+        (
+            "duplicate stream name",
+            r("name = \"city budget\"", "name = \"national subsidy\""),
+            "service[1].funding[2].name",
+        ),
+        (
+            "lognormal mean <= 0",
+            r("mean = 0.15, sd = 0.03", "mean = 0, sd = 0.03"),
+            "service[1].opex_ratio",
+        ),
+        (
+            "unknown distribution",
+            r("dist = \"pert\"", "dist = \"beta\""),
+            "service[1].construction_cost.dist",
+        ),
+        (
+            "unknown funding kind",
+            r("kind = \"budget\"", "kind = \"budgett\""),
+            "service[1].funding[2].kind",
+        ),
+        (
+            "missing required key",
+            r(
+                "opex_ratio = { dist = \"lognormal\", mean = 0.15, sd = 0.03 }",
+                "",
+            ),
+            "service[1].opex_ratio",
+        ),
+        (
+            "key of another kind",
+            r(
+                "amount = { dist = \"normal\"",
+                "exit_hazard = 0.1\namount = { dist = \"normal\"",
+            ),
+            "service[1].funding[2].exit_hazard",
+        ),
+        (
+            "[service] instead of [[service]]",
+            r("[[service]]", "[service]"),
+            "service",
+        ),
+        ("TOML syntax error", r("seed = 1", "seed = = 1"), ""),
+        (
+            "opens outside horizon",
+            r("opex_ratio = {", "opens = 2100\nopex_ratio = {"),
+            "service[1].opens",
+        ),
+        (
+            "bad id characters",
+            r("id = \"parking\"", "id = \"smart parking\""),
+            "service[1].id",
+        ),
+    ]
+}
+
+#[test]
+fn malformed_scenarios_exit_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = bad_cases();
+    assert!(cases.len() >= 15);
+    for (i, (what, text_, path)) in cases.iter().enumerate() {
+        let file = format!("bad{i}.toml");
+        std::fs::write(dir.path().join(&file), text_).unwrap();
+        for cmd in ["check", "run"] {
+            let out = fundgap(
+                &[cmd, &file, "--quiet"][..if cmd == "check" { 2 } else { 3 }],
+                dir.path(),
+            );
+            let err = text(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{what} ({cmd}): exit {:?}\n{err}",
+                out.status.code()
+            );
+            assert!(!err.contains("panicked"), "{what}: panic\n{err}");
+            assert!(err.contains(&file), "{what}: file not named\n{err}");
+            assert!(
+                err.contains(&format!("`{path}`")) || path.is_empty(),
+                "{what}: key path `{path}` not named\n{err}"
+            );
+            assert!(
+                err.contains(&format!("{file}:")),
+                "{what}: no line number\n{err}"
+            );
+        }
+    }
+    // Nothing was written for any of them.
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn typo_suggests_the_right_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        GOOD.replace("withdrawal_hazard", "withdrawl_hazard"),
+    )
+    .unwrap();
+    let out = fundgap(&["check", "s.toml"], dir.path());
+    let err = text(&out.stderr);
+    assert!(err.contains("s.toml:23:1"), "{err}");
+    assert!(err.contains("did you mean `withdrawal_hazard`?"), "{err}");
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = GOOD
+        .replace("trials = 2000", "trials = 0")
+        .replace("withdrawal_hazard = 0.1", "withdrawal_hazard = 2");
+    std::fs::write(dir.path().join("s.toml"), t).unwrap();
+    let err = text(&fundgap(&["check", "s.toml"], dir.path()).stderr);
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains("scenario.trials") && err.contains("withdrawal_hazard"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_and_bad_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fundgap(&["run", "nope.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nope.toml"));
+    let out = fundgap(&["run", "--trials", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = fundgap(&["run", "--threads", "x"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn run_writes_the_contract_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fixture.toml"), GOOD).unwrap();
+    let out = fundgap(&["run", "fixture.toml", "--quiet"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("parking") && stdout.contains("portfolio"),
+        "{stdout}"
+    );
+    let run = dir.path().join("output/fixture");
+    let yearly = std::fs::read_to_string(run.join("yearly.csv")).unwrap();
+    let header = yearly.lines().next().unwrap();
+    assert!(header.starts_with(
+        "service,year,p_gap,p_gap_lo,p_gap_hi,cost_mean,cost_p5,cost_p50,cost_p95,funding_mean,funding_p5,funding_p50,funding_p95,gap_mean,gap_p50,gap_p95"
+    ));
+    // One row per service and year plus the portfolio rows.
+    assert_eq!(yearly.lines().count(), 1 + 2 * 10);
+    assert!(yearly.lines().any(|l| l.starts_with("portfolio,2034,")));
+    let horizon = std::fs::read_to_string(run.join("horizon.csv")).unwrap();
+    assert_eq!(horizon.lines().count(), 3);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["trials"], 2000);
+    assert_eq!(summary["seed"], 1);
+    assert!(summary["fundgap_version"].is_string());
+    assert!(summary["elapsed_seconds"].is_number());
+    for e in [&summary["services"][0], &summary["portfolio"]] {
+        for key in [
+            "p_any_gap",
+            "first_gap_year",
+            "lcc_npv",
+            "gap_npv",
+            "gap_npv_cvar95",
+            "opex_ratio_mean",
+            "grant_share",
+            "bcr",
+        ] {
+            assert!(e.get(key).is_some(), "summary lacks {key}");
+        }
+        for q in ["mean", "p5", "p50", "p95"] {
+            assert!(e["gap_npv"][q].is_number() && e["lcc_npv"][q].is_number());
+        }
+        let p = e["p_any_gap"].as_f64().unwrap();
+        assert!(
+            e["p_any_gap_lo"].as_f64().unwrap() <= p && p <= e["p_any_gap_hi"].as_f64().unwrap()
+        );
+    }
+}
+
+fn summary_without_timing(
+    dir: &Path,
+    threads_env: Option<&str>,
+    extra: &[&str],
+) -> serde_json::Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fundgap"));
+    cmd.args(["run", "--quiet", "--trials", "20000", "--out", "out"])
+        .args(extra)
+        .current_dir(dir);
+    match threads_env {
+        Some(n) => cmd.env("RAYON_NUM_THREADS", n),
+        None => cmd.env_remove("RAYON_NUM_THREADS"),
+    };
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/summary.json")).unwrap())
+            .unwrap();
+    let o = v.as_object_mut().unwrap();
+    o.remove("elapsed_seconds");
+    o.remove("threads");
+    v
+}
+
+#[test]
+fn results_do_not_depend_on_thread_count() {
+    // Runs the built-in baseline (no scenarios/ in the temp dir).
+    let dir = tempfile::tempdir().unwrap();
+    let one = summary_without_timing(dir.path(), Some("1"), &[]);
+    let default = summary_without_timing(dir.path(), None, &[]);
+    let four = summary_without_timing(dir.path(), None, &["--threads", "4"]);
+    assert_eq!(one, default);
+    assert_eq!(one, four);
+    assert_eq!(one["scenario"]["name"], "U-City baseline district");
+}
+
+#[test]
+fn a_failed_run_keeps_the_previous_results() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    let out = fundgap(&["run", "s.toml", "--quiet", "--out", "res"], dir.path());
+    assert!(out.status.success());
+    let before = std::fs::read(dir.path().join("res/summary.json")).unwrap();
+    std::fs::write(
+        dir.path().join("s.toml"),
+        GOOD.replace("trials = 2000", "trials = -1"),
+    )
+    .unwrap();
+    let out = fundgap(&["run", "s.toml", "--quiet", "--out", "res"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("res/summary.json")).unwrap(),
+        before
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("res"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with('.')),
+        "staging left behind: {names:?}"
+    );
+}
+
+#[test]
+fn unwritable_output_is_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    std::fs::write(dir.path().join("file"), "not a directory").unwrap();
+    let out = fundgap(
+        &["run", "s.toml", "--quiet", "--out", "file/sub"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("file/sub"));
+}
+
+#[test]
+fn json_format_prints_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    let out = fundgap(
+        &["run", "s.toml", "--quiet", "--format", "json"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(v["portfolio"]["id"], "portfolio");
+}
+
+#[test]
+fn check_describes_without_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), GOOD).unwrap();
+    let out = fundgap(&["check", "s.toml"], dir.path());
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("OK")
+            && s.contains("parking")
+            && s.contains("national subsidy")
+            && s.contains("2025–2034"),
+        "{s}"
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = text(&fundgap(&["--help"], dir.path()).stdout);
+    assert!(s.contains("Examples:") && s.contains("fundgap run"));
+    let s = text(&fundgap(&["run", "--help"], dir.path()).stdout);
+    assert!(s.contains("--trials") && s.contains("--threads") && s.contains("--out"));
+}
