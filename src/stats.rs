@@ -227,8 +227,16 @@ impl Proportion {
         Proportion {
             estimate: p,
             se: (p * (1.0 - p) / nf).sqrt(),
-            lo: if successes == 0 { 0.0 } else { (centre - half).max(0.0) },
-            hi: if successes == n { 1.0 } else { (centre + half).min(1.0) },
+            lo: if successes == 0 {
+                0.0
+            } else {
+                (centre - half).max(0.0)
+            },
+            hi: if successes == n {
+                1.0
+            } else {
+                (centre + half).min(1.0)
+            },
         }
     }
 }
