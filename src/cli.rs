@@ -12,6 +12,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::charts::{self, ChartData, ChartOptions, ImageFormat};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -67,6 +68,12 @@ failed run never leaves half-written results.")]
 All problems in the file are listed with line, column and key path; the exit
 code is 2 when there is any.")]
     Check(CheckArgs),
+    /// Redraw the charts of a finished run from its charts.json, without simulating
+    #[command(after_help = "Examples:
+  fundgap chart output/ucity-baseline
+  fundgap chart output/ucity-baseline --format svg --width 800 --height 500
+  fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"My city\"")]
+    Chart(ChartArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +108,33 @@ pub struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Do not draw charts (tables and charts.json are still written)
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Output directory of a finished run (holding charts.json)
+    pub run_dir: PathBuf,
+    /// Image formats to write
+    #[arg(long, value_enum, default_value_t = ImageFormat::Both)]
+    pub format: ImageFormat,
+    /// Image width in pixels
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(200..=20000))]
+    pub width: u32,
+    /// Image height in pixels
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(150..=20000))]
+    pub height: u32,
+    /// Title to use instead of the scenario name
+    #[arg(long)]
+    pub title: Option<String>,
+    /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +148,7 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Check(args) => check(&args),
+        Command::Chart(args) => chart(&args),
     }
 }
 
@@ -182,6 +217,38 @@ pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     pb
 }
 
+fn chart(args: &ChartArgs) -> Result<()> {
+    let path = args.run_dir.join("charts.json");
+    let text = std::fs::read(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let data: ChartData = serde_json::from_slice(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a fundgap charts.json ({e}); run `fundgap run` again to recreate it",
+            path.display()
+        ))
+    })?;
+    charts::register_font(args.font.as_deref())?;
+    let opts = ChartOptions {
+        width: args.width,
+        height: args.height,
+        format: args.format,
+        title: args.title.clone(),
+    };
+    let started = Instant::now();
+    let mut staging = Staging::new(&args.run_dir)?;
+    let files = charts::draw_all(&data, &opts, &mut staging)?;
+    staging.commit()?;
+    eprintln!(
+        "fundgap: drew {} files in {:.2} s into {}",
+        files.len(),
+        started.elapsed().as_secs_f64(),
+        args.run_dir.display()
+    );
+    Ok(())
+}
+
 fn run(args: &RunArgs) -> Result<()> {
     let Loaded {
         mut model,
@@ -222,6 +289,12 @@ fn run(args: &RunArgs) -> Result<()> {
 
     let mut staging = Staging::new(&out_dir)?;
     write_tables(&mut staging, &model, &report, &info)?;
+    let chart_data = ChartData::new(&model, &report);
+    staging.write("charts.json", &serde_json::to_vec(&chart_data)?)?;
+    if !args.no_charts {
+        charts::register_font(args.font.as_deref())?;
+        charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
+    }
     let written = staging.commit()?;
 
     match args.format {

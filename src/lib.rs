@@ -18,6 +18,7 @@ pub mod rng;
 pub mod scenario;
 
 pub use error::{Error, Result};
+pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod format;

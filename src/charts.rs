@@ -1,0 +1,948 @@
+//! Charts for reports and slides, as PNG and SVG.
+//!
+//! Charts are drawn from [`ChartData`], a small summary of a run saved as
+//! `charts.json` next to the tables, so `fundgap chart` can redraw them
+//! (another size, title or font) without simulating again. Nothing here
+//! holds per-trial data.
+//!
+//! Text is rendered with a font embedded in the binary (DejaVu Sans), so
+//! charts come out the same on a machine without system fonts; `--font`
+//! registers any TTF/OTF instead (e.g. a Korean font for Korean names).
+//! Colours are the Okabe–Ito palette, which stays distinguishable for the
+//! common forms of colour blindness.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::format::{percent, thousands};
+use crate::model::{FundingKind, Model};
+use crate::output::Staging;
+use crate::stats::Report;
+
+/// Font family name under which the chart font is registered.
+const FAMILY: &str = "sans-serif";
+
+/// Okabe–Ito colours, most distinguishable first; its yellow, weak on white,
+/// is replaced by Tol's wine.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(120, 120, 120), // grey
+    RGBColor(136, 34, 85),   // wine
+];
+const COST: RGBColor = RGBColor(213, 94, 0);
+const FUNDING: RGBColor = RGBColor(0, 114, 178);
+const KIND_COLOURS: [RGBColor; FundingKind::COUNT] = [
+    RGBColor(0, 114, 178),   // grant
+    RGBColor(0, 158, 115),   // budget
+    RGBColor(230, 159, 0),   // fees
+    RGBColor(204, 121, 167), // contract
+    RGBColor(86, 180, 233),  // reserve
+];
+
+/// Above this many services, per-service charts become small multiples.
+const MAX_LINES_IN_ONE_PLOT: usize = 10;
+
+/// Per-entity series a chart needs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EntitySeries {
+    pub id: String,
+    pub name: String,
+    pub p_gap: Vec<f64>,
+    pub p_gap_lo: Vec<f64>,
+    pub p_gap_hi: Vec<f64>,
+    /// Cost percentiles per year: P5, P25, P50, P75, P95.
+    pub cost_q: Vec<[f64; 5]>,
+    /// Funding percentiles per year: P5, P25, P50, P75, P95.
+    pub funding_q: Vec<[f64; 5]>,
+    pub cost_mean: Vec<f64>,
+    /// Mean funding per year by kind, in [`FundingKind::ALL`] order.
+    pub funding_by_kind: Vec<[f64; FundingKind::COUNT]>,
+    pub survival: Vec<f64>,
+}
+
+/// The portfolio's gap NPV distribution.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NpvDistribution {
+    /// Histogram buckets (value, count), increasing.
+    pub buckets: Vec<(f64, u64)>,
+    pub mean: f64,
+    pub p95: f64,
+    pub cvar95: f64,
+}
+
+/// Everything the charts of one run are drawn from (`charts.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChartData {
+    pub format_version: u32,
+    pub scenario: String,
+    pub currency: String,
+    pub unit: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub years: Vec<i32>,
+    /// Services in file order, then the portfolio.
+    pub entities: Vec<EntitySeries>,
+    pub gap_npv: NpvDistribution,
+}
+
+impl ChartData {
+    pub fn new(model: &Model, report: &Report) -> Self {
+        let entities = report
+            .entities
+            .iter()
+            .map(|e| EntitySeries {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                p_gap: e.yearly.iter().map(|y| y.p_gap.estimate).collect(),
+                p_gap_lo: e.yearly.iter().map(|y| y.p_gap.lo).collect(),
+                p_gap_hi: e.yearly.iter().map(|y| y.p_gap.hi).collect(),
+                cost_q: e
+                    .yearly
+                    .iter()
+                    .map(|y| [y.cost_p5, y.cost_p25, y.cost_p50, y.cost_p75, y.cost_p95])
+                    .collect(),
+                funding_q: e
+                    .yearly
+                    .iter()
+                    .map(|y| {
+                        [
+                            y.funding_p5,
+                            y.funding_p25,
+                            y.funding_p50,
+                            y.funding_p75,
+                            y.funding_p95,
+                        ]
+                    })
+                    .collect(),
+                cost_mean: e.yearly.iter().map(|y| y.cost_mean).collect(),
+                funding_by_kind: e.yearly.iter().map(|y| y.funding_by_kind_mean).collect(),
+                survival: e.yearly.iter().map(|y| y.survival).collect(),
+            })
+            .collect();
+        let p = report.portfolio();
+        ChartData {
+            format_version: 1,
+            scenario: model.name.clone(),
+            currency: model.currency.clone(),
+            unit: model.unit.clone(),
+            trials: report.trials,
+            seed: model.seed,
+            years: (0..model.horizon).map(|t| model.year(t)).collect(),
+            entities,
+            gap_npv: NpvDistribution {
+                buckets: p.gap_npv_sketch.buckets(),
+                mean: p.gap_npv.mean,
+                p95: p.gap_npv.p95,
+                cvar95: p.gap_npv_cvar95,
+            },
+        }
+    }
+
+    fn services(&self) -> &[EntitySeries] {
+        &self.entities[..self.entities.len().saturating_sub(1)]
+    }
+
+    fn portfolio(&self) -> Option<&EntitySeries> {
+        self.entities.last()
+    }
+
+    fn money(&self) -> String {
+        format!("{} {}", self.currency, self.unit)
+    }
+}
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+    Both,
+}
+
+/// Size, title and formats of the charts.
+#[derive(Debug, Clone)]
+pub struct ChartOptions {
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+    /// Replaces the scenario name in titles.
+    pub title: Option<String>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            width: 1600,
+            height: 1000,
+            format: ImageFormat::Both,
+            title: None,
+        }
+    }
+}
+
+/// Registers the embedded font, or the TTF/OTF file given.
+pub fn register_font(file: Option<&std::path::Path>) -> Result<()> {
+    let bytes: &'static [u8] = match file {
+        None => dejavu::sans::regular(),
+        Some(p) => {
+            let data = std::fs::read(p).map_err(|source| Error::Read {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            // The font registry keeps `'static` data; a process registers a
+            // font once, so leaking it is the simplest correct ownership.
+            Box::leak(data.into_boxed_slice())
+        }
+    };
+    for style in [FontStyle::Normal, FontStyle::Bold] {
+        plotters::style::register_font(FAMILY, style, bytes).map_err(|_| {
+            Error::Usage(format!(
+                "{} is not a TrueType/OpenType font",
+                file.map(|p| p.display().to_string()).unwrap_or_default()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+type DrawResult = std::result::Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// A chart that can draw itself on any backend.
+trait Chart {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// Text sizes scaled to the image, so half-size images stay readable.
+#[derive(Clone, Copy)]
+struct Sizes {
+    title: u32,
+    label: u32,
+    tick: u32,
+    legend: u32,
+    stroke: u32,
+}
+
+impl Sizes {
+    fn for_area<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Sizes {
+        let (w, h) = area.dim_in_pixel();
+        let base = (w.min(h * 16 / 10) as f64 / 1600.0).max(0.3);
+        let px = |x: f64| (x * base).round().max(8.0) as u32;
+        Sizes {
+            title: px(40.0),
+            label: px(30.0),
+            tick: px(26.0),
+            legend: px(26.0),
+            stroke: px(4.0).max(2) / 2,
+        }
+    }
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+/// Colour of series `i`.
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Splits off a legend panel on the right and draws `entries` in it.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, bool)],
+    sz: Sizes,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+    let (w, _) = area.dim_in_pixel();
+    let (plot, panel) = area.split_horizontally(w * 7 / 10);
+    let row = (sz.legend as f64 * 1.5) as i32;
+    let top = sz.title as i32 * 3;
+    for (i, (name, c, thick)) in entries.iter().enumerate() {
+        let y = top + i as i32 * row;
+        let sw = sz.legend as i32 * 2;
+        let stroke = if *thick { sz.stroke * 2 } else { sz.stroke };
+        panel
+            .draw(&PathElement::new(
+                vec![(10, y + row / 3), (10 + sw, y + row / 3)],
+                c.stroke_width(stroke.max(2)),
+            ))
+            .map_err(err)?;
+        let label: String = if name.chars().count() > 32 {
+            name.chars().take(31).chain(std::iter::once('…')).collect()
+        } else {
+            name.clone()
+        };
+        panel
+            .draw(&Text::new(label, (20 + sw, y), font(sz.legend)))
+            .map_err(err)?;
+    }
+    Ok(plot)
+}
+
+fn grid_shape(n: usize) -> (usize, usize) {
+    let cols = (n as f64).sqrt().ceil() as usize;
+    let rows = n.div_ceil(cols.max(1));
+    (rows.max(1), cols.max(1))
+}
+
+fn year_range(years: &[i32]) -> std::ops::Range<i32> {
+    let first = years.first().copied().unwrap_or(0);
+    let last = years.last().copied().unwrap_or(first);
+    first..last.max(first + 1)
+}
+
+fn max_of<'a>(it: impl Iterator<Item = &'a f64>) -> f64 {
+    it.copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
+}
+
+/// Probability lines (with an interval band) per entity, in one plot.
+fn probability_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    years: &[i32],
+    series: &[(&str, &[f64], Option<(&[f64], &[f64])>, RGBColor, bool)],
+    caption: &str,
+    y_desc: &str,
+    sz: Sizes,
+    compact: bool,
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(sz.label))
+        .margin(sz.tick)
+        .x_label_area_size(if compact {
+            sz.label * 3 / 2
+        } else {
+            sz.label * 2
+        })
+        .y_label_area_size(sz.label * 3)
+        .build_cartesian_2d(year_range(years), 0f64..1f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(if compact { "" } else { "Year" })
+        .y_desc(y_desc)
+        .x_labels(if compact { 3 } else { years.len().min(12) })
+        .y_labels(if compact { 3 } else { 11 })
+        .x_label_formatter(&|y| y.to_string())
+        .y_label_formatter(&|p| percent(*p, 0))
+        .label_style(font(sz.tick))
+        .axis_desc_style(font(sz.label))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()
+        .map_err(err)?;
+    for (_, values, band, c, thick) in series {
+        if let Some((lo, hi)) = band {
+            let mut pts: Vec<(i32, f64)> = years.iter().zip(*hi).map(|(y, v)| (*y, *v)).collect();
+            pts.extend(years.iter().zip(*lo).rev().map(|(y, v)| (*y, *v)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.18))))
+                .map_err(err)?;
+        }
+        let stroke = if *thick { sz.stroke * 2 } else { sz.stroke };
+        chart
+            .draw_series(LineSeries::new(
+                years.iter().zip(*values).map(|(y, v)| (*y, *v)),
+                c.stroke_width(stroke.max(2)),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// One panel per service (with the portfolio in grey for reference).
+fn small_multiples<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    pick: &dyn Fn(&EntitySeries) -> (Vec<f64>, Option<(Vec<f64>, Vec<f64>)>),
+    y_desc: &str,
+    sz: Sizes,
+) -> DrawResult {
+    let services = data.services();
+    let (rows, cols) = grid_shape(services.len());
+    let panels = area.split_evenly((rows, cols));
+    let small = Sizes {
+        title: sz.title * 2 / 3,
+        label: (sz.label * 2 / 3).max(8),
+        tick: (sz.tick * 2 / 3).max(8),
+        legend: sz.legend,
+        stroke: sz.stroke.max(1),
+    };
+    let port = data.portfolio().map(|p| pick(p).0);
+    for (i, (panel, s)) in panels.iter().zip(services).enumerate() {
+        let (values, band) = pick(s);
+        let mut series: Vec<(&str, &[f64], Option<(&[f64], &[f64])>, RGBColor, bool)> = Vec::new();
+        if let Some(p) = &port {
+            series.push(("portfolio", p, None, RGBColor(170, 170, 170), false));
+        }
+        series.push((
+            &s.name,
+            &values,
+            band.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice())),
+            colour(i),
+            true,
+        ));
+        let label = if i % cols == 0 { y_desc } else { "" };
+        probability_plot(panel, &data.years, &series, &s.name, label, small, true)?;
+    }
+    Ok(())
+}
+
+fn title(data: &ChartData, opts: &ChartOptions, what: &str) -> String {
+    format!(
+        "{} — {what}",
+        opts.title.as_deref().unwrap_or(&data.scenario)
+    )
+}
+
+fn subtitle(data: &ChartData) -> String {
+    format!(
+        "{} trials, seed {}; money in {}",
+        thousands(data.trials as f64, 0),
+        data.seed,
+        data.money()
+    )
+}
+
+/// Draws the title and subtitle and returns the area below them.
+fn titled<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    main: &str,
+    sub: &str,
+    sz: Sizes,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (_, h) = root.dim_in_pixel();
+    let head = (sz.title as f64 * 2.6) as u32;
+    let (top, body) = root.split_vertically(head.min(h / 3));
+    top.draw(&Text::new(
+        main.to_string(),
+        (sz.title as i32 / 2, sz.title as i32 / 3),
+        font(sz.title),
+    ))
+    .map_err(err)?;
+    top.draw(&Text::new(
+        sub.to_string(),
+        (sz.title as i32 / 2, sz.title as i32 * 3 / 2),
+        font(sz.tick).color(&RGBColor(90, 90, 90)),
+    ))
+    .map_err(err)?;
+    Ok(body)
+}
+
+struct GapProbability<'a> {
+    data: &'a ChartData,
+    opts: &'a ChartOptions,
+}
+
+impl Chart for GapProbability<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "probability of a funding gap per year"),
+            &format!(
+                "{}; shaded: 95% interval{}",
+                subtitle(d),
+                if d.services().len() > MAX_LINES_IN_ONE_PLOT {
+                    "; grey: portfolio"
+                } else {
+                    ""
+                }
+            ),
+            sz,
+        )?;
+        if d.services().len() > MAX_LINES_IN_ONE_PLOT {
+            return small_multiples(
+                &body,
+                d,
+                &|e| {
+                    (
+                        e.p_gap.clone(),
+                        Some((e.p_gap_lo.clone(), e.p_gap_hi.clone())),
+                    )
+                },
+                "P(gap)",
+                sz,
+            );
+        }
+        let mut entries = Vec::new();
+        let mut series = Vec::new();
+        for (i, e) in d.entities.iter().enumerate() {
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            entries.push((e.name.clone(), c, is_port));
+            series.push((
+                e.name.as_str(),
+                e.p_gap.as_slice(),
+                Some((e.p_gap_lo.as_slice(), e.p_gap_hi.as_slice())),
+                c,
+                is_port,
+            ));
+        }
+        let plot = legend(&body, &entries, sz)?;
+        probability_plot(&plot, &d.years, &series, "", "P(gap in year)", sz, false)
+    }
+}
+
+struct Survival<'a> {
+    data: &'a ChartData,
+    opts: &'a ChartOptions,
+}
+
+impl Chart for Survival<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "how long each service lasts without a gap"),
+            &format!(
+                "{}; share of trials with no gap so far{}",
+                subtitle(d),
+                if d.services().len() > MAX_LINES_IN_ONE_PLOT {
+                    "; grey: portfolio"
+                } else {
+                    ""
+                }
+            ),
+            sz,
+        )?;
+        if d.services().len() > MAX_LINES_IN_ONE_PLOT {
+            return small_multiples(
+                &body,
+                d,
+                &|e| (e.survival.clone(), None),
+                "P(no gap yet)",
+                sz,
+            );
+        }
+        let mut entries = Vec::new();
+        let mut series = Vec::new();
+        for (i, e) in d.entities.iter().enumerate() {
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            entries.push((e.name.clone(), c, is_port));
+            series.push((e.name.as_str(), e.survival.as_slice(), None, c, is_port));
+        }
+        let plot = legend(&body, &entries, sz)?;
+        probability_plot(&plot, &d.years, &series, "", "P(no gap yet)", sz, false)
+    }
+}
+
+struct Fan<'a> {
+    data: &'a ChartData,
+    opts: &'a ChartOptions,
+    entity: &'a EntitySeries,
+}
+
+impl Chart for Fan<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let e = self.entity;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, &format!("cost and funding of {}", e.name)),
+            &format!("{}; lines: median; bands: P25–P75 and P5–P95", subtitle(d)),
+            sz,
+        )?;
+        let entries = vec![
+            ("Cost".to_string(), COST, true),
+            ("Funding".to_string(), FUNDING, true),
+        ];
+        let plot = legend(&body, &entries, sz)?;
+        let top = max_of(e.cost_q.iter().chain(&e.funding_q).map(|q| &q[4])) * 1.05;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 5 / 2)
+            .y_label_area_size(sz.label * 4)
+            .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Year")
+            .y_desc(format!("{} per year", d.money()))
+            .x_labels(d.years.len().min(12))
+            .x_label_formatter(&|y| y.to_string())
+            .y_label_formatter(&|v| thousands(*v, 0))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        for (q, c) in [(&e.cost_q, COST), (&e.funding_q, FUNDING)] {
+            for (lo, hi, alpha) in [(0, 4, 0.12), (1, 3, 0.25)] {
+                let mut pts: Vec<(i32, f64)> = d
+                    .years
+                    .iter()
+                    .zip(q.iter())
+                    .map(|(y, v)| (*y, v[hi]))
+                    .collect();
+                pts.extend(d.years.iter().zip(q.iter()).rev().map(|(y, v)| (*y, v[lo])));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(pts, c.mix(alpha))))
+                    .map_err(err)?;
+            }
+            chart
+                .draw_series(LineSeries::new(
+                    d.years.iter().zip(q.iter()).map(|(y, v)| (*y, v[2])),
+                    c.stroke_width((sz.stroke * 2).max(2)),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+struct GapNpv<'a> {
+    data: &'a ChartData,
+    opts: &'a ChartOptions,
+}
+
+/// Re-bins histogram buckets into `n` equal-width bins over [lo, hi].
+fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<u64> {
+    let mut bins = vec![0u64; n];
+    let width = (hi - lo) / n as f64;
+    for &(v, c) in buckets {
+        let i = (((v - lo) / width).floor().max(0.0) as usize).min(n - 1);
+        bins[i] += c;
+    }
+    bins
+}
+
+impl Chart for GapNpv<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let g = &d.gap_npv;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "distribution of the portfolio's gap NPV"),
+            &format!(
+                "{}; bars: share of trials; curve: P(gap NPV > x)",
+                subtitle(d)
+            ),
+            sz,
+        )?;
+        let total: u64 = g.buckets.iter().map(|b| b.1).sum();
+        let lo = g.buckets.first().map(|b| b.0).unwrap_or(0.0).min(0.0);
+        let mut hi = g.buckets.last().map(|b| b.0).unwrap_or(1.0);
+        if hi <= lo {
+            hi = lo + 1.0;
+        }
+        let n = 40;
+        let bins = rebin(&g.buckets, lo, hi, n);
+        let width = (hi - lo) / n as f64;
+        let top = bins.iter().copied().max().unwrap_or(1) as f64 / total.max(1) as f64 * 1.1;
+        let markers = [
+            ("mean", g.mean, RGBColor(0, 0, 0)),
+            ("P95", g.p95, COST),
+            ("CVaR95", g.cvar95, RGBColor(204, 121, 167)),
+        ];
+        let entries: Vec<(String, RGBColor, bool)> =
+            std::iter::once(("Share of trials".to_string(), FUNDING, true))
+                .chain(std::iter::once((
+                    "P(gap NPV > x)".to_string(),
+                    RGBColor(0, 158, 115),
+                    true,
+                )))
+                .chain(
+                    markers
+                        .iter()
+                        .map(|(n, v, c)| (format!("{n}: {}", thousands(*v, 0)), *c, false)),
+                )
+                .collect();
+        let plot = legend(&body, &entries, sz)?;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 5 / 2)
+            .y_label_area_size(sz.label * 3)
+            .right_y_label_area_size(sz.label * 3)
+            .build_cartesian_2d(lo..hi, 0f64..top.max(1e-9))
+            .map_err(err)?
+            .set_secondary_coord(lo..hi, 0f64..1f64);
+        chart
+            .configure_mesh()
+            .x_desc(format!("Gap NPV ({})", d.money()))
+            .y_desc("Share of trials")
+            .x_label_formatter(&|v| thousands(*v, 0))
+            .y_label_formatter(&|p| percent(*p, 1))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("P(gap NPV > x)")
+            .y_label_formatter(&|p| percent(*p, 0))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(bins.iter().enumerate().map(|(i, c)| {
+                let x0 = lo + i as f64 * width;
+                Rectangle::new(
+                    [
+                        (x0, 0.0),
+                        (x0 + width * 0.92, *c as f64 / total.max(1) as f64),
+                    ],
+                    FUNDING.mix(0.6).filled(),
+                )
+            }))
+            .map_err(err)?;
+        // Exceedance from the fine buckets: P(X > x) just after each bucket.
+        let mut above = total;
+        let mut curve = vec![(lo, 1.0)];
+        for &(v, c) in &g.buckets {
+            above -= c;
+            curve.push((v, above as f64 / total.max(1) as f64));
+        }
+        chart
+            .draw_secondary_series(LineSeries::new(
+                curve,
+                RGBColor(0, 158, 115).stroke_width(sz.stroke.max(2)),
+            ))
+            .map_err(err)?;
+        for (_, v, c) in markers {
+            if v.is_finite() {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(v, 0.0), (v, top)],
+                        c.stroke_width(sz.stroke.max(2)),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct FundingMix<'a> {
+    data: &'a ChartData,
+    opts: &'a ChartOptions,
+}
+
+impl Chart for FundingMix<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let Some(p) = d.portfolio() else {
+            return Ok(());
+        };
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "where the money comes from"),
+            &format!(
+                "{}; mean funding by kind, stacked, against mean cost",
+                subtitle(d)
+            ),
+            sz,
+        )?;
+        let mut entries: Vec<(String, RGBColor, bool)> = FundingKind::ALL
+            .iter()
+            .map(|k| {
+                let name = if *k == FundingKind::Reserve {
+                    "reserve draws"
+                } else {
+                    k.as_str()
+                };
+                (name.to_string(), KIND_COLOURS[*k as usize], true)
+            })
+            .collect();
+        entries.push(("mean cost".to_string(), BLACK, true));
+        let plot = legend(&body, &entries, sz)?;
+        let stacked: Vec<[f64; FundingKind::COUNT]> = p
+            .funding_by_kind
+            .iter()
+            .map(|k| {
+                let mut acc = [0.0; FundingKind::COUNT];
+                let mut run = 0.0;
+                for (i, v) in k.iter().enumerate() {
+                    run += v;
+                    acc[i] = run;
+                }
+                acc
+            })
+            .collect();
+        let top = max_of(
+            stacked
+                .iter()
+                .map(|s| &s[FundingKind::COUNT - 1])
+                .chain(&p.cost_mean),
+        ) * 1.1;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 5 / 2)
+            .y_label_area_size(sz.label * 4)
+            .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Year")
+            .y_desc(format!("{} per year", d.money()))
+            .x_labels(d.years.len().min(12))
+            .x_label_formatter(&|y| y.to_string())
+            .y_label_formatter(&|v| thousands(*v, 0))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        for k in 0..FundingKind::COUNT {
+            let mut pts: Vec<(i32, f64)> = d
+                .years
+                .iter()
+                .zip(&stacked)
+                .map(|(y, s)| (*y, s[k]))
+                .collect();
+            pts.extend(
+                d.years
+                    .iter()
+                    .zip(&stacked)
+                    .rev()
+                    .map(|(y, s)| (*y, if k == 0 { 0.0 } else { s[k - 1] })),
+            );
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    pts,
+                    KIND_COLOURS[k].mix(0.75),
+                )))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                d.years.iter().zip(&p.cost_mean).map(|(y, v)| (*y, *v)),
+                BLACK.stroke_width((sz.stroke * 2).max(2)),
+            ))
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+fn render<C: Chart>(
+    chart: &C,
+    name: &str,
+    opts: &ChartOptions,
+    staging: &mut Staging,
+) -> Result<Vec<String>> {
+    let size = (opts.width, opts.height);
+    let fail = |e: String| Error::Usage(format!("cannot draw {name}: {e}"));
+    let mut written = Vec::new();
+    if matches!(opts.format, ImageFormat::Png | ImageFormat::Both) {
+        let file = format!("{name}.png");
+        let path = staging.path(&file);
+        {
+            let root = BitMapBackend::new(&path, size).into_drawing_area();
+            chart.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(format!("{e:?}")))?;
+        }
+        written.push(file);
+    }
+    if matches!(opts.format, ImageFormat::Svg | ImageFormat::Both) {
+        let file = format!("{name}.svg");
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            chart.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(format!("{e:?}")))?;
+        }
+        staging.write(&file, svg.as_bytes())?;
+        written.push(file);
+    }
+    Ok(written)
+}
+
+/// File-name form of an id (ids are already restricted to safe characters).
+fn file_id(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Draws every chart of a run into `staging`; returns the file names.
+pub fn draw_all(
+    data: &ChartData,
+    opts: &ChartOptions,
+    staging: &mut Staging,
+) -> Result<Vec<String>> {
+    if opts.width < 200 || opts.height < 150 {
+        return Err(Error::Usage(format!(
+            "charts need at least 200x150 pixels, got {}x{}",
+            opts.width, opts.height
+        )));
+    }
+    let mut files = Vec::new();
+    files.extend(render(
+        &GapProbability { data, opts },
+        "gap-probability",
+        opts,
+        staging,
+    )?);
+    for e in &data.entities {
+        let chart = Fan {
+            data,
+            opts,
+            entity: e,
+        };
+        files.extend(render(
+            &chart,
+            &format!("fan-{}", file_id(&e.id)),
+            opts,
+            staging,
+        )?);
+    }
+    files.extend(render(&GapNpv { data, opts }, "gap-npv", opts, staging)?);
+    files.extend(render(&Survival { data, opts }, "survival", opts, staging)?);
+    files.extend(render(
+        &FundingMix { data, opts },
+        "funding-mix",
+        opts,
+        staging,
+    )?);
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebinning_keeps_every_count() {
+        let b = vec![(0.0, 5), (10.0, 3), (99.9, 2), (100.0, 1)];
+        let bins = rebin(&b, 0.0, 100.0, 10);
+        assert_eq!(bins.iter().sum::<u64>(), 11);
+        assert_eq!(bins[0], 5);
+        assert_eq!(bins[9], 3);
+    }
+
+    #[test]
+    fn grid_fits_all_panels() {
+        for n in 1..=30 {
+            let (r, c) = grid_shape(n);
+            assert!(r * c >= n && r <= c);
+        }
+    }
+}

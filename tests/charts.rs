@@ -1,0 +1,219 @@
+//! Charts: every chart renders for every shipped scenario in both formats,
+//! SVGs carry their titles and names, PNGs decode at the requested size and
+//! are not blank, many services stay legible, and `fundgap chart` redraws
+//! exactly what the run drew.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHARTS: &[&str] = &[
+    "gap-probability",
+    "gap-npv",
+    "survival",
+    "funding-mix",
+    "fan-portfolio",
+];
+
+fn fundgap(args: &[&str], dir: &Path) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run fundgap");
+    assert!(
+        out.status.success(),
+        "fundgap {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn scenarios() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty());
+    v
+}
+
+/// Decodes a PNG; returns (width, height, share of non-white pixels).
+fn png_stats(path: &Path) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples();
+    let bytes = &buf[..info.buffer_size()];
+    let ink = bytes
+        .chunks(px)
+        .filter(|p| p.iter().take(3).any(|&c| c < 235))
+        .count();
+    (
+        info.width,
+        info.height,
+        ink as f64 / (info.width * info.height) as f64,
+    )
+}
+
+#[test]
+fn every_chart_renders_for_every_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    for sc in scenarios() {
+        let stem = sc.file_stem().unwrap().to_string_lossy().to_string();
+        let out = tmp.path().join(&stem);
+        fundgap(
+            &[
+                "run",
+                sc.to_str().unwrap(),
+                "--quiet",
+                "--trials",
+                "300",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            tmp.path(),
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let services = summary["services"].as_array().unwrap();
+        let mut names: Vec<String> = CHARTS.iter().map(|c| c.to_string()).collect();
+        names.extend(
+            services
+                .iter()
+                .map(|s| format!("fan-{}", s["id"].as_str().unwrap())),
+        );
+        for name in names {
+            for ext in ["png", "svg"] {
+                let f = out.join(format!("{name}.{ext}"));
+                assert!(f.is_file(), "{stem}: {} missing", f.display());
+            }
+            let (w, h, ink) = png_stats(&out.join(format!("{name}.png")));
+            assert_eq!((w, h), (1600, 1000), "{stem}/{name}.png size");
+            assert!(
+                ink > 0.02,
+                "{stem}/{name}.png is nearly blank ({:.1}% ink)",
+                ink * 100.0
+            );
+            let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+            assert!(
+                svg.contains(summary["scenario"]["name"].as_str().unwrap()),
+                "{stem}/{name}.svg lacks its title"
+            );
+        }
+        let gp = std::fs::read_to_string(out.join("gap-probability.svg")).unwrap();
+        assert!(
+            gp.contains("Year") && gp.contains("P(gap in year)") || gp.contains("P(gap)"),
+            "axis titles"
+        );
+        for s in services {
+            let name = s["name"].as_str().unwrap();
+            let shown: String = name.chars().take(31).collect();
+            assert!(
+                gp.contains(&shown),
+                "{stem}: gap-probability.svg lacks service {name}"
+            );
+        }
+        let fan = std::fs::read_to_string(out.join("fan-portfolio.svg")).unwrap();
+        assert!(
+            fan.contains(summary["scenario"]["currency"].as_str().unwrap()),
+            "money unit on the axis"
+        );
+    }
+}
+
+#[test]
+fn chart_command_redraws_the_same_svg_and_resizes() {
+    let tmp = tempfile::tempdir().unwrap();
+    fundgap(
+        &["run", "--quiet", "--trials", "500", "--out", "run"],
+        tmp.path(),
+    );
+    let run = tmp.path().join("run");
+    let before: Vec<String> = CHARTS
+        .iter()
+        .map(|c| std::fs::read_to_string(run.join(format!("{c}.svg"))).unwrap())
+        .collect();
+    for c in CHARTS {
+        std::fs::remove_file(run.join(format!("{c}.svg"))).unwrap();
+    }
+    fundgap(&["chart", "run", "--format", "svg"], tmp.path());
+    for (c, old) in CHARTS.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read_to_string(run.join(format!("{c}.svg"))).unwrap(),
+            old,
+            "{c}.svg differs"
+        );
+    }
+    fundgap(
+        &[
+            "chart",
+            "run",
+            "--format",
+            "png",
+            "--width",
+            "800",
+            "--height",
+            "500",
+            "--title",
+            "Half size",
+        ],
+        tmp.path(),
+    );
+    let (w, h, ink) = png_stats(&run.join("gap-probability.png"));
+    assert_eq!((w, h), (800, 500));
+    assert!(ink > 0.02);
+}
+
+#[test]
+fn thirty_services_use_small_multiples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = String::from(
+        "[scenario]\nname = \"Thirty\"\nstart_year = 2025\nhorizon_years = 8\ntrials = 200\n",
+    );
+    for i in 0..30 {
+        s.push_str(&format!(
+            "\n[[service]]\nid = \"svc-{i}\"\nname = \"Service number {i}\"\nconstruction_cost = 100\nopex_ratio = {{ dist = \"uniform\", min = 0.1, max = 0.2 }}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"b\"\namount = {}\n",
+            12 + i % 5
+        ));
+    }
+    std::fs::write(tmp.path().join("thirty.toml"), s).unwrap();
+    fundgap(
+        &["run", "thirty.toml", "--quiet", "--out", "out"],
+        tmp.path(),
+    );
+    let svg = std::fs::read_to_string(tmp.path().join("out/gap-probability.svg")).unwrap();
+    for i in 0..30 {
+        assert!(
+            svg.contains(&format!("Service number {i}<"))
+                || svg.contains(&format!("Service number {i}\n")),
+            "panel title {i}"
+        );
+    }
+    let (_, _, ink) = png_stats(&tmp.path().join("out/survival.png"));
+    assert!(ink > 0.02);
+}
+
+#[test]
+fn a_bad_font_file_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("font.ttf"), "not a font").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args([
+            "run", "--quiet", "--trials", "100", "--font", "font.ttf", "--out", "o",
+        ])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("font.ttf"));
+    assert!(
+        !tmp.path().join("o/summary.json").exists(),
+        "a failed run must not leave results"
+    );
+}
