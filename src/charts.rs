@@ -306,11 +306,23 @@ fn max_of<'a>(it: impl Iterator<Item = &'a f64>) -> f64 {
     it.copied().filter(|x| x.is_finite()).fold(0.0, f64::max)
 }
 
+/// One line of a probability plot.
+struct Line<'a> {
+    values: &'a [f64],
+    /// Lower and upper edge of a shaded band.
+    band: Option<(&'a [f64], &'a [f64])>,
+    colour: RGBColor,
+    thick: bool,
+}
+
+/// Values and optional (lower, upper) band of one entity, for small multiples.
+type Pick = dyn Fn(&EntitySeries) -> (Vec<f64>, Option<(Vec<f64>, Vec<f64>)>);
+
 /// Probability lines (with an interval band) per entity, in one plot.
 fn probability_plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     years: &[i32],
-    series: &[(&str, &[f64], Option<(&[f64], &[f64])>, RGBColor, bool)],
+    series: &[Line<'_>],
     caption: &str,
     y_desc: &str,
     sz: Sizes,
@@ -364,7 +376,7 @@ fn probability_plot<DB: DrawingBackend>(
 fn small_multiples<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
-    pick: &dyn Fn(&EntitySeries) -> (Vec<f64>, Option<(Vec<f64>, Vec<f64>)>),
+    pick: &Pick,
     y_desc: &str,
     sz: Sizes,
 ) -> DrawResult {
@@ -381,17 +393,21 @@ fn small_multiples<DB: DrawingBackend>(
     let port = data.portfolio().map(|p| pick(p).0);
     for (i, (panel, s)) in panels.iter().zip(services).enumerate() {
         let (values, band) = pick(s);
-        let mut series: Vec<(&str, &[f64], Option<(&[f64], &[f64])>, RGBColor, bool)> = Vec::new();
+        let mut series = Vec::new();
         if let Some(p) = &port {
-            series.push(("portfolio", p, None, RGBColor(170, 170, 170), false));
+            series.push(Line {
+                values: p,
+                band: None,
+                colour: RGBColor(170, 170, 170),
+                thick: false,
+            });
         }
-        series.push((
-            &s.name,
-            &values,
-            band.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice())),
-            colour(i),
-            true,
-        ));
+        series.push(Line {
+            values: &values,
+            band: band.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice())),
+            colour: colour(i),
+            thick: true,
+        });
         let label = if i % cols == 0 { y_desc } else { "" };
         probability_plot(panel, &data.years, &series, &s.name, label, small, true)?;
     }
@@ -483,13 +499,12 @@ impl Chart for GapProbability<'_> {
             let is_port = i + 1 == d.entities.len();
             let c = if is_port { BLACK } else { colour(i) };
             entries.push((e.name.clone(), c, is_port));
-            series.push((
-                e.name.as_str(),
-                e.p_gap.as_slice(),
-                Some((e.p_gap_lo.as_slice(), e.p_gap_hi.as_slice())),
-                c,
-                is_port,
-            ));
+            series.push(Line {
+                values: &e.p_gap,
+                band: Some((&e.p_gap_lo, &e.p_gap_hi)),
+                colour: c,
+                thick: is_port,
+            });
         }
         let plot = legend(&body, &entries, sz)?;
         probability_plot(&plot, &d.years, &series, "", "P(gap in year)", sz, false)
@@ -534,7 +549,12 @@ impl Chart for Survival<'_> {
             let is_port = i + 1 == d.entities.len();
             let c = if is_port { BLACK } else { colour(i) };
             entries.push((e.name.clone(), c, is_port));
-            series.push((e.name.as_str(), e.survival.as_slice(), None, c, is_port));
+            series.push(Line {
+                values: &e.survival,
+                band: None,
+                colour: c,
+                thick: is_port,
+            });
         }
         let plot = legend(&body, &entries, sz)?;
         probability_plot(&plot, &d.years, &series, "", "P(no gap yet)", sz, false)
