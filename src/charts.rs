@@ -353,18 +353,19 @@ fn probability_plot<DB: DrawingBackend>(
         .bold_line_style(BLACK.mix(0.08))
         .draw()
         .map_err(err)?;
-    for (_, values, band, c, thick) in series {
-        if let Some((lo, hi)) = band {
-            let mut pts: Vec<(i32, f64)> = years.iter().zip(*hi).map(|(y, v)| (*y, *v)).collect();
-            pts.extend(years.iter().zip(*lo).rev().map(|(y, v)| (*y, *v)));
+    for line in series {
+        let c = line.colour;
+        if let Some((lo, hi)) = line.band {
+            let mut pts: Vec<(i32, f64)> = years.iter().zip(hi).map(|(y, v)| (*y, *v)).collect();
+            pts.extend(years.iter().zip(lo).rev().map(|(y, v)| (*y, *v)));
             chart
                 .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.18))))
                 .map_err(err)?;
         }
-        let stroke = if *thick { sz.stroke * 2 } else { sz.stroke };
+        let stroke = if line.thick { sz.stroke * 2 } else { sz.stroke };
         chart
             .draw_series(LineSeries::new(
-                years.iter().zip(*values).map(|(y, v)| (*y, *v)),
+                years.iter().zip(line.values).map(|(y, v)| (*y, *v)),
                 c.stroke_width(stroke.max(2)),
             ))
             .map_err(err)?;
