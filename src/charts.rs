@@ -432,8 +432,8 @@ fn subtitle(data: &ChartData) -> String {
 }
 
 /// Draws the title and subtitle and returns the area below them.
-fn titled<'a, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
+fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     main: &str,
     sub: &str,
     sz: Sizes,
