@@ -17,6 +17,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::{RunInfo, Staging, summary_json, write_tables};
+use crate::overrides::Override;
 use crate::scenario::{self, BUILTIN_BASELINE_NAME};
 use crate::stats::Report;
 use crate::table;
@@ -26,6 +27,7 @@ Examples:
   fundgap run                                   # the built-in U-City baseline district
   fundgap run scenarios/ucity-baseline.toml --trials 1000000 --threads 2
   fundgap run my-city.toml --seed 7 --out results/my-city --format json
+  fundgap run --set economy.inflation.mean=0.04 --set service.smart-parking.opex_ratio=0.2
   fundgap check my-city.toml                    # validate and describe, no simulation
 
 Scenario keys are documented in scenarios/README.md. Exit codes: 0 success,
@@ -95,6 +97,10 @@ pub struct RunArgs {
     /// Random seed (overrides the scenario's `seed`); same seed, same results
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Override a scenario key, e.g. --set service.smart-parking.funding.city-budget.amount=200
+    /// (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
     /// Output directory [default: output/<scenario file name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -141,6 +147,9 @@ pub struct ChartArgs {
 pub struct CheckArgs {
     /// Scenario file (TOML)
     pub scenario: PathBuf,
+    /// Override a scenario key before checking (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
 }
 
 /// Runs a parsed command line.
@@ -161,8 +170,8 @@ pub struct Loaded {
     pub stem: String,
 }
 
-/// Loads the named scenario, or the default one.
-pub fn load(path: Option<&Path>) -> Result<Loaded> {
+/// Loads the named scenario, or the default one, with overrides applied.
+pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
     let default_path = Path::new("scenarios").join(BUILTIN_BASELINE_NAME);
     let path = match path {
         Some(p) => Some(p.to_path_buf()),
@@ -170,7 +179,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
         None => None,
     };
     let (text, label) = scenario::read_source(path.as_deref())?;
-    let model = scenario::parse_str(&text, &label)?;
+    let model = scenario::parse_with(&text, &label, overrides)?;
     let stem = path
         .as_deref()
         .and_then(|p| p.file_stem())
@@ -180,7 +189,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded> {
 }
 
 fn check(args: &CheckArgs) -> Result<()> {
-    let loaded = load(Some(&args.scenario))?;
+    let loaded = load(Some(&args.scenario), &args.set)?;
     print!("{}", table::describe(&loaded.model, &loaded.label));
     Ok(())
 }
@@ -254,7 +263,7 @@ fn run(args: &RunArgs) -> Result<()> {
         mut model,
         label,
         stem,
-    } = load(args.scenario.as_deref())?;
+    } = load(args.scenario.as_deref(), &args.set)?;
     if let Some(t) = args.trials {
         model.trials = t;
     }

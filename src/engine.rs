@@ -469,37 +469,67 @@ impl<'m> Engine<'m> {
         progress: &(dyn Fn(u64) + Sync),
         cancel: &AtomicBool,
     ) -> Accumulator {
-        use rayon::prelude::*;
-        let next = AtomicU64::new(start);
-        let workers = rayon::current_num_threads().max(1);
-        (0..workers)
-            .into_par_iter()
-            .map(|_| {
-                let mut acc = Accumulator::new(self.model);
-                let mut scratch = Scratch::new(self.model);
-                loop {
-                    if cancel.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let b = next.fetch_add(BLOCK, Ordering::Relaxed);
-                    if b >= end {
-                        break;
-                    }
-                    let e = (b + BLOCK).min(end);
-                    for trial in b..e {
-                        self.simulate(trial, &mut scratch);
-                        acc.record(&scratch);
-                    }
-                    progress(e - b);
-                }
-                acc
-            })
-            .reduce(
-                || Accumulator::new(self.model),
-                |mut a, b| {
-                    a.merge(&b);
-                    a
-                },
-            )
+        let (acc, _) = fold_trials(
+            start,
+            end,
+            progress,
+            cancel,
+            || (Accumulator::new(self.model), Scratch::new(self.model)),
+            |(acc, scratch), trial| {
+                self.simulate(trial, scratch);
+                acc.record(scratch);
+            },
+            |(mut a, s), (b, _)| {
+                a.merge(&b);
+                (a, s)
+            },
+        );
+        acc
     }
+}
+
+/// Folds trials `start..end` over the current rayon pool: each worker
+/// pulls blocks of [`BLOCK`] trial numbers, folds them into its own state
+/// made by `init`, and the states are combined with `merge`. The result
+/// depends on the trials only, not on the schedule, as long as `merge` is
+/// exact and order-independent (as [`Accumulator::merge`] is).
+pub fn fold_trials<A, I, S, M>(
+    start: u64,
+    end: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+    init: I,
+    step: S,
+    merge: M,
+) -> A
+where
+    A: Send,
+    I: Fn() -> A + Sync + Send,
+    S: Fn(&mut A, u64) + Sync + Send,
+    M: Fn(A, A) -> A + Sync + Send,
+{
+    use rayon::prelude::*;
+    let next = AtomicU64::new(start);
+    let workers = rayon::current_num_threads().max(1);
+    (0..workers)
+        .into_par_iter()
+        .map(|_| {
+            let mut state = init();
+            loop {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let b = next.fetch_add(BLOCK, Ordering::Relaxed);
+                if b >= end {
+                    break;
+                }
+                let e = (b + BLOCK).min(end);
+                for trial in b..e {
+                    step(&mut state, trial);
+                }
+                progress(e - b);
+            }
+            state
+        })
+        .reduce(&init, &merge)
 }

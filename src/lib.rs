@@ -23,6 +23,7 @@ pub mod cli;
 pub mod engine;
 pub mod format;
 pub mod output;
+pub mod overrides;
 pub mod sketch;
 pub mod stats;
 pub mod table;

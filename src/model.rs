@@ -25,6 +25,17 @@ pub struct Model {
     pub seed: u64,
     pub economy: Economy,
     pub services: Vec<Service>,
+    /// `[[variant]]` tables, for `fundgap compare` (the first is the baseline).
+    pub variants: Vec<Variant>,
+}
+
+/// A named set of overrides of the scenario, as declared in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub description: Option<String>,
+    /// Key paths the variant sets.
+    pub sets: Vec<String>,
 }
 
 impl Model {

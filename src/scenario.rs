@@ -22,8 +22,9 @@ use crate::dist::{Dist, Domain, Quantity};
 use crate::error::{Diagnostic, Error, ScenarioError};
 use crate::model::{
     Benefit, CostKind, CostLine, Downturn, Economy, FundingKind, GrantSize, Model, Nature,
-    RenewalSize, Risk, Service, Stream, StreamKind,
+    RenewalSize, Risk, Service, Stream, StreamKind, Variant,
 };
+use crate::overrides::{OVERRIDE_SPAN, Override, apply, apply_all};
 use crate::rng::StreamKey;
 
 /// Longest horizon accepted, in years.
@@ -37,7 +38,8 @@ pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
 /// Kinds of a kinded table with the keys each accepts.
 type KindKeys<'a> = &'a [(&'a str, &'a [&'a str])];
 
-const ROOT_KEYS: &[&str] = &["scenario", "economy", "service"];
+const ROOT_KEYS: &[&str] = &["scenario", "economy", "service", "variant"];
+const VARIANT_KEYS: &[&str] = &["name", "description", "set"];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
     "description",
@@ -185,8 +187,62 @@ pub fn load(path: &Path) -> Result<Model, Error> {
 
 /// Parses and compiles scenario text; `label` names it in messages.
 pub fn parse_str(text: &str, label: &str) -> Result<Model, ScenarioError> {
-    let doc = parse_document(text, label)?;
-    compile(&doc, text, label)
+    parse_with(text, label, &[])
+}
+
+/// Parses scenario text, applies command-line overrides, and compiles it.
+pub fn parse_with(text: &str, label: &str, overrides: &[Override]) -> Result<Model, ScenarioError> {
+    let mut doc = parse_document(text, label)?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN)?;
+    let labels: Vec<String> = overrides.iter().map(Override::label).collect();
+    compile_with(&doc, text, label, &labels)
+}
+
+/// The scenario's `[[variant]]`s compiled into models, baseline first: the
+/// first variant is the baseline. Command-line overrides apply to all.
+pub fn variant_models(
+    text: &str,
+    label: &str,
+    overrides: &[Override],
+) -> Result<Vec<(Variant, Model)>, ScenarioError> {
+    let mut doc = parse_document(text, label)?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN)?;
+    let labels: Vec<String> = overrides.iter().map(Override::label).collect();
+    let base = compile_with(&doc, text, label, &labels)?;
+    let mut out = Vec::new();
+    let entries: Vec<Spanned<DeValue<'_>>> = match doc.get_ref().get("variant").map(|v| v.get_ref())
+    {
+        Some(DeValue::Array(a)) => a.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut diagnostics = Vec::new();
+    for (v, entry) in base.variants.iter().zip(entries) {
+        let mut vdoc = doc.clone();
+        if let DeValue::Table(t) = entry.get_ref()
+            && let Some(DeValue::Table(sets)) = t.get("set").map(|s| s.get_ref())
+        {
+            for (path, value) in sets.iter() {
+                let span = value.span().start;
+                if let Err(mut d) = apply(&mut vdoc, path.get_ref(), value.clone(), span, label) {
+                    let (line, column) = LineIndex::new(text).locate(path.span().start);
+                    d.line = line;
+                    d.column = column;
+                    d.path = format!("variant \"{}\" set.\"{}\"", v.name, path.get_ref());
+                    diagnostics.push(d);
+                }
+            }
+        }
+        let vlabel = format!("{label} (variant \"{}\")", v.name);
+        match compile_with(&vdoc, text, &vlabel, &labels) {
+            Ok(m) => out.push((v.clone(), m)),
+            Err(e) => diagnostics.extend(e.diagnostics),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(out)
+    } else {
+        Err(ScenarioError { diagnostics })
+    }
 }
 
 /// Parses TOML text into the spanned tree, reporting syntax errors.
@@ -195,6 +251,7 @@ pub fn parse_document<'i>(
     label: &str,
 ) -> Result<Spanned<DeTable<'i>>, ScenarioError> {
     let (doc, errors) = DeTable::parse_recoverable(text);
+    let doc: Spanned<DeTable<'i>> = doc;
     if errors.is_empty() {
         return Ok(doc);
     }
@@ -221,10 +278,21 @@ pub fn compile(
     text: &str,
     label: &str,
 ) -> Result<Model, ScenarioError> {
+    compile_with(doc, text, label, &[])
+}
+
+/// [`compile`], naming values that came from overrides by `override_labels`.
+fn compile_with(
+    doc: &Spanned<DeTable<'_>>,
+    text: &str,
+    label: &str,
+    override_labels: &[String],
+) -> Result<Model, ScenarioError> {
     let mut c = Checker {
         file: label.to_string(),
         lines: LineIndex::new(text),
         diags: Vec::new(),
+        override_labels: override_labels.to_vec(),
     };
     let root = View {
         path: String::new(),
@@ -422,13 +490,20 @@ struct Checker {
     file: String,
     lines: LineIndex,
     diags: Vec<Diagnostic>,
+    override_labels: Vec<String>,
 }
 
 impl Checker {
     fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<String>) {
-        let (line, column) = self.lines.locate(span.start);
+        let (file, line, column) = if span.start >= OVERRIDE_SPAN {
+            let label = self.override_labels.get(span.start - OVERRIDE_SPAN);
+            (label.cloned().unwrap_or_else(|| "--set".into()), 0, 0)
+        } else {
+            let (l, c) = self.lines.locate(span.start);
+            (self.file.clone(), l, c)
+        };
         self.diags.push(Diagnostic {
-            file: self.file.clone(),
+            file,
             line,
             column,
             path: path.to_string(),
@@ -1049,6 +1124,7 @@ impl Checker {
 
         let economy = self.economy(root);
         let services = self.services(root, &h);
+        let variants = self.variants(root);
         Some(Model {
             name: name?,
             description,
@@ -1061,7 +1137,36 @@ impl Checker {
             seed: seed? as u64,
             economy: economy?,
             services: services?,
+            variants: variants?,
         })
+    }
+
+    fn variants(&mut self, root: &View<'_, '_>) -> Option<Vec<Variant>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for vv in self.tables(root, "variant") {
+            self.unknown_keys(&vv, VARIANT_KEYS, None);
+            let name = self.unique_name(&vv, &mut seen, "variant");
+            let description = self.string(&vv, "description", false);
+            let sets = match self.sub(&vv, "set", false) {
+                Some(t) => t.table.keys().map(|k| k.get_ref().to_string()).collect(),
+                None if vv.has("set") => {
+                    ok = false;
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+            match name {
+                Some(name) => out.push(Variant {
+                    name,
+                    description,
+                    sets,
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     fn economy(&mut self, root: &View<'_, '_>) -> Option<Economy> {

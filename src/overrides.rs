@@ -1,0 +1,318 @@
+//! Overrides of scenario keys: `--set PATH=VALUE` and `[[variant]]` tables.
+//!
+//! An override edits the parsed document *before* validation, so an
+//! overridden value gets exactly the checks and messages of a value written
+//! in the file. Paths name tables by their natural identity:
+//!
+//! * `scenario.trials`, `economy.inflation.mean`,
+//!   `economy.downturn.annual_probability`
+//! * `service.<id>.<key>`, e.g. `service.smart-parking.opex_ratio`
+//! * `service.<id>.<funding|cost|risk|benefit>.<name>.<key>`, where `<name>`
+//!   is the line's name or its slug (`city-budget` for "City budget")
+//! * a last segment below a distribution table sets one of its parameters:
+//!   `service.smart-parking.opex_ratio.mean`
+//!
+//! A value is a TOML literal (`0.2`, `true`, `"text"`,
+//! `{ dist = "normal", mean = 0.2, sd = 0.05 }`); text that is not valid
+//! TOML is taken as a string.
+
+use std::borrow::Cow;
+
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use crate::error::{Diagnostic, ScenarioError};
+use crate::scenario::{slug, suggest};
+
+/// Spans at or above this offset mark values that came from an override;
+/// `OVERRIDE_SPAN + k` is the k-th override of the current application.
+pub const OVERRIDE_SPAN: usize = usize::MAX / 2;
+
+/// One `PATH=VALUE` override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl Override {
+    /// Parses `PATH=VALUE` (the command-line form).
+    pub fn parse(arg: &str) -> Result<Override, String> {
+        let (path, value) = arg.split_once('=').ok_or_else(|| {
+            format!("expected PATH=VALUE (e.g. service.parking.opex_ratio=0.2), found `{arg}`")
+        })?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(|s| s.is_empty()) {
+            return Err(format!(
+                "`{path}` is not a key path such as economy.inflation.mean"
+            ));
+        }
+        Ok(Override {
+            path: path.to_string(),
+            value: value.trim().to_string(),
+        })
+    }
+
+    /// How the override is named in messages.
+    pub fn label(&self) -> String {
+        format!("--set {}={}", self.path, self.value)
+    }
+}
+
+/// Gives a parsed value (and everything inside it) the marker span.
+fn respan<'i>(v: Spanned<DeValue<'i>>, span: usize) -> Spanned<DeValue<'i>> {
+    let r = span..span;
+    let value = match v.into_inner() {
+        DeValue::Table(t) => {
+            let mut out = DeTable::new();
+            for (k, v) in t {
+                out.insert(Spanned::new(r.clone(), k.into_inner()), respan(v, span));
+            }
+            DeValue::Table(out)
+        }
+        DeValue::Array(a) => {
+            let mut out = DeArray::new();
+            for v in a.iter() {
+                out.push(respan(v.clone(), span));
+            }
+            DeValue::Array(out)
+        }
+        other => other,
+    };
+    Spanned::new(r, value)
+}
+
+/// Parses an override's value text as TOML, falling back to a string.
+pub fn parse_value(text: &str, span: usize) -> Spanned<DeValue<'_>> {
+    match DeValue::parse(text) {
+        Ok(v) => respan(v, span),
+        Err(_) => Spanned::new(span..span, DeValue::String(Cow::Borrowed(text))),
+    }
+}
+
+/// Where an override failed, before validation.
+fn problem(label: &str, path: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: label.to_string(),
+        line: 0,
+        column: 0,
+        path: path.to_string(),
+        message,
+    }
+}
+
+fn as_table_mut<'a, 'i>(v: &'a mut Spanned<DeValue<'i>>) -> Option<&'a mut DeTable<'i>> {
+    match v.get_mut() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// The identity of an array entry: a service's `id` or a line's `name`.
+fn entry_key<'a>(t: &'a DeTable<'_>, key: &str) -> Option<&'a str> {
+    match t.get(key).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+/// Finds the entry of `array` (under `table[field]`) whose `key` is `want`
+/// (or whose slug is).
+fn find_entry<'a, 'i>(
+    table: &'a mut DeTable<'i>,
+    field: &str,
+    key: &str,
+    want: &str,
+    label: &str,
+    path: &str,
+) -> Result<&'a mut DeTable<'i>, Diagnostic> {
+    let names: Vec<String> = match table.get(field).map(|v| v.get_ref()) {
+        Some(DeValue::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v.get_ref() {
+                DeValue::Table(t) => entry_key(t, key).map(str::to_string),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let index = names
+        .iter()
+        .position(|n| n == want)
+        .or_else(|| names.iter().position(|n| slug(n) == slug(want)));
+    let Some(index) = index else {
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = suggest(want, &known)
+            .or_else(|| {
+                let slugs: Vec<String> = names.iter().map(|n| slug(n)).collect();
+                let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+                suggest(&slug(want), &refs)
+                    .and_then(|s| names.iter().find(|n| slug(n) == s).map(String::as_str))
+            })
+            .map(|s| format!("; did you mean \"{s}\"?"))
+            .unwrap_or_default();
+        let list = if names.is_empty() {
+            "there are none".to_string()
+        } else {
+            format!("known: {}", names.join(", "))
+        };
+        return Err(problem(
+            label,
+            path,
+            format!("no {field} with {key} \"{want}\"{hint} ({list})"),
+        ));
+    };
+    match table.get_mut(field).map(|v| v.get_mut()) {
+        Some(DeValue::Array(a)) => {
+            let entries: &mut [Spanned<DeValue<'i>>] = a;
+            let mut seen = 0;
+            for e in entries.iter_mut() {
+                if let DeValue::Table(t) = e.get_mut() {
+                    if seen == index {
+                        return Ok(t);
+                    }
+                    seen += 1;
+                }
+            }
+            Err(problem(label, path, format!("no {field} \"{want}\"")))
+        }
+        _ => Err(problem(label, path, format!("no {field} \"{want}\""))),
+    }
+}
+
+/// Sets `keys` (a nested key path) in `table` to `value`, creating
+/// intermediate tables where none exist.
+fn set_nested<'i>(
+    table: &mut DeTable<'i>,
+    keys: &[&str],
+    value: Spanned<DeValue<'i>>,
+    span: usize,
+    label: &str,
+    path: &str,
+) -> Result<(), Diagnostic> {
+    let (last, parents) = keys
+        .split_last()
+        .ok_or_else(|| problem(label, path, "an empty key path".into()))?;
+    let mut t = table;
+    for (i, k) in parents.iter().enumerate() {
+        if t.get(*k).is_none() {
+            t.insert(
+                Spanned::new(span..span, Cow::Owned(k.to_string())),
+                Spanned::new(span..span, DeValue::Table(DeTable::new())),
+            );
+        }
+        let Some(entry) = t.get_mut(*k) else {
+            return Err(problem(label, path, format!("cannot create `{k}`")));
+        };
+        let is_number = matches!(entry.get_ref(), DeValue::Integer(_) | DeValue::Float(_));
+        t = match as_table_mut(entry) {
+            Some(inner) => inner,
+            None => {
+                let whole = parents[..=i].join(".");
+                let msg = if is_number {
+                    format!(
+                        "`{whole}` is a fixed number, so it has no `{}`; replace it whole, e.g. --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}",
+                        keys[i + 1]
+                    )
+                } else {
+                    format!("`{whole}` is not a table, so it has no `{}`", keys[i + 1])
+                };
+                return Err(problem(label, path, msg));
+            }
+        };
+    }
+    t.insert(
+        Spanned::new(span..span, Cow::Owned(last.to_string())),
+        value,
+    );
+    Ok(())
+}
+
+/// Applies one override to the document.
+pub fn apply<'i>(
+    doc: &mut Spanned<DeTable<'i>>,
+    path: &str,
+    value: Spanned<DeValue<'i>>,
+    span: usize,
+    label: &str,
+) -> Result<(), Diagnostic> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let root = doc.get_mut();
+    match segs.as_slice() {
+        ["scenario" | "economy", rest @ ..] if !rest.is_empty() => {
+            let mut keys = vec![segs[0]];
+            keys.extend_from_slice(rest);
+            set_nested(root, &keys, value, span, label, path)
+        }
+        ["service", id, rest @ ..] if !rest.is_empty() => {
+            let svc = find_entry(root, "service", "id", id, label, path)?;
+            match rest {
+                [
+                    list @ ("funding" | "cost" | "risk" | "benefit"),
+                    name,
+                    keys @ ..,
+                ] if !keys.is_empty() => {
+                    let line = find_entry(svc, list, "name", name, label, path)?;
+                    set_nested(line, keys, value, span, label, path)
+                }
+                [list @ ("funding" | "cost" | "risk" | "benefit"), ..] => Err(problem(
+                    label,
+                    path,
+                    format!(
+                        "expected service.{id}.{list}.<name>.<key>, e.g. service.{id}.{list}.city-budget.amount"
+                    ),
+                )),
+                keys => set_nested(svc, keys, value, span, label, path),
+            }
+        }
+        [first, ..] => {
+            let known = ["scenario", "economy", "service"];
+            let hint = suggest(first, &known)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            Err(problem(
+                label,
+                path,
+                format!(
+                    "a path starts with scenario., economy. or service.<id>.{hint} (e.g. service.smart-parking.funding.city-budget.amount)"
+                ),
+            ))
+        }
+        [] => Err(problem(label, path, "an empty key path".into())),
+    }
+}
+
+/// Applies command-line overrides in order; all problems are reported.
+pub fn apply_all<'i>(
+    doc: &mut Spanned<DeTable<'i>>,
+    overrides: &'i [Override],
+    first_span: usize,
+) -> Result<(), ScenarioError> {
+    let mut diagnostics = Vec::new();
+    for (k, o) in overrides.iter().enumerate() {
+        let span = first_span + k;
+        let value = parse_value(&o.value, span);
+        if let Err(d) = apply(doc, &o.path, value, span, &o.label()) {
+            diagnostics.push(d);
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError { diagnostics })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_path_and_value() {
+        let o = Override::parse("service.a.opex_ratio = 0.2").unwrap();
+        assert_eq!(o.path, "service.a.opex_ratio");
+        assert_eq!(o.value, "0.2");
+        assert!(Override::parse("no-equals").is_err());
+        assert!(Override::parse("a..b=1").is_err());
+    }
+}
