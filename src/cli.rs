@@ -70,6 +70,18 @@ failed run never leaves half-written results.")]
 All problems in the file are listed with line, column and key path; the exit
 code is 2 when there is any.")]
     Check(CheckArgs),
+    /// Sweep subsidy withdrawal year x cut (or any keys) on common random numbers
+    #[command(after_help = "Examples:
+  fundgap stress                                        # all grants of the baseline, every year x 0/25/50/75/100%
+  fundgap stress my-city.toml --stream \"national subsidy\" --cuts 40,100 --target 0.2
+  fundgap stress my-city.toml --service smart-parking --years 2026-2030
+  fundgap stress my-city.toml --sweep economy.inflation.mean=0.01,0.02,0.04 --sweep service.cctv-safety.opex_ratio=0.1,0.15,0.2
+
+From the withdrawal year on, a selected stream pays (1 - cut) of what it would
+have. Every cell runs the same trials with the same random numbers, so
+differences between cells are the policy, not noise. Writes stress.csv and a
+heatmap to output/<scenario>-stress/.")]
+    Stress(StressArgs),
     /// Redraw the charts of a finished run from its charts.json, without simulating
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
@@ -123,6 +135,54 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct StressArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Stream to withdraw or cut, by name (repeatable) [default: every grant]
+    #[arg(long = "stream", value_name = "NAME")]
+    pub streams: Vec<String>,
+    /// Only streams of this service, and report this service instead of the portfolio
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`
+    #[arg(long, default_value = "all")]
+    pub years: String,
+    /// Cut levels in percent
+    #[arg(long, default_value = "0,25,50,75,100", value_delimiter = ',')]
+    pub cuts: Vec<f64>,
+    /// Sweep a numeric key instead: PATH=v1,v2,... (at most twice)
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub sweep: Vec<String>,
+    /// Report the earliest withdrawal year keeping P(any gap) below this
+    #[arg(long, default_value_t = 0.10)]
+    pub target: f64,
+    /// Trials per cell
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>-stress]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw the heatmap
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ChartArgs {
     /// Output directory of a finished run (holding charts.json)
     pub run_dir: PathBuf,
@@ -158,6 +218,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(&args),
         Command::Check(args) => check(&args),
         Command::Chart(args) => chart(&args),
+        Command::Stress(args) => stress(&args),
     }
 }
 
@@ -170,8 +231,8 @@ pub struct Loaded {
     pub stem: String,
 }
 
-/// Loads the named scenario, or the default one, with overrides applied.
-pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
+/// A scenario's text, how to name it, and its file stem.
+pub fn load_text(path: Option<&Path>) -> Result<(String, String, String)> {
     let default_path = Path::new("scenarios").join(BUILTIN_BASELINE_NAME);
     let path = match path {
         Some(p) => Some(p.to_path_buf()),
@@ -179,13 +240,175 @@ pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
         None => None,
     };
     let (text, label) = scenario::read_source(path.as_deref())?;
-    let model = scenario::parse_with(&text, &label, overrides)?;
     let stem = path
         .as_deref()
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| BUILTIN_BASELINE_NAME.trim_end_matches(".toml").to_string());
+    Ok((text.into_owned(), label, stem))
+}
+
+/// Loads the named scenario, or the default one, with overrides applied.
+pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
+    let (text, label, stem) = load_text(path)?;
+    let model = scenario::parse_with(&text, &label, overrides)?;
     Ok(Loaded { model, label, stem })
+}
+
+/// Parses `--years`: `all`, `2026,2028`, `2026-2030`, into year indices.
+fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
+    let bad = |what: &str| {
+        Error::Usage(format!(
+            "--years {spec}: {what}; expected all, a list such as {0},{1} or a range such as {0}-{2}, inside {0}..={2}",
+            model.start_year,
+            model.start_year + 1,
+            model.end_year()
+        ))
+    };
+    if spec.trim() == "all" {
+        return Ok((0..model.horizon).collect());
+    }
+    let index = |s: &str| -> Result<usize> {
+        let y: i32 = s
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("`{s}` is not a year")))?;
+        if y < model.start_year || y > model.end_year() {
+            return Err(bad(&format!("{y} is outside the horizon")));
+        }
+        Ok((y - model.start_year) as usize)
+    };
+    let mut out = Vec::new();
+    for part in spec.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (index(a)?, index(b)?);
+                if a > b {
+                    return Err(bad("a range must go forward"));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(index(part)?),
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn stress(args: &StressArgs) -> Result<()> {
+    use crate::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
+    let (text, label, stem) = load_text(args.scenario.as_deref())?;
+    let mut base = scenario::parse_with(&text, &label, &args.set)?;
+    base.trials = args.trials;
+    if let Some(s) = args.seed {
+        base.seed = s;
+    }
+    if !(0.0..=1.0).contains(&args.target) {
+        return Err(Error::Usage(format!(
+            "--target {}: expected a probability between 0 and 1",
+            args.target
+        )));
+    }
+    let (x, y, mut cells) = if args.sweep.is_empty() {
+        if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
+            return Err(Error::Usage(format!(
+                "--cuts: {c} is not a percentage between 0 and 100"
+            )));
+        }
+        let cuts: Vec<f64> = args.cuts.iter().map(|c| c / 100.0).collect();
+        let years = parse_years(&args.years, &base)?;
+        let sel = Selection {
+            service: args.service.clone(),
+            streams: args.streams.clone(),
+        };
+        let streams = select(&base, &sel).map_err(Error::Usage)?;
+        withdrawal_grid(&base, &streams, &years, &cuts)
+    } else {
+        if args.sweep.len() > 2 {
+            return Err(Error::Usage(
+                "--sweep: at most two keys can be swept at once".into(),
+            ));
+        }
+        let mut sweeps = Vec::new();
+        for s in &args.sweep {
+            let o = Override::parse(s).map_err(|e| Error::Usage(format!("--sweep: {e}")))?;
+            let values: Vec<String> = o
+                .value
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if values.is_empty() {
+                return Err(Error::Usage(format!(
+                    "--sweep {s}: give values, e.g. {}=0.1,0.2",
+                    o.path
+                )));
+            }
+            sweeps.push((o.path, values));
+        }
+        if let Some(id) = &args.service
+            && base.service(id).is_none()
+        {
+            return Err(Error::Usage(format!(
+                "--service: no service with id \"{id}\""
+            )));
+        }
+        sweep_grid(&text, &label, &args.set, &sweeps)?
+    };
+    for c in &mut cells {
+        c.model.trials = args.trials;
+        if let Some(s) = args.seed {
+            c.model.seed = s;
+        }
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: stress test of {label}: {} cells x {} trials",
+            cells.len(),
+            crate::format::thousands(args.trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(args.trials * cells.len() as u64, args.quiet);
+    let (result, _) = with_threads(args.threads, || {
+        run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+
+    let mut staging = Staging::new(&out_dir)?;
+    staging.write(
+        "stress.csv",
+        &crate::stress::csv(&result).map_err(|source| Error::Csv {
+            path: out_dir.join("stress.csv"),
+            source,
+        })?,
+    )?;
+    staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
+    if !args.no_charts {
+        charts::register_font(args.font.as_deref())?;
+        charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
+    }
+    staging.commit()?;
+    print!("{}", table::stress(&result, args.target));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
+            result.cells.len(),
+            started.elapsed().as_secs_f64(),
+            if args.no_charts {
+                ""
+            } else {
+                ", stress-heatmap.png/svg"
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn check(args: &CheckArgs) -> Result<()> {

@@ -26,4 +26,5 @@ pub mod output;
 pub mod overrides;
 pub mod sketch;
 pub mod stats;
+pub mod stress;
 pub mod table;

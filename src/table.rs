@@ -243,3 +243,67 @@ pub fn describe(model: &Model, label: &str) -> String {
     }
     out
 }
+
+/// The stress grid: P(any gap) per cell, and the earliest safe year.
+pub fn stress(r: &crate::stress::StressResult, target: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — P(any gap) of {} per cell ({} trials each, same random numbers in every cell)",
+        r.scenario,
+        r.entity,
+        thousands(r.trials as f64, 0)
+    );
+    let head = if r.y.key.is_empty() {
+        String::new()
+    } else {
+        r.y.key.clone()
+    };
+    let w =
+        r.y.labels
+            .iter()
+            .map(|l| l.len())
+            .max()
+            .unwrap_or(0)
+            .max(head.len())
+            .max(4);
+    let cw = r.x.labels.iter().map(|l| l.len()).max().unwrap_or(4).max(4);
+    let _ = write!(
+        out,
+        "{:<w$}",
+        format!("{head} \\ {}", r.x.key)
+            .chars()
+            .take(w)
+            .collect::<String>()
+    );
+    for l in &r.x.labels {
+        let _ = write!(out, " {l:>cw$}");
+    }
+    let _ = writeln!(out);
+    for (yi, yl) in r.y.labels.iter().enumerate() {
+        let _ = write!(out, "{yl:<w$}");
+        for xi in 0..r.x.labels.len() {
+            let p = r
+                .cell(xi, yi)
+                .map(|c| c.p_any_gap.estimate)
+                .unwrap_or(f64::NAN);
+            let _ = write!(out, " {:>cw$}", percent(p, 0));
+        }
+        let _ = writeln!(out);
+    }
+    if r.x.key == "withdrawal_year" {
+        let _ = writeln!(
+            out,
+            "Earliest withdrawal year keeping P(any gap) below {} (that year and every later one):",
+            percent(target, 0)
+        );
+        for (yi, safe) in r.earliest_safe(target).into_iter().enumerate() {
+            let what = match safe {
+                Some(x) => r.x.labels[x].clone(),
+                None => "none: even the last year exceeds the target".to_string(),
+            };
+            let _ = writeln!(out, "  cut {:>4}: {what}", r.y.labels[yi]);
+        }
+    }
+    out
+}

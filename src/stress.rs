@@ -1,0 +1,462 @@
+//! Stress tests: a grid of policy cells run on common random numbers.
+//!
+//! The default grid crosses the year a funding stream is withdrawn with the
+//! share that is cut (from that year on, the stream pays `1 - cut` of what
+//! it would have). A sweep grid instead sets one or two scenario keys to
+//! listed values. Every cell runs the same trials with the same random
+//! streams, so a difference between two cells is the policy, not noise: a
+//! cut of 0% reproduces the unstressed run bit for bit.
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::ScenarioError;
+use crate::model::{Cut, FundingKind, Model};
+use crate::overrides::Override;
+use crate::scenario::{parse_with, slug};
+use crate::stats::{Proportion, Report};
+
+/// Which funding streams a withdrawal grid cuts.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only streams of this service (and report this service).
+    pub service: Option<String>,
+    /// Stream names (or slugs); empty means every grant.
+    pub streams: Vec<String>,
+}
+
+/// Resolves a selection to (service index, stream index) pairs.
+pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, String> {
+    if let Some(id) = &sel.service
+        && model.service(id).is_none()
+    {
+        let ids: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
+        let hint = crate::scenario::suggest(id, &ids)
+            .map(|s| format!("; did you mean \"{s}\"?"))
+            .unwrap_or_default();
+        return Err(format!(
+            "no service with id \"{id}\"{hint} (known: {})",
+            ids.join(", ")
+        ));
+    }
+    let mut out = Vec::new();
+    for (si, s) in model.services.iter().enumerate() {
+        if sel.service.as_ref().is_some_and(|id| *id != s.id) {
+            continue;
+        }
+        for (fi, f) in s.funding.iter().enumerate() {
+            let chosen = if sel.streams.is_empty() {
+                f.funding_kind() == FundingKind::Grant
+            } else {
+                sel.streams
+                    .iter()
+                    .any(|n| *n == f.name || slug(n) == slug(&f.name))
+            };
+            if chosen {
+                out.push((si, fi));
+            }
+        }
+    }
+    for n in &sel.streams {
+        let found = out.iter().any(|&(si, fi)| {
+            model.services[si].funding[fi].name == *n
+                || slug(&model.services[si].funding[fi].name) == slug(n)
+        });
+        if !found {
+            let mut names: Vec<&str> = model
+                .services
+                .iter()
+                .flat_map(|s| s.funding.iter().map(|f| f.name.as_str()))
+                .collect();
+            names.sort();
+            names.dedup();
+            return Err(format!(
+                "no funding stream named \"{n}\" (known: {})",
+                names.join(", ")
+            ));
+        }
+    }
+    if out.is_empty() {
+        return Err(
+            "no stream to stress: the scenario has no grant streams; name one with --stream"
+                .to_string(),
+        );
+    }
+    Ok(out)
+}
+
+/// One axis of a grid: a key and the labels of its values.
+#[derive(Debug, Clone, Serialize)]
+pub struct Axis {
+    pub key: String,
+    pub labels: Vec<String>,
+}
+
+/// A grid cell to run.
+#[derive(Debug, Clone)]
+pub struct CellSpec {
+    pub x: usize,
+    pub y: usize,
+    pub model: Model,
+}
+
+/// The withdrawal-year x cut grid over the selected streams.
+pub fn withdrawal_grid(
+    base: &Model,
+    streams: &[(usize, usize)],
+    years: &[usize],
+    cuts: &[f64],
+) -> (Axis, Axis, Vec<CellSpec>) {
+    let mut cells = Vec::new();
+    for (y, &cut) in cuts.iter().enumerate() {
+        for (x, &t) in years.iter().enumerate() {
+            let mut m = base.clone();
+            for &(si, fi) in streams {
+                m.services[si].funding[fi].cut = Some(Cut {
+                    from: t,
+                    keep: 1.0 - cut,
+                });
+            }
+            cells.push(CellSpec { x, y, model: m });
+        }
+    }
+    let xa = Axis {
+        key: "withdrawal_year".into(),
+        labels: years.iter().map(|&t| base.year(t).to_string()).collect(),
+    };
+    let ya = Axis {
+        key: "cut".into(),
+        labels: cuts
+            .iter()
+            .map(|c| format!("{}%", (c * 100.0).round()))
+            .collect(),
+    };
+    (xa, ya, cells)
+}
+
+/// A sweep over one or two keys: each cell is the scenario with the base
+/// overrides plus one value of each swept key.
+pub fn sweep_grid(
+    text: &str,
+    label: &str,
+    base: &[Override],
+    sweeps: &[(String, Vec<String>)],
+) -> Result<(Axis, Axis, Vec<CellSpec>), ScenarioError> {
+    let (xs, ys) = match sweeps {
+        [a] => (a.clone(), ("".to_string(), vec![String::new()])),
+        [a, b] => (a.clone(), b.clone()),
+        _ => (
+            ("".to_string(), vec![String::new()]),
+            ("".to_string(), vec![String::new()]),
+        ),
+    };
+    let mut cells = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (y, yv) in ys.1.iter().enumerate() {
+        for (x, xv) in xs.1.iter().enumerate() {
+            let mut o = base.to_vec();
+            o.push(Override {
+                path: xs.0.clone(),
+                value: xv.clone(),
+            });
+            if !ys.0.is_empty() {
+                o.push(Override {
+                    path: ys.0.clone(),
+                    value: yv.clone(),
+                });
+            }
+            match parse_with(text, label, &o) {
+                Ok(model) => cells.push(CellSpec { x, y, model }),
+                Err(e) => diagnostics.extend(e.diagnostics),
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.dedup();
+        return Err(ScenarioError { diagnostics });
+    }
+    Ok((
+        Axis {
+            key: xs.0,
+            labels: xs.1,
+        },
+        Axis {
+            key: ys.0,
+            labels: ys.1,
+        },
+        cells,
+    ))
+}
+
+/// Result of one cell, for one entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellResult {
+    pub x: usize,
+    pub y: usize,
+    pub p_any_gap: Proportion,
+    pub gap_npv_mean: f64,
+    pub gap_npv_se: f64,
+    pub gap_npv_p95: f64,
+    pub gap_npv_cvar95: f64,
+    pub first_year_p_gap_over_50: Option<i32>,
+}
+
+/// A finished grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct StressResult {
+    pub scenario: String,
+    pub entity: String,
+    pub currency: String,
+    pub unit: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub x: Axis,
+    pub y: Axis,
+    pub cells: Vec<CellResult>,
+}
+
+impl StressResult {
+    pub fn cell(&self, x: usize, y: usize) -> Option<&CellResult> {
+        self.cells.iter().find(|c| c.x == x && c.y == y)
+    }
+
+    /// Per row (cut level): the earliest column (withdrawal year) from which
+    /// on every later column keeps P(any gap) below `target`.
+    pub fn earliest_safe(&self, target: f64) -> Vec<Option<usize>> {
+        (0..self.y.labels.len())
+            .map(|y| {
+                let ok: Vec<bool> = (0..self.x.labels.len())
+                    .map(|x| {
+                        self.cell(x, y)
+                            .is_some_and(|c| c.p_any_gap.estimate < target)
+                    })
+                    .collect();
+                let mut first = None;
+                for x in (0..ok.len()).rev() {
+                    if ok[x] {
+                        first = Some(x);
+                    } else {
+                        break;
+                    }
+                }
+                first
+            })
+            .collect()
+    }
+}
+
+/// Runs every cell (each on all threads) and reports `entity` (a service
+/// id, or None for the portfolio). `progress` receives finished trials.
+pub fn run_cells(
+    cells: &[CellSpec],
+    entity: Option<&str>,
+    x: Axis,
+    y: Axis,
+    progress: &(dyn Fn(u64) + Sync),
+) -> StressResult {
+    let mut results = Vec::with_capacity(cells.len());
+    for c in cells {
+        let engine = Engine::new(&c.model);
+        let acc = engine.run(progress, &std::sync::atomic::AtomicBool::new(false));
+        let report = Report::new(&c.model, &acc);
+        let e = entity
+            .and_then(|id| report.entity(id))
+            .unwrap_or(report.portfolio());
+        results.push(CellResult {
+            x: c.x,
+            y: c.y,
+            p_any_gap: e.p_any_gap,
+            gap_npv_mean: e.gap_npv.mean,
+            gap_npv_se: e.gap_npv.se,
+            gap_npv_p95: e.gap_npv.p95,
+            gap_npv_cvar95: e.gap_npv_cvar95,
+            first_year_p_gap_over_50: e.first_year_p_gap_over_50,
+        });
+    }
+    let m = cells.first().map(|c| &c.model);
+    StressResult {
+        scenario: m.map(|m| m.name.clone()).unwrap_or_default(),
+        entity: entity.unwrap_or("portfolio").to_string(),
+        currency: m.map(|m| m.currency.clone()).unwrap_or_default(),
+        unit: m.map(|m| m.unit.clone()).unwrap_or_default(),
+        trials: m.map(|m| m.trials).unwrap_or(0),
+        seed: m.map(|m| m.seed).unwrap_or(0),
+        x,
+        y,
+        cells: results,
+    }
+}
+
+/// `stress.csv`: one row per cell.
+pub fn csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "x_key",
+        "x_value",
+        "y_key",
+        "y_value",
+        "entity",
+        "p_any_gap",
+        "p_any_gap_lo",
+        "p_any_gap_hi",
+        "p_any_gap_se",
+        "gap_npv_mean",
+        "gap_npv_se",
+        "gap_npv_p95",
+        "gap_npv_cvar95",
+        "first_year_p_gap_over_50",
+    ])?;
+    let f = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for c in &r.cells {
+        w.write_record([
+            r.x.key.clone(),
+            r.x.labels[c.x].clone(),
+            r.y.key.clone(),
+            r.y.labels[c.y].clone(),
+            r.entity.clone(),
+            f(c.p_any_gap.estimate),
+            f(c.p_any_gap.lo),
+            f(c.p_any_gap.hi),
+            f(c.p_any_gap.se),
+            f(c.gap_npv_mean),
+            f(c.gap_npv_se),
+            f(c.gap_npv_p95),
+            f(c.gap_npv_cvar95),
+            c.first_year_p_gap_over_50
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+
+    const GRANT_COVERS_COST: &str = r#"
+[scenario]
+name = "t"
+start_year = 2025
+horizon_years = 8
+trials = 3000
+seed = 5
+
+[[service]]
+id = "s"
+construction_cost = 1000
+opex_ratio = { dist = "uniform", min = 0.08, max = 0.12 }
+
+[[service.funding]]
+kind = "grant"
+name = "national"
+share_of_cost = 1.0
+
+[[service.funding]]
+kind = "budget"
+name = "city"
+amount = { dist = "normal", mean = 20, sd = 5 }
+"#;
+
+    #[test]
+    fn zero_cut_equals_the_unstressed_run_bit_for_bit() {
+        let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
+        let streams = select(&base, &Selection::default()).unwrap();
+        let (_, _, cells) = withdrawal_grid(&base, &streams, &[2], &[0.0]);
+        let a = Engine::new(&base).run_all();
+        let b = Engine::new(&cells[0].model).run_all();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn full_withdrawal_of_an_exact_grant_gaps_from_that_year_on() {
+        let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
+        let streams = select(&base, &Selection::default()).unwrap();
+        let (_, _, cells) = withdrawal_grid(&base, &streams, &[3], &[1.0]);
+        let m = &cells[0].model;
+        let r = Report::new(m, &Engine::new(m).run_all());
+        let s = r.entity("s").unwrap();
+        for (t, y) in s.yearly.iter().enumerate() {
+            if t < 3 {
+                assert_eq!(y.p_gap.estimate, 0.0, "year {t}");
+            } else {
+                // The city budget (mean 20) never covers a cost of 80 to 120.
+                assert_eq!(y.p_gap.estimate, 1.0, "year {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn safe_years_are_a_suffix() {
+        let cell = |x, p: f64| CellResult {
+            x,
+            y: 0,
+            p_any_gap: Proportion {
+                estimate: p,
+                se: 0.0,
+                lo: p,
+                hi: p,
+            },
+            gap_npv_mean: 0.0,
+            gap_npv_se: 0.0,
+            gap_npv_p95: 0.0,
+            gap_npv_cvar95: 0.0,
+            first_year_p_gap_over_50: None,
+        };
+        let r = StressResult {
+            scenario: String::new(),
+            entity: String::new(),
+            currency: String::new(),
+            unit: String::new(),
+            trials: 1,
+            seed: 0,
+            x: Axis {
+                key: "x".into(),
+                labels: vec!["a".into(); 5],
+            },
+            y: Axis {
+                key: "y".into(),
+                labels: vec!["b".into()],
+            },
+            cells: vec![
+                cell(0, 0.05),
+                cell(1, 0.5),
+                cell(2, 0.2),
+                cell(3, 0.08),
+                cell(4, 0.01),
+            ],
+        };
+        assert_eq!(r.earliest_safe(0.1), vec![Some(3)]);
+        assert_eq!(r.earliest_safe(0.001), vec![None]);
+    }
+
+    #[test]
+    fn selection_errors_name_what_exists() {
+        let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
+        let e = select(
+            &base,
+            &Selection {
+                service: None,
+                streams: vec!["natonal".into()],
+            },
+        )
+        .unwrap_err();
+        assert!(e.contains("national"), "{e}");
+        let e = select(
+            &base,
+            &Selection {
+                service: Some("x".into()),
+                streams: vec![],
+            },
+        )
+        .unwrap_err();
+        assert!(e.contains("known: s"), "{e}");
+    }
+}
