@@ -82,6 +82,17 @@ have. Every cell runs the same trials with the same random numbers, so
 differences between cells are the policy, not noise. Writes stress.csv and a
 heatmap to output/<scenario>-stress/.")]
     Stress(StressArgs),
+    /// Compare revenue models or policies with paired, common-random-number intervals
+    #[command(after_help = "Examples:
+  fundgap compare scenarios/revenue-models.toml          # its [[variant]] tables; the first is the baseline
+  fundgap compare plan-a.toml plan-b.toml plan-c.toml    # several files; the first is the baseline
+  fundgap compare scenarios/revenue-models.toml --service smart-parking --trials 200000
+
+Every variant runs the same trials with the same random numbers (the
+baseline's seed), so each difference is estimated from per-trial differences:
+its interval is much narrower than comparing separate runs. Writes
+compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
+    Compare(CompareArgs),
     /// Redraw the charts of a finished run from its charts.json, without simulating
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
@@ -183,6 +194,40 @@ pub struct StressArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// One scenario file with [[variant]] tables, or several scenario files
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Compare this service instead of the portfolio
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Number of trials [default: the baseline's `trials`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed for all variants [default: the baseline's]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a key in every variant (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<first file name>-compare]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ChartArgs {
     /// Output directory of a finished run (holding charts.json)
     pub run_dir: PathBuf,
@@ -219,6 +264,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Check(args) => check(&args),
         Command::Chart(args) => chart(&args),
         Command::Stress(args) => stress(&args),
+        Command::Compare(args) => compare(&args),
     }
 }
 
@@ -294,6 +340,94 @@ fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+fn compare(args: &CompareArgs) -> Result<()> {
+    use crate::compare::{Input, csv, run};
+    let mut inputs = Vec::new();
+    let mut stem = String::new();
+    if let [single] = args.scenarios.as_slice() {
+        let (text, label, s) = load_text(Some(single))?;
+        stem = s;
+        for (v, model) in scenario::variant_models(&text, &label, &args.set)? {
+            inputs.push(Input {
+                name: v.name,
+                description: v.description,
+                model,
+            });
+        }
+        if inputs.len() < 2 {
+            return Err(Error::Usage(format!(
+                "{label} declares {} [[variant]] table(s); a comparison needs at least two (or give several scenario files)",
+                inputs.len()
+            )));
+        }
+    } else {
+        for p in &args.scenarios {
+            let (text, label, s) = load_text(Some(p))?;
+            if stem.is_empty() {
+                stem = s.clone();
+            }
+            let model = scenario::parse_with(&text, &label, &args.set)?;
+            inputs.push(Input {
+                name: s,
+                description: model.description.clone(),
+                model,
+            });
+        }
+    }
+    if let Some(t) = args.trials {
+        inputs[0].model.trials = t;
+    }
+    if let Some(s) = args.seed {
+        inputs[0].model.seed = s;
+    }
+    let trials = inputs[0].model.trials;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: comparing {} variants on {} common trials",
+            inputs.len(),
+            crate::format::thousands(trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(trials, args.quiet);
+    let (result, _) = with_threads(args.threads, || {
+        run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+    let result = result.map_err(Error::Usage)?;
+
+    let mut staging = Staging::new(&out_dir)?;
+    staging.write(
+        "compare.csv",
+        &csv(&result).map_err(|source| Error::Csv {
+            path: out_dir.join("compare.csv"),
+            source,
+        })?,
+    )?;
+    staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
+    if !args.no_charts {
+        charts::register_font(args.font.as_deref())?;
+        let base = &inputs[0].model;
+        let years: Vec<i32> = (0..base.horizon).map(|t| base.year(t)).collect();
+        charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
+    }
+    staging.commit()?;
+    print!("{}", table::compare(&result));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
+            started.elapsed().as_secs_f64(),
+            if args.no_charts { "" } else { " and charts" },
+            out_dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn stress(args: &StressArgs) -> Result<()> {

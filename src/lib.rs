@@ -20,6 +20,7 @@ pub mod scenario;
 pub use error::{Error, Result};
 pub mod charts;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod format;
 pub mod output;

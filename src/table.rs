@@ -307,3 +307,119 @@ pub fn stress(r: &crate::stress::StressResult, target: f64) -> String {
     }
     out
 }
+
+/// A signed difference with its interval, e.g. `-12.3 pts [-13.0, -11.6]`.
+fn signed_points(d: &crate::compare::Difference) -> String {
+    format!(
+        "{:+.1} pts [{:+.1}, {:+.1}]",
+        d.mean * 100.0,
+        d.lo * 100.0,
+        d.hi * 100.0
+    )
+}
+
+fn signed_money(d: &crate::compare::Difference) -> String {
+    let s = |x: f64| {
+        if x >= 0.0 {
+            format!("+{}", thousands(x, 0))
+        } else {
+            thousands(x, 0)
+        }
+    };
+    format!("{} [{}, {}]", s(d.mean), s(d.lo), s(d.hi))
+}
+
+/// The comparison table and which differences are not noise.
+pub fn compare(r: &crate::compare::CompareResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} compared on {} common trials (seed {}); money in {} {}",
+        r.scenario,
+        r.entity,
+        thousands(r.trials as f64, 0),
+        r.seed,
+        r.currency,
+        r.unit
+    );
+    let w = r
+        .variants
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(
+        out,
+        "{:<w$}  {:>22}  {:>28}  {:>12}  {:>11}  {:>12}  {:>6}  {:>5}",
+        "variant",
+        "P(any gap) [95% CI]",
+        "vs baseline (paired 95% CI)",
+        "gap NPV mean",
+        "gap NPV P95",
+        "LCC NPV",
+        "grants",
+        "BCR"
+    );
+    for v in &r.variants {
+        let s = &v.stats;
+        let diff = match &v.vs_baseline {
+            Some(d) => signed_points(&d.p_any_gap),
+            None => "baseline".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:>22}  {:>28}  {:>12}  {:>11}  {:>12}  {:>6}  {:>5}",
+            v.name,
+            format!(
+                "{} [{}–{}]",
+                percent(s.p_any_gap.estimate, 1),
+                percent(s.p_any_gap.lo, 1),
+                percent(s.p_any_gap.hi, 1)
+            ),
+            diff,
+            thousands(s.gap_npv.mean, 0),
+            thousands(s.gap_npv.p95, 0),
+            thousands(s.lcc_npv.mean, 0),
+            percent(s.grant_share, 0),
+            s.bcr
+                .map(|b| format!("{b:.2}"))
+                .unwrap_or_else(|| "-".into()),
+        );
+    }
+    let base = r
+        .variants
+        .first()
+        .map(|v| v.name.as_str())
+        .unwrap_or("baseline");
+    let _ = writeln!(
+        out,
+        "Against {base} (differences whose paired 95% interval excludes zero are not noise):"
+    );
+    for v in r.variants.iter().skip(1) {
+        if let Some(d) = &v.vs_baseline {
+            let verdict = |x: &crate::compare::Difference| {
+                if x.distinguishable() {
+                    "distinguishable"
+                } else {
+                    "within noise"
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  {:<w$}  P(any gap) {} ({}); gap NPV {} ({}); paired interval {:.1}x narrower than unpaired",
+                v.name,
+                signed_points(&d.p_any_gap),
+                verdict(&d.p_any_gap),
+                signed_money(&d.gap_npv),
+                verdict(&d.gap_npv),
+                if d.gap_npv.se > 0.0 {
+                    d.gap_npv.unpaired_se / d.gap_npv.se
+                } else {
+                    f64::INFINITY
+                }
+            );
+        }
+    }
+    out
+}

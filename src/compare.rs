@@ -1,0 +1,383 @@
+//! Comparisons of variants with common random numbers and paired intervals.
+//!
+//! All variants run trial by trial on the same random streams (the same
+//! seed, the same stream keys), so in each trial they face the same
+//! construction overruns, downturns and risk events. The difference of a
+//! variant from the baseline is then estimated from per-trial differences:
+//! its standard error reflects only how the variants react differently to
+//! the same luck, and is far smaller than comparing two independent runs
+//! (the unpaired interval is reported alongside, for contrast).
+
+use serde::Serialize;
+
+use crate::engine::{Engine, Scratch, fold_trials};
+use crate::model::Model;
+use crate::sketch::Moments;
+use crate::stats::{Accumulator, EntityStats, Report, Z95};
+
+/// A variant to compare: a name and a compiled model.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub description: Option<String>,
+    pub model: Model,
+}
+
+/// A difference (variant minus baseline) with paired and unpaired 95%
+/// intervals.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Difference {
+    pub mean: f64,
+    /// Standard error from per-trial differences.
+    pub se: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// Standard error had the two been run independently.
+    pub unpaired_se: f64,
+    pub unpaired_lo: f64,
+    pub unpaired_hi: f64,
+}
+
+impl Difference {
+    fn new(d: &Moments, se_a: f64, se_b: f64) -> Self {
+        let mean = d.mean();
+        let se = d.se();
+        let unpaired_se = (se_a * se_a + se_b * se_b).sqrt();
+        Difference {
+            mean,
+            se,
+            lo: mean - Z95 * se,
+            hi: mean + Z95 * se,
+            unpaired_se,
+            unpaired_lo: mean - Z95 * unpaired_se,
+            unpaired_hi: mean + Z95 * unpaired_se,
+        }
+    }
+
+    /// Whether the paired interval excludes zero.
+    pub fn distinguishable(&self) -> bool {
+        self.lo > 0.0 || self.hi < 0.0
+    }
+}
+
+/// Differences of one variant from the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Differences {
+    pub p_any_gap: Difference,
+    pub gap_npv: Difference,
+    pub lcc_npv: Difference,
+}
+
+/// One variant's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantResult {
+    pub name: String,
+    pub description: Option<String>,
+    pub stats: EntityStats,
+    /// None for the baseline.
+    pub vs_baseline: Option<Differences>,
+}
+
+/// A finished comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareResult {
+    pub scenario: String,
+    pub entity: String,
+    pub currency: String,
+    pub unit: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub variants: Vec<VariantResult>,
+}
+
+/// Entity index of `id` in `model` (None = portfolio, the last entity).
+fn entity_index(model: &Model, id: Option<&str>) -> Option<usize> {
+    match id {
+        None => Some(model.services.len()),
+        Some(id) => model.services.iter().position(|s| s.id == id),
+    }
+}
+
+/// Per-trial values compared: any gap (0/1), gap NPV, life-cycle cost NPV.
+fn values(s: &Scratch, e: usize) -> [f64; 3] {
+    let o = &s.outcome[e];
+    [
+        f64::from(u8::from(o.first_gap.is_some())),
+        o.gap_npv,
+        o.lcc_npv,
+    ]
+}
+
+struct State {
+    accs: Vec<Accumulator>,
+    scratch: Vec<Scratch>,
+    diffs: Vec<[Moments; 3]>,
+}
+
+/// Runs every variant on trials `0..trials` of the baseline's seed and
+/// compares `entity` (a service id, or None for the portfolio).
+pub fn run(
+    inputs: &[Input],
+    entity: Option<&str>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareResult, String> {
+    if inputs.len() < 2 {
+        return Err("a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one".into());
+    }
+    let mut idx = Vec::new();
+    for i in inputs {
+        match entity_index(&i.model, entity) {
+            Some(e) => idx.push(e),
+            None => {
+                return Err(format!(
+                    "variant \"{}\" has no service \"{}\"",
+                    i.name,
+                    entity.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    let base = &inputs[0].model;
+    // Common random numbers: every variant runs on the baseline's seed.
+    let models: Vec<Model> = inputs
+        .iter()
+        .map(|i| {
+            let mut m = i.model.clone();
+            m.seed = base.seed;
+            m.trials = base.trials;
+            m
+        })
+        .collect();
+    let engines: Vec<Engine<'_>> = models.iter().map(Engine::new).collect();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let state = fold_trials(
+        0,
+        base.trials,
+        progress,
+        &stop,
+        || State {
+            accs: models.iter().map(Accumulator::new).collect(),
+            scratch: models.iter().map(Scratch::new).collect(),
+            diffs: vec![[Moments::default(); 3]; models.len()],
+        },
+        |st, trial| {
+            for (k, e) in engines.iter().enumerate() {
+                e.simulate(trial, &mut st.scratch[k]);
+                st.accs[k].record(&st.scratch[k]);
+            }
+            let b = values(&st.scratch[0], idx[0]);
+            for k in 1..engines.len() {
+                let v = values(&st.scratch[k], idx[k]);
+                for j in 0..3 {
+                    st.diffs[k][j].add(v[j] - b[j]);
+                }
+            }
+        },
+        |mut a, b| {
+            for (x, y) in a.accs.iter_mut().zip(&b.accs) {
+                x.merge(y);
+            }
+            for (x, y) in a.diffs.iter_mut().zip(&b.diffs) {
+                for j in 0..3 {
+                    x[j].merge(&y[j]);
+                }
+            }
+            a
+        },
+    );
+    let stats: Vec<EntityStats> = models
+        .iter()
+        .zip(&state.accs)
+        .zip(&idx)
+        .map(|((m, acc), &e)| Report::new(m, acc).entities[e].clone())
+        .collect();
+    let variants = inputs
+        .iter()
+        .enumerate()
+        .map(|(k, input)| {
+            let s = stats[k].clone();
+            let b = &stats[0];
+            let vs = (k > 0).then(|| Differences {
+                p_any_gap: Difference::new(&state.diffs[k][0], s.p_any_gap.se, b.p_any_gap.se),
+                gap_npv: Difference::new(&state.diffs[k][1], s.gap_npv.se, b.gap_npv.se),
+                lcc_npv: Difference::new(&state.diffs[k][2], s.lcc_npv.se, b.lcc_npv.se),
+            });
+            VariantResult {
+                name: input.name.clone(),
+                description: input.description.clone(),
+                stats: s,
+                vs_baseline: vs,
+            }
+        })
+        .collect();
+    Ok(CompareResult {
+        scenario: base.name.clone(),
+        entity: entity.unwrap_or("portfolio").to_string(),
+        currency: base.currency.clone(),
+        unit: base.unit.clone(),
+        trials: base.trials,
+        seed: base.seed,
+        variants,
+    })
+}
+
+/// `compare.csv`: one row per variant, differences against the baseline.
+pub fn csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "description",
+        "entity",
+        "p_any_gap",
+        "p_any_gap_lo",
+        "p_any_gap_hi",
+        "gap_npv_mean",
+        "gap_npv_p95",
+        "gap_npv_cvar95",
+        "lcc_npv_mean",
+        "grant_share",
+        "bcr",
+        "diff_p_any_gap",
+        "diff_p_any_gap_lo",
+        "diff_p_any_gap_hi",
+        "diff_gap_npv",
+        "diff_gap_npv_lo",
+        "diff_gap_npv_hi",
+        "diff_gap_npv_unpaired_lo",
+        "diff_gap_npv_unpaired_hi",
+        "diff_lcc_npv",
+        "diff_lcc_npv_lo",
+        "diff_lcc_npv_hi",
+        "distinguishable",
+    ])?;
+    let f = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for v in &r.variants {
+        let s = &v.stats;
+        let mut row = vec![
+            v.name.clone(),
+            v.description.clone().unwrap_or_default(),
+            r.entity.clone(),
+            f(s.p_any_gap.estimate),
+            f(s.p_any_gap.lo),
+            f(s.p_any_gap.hi),
+            f(s.gap_npv.mean),
+            f(s.gap_npv.p95),
+            f(s.gap_npv_cvar95),
+            f(s.lcc_npv.mean),
+            f(s.grant_share),
+            s.bcr.map(f).unwrap_or_default(),
+        ];
+        match &v.vs_baseline {
+            Some(d) => row.extend([
+                f(d.p_any_gap.mean),
+                f(d.p_any_gap.lo),
+                f(d.p_any_gap.hi),
+                f(d.gap_npv.mean),
+                f(d.gap_npv.lo),
+                f(d.gap_npv.hi),
+                f(d.gap_npv.unpaired_lo),
+                f(d.gap_npv.unpaired_hi),
+                f(d.lcc_npv.mean),
+                f(d.lcc_npv.lo),
+                f(d.lcc_npv.hi),
+                (d.p_any_gap.distinguishable() || d.gap_npv.distinguishable()).to_string(),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 12)),
+        }
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{BUILTIN_BASELINE, parse_str};
+
+    fn baseline(trials: u64) -> Model {
+        parse_str(
+            &BUILTIN_BASELINE.replace("trials = 100_000", &format!("trials = {trials}")),
+            "b",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn identical_variants_differ_by_exactly_zero() {
+        let m = baseline(2_000);
+        let inputs = vec![
+            Input {
+                name: "a".into(),
+                description: None,
+                model: m.clone(),
+            },
+            Input {
+                name: "b".into(),
+                description: None,
+                model: m,
+            },
+        ];
+        let r = run(&inputs, None, &|_| {}).unwrap();
+        let d = r.variants[1].vs_baseline.as_ref().unwrap();
+        for x in [d.p_any_gap, d.gap_npv, d.lcc_npv] {
+            assert_eq!((x.mean, x.se, x.lo, x.hi), (0.0, 0.0, 0.0, 0.0));
+            assert!(!x.distinguishable());
+        }
+    }
+
+    #[test]
+    fn paired_interval_is_narrower_than_unpaired() {
+        let m = baseline(4_000);
+        let text = BUILTIN_BASELINE
+            .replace("trials = 100_000", "trials = 4000")
+            .replace("mean = 560, sd = 50", "mean = 600, sd = 50");
+        let other = parse_str(&text, "b2").unwrap();
+        let inputs = vec![
+            Input {
+                name: "a".into(),
+                description: None,
+                model: m,
+            },
+            Input {
+                name: "b".into(),
+                description: None,
+                model: other,
+            },
+        ];
+        let r = run(&inputs, None, &|_| {}).unwrap();
+        let d = r.variants[1].vs_baseline.as_ref().unwrap();
+        assert!(
+            d.gap_npv.se < d.gap_npv.unpaired_se / 3.0,
+            "{:?}",
+            d.gap_npv
+        );
+    }
+
+    #[test]
+    fn missing_service_is_an_error() {
+        let m = baseline(10);
+        let inputs = vec![
+            Input {
+                name: "a".into(),
+                description: None,
+                model: m.clone(),
+            },
+            Input {
+                name: "b".into(),
+                description: None,
+                model: m,
+            },
+        ];
+        assert!(
+            run(&inputs, Some("nope"), &|_| {})
+                .unwrap_err()
+                .contains("nope")
+        );
+    }
+}
