@@ -93,6 +93,12 @@ baseline's seed), so each difference is estimated from per-trial differences:
 its interval is much narrower than comparing separate runs. Writes
 compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
     Compare(CompareArgs),
+    /// Write a commented starter scenario to edit
+    #[command(after_help = "Examples:
+  fundgap init                        # writes scenario.toml with 2 services
+  fundgap init my-city.toml --services 5
+  fundgap init - > my-city.toml       # to standard output")]
+    Init(InitArgs),
     /// Redraw the charts of a finished run from its charts.json, without simulating
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
@@ -228,6 +234,19 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// File to write (`-` for standard output)
+    #[arg(default_value = "scenario.toml")]
+    pub file: PathBuf,
+    /// Number of services in the template
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub services: u16,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ChartArgs {
     /// Output directory of a finished run (holding charts.json)
     pub run_dir: PathBuf,
@@ -265,6 +284,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Chart(args) => chart(&args),
         Command::Stress(args) => stress(&args),
         Command::Compare(args) => compare(&args),
+        Command::Init(args) => init(&args),
     }
 }
 
@@ -340,6 +360,42 @@ fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+fn init(args: &InitArgs) -> Result<()> {
+    let text = crate::template::scenario(args.services as usize);
+    if args.file.as_os_str() == "-" {
+        print!("{text}");
+        return Ok(());
+    }
+    if args.file.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} exists; choose another name or pass --force to overwrite it",
+            args.file.display()
+        )));
+    }
+    let werr = |source| Error::Write {
+        path: args.file.clone(),
+        source,
+    };
+    // Written beside the target and renamed, so a failure leaves no half file.
+    let dir = args
+        .file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".fundgap-init-{}.toml", std::process::id()));
+    std::fs::write(&tmp, &text).map_err(werr)?;
+    std::fs::rename(&tmp, &args.file).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        werr(e)
+    })?;
+    eprintln!(
+        "fundgap: wrote {} with {} service(s). Next: fundgap check {0}, then fundgap run {0}",
+        args.file.display(),
+        args.services
+    );
+    Ok(())
 }
 
 fn compare(args: &CompareArgs) -> Result<()> {

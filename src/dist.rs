@@ -378,6 +378,42 @@ fn truncated_normal_moments(mean: f64, sd: f64, min: f64, max: f64) -> (f64, f64
     (mean + sd * m, sd * sd * v)
 }
 
+/// Year-to-year noise: a mean-one lognormal multiplier with standard
+/// deviation `sd`, with its log-scale constants precomputed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Volatility {
+    pub sd: f64,
+    sigma: f64,
+    shift: f64,
+}
+
+impl Volatility {
+    pub fn new(sd: f64) -> Self {
+        let s2 = (1.0 + sd * sd).ln();
+        Volatility {
+            sd,
+            sigma: s2.sqrt(),
+            shift: -0.5 * s2,
+        }
+    }
+
+    pub const NONE: Volatility = Volatility {
+        sd: 0.0,
+        sigma: 0.0,
+        shift: 0.0,
+    };
+
+    /// One year's multiplier (1 without drawing when `sd` is 0).
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        if self.sd <= 0.0 {
+            return 1.0;
+        }
+        let z: f64 = StandardNormal.sample(rng);
+        (self.sigma * z + self.shift).exp()
+    }
+}
+
 /// The domain of the key a quantity feeds. Draws are clamped to it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Domain {
@@ -589,6 +625,22 @@ mod tests {
         if let Dist::LogNormal { mu, .. } = l {
             assert!((l.quantile(0.5) - mu.exp()).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn volatility_multiplier_has_mean_one_and_the_given_sd() {
+        let v = Volatility::new(0.2);
+        let mut rng = StreamKey(3).rng(3, 3);
+        let n = 200_000;
+        let xs: Vec<f64> = (0..n).map(|_| v.sample(&mut rng)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!(
+            (mean - 1.0).abs() < 4.0 * (0.04 / n as f64).sqrt(),
+            "{mean}"
+        );
+        assert!((var.sqrt() - 0.2).abs() < 0.002, "{}", var.sqrt());
+        assert_eq!(Volatility::NONE.sample(&mut rng), 1.0);
     }
 
     #[test]

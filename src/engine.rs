@@ -18,10 +18,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use rand_distr::{Distribution, StandardNormal};
-
 use crate::model::{CostKind, FundingKind, GrantSize, Model, RenewalSize, Service, StreamKind};
-use crate::rng::{StreamRng, uniform01};
+use crate::rng::uniform01;
 use crate::stats::Accumulator;
 
 /// Trials per block handed to a worker. Only affects scheduling and the
@@ -60,6 +58,8 @@ pub struct Scratch {
     horizon: usize,
     /// Cost escalation index, 1 in the start year.
     pub escalation: Vec<f64>,
+    /// 1 / escalation, to express costs in start-year prices.
+    deflator: Vec<f64>,
     /// Whether each year is a downturn year.
     pub downturn: Vec<bool>,
     /// Per entity and year (`e * horizon + t`).
@@ -80,6 +80,7 @@ impl Scratch {
         Scratch {
             horizon: h,
             escalation: vec![1.0; h],
+            deflator: vec![1.0; h],
             downturn: vec![false; h],
             cost: vec![0.0; e * h],
             funding: vec![0.0; e * h],
@@ -111,17 +112,6 @@ pub struct Engine<'m> {
     discount: Vec<f64>,
 }
 
-/// A mean-one lognormal multiplier with the given sd.
-#[inline]
-fn shock(rng: &mut StreamRng, sd: f64) -> f64 {
-    if sd <= 0.0 {
-        return 1.0;
-    }
-    let s2 = (1.0 + sd * sd).ln();
-    let z: f64 = StandardNormal.sample(rng);
-    (s2.sqrt() * z - 0.5 * s2).exp()
-}
-
 impl<'m> Engine<'m> {
     pub fn new(model: &'m Model) -> Self {
         let discount = (0..model.horizon)
@@ -147,6 +137,7 @@ impl<'m> Engine<'m> {
         for t in 1..h {
             let infl = m.economy.inflation.sample(&mut rng);
             s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
+            s.deflator[t] = 1.0 / s.escalation[t];
         }
         match m.economy.downturn {
             None => s.downturn.fill(false),
@@ -241,7 +232,7 @@ impl<'m> Engine<'m> {
         }
 
         for t in svc.opens..h {
-            let shock = shock(&mut base, svc.volatility);
+            let shock = svc.volatility.sample(&mut base);
             cost[t] += construction * ratio * s.escalation[t] * shock * s.opex_mult[t];
         }
 
@@ -274,9 +265,10 @@ impl<'m> Engine<'m> {
                     to,
                 } => {
                     let a = amount.sample(&mut rng);
+                    let mut g = 1.0;
                     for t in *from..=*to {
-                        let g = (1.0 + growth).powi((t - from) as i32);
-                        cost[t] += a * g * s.escalation[t] * shock(&mut rng, *volatility);
+                        cost[t] += a * g * s.escalation[t] * volatility.sample(&mut rng);
+                        g *= 1.0 + growth;
                     }
                 }
                 CostKind::OneOff { amount, year } => {
@@ -314,11 +306,15 @@ impl<'m> Engine<'m> {
                         GrantSize::ShareOfCost(q) => (0.0, Some(q.sample(&mut rng))),
                     };
                     let hz = withdrawal_hazard.sample(&mut rng);
+                    let mut alive = true;
                     for t in st.from..=st.to {
                         // Checked before paying, from the first year: the
                         // grant pays in its k-th year with chance (1-h)^k.
-                        if hz > 0.0 && uniform01(&mut rng) < hz {
-                            break;
+                        // One draw every year, withdrawn or not, so the
+                        // number of draws never depends on the outcome.
+                        alive &= uniform01(&mut rng) >= hz;
+                        if !alive {
+                            continue;
                         }
                         let base = share.map_or(amount, |sh| sh * cost[t]);
                         let pay = base * factor(t, s.downturn[t]);
@@ -332,11 +328,12 @@ impl<'m> Engine<'m> {
                     volatility,
                 } => {
                     let a = amount.sample(&mut rng);
+                    let mut g = 1.0;
                     for t in st.from..=st.to {
-                        let g = (1.0 + growth).powi((t - st.from) as i32);
-                        let pay = a * g * shock(&mut rng, *volatility) * factor(t, s.downturn[t]);
+                        let pay = a * g * volatility.sample(&mut rng) * factor(t, s.downturn[t]);
                         funding[t] += pay;
                         krow[t] += pay;
+                        g *= 1.0 + growth;
                     }
                 }
                 StreamKind::Fees {
@@ -351,20 +348,28 @@ impl<'m> Engine<'m> {
                     let mid = midpoint_years.sample(&mut rng);
                     let k = steepness.sample(&mut rng);
                     let price = price.sample(&mut rng);
-                    for t in st.from.max(svc.opens)..=st.to {
-                        // Years of operation including this one.
-                        let tau = (t - svc.opens + 1) as f64;
-                        let adoption = 1.0 / (1.0 + (-k * (tau - mid)).exp());
-                        let pg = (1.0 + price_growth).powi((t - svc.opens) as i32);
+                    let first = st.from.max(svc.opens);
+                    let mut pg = (1.0 + price_growth).powi((first - svc.opens) as i32);
+                    // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where
+                    // tau counts years of operation (1 in the opening year).
+                    // exp(-k (tau - mid)) is geometric in tau: two exp calls
+                    // per trial instead of one per year.
+                    let tau0 = (first - svc.opens + 1) as f64;
+                    let mut e = (-k * (tau0 - mid)).exp();
+                    let ratio = (-k).exp();
+                    for t in first..=st.to {
+                        let adoption = 1.0 / (1.0 + e);
+                        e *= ratio;
                         let pay = users
                             * adoption
                             * price
                             * pg
-                            * shock(&mut rng, *volatility)
+                            * volatility.sample(&mut rng)
                             * factor(t, s.downturn[t]);
                         funding[t] += pay;
                         krow[t] += pay;
                         revenue_npv += pay * self.discount[t];
+                        pg *= 1.0 + price_growth;
                     }
                 }
                 StreamKind::Contract {
@@ -376,13 +381,17 @@ impl<'m> Engine<'m> {
                     let a = amount.sample(&mut rng);
                     let hz = exit_hazard.sample(&mut rng);
                     let hz_down = downturn_exit_hazard.sample(&mut rng);
+                    let mut g = 1.0;
+                    let mut stays = true;
                     for t in st.from..=st.to {
                         let hazard = if s.downturn[t] { hz_down } else { hz };
-                        if uniform01(&mut rng) < hazard {
-                            break;
-                        }
-                        let g = (1.0 + growth).powi((t - st.from) as i32);
-                        let pay = a * g * factor(t, s.downturn[t]);
+                        stays &= uniform01(&mut rng) >= hazard;
+                        let pay = if stays {
+                            a * g * factor(t, s.downturn[t])
+                        } else {
+                            0.0
+                        };
+                        g *= 1.0 + growth;
                         funding[t] += pay;
                         krow[t] += pay;
                         revenue_npv += pay * self.discount[t];
@@ -405,7 +414,7 @@ impl<'m> Engine<'m> {
         for t in 0..h {
             lcc_npv += cost[t] * self.discount[t];
             if t >= svc.opens {
-                real_cost += cost[t] / s.escalation[t];
+                real_cost += cost[t] * s.deflator[t];
             }
             let short = cost[t] - funding[t];
             let tol = GAP_TOLERANCE * cost[t];
@@ -433,8 +442,10 @@ impl<'m> Engine<'m> {
         for b in &svc.benefits {
             let mut rng = b.key.rng(seed, trial);
             let a = b.annual.sample(&mut rng);
+            let mut g = 1.0;
             for t in b.from..=b.to {
-                benefit_npv += a * (1.0 + b.growth).powi((t - b.from) as i32) * self.discount[t];
+                benefit_npv += a * g * self.discount[t];
+                g *= 1.0 + b.growth;
             }
         }
 
@@ -448,6 +459,125 @@ impl<'m> Engine<'m> {
             construction,
             real_cost_per_year: real_cost / operating_years,
         };
+    }
+
+    /// The floor of one trial: the same random draws, of the same
+    /// distributions, from the same keyed streams, as [`Engine::simulate`]
+    /// makes, summed and nothing else. No engine can be faster than this; the
+    /// benchmarks report the engine's time as a multiple of it.
+    pub fn floor(&self, trial: u64) -> f64 {
+        let m = self.model;
+        let h = m.horizon;
+        let seed = m.seed;
+        let mut sum = 0.0;
+        let mut rng = m.economy.key_inflation.rng(seed, trial);
+        for _ in 1..h {
+            sum += m.economy.inflation.sample(&mut rng);
+        }
+        if m.economy.downturn.is_some() {
+            let mut rng = m.economy.key_downturn.rng(seed, trial);
+            for _ in 0..h {
+                sum += uniform01(&mut rng);
+            }
+        }
+        for svc in &m.services {
+            let mut base = svc.key.rng(seed, trial);
+            sum += svc.construction_cost.sample(&mut base) + svc.opex_ratio.sample(&mut base);
+            for r in &svc.risks {
+                let mut rng = r.key.rng(seed, trial);
+                sum += r.annual_probability.sample(&mut rng) + r.cost.sample(&mut rng);
+                for _ in svc.opens..h {
+                    sum += uniform01(&mut rng);
+                }
+            }
+            for _ in svc.opens..h {
+                sum += svc.volatility.sample(&mut base);
+            }
+            for line in &svc.costs {
+                let mut rng = line.key.rng(seed, trial);
+                match &line.kind {
+                    CostKind::Renewal { size, every_years } => {
+                        let q = match size {
+                            RenewalSize::ShareOfConstruction(q) | RenewalSize::Amount(q) => q,
+                        };
+                        sum += q.sample(&mut rng) + every_years.sample(&mut rng);
+                    }
+                    CostKind::Annual {
+                        amount,
+                        volatility,
+                        from,
+                        to,
+                        ..
+                    } => {
+                        sum += amount.sample(&mut rng);
+                        for _ in *from..=*to {
+                            sum += volatility.sample(&mut rng);
+                        }
+                    }
+                    CostKind::OneOff { amount, .. } => sum += amount.sample(&mut rng),
+                }
+            }
+            for st in &svc.funding {
+                let mut rng = st.key.rng(seed, trial);
+                match &st.kind {
+                    StreamKind::Grant {
+                        size,
+                        withdrawal_hazard,
+                    } => {
+                        let q = match size {
+                            GrantSize::Amount(q) | GrantSize::ShareOfCost(q) => q,
+                        };
+                        sum += q.sample(&mut rng) + withdrawal_hazard.sample(&mut rng);
+                        for _ in st.from..=st.to {
+                            sum += uniform01(&mut rng);
+                        }
+                    }
+                    StreamKind::Budget {
+                        amount, volatility, ..
+                    } => {
+                        sum += amount.sample(&mut rng);
+                        for _ in st.from..=st.to {
+                            sum += volatility.sample(&mut rng);
+                        }
+                    }
+                    StreamKind::Fees {
+                        saturation_users,
+                        midpoint_years,
+                        steepness,
+                        price,
+                        volatility,
+                        ..
+                    } => {
+                        sum += saturation_users.sample(&mut rng)
+                            + midpoint_years.sample(&mut rng)
+                            + steepness.sample(&mut rng)
+                            + price.sample(&mut rng);
+                        for _ in st.from.max(svc.opens)..=st.to {
+                            sum += volatility.sample(&mut rng);
+                        }
+                    }
+                    StreamKind::Contract {
+                        amount,
+                        exit_hazard,
+                        downturn_exit_hazard,
+                        ..
+                    } => {
+                        sum += amount.sample(&mut rng)
+                            + exit_hazard.sample(&mut rng)
+                            + downturn_exit_hazard.sample(&mut rng);
+                        for _ in st.from..=st.to {
+                            sum += uniform01(&mut rng);
+                        }
+                    }
+                    StreamKind::Reserve { balance } => sum += balance.sample(&mut rng),
+                }
+            }
+            for b in &svc.benefits {
+                let mut rng = b.key.rng(seed, trial);
+                sum += b.annual.sample(&mut rng);
+            }
+        }
+        sum
     }
 
     /// Runs every trial of the model without progress reporting.

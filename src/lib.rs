@@ -29,3 +29,4 @@ pub mod sketch;
 pub mod stats;
 pub mod stress;
 pub mod table;
+pub mod template;

@@ -8,7 +8,7 @@
 //! volatilities are non-negative, names are unique where streams are keyed
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
-use crate::dist::Quantity;
+use crate::dist::{Quantity, Volatility};
 use crate::rng::StreamKey;
 
 /// A validated, simulation-ready scenario.
@@ -107,7 +107,7 @@ pub struct Service {
     /// Annual operating cost as a share of construction cost.
     pub opex_ratio: Quantity,
     /// Sd of the mean-one lognormal year-to-year opex multiplier.
-    pub volatility: f64,
+    pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.
     pub carry_surplus: bool,
     pub costs: Vec<CostLine>,
@@ -139,7 +139,7 @@ pub enum CostKind {
     Annual {
         amount: Quantity,
         growth: f64,
-        volatility: f64,
+        volatility: Volatility,
         from: usize,
         to: usize,
     },
@@ -262,7 +262,7 @@ pub enum StreamKind {
     Budget {
         amount: Quantity,
         growth: f64,
-        volatility: f64,
+        volatility: Volatility,
     },
     Fees {
         saturation_users: Quantity,
@@ -270,7 +270,7 @@ pub enum StreamKind {
         steepness: Quantity,
         price: Quantity,
         price_growth: f64,
-        volatility: f64,
+        volatility: Volatility,
     },
     Contract {
         amount: Quantity,

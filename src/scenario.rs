@@ -18,7 +18,7 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::dist::{Dist, Domain, Quantity};
+use crate::dist::{Dist, Domain, Quantity, Volatility};
 use crate::error::{Diagnostic, Error, ScenarioError};
 use crate::model::{
     Benefit, CostKind, CostLine, Downturn, Economy, FundingKind, GrantSize, Model, Nature,
@@ -1317,7 +1317,7 @@ impl Checker {
             construction_cost: construction_cost?,
             opens,
             opex_ratio: opex_ratio?,
-            volatility: volatility?,
+            volatility: Volatility::new(volatility?),
             carry_surplus,
             costs: costs?,
             risks: risks?,
@@ -1420,7 +1420,8 @@ impl Checker {
                     let volatility = self.number(&cv, "volatility", Range64::NON_NEG, Some(0.0));
                     let window = self.window(&cv, h, opens);
                     match (amount, growth, volatility, window) {
-                        (Some(amount), Some(growth), Some(volatility), Some((from, to))) => {
+                        (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
+                            let volatility = Volatility::new(vol);
                             Some(CostKind::Annual {
                                 amount,
                                 growth,
@@ -1554,7 +1555,8 @@ impl Checker {
                     let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
                     let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
                     match (amount, growth, vol) {
-                        (Some(amount), Some(growth), Some(volatility)) => {
+                        (Some(amount), Some(growth), Some(vol)) => {
+                            let volatility = Volatility::new(vol);
                             Some(StreamKind::Budget {
                                 amount,
                                 growth,
@@ -1578,14 +1580,14 @@ impl Checker {
                             Some(steepness),
                             Some(price),
                             Some(price_growth),
-                            Some(volatility),
+                            Some(vol),
                         ) => Some(StreamKind::Fees {
                             saturation_users,
                             midpoint_years,
                             steepness,
                             price,
                             price_growth,
-                            volatility,
+                            volatility: Volatility::new(vol),
                         }),
                         _ => None,
                     }

@@ -133,8 +133,8 @@ pub fn describe(model: &Model, label: &str) -> String {
             s.construction_cost.describe(),
             thousands(s.construction_cost.mean(), 0),
             s.opex_ratio.describe(),
-            if s.volatility > 0.0 {
-                format!(", volatility {}", s.volatility)
+            if s.volatility.sd > 0.0 {
+                format!(", volatility {}", s.volatility.sd)
             } else {
                 String::new()
             }

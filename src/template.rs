@@ -1,0 +1,182 @@
+//! The commented starter scenario written by `fundgap init`.
+//!
+//! It uses every kind of cost line and funding stream with a one-line
+//! comment each, so a new user learns the format by editing it; the tests
+//! check that it passes validation and runs.
+
+use std::fmt::Write;
+
+/// Example services the template cycles through: (id, name, construction
+/// cost in million KRW, opex ratio).
+const EXAMPLES: &[(&str, &str, u32, f64)] = &[
+    ("smart-parking", "Smart parking", 2000, 0.15),
+    ("cctv-safety", "Crime-prevention CCTV", 2100, 0.12),
+    ("public-wifi", "Public Wi-Fi", 600, 0.15),
+    ("air-quality", "Air-quality sensors", 300, 0.25),
+    ("bus-shelters", "Smart bus shelters", 2000, 0.12),
+];
+
+/// A template with `services` services (at least 1).
+pub fn scenario(services: usize) -> String {
+    let mut s = String::from(
+        r#"# A fundgap scenario. Edit the numbers, then:
+#   fundgap check this-file.toml     # validate and describe
+#   fundgap run this-file.toml       # simulate; results in output/<file name>/
+# Every key is documented in scenarios/README.md. Money is in one currency
+# and unit (here million KRW: 1억 = 100). A number can be replaced by a
+# distribution: { dist = "pert", min = 1, mode = 2, max = 4 }, also
+# "uniform" {min,max}, "triangular" {min,mode,max}, "normal" {mean,sd} and
+# "lognormal" {mean,sd} (of the value itself). Such a quantity is drawn once
+# per trial; `volatility` adds year-to-year noise.
+
+[scenario]
+name = "My smart city district"           # shown in tables and charts
+currency = "KRW"
+unit = "million"
+start_year = 2026                         # first simulated year
+horizon_years = 15                        # how many years to simulate (1-200)
+discount_rate = 0.045                     # per year, for NPVs (KDI: 4.5% real)
+trials = 20_000                           # Monte Carlo trials
+seed = 1                                  # same seed, same results
+
+[economy]                                 # shared by all services in a trial
+inflation = { dist = "normal", mean = 0.02, sd = 0.01 }              # cost escalation, drawn every year
+downturn = { annual_probability = 0.10, mean_duration_years = 2.0 }  # recessions that hit funding
+"#,
+    );
+    for i in 0..services.max(1) {
+        let (id, name, cost, ratio) = EXAMPLES[i % EXAMPLES.len()];
+        let id = if i < EXAMPLES.len() {
+            id.to_string()
+        } else {
+            format!("{id}-{}", i / EXAMPLES.len() + 1)
+        };
+        let c = f64::from(cost);
+        let _ = write!(
+            s,
+            r#"
+# ---------------------------------------------------------------------------
+[[service]]
+id = "{id}"                      # unique; letters, digits, - and _
+name = "{name}"
+nature = "public"                         # public | private | mixed
+operator = "City department"              # who is accountable for running it
+construction_cost = {{ dist = "pert", min = {lo}, mode = {c}, max = {hi} }}   # build cost, funded separately
+opens = 2026                              # first operating year
+opex_ratio = {{ dist = "lognormal", mean = {ratio}, sd = {sd} }}   # yearly operating cost / construction (U-City: ~0.15)
+volatility = 0.05                         # year-to-year noise of operating cost
+carry_surplus = true                      # keep unspent money in the reserve
+
+[[service.cost]]
+kind = "renewal"                          # replacement every few years
+name = "equipment replacement"
+share_of_construction = 0.3               # or: amount = 500
+every_years = {{ dist = "triangular", min = 5, mode = 6, max = 8 }}
+
+[[service.cost]]
+kind = "annual"                           # a recurring cost in its window
+name = "communication lines"
+amount = {lines}
+growth = 0.01
+
+[[service.cost]]
+kind = "one_off"                          # a single payment
+name = "mid-life upgrade"
+amount = {upgrade}
+year = 2031
+
+[[service.risk]]
+name = "staff rotation"                   # expertise lost when staff move on
+annual_probability = 0.3
+cost = {{ dist = "triangular", min = 5, mode = 20, max = 60 }}   # one-off cost of an event
+opex_multiplier = 1.15                    # opex is 15% higher while it lasts
+duration_years = 1
+
+[[service.funding]]
+kind = "grant"                            # national subsidy: ends, or is withdrawn early
+name = "national subsidy"
+share_of_cost = 0.5                       # or: amount = 300 (per year)
+from = 2026
+to = 2028
+withdrawal_hazard = 0.05                  # chance a year that it stops for good
+
+[[service.funding]]
+kind = "budget"                           # local government allocation
+name = "city budget"
+amount = {{ dist = "normal", mean = {budget}, sd = {budget_sd} }}
+growth = 0.02
+volatility = 0.08
+
+[[service.funding]]
+kind = "fees"                             # users x price, with logistic adoption
+name = "user fees"
+saturation_users = {{ dist = "uniform", min = 20_000, max = 40_000 }}
+midpoint_years = 3                        # years until half the users have come
+price = 0.001                             # per user per year (0.001 = 1,000 KRW)
+
+[[service.funding]]
+kind = "contract"                         # a private partner, who may leave
+name = "private partner"
+amount = {partner}
+from = 2027
+exit_hazard = 0.03
+downturn_exit_hazard = 0.2                # more likely to leave in a downturn
+
+[[service.funding]]
+kind = "reserve"                          # an opening balance that absorbs gaps
+name = "operating reserve"
+balance = {reserve}
+
+[[service.benefit]]
+name = "social benefit"                   # social/environmental benefit in money
+annual = {{ dist = "triangular", min = {b_lo}, mode = {b}, max = {b_hi} }}
+
+[service.canvas]                          # Business Model Canvas (free text)
+value_proposition = "What residents get"
+customer_segments = "Who uses it"
+key_partners = "Who helps run it"
+"#,
+            lo = (c * 0.9).round(),
+            hi = (c * 1.3).round(),
+            sd = ratio * 0.25,
+            lines = (c * 0.01).round(),
+            upgrade = (c * 0.05).round(),
+            budget = (c * ratio * 0.8).round(),
+            budget_sd = (c * ratio * 0.1).round(),
+            partner = (c * ratio * 0.15).round(),
+            reserve = (c * 0.1).round(),
+            b_lo = (c * 0.05).round(),
+            b = (c * 0.1).round(),
+            b_hi = (c * 0.2).round(),
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::scenario::parse_str;
+
+    #[test]
+    fn templates_validate_and_run() {
+        for n in [1, 3, 7] {
+            let text = scenario(n).replace("trials = 20_000", "trials = 200");
+            let m = parse_str(&text, "template").unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(m.services.len(), n);
+            let acc = Engine::new(&m).run_all();
+            assert_eq!(acc.trials, 200);
+        }
+    }
+
+    #[test]
+    fn template_uses_every_kind() {
+        let t = scenario(1);
+        for kind in [
+            "renewal", "annual", "one_off", "grant", "budget", "fees", "contract", "reserve",
+        ] {
+            assert!(t.contains(&format!("kind = \"{kind}\"")), "{kind}");
+        }
+    }
+}
