@@ -27,12 +27,13 @@ for h in 10 20 40; do
   echo "  $h years: $(secs $B run $S --set scenario.horizon_years=$h --trials 100000 --threads 1 -q --no-charts --out "$tmp/o") s"
 done
 
-echo "fundgap check on every shipped scenario (best of 5):"
+echo "fundgap check on every shipped scenario (best of 5, wall clock):"
 for f in scenarios/*.toml; do
-  best=999
+  best=
   for _ in 1 2 3 4 5; do
-    t=$( { /usr/bin/time -f "%e" $B check "$f" >/dev/null; } 2>&1 | tail -1)
-    best=$(python3 -c "print(min($best, $t))")
+    t0=$(date +%s%N); $B check "$f" >/dev/null; t1=$(date +%s%N)
+    ms=$(( (t1 - t0) / 1000000 ))
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
   done
-  echo "  $f: ${best} s"
+  echo "  $f: ${best} ms"
 done
