@@ -18,7 +18,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::model::{CostKind, FundingKind, GrantSize, Model, RenewalSize, Service, StreamKind};
+use crate::model::{CostKind, FundingKind, GrantSize, Model, Quantities, Service, StreamKind};
 use crate::rng::uniform01;
 use crate::stats::Accumulator;
 
@@ -102,6 +102,18 @@ impl Scratch {
         let start = (entity * FundingKind::COUNT + kind as usize) * self.horizon;
         &self.by_kind[start..start + self.horizon]
     }
+}
+
+/// Draws a line's per-trial quantities, in their order, from its stream.
+#[inline]
+fn draw(qs: Quantities<'_>, rng: &mut crate::rng::StreamRng) -> [f64; 4] {
+    let mut v = [0.0; 4];
+    for (slot, q) in v.iter_mut().zip(qs) {
+        if let Some((_, q)) = q {
+            *slot = q.sample(rng);
+        }
+    }
+    v
 }
 
 /// A model prepared for simulation.
@@ -211,14 +223,12 @@ impl<'m> Engine<'m> {
 
         // Base draws: construction, opex ratio, then one shock per year.
         let mut base = svc.key.rng(seed, trial);
-        let construction = svc.construction_cost.sample(&mut base);
-        let ratio = svc.opex_ratio.sample(&mut base);
+        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
 
         // Risk events: one-off cost, and an opex multiplier while active.
         for r in &svc.risks {
             let mut rng = r.key.rng(seed, trial);
-            let p = r.annual_probability.sample(&mut rng);
-            let event_cost = r.cost.sample(&mut rng);
+            let [p, event_cost, ..] = draw(r.quantities(), &mut rng);
             let mut active_until = 0usize;
             for t in svc.opens..h {
                 if uniform01(&mut rng) < p {
@@ -238,13 +248,14 @@ impl<'m> Engine<'m> {
 
         for line in &svc.costs {
             let mut rng = line.key.rng(seed, trial);
+            let q = draw(line.quantities(), &mut rng);
             match &line.kind {
-                CostKind::Renewal { size, every_years } => {
+                CostKind::Renewal { size, .. } => {
                     let size = match size {
-                        RenewalSize::ShareOfConstruction(q) => q.sample(&mut rng) * construction,
-                        RenewalSize::Amount(q) => q.sample(&mut rng),
+                        crate::model::RenewalSize::ShareOfConstruction(_) => q[0] * construction,
+                        crate::model::RenewalSize::Amount(_) => q[0],
                     };
-                    let every = every_years.sample(&mut rng).max(1.0);
+                    let every = q[1].max(1.0);
                     // Replacement j falls j * every years after opening,
                     // rounded to a year: the mean interval stays `every`.
                     let mut j = 1.0;
@@ -258,21 +269,21 @@ impl<'m> Engine<'m> {
                     }
                 }
                 CostKind::Annual {
-                    amount,
                     growth,
                     volatility,
                     from,
                     to,
+                    ..
                 } => {
-                    let a = amount.sample(&mut rng);
+                    let a = q[0];
                     let mut g = 1.0;
                     for t in *from..=*to {
                         cost[t] += a * g * s.escalation[t] * volatility.sample(&mut rng);
                         g *= 1.0 + growth;
                     }
                 }
-                CostKind::OneOff { amount, year } => {
-                    cost[*year] += amount.sample(&mut rng) * s.escalation[*year];
+                CostKind::OneOff { year, .. } => {
+                    cost[*year] += q[0] * s.escalation[*year];
                 }
             }
         }
@@ -287,6 +298,7 @@ impl<'m> Engine<'m> {
         let mut revenue_npv = 0.0;
         for st in &svc.funding {
             let mut rng = st.key.rng(seed, trial);
+            let q = draw(st.quantities(), &mut rng);
             let kind = st.funding_kind();
             let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
             let factor = |t: usize, down: bool| {
@@ -297,15 +309,12 @@ impl<'m> Engine<'m> {
                 }
             };
             match &st.kind {
-                StreamKind::Grant {
-                    size,
-                    withdrawal_hazard,
-                } => {
+                StreamKind::Grant { size, .. } => {
                     let (amount, share) = match size {
-                        GrantSize::Amount(q) => (q.sample(&mut rng), None),
-                        GrantSize::ShareOfCost(q) => (0.0, Some(q.sample(&mut rng))),
+                        GrantSize::Amount(_) => (q[0], None),
+                        GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
                     };
-                    let hz = withdrawal_hazard.sample(&mut rng);
+                    let hz = q[1];
                     let mut alive = true;
                     for t in st.from..=st.to {
                         // Checked before paying, from the first year: the
@@ -323,11 +332,9 @@ impl<'m> Engine<'m> {
                     }
                 }
                 StreamKind::Budget {
-                    amount,
-                    growth,
-                    volatility,
+                    growth, volatility, ..
                 } => {
-                    let a = amount.sample(&mut rng);
+                    let a = q[0];
                     let mut g = 1.0;
                     for t in st.from..=st.to {
                         let pay = a * g * volatility.sample(&mut rng) * factor(t, s.downturn[t]);
@@ -337,17 +344,11 @@ impl<'m> Engine<'m> {
                     }
                 }
                 StreamKind::Fees {
-                    saturation_users,
-                    midpoint_years,
-                    steepness,
-                    price,
                     price_growth,
                     volatility,
+                    ..
                 } => {
-                    let users = saturation_users.sample(&mut rng);
-                    let mid = midpoint_years.sample(&mut rng);
-                    let k = steepness.sample(&mut rng);
-                    let price = price.sample(&mut rng);
+                    let [users, mid, k, price] = q;
                     let first = st.from.max(svc.opens);
                     let mut pg = (1.0 + price_growth).powi((first - svc.opens) as i32);
                     // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where
@@ -372,15 +373,8 @@ impl<'m> Engine<'m> {
                         pg *= 1.0 + price_growth;
                     }
                 }
-                StreamKind::Contract {
-                    amount,
-                    growth,
-                    exit_hazard,
-                    downturn_exit_hazard,
-                } => {
-                    let a = amount.sample(&mut rng);
-                    let hz = exit_hazard.sample(&mut rng);
-                    let hz_down = downturn_exit_hazard.sample(&mut rng);
+                StreamKind::Contract { growth, .. } => {
+                    let [a, hz, hz_down, _] = q;
                     let mut g = 1.0;
                     let mut stays = true;
                     for t in st.from..=st.to {
@@ -397,8 +391,8 @@ impl<'m> Engine<'m> {
                         revenue_npv += pay * self.discount[t];
                     }
                 }
-                StreamKind::Reserve { balance } => {
-                    reserve += balance.sample(&mut rng);
+                StreamKind::Reserve { .. } => {
+                    reserve += q[0];
                 }
             }
         }
@@ -441,7 +435,7 @@ impl<'m> Engine<'m> {
         let mut benefit_npv = 0.0;
         for b in &svc.benefits {
             let mut rng = b.key.rng(seed, trial);
-            let a = b.annual.sample(&mut rng);
+            let [a, ..] = draw(b.quantities(), &mut rng);
             let mut g = 1.0;
             for t in b.from..=b.to {
                 benefit_npv += a * g * self.discount[t];
@@ -469,6 +463,7 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let h = m.horizon;
         let seed = m.seed;
+        let total = |v: [f64; 4]| v.iter().sum::<f64>();
         let mut sum = 0.0;
         let mut rng = m.economy.key_inflation.rng(seed, trial);
         for _ in 1..h {
@@ -482,10 +477,10 @@ impl<'m> Engine<'m> {
         }
         for svc in &m.services {
             let mut base = svc.key.rng(seed, trial);
-            sum += svc.construction_cost.sample(&mut base) + svc.opex_ratio.sample(&mut base);
+            sum += total(draw(svc.quantities(), &mut base));
             for r in &svc.risks {
                 let mut rng = r.key.rng(seed, trial);
-                sum += r.annual_probability.sample(&mut rng) + r.cost.sample(&mut rng);
+                sum += total(draw(r.quantities(), &mut rng));
                 for _ in svc.opens..h {
                     sum += uniform01(&mut rng);
                 }
@@ -495,89 +490,79 @@ impl<'m> Engine<'m> {
             }
             for line in &svc.costs {
                 let mut rng = line.key.rng(seed, trial);
-                match &line.kind {
-                    CostKind::Renewal { size, every_years } => {
-                        let q = match size {
-                            RenewalSize::ShareOfConstruction(q) | RenewalSize::Amount(q) => q,
-                        };
-                        sum += q.sample(&mut rng) + every_years.sample(&mut rng);
+                sum += total(draw(line.quantities(), &mut rng));
+                if let CostKind::Annual {
+                    volatility,
+                    from,
+                    to,
+                    ..
+                } = &line.kind
+                {
+                    for _ in *from..=*to {
+                        sum += volatility.sample(&mut rng);
                     }
-                    CostKind::Annual {
-                        amount,
-                        volatility,
-                        from,
-                        to,
-                        ..
-                    } => {
-                        sum += amount.sample(&mut rng);
-                        for _ in *from..=*to {
-                            sum += volatility.sample(&mut rng);
-                        }
-                    }
-                    CostKind::OneOff { amount, .. } => sum += amount.sample(&mut rng),
                 }
             }
             for st in &svc.funding {
                 let mut rng = st.key.rng(seed, trial);
+                sum += total(draw(st.quantities(), &mut rng));
                 match &st.kind {
-                    StreamKind::Grant {
-                        size,
-                        withdrawal_hazard,
-                    } => {
-                        let q = match size {
-                            GrantSize::Amount(q) | GrantSize::ShareOfCost(q) => q,
-                        };
-                        sum += q.sample(&mut rng) + withdrawal_hazard.sample(&mut rng);
+                    StreamKind::Grant { .. } | StreamKind::Contract { .. } => {
                         for _ in st.from..=st.to {
                             sum += uniform01(&mut rng);
                         }
                     }
-                    StreamKind::Budget {
-                        amount, volatility, ..
-                    } => {
-                        sum += amount.sample(&mut rng);
+                    StreamKind::Budget { volatility, .. } => {
                         for _ in st.from..=st.to {
                             sum += volatility.sample(&mut rng);
                         }
                     }
-                    StreamKind::Fees {
-                        saturation_users,
-                        midpoint_years,
-                        steepness,
-                        price,
-                        volatility,
-                        ..
-                    } => {
-                        sum += saturation_users.sample(&mut rng)
-                            + midpoint_years.sample(&mut rng)
-                            + steepness.sample(&mut rng)
-                            + price.sample(&mut rng);
+                    StreamKind::Fees { volatility, .. } => {
                         for _ in st.from.max(svc.opens)..=st.to {
                             sum += volatility.sample(&mut rng);
                         }
                     }
-                    StreamKind::Contract {
-                        amount,
-                        exit_hazard,
-                        downturn_exit_hazard,
-                        ..
-                    } => {
-                        sum += amount.sample(&mut rng)
-                            + exit_hazard.sample(&mut rng)
-                            + downturn_exit_hazard.sample(&mut rng);
-                        for _ in st.from..=st.to {
-                            sum += uniform01(&mut rng);
-                        }
-                    }
-                    StreamKind::Reserve { balance } => sum += balance.sample(&mut rng),
+                    StreamKind::Reserve { .. } => {}
                 }
             }
             for b in &svc.benefits {
                 let mut rng = b.key.rng(seed, trial);
-                sum += b.annual.sample(&mut rng);
+                sum += total(draw(b.quantities(), &mut rng));
             }
         }
         sum
+    }
+
+    /// The per-trial inputs of trial `trial`, in the order of
+    /// [`Model::inputs`], exactly as [`Engine::simulate`] draws them (both
+    /// use the same keyed streams and the same per-line order).
+    pub fn inputs(&self, trial: u64, out: &mut Vec<f64>) {
+        let m = self.model;
+        out.clear();
+        let mut push = |qs: Quantities<'_>, key: crate::rng::StreamKey| {
+            let mut rng = key.rng(m.seed, trial);
+            let v = draw(qs, &mut rng);
+            for (x, q) in v.iter().zip(qs) {
+                if q.is_some() {
+                    out.push(*x);
+                }
+            }
+        };
+        for svc in &m.services {
+            push(svc.quantities(), svc.key);
+            for c in &svc.costs {
+                push(c.quantities(), c.key);
+            }
+            for r in &svc.risks {
+                push(r.quantities(), r.key);
+            }
+            for f in &svc.funding {
+                push(f.quantities(), f.key);
+            }
+            for b in &svc.benefits {
+                push(b.quantities(), b.key);
+            }
+        }
     }
 
     /// Runs every trial of the model without progress reporting.
