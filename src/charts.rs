@@ -1328,6 +1328,134 @@ pub fn draw_compare(
     Ok(files)
 }
 
+struct Tornado<'a> {
+    s: &'a crate::sensitivity::Sensitivity,
+    e: &'a crate::sensitivity::EntitySensitivity,
+    opts: &'a ChartOptions,
+}
+
+/// Inputs shown in a tornado, largest swing first.
+const TORNADO_ROWS: usize = 12;
+
+impl Chart for Tornado<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (s, e) = (self.s, self.e);
+        let sz = Sizes::for_area(root);
+        let name = self.opts.title.as_deref().unwrap_or(&s.scenario);
+        let body = titled(
+            root,
+            &format!("{name} — what drives the gap of {}", e.name),
+            &format!(
+                "mean gap NPV with one input at its P10 or P90, all others at their medians ({} trials each, common random numbers)",
+                thousands(s.oat_trials as f64, 0)
+            ),
+            sz,
+        )?;
+        let rows: Vec<&crate::sensitivity::InputEffect> =
+            e.inputs.iter().take(TORNADO_ROWS).collect();
+        let entries = vec![
+            ("input at its P10".to_string(), FUNDING, true),
+            ("input at its P90".to_string(), COST, true),
+            (
+                format!("all at medians: {}", thousands(e.gap_npv_at_medians, 0)),
+                BLACK,
+                false,
+            ),
+        ];
+        let plot = legend(&body, &entries, sz)?;
+        let n = rows.len().max(1) as f64;
+        let base = e.gap_npv_at_medians;
+        let lo = rows
+            .iter()
+            .map(|r| r.gap_npv_at_p10.min(r.gap_npv_at_p90))
+            .fold(base, f64::min);
+        let hi = rows
+            .iter()
+            .map(|r| r.gap_npv_at_p10.max(r.gap_npv_at_p90))
+            .fold(base, f64::max);
+        let pad = ((hi - lo) * 0.05).max(1.0);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 5 / 2)
+            .y_label_area_size(sz.label * 12)
+            .build_cartesian_2d((lo - pad)..(hi + pad), 0f64..n)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc(format!("Mean gap NPV ({} {})", s.currency, s.unit))
+            .x_label_formatter(&|v| thousands(*v, 0))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        for (i, r) in rows.iter().enumerate() {
+            let y = n - i as f64 - 0.5;
+            for (v, c) in [(r.gap_npv_at_p10, FUNDING), (r.gap_npv_at_p90, COST)] {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(base.min(v), y - 0.35), (base.max(v), y + 0.35)],
+                        c.mix(0.8).filled(),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(base, 0.0), (base, n)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?;
+        let (_, h) = plot.dim_in_pixel();
+        let plot_h = h as f64 - sz.tick as f64 * 2.0 - sz.label as f64 * 5.0 / 2.0;
+        let prefix = format!("service.{}.", e.id);
+        for (i, r) in rows.iter().enumerate() {
+            let y = sz.tick as f64 + plot_h * (i as f64 + 0.5) / n;
+            let label = r
+                .input
+                .strip_prefix(&prefix)
+                .unwrap_or(&r.input)
+                .replace("service.", "");
+            let label: String = if label.chars().count() > 44 {
+                label.chars().take(43).chain(std::iter::once('…')).collect()
+            } else {
+                label
+            };
+            plot.draw(&Text::new(
+                label,
+                (sz.tick as i32 / 2, y as i32),
+                font(sz.tick * 4 / 5).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                )),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws a tornado per entity (`tornado-<id>.{png,svg}`) into `staging`.
+pub fn draw_tornadoes(
+    s: &crate::sensitivity::Sensitivity,
+    opts: &ChartOptions,
+    staging: &mut Staging,
+) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for e in &s.entities {
+        files.extend(render(
+            &Tornado { s, e, opts },
+            &format!("tornado-{}", file_id(&e.id)),
+            opts,
+            staging,
+        )?);
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,28 @@ baseline's seed), so each difference is estimated from per-trial differences:
 its interval is much narrower than comparing separate runs. Writes
 compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
     Compare(CompareArgs),
+    /// Planning-stage scorecard per service: canvas, responsibility, funding, grants, diversity, upkeep, value
+    #[command(after_help = "Examples:
+  fundgap evaluate scenarios/daejeon-challenge.toml
+  fundgap evaluate my-city.toml --trials 20000 --no-sensitivity
+
+Rates every service and the portfolio green, amber or red on seven criteria,
+with a one-line reason for every amber and red. Thresholds have defaults and
+can be set in the scenario's [evaluation] table (see scenarios/README.md).
+Writes evaluation.json, evaluation.csv, evaluation.md and, unless
+--no-sensitivity, sensitivity.csv and tornado charts, to
+output/<scenario>-evaluation/.")]
+    Evaluate(EvaluateArgs),
+    /// Which uncertain inputs drive each service's gap (rank correlations, tornado charts)
+    #[command(after_help = "Examples:
+  fundgap sensitivity scenarios/ucity-baseline.toml
+  fundgap sensitivity my-city.toml --sample 10000 --oat-trials 5000
+
+Rank correlations of every per-trial input with each service's gap NPV and
+any-gap indicator over trials 0..SAMPLE, and a one-at-a-time tornado: each
+input at its P10 and P90 with the others at their medians, on common random
+numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
+    Sensitivity(SensitivityArgs),
     /// Write a commented starter scenario to edit
     #[command(after_help = "Examples:
   fundgap init                        # writes scenario.toml with 2 services
@@ -234,6 +256,78 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Trials sampled for rank correlations
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub sample: u64,
+    /// Trials per one-at-a-time run of the tornado
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub oat_trials: u64,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>-sensitivity]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw tornado charts
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Trials for the funding figures [default: the scenario's `trials`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Skip the sensitivity analysis (faster)
+    #[arg(long)]
+    pub no_sensitivity: bool,
+    /// Trials sampled for rank correlations
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub sample: u64,
+    /// Trials per one-at-a-time run of the tornado
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    pub oat_trials: u64,
+    /// Output directory [default: output/<scenario file name>-evaluation]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw tornado charts
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct InitArgs {
     /// File to write (`-` for standard output)
     #[arg(default_value = "scenario.toml")]
@@ -285,6 +379,8 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Stress(args) => stress(&args),
         Command::Compare(args) => compare(&args),
         Command::Init(args) => init(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
+        Command::Evaluate(args) => evaluate(&args),
     }
 }
 
@@ -360,6 +456,162 @@ fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+fn sensitivity(args: &SensitivityArgs) -> Result<()> {
+    let Loaded {
+        mut model,
+        label,
+        stem,
+    } = load(args.scenario.as_deref(), &args.set)?;
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    model.trials = model.trials.max(args.sample);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sensitivity")));
+    let opts = crate::sensitivity::Options {
+        sample: args.sample,
+        oat_trials: args.oat_trials,
+    };
+    let n_inputs = model.inputs().iter().filter(|(_, q)| !q.is_fixed()).count() as u64;
+    if !args.quiet {
+        eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
+    }
+    let started = Instant::now();
+    let pb = progress_bar(n_inputs, args.quiet);
+    let (result, _) = with_threads(args.threads, || {
+        crate::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+    let mut staging = Staging::new(&out_dir)?;
+    write_sensitivity(
+        &mut staging,
+        &out_dir,
+        &result,
+        args.no_charts,
+        args.font.as_deref(),
+    )?;
+    staging.commit()?;
+    print!("{}", table::sensitivity(&result, 5));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",
+            started.elapsed().as_secs_f64(),
+            if args.no_charts {
+                ""
+            } else {
+                " and tornado charts"
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn write_sensitivity(
+    staging: &mut Staging,
+    out_dir: &Path,
+    result: &crate::sensitivity::Sensitivity,
+    no_charts: bool,
+    font: Option<&Path>,
+) -> Result<()> {
+    staging.write(
+        "sensitivity.csv",
+        &crate::sensitivity::csv(result).map_err(|source| Error::Csv {
+            path: out_dir.join("sensitivity.csv"),
+            source,
+        })?,
+    )?;
+    staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
+    if !no_charts {
+        charts::register_font(font)?;
+        charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
+    }
+    Ok(())
+}
+
+fn evaluate(args: &EvaluateArgs) -> Result<()> {
+    let Loaded {
+        mut model,
+        label,
+        stem,
+    } = load(args.scenario.as_deref(), &args.set)?;
+    if let Some(t) = args.trials {
+        model.trials = t;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: evaluating {label} ({} trials)",
+            crate::format::thousands(model.trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(model.trials, args.quiet);
+    let engine = Engine::new(&model);
+    let cancel = AtomicBool::new(false);
+    let (acc, _) = with_threads(args.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    pb.finish_and_clear();
+    let report = Report::new(&model, &acc);
+    let ev = crate::evaluate::evaluate(&model, &report);
+    let drivers = if args.no_sensitivity {
+        None
+    } else {
+        let opts = crate::sensitivity::Options {
+            sample: args.sample.min(model.trials.max(2)),
+            oat_trials: args.oat_trials,
+        };
+        let (s, _) = with_threads(args.threads, || {
+            crate::sensitivity::analyse(&model, opts, &|_| {})
+        })?;
+        Some(s)
+    };
+    let mut staging = Staging::new(&out_dir)?;
+    staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
+    staging.write(
+        "evaluation.csv",
+        &crate::evaluate::csv(&ev).map_err(|source| Error::Csv {
+            path: out_dir.join("evaluation.csv"),
+            source,
+        })?,
+    )?;
+    staging.write(
+        "evaluation.md",
+        crate::evaluate::markdown(&ev, drivers.as_ref()).as_bytes(),
+    )?;
+    if let Some(d) = &drivers {
+        write_sensitivity(
+            &mut staging,
+            &out_dir,
+            d,
+            args.no_charts,
+            args.font.as_deref(),
+        )?;
+    }
+    staging.commit()?;
+    print!("{}", table::scorecard(&ev, drivers.as_ref()));
+    if !args.quiet {
+        eprintln!(
+            "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
+            started.elapsed().as_secs_f64(),
+            if drivers.is_some() {
+                ", sensitivity.csv and tornado charts"
+            } else {
+                ""
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn init(args: &InitArgs) -> Result<()> {

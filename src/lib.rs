@@ -13,9 +13,11 @@
 
 pub mod dist;
 pub mod error;
+pub mod evaluate;
 pub mod model;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 
 pub use error::{Error, Result};
 pub mod charts;

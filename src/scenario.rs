@@ -22,7 +22,7 @@ use crate::dist::{Dist, Domain, Quantity, Volatility};
 use crate::error::{Diagnostic, Error, ScenarioError};
 use crate::model::{
     Benefit, CostKind, CostLine, Downturn, Economy, FundingKind, GrantSize, Model, Nature,
-    RenewalSize, Risk, Service, Stream, StreamKind, Variant,
+    RenewalSize, Risk, Service, Stream, StreamKind, THRESHOLD_KEYS, Thresholds, Variant,
 };
 use crate::overrides::{OVERRIDE_SPAN, Override, apply, apply_all};
 use crate::rng::StreamKey;
@@ -38,7 +38,7 @@ pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
 /// Kinds of a kinded table with the keys each accepts.
 type KindKeys<'a> = &'a [(&'a str, &'a [&'a str])];
 
-const ROOT_KEYS: &[&str] = &["scenario", "economy", "service", "variant"];
+const ROOT_KEYS: &[&str] = &["scenario", "economy", "service", "variant", "evaluation"];
 const VARIANT_KEYS: &[&str] = &["name", "description", "set"];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -1125,6 +1125,7 @@ impl Checker {
         let economy = self.economy(root);
         let services = self.services(root, &h);
         let variants = self.variants(root);
+        let evaluation = self.evaluation(root);
         Some(Model {
             name: name?,
             description,
@@ -1138,7 +1139,53 @@ impl Checker {
             economy: economy?,
             services: services?,
             variants: variants?,
+            evaluation: evaluation?,
         })
+    }
+
+    fn evaluation(&mut self, root: &View<'_, '_>) -> Option<Thresholds> {
+        let mut t = Thresholds::default();
+        let Some(ev) = self.sub(root, "evaluation", false) else {
+            return (!root.has("evaluation")).then_some(t);
+        };
+        self.unknown_keys(&ev, THRESHOLD_KEYS, None);
+        let mut ok = true;
+        for key in THRESHOLD_KEYS {
+            if ev.has(key) {
+                match self.number(&ev, key, Range64::ANY, None) {
+                    Some(v) => {
+                        t.set(key, v);
+                    }
+                    None => ok = false,
+                }
+            }
+        }
+        let pairs = [
+            ("p_any_gap", t.p_any_gap_amber, t.p_any_gap_red, true),
+            ("grant_share", t.grant_share_amber, t.grant_share_red, true),
+            ("cliff", t.cliff_amber, t.cliff_red, true),
+            ("hhi", t.hhi_amber, t.hhi_red, true),
+            ("bcr", t.bcr_amber, t.bcr_red, false),
+            ("fnpv", t.fnpv_amber, t.fnpv_red, false),
+            ("canvas", t.canvas_amber, t.canvas_red, false),
+        ];
+        for (name, amber, red, rising) in pairs {
+            let bad = if rising { red < amber } else { red > amber };
+            if bad {
+                let span = ev
+                    .get(&format!("{name}_red"))
+                    .map(|v| v.span())
+                    .unwrap_or(ev.span.clone());
+                let rel = if rising { ">=" } else { "<=" };
+                self.err(
+                    &span,
+                    &ev.key_path(&format!("{name}_red")),
+                    format!("expected {name}_red {rel} {name}_amber (red is the worse end), found {red} and {amber}"),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(t)
     }
 
     fn variants(&mut self, root: &View<'_, '_>) -> Option<Vec<Variant>> {

@@ -423,3 +423,103 @@ pub fn compare(r: &crate::compare::CompareResult) -> String {
     }
     out
 }
+
+/// The top `top` drivers of each entity's gap.
+pub fn sensitivity(s: &crate::sensitivity::Sensitivity, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — what drives the gap (tornado swing of mean gap NPV, P10 -> P90, {} {}; rank correlation over {} trials)",
+        s.scenario,
+        s.currency,
+        s.unit,
+        thousands(s.sample as f64, 0)
+    );
+    for e in &s.entities {
+        let _ = writeln!(
+            out,
+            "{} (all inputs at medians: gap NPV {})",
+            e.id,
+            thousands(e.gap_npv_at_medians, 0)
+        );
+        let prefix = format!("service.{}.", e.id);
+        for i in e.inputs.iter().take(top) {
+            let name = i.input.strip_prefix(&prefix).unwrap_or(&i.input);
+            let _ = writeln!(
+                out,
+                "  {:<52} swing {:>10}   rank corr {:+.2}",
+                name,
+                thousands(i.swing, 0),
+                i.rank_corr_gap_npv
+            );
+        }
+    }
+    out
+}
+
+/// The evaluation scorecard.
+pub fn scorecard(
+    ev: &crate::evaluate::Evaluation,
+    drivers: Option<&crate::sensitivity::Sensitivity>,
+) -> String {
+    use crate::evaluate::{CRITERIA, Rating};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — planning-stage scorecard ({} trials)",
+        ev.scenario,
+        thousands(ev.trials as f64, 0)
+    );
+    let w = ev
+        .scorecards
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let heads = [
+        "canvas", "owner", "funding", "grants", "diverse", "upkeep", "value",
+    ];
+    let _ = write!(out, "{:<w$}  {:<7}", "service", "overall");
+    for h in heads {
+        let _ = write!(out, " {h:<7}");
+    }
+    let _ = writeln!(out);
+    let short = |r: Rating| match r {
+        Rating::Green => "green",
+        Rating::Amber => "AMBER",
+        Rating::Red => "RED",
+    };
+    for c in &ev.scorecards {
+        let _ = write!(out, "{:<w$}  {:<7}", c.id, short(c.overall));
+        for k in CRITERIA {
+            let _ = write!(out, " {:<7}", short(c.score(k).rating));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "Reasons (amber and red):");
+    for c in &ev.scorecards {
+        for s in c.scores.iter().filter(|s| s.rating != Rating::Green) {
+            let _ = writeln!(
+                out,
+                "  {} / {}: {}",
+                c.id,
+                s.criterion.replace('_', " "),
+                s.reason
+            );
+        }
+        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id))
+            && let Some(i) = d.inputs.first().filter(|i| i.swing != 0.0)
+        {
+            let prefix = format!("service.{}.", c.id);
+            let _ = writeln!(
+                out,
+                "  {} / main driver: {} (gap NPV swing {})",
+                c.id,
+                i.input.strip_prefix(&prefix).unwrap_or(&i.input),
+                thousands(i.swing, 0)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,121 @@
+//! End-to-end tests of `fundgap evaluate` and `fundgap sensitivity`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn fundgap(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run fundgap")
+}
+
+fn scenario(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn evaluate_writes_the_scorecard_and_drivers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &[
+            "evaluate",
+            &scenario("daejeon-challenge.toml"),
+            "--quiet",
+            "--trials",
+            "3000",
+            "--sample",
+            "500",
+            "--oat-trials",
+            "100",
+            "--out",
+            "ev",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("planning-stage scorecard") && out.contains("Reasons"),
+        "{out}"
+    );
+    let dir = tmp.path().join("ev");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("evaluation.json")).unwrap())
+            .unwrap();
+    let cards = v["scorecards"].as_array().unwrap();
+    assert_eq!(cards.len(), 6, "5 services and the portfolio");
+    for c in cards {
+        assert_eq!(c["scores"].as_array().unwrap().len(), 7);
+        for s in c["scores"].as_array().unwrap() {
+            let r = s["rating"].as_str().unwrap();
+            assert!(["green", "amber", "red"].contains(&r));
+            if r != "green" {
+                assert!(!s["reason"].as_str().unwrap().is_empty());
+            }
+        }
+    }
+    let md = std::fs::read_to_string(dir.join("evaluation.md")).unwrap();
+    assert!(
+        md.contains("# Evaluation")
+            && md.contains("what drives the gap")
+            && md.contains("p_any_gap_red")
+    );
+    let csv = std::fs::read_to_string(dir.join("evaluation.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 6 * 7);
+    assert!(dir.join("sensitivity.csv").is_file());
+    assert!(
+        dir.join("tornado-portfolio.svg").is_file()
+            && dir.join("tornado-shared-parking.png").is_file()
+    );
+}
+
+#[test]
+fn sensitivity_ranks_inputs_with_paths_usable_by_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &[
+            "sensitivity",
+            "--quiet",
+            "--sample",
+            "1000",
+            "--oat-trials",
+            "200",
+            "--no-charts",
+            "--out",
+            "s",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(tmp.path().join("s/sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("entity,input,p10,p50,p90,rank_corr_gap_npv,rank_corr_any_gap"));
+    // Every input path is a valid --set path.
+    let path = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let o = fundgap(
+        &[
+            "check",
+            &scenario("ucity-baseline.toml"),
+            "--set",
+            &format!("{path}=1"),
+        ],
+        tmp.path(),
+    );
+    assert!(
+        o.status.success(),
+        "{path}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
