@@ -155,22 +155,14 @@ pub struct RunArgs {
     /// Output directory [default: output/<scenario file name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
-    /// do not depend on it
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Do not draw charts (tables and charts.json are still written)
-    #[arg(long)]
-    pub no_charts: bool,
     /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 #[derive(Debug, Args)]
@@ -207,18 +199,11 @@ pub struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Do not draw the heatmap
-    #[arg(long)]
-    pub no_charts: bool,
     /// TTF/OTF font for chart text
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 #[derive(Debug, Args)]
@@ -241,18 +226,11 @@ pub struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Do not draw charts
-    #[arg(long)]
-    pub no_charts: bool,
     /// TTF/OTF font for chart text
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 #[derive(Debug, Args)]
@@ -274,18 +252,11 @@ pub struct SensitivityArgs {
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Do not draw tornado charts
-    #[arg(long)]
-    pub no_charts: bool,
     /// TTF/OTF font for chart text
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 #[derive(Debug, Args)]
@@ -313,18 +284,11 @@ pub struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Do not draw tornado charts
-    #[arg(long)]
-    pub no_charts: bool,
     /// TTF/OTF font for chart text
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 #[derive(Debug, Args)]
@@ -357,6 +321,24 @@ pub struct ChartArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+/// Options shared by the commands that simulate.
+#[derive(Debug, Args)]
+pub struct CommonOpts {
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
+    /// do not depend on it
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts (tables are still written)
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text, e.g. a Korean font [default: the embedded DejaVu Sans]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
 }
@@ -477,12 +459,12 @@ fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         oat_trials: args.oat_trials,
     };
     let n_inputs = model.inputs().iter().filter(|(_, q)| !q.is_fixed()).count() as u64;
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
     }
     let started = Instant::now();
-    let pb = progress_bar(n_inputs, args.quiet);
-    let (result, _) = with_threads(args.threads, || {
+    let pb = progress_bar(n_inputs, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
         crate::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -491,16 +473,16 @@ fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         &mut staging,
         &out_dir,
         &result,
-        args.no_charts,
-        args.font.as_deref(),
+        args.common.no_charts,
+        args.common.font.as_deref(),
     )?;
     staging.commit()?;
     print!("{}", table::sensitivity(&result, 5));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",
             started.elapsed().as_secs_f64(),
-            if args.no_charts {
+            if args.common.no_charts {
                 ""
             } else {
                 " and tornado charts"
@@ -549,17 +531,17 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: evaluating {label} ({} trials)",
             crate::format::thousands(model.trials as f64, 0)
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(model.trials, args.quiet);
+    let pb = progress_bar(model.trials, args.common.quiet);
     let engine = Engine::new(&model);
     let cancel = AtomicBool::new(false);
-    let (acc, _) = with_threads(args.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    let (acc, _) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
     pb.finish_and_clear();
     let report = Report::new(&model, &acc);
     let ev = crate::evaluate::evaluate(&model, &report);
@@ -570,7 +552,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
             sample: args.sample.min(model.trials.max(2)),
             oat_trials: args.oat_trials,
         };
-        let (s, _) = with_threads(args.threads, || {
+        let (s, _) = with_threads(args.common.threads, || {
             crate::sensitivity::analyse(&model, opts, &|_| {})
         })?;
         Some(s)
@@ -593,13 +575,13 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
             &mut staging,
             &out_dir,
             d,
-            args.no_charts,
-            args.font.as_deref(),
+            args.common.no_charts,
+            args.common.font.as_deref(),
         )?;
     }
     staging.commit()?;
     print!("{}", table::scorecard(&ev, drivers.as_ref()));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
             started.elapsed().as_secs_f64(),
@@ -695,7 +677,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: comparing {} variants on {} common trials",
             inputs.len(),
@@ -703,8 +685,8 @@ fn compare(args: &CompareArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(trials, args.quiet);
-    let (result, _) = with_threads(args.threads, || {
+    let pb = progress_bar(trials, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
         run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -719,19 +701,23 @@ fn compare(args: &CompareArgs) -> Result<()> {
         })?,
     )?;
     staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
-    if !args.no_charts {
-        charts::register_font(args.font.as_deref())?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon).map(|t| base.year(t)).collect();
         charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;
     print!("{}", table::compare(&result));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
             started.elapsed().as_secs_f64(),
-            if args.no_charts { "" } else { " and charts" },
+            if args.common.no_charts {
+                ""
+            } else {
+                " and charts"
+            },
             out_dir.display()
         );
     }
@@ -808,7 +794,7 @@ fn stress(args: &StressArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: stress test of {label}: {} cells x {} trials",
             cells.len(),
@@ -816,8 +802,8 @@ fn stress(args: &StressArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(args.trials * cells.len() as u64, args.quiet);
-    let (result, _) = with_threads(args.threads, || {
+    let pb = progress_bar(args.trials * cells.len() as u64, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
         run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -831,18 +817,18 @@ fn stress(args: &StressArgs) -> Result<()> {
         })?,
     )?;
     staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
-    if !args.no_charts {
-        charts::register_font(args.font.as_deref())?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
         charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;
     print!("{}", table::stress(&result, args.target));
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
             result.cells.len(),
             started.elapsed().as_secs_f64(),
-            if args.no_charts {
+            if args.common.no_charts {
                 ""
             } else {
                 ", stress-heatmap.png/svg"
@@ -939,7 +925,7 @@ fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&stem));
-    let status = !args.quiet;
+    let status = !args.common.quiet;
     if status {
         eprintln!(
             "fundgap: simulating {label} ({} trials)",
@@ -948,11 +934,11 @@ fn run(args: &RunArgs) -> Result<()> {
     }
 
     let started = Instant::now();
-    let pb = progress_bar(model.trials, args.quiet);
+    let pb = progress_bar(model.trials, args.common.quiet);
     pb.set_message(stem.clone());
     let cancel = AtomicBool::new(false);
     let engine = Engine::new(&model);
-    let (acc, threads) = with_threads(args.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    let (acc, threads) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
     pb.finish_and_clear();
     let report = Report::new(&model, &acc);
     let info = RunInfo {
@@ -965,8 +951,8 @@ fn run(args: &RunArgs) -> Result<()> {
     write_tables(&mut staging, &model, &report, &info)?;
     let chart_data = ChartData::new(&model, &report);
     staging.write("charts.json", &serde_json::to_vec(&chart_data)?)?;
-    if !args.no_charts {
-        charts::register_font(args.font.as_deref())?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
     }
     let written = staging.commit()?;
