@@ -158,9 +158,6 @@ pub struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -199,9 +196,6 @@ pub struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// TTF/OTF font for chart text
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -226,9 +220,6 @@ pub struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// TTF/OTF font for chart text
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -252,9 +243,6 @@ pub struct SensitivityArgs {
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// TTF/OTF font for chart text
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -284,9 +272,6 @@ pub struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// TTF/OTF font for chart text
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -978,4 +963,17 @@ fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Clap's own consistency checks: no duplicate or conflicting options
+    /// across the flattened structs.
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }
