@@ -457,108 +457,60 @@ fn titled<DB: DrawingBackend>(
     Ok(body)
 }
 
-struct GapProbability<'a> {
+/// The series of an entity, and its (lower, upper) band if any.
+type PickRef = fn(&EntitySeries) -> (&[f64], Option<(&[f64], &[f64])>);
+
+/// One probability per service and year, drawn as lines (or small
+/// multiples): P(gap) with its interval, or the survival curve.
+struct PerService<'a> {
     data: &'a ChartData,
     opts: &'a ChartOptions,
+    what: &'static str,
+    note: &'static str,
+    y_desc: &'static str,
+    pick: PickRef,
 }
 
-impl Chart for GapProbability<'_> {
+impl Chart for PerService<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let d = self.data;
         let sz = Sizes::for_area(root);
+        let many = d.services().len() > MAX_LINES_IN_ONE_PLOT;
         let body = titled(
             root,
-            &title(d, self.opts, "probability of a funding gap per year"),
+            &title(d, self.opts, self.what),
             &format!(
-                "{}; shaded: 95% interval{}",
+                "{}; {}{}",
                 subtitle(d),
-                if d.services().len() > MAX_LINES_IN_ONE_PLOT {
-                    "; grey: portfolio"
-                } else {
-                    ""
-                }
+                self.note,
+                if many { "; grey: portfolio" } else { "" }
             ),
             sz,
         )?;
-        if d.services().len() > MAX_LINES_IN_ONE_PLOT {
-            return small_multiples(
-                &body,
-                d,
-                &|e| {
-                    (
-                        e.p_gap.clone(),
-                        Some((e.p_gap_lo.clone(), e.p_gap_hi.clone())),
-                    )
-                },
-                "P(gap)",
-                sz,
-            );
+        let pick = self.pick;
+        if many {
+            let owned = move |e: &EntitySeries| {
+                let (v, band) = pick(e);
+                (v.to_vec(), band.map(|(lo, hi)| (lo.to_vec(), hi.to_vec())))
+            };
+            return small_multiples(&body, d, &owned, self.y_desc, sz);
         }
         let mut entries = Vec::new();
         let mut series = Vec::new();
         for (i, e) in d.entities.iter().enumerate() {
             let is_port = i + 1 == d.entities.len();
             let c = if is_port { BLACK } else { colour(i) };
+            let (values, band) = pick(e);
             entries.push((e.name.clone(), c, is_port));
             series.push(Line {
-                values: &e.p_gap,
-                band: Some((&e.p_gap_lo, &e.p_gap_hi)),
+                values,
+                band,
                 colour: c,
                 thick: is_port,
             });
         }
         let plot = legend(&body, &entries, sz)?;
-        probability_plot(&plot, &d.years, &series, "", "P(gap in year)", sz, false)
-    }
-}
-
-struct Survival<'a> {
-    data: &'a ChartData,
-    opts: &'a ChartOptions,
-}
-
-impl Chart for Survival<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let d = self.data;
-        let sz = Sizes::for_area(root);
-        let body = titled(
-            root,
-            &title(d, self.opts, "how long each service lasts without a gap"),
-            &format!(
-                "{}; share of trials with no gap so far{}",
-                subtitle(d),
-                if d.services().len() > MAX_LINES_IN_ONE_PLOT {
-                    "; grey: portfolio"
-                } else {
-                    ""
-                }
-            ),
-            sz,
-        )?;
-        if d.services().len() > MAX_LINES_IN_ONE_PLOT {
-            return small_multiples(
-                &body,
-                d,
-                &|e| (e.survival.clone(), None),
-                "P(no gap yet)",
-                sz,
-            );
-        }
-        let mut entries = Vec::new();
-        let mut series = Vec::new();
-        for (i, e) in d.entities.iter().enumerate() {
-            let is_port = i + 1 == d.entities.len();
-            let c = if is_port { BLACK } else { colour(i) };
-            entries.push((e.name.clone(), c, is_port));
-            series.push(Line {
-                values: &e.survival,
-                band: None,
-                colour: c,
-                thick: is_port,
-            });
-        }
-        let plot = legend(&body, &entries, sz)?;
-        probability_plot(&plot, &d.years, &series, "", "P(no gap yet)", sz, false)
+        probability_plot(&plot, &d.years, &series, "", self.y_desc, sz, false)
     }
 }
 
@@ -916,12 +868,15 @@ pub fn draw_all(
         )));
     }
     let mut files = Vec::new();
-    files.extend(render(
-        &GapProbability { data, opts },
-        "gap-probability",
+    let gap = PerService {
+        data,
         opts,
-        staging,
-    )?);
+        what: "probability of a funding gap per year",
+        note: "shaded: 95% interval",
+        y_desc: "P(gap in year)",
+        pick: |e| (&e.p_gap, Some((&e.p_gap_lo, &e.p_gap_hi))),
+    };
+    files.extend(render(&gap, "gap-probability", opts, staging)?);
     for e in &data.entities {
         let chart = Fan {
             data,
@@ -936,7 +891,15 @@ pub fn draw_all(
         )?);
     }
     files.extend(render(&GapNpv { data, opts }, "gap-npv", opts, staging)?);
-    files.extend(render(&Survival { data, opts }, "survival", opts, staging)?);
+    let survival = PerService {
+        data,
+        opts,
+        what: "how long each service lasts without a gap",
+        note: "share of trials with no gap so far",
+        y_desc: "P(no gap yet)",
+        pick: |e| (&e.survival, None),
+    };
+    files.extend(render(&survival, "survival", opts, staging)?);
     files.extend(render(
         &FundingMix { data, opts },
         "funding-mix",
