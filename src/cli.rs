@@ -384,6 +384,37 @@ pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
     Ok(Loaded { model, label, stem })
 }
 
+/// [`load`], then the `--trials` and `--seed` overrides.
+fn load_run(
+    path: Option<&Path>,
+    overrides: &[Override],
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Loaded> {
+    let mut loaded = load(path, overrides)?;
+    if let Some(t) = trials {
+        loaded.model.trials = t;
+    }
+    if let Some(s) = seed {
+        loaded.model.seed = s;
+    }
+    Ok(loaded)
+}
+
+/// Stages a CSV produced by `table`, naming the file if encoding failed.
+fn write_csv(
+    staging: &mut Staging,
+    out_dir: &Path,
+    name: &str,
+    table: std::result::Result<Vec<u8>, csv::Error>,
+) -> Result<()> {
+    let bytes = table.map_err(|source| Error::Csv {
+        path: out_dir.join(name),
+        source,
+    })?;
+    staging.write(name, &bytes)
+}
+
 /// Parses `--years`: `all`, `2026,2028`, `2026-2030`, into year indices.
 fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
     let bad = |what: &str| {
@@ -485,12 +516,11 @@ fn write_sensitivity(
     no_charts: bool,
     font: Option<&Path>,
 ) -> Result<()> {
-    staging.write(
+    write_csv(
+        staging,
+        out_dir,
         "sensitivity.csv",
-        &crate::sensitivity::csv(result).map_err(|source| Error::Csv {
-            path: out_dir.join("sensitivity.csv"),
-            source,
-        })?,
+        crate::sensitivity::csv(result),
     )?;
     staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
     if !no_charts {
@@ -501,17 +531,8 @@ fn write_sensitivity(
 }
 
 fn evaluate(args: &EvaluateArgs) -> Result<()> {
-    let Loaded {
-        mut model,
-        label,
-        stem,
-    } = load(args.scenario.as_deref(), &args.set)?;
-    if let Some(t) = args.trials {
-        model.trials = t;
-    }
-    if let Some(s) = args.seed {
-        model.seed = s;
-    }
+    let Loaded { model, label, stem } =
+        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
     let out_dir = args
         .out
         .clone()
@@ -544,12 +565,11 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
     };
     let mut staging = Staging::new(&out_dir)?;
     staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
-    staging.write(
+    write_csv(
+        &mut staging,
+        &out_dir,
         "evaluation.csv",
-        &crate::evaluate::csv(&ev).map_err(|source| Error::Csv {
-            path: out_dir.join("evaluation.csv"),
-            source,
-        })?,
+        crate::evaluate::csv(&ev),
     )?;
     staging.write(
         "evaluation.md",
@@ -678,13 +698,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
     let result = result.map_err(Error::Usage)?;
 
     let mut staging = Staging::new(&out_dir)?;
-    staging.write(
-        "compare.csv",
-        &csv(&result).map_err(|source| Error::Csv {
-            path: out_dir.join("compare.csv"),
-            source,
-        })?,
-    )?;
+    write_csv(&mut staging, &out_dir, "compare.csv", csv(&result))?;
     staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
         charts::register_font(args.common.font.as_deref())?;
@@ -794,12 +808,11 @@ fn stress(args: &StressArgs) -> Result<()> {
     pb.finish_and_clear();
 
     let mut staging = Staging::new(&out_dir)?;
-    staging.write(
+    write_csv(
+        &mut staging,
+        &out_dir,
         "stress.csv",
-        &crate::stress::csv(&result).map_err(|source| Error::Csv {
-            path: out_dir.join("stress.csv"),
-            source,
-        })?,
+        crate::stress::csv(&result),
     )?;
     staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
@@ -895,17 +908,8 @@ fn chart(args: &ChartArgs) -> Result<()> {
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let Loaded {
-        mut model,
-        label,
-        stem,
-    } = load(args.scenario.as_deref(), &args.set)?;
-    if let Some(t) = args.trials {
-        model.trials = t;
-    }
-    if let Some(s) = args.seed {
-        model.seed = s;
-    }
+    let Loaded { model, label, stem } =
+        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
     let out_dir = args
         .out
         .clone()
