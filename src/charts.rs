@@ -12,6 +12,7 @@
 //! common forms of colour blindness.
 
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
@@ -537,25 +538,7 @@ impl Chart for Fan<'_> {
         ];
         let plot = legend(&body, &entries, sz)?;
         let top = max_of(e.cost_q.iter().chain(&e.funding_q).map(|q| &q[4])) * 1.05;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(sz.tick)
-            .x_label_area_size(sz.label * 5 / 2)
-            .y_label_area_size(sz.label * 4)
-            .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Year")
-            .y_desc(format!("{} per year", d.money()))
-            .x_labels(d.years.len().min(12))
-            .x_label_formatter(&|y| y.to_string())
-            .y_label_formatter(&|v| thousands(*v, 0))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+        let mut chart = money_by_year(&plot, d, top, sz)?;
         for (q, c) in [(&e.cost_q, COST), (&e.funding_q, FUNDING)] {
             for (lo, hi, alpha) in [(0, 4, 0.12), (1, 3, 0.25)] {
                 let mut pts: Vec<(i32, f64)> = d
@@ -578,6 +561,37 @@ impl Chart for Fan<'_> {
         }
         Ok(())
     }
+}
+
+type YearMoney<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RangedCoordf64>>;
+
+/// A chart of money per year (0 to `top`), axes labelled and drawn.
+fn money_by_year<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    d: &ChartData,
+    top: f64,
+    sz: Sizes,
+) -> std::result::Result<YearMoney<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin(sz.tick)
+        .x_label_area_size(sz.label * 5 / 2)
+        .y_label_area_size(sz.label * 4)
+        .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("Year")
+        .y_desc(format!("{} per year", d.money()))
+        .x_labels(d.years.len().min(12))
+        .x_label_formatter(&|y| y.to_string())
+        .y_label_formatter(&|v| thousands(*v, 0))
+        .label_style(font(sz.tick))
+        .axis_desc_style(font(sz.label))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
 }
 
 struct GapNpv<'a> {
@@ -759,25 +773,7 @@ impl Chart for FundingMix<'_> {
                 .map(|s| &s[FundingKind::COUNT - 1])
                 .chain(&p.cost_mean),
         ) * 1.1;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(sz.tick)
-            .x_label_area_size(sz.label * 5 / 2)
-            .y_label_area_size(sz.label * 4)
-            .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Year")
-            .y_desc(format!("{} per year", d.money()))
-            .x_labels(d.years.len().min(12))
-            .x_label_formatter(&|y| y.to_string())
-            .y_label_formatter(&|v| thousands(*v, 0))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+        let mut chart = money_by_year(&plot, d, top, sz)?;
         for k in 0..FundingKind::COUNT {
             let mut pts: Vec<(i32, f64)> = d
                 .years
