@@ -6,7 +6,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -546,9 +546,12 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(model.trials, args.common.quiet);
     let engine = Engine::new(&model);
-    let cancel = AtomicBool::new(false);
-    let (acc, _) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    let cancel = interrupt_flag();
+    let (acc, _) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), cancel))?;
     pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     let report = Report::new(&model, &acc);
     let ev = crate::evaluate::evaluate(&model, &report);
     let drivers = if args.no_sensitivity {
@@ -843,6 +846,20 @@ fn check(args: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
+/// A flag set by Ctrl-C. The engine stops at the next block of trials and
+/// the command returns [`Error::Interrupted`] before writing anything, so an
+/// interrupted run leaves the previous results as they were.
+fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        // Without a handler (e.g. no signal support) Ctrl-C simply ends the
+        // process, which also leaves no partial results.
+        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::Relaxed));
+    });
+    &FLAG
+}
+
 /// Runs `f` on a pool of `threads` workers, or on the global pool.
 pub fn with_threads<T: Send>(
     threads: Option<u16>,
@@ -925,10 +942,13 @@ fn run(args: &RunArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(model.trials, args.common.quiet);
     pb.set_message(stem.clone());
-    let cancel = AtomicBool::new(false);
+    let cancel = interrupt_flag();
     let engine = Engine::new(&model);
-    let (acc, threads) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), &cancel))?;
+    let (acc, threads) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), cancel))?;
     pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     let report = Report::new(&model, &acc);
     let info = RunInfo {
         scenario_file: label,

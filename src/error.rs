@@ -88,7 +88,7 @@ pub enum Error {
     Csv { path: PathBuf, source: csv::Error },
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("the run was interrupted")]
+    #[error("interrupted: nothing was written, previous results are unchanged")]
     Interrupted,
 }
 

@@ -409,3 +409,51 @@ fn help_teaches_with_examples() {
     let s = text(&fundgap(&["run", "--help"], dir.path()).stdout);
     assert!(s.contains("--trials") && s.contains("--threads") && s.contains("--out"));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_run_and_keeps_previous_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fundgap(
+        &[
+            "run",
+            "--quiet",
+            "--trials",
+            "2000",
+            "--no-charts",
+            "--out",
+            "res",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let before = std::fs::read(dir.path().join("res/summary.json")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args([
+            "run",
+            "--quiet",
+            "--trials",
+            "100000000",
+            "--no-charts",
+            "--out",
+            "res",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("interrupted"));
+    assert_eq!(
+        std::fs::read(dir.path().join("res/summary.json")).unwrap(),
+        before
+    );
+}
