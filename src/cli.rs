@@ -25,10 +25,13 @@ use crate::table;
 const EXAMPLES: &str = "\
 Examples:
   fundgap run                                   # the built-in U-City baseline district
-  fundgap run scenarios/ucity-baseline.toml --trials 1000000 --threads 2
-  fundgap run my-city.toml --seed 7 --out results/my-city --format json
-  fundgap run --set economy.inflation.mean=0.04 --set service.smart-parking.opex_ratio=0.2
+  fundgap init my-city.toml                     # a commented template to edit
   fundgap check my-city.toml                    # validate and describe, no simulation
+  fundgap run my-city.toml --trials 1000000 --seed 7 --out results/my-city
+  fundgap run --set economy.inflation.mean=0.04 --set service.smart-parking.opex_ratio=0.2
+  fundgap stress --service cctv-safety          # what if the subsidy stops in year k, or is cut?
+  fundgap compare scenarios/revenue-models.toml # fees vs advertising vs a private operator
+  fundgap evaluate scenarios/daejeon-challenge.toml   # scorecard and what drives the gap
 
 Scenario keys are documented in scenarios/README.md. Exit codes: 0 success,
 2 bad input (scenario file or arguments), 1 any other failure.";
@@ -53,7 +56,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario; write yearly.csv, horizon.csv and summary.json
+    /// Simulate a scenario; write tables (yearly.csv, horizon.csv, summary.json) and charts
     #[command(after_help = "Examples:
   fundgap run
   fundgap run scenarios/ucity-baseline.toml --trials 1000000
