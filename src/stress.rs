@@ -9,12 +9,15 @@
 
 use serde::Serialize;
 
-use crate::engine::Engine;
+use std::sync::atomic::AtomicBool;
+
+use crate::engine::{Engine, Scratch, fold_trials};
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
 use crate::overrides::Override;
 use crate::scenario::{parse_with, slug};
-use crate::stats::{Proportion, Report};
+use crate::sketch::{Moments, Sketch};
+use crate::stats::Proportion;
 
 /// Which funding streams a withdrawal grid cuts.
 #[derive(Debug, Clone, Default)]
@@ -245,6 +248,81 @@ impl StressResult {
     }
 }
 
+/// What a cell needs of one entity, folded exactly over trials: per-year gap
+/// counts, whether any gap occurred, and the gap NPV distribution. Far less
+/// than a full run's aggregates, so a grid of cells costs about as much as
+/// one run of the same total trials.
+#[derive(Clone)]
+struct CellAcc {
+    gap_years: Vec<u64>,
+    any: u64,
+    npv: Moments,
+    npv_q: Sketch,
+}
+
+impl CellAcc {
+    fn merge(mut self, o: CellAcc) -> CellAcc {
+        for (a, b) in self.gap_years.iter_mut().zip(&o.gap_years) {
+            *a += b;
+        }
+        self.any += o.any;
+        self.npv.merge(&o.npv);
+        self.npv_q.merge(&o.npv_q);
+        self
+    }
+}
+
+fn run_cell(
+    model: &Model,
+    e: usize,
+    x: usize,
+    y: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> CellResult {
+    let engine = Engine::new(model);
+    let h = model.horizon;
+    let stop = AtomicBool::new(false);
+    let fresh = || CellAcc {
+        gap_years: vec![0; h],
+        any: 0,
+        npv: Moments::default(),
+        npv_q: Sketch::new(),
+    };
+    let (_, acc) = fold_trials(
+        0,
+        model.trials,
+        progress,
+        &stop,
+        || (Scratch::new(model), fresh()),
+        |(scratch, acc), trial| {
+            engine.simulate(trial, scratch);
+            for (c, g) in acc.gap_years.iter_mut().zip(scratch.row(&scratch.gap, e)) {
+                *c += u64::from(*g > 0.0);
+            }
+            let o = &scratch.outcome[e];
+            acc.any += u64::from(o.first_gap.is_some());
+            acc.npv.add(o.gap_npv);
+            acc.npv_q.add(o.gap_npv);
+        },
+        |(s, a), (_, b)| (s, a.merge(b)),
+    );
+    let n = model.trials;
+    CellResult {
+        x,
+        y,
+        p_any_gap: Proportion::new(acc.any, n),
+        gap_npv_mean: acc.npv.mean(),
+        gap_npv_se: acc.npv.se(),
+        gap_npv_p95: acc.npv_q.quantile(0.95),
+        gap_npv_cvar95: acc.npv_q.tail_mean(0.95),
+        first_year_p_gap_over_50: acc
+            .gap_years
+            .iter()
+            .position(|&c| c as f64 / n as f64 > 0.5)
+            .map(|t| model.year(t)),
+    }
+}
+
 /// Runs every cell (each on all threads) and reports `entity` (a service
 /// id, or None for the portfolio). `progress` receives finished trials.
 pub fn run_cells(
@@ -254,25 +332,15 @@ pub fn run_cells(
     y: Axis,
     progress: &(dyn Fn(u64) + Sync),
 ) -> StressResult {
-    let mut results = Vec::with_capacity(cells.len());
-    for c in cells {
-        let engine = Engine::new(&c.model);
-        let acc = engine.run(progress, &std::sync::atomic::AtomicBool::new(false));
-        let report = Report::new(&c.model, &acc);
-        let e = entity
-            .and_then(|id| report.entity(id))
-            .unwrap_or(report.portfolio());
-        results.push(CellResult {
-            x: c.x,
-            y: c.y,
-            p_any_gap: e.p_any_gap,
-            gap_npv_mean: e.gap_npv.mean,
-            gap_npv_se: e.gap_npv.se,
-            gap_npv_p95: e.gap_npv.p95,
-            gap_npv_cvar95: e.gap_npv_cvar95,
-            first_year_p_gap_over_50: e.first_year_p_gap_over_50,
-        });
-    }
+    let results = cells
+        .iter()
+        .map(|c| {
+            let e = entity
+                .and_then(|id| c.model.services.iter().position(|s| s.id == id))
+                .unwrap_or(c.model.services.len());
+            run_cell(&c.model, e, c.x, c.y, progress)
+        })
+        .collect();
     let m = cells.first().map(|c| &c.model);
     StressResult {
         scenario: m.map(|m| m.name.clone()).unwrap_or_default(),
@@ -340,6 +408,7 @@ pub fn csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
 mod tests {
     use super::*;
     use crate::scenario::parse_str;
+    use crate::stats::Report;
 
     const GRANT_COVERS_COST: &str = r#"
 [scenario]
@@ -391,6 +460,24 @@ amount = { dist = "normal", mean = 20, sd = 5 }
                 assert_eq!(y.p_gap.estimate, 1.0, "year {t}");
             }
         }
+    }
+
+    #[test]
+    fn a_cell_reports_exactly_what_a_full_run_reports() {
+        let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
+        let streams = select(&base, &Selection::default()).unwrap();
+        let (x, y, cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
+        let r = run_cells(&cells, Some("s"), x, y, &|_| {});
+        let m = &cells[0].model;
+        let full = Report::new(m, &Engine::new(m).run_all());
+        let e = full.entity("s").unwrap();
+        let c = &r.cells[0];
+        assert_eq!(c.p_any_gap, e.p_any_gap);
+        assert_eq!(c.gap_npv_mean.to_bits(), e.gap_npv.mean.to_bits());
+        assert_eq!(c.gap_npv_se.to_bits(), e.gap_npv.se.to_bits());
+        assert_eq!(c.gap_npv_p95.to_bits(), e.gap_npv.p95.to_bits());
+        assert_eq!(c.gap_npv_cvar95.to_bits(), e.gap_npv_cvar95.to_bits());
+        assert_eq!(c.first_year_p_gap_over_50, e.first_year_p_gap_over_50);
     }
 
     #[test]

@@ -219,3 +219,26 @@ fn a_bad_font_file_is_a_clear_error() {
         "a failed run must not leave results"
     );
 }
+
+#[test]
+fn a_font_file_is_used_for_chart_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Any TTF works; the bold DejaVu face stands in for e.g. a Korean font.
+    std::fs::write(tmp.path().join("bold.ttf"), dejavu::sans::bold()).unwrap();
+    fundgap(
+        &["run", "--quiet", "--trials", "300", "--out", "plain"],
+        tmp.path(),
+    );
+    fundgap(
+        &[
+            "run", "--quiet", "--trials", "300", "--out", "bold", "--font", "bold.ttf",
+        ],
+        tmp.path(),
+    );
+    let plain = std::fs::read(tmp.path().join("plain/gap-probability.png")).unwrap();
+    let bold = std::fs::read(tmp.path().join("bold/gap-probability.png")).unwrap();
+    assert_ne!(plain, bold, "the font changed nothing in the PNG");
+    let (w, h, ink) = png_stats(&tmp.path().join("bold/gap-probability.png"));
+    assert_eq!((w, h), (1600, 1000));
+    assert!(ink > 0.02);
+}
