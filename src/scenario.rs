@@ -1415,6 +1415,29 @@ impl Checker {
         Some(out)
     }
 
+    /// Parses every `[[service.<key>]]` table with `one`, which gets the
+    /// line's (unique) name and returns the line, or None once it has
+    /// reported the line's problems.
+    fn lines<T>(
+        &mut self,
+        sv: &View<'_, '_>,
+        key: &str,
+        what: &str,
+        mut one: impl FnMut(&mut Checker, &View<'_, '_>, Option<String>) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for v in self.tables(sv, key) {
+            let name = self.unique_name(&v, &mut seen, what);
+            match one(self, &v, name) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
     fn cost_lines(
         &mut self,
         sv: &View<'_, '_>,
@@ -1422,95 +1445,83 @@ impl Checker {
         id: &str,
         opens: usize,
     ) -> Option<Vec<CostLine>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut ok = true;
-        for cv in self.tables(sv, "cost") {
-            let kind = self.kind(&cv, COST_KINDS);
-            let name = self.unique_name(&cv, &mut seen, "cost line");
-            let Some(kind) = kind else {
-                ok = false;
-                continue;
-            };
-            let keys = COST_KINDS
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map(|(_, keys)| *keys)
-                .unwrap_or(&[]);
-            self.unknown_keys(&cv, keys, Some((&kind, COST_KINDS)));
-            let line = match kind.as_str() {
-                "renewal" => {
-                    let size = match (cv.has("share_of_construction"), cv.has("amount")) {
-                        (true, false) => self
-                            .quantity(&cv, "share_of_construction", Domain::NON_NEGATIVE, None)
-                            .map(RenewalSize::ShareOfConstruction),
-                        (false, true) => self
-                            .quantity(&cv, "amount", Domain::NON_NEGATIVE, None)
-                            .map(RenewalSize::Amount),
-                        (both, _) => {
-                            let msg = if both {
-                                "give either `share_of_construction` or `amount`, not both"
-                            } else {
-                                "missing required key: `share_of_construction` (share of construction cost) or `amount`"
-                            };
-                            self.err(&cv.span, &cv.key_path("share_of_construction"), msg);
-                            None
-                        }
-                    };
-                    let every = self.quantity(&cv, "every_years", Domain::AT_LEAST_ONE, None);
-                    size.zip(every)
-                        .map(|(size, every_years)| CostKind::Renewal { size, every_years })
-                }
-                "annual" => {
-                    let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
-                    let growth = self.number(&cv, "growth", GROWTH_RANGE, Some(0.0));
-                    let volatility = self.number(&cv, "volatility", Range64::NON_NEG, Some(0.0));
-                    let window = self.window(&cv, h, opens);
-                    match (amount, growth, volatility, window) {
-                        (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
-                            let volatility = Volatility::new(vol);
-                            Some(CostKind::Annual {
-                                amount,
-                                growth,
-                                volatility,
-                                from,
-                                to,
-                            })
-                        }
-                        _ => None,
+        self.lines(sv, "cost", "cost line", |c, cv, name| {
+                let kind = c.kind(cv, COST_KINDS);
+                let kind = kind?;
+                let keys = COST_KINDS
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map(|(_, keys)| *keys)
+                    .unwrap_or(&[]);
+                c.unknown_keys(cv, keys, Some((&kind, COST_KINDS)));
+                let line = match kind.as_str() {
+                    "renewal" => {
+                        let size = match (cv.has("share_of_construction"), cv.has("amount")) {
+                            (true, false) => c
+                                .quantity(cv, "share_of_construction", Domain::NON_NEGATIVE, None)
+                                .map(RenewalSize::ShareOfConstruction),
+                            (false, true) => c
+                                .quantity(cv, "amount", Domain::NON_NEGATIVE, None)
+                                .map(RenewalSize::Amount),
+                            (both, _) => {
+                                let msg = if both {
+                                    "give either `share_of_construction` or `amount`, not both"
+                                } else {
+                                    "missing required key: `share_of_construction` (share of construction cost) or `amount`"
+                                };
+                                c.err(&cv.span, &cv.key_path("share_of_construction"), msg);
+                                None
+                            }
+                        };
+                        let every = c.quantity(cv, "every_years", Domain::AT_LEAST_ONE, None);
+                        size.zip(every)
+                            .map(|(size, every_years)| CostKind::Renewal { size, every_years })
                     }
+                    "annual" => {
+                        let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                        let growth = c.number(cv, "growth", GROWTH_RANGE, Some(0.0));
+                        let volatility = c.number(cv, "volatility", Range64::NON_NEG, Some(0.0));
+                        let window = c.window(cv, h, opens);
+                        match (amount, growth, volatility, window) {
+                            (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
+                                let volatility = Volatility::new(vol);
+                                Some(CostKind::Annual {
+                                    amount,
+                                    growth,
+                                    volatility,
+                                    from,
+                                    to,
+                                })
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => {
+                        let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                        let year = c.year(cv, "year", h, None);
+                        amount
+                            .zip(year)
+                            .map(|(amount, year)| CostKind::OneOff { amount, year })
+                    }
+                };
+                match (name, line) {
+                    (Some(name), Some(kind)) => Some(CostLine {
+                        key: StreamKey::new(id, "cost", &slug(&name)),
+                        name,
+                        kind,
+                    }),
+                    _ => None,
                 }
-                _ => {
-                    let amount = self.quantity(&cv, "amount", Domain::NON_NEGATIVE, None);
-                    let year = self.year(&cv, "year", h, None);
-                    amount
-                        .zip(year)
-                        .map(|(amount, year)| CostKind::OneOff { amount, year })
-                }
-            };
-            match (name, line) {
-                (Some(name), Some(kind)) => out.push(CostLine {
-                    key: StreamKey::new(id, "cost", &slug(&name)),
-                    name,
-                    kind,
-                }),
-                _ => ok = false,
-            }
-        }
-        ok.then_some(out)
+        })
     }
 
     fn risks(&mut self, sv: &View<'_, '_>, id: &str) -> Option<Vec<Risk>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut ok = true;
-        for rv in self.tables(sv, "risk") {
-            self.unknown_keys(&rv, RISK_KEYS, None);
-            let name = self.unique_name(&rv, &mut seen, "risk");
-            let p = self.quantity(&rv, "annual_probability", Domain::PROBABILITY, None);
-            let cost = self.quantity(&rv, "cost", Domain::NON_NEGATIVE, Some(0.0));
-            let mult = self.number(&rv, "opex_multiplier", Range64::NON_NEG, Some(1.0));
-            let dur = self.integer(&rv, "duration_years", 0, MAX_HORIZON, Some(1));
+        self.lines(sv, "risk", "risk", |c, rv, name| {
+            c.unknown_keys(rv, RISK_KEYS, None);
+            let p = c.quantity(rv, "annual_probability", Domain::PROBABILITY, None);
+            let cost = c.quantity(rv, "cost", Domain::NON_NEGATIVE, Some(0.0));
+            let mult = c.number(rv, "opex_multiplier", Range64::NON_NEG, Some(1.0));
+            let dur = c.integer(rv, "duration_years", 0, MAX_HORIZON, Some(1));
             match (name, p, cost, mult, dur) {
                 (
                     Some(name),
@@ -1518,7 +1529,7 @@ impl Checker {
                     Some(cost),
                     Some(opex_multiplier),
                     Some(d),
-                ) => out.push(Risk {
+                ) => Some(Risk {
                     key: StreamKey::new(id, "risk", &slug(&name)),
                     name,
                     annual_probability,
@@ -1526,10 +1537,9 @@ impl Checker {
                     opex_multiplier,
                     duration_years: d as usize,
                 }),
-                _ => ok = false,
+                _ => None,
             }
-        }
-        ok.then_some(out)
+        })
     }
 
     fn funding(
@@ -1539,150 +1549,142 @@ impl Checker {
         id: &str,
         opens: usize,
     ) -> Option<Vec<Stream>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut ok = true;
-        for fv in self.tables(sv, "funding") {
-            let kind = self.kind(&fv, STREAM_KINDS);
-            let name = self.unique_name(&fv, &mut seen, "funding stream");
-            let Some(kind) = kind.and_then(|k| FundingKind::parse(&k)) else {
-                ok = false;
-                continue;
-            };
-            let own = STREAM_KINDS
-                .iter()
-                .find(|(k, _)| *k == kind.as_str())
-                .map(|(_, keys)| *keys)
-                .unwrap_or(&[]);
-            let allowed: Vec<&str> = if kind == FundingKind::Reserve {
-                ["kind", "name", "description"]
+        self.lines(sv, "funding", "funding stream", |c, fv, name| {
+                let kind = c.kind(fv, STREAM_KINDS);
+                let kind = kind.and_then(|k| FundingKind::parse(&k))?;
+                let own = STREAM_KINDS
                     .iter()
-                    .chain(own)
-                    .copied()
-                    .collect()
-            } else {
-                STREAM_COMMON.iter().chain(own).copied().collect()
-            };
-            self.unknown_keys(&fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
-            let window = if kind == FundingKind::Reserve {
-                Some((0, h.len - 1))
-            } else {
-                self.window(&fv, h, opens)
-            };
-            let dm = self.number(&fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
-            let sk = match kind {
-                FundingKind::Grant => {
-                    let size = match (fv.has("amount"), fv.has("share_of_cost")) {
-                        (true, false) => self
-                            .quantity(&fv, "amount", Domain::NON_NEGATIVE, None)
-                            .map(GrantSize::Amount),
-                        (false, true) => self
-                            .quantity(&fv, "share_of_cost", Domain::NON_NEGATIVE, None)
-                            .map(GrantSize::ShareOfCost),
-                        (both, _) => {
-                            let msg = if both {
-                                "give either `amount` or `share_of_cost`, not both"
-                            } else {
-                                "missing required key: `amount` (per year) or `share_of_cost` (share of the year's cost)"
-                            };
-                            self.err(&fv.span, &fv.key_path("amount"), msg);
-                            None
+                    .find(|(k, _)| *k == kind.as_str())
+                    .map(|(_, keys)| *keys)
+                    .unwrap_or(&[]);
+                let allowed: Vec<&str> = if kind == FundingKind::Reserve {
+                    ["kind", "name", "description"]
+                        .iter()
+                        .chain(own)
+                        .copied()
+                        .collect()
+                } else {
+                    STREAM_COMMON.iter().chain(own).copied().collect()
+                };
+                c.unknown_keys(fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
+                let window = if kind == FundingKind::Reserve {
+                    Some((0, h.len - 1))
+                } else {
+                    c.window(fv, h, opens)
+                };
+                let dm = c.number(fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
+                let sk = match kind {
+                    FundingKind::Grant => {
+                        let size = match (fv.has("amount"), fv.has("share_of_cost")) {
+                            (true, false) => c
+                                .quantity(fv, "amount", Domain::NON_NEGATIVE, None)
+                                .map(GrantSize::Amount),
+                            (false, true) => c
+                                .quantity(fv, "share_of_cost", Domain::NON_NEGATIVE, None)
+                                .map(GrantSize::ShareOfCost),
+                            (both, _) => {
+                                let msg = if both {
+                                    "give either `amount` or `share_of_cost`, not both"
+                                } else {
+                                    "missing required key: `amount` (per year) or `share_of_cost` (share of the year's cost)"
+                                };
+                                c.err(&fv.span, &fv.key_path("amount"), msg);
+                                None
+                            }
+                        };
+                        let hz =
+                            c.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                        size.zip(hz)
+                            .map(|(size, withdrawal_hazard)| StreamKind::Grant {
+                                size,
+                                withdrawal_hazard,
+                            })
+                    }
+                    FundingKind::Budget => {
+                        let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                        let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                        let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                        match (amount, growth, vol) {
+                            (Some(amount), Some(growth), Some(vol)) => {
+                                let volatility = Volatility::new(vol);
+                                Some(StreamKind::Budget {
+                                    amount,
+                                    growth,
+                                    volatility,
+                                })
+                            }
+                            _ => None,
                         }
-                    };
-                    let hz =
-                        self.quantity(&fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
-                    size.zip(hz)
-                        .map(|(size, withdrawal_hazard)| StreamKind::Grant {
-                            size,
-                            withdrawal_hazard,
-                        })
-                }
-                FundingKind::Budget => {
-                    let amount = self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None);
-                    let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
-                    let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
-                    match (amount, growth, vol) {
-                        (Some(amount), Some(growth), Some(vol)) => {
-                            let volatility = Volatility::new(vol);
-                            Some(StreamKind::Budget {
+                    }
+                    FundingKind::Fees => {
+                        let users = c.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
+                        let mid = c.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
+                        let steep = c.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
+                        let price = c.quantity(fv, "price", Domain::NON_NEGATIVE, None);
+                        let pg = c.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
+                        let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                        match (users, mid, steep, price, pg, vol) {
+                            (
+                                Some(saturation_users),
+                                Some(midpoint_years),
+                                Some(steepness),
+                                Some(price),
+                                Some(price_growth),
+                                Some(vol),
+                            ) => Some(StreamKind::Fees {
+                                saturation_users,
+                                midpoint_years,
+                                steepness,
+                                price,
+                                price_growth,
+                                volatility: Volatility::new(vol),
+                            }),
+                            _ => None,
+                        }
+                    }
+                    FundingKind::Contract => {
+                        let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                        let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                        let exit = c.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
+                        let down_exit = if fv.has("downturn_exit_hazard") {
+                            c.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
+                        } else {
+                            exit.clone()
+                        };
+                        match (amount, growth, exit, down_exit) {
+                            (
+                                Some(amount),
+                                Some(growth),
+                                Some(exit_hazard),
+                                Some(downturn_exit_hazard),
+                            ) => Some(StreamKind::Contract {
                                 amount,
                                 growth,
-                                volatility,
-                            })
+                                exit_hazard,
+                                downturn_exit_hazard,
+                            }),
+                            _ => None,
                         }
-                        _ => None,
                     }
-                }
-                FundingKind::Fees => {
-                    let users = self.quantity(&fv, "saturation_users", Domain::NON_NEGATIVE, None);
-                    let mid = self.quantity(&fv, "midpoint_years", Domain::ANY, Some(0.0));
-                    let steep = self.quantity(&fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
-                    let price = self.quantity(&fv, "price", Domain::NON_NEGATIVE, None);
-                    let pg = self.number(&fv, "price_growth", GROWTH_RANGE, Some(0.0));
-                    let vol = self.number(&fv, "volatility", Range64::NON_NEG, Some(0.0));
-                    match (users, mid, steep, price, pg, vol) {
-                        (
-                            Some(saturation_users),
-                            Some(midpoint_years),
-                            Some(steepness),
-                            Some(price),
-                            Some(price_growth),
-                            Some(vol),
-                        ) => Some(StreamKind::Fees {
-                            saturation_users,
-                            midpoint_years,
-                            steepness,
-                            price,
-                            price_growth,
-                            volatility: Volatility::new(vol),
-                        }),
-                        _ => None,
+                    FundingKind::Reserve => c
+                        .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
+                        .map(|balance| StreamKind::Reserve { balance }),
+                };
+                match (name, sk, window, dm) {
+                    (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
+                        Some(Stream {
+                            key: StreamKey::new(id, "funding", &slug(&name)),
+                            name,
+                            kind,
+                            from,
+                            to,
+                            downturn_multiplier,
+                            cut: None,
+                        })
                     }
+                    _ => None,
                 }
-                FundingKind::Contract => {
-                    let amount = self.quantity(&fv, "amount", Domain::NON_NEGATIVE, None);
-                    let growth = self.number(&fv, "growth", GROWTH_RANGE, Some(0.0));
-                    let exit = self.quantity(&fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
-                    let down_exit = if fv.has("downturn_exit_hazard") {
-                        self.quantity(&fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
-                    } else {
-                        exit.clone()
-                    };
-                    match (amount, growth, exit, down_exit) {
-                        (
-                            Some(amount),
-                            Some(growth),
-                            Some(exit_hazard),
-                            Some(downturn_exit_hazard),
-                        ) => Some(StreamKind::Contract {
-                            amount,
-                            growth,
-                            exit_hazard,
-                            downturn_exit_hazard,
-                        }),
-                        _ => None,
-                    }
-                }
-                FundingKind::Reserve => self
-                    .quantity(&fv, "balance", Domain::NON_NEGATIVE, None)
-                    .map(|balance| StreamKind::Reserve { balance }),
-            };
-            match (name, sk, window, dm) {
-                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
-                    out.push(Stream {
-                        key: StreamKey::new(id, "funding", &slug(&name)),
-                        name,
-                        kind,
-                        from,
-                        to,
-                        downturn_multiplier,
-                        cut: None,
-                    })
-                }
-                _ => ok = false,
-            }
-        }
-        ok.then_some(out)
+        })
     }
 
     fn benefits(
@@ -1692,40 +1694,38 @@ impl Checker {
         id: &str,
         opens: usize,
     ) -> Option<Vec<Benefit>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        let mut ok = true;
-        for bv in self.tables(sv, "benefit") {
-            self.unknown_keys(&bv, BENEFIT_KEYS, None);
-            let name = self.unique_name(&bv, &mut seen, "benefit");
-            if let Some(k) = self.string(&bv, "kind", false)
+        self.lines(sv, "benefit", "benefit", |c, bv, name| {
+            c.unknown_keys(bv, BENEFIT_KEYS, None);
+            let mut kind_ok = true;
+            if let Some(k) = c.string(bv, "kind", false)
                 && k != "social"
                 && k != "environmental"
             {
                 let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
-                self.err(
+                c.err(
                     &span,
                     &bv.key_path("kind"),
                     format!("expected \"social\" or \"environmental\", found \"{k}\""),
                 );
-                ok = false;
+                kind_ok = false;
             }
-            let annual = self.quantity(&bv, "annual", Domain::NON_NEGATIVE, None);
-            let growth = self.number(&bv, "growth", GROWTH_RANGE, Some(0.0));
-            let window = self.window(&bv, h, opens);
+            let annual = c.quantity(bv, "annual", Domain::NON_NEGATIVE, None);
+            let growth = c.number(bv, "growth", GROWTH_RANGE, Some(0.0));
+            let window = c.window(bv, h, opens);
             match (name, annual, growth, window) {
-                (Some(name), Some(annual), Some(growth), Some((from, to))) => out.push(Benefit {
-                    key: StreamKey::new(id, "benefit", &slug(&name)),
-                    name,
-                    annual,
-                    growth,
-                    from,
-                    to,
-                }),
-                _ => ok = false,
+                (Some(name), Some(annual), Some(growth), Some((from, to))) if kind_ok => {
+                    Some(Benefit {
+                        key: StreamKey::new(id, "benefit", &slug(&name)),
+                        name,
+                        annual,
+                        growth,
+                        from,
+                        to,
+                    })
+                }
+                _ => None,
             }
-        }
-        ok.then_some(out)
+        })
     }
 }
 
