@@ -1021,6 +1021,36 @@ impl Checker {
         }
     }
 
+    /// Exactly one of two alternative non-negative quantities, e.g. `amount`
+    /// or `share_of_cost`; returns whether it was the first, and its value.
+    fn one_of(
+        &mut self,
+        view: &View<'_, '_>,
+        a: (&str, &str),
+        b: (&str, &str),
+    ) -> Option<(bool, Quantity)> {
+        match (view.has(a.0), view.has(b.0)) {
+            (true, false) => self
+                .quantity(view, a.0, Domain::NON_NEGATIVE, None)
+                .map(|q| (true, q)),
+            (false, true) => self
+                .quantity(view, b.0, Domain::NON_NEGATIVE, None)
+                .map(|q| (false, q)),
+            (both, _) => {
+                let msg = if both {
+                    format!("give either `{}` or `{}`, not both", a.0, b.0)
+                } else {
+                    format!(
+                        "missing required key: `{}` ({}) or `{}` ({})",
+                        a.0, a.1, b.0, b.1
+                    )
+                };
+                self.err(&view.span, &view.key_path(a.0), msg);
+                None
+            }
+        }
+    }
+
     /// The `kind` of a kinded table, checked against `kinds`.
     fn kind(&mut self, view: &View<'_, '_>, kinds: &[(&str, &[&str])]) -> Option<String> {
         let names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
@@ -1446,72 +1476,68 @@ impl Checker {
         opens: usize,
     ) -> Option<Vec<CostLine>> {
         self.lines(sv, "cost", "cost line", |c, cv, name| {
-                let kind = c.kind(cv, COST_KINDS);
-                let kind = kind?;
-                let keys = COST_KINDS
-                    .iter()
-                    .find(|(k, _)| *k == kind)
-                    .map(|(_, keys)| *keys)
-                    .unwrap_or(&[]);
-                c.unknown_keys(cv, keys, Some((&kind, COST_KINDS)));
-                let line = match kind.as_str() {
-                    "renewal" => {
-                        let size = match (cv.has("share_of_construction"), cv.has("amount")) {
-                            (true, false) => c
-                                .quantity(cv, "share_of_construction", Domain::NON_NEGATIVE, None)
-                                .map(RenewalSize::ShareOfConstruction),
-                            (false, true) => c
-                                .quantity(cv, "amount", Domain::NON_NEGATIVE, None)
-                                .map(RenewalSize::Amount),
-                            (both, _) => {
-                                let msg = if both {
-                                    "give either `share_of_construction` or `amount`, not both"
-                                } else {
-                                    "missing required key: `share_of_construction` (share of construction cost) or `amount`"
-                                };
-                                c.err(&cv.span, &cv.key_path("share_of_construction"), msg);
-                                None
+            let kind = c.kind(cv, COST_KINDS);
+            let kind = kind?;
+            let keys = COST_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
+            c.unknown_keys(cv, keys, Some((&kind, COST_KINDS)));
+            let line = match kind.as_str() {
+                "renewal" => {
+                    let size = c
+                        .one_of(
+                            cv,
+                            ("share_of_construction", "share of construction cost"),
+                            ("amount", "in start-year money"),
+                        )
+                        .map(|(first, q)| {
+                            if first {
+                                RenewalSize::ShareOfConstruction(q)
+                            } else {
+                                RenewalSize::Amount(q)
                             }
-                        };
-                        let every = c.quantity(cv, "every_years", Domain::AT_LEAST_ONE, None);
-                        size.zip(every)
-                            .map(|(size, every_years)| CostKind::Renewal { size, every_years })
-                    }
-                    "annual" => {
-                        let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
-                        let growth = c.number(cv, "growth", GROWTH_RANGE, Some(0.0));
-                        let volatility = c.number(cv, "volatility", Range64::NON_NEG, Some(0.0));
-                        let window = c.window(cv, h, opens);
-                        match (amount, growth, volatility, window) {
-                            (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
-                                let volatility = Volatility::new(vol);
-                                Some(CostKind::Annual {
-                                    amount,
-                                    growth,
-                                    volatility,
-                                    from,
-                                    to,
-                                })
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ => {
-                        let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
-                        let year = c.year(cv, "year", h, None);
-                        amount
-                            .zip(year)
-                            .map(|(amount, year)| CostKind::OneOff { amount, year })
-                    }
-                };
-                match (name, line) {
-                    (Some(name), Some(kind)) => Some(CostLine {
-                        key: StreamKey::new(id, "cost", &slug(&name)),
-                        name,
-                        kind,
-                    }),
-                    _ => None,
+                        });
+                    let every = c.quantity(cv, "every_years", Domain::AT_LEAST_ONE, None);
+                    size.zip(every)
+                        .map(|(size, every_years)| CostKind::Renewal { size, every_years })
                 }
+                "annual" => {
+                    let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(cv, "growth", GROWTH_RANGE, Some(0.0));
+                    let volatility = c.number(cv, "volatility", Range64::NON_NEG, Some(0.0));
+                    let window = c.window(cv, h, opens);
+                    match (amount, growth, volatility, window) {
+                        (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
+                            let volatility = Volatility::new(vol);
+                            Some(CostKind::Annual {
+                                amount,
+                                growth,
+                                volatility,
+                                from,
+                                to,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => {
+                    let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                    let year = c.year(cv, "year", h, None);
+                    amount
+                        .zip(year)
+                        .map(|(amount, year)| CostKind::OneOff { amount, year })
+                }
+            };
+            match (name, line) {
+                (Some(name), Some(kind)) => Some(CostLine {
+                    key: StreamKey::new(id, "cost", &slug(&name)),
+                    name,
+                    kind,
+                }),
+                _ => None,
+            }
         })
     }
 
@@ -1550,140 +1576,135 @@ impl Checker {
         opens: usize,
     ) -> Option<Vec<Stream>> {
         self.lines(sv, "funding", "funding stream", |c, fv, name| {
-                let kind = c.kind(fv, STREAM_KINDS);
-                let kind = kind.and_then(|k| FundingKind::parse(&k))?;
-                let own = STREAM_KINDS
+            let kind = c.kind(fv, STREAM_KINDS);
+            let kind = kind.and_then(|k| FundingKind::parse(&k))?;
+            let own = STREAM_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind.as_str())
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
+            let allowed: Vec<&str> = if kind == FundingKind::Reserve {
+                ["kind", "name", "description"]
                     .iter()
-                    .find(|(k, _)| *k == kind.as_str())
-                    .map(|(_, keys)| *keys)
-                    .unwrap_or(&[]);
-                let allowed: Vec<&str> = if kind == FundingKind::Reserve {
-                    ["kind", "name", "description"]
-                        .iter()
-                        .chain(own)
-                        .copied()
-                        .collect()
-                } else {
-                    STREAM_COMMON.iter().chain(own).copied().collect()
-                };
-                c.unknown_keys(fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
-                let window = if kind == FundingKind::Reserve {
-                    Some((0, h.len - 1))
-                } else {
-                    c.window(fv, h, opens)
-                };
-                let dm = c.number(fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
-                let sk = match kind {
-                    FundingKind::Grant => {
-                        let size = match (fv.has("amount"), fv.has("share_of_cost")) {
-                            (true, false) => c
-                                .quantity(fv, "amount", Domain::NON_NEGATIVE, None)
-                                .map(GrantSize::Amount),
-                            (false, true) => c
-                                .quantity(fv, "share_of_cost", Domain::NON_NEGATIVE, None)
-                                .map(GrantSize::ShareOfCost),
-                            (both, _) => {
-                                let msg = if both {
-                                    "give either `amount` or `share_of_cost`, not both"
-                                } else {
-                                    "missing required key: `amount` (per year) or `share_of_cost` (share of the year's cost)"
-                                };
-                                c.err(&fv.span, &fv.key_path("amount"), msg);
-                                None
+                    .chain(own)
+                    .copied()
+                    .collect()
+            } else {
+                STREAM_COMMON.iter().chain(own).copied().collect()
+            };
+            c.unknown_keys(fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
+            let window = if kind == FundingKind::Reserve {
+                Some((0, h.len - 1))
+            } else {
+                c.window(fv, h, opens)
+            };
+            let dm = c.number(fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
+            let sk = match kind {
+                FundingKind::Grant => {
+                    let size = c
+                        .one_of(
+                            fv,
+                            ("amount", "per year"),
+                            ("share_of_cost", "share of the year's cost"),
+                        )
+                        .map(|(first, q)| {
+                            if first {
+                                GrantSize::Amount(q)
+                            } else {
+                                GrantSize::ShareOfCost(q)
                             }
-                        };
-                        let hz =
-                            c.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
-                        size.zip(hz)
-                            .map(|(size, withdrawal_hazard)| StreamKind::Grant {
-                                size,
-                                withdrawal_hazard,
-                            })
-                    }
-                    FundingKind::Budget => {
-                        let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
-                        let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
-                        let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                        match (amount, growth, vol) {
-                            (Some(amount), Some(growth), Some(vol)) => {
-                                let volatility = Volatility::new(vol);
-                                Some(StreamKind::Budget {
-                                    amount,
-                                    growth,
-                                    volatility,
-                                })
-                            }
-                            _ => None,
-                        }
-                    }
-                    FundingKind::Fees => {
-                        let users = c.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
-                        let mid = c.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
-                        let steep = c.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
-                        let price = c.quantity(fv, "price", Domain::NON_NEGATIVE, None);
-                        let pg = c.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
-                        let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                        match (users, mid, steep, price, pg, vol) {
-                            (
-                                Some(saturation_users),
-                                Some(midpoint_years),
-                                Some(steepness),
-                                Some(price),
-                                Some(price_growth),
-                                Some(vol),
-                            ) => Some(StreamKind::Fees {
-                                saturation_users,
-                                midpoint_years,
-                                steepness,
-                                price,
-                                price_growth,
-                                volatility: Volatility::new(vol),
-                            }),
-                            _ => None,
-                        }
-                    }
-                    FundingKind::Contract => {
-                        let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
-                        let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
-                        let exit = c.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
-                        let down_exit = if fv.has("downturn_exit_hazard") {
-                            c.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
-                        } else {
-                            exit.clone()
-                        };
-                        match (amount, growth, exit, down_exit) {
-                            (
-                                Some(amount),
-                                Some(growth),
-                                Some(exit_hazard),
-                                Some(downturn_exit_hazard),
-                            ) => Some(StreamKind::Contract {
+                        });
+                    let hz = c.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                    size.zip(hz)
+                        .map(|(size, withdrawal_hazard)| StreamKind::Grant {
+                            size,
+                            withdrawal_hazard,
+                        })
+                }
+                FundingKind::Budget => {
+                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (amount, growth, vol) {
+                        (Some(amount), Some(growth), Some(vol)) => {
+                            let volatility = Volatility::new(vol);
+                            Some(StreamKind::Budget {
                                 amount,
                                 growth,
-                                exit_hazard,
-                                downturn_exit_hazard,
-                            }),
-                            _ => None,
+                                volatility,
+                            })
                         }
+                        _ => None,
                     }
-                    FundingKind::Reserve => c
-                        .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
-                        .map(|balance| StreamKind::Reserve { balance }),
-                };
-                match (name, sk, window, dm) {
-                    (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
-                        Some(Stream {
-                            key: StreamKey::new(id, "funding", &slug(&name)),
-                            name,
-                            kind,
-                            from,
-                            to,
-                            downturn_multiplier,
-                            cut: None,
-                        })
-                    }
-                    _ => None,
                 }
+                FundingKind::Fees => {
+                    let users = c.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
+                    let mid = c.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
+                    let steep = c.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
+                    let price = c.quantity(fv, "price", Domain::NON_NEGATIVE, None);
+                    let pg = c.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
+                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (users, mid, steep, price, pg, vol) {
+                        (
+                            Some(saturation_users),
+                            Some(midpoint_years),
+                            Some(steepness),
+                            Some(price),
+                            Some(price_growth),
+                            Some(vol),
+                        ) => Some(StreamKind::Fees {
+                            saturation_users,
+                            midpoint_years,
+                            steepness,
+                            price,
+                            price_growth,
+                            volatility: Volatility::new(vol),
+                        }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Contract => {
+                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let exit = c.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
+                    let down_exit = if fv.has("downturn_exit_hazard") {
+                        c.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
+                    } else {
+                        exit.clone()
+                    };
+                    match (amount, growth, exit, down_exit) {
+                        (
+                            Some(amount),
+                            Some(growth),
+                            Some(exit_hazard),
+                            Some(downturn_exit_hazard),
+                        ) => Some(StreamKind::Contract {
+                            amount,
+                            growth,
+                            exit_hazard,
+                            downturn_exit_hazard,
+                        }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Reserve => c
+                    .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
+                    .map(|balance| StreamKind::Reserve { balance }),
+            };
+            match (name, sk, window, dm) {
+                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
+                    Some(Stream {
+                        key: StreamKey::new(id, "funding", &slug(&name)),
+                        name,
+                        kind,
+                        from,
+                        to,
+                        downturn_multiplier,
+                        cut: None,
+                    })
+                }
+                _ => None,
+            }
         })
     }
 
