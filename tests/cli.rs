@@ -164,6 +164,18 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             r("id = \"parking\"", "id = \"smart parking\""),
             "service[1].id",
         ),
+        (
+            "grant with amount and share",
+            r("amount = 100\n", "amount = 100\nshare_of_cost = 0.5\n"),
+            "service[1].funding[1].amount",
+        ),
+        (
+            "renewal without a size",
+            format!(
+                "{GOOD}\n[[service.cost]]\nkind = \"renewal\"\nname = \"r\"\nevery_years = 3\n"
+            ),
+            "service[1].cost[1].share_of_construction",
+        ),
     ]
 }
 
