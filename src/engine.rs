@@ -104,6 +104,15 @@ impl Scratch {
     }
 }
 
+/// `v[to..to + len] += v[from..from + len]`, for `from + len <= to`.
+#[inline]
+fn add_into(v: &mut [f64], from: usize, to: usize, len: usize) {
+    let (head, tail) = v.split_at_mut(to);
+    for (d, x) in tail[..len].iter_mut().zip(&head[from..from + len]) {
+        *d += *x;
+    }
+}
+
 /// Draws a line's per-trial quantities, in their order, from its stream.
 #[inline]
 fn draw(qs: Quantities<'_>, rng: &mut crate::rng::StreamRng) -> [f64; 4] {
@@ -194,18 +203,13 @@ impl<'m> Engine<'m> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            for t in 0..h {
-                s.cost[p * h + t] += s.cost[e * h + t];
-                s.funding[p * h + t] += s.funding[e * h + t];
-                s.gap[p * h + t] += s.gap[e * h + t];
-                s.reserve_used[p * h + t] += s.reserve_used[e * h + t];
+            // The portfolio rows come last, so they split off cleanly from
+            // the service's rows; zipped slices let the adds vectorise.
+            for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.reserve_used] {
+                add_into(v, e * h, p * h, h);
             }
-            for k in 0..FundingKind::COUNT {
-                for t in 0..h {
-                    s.by_kind[(p * FundingKind::COUNT + k) * h + t] +=
-                        s.by_kind[(e * FundingKind::COUNT + k) * h + t];
-                }
-            }
+            let k = FundingKind::COUNT;
+            add_into(&mut s.by_kind, e * k * h, p * k * h, k * h);
         }
         total.real_cost_per_year = total_real;
         s.outcome[p] = total;
