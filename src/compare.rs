@@ -250,13 +250,7 @@ pub fn csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         "diff_lcc_npv_hi",
         "distinguishable",
     ])?;
-    let f = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
+    let f = crate::output::num;
     for v in &r.variants {
         let s = &v.stats;
         let mut row = vec![
@@ -292,7 +286,7 @@ pub fn csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         }
         w.write_record(&row)?;
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    crate::output::finish_csv(w)
 }
 
 #[cfg(test)]

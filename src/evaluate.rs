@@ -600,7 +600,7 @@ pub fn csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
             ])?;
         }
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    crate::output::finish_csv(w)
 }
 
 fn mark(r: Rating) -> &'static str {

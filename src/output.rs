@@ -119,8 +119,13 @@ fn remove_stale_staging(dir: &Path) {
     }
 }
 
+/// The bytes of a finished in-memory CSV table.
+pub fn finish_csv(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
 /// A number as CSV text: shortest round-trip form, empty for NaN.
-fn num(x: f64) -> String {
+pub fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {

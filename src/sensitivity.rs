@@ -342,7 +342,7 @@ pub fn csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
             ])?;
         }
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    crate::output::finish_csv(w)
 }
 
 #[cfg(test)]

@@ -374,13 +374,7 @@ pub fn csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
         "gap_npv_cvar95",
         "first_year_p_gap_over_50",
     ])?;
-    let f = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
+    let f = crate::output::num;
     for c in &r.cells {
         w.write_record([
             r.x.key.clone(),
@@ -401,7 +395,7 @@ pub fn csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
                 .unwrap_or_default(),
         ])?;
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    crate::output::finish_csv(w)
 }
 
 #[cfg(test)]
