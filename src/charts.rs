@@ -279,16 +279,56 @@ fn legend<DB: DrawingBackend>(
                 c.stroke_width(stroke.max(2)),
             ))
             .map_err(err)?;
-        let label: String = if name.chars().count() > 32 {
-            name.chars().take(31).chain(std::iter::once('…')).collect()
-        } else {
-            name.clone()
-        };
         panel
-            .draw(&Text::new(label, (20 + sw, y), font(sz.legend)))
+            .draw(&Text::new(
+                ellipsize(name, 32),
+                (20 + sw, y),
+                font(sz.legend),
+            ))
             .map_err(err)?;
     }
     Ok(plot)
+}
+
+/// `s` cut to `max` characters, the last one an ellipsis when cut.
+fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        s.chars()
+            .take(max - 1)
+            .chain(std::iter::once('…'))
+            .collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Labels beside the `n` horizontal rows of a bar chart built with the
+/// layout of [`CompareDiff`] and [`Tornado`] (margin `tick`, x-label area
+/// `label * 5 / 2`), left-aligned at `x`.
+fn row_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: impl IntoIterator<Item = String>,
+    n: f64,
+    x: i32,
+    size: u32,
+    sz: Sizes,
+) -> DrawResult {
+    let (_, h) = area.dim_in_pixel();
+    let plot_h = h as f64 - sz.tick as f64 * 2.0 - sz.label as f64 * 5.0 / 2.0;
+    let left_middle = plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    );
+    for (i, label) in labels.into_iter().enumerate() {
+        let y = sz.tick as f64 + plot_h * (i as f64 + 0.5) / n;
+        area.draw(&Text::new(
+            label,
+            (x, y as i32),
+            font(size).pos(left_middle),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 fn grid_shape(n: usize) -> (usize, usize) {
@@ -315,9 +355,6 @@ struct Line<'a> {
     colour: RGBColor,
     thick: bool,
 }
-
-/// Values and optional (lower, upper) band of one entity, for small multiples.
-type Pick = dyn Fn(&EntitySeries) -> (Vec<f64>, Option<(Vec<f64>, Vec<f64>)>);
 
 /// Probability lines (with an interval band) per entity, in one plot.
 fn probability_plot<DB: DrawingBackend>(
@@ -378,7 +415,7 @@ fn probability_plot<DB: DrawingBackend>(
 fn small_multiples<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
-    pick: &Pick,
+    pick: PickRef,
     y_desc: &str,
     sz: Sizes,
 ) -> DrawResult {
@@ -396,7 +433,7 @@ fn small_multiples<DB: DrawingBackend>(
     for (i, (panel, s)) in panels.iter().zip(services).enumerate() {
         let (values, band) = pick(s);
         let mut series = Vec::new();
-        if let Some(p) = &port {
+        if let Some(p) = port {
             series.push(Line {
                 values: p,
                 band: None,
@@ -405,8 +442,8 @@ fn small_multiples<DB: DrawingBackend>(
             });
         }
         series.push(Line {
-            values: &values,
-            band: band.as_ref().map(|(a, b)| (a.as_slice(), b.as_slice())),
+            values,
+            band,
             colour: colour(i),
             thick: true,
         });
@@ -490,11 +527,7 @@ impl Chart for PerService<'_> {
         )?;
         let pick = self.pick;
         if many {
-            let owned = move |e: &EntitySeries| {
-                let (v, band) = pick(e);
-                (v.to_vec(), band.map(|(lo, hi)| (lo.to_vec(), hi.to_vec())))
-            };
-            return small_multiples(&body, d, &owned, self.y_desc, sz);
+            return small_multiples(&body, d, pick, self.y_desc, sz);
         }
         let mut entries = Vec::new();
         let mut series = Vec::new();
@@ -1247,20 +1280,7 @@ impl Chart for CompareDiff<'_> {
                 .map_err(err)?;
         }
         // Variant names beside their rows, in the left label area.
-        let (_, h) = body.dim_in_pixel();
-        let plot_h = h as f64 - sz.tick as f64 * 2.0 - sz.label as f64 * 5.0 / 2.0;
-        for (i, name) in names.iter().enumerate() {
-            let y = sz.tick as f64 + plot_h * (i as f64 + 0.5) / n;
-            body.draw(&Text::new(
-                name.clone(),
-                (sz.tick as i32, y as i32),
-                font(sz.tick).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
-            ))
-            .map_err(err)?;
-        }
+        row_labels(&body, names, n, sz.tick as i32, sz.tick, sz)?;
         Ok(())
     }
 }
@@ -1368,31 +1388,16 @@ impl Chart for Tornado<'_> {
                 BLACK.stroke_width(2),
             )))
             .map_err(err)?;
-        let (_, h) = plot.dim_in_pixel();
-        let plot_h = h as f64 - sz.tick as f64 * 2.0 - sz.label as f64 * 5.0 / 2.0;
         let prefix = format!("service.{}.", e.id);
-        for (i, r) in rows.iter().enumerate() {
-            let y = sz.tick as f64 + plot_h * (i as f64 + 0.5) / n;
-            let label = r
+        let labels = rows.iter().map(|r| {
+            let short = r
                 .input
                 .strip_prefix(&prefix)
                 .unwrap_or(&r.input)
                 .replace("service.", "");
-            let label: String = if label.chars().count() > 44 {
-                label.chars().take(43).chain(std::iter::once('…')).collect()
-            } else {
-                label
-            };
-            plot.draw(&Text::new(
-                label,
-                (sz.tick as i32 / 2, y as i32),
-                font(sz.tick * 4 / 5).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
-            ))
-            .map_err(err)?;
-        }
+            ellipsize(&short, 44)
+        });
+        row_labels(&plot, labels, n, sz.tick as i32 / 2, sz.tick * 4 / 5, sz)?;
         Ok(())
     }
 }
