@@ -732,11 +732,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
 fn stress(args: &StressArgs) -> Result<()> {
     use crate::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
-    let mut base = scenario::parse_with(&text, &label, &args.set)?;
-    base.trials = args.trials;
-    if let Some(s) = args.seed {
-        base.seed = s;
-    }
+    let base = scenario::parse_with(&text, &label, &args.set)?;
     if !(0.0..=1.0).contains(&args.target) {
         return Err(Error::Usage(format!(
             "--target {}: expected a probability between 0 and 1",
@@ -789,6 +785,8 @@ fn stress(args: &StressArgs) -> Result<()> {
         }
         sweep_grid(&text, &label, &args.set, &sweeps)?
     };
+    // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
+    // the same trials and seed.
     for c in &mut cells {
         c.model.trials = args.trials;
         if let Some(s) = args.seed {

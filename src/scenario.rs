@@ -178,11 +178,8 @@ const DIST_KEYS: &[(&str, &[&str])] = &[
 
 /// Reads and compiles a scenario file.
 pub fn load(path: &Path) -> Result<Model, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(parse_str(&text, &path.display().to_string())?)
+    let (text, label) = read_source(Some(path))?;
+    Ok(parse_str(&text, &label)?)
 }
 
 /// Parses and compiles scenario text; `label` names it in messages.

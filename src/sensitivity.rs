@@ -173,15 +173,20 @@ fn oat_run(model: &Model, trials: u64) -> PerEntity {
 /// (mean gap NPV, P(any gap)) per entity.
 type PerEntity = Vec<(f64, f64)>;
 
-/// A copy of `model` with input `k` fixed at `value`.
-fn with_input(model: &Model, k: usize, value: f64) -> Model {
-    let mut m = model.clone();
-    if let Some(q) = m.input_mut(k) {
+/// Fixes input `k` of `model` at `value`.
+fn fix_input(model: &mut Model, k: usize, value: f64) {
+    if let Some(q) = model.input_mut(k) {
         *q = Quantity {
             dist: Dist::Fixed(value),
             domain: q.domain,
         };
     }
+}
+
+/// A copy of `model` with input `k` fixed at `value`.
+fn with_input(model: &Model, k: usize, value: f64) -> Model {
+    let mut m = model.clone();
+    fix_input(&mut m, k, value);
     m
 }
 
@@ -232,7 +237,7 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
     // One at a time, on common random numbers.
     let mut medians = model.clone();
     for (j, &k) in uncertain.iter().enumerate() {
-        medians = with_input(&medians, k, quant[j][1]);
+        fix_input(&mut medians, k, quant[j][1]);
     }
     let base = oat_run(&medians, opts.oat_trials);
     let swings: Vec<(PerEntity, PerEntity)> = uncertain
