@@ -3,8 +3,12 @@
 //! are not blank, many services stay legible, and `fundgap chart` redraws
 //! exactly what the run drew.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
+
+use common::{fundgap_ok, shipped_scenarios};
 
 const CHARTS: &[&str] = &[
     "gap-probability",
@@ -13,32 +17,6 @@ const CHARTS: &[&str] = &[
     "funding-mix",
     "fan-portfolio",
 ];
-
-fn fundgap(args: &[&str], dir: &Path) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_fundgap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run fundgap");
-    assert!(
-        out.status.success(),
-        "fundgap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn scenarios() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty());
-    v
-}
 
 /// Decodes a PNG; returns (width, height, share of non-white pixels).
 fn png_stats(path: &Path) -> (u32, u32, f64) {
@@ -62,10 +40,12 @@ fn png_stats(path: &Path) -> (u32, u32, f64) {
 #[test]
 fn every_chart_renders_for_every_scenario() {
     let tmp = tempfile::tempdir().unwrap();
-    for sc in scenarios() {
+    let files = shipped_scenarios();
+    assert!(!files.is_empty());
+    for sc in files {
         let stem = sc.file_stem().unwrap().to_string_lossy().to_string();
         let out = tmp.path().join(&stem);
-        fundgap(
+        fundgap_ok(
             &[
                 "run",
                 sc.to_str().unwrap(),
@@ -131,7 +111,7 @@ fn every_chart_renders_for_every_scenario() {
 #[test]
 fn chart_command_redraws_the_same_svg_and_resizes() {
     let tmp = tempfile::tempdir().unwrap();
-    fundgap(
+    fundgap_ok(
         &["run", "--quiet", "--trials", "500", "--out", "run"],
         tmp.path(),
     );
@@ -143,7 +123,7 @@ fn chart_command_redraws_the_same_svg_and_resizes() {
     for c in CHARTS {
         std::fs::remove_file(run.join(format!("{c}.svg"))).unwrap();
     }
-    fundgap(&["chart", "run", "--format", "svg"], tmp.path());
+    fundgap_ok(&["chart", "run", "--format", "svg"], tmp.path());
     for (c, old) in CHARTS.iter().zip(&before) {
         assert_eq!(
             &std::fs::read_to_string(run.join(format!("{c}.svg"))).unwrap(),
@@ -151,7 +131,7 @@ fn chart_command_redraws_the_same_svg_and_resizes() {
             "{c}.svg differs"
         );
     }
-    fundgap(
+    fundgap_ok(
         &[
             "chart",
             "run",
@@ -185,7 +165,7 @@ fn thirty_services_use_small_multiples() {
         ));
     }
     std::fs::write(tmp.path().join("thirty.toml"), s).unwrap();
-    fundgap(
+    fundgap_ok(
         &["run", "thirty.toml", "--quiet", "--out", "out"],
         tmp.path(),
     );
@@ -225,11 +205,11 @@ fn a_font_file_is_used_for_chart_text() {
     let tmp = tempfile::tempdir().unwrap();
     // Any TTF works; the bold DejaVu face stands in for e.g. a Korean font.
     std::fs::write(tmp.path().join("bold.ttf"), dejavu::sans::bold()).unwrap();
-    fundgap(
+    fundgap_ok(
         &["run", "--quiet", "--trials", "300", "--out", "plain"],
         tmp.path(),
     );
-    fundgap(
+    fundgap_ok(
         &[
             "run", "--quiet", "--trials", "300", "--out", "bold", "--font", "bold.ttf",
         ],

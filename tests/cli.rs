@@ -1,20 +1,11 @@
 //! End-to-end tests of the `fundgap` binary.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn fundgap(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fundgap"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RAYON_NUM_THREADS")
-        .output()
-        .expect("run fundgap")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
+use common::{fundgap, text};
 
 const GOOD: &str = r#"
 [scenario]

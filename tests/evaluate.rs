@@ -1,23 +1,8 @@
 //! End-to-end tests of `fundgap evaluate` and `fundgap sensitivity`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn fundgap(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fundgap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run fundgap")
-}
-
-fn scenario(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::{fundgap, scenario};
 
 #[test]
 fn evaluate_writes_the_scorecard_and_drivers() {

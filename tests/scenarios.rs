@@ -1,33 +1,17 @@
 //! Every shipped scenario validates and runs; the back-test warns about
 //! 2023; `fundgap init` writes a template that checks and runs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn fundgap(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fundgap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run fundgap")
-}
+use std::path::Path;
 
-fn shipped() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    v.sort();
-    v
-}
+use common::{fundgap, shipped_scenarios};
 
 /// New files in scenarios/ are picked up without being listed here.
 #[test]
 fn every_shipped_scenario_checks_and_runs() {
     let tmp = tempfile::tempdir().unwrap();
-    let files = shipped();
+    let files = shipped_scenarios();
     assert!(
         files.len() >= 9,
         "expected the baseline, revenue models, bench, five sites and the back-test"

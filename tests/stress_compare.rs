@@ -1,23 +1,10 @@
 //! End-to-end tests of `--set`, `fundgap stress` and `fundgap compare`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn fundgap(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fundgap"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run fundgap")
-}
+use std::process::Output;
 
-fn scenario(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::{fundgap, scenario};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()

@@ -1,0 +1,53 @@
+//! Helpers shared by the end-to-end tests (each test crate uses a subset).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the `fundgap` binary in `dir`, independent of the caller's
+/// RAYON_NUM_THREADS.
+pub fn fundgap(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .expect("run fundgap")
+}
+
+/// [`fundgap`], failing the test unless it succeeds.
+pub fn fundgap_ok(args: &[&str], dir: &Path) -> Output {
+    let out = fundgap(args, dir);
+    assert!(
+        out.status.success(),
+        "fundgap {args:?}: {}",
+        text(&out.stderr)
+    );
+    out
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+/// Path of a shipped scenario.
+pub fn scenario(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Every `.toml` in `scenarios/`, sorted: a new file is tested without
+/// being listed anywhere.
+pub fn shipped_scenarios() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
