@@ -302,21 +302,22 @@ mod tests {
         .unwrap()
     }
 
+    /// The same model twice, as variants "a" and "b".
+    fn twins(m: Model) -> Vec<Input> {
+        ["a", "b"]
+            .into_iter()
+            .map(|name| Input {
+                name: name.into(),
+                description: None,
+                model: m.clone(),
+            })
+            .collect()
+    }
+
     #[test]
     fn identical_variants_differ_by_exactly_zero() {
         let m = baseline(2_000);
-        let inputs = vec![
-            Input {
-                name: "a".into(),
-                description: None,
-                model: m.clone(),
-            },
-            Input {
-                name: "b".into(),
-                description: None,
-                model: m,
-            },
-        ];
+        let inputs = twins(m);
         let r = run(&inputs, None, &|_| {}).unwrap();
         let d = r.variants[1].vs_baseline.as_ref().unwrap();
         for x in [d.p_any_gap, d.gap_npv, d.lcc_npv] {
@@ -356,18 +357,7 @@ mod tests {
     #[test]
     fn missing_service_is_an_error() {
         let m = baseline(10);
-        let inputs = vec![
-            Input {
-                name: "a".into(),
-                description: None,
-                model: m.clone(),
-            },
-            Input {
-                name: "b".into(),
-                description: None,
-                model: m,
-            },
-        ];
+        let inputs = twins(m);
         assert!(
             run(&inputs, Some("nope"), &|_| {})
                 .unwrap_err()
