@@ -38,18 +38,12 @@ pub fn results(model: &Model, report: &Report) -> String {
         "grants",
         "opex"
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1)
-    );
+    // The columns' widths and the gaps between them.
+    let rule = "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1);
+    let _ = writeln!(out, "{rule}");
     for (i, e) in report.entities.iter().enumerate() {
         if i == report.entities.len() - 1 {
-            let _ = writeln!(
-                out,
-                "{}",
-                "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1)
-            );
+            let _ = writeln!(out, "{rule}");
         }
         let ci = format!(
             "{} [{}–{}]",
