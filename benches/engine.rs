@@ -2,17 +2,20 @@
 //! parsing. Run with `cargo bench`; see PERFORMANCE.md for the numbers.
 //!
 //! * `engine/trial`: one trial of `scenarios/bench-district.toml` (simulate
-//!   and record), one thread. Divide by 240 for time per service-year.
+//!   and record, recording in batches of `LANES` trials as the engine
+//!   does), one thread. Divide by 240 for time per service-year.
 //! * `floor/trial`: the same random draws of the same distributions from the
 //!   same keyed streams, summed, nothing else: what no engine can beat.
-//! * `aggregate/record` and `aggregate/merge`: folding one trial into the
-//!   aggregates, and merging two workers' aggregates.
+//! * `aggregate/record` and `aggregate/merge`: folding trials into the
+//!   aggregates (per trial, in batches of `LANES`), and merging two
+//!   workers' aggregates.
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fundgap::engine::{Engine, Scratch};
+use fundgap::engine::{Engine, LANES, Scratch};
 use fundgap::scenario::parse_str;
 use fundgap::stats::Accumulator;
 
@@ -21,26 +24,34 @@ const BENCH: &str = include_str!("../scenarios/bench-district.toml");
 fn engine(c: &mut Criterion) {
     let model = parse_str(BENCH, "bench-district.toml").unwrap();
     let engine = Engine::new(&model);
-    let mut scratch = Scratch::new(&model);
+    // The engine simulates LANES trials, one per scratch, then folds them
+    // into the aggregates together; the benches do the same.
+    let mut lanes = vec![Scratch::new(&model); LANES];
     let mut acc = Accumulator::new(&model);
     // Warm the aggregates so histogram buckets exist, as in a long run.
-    for t in 0..1_000 {
-        engine.simulate(t, &mut scratch);
-        acc.record(&scratch);
+    for t in 0..1_024 {
+        let l = t as usize % LANES;
+        engine.simulate(t, &mut lanes[l]);
+        if l == LANES - 1 {
+            acc.record(&lanes);
+        }
     }
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(1));
-    let mut trial = 1_000u64;
+    let mut trial = 1_024u64;
     g.bench_function("trial", |b| {
         b.iter(|| {
-            engine.simulate(trial, &mut scratch);
-            acc.record(&scratch);
+            let l = trial as usize % LANES;
+            engine.simulate(trial, &mut lanes[l]);
+            if l == LANES - 1 {
+                acc.record(&lanes);
+            }
             trial += 1;
         })
     });
     g.bench_function("simulate_only", |b| {
         b.iter(|| {
-            engine.simulate(trial, &mut scratch);
+            engine.simulate(trial, &mut lanes[trial as usize % LANES]);
             trial += 1;
         })
     });
@@ -58,8 +69,20 @@ fn engine(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("aggregate");
-    engine.simulate(7, &mut scratch);
-    g.bench_function("record", |b| b.iter(|| acc.record(black_box(&scratch))));
+    g.throughput(Throughput::Elements(1));
+    // Per trial, folding full batches as the engine does.
+    g.bench_function("record", |b| {
+        b.iter_custom(|iters| {
+            let batches = iters.div_ceil(LANES as u64);
+            let start = Instant::now();
+            for _ in 0..batches {
+                acc.record(black_box(&lanes));
+            }
+            start
+                .elapsed()
+                .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
+        })
+    });
     let other = acc.clone();
     g.bench_function("merge", |b| b.iter(|| acc.merge(black_box(&other))));
     g.finish();

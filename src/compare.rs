@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{Engine, Scratch, fold_trials};
+use crate::engine::{Engine, LANES, Scratch, fold_trials, lane_batches};
 use crate::model::Model;
 use crate::sketch::Moments;
 use crate::stats::{Accumulator, EntityStats, Report, Z95};
@@ -110,7 +110,8 @@ fn values(s: &Scratch, e: usize) -> [f64; 3] {
 
 struct State {
     accs: Vec<Accumulator>,
-    scratch: Vec<Scratch>,
+    /// Per variant, one scratch per lane.
+    lanes: Vec<Vec<Scratch>>,
     diffs: Vec<[Moments; 3]>,
 }
 
@@ -157,19 +158,28 @@ pub fn run(
         &stop,
         || State {
             accs: models.iter().map(Accumulator::new).collect(),
-            scratch: models.iter().map(Scratch::new).collect(),
+            lanes: models
+                .iter()
+                .map(|m| vec![Scratch::new(m); LANES])
+                .collect(),
             diffs: vec![[Moments::default(); 3]; models.len()],
         },
-        |st, trial| {
-            for (k, e) in engines.iter().enumerate() {
-                e.simulate(trial, &mut st.scratch[k]);
-                st.accs[k].record(&st.scratch[k]);
-            }
-            let b = values(&st.scratch[0], idx[0]);
-            for k in 1..engines.len() {
-                let v = values(&st.scratch[k], idx[k]);
-                for j in 0..3 {
-                    st.diffs[k][j].add(v[j] - b[j]);
+        |st, block| {
+            for (first, n) in lane_batches(block) {
+                for ((e, lanes), acc) in engines.iter().zip(&mut st.lanes).zip(&mut st.accs) {
+                    for (s, trial) in lanes[..n].iter_mut().zip(first..) {
+                        e.simulate(trial, s);
+                    }
+                    acc.record(&lanes[..n]);
+                }
+                for l in 0..n {
+                    let b = values(&st.lanes[0][l], idx[0]);
+                    for k in 1..engines.len() {
+                        let v = values(&st.lanes[k][l], idx[k]);
+                        for j in 0..3 {
+                            st.diffs[k][j].add(v[j] - b[j]);
+                        }
+                    }
                 }
             }
         },

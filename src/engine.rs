@@ -26,6 +26,11 @@ use crate::stats::Accumulator;
 /// granularity of progress, never the results.
 pub const BLOCK: u64 = 512;
 
+/// Trials a worker simulates, each into its own [`Scratch`], before it folds
+/// them into its aggregates together ([`Accumulator::record`]). Only
+/// affects speed: aggregates are exact, so batching never changes results.
+pub const LANES: usize = 16;
+
 /// A shortfall smaller than this share of the year's cost is rounding
 /// error, not a gap (a grant that covers cost "exactly" must not show gaps
 /// from the last bit of a multiplication).
@@ -66,8 +71,9 @@ pub struct Scratch {
     pub cost: Vec<f64>,
     pub funding: Vec<f64>,
     pub gap: Vec<f64>,
-    pub reserve_used: Vec<f64>,
-    /// Per entity, kind and year (`(e * KINDS + k) * horizon + t`).
+    /// Per service (not the portfolio), kind and year
+    /// (`(e * KINDS + k) * horizon + t`); the reserve's row is what the
+    /// reserve paid out.
     pub by_kind: Vec<f64>,
     opex_mult: Vec<f64>,
     pub outcome: Vec<EntityOutcome>,
@@ -85,8 +91,7 @@ impl Scratch {
             cost: vec![0.0; e * h],
             funding: vec![0.0; e * h],
             gap: vec![0.0; e * h],
-            reserve_used: vec![0.0; e * h],
-            by_kind: vec![0.0; e * FundingKind::COUNT * h],
+            by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
             opex_mult: vec![1.0; h],
             outcome: vec![EntityOutcome::default(); e],
         }
@@ -97,7 +102,7 @@ impl Scratch {
         &v[entity * self.horizon..(entity + 1) * self.horizon]
     }
 
-    /// Funding of `kind` for `entity`, per year.
+    /// Funding of `kind` for service `entity`, per year.
     pub fn kind_row(&self, entity: usize, kind: FundingKind) -> &[f64] {
         let start = (entity * FundingKind::COUNT + kind as usize) * self.horizon;
         &self.by_kind[start..start + self.horizon]
@@ -183,10 +188,7 @@ impl<'m> Engine<'m> {
         let port = p * h..(p + 1) * h;
         s.cost[port.clone()].fill(0.0);
         s.funding[port.clone()].fill(0.0);
-        s.gap[port.clone()].fill(0.0);
-        s.reserve_used[port].fill(0.0);
-        let kp = p * FundingKind::COUNT * h..(p + 1) * FundingKind::COUNT * h;
-        s.by_kind[kp].fill(0.0);
+        s.gap[port].fill(0.0);
         let mut total = EntityOutcome::default();
         let mut total_real = 0.0;
 
@@ -204,12 +206,12 @@ impl<'m> Engine<'m> {
                 (a, b) => a.or(b),
             };
             // The portfolio rows come last, so they split off cleanly from
-            // the service's rows; zipped slices let the adds vectorise.
-            for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.reserve_used] {
+            // the service's rows; zipped slices let the adds vectorise. (Its
+            // funding by kind is not needed: the aggregates add up the
+            // services' totals instead.)
+            for v in [&mut s.cost, &mut s.funding, &mut s.gap] {
                 add_into(v, e * h, p * h, h);
             }
-            let k = FundingKind::COUNT;
-            add_into(&mut s.by_kind, e * k * h, p * k * h, k * h);
         }
         total.real_cost_per_year = total_real;
         s.outcome[p] = total;
@@ -403,38 +405,39 @@ impl<'m> Engine<'m> {
 
         // Balance each year: funding first, then the reserve, then the gap.
         let gap = &mut s.gap[rows.clone()];
-        let used = &mut s.reserve_used[rows.clone()];
         let reserve_row = FundingKind::Reserve as usize * h;
-        let mut first_gap = None;
+        let mut first_gap = h;
         let mut gap_npv = 0.0;
         let mut lcc_npv = construction * self.discount[svc.opens];
         let mut real_cost = 0.0;
+        // Whether a year runs short is random, so this loop selects instead
+        // of branching: a mispredicted branch per year cost more than all
+        // of its arithmetic. The results are the same as the branchy form:
+        // with nothing short, the reserve pays 0 and the gap is 0.
         for t in 0..h {
-            lcc_npv += cost[t] * self.discount[t];
+            let c = cost[t];
+            lcc_npv += c * self.discount[t];
             if t >= svc.opens {
-                real_cost += cost[t] * s.deflator[t];
+                real_cost += c * s.deflator[t];
             }
-            let short = cost[t] - funding[t];
-            let tol = GAP_TOLERANCE * cost[t];
-            let mut g = 0.0;
-            used[t] = 0.0;
-            if short > tol {
-                let draw = reserve.min(short);
-                reserve -= draw;
-                used[t] = draw;
-                by_kind[reserve_row + t] = draw;
-                if short - draw > tol {
-                    g = short - draw;
-                }
-            } else if svc.carry_surplus && short < 0.0 {
-                reserve -= short;
-            }
+            let short = c - funding[t];
+            let tol = GAP_TOLERANCE * c;
+            let need = if short > tol { short } else { 0.0 };
+            let draw = reserve.min(need);
+            let kept = if svc.carry_surplus && short < 0.0 {
+                short
+            } else {
+                0.0
+            };
+            reserve = reserve - draw - kept;
+            by_kind[reserve_row + t] = draw;
+            let rest = need - draw;
+            let g = if rest > tol { rest } else { 0.0 };
             gap[t] = g;
-            if g > 0.0 {
-                gap_npv += g * self.discount[t];
-                first_gap.get_or_insert(t);
-            }
+            gap_npv += g * self.discount[t];
+            first_gap = if g > 0.0 { first_gap.min(t) } else { first_gap };
         }
+        let first_gap = (first_gap < h).then_some(first_gap);
 
         let mut benefit_npv = 0.0;
         for b in &svc.benefits {
@@ -593,10 +596,18 @@ impl<'m> Engine<'m> {
             end,
             progress,
             cancel,
-            || (Accumulator::new(self.model), Scratch::new(self.model)),
-            |(acc, scratch), trial| {
-                self.simulate(trial, scratch);
-                acc.record(scratch);
+            || {
+                let lanes = vec![Scratch::new(self.model); LANES];
+                (Accumulator::new(self.model), lanes)
+            },
+            |(acc, lanes), block| {
+                for (first, n) in lane_batches(block) {
+                    let lanes = &mut lanes[..n];
+                    for (s, trial) in lanes.iter_mut().zip(first..) {
+                        self.simulate(trial, s);
+                    }
+                    acc.record(lanes);
+                }
             },
             |(mut a, s), (b, _)| {
                 a.merge(&b);
@@ -607,9 +618,19 @@ impl<'m> Engine<'m> {
     }
 }
 
+/// Splits a block of trial numbers into runs of at most [`LANES`], as
+/// (first trial, number of trials).
+pub fn lane_batches(block: std::ops::Range<u64>) -> impl Iterator<Item = (u64, usize)> {
+    let end = block.end;
+    block
+        .step_by(LANES)
+        .map(move |first| (first, (end - first).min(LANES as u64) as usize))
+}
+
 /// Folds trials `start..end` over the current rayon pool: each worker
-/// pulls blocks of [`BLOCK`] trial numbers, folds them into its own state
-/// made by `init`, and the states are combined with `merge`. The result
+/// pulls blocks of [`BLOCK`] trial numbers, folds each block into its own
+/// state made by `init` with `step(state, first..end_of_block)`, and the
+/// states are combined with `merge`. The result
 /// depends on the trials only, not on the schedule, as long as `merge` is
 /// exact and order-independent (as [`Accumulator::merge`] is).
 pub fn fold_trials<A, I, S, M>(
@@ -624,7 +645,7 @@ pub fn fold_trials<A, I, S, M>(
 where
     A: Send,
     I: Fn() -> A + Sync + Send,
-    S: Fn(&mut A, u64) + Sync + Send,
+    S: Fn(&mut A, std::ops::Range<u64>) + Sync + Send,
     M: Fn(A, A) -> A + Sync + Send,
 {
     use rayon::prelude::*;
@@ -643,9 +664,7 @@ where
                     break;
                 }
                 let e = (b + BLOCK).min(end);
-                for trial in b..e {
-                    step(&mut state, trial);
-                }
+                step(&mut state, b..e);
                 progress(e - b);
             }
             state

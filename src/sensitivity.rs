@@ -149,12 +149,14 @@ fn oat_run(model: &Model, trials: u64) -> PerEntity {
                 vec![(Moments::default(), 0u64); entities],
             )
         },
-        |(scratch, acc), trial| {
-            engine.simulate(trial, scratch);
-            for (e, (m, any)) in acc.iter_mut().enumerate() {
-                let o = &scratch.outcome[e];
-                m.add(o.gap_npv);
-                *any += u64::from(o.first_gap.is_some());
+        |(scratch, acc), block| {
+            for trial in block {
+                engine.simulate(trial, scratch);
+                for (e, (m, any)) in acc.iter_mut().enumerate() {
+                    let o = &scratch.outcome[e];
+                    m.add(o.gap_npv);
+                    *any += u64::from(o.first_gap.is_some());
+                }
             }
         },
         |(s, mut a), (_, b)| {

@@ -294,15 +294,17 @@ fn run_cell(
         progress,
         &stop,
         || (Scratch::new(model), fresh()),
-        |(scratch, acc), trial| {
-            engine.simulate(trial, scratch);
-            for (c, g) in acc.gap_years.iter_mut().zip(scratch.row(&scratch.gap, e)) {
-                *c += u64::from(*g > 0.0);
+        |(scratch, acc), block| {
+            for trial in block {
+                engine.simulate(trial, scratch);
+                for (c, g) in acc.gap_years.iter_mut().zip(scratch.row(&scratch.gap, e)) {
+                    *c += u64::from(*g > 0.0);
+                }
+                let o = &scratch.outcome[e];
+                acc.any += u64::from(o.first_gap.is_some());
+                acc.npv.add(o.gap_npv);
+                acc.npv_q.add(o.gap_npv);
             }
-            let o = &scratch.outcome[e];
-            acc.any += u64::from(o.first_gap.is_some());
-            acc.npv.add(o.gap_npv);
-            acc.npv_q.add(o.gap_npv);
         },
         |(s, a), (_, b)| (s, a.merge(b)),
     );
