@@ -266,7 +266,9 @@ impl<'m> Engine<'m> {
                     // rounded to a year: the mean interval stays `every`.
                     let mut j = 1.0;
                     loop {
-                        let t = svc.opens + (j * every).round() as usize;
+                        // floor(x + 0.5) is `round` for 0 <= x < 2^52,
+                        // without a libm call.
+                        let t = svc.opens + (j * every + 0.5) as usize;
                         if t >= h {
                             break;
                         }
@@ -294,9 +296,7 @@ impl<'m> Engine<'m> {
             }
         }
 
-        // Funding streams.
-        let funding = &mut s.funding[rows.clone()];
-        funding.fill(0.0);
+        // Funding streams, each into its kind's row.
         let kinds = e * FundingKind::COUNT * h..(e + 1) * FundingKind::COUNT * h;
         let by_kind = &mut s.by_kind[kinds];
         by_kind.fill(0.0);
@@ -333,7 +333,6 @@ impl<'m> Engine<'m> {
                         }
                         let base = share.map_or(amount, |sh| sh * cost[t]);
                         let pay = base * factor(t, s.downturn[t]);
-                        funding[t] += pay;
                         krow[t] += pay;
                     }
                 }
@@ -344,7 +343,6 @@ impl<'m> Engine<'m> {
                     let mut g = 1.0;
                     for t in st.from..=st.to {
                         let pay = a * g * volatility.sample(&mut rng) * factor(t, s.downturn[t]);
-                        funding[t] += pay;
                         krow[t] += pay;
                         g *= 1.0 + growth;
                     }
@@ -373,7 +371,6 @@ impl<'m> Engine<'m> {
                             * pg
                             * volatility.sample(&mut rng)
                             * factor(t, s.downturn[t]);
-                        funding[t] += pay;
                         krow[t] += pay;
                         revenue_npv += pay * self.discount[t];
                         pg *= 1.0 + price_growth;
@@ -392,13 +389,25 @@ impl<'m> Engine<'m> {
                             0.0
                         };
                         g *= 1.0 + growth;
-                        funding[t] += pay;
                         krow[t] += pay;
                         revenue_npv += pay * self.discount[t];
                     }
                 }
                 StreamKind::Reserve { .. } => {
                     reserve += q[0];
+                }
+            }
+        }
+
+        // A year's funding is the sum of its kinds' rows (the reserve's row
+        // is still empty: it pays out in the balance below).
+        let funding = &mut s.funding[rows.clone()];
+        funding.fill(0.0);
+        for k in FundingKind::ALL {
+            if k != FundingKind::Reserve {
+                let row = &by_kind[k as usize * h..(k as usize + 1) * h];
+                for (f, x) in funding.iter_mut().zip(row) {
+                    *f += x;
                 }
             }
         }
