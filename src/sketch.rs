@@ -49,28 +49,6 @@ fn to_fixed(x: f64) -> i128 {
     }
 }
 
-/// The fixed-point sum of `xs`; the same as summing [`to_fixed`] of each
-/// value, but the common case (every value on the fast path) is one
-/// branch per slice instead of one per value.
-#[inline]
-fn sum_fixed(xs: &[f64]) -> i128 {
-    // `&` rather than `&&` so the check has no branch per value; NaN fails
-    // the comparison and takes the careful path.
-    let fast = xs
-        .iter()
-        .fold(true, |ok, x| ok & ((x * SCALE).abs() < FAST_LIMIT));
-    if fast {
-        // Each term is below 2^51 in magnitude: 2^12 of them fit an i64.
-        xs.chunks(4096)
-            .map(|c| c.iter().map(|&x| round_small(x * SCALE)).sum::<i64>() as i128)
-            .fold(0i128, i128::wrapping_add)
-    } else {
-        xs.iter()
-            .map(|&x| to_fixed(x))
-            .fold(0i128, i128::wrapping_add)
-    }
-}
-
 /// Count, sum and sum of squares, merged exactly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Moments {
@@ -136,11 +114,44 @@ impl Sum {
         self.0 = self.0.wrapping_add(to_fixed(x));
     }
 
-    /// Adds every value of `xs`: exactly the same as adding them one at a
-    /// time, in a fraction of the time.
-    #[inline]
-    pub fn add_all(&mut self, xs: &[f64]) {
-        self.0 = self.0.wrapping_add(sum_fixed(xs));
+    /// Adds `row[i]` of every row into `sums[i]`: exactly what adding each
+    /// value on its own gives, several times faster. Rows are read once,
+    /// in order, into 64-bit partial sums (plain vectorisable arithmetic
+    /// while every value is on the fast path), which are added into the
+    /// 128-bit sums at the end. Every row must be at least as long as `sums`.
+    pub fn add_rows<'a>(sums: &mut [Sum], rows: impl Iterator<Item = &'a [f64]> + Clone) {
+        const CHUNK: usize = 256;
+        // 2^12 terms below 2^51 in magnitude always fit an i64.
+        const MAX_TERMS: usize = 4096;
+        for (c, sums) in sums.chunks_mut(CHUNK).enumerate() {
+            let lo = c * CHUNK;
+            let mut part = [0i64; CHUNK];
+            let part = &mut part[..sums.len()];
+            let mut terms = 0;
+            for row in rows.clone() {
+                let row = &row[lo..lo + sums.len()];
+                // `&` rather than `&&`: no branch per value; NaN fails the
+                // comparison and takes the careful path.
+                let fast = row
+                    .iter()
+                    .fold(true, |ok, x| ok & ((x * SCALE).abs() < FAST_LIMIT));
+                if !fast {
+                    for (s, &x) in sums.iter_mut().zip(row) {
+                        s.add(x);
+                    }
+                    continue;
+                }
+                for (p, &x) in part.iter_mut().zip(row) {
+                    *p = p.wrapping_add(round_small(x * SCALE));
+                }
+                terms += 1;
+                if terms == MAX_TERMS {
+                    flush(sums, part);
+                    terms = 0;
+                }
+            }
+            flush(sums, part);
+        }
     }
 
     pub fn merge(&mut self, other: &Sum) {
@@ -149,6 +160,14 @@ impl Sum {
 
     pub fn value(&self) -> f64 {
         self.0 as f64 / SCALE
+    }
+}
+
+/// Adds 64-bit partial sums into `sums` and clears them.
+fn flush(sums: &mut [Sum], part: &mut [i64]) {
+    for (s, p) in sums.iter_mut().zip(part.iter_mut()) {
+        s.0 = s.0.wrapping_add(*p as i128);
+        *p = 0;
     }
 }
 
@@ -377,20 +396,38 @@ mod tests {
     }
 
     #[test]
-    fn slices_add_exactly_like_single_values() {
+    fn rows_and_slices_add_exactly_like_single_values() {
         let mut xs: Vec<f64> = (0..5000)
             .map(|i| ((i as f64) * 0.37).cos() * 10f64.powi(i % 9 - 2))
             .collect();
-        let (mut one, mut all) = (Sum::default(), Sum::default());
-        xs.iter().for_each(|&x| one.add(x));
-        all.add_all(&xs);
-        assert_eq!(one, all);
         // Values off the fast path, and a NaN, take the careful path.
-        xs.extend([3e15, -7e16, f64::NAN, 0.5 / SCALE, 1.5 / SCALE]);
-        let (mut one, mut all) = (Sum::default(), Sum::default());
-        xs.iter().for_each(|&x| one.add(x));
-        all.add_all(&xs);
-        assert_eq!(one, all);
+        xs[17] = 3e15;
+        xs[4321] = -7e16;
+        xs[999] = f64::NAN;
+        xs[1000] = 0.5 / SCALE;
+        xs[1001] = 1.5 / SCALE;
+        // 5000 values as 10 rows of 500 columns (two chunks, one partial).
+        let rows: Vec<&[f64]> = xs.chunks(500).collect();
+        let mut by_rows = vec![Sum::default(); 500];
+        Sum::add_rows(&mut by_rows, rows.iter().copied());
+        let mut one = vec![Sum::default(); 500];
+        for row in &rows {
+            for (s, &x) in one.iter_mut().zip(*row) {
+                s.add(x);
+            }
+        }
+        assert_eq!(one, by_rows);
+        // More rows than one 64-bit partial sum may hold.
+        let many = std::iter::repeat_n(&xs[..3], 5000);
+        let mut by_rows = vec![Sum::default(); 3];
+        Sum::add_rows(&mut by_rows, many.clone());
+        let mut one = vec![Sum::default(); 3];
+        for row in many {
+            for (s, &x) in one.iter_mut().zip(row) {
+                s.add(x);
+            }
+        }
+        assert_eq!(one, by_rows);
         let (mut one, mut all) = (Sketch::new(), Sketch::new());
         xs.iter().for_each(|&x| one.add(x));
         all.add_all(&xs);

@@ -19,9 +19,7 @@ use crate::sketch::{Moments, Sketch, Sum};
 /// z-value of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-/// Exact per-year totals of one entity. Only the services' are recorded:
-/// the portfolio's are the sums of theirs (integer additions, so exact),
-/// which spares the engine a second pass over the same amounts.
+/// Exact per-year totals of one entity.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct YearSums {
     cost: Sum,
@@ -124,8 +122,15 @@ impl HorizonAcc {
 pub struct Accumulator {
     pub trials: u64,
     horizon: usize,
-    /// Per service and year (`e * horizon + t`); see [`YearSums`].
-    sums: Vec<YearSums>,
+    /// Exact sums per service and year, laid out like the engine's
+    /// [`Scratch`] rows so a trial adds in with one pass per array. Only
+    /// the services' are recorded: the portfolio's are the sums of theirs
+    /// (integer additions, so exact), which spares a second pass over the
+    /// same amounts.
+    cost: Vec<Sum>,
+    funding: Vec<Sum>,
+    gap: Vec<Sum>,
+    by_kind: Vec<Sum>,
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
     totals: Vec<HorizonAcc>,
@@ -138,7 +143,10 @@ impl Accumulator {
         Accumulator {
             trials: 0,
             horizon: h,
-            sums: vec![YearSums::default(); s * h],
+            cost: vec![Sum::default(); s * h],
+            funding: vec![Sum::default(); s * h],
+            gap: vec![Sum::default(); s * h],
+            by_kind: vec![Sum::default(); s * FundingKind::COUNT * h],
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
         }
@@ -147,12 +155,20 @@ impl Accumulator {
     /// Year `t`'s totals of entity `e`; the portfolio's add up the services'.
     fn year_sums(&self, e: usize, t: usize) -> YearSums {
         let h = self.horizon;
-        if e * h < self.sums.len() {
-            return self.sums[e * h + t];
+        let services = self.totals.len() - 1;
+        if e < services {
+            let i = e * h + t;
+            let kind = |k: usize| self.by_kind[(e * FundingKind::COUNT + k) * h + t];
+            return YearSums {
+                cost: self.cost[i],
+                funding: self.funding[i],
+                gap: self.gap[i],
+                by_kind: std::array::from_fn(kind),
+            };
         }
         let mut all = YearSums::default();
-        for svc in self.sums.chunks(h) {
-            all.merge(&svc[t]);
+        for svc in 0..services {
+            all.merge(&self.year_sums(svc, t));
         }
         all
     }
@@ -172,44 +188,29 @@ impl Accumulator {
         self.trials += lanes.len() as u64;
         let h = self.horizon;
         let services = self.totals.len() - 1;
+        let n = services * h;
+        Sum::add_rows(&mut self.cost, lanes.iter().map(|s| &s.cost[..n]));
+        Sum::add_rows(&mut self.funding, lanes.iter().map(|s| &s.funding[..n]));
+        Sum::add_rows(&mut self.gap, lanes.iter().map(|s| &s.gap[..n]));
+        Sum::add_rows(&mut self.by_kind, lanes.iter().map(|s| &s.by_kind[..]));
+
+        // Sketches take one column at a time (the same entity-year in
+        // every lane), so each histogram's buckets are touched in a burst.
         let mut col = [0.0; LANES];
         let col = &mut col[..lanes.len()];
-        // One column: the value at index `i` of the same array in every lane.
         let gather = |col: &mut [f64], field: fn(&Scratch) -> &[f64], i: usize| {
             for (c, s) in col.iter_mut().zip(lanes) {
                 *c = field(s)[i];
             }
         };
-        for e in 0..=services {
-            let years = &mut self.years[e * h..(e + 1) * h];
-            for (t, y) in years.iter_mut().enumerate() {
-                let i = e * h + t;
-                let mut sums = self.sums.get_mut(i);
-                gather(col, |s| &s.cost, i);
-                y.cost_q.add_all(col);
-                if let Some(sums) = sums.as_deref_mut() {
-                    sums.cost.add_all(col);
-                }
-                gather(col, |s| &s.funding, i);
-                y.funding_q.add_all(col);
-                if let Some(sums) = sums.as_deref_mut() {
-                    sums.funding.add_all(col);
-                }
-                gather(col, |s| &s.gap, i);
-                y.gap_q.add_all(col);
-                y.gap_count += col.iter().filter(|g| **g > 0.0).count() as u64;
-                if let Some(sums) = sums {
-                    sums.gap.add_all(col);
-                    for k in FundingKind::ALL {
-                        gather(
-                            col,
-                            |s| &s.by_kind,
-                            (e * FundingKind::COUNT + k as usize) * h + t,
-                        );
-                        sums.by_kind[k as usize].add_all(col);
-                    }
-                }
-            }
+        for (i, y) in self.years.iter_mut().enumerate() {
+            gather(col, |s| &s.cost, i);
+            y.cost_q.add_all(col);
+            gather(col, |s| &s.funding, i);
+            y.funding_q.add_all(col);
+            gather(col, |s| &s.gap, i);
+            y.gap_q.add_all(col);
+            y.gap_count += col.iter().filter(|g| **g > 0.0).count() as u64;
         }
         for s in lanes {
             // The portfolio's grant and money received add up the services'.
@@ -245,8 +246,15 @@ impl Accumulator {
 
     pub fn merge(&mut self, o: &Accumulator) {
         self.trials += o.trials;
-        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
-            a.merge(b);
+        for (mine, theirs) in [
+            (&mut self.cost, &o.cost),
+            (&mut self.funding, &o.funding),
+            (&mut self.gap, &o.gap),
+            (&mut self.by_kind, &o.by_kind),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
         }
         for (a, b) in self.years.iter_mut().zip(&o.years) {
             a.merge(b);
