@@ -83,6 +83,9 @@ fn engine(c: &mut Criterion) {
                 .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
         })
     });
+    g.finish();
+    // A merge is one operation, not per trial: no throughput.
+    let mut g = c.benchmark_group("aggregate");
     let other = acc.clone();
     g.bench_function("merge", |b| b.iter(|| acc.merge(black_box(&other))));
     g.finish();

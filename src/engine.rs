@@ -2,8 +2,9 @@
 //!
 //! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
 //! per worker; it allocates nothing itself. [`Engine::run`] spreads trials
-//! over rayon workers that pull fixed blocks of trial numbers and fold them
-//! into one [`Accumulator`] each; the accumulators merge exactly, so the
+//! over rayon workers that pull fixed blocks of trial numbers, simulate
+//! them [`LANES`] at a time and fold each batch into one [`Accumulator`]
+//! per worker; the accumulators merge exactly, so the
 //! result does not depend on the number of threads or on how trials were
 //! split ([`Engine::run_range`] runs a shard).
 //!

@@ -1,10 +1,12 @@
 //! Aggregates of many trials, and the statistics reported from them.
 //!
 //! An [`Accumulator`] holds, per entity (each service, then the portfolio)
-//! and year, counts, exact sums and quantile sketches; per entity over the
-//! horizon, the distribution of the first gap year and of the NPVs. Its
-//! size depends on the model (services x years), never on the number of
-//! trials, and [`Accumulator::merge`] is exact and order-independent.
+//! and year, counts, exact sums and quantile sketches (the portfolio's sums
+//! are derived from the services'); per entity over the horizon, the
+//! distribution of the first gap year and of the NPVs. Its size depends on
+//! the model (services x years), never on the number of trials, and
+//! [`Accumulator::merge`] is exact and order-independent. Trials are
+//! recorded in batches, which only changes speed.
 //!
 //! [`Report::new`] turns an accumulator into the published figures, each
 //! probability with its Monte Carlo standard error and a 95% Wilson score
