@@ -21,6 +21,9 @@ pub mod sensitivity;
 
 pub use error::{Error, Result};
 pub mod charts;
+// The CLI's doc comments are its --help text, written for the terminal
+// (`output/<scenario>`, `[[variant]]`), not for rustdoc.
+#[allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 pub mod cli;
 pub mod compare;
 pub mod engine;
