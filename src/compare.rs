@@ -167,9 +167,7 @@ pub fn run(
         |st, block| {
             for (first, n) in lane_batches(block) {
                 for ((e, lanes), acc) in engines.iter().zip(&mut st.lanes).zip(&mut st.accs) {
-                    for (s, trial) in lanes[..n].iter_mut().zip(first..) {
-                        e.simulate(trial, s);
-                    }
+                    e.simulate_lanes(first, &mut lanes[..n]);
                     acc.record(&lanes[..n]);
                 }
                 for l in 0..n {

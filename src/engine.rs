@@ -218,6 +218,14 @@ impl<'m> Engine<'m> {
         s.outcome[p] = total;
     }
 
+    /// Simulates trials `first..first + lanes.len()`, one into each scratch
+    /// (a batch for [`Accumulator::record`]).
+    pub fn simulate_lanes(&self, first: u64, lanes: &mut [Scratch]) {
+        for (s, trial) in lanes.iter_mut().zip(first..) {
+            self.simulate(trial, s);
+        }
+    }
+
     /// One service of one trial: fills its rows of `s` and its outcome.
     fn service(&self, e: usize, svc: &Service, trial: u64, s: &mut Scratch) {
         let m = self.model;
@@ -612,11 +620,8 @@ impl<'m> Engine<'m> {
             },
             |(acc, lanes), block| {
                 for (first, n) in lane_batches(block) {
-                    let lanes = &mut lanes[..n];
-                    for (s, trial) in lanes.iter_mut().zip(first..) {
-                        self.simulate(trial, s);
-                    }
-                    acc.record(lanes);
+                    self.simulate_lanes(first, &mut lanes[..n]);
+                    acc.record(&lanes[..n]);
                 }
             },
             |(mut a, s), (b, _)| {
