@@ -432,6 +432,7 @@ impl<'m> Engine<'m> {
         // of branching: a mispredicted branch per year cost more than all
         // of its arithmetic. The results are the same as the branchy form:
         // with nothing short, the reserve pays 0 and the gap is 0.
+        let carry = svc.carry_surplus;
         for t in 0..h {
             let c = cost[t];
             lcc_npv += c * self.discount[t];
@@ -441,15 +442,16 @@ impl<'m> Engine<'m> {
             let short = c - funding[t];
             let tol = GAP_TOLERANCE * c;
             let need = if short > tol { short } else { 0.0 };
-            let draw = reserve.min(need);
-            let kept = if svc.carry_surplus && short < 0.0 {
-                short
-            } else {
-                0.0
-            };
-            reserve = reserve - draw - kept;
-            by_kind[reserve_row + t] = draw;
-            let rest = need - draw;
+            let surplus = if carry && short < 0.0 { -short } else { 0.0 };
+            // At most one of `need` and `surplus` is non-zero, and
+            // r - min(r, need) = max(r - need, 0) exactly for r >= 0, so the
+            // reserve's year-to-year chain is one add and one max (the
+            // longest dependency in a trial); what it paid is off the chain.
+            let paid = if need < reserve { need } else { reserve };
+            let next = reserve + (surplus - need);
+            reserve = if next > 0.0 { next } else { 0.0 };
+            by_kind[reserve_row + t] = paid;
+            let rest = need - paid;
             let g = if rest > tol { rest } else { 0.0 };
             gap[t] = g;
             gap_npv += g * self.discount[t];
