@@ -15,7 +15,9 @@
 //!   sub-buckets per power of two, so a percentile read from it is within
 //!   0.8% of the value it estimates. Magnitudes below 2^-10 count as zero,
 //!   above 2^40 fall in the top bucket; the exact minimum and maximum are
-//!   kept and bound every estimate. Memory is fixed, whatever the count.
+//!   kept and bound every estimate. Buckets are kept only over the octaves
+//!   between the smallest and largest magnitude seen, so memory depends on
+//!   the spread of the values (at most 50 octaves), never on the count.
 
 /// Fixed-point scale of [`Moments`] and [`Sum`]: 2^20.
 const SCALE: f64 = 1_048_576.0;
@@ -177,19 +179,21 @@ const MIN_EXP: i32 = -10;
 const MAX_EXP: i32 = 40;
 const BUCKETS: usize = ((MAX_EXP - MIN_EXP) as usize) * SUBS;
 
+/// `bits >> KEY_SHIFT` of a non-negative double is its biased exponent
+/// followed by the top [`SUB_BITS`] of its mantissa: 64 x exponent + sub.
+const KEY_SHIFT: u32 = 52 - SUB_BITS;
+
+/// Key of bucket 0 (the first sub-bucket of 2^MIN_EXP).
+const KEY0: u64 = ((1023 + MIN_EXP) as u64) << SUB_BITS;
+
 /// Bucket of a positive magnitude, or None when it counts as zero.
 #[inline]
 fn bucket(x: f64) -> Option<usize> {
-    let bits = x.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    if exp < MIN_EXP {
+    let key = x.to_bits() >> KEY_SHIFT;
+    if key < KEY0 {
         return None;
     }
-    if exp >= MAX_EXP {
-        return Some(BUCKETS - 1);
-    }
-    let sub = ((bits >> (52 - SUB_BITS)) as usize) & (SUBS - 1);
-    Some(((exp - MIN_EXP) as usize) * SUBS + sub)
+    Some(((key - KEY0) as usize).min(BUCKETS - 1))
 }
 
 /// Midpoint of a bucket.
@@ -199,15 +203,119 @@ fn bucket_value(i: usize) -> f64 {
     2f64.powi(exp) * (1.0 + (sub + 0.5) / SUBS as f64)
 }
 
+/// The smallest and largest of `lo`, `hi` and the values of `xs`, NaNs
+/// skipped, with -0 counted as +0 so the result never depends on order.
+///
+/// Four independent running extremes rather than one: a single running
+/// minimum is a chain of dependent instructions as long as the slice, and
+/// with a few hundred histograms per batch those chains, not the counting,
+/// set the speed. `if x < m { x } else { m }` is one min instruction that
+/// also skips NaN (f64::min needs a NaN-aware sequence).
+#[inline]
+fn extremes(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    let (mut lo4, mut hi4) = ([lo; 4], [hi; 4]);
+    let mut chunks = xs.chunks_exact(4);
+    for c in &mut chunks {
+        for j in 0..4 {
+            let x = c[j] + 0.0;
+            lo4[j] = if x < lo4[j] { x } else { lo4[j] };
+            hi4[j] = if x > hi4[j] { x } else { hi4[j] };
+        }
+    }
+    for (j, &x) in chunks.remainder().iter().enumerate() {
+        let x = x + 0.0;
+        lo4[j] = if x < lo4[j] { x } else { lo4[j] };
+        hi4[j] = if x > hi4[j] { x } else { hi4[j] };
+    }
+    let lo = lo4
+        .into_iter()
+        .fold(f64::INFINITY, |m, x| if x < m { x } else { m });
+    let hi = hi4
+        .into_iter()
+        .fold(f64::NEG_INFINITY, |m, x| if x > m { x } else { m });
+    (lo, hi)
+}
+
+/// The counts of one sign's buckets, over the octaves (runs of [`SUBS`]
+/// buckets) from the lowest to the highest one seen so far. A service-year's
+/// values span a few octaves, so each histogram holds ~100 buckets rather
+/// than all [`BUCKETS`], and the hundreds of them a run keeps stay in cache.
+/// The range depends only on which values were added, never on their order,
+/// so merged stores equal a store that saw every value.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Store {
+    /// Bucket index of `counts[0]`, a multiple of [`SUBS`].
+    first: usize,
+    counts: Vec<u64>,
+}
+
+impl Store {
+    /// `bits >> KEY_SHIFT` of the value counted in `counts[0]`: a value's
+    /// slot is its key minus this, one subtraction on the hot path.
+    #[inline]
+    fn base(&self) -> u64 {
+        KEY0 + self.first as u64
+    }
+
+    /// Extends the range to cover bucket `i` (a whole octave at a time).
+    #[cold]
+    fn cover(&mut self, i: usize) {
+        if (self.first..self.first + self.counts.len()).contains(&i) {
+            return;
+        }
+        let lo = i / SUBS * SUBS;
+        let hi = lo + SUBS;
+        if self.counts.is_empty() {
+            self.first = lo;
+            self.counts = vec![0; SUBS];
+            return;
+        }
+        let end = self.first + self.counts.len();
+        let (first, end) = (self.first.min(lo), end.max(hi));
+        let mut counts = vec![0; end - first];
+        let at = self.first - first;
+        counts[at..at + self.counts.len()].copy_from_slice(&self.counts);
+        self.first = first;
+        self.counts = counts;
+    }
+
+    /// Adds one to bucket `i`, extending the range if needed.
+    fn count(&mut self, i: usize) {
+        self.cover(i);
+        self.counts[i - self.first] += 1;
+    }
+
+    fn merge(&mut self, other: &Store) {
+        if other.counts.is_empty() {
+            return;
+        }
+        self.cover(other.first);
+        self.cover(other.first + other.counts.len() - 1);
+        let at = other.first - self.first;
+        for (a, b) in self.counts[at..].iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Non-empty buckets as (bucket index, count), increasing.
+    fn nonzero(&self) -> impl DoubleEndedIterator<Item = (usize, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(j, c)| (self.first + j, *c))
+    }
+}
+
 /// A mergeable quantile histogram of real values (see the module docs for
-/// its accuracy). Bucket arrays are allocated on the first value of their
-/// sign, never again.
+/// its accuracy). Memory grows with the range of magnitudes seen (at most
+/// [`BUCKETS`] per sign), never with the count.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     n: u64,
     zero: u64,
-    pos: Vec<u64>,
-    neg: Vec<u64>,
+    pos: Store,
+    neg: Store,
     min: f64,
     max: f64,
 }
@@ -217,8 +325,8 @@ impl Sketch {
         Sketch {
             n: 0,
             zero: 0,
-            pos: Vec::new(),
-            neg: Vec::new(),
+            pos: Store::default(),
+            neg: Store::default(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
@@ -233,40 +341,41 @@ impl Sketch {
         self.add_all(&[x]);
     }
 
-    /// Adds every value of `xs` (NaNs are skipped). Counts, extremes and
-    /// the zero bucket stay in registers over the slice, and the bucket
-    /// arrays are touched in one burst, which is what makes folding many
-    /// trials at a time cheap.
+    /// Adds every value of `xs` (NaNs are skipped). A positive value inside
+    /// the range seen so far costs a shift, a subtraction, a compare and an
+    /// increment; zeros, negatives, NaNs and new octaves take a slower
+    /// path. Folding a column of many trials at once touches each
+    /// histogram's buckets in one burst.
     #[inline]
     pub fn add_all(&mut self, xs: &[f64]) {
-        let (mut n, mut zero) = (0u64, 0u64);
-        let (mut min, mut max) = (self.min, self.max);
+        let (lo, hi) = extremes(xs, self.min, self.max);
+        self.min = lo;
+        self.max = hi;
+        let mut n = xs.len() as u64;
+        let mut base = self.pos.base();
+        let mut len = self.pos.counts.len() as u64;
         for &x in xs {
-            if x.is_nan() {
-                continue;
-            }
-            n += 1;
-            min = min.min(x);
-            max = max.max(x);
-            match bucket(x.abs()) {
-                None => zero += 1,
-                Some(i) => {
-                    let arr = if x > 0.0 {
-                        &mut self.pos
-                    } else {
-                        &mut self.neg
-                    };
-                    if arr.is_empty() {
-                        *arr = vec![0; BUCKETS];
-                    }
-                    arr[i] += 1;
+            let bits = x.to_bits();
+            // A negative value's sign bit makes its slot huge: one compare
+            // sends everything but a positive value in range to the slow path.
+            let slot = (bits >> KEY_SHIFT).wrapping_sub(base);
+            if slot < len {
+                self.pos.counts[slot as usize] += 1;
+            } else if bits << 1 == 0 {
+                self.zero += 1;
+            } else if x.is_nan() {
+                n -= 1;
+            } else {
+                match bucket(x.abs()) {
+                    None => self.zero += 1,
+                    Some(i) if x > 0.0 => self.pos.count(i),
+                    Some(i) => self.neg.count(i),
                 }
+                base = self.pos.base();
+                len = self.pos.counts.len() as u64;
             }
         }
         self.n += n;
-        self.zero += zero;
-        self.min = min;
-        self.max = max;
     }
 
     pub fn merge(&mut self, other: &Sketch) {
@@ -274,36 +383,15 @@ impl Sketch {
         self.zero += other.zero;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (mine, theirs) in [(&mut self.pos, &other.pos), (&mut self.neg, &other.neg)] {
-            if theirs.is_empty() {
-                continue;
-            }
-            if mine.is_empty() {
-                mine.clone_from(theirs);
-            } else {
-                for (a, b) in mine.iter_mut().zip(theirs) {
-                    *a += b;
-                }
-            }
-        }
+        self.pos.merge(&other.pos);
+        self.neg.merge(&other.neg);
     }
 
     /// Buckets in increasing order of value, as (value, count).
     fn ordered(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
-        let neg = self
-            .neg
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| (-bucket_value(i), *c));
+        let neg = self.neg.nonzero().rev().map(|(i, c)| (-bucket_value(i), c));
         let zero = std::iter::once((0.0, self.zero)).filter(|(_, c)| *c > 0);
-        let pos = self
-            .pos
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| (bucket_value(i), *c));
+        let pos = self.pos.nonzero().map(|(i, c)| (bucket_value(i), c));
         neg.chain(zero).chain(pos)
     }
 
@@ -497,6 +585,49 @@ mod tests {
         let exact_tail = (0.95 * n as f64 + 1.0 + n as f64) / 2.0;
         assert!((s.tail_mean(0.95) - exact_tail).abs() / exact_tail < 1.0 / 128.0);
         assert!((s.exceedance(50_000.0) - 0.5).abs() < 0.01);
+    }
+
+    #[test]
+    fn bucket_ranges_grow_the_same_in_any_order() {
+        let xs: Vec<f64> = (0..3000)
+            .map(|i| {
+                let m = ((i as f64) * 0.913).sin() * 10f64.powi(i % 13 - 4);
+                match i % 97 {
+                    0 => f64::NAN,
+                    1 => 0.0,
+                    2 => -0.0,
+                    3 => 3e14,
+                    4 => 1e-9,
+                    _ => m,
+                }
+            })
+            .collect();
+        let mut forward = Sketch::new();
+        forward.add_all(&xs);
+        let mut backward = Sketch::new();
+        xs.iter().rev().for_each(|&x| backward.add(x));
+        assert_eq!(forward, backward);
+        let mut merged = Sketch::new();
+        for chunk in xs.chunks(101).rev() {
+            let mut part = Sketch::new();
+            part.add_all(chunk);
+            merged.merge(&part);
+        }
+        assert_eq!(forward, merged);
+        // Against a sort: nearest-rank quantiles within one bucket.
+        let mut sorted: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(forward.count(), sorted.len() as u64);
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let exact = sorted[((q * sorted.len() as f64).ceil() as usize).max(1) - 1];
+            let est = forward.quantile(q);
+            let tol = if exact.abs() < 2f64.powi(MIN_EXP) {
+                2f64.powi(MIN_EXP)
+            } else {
+                exact.abs() / 64.0
+            };
+            assert!((est - exact).abs() <= tol, "q={q}: {est} vs {exact}");
+        }
     }
 
     #[test]
