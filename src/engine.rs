@@ -256,9 +256,16 @@ impl<'m> Engine<'m> {
             }
         }
 
-        for t in svc.opens..h {
+        // Per-year loops run over slices of the same window, zipped, so
+        // they carry no bounds checks.
+        let open = svc.opens..h;
+        for ((c, &esc), &mult) in cost[open.clone()]
+            .iter_mut()
+            .zip(&s.escalation[open.clone()])
+            .zip(&s.opex_mult[open.clone()])
+        {
             let shock = svc.volatility.sample(&mut base);
-            cost[t] += construction * ratio * s.escalation[t] * shock * s.opex_mult[t];
+            *c += construction * ratio * esc * shock * mult;
         }
 
         for line in &svc.costs {
@@ -294,8 +301,9 @@ impl<'m> Engine<'m> {
                 } => {
                     let a = q[0];
                     let mut g = 1.0;
-                    for t in *from..=*to {
-                        cost[t] += a * g * s.escalation[t] * volatility.sample(&mut rng);
+                    let w = *from..*to + 1;
+                    for (c, &esc) in cost[w.clone()].iter_mut().zip(&s.escalation[w]) {
+                        *c += a * g * esc * volatility.sample(&mut rng);
                         g *= 1.0 + growth;
                     }
                 }
@@ -316,13 +324,15 @@ impl<'m> Engine<'m> {
             let q = draw(st.quantities(), &mut rng);
             let kind = st.funding_kind();
             let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
+            // The share of a payment that survives a downturn and a cut:
+            // selects, since downturn years are random (d x 1 = d exactly).
+            let (cut_from, keep) = st.cut.map_or((usize::MAX, 1.0), |c| (c.from, c.keep));
+            let dm = st.downturn_multiplier;
             let factor = |t: usize, down: bool| {
-                let d = if down { st.downturn_multiplier } else { 1.0 };
-                match st.cut {
-                    Some(c) if t >= c.from => d * c.keep,
-                    _ => d,
-                }
+                let d = if down { dm } else { 1.0 };
+                if t >= cut_from { d * keep } else { d }
             };
+            let w = st.from..st.to + 1;
             match &st.kind {
                 StreamKind::Grant { size, .. } => {
                     let (amount, share) = match size {
@@ -331,7 +341,12 @@ impl<'m> Engine<'m> {
                     };
                     let hz = q[1];
                     let mut alive = true;
-                    for t in st.from..=st.to {
+                    for (((k, &c), &down), t) in krow[w.clone()]
+                        .iter_mut()
+                        .zip(&cost[w.clone()])
+                        .zip(&s.downturn[w.clone()])
+                        .zip(w)
+                    {
                         // Checked before paying, from the first year: the
                         // grant pays in its k-th year with chance (1-h)^k.
                         // One draw every year, withdrawn or not, so the
@@ -340,9 +355,8 @@ impl<'m> Engine<'m> {
                         if !alive {
                             continue;
                         }
-                        let base = share.map_or(amount, |sh| sh * cost[t]);
-                        let pay = base * factor(t, s.downturn[t]);
-                        krow[t] += pay;
+                        let base = share.map_or(amount, |sh| sh * c);
+                        *k += base * factor(t, down);
                     }
                 }
                 StreamKind::Budget {
@@ -350,9 +364,12 @@ impl<'m> Engine<'m> {
                 } => {
                     let a = q[0];
                     let mut g = 1.0;
-                    for t in st.from..=st.to {
-                        let pay = a * g * volatility.sample(&mut rng) * factor(t, s.downturn[t]);
-                        krow[t] += pay;
+                    for ((k, &down), t) in krow[w.clone()]
+                        .iter_mut()
+                        .zip(&s.downturn[w.clone()])
+                        .zip(w)
+                    {
+                        *k += a * g * volatility.sample(&mut rng) * factor(t, down);
                         g *= 1.0 + growth;
                     }
                 }
@@ -371,7 +388,13 @@ impl<'m> Engine<'m> {
                     let tau0 = (first - svc.opens + 1) as f64;
                     let mut e = (-k * (tau0 - mid)).exp();
                     let ratio = (-k).exp();
-                    for t in first..=st.to {
+                    let w = first..st.to + 1;
+                    for (((k, &down), &disc), t) in krow[w.clone()]
+                        .iter_mut()
+                        .zip(&s.downturn[w.clone()])
+                        .zip(&self.discount[w.clone()])
+                        .zip(w)
+                    {
                         let adoption = 1.0 / (1.0 + e);
                         e *= ratio;
                         let pay = users
@@ -379,9 +402,9 @@ impl<'m> Engine<'m> {
                             * price
                             * pg
                             * volatility.sample(&mut rng)
-                            * factor(t, s.downturn[t]);
-                        krow[t] += pay;
-                        revenue_npv += pay * self.discount[t];
+                            * factor(t, down);
+                        *k += pay;
+                        revenue_npv += pay * disc;
                         pg *= 1.0 + price_growth;
                     }
                 }
@@ -389,17 +412,18 @@ impl<'m> Engine<'m> {
                     let [a, hz, hz_down, _] = q;
                     let mut g = 1.0;
                     let mut stays = true;
-                    for t in st.from..=st.to {
-                        let hazard = if s.downturn[t] { hz_down } else { hz };
+                    for (((k, &down), &disc), t) in krow[w.clone()]
+                        .iter_mut()
+                        .zip(&s.downturn[w.clone()])
+                        .zip(&self.discount[w.clone()])
+                        .zip(w)
+                    {
+                        let hazard = if down { hz_down } else { hz };
                         stays &= uniform01(&mut rng) >= hazard;
-                        let pay = if stays {
-                            a * g * factor(t, s.downturn[t])
-                        } else {
-                            0.0
-                        };
+                        let pay = if stays { a * g * factor(t, down) } else { 0.0 };
                         g *= 1.0 + growth;
-                        krow[t] += pay;
-                        revenue_npv += pay * self.discount[t];
+                        *k += pay;
+                        revenue_npv += pay * disc;
                     }
                 }
                 StreamKind::Reserve { .. } => {
@@ -433,11 +457,13 @@ impl<'m> Engine<'m> {
         // of its arithmetic. The results are the same as the branchy form:
         // with nothing short, the reserve pays 0 and the gap is 0.
         let carry = svc.carry_surplus;
+        let (discount, deflator) = (&self.discount[..h], &s.deflator[..h]);
+        let paid_row = &mut by_kind[reserve_row..reserve_row + h];
         for t in 0..h {
             let c = cost[t];
-            lcc_npv += c * self.discount[t];
+            lcc_npv += c * discount[t];
             if t >= svc.opens {
-                real_cost += c * s.deflator[t];
+                real_cost += c * deflator[t];
             }
             let short = c - funding[t];
             let tol = GAP_TOLERANCE * c;
@@ -450,11 +476,11 @@ impl<'m> Engine<'m> {
             let paid = if need < reserve { need } else { reserve };
             let next = reserve + (surplus - need);
             reserve = if next > 0.0 { next } else { 0.0 };
-            by_kind[reserve_row + t] = paid;
+            paid_row[t] = paid;
             let rest = need - paid;
             let g = if rest > tol { rest } else { 0.0 };
             gap[t] = g;
-            gap_npv += g * self.discount[t];
+            gap_npv += g * discount[t];
             first_gap = if g > 0.0 { first_gap.min(t) } else { first_gap };
         }
         let first_gap = (first_gap < h).then_some(first_gap);
