@@ -56,6 +56,11 @@ pub struct EntityOutcome {
     /// Operating cost in start-year prices summed over operating years,
     /// divided by their number (the numerator of the realised opex ratio).
     pub real_cost_per_year: f64,
+    /// Grant money received over the horizon (undiscounted).
+    pub grant: f64,
+    /// All money received over the horizon (undiscounted): funding plus
+    /// what the reserve paid out.
+    pub received: f64,
 }
 
 /// Working memory of one worker, reused for every trial.
@@ -201,6 +206,8 @@ impl<'m> Engine<'m> {
             total.benefit_npv += o.benefit_npv;
             total.revenue_npv += o.revenue_npv;
             total.construction += o.construction;
+            total.grant += o.grant;
+            total.received += o.received;
             total_real += o.real_cost_per_year;
             total.first_gap = match (total.first_gap, o.first_gap) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -458,7 +465,12 @@ impl<'m> Engine<'m> {
         // with nothing short, the reserve pays 0 and the gap is 0.
         let carry = svc.carry_surplus;
         let (discount, deflator) = (&self.discount[..h], &s.deflator[..h]);
-        let paid_row = &mut by_kind[reserve_row..reserve_row + h];
+        let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
+        let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
+        let paid_row = &mut paid_row[..h];
+        // Horizon totals, summed here where the loop is bound by the
+        // reserve's chain anyway (each its own chain, in year order).
+        let (mut funded, mut used, mut grant) = (-0.0, -0.0, -0.0);
         for t in 0..h {
             let c = cost[t];
             lcc_npv += c * discount[t];
@@ -477,6 +489,9 @@ impl<'m> Engine<'m> {
             let next = reserve + (surplus - need);
             reserve = if next > 0.0 { next } else { 0.0 };
             paid_row[t] = paid;
+            funded += funding[t];
+            used += paid;
+            grant += grant_row[t];
             let rest = need - paid;
             let g = if rest > tol { rest } else { 0.0 };
             gap[t] = g;
@@ -505,6 +520,8 @@ impl<'m> Engine<'m> {
             first_gap,
             construction,
             real_cost_per_year: real_cost / operating_years,
+            grant,
+            received: funded + used,
         };
     }
 

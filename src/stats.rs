@@ -215,20 +215,7 @@ impl Accumulator {
             y.gap_count += col.iter().filter(|g| **g > 0.0).count() as u64;
         }
         for s in lanes {
-            // The portfolio's grant and money received add up the services'.
-            let (mut all_grant, mut all_received) = (0.0, 0.0);
-            for (e, tot) in self.totals.iter_mut().enumerate() {
-                let (grant, received) = if e < services {
-                    let funding: f64 = s.row(&s.funding, e).iter().sum();
-                    let used: f64 = s.kind_row(e, FundingKind::Reserve).iter().sum();
-                    let grant: f64 = s.kind_row(e, FundingKind::Grant).iter().sum();
-                    all_grant += grant;
-                    all_received += funding + used;
-                    (grant, funding + used)
-                } else {
-                    (all_grant, all_received)
-                };
-                let o = &s.outcome[e];
+            for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
                 tot.first_gap[o.first_gap.unwrap_or(h)] += 1;
                 tot.lcc.add(o.lcc_npv);
                 tot.lcc_q.add(o.lcc_npv);
@@ -240,8 +227,8 @@ impl Accumulator {
                 if o.construction > 0.0 {
                     tot.opex_ratio.add(o.real_cost_per_year / o.construction);
                 }
-                tot.grant.add(grant);
-                tot.received.add(received);
+                tot.grant.add(o.grant);
+                tot.received.add(o.received);
             }
         }
     }
