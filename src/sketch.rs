@@ -132,19 +132,22 @@ impl Sum {
             let mut terms = 0;
             for row in rows.clone() {
                 let row = &row[lo..lo + sums.len()];
-                // `&` rather than `&&`: no branch per value; NaN fails the
-                // comparison and takes the careful path.
-                let fast = row
-                    .iter()
-                    .fold(true, |ok, x| ok & ((x * SCALE).abs() < FAST_LIMIT));
+                // One pass that adds and checks: `&` rather than `&&`, so
+                // no branch per value. A row with a value off the fast path
+                // (or NaN, which fails the comparison) is taken back out,
+                // exactly, since the additions wrap, and added with care.
+                let mut fast = true;
+                for (p, &x) in part.iter_mut().zip(row) {
+                    let y = x * SCALE;
+                    fast &= y.abs() < FAST_LIMIT;
+                    *p = p.wrapping_add(round_small(y));
+                }
                 if !fast {
-                    for (s, &x) in sums.iter_mut().zip(row) {
+                    for ((p, s), &x) in part.iter_mut().zip(sums.iter_mut()).zip(row) {
+                        *p = p.wrapping_sub(round_small(x * SCALE));
                         s.add(x);
                     }
                     continue;
-                }
-                for (p, &x) in part.iter_mut().zip(row) {
-                    *p = p.wrapping_add(round_small(x * SCALE));
                 }
                 terms += 1;
                 if terms == MAX_TERMS {
@@ -201,39 +204,6 @@ fn bucket_value(i: usize) -> f64 {
     let exp = (i / SUBS) as i32 + MIN_EXP;
     let sub = (i % SUBS) as f64;
     2f64.powi(exp) * (1.0 + (sub + 0.5) / SUBS as f64)
-}
-
-/// The smallest and largest of `lo`, `hi` and the values of `xs`, NaNs
-/// skipped, with -0 counted as +0 so the result never depends on order.
-///
-/// Four independent running extremes rather than one: a single running
-/// minimum is a chain of dependent instructions as long as the slice, and
-/// with a few hundred histograms per batch those chains, not the counting,
-/// set the speed. `if x < m { x } else { m }` is one min instruction that
-/// also skips NaN (f64::min needs a NaN-aware sequence).
-#[inline]
-fn extremes(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
-    let (mut lo4, mut hi4) = ([lo; 4], [hi; 4]);
-    let mut chunks = xs.chunks_exact(4);
-    for c in &mut chunks {
-        for j in 0..4 {
-            let x = c[j] + 0.0;
-            lo4[j] = if x < lo4[j] { x } else { lo4[j] };
-            hi4[j] = if x > hi4[j] { x } else { hi4[j] };
-        }
-    }
-    for (j, &x) in chunks.remainder().iter().enumerate() {
-        let x = x + 0.0;
-        lo4[j] = if x < lo4[j] { x } else { lo4[j] };
-        hi4[j] = if x > hi4[j] { x } else { hi4[j] };
-    }
-    let lo = lo4
-        .into_iter()
-        .fold(f64::INFINITY, |m, x| if x < m { x } else { m });
-    let hi = hi4
-        .into_iter()
-        .fold(f64::NEG_INFINITY, |m, x| if x > m { x } else { m });
-    (lo, hi)
 }
 
 /// The counts of one sign's buckets, over the octaves (runs of [`SUBS`]
@@ -348,13 +318,21 @@ impl Sketch {
     /// histogram's buckets in one burst.
     #[inline]
     pub fn add_all(&mut self, xs: &[f64]) {
-        let (lo, hi) = extremes(xs, self.min, self.max);
-        self.min = lo;
-        self.max = hi;
+        let (mut lo, mut hi) = (self.min, self.max);
         let mut n = xs.len() as u64;
         let mut base = self.pos.base();
         let mut len = self.pos.counts.len() as u64;
         for &x in xs {
+            // Extremes change rarely once a run is under way, so these are
+            // well-predicted branches, not a chain of min instructions.
+            // NaN fails both tests; `+ 0.0` turns -0 into +0, so which zero
+            // is kept never depends on the order of the values.
+            if x < lo {
+                lo = x + 0.0;
+            }
+            if x > hi {
+                hi = x + 0.0;
+            }
             let bits = x.to_bits();
             // A negative value's sign bit makes its slot huge: one compare
             // sends everything but a positive value in range to the slow path.
@@ -376,6 +354,8 @@ impl Sketch {
             }
         }
         self.n += n;
+        self.min = lo;
+        self.max = hi;
     }
 
     pub fn merge(&mut self, other: &Sketch) {
