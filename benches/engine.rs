@@ -43,8 +43,9 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             let l = trial as usize % LANES;
             engine.simulate(trial, &mut lanes[l]);
+            acc.record_sums(&lanes[l]);
             if l == LANES - 1 {
-                acc.record(&lanes);
+                acc.record_batch(&lanes);
             }
             trial += 1;
         })

@@ -665,8 +665,13 @@ impl<'m> Engine<'m> {
             },
             |(acc, lanes), block| {
                 for (first, n) in lane_batches(block) {
-                    self.simulate_lanes(first, &mut lanes[..n]);
-                    acc.record(&lanes[..n]);
+                    // Each trial's sums are added while it is in cache;
+                    // the rest of the aggregates take the batch at once.
+                    for (s, trial) in lanes[..n].iter_mut().zip(first..) {
+                        self.simulate(trial, s);
+                        acc.record_sums(s);
+                    }
+                    acc.record_batch(&lanes[..n]);
                 }
             },
             |(mut a, s), (b, _)| {

@@ -116,55 +116,72 @@ impl Sum {
         self.0 = self.0.wrapping_add(to_fixed(x));
     }
 
-    /// Adds `row[i]` of every row into `sums[i]`: exactly what adding each
-    /// value on its own gives, several times faster. Rows are read once,
-    /// in order, into 64-bit partial sums (plain vectorisable arithmetic
-    /// while every value is on the fast path), which are added into the
-    /// 128-bit sums at the end. Every row must be at least as long as `sums`.
-    pub fn add_rows<'a>(sums: &mut [Sum], rows: impl Iterator<Item = &'a [f64]> + Clone) {
-        const CHUNK: usize = 256;
-        // 2^12 terms below 2^51 in magnitude always fit an i64.
-        const MAX_TERMS: usize = 4096;
-        for (c, sums) in sums.chunks_mut(CHUNK).enumerate() {
-            let lo = c * CHUNK;
-            let mut part = [0i64; CHUNK];
-            let part = &mut part[..sums.len()];
-            let mut terms = 0;
-            for row in rows.clone() {
-                let row = &row[lo..lo + sums.len()];
-                // One pass that adds and checks: `&` rather than `&&`, so
-                // no branch per value. A row with a value off the fast path
-                // (or NaN, which fails the comparison) is taken back out,
-                // exactly, since the additions wrap, and added with care.
-                let mut fast = true;
-                for (p, &x) in part.iter_mut().zip(row) {
-                    let y = x * SCALE;
-                    fast &= y.abs() < FAST_LIMIT;
-                    *p = p.wrapping_add(round_small(y));
-                }
-                if !fast {
-                    for ((p, s), &x) in part.iter_mut().zip(sums.iter_mut()).zip(row) {
-                        *p = p.wrapping_sub(round_small(x * SCALE));
-                        s.add(x);
-                    }
-                    continue;
-                }
-                terms += 1;
-                if terms == MAX_TERMS {
-                    flush(sums, part);
-                    terms = 0;
-                }
-            }
-            flush(sums, part);
-        }
-    }
-
     pub fn merge(&mut self, other: &Sum) {
         self.0 = self.0.saturating_add(other.0);
     }
 
     pub fn value(&self) -> f64 {
         self.0 as f64 / SCALE
+    }
+}
+
+/// 64-bit partial sums in front of an array of [`Sum`]s, so that one
+/// trial's row adds in while it is still in cache, with plain vectorisable
+/// arithmetic, and the 128-bit sums are touched only at a [`flush`].
+/// Exactly what adding each value to its [`Sum`] gives.
+///
+/// [`flush`]: PartialSums::flush
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartialSums {
+    part: Vec<i64>,
+    /// Rows added since the last flush.
+    terms: usize,
+}
+
+impl PartialSums {
+    /// Partial sums for an array of `len` sums.
+    pub fn new(len: usize) -> Self {
+        PartialSums {
+            part: vec![0; len],
+            terms: 0,
+        }
+    }
+
+    /// Adds `row[i]` into sum `i`; `sums` and `row` are as long as `self`.
+    #[inline]
+    pub fn add_row(&mut self, sums: &mut [Sum], row: &[f64]) {
+        // 2^12 terms below 2^51 in magnitude always fit an i64.
+        const MAX_TERMS: usize = 4096;
+        let part = &mut self.part[..row.len()];
+        // One pass that adds and checks: `&` rather than `&&`, so no
+        // branch per value. A row with a value off the fast path (or NaN,
+        // which fails the comparison) is taken back out, exactly, since the
+        // additions wrap, and added with care.
+        let mut fast = true;
+        for (p, &x) in part.iter_mut().zip(row) {
+            let y = x * SCALE;
+            fast &= y.abs() < FAST_LIMIT;
+            *p = p.wrapping_add(round_small(y));
+        }
+        if !fast {
+            for ((p, s), &x) in part.iter_mut().zip(sums.iter_mut()).zip(row) {
+                *p = p.wrapping_sub(round_small(x * SCALE));
+                s.add(x);
+            }
+            return;
+        }
+        self.terms += 1;
+        if self.terms == MAX_TERMS {
+            self.flush(sums);
+        }
+    }
+
+    /// Adds the partial sums into `sums` and clears them.
+    pub fn flush(&mut self, sums: &mut [Sum]) {
+        if self.terms > 0 {
+            flush(sums, &mut self.part);
+            self.terms = 0;
+        }
     }
 }
 
@@ -474,10 +491,15 @@ mod tests {
         xs[999] = f64::NAN;
         xs[1000] = 0.5 / SCALE;
         xs[1001] = 1.5 / SCALE;
-        // 5000 values as 10 rows of 500 columns (two chunks, one partial).
+        // 5000 values as 10 rows of 500 columns.
         let rows: Vec<&[f64]> = xs.chunks(500).collect();
+        let add_rows = |sums: &mut [Sum], rows: &mut dyn Iterator<Item = &[f64]>| {
+            let mut part = PartialSums::new(sums.len());
+            rows.for_each(|row| part.add_row(sums, row));
+            part.flush(sums);
+        };
         let mut by_rows = vec![Sum::default(); 500];
-        Sum::add_rows(&mut by_rows, rows.iter().copied());
+        add_rows(&mut by_rows, &mut rows.iter().copied());
         let mut one = vec![Sum::default(); 500];
         for row in &rows {
             for (s, &x) in one.iter_mut().zip(*row) {
@@ -488,7 +510,7 @@ mod tests {
         // More rows than one 64-bit partial sum may hold.
         let many = std::iter::repeat_n(&xs[..3], 5000);
         let mut by_rows = vec![Sum::default(); 3];
-        Sum::add_rows(&mut by_rows, many.clone());
+        add_rows(&mut by_rows, &mut many.clone());
         let mut one = vec![Sum::default(); 3];
         for row in many {
             for (s, &x) in one.iter_mut().zip(row) {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::engine::{LANES, Scratch};
 use crate::model::{FundingKind, Model};
-use crate::sketch::{Moments, Sketch, Sum};
+use crate::sketch::{Moments, PartialSums, Sketch, Sum};
 
 /// z-value of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -133,6 +133,9 @@ pub struct Accumulator {
     funding: Vec<Sum>,
     gap: Vec<Sum>,
     by_kind: Vec<Sum>,
+    /// In front of the four arrays above; flushed at the end of every
+    /// batch, so they hold nothing between calls.
+    pending: [PartialSums; 4],
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
     totals: Vec<HorizonAcc>,
@@ -149,6 +152,12 @@ impl Accumulator {
             funding: vec![Sum::default(); s * h],
             gap: vec![Sum::default(); s * h],
             by_kind: vec![Sum::default(); s * FundingKind::COUNT * h],
+            pending: [
+                PartialSums::new(s * h),
+                PartialSums::new(s * h),
+                PartialSums::new(s * h),
+                PartialSums::new(s * FundingKind::COUNT * h),
+            ],
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
         }
@@ -181,20 +190,43 @@ impl Accumulator {
     /// once per batch instead of once per trial.
     pub fn record(&mut self, lanes: &[Scratch]) {
         for batch in lanes.chunks(LANES) {
+            for s in batch {
+                self.record_sums(s);
+            }
             self.record_batch(batch);
         }
     }
 
-    fn record_batch(&mut self, lanes: &[Scratch]) {
+    /// The first half of [`Accumulator::record`], for one trial: adds its
+    /// per-year amounts into the pending sums. The engine calls it right
+    /// after simulating the trial, while its rows are still in cache, and
+    /// [`Accumulator::record_batch`] once the batch is complete.
+    #[inline]
+    pub fn record_sums(&mut self, s: &Scratch) {
+        let n = self.cost.len();
+        let [cost, funding, gap, by_kind] = &mut self.pending;
+        cost.add_row(&mut self.cost, &s.cost[..n]);
+        funding.add_row(&mut self.funding, &s.funding[..n]);
+        gap.add_row(&mut self.gap, &s.gap[..n]);
+        by_kind.add_row(&mut self.by_kind, &s.by_kind);
+    }
+
+    /// The second half of [`Accumulator::record`]: adds the trials in
+    /// `lanes` (at most [`LANES`], each already passed to
+    /// [`Accumulator::record_sums`]) to everything else, and flushes the
+    /// pending sums.
+    pub fn record_batch(&mut self, lanes: &[Scratch]) {
         debug_assert!(lanes.len() <= LANES);
         self.trials += lanes.len() as u64;
         let h = self.horizon;
-        let services = self.totals.len() - 1;
-        let n = services * h;
-        Sum::add_rows(&mut self.cost, lanes.iter().map(|s| &s.cost[..n]));
-        Sum::add_rows(&mut self.funding, lanes.iter().map(|s| &s.funding[..n]));
-        Sum::add_rows(&mut self.gap, lanes.iter().map(|s| &s.gap[..n]));
-        Sum::add_rows(&mut self.by_kind, lanes.iter().map(|s| &s.by_kind[..]));
+        for (p, sums) in self.pending.iter_mut().zip([
+            &mut self.cost,
+            &mut self.funding,
+            &mut self.gap,
+            &mut self.by_kind,
+        ]) {
+            p.flush(sums);
+        }
 
         // Sketches take one column at a time (the same entity-year in
         // every lane), so each histogram's buckets are touched in a burst.
