@@ -3,8 +3,9 @@
 //! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
 //! per worker; it allocates nothing itself. [`Engine::run`] spreads trials
 //! over rayon workers that pull fixed blocks of trial numbers, simulate
-//! them [`LANES`] at a time and fold each batch into one [`Accumulator`]
-//! per worker; the accumulators merge exactly, so the
+//! them [`LANES`] at a time (adding each trial's per-year sums as soon as it
+//! is simulated) and fold each batch into one [`Accumulator`] per worker;
+//! the accumulators merge exactly, so the
 //! result does not depend on the number of threads or on how trials were
 //! split ([`Engine::run_range`] runs a shard).
 //!

@@ -296,7 +296,7 @@ impl Store {
 
 /// A mergeable quantile histogram of real values (see the module docs for
 /// its accuracy). Memory grows with the range of magnitudes seen (at most
-/// [`BUCKETS`] per sign), never with the count.
+/// 3,200 buckets per sign), never with the count.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     n: u64,

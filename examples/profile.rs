@@ -1,0 +1,54 @@
+//! Runs the three parts of a trial of `scenarios/bench-district.toml` —
+//! simulate, the floor, record — each in its own function, so a profiler
+//! can count them apart. Criterion's adaptive loops make that hard.
+//!
+//! ```sh
+//! cargo build --release --example profile
+//! valgrind --tool=callgrind --callgrind-out-file=cg.out target/release/examples/profile 2000
+//! callgrind_annotate --inclusive=yes cg.out | grep -E 'profile::(simulate|floor|record) '
+//! ```
+//!
+//! Divide each function's instruction count by the number of trials.
+
+use std::hint::black_box;
+
+use fundgap::engine::{Engine, LANES, Scratch};
+use fundgap::scenario::parse_str;
+use fundgap::stats::Accumulator;
+
+const BENCH: &str = include_str!("../scenarios/bench-district.toml");
+
+#[inline(never)]
+fn simulate(engine: &Engine, lanes: &mut [Scratch], n: u64) {
+    for t in 0..n {
+        engine.simulate(t, &mut lanes[t as usize % LANES]);
+    }
+}
+
+#[inline(never)]
+fn floor(engine: &Engine, n: u64) -> f64 {
+    (0..n).map(|t| engine.floor(t)).sum()
+}
+
+#[inline(never)]
+fn record(acc: &mut Accumulator, lanes: &[Scratch], n: u64) {
+    for _ in 0..n / LANES as u64 {
+        acc.record(black_box(lanes));
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let trials: u64 = match std::env::args().nth(1) {
+        Some(a) => a.parse()?,
+        None => 2_000,
+    };
+    let model = parse_str(BENCH, "bench-district.toml")?;
+    let engine = Engine::new(&model);
+    let mut lanes = vec![Scratch::new(&model); LANES];
+    let mut acc = Accumulator::new(&model);
+    simulate(&engine, &mut lanes, trials);
+    black_box(floor(&engine, trials));
+    record(&mut acc, &lanes, trials);
+    println!("{} trials of each part", trials);
+    Ok(())
+}
