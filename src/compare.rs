@@ -167,8 +167,7 @@ pub fn run(
         |st, block| {
             for (first, n) in lane_batches(block) {
                 for ((e, lanes), acc) in engines.iter().zip(&mut st.lanes).zip(&mut st.accs) {
-                    e.simulate_lanes(first, &mut lanes[..n]);
-                    acc.record(&lanes[..n]);
+                    e.simulate_batch(first, &mut lanes[..n], acc);
                 }
                 for l in 0..n {
                     let b = values(&st.lanes[0][l], idx[0]);

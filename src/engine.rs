@@ -226,12 +226,17 @@ impl<'m> Engine<'m> {
         s.outcome[p] = total;
     }
 
-    /// Simulates trials `first..first + lanes.len()`, one into each scratch
-    /// (a batch for [`Accumulator::record`]).
-    pub fn simulate_lanes(&self, first: u64, lanes: &mut [Scratch]) {
+    /// Simulates trials `first..first + lanes.len()` (at most [`LANES`]),
+    /// one into each scratch, and adds them to `acc`: the same as
+    /// simulating them all and then [`Accumulator::record`], but each
+    /// trial's per-year sums are added while its rows are still in cache;
+    /// the rest of the aggregates take the batch at once.
+    pub fn simulate_batch(&self, first: u64, lanes: &mut [Scratch], acc: &mut Accumulator) {
         for (s, trial) in lanes.iter_mut().zip(first..) {
             self.simulate(trial, s);
+            acc.record_sums(s);
         }
+        acc.record_batch(lanes);
     }
 
     /// One service of one trial: fills its rows of `s` and its outcome.
@@ -666,13 +671,7 @@ impl<'m> Engine<'m> {
             },
             |(acc, lanes), block| {
                 for (first, n) in lane_batches(block) {
-                    // Each trial's sums are added while it is in cache;
-                    // the rest of the aggregates take the batch at once.
-                    for (s, trial) in lanes[..n].iter_mut().zip(first..) {
-                        self.simulate(trial, s);
-                        acc.record_sums(s);
-                    }
-                    acc.record_batch(&lanes[..n]);
+                    self.simulate_batch(first, &mut lanes[..n], acc);
                 }
             },
             |(mut a, s), (b, _)| {

@@ -125,31 +125,37 @@ impl Sum {
     }
 }
 
-/// 64-bit partial sums in front of an array of [`Sum`]s, so that one
-/// trial's row adds in while it is still in cache, with plain vectorisable
-/// arithmetic, and the 128-bit sums are touched only at a [`flush`].
-/// Exactly what adding each value to its [`Sum`] gives.
+/// An array of exact [`Sum`]s with 64-bit partial sums in front, so that
+/// one trial's row adds in while it is still in cache, with plain
+/// vectorisable arithmetic, and the 128-bit sums are touched only at a
+/// [`flush`]. Exactly what adding each value to its [`Sum`] gives.
 ///
-/// [`flush`]: PartialSums::flush
+/// [`flush`]: SumArray::flush
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PartialSums {
+pub struct SumArray {
+    sums: Vec<Sum>,
     part: Vec<i64>,
-    /// Rows added since the last flush.
+    /// Rows added into `part` since the last flush.
     terms: usize,
 }
 
-impl PartialSums {
-    /// Partial sums for an array of `len` sums.
+impl SumArray {
     pub fn new(len: usize) -> Self {
-        PartialSums {
+        SumArray {
+            sums: vec![Sum::default(); len],
             part: vec![0; len],
             terms: 0,
         }
     }
 
-    /// Adds `row[i]` into sum `i`; `sums` and `row` are as long as `self`.
+    /// Sum `i`, as of the last [`SumArray::flush`].
+    pub fn get(&self, i: usize) -> Sum {
+        self.sums[i]
+    }
+
+    /// Adds `row[i]` into sum `i`; `row` is as long as the array.
     #[inline]
-    pub fn add_row(&mut self, sums: &mut [Sum], row: &[f64]) {
+    pub fn add_row(&mut self, row: &[f64]) {
         // 2^12 terms below 2^51 in magnitude always fit an i64.
         const MAX_TERMS: usize = 4096;
         let part = &mut self.part[..row.len()];
@@ -164,7 +170,7 @@ impl PartialSums {
             *p = p.wrapping_add(round_small(y));
         }
         if !fast {
-            for ((p, s), &x) in part.iter_mut().zip(sums.iter_mut()).zip(row) {
+            for ((p, s), &x) in part.iter_mut().zip(self.sums.iter_mut()).zip(row) {
                 *p = p.wrapping_sub(round_small(x * SCALE));
                 s.add(x);
             }
@@ -172,24 +178,27 @@ impl PartialSums {
         }
         self.terms += 1;
         if self.terms == MAX_TERMS {
-            self.flush(sums);
+            self.flush();
         }
     }
 
-    /// Adds the partial sums into `sums` and clears them.
-    pub fn flush(&mut self, sums: &mut [Sum]) {
+    /// Adds the partial sums into the sums and clears them.
+    pub fn flush(&mut self) {
         if self.terms > 0 {
-            flush(sums, &mut self.part);
+            for (s, p) in self.sums.iter_mut().zip(self.part.iter_mut()) {
+                s.0 = s.0.wrapping_add(*p as i128);
+                *p = 0;
+            }
             self.terms = 0;
         }
     }
-}
 
-/// Adds 64-bit partial sums into `sums` and clears them.
-fn flush(sums: &mut [Sum], part: &mut [i64]) {
-    for (s, p) in sums.iter_mut().zip(part.iter_mut()) {
-        s.0 = s.0.wrapping_add(*p as i128);
-        *p = 0;
+    /// Adds `other`'s sums (both flushed) into these.
+    pub fn merge(&mut self, other: &SumArray) {
+        debug_assert!(self.terms == 0 && other.terms == 0);
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            a.merge(b);
+        }
     }
 }
 
@@ -493,13 +502,13 @@ mod tests {
         xs[1001] = 1.5 / SCALE;
         // 5000 values as 10 rows of 500 columns.
         let rows: Vec<&[f64]> = xs.chunks(500).collect();
-        let add_rows = |sums: &mut [Sum], rows: &mut dyn Iterator<Item = &[f64]>| {
-            let mut part = PartialSums::new(sums.len());
-            rows.for_each(|row| part.add_row(sums, row));
-            part.flush(sums);
+        let add_rows = |len: usize, rows: &mut dyn Iterator<Item = &[f64]>| {
+            let mut sums = SumArray::new(len);
+            rows.for_each(|row| sums.add_row(row));
+            sums.flush();
+            (0..len).map(|i| sums.get(i)).collect::<Vec<Sum>>()
         };
-        let mut by_rows = vec![Sum::default(); 500];
-        add_rows(&mut by_rows, &mut rows.iter().copied());
+        let by_rows = add_rows(500, &mut rows.iter().copied());
         let mut one = vec![Sum::default(); 500];
         for row in &rows {
             for (s, &x) in one.iter_mut().zip(*row) {
@@ -509,8 +518,7 @@ mod tests {
         assert_eq!(one, by_rows);
         // More rows than one 64-bit partial sum may hold.
         let many = std::iter::repeat_n(&xs[..3], 5000);
-        let mut by_rows = vec![Sum::default(); 3];
-        add_rows(&mut by_rows, &mut many.clone());
+        let by_rows = add_rows(3, &mut many.clone());
         let mut one = vec![Sum::default(); 3];
         for row in many {
             for (s, &x) in one.iter_mut().zip(row) {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::engine::{LANES, Scratch};
 use crate::model::{FundingKind, Model};
-use crate::sketch::{Moments, PartialSums, Sketch, Sum};
+use crate::sketch::{Moments, Sketch, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -129,13 +129,12 @@ pub struct Accumulator {
     /// the services' are recorded: the portfolio's are the sums of theirs
     /// (integer additions, so exact), which spares a second pass over the
     /// same amounts.
-    cost: Vec<Sum>,
-    funding: Vec<Sum>,
-    gap: Vec<Sum>,
-    by_kind: Vec<Sum>,
-    /// In front of the four arrays above; flushed at the end of every
-    /// batch, so they hold nothing between calls.
-    pending: [PartialSums; 4],
+    /// Flushed at the end of every batch, so their partial sums hold
+    /// nothing between calls.
+    cost: SumArray,
+    funding: SumArray,
+    gap: SumArray,
+    by_kind: SumArray,
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
     totals: Vec<HorizonAcc>,
@@ -148,16 +147,10 @@ impl Accumulator {
         Accumulator {
             trials: 0,
             horizon: h,
-            cost: vec![Sum::default(); s * h],
-            funding: vec![Sum::default(); s * h],
-            gap: vec![Sum::default(); s * h],
-            by_kind: vec![Sum::default(); s * FundingKind::COUNT * h],
-            pending: [
-                PartialSums::new(s * h),
-                PartialSums::new(s * h),
-                PartialSums::new(s * h),
-                PartialSums::new(s * FundingKind::COUNT * h),
-            ],
+            cost: SumArray::new(s * h),
+            funding: SumArray::new(s * h),
+            gap: SumArray::new(s * h),
+            by_kind: SumArray::new(s * FundingKind::COUNT * h),
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
         }
@@ -169,11 +162,11 @@ impl Accumulator {
         let services = self.totals.len() - 1;
         if e < services {
             let i = e * h + t;
-            let kind = |k: usize| self.by_kind[(e * FundingKind::COUNT + k) * h + t];
+            let kind = |k: usize| self.by_kind.get((e * FundingKind::COUNT + k) * h + t);
             return YearSums {
-                cost: self.cost[i],
-                funding: self.funding[i],
-                gap: self.gap[i],
+                cost: self.cost.get(i),
+                funding: self.funding.get(i),
+                gap: self.gap.get(i),
                 by_kind: std::array::from_fn(kind),
             };
         }
@@ -203,12 +196,12 @@ impl Accumulator {
     /// [`Accumulator::record_batch`] once the batch is complete.
     #[inline]
     pub fn record_sums(&mut self, s: &Scratch) {
-        let n = self.cost.len();
-        let [cost, funding, gap, by_kind] = &mut self.pending;
-        cost.add_row(&mut self.cost, &s.cost[..n]);
-        funding.add_row(&mut self.funding, &s.funding[..n]);
-        gap.add_row(&mut self.gap, &s.gap[..n]);
-        by_kind.add_row(&mut self.by_kind, &s.by_kind);
+        // The portfolio's rows come last and are not recorded.
+        let n = (self.totals.len() - 1) * self.horizon;
+        self.cost.add_row(&s.cost[..n]);
+        self.funding.add_row(&s.funding[..n]);
+        self.gap.add_row(&s.gap[..n]);
+        self.by_kind.add_row(&s.by_kind);
     }
 
     /// The second half of [`Accumulator::record`]: adds the trials in
@@ -219,13 +212,13 @@ impl Accumulator {
         debug_assert!(lanes.len() <= LANES);
         self.trials += lanes.len() as u64;
         let h = self.horizon;
-        for (p, sums) in self.pending.iter_mut().zip([
+        for sums in [
             &mut self.cost,
             &mut self.funding,
             &mut self.gap,
             &mut self.by_kind,
-        ]) {
-            p.flush(sums);
+        ] {
+            sums.flush();
         }
 
         // Sketches take one column at a time (the same entity-year in
@@ -273,9 +266,7 @@ impl Accumulator {
             (&mut self.gap, &o.gap),
             (&mut self.by_kind, &o.by_kind),
         ] {
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                a.merge(b);
-            }
+            mine.merge(theirs);
         }
         for (a, b) in self.years.iter_mut().zip(&o.years) {
             a.merge(b);
