@@ -11,27 +11,13 @@
 // discount) in lockstep; iterator zips of four slices read worse.
 #![allow(clippy::needless_range_loop)]
 
-pub mod dist;
+pub mod analysis;
+pub mod engine;
 pub mod error;
-pub mod evaluate;
+pub mod format;
 pub mod model;
-pub mod rng;
+pub mod names;
 pub mod scenario;
-pub mod sensitivity;
+pub mod stats;
 
 pub use error::{Error, Result};
-pub mod charts;
-// The CLI's doc comments are its --help text, written for the terminal
-// (`output/<scenario>`, `[[variant]]`), not for rustdoc.
-#[allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
-pub mod cli;
-pub mod compare;
-pub mod engine;
-pub mod format;
-pub mod output;
-pub mod overrides;
-pub mod sketch;
-pub mod stats;
-pub mod stress;
-pub mod table;
-pub mod template;

@@ -13,7 +13,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 fn run(toml: &str) -> Report {
     let model = parse_str(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
-    let acc = Engine::new(&model).run_all();
+    let acc = fundgap::stats::run_all(&Engine::new(&model));
     Report::new(&model, &acc)
 }
 

@@ -18,7 +18,7 @@ fn run_on(threads: usize, model: &fundgap::model::Model) -> Accumulator {
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| Engine::new(model).run_all())
+    pool.install(|| fundgap::stats::run_all(&Engine::new(model)))
 }
 
 #[test]
@@ -40,11 +40,17 @@ fn thread_count_does_not_change_results() {
 fn shards_merge_to_the_whole_run() {
     let model = baseline(3_000);
     let engine = Engine::new(&model);
-    let whole = engine.run_all();
+    let whole = fundgap::stats::run_all(&engine);
     let stop = AtomicBool::new(false);
-    let mut merged = engine.run_range(1_777, 3_000, &|_| {}, &stop);
-    merged.merge(&engine.run_range(0, 513, &|_| {}, &stop));
-    merged.merge(&engine.run_range(513, 1_777, &|_| {}, &stop));
+    let mut merged = fundgap::stats::run_range(&engine, 1_777, 3_000, &|_| {}, &stop);
+    merged.merge(&fundgap::stats::run_range(&engine, 0, 513, &|_| {}, &stop));
+    merged.merge(&fundgap::stats::run_range(
+        &engine,
+        513,
+        1_777,
+        &|_| {},
+        &stop,
+    ));
     assert_eq!(whole, merged);
 }
 
@@ -57,8 +63,8 @@ fn adding_a_service_leaves_the_others_unchanged() {
         BUILTIN_BASELINE.replace("trials = 100_000", "trials = 2000")
     );
     let bigger = parse_str(&extra, "bigger").unwrap();
-    let a = Report::new(&model, &Engine::new(&model).run_all());
-    let b = Report::new(&bigger, &Engine::new(&bigger).run_all());
+    let a = Report::new(&model, &fundgap::stats::run_all(&Engine::new(&model)));
+    let b = Report::new(&bigger, &fundgap::stats::run_all(&Engine::new(&bigger)));
     for s in &model.services {
         let ja = serde_json::to_string(a.entity(&s.id).unwrap()).unwrap();
         let jb = serde_json::to_string(b.entity(&s.id).unwrap()).unwrap();
@@ -76,5 +82,8 @@ fn a_different_seed_gives_different_draws() {
     let model = baseline(1_000);
     let mut other = model.clone();
     other.seed += 1;
-    assert_ne!(Engine::new(&model).run_all(), Engine::new(&other).run_all());
+    assert_ne!(
+        fundgap::stats::run_all(&Engine::new(&model)),
+        fundgap::stats::run_all(&Engine::new(&other))
+    );
 }

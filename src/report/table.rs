@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::format::{percent, thousands};
-use crate::model::{CostKind, GrantSize, Model, RenewalSize, StreamKind};
-use crate::stats::Report;
+use fundgap::format::{percent, thousands};
+use fundgap::model::{CostKind, GrantSize, Model, RenewalSize, StreamKind};
+use fundgap::stats::Report;
 
 /// The compact result table: one row per service and the portfolio.
 pub fn results(model: &Model, report: &Report) -> String {
@@ -239,7 +239,7 @@ pub fn describe(model: &Model, label: &str) -> String {
 }
 
 /// The stress grid: P(any gap) per cell, and the earliest safe year.
-pub fn stress(r: &crate::stress::StressResult, target: f64) -> String {
+pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -303,7 +303,7 @@ pub fn stress(r: &crate::stress::StressResult, target: f64) -> String {
 }
 
 /// A signed difference with its interval, e.g. `-12.3 pts [-13.0, -11.6]`.
-fn signed_points(d: &crate::compare::Difference) -> String {
+fn signed_points(d: &fundgap::analysis::compare::Difference) -> String {
     format!(
         "{:+.1} pts [{:+.1}, {:+.1}]",
         d.mean * 100.0,
@@ -312,7 +312,7 @@ fn signed_points(d: &crate::compare::Difference) -> String {
     )
 }
 
-fn signed_money(d: &crate::compare::Difference) -> String {
+fn signed_money(d: &fundgap::analysis::compare::Difference) -> String {
     let s = |x: f64| {
         if x >= 0.0 {
             format!("+{}", thousands(x, 0))
@@ -324,7 +324,7 @@ fn signed_money(d: &crate::compare::Difference) -> String {
 }
 
 /// The comparison table and which differences are not noise.
-pub fn compare(r: &crate::compare::CompareResult) -> String {
+pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -392,7 +392,7 @@ pub fn compare(r: &crate::compare::CompareResult) -> String {
     );
     for v in r.variants.iter().skip(1) {
         if let Some(d) = &v.vs_baseline {
-            let verdict = |x: &crate::compare::Difference| {
+            let verdict = |x: &fundgap::analysis::compare::Difference| {
                 if x.distinguishable() {
                     "distinguishable"
                 } else {
@@ -419,7 +419,7 @@ pub fn compare(r: &crate::compare::CompareResult) -> String {
 }
 
 /// The top `top` drivers of each entity's gap.
-pub fn sensitivity(s: &crate::sensitivity::Sensitivity, top: usize) -> String {
+pub fn sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, top: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -453,10 +453,10 @@ pub fn sensitivity(s: &crate::sensitivity::Sensitivity, top: usize) -> String {
 
 /// The evaluation scorecard.
 pub fn scorecard(
-    ev: &crate::evaluate::Evaluation,
-    drivers: Option<&crate::sensitivity::Sensitivity>,
+    ev: &fundgap::analysis::evaluate::Evaluation,
+    drivers: Option<&fundgap::analysis::sensitivity::Sensitivity>,
 ) -> String {
-    use crate::evaluate::{CRITERIA, Rating};
+    use fundgap::analysis::evaluate::{CRITERIA, Rating};
     let mut out = String::new();
     let _ = writeln!(
         out,

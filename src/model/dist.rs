@@ -15,7 +15,7 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, StandardNormal};
 use statrs::distribution::{ContinuousCDF, Normal as StatNormal};
 
-use crate::rng::uniform01;
+use crate::model::rng::uniform01;
 
 /// Below this acceptance rate a truncated normal is sampled by inverting its
 /// CDF instead of by rejection, so a narrow window cannot stall a trial.
@@ -506,7 +506,7 @@ impl Quantity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::StreamKey;
+    use crate::model::rng::StreamKey;
 
     const N: usize = 200_000;
 

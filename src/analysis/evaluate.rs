@@ -577,108 +577,6 @@ impl Scorecard {
     }
 }
 
-/// `evaluation.csv`: one row per entity and criterion.
-pub fn csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "entity",
-        "criterion",
-        "rating",
-        "value",
-        "reason",
-        "overall",
-    ])?;
-    for c in &ev.scorecards {
-        for s in &c.scores {
-            w.write_record([
-                c.id.as_str(),
-                s.criterion,
-                s.rating.as_str(),
-                &s.value.map(|v| v.to_string()).unwrap_or_default(),
-                &s.reason,
-                c.overall.as_str(),
-            ])?;
-        }
-    }
-    crate::output::finish_csv(w)
-}
-
-fn mark(r: Rating) -> &'static str {
-    match r {
-        Rating::Green => "🟢 green",
-        Rating::Amber => "🟠 amber",
-        Rating::Red => "🔴 red",
-    }
-}
-
-/// `evaluation.md`: a report for the committee.
-pub fn markdown(ev: &Evaluation, drivers: Option<&crate::sensitivity::Sensitivity>) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(out, "# Evaluation: {}\n", ev.scenario);
-    let _ = writeln!(
-        out,
-        "{} trials, seed {}; money in {} {}. Ratings and thresholds are explained at the end.\n",
-        thousands(ev.trials as f64, 0),
-        ev.seed,
-        ev.currency,
-        ev.unit
-    );
-    let _ = write!(out, "| service | overall |");
-    for c in CRITERIA {
-        let _ = write!(out, " {} |", c.replace('_', " "));
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "|---|---|{}", "---|".repeat(CRITERIA.len()));
-    for c in &ev.scorecards {
-        let _ = write!(out, "| {} | {} |", c.name, mark(c.overall));
-        for k in CRITERIA {
-            let _ = write!(out, " {} |", c.score(k).rating.as_str());
-        }
-        let _ = writeln!(out);
-    }
-    for c in &ev.scorecards {
-        let _ = writeln!(out, "\n## {} — {}\n", c.name, mark(c.overall));
-        for s in &c.scores {
-            let _ = writeln!(
-                out,
-                "- **{}** ({}): {}",
-                s.criterion.replace('_', " "),
-                s.rating.as_str(),
-                s.reason
-            );
-        }
-        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id)) {
-            let top: Vec<String> = d
-                .inputs
-                .iter()
-                .take(3)
-                .filter(|i| i.swing != 0.0)
-                .map(|i| {
-                    format!(
-                        "`{}` (swing {}, rank correlation {:.2})",
-                        i.input,
-                        thousands(i.swing, 0),
-                        i.rank_corr_gap_npv
-                    )
-                })
-                .collect();
-            if !top.is_empty() {
-                let _ = writeln!(out, "- **what drives the gap**: {}", top.join("; "));
-            }
-        }
-    }
-    let _ = writeln!(out, "\n## How ratings are set\n");
-    let _ = writeln!(
-        out,
-        "Overall is red when funding sustainability is red or two criteria are red, amber when any criterion is red or two are amber, green otherwise. Thresholds (`[evaluation]` in the scenario):\n"
-    );
-    for (k, v) in &ev.thresholds.0 {
-        let _ = writeln!(out, "- `{k}` = {v}");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -759,7 +657,7 @@ to = 2027
     #[test]
     fn a_well_planned_service_is_green_and_a_grant_only_one_red_with_reasons() {
         let m = parse_str(CARDS, "t").unwrap();
-        let r = Report::new(&m, &Engine::new(&m).run_all());
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
         let ev = evaluate(&m, &r);
         let good = &ev.scorecards[0];
         for s in &good.scores {
@@ -797,7 +695,7 @@ to = 2027
     fn thresholds_come_from_the_scenario() {
         let text = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.0\np_any_gap_red = 0.0\n");
         let m = parse_str(&text, "t").unwrap();
-        let r = Report::new(&m, &Engine::new(&m).run_all());
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
         let ev = evaluate(&m, &r);
         assert_eq!(
             ev.scorecards[0].score("funding_sustainability").rating,

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::error::{Error, Result};
-use crate::model::{FundingKind, Model};
-use crate::stats::{Distribution, EntityStats, Report};
+use fundgap::error::{Error, Result};
+use fundgap::model::{FundingKind, Model};
+use fundgap::stats::{Distribution, EntityStats, Report};
 
 /// Facts about a run that are not results: where, when, how.
 #[derive(Debug, Clone)]

@@ -20,10 +20,10 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::dist::{Dist, Quantity};
 use crate::engine::{Engine, Scratch, fold_trials};
 use crate::model::Model;
-use crate::sketch::Moments;
+use crate::model::dist::{Dist, Quantity};
+use crate::stats::sketch::Moments;
 
 /// How much work the analysis does.
 #[derive(Debug, Clone, Copy)]
@@ -313,45 +313,6 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
     }
 }
 
-/// `sensitivity.csv`: one row per entity and input.
-pub fn csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "entity",
-        "input",
-        "p10",
-        "p50",
-        "p90",
-        "rank_corr_gap_npv",
-        "rank_corr_any_gap",
-        "gap_npv_at_p10",
-        "gap_npv_at_p90",
-        "swing",
-        "p_any_gap_at_p10",
-        "p_any_gap_at_p90",
-    ])?;
-    for e in &s.entities {
-        for i in &e.inputs {
-            let f = |x: f64| x.to_string();
-            w.write_record([
-                e.id.clone(),
-                i.input.clone(),
-                f(i.p10),
-                f(i.p50),
-                f(i.p90),
-                f(i.rank_corr_gap_npv),
-                f(i.rank_corr_any_gap),
-                f(i.gap_npv_at_p10),
-                f(i.gap_npv_at_p90),
-                f(i.swing),
-                f(i.p_any_gap_at_p10),
-                f(i.p_any_gap_at_p90),
-            ])?;
-        }
-    }
-    crate::output::finish_csv(w)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,7 +416,7 @@ annual = { dist = "uniform", min = 10, max = 50 }
 
     #[test]
     fn recorded_inputs_are_the_drawn_ones() {
-        let text = include_str!("../scenarios/bench-district.toml");
+        let text = include_str!("../../scenarios/bench-district.toml");
         let m = parse_str(text, "bench").unwrap();
         let engine = Engine::new(&m);
         let mut s = Scratch::new(&m);

@@ -22,7 +22,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::error::{Diagnostic, ScenarioError};
-use crate::scenario::{slug, suggest};
+use crate::names::{slug, suggest};
 
 /// Spans at or above this offset mark values that came from an override;
 /// `OVERRIDE_SPAN + k` is the k-th override of the current application.

@@ -156,8 +156,8 @@ key_partners = "Who helps run it"
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Engine;
-    use crate::scenario::parse_str;
+    use fundgap::engine::Engine;
+    use fundgap::scenario::parse_str;
 
     #[test]
     fn templates_validate_and_run() {
@@ -165,7 +165,7 @@ mod tests {
             let text = scenario(n).replace("trials = 20_000", "trials = 200");
             let m = parse_str(&text, "template").unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(m.services.len(), n);
-            let acc = Engine::new(&m).run_all();
+            let acc = fundgap::stats::run_all(&Engine::new(&m));
             assert_eq!(acc.trials, 200);
         }
     }

@@ -17,11 +17,11 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::format::{percent, thousands};
-use crate::model::{FundingKind, Model};
-use crate::output::Staging;
-use crate::stats::Report;
+use crate::report::files::Staging;
+use fundgap::error::{Error, Result};
+use fundgap::format::{percent, thousands};
+use fundgap::model::{FundingKind, Model};
+use fundgap::stats::Report;
 
 /// Font family name under which the chart font is registered.
 const FAMILY: &str = "sans-serif";
@@ -967,7 +967,7 @@ pub fn viridis(v: f64) -> RGBColor {
 }
 
 struct Heatmap<'a> {
-    r: &'a crate::stress::StressResult,
+    r: &'a fundgap::analysis::stress::StressResult,
     opts: &'a ChartOptions,
 }
 
@@ -1113,7 +1113,7 @@ impl Chart for Heatmap<'_> {
 
 /// Draws the stress heatmap into `staging` as `stress-heatmap.{png,svg}`.
 pub fn draw_heatmap(
-    r: &crate::stress::StressResult,
+    r: &fundgap::analysis::stress::StressResult,
     opts: &ChartOptions,
     staging: &mut Staging,
 ) -> Result<Vec<String>> {
@@ -1121,7 +1121,7 @@ pub fn draw_heatmap(
 }
 
 struct CompareProbability<'a> {
-    r: &'a crate::compare::CompareResult,
+    r: &'a fundgap::analysis::compare::CompareResult,
     years: &'a [i32],
     opts: &'a ChartOptions,
 }
@@ -1186,7 +1186,7 @@ impl Chart for CompareProbability<'_> {
 }
 
 struct CompareDiff<'a> {
-    r: &'a crate::compare::CompareResult,
+    r: &'a fundgap::analysis::compare::CompareResult,
     opts: &'a ChartOptions,
 }
 
@@ -1205,7 +1205,7 @@ impl Chart for CompareDiff<'_> {
             ),
             sz,
         )?;
-        let rows: Vec<(&str, crate::compare::Difference)> = r
+        let rows: Vec<(&str, fundgap::analysis::compare::Difference)> = r
             .variants
             .iter()
             .filter_map(|v| v.vs_baseline.as_ref().map(|d| (v.name.as_str(), d.gap_npv)))
@@ -1287,7 +1287,7 @@ impl Chart for CompareDiff<'_> {
 
 /// Draws the comparison charts into `staging`.
 pub fn draw_compare(
-    r: &crate::compare::CompareResult,
+    r: &fundgap::analysis::compare::CompareResult,
     years: &[i32],
     opts: &ChartOptions,
     staging: &mut Staging,
@@ -1308,8 +1308,8 @@ pub fn draw_compare(
 }
 
 struct Tornado<'a> {
-    s: &'a crate::sensitivity::Sensitivity,
-    e: &'a crate::sensitivity::EntitySensitivity,
+    s: &'a fundgap::analysis::sensitivity::Sensitivity,
+    e: &'a fundgap::analysis::sensitivity::EntitySensitivity,
     opts: &'a ChartOptions,
 }
 
@@ -1330,7 +1330,7 @@ impl Chart for Tornado<'_> {
             ),
             sz,
         )?;
-        let rows: Vec<&crate::sensitivity::InputEffect> =
+        let rows: Vec<&fundgap::analysis::sensitivity::InputEffect> =
             e.inputs.iter().take(TORNADO_ROWS).collect();
         let entries = vec![
             ("input at its P10".to_string(), FUNDING, true),
@@ -1404,7 +1404,7 @@ impl Chart for Tornado<'_> {
 
 /// Draws a tornado per entity (`tornado-<id>.{png,svg}`) into `staging`.
 pub fn draw_tornadoes(
-    s: &crate::sensitivity::Sensitivity,
+    s: &fundgap::analysis::sensitivity::Sensitivity,
     opts: &ChartOptions,
     staging: &mut Staging,
 ) -> Result<Vec<String>> {

@@ -8,8 +8,11 @@
 //! volatilities are non-negative, names are unique where streams are keyed
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
-use crate::dist::{Quantity, Volatility};
-use crate::rng::StreamKey;
+pub mod dist;
+pub mod rng;
+
+use crate::model::dist::{Quantity, Volatility};
+use crate::model::rng::StreamKey;
 
 /// A validated, simulation-ready scenario.
 #[derive(Debug, Clone)]
@@ -610,25 +613,25 @@ impl Model {
             push(base.clone(), s.quantities());
             for c in &s.costs {
                 push(
-                    format!("{base}.cost.{}", crate::scenario::slug(&c.name)),
+                    format!("{base}.cost.{}", crate::names::slug(&c.name)),
                     c.quantities(),
                 );
             }
             for r in &s.risks {
                 push(
-                    format!("{base}.risk.{}", crate::scenario::slug(&r.name)),
+                    format!("{base}.risk.{}", crate::names::slug(&r.name)),
                     r.quantities(),
                 );
             }
             for f in &s.funding {
                 push(
-                    format!("{base}.funding.{}", crate::scenario::slug(&f.name)),
+                    format!("{base}.funding.{}", crate::names::slug(&f.name)),
                     f.quantities(),
                 );
             }
             for b in &s.benefits {
                 push(
-                    format!("{base}.benefit.{}", crate::scenario::slug(&b.name)),
+                    format!("{base}.benefit.{}", crate::names::slug(&b.name)),
                     b.quantities(),
                 );
             }

@@ -4,6 +4,8 @@
 //! progress bar and prints. Everything it computes comes from the library's
 //! pure parts.
 
+mod template;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,15 +14,15 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::charts::{self, ChartData, ChartOptions, ImageFormat};
-use crate::engine::Engine;
-use crate::error::{Error, Result};
-use crate::model::Model;
-use crate::output::{RunInfo, Staging, summary_json, write_tables};
-use crate::overrides::Override;
-use crate::scenario::{self, BUILTIN_BASELINE_NAME};
-use crate::stats::Report;
-use crate::table;
+use crate::report::charts::{self, ChartData, ChartOptions, ImageFormat};
+use crate::report::files::{RunInfo, Staging, summary_json, write_tables};
+use crate::report::table;
+use fundgap::engine::Engine;
+use fundgap::error::{Error, Result};
+use fundgap::model::Model;
+use fundgap::scenario::overrides::Override;
+use fundgap::scenario::{self, BUILTIN_BASELINE_NAME};
+use fundgap::stats::Report;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -473,7 +475,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sensitivity")));
-    let opts = crate::sensitivity::Options {
+    let opts = fundgap::analysis::sensitivity::Options {
         sample: args.sample,
         oat_trials: args.oat_trials,
     };
@@ -484,7 +486,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(n_inputs, args.common.quiet);
     let (result, _) = with_threads(args.common.threads, || {
-        crate::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
+        fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
     let mut staging = Staging::new(&out_dir)?;
@@ -515,7 +517,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<()> {
 fn write_sensitivity(
     staging: &mut Staging,
     out_dir: &Path,
-    result: &crate::sensitivity::Sensitivity,
+    result: &fundgap::analysis::sensitivity::Sensitivity,
     no_charts: bool,
     font: Option<&Path>,
 ) -> Result<()> {
@@ -523,7 +525,7 @@ fn write_sensitivity(
         staging,
         out_dir,
         "sensitivity.csv",
-        crate::sensitivity::csv(result),
+        crate::report::analyses::sensitivity_csv(result),
     )?;
     staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
     if !no_charts {
@@ -543,29 +545,31 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
     if !args.common.quiet {
         eprintln!(
             "fundgap: evaluating {label} ({} trials)",
-            crate::format::thousands(model.trials as f64, 0)
+            fundgap::format::thousands(model.trials as f64, 0)
         );
     }
     let started = Instant::now();
     let pb = progress_bar(model.trials, args.common.quiet);
     let engine = Engine::new(&model);
     let cancel = interrupt_flag();
-    let (acc, _) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), cancel))?;
+    let (acc, _) = with_threads(args.common.threads, || {
+        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+    })?;
     pb.finish_and_clear();
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
     let report = Report::new(&model, &acc);
-    let ev = crate::evaluate::evaluate(&model, &report);
+    let ev = fundgap::analysis::evaluate::evaluate(&model, &report);
     let drivers = if args.no_sensitivity {
         None
     } else {
-        let opts = crate::sensitivity::Options {
+        let opts = fundgap::analysis::sensitivity::Options {
             sample: args.sample.min(model.trials.max(2)),
             oat_trials: args.oat_trials,
         };
         let (s, _) = with_threads(args.common.threads, || {
-            crate::sensitivity::analyse(&model, opts, &|_| {})
+            fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
         })?;
         Some(s)
     };
@@ -575,11 +579,11 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
         &mut staging,
         &out_dir,
         "evaluation.csv",
-        crate::evaluate::csv(&ev),
+        crate::report::analyses::evaluation_csv(&ev),
     )?;
     staging.write(
         "evaluation.md",
-        crate::evaluate::markdown(&ev, drivers.as_ref()).as_bytes(),
+        crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref()).as_bytes(),
     )?;
     if let Some(d) = &drivers {
         write_sensitivity(
@@ -608,7 +612,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<()> {
 }
 
 fn init(args: &InitArgs) -> Result<()> {
-    let text = crate::template::scenario(args.services as usize);
+    let text = crate::cli::template::scenario(args.services as usize);
     if args.file.as_os_str() == "-" {
         print!("{text}");
         return Ok(());
@@ -644,7 +648,7 @@ fn init(args: &InitArgs) -> Result<()> {
 }
 
 fn compare(args: &CompareArgs) -> Result<()> {
-    use crate::compare::{Input, csv, run};
+    use fundgap::analysis::compare::{Input, run};
     let mut inputs = Vec::new();
     let mut stem = String::new();
     if let [single] = args.scenarios.as_slice() {
@@ -692,7 +696,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
         eprintln!(
             "fundgap: comparing {} variants on {} common trials",
             inputs.len(),
-            crate::format::thousands(trials as f64, 0)
+            fundgap::format::thousands(trials as f64, 0)
         );
     }
     let started = Instant::now();
@@ -704,7 +708,12 @@ fn compare(args: &CompareArgs) -> Result<()> {
     let result = result.map_err(Error::Usage)?;
 
     let mut staging = Staging::new(&out_dir)?;
-    write_csv(&mut staging, &out_dir, "compare.csv", csv(&result))?;
+    write_csv(
+        &mut staging,
+        &out_dir,
+        "compare.csv",
+        crate::report::analyses::compare_csv(&result),
+    )?;
     staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
         charts::register_font(args.common.font.as_deref())?;
@@ -730,7 +739,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
 }
 
 fn stress(args: &StressArgs) -> Result<()> {
-    use crate::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
+    use fundgap::analysis::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.set)?;
     if !(0.0..=1.0).contains(&args.target) {
@@ -801,7 +810,7 @@ fn stress(args: &StressArgs) -> Result<()> {
         eprintln!(
             "fundgap: stress test of {label}: {} cells x {} trials",
             cells.len(),
-            crate::format::thousands(args.trials as f64, 0)
+            fundgap::format::thousands(args.trials as f64, 0)
         );
     }
     let started = Instant::now();
@@ -816,7 +825,7 @@ fn stress(args: &StressArgs) -> Result<()> {
         &mut staging,
         &out_dir,
         "stress.csv",
-        crate::stress::csv(&result),
+        crate::report::analyses::stress_csv(&result),
     )?;
     staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
@@ -936,7 +945,7 @@ fn run(args: &RunArgs) -> Result<()> {
     if status {
         eprintln!(
             "fundgap: simulating {label} ({} trials)",
-            crate::format::thousands(model.trials as f64, 0)
+            fundgap::format::thousands(model.trials as f64, 0)
         );
     }
 
@@ -945,7 +954,9 @@ fn run(args: &RunArgs) -> Result<()> {
     pb.set_message(stem.clone());
     let cancel = interrupt_flag();
     let engine = Engine::new(&model);
-    let (acc, threads) = with_threads(args.common.threads, || engine.run(&|n| pb.inc(n), cancel))?;
+    let (acc, threads) = with_threads(args.common.threads, || {
+        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+    })?;
     pb.finish_and_clear();
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
@@ -981,7 +992,7 @@ fn run(args: &RunArgs) -> Result<()> {
             .collect();
         eprintln!(
             "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
-            crate::format::thousands(report.trials as f64, 0),
+            fundgap::format::thousands(report.trials as f64, 0),
             info.elapsed_seconds,
             names.join(", "),
             out_dir.display()

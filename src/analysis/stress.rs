@@ -14,10 +14,11 @@ use std::sync::atomic::AtomicBool;
 use crate::engine::{Engine, Scratch, fold_trials};
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
-use crate::overrides::Override;
-use crate::scenario::{parse_with, slug};
-use crate::sketch::{Moments, Sketch};
+use crate::names::slug;
+use crate::scenario::overrides::Override;
+use crate::scenario::parse_with;
 use crate::stats::Proportion;
+use crate::stats::sketch::{Moments, Sketch};
 
 /// Which funding streams a withdrawal grid cuts.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +35,7 @@ pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, Str
         && model.service(id).is_none()
     {
         let ids: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-        let hint = crate::scenario::suggest(id, &ids)
+        let hint = crate::names::suggest(id, &ids)
             .map(|s| format!("; did you mean \"{s}\"?"))
             .unwrap_or_default();
         return Err(format!(
@@ -357,49 +358,6 @@ pub fn run_cells(
     }
 }
 
-/// `stress.csv`: one row per cell.
-pub fn csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "x_key",
-        "x_value",
-        "y_key",
-        "y_value",
-        "entity",
-        "p_any_gap",
-        "p_any_gap_lo",
-        "p_any_gap_hi",
-        "p_any_gap_se",
-        "gap_npv_mean",
-        "gap_npv_se",
-        "gap_npv_p95",
-        "gap_npv_cvar95",
-        "first_year_p_gap_over_50",
-    ])?;
-    let f = crate::output::num;
-    for c in &r.cells {
-        w.write_record([
-            r.x.key.clone(),
-            r.x.labels[c.x].clone(),
-            r.y.key.clone(),
-            r.y.labels[c.y].clone(),
-            r.entity.clone(),
-            f(c.p_any_gap.estimate),
-            f(c.p_any_gap.lo),
-            f(c.p_any_gap.hi),
-            f(c.p_any_gap.se),
-            f(c.gap_npv_mean),
-            f(c.gap_npv_se),
-            f(c.gap_npv_p95),
-            f(c.gap_npv_cvar95),
-            c.first_year_p_gap_over_50
-                .map(|y| y.to_string())
-                .unwrap_or_default(),
-        ])?;
-    }
-    crate::output::finish_csv(w)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,8 +393,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
         let streams = select(&base, &Selection::default()).unwrap();
         let (_, _, cells) = withdrawal_grid(&base, &streams, &[2], &[0.0]);
-        let a = Engine::new(&base).run_all();
-        let b = Engine::new(&cells[0].model).run_all();
+        let a = crate::stats::run_all(&Engine::new(&base));
+        let b = crate::stats::run_all(&Engine::new(&cells[0].model));
         assert_eq!(a, b);
     }
 
@@ -446,7 +404,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let streams = select(&base, &Selection::default()).unwrap();
         let (_, _, cells) = withdrawal_grid(&base, &streams, &[3], &[1.0]);
         let m = &cells[0].model;
-        let r = Report::new(m, &Engine::new(m).run_all());
+        let r = Report::new(m, &crate::stats::run_all(&Engine::new(m)));
         let s = r.entity("s").unwrap();
         for (t, y) in s.yearly.iter().enumerate() {
             if t < 3 {
@@ -465,7 +423,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let (x, y, cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
         let r = run_cells(&cells, Some("s"), x, y, &|_| {});
         let m = &cells[0].model;
-        let full = Report::new(m, &Engine::new(m).run_all());
+        let full = Report::new(m, &crate::stats::run_all(&Engine::new(m)));
         let e = full.entity("s").unwrap();
         let c = &r.cells[0];
         assert_eq!(c.p_any_gap, e.p_any_gap);

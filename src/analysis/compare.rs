@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::engine::{Engine, LANES, Scratch, fold_trials, lane_batches};
 use crate::model::Model;
-use crate::sketch::Moments;
+use crate::stats::sketch::Moments;
 use crate::stats::{Accumulator, EntityStats, Report, Z95};
 
 /// A variant to compare: a name and a compiled model.
@@ -167,7 +167,7 @@ pub fn run(
         |st, block| {
             for (first, n) in lane_batches(block) {
                 for ((e, lanes), acc) in engines.iter().zip(&mut st.lanes).zip(&mut st.accs) {
-                    e.simulate_batch(first, &mut lanes[..n], acc);
+                    crate::stats::simulate_batch(e, first, &mut lanes[..n], acc);
                 }
                 for l in 0..n {
                     let b = values(&st.lanes[0][l], idx[0]);
@@ -226,74 +226,6 @@ pub fn run(
         seed: base.seed,
         variants,
     })
-}
-
-/// `compare.csv`: one row per variant, differences against the baseline.
-pub fn csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "variant",
-        "description",
-        "entity",
-        "p_any_gap",
-        "p_any_gap_lo",
-        "p_any_gap_hi",
-        "gap_npv_mean",
-        "gap_npv_p95",
-        "gap_npv_cvar95",
-        "lcc_npv_mean",
-        "grant_share",
-        "bcr",
-        "diff_p_any_gap",
-        "diff_p_any_gap_lo",
-        "diff_p_any_gap_hi",
-        "diff_gap_npv",
-        "diff_gap_npv_lo",
-        "diff_gap_npv_hi",
-        "diff_gap_npv_unpaired_lo",
-        "diff_gap_npv_unpaired_hi",
-        "diff_lcc_npv",
-        "diff_lcc_npv_lo",
-        "diff_lcc_npv_hi",
-        "distinguishable",
-    ])?;
-    let f = crate::output::num;
-    for v in &r.variants {
-        let s = &v.stats;
-        let mut row = vec![
-            v.name.clone(),
-            v.description.clone().unwrap_or_default(),
-            r.entity.clone(),
-            f(s.p_any_gap.estimate),
-            f(s.p_any_gap.lo),
-            f(s.p_any_gap.hi),
-            f(s.gap_npv.mean),
-            f(s.gap_npv.p95),
-            f(s.gap_npv_cvar95),
-            f(s.lcc_npv.mean),
-            f(s.grant_share),
-            s.bcr.map(f).unwrap_or_default(),
-        ];
-        match &v.vs_baseline {
-            Some(d) => row.extend([
-                f(d.p_any_gap.mean),
-                f(d.p_any_gap.lo),
-                f(d.p_any_gap.hi),
-                f(d.gap_npv.mean),
-                f(d.gap_npv.lo),
-                f(d.gap_npv.hi),
-                f(d.gap_npv.unpaired_lo),
-                f(d.gap_npv.unpaired_hi),
-                f(d.lcc_npv.mean),
-                f(d.lcc_npv.lo),
-                f(d.lcc_npv.hi),
-                (d.p_any_gap.distinguishable() || d.gap_npv.distinguishable()).to_string(),
-            ]),
-            None => row.extend(std::iter::repeat_n(String::new(), 12)),
-        }
-        w.write_record(&row)?;
-    }
-    crate::output::finish_csv(w)
 }
 
 #[cfg(test)]

@@ -12,11 +12,16 @@
 //! probability with its Monte Carlo standard error and a 95% Wilson score
 //! interval. Pure: no I/O.
 
-use serde::Serialize;
+mod report;
+mod run;
+pub mod sketch;
+
+pub use report::{Distribution, EntityStats, FirstGap, Proportion, Report, YearStats};
+pub use run::{run, run_all, run_range, simulate_batch};
 
 use crate::engine::{LANES, Scratch};
 use crate::model::{FundingKind, Model};
-use crate::sketch::{Moments, Sketch, Sum, SumArray};
+use crate::stats::sketch::{Moments, Sketch, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -277,274 +282,13 @@ impl Accumulator {
     }
 }
 
-/// A proportion with its Monte Carlo uncertainty.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct Proportion {
-    pub estimate: f64,
-    /// Standard error sqrt(p(1-p)/n).
-    pub se: f64,
-    /// 95% Wilson score interval (never outside [0, 1], sensible at p = 0).
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl Proportion {
-    pub fn new(successes: u64, n: u64) -> Self {
-        if n == 0 {
-            return Proportion {
-                estimate: f64::NAN,
-                se: f64::NAN,
-                lo: 0.0,
-                hi: 1.0,
-            };
-        }
-        let nf = n as f64;
-        let p = successes as f64 / nf;
-        let z2 = Z95 * Z95;
-        let denom = 1.0 + z2 / nf;
-        let centre = (p + z2 / (2.0 * nf)) / denom;
-        let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-        Proportion {
-            estimate: p,
-            se: (p * (1.0 - p) / nf).sqrt(),
-            lo: if successes == 0 {
-                0.0
-            } else {
-                (centre - half).max(0.0)
-            },
-            hi: if successes == n {
-                1.0
-            } else {
-                (centre + half).min(1.0)
-            },
-        }
-    }
-}
-
-/// Summary of a distribution of per-trial values.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct Distribution {
-    pub mean: f64,
-    /// Standard error of the mean.
-    pub se: f64,
-    pub p5: f64,
-    pub p50: f64,
-    pub p95: f64,
-}
-
-impl Distribution {
-    fn new(m: &Moments, q: &Sketch) -> Self {
-        Distribution {
-            mean: m.mean(),
-            se: m.se(),
-            p5: q.quantile(0.05),
-            p50: q.quantile(0.5),
-            p95: q.quantile(0.95),
-        }
-    }
-}
-
-/// Figures of one entity in one year.
-#[derive(Debug, Clone, Serialize)]
-pub struct YearStats {
-    pub year: i32,
-    pub p_gap: Proportion,
-    pub cost_mean: f64,
-    pub cost_p5: f64,
-    pub cost_p25: f64,
-    pub cost_p50: f64,
-    pub cost_p75: f64,
-    pub cost_p95: f64,
-    pub funding_mean: f64,
-    pub funding_p5: f64,
-    pub funding_p25: f64,
-    pub funding_p50: f64,
-    pub funding_p75: f64,
-    pub funding_p95: f64,
-    pub gap_mean: f64,
-    pub gap_p50: f64,
-    pub gap_p95: f64,
-    pub reserve_used_mean: f64,
-    /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
-    pub funding_by_kind_mean: [f64; FundingKind::COUNT],
-    /// P(no gap in this or any earlier year).
-    pub survival: f64,
-}
-
-/// Distribution of the first gap year.
-#[derive(Debug, Clone, Serialize)]
-pub struct FirstGap {
-    pub years: Vec<i32>,
-    /// Share of trials whose first gap is in each year.
-    pub probability: Vec<f64>,
-    /// Share of trials with no gap up to and including each year.
-    pub survival: Vec<f64>,
-    /// Share of trials with no gap over the whole horizon.
-    pub never: f64,
-    /// Median first gap year (None when most trials never have a gap).
-    pub median: Option<i32>,
-}
-
-/// Horizon figures of one entity (service or portfolio).
-#[derive(Debug, Clone, Serialize)]
-pub struct EntityStats {
-    pub id: String,
-    pub name: String,
-    pub p_any_gap: Proportion,
-    /// First year in which P(gap) exceeds 50%.
-    pub first_year_p_gap_over_50: Option<i32>,
-    pub first_gap_year: FirstGap,
-    pub lcc_npv: Distribution,
-    pub gap_npv: Distribution,
-    pub gap_npv_cvar95: f64,
-    /// Mean realised operating-cost ratio (operating cost per operating
-    /// year in start-year prices / construction cost).
-    pub opex_ratio_mean: f64,
-    pub opex_ratio_se: f64,
-    /// Share of all money received (streams and reserve draws) that came
-    /// from grants.
-    pub grant_share: f64,
-    /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
-    /// declared benefits.
-    pub bcr: Option<f64>,
-    pub benefit_npv_mean: f64,
-    /// Mean discounted fees and contract revenue.
-    pub revenue_npv_mean: f64,
-    pub construction_mean: f64,
-    pub yearly: Vec<YearStats>,
-    /// Gap NPV histogram (value, count) for charts.
-    #[serde(skip)]
-    pub gap_npv_sketch: Sketch,
-}
-
-/// Everything a run reports.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub trials: u64,
-    pub start_year: i32,
-    pub horizon_years: usize,
-    /// Services in file order, then the portfolio (id `portfolio`).
-    pub entities: Vec<EntityStats>,
-}
-
-impl Report {
-    pub fn new(model: &Model, acc: &Accumulator) -> Self {
-        let h = model.horizon;
-        let n = acc.trials;
-        let nf = n as f64;
-        let mut entities = Vec::new();
-        for (e, tot) in acc.totals.iter().enumerate() {
-            let (id, name, has_benefits) = match model.services.get(e) {
-                Some(s) => (s.id.clone(), s.name.clone(), !s.benefits.is_empty()),
-                None => (
-                    "portfolio".to_string(),
-                    "Portfolio (all services)".to_string(),
-                    model.services.iter().any(|s| !s.benefits.is_empty()),
-                ),
-            };
-            let mut cum = 0u64;
-            let mut yearly = Vec::with_capacity(h);
-            let mut survival = Vec::with_capacity(h);
-            let mut probability = Vec::with_capacity(h);
-            for t in 0..h {
-                let y = &acc.years[e * h + t];
-                let sums = acc.year_sums(e, t);
-                cum += tot.first_gap[t];
-                let surv = 1.0 - cum as f64 / nf;
-                survival.push(surv);
-                probability.push(tot.first_gap[t] as f64 / nf);
-                let mut by_kind = [0.0; FundingKind::COUNT];
-                for (k, v) in by_kind.iter_mut().enumerate() {
-                    *v = sums.by_kind[k].value() / nf;
-                }
-                yearly.push(YearStats {
-                    year: model.year(t),
-                    p_gap: Proportion::new(y.gap_count, n),
-                    cost_mean: sums.cost.value() / nf,
-                    cost_p5: y.cost_q.quantile(0.05),
-                    cost_p25: y.cost_q.quantile(0.25),
-                    cost_p50: y.cost_q.quantile(0.5),
-                    cost_p75: y.cost_q.quantile(0.75),
-                    cost_p95: y.cost_q.quantile(0.95),
-                    funding_mean: sums.funding.value() / nf,
-                    funding_p5: y.funding_q.quantile(0.05),
-                    funding_p25: y.funding_q.quantile(0.25),
-                    funding_p50: y.funding_q.quantile(0.5),
-                    funding_p75: y.funding_q.quantile(0.75),
-                    funding_p95: y.funding_q.quantile(0.95),
-                    gap_mean: sums.gap.value() / nf,
-                    gap_p50: y.gap_q.quantile(0.5),
-                    gap_p95: y.gap_q.quantile(0.95),
-                    reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
-                    funding_by_kind_mean: by_kind,
-                    survival: surv,
-                });
-            }
-            let median = survival
-                .iter()
-                .position(|&s| s <= 0.5)
-                .map(|t| model.year(t));
-            let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
-            let benefit = tot.benefit.mean();
-            let received = tot.received.value();
-            entities.push(EntityStats {
-                id,
-                name,
-                p_any_gap: Proportion::new(n - tot.first_gap[h], n),
-                first_year_p_gap_over_50: yearly
-                    .iter()
-                    .find(|y| y.p_gap.estimate > 0.5)
-                    .map(|y| y.year),
-                first_gap_year: FirstGap {
-                    years: (0..h).map(|t| model.year(t)).collect(),
-                    probability,
-                    survival,
-                    never: tot.first_gap[h] as f64 / nf,
-                    median,
-                },
-                lcc_npv: lcc,
-                gap_npv: Distribution::new(&tot.gap, &tot.gap_q),
-                gap_npv_cvar95: tot.gap_q.tail_mean(0.95),
-                opex_ratio_mean: tot.opex_ratio.mean(),
-                opex_ratio_se: tot.opex_ratio.se(),
-                grant_share: if received > 0.0 {
-                    tot.grant.value() / received
-                } else {
-                    0.0
-                },
-                bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
-                benefit_npv_mean: benefit,
-                revenue_npv_mean: tot.revenue.mean(),
-                construction_mean: tot.construction.value() / nf,
-                yearly,
-                gap_npv_sketch: tot.gap_q.clone(),
-            });
-        }
-        Report {
-            trials: n,
-            start_year: model.start_year,
-            horizon_years: h,
-            entities,
-        }
-    }
-
-    pub fn portfolio(&self) -> &EntityStats {
-        // `new` always pushes the portfolio last.
-        &self.entities[self.entities.len() - 1]
-    }
-
-    pub fn entity(&self, id: &str) -> Option<&EntityStats> {
-        self.entities.iter().find(|e| e.id == id)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::Engine;
 
     fn bench_model() -> Model {
-        let text = include_str!("../scenarios/bench-district.toml");
+        let text = include_str!("../../scenarios/bench-district.toml");
         crate::scenario::parse_str(text, "bench-district.toml").unwrap()
     }
 
@@ -602,18 +346,5 @@ mod tests {
                 "{kinds} vs {streams}"
             );
         }
-    }
-
-    #[test]
-    fn wilson_interval_is_sane_at_the_edges() {
-        let p = Proportion::new(0, 1000);
-        assert_eq!(p.estimate, 0.0);
-        assert_eq!(p.lo, 0.0);
-        assert!(p.hi > 0.0 && p.hi < 0.01);
-        let p = Proportion::new(1000, 1000);
-        assert_eq!(p.hi, 1.0);
-        assert!(p.lo > 0.99);
-        let p = Proportion::new(500, 1000);
-        assert!((p.lo - 0.469).abs() < 1e-3 && (p.hi - 0.531).abs() < 1e-3);
     }
 }

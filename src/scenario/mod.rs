@@ -10,6 +10,8 @@
 //! `scenarios/README.md`; this module is the single place that enforces
 //! them.
 
+pub mod overrides;
+
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -18,20 +20,21 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::dist::{Dist, Domain, Quantity, Volatility};
 use crate::error::{Diagnostic, Error, ScenarioError};
+use crate::model::dist::{Dist, Domain, Quantity, Volatility};
+use crate::model::rng::StreamKey;
 use crate::model::{
     Benefit, CostKind, CostLine, Downturn, Economy, FundingKind, GrantSize, Model, Nature,
     RenewalSize, Risk, Service, Stream, StreamKind, THRESHOLD_KEYS, Thresholds, Variant,
 };
-use crate::overrides::{OVERRIDE_SPAN, Override, apply, apply_all};
-use crate::rng::StreamKey;
+use crate::names::{slug, suggest};
+use crate::scenario::overrides::{OVERRIDE_SPAN, Override, apply, apply_all};
 
 /// Longest horizon accepted, in years.
 pub const MAX_HORIZON: i64 = 200;
 
 /// The scenario that ships with fundgap and runs when none is named.
-pub const BUILTIN_BASELINE: &str = include_str!("../scenarios/ucity-baseline.toml");
+pub const BUILTIN_BASELINE: &str = include_str!("../../scenarios/ucity-baseline.toml");
 /// File name of the built-in scenario.
 pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
 
@@ -445,42 +448,6 @@ fn as_i64(v: &DeValue<'_>) -> Option<i64> {
         }
         _ => None,
     }
-}
-
-/// Edit distance with adjacent transpositions (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// The known key nearest to `key`, if it is near enough to be a typo.
-pub fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = key.to_lowercase().replace('-', "_");
-    known
-        .iter()
-        .map(|k| (edit_distance(&lower, k), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(2) || k.starts_with(&lower) && lower.len() >= 3)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
 }
 
 struct Checker {
@@ -1765,26 +1732,6 @@ impl Horizon {
     }
 }
 
-/// The form of a name used in stream keys and command-line paths:
-/// lower case, runs of anything but letters and digits as one '-'.
-pub fn slug(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut dash = false;
-    for c in name.trim().chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-            dash = false;
-        } else if !dash && !out.is_empty() {
-            out.push('-');
-            dash = true;
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
-
 /// A scenario's text together with its display label.
 pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String), Error> {
     match path {
@@ -1889,15 +1836,6 @@ amount = 150
         assert!(paths.contains(&"scenario.trials"));
         assert!(paths.contains(&"service[1].opex_ratio"));
         assert!(paths.contains(&"service[1].funding[1].amount"));
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("City budget"), "city-budget");
-        assert_eq!(
-            slug("  national  subsidy (MOLIT) "),
-            "national-subsidy-molit"
-        );
     }
 
     #[test]

@@ -1,0 +1,147 @@
+//! The Monte Carlo engine: one trial of the model.
+//!
+//! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
+//! per worker; it allocates nothing itself. Running many trials in
+//! parallel is [`schedule::fold_trials`]; folding them into aggregates is
+//! the job of [`crate::stats`], which reads the `Scratch` this module
+//! fills. The engine never imports the aggregates.
+//!
+//! The engine is pure: no files, no printing, no clocks.
+//!
+//! What one trial computes, per service and year (all semantics are spelled
+//! out for analysts in `scenarios/README.md`):
+//! cost = construction x opex ratio x escalation x shock x risk multiplier,
+//! plus cost lines, renewals and risk-event costs; funding = the streams
+//! alive that year; a reserve absorbs shortfalls; gap = what is left.
+//!
+//! Where things are: [`trial`] holds what a trial leaves behind, the
+//! per-service phases are in `service.rs`, [`draws`] is the draw schedule
+//! (which streams draw what, in which years) that the simulation, the floor
+//! and the sensitivity inputs share, and [`schedule`] spreads trials over
+//! threads.
+
+pub mod draws;
+pub mod schedule;
+mod service;
+pub mod trial;
+
+use crate::model::Model;
+use crate::model::rng::uniform01;
+
+pub use schedule::{BLOCK, fold_trials, lane_batches};
+pub use trial::{EntityOutcome, LANES, Scratch};
+
+/// A shortfall smaller than this share of the year's cost is rounding
+/// error, not a gap (a grant that covers cost "exactly" must not show gaps
+/// from the last bit of a multiplication).
+pub const GAP_TOLERANCE: f64 = 1e-9;
+
+/// `v[to..to + len] += v[from..from + len]`, for `from + len <= to`.
+#[inline]
+fn add_into(v: &mut [f64], from: usize, to: usize, len: usize) {
+    let (head, tail) = v.split_at_mut(to);
+    for (d, x) in tail[..len].iter_mut().zip(&head[from..from + len]) {
+        *d += *x;
+    }
+}
+
+/// A model prepared for simulation.
+#[derive(Debug, Clone)]
+pub struct Engine<'m> {
+    model: &'m Model,
+    /// Discount factor of each year index: (1 + r)^-t.
+    discount: Vec<f64>,
+}
+
+impl<'m> Engine<'m> {
+    /// Prepares `model` for simulation.
+    pub fn new(model: &'m Model) -> Self {
+        let discount = (0..model.horizon)
+            .map(|t| (1.0 + model.discount_rate).powi(-(t as i32)))
+            .collect();
+        Engine { model, discount }
+    }
+
+    /// The model this engine simulates.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Number of entities: services plus the portfolio.
+    pub fn entities(&self) -> usize {
+        self.model.services.len() + 1
+    }
+
+    /// Simulates trial number `trial` into `s` (which must have been made
+    /// by [`Scratch::new`] for this engine's model).
+    pub fn simulate(&self, trial: u64, s: &mut Scratch) {
+        self.economy(trial, s);
+        let m = self.model;
+        let h = m.horizon;
+        let p = m.services.len();
+        let port = p * h..(p + 1) * h;
+        s.cost[port.clone()].fill(0.0);
+        s.funding[port.clone()].fill(0.0);
+        s.gap[port].fill(0.0);
+        let mut total = EntityOutcome::default();
+        let mut total_real = 0.0;
+
+        for (e, svc) in m.services.iter().enumerate() {
+            self.service(e, svc, trial, s);
+            let o = s.outcome[e];
+            total.lcc_npv += o.lcc_npv;
+            total.gap_npv += o.gap_npv;
+            total.benefit_npv += o.benefit_npv;
+            total.revenue_npv += o.revenue_npv;
+            total.construction += o.construction;
+            total.grant += o.grant;
+            total.received += o.received;
+            total_real += o.real_cost_per_year;
+            total.first_gap = match (total.first_gap, o.first_gap) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            // The portfolio rows come last, so they split off cleanly from
+            // the service's rows; zipped slices let the adds vectorise. (Its
+            // funding by kind is not needed: the aggregates add up the
+            // services' totals instead.)
+            for v in [&mut s.cost, &mut s.funding, &mut s.gap] {
+                add_into(v, e * h, p * h, h);
+            }
+        }
+        total.real_cost_per_year = total_real;
+        s.outcome[p] = total;
+    }
+
+    /// The economy of one trial, shared by every service: the escalation
+    /// index (and its inverse) and the downturn years.
+    fn economy(&self, trial: u64, s: &mut Scratch) {
+        let m = self.model;
+        let (h, seed) = (m.horizon, m.seed);
+        let mut rng = m.economy.key_inflation.rng(seed, trial);
+        s.escalation[0] = 1.0;
+        for t in draws::inflation_years(h) {
+            let infl = m.economy.inflation.sample(&mut rng);
+            s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
+            s.deflator[t] = 1.0 / s.escalation[t];
+        }
+        match m.economy.downturn {
+            None => s.downturn.fill(false),
+            Some(d) => {
+                let mut rng = m.economy.key_downturn.rng(seed, trial);
+                let stay = 1.0 - 1.0 / d.mean_duration_years;
+                let mut prev = false;
+                for t in 0..h {
+                    let u = uniform01(&mut rng);
+                    let now = if prev {
+                        u < stay
+                    } else {
+                        u < d.annual_probability
+                    };
+                    s.downturn[t] = now;
+                    prev = now;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,416 @@
+//! One service of one trial, in the order its money moves: base cost and
+//! risks, cost lines, funding streams, then the year-by-year balance with
+//! the reserve. Each phase is a function of the slices it reads and writes,
+//! so what a phase touches is visible in its signature.
+
+use crate::model::rng::uniform01;
+use crate::model::{
+    CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Service, Stream, StreamKind,
+};
+
+use super::draws::{draw, operating_years, stream_years};
+use super::trial::{EntityOutcome, Scratch};
+use super::{Engine, GAP_TOLERANCE};
+
+/// The money a service's streams bring in one trial, besides their rows.
+struct Streams {
+    /// The reserve's opening balance.
+    reserve: f64,
+    /// Discounted fees and contract payments.
+    revenue_npv: f64,
+}
+
+/// The horizon totals of the balance.
+struct Balance {
+    first_gap: Option<usize>,
+    gap_npv: f64,
+    lcc_npv: f64,
+    real_cost: f64,
+    /// Funding received (before the reserve).
+    funded: f64,
+    /// What the reserve paid out.
+    used: f64,
+    grant: f64,
+}
+
+impl Engine<'_> {
+    /// One service of one trial: fills its rows of `s` and its outcome.
+    pub(super) fn service(&self, e: usize, svc: &Service, trial: u64, s: &mut Scratch) {
+        let h = self.model.horizon;
+        let rows = e * h..(e + 1) * h;
+        let kinds = e * FundingKind::COUNT * h..(e + 1) * FundingKind::COUNT * h;
+        let Scratch {
+            escalation,
+            deflator,
+            downturn,
+            cost,
+            funding,
+            gap,
+            by_kind,
+            opex_mult,
+            outcome,
+            ..
+        } = s;
+        let cost = &mut cost[rows.clone()];
+        cost.fill(0.0);
+        opex_mult.fill(1.0);
+
+        // Base draws: construction, opex ratio, then one shock per year
+        // (after the risks, which set the opex multiplier the shocks meet).
+        let mut base = svc.key.rng(self.model.seed, trial);
+        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
+        self.risks(svc, trial, escalation, cost, opex_mult);
+        // Per-year loops run over slices of the same window, zipped, so
+        // they carry no bounds checks.
+        let open = operating_years(svc, h);
+        for ((c, &esc), &mult) in cost[open.clone()]
+            .iter_mut()
+            .zip(&escalation[open.clone()])
+            .zip(&opex_mult[open])
+        {
+            let shock = svc.volatility.sample(&mut base);
+            *c += construction * ratio * esc * shock * mult;
+        }
+        for line in &svc.costs {
+            self.cost_line(svc, line, trial, construction, escalation, cost);
+        }
+
+        let by_kind = &mut by_kind[kinds];
+        by_kind.fill(0.0);
+        let mut streams = Streams {
+            reserve: 0.0,
+            revenue_npv: 0.0,
+        };
+        for st in &svc.funding {
+            self.stream(svc, st, trial, cost, downturn, by_kind, &mut streams);
+        }
+
+        let funding = &mut funding[rows.clone()];
+        sum_kinds(by_kind, funding, h);
+        let b = self.balance(
+            svc,
+            construction,
+            streams.reserve,
+            cost,
+            funding,
+            deflator,
+            by_kind,
+            &mut gap[rows],
+        );
+        let benefit_npv = self.benefits(svc, trial);
+
+        let operating_years = (h - svc.opens) as f64;
+        outcome[e] = EntityOutcome {
+            lcc_npv: b.lcc_npv,
+            gap_npv: b.gap_npv,
+            benefit_npv,
+            revenue_npv: streams.revenue_npv,
+            first_gap: b.first_gap,
+            construction,
+            real_cost_per_year: b.real_cost / operating_years,
+            grant: b.grant,
+            received: b.funded + b.used,
+        };
+    }
+
+    /// Risk events: a one-off cost in the year one strikes, and an opex
+    /// multiplier while it is active.
+    fn risks(
+        &self,
+        svc: &Service,
+        trial: u64,
+        escalation: &[f64],
+        cost: &mut [f64],
+        opex_mult: &mut [f64],
+    ) {
+        for r in &svc.risks {
+            let mut rng = r.key.rng(self.model.seed, trial);
+            let [p, event_cost, ..] = draw(r.quantities(), &mut rng);
+            let mut active_until = 0usize;
+            for t in operating_years(svc, self.model.horizon) {
+                if uniform01(&mut rng) < p {
+                    cost[t] += event_cost * escalation[t];
+                    active_until = active_until.max(t + r.duration_years);
+                }
+                if t < active_until {
+                    opex_mult[t] *= r.opex_multiplier;
+                }
+            }
+        }
+    }
+
+    /// One extra cost line: renewals, an annual cost or a one-off.
+    fn cost_line(
+        &self,
+        svc: &Service,
+        line: &CostLine,
+        trial: u64,
+        construction: f64,
+        escalation: &[f64],
+        cost: &mut [f64],
+    ) {
+        let h = self.model.horizon;
+        let mut rng = line.key.rng(self.model.seed, trial);
+        let q = draw(line.quantities(), &mut rng);
+        match &line.kind {
+            CostKind::Renewal { size, .. } => {
+                let size = match size {
+                    RenewalSize::ShareOfConstruction(_) => q[0] * construction,
+                    RenewalSize::Amount(_) => q[0],
+                };
+                let every = q[1].max(1.0);
+                // Replacement j falls j * every years after opening,
+                // rounded to a year: the mean interval stays `every`.
+                let mut j = 1.0;
+                loop {
+                    // floor(x + 0.5) is `round` for 0 <= x < 2^52,
+                    // without a libm call.
+                    let t = svc.opens + (j * every + 0.5) as usize;
+                    if t >= h {
+                        break;
+                    }
+                    cost[t] += size * escalation[t];
+                    j += 1.0;
+                }
+            }
+            CostKind::Annual {
+                growth,
+                volatility,
+                from,
+                to,
+                ..
+            } => {
+                let a = q[0];
+                let mut g = 1.0;
+                let w = *from..*to + 1;
+                for (c, &esc) in cost[w.clone()].iter_mut().zip(&escalation[w]) {
+                    *c += a * g * esc * volatility.sample(&mut rng);
+                    g *= 1.0 + growth;
+                }
+            }
+            CostKind::OneOff { year, .. } => {
+                cost[*year] += q[0] * escalation[*year];
+            }
+        }
+    }
+
+    /// One funding stream, paid into its kind's row of `by_kind`.
+    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
+    fn stream(
+        &self,
+        svc: &Service,
+        st: &Stream,
+        trial: u64,
+        cost: &[f64],
+        downturn: &[bool],
+        by_kind: &mut [f64],
+        out: &mut Streams,
+    ) {
+        let h = self.model.horizon;
+        let mut rng = st.key.rng(self.model.seed, trial);
+        let q = draw(st.quantities(), &mut rng);
+        let kind = st.funding_kind();
+        let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
+        // The share of a payment that survives a downturn and a cut:
+        // selects, since downturn years are random (d x 1 = d exactly).
+        let (cut_from, keep) = st.cut.map_or((usize::MAX, 1.0), |c| (c.from, c.keep));
+        let dm = st.downturn_multiplier;
+        let factor = |t: usize, down: bool| {
+            let d = if down { dm } else { 1.0 };
+            if t >= cut_from { d * keep } else { d }
+        };
+        let w = stream_years(svc, st);
+        match &st.kind {
+            StreamKind::Grant { size, .. } => {
+                let (amount, share) = match size {
+                    GrantSize::Amount(_) => (q[0], None),
+                    GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
+                };
+                let hz = q[1];
+                let mut alive = true;
+                for (((k, &c), &down), t) in krow[w.clone()]
+                    .iter_mut()
+                    .zip(&cost[w.clone()])
+                    .zip(&downturn[w.clone()])
+                    .zip(w)
+                {
+                    // Checked before paying, from the first year: the
+                    // grant pays in its k-th year with chance (1-h)^k.
+                    // One draw every year, withdrawn or not, so the
+                    // number of draws never depends on the outcome.
+                    alive &= uniform01(&mut rng) >= hz;
+                    if !alive {
+                        continue;
+                    }
+                    let base = share.map_or(amount, |sh| sh * c);
+                    *k += base * factor(t, down);
+                }
+            }
+            StreamKind::Budget {
+                growth, volatility, ..
+            } => {
+                let a = q[0];
+                let mut g = 1.0;
+                for ((k, &down), t) in krow[w.clone()].iter_mut().zip(&downturn[w.clone()]).zip(w) {
+                    *k += a * g * volatility.sample(&mut rng) * factor(t, down);
+                    g *= 1.0 + growth;
+                }
+            }
+            StreamKind::Fees {
+                price_growth,
+                volatility,
+                ..
+            } => {
+                let [users, mid, k, price] = q;
+                let first = w.start;
+                let mut pg = (1.0 + price_growth).powi((first - svc.opens) as i32);
+                // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where
+                // tau counts years of operation (1 in the opening year).
+                // exp(-k (tau - mid)) is geometric in tau: two exp calls
+                // per trial instead of one per year.
+                let tau0 = (first - svc.opens + 1) as f64;
+                let mut e = (-k * (tau0 - mid)).exp();
+                let ratio = (-k).exp();
+                for (((k, &down), &disc), t) in krow[w.clone()]
+                    .iter_mut()
+                    .zip(&downturn[w.clone()])
+                    .zip(&self.discount[w.clone()])
+                    .zip(w)
+                {
+                    let adoption = 1.0 / (1.0 + e);
+                    e *= ratio;
+                    let pay = users
+                        * adoption
+                        * price
+                        * pg
+                        * volatility.sample(&mut rng)
+                        * factor(t, down);
+                    *k += pay;
+                    out.revenue_npv += pay * disc;
+                    pg *= 1.0 + price_growth;
+                }
+            }
+            StreamKind::Contract { growth, .. } => {
+                let [a, hz, hz_down, _] = q;
+                let mut g = 1.0;
+                let mut stays = true;
+                for (((k, &down), &disc), t) in krow[w.clone()]
+                    .iter_mut()
+                    .zip(&downturn[w.clone()])
+                    .zip(&self.discount[w.clone()])
+                    .zip(w)
+                {
+                    let hazard = if down { hz_down } else { hz };
+                    stays &= uniform01(&mut rng) >= hazard;
+                    let pay = if stays { a * g * factor(t, down) } else { 0.0 };
+                    g *= 1.0 + growth;
+                    *k += pay;
+                    out.revenue_npv += pay * disc;
+                }
+            }
+            StreamKind::Reserve { .. } => {
+                out.reserve += q[0];
+            }
+        }
+    }
+
+    /// Balances each year: funding first, then the reserve, then the gap.
+    /// Writes the gap row and what the reserve paid into its kind's row.
+    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
+    fn balance(
+        &self,
+        svc: &Service,
+        construction: f64,
+        mut reserve: f64,
+        cost: &[f64],
+        funding: &[f64],
+        deflator: &[f64],
+        by_kind: &mut [f64],
+        gap: &mut [f64],
+    ) -> Balance {
+        let h = self.model.horizon;
+        let reserve_row = FundingKind::Reserve as usize * h;
+        let mut first_gap = h;
+        let mut gap_npv = 0.0;
+        let mut lcc_npv = construction * self.discount[svc.opens];
+        let mut real_cost = 0.0;
+        // Whether a year runs short is random, so this loop selects instead
+        // of branching: a mispredicted branch per year cost more than all
+        // of its arithmetic. The results are the same as the branchy form:
+        // with nothing short, the reserve pays 0 and the gap is 0.
+        let carry = svc.carry_surplus;
+        let (discount, deflator) = (&self.discount[..h], &deflator[..h]);
+        let (cost, funding, gap) = (&cost[..h], &funding[..h], &mut gap[..h]);
+        let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
+        let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
+        let paid_row = &mut paid_row[..h];
+        // Horizon totals, summed here where the loop is bound by the
+        // reserve's chain anyway (each its own chain, in year order).
+        let (mut funded, mut used, mut grant) = (-0.0, -0.0, -0.0);
+        for t in 0..h {
+            let c = cost[t];
+            lcc_npv += c * discount[t];
+            if t >= svc.opens {
+                real_cost += c * deflator[t];
+            }
+            let short = c - funding[t];
+            let tol = GAP_TOLERANCE * c;
+            let need = if short > tol { short } else { 0.0 };
+            let surplus = if carry && short < 0.0 { -short } else { 0.0 };
+            // At most one of `need` and `surplus` is non-zero, and
+            // r - min(r, need) = max(r - need, 0) exactly for r >= 0, so the
+            // reserve's year-to-year chain is one add and one max (the
+            // longest dependency in a trial); what it paid is off the chain.
+            let paid = if need < reserve { need } else { reserve };
+            let next = reserve + (surplus - need);
+            reserve = if next > 0.0 { next } else { 0.0 };
+            paid_row[t] = paid;
+            funded += funding[t];
+            used += paid;
+            grant += grant_row[t];
+            let rest = need - paid;
+            let g = if rest > tol { rest } else { 0.0 };
+            gap[t] = g;
+            gap_npv += g * discount[t];
+            first_gap = if g > 0.0 { first_gap.min(t) } else { first_gap };
+        }
+        Balance {
+            first_gap: (first_gap < h).then_some(first_gap),
+            gap_npv,
+            lcc_npv,
+            real_cost,
+            funded,
+            used,
+            grant,
+        }
+    }
+
+    /// Discounted social and environmental benefits.
+    fn benefits(&self, svc: &Service, trial: u64) -> f64 {
+        let mut benefit_npv = 0.0;
+        for b in &svc.benefits {
+            let mut rng = b.key.rng(self.model.seed, trial);
+            let [a, ..] = draw(b.quantities(), &mut rng);
+            let mut g = 1.0;
+            for t in b.from..=b.to {
+                benefit_npv += a * g * self.discount[t];
+                g *= 1.0 + b.growth;
+            }
+        }
+        benefit_npv
+    }
+}
+
+/// A year's funding is the sum of its kinds' rows (the reserve's row is
+/// still empty: it pays out in the balance).
+fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
+    funding.fill(0.0);
+    for k in FundingKind::ALL {
+        if k != FundingKind::Reserve {
+            let row = &by_kind[k as usize * h..(k as usize + 1) * h];
+            for (f, x) in funding.iter_mut().zip(row) {
+                *f += x;
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The files of the analyses: `stress.csv`, `compare.csv`,
+//! `sensitivity.csv`, `evaluation.csv` and `evaluation.md`. (Their JSON is
+//! the analyses' results serialised as they are.)
+
+use fundgap::analysis::compare::CompareResult;
+use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
+use fundgap::analysis::sensitivity::Sensitivity;
+use fundgap::analysis::stress::StressResult;
+use fundgap::format::thousands;
+
+use super::files::{finish_csv, num};
+
+/// `stress.csv`: one row per cell.
+pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "x_key",
+        "x_value",
+        "y_key",
+        "y_value",
+        "entity",
+        "p_any_gap",
+        "p_any_gap_lo",
+        "p_any_gap_hi",
+        "p_any_gap_se",
+        "gap_npv_mean",
+        "gap_npv_se",
+        "gap_npv_p95",
+        "gap_npv_cvar95",
+        "first_year_p_gap_over_50",
+    ])?;
+    let f = num;
+    for c in &r.cells {
+        w.write_record([
+            r.x.key.clone(),
+            r.x.labels[c.x].clone(),
+            r.y.key.clone(),
+            r.y.labels[c.y].clone(),
+            r.entity.clone(),
+            f(c.p_any_gap.estimate),
+            f(c.p_any_gap.lo),
+            f(c.p_any_gap.hi),
+            f(c.p_any_gap.se),
+            f(c.gap_npv_mean),
+            f(c.gap_npv_se),
+            f(c.gap_npv_p95),
+            f(c.gap_npv_cvar95),
+            c.first_year_p_gap_over_50
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+        ])?;
+    }
+    finish_csv(w)
+}
+
+/// `compare.csv`: one row per variant, differences against the baseline.
+pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "description",
+        "entity",
+        "p_any_gap",
+        "p_any_gap_lo",
+        "p_any_gap_hi",
+        "gap_npv_mean",
+        "gap_npv_p95",
+        "gap_npv_cvar95",
+        "lcc_npv_mean",
+        "grant_share",
+        "bcr",
+        "diff_p_any_gap",
+        "diff_p_any_gap_lo",
+        "diff_p_any_gap_hi",
+        "diff_gap_npv",
+        "diff_gap_npv_lo",
+        "diff_gap_npv_hi",
+        "diff_gap_npv_unpaired_lo",
+        "diff_gap_npv_unpaired_hi",
+        "diff_lcc_npv",
+        "diff_lcc_npv_lo",
+        "diff_lcc_npv_hi",
+        "distinguishable",
+    ])?;
+    let f = num;
+    for v in &r.variants {
+        let s = &v.stats;
+        let mut row = vec![
+            v.name.clone(),
+            v.description.clone().unwrap_or_default(),
+            r.entity.clone(),
+            f(s.p_any_gap.estimate),
+            f(s.p_any_gap.lo),
+            f(s.p_any_gap.hi),
+            f(s.gap_npv.mean),
+            f(s.gap_npv.p95),
+            f(s.gap_npv_cvar95),
+            f(s.lcc_npv.mean),
+            f(s.grant_share),
+            s.bcr.map(f).unwrap_or_default(),
+        ];
+        match &v.vs_baseline {
+            Some(d) => row.extend([
+                f(d.p_any_gap.mean),
+                f(d.p_any_gap.lo),
+                f(d.p_any_gap.hi),
+                f(d.gap_npv.mean),
+                f(d.gap_npv.lo),
+                f(d.gap_npv.hi),
+                f(d.gap_npv.unpaired_lo),
+                f(d.gap_npv.unpaired_hi),
+                f(d.lcc_npv.mean),
+                f(d.lcc_npv.lo),
+                f(d.lcc_npv.hi),
+                (d.p_any_gap.distinguishable() || d.gap_npv.distinguishable()).to_string(),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 12)),
+        }
+        w.write_record(&row)?;
+    }
+    finish_csv(w)
+}
+
+/// `sensitivity.csv`: one row per entity and input.
+pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "entity",
+        "input",
+        "p10",
+        "p50",
+        "p90",
+        "rank_corr_gap_npv",
+        "rank_corr_any_gap",
+        "gap_npv_at_p10",
+        "gap_npv_at_p90",
+        "swing",
+        "p_any_gap_at_p10",
+        "p_any_gap_at_p90",
+    ])?;
+    for e in &s.entities {
+        for i in &e.inputs {
+            let f = |x: f64| x.to_string();
+            w.write_record([
+                e.id.clone(),
+                i.input.clone(),
+                f(i.p10),
+                f(i.p50),
+                f(i.p90),
+                f(i.rank_corr_gap_npv),
+                f(i.rank_corr_any_gap),
+                f(i.gap_npv_at_p10),
+                f(i.gap_npv_at_p90),
+                f(i.swing),
+                f(i.p_any_gap_at_p10),
+                f(i.p_any_gap_at_p90),
+            ])?;
+        }
+    }
+    finish_csv(w)
+}
+
+/// `evaluation.csv`: one row per entity and criterion.
+pub fn evaluation_csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "entity",
+        "criterion",
+        "rating",
+        "value",
+        "reason",
+        "overall",
+    ])?;
+    for c in &ev.scorecards {
+        for s in &c.scores {
+            w.write_record([
+                c.id.as_str(),
+                s.criterion,
+                s.rating.as_str(),
+                &s.value.map(|v| v.to_string()).unwrap_or_default(),
+                &s.reason,
+                c.overall.as_str(),
+            ])?;
+        }
+    }
+    finish_csv(w)
+}
+
+fn mark(r: Rating) -> &'static str {
+    match r {
+        Rating::Green => "🟢 green",
+        Rating::Amber => "🟠 amber",
+        Rating::Red => "🔴 red",
+    }
+}
+
+/// `evaluation.md`: a report for the committee.
+pub fn evaluation_markdown(ev: &Evaluation, drivers: Option<&Sensitivity>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Evaluation: {}\n", ev.scenario);
+    let _ = writeln!(
+        out,
+        "{} trials, seed {}; money in {} {}. Ratings and thresholds are explained at the end.\n",
+        thousands(ev.trials as f64, 0),
+        ev.seed,
+        ev.currency,
+        ev.unit
+    );
+    let _ = write!(out, "| service | overall |");
+    for c in CRITERIA {
+        let _ = write!(out, " {} |", c.replace('_', " "));
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "|---|---|{}", "---|".repeat(CRITERIA.len()));
+    for c in &ev.scorecards {
+        let _ = write!(out, "| {} | {} |", c.name, mark(c.overall));
+        for k in CRITERIA {
+            let _ = write!(out, " {} |", c.score(k).rating.as_str());
+        }
+        let _ = writeln!(out);
+    }
+    for c in &ev.scorecards {
+        let _ = writeln!(out, "\n## {} — {}\n", c.name, mark(c.overall));
+        for s in &c.scores {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}): {}",
+                s.criterion.replace('_', " "),
+                s.rating.as_str(),
+                s.reason
+            );
+        }
+        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id)) {
+            let top: Vec<String> = d
+                .inputs
+                .iter()
+                .take(3)
+                .filter(|i| i.swing != 0.0)
+                .map(|i| {
+                    format!(
+                        "`{}` (swing {}, rank correlation {:.2})",
+                        i.input,
+                        thousands(i.swing, 0),
+                        i.rank_corr_gap_npv
+                    )
+                })
+                .collect();
+            if !top.is_empty() {
+                let _ = writeln!(out, "- **what drives the gap**: {}", top.join("; "));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n## How ratings are set\n");
+    let _ = writeln!(
+        out,
+        "Overall is red when funding sustainability is red or two criteria are red, amber when any criterion is red or two are amber, green otherwise. Thresholds (`[evaluation]` in the scenario):\n"
+    );
+    for (k, v) in &ev.thresholds.0 {
+        let _ = writeln!(out, "- `{k}` = {v}");
+    }
+    out
+}

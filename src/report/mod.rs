@@ -1,0 +1,7 @@
+//! Everything a run hands to a person: output files, terminal tables and
+//! charts. Reads results; computes nothing that changes them.
+
+pub mod analyses;
+pub mod charts;
+pub mod files;
+pub mod table;
