@@ -1,0 +1,328 @@
+//! The command line as clap sees it: commands, their flags and the
+//! `--help` text (the doc comments here are what users read).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use fundgap::scenario::overrides::Override;
+
+use crate::report::charts::ImageFormat;
+
+const EXAMPLES: &str = "\
+Examples:
+  fundgap run                                   # the built-in U-City baseline district
+  fundgap init my-city.toml                     # a commented template to edit
+  fundgap check my-city.toml                    # validate and describe, no simulation
+  fundgap run my-city.toml --trials 1000000 --seed 7 --out results/my-city
+  fundgap run --set economy.inflation.mean=0.04 --set service.smart-parking.opex_ratio=0.2
+  fundgap stress --service cctv-safety          # what if the subsidy stops in year k, or is cut?
+  fundgap compare scenarios/revenue-models.toml # fees vs advertising vs a private operator
+  fundgap evaluate scenarios/daejeon-challenge.toml   # scorecard and what drives the gap
+
+Scenario keys are documented in scenarios/README.md. Exit codes: 0 success,
+2 bad input (scenario file or arguments), 1 any other failure.";
+
+/// Monte Carlo life-cycle cost and funding-gap simulation for public smart
+/// city services.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fundgap",
+    version,
+    about = "Monte Carlo life-cycle cost and funding-gap simulation for public smart city services",
+    long_about = "fundgap projects each service's multi-year operating cost and every funding stream \
+meant to pay for it (grants that end or get withdrawn, local budgets, user fees, private partners, \
+reserves), runs many trials in parallel, and reports how likely, how early and how large a funding \
+gap is, with Monte Carlo uncertainty on every probability.",
+    after_help = EXAMPLES
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Simulate a scenario; write tables (yearly.csv, horizon.csv, summary.json) and charts
+    #[command(after_help = "Examples:
+  fundgap run
+  fundgap run scenarios/ucity-baseline.toml --trials 1000000
+  fundgap run my-city.toml --out results/my-city --format json > summary.json
+
+Outputs go to output/<scenario file name>/ unless --out is given; they are
+written to a temporary directory and moved into place when complete, so a
+failed run never leaves half-written results.")]
+    Run(RunArgs),
+    /// Validate a scenario file and describe it, without simulating
+    #[command(after_help = "Example:
+  fundgap check scenarios/ucity-baseline.toml
+
+All problems in the file are listed with line, column and key path; the exit
+code is 2 when there is any.")]
+    Check(CheckArgs),
+    /// Sweep subsidy withdrawal year x cut (or any keys) on common random numbers
+    #[command(after_help = "Examples:
+  fundgap stress                                        # all grants of the baseline, every year x 0/25/50/75/100%
+  fundgap stress my-city.toml --stream \"national subsidy\" --cuts 40,100 --target 0.2
+  fundgap stress my-city.toml --service smart-parking --years 2026-2030
+  fundgap stress my-city.toml --sweep economy.inflation.mean=0.01,0.02,0.04 --sweep service.cctv-safety.opex_ratio=0.1,0.15,0.2
+
+From the withdrawal year on, a selected stream pays (1 - cut) of what it would
+have. Every cell runs the same trials with the same random numbers, so
+differences between cells are the policy, not noise. Writes stress.csv and a
+heatmap to output/<scenario>-stress/.")]
+    Stress(StressArgs),
+    /// Compare revenue models or policies with paired, common-random-number intervals
+    #[command(after_help = "Examples:
+  fundgap compare scenarios/revenue-models.toml          # its [[variant]] tables; the first is the baseline
+  fundgap compare plan-a.toml plan-b.toml plan-c.toml    # several files; the first is the baseline
+  fundgap compare scenarios/revenue-models.toml --service smart-parking --trials 200000
+
+Every variant runs the same trials with the same random numbers (the
+baseline's seed), so each difference is estimated from per-trial differences:
+its interval is much narrower than comparing separate runs. Writes
+compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
+    Compare(CompareArgs),
+    /// Planning-stage scorecard per service: canvas, responsibility, funding, grants, diversity, upkeep, value
+    #[command(after_help = "Examples:
+  fundgap evaluate scenarios/daejeon-challenge.toml
+  fundgap evaluate my-city.toml --trials 20000 --no-sensitivity
+
+Rates every service and the portfolio green, amber or red on seven criteria,
+with a one-line reason for every amber and red. Thresholds have defaults and
+can be set in the scenario's [evaluation] table (see scenarios/README.md).
+Writes evaluation.json, evaluation.csv, evaluation.md and, unless
+--no-sensitivity, sensitivity.csv and tornado charts, to
+output/<scenario>-evaluation/.")]
+    Evaluate(EvaluateArgs),
+    /// Which uncertain inputs drive each service's gap (rank correlations, tornado charts)
+    #[command(after_help = "Examples:
+  fundgap sensitivity scenarios/ucity-baseline.toml
+  fundgap sensitivity my-city.toml --sample 10000 --oat-trials 5000
+
+Rank correlations of every per-trial input with each service's gap NPV and
+any-gap indicator over trials 0..SAMPLE, and a one-at-a-time tornado: each
+input at its P10 and P90 with the others at their medians, on common random
+numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
+    Sensitivity(SensitivityArgs),
+    /// Write a commented starter scenario to edit
+    #[command(after_help = "Examples:
+  fundgap init                        # writes scenario.toml with 2 services
+  fundgap init my-city.toml --services 5
+  fundgap init - > my-city.toml       # to standard output")]
+    Init(InitArgs),
+    /// Redraw the charts of a finished run from its charts.json, without simulating
+    #[command(after_help = "Examples:
+  fundgap chart output/ucity-baseline
+  fundgap chart output/ucity-baseline --format svg --width 800 --height 500
+  fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"My city\"")]
+    Chart(ChartArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// A compact table for people
+    Table,
+    /// summary.json on standard output
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Scenario file (TOML). Without it: scenarios/ucity-baseline.toml if
+    /// present in the current directory, else the copy built into fundgap
+    pub scenario: Option<PathBuf>,
+    /// Number of trials (overrides the scenario's `trials`)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides the scenario's `seed`); same seed, same results
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key, e.g. --set service.smart-parking.funding.city-budget.amount=200
+    /// (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// What to print on standard output
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StressArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Stream to withdraw or cut, by name (repeatable) [default: every grant]
+    #[arg(long = "stream", value_name = "NAME")]
+    pub streams: Vec<String>,
+    /// Only streams of this service, and report this service instead of the portfolio
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`
+    #[arg(long, default_value = "all")]
+    pub years: String,
+    /// Cut levels in percent
+    #[arg(long, default_value = "0,25,50,75,100", value_delimiter = ',')]
+    pub cuts: Vec<f64>,
+    /// Sweep a numeric key instead: PATH=v1,v2,... (at most twice)
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub sweep: Vec<String>,
+    /// Report the earliest withdrawal year keeping P(any gap) below this
+    #[arg(long, default_value_t = 0.10)]
+    pub target: f64,
+    /// Trials per cell
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: u64,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>-stress]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// One scenario file with [[variant]] tables, or several scenario files
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Compare this service instead of the portfolio
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Number of trials [default: the baseline's `trials`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed for all variants [default: the baseline's]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a key in every variant (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<first file name>-compare]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SensitivityArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Trials sampled for rank correlations
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub sample: u64,
+    /// Trials per one-at-a-time run of the tornado
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub oat_trials: u64,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>-sensitivity]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvaluateArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Trials for the funding figures [default: the scenario's `trials`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Skip the sensitivity analysis (faster)
+    #[arg(long)]
+    pub no_sensitivity: bool,
+    /// Trials sampled for rank correlations
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub sample: u64,
+    /// Trials per one-at-a-time run of the tornado
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    pub oat_trials: u64,
+    /// Output directory [default: output/<scenario file name>-evaluation]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// File to write (`-` for standard output)
+    #[arg(default_value = "scenario.toml")]
+    pub file: PathBuf,
+    /// Number of services in the template
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub services: u16,
+    /// Overwrite the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChartArgs {
+    /// Output directory of a finished run (holding charts.json)
+    pub run_dir: PathBuf,
+    /// Image formats to write
+    #[arg(long, value_enum, default_value_t = ImageFormat::Both)]
+    pub format: ImageFormat,
+    /// Image width in pixels
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(200..=20000))]
+    pub width: u32,
+    /// Image height in pixels
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(150..=20000))]
+    pub height: u32,
+    /// Title to use instead of the scenario name
+    #[arg(long)]
+    pub title: Option<String>,
+    /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+/// Options shared by the commands that simulate.
+#[derive(Debug, Args)]
+pub(crate) struct CommonOpts {
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
+    /// do not depend on it
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts (tables are still written)
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text, e.g. a Korean font [default: the embedded DejaVu Sans]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    /// Override a scenario key before checking (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+}

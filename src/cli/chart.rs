@@ -1,0 +1,41 @@
+//! `fundgap chart`: redraw a finished run's charts from its charts.json.
+
+use std::time::Instant;
+
+use crate::report::charts::{self, ChartData, ChartOptions};
+use crate::report::files::Staging;
+use fundgap::error::{Error, Result};
+
+use super::args::*;
+
+pub(super) fn chart(args: &ChartArgs) -> Result<()> {
+    let path = args.run_dir.join("charts.json");
+    let text = std::fs::read(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let data: ChartData = serde_json::from_slice(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a fundgap charts.json ({e}); run `fundgap run` again to recreate it",
+            path.display()
+        ))
+    })?;
+    charts::register_font(args.font.as_deref())?;
+    let opts = ChartOptions {
+        width: args.width,
+        height: args.height,
+        format: args.format,
+        title: args.title.clone(),
+    };
+    let started = Instant::now();
+    let mut staging = Staging::new(&args.run_dir)?;
+    let files = charts::draw_all(&data, &opts, &mut staging)?;
+    staging.commit()?;
+    eprintln!(
+        "fundgap: drew {} files in {:.2} s into {}",
+        files.len(),
+        started.elapsed().as_secs_f64(),
+        args.run_dir.display()
+    );
+    Ok(())
+}

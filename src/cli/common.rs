@@ -1,0 +1,124 @@
+//! What every command shares: loading a scenario with its overrides,
+//! threads, the progress bar, Ctrl-C, and staging CSV files.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::files::Staging;
+use fundgap::error::{Error, Result};
+use fundgap::model::Model;
+use fundgap::scenario::overrides::Override;
+use fundgap::scenario::{self, BUILTIN_BASELINE_NAME};
+
+/// A scenario as loaded for a command.
+pub struct Loaded {
+    pub model: Model,
+    /// How the user named it (path or built-in label).
+    pub label: String,
+    /// File stem, used for the default output directory.
+    pub stem: String,
+}
+
+/// A scenario's text, how to name it, and its file stem.
+pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)> {
+    let default_path = Path::new("scenarios").join(BUILTIN_BASELINE_NAME);
+    let path = match path {
+        Some(p) => Some(p.to_path_buf()),
+        None if default_path.is_file() => Some(default_path),
+        None => None,
+    };
+    let (text, label) = scenario::read_source(path.as_deref())?;
+    let stem = path
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| BUILTIN_BASELINE_NAME.trim_end_matches(".toml").to_string());
+    Ok((text.into_owned(), label, stem))
+}
+
+/// Loads the named scenario, or the default one, with overrides applied.
+pub(super) fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
+    let (text, label, stem) = load_text(path)?;
+    let model = scenario::parse_with(&text, &label, overrides)?;
+    Ok(Loaded { model, label, stem })
+}
+
+/// [`load`], then the `--trials` and `--seed` overrides.
+pub(super) fn load_run(
+    path: Option<&Path>,
+    overrides: &[Override],
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Loaded> {
+    let mut loaded = load(path, overrides)?;
+    if let Some(t) = trials {
+        loaded.model.trials = t;
+    }
+    if let Some(s) = seed {
+        loaded.model.seed = s;
+    }
+    Ok(loaded)
+}
+
+/// Stages a CSV produced by `table`, naming the file if encoding failed.
+pub(super) fn write_csv(
+    staging: &mut Staging,
+    out_dir: &Path,
+    name: &str,
+    table: std::result::Result<Vec<u8>, csv::Error>,
+) -> Result<()> {
+    let bytes = table.map_err(|source| Error::Csv {
+        path: out_dir.join(name),
+        source,
+    })?;
+    staging.write(name, &bytes)
+}
+
+/// A flag set by Ctrl-C. The engine stops at the next block of trials and
+/// the command returns [`Error::Interrupted`] before writing anything, so an
+/// interrupted run leaves the previous results as they were.
+pub(super) fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        // Without a handler (e.g. no signal support) Ctrl-C simply ends the
+        // process, which also leaves no partial results.
+        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::Relaxed));
+    });
+    &FLAG
+}
+
+/// Runs `f` on a pool of `threads` workers, or on the global pool.
+pub(super) fn with_threads<T: Send>(
+    threads: Option<u16>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<(T, usize)> {
+    match threads {
+        None => Ok((f(), rayon::current_num_threads())),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n as usize)
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+            Ok((pool.install(f), n as usize))
+        }
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or when
+/// asked to be quiet.
+pub(super) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} trials, {per_sec}, eta {eta}",
+    ) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb
+}

@@ -1,0 +1,104 @@
+//! `fundgap compare`: variants on common random numbers.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::report::charts::{self, ChartOptions};
+use crate::report::files::Staging;
+use crate::report::table;
+use fundgap::error::{Error, Result};
+use fundgap::scenario::{self};
+
+use super::args::*;
+use super::common::*;
+
+pub(super) fn compare(args: &CompareArgs) -> Result<()> {
+    use fundgap::analysis::compare::{Input, run};
+    let mut inputs = Vec::new();
+    let mut stem = String::new();
+    if let [single] = args.scenarios.as_slice() {
+        let (text, label, s) = load_text(Some(single))?;
+        stem = s;
+        for (v, model) in scenario::variant_models(&text, &label, &args.set)? {
+            inputs.push(Input {
+                name: v.name,
+                description: v.description,
+                model,
+            });
+        }
+        if inputs.len() < 2 {
+            return Err(Error::Usage(format!(
+                "{label} declares {} [[variant]] table(s); a comparison needs at least two (or give several scenario files)",
+                inputs.len()
+            )));
+        }
+    } else {
+        for p in &args.scenarios {
+            let (text, label, s) = load_text(Some(p))?;
+            if stem.is_empty() {
+                stem = s.clone();
+            }
+            let model = scenario::parse_with(&text, &label, &args.set)?;
+            inputs.push(Input {
+                name: s,
+                description: model.description.clone(),
+                model,
+            });
+        }
+    }
+    if let Some(t) = args.trials {
+        inputs[0].model.trials = t;
+    }
+    if let Some(s) = args.seed {
+        inputs[0].model.seed = s;
+    }
+    let trials = inputs[0].model.trials;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: comparing {} variants on {} common trials",
+            inputs.len(),
+            fundgap::format::thousands(trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(trials, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
+        run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+    let result = result.map_err(Error::Usage)?;
+
+    let mut staging = Staging::new(&out_dir)?;
+    write_csv(
+        &mut staging,
+        &out_dir,
+        "compare.csv",
+        crate::report::analyses::compare_csv(&result),
+    )?;
+    staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
+        let base = &inputs[0].model;
+        let years: Vec<i32> = (0..base.horizon).map(|t| base.year(t)).collect();
+        charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
+    }
+    staging.commit()?;
+    print!("{}", table::compare(&result));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
+            started.elapsed().as_secs_f64(),
+            if args.common.no_charts {
+                ""
+            } else {
+                " and charts"
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `fundgap evaluate` and `fundgap sensitivity`.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use crate::report::charts::{self, ChartOptions};
+use crate::report::files::Staging;
+use crate::report::table;
+use fundgap::engine::Engine;
+use fundgap::error::{Error, Result};
+use fundgap::stats::Report;
+
+use super::args::*;
+use super::common::*;
+
+pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
+    let Loaded { model, label, stem } =
+        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: evaluating {label} ({} trials)",
+            fundgap::format::thousands(model.trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(model.trials, args.common.quiet);
+    let engine = Engine::new(&model);
+    let cancel = interrupt_flag();
+    let (acc, _) = with_threads(args.common.threads, || {
+        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+    })?;
+    pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    let report = Report::new(&model, &acc);
+    let ev = fundgap::analysis::evaluate::evaluate(&model, &report);
+    let drivers = if args.no_sensitivity {
+        None
+    } else {
+        let opts = fundgap::analysis::sensitivity::Options {
+            sample: args.sample.min(model.trials.max(2)),
+            oat_trials: args.oat_trials,
+        };
+        let (s, _) = with_threads(args.common.threads, || {
+            fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
+        })?;
+        Some(s)
+    };
+    let mut staging = Staging::new(&out_dir)?;
+    staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
+    write_csv(
+        &mut staging,
+        &out_dir,
+        "evaluation.csv",
+        crate::report::analyses::evaluation_csv(&ev),
+    )?;
+    staging.write(
+        "evaluation.md",
+        crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref()).as_bytes(),
+    )?;
+    if let Some(d) = &drivers {
+        write_sensitivity(
+            &mut staging,
+            &out_dir,
+            d,
+            args.common.no_charts,
+            args.common.font.as_deref(),
+        )?;
+    }
+    staging.commit()?;
+    print!("{}", table::scorecard(&ev, drivers.as_ref()));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
+            started.elapsed().as_secs_f64(),
+            if drivers.is_some() {
+                ", sensitivity.csv and tornado charts"
+            } else {
+                ""
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
+    let Loaded {
+        mut model,
+        label,
+        stem,
+    } = load(args.scenario.as_deref(), &args.set)?;
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    model.trials = model.trials.max(args.sample);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sensitivity")));
+    let opts = fundgap::analysis::sensitivity::Options {
+        sample: args.sample,
+        oat_trials: args.oat_trials,
+    };
+    let n_inputs = model.inputs().iter().filter(|(_, q)| !q.is_fixed()).count() as u64;
+    if !args.common.quiet {
+        eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
+    }
+    let started = Instant::now();
+    let pb = progress_bar(n_inputs, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
+        fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+    let mut staging = Staging::new(&out_dir)?;
+    write_sensitivity(
+        &mut staging,
+        &out_dir,
+        &result,
+        args.common.no_charts,
+        args.common.font.as_deref(),
+    )?;
+    staging.commit()?;
+    print!("{}", table::sensitivity(&result, 5));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",
+            started.elapsed().as_secs_f64(),
+            if args.common.no_charts {
+                ""
+            } else {
+                " and tornado charts"
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn write_sensitivity(
+    staging: &mut Staging,
+    out_dir: &Path,
+    result: &fundgap::analysis::sensitivity::Sensitivity,
+    no_charts: bool,
+    font: Option<&Path>,
+) -> Result<()> {
+    write_csv(
+        staging,
+        out_dir,
+        "sensitivity.csv",
+        crate::report::analyses::sensitivity_csv(result),
+    )?;
+    staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
+    if !no_charts {
+        charts::register_font(font)?;
+        charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `fundgap run`: simulate, write the tables and charts, print the summary.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use crate::report::charts::{self, ChartData, ChartOptions};
+use crate::report::files::{RunInfo, Staging, summary_json, write_tables};
+use crate::report::table;
+use fundgap::engine::Engine;
+use fundgap::error::{Error, Result};
+use fundgap::stats::Report;
+
+use super::args::*;
+use super::common::*;
+
+pub(super) fn run(args: &RunArgs) -> Result<()> {
+    let Loaded { model, label, stem } =
+        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&stem));
+    let status = !args.common.quiet;
+    if status {
+        eprintln!(
+            "fundgap: simulating {label} ({} trials)",
+            fundgap::format::thousands(model.trials as f64, 0)
+        );
+    }
+
+    let started = Instant::now();
+    let pb = progress_bar(model.trials, args.common.quiet);
+    pb.set_message(stem.clone());
+    let cancel = interrupt_flag();
+    let engine = Engine::new(&model);
+    let (acc, threads) = with_threads(args.common.threads, || {
+        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+    })?;
+    pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    let report = Report::new(&model, &acc);
+    let info = RunInfo {
+        scenario_file: label,
+        threads,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+    };
+
+    let mut staging = Staging::new(&out_dir)?;
+    write_tables(&mut staging, &model, &report, &info)?;
+    let chart_data = ChartData::new(&model, &report);
+    staging.write("charts.json", &serde_json::to_vec(&chart_data)?)?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
+        charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
+    }
+    let written = staging.commit()?;
+
+    match args.format {
+        Format::Table => print!("{}", table::results(&model, &report)),
+        Format::Json => {
+            let summary = summary_json(&model, &report, &info);
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        }
+    }
+    if status {
+        let names: Vec<String> = written
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
+        eprintln!(
+            "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
+            fundgap::format::thousands(report.trials as f64, 0),
+            info.elapsed_seconds,
+            names.join(", "),
+            out_dir.display()
+        );
+    }
+    Ok(())
+}

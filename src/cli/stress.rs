@@ -1,0 +1,168 @@
+//! `fundgap stress`: the withdrawal-year x cut grid, or swept keys.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::report::charts::{self, ChartOptions};
+use crate::report::files::Staging;
+use crate::report::table;
+use fundgap::error::{Error, Result};
+use fundgap::model::Model;
+use fundgap::scenario::overrides::Override;
+use fundgap::scenario::{self};
+
+use super::args::*;
+use super::common::*;
+
+pub(super) fn stress(args: &StressArgs) -> Result<()> {
+    use fundgap::analysis::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
+    let (text, label, stem) = load_text(args.scenario.as_deref())?;
+    let base = scenario::parse_with(&text, &label, &args.set)?;
+    if !(0.0..=1.0).contains(&args.target) {
+        return Err(Error::Usage(format!(
+            "--target {}: expected a probability between 0 and 1",
+            args.target
+        )));
+    }
+    let (x, y, mut cells) = if args.sweep.is_empty() {
+        if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
+            return Err(Error::Usage(format!(
+                "--cuts: {c} is not a percentage between 0 and 100"
+            )));
+        }
+        let cuts: Vec<f64> = args.cuts.iter().map(|c| c / 100.0).collect();
+        let years = parse_years(&args.years, &base)?;
+        let sel = Selection {
+            service: args.service.clone(),
+            streams: args.streams.clone(),
+        };
+        let streams = select(&base, &sel).map_err(Error::Usage)?;
+        withdrawal_grid(&base, &streams, &years, &cuts)
+    } else {
+        if args.sweep.len() > 2 {
+            return Err(Error::Usage(
+                "--sweep: at most two keys can be swept at once".into(),
+            ));
+        }
+        let mut sweeps = Vec::new();
+        for s in &args.sweep {
+            let o = Override::parse(s).map_err(|e| Error::Usage(format!("--sweep: {e}")))?;
+            let values: Vec<String> = o
+                .value
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if values.is_empty() {
+                return Err(Error::Usage(format!(
+                    "--sweep {s}: give values, e.g. {}=0.1,0.2",
+                    o.path
+                )));
+            }
+            sweeps.push((o.path, values));
+        }
+        if let Some(id) = &args.service
+            && base.service(id).is_none()
+        {
+            return Err(Error::Usage(format!(
+                "--service: no service with id \"{id}\""
+            )));
+        }
+        sweep_grid(&text, &label, &args.set, &sweeps)?
+    };
+    // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
+    // the same trials and seed.
+    for c in &mut cells {
+        c.model.trials = args.trials;
+        if let Some(s) = args.seed {
+            c.model.seed = s;
+        }
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: stress test of {label}: {} cells x {} trials",
+            cells.len(),
+            fundgap::format::thousands(args.trials as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let pb = progress_bar(args.trials * cells.len() as u64, args.common.quiet);
+    let (result, _) = with_threads(args.common.threads, || {
+        run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
+    })?;
+    pb.finish_and_clear();
+
+    let mut staging = Staging::new(&out_dir)?;
+    write_csv(
+        &mut staging,
+        &out_dir,
+        "stress.csv",
+        crate::report::analyses::stress_csv(&result),
+    )?;
+    staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
+    if !args.common.no_charts {
+        charts::register_font(args.common.font.as_deref())?;
+        charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
+    }
+    staging.commit()?;
+    print!("{}", table::stress(&result, args.target));
+    if !args.common.quiet {
+        eprintln!(
+            "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
+            result.cells.len(),
+            started.elapsed().as_secs_f64(),
+            if args.common.no_charts {
+                ""
+            } else {
+                ", stress-heatmap.png/svg"
+            },
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Parses `--years`: `all`, `2026,2028`, `2026-2030`, into year indices.
+pub(super) fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
+    let bad = |what: &str| {
+        Error::Usage(format!(
+            "--years {spec}: {what}; expected all, a list such as {0},{1} or a range such as {0}-{2}, inside {0}..={2}",
+            model.start_year,
+            model.start_year + 1,
+            model.end_year()
+        ))
+    };
+    if spec.trim() == "all" {
+        return Ok((0..model.horizon).collect());
+    }
+    let index = |s: &str| -> Result<usize> {
+        let y: i32 = s
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("`{s}` is not a year")))?;
+        if y < model.start_year || y > model.end_year() {
+            return Err(bad(&format!("{y} is outside the horizon")));
+        }
+        Ok((y - model.start_year) as usize)
+    };
+    let mut out = Vec::new();
+    for part in spec.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (index(a)?, index(b)?);
+                if a > b {
+                    return Err(bad("a range must go forward"));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(index(part)?),
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

@@ -1,0 +1,366 @@
+//! Compiling the document's tables into the model: the scenario table,
+//! economy, evaluation thresholds, variants and each service.
+
+use std::collections::HashSet;
+
+use toml::de::DeValue;
+
+use crate::model::dist::{Dist, Domain, Quantity, Volatility};
+use crate::model::rng::StreamKey;
+use crate::model::{
+    Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
+};
+
+use super::reader::*;
+use super::schema::*;
+
+impl Checker {
+    pub(super) fn model(&mut self, root: &View<'_, '_>) -> Option<Model> {
+        self.unknown_keys(root, ROOT_KEYS, None);
+        let sc = self.sub(root, "scenario", true);
+        let sc = sc?;
+        self.unknown_keys(&sc, SCENARIO_KEYS, None);
+        let name = self.string(&sc, "name", true);
+        let description = self.string(&sc, "description", false);
+        let currency = self
+            .string(&sc, "currency", false)
+            .unwrap_or_else(|| "KRW".into());
+        let unit = self
+            .string(&sc, "unit", false)
+            .unwrap_or_else(|| "million".into());
+        let start = self.integer(&sc, "start_year", 1900, 2500, None);
+        let horizon = self.integer(&sc, "horizon_years", 1, MAX_HORIZON, None);
+        let discount_rate = self.number(
+            &sc,
+            "discount_rate",
+            Range64 {
+                lo: -1.0,
+                hi: 1.0,
+                lo_open: true,
+            },
+            Some(0.045),
+        );
+        let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
+        let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
+
+        let h = Horizon {
+            start: start?,
+            len: horizon? as usize,
+        };
+
+        let economy = self.economy(root);
+        let services = self.services(root, &h);
+        let variants = self.variants(root);
+        let evaluation = self.evaluation(root);
+        Some(Model {
+            name: name?,
+            description,
+            currency,
+            unit,
+            start_year: h.start as i32,
+            horizon: h.len,
+            discount_rate: discount_rate?,
+            trials: trials? as u64,
+            seed: seed? as u64,
+            economy: economy?,
+            services: services?,
+            variants: variants?,
+            evaluation: evaluation?,
+        })
+    }
+
+    pub(super) fn evaluation(&mut self, root: &View<'_, '_>) -> Option<Thresholds> {
+        let mut t = Thresholds::default();
+        let Some(ev) = self.sub(root, "evaluation", false) else {
+            return (!root.has("evaluation")).then_some(t);
+        };
+        self.unknown_keys(&ev, THRESHOLD_KEYS, None);
+        let mut ok = true;
+        for key in THRESHOLD_KEYS {
+            if ev.has(key) {
+                match self.number(&ev, key, Range64::ANY, None) {
+                    Some(v) => {
+                        t.set(key, v);
+                    }
+                    None => ok = false,
+                }
+            }
+        }
+        let pairs = [
+            ("p_any_gap", t.p_any_gap_amber, t.p_any_gap_red, true),
+            ("grant_share", t.grant_share_amber, t.grant_share_red, true),
+            ("cliff", t.cliff_amber, t.cliff_red, true),
+            ("hhi", t.hhi_amber, t.hhi_red, true),
+            ("bcr", t.bcr_amber, t.bcr_red, false),
+            ("fnpv", t.fnpv_amber, t.fnpv_red, false),
+            ("canvas", t.canvas_amber, t.canvas_red, false),
+        ];
+        for (name, amber, red, rising) in pairs {
+            let bad = if rising { red < amber } else { red > amber };
+            if bad {
+                let span = ev
+                    .get(&format!("{name}_red"))
+                    .map(|v| v.span())
+                    .unwrap_or(ev.span.clone());
+                let rel = if rising { ">=" } else { "<=" };
+                self.err(
+                    &span,
+                    &ev.key_path(&format!("{name}_red")),
+                    format!("expected {name}_red {rel} {name}_amber (red is the worse end), found {red} and {amber}"),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(t)
+    }
+
+    pub(super) fn variants(&mut self, root: &View<'_, '_>) -> Option<Vec<Variant>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for vv in self.tables(root, "variant") {
+            self.unknown_keys(&vv, VARIANT_KEYS, None);
+            let name = self.unique_name(&vv, &mut seen, "variant");
+            let description = self.string(&vv, "description", false);
+            let sets = match self.sub(&vv, "set", false) {
+                Some(t) => t.table.keys().map(|k| k.get_ref().to_string()).collect(),
+                None if vv.has("set") => {
+                    ok = false;
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+            match name {
+                Some(name) => out.push(Variant {
+                    name,
+                    description,
+                    sets,
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn economy(&mut self, root: &View<'_, '_>) -> Option<Economy> {
+        let key_inflation = StreamKey::new("", "economy", "inflation");
+        let key_downturn = StreamKey::new("", "economy", "downturn");
+        let Some(ev) = self.sub(root, "economy", false) else {
+            return (!root.has("economy")).then_some(Economy {
+                inflation: Quantity {
+                    dist: Dist::Fixed(0.0),
+                    domain: INFLATION_DOMAIN,
+                },
+                downturn: None,
+                key_inflation,
+                key_downturn,
+            });
+        };
+        self.unknown_keys(&ev, ECONOMY_KEYS, None);
+        let inflation = self.quantity(&ev, "inflation", INFLATION_DOMAIN, Some(0.0));
+        let downturn = match self.sub(&ev, "downturn", false) {
+            None => (!ev.has("downturn")).then_some(None),
+            Some(dv) => {
+                self.unknown_keys(&dv, DOWNTURN_KEYS, None);
+                let p = self.number(&dv, "annual_probability", Range64::PROB, None);
+                let d = self.number(
+                    &dv,
+                    "mean_duration_years",
+                    Range64 {
+                        lo: 1.0,
+                        hi: f64::INFINITY,
+                        lo_open: false,
+                    },
+                    None,
+                );
+                match (p, d) {
+                    (Some(annual_probability), Some(mean_duration_years)) => Some(Some(Downturn {
+                        annual_probability,
+                        mean_duration_years,
+                    })),
+                    _ => None,
+                }
+            }
+        };
+        Some(Economy {
+            inflation: inflation?,
+            downturn: downturn?,
+            key_inflation,
+            key_downturn,
+        })
+    }
+
+    pub(super) fn services(&mut self, root: &View<'_, '_>, h: &Horizon) -> Option<Vec<Service>> {
+        if !root.has("service") {
+            self.err(
+                &(0..0),
+                "service",
+                "missing required key: at least one [[service]] table",
+            );
+            return None;
+        }
+        let views = self.tables(root, "service");
+        let mut ids = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for sv in &views {
+            match self.service(sv, h, &mut ids) {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        (ok && !out.is_empty()).then_some(out)
+    }
+
+    pub(super) fn service(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        ids: &mut HashSet<String>,
+    ) -> Option<Service> {
+        self.unknown_keys(sv, SERVICE_KEYS, None);
+        let id = self.string(sv, "id", true);
+        if let Some(id) = &id {
+            let span = sv.get("id").map(|v| v.span()).unwrap_or(sv.span.clone());
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    format!("expected an id of letters, digits, '-' and '_' (it names output rows and files), found \"{id}\""),
+                );
+            } else if !ids.insert(id.clone()) {
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    format!("duplicate service id \"{id}\": ids must be unique"),
+                );
+            } else if id == "portfolio" {
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    "the id \"portfolio\" is reserved for the total of all services",
+                );
+            }
+        }
+        let name = self.string(sv, "name", false);
+        self.string(sv, "description", false);
+        let nature = match self.string(sv, "nature", false).as_deref() {
+            None | Some("public") => Some(Nature::Public),
+            Some("private") => Some(Nature::Private),
+            Some("mixed") => Some(Nature::Mixed),
+            Some(other) => {
+                let span = sv
+                    .get("nature")
+                    .map(|v| v.span())
+                    .unwrap_or(sv.span.clone());
+                self.err(
+                    &span,
+                    &sv.key_path("nature"),
+                    format!("expected \"public\", \"private\" or \"mixed\", found \"{other}\""),
+                );
+                None
+            }
+        };
+        let operator = self.string(sv, "operator", false);
+        let owners = self.string_list(sv, "owners");
+        let construction_cost = self.quantity(sv, "construction_cost", Domain::NON_NEGATIVE, None);
+        let opens = self.year(sv, "opens", h, Some(0));
+        let opex_ratio = self.quantity(sv, "opex_ratio", Domain::NON_NEGATIVE, None);
+        let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
+        let carry_surplus = self.boolean(sv, "carry_surplus", false);
+        let canvas = self.canvas(sv);
+
+        let id = id?;
+        let opens = opens?;
+        let costs = self.cost_lines(sv, h, &id, opens);
+        let risks = self.risks(sv, &id);
+        let funding = self.funding(sv, h, &id, opens);
+        let benefits = self.benefits(sv, h, &id, opens);
+        Some(Service {
+            key: StreamKey::new(&id, "service", "base"),
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            nature: nature?,
+            operator,
+            owners: owners?,
+            construction_cost: construction_cost?,
+            opens,
+            opex_ratio: opex_ratio?,
+            volatility: Volatility::new(volatility?),
+            carry_surplus,
+            costs: costs?,
+            risks: risks?,
+            funding: funding?,
+            benefits: benefits?,
+            canvas: canvas?,
+        })
+    }
+
+    pub(super) fn string_list(&mut self, view: &View<'_, '_>, key: &str) -> Option<Vec<String>> {
+        let Some(v) = view.get(key) else {
+            return Some(Vec::new());
+        };
+        let bad = |c: &mut Checker| {
+            c.err(
+                &v.span(),
+                &view.key_path(key),
+                "expected an array of strings, such as [\"City\", \"Operator Ltd\"]",
+            );
+            None
+        };
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for it in items.iter() {
+                    match it.get_ref() {
+                        DeValue::String(s) => out.push(s.to_string()),
+                        _ => return bad(self),
+                    }
+                }
+                Some(out)
+            }
+            _ => bad(self),
+        }
+    }
+
+    pub(super) fn canvas(&mut self, sv: &View<'_, '_>) -> Option<Vec<(String, String)>> {
+        let Some(cv) = self.sub(sv, "canvas", false) else {
+            return (!sv.has("canvas")).then(Vec::new);
+        };
+        self.unknown_keys(&cv, CANVAS_KEYS, None);
+        let mut out = Vec::new();
+        for key in CANVAS_KEYS {
+            if let Some(s) = self.string(&cv, key, false) {
+                out.push((key.to_string(), s));
+            }
+        }
+        Some(out)
+    }
+
+    /// Parses every `[[service.<key>]]` table with `one`, which gets the
+    /// line's (unique) name and returns the line, or None once it has
+    /// reported the line's problems.
+    pub(super) fn lines<T>(
+        &mut self,
+        sv: &View<'_, '_>,
+        key: &str,
+        what: &str,
+        mut one: impl FnMut(&mut Checker, &View<'_, '_>, Option<String>) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for v in self.tables(sv, key) {
+            let name = self.unique_name(&v, &mut seen, what);
+            match one(self, &v, name) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}

@@ -1,0 +1,295 @@
+//! Compiling a service's lines: cost lines, risks, funding streams and
+//! benefits, each with the stream key its random draws come from.
+
+use crate::model::dist::{Domain, Volatility};
+use crate::model::rng::StreamKey;
+use crate::model::{
+    Benefit, CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Stream, StreamKind,
+};
+use crate::names::slug;
+
+use super::reader::*;
+use super::schema::*;
+
+impl Checker {
+    pub(super) fn cost_lines(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<CostLine>> {
+        self.lines(sv, "cost", "cost line", |c, cv, name| {
+            let kind = c.kind(cv, COST_KINDS);
+            let kind = kind?;
+            let keys = COST_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
+            c.unknown_keys(cv, keys, Some((&kind, COST_KINDS)));
+            let line = match kind.as_str() {
+                "renewal" => {
+                    let size = c
+                        .one_of(
+                            cv,
+                            ("share_of_construction", "share of construction cost"),
+                            ("amount", "in start-year money"),
+                        )
+                        .map(|(first, q)| {
+                            if first {
+                                RenewalSize::ShareOfConstruction(q)
+                            } else {
+                                RenewalSize::Amount(q)
+                            }
+                        });
+                    let every = c.quantity(cv, "every_years", Domain::AT_LEAST_ONE, None);
+                    size.zip(every)
+                        .map(|(size, every_years)| CostKind::Renewal { size, every_years })
+                }
+                "annual" => {
+                    let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(cv, "growth", GROWTH_RANGE, Some(0.0));
+                    let volatility = c.number(cv, "volatility", Range64::NON_NEG, Some(0.0));
+                    let window = c.window(cv, h, opens);
+                    match (amount, growth, volatility, window) {
+                        (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
+                            let volatility = Volatility::new(vol);
+                            Some(CostKind::Annual {
+                                amount,
+                                growth,
+                                volatility,
+                                from,
+                                to,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => {
+                    let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
+                    let year = c.year(cv, "year", h, None);
+                    amount
+                        .zip(year)
+                        .map(|(amount, year)| CostKind::OneOff { amount, year })
+                }
+            };
+            match (name, line) {
+                (Some(name), Some(kind)) => Some(CostLine {
+                    key: StreamKey::new(id, "cost", &slug(&name)),
+                    name,
+                    kind,
+                }),
+                _ => None,
+            }
+        })
+    }
+
+    pub(super) fn risks(&mut self, sv: &View<'_, '_>, id: &str) -> Option<Vec<Risk>> {
+        self.lines(sv, "risk", "risk", |c, rv, name| {
+            c.unknown_keys(rv, RISK_KEYS, None);
+            let p = c.quantity(rv, "annual_probability", Domain::PROBABILITY, None);
+            let cost = c.quantity(rv, "cost", Domain::NON_NEGATIVE, Some(0.0));
+            let mult = c.number(rv, "opex_multiplier", Range64::NON_NEG, Some(1.0));
+            let dur = c.integer(rv, "duration_years", 0, MAX_HORIZON, Some(1));
+            match (name, p, cost, mult, dur) {
+                (
+                    Some(name),
+                    Some(annual_probability),
+                    Some(cost),
+                    Some(opex_multiplier),
+                    Some(d),
+                ) => Some(Risk {
+                    key: StreamKey::new(id, "risk", &slug(&name)),
+                    name,
+                    annual_probability,
+                    cost,
+                    opex_multiplier,
+                    duration_years: d as usize,
+                }),
+                _ => None,
+            }
+        })
+    }
+
+    pub(super) fn funding(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<Stream>> {
+        self.lines(sv, "funding", "funding stream", |c, fv, name| {
+            let kind = c.kind(fv, STREAM_KINDS);
+            let kind = kind.and_then(|k| FundingKind::parse(&k))?;
+            let own = STREAM_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind.as_str())
+                .map(|(_, keys)| *keys)
+                .unwrap_or(&[]);
+            let allowed: Vec<&str> = if kind == FundingKind::Reserve {
+                ["kind", "name", "description"]
+                    .iter()
+                    .chain(own)
+                    .copied()
+                    .collect()
+            } else {
+                STREAM_COMMON.iter().chain(own).copied().collect()
+            };
+            c.unknown_keys(fv, &allowed, Some((kind.as_str(), STREAM_KINDS)));
+            let window = if kind == FundingKind::Reserve {
+                Some((0, h.len - 1))
+            } else {
+                c.window(fv, h, opens)
+            };
+            let dm = c.number(fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
+            let sk = match kind {
+                FundingKind::Grant => {
+                    let size = c
+                        .one_of(
+                            fv,
+                            ("amount", "per year"),
+                            ("share_of_cost", "share of the year's cost"),
+                        )
+                        .map(|(first, q)| {
+                            if first {
+                                GrantSize::Amount(q)
+                            } else {
+                                GrantSize::ShareOfCost(q)
+                            }
+                        });
+                    let hz = c.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                    size.zip(hz)
+                        .map(|(size, withdrawal_hazard)| StreamKind::Grant {
+                            size,
+                            withdrawal_hazard,
+                        })
+                }
+                FundingKind::Budget => {
+                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (amount, growth, vol) {
+                        (Some(amount), Some(growth), Some(vol)) => {
+                            let volatility = Volatility::new(vol);
+                            Some(StreamKind::Budget {
+                                amount,
+                                growth,
+                                volatility,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                FundingKind::Fees => {
+                    let users = c.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
+                    let mid = c.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
+                    let steep = c.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
+                    let price = c.quantity(fv, "price", Domain::NON_NEGATIVE, None);
+                    let pg = c.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
+                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                    match (users, mid, steep, price, pg, vol) {
+                        (
+                            Some(saturation_users),
+                            Some(midpoint_years),
+                            Some(steepness),
+                            Some(price),
+                            Some(price_growth),
+                            Some(vol),
+                        ) => Some(StreamKind::Fees {
+                            saturation_users,
+                            midpoint_years,
+                            steepness,
+                            price,
+                            price_growth,
+                            volatility: Volatility::new(vol),
+                        }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Contract => {
+                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                    let exit = c.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
+                    let down_exit = if fv.has("downturn_exit_hazard") {
+                        c.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
+                    } else {
+                        exit.clone()
+                    };
+                    match (amount, growth, exit, down_exit) {
+                        (
+                            Some(amount),
+                            Some(growth),
+                            Some(exit_hazard),
+                            Some(downturn_exit_hazard),
+                        ) => Some(StreamKind::Contract {
+                            amount,
+                            growth,
+                            exit_hazard,
+                            downturn_exit_hazard,
+                        }),
+                        _ => None,
+                    }
+                }
+                FundingKind::Reserve => c
+                    .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
+                    .map(|balance| StreamKind::Reserve { balance }),
+            };
+            match (name, sk, window, dm) {
+                (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
+                    Some(Stream {
+                        key: StreamKey::new(id, "funding", &slug(&name)),
+                        name,
+                        kind,
+                        from,
+                        to,
+                        downturn_multiplier,
+                        cut: None,
+                    })
+                }
+                _ => None,
+            }
+        })
+    }
+
+    pub(super) fn benefits(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        id: &str,
+        opens: usize,
+    ) -> Option<Vec<Benefit>> {
+        self.lines(sv, "benefit", "benefit", |c, bv, name| {
+            c.unknown_keys(bv, BENEFIT_KEYS, None);
+            let mut kind_ok = true;
+            if let Some(k) = c.string(bv, "kind", false)
+                && k != "social"
+                && k != "environmental"
+            {
+                let span = bv.get("kind").map(|v| v.span()).unwrap_or(bv.span.clone());
+                c.err(
+                    &span,
+                    &bv.key_path("kind"),
+                    format!("expected \"social\" or \"environmental\", found \"{k}\""),
+                );
+                kind_ok = false;
+            }
+            let annual = c.quantity(bv, "annual", Domain::NON_NEGATIVE, None);
+            let growth = c.number(bv, "growth", GROWTH_RANGE, Some(0.0));
+            let window = c.window(bv, h, opens);
+            match (name, annual, growth, window) {
+                (Some(name), Some(annual), Some(growth), Some((from, to))) if kind_ok => {
+                    Some(Benefit {
+                        key: StreamKey::new(id, "benefit", &slug(&name)),
+                        name,
+                        annual,
+                        growth,
+                        from,
+                        to,
+                    })
+                }
+                _ => None,
+            }
+        })
+    }
+}

@@ -1,0 +1,281 @@
+//! Reading uncertain quantities (a number or a distribution table), and
+//! the small rules shared by every kind of line: exactly one of two keys,
+//! a `kind` among known kinds, unique names.
+
+use std::collections::HashSet;
+
+use toml::de::DeValue;
+
+use crate::model::dist::{Dist, Domain, Quantity};
+use crate::names::{slug, suggest};
+
+use super::reader::*;
+use super::schema::*;
+
+impl Checker {
+    /// A quantity: a number or a `{ dist = ... }` table, within `domain`.
+    pub(super) fn quantity(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        domain: Domain,
+        default: Option<f64>,
+    ) -> Option<Quantity> {
+        let path = view.key_path(key);
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(
+                        view,
+                        key,
+                        &format!(
+                            "`{key}` (a number {}, or a distribution)",
+                            domain.describe()
+                        ),
+                    );
+                }
+                return default.map(|x| Quantity {
+                    dist: Dist::Fixed(x),
+                    domain,
+                });
+            }
+        };
+        let span = v.span();
+        let in_domain = |x: f64| x >= domain.lo && x <= domain.hi;
+        match v.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let x = as_f64(v.get_ref())?;
+                if !x.is_finite() || !in_domain(x) {
+                    self.err(
+                        &span,
+                        &path,
+                        format!("expected a number {}, found {x}", domain.describe()),
+                    );
+                    return None;
+                }
+                Some(Quantity {
+                    dist: Dist::Fixed(x),
+                    domain,
+                })
+            }
+            DeValue::Table(t) => {
+                let dv = View {
+                    path: path.clone(),
+                    span: span.clone(),
+                    table: t,
+                };
+                let names: Vec<&str> = DIST_KEYS.iter().map(|(n, _)| *n).collect();
+                let Some(dist_name) = self.string(&dv, "dist", false) else {
+                    if !dv.has("dist") {
+                        self.err(
+                            &span,
+                            &path,
+                            format!(
+                                "a distribution table needs `dist`, one of: {}",
+                                names.join(", ")
+                            ),
+                        );
+                    }
+                    return None;
+                };
+                let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
+                    let hint = suggest(&dist_name, &names)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
+                    self.err(
+                        &dspan,
+                        &format!("{path}.dist"),
+                        format!(
+                            "unknown distribution \"{dist_name}\"{hint} (expected one of: {})",
+                            names.join(", ")
+                        ),
+                    );
+                    return None;
+                };
+                self.unknown_keys(&dv, keys, None);
+                let num = |c: &mut Checker, k: &str| c.number(&dv, k, Range64::ANY, None);
+                let opt =
+                    |c: &mut Checker, k: &str, d: f64| c.number(&dv, k, Range64::ANY, Some(d));
+                let built = match dist_name.as_str() {
+                    "uniform" => {
+                        let (a, b) = (num(self, "min"), num(self, "max"));
+                        Dist::uniform(a?, b?)
+                    }
+                    "triangular" | "pert" => {
+                        let (a, m, b) = (num(self, "min"), num(self, "mode"), num(self, "max"));
+                        let (a, m, b) = (a?, m?, b?);
+                        if dist_name == "pert" {
+                            Dist::pert(a, m, b)
+                        } else {
+                            Dist::triangular(a, m, b)
+                        }
+                    }
+                    "normal" => {
+                        let (m, s) = (num(self, "mean"), num(self, "sd"));
+                        let lo = opt(self, "min", f64::NEG_INFINITY);
+                        let hi = opt(self, "max", f64::INFINITY);
+                        Dist::normal(m?, s?, lo?, hi?)
+                    }
+                    _ => {
+                        let (m, s) = (num(self, "mean"), num(self, "sd"));
+                        Dist::lognormal(m?, s?)
+                    }
+                };
+                let dist = match built {
+                    Ok(d) => d,
+                    Err(expected) => {
+                        self.err(
+                            &span,
+                            &path,
+                            format!("invalid {dist_name} distribution: expected {expected}"),
+                        );
+                        return None;
+                    }
+                };
+                let (lo, hi) = dist.support();
+                let bounded = matches!(
+                    dist,
+                    Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. }
+                );
+                let ok = if bounded {
+                    in_domain(lo) && in_domain(hi)
+                } else {
+                    in_domain(dist.mean())
+                };
+                if !ok {
+                    let what = if bounded { "its range" } else { "its mean" };
+                    self.err(
+                        &span,
+                        &path,
+                        format!(
+                            "expected values {}; {what} is outside ({})",
+                            domain.describe(),
+                            Quantity {
+                                dist: dist.clone(),
+                                domain
+                            }
+                            .describe()
+                        ),
+                    );
+                    return None;
+                }
+                Some(Quantity { dist, domain })
+            }
+            other => {
+                self.err(
+                    &span,
+                    &path,
+                    format!(
+                        "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Exactly one of two alternative non-negative quantities, e.g. `amount`
+    /// or `share_of_cost`; returns whether it was the first, and its value.
+    pub(super) fn one_of(
+        &mut self,
+        view: &View<'_, '_>,
+        a: (&str, &str),
+        b: (&str, &str),
+    ) -> Option<(bool, Quantity)> {
+        match (view.has(a.0), view.has(b.0)) {
+            (true, false) => self
+                .quantity(view, a.0, Domain::NON_NEGATIVE, None)
+                .map(|q| (true, q)),
+            (false, true) => self
+                .quantity(view, b.0, Domain::NON_NEGATIVE, None)
+                .map(|q| (false, q)),
+            (both, _) => {
+                let msg = if both {
+                    format!("give either `{}` or `{}`, not both", a.0, b.0)
+                } else {
+                    format!(
+                        "missing required key: `{}` ({}) or `{}` ({})",
+                        a.0, a.1, b.0, b.1
+                    )
+                };
+                self.err(&view.span, &view.key_path(a.0), msg);
+                None
+            }
+        }
+    }
+
+    /// The `kind` of a kinded table, checked against `kinds`.
+    pub(super) fn kind(
+        &mut self,
+        view: &View<'_, '_>,
+        kinds: &[(&str, &[&str])],
+    ) -> Option<String> {
+        let names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+        let kind = self.string(view, "kind", false);
+        match kind {
+            None => {
+                if !view.has("kind") {
+                    self.missing(
+                        view,
+                        "kind",
+                        &format!("`kind`, one of: {}", names.join(", ")),
+                    );
+                }
+                None
+            }
+            Some(k) if names.contains(&k.as_str()) => Some(k),
+            Some(k) => {
+                let hint = suggest(&k, &names)
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                let span = view
+                    .get("kind")
+                    .map(|v| v.span())
+                    .unwrap_or(view.span.clone());
+                self.err(
+                    &span,
+                    &view.key_path("kind"),
+                    format!(
+                        "unknown kind \"{k}\"; {hint}expected one of: {}",
+                        names.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A name that must be unique within its list.
+    pub(super) fn unique_name(
+        &mut self,
+        view: &View<'_, '_>,
+        seen: &mut HashSet<String>,
+        what: &str,
+    ) -> Option<String> {
+        let name = self.string(view, "name", true)?;
+        if name.trim().is_empty() {
+            let span = view
+                .get("name")
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
+            self.err(&span, &view.key_path("name"), "expected a non-empty name");
+            return None;
+        }
+        if !seen.insert(slug(&name)) {
+            let span = view
+                .get("name")
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
+            self.err(
+                &span,
+                &view.key_path("name"),
+                format!("duplicate {what} name \"{name}\": names must be unique within a service (they key its random stream)"),
+            );
+            return None;
+        }
+        Some(name)
+    }
+}

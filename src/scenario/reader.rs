@@ -1,0 +1,534 @@
+//! The validating reader: a [`Checker`] walks the spanned TOML tree and
+//! reads typed values (strings, numbers, years, windows), recording every
+//! problem with its file position and key path instead of stopping at the
+//! first.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::Diagnostic;
+use crate::names::suggest;
+use crate::scenario::overrides::OVERRIDE_SPAN;
+
+use super::schema::*;
+
+/// Byte offset to (line, column), both 1-based.
+pub(super) struct LineIndex {
+    pub(super) starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(super) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub(super) fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        (line, offset - self.starts[line - 1] + 1)
+    }
+}
+
+/// A table of the document under validation, with its key path.
+pub(super) struct View<'d, 'i> {
+    pub(super) path: String,
+    pub(super) span: Range<usize>,
+    pub(super) table: &'d DeTable<'i>,
+}
+
+pub(super) type Value<'d, 'i> = &'d Spanned<DeValue<'i>>;
+
+impl<'d, 'i> View<'d, 'i> {
+    pub(super) fn get(&self, key: &str) -> Option<Value<'d, 'i>> {
+        self.table.get(key)
+    }
+
+    pub(super) fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+}
+
+/// What a number must be, for messages and checks.
+#[derive(Clone, Copy)]
+pub(super) struct Range64 {
+    pub(super) lo: f64,
+    pub(super) hi: f64,
+    pub(super) lo_open: bool,
+}
+
+impl Range64 {
+    pub(super) const ANY: Range64 = Range64 {
+        lo: f64::NEG_INFINITY,
+        hi: f64::INFINITY,
+        lo_open: false,
+    };
+    pub(super) const NON_NEG: Range64 = Range64 {
+        lo: 0.0,
+        hi: f64::INFINITY,
+        lo_open: false,
+    };
+    pub(super) const PROB: Range64 = Range64 {
+        lo: 0.0,
+        hi: 1.0,
+        lo_open: false,
+    };
+
+    pub(super) fn contains(&self, v: f64) -> bool {
+        v.is_finite()
+            && (if self.lo_open {
+                v > self.lo
+            } else {
+                v >= self.lo
+            })
+            && v <= self.hi
+    }
+
+    pub(super) fn describe(&self) -> String {
+        let lo = if self.lo_open {
+            "greater than"
+        } else {
+            "at least"
+        };
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) if !self.lo_open => {
+                format!("a number between {} and {}", self.lo, self.hi)
+            }
+            (true, true) => format!("a number {lo} {} and at most {}", self.lo, self.hi),
+            (true, false) => format!("a number {lo} {}", self.lo),
+            (false, true) => format!("a number at most {}", self.hi),
+            (false, false) => "a number".to_string(),
+        }
+    }
+}
+
+pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+pub(super) fn as_f64(v: &DeValue<'_>) -> Option<f64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|x| x as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
+pub(super) fn as_i64(v: &DeValue<'_>) -> Option<i64> {
+    match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+        DeValue::Float(f) => {
+            let x = f.as_str().parse::<f64>().ok()?;
+            (x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
+        }
+        _ => None,
+    }
+}
+
+pub(super) struct Checker {
+    pub(super) file: String,
+    pub(super) lines: LineIndex,
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) override_labels: Vec<String>,
+}
+
+impl Checker {
+    pub(super) fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<String>) {
+        let (file, line, column) = if span.start >= OVERRIDE_SPAN {
+            let label = self.override_labels.get(span.start - OVERRIDE_SPAN);
+            (label.cloned().unwrap_or_else(|| "--set".into()), 0, 0)
+        } else {
+            let (l, c) = self.lines.locate(span.start);
+            (self.file.clone(), l, c)
+        };
+        self.diags.push(Diagnostic {
+            file,
+            line,
+            column,
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Rejects keys of `view` that are not in `allowed`. `other_kinds`
+    /// lists, for kinded tables, which other kinds a stray key belongs to.
+    pub(super) fn unknown_keys(
+        &mut self,
+        view: &View<'_, '_>,
+        allowed: &[&str],
+        other: Option<(&str, KindKeys)>,
+    ) {
+        for (k, v) in view.table.iter() {
+            let key: &str = k.get_ref();
+            if allowed.contains(&key) {
+                continue;
+            }
+            let path = view.key_path(key);
+            let mut msg = format!("unknown key `{key}`");
+            let belongs: Vec<&str> = other
+                .map(|(_, kinds)| {
+                    kinds
+                        .iter()
+                        .filter(|(_, keys)| keys.contains(&key))
+                        .map(|(kind, _)| *kind)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let (Some((this_kind, _)), false) = (other, belongs.is_empty()) {
+                msg = format!(
+                    "`{key}` is not a key of kind = \"{this_kind}\" (it belongs to kind {})",
+                    belongs
+                        .iter()
+                        .map(|k| format!("\"{k}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            } else if let Some(s) = suggest(key, allowed) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            } else {
+                msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+            }
+            let span = if k.span().is_empty() {
+                v.span()
+            } else {
+                k.span()
+            };
+            self.err(&span, &path, msg);
+        }
+    }
+
+    pub(super) fn missing(&mut self, view: &View<'_, '_>, key: &str, what: &str) {
+        self.err(
+            &view.span,
+            &view.key_path(key),
+            format!("missing required key: {what}"),
+        );
+    }
+
+    pub(super) fn sub<'d, 'i>(
+        &mut self,
+        view: &View<'d, 'i>,
+        key: &str,
+        required: bool,
+    ) -> Option<View<'d, 'i>> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if required {
+                    self.missing(view, key, &format!("a [{}] table", view.key_path(key)));
+                }
+                return None;
+            }
+        };
+        match v.get_ref() {
+            DeValue::Table(t) => Some(View {
+                path: view.key_path(key),
+                span: v.span(),
+                table: t,
+            }),
+            other => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a table, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn tables<'d, 'i>(&mut self, view: &View<'d, 'i>, key: &str) -> Vec<View<'d, 'i>> {
+        let Some(v) = view.get(key) else {
+            return Vec::new();
+        };
+        let path = view.key_path(key);
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{path}[{}]", i + 1);
+                    match item.get_ref() {
+                        DeValue::Table(t) => out.push(View {
+                            path: p,
+                            span: item.span(),
+                            table: t,
+                        }),
+                        other => self.err(
+                            &item.span(),
+                            &p,
+                            format!("expected a table, found {}", type_name(other)),
+                        ),
+                    }
+                }
+                out
+            }
+            DeValue::Table(_) => {
+                self.err(
+                    &v.span(),
+                    &path,
+                    format!("expected an array of tables: write [[{path}]] (double brackets), not [{path}]"),
+                );
+                Vec::new()
+            }
+            other => {
+                self.err(
+                    &v.span(),
+                    &path,
+                    format!(
+                        "expected an array of tables [[{path}]], found {}",
+                        type_name(other)
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn string(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        required: bool,
+    ) -> Option<String> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if required {
+                    self.missing(view, key, &format!("`{key}` (a string)"));
+                }
+                return None;
+            }
+        };
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a string, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn boolean(&mut self, view: &View<'_, '_>, key: &str, default: bool) -> bool {
+        match view.get(key) {
+            None => default,
+            Some(v) => match v.get_ref() {
+                DeValue::Boolean(b) => *b,
+                other => {
+                    self.err(
+                        &v.span(),
+                        &view.key_path(key),
+                        format!("expected true or false, found {}", type_name(other)),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    /// A plain number in `range`; `default` when absent (None = required).
+    pub(super) fn number(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        range: Range64,
+        default: Option<f64>,
+    ) -> Option<f64> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(view, key, &format!("`{key}` ({})", range.describe()));
+                }
+                return default;
+            }
+        };
+        match as_f64(v.get_ref()) {
+            Some(x) if range.contains(x) => Some(x),
+            Some(x) => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected {}, found {x}", range.describe()),
+                );
+                None
+            }
+            None => {
+                let hint = if matches!(v.get_ref(), DeValue::Table(_)) {
+                    " (this key takes a fixed number, not a distribution)"
+                } else {
+                    ""
+                };
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!(
+                        "expected {}, found {}{hint}",
+                        range.describe(),
+                        type_name(v.get_ref())
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn integer(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        lo: i64,
+        hi: i64,
+        default: Option<i64>,
+    ) -> Option<i64> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(
+                        view,
+                        key,
+                        &format!("`{key}` (a whole number from {lo} to {hi})"),
+                    );
+                }
+                return default;
+            }
+        };
+        match as_i64(v.get_ref()) {
+            Some(x) if (lo..=hi).contains(&x) => Some(x),
+            Some(x) => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!("expected a whole number from {lo} to {hi}, found {x}"),
+                );
+                None
+            }
+            None => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!(
+                        "expected a whole number from {lo} to {hi}, found {}",
+                        type_name(v.get_ref())
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A calendar year inside the horizon, returned as a year index.
+    pub(super) fn year(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        h: &Horizon,
+        default: Option<usize>,
+    ) -> Option<usize> {
+        let v = match view.get(key) {
+            Some(v) => v,
+            None => {
+                if default.is_none() {
+                    self.missing(
+                        view,
+                        key,
+                        &format!("`{key}` (a calendar year from {} to {})", h.start, h.end()),
+                    );
+                }
+                return default;
+            }
+        };
+        match as_i64(v.get_ref()) {
+            Some(y) if y >= h.start && y <= h.end() => Some((y - h.start) as usize),
+            Some(y) => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!(
+                        "expected a year inside the horizon {}..={} (start_year + horizon_years - 1), found {y}",
+                        h.start,
+                        h.end()
+                    ),
+                );
+                None
+            }
+            None => {
+                self.err(
+                    &v.span(),
+                    &view.key_path(key),
+                    format!(
+                        "expected a calendar year such as {}, found {}",
+                        h.start,
+                        type_name(v.get_ref())
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `from`/`to` window, defaulting to `default_from..=last year`.
+    pub(super) fn window(
+        &mut self,
+        view: &View<'_, '_>,
+        h: &Horizon,
+        default_from: usize,
+    ) -> Option<(usize, usize)> {
+        let from = self.year(view, "from", h, Some(default_from));
+        let to = self.year(view, "to", h, Some(h.len - 1));
+        let (from, to) = (from?, to?);
+        if from > to {
+            let span = view
+                .get("to")
+                .or(view.get("from"))
+                .map(|v| v.span())
+                .unwrap_or(view.span.clone());
+            self.err(
+                &span,
+                &view.key_path("to"),
+                format!(
+                    "expected from <= to, found from = {} > to = {}",
+                    h.start + from as i64,
+                    h.start + to as i64
+                ),
+            );
+            return None;
+        }
+        Some((from, to))
+    }
+}
+
+pub(super) struct Horizon {
+    pub(super) start: i64,
+    pub(super) len: usize,
+}
+
+impl Horizon {
+    pub(super) fn end(&self) -> i64 {
+        self.start + self.len as i64 - 1
+    }
+}

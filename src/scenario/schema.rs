@@ -1,0 +1,157 @@
+//! The scenario file's schema: every accepted key, per table and per
+//! kind of line, and the ranges that are not a single key's.
+
+use crate::model::dist::Domain;
+
+use super::reader::Range64;
+
+/// Longest horizon accepted, in years.
+pub const MAX_HORIZON: i64 = 200;
+
+/// Kinds of a kinded table with the keys each accepts.
+pub(super) type KindKeys<'a> = &'a [(&'a str, &'a [&'a str])];
+
+pub(super) const ROOT_KEYS: &[&str] = &["scenario", "economy", "service", "variant", "evaluation"];
+pub(super) const VARIANT_KEYS: &[&str] = &["name", "description", "set"];
+pub(super) const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "currency",
+    "unit",
+    "start_year",
+    "horizon_years",
+    "discount_rate",
+    "trials",
+    "seed",
+];
+pub(super) const ECONOMY_KEYS: &[&str] = &["inflation", "downturn"];
+pub(super) const DOWNTURN_KEYS: &[&str] = &["annual_probability", "mean_duration_years"];
+pub(super) const SERVICE_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "nature",
+    "operator",
+    "owners",
+    "construction_cost",
+    "opens",
+    "opex_ratio",
+    "volatility",
+    "carry_surplus",
+    "cost",
+    "risk",
+    "funding",
+    "benefit",
+    "canvas",
+];
+/// Business Model Canvas blocks plus social and environmental entries.
+pub const CANVAS_KEYS: &[&str] = &[
+    "key_partners",
+    "key_activities",
+    "key_resources",
+    "value_proposition",
+    "customer_relationships",
+    "channels",
+    "customer_segments",
+    "cost_structure",
+    "revenue_streams",
+    "social_cost",
+    "social_benefit",
+    "environmental_cost",
+    "environmental_benefit",
+];
+pub(super) const RISK_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "annual_probability",
+    "cost",
+    "opex_multiplier",
+    "duration_years",
+];
+pub(super) const BENEFIT_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "kind",
+    "annual",
+    "growth",
+    "from",
+    "to",
+];
+
+/// Keys of each kind of cost line.
+pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
+    (
+        "renewal",
+        &[
+            "kind",
+            "name",
+            "description",
+            "share_of_construction",
+            "amount",
+            "every_years",
+        ],
+    ),
+    (
+        "annual",
+        &[
+            "kind",
+            "name",
+            "description",
+            "amount",
+            "growth",
+            "volatility",
+            "from",
+            "to",
+        ],
+    ),
+    (
+        "one_off",
+        &["kind", "name", "description", "amount", "year"],
+    ),
+];
+
+pub(super) const STREAM_COMMON: &[&str] = &[
+    "kind",
+    "name",
+    "description",
+    "from",
+    "to",
+    "downturn_multiplier",
+];
+/// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
+/// reserve takes only `kind`, `name`, `description`, `balance`).
+pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
+    ("grant", &["amount", "share_of_cost", "withdrawal_hazard"]),
+    ("budget", &["amount", "growth", "volatility"]),
+    (
+        "fees",
+        &[
+            "saturation_users",
+            "midpoint_years",
+            "steepness",
+            "price",
+            "price_growth",
+            "volatility",
+        ],
+    ),
+    (
+        "contract",
+        &["amount", "growth", "exit_hazard", "downturn_exit_hazard"],
+    ),
+    ("reserve", &["balance"]),
+];
+
+pub(super) const DIST_KEYS: &[(&str, &[&str])] = &[
+    ("uniform", &["dist", "min", "max"]),
+    ("triangular", &["dist", "min", "mode", "max"]),
+    ("pert", &["dist", "min", "mode", "max"]),
+    ("normal", &["dist", "mean", "sd", "min", "max"]),
+    ("lognormal", &["dist", "mean", "sd"]),
+];
+
+pub(super) const INFLATION_DOMAIN: Domain = Domain { lo: -0.5, hi: 1.0 };
+pub(super) const GROWTH_RANGE: Range64 = Range64 {
+    lo: -1.0,
+    hi: 1.0,
+    lo_open: false,
+};
