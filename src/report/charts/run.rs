@@ -1,0 +1,377 @@
+//! The charts of a run: P(gap) per year, a fan chart per service, the gap
+//! NPV distribution, survival and the funding mix.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::report::files::Staging;
+use fundgap::error::{Error, Result};
+use fundgap::format::{percent, thousands};
+use fundgap::model::FundingKind;
+
+use super::DrawResult;
+use super::draw::*;
+use super::*;
+
+/// One probability per service and year, drawn as lines (or small
+/// multiples): P(gap) with its interval, or the survival curve.
+pub(super) struct PerService<'a> {
+    pub(super) data: &'a ChartData,
+    pub(super) opts: &'a ChartOptions,
+    pub(super) what: &'static str,
+    pub(super) note: &'static str,
+    pub(super) y_desc: &'static str,
+    pub(super) pick: PickRef,
+}
+
+impl Chart for PerService<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let sz = Sizes::for_area(root);
+        let many = d.services().len() > MAX_LINES_IN_ONE_PLOT;
+        let body = titled(
+            root,
+            &title(d, self.opts, self.what),
+            &format!(
+                "{}; {}{}",
+                subtitle(d),
+                self.note,
+                if many { "; grey: portfolio" } else { "" }
+            ),
+            sz,
+        )?;
+        let pick = self.pick;
+        if many {
+            return small_multiples(&body, d, pick, self.y_desc, sz);
+        }
+        let mut entries = Vec::new();
+        let mut series = Vec::new();
+        for (i, e) in d.entities.iter().enumerate() {
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            let (values, band) = pick(e);
+            entries.push((e.name.clone(), c, is_port));
+            series.push(Line {
+                values,
+                band,
+                colour: c,
+                thick: is_port,
+            });
+        }
+        let plot = legend(&body, &entries, sz)?;
+        probability_plot(&plot, &d.years, &series, "", self.y_desc, sz, false)
+    }
+}
+
+pub(super) struct Fan<'a> {
+    pub(super) data: &'a ChartData,
+    pub(super) opts: &'a ChartOptions,
+    pub(super) entity: &'a EntitySeries,
+}
+
+impl Chart for Fan<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let e = self.entity;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, &format!("cost and funding of {}", e.name)),
+            &format!("{}; lines: median; bands: P25–P75 and P5–P95", subtitle(d)),
+            sz,
+        )?;
+        let entries = vec![
+            ("Cost".to_string(), COST, true),
+            ("Funding".to_string(), FUNDING, true),
+        ];
+        let plot = legend(&body, &entries, sz)?;
+        let top = max_of(e.cost_q.iter().chain(&e.funding_q).map(|q| &q[4])) * 1.05;
+        let mut chart = money_by_year(&plot, d, top, sz)?;
+        for (q, c) in [(&e.cost_q, COST), (&e.funding_q, FUNDING)] {
+            for (lo, hi, alpha) in [(0, 4, 0.12), (1, 3, 0.25)] {
+                let mut pts: Vec<(i32, f64)> = d
+                    .years
+                    .iter()
+                    .zip(q.iter())
+                    .map(|(y, v)| (*y, v[hi]))
+                    .collect();
+                pts.extend(d.years.iter().zip(q.iter()).rev().map(|(y, v)| (*y, v[lo])));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(pts, c.mix(alpha))))
+                    .map_err(err)?;
+            }
+            chart
+                .draw_series(LineSeries::new(
+                    d.years.iter().zip(q.iter()).map(|(y, v)| (*y, v[2])),
+                    c.stroke_width((sz.stroke * 2).max(2)),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+pub(super) struct GapNpv<'a> {
+    pub(super) data: &'a ChartData,
+    pub(super) opts: &'a ChartOptions,
+}
+
+/// Re-bins histogram buckets into `n` equal-width bins over [lo, hi].
+pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<u64> {
+    let mut bins = vec![0u64; n];
+    let width = (hi - lo) / n as f64;
+    for &(v, c) in buckets {
+        let i = (((v - lo) / width).floor().max(0.0) as usize).min(n - 1);
+        bins[i] += c;
+    }
+    bins
+}
+
+impl Chart for GapNpv<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let g = &d.gap_npv;
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "distribution of the portfolio's gap NPV"),
+            &format!(
+                "{}; bars: share of trials; curve: P(gap NPV > x)",
+                subtitle(d)
+            ),
+            sz,
+        )?;
+        let total: u64 = g.buckets.iter().map(|b| b.1).sum();
+        let lo = g.buckets.first().map(|b| b.0).unwrap_or(0.0).min(0.0);
+        let mut hi = g.buckets.last().map(|b| b.0).unwrap_or(1.0);
+        if hi <= lo {
+            hi = lo + 1.0;
+        }
+        let n = 40;
+        let bins = rebin(&g.buckets, lo, hi, n);
+        let width = (hi - lo) / n as f64;
+        let top = bins.iter().copied().max().unwrap_or(1) as f64 / total.max(1) as f64 * 1.1;
+        let markers = [
+            ("mean", g.mean, RGBColor(0, 0, 0)),
+            ("P95", g.p95, COST),
+            ("CVaR95", g.cvar95, RGBColor(204, 121, 167)),
+        ];
+        let entries: Vec<(String, RGBColor, bool)> =
+            std::iter::once(("Share of trials".to_string(), FUNDING, true))
+                .chain(std::iter::once((
+                    "P(gap NPV > x)".to_string(),
+                    RGBColor(0, 158, 115),
+                    true,
+                )))
+                .chain(
+                    markers
+                        .iter()
+                        .map(|(n, v, c)| (format!("{n}: {}", thousands(*v, 0)), *c, false)),
+                )
+                .collect();
+        let plot = legend(&body, &entries, sz)?;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 5 / 2)
+            .y_label_area_size(sz.label * 3)
+            .right_y_label_area_size(sz.label * 3)
+            .build_cartesian_2d(lo..hi, 0f64..top.max(1e-9))
+            .map_err(err)?
+            .set_secondary_coord(lo..hi, 0f64..1f64);
+        chart
+            .configure_mesh()
+            .x_desc(format!("Gap NPV ({})", d.money()))
+            .y_desc("Share of trials")
+            .x_label_formatter(&|v| thousands(*v, 0))
+            .y_label_formatter(&|p| percent(*p, 1))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("P(gap NPV > x)")
+            .y_label_formatter(&|p| percent(*p, 0))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(bins.iter().enumerate().map(|(i, c)| {
+                let x0 = lo + i as f64 * width;
+                Rectangle::new(
+                    [
+                        (x0, 0.0),
+                        (x0 + width * 0.92, *c as f64 / total.max(1) as f64),
+                    ],
+                    FUNDING.mix(0.6).filled(),
+                )
+            }))
+            .map_err(err)?;
+        // Exceedance from the fine buckets: P(X > x) just after each bucket.
+        let mut above = total;
+        let mut curve = vec![(lo, 1.0)];
+        for &(v, c) in &g.buckets {
+            above -= c;
+            curve.push((v, above as f64 / total.max(1) as f64));
+        }
+        chart
+            .draw_secondary_series(LineSeries::new(
+                curve,
+                RGBColor(0, 158, 115).stroke_width(sz.stroke.max(2)),
+            ))
+            .map_err(err)?;
+        for (_, v, c) in markers {
+            if v.is_finite() {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(v, 0.0), (v, top)],
+                        c.stroke_width(sz.stroke.max(2)),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(super) struct FundingMix<'a> {
+    pub(super) data: &'a ChartData,
+    pub(super) opts: &'a ChartOptions,
+}
+
+impl Chart for FundingMix<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let Some(p) = d.portfolio() else {
+            return Ok(());
+        };
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(d, self.opts, "where the money comes from"),
+            &format!(
+                "{}; mean funding by kind, stacked, against mean cost",
+                subtitle(d)
+            ),
+            sz,
+        )?;
+        let mut entries: Vec<(String, RGBColor, bool)> = FundingKind::ALL
+            .iter()
+            .map(|k| {
+                let name = if *k == FundingKind::Reserve {
+                    "reserve draws"
+                } else {
+                    k.as_str()
+                };
+                (name.to_string(), KIND_COLOURS[*k as usize], true)
+            })
+            .collect();
+        entries.push(("mean cost".to_string(), BLACK, true));
+        let plot = legend(&body, &entries, sz)?;
+        let stacked: Vec<[f64; FundingKind::COUNT]> = p
+            .funding_by_kind
+            .iter()
+            .map(|k| {
+                let mut acc = [0.0; FundingKind::COUNT];
+                let mut run = 0.0;
+                for (i, v) in k.iter().enumerate() {
+                    run += v;
+                    acc[i] = run;
+                }
+                acc
+            })
+            .collect();
+        let top = max_of(
+            stacked
+                .iter()
+                .map(|s| &s[FundingKind::COUNT - 1])
+                .chain(&p.cost_mean),
+        ) * 1.1;
+        let mut chart = money_by_year(&plot, d, top, sz)?;
+        for k in 0..FundingKind::COUNT {
+            let mut pts: Vec<(i32, f64)> = d
+                .years
+                .iter()
+                .zip(&stacked)
+                .map(|(y, s)| (*y, s[k]))
+                .collect();
+            pts.extend(
+                d.years
+                    .iter()
+                    .zip(&stacked)
+                    .rev()
+                    .map(|(y, s)| (*y, if k == 0 { 0.0 } else { s[k - 1] })),
+            );
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    pts,
+                    KIND_COLOURS[k].mix(0.75),
+                )))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                d.years.iter().zip(&p.cost_mean).map(|(y, v)| (*y, *v)),
+                BLACK.stroke_width((sz.stroke * 2).max(2)),
+            ))
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Draws every chart of a run into `staging`; returns the file names.
+pub(crate) fn draw_all(
+    data: &ChartData,
+    opts: &ChartOptions,
+    staging: &mut Staging,
+) -> Result<Vec<String>> {
+    if opts.width < 200 || opts.height < 150 {
+        return Err(Error::Usage(format!(
+            "charts need at least 200x150 pixels, got {}x{}",
+            opts.width, opts.height
+        )));
+    }
+    let mut files = Vec::new();
+    let gap = PerService {
+        data,
+        opts,
+        what: "probability of a funding gap per year",
+        note: "shaded: 95% interval",
+        y_desc: "P(gap in year)",
+        pick: |e| (&e.p_gap, Some((&e.p_gap_lo, &e.p_gap_hi))),
+    };
+    files.extend(render(&gap, "gap-probability", opts, staging)?);
+    for e in &data.entities {
+        let chart = Fan {
+            data,
+            opts,
+            entity: e,
+        };
+        files.extend(render(
+            &chart,
+            &format!("fan-{}", file_id(&e.id)),
+            opts,
+            staging,
+        )?);
+    }
+    files.extend(render(&GapNpv { data, opts }, "gap-npv", opts, staging)?);
+    let survival = PerService {
+        data,
+        opts,
+        what: "how long each service lasts without a gap",
+        note: "share of trials with no gap so far",
+        y_desc: "P(no gap yet)",
+        pick: |e| (&e.survival, None),
+    };
+    files.extend(render(&survival, "survival", opts, staging)?);
+    files.extend(render(
+        &FundingMix { data, opts },
+        "funding-mix",
+        opts,
+        staging,
+    )?);
+    Ok(files)
+}

@@ -1,0 +1,194 @@
+//! The stress grid's heatmap.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::report::files::Staging;
+use fundgap::error::Result;
+use fundgap::format::{percent, thousands};
+
+use super::DrawResult;
+use super::draw::*;
+use super::*;
+
+/// A perceptually uniform, colour-blind-safe sequential scale (viridis
+/// anchors, linearly interpolated) for `v` in [0, 1].
+pub(crate) fn viridis(v: f64) -> RGBColor {
+    const A: [(f64, [f64; 3]); 6] = [
+        (0.0, [68.0, 1.0, 84.0]),
+        (0.2, [65.0, 68.0, 135.0]),
+        (0.4, [42.0, 120.0, 142.0]),
+        (0.6, [34.0, 168.0, 132.0]),
+        (0.8, [122.0, 209.0, 81.0]),
+        (1.0, [253.0, 231.0, 37.0]),
+    ];
+    let v = if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let i = A
+        .iter()
+        .position(|(x, _)| *x >= v)
+        .unwrap_or(A.len() - 1)
+        .max(1);
+    let (x0, c0) = A[i - 1];
+    let (x1, c1) = A[i];
+    let f = (v - x0) / (x1 - x0);
+    let mix = |k: usize| (c0[k] + (c1[k] - c0[k]) * f).round() as u8;
+    RGBColor(mix(0), mix(1), mix(2))
+}
+
+pub(super) struct Heatmap<'a> {
+    pub(super) r: &'a fundgap::analysis::stress::StressResult,
+    pub(super) opts: &'a ChartOptions,
+}
+
+impl Chart for Heatmap<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let r = self.r;
+        let sz = Sizes::for_area(root);
+        let name = self.opts.title.as_deref().unwrap_or(&r.scenario);
+        let what = if r.x.key == "withdrawal_year" {
+            "P(any gap) by withdrawal year and cut"
+        } else {
+            "P(any gap) across the sweep"
+        };
+        let body = titled(
+            root,
+            &format!("{name} — {what}"),
+            &format!(
+                "{} trials per cell, seed {}, same random numbers in every cell; entity: {}",
+                thousands(r.trials as f64, 0),
+                r.seed,
+                r.entity
+            ),
+            sz,
+        )?;
+        let (w, _) = body.dim_in_pixel();
+        let (plot, bar) = body.split_horizontally(w * 88 / 100);
+        let nx = r.x.labels.len().max(1) as i32;
+        let ny = r.y.labels.len().max(1) as i32;
+        let x_desc = match r.x.key.as_str() {
+            "withdrawal_year" => "Year the stream is withdrawn or cut".to_string(),
+            k => k.to_string(),
+        };
+        let y_desc = match r.y.key.as_str() {
+            "cut" => "Share cut".to_string(),
+            k => k.to_string(),
+        };
+        // The grid in pixels: room on the left for row labels and the axis
+        // title, at the bottom for column labels and the axis title.
+        let (pw, ph) = plot.dim_in_pixel();
+        let left = sz.label as i32 * 5;
+        let bottom_room = sz.label as i32 * 4;
+        let top = sz.tick as i32;
+        let right = pw as i32 - sz.tick as i32;
+        let bottom = ph as i32 - bottom_room;
+        let cw = (right - left) as f64 / nx as f64;
+        let chh = (bottom - top) as f64 / ny as f64;
+        let text_size = ((cw / 3.2).min(chh / 2.0) as u32).min(sz.tick);
+        let centre = plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        );
+        let right_mid = plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Right,
+            plotters::style::text_anchor::VPos::Center,
+        );
+        for c in &r.cells {
+            let p = c.p_any_gap.estimate;
+            // Row 0 at the bottom, as on a chart axis.
+            let x0 = left + (c.x as f64 * cw) as i32;
+            let x1 = left + ((c.x + 1) as f64 * cw) as i32;
+            let y1 = bottom - (c.y as f64 * chh) as i32;
+            let y0 = bottom - ((c.y + 1) as f64 * chh) as i32;
+            plot.draw(&Rectangle::new([(x0, y0), (x1, y1)], viridis(p).filled()))
+                .map_err(err)?;
+            if text_size >= 9 {
+                let ink = if p > 0.65 { BLACK } else { WHITE };
+                plot.draw(&Text::new(
+                    percent(p, 0),
+                    ((x0 + x1) / 2, (y0 + y1) / 2),
+                    font(text_size).color(&ink).pos(centre),
+                ))
+                .map_err(err)?;
+            }
+        }
+        let step = ((nx as f64 * sz.tick as f64 * 2.6) / (right - left) as f64)
+            .ceil()
+            .max(1.0) as usize;
+        for (i, l) in r.x.labels.iter().enumerate() {
+            if i % step == 0 {
+                let x = left + ((i as f64 + 0.5) * cw) as i32;
+                plot.draw(&Text::new(
+                    l.clone(),
+                    (x, bottom + sz.tick as i32),
+                    font(sz.tick).pos(centre),
+                ))
+                .map_err(err)?;
+            }
+        }
+        for (i, l) in r.y.labels.iter().enumerate() {
+            let y = bottom - ((i as f64 + 0.5) * chh) as i32;
+            plot.draw(&Text::new(
+                l.clone(),
+                (left - sz.tick as i32 / 2, y),
+                font(sz.tick).pos(right_mid),
+            ))
+            .map_err(err)?;
+        }
+        plot.draw(&Text::new(
+            x_desc,
+            ((left + right) / 2, bottom + sz.label as i32 * 5 / 2),
+            font(sz.label).pos(centre),
+        ))
+        .map_err(err)?;
+        if !y_desc.is_empty() {
+            plot.draw(&Text::new(
+                y_desc,
+                (sz.label as i32, (top + bottom) / 2),
+                font(sz.label)
+                    .pos(centre)
+                    .transform(FontTransform::Rotate270),
+            ))
+            .map_err(err)?;
+        }
+        // Colour bar.
+        let (bw, bh) = bar.dim_in_pixel();
+        let top = sz.tick as i32;
+        let bottom = bh as i32 - sz.label as i32 * 3;
+        let left = (bw / 8) as i32;
+        let width = (bw / 4) as i32;
+        let steps = 50;
+        for i in 0..steps {
+            let v0 = i as f64 / steps as f64;
+            let y0 = bottom - ((bottom - top) as f64 * v0) as i32;
+            let y1 = bottom - ((bottom - top) as f64 * (v0 + 1.0 / steps as f64)) as i32;
+            bar.draw(&Rectangle::new(
+                [(left, y1), (left + width, y0)],
+                viridis(v0 + 0.5 / steps as f64).filled(),
+            ))
+            .map_err(err)?;
+        }
+        for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let y = bottom - ((bottom - top) as f64 * v) as i32;
+            bar.draw(&Text::new(
+                percent(v, 0),
+                (left + width + 6, y - sz.tick as i32 / 2),
+                font(sz.tick),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws the stress heatmap into `staging` as `stress-heatmap.{png,svg}`.
+pub(crate) fn draw_heatmap(
+    r: &fundgap::analysis::stress::StressResult,
+    opts: &ChartOptions,
+    staging: &mut Staging,
+) -> Result<Vec<String>> {
+    render(&Heatmap { r, opts }, "stress-heatmap", opts, staging)
+}
