@@ -56,15 +56,15 @@ fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{site}.toml"));
         let m = fundgap::scenario::load(&path).unwrap();
-        assert!(m.services.len() >= 5, "{site}");
+        assert!(m.services().len() >= 5, "{site}");
         assert!(
-            m.services
+            m.services()
                 .iter()
                 .any(|s| s.costs.iter().any(|c| c.kind.as_str() == "renewal")),
             "{site}: renewals"
         );
         assert!(
-            m.services
+            m.services()
                 .iter()
                 .any(|s| s.risks.iter().any(|r| r.name == "staff rotation")),
             "{site}: staff rotation"

@@ -144,8 +144,7 @@ pub fn run(
         .iter()
         .map(|i| {
             let mut m = i.model.clone();
-            m.seed = base.seed;
-            m.trials = base.trials;
+            m.set_run(Some(base.trials), Some(base.seed));
             m
         })
         .collect();

@@ -179,7 +179,7 @@ type PerEntity = Vec<(f64, f64)>;
 fn fix_input(model: &mut Model, k: usize, value: f64) {
     if let Some(q) = model.input_mut(k) {
         *q = Quantity {
-            dist: Dist::Fixed(value),
+            dist: Dist::constant(value),
             domain: q.domain,
         };
     }

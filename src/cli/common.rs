@@ -54,12 +54,7 @@ pub(super) fn load_run(
     seed: Option<u64>,
 ) -> Result<Loaded> {
     let mut loaded = load(path, overrides)?;
-    if let Some(t) = trials {
-        loaded.model.trials = t;
-    }
-    if let Some(s) = seed {
-        loaded.model.seed = s;
-    }
+    loaded.model.set_run(trials, seed);
     Ok(loaded)
 }
 

@@ -41,18 +41,13 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             let model = scenario::parse_with(&text, &label, &args.set)?;
             inputs.push(Input {
                 name: s,
-                description: model.description.clone(),
+                description: model.description().map(str::to_string),
                 model,
             });
         }
     }
-    if let Some(t) = args.trials {
-        inputs[0].model.trials = t;
-    }
-    if let Some(s) = args.seed {
-        inputs[0].model.seed = s;
-    }
-    let trials = inputs[0].model.trials;
+    inputs[0].model.set_run(args.trials, args.seed);
+    let trials = inputs[0].model.trials();
     let out_dir = args
         .out
         .clone()
@@ -83,7 +78,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     if !args.common.no_charts {
         charts::register_font(args.common.font.as_deref())?;
         let base = &inputs[0].model;
-        let years: Vec<i32> = (0..base.horizon).map(|t| base.year(t)).collect();
+        let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
         charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;

@@ -24,11 +24,11 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     if !args.common.quiet {
         eprintln!(
             "fundgap: evaluating {label} ({} trials)",
-            fundgap::format::thousands(model.trials as f64, 0)
+            fundgap::format::thousands(model.trials() as f64, 0)
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(model.trials, args.common.quiet);
+    let pb = progress_bar(model.trials(), args.common.quiet);
     let engine = Engine::new(&model);
     let cancel = interrupt_flag();
     let (acc, _) = with_threads(args.common.threads, || {
@@ -44,7 +44,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         None
     } else {
         let opts = fundgap::analysis::sensitivity::Options {
-            sample: args.sample.min(model.trials.max(2)),
+            sample: args.sample.min(model.trials().max(2)),
             oat_trials: args.oat_trials,
         };
         let (s, _) = with_threads(args.common.threads, || {
@@ -96,10 +96,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         label,
         stem,
     } = load(args.scenario.as_deref(), &args.set)?;
-    if let Some(s) = args.seed {
-        model.seed = s;
-    }
-    model.trials = model.trials.max(args.sample);
+    model.set_run(Some(model.trials().max(args.sample)), args.seed);
     let out_dir = args
         .out
         .clone()

@@ -25,12 +25,12 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     if status {
         eprintln!(
             "fundgap: simulating {label} ({} trials)",
-            fundgap::format::thousands(model.trials as f64, 0)
+            fundgap::format::thousands(model.trials() as f64, 0)
         );
     }
 
     let started = Instant::now();
-    let pb = progress_bar(model.trials, args.common.quiet);
+    let pb = progress_bar(model.trials(), args.common.quiet);
     pb.set_message(stem.clone());
     let cancel = interrupt_flag();
     let engine = Engine::new(&model);

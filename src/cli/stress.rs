@@ -73,10 +73,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
     // the same trials and seed.
     for c in &mut cells {
-        c.model.trials = args.trials;
-        if let Some(s) = args.seed {
-            c.model.seed = s;
-        }
+        c.model.set_run(Some(args.trials), args.seed);
     }
     let out_dir = args
         .out
@@ -131,23 +128,23 @@ pub(super) fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
     let bad = |what: &str| {
         Error::Usage(format!(
             "--years {spec}: {what}; expected all, a list such as {0},{1} or a range such as {0}-{2}, inside {0}..={2}",
-            model.start_year,
-            model.start_year + 1,
+            model.start_year(),
+            model.start_year() + 1,
             model.end_year()
         ))
     };
     if spec.trim() == "all" {
-        return Ok((0..model.horizon).collect());
+        return Ok((0..model.horizon()).collect());
     }
     let index = |s: &str| -> Result<usize> {
         let y: i32 = s
             .trim()
             .parse()
             .map_err(|_| bad(&format!("`{s}` is not a year")))?;
-        if y < model.start_year || y > model.end_year() {
+        if y < model.start_year() || y > model.end_year() {
             return Err(bad(&format!("{y} is outside the horizon")));
         }
-        Ok((y - model.start_year) as usize)
+        Ok((y - model.start_year()) as usize)
     };
     let mut out = Vec::new();
     for part in spec.split(',') {

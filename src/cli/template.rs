@@ -164,7 +164,7 @@ mod tests {
         for n in [1, 3, 7] {
             let text = scenario(n).replace("trials = 20_000", "trials = 200");
             let m = parse_str(&text, "template").unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(m.services.len(), n);
+            assert_eq!(m.services().len(), n);
             let acc = fundgap::stats::run_all(&Engine::new(&m));
             assert_eq!(acc.trials, 200);
         }

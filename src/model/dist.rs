@@ -31,8 +31,17 @@ pub enum TruncMethod {
 }
 
 /// A distribution with its sampling constants.
+///
+/// Invariant: parameters are finite and ordered (`min <= mode <= max`,
+/// `sd >= 0`, a lognormal's mean > 0) and the sampling constants match
+/// them. The shape is private, so a `Dist` only comes from the
+/// constructors, which check the parameters and return `Err` with what was
+/// expected, the way rand's distributions do.
 #[derive(Debug, Clone)]
-pub enum Dist {
+pub struct Dist(Shape);
+
+#[derive(Debug, Clone)]
+enum Shape {
     Fixed(f64),
     Uniform {
         min: f64,
@@ -75,11 +84,26 @@ fn std_normal() -> StatNormal {
 }
 
 impl Dist {
+    /// A point mass at `v`, for values already checked to be finite.
+    pub(crate) fn constant(v: f64) -> Dist {
+        debug_assert!(v.is_finite());
+        Dist(Shape::Fixed(v))
+    }
+
+    /// Whether the support is a finite interval (uniform, triangular,
+    /// PERT), so that a domain check can look at its ends.
+    pub fn is_bounded(&self) -> bool {
+        matches!(
+            self.0,
+            Shape::Uniform { .. } | Shape::Triangular { .. } | Shape::Pert { .. }
+        )
+    }
+
     pub fn fixed(v: f64) -> Result<Dist, String> {
         if !v.is_finite() {
             return Err(format!("a finite number, found {v}"));
         }
-        Ok(Dist::Fixed(v))
+        Ok(Dist(Shape::Fixed(v)))
     }
 
     pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
@@ -87,31 +111,31 @@ impl Dist {
         if min > max {
             return Err(format!("min <= max, found min = {min} > max = {max}"));
         }
-        Ok(Dist::Uniform { min, max })
+        Ok(Dist(Shape::Uniform { min, max }))
     }
 
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         ordered(min, mode, max)?;
-        Ok(Dist::Triangular { min, mode, max })
+        Ok(Dist(Shape::Triangular { min, mode, max }))
     }
 
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         ordered(min, mode, max)?;
         let range = max - min;
         if range == 0.0 {
-            return Ok(Dist::Fixed(min));
+            return Ok(Dist(Shape::Fixed(min)));
         }
         let a = 1.0 + 4.0 * (mode - min) / range;
         let b = 1.0 + 4.0 * (max - mode) / range;
         let beta = Beta::new(a, b).map_err(|e| format!("valid PERT shape ({e})"))?;
-        Ok(Dist::Pert {
+        Ok(Dist(Shape::Pert {
             min,
             mode,
             max,
             beta,
             alpha_shape: a,
             beta_shape: b,
-        })
+        }))
     }
 
     /// A normal, optionally truncated to `[min, max]` (pass infinities for
@@ -125,7 +149,7 @@ impl Dist {
             return Err(format!("min <= max, found min = {min} > max = {max}"));
         }
         if sd == 0.0 {
-            return Ok(Dist::Fixed(mean.clamp(min, max)));
+            return Ok(Dist(Shape::Fixed(mean.clamp(min, max))));
         }
         let truncated = min.is_finite() || max.is_finite();
         let method = if truncated {
@@ -146,13 +170,13 @@ impl Dist {
         } else {
             None
         };
-        Ok(Dist::Normal {
+        Ok(Dist(Shape::Normal {
             mean,
             sd,
             min,
             max,
             method,
-        })
+        }))
     }
 
     pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, String> {
@@ -166,58 +190,58 @@ impl Dist {
             return Err(format!("sd >= 0, found {sd}"));
         }
         if sd == 0.0 {
-            return Ok(Dist::Fixed(mean));
+            return Ok(Dist(Shape::Fixed(mean)));
         }
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-        Ok(Dist::LogNormal {
+        Ok(Dist(Shape::LogNormal {
             mean,
             sd,
             mu: mean.ln() - 0.5 * sigma2,
             sigma: sigma2.sqrt(),
-        })
+        }))
     }
 
     /// Whether a draw consumes randomness.
     pub fn is_fixed(&self) -> bool {
-        matches!(self, Dist::Fixed(_))
+        matches!(self.0, Shape::Fixed(_))
     }
 
     /// Name used in messages and in `fundgap check`.
     pub fn name(&self) -> &'static str {
-        match self {
-            Dist::Fixed(_) => "fixed",
-            Dist::Uniform { .. } => "uniform",
-            Dist::Triangular { .. } => "triangular",
-            Dist::Pert { .. } => "pert",
-            Dist::Normal { .. } => "normal",
-            Dist::LogNormal { .. } => "lognormal",
+        match self.0 {
+            Shape::Fixed(_) => "fixed",
+            Shape::Uniform { .. } => "uniform",
+            Shape::Triangular { .. } => "triangular",
+            Shape::Pert { .. } => "pert",
+            Shape::Normal { .. } => "normal",
+            Shape::LogNormal { .. } => "lognormal",
         }
     }
 
     /// Smallest and largest value a draw can take.
     pub fn support(&self) -> (f64, f64) {
-        match *self {
-            Dist::Fixed(v) => (v, v),
-            Dist::Uniform { min, max }
-            | Dist::Triangular { min, max, .. }
-            | Dist::Pert { min, max, .. }
-            | Dist::Normal { min, max, .. } => (min, max),
-            Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+        match self.0 {
+            Shape::Fixed(v) => (v, v),
+            Shape::Uniform { min, max }
+            | Shape::Triangular { min, max, .. }
+            | Shape::Pert { min, max, .. }
+            | Shape::Normal { min, max, .. } => (min, max),
+            Shape::LogNormal { .. } => (0.0, f64::INFINITY),
         }
     }
 
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { min, max } => min + (max - min) * uniform01(rng),
-            Dist::Triangular { min, mode, max } => {
+        match self.0 {
+            Shape::Fixed(v) => v,
+            Shape::Uniform { min, max } => min + (max - min) * uniform01(rng),
+            Shape::Triangular { min, mode, max } => {
                 triangular_inverse(min, mode, max, uniform01(rng))
             }
-            Dist::Pert {
+            Shape::Pert {
                 min, max, ref beta, ..
             } => min + (max - min) * beta.sample(rng),
-            Dist::Normal {
+            Shape::Normal {
                 mean,
                 sd,
                 min,
@@ -240,7 +264,7 @@ impl Dist {
                     (mean + sd * std_normal().inverse_cdf(p)).clamp(min, max)
                 }
             },
-            Dist::LogNormal { mu, sigma, .. } => {
+            Shape::LogNormal { mu, sigma, .. } => {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()
             }
@@ -249,40 +273,40 @@ impl Dist {
 
     /// Analytic mean.
     pub fn mean(&self) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { min, max } => 0.5 * (min + max),
-            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
-            Dist::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
-            Dist::Normal {
+        match self.0 {
+            Shape::Fixed(v) => v,
+            Shape::Uniform { min, max } => 0.5 * (min + max),
+            Shape::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Shape::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
+            Shape::Normal {
                 mean, sd, min, max, ..
             } => {
                 let (m, _) = truncated_normal_moments(mean, sd, min, max);
                 m
             }
-            Dist::LogNormal { mean, .. } => mean,
+            Shape::LogNormal { mean, .. } => mean,
         }
     }
 
     /// Analytic variance.
     pub fn variance(&self) -> f64 {
-        match *self {
-            Dist::Fixed(_) => 0.0,
-            Dist::Uniform { min, max } => (max - min).powi(2) / 12.0,
-            Dist::Triangular { min, mode, max } => {
+        match self.0 {
+            Shape::Fixed(_) => 0.0,
+            Shape::Uniform { min, max } => (max - min).powi(2) / 12.0,
+            Shape::Triangular { min, mode, max } => {
                 (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
             }
-            Dist::Pert {
+            Shape::Pert {
                 min,
                 max,
                 alpha_shape: a,
                 beta_shape: b,
                 ..
             } => (max - min).powi(2) * a * b / ((a + b).powi(2) * (a + b + 1.0)),
-            Dist::Normal {
+            Shape::Normal {
                 mean, sd, min, max, ..
             } => truncated_normal_moments(mean, sd, min, max).1,
-            Dist::LogNormal { sd, .. } => sd * sd,
+            Shape::LogNormal { sd, .. } => sd * sd,
         }
     }
 
@@ -290,11 +314,11 @@ impl Dist {
     /// sensitivity and for describing inputs).
     pub fn quantile(&self, p: f64) -> f64 {
         let p = p.clamp(0.0, 1.0);
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { min, max } => min + (max - min) * p,
-            Dist::Triangular { min, mode, max } => triangular_inverse(min, mode, max, p),
-            Dist::Pert {
+        match self.0 {
+            Shape::Fixed(v) => v,
+            Shape::Uniform { min, max } => min + (max - min) * p,
+            Shape::Triangular { min, mode, max } => triangular_inverse(min, mode, max, p),
+            Shape::Pert {
                 min,
                 max,
                 alpha_shape,
@@ -304,7 +328,7 @@ impl Dist {
                 Ok(b) => min + (max - min) * b.inverse_cdf(p),
                 Err(_) => self.mean(),
             },
-            Dist::Normal {
+            Shape::Normal {
                 mean, sd, min, max, ..
             } => {
                 let n = std_normal();
@@ -320,7 +344,7 @@ impl Dist {
                 };
                 (mean + sd * n.inverse_cdf(lo + (hi - lo) * p)).clamp(min, max)
             }
-            Dist::LogNormal { mu, sigma, .. } => (mu + sigma * std_normal().inverse_cdf(p)).exp(),
+            Shape::LogNormal { mu, sigma, .. } => (mu + sigma * std_normal().inverse_cdf(p)).exp(),
         }
     }
 }
@@ -449,16 +473,30 @@ impl Domain {
 
 /// An uncertain input drawn once per trial (or per trial-year for the
 /// economy), clamped to the domain of its key.
+///
+/// Invariant: built by scenario validation, which checks that the
+/// distribution's range (bounded shapes) or mean (unbounded ones) lies in
+/// the domain; hence the fields are private to the crate.
 #[derive(Debug, Clone)]
 pub struct Quantity {
-    pub dist: Dist,
-    pub domain: Domain,
+    pub(crate) dist: Dist,
+    pub(crate) domain: Domain,
 }
 
 impl Quantity {
+    /// The distribution drawn from, before clamping.
+    pub fn dist(&self) -> &Dist {
+        &self.dist
+    }
+
+    /// The values the key accepts; draws are clamped to it.
+    pub fn domain(&self) -> Domain {
+        self.domain
+    }
+
     pub fn fixed(v: f64) -> Quantity {
         Quantity {
-            dist: Dist::Fixed(v),
+            dist: Dist::constant(v),
             domain: Domain::ANY,
         }
     }
@@ -484,12 +522,12 @@ impl Quantity {
 
     /// Short human description, e.g. `pert(1800, 2000, 2600)`.
     pub fn describe(&self) -> String {
-        match self.dist {
-            Dist::Fixed(v) => format!("{v}"),
-            Dist::Uniform { min, max } => format!("uniform({min}..{max})"),
-            Dist::Triangular { min, mode, max } => format!("triangular({min}, {mode}, {max})"),
-            Dist::Pert { min, mode, max, .. } => format!("pert({min}, {mode}, {max})"),
-            Dist::Normal {
+        match self.dist.0 {
+            Shape::Fixed(v) => format!("{v}"),
+            Shape::Uniform { min, max } => format!("uniform({min}..{max})"),
+            Shape::Triangular { min, mode, max } => format!("triangular({min}, {mode}, {max})"),
+            Shape::Pert { min, mode, max, .. } => format!("pert({min}, {mode}, {max})"),
+            Shape::Normal {
                 mean, sd, min, max, ..
             } => {
                 if min.is_finite() || max.is_finite() {
@@ -498,7 +536,7 @@ impl Quantity {
                     format!("normal({mean}, sd {sd})")
                 }
             }
-            Dist::LogNormal { mean, sd, .. } => format!("lognormal(mean {mean}, sd {sd})"),
+            Shape::LogNormal { mean, sd, .. } => format!("lognormal(mean {mean}, sd {sd})"),
         }
     }
 }
@@ -573,8 +611,8 @@ mod tests {
         // Narrow window in the tail: inverse CDF.
         let d = Dist::normal(0.0, 1.0, 1.5, 2.5).unwrap();
         assert!(matches!(
-            d,
-            Dist::Normal {
+            d.0,
+            Shape::Normal {
                 method: Some(TruncMethod::Inverse { .. }),
                 ..
             }
@@ -622,7 +660,7 @@ mod tests {
         // F(x) = 1 - (1-x)^2  =>  x = 1 - sqrt(1-p)
         assert!((t.quantile(0.75) - 0.5).abs() < 1e-12);
         let l = Dist::lognormal(1.0, 0.5).unwrap();
-        if let Dist::LogNormal { mu, .. } = l {
+        if let Shape::LogNormal { mu, .. } = l.0 {
             assert!((l.quantile(0.5) - mu.exp()).abs() < 1e-9);
         }
     }

@@ -15,23 +15,111 @@ use crate::model::dist::{Quantity, Volatility};
 use crate::model::rng::StreamKey;
 
 /// A validated, simulation-ready scenario.
+///
+/// Invariant: a `Model` is only built by [`crate::scenario`] from a file
+/// that passed validation (see the module docs for what that guarantees);
+/// its fields are therefore private to the crate and read through the
+/// accessors below. The only things a caller may change are the run's
+/// trial count and seed, through [`Model::set_run`].
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub name: String,
-    pub description: Option<String>,
-    pub currency: String,
-    pub unit: String,
-    pub start_year: i32,
-    pub horizon: usize,
-    pub discount_rate: f64,
-    pub trials: u64,
-    pub seed: u64,
-    pub economy: Economy,
-    pub services: Vec<Service>,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) currency: String,
+    pub(crate) unit: String,
+    pub(crate) start_year: i32,
+    /// Years simulated, at least 1.
+    pub(crate) horizon: usize,
+    pub(crate) discount_rate: f64,
+    /// Trials of a run, at least 1.
+    pub(crate) trials: u64,
+    pub(crate) seed: u64,
+    pub(crate) economy: Economy,
+    pub(crate) services: Vec<Service>,
     /// `[[variant]]` tables, for `fundgap compare` (the first is the baseline).
-    pub variants: Vec<Variant>,
+    pub(crate) variants: Vec<Variant>,
     /// Rating thresholds of `fundgap evaluate`.
-    pub evaluation: Thresholds,
+    pub(crate) evaluation: Thresholds,
+}
+
+impl Model {
+    /// The scenario's name, for titles.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The scenario's description, if it has one.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Currency of every amount, e.g. "KRW".
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    /// Unit of every amount, e.g. "million".
+    pub fn unit(&self) -> &str {
+        &self.unit
+    }
+
+    /// Calendar year of year index 0.
+    pub fn start_year(&self) -> i32 {
+        self.start_year
+    }
+
+    /// Number of years simulated (at least 1).
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Annual discount rate of every NPV.
+    pub fn discount_rate(&self) -> f64 {
+        self.discount_rate
+    }
+
+    /// Trials of a run (at least 1).
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Seed of every random stream.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Conditions shared by all services.
+    pub fn economy(&self) -> &Economy {
+        &self.economy
+    }
+
+    /// The services, in file order (entity `e` of a run is service `e`;
+    /// the portfolio comes after them).
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// The `[[variant]]` tables (the first is the baseline).
+    pub fn variants(&self) -> &[Variant] {
+        &self.variants
+    }
+
+    /// Rating thresholds of the evaluation scorecard.
+    pub fn evaluation(&self) -> &Thresholds {
+        &self.evaluation
+    }
+
+    /// Sets the run's trial count and seed, where given: the one change a
+    /// caller may make to a validated model, since neither changes what a
+    /// trial computes. A trial count of 0 is taken as 1.
+    pub fn set_run(&mut self, trials: Option<u64>, seed: Option<u64>) {
+        if let Some(t) = trials {
+            self.trials = t.max(1);
+        }
+        if let Some(s) = seed {
+            self.seed = s;
+        }
+    }
 }
 
 /// Thresholds of the evaluation scorecard (`[evaluation]`). A value at or
@@ -130,7 +218,7 @@ impl Thresholds {
     }
 
     /// Sets the threshold named `key` (one of [`THRESHOLD_KEYS`]).
-    pub fn set(&mut self, key: &str, value: f64) -> bool {
+    pub(crate) fn set(&mut self, key: &str, value: f64) -> bool {
         match THRESHOLD_KEYS.iter().position(|k| *k == key) {
             Some(i) => {
                 *self.slots()[i] = value;
@@ -423,15 +511,6 @@ impl Service {
             None,
         ]
     }
-
-    pub fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
-        [
-            Some(("construction_cost", &mut self.construction_cost)),
-            Some(("opex_ratio", &mut self.opex_ratio)),
-            None,
-            None,
-        ]
-    }
 }
 
 impl Risk {
@@ -444,7 +523,7 @@ impl Risk {
         ]
     }
 
-    pub fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
+    pub(crate) fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
         [
             Some(("annual_probability", &mut self.annual_probability)),
             Some(("cost", &mut self.cost)),
@@ -472,7 +551,7 @@ impl CostLine {
         }
     }
 
-    pub fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
+    pub(crate) fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
         match &mut self.kind {
             CostKind::Renewal { size, every_years } => [
                 Some(match size {
@@ -533,7 +612,7 @@ impl Stream {
         }
     }
 
-    pub fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
+    pub(crate) fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
         match &mut self.kind {
             StreamKind::Grant {
                 size,
@@ -581,7 +660,7 @@ impl Benefit {
         [Some(("annual", &self.annual)), None, None, None]
     }
 
-    pub fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
+    pub(crate) fn quantities_mut(&mut self) -> QuantitiesMut<'_> {
         [Some(("annual", &mut self.annual)), None, None, None]
     }
 }
@@ -640,7 +719,7 @@ impl Model {
     }
 
     /// Mutable access to the `k`-th input of [`Model::inputs`].
-    pub fn input_mut(&mut self, k: usize) -> Option<&mut Quantity> {
+    pub(crate) fn input_mut(&mut self, k: usize) -> Option<&mut Quantity> {
         let mut i = 0;
         for s in &mut self.services {
             let mut lists: Vec<QuantitiesMut<'_>> = Vec::new();

@@ -9,16 +9,16 @@ use fundgap::stats::Report;
 /// The compact result table: one row per service and the portfolio.
 pub fn results(model: &Model, report: &Report) -> String {
     let mut out = String::new();
-    let money = format!("{} {}", model.currency, model.unit);
+    let money = format!("{} {}", model.currency(), model.unit());
     let _ = writeln!(
         out,
         "{} — {} trials, seed {}, {}–{}, money in {money}, NPV at {:.1}%",
-        model.name,
+        model.name(),
         thousands(report.trials as f64, 0),
-        model.seed,
-        model.start_year,
+        model.seed(),
+        model.start_year(),
         model.end_year(),
-        model.discount_rate * 100.0
+        model.discount_rate() * 100.0
     );
     let width = report
         .entities
@@ -79,25 +79,25 @@ fn window(model: &Model, from: usize, to: usize) -> String {
 /// What `fundgap check` prints: what the scenario describes.
 pub fn describe(model: &Model, label: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{label}: OK — \"{}\"", model.name);
-    if let Some(d) = &model.description {
+    let _ = writeln!(out, "{label}: OK — \"{}\"", model.name());
+    if let Some(d) = &model.description() {
         let _ = writeln!(out, "  {d}");
     }
     let _ = writeln!(
         out,
         "  {}–{} ({} years), {} {}, discount rate {:.1}%, {} trials, seed {}",
-        model.start_year,
+        model.start_year(),
         model.end_year(),
-        model.horizon,
-        model.currency,
-        model.unit,
-        model.discount_rate * 100.0,
-        thousands(model.trials as f64, 0),
-        model.seed
+        model.horizon(),
+        model.currency(),
+        model.unit(),
+        model.discount_rate() * 100.0,
+        thousands(model.trials() as f64, 0),
+        model.seed()
     );
-    let infl = &model.economy.inflation;
+    let infl = &model.economy().inflation;
     let _ = write!(out, "  economy: inflation {}", infl.describe());
-    match model.economy.downturn {
+    match model.economy().downturn {
         Some(d) => {
             let _ = writeln!(
                 out,
@@ -110,8 +110,8 @@ pub fn describe(model: &Model, label: &str) -> String {
             let _ = writeln!(out, "; no downturns");
         }
     }
-    let _ = writeln!(out, "  {} services:", model.services.len());
-    for s in &model.services {
+    let _ = writeln!(out, "  {} services:", model.services().len());
+    for s in model.services() {
         let _ = writeln!(
             out,
             "  - {} \"{}\" ({}, operator: {})",

@@ -148,7 +148,7 @@ impl Checker {
         let Some(ev) = self.sub(root, "economy", false) else {
             return (!root.has("economy")).then_some(Economy {
                 inflation: Quantity {
-                    dist: Dist::Fixed(0.0),
+                    dist: Dist::constant(0.0),
                     domain: INFLATION_DOMAIN,
                 },
                 downturn: None,

@@ -36,7 +36,7 @@ impl Checker {
                     );
                 }
                 return default.map(|x| Quantity {
-                    dist: Dist::Fixed(x),
+                    dist: Dist::constant(x),
                     domain,
                 });
             }
@@ -55,7 +55,7 @@ impl Checker {
                     return None;
                 }
                 Some(Quantity {
-                    dist: Dist::Fixed(x),
+                    dist: Dist::constant(x),
                     domain,
                 })
             }
@@ -135,10 +135,7 @@ impl Checker {
                     }
                 };
                 let (lo, hi) = dist.support();
-                let bounded = matches!(
-                    dist,
-                    Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. }
-                );
+                let bounded = dist.is_bounded();
                 let ok = if bounded {
                     in_domain(lo) && in_domain(hi)
                 } else {

@@ -140,12 +140,12 @@ impl ChartData {
         let p = report.portfolio();
         ChartData {
             format_version: 1,
-            scenario: model.name.clone(),
-            currency: model.currency.clone(),
-            unit: model.unit.clone(),
+            scenario: model.name().to_string(),
+            currency: model.currency().to_string(),
+            unit: model.unit().to_string(),
             trials: report.trials,
-            seed: model.seed,
-            years: (0..model.horizon).map(|t| model.year(t)).collect(),
+            seed: model.seed(),
+            years: (0..model.horizon()).map(|t| model.year(t)).collect(),
             entities,
             gap_npv: NpvDistribution {
                 buckets: p.gap_npv_sketch.buckets(),
