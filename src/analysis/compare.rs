@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::engine::{Engine, LANES, Scratch, fold_trials, lane_batches};
 use crate::model::Model;
-use crate::stats::sketch::Moments;
+use crate::stats::sums::Moments;
 use crate::stats::{Accumulator, EntityStats, Report, Z95};
 
 /// A variant to compare: a name and a compiled model.

@@ -22,8 +22,8 @@ use serde::Serialize;
 
 use crate::engine::{Engine, Scratch, fold_trials};
 use crate::model::Model;
-use crate::model::dist::{Dist, Quantity};
-use crate::stats::sketch::Moments;
+use crate::model::{Dist, Quantity};
+use crate::stats::sums::Moments;
 
 /// How much work the analysis does.
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,8 @@ use crate::names::slug;
 use crate::scenario::overrides::Override;
 use crate::scenario::parse_with;
 use crate::stats::Proportion;
-use crate::stats::sketch::{Moments, Sketch};
+use crate::stats::sketch::Sketch;
+use crate::stats::sums::Moments;
 
 /// Which funding streams a withdrawal grid cuts.
 #[derive(Debug, Clone, Default)]

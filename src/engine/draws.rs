@@ -10,9 +10,9 @@
 
 use std::ops::Range;
 
-use crate::model::dist::{Quantity, Volatility};
 use crate::model::rng::{StreamKey, StreamRng, uniform01};
 use crate::model::{CostKind, Model, Quantities, Service, Stream, StreamKind};
+use crate::model::{Quantity, Volatility};
 
 use super::Engine;
 

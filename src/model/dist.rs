@@ -90,6 +90,26 @@ impl Dist {
         Dist(Shape::Fixed(v))
     }
 
+    /// Short human description, e.g. `pert(1800, 2000, 2600)`.
+    pub fn describe(&self) -> String {
+        match self.0 {
+            Shape::Fixed(v) => format!("{v}"),
+            Shape::Uniform { min, max } => format!("uniform({min}..{max})"),
+            Shape::Triangular { min, mode, max } => format!("triangular({min}, {mode}, {max})"),
+            Shape::Pert { min, mode, max, .. } => format!("pert({min}, {mode}, {max})"),
+            Shape::Normal {
+                mean, sd, min, max, ..
+            } => {
+                if min.is_finite() || max.is_finite() {
+                    format!("normal({mean}, sd {sd}, in [{min}, {max}])")
+                } else {
+                    format!("normal({mean}, sd {sd})")
+                }
+            }
+            Shape::LogNormal { mean, sd, .. } => format!("lognormal(mean {mean}, sd {sd})"),
+        }
+    }
+
     /// Whether the support is a finite interval (uniform, triangular,
     /// PERT), so that a domain check can look at its ends.
     pub fn is_bounded(&self) -> bool {
@@ -402,145 +422,6 @@ fn truncated_normal_moments(mean: f64, sd: f64, min: f64, max: f64) -> (f64, f64
     (mean + sd * m, sd * sd * v)
 }
 
-/// Year-to-year noise: a mean-one lognormal multiplier with standard
-/// deviation `sd`, with its log-scale constants precomputed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Volatility {
-    pub sd: f64,
-    sigma: f64,
-    shift: f64,
-}
-
-impl Volatility {
-    pub fn new(sd: f64) -> Self {
-        let s2 = (1.0 + sd * sd).ln();
-        Volatility {
-            sd,
-            sigma: s2.sqrt(),
-            shift: -0.5 * s2,
-        }
-    }
-
-    pub const NONE: Volatility = Volatility {
-        sd: 0.0,
-        sigma: 0.0,
-        shift: 0.0,
-    };
-
-    /// One year's multiplier (1 without drawing when `sd` is 0).
-    #[inline]
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        if self.sd <= 0.0 {
-            return 1.0;
-        }
-        let z: f64 = StandardNormal.sample(rng);
-        (self.sigma * z + self.shift).exp()
-    }
-}
-
-/// The domain of the key a quantity feeds. Draws are clamped to it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Domain {
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl Domain {
-    pub const ANY: Domain = Domain {
-        lo: f64::NEG_INFINITY,
-        hi: f64::INFINITY,
-    };
-    pub const NON_NEGATIVE: Domain = Domain {
-        lo: 0.0,
-        hi: f64::INFINITY,
-    };
-    pub const PROBABILITY: Domain = Domain { lo: 0.0, hi: 1.0 };
-    pub const AT_LEAST_ONE: Domain = Domain {
-        lo: 1.0,
-        hi: f64::INFINITY,
-    };
-
-    /// How the domain reads in an error message.
-    pub fn describe(&self) -> String {
-        match (self.lo.is_finite(), self.hi.is_finite()) {
-            (true, true) => format!("between {} and {}", self.lo, self.hi),
-            (true, false) => format!("at least {}", self.lo),
-            (false, true) => format!("at most {}", self.hi),
-            (false, false) => "any number".to_string(),
-        }
-    }
-}
-
-/// An uncertain input drawn once per trial (or per trial-year for the
-/// economy), clamped to the domain of its key.
-///
-/// Invariant: built by scenario validation, which checks that the
-/// distribution's range (bounded shapes) or mean (unbounded ones) lies in
-/// the domain; hence the fields are private to the crate.
-#[derive(Debug, Clone)]
-pub struct Quantity {
-    pub(crate) dist: Dist,
-    pub(crate) domain: Domain,
-}
-
-impl Quantity {
-    /// The distribution drawn from, before clamping.
-    pub fn dist(&self) -> &Dist {
-        &self.dist
-    }
-
-    /// The values the key accepts; draws are clamped to it.
-    pub fn domain(&self) -> Domain {
-        self.domain
-    }
-
-    pub fn fixed(v: f64) -> Quantity {
-        Quantity {
-            dist: Dist::constant(v),
-            domain: Domain::ANY,
-        }
-    }
-
-    #[inline]
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.dist.sample(rng).clamp(self.domain.lo, self.domain.hi)
-    }
-
-    /// The value at quantile `p`, within the domain.
-    pub fn quantile(&self, p: f64) -> f64 {
-        self.dist.quantile(p).clamp(self.domain.lo, self.domain.hi)
-    }
-
-    /// Analytic mean of the unclamped distribution.
-    pub fn mean(&self) -> f64 {
-        self.dist.mean()
-    }
-
-    pub fn is_fixed(&self) -> bool {
-        self.dist.is_fixed()
-    }
-
-    /// Short human description, e.g. `pert(1800, 2000, 2600)`.
-    pub fn describe(&self) -> String {
-        match self.dist.0 {
-            Shape::Fixed(v) => format!("{v}"),
-            Shape::Uniform { min, max } => format!("uniform({min}..{max})"),
-            Shape::Triangular { min, mode, max } => format!("triangular({min}, {mode}, {max})"),
-            Shape::Pert { min, mode, max, .. } => format!("pert({min}, {mode}, {max})"),
-            Shape::Normal {
-                mean, sd, min, max, ..
-            } => {
-                if min.is_finite() || max.is_finite() {
-                    format!("normal({mean}, sd {sd}, in [{min}, {max}])")
-                } else {
-                    format!("normal({mean}, sd {sd})")
-                }
-            }
-            Shape::LogNormal { mean, sd, .. } => format!("lognormal(mean {mean}, sd {sd})"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,31 +544,5 @@ mod tests {
         if let Shape::LogNormal { mu, .. } = l.0 {
             assert!((l.quantile(0.5) - mu.exp()).abs() < 1e-9);
         }
-    }
-
-    #[test]
-    fn volatility_multiplier_has_mean_one_and_the_given_sd() {
-        let v = Volatility::new(0.2);
-        let mut rng = StreamKey(3).rng(3, 3);
-        let n = 200_000;
-        let xs: Vec<f64> = (0..n).map(|_| v.sample(&mut rng)).collect();
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
-        assert!(
-            (mean - 1.0).abs() < 4.0 * (0.04 / n as f64).sqrt(),
-            "{mean}"
-        );
-        assert!((var.sqrt() - 0.2).abs() < 0.002, "{}", var.sqrt());
-        assert_eq!(Volatility::NONE.sample(&mut rng), 1.0);
-    }
-
-    #[test]
-    fn quantity_clamps_to_domain() {
-        let q = Quantity {
-            dist: Dist::normal(0.0, 1.0, f64::NEG_INFINITY, f64::INFINITY).unwrap(),
-            domain: Domain::NON_NEGATIVE,
-        };
-        let mut rng = StreamKey(1).rng(1, 1);
-        assert!((0..1000).all(|_| q.sample(&mut rng) >= 0.0));
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use toml::de::DeValue;
 
-use crate::model::dist::{Dist, Domain, Quantity, Volatility};
 use crate::model::rng::StreamKey;
+use crate::model::{Dist, Domain, Quantity, Volatility};
 use crate::model::{
     Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };

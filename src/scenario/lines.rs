@@ -1,11 +1,11 @@
 //! Compiling a service's lines: cost lines, risks, funding streams and
 //! benefits, each with the stream key its random draws come from.
 
-use crate::model::dist::{Domain, Volatility};
 use crate::model::rng::StreamKey;
 use crate::model::{
     Benefit, CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Stream, StreamKind,
 };
+use crate::model::{Domain, Volatility};
 use crate::names::slug;
 
 use super::reader::*;

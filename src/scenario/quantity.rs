@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use toml::de::DeValue;
 
-use crate::model::dist::{Dist, Domain, Quantity};
+use crate::model::{Dist, Domain, Quantity};
 use crate::names::{slug, suggest};
 
 use super::reader::*;

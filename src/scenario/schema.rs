@@ -1,7 +1,7 @@
 //! The scenario file's schema: every accepted key, per table and per
 //! kind of line, and the ranges that are not a single key's.
 
-use crate::model::dist::Domain;
+use crate::model::Domain;
 
 use super::reader::Range64;
 

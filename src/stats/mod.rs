@@ -15,13 +15,15 @@
 mod report;
 mod run;
 pub mod sketch;
+pub mod sums;
 
 pub use report::{Distribution, EntityStats, FirstGap, Proportion, Report, YearStats};
 pub use run::{run, run_all, run_range, simulate_batch};
 
 use crate::engine::{LANES, Scratch};
 use crate::model::{FundingKind, Model};
-use crate::stats::sketch::{Moments, Sketch, Sum, SumArray};
+use crate::stats::sketch::Sketch;
+use crate::stats::sums::{Moments, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;

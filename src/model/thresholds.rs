@@ -1,0 +1,109 @@
+//! Rating thresholds of the evaluation scorecard (`[evaluation]` in a
+//! scenario), with their defaults.
+
+/// Thresholds of the evaluation scorecard (`[evaluation]`). A value at or
+/// past an `_amber` threshold rates amber, at or past `_red` red.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub p_any_gap_amber: f64,
+    pub p_any_gap_red: f64,
+    pub grant_share_amber: f64,
+    pub grant_share_red: f64,
+    /// Share of funding lost in the first year without grants.
+    pub cliff_amber: f64,
+    pub cliff_red: f64,
+    /// Concentration (HHI) of mean funding across kinds of stream.
+    pub hhi_amber: f64,
+    pub hhi_red: f64,
+    /// Benefit-cost ratio below which a public service rates amber / red.
+    pub bcr_amber: f64,
+    pub bcr_red: f64,
+    /// Financial NPV as a share of life-cycle cost below which a private or
+    /// mixed service rates amber / red.
+    pub fnpv_amber: f64,
+    pub fnpv_red: f64,
+    /// Canvas entries described (of 10) below which the canvas rates amber / red.
+    pub canvas_amber: f64,
+    pub canvas_red: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            p_any_gap_amber: 0.2,
+            p_any_gap_red: 0.5,
+            grant_share_amber: 0.25,
+            grant_share_red: 0.5,
+            cliff_amber: 0.15,
+            cliff_red: 0.3,
+            hhi_amber: 0.6,
+            hhi_red: 0.85,
+            bcr_amber: 1.0,
+            bcr_red: 0.5,
+            fnpv_amber: 0.0,
+            fnpv_red: -0.5,
+            canvas_amber: 8.0,
+            canvas_red: 5.0,
+        }
+    }
+}
+
+/// Keys of `[evaluation]`, in the order of [`Thresholds`].
+pub const THRESHOLD_KEYS: &[&str] = &[
+    "p_any_gap_amber",
+    "p_any_gap_red",
+    "grant_share_amber",
+    "grant_share_red",
+    "cliff_amber",
+    "cliff_red",
+    "hhi_amber",
+    "hhi_red",
+    "bcr_amber",
+    "bcr_red",
+    "fnpv_amber",
+    "fnpv_red",
+    "canvas_amber",
+    "canvas_red",
+];
+
+impl Thresholds {
+    fn slots(&mut self) -> [&mut f64; 14] {
+        [
+            &mut self.p_any_gap_amber,
+            &mut self.p_any_gap_red,
+            &mut self.grant_share_amber,
+            &mut self.grant_share_red,
+            &mut self.cliff_amber,
+            &mut self.cliff_red,
+            &mut self.hhi_amber,
+            &mut self.hhi_red,
+            &mut self.bcr_amber,
+            &mut self.bcr_red,
+            &mut self.fnpv_amber,
+            &mut self.fnpv_red,
+            &mut self.canvas_amber,
+            &mut self.canvas_red,
+        ]
+    }
+
+    /// Every threshold with its key, in [`THRESHOLD_KEYS`] order.
+    pub fn values(&self) -> Vec<(&'static str, f64)> {
+        let mut copy = *self;
+        THRESHOLD_KEYS
+            .iter()
+            .copied()
+            .zip(copy.slots().map(|v| *v))
+            .collect()
+    }
+
+    /// Sets the threshold named `key` (one of [`THRESHOLD_KEYS`]).
+    pub(crate) fn set(&mut self, key: &str, value: f64) -> bool {
+        match THRESHOLD_KEYS.iter().position(|k| *k == key) {
+            Some(i) => {
+                *self.slots()[i] = value;
+                true
+            }
+            None => false,
+        }
+    }
+}
