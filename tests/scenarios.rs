@@ -47,6 +47,8 @@ fn every_shipped_scenario_checks_and_runs() {
 
 #[test]
 fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sources.md");
+    assert!(sources.is_file(), "docs/sources.md is missing");
     for site in [
         "busan-eco-delta",
         "sejong-5-1",
@@ -71,9 +73,12 @@ fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.contains("assumption") && text.contains("korea-smart-city-facts"),
+            text.contains("assumption") && text.contains("docs/sources.md"),
             "{site}: sources and assumptions"
         );
+        // The sources live in the repository: a user's clone has nothing
+        // beside it.
+        assert!(!text.contains("../shared"), "{site}: cites a file outside the repo");
     }
 }
 
