@@ -7,10 +7,6 @@
 //! [`stats::Report`] goes to writers ([`output`]) and the terminal
 //! ([`table`]). The engine and statistics never touch files or clocks.
 
-// Year loops index several per-year arrays (cost, funding, escalation,
-// discount) in lockstep; iterator zips of four slices read worse.
-#![allow(clippy::needless_range_loop)]
-
 pub mod analysis;
 pub mod engine;
 pub mod error;

@@ -1,9 +1,6 @@
 //! The `fundgap` binary: parses arguments, runs the command, maps errors to
 //! exit codes (0 success, 2 bad input, 1 other failure).
 
-// Year loops index several per-year arrays in lockstep.
-#![allow(clippy::needless_range_loop)]
-
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -78,7 +78,10 @@ fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {
         );
         // The sources live in the repository: a user's clone has nothing
         // beside it.
-        assert!(!text.contains("../shared"), "{site}: cites a file outside the repo");
+        assert!(
+            !text.contains("../shared"),
+            "{site}: cites a file outside the repo"
+        );
     }
 }
 

@@ -170,10 +170,11 @@ pub fn run(
                 }
                 for l in 0..n {
                     let b = values(&st.lanes[0][l], idx[0]);
-                    for k in 1..engines.len() {
-                        let v = values(&st.lanes[k][l], idx[k]);
-                        for j in 0..3 {
-                            st.diffs[k][j].add(v[j] - b[j]);
+                    let variants = st.lanes.iter().zip(&idx).zip(&mut st.diffs).skip(1);
+                    for ((lanes, &i), diffs) in variants {
+                        let v = values(&lanes[l], i);
+                        for (d, (x, y)) in diffs.iter_mut().zip(v.iter().zip(&b)) {
+                            d.add(x - y);
                         }
                     }
                 }

@@ -3,9 +3,12 @@
 //! the reserve. Each phase is a function of the slices it reads and writes,
 //! so what a phase touches is visible in its signature.
 
-use crate::model::rng::uniform01;
+use std::ops::Range;
+
+use crate::model::rng::{StreamRng, uniform01};
 use crate::model::{
     CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Service, Stream, StreamKind,
+    Volatility,
 };
 
 use super::draws::{draw, operating_years, stream_years};
@@ -211,106 +214,29 @@ impl Engine<'_> {
         let q = draw(st.quantities(), &mut rng);
         let kind = st.funding_kind();
         let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
-        // The share of a payment that survives a downturn and a cut:
-        // selects, since downturn years are random (d x 1 = d exactly).
-        let (cut_from, keep) = st.cut.map_or((usize::MAX, 1.0), |c| (c.from, c.keep));
-        let dm = st.downturn_multiplier;
-        let factor = |t: usize, down: bool| {
-            let d = if down { dm } else { 1.0 };
-            if t >= cut_from { d * keep } else { d }
-        };
         let w = stream_years(svc, st);
+        let pay = Paying {
+            rng: &mut rng,
+            factor: Factor::of(st),
+            years: w.clone(),
+            downturn: &downturn[w.clone()],
+            discount: &self.discount[w.clone()],
+        };
+        let row = &mut krow[w.clone()];
+        // Revenue adds up in one running sum across streams, in file order.
+        let npv = &mut out.revenue_npv;
         match &st.kind {
-            StreamKind::Grant { size, .. } => {
-                let (amount, share) = match size {
-                    GrantSize::Amount(_) => (q[0], None),
-                    GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
-                };
-                let hz = q[1];
-                let mut alive = true;
-                for (((k, &c), &down), t) in krow[w.clone()]
-                    .iter_mut()
-                    .zip(&cost[w.clone()])
-                    .zip(&downturn[w.clone()])
-                    .zip(w)
-                {
-                    // Checked before paying, from the first year: the
-                    // grant pays in its k-th year with chance (1-h)^k.
-                    // One draw every year, withdrawn or not, so the
-                    // number of draws never depends on the outcome.
-                    alive &= uniform01(&mut rng) >= hz;
-                    if !alive {
-                        continue;
-                    }
-                    let base = share.map_or(amount, |sh| sh * c);
-                    *k += base * factor(t, down);
-                }
-            }
+            StreamKind::Grant { size, .. } => grant(pay, row, &cost[w], size, q),
             StreamKind::Budget {
                 growth, volatility, ..
-            } => {
-                let a = q[0];
-                let mut g = 1.0;
-                for ((k, &down), t) in krow[w.clone()].iter_mut().zip(&downturn[w.clone()]).zip(w) {
-                    *k += a * g * volatility.sample(&mut rng) * factor(t, down);
-                    g *= 1.0 + growth;
-                }
-            }
+            } => budget(pay, row, q[0], *growth, volatility),
             StreamKind::Fees {
                 price_growth,
                 volatility,
                 ..
-            } => {
-                let [users, mid, k, price] = q;
-                let first = w.start;
-                let mut pg = (1.0 + price_growth).powi((first - svc.opens) as i32);
-                // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where
-                // tau counts years of operation (1 in the opening year).
-                // exp(-k (tau - mid)) is geometric in tau: two exp calls
-                // per trial instead of one per year.
-                let tau0 = (first - svc.opens + 1) as f64;
-                let mut e = (-k * (tau0 - mid)).exp();
-                let ratio = (-k).exp();
-                for (((k, &down), &disc), t) in krow[w.clone()]
-                    .iter_mut()
-                    .zip(&downturn[w.clone()])
-                    .zip(&self.discount[w.clone()])
-                    .zip(w)
-                {
-                    let adoption = 1.0 / (1.0 + e);
-                    e *= ratio;
-                    let pay = users
-                        * adoption
-                        * price
-                        * pg
-                        * volatility.sample(&mut rng)
-                        * factor(t, down);
-                    *k += pay;
-                    out.revenue_npv += pay * disc;
-                    pg *= 1.0 + price_growth;
-                }
-            }
-            StreamKind::Contract { growth, .. } => {
-                let [a, hz, hz_down, _] = q;
-                let mut g = 1.0;
-                let mut stays = true;
-                for (((k, &down), &disc), t) in krow[w.clone()]
-                    .iter_mut()
-                    .zip(&downturn[w.clone()])
-                    .zip(&self.discount[w.clone()])
-                    .zip(w)
-                {
-                    let hazard = if down { hz_down } else { hz };
-                    stays &= uniform01(&mut rng) >= hazard;
-                    let pay = if stays { a * g * factor(t, down) } else { 0.0 };
-                    g *= 1.0 + growth;
-                    *k += pay;
-                    out.revenue_npv += pay * disc;
-                }
-            }
-            StreamKind::Reserve { .. } => {
-                out.reserve += q[0];
-            }
+            } => fees(pay, row, svc.opens, q, *price_growth, volatility, npv),
+            StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
+            StreamKind::Reserve { .. } => out.reserve += q[0],
         }
     }
 
@@ -412,5 +338,127 @@ fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
                 *f += x;
             }
         }
+    }
+}
+
+/// The share of a payment that survives a downturn and a cut.
+#[derive(Debug, Clone, Copy)]
+struct Factor {
+    cut_from: usize,
+    keep: f64,
+    downturn: f64,
+}
+
+impl Factor {
+    fn of(st: &Stream) -> Self {
+        let (cut_from, keep) = st.cut.map_or((usize::MAX, 1.0), |c| (c.from, c.keep));
+        Factor {
+            cut_from,
+            keep,
+            downturn: st.downturn_multiplier,
+        }
+    }
+
+    /// Selects, since downturn years are random (d x 1 = d exactly).
+    #[inline]
+    fn at(self, t: usize, down: bool) -> f64 {
+        let d = if down { self.downturn } else { 1.0 };
+        if t >= self.cut_from { d * self.keep } else { d }
+    }
+}
+
+/// What every kind of stream pays with: its random stream (after the
+/// per-trial quantities), its factor, and its years with their downturn
+/// flags and discount factors.
+struct Paying<'a> {
+    rng: &'a mut StreamRng,
+    factor: Factor,
+    years: Range<usize>,
+    downturn: &'a [bool],
+    discount: &'a [f64],
+}
+
+/// A grant: a fixed amount or a share of the year's cost, until withdrawn.
+#[inline]
+fn grant(p: Paying<'_>, row: &mut [f64], cost: &[f64], size: &GrantSize, q: [f64; 4]) {
+    let (amount, share) = match size {
+        GrantSize::Amount(_) => (q[0], None),
+        GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
+    };
+    let hz = q[1];
+    let mut alive = true;
+    for (((k, &c), &down), t) in row.iter_mut().zip(cost).zip(p.downturn).zip(p.years) {
+        // Checked before paying, from the first year: the grant pays in
+        // its k-th year with chance (1-h)^k. One draw every year,
+        // withdrawn or not, so the number of draws never depends on the
+        // outcome.
+        alive &= uniform01(p.rng) >= hz;
+        if !alive {
+            continue;
+        }
+        let base = share.map_or(amount, |sh| sh * c);
+        *k += base * p.factor.at(t, down);
+    }
+}
+
+/// A budget line: an amount growing each year, with year-to-year noise.
+#[inline]
+fn budget(p: Paying<'_>, row: &mut [f64], a: f64, growth: f64, volatility: &Volatility) {
+    let mut g = 1.0;
+    for ((k, &down), t) in row.iter_mut().zip(p.downturn).zip(p.years) {
+        *k += a * g * volatility.sample(p.rng) * p.factor.at(t, down);
+        g *= 1.0 + growth;
+    }
+}
+
+/// User fees: users adopting on a logistic curve times a growing price.
+/// Adds the discounted fees to `npv`.
+#[inline]
+fn fees(
+    p: Paying<'_>,
+    row: &mut [f64],
+    opens: usize,
+    q: [f64; 4],
+    price_growth: f64,
+    volatility: &Volatility,
+    npv: &mut f64,
+) {
+    let [users, mid, k, price] = q;
+    let first = p.years.start;
+    let mut pg = (1.0 + price_growth).powi((first - opens) as i32);
+    // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where tau counts
+    // years of operation (1 in the opening year). exp(-k (tau - mid)) is
+    // geometric in tau: two exp calls per trial instead of one per year.
+    let tau0 = (first - opens + 1) as f64;
+    let mut e = (-k * (tau0 - mid)).exp();
+    let ratio = (-k).exp();
+    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
+        let adoption = 1.0 / (1.0 + e);
+        e *= ratio;
+        let pay = users * adoption * price * pg * volatility.sample(p.rng) * p.factor.at(t, down);
+        *k += pay;
+        *npv += pay * disc;
+        pg *= 1.0 + price_growth;
+    }
+}
+
+/// A private partner's contract: payments until the partner exits (more
+/// likely in a downturn). Adds the discounted payments to `npv`.
+#[inline]
+fn contract(p: Paying<'_>, row: &mut [f64], q: [f64; 4], growth: f64, npv: &mut f64) {
+    let [a, hz, hz_down, _] = q;
+    let mut g = 1.0;
+    let mut stays = true;
+    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
+        let hazard = if down { hz_down } else { hz };
+        stays &= uniform01(p.rng) >= hazard;
+        let pay = if stays {
+            a * g * p.factor.at(t, down)
+        } else {
+            0.0
+        };
+        g *= 1.0 + growth;
+        *k += pay;
+        *npv += pay * disc;
     }
 }

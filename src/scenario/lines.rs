@@ -143,98 +143,7 @@ impl Checker {
                 c.window(fv, h, opens)
             };
             let dm = c.number(fv, "downturn_multiplier", Range64::NON_NEG, Some(1.0));
-            let sk = match kind {
-                FundingKind::Grant => {
-                    let size = c
-                        .one_of(
-                            fv,
-                            ("amount", "per year"),
-                            ("share_of_cost", "share of the year's cost"),
-                        )
-                        .map(|(first, q)| {
-                            if first {
-                                GrantSize::Amount(q)
-                            } else {
-                                GrantSize::ShareOfCost(q)
-                            }
-                        });
-                    let hz = c.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
-                    size.zip(hz)
-                        .map(|(size, withdrawal_hazard)| StreamKind::Grant {
-                            size,
-                            withdrawal_hazard,
-                        })
-                }
-                FundingKind::Budget => {
-                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
-                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
-                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                    match (amount, growth, vol) {
-                        (Some(amount), Some(growth), Some(vol)) => {
-                            let volatility = Volatility::new(vol);
-                            Some(StreamKind::Budget {
-                                amount,
-                                growth,
-                                volatility,
-                            })
-                        }
-                        _ => None,
-                    }
-                }
-                FundingKind::Fees => {
-                    let users = c.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
-                    let mid = c.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
-                    let steep = c.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
-                    let price = c.quantity(fv, "price", Domain::NON_NEGATIVE, None);
-                    let pg = c.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
-                    let vol = c.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                    match (users, mid, steep, price, pg, vol) {
-                        (
-                            Some(saturation_users),
-                            Some(midpoint_years),
-                            Some(steepness),
-                            Some(price),
-                            Some(price_growth),
-                            Some(vol),
-                        ) => Some(StreamKind::Fees {
-                            saturation_users,
-                            midpoint_years,
-                            steepness,
-                            price,
-                            price_growth,
-                            volatility: Volatility::new(vol),
-                        }),
-                        _ => None,
-                    }
-                }
-                FundingKind::Contract => {
-                    let amount = c.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
-                    let growth = c.number(fv, "growth", GROWTH_RANGE, Some(0.0));
-                    let exit = c.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
-                    let down_exit = if fv.has("downturn_exit_hazard") {
-                        c.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
-                    } else {
-                        exit.clone()
-                    };
-                    match (amount, growth, exit, down_exit) {
-                        (
-                            Some(amount),
-                            Some(growth),
-                            Some(exit_hazard),
-                            Some(downturn_exit_hazard),
-                        ) => Some(StreamKind::Contract {
-                            amount,
-                            growth,
-                            exit_hazard,
-                            downturn_exit_hazard,
-                        }),
-                        _ => None,
-                    }
-                }
-                FundingKind::Reserve => c
-                    .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
-                    .map(|balance| StreamKind::Reserve { balance }),
-            };
+            let sk = c.stream_kind(fv, kind);
             match (name, sk, window, dm) {
                 (Some(name), Some(kind), Some((from, to)), Some(downturn_multiplier)) => {
                     Some(Stream {
@@ -250,6 +159,99 @@ impl Checker {
                 _ => None,
             }
         })
+    }
+
+    /// The keys of one kind of funding stream, compiled into its kind.
+    fn stream_kind(&mut self, fv: &View<'_, '_>, kind: FundingKind) -> Option<StreamKind> {
+        match kind {
+            FundingKind::Grant => {
+                let size = self
+                    .one_of(
+                        fv,
+                        ("amount", "per year"),
+                        ("share_of_cost", "share of the year's cost"),
+                    )
+                    .map(|(first, q)| {
+                        if first {
+                            GrantSize::Amount(q)
+                        } else {
+                            GrantSize::ShareOfCost(q)
+                        }
+                    });
+                let hz = self.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
+                size.zip(hz)
+                    .map(|(size, withdrawal_hazard)| StreamKind::Grant {
+                        size,
+                        withdrawal_hazard,
+                    })
+            }
+            FundingKind::Budget => {
+                let amount = self.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                match (amount, growth, vol) {
+                    (Some(amount), Some(growth), Some(vol)) => {
+                        let volatility = Volatility::new(vol);
+                        Some(StreamKind::Budget {
+                            amount,
+                            growth,
+                            volatility,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            FundingKind::Fees => {
+                let users = self.quantity(fv, "saturation_users", Domain::NON_NEGATIVE, None);
+                let mid = self.quantity(fv, "midpoint_years", Domain::ANY, Some(0.0));
+                let steep = self.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
+                let price = self.quantity(fv, "price", Domain::NON_NEGATIVE, None);
+                let pg = self.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
+                let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                match (users, mid, steep, price, pg, vol) {
+                    (
+                        Some(saturation_users),
+                        Some(midpoint_years),
+                        Some(steepness),
+                        Some(price),
+                        Some(price_growth),
+                        Some(vol),
+                    ) => Some(StreamKind::Fees {
+                        saturation_users,
+                        midpoint_years,
+                        steepness,
+                        price,
+                        price_growth,
+                        volatility: Volatility::new(vol),
+                    }),
+                    _ => None,
+                }
+            }
+            FundingKind::Contract => {
+                let amount = self.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
+                let exit = self.quantity(fv, "exit_hazard", Domain::PROBABILITY, Some(0.0));
+                let down_exit = if fv.has("downturn_exit_hazard") {
+                    self.quantity(fv, "downturn_exit_hazard", Domain::PROBABILITY, None)
+                } else {
+                    exit.clone()
+                };
+                match (amount, growth, exit, down_exit) {
+                    (Some(amount), Some(growth), Some(exit_hazard), Some(downturn_exit_hazard)) => {
+                        Some(StreamKind::Contract {
+                            amount,
+                            growth,
+                            exit_hazard,
+                            downturn_exit_hazard,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            FundingKind::Reserve => self
+                .quantity(fv, "balance", Domain::NON_NEGATIVE, None)
+                .map(|balance| StreamKind::Reserve { balance }),
+        }
     }
 
     pub(super) fn benefits(

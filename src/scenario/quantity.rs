@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use toml::de::DeValue;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
 
 use crate::model::{Dist, Domain, Quantity};
 use crate::names::{slug, suggest};
@@ -59,107 +61,7 @@ impl Checker {
                     domain,
                 })
             }
-            DeValue::Table(t) => {
-                let dv = View {
-                    path: path.clone(),
-                    span: span.clone(),
-                    table: t,
-                };
-                let names: Vec<&str> = DIST_KEYS.iter().map(|(n, _)| *n).collect();
-                let Some(dist_name) = self.string(&dv, "dist", false) else {
-                    if !dv.has("dist") {
-                        self.err(
-                            &span,
-                            &path,
-                            format!(
-                                "a distribution table needs `dist`, one of: {}",
-                                names.join(", ")
-                            ),
-                        );
-                    }
-                    return None;
-                };
-                let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
-                    let hint = suggest(&dist_name, &names)
-                        .map(|s| format!("; did you mean \"{s}\"?"))
-                        .unwrap_or_default();
-                    let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
-                    self.err(
-                        &dspan,
-                        &format!("{path}.dist"),
-                        format!(
-                            "unknown distribution \"{dist_name}\"{hint} (expected one of: {})",
-                            names.join(", ")
-                        ),
-                    );
-                    return None;
-                };
-                self.unknown_keys(&dv, keys, None);
-                let num = |c: &mut Checker, k: &str| c.number(&dv, k, Range64::ANY, None);
-                let opt =
-                    |c: &mut Checker, k: &str, d: f64| c.number(&dv, k, Range64::ANY, Some(d));
-                let built = match dist_name.as_str() {
-                    "uniform" => {
-                        let (a, b) = (num(self, "min"), num(self, "max"));
-                        Dist::uniform(a?, b?)
-                    }
-                    "triangular" | "pert" => {
-                        let (a, m, b) = (num(self, "min"), num(self, "mode"), num(self, "max"));
-                        let (a, m, b) = (a?, m?, b?);
-                        if dist_name == "pert" {
-                            Dist::pert(a, m, b)
-                        } else {
-                            Dist::triangular(a, m, b)
-                        }
-                    }
-                    "normal" => {
-                        let (m, s) = (num(self, "mean"), num(self, "sd"));
-                        let lo = opt(self, "min", f64::NEG_INFINITY);
-                        let hi = opt(self, "max", f64::INFINITY);
-                        Dist::normal(m?, s?, lo?, hi?)
-                    }
-                    _ => {
-                        let (m, s) = (num(self, "mean"), num(self, "sd"));
-                        Dist::lognormal(m?, s?)
-                    }
-                };
-                let dist = match built {
-                    Ok(d) => d,
-                    Err(expected) => {
-                        self.err(
-                            &span,
-                            &path,
-                            format!("invalid {dist_name} distribution: expected {expected}"),
-                        );
-                        return None;
-                    }
-                };
-                let (lo, hi) = dist.support();
-                let bounded = dist.is_bounded();
-                let ok = if bounded {
-                    in_domain(lo) && in_domain(hi)
-                } else {
-                    in_domain(dist.mean())
-                };
-                if !ok {
-                    let what = if bounded { "its range" } else { "its mean" };
-                    self.err(
-                        &span,
-                        &path,
-                        format!(
-                            "expected values {}; {what} is outside ({})",
-                            domain.describe(),
-                            Quantity {
-                                dist: dist.clone(),
-                                domain
-                            }
-                            .describe()
-                        ),
-                    );
-                    return None;
-                }
-                Some(Quantity { dist, domain })
-            }
+            DeValue::Table(t) => self.distribution(&path, span, t, domain),
             other => {
                 self.err(
                     &span,
@@ -172,6 +74,125 @@ impl Checker {
                 None
             }
         }
+    }
+
+    /// A `{ dist = "...", ... }` table: the named distribution, checked
+    /// against its own rules and then against the key's domain.
+    fn distribution(
+        &mut self,
+        path: &str,
+        span: Range<usize>,
+        t: &DeTable<'_>,
+        domain: Domain,
+    ) -> Option<Quantity> {
+        let path = path.to_string();
+        let in_domain = |x: f64| x >= domain.lo && x <= domain.hi;
+        let dv = View {
+            path: path.clone(),
+            span: span.clone(),
+            table: t,
+        };
+        let names: Vec<&str> = DIST_KEYS.iter().map(|(n, _)| *n).collect();
+        let Some(dist_name) = self.string(&dv, "dist", false) else {
+            if !dv.has("dist") {
+                self.err(
+                    &span,
+                    &path,
+                    format!(
+                        "a distribution table needs `dist`, one of: {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            return None;
+        };
+        let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
+            let hint = suggest(&dist_name, &names)
+                .map(|s| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
+            self.err(
+                &dspan,
+                &format!("{path}.dist"),
+                format!(
+                    "unknown distribution \"{dist_name}\"{hint} (expected one of: {})",
+                    names.join(", ")
+                ),
+            );
+            return None;
+        };
+        self.unknown_keys(&dv, keys, None);
+        let built = self.dist_params(&dv, &dist_name)?;
+        let dist = match built {
+            Ok(d) => d,
+            Err(expected) => {
+                self.err(
+                    &span,
+                    &path,
+                    format!("invalid {dist_name} distribution: expected {expected}"),
+                );
+                return None;
+            }
+        };
+        let (lo, hi) = dist.support();
+        let bounded = dist.is_bounded();
+        let ok = if bounded {
+            in_domain(lo) && in_domain(hi)
+        } else {
+            in_domain(dist.mean())
+        };
+        if !ok {
+            let what = if bounded { "its range" } else { "its mean" };
+            self.err(
+                &span,
+                &path,
+                format!(
+                    "expected values {}; {what} is outside ({})",
+                    domain.describe(),
+                    Quantity {
+                        dist: dist.clone(),
+                        domain
+                    }
+                    .describe()
+                ),
+            );
+            return None;
+        }
+        Some(Quantity { dist, domain })
+    }
+
+    /// The parameters of distribution `name` from its table, built into a
+    /// `Dist`; `None` if a parameter is missing or not a number (already
+    /// reported), `Some(Err(expected))` if the parameters do not fit.
+    fn dist_params(&mut self, dv: &View<'_, '_>, name: &str) -> Option<Result<Dist, String>> {
+        let num = |c: &mut Checker, k: &str| c.number(dv, k, Range64::ANY, None);
+        let opt = |c: &mut Checker, k: &str, d: f64| c.number(dv, k, Range64::ANY, Some(d));
+        let built = match name {
+            "uniform" => {
+                let (a, b) = (num(self, "min"), num(self, "max"));
+                Dist::uniform(a?, b?)
+            }
+            "triangular" | "pert" => {
+                let (a, m, b) = (num(self, "min"), num(self, "mode"), num(self, "max"));
+                let (a, m, b) = (a?, m?, b?);
+                if name == "pert" {
+                    Dist::pert(a, m, b)
+                } else {
+                    Dist::triangular(a, m, b)
+                }
+            }
+            "normal" => {
+                let (m, s) = (num(self, "mean"), num(self, "sd"));
+                let lo = opt(self, "min", f64::NEG_INFINITY);
+                let hi = opt(self, "max", f64::INFINITY);
+                Dist::normal(m?, s?, lo?, hi?)
+            }
+            _ => {
+                let (m, s) = (num(self, "mean"), num(self, "sd"));
+                Dist::lognormal(m?, s?)
+            }
+        };
+        Some(built)
     }
 
     /// Exactly one of two alternative non-negative quantities, e.g. `amount`
