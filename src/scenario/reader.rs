@@ -59,59 +59,6 @@ impl<'d, 'i> View<'d, 'i> {
     }
 }
 
-/// What a number must be, for messages and checks.
-#[derive(Clone, Copy)]
-pub(super) struct Range64 {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) lo_open: bool,
-}
-
-impl Range64 {
-    pub(super) const ANY: Range64 = Range64 {
-        lo: f64::NEG_INFINITY,
-        hi: f64::INFINITY,
-        lo_open: false,
-    };
-    pub(super) const NON_NEG: Range64 = Range64 {
-        lo: 0.0,
-        hi: f64::INFINITY,
-        lo_open: false,
-    };
-    pub(super) const PROB: Range64 = Range64 {
-        lo: 0.0,
-        hi: 1.0,
-        lo_open: false,
-    };
-
-    pub(super) fn contains(&self, v: f64) -> bool {
-        v.is_finite()
-            && (if self.lo_open {
-                v > self.lo
-            } else {
-                v >= self.lo
-            })
-            && v <= self.hi
-    }
-
-    pub(super) fn describe(&self) -> String {
-        let lo = if self.lo_open {
-            "greater than"
-        } else {
-            "at least"
-        };
-        match (self.lo.is_finite(), self.hi.is_finite()) {
-            (true, true) if !self.lo_open => {
-                format!("a number between {} and {}", self.lo, self.hi)
-            }
-            (true, true) => format!("a number {lo} {} and at most {}", self.lo, self.hi),
-            (true, false) => format!("a number {lo} {}", self.lo),
-            (false, true) => format!("a number at most {}", self.hi),
-            (false, false) => "a number".to_string(),
-        }
-    }
-}
-
 pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "a string",

@@ -1,0 +1,461 @@
+//! The planning-stage scorecard of `fundgap evaluate`.
+//!
+//! Each service (and the portfolio) is rated green, amber or red on seven
+//! criteria an evaluation committee asks about: is the business model
+//! described (canvas), is someone accountable (responsibility), will the
+//! money last (funding sustainability), how much hangs on grants (grant
+//! dependency), how many legs does the funding stand on (revenue diversity),
+//! are upkeep and staff turnover planned for (maintenance and staffing), and
+//! is it worth it (value). Thresholds come from the scenario's
+//! `[evaluation]` table (defaults in [`Thresholds::default`]); every amber
+//! and red carries a one-line reason.
+//!
+//! Overall: red when funding sustainability is red or two criteria are red;
+//! amber when any criterion is red or two are amber; green otherwise.
+//!
+//! Pure: built from a model and a finished report.
+
+mod criteria;
+
+use criteria::*;
+
+use serde::Serialize;
+
+use crate::format::{percent, thousands};
+use crate::model::{FundingKind, Model, Nature, Service, StreamKind, Thresholds};
+use crate::stats::{EntityStats, Report};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Rating {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Green => "green",
+            Rating::Amber => "amber",
+            Rating::Red => "red",
+        }
+    }
+
+    /// Rating of a value that is worse when higher.
+    fn rising(v: f64, amber: f64, red: f64) -> Rating {
+        if v >= red {
+            Rating::Red
+        } else if v >= amber {
+            Rating::Amber
+        } else {
+            Rating::Green
+        }
+    }
+
+    /// Rating of a value that is worse when lower.
+    fn falling(v: f64, amber: f64, red: f64) -> Rating {
+        if v < red {
+            Rating::Red
+        } else if v < amber {
+            Rating::Amber
+        } else {
+            Rating::Green
+        }
+    }
+}
+
+/// The criteria, in scorecard order.
+pub const CRITERIA: [&str; 7] = [
+    "canvas",
+    "responsibility",
+    "funding_sustainability",
+    "grant_dependency",
+    "revenue_diversity",
+    "maintenance_staffing",
+    "value",
+];
+
+/// One criterion of one entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    pub criterion: &'static str,
+    pub rating: Rating,
+    /// The figure rated (P(any gap), HHI, BCR, ...), when there is one.
+    pub value: Option<f64>,
+    /// What was found; for amber and red, why.
+    pub reason: String,
+}
+
+/// The scorecard of one service or the portfolio.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub id: String,
+    pub name: String,
+    pub overall: Rating,
+    pub scores: Vec<Score>,
+    /// Figures behind the scores.
+    pub p_any_gap: f64,
+    pub first_year_p_gap_over_50: Option<i32>,
+    pub gap_npv_p95: f64,
+    pub gap_npv_cvar95: f64,
+    pub grant_share: f64,
+    /// Last year a grant can pay, if any.
+    pub last_grant_year: Option<i32>,
+    /// Share of mean funding lost from the last grant year to the next.
+    pub cliff: Option<f64>,
+    /// Mean funding / mean cost in the years after grants end.
+    pub coverage_after_grants: Option<f64>,
+    pub streams: usize,
+    pub hhi: f64,
+    pub bcr: Option<f64>,
+    /// Fees and contracts minus life-cycle cost, discounted.
+    pub financial_npv: f64,
+}
+
+/// The whole evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub scenario: String,
+    pub currency: String,
+    pub unit: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub thresholds: ThresholdsOut,
+    /// Services in file order, then the portfolio.
+    pub scorecards: Vec<Scorecard>,
+}
+
+/// Thresholds as written into `evaluation.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThresholdsOut(pub Vec<(String, f64)>);
+
+fn overall(scores: &[Score]) -> Rating {
+    let reds = scores.iter().filter(|s| s.rating == Rating::Red).count();
+    let ambers = scores.iter().filter(|s| s.rating == Rating::Amber).count();
+    let funding_red = scores
+        .iter()
+        .any(|s| s.criterion == "funding_sustainability" && s.rating == Rating::Red);
+    if funding_red || reds >= 2 {
+        Rating::Red
+    } else if reds >= 1 || ambers >= 2 {
+        Rating::Amber
+    } else {
+        Rating::Green
+    }
+}
+
+/// Rates every service and the portfolio.
+pub fn evaluate(model: &Model, report: &Report) -> Evaluation {
+    let money = format!("{} {}", model.currency, model.unit);
+    let mut cards: Vec<Scorecard> = model
+        .services
+        .iter()
+        .zip(&report.entities)
+        .map(|(s, e)| service_card(model, s, e, &money))
+        .collect();
+    cards.push(portfolio_card(model, report.portfolio(), &cards, &money));
+    let values = model
+        .evaluation
+        .values()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    Evaluation {
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        unit: model.unit.clone(),
+        trials: report.trials,
+        seed: model.seed,
+        thresholds: ThresholdsOut(values),
+        scorecards: cards,
+    }
+}
+
+/// Year index of a service's last grant year, if it has grants.
+fn last_grant(s: &Service) -> Option<usize> {
+    s.funding
+        .iter()
+        .filter(|f| matches!(f.kind, StreamKind::Grant { .. }))
+        .map(|f| f.to)
+        .max()
+}
+
+/// Streams that bring money in (a reserve only spends what it holds).
+fn income_streams(s: &Service) -> usize {
+    s.funding
+        .iter()
+        .filter(|f| f.funding_kind() != FundingKind::Reserve)
+        .count()
+}
+
+/// One service's scorecard.
+fn service_card(model: &Model, s: &Service, e: &EntityStats, money: &str) -> Scorecard {
+    let t = &model.evaluation;
+    let last = last_grant(s);
+    let (cliff, cover) = grant_cliff(model, e, last);
+    let streams = income_streams(s);
+    let h = hhi(e);
+    let fnpv = e.revenue_npv_mean - e.lcc_npv.mean;
+    let scores = vec![
+        canvas(s, t),
+        responsibility(s),
+        sustainability(e, t, money),
+        grant_dependency(e, t, last.map(|l| model.year(l)), cliff, cover),
+        diversity(streams, h, t),
+        maintenance(s),
+        value(s.nature, e, fnpv, t),
+    ];
+    card(
+        e,
+        scores,
+        last.map(|l| model.year(l)),
+        cliff,
+        cover,
+        streams,
+        h,
+        fnpv,
+    )
+}
+
+/// The portfolio's scorecard: money criteria from its own figures; the
+/// others say how many services fall short.
+fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], money: &str) -> Scorecard {
+    let t = &model.evaluation;
+    let last = model.services.iter().filter_map(last_grant).max();
+    let (cliff, cover) = grant_cliff(model, p, last);
+    let streams: usize = model.services.iter().map(income_streams).sum();
+    let h = hhi(p);
+    let fnpv = p.revenue_npv_mean - p.lcc_npv.mean;
+    let scores = vec![
+        summary(cards, "canvas"),
+        summary(cards, "responsibility"),
+        sustainability(p, t, money),
+        grant_dependency(p, t, last.map(|l| model.year(l)), cliff, cover),
+        diversity(streams, h, t),
+        summary(cards, "maintenance_staffing"),
+        value(Nature::Public, p, fnpv, t),
+    ];
+    card(
+        p,
+        scores,
+        last.map(|l| model.year(l)),
+        cliff,
+        cover,
+        streams,
+        h,
+        fnpv,
+    )
+}
+
+/// A criterion over the services' cards: red when at least half are red,
+/// amber when any is not green.
+fn summary(cards: &[Scorecard], criterion: &'static str) -> Score {
+    let n = cards.len().max(1);
+    let red = cards
+        .iter()
+        .filter(|c| c.score(criterion).rating == Rating::Red)
+        .count();
+    let short: Vec<&str> = cards
+        .iter()
+        .filter(|c| c.score(criterion).rating != Rating::Green)
+        .map(|c| c.id.as_str())
+        .collect();
+    let rating = if red * 2 >= n && red > 0 {
+        Rating::Red
+    } else if !short.is_empty() {
+        Rating::Amber
+    } else {
+        Rating::Green
+    };
+    Score {
+        criterion,
+        rating,
+        value: Some((n - short.len()) as f64 / n as f64),
+        reason: if short.is_empty() {
+            "every service rates green".into()
+        } else {
+            format!(
+                "{} of {n} services not green: {}",
+                short.len(),
+                short.join(", ")
+            )
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one per figure a card shows
+fn card(
+    e: &EntityStats,
+    scores: Vec<Score>,
+    last: Option<i32>,
+    cliff: Option<f64>,
+    cover: Option<f64>,
+    streams: usize,
+    hhi: f64,
+    fnpv: f64,
+) -> Scorecard {
+    Scorecard {
+        id: e.id.clone(),
+        name: e.name.clone(),
+        overall: overall(&scores),
+        scores,
+        p_any_gap: e.p_any_gap.estimate,
+        first_year_p_gap_over_50: e.first_year_p_gap_over_50,
+        gap_npv_p95: e.gap_npv.p95,
+        gap_npv_cvar95: e.gap_npv_cvar95,
+        grant_share: e.grant_share,
+        last_grant_year: last,
+        cliff,
+        coverage_after_grants: cover,
+        streams,
+        hhi,
+        bcr: e.bcr,
+        financial_npv: fnpv,
+    }
+}
+
+impl Scorecard {
+    /// The score of `criterion` (every card has all of [`CRITERIA`]).
+    pub fn score(&self, criterion: &str) -> &Score {
+        self.scores
+            .iter()
+            .find(|s| s.criterion == criterion)
+            .unwrap_or(&self.scores[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::scenario::parse_str;
+
+    const CARDS: &str = r#"
+[scenario]
+name = "scorecard test"
+start_year = 2025
+horizon_years = 12
+trials = 3000
+seed = 8
+
+[[service]]
+id = "good"
+nature = "public"
+operator = "City transport department"
+construction_cost = 1000
+opex_ratio = { dist = "uniform", min = 0.10, max = 0.12 }
+carry_surplus = true
+
+[[service.cost]]
+kind = "renewal"
+name = "sensors"
+share_of_construction = 0.1
+every_years = 5
+
+[[service.risk]]
+name = "staff rotation"
+annual_probability = 0.2
+cost = 1
+
+[[service.funding]]
+kind = "budget"
+name = "city budget"
+amount = 70
+
+[[service.funding]]
+kind = "fees"
+name = "fees"
+saturation_users = 70000
+midpoint_years = -5
+price = 0.001
+
+[[service.funding]]
+kind = "contract"
+name = "partner"
+amount = 70
+
+[[service.benefit]]
+name = "time saved"
+annual = 400
+
+[service.canvas]
+key_partners = "x"
+key_activities = "x"
+key_resources = "x"
+value_proposition = "x"
+customer_relationships = "x"
+channels = "x"
+customer_segments = "x"
+
+[[service]]
+id = "bad"
+nature = "public"
+owners = ["Ministry", "City"]
+construction_cost = 1000
+opex_ratio = 0.15
+
+[[service.funding]]
+kind = "grant"
+name = "national subsidy"
+amount = 150
+to = 2027
+"#;
+
+    #[test]
+    fn a_well_planned_service_is_green_and_a_grant_only_one_red_with_reasons() {
+        let m = parse_str(CARDS, "t").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let ev = evaluate(&m, &r);
+        let good = &ev.scorecards[0];
+        for s in &good.scores {
+            assert_eq!(
+                s.rating,
+                Rating::Green,
+                "good/{}: {}",
+                s.criterion,
+                s.reason
+            );
+        }
+        assert_eq!(good.overall, Rating::Green);
+        let bad = &ev.scorecards[1];
+        assert_eq!(bad.overall, Rating::Red);
+        for (criterion, needle) in [
+            ("responsibility", "no lead"),
+            ("funding_sustainability", "P(any gap) 100.0%"),
+            ("grant_dependency", "2027"),
+            ("revenue_diversity", "1 funding stream"),
+            ("maintenance_staffing", "no renewal"),
+            ("canvas", "missing"),
+        ] {
+            let s = bad.score(criterion);
+            assert_eq!(s.rating, Rating::Red, "bad/{criterion}: {}", s.reason);
+            assert!(s.reason.contains(needle), "bad/{criterion}: {}", s.reason);
+        }
+        // Benefits were not declared: value cannot be judged.
+        assert_eq!(bad.score("value").rating, Rating::Amber);
+        let portfolio = ev.scorecards.last().unwrap();
+        assert_eq!(portfolio.id, "portfolio");
+        assert!(portfolio.score("responsibility").reason.contains("bad"));
+    }
+
+    #[test]
+    fn thresholds_come_from_the_scenario() {
+        let text = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.0\np_any_gap_red = 0.0\n");
+        let m = parse_str(&text, "t").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let ev = evaluate(&m, &r);
+        assert_eq!(
+            ev.scorecards[0].score("funding_sustainability").rating,
+            Rating::Red
+        );
+        assert!(
+            ev.thresholds
+                .0
+                .contains(&("p_any_gap_red".to_string(), 0.0))
+        );
+        let bad = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.5\np_any_gap_red = 0.2\n");
+        let e = parse_str(&bad, "t").unwrap_err();
+        assert!(e.diagnostics[0].path.contains("p_any_gap_red"), "{e}");
+    }
+}

@@ -1,0 +1,272 @@
+//! The layering that ARCHITECTURE.md describes, checked on the sources:
+//! each top-level module imports only the modules its row of the table
+//! names, and no two files import each other (directly or round a cycle).
+//! Test code (`#[cfg(test)]` onwards) and comments are not counted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// ARCHITECTURE.md's table: module -> the modules it may import.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("names", &[]),
+    ("error", &[]),
+    ("format", &[]),
+    ("model", &["names", "error"]),
+    ("scenario", &["model", "names", "error"]),
+    ("engine", &["model"]),
+    ("stats", &["engine", "model"]),
+    (
+        "analysis",
+        &[
+            "scenario", "model", "engine", "stats", "names", "error", "format",
+        ],
+    ),
+    (
+        "report",
+        &[
+            "analysis", "stats", "engine", "model", "scenario", "names", "error", "format",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "report", "analysis", "stats", "engine", "model", "scenario", "names", "error",
+            "format",
+        ],
+    ),
+];
+
+/// Longest file the layout allows, in lines (tests included).
+const MAX_LINES: usize = 650;
+
+struct Source {
+    /// Module path, e.g. `["engine", "service"]`; `mod.rs` is its folder.
+    module: Vec<String>,
+    /// The code before `#[cfg(test)]`, without comment lines.
+    code: String,
+    lines: usize,
+}
+
+fn sources() -> Vec<Source> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&src).unwrap().with_extension("");
+            let mut module: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if module.last().is_some_and(|m| m == "mod") {
+                module.pop();
+            }
+            if module.len() == 1 && (module[0] == "lib" || module[0] == "main") {
+                module.clear();
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let lines = text.lines().count();
+            let code = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Source {
+                module,
+                code,
+                lines,
+            }
+        })
+        .collect()
+}
+
+/// Every `prefix::a::b...` path in `code`, as its identifiers.
+fn paths(code: &str, prefix: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let pat = format!("{prefix}::");
+    let mut rest = code;
+    while let Some(i) = rest.find(&pat) {
+        let before = rest[..i].chars().next_back();
+        rest = &rest[i + pat.len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let mut segs = Vec::new();
+        let mut s = rest;
+        loop {
+            let end = s
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(s.len());
+            if end == 0 {
+                // `{a, b}` groups or `*`: the path so far is what is named.
+                break;
+            }
+            segs.push(s[..end].to_string());
+            if !s[end..].starts_with("::") {
+                break;
+            }
+            s = &s[end + 2..];
+        }
+        if !segs.is_empty() {
+            out.push(segs);
+        }
+    }
+    out
+}
+
+#[test]
+fn top_level_modules_import_only_the_layers_below() {
+    let allowed: BTreeMap<&str, &[&str]> = LAYERS.iter().copied().collect();
+    let mut problems = Vec::new();
+    for s in sources() {
+        let Some(top) = s.module.first() else {
+            continue;
+        };
+        let may = allowed
+            .get(top.as_str())
+            .unwrap_or_else(|| panic!("module `{top}` is missing from ARCHITECTURE.md's table"));
+        for prefix in ["crate", "fundgap"] {
+            for p in paths(&s.code, prefix) {
+                let to = &p[0];
+                if to != top && !may.contains(&to.as_str()) {
+                    problems.push(format!("{} imports `{to}`", s.module.join("/")));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "layering broken:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    let all = sources();
+    let known: BTreeSet<Vec<String>> = all.iter().map(|s| s.module.clone()).collect();
+    // Resolves a path to the longest module it names.
+    let resolve = |mut p: Vec<String>| -> Option<Vec<String>> {
+        while !p.is_empty() {
+            if known.contains(&p) {
+                return Some(p);
+            }
+            p.pop();
+        }
+        None
+    };
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for s in &all {
+        let mut targets = Vec::new();
+        for prefix in ["crate", "fundgap"] {
+            targets.extend(paths(&s.code, prefix));
+        }
+        let parent: Vec<String> = s.module[..s.module.len().saturating_sub(1)].to_vec();
+        for p in paths(&s.code, "super") {
+            targets.push(parent.iter().cloned().chain(p).collect());
+        }
+        // A bare `use child::...` in a folder's mod.rs.
+        for line in s.code.lines() {
+            let l = line.trim_start();
+            let l = l.strip_prefix("pub(crate) ").unwrap_or(l);
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            if let Some(rest) = l.strip_prefix("use ") {
+                let first: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let mut child = s.module.clone();
+                child.push(first);
+                if known.contains(&child) {
+                    targets.push(child);
+                }
+            }
+        }
+        for t in targets {
+            if let Some(t) = resolve(t) {
+                // A parent naming its children's items (declaring and
+                // re-exporting them) is how Rust nests modules, not a
+                // dependency; a child naming its parent's items is one.
+                if !t.starts_with(&s.module) && !s.module.is_empty() && !t.is_empty() {
+                    edges.entry(s.module.clone()).or_default().insert(t);
+                }
+            }
+        }
+    }
+    // Depth-first search for a cycle.
+    fn visit(
+        n: &Vec<String>,
+        edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+        state: &mut BTreeMap<Vec<String>, u8>,
+        stack: &mut Vec<Vec<String>>,
+    ) -> Option<Vec<Vec<String>>> {
+        match state.get(n) {
+            Some(2) => return None,
+            Some(1) => {
+                let i = stack.iter().position(|m| m == n).unwrap_or(0);
+                return Some(stack[i..].to_vec());
+            }
+            _ => {}
+        }
+        state.insert(n.clone(), 1);
+        stack.push(n.clone());
+        for m in edges.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, edges, state, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        state.insert(n.clone(), 2);
+        None
+    }
+    // Modules are nested: a file depending on `engine` depends on its
+    // folder's mod.rs, which declares the rest. Count edges between
+    // top-level modules and, inside a folder, between its files.
+    let mut local: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (from, tos) in &edges {
+        for to in tos {
+            let (a, b) = (from, to);
+            let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let (a, b) = (
+                a[..(common + 1).min(a.len())].to_vec(),
+                b[..(common + 1).min(b.len())].to_vec(),
+            );
+            if a != b {
+                local.entry(a).or_default().insert(b);
+            }
+        }
+    }
+    let mut state = BTreeMap::new();
+    for n in local.keys() {
+        let mut stack = Vec::new();
+        if let Some(c) = visit(n, &local, &mut state, &mut stack) {
+            let names: Vec<String> = c.iter().map(|m| m.join("/")).collect();
+            panic!("import cycle: {} -> back", names.join(" -> "));
+        }
+    }
+}
+
+#[test]
+fn no_source_file_is_over_the_limit() {
+    let long: Vec<String> = sources()
+        .iter()
+        .filter(|s| s.lines > MAX_LINES)
+        .map(|s| format!("{} ({} lines)", s.module.join("/"), s.lines))
+        .collect();
+    assert!(long.is_empty(), "split these files: {}", long.join(", "));
+}
