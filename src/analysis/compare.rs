@@ -115,6 +115,51 @@ struct State {
     diffs: Vec<[Moments; 3]>,
 }
 
+impl State {
+    fn new(models: &[Model]) -> Self {
+        State {
+            accs: models.iter().map(Accumulator::new).collect(),
+            lanes: models
+                .iter()
+                .map(|m| vec![Scratch::new(m); LANES])
+                .collect(),
+            diffs: vec![[Moments::default(); 3]; models.len()],
+        }
+    }
+
+    /// Simulates a block of trials in every variant, then adds each
+    /// trial's differences from the baseline (entity `idx[k]` of variant k).
+    fn step(&mut self, engines: &[Engine<'_>], idx: &[usize], block: std::ops::Range<u64>) {
+        for (first, n) in lane_batches(block) {
+            for ((e, lanes), acc) in engines.iter().zip(&mut self.lanes).zip(&mut self.accs) {
+                crate::stats::simulate_batch(e, first, &mut lanes[..n], acc);
+            }
+            for l in 0..n {
+                let b = values(&self.lanes[0][l], idx[0]);
+                let variants = self.lanes.iter().zip(idx).zip(&mut self.diffs).skip(1);
+                for ((lanes, &i), diffs) in variants {
+                    let v = values(&lanes[l], i);
+                    for (d, (x, y)) in diffs.iter_mut().zip(v.iter().zip(&b)) {
+                        d.add(x - y);
+                    }
+                }
+            }
+        }
+    }
+
+    fn merge(mut self, other: State) -> State {
+        for (x, y) in self.accs.iter_mut().zip(&other.accs) {
+            x.merge(y);
+        }
+        for (x, y) in self.diffs.iter_mut().zip(&other.diffs) {
+            for (a, b) in x.iter_mut().zip(y) {
+                a.merge(b);
+            }
+        }
+        self
+    }
+}
+
 /// Runs every variant on trials `0..trials` of the baseline's seed and
 /// compares `entity` (a service id, or None for the portfolio).
 pub fn run(
@@ -155,42 +200,9 @@ pub fn run(
         base.trials,
         progress,
         &stop,
-        || State {
-            accs: models.iter().map(Accumulator::new).collect(),
-            lanes: models
-                .iter()
-                .map(|m| vec![Scratch::new(m); LANES])
-                .collect(),
-            diffs: vec![[Moments::default(); 3]; models.len()],
-        },
-        |st, block| {
-            for (first, n) in lane_batches(block) {
-                for ((e, lanes), acc) in engines.iter().zip(&mut st.lanes).zip(&mut st.accs) {
-                    crate::stats::simulate_batch(e, first, &mut lanes[..n], acc);
-                }
-                for l in 0..n {
-                    let b = values(&st.lanes[0][l], idx[0]);
-                    let variants = st.lanes.iter().zip(&idx).zip(&mut st.diffs).skip(1);
-                    for ((lanes, &i), diffs) in variants {
-                        let v = values(&lanes[l], i);
-                        for (d, (x, y)) in diffs.iter_mut().zip(v.iter().zip(&b)) {
-                            d.add(x - y);
-                        }
-                    }
-                }
-            }
-        },
-        |mut a, b| {
-            for (x, y) in a.accs.iter_mut().zip(&b.accs) {
-                x.merge(y);
-            }
-            for (x, y) in a.diffs.iter_mut().zip(&b.diffs) {
-                for j in 0..3 {
-                    x[j].merge(&y[j]);
-                }
-            }
-            a
-        },
+        || State::new(&models),
+        |st, block| st.step(&engines, &idx, block),
+        State::merge,
     );
     let stats: Vec<EntityStats> = models
         .iter()

@@ -192,9 +192,63 @@ fn with_input(model: &Model, k: usize, value: f64) -> Model {
     m
 }
 
-/// Runs the analysis. `progress` receives finished one-at-a-time runs.
-pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) -> Sensitivity {
+/// Per sampled trial `0..n`: the uncertain inputs (indices into
+/// [`Model::inputs`]), and (gap NPV, any gap) per entity.
+fn sample(model: &Model, uncertain: &[usize], n: u64) -> Vec<(Vec<f64>, PerEntity)> {
     use rayon::prelude::*;
+    let engine = Engine::new(model);
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (Scratch::new(model), Vec::new()),
+            |(scratch, buf), trial| {
+                engine.inputs(trial, buf);
+                engine.simulate(trial, scratch);
+                let x: Vec<f64> = uncertain.iter().map(|&k| buf[k]).collect();
+                let y: PerEntity = scratch
+                    .outcome
+                    .iter()
+                    .map(|o| (o.gap_npv, f64::from(u8::from(o.first_gap.is_some()))))
+                    .collect();
+                (x, y)
+            },
+        )
+        .collect()
+}
+
+/// One at a time, on common random numbers: every uncertain input at its
+/// median, then each at its P10 and P90 with the others at their medians.
+/// Returns the run at the medians and, per input, the runs at P10 and P90.
+fn tornado(
+    model: &Model,
+    uncertain: &[usize],
+    quant: &[[f64; 3]],
+    oat_trials: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (PerEntity, Vec<(PerEntity, PerEntity)>) {
+    use rayon::prelude::*;
+    let mut medians = model.clone();
+    for (j, &k) in uncertain.iter().enumerate() {
+        fix_input(&mut medians, k, quant[j][1]);
+    }
+    let base = oat_run(&medians, oat_trials);
+    let swings = uncertain
+        .par_iter()
+        .enumerate()
+        .map(|(j, &k)| {
+            let lo = oat_run(&with_input(&medians, k, quant[j][0]), oat_trials);
+            let hi = oat_run(&with_input(&medians, k, quant[j][2]), oat_trials);
+            progress(1);
+            (lo, hi)
+        })
+        .collect();
+    (base, swings)
+}
+
+/// Runs the analysis. `progress` receives finished one-at-a-time runs.
+// Long by design: assembles each entity's effects from the sample and the
+// tornado runs, column by column of the output.
+pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) -> Sensitivity {
     let inputs = model.inputs();
     let uncertain: Vec<usize> = (0..inputs.len())
         .filter(|&k| !inputs[k].1.is_fixed())
@@ -213,45 +267,11 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
 
     // Rank correlations on trials 0..n.
     let n = opts.sample.min(model.trials).max(2);
-    let engine = Engine::new(model);
-    // Per sampled trial: the uncertain inputs, and (gap NPV, any gap) per entity.
-    let rows: Vec<(Vec<f64>, PerEntity)> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || (Scratch::new(model), Vec::new()),
-            |(scratch, buf), trial| {
-                engine.inputs(trial, buf);
-                engine.simulate(trial, scratch);
-                let x: Vec<f64> = uncertain.iter().map(|&k| buf[k]).collect();
-                let y: PerEntity = scratch
-                    .outcome
-                    .iter()
-                    .map(|o| (o.gap_npv, f64::from(u8::from(o.first_gap.is_some()))))
-                    .collect();
-                (x, y)
-            },
-        )
-        .collect();
+    let rows = sample(model, &uncertain, n);
     let column = |j: usize| -> Vec<f64> { rows.iter().map(|r| r.0[j]).collect() };
     let out_gap = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].0).collect() };
     let out_any = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].1).collect() };
-
-    // One at a time, on common random numbers.
-    let mut medians = model.clone();
-    for (j, &k) in uncertain.iter().enumerate() {
-        fix_input(&mut medians, k, quant[j][1]);
-    }
-    let base = oat_run(&medians, opts.oat_trials);
-    let swings: Vec<(PerEntity, PerEntity)> = uncertain
-        .par_iter()
-        .enumerate()
-        .map(|(j, &k)| {
-            let lo = oat_run(&with_input(&medians, k, quant[j][0]), opts.oat_trials);
-            let hi = oat_run(&with_input(&medians, k, quant[j][2]), opts.oat_trials);
-            progress(1);
-            (lo, hi)
-        })
-        .collect();
+    let (base, swings) = tornado(model, &uncertain, &quant, opts.oat_trials, progress);
 
     let mut result = Vec::with_capacity(entities);
     let gap_cols: Vec<Vec<f64>> = (0..entities).map(out_gap).collect();

@@ -12,6 +12,8 @@ use fundgap::scenario::{self};
 use super::args::*;
 use super::common::*;
 
+// Long by design: the command's steps (variants, run, files, charts, table) in
+// order.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     use fundgap::analysis::compare::{Input, run};
     let mut inputs = Vec::new();

@@ -6,6 +6,9 @@ use std::time::Instant;
 use crate::report::charts::{self, ChartOptions};
 use crate::report::files::Staging;
 use crate::report::table;
+use fundgap::analysis::stress::{
+    Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid,
+};
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::overrides::Override;
@@ -15,7 +18,6 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn stress(args: &StressArgs) -> Result<()> {
-    use fundgap::analysis::stress::{Selection, run_cells, select, sweep_grid, withdrawal_grid};
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.set)?;
     if !(0.0..=1.0).contains(&args.target) {
@@ -25,42 +27,9 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         )));
     }
     let (x, y, mut cells) = if args.sweep.is_empty() {
-        if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
-            return Err(Error::Usage(format!(
-                "--cuts: {c} is not a percentage between 0 and 100"
-            )));
-        }
-        let cuts: Vec<f64> = args.cuts.iter().map(|c| c / 100.0).collect();
-        let years = parse_years(&args.years, &base)?;
-        let sel = Selection {
-            service: args.service.clone(),
-            streams: args.streams.clone(),
-        };
-        let streams = select(&base, &sel).map_err(Error::Usage)?;
-        withdrawal_grid(&base, &streams, &years, &cuts)
+        withdrawal_cells(args, &base)?
     } else {
-        if args.sweep.len() > 2 {
-            return Err(Error::Usage(
-                "--sweep: at most two keys can be swept at once".into(),
-            ));
-        }
-        let mut sweeps = Vec::new();
-        for s in &args.sweep {
-            let o = Override::parse(s).map_err(|e| Error::Usage(format!("--sweep: {e}")))?;
-            let values: Vec<String> = o
-                .value
-                .split(',')
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .collect();
-            if values.is_empty() {
-                return Err(Error::Usage(format!(
-                    "--sweep {s}: give values, e.g. {}=0.1,0.2",
-                    o.path
-                )));
-            }
-            sweeps.push((o.path, values));
-        }
+        let sweeps = parse_sweeps(&args.sweep)?;
         if let Some(id) = &args.service
             && base.service(id).is_none()
         {
@@ -121,6 +90,51 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The default grid: withdrawal year x cut of the selected streams, from
+/// `--years`, `--cuts`, `--service` and `--stream`.
+fn withdrawal_cells(args: &StressArgs, base: &Model) -> Result<(Axis, Axis, Vec<CellSpec>)> {
+    if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
+        return Err(Error::Usage(format!(
+            "--cuts: {c} is not a percentage between 0 and 100"
+        )));
+    }
+    let cuts: Vec<f64> = args.cuts.iter().map(|c| c / 100.0).collect();
+    let years = parse_years(&args.years, base)?;
+    let sel = Selection {
+        service: args.service.clone(),
+        streams: args.streams.clone(),
+    };
+    let streams = select(base, &sel).map_err(Error::Usage)?;
+    Ok(withdrawal_grid(base, &streams, &years, &cuts))
+}
+
+/// Parses `--sweep PATH=v1,v2,...` (at most twice) into (path, values).
+fn parse_sweeps(specs: &[String]) -> Result<Vec<(String, Vec<String>)>> {
+    if specs.len() > 2 {
+        return Err(Error::Usage(
+            "--sweep: at most two keys can be swept at once".into(),
+        ));
+    }
+    let mut sweeps = Vec::new();
+    for s in specs {
+        let o = Override::parse(s).map_err(|e| Error::Usage(format!("--sweep: {e}")))?;
+        let values: Vec<String> = o
+            .value
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(Error::Usage(format!(
+                "--sweep {s}: give values, e.g. {}=0.1,0.2",
+                o.path
+            )));
+        }
+        sweeps.push((o.path, values));
+    }
+    Ok(sweeps)
 }
 
 /// Parses `--years`: `all`, `2026,2028`, `2026-2030`, into year indices.

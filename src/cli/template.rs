@@ -17,6 +17,8 @@ const EXAMPLES: &[(&str, &str, u32, f64)] = &[
 ];
 
 /// A template with `services` services (at least 1).
+// Long by design: almost all of it is the commented TOML template itself, which
+// reads best in one piece.
 pub fn scenario(services: usize) -> String {
     let mut s = String::from(
         r#"# A fundgap scenario. Edit the numbers, then:

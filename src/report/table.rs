@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use fundgap::format::{percent, thousands};
-use fundgap::model::{CostKind, GrantSize, Model, RenewalSize, StreamKind};
+use fundgap::model::{CostKind, CostLine, GrantSize, Model, RenewalSize, Stream, StreamKind};
 use fundgap::stats::Report;
 
 /// The compact result table: one row per service and the portfolio.
@@ -76,7 +76,86 @@ fn window(model: &Model, from: usize, to: usize) -> String {
     format!("{}–{}", model.year(from), model.year(to))
 }
 
+/// What a cost line charges, for `fundgap check`.
+fn cost_what(model: &Model, c: &CostLine) -> String {
+    match &c.kind {
+        CostKind::Renewal { size, every_years } => {
+            let size = match size {
+                RenewalSize::ShareOfConstruction(q) => {
+                    format!("{} of construction", q.describe())
+                }
+                RenewalSize::Amount(q) => q.describe(),
+            };
+            format!("{size} every {} years", every_years.describe())
+        }
+        CostKind::Annual {
+            amount, from, to, ..
+        } => format!(
+            "{} a year, {}",
+            amount.describe(),
+            window(model, *from, *to)
+        ),
+        CostKind::OneOff { amount, year } => {
+            format!("{} in {}", amount.describe(), model.year(*year))
+        }
+    }
+}
+
+/// What a funding stream pays, for `fundgap check`.
+fn stream_what(model: &Model, f: &Stream) -> String {
+    match &f.kind {
+        StreamKind::Grant {
+            size,
+            withdrawal_hazard,
+        } => {
+            let size = match size {
+                GrantSize::Amount(q) => format!("{} a year", q.describe()),
+                GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
+            };
+            format!(
+                "{size}, {}, withdrawal hazard {}",
+                window(model, f.from, f.to),
+                withdrawal_hazard.describe()
+            )
+        }
+        StreamKind::Budget { amount, growth, .. } => {
+            format!(
+                "{} a year, growth {}, {}",
+                amount.describe(),
+                growth,
+                window(model, f.from, f.to)
+            )
+        }
+        StreamKind::Fees {
+            saturation_users,
+            price,
+            ..
+        } => format!(
+            "{} users at saturation x price {}, {}",
+            saturation_users.describe(),
+            price.describe(),
+            window(model, f.from, f.to)
+        ),
+        StreamKind::Contract {
+            amount,
+            exit_hazard,
+            downturn_exit_hazard,
+            ..
+        } => format!(
+            "{} a year, {}, exit hazard {} ({} in downturns)",
+            amount.describe(),
+            window(model, f.from, f.to),
+            exit_hazard.describe(),
+            downturn_exit_hazard.describe()
+        ),
+        StreamKind::Reserve { balance } => {
+            format!("opening balance {}", balance.describe())
+        }
+    }
+}
+
 /// What `fundgap check` prints: what the scenario describes.
+// Long by design: what `check` prints, line by line, in printing order.
 pub fn describe(model: &Model, label: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{label}: OK — \"{}\"", model.name());
@@ -134,27 +213,7 @@ pub fn describe(model: &Model, label: &str) -> String {
             }
         );
         for c in &s.costs {
-            let what = match &c.kind {
-                CostKind::Renewal { size, every_years } => {
-                    let size = match size {
-                        RenewalSize::ShareOfConstruction(q) => {
-                            format!("{} of construction", q.describe())
-                        }
-                        RenewalSize::Amount(q) => q.describe(),
-                    };
-                    format!("{size} every {} years", every_years.describe())
-                }
-                CostKind::Annual {
-                    amount, from, to, ..
-                } => format!(
-                    "{} a year, {}",
-                    amount.describe(),
-                    window(model, *from, *to)
-                ),
-                CostKind::OneOff { amount, year } => {
-                    format!("{} in {}", amount.describe(), model.year(*year))
-                }
-            };
+            let what = cost_what(model, c);
             let _ = writeln!(out, "      cost {} \"{}\": {what}", c.kind.as_str(), c.name);
         }
         for r in &s.risks {
@@ -169,55 +228,7 @@ pub fn describe(model: &Model, label: &str) -> String {
             );
         }
         for f in &s.funding {
-            let what = match &f.kind {
-                StreamKind::Grant {
-                    size,
-                    withdrawal_hazard,
-                } => {
-                    let size = match size {
-                        GrantSize::Amount(q) => format!("{} a year", q.describe()),
-                        GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
-                    };
-                    format!(
-                        "{size}, {}, withdrawal hazard {}",
-                        window(model, f.from, f.to),
-                        withdrawal_hazard.describe()
-                    )
-                }
-                StreamKind::Budget { amount, growth, .. } => {
-                    format!(
-                        "{} a year, growth {}, {}",
-                        amount.describe(),
-                        growth,
-                        window(model, f.from, f.to)
-                    )
-                }
-                StreamKind::Fees {
-                    saturation_users,
-                    price,
-                    ..
-                } => format!(
-                    "{} users at saturation x price {}, {}",
-                    saturation_users.describe(),
-                    price.describe(),
-                    window(model, f.from, f.to)
-                ),
-                StreamKind::Contract {
-                    amount,
-                    exit_hazard,
-                    downturn_exit_hazard,
-                    ..
-                } => format!(
-                    "{} a year, {}, exit hazard {} ({} in downturns)",
-                    amount.describe(),
-                    window(model, f.from, f.to),
-                    exit_hazard.describe(),
-                    downturn_exit_hazard.describe()
-                ),
-                StreamKind::Reserve { balance } => {
-                    format!("opening balance {}", balance.describe())
-                }
-            };
+            let what = stream_what(model, f);
             let _ = writeln!(
                 out,
                 "      funding {} \"{}\": {what}",
@@ -324,6 +335,7 @@ fn signed_money(d: &fundgap::analysis::compare::Difference) -> String {
 }
 
 /// The comparison table and which differences are not noise.
+// Long by design: the table's columns, header then rows, in printing order.
 pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
     let mut out = String::new();
     let _ = writeln!(

@@ -212,6 +212,8 @@ impl Checker {
         (ok && !out.is_empty()).then_some(out)
     }
 
+    // Long by design: reads a service's keys in the order the schema lists
+    // them.
     pub(super) fn service(
         &mut self,
         sv: &View<'_, '_>,

@@ -162,6 +162,8 @@ impl Checker {
     }
 
     /// The keys of one kind of funding stream, compiled into its kind.
+    // Long by design: one arm per kind of stream, each reading that kind's
+    // keys; the kinds share nothing to factor out.
     fn stream_kind(&mut self, fv: &View<'_, '_>, kind: FundingKind) -> Option<StreamKind> {
         match kind {
             FundingKind::Grant => {

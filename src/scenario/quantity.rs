@@ -78,6 +78,8 @@ impl Checker {
 
     /// A `{ dist = "...", ... }` table: the named distribution, checked
     /// against its own rules and then against the key's domain.
+    // Long by design: each check of a distribution table in the order its
+    // problems are reported.
     fn distribution(
         &mut self,
         path: &str,

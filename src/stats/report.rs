@@ -157,102 +157,16 @@ pub struct Report {
 }
 
 impl Report {
+    /// The published figures of every entity: services in file order,
+    /// then the portfolio.
     pub fn new(model: &Model, acc: &Accumulator) -> Self {
-        let h = model.horizon;
-        let n = acc.trials;
-        let nf = n as f64;
-        let mut entities = Vec::new();
-        for (e, tot) in acc.totals.iter().enumerate() {
-            let (id, name, has_benefits) = match model.services.get(e) {
-                Some(s) => (s.id.clone(), s.name.clone(), !s.benefits.is_empty()),
-                None => (
-                    "portfolio".to_string(),
-                    "Portfolio (all services)".to_string(),
-                    model.services.iter().any(|s| !s.benefits.is_empty()),
-                ),
-            };
-            let mut cum = 0u64;
-            let mut yearly = Vec::with_capacity(h);
-            let mut survival = Vec::with_capacity(h);
-            let mut probability = Vec::with_capacity(h);
-            for t in 0..h {
-                let y = &acc.years[e * h + t];
-                let sums = acc.year_sums(e, t);
-                cum += tot.first_gap[t];
-                let surv = 1.0 - cum as f64 / nf;
-                survival.push(surv);
-                probability.push(tot.first_gap[t] as f64 / nf);
-                let mut by_kind = [0.0; FundingKind::COUNT];
-                for (k, v) in by_kind.iter_mut().enumerate() {
-                    *v = sums.by_kind[k].value() / nf;
-                }
-                yearly.push(YearStats {
-                    year: model.year(t),
-                    p_gap: Proportion::new(y.gap_count, n),
-                    cost_mean: sums.cost.value() / nf,
-                    cost_p5: y.cost_q.quantile(0.05),
-                    cost_p25: y.cost_q.quantile(0.25),
-                    cost_p50: y.cost_q.quantile(0.5),
-                    cost_p75: y.cost_q.quantile(0.75),
-                    cost_p95: y.cost_q.quantile(0.95),
-                    funding_mean: sums.funding.value() / nf,
-                    funding_p5: y.funding_q.quantile(0.05),
-                    funding_p25: y.funding_q.quantile(0.25),
-                    funding_p50: y.funding_q.quantile(0.5),
-                    funding_p75: y.funding_q.quantile(0.75),
-                    funding_p95: y.funding_q.quantile(0.95),
-                    gap_mean: sums.gap.value() / nf,
-                    gap_p50: y.gap_q.quantile(0.5),
-                    gap_p95: y.gap_q.quantile(0.95),
-                    reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
-                    funding_by_kind_mean: by_kind,
-                    survival: surv,
-                });
-            }
-            let median = survival
-                .iter()
-                .position(|&s| s <= 0.5)
-                .map(|t| model.year(t));
-            let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
-            let benefit = tot.benefit.mean();
-            let received = tot.received.value();
-            entities.push(EntityStats {
-                id,
-                name,
-                p_any_gap: Proportion::new(n - tot.first_gap[h], n),
-                first_year_p_gap_over_50: yearly
-                    .iter()
-                    .find(|y| y.p_gap.estimate > 0.5)
-                    .map(|y| y.year),
-                first_gap_year: FirstGap {
-                    years: (0..h).map(|t| model.year(t)).collect(),
-                    probability,
-                    survival,
-                    never: tot.first_gap[h] as f64 / nf,
-                    median,
-                },
-                lcc_npv: lcc,
-                gap_npv: Distribution::new(&tot.gap, &tot.gap_q),
-                gap_npv_cvar95: tot.gap_q.tail_mean(0.95),
-                opex_ratio_mean: tot.opex_ratio.mean(),
-                opex_ratio_se: tot.opex_ratio.se(),
-                grant_share: if received > 0.0 {
-                    tot.grant.value() / received
-                } else {
-                    0.0
-                },
-                bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
-                benefit_npv_mean: benefit,
-                revenue_npv_mean: tot.revenue.mean(),
-                construction_mean: tot.construction.value() / nf,
-                yearly,
-                gap_npv_sketch: tot.gap_q.clone(),
-            });
-        }
+        let entities = (0..acc.totals.len())
+            .map(|e| entity_stats(model, acc, e))
+            .collect();
         Report {
-            trials: n,
+            trials: acc.trials,
             start_year: model.start_year,
-            horizon_years: h,
+            horizon_years: model.horizon,
             entities,
         }
     }
@@ -264,6 +178,106 @@ impl Report {
 
     pub fn entity(&self, id: &str) -> Option<&EntityStats> {
         self.entities.iter().find(|e| e.id == id)
+    }
+}
+
+/// One entity's figures (entity `e`: a service, or the portfolio last).
+fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
+    let h = model.horizon;
+    let n = acc.trials;
+    let nf = n as f64;
+    let tot = &acc.totals[e];
+    let (id, name, has_benefits) = match model.services.get(e) {
+        Some(s) => (s.id.clone(), s.name.clone(), !s.benefits.is_empty()),
+        None => (
+            "portfolio".to_string(),
+            "Portfolio (all services)".to_string(),
+            model.services.iter().any(|s| !s.benefits.is_empty()),
+        ),
+    };
+    let mut cum = 0u64;
+    let mut yearly = Vec::with_capacity(h);
+    let mut survival = Vec::with_capacity(h);
+    let mut probability = Vec::with_capacity(h);
+    for t in 0..h {
+        cum += tot.first_gap[t];
+        let surv = 1.0 - cum as f64 / nf;
+        survival.push(surv);
+        probability.push(tot.first_gap[t] as f64 / nf);
+        yearly.push(year_stats(model, acc, e, t, surv));
+    }
+    let median = survival
+        .iter()
+        .position(|&s| s <= 0.5)
+        .map(|t| model.year(t));
+    let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
+    let benefit = tot.benefit.mean();
+    let received = tot.received.value();
+    EntityStats {
+        id,
+        name,
+        p_any_gap: Proportion::new(n - tot.first_gap[h], n),
+        first_year_p_gap_over_50: yearly
+            .iter()
+            .find(|y| y.p_gap.estimate > 0.5)
+            .map(|y| y.year),
+        first_gap_year: FirstGap {
+            years: (0..h).map(|t| model.year(t)).collect(),
+            probability,
+            survival,
+            never: tot.first_gap[h] as f64 / nf,
+            median,
+        },
+        lcc_npv: lcc,
+        gap_npv: Distribution::new(&tot.gap, &tot.gap_q),
+        gap_npv_cvar95: tot.gap_q.tail_mean(0.95),
+        opex_ratio_mean: tot.opex_ratio.mean(),
+        opex_ratio_se: tot.opex_ratio.se(),
+        grant_share: if received > 0.0 {
+            tot.grant.value() / received
+        } else {
+            0.0
+        },
+        bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
+        benefit_npv_mean: benefit,
+        revenue_npv_mean: tot.revenue.mean(),
+        construction_mean: tot.construction.value() / nf,
+        yearly,
+        gap_npv_sketch: tot.gap_q.clone(),
+    }
+}
+
+/// Entity `e`'s figures of year index `t`; `survival` is P(no gap yet).
+fn year_stats(model: &Model, acc: &Accumulator, e: usize, t: usize, survival: f64) -> YearStats {
+    let n = acc.trials;
+    let nf = n as f64;
+    let y = &acc.years[e * model.horizon + t];
+    let sums = acc.year_sums(e, t);
+    let mut by_kind = [0.0; FundingKind::COUNT];
+    for (k, v) in by_kind.iter_mut().enumerate() {
+        *v = sums.by_kind[k].value() / nf;
+    }
+    YearStats {
+        year: model.year(t),
+        p_gap: Proportion::new(y.gap_count, n),
+        cost_mean: sums.cost.value() / nf,
+        cost_p5: y.cost_q.quantile(0.05),
+        cost_p25: y.cost_q.quantile(0.25),
+        cost_p50: y.cost_q.quantile(0.5),
+        cost_p75: y.cost_q.quantile(0.75),
+        cost_p95: y.cost_q.quantile(0.95),
+        funding_mean: sums.funding.value() / nf,
+        funding_p5: y.funding_q.quantile(0.05),
+        funding_p25: y.funding_q.quantile(0.25),
+        funding_p50: y.funding_q.quantile(0.5),
+        funding_p75: y.funding_q.quantile(0.75),
+        funding_p95: y.funding_q.quantile(0.95),
+        gap_mean: sums.gap.value() / nf,
+        gap_p50: y.gap_q.quantile(0.5),
+        gap_p95: y.gap_q.quantile(0.95),
+        reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
+        funding_by_kind_mean: by_kind,
+        survival,
     }
 }
 

@@ -82,6 +82,8 @@ pub(super) struct CompareDiff<'a> {
 }
 
 impl Chart for CompareDiff<'_> {
+    // Long by design: a chart's layout reads top to bottom in drawing order
+    // (see charts/stress.rs).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let r = self.r;
         let sz = Sizes::for_area(root);

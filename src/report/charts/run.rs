@@ -128,6 +128,8 @@ pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<u
 }
 
 impl Chart for GapNpv<'_> {
+    // Long by design: a chart's layout reads top to bottom in drawing order
+    // (see charts/stress.rs).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let d = self.data;
         let g = &d.gap_npv;

@@ -45,6 +45,9 @@ pub(super) struct Heatmap<'a> {
 }
 
 impl Chart for Heatmap<'_> {
+    // Long by design: a chart's layout (areas, axes, cells, labels, legend)
+    // reads top to bottom in drawing order; split up, its shared coordinates
+    // would have to be threaded through helpers.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let r = self.r;
         let sz = Sizes::for_area(root);

@@ -21,6 +21,8 @@ pub(super) struct Tornado<'a> {
 pub(super) const TORNADO_ROWS: usize = 12;
 
 impl Chart for Tornado<'_> {
+    // Long by design: a chart's layout reads top to bottom in drawing order
+    // (see charts/stress.rs).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (s, e) = (self.s, self.e);
         let sz = Sizes::for_area(root);
