@@ -42,6 +42,7 @@ impl fmt::Display for Diagnostic {
 /// Every problem found in one scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioError {
+    /// Every problem found, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -70,24 +71,40 @@ impl std::error::Error for ScenarioError {}
 /// Errors of the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The scenario file is invalid.
     #[error("{0}")]
     Scenario(#[from] ScenarioError),
+    /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// Bad command-line arguments.
     #[error("{0}")]
     Usage(String),
+    /// CSV encoding failed.
     #[error("cannot write CSV {}: {source}", path.display())]
-    Csv { path: PathBuf, source: csv::Error },
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: csv::Error,
+    },
+    /// JSON encoding failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The run was interrupted (Ctrl-C); nothing was written.
     #[error("interrupted: nothing was written, previous results are unchanged")]
     Interrupted,
 }
@@ -102,4 +119,5 @@ impl Error {
     }
 }
 
+/// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

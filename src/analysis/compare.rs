@@ -18,8 +18,11 @@ use crate::stats::{Accumulator, EntityStats, Report, Z95};
 /// A variant to compare: a name and a compiled model.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// Variant name (file stem or `[[variant]]` name).
     pub name: String,
+    /// What the variant is, in words.
     pub description: Option<String>,
+    /// The variant's model.
     pub model: Model,
 }
 
@@ -27,14 +30,19 @@ pub struct Input {
 /// intervals.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct Difference {
+    /// Mean of the per-trial differences (variant minus baseline).
     pub mean: f64,
     /// Standard error from per-trial differences.
     pub se: f64,
+    /// Lower end of the paired 95% interval.
     pub lo: f64,
+    /// Upper end of the paired 95% interval.
     pub hi: f64,
     /// Standard error had the two been run independently.
     pub unpaired_se: f64,
+    /// Lower end of the 95% interval as if the runs were independent.
     pub unpaired_lo: f64,
+    /// Upper end of the unpaired interval.
     pub unpaired_hi: f64,
 }
 
@@ -63,16 +71,22 @@ impl Difference {
 /// Differences of one variant from the baseline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Differences {
+    /// Difference in P(any gap).
     pub p_any_gap: Difference,
+    /// Difference in gap NPV.
     pub gap_npv: Difference,
+    /// Difference in life-cycle cost NPV.
     pub lcc_npv: Difference,
 }
 
 /// One variant's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantResult {
+    /// Variant name.
     pub name: String,
+    /// What the variant is, in words.
     pub description: Option<String>,
+    /// The compared entity's figures in this variant.
     pub stats: EntityStats,
     /// None for the baseline.
     pub vs_baseline: Option<Differences>,
@@ -81,12 +95,19 @@ pub struct VariantResult {
 /// A finished comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareResult {
+    /// Name of the baseline scenario.
     pub scenario: String,
+    /// The compared entity: a service id or `portfolio`.
     pub entity: String,
+    /// Currency of amounts.
     pub currency: String,
+    /// Unit of amounts.
     pub unit: String,
+    /// Trials per variant.
     pub trials: u64,
+    /// Seed shared by every variant.
     pub seed: u64,
+    /// Every variant, the baseline first.
     pub variants: Vec<VariantResult>,
 }
 

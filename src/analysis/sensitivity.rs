@@ -48,8 +48,11 @@ impl Default for Options {
 pub struct InputEffect {
     /// The `--set` path of the input.
     pub input: String,
+    /// The input's 10th percentile.
     pub p10: f64,
+    /// The input's median.
     pub p50: f64,
+    /// The input's 90th percentile.
     pub p90: f64,
     /// Spearman rank correlation with the entity's gap NPV.
     pub rank_corr_gap_npv: f64,
@@ -57,32 +60,45 @@ pub struct InputEffect {
     pub rank_corr_any_gap: f64,
     /// Mean gap NPV with this input at its P10 / P90, others at medians.
     pub gap_npv_at_p10: f64,
+    /// Mean gap NPV with the input at its P90.
     pub gap_npv_at_p90: f64,
     /// `gap_npv_at_p90 - gap_npv_at_p10`.
     pub swing: f64,
+    /// P(any gap) with the input at its P10.
     pub p_any_gap_at_p10: f64,
+    /// P(any gap) with the input at its P90.
     pub p_any_gap_at_p90: f64,
 }
 
 /// The drivers of one entity's gap, largest swing first.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntitySensitivity {
+    /// Service id, or `portfolio`.
     pub id: String,
+    /// Display name.
     pub name: String,
     /// Mean gap NPV with every uncertain input at its median.
     pub gap_npv_at_medians: f64,
+    /// P(any gap) with every input at its median.
     pub p_any_gap_at_medians: f64,
+    /// The inputs that can move this entity, largest swing first.
     pub inputs: Vec<InputEffect>,
 }
 
 /// The whole analysis.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sensitivity {
+    /// Scenario name.
     pub scenario: String,
+    /// Currency of amounts.
     pub currency: String,
+    /// Unit of amounts.
     pub unit: String,
+    /// Seed of the runs.
     pub seed: u64,
+    /// Trials sampled for the rank correlations.
     pub sample: u64,
+    /// Trials of each one-at-a-time run.
     pub oat_trials: u64,
     /// Services in file order, then the portfolio.
     pub entities: Vec<EntitySensitivity>,

@@ -15,10 +15,10 @@ use crate::engine::{Engine, Scratch, fold_trials};
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
 use crate::names::slug;
-use crate::scenario::overrides::Override;
+use crate::scenario::Override;
 use crate::scenario::parse_with;
 use crate::stats::Proportion;
-use crate::stats::sketch::Sketch;
+use crate::stats::Sketch;
 use crate::stats::sums::Moments;
 
 /// Which funding streams a withdrawal grid cuts.
@@ -93,15 +93,20 @@ pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, Str
 /// One axis of a grid: a key and the labels of its values.
 #[derive(Debug, Clone, Serialize)]
 pub struct Axis {
+    /// The swept key (`--set` path) or the grid's dimension.
     pub key: String,
+    /// One label per value along the axis.
     pub labels: Vec<String>,
 }
 
 /// A grid cell to run.
 #[derive(Debug, Clone)]
 pub struct CellSpec {
+    /// Index along the x axis.
     pub x: usize,
+    /// Index along the y axis.
     pub y: usize,
+    /// The scenario with this cell's policy applied.
     pub model: Model,
 }
 
@@ -196,31 +201,49 @@ pub fn sweep_grid(
 /// Result of one cell, for one entity.
 #[derive(Debug, Clone, Serialize)]
 pub struct CellResult {
+    /// Index along the x axis.
     pub x: usize,
+    /// Index along the y axis.
     pub y: usize,
+    /// P(any gap) of the reported entity.
     pub p_any_gap: Proportion,
+    /// Mean gap NPV.
     pub gap_npv_mean: f64,
+    /// Standard error of the mean gap NPV.
     pub gap_npv_se: f64,
+    /// 95th percentile of the gap NPV.
     pub gap_npv_p95: f64,
+    /// CVaR95 of the gap NPV.
     pub gap_npv_cvar95: f64,
+    /// First year with P(gap) above 50%, if any.
     pub first_year_p_gap_over_50: Option<i32>,
 }
 
 /// A finished grid.
 #[derive(Debug, Clone, Serialize)]
 pub struct StressResult {
+    /// Scenario name.
     pub scenario: String,
+    /// The reported entity: a service id or `portfolio`.
     pub entity: String,
+    /// Currency of amounts.
     pub currency: String,
+    /// Unit of amounts.
     pub unit: String,
+    /// Trials per cell.
     pub trials: u64,
+    /// Seed shared by every cell.
     pub seed: u64,
+    /// The x axis (withdrawal year, or the first swept key).
     pub x: Axis,
+    /// The y axis (cut, or the second swept key).
     pub y: Axis,
+    /// Every cell.
     pub cells: Vec<CellResult>,
 }
 
 impl StressResult {
+    /// The cell at (`x`, `y`), if it exists.
     pub fn cell(&self, x: usize, y: usize) -> Option<&CellResult> {
         self.cells.iter().find(|c| c.x == x && c.y == y)
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use fundgap::scenario::overrides::Override;
+use fundgap::scenario::Override;
 
 use crate::report::charts::ImageFormat;
 

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::report::files::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
-use fundgap::scenario::overrides::Override;
+use fundgap::scenario::Override;
 use fundgap::scenario::{self, BUILTIN_BASELINE_NAME};
 
 /// A scenario as loaded for a command.

@@ -11,7 +11,7 @@ use fundgap::analysis::stress::{
 };
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
-use fundgap::scenario::overrides::Override;
+use fundgap::scenario::Override;
 use fundgap::scenario::{self};
 
 use super::args::*;

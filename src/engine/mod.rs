@@ -2,9 +2,9 @@
 //!
 //! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
 //! per worker; it allocates nothing itself. Running many trials in
-//! parallel is [`schedule::fold_trials`]; folding them into aggregates is
-//! the job of [`crate::stats`], which reads the `Scratch` this module
-//! fills. The engine never imports the aggregates.
+//! parallel and folding them into aggregates is the job of
+//! [`crate::stats::run`], which reads the `Scratch` this module fills. The
+//! engine never imports the aggregates.
 //!
 //! The engine is pure: no files, no printing, no clocks.
 //!
@@ -14,21 +14,21 @@
 //! plus cost lines, renewals and risk-event costs; funding = the streams
 //! alive that year; a reserve absorbs shortfalls; gap = what is left.
 //!
-//! Where things are: [`trial`] holds what a trial leaves behind, the
-//! per-service phases are in `service.rs`, [`draws`] is the draw schedule
-//! (which streams draw what, in which years) that the simulation, the floor
-//! and the sensitivity inputs share, and [`schedule`] spreads trials over
-//! threads.
+//! Where things are: `trial.rs` holds what a trial leaves behind, the
+//! per-service phases are in `service.rs`, `draws.rs` is the draw schedule
+//! (which streams draw what, in which years) that the simulation,
+//! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
+//! spreads trials over threads.
 
-pub mod draws;
-pub mod schedule;
+mod draws;
+mod schedule;
 mod service;
-pub mod trial;
+mod trial;
 
 use crate::model::Model;
 use crate::model::rng::uniform01;
 
-pub use schedule::{BLOCK, fold_trials, lane_batches};
+pub(crate) use schedule::{fold_trials, lane_batches};
 pub use trial::{EntityOutcome, LANES, Scratch};
 
 /// A shortfall smaller than this share of the year's cost is rounding

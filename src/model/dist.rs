@@ -119,6 +119,7 @@ impl Dist {
         )
     }
 
+    /// A point mass at `v` (finite).
     pub fn fixed(v: f64) -> Result<Dist, String> {
         if !v.is_finite() {
             return Err(format!("a finite number, found {v}"));
@@ -126,6 +127,7 @@ impl Dist {
         Ok(Dist(Shape::Fixed(v)))
     }
 
+    /// Uniform on [`min`, `max`].
     pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
         finite(&[min, max])?;
         if min > max {
@@ -134,11 +136,13 @@ impl Dist {
         Ok(Dist(Shape::Uniform { min, max }))
     }
 
+    /// Triangular with the given `mode`.
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         ordered(min, mode, max)?;
         Ok(Dist(Shape::Triangular { min, mode, max }))
     }
 
+    /// Beta-PERT with `lambda = 4`; a point mass when `min == max`.
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         ordered(min, mode, max)?;
         let range = max - min;
@@ -199,6 +203,7 @@ impl Dist {
         }))
     }
 
+    /// Lognormal with the given mean and sd of the value itself (`mean > 0`); a point mass when `sd == 0`.
     pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, String> {
         finite(&[mean, sd])?;
         if mean <= 0.0 {
@@ -250,6 +255,7 @@ impl Dist {
         }
     }
 
+    /// One draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self.0 {

@@ -25,6 +25,7 @@ impl Service {
 }
 
 impl Risk {
+    /// The per-trial quantities of the service's base cost, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         [
             Some(("annual_probability", &self.annual_probability)),
@@ -45,6 +46,7 @@ impl Risk {
 }
 
 impl CostLine {
+    /// The per-trial quantities of the risk, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         match &self.kind {
             CostKind::Renewal { size, every_years } => [
@@ -81,6 +83,7 @@ impl CostLine {
 }
 
 impl Stream {
+    /// The per-trial quantities of the cost line, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         match &self.kind {
             StreamKind::Grant {
@@ -167,6 +170,7 @@ impl Stream {
 }
 
 impl Benefit {
+    /// The per-trial quantities of the benefit, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         [Some(("annual", &self.annual)), None, None, None]
     }

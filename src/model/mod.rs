@@ -8,10 +8,10 @@
 //! volatilities are non-negative, names are unique where streams are keyed
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
-pub mod dist;
+mod dist;
 mod inputs;
 mod quantity;
-pub mod rng;
+pub(crate) mod rng;
 mod thresholds;
 
 pub use dist::Dist;
@@ -19,7 +19,7 @@ pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
-use crate::model::rng::StreamKey;
+pub use rng::StreamKey;
 
 /// A validated, simulation-ready scenario.
 ///
@@ -132,7 +132,9 @@ impl Model {
 /// A named set of overrides of the scenario, as declared in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
+    /// Name of the variant.
     pub name: String,
+    /// What the variant changes, in words.
     pub description: Option<String>,
     /// Key paths the variant sets.
     pub sets: Vec<String>,
@@ -149,6 +151,7 @@ impl Model {
         self.year(self.horizon - 1)
     }
 
+    /// The service with id `id`, if any.
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
@@ -159,8 +162,11 @@ impl Model {
 pub struct Economy {
     /// Annual cost escalation, drawn every trial-year.
     pub inflation: Quantity,
+    /// The downturn regime, if the scenario has one.
     pub downturn: Option<Downturn>,
+    /// Stream of the inflation draws.
     pub key_inflation: StreamKey,
+    /// Stream of the downturn chain's draws.
     pub key_downturn: StreamKey,
 }
 
@@ -174,14 +180,19 @@ pub struct Downturn {
     pub mean_duration_years: f64,
 }
 
+/// Who a service is for, which decides how `evaluate` judges its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nature {
+    /// A public service: judged by its benefit-cost ratio.
     Public,
+    /// A private business: judged by its financial NPV.
     Private,
+    /// Both: judged by its financial NPV.
     Mixed,
 }
 
 impl Nature {
+    /// The scenario file's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             Nature::Public => "public",
@@ -194,13 +205,20 @@ impl Nature {
 /// One smart city service.
 #[derive(Debug, Clone)]
 pub struct Service {
+    /// Identifier, unique in the scenario; names the service in `--set`
+    /// paths and output rows.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// Public, private or mixed.
     pub nature: Nature,
+    /// The organisation that runs it, if named.
     pub operator: Option<String>,
     /// Further organisations sharing ownership (for the evaluation of
     /// accountability).
     pub owners: Vec<String>,
+    /// Construction cost, in the scenario's money, paid in the opening
+    /// year.
     pub construction_cost: Quantity,
     /// Year index of the first operating year.
     pub opens: usize,
@@ -210,9 +228,13 @@ pub struct Service {
     pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.
     pub carry_surplus: bool,
+    /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
+    /// The risk register.
     pub risks: Vec<Risk>,
+    /// Funding streams, in file order.
     pub funding: Vec<Stream>,
+    /// Social and environmental benefits (for the benefit-cost ratio).
     pub benefits: Vec<Benefit>,
     /// Business Model Canvas and social/environmental entries, as written.
     pub canvas: Vec<(String, String)>,
@@ -223,31 +245,50 @@ pub struct Service {
 /// An extra cost line of a service.
 #[derive(Debug, Clone)]
 pub struct CostLine {
+    /// Name, unique among the service's cost lines.
     pub name: String,
+    /// Stream of the line's draws.
     pub key: StreamKey,
+    /// What the line charges, and when.
     pub kind: CostKind,
 }
 
+/// The kinds of cost line. Amounts are in start-year money, escalated by
+/// the trial's inflation.
 #[derive(Debug, Clone)]
 pub enum CostKind {
     /// Periodic replacement: paid every `every_years` after opening.
     Renewal {
+        /// What one replacement costs.
         size: RenewalSize,
+        /// Years between replacements (rounded to whole years per
+        /// replacement; at least 1).
         every_years: Quantity,
     },
     /// A recurring cost in its window.
     Annual {
+        /// Cost in the first year of the window.
         amount: Quantity,
+        /// Real growth per year, on top of inflation.
         growth: f64,
+        /// Year-to-year noise.
         volatility: Volatility,
+        /// First year index.
         from: usize,
+        /// Last year index (inclusive).
         to: usize,
     },
     /// A single payment in one year.
-    OneOff { amount: Quantity, year: usize },
+    OneOff {
+        /// What it costs.
+        amount: Quantity,
+        /// Year index of the payment.
+        year: usize,
+    },
 }
 
 impl CostKind {
+    /// The scenario file's spelling of the kind.
     pub fn as_str(&self) -> &'static str {
         match self {
             CostKind::Renewal { .. } => "renewal",
@@ -257,6 +298,7 @@ impl CostKind {
     }
 }
 
+/// What one replacement of a renewal line costs.
 #[derive(Debug, Clone)]
 pub enum RenewalSize {
     /// Share of the trial's construction cost.
@@ -265,28 +307,41 @@ pub enum RenewalSize {
     Amount(Quantity),
 }
 
-/// An entry of the risk register.
+/// An entry of the risk register: an event that may strike in any
+/// operating year.
 #[derive(Debug, Clone)]
 pub struct Risk {
+    /// Name, unique among the service's risks.
     pub name: String,
+    /// Stream of the risk's draws.
     pub key: StreamKey,
+    /// Chance that it strikes in a given operating year.
     pub annual_probability: Quantity,
+    /// One-off cost when it strikes, in start-year money.
     pub cost: Quantity,
+    /// Factor on operating cost while it is active.
     pub opex_multiplier: f64,
+    /// Years it stays active after striking.
     pub duration_years: usize,
 }
 
 /// The kinds of funding stream, in the order used for per-kind tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FundingKind {
+    /// National (or other higher-level) grants.
     Grant = 0,
+    /// The local budget.
     Budget = 1,
+    /// User fees.
     Fees = 2,
+    /// A private partner's contract payments.
     Contract = 3,
+    /// A reserve that pays out shortfalls.
     Reserve = 4,
 }
 
 impl FundingKind {
+    /// Every kind, in table order.
     pub const ALL: [FundingKind; 5] = [
         FundingKind::Grant,
         FundingKind::Budget,
@@ -294,8 +349,10 @@ impl FundingKind {
         FundingKind::Contract,
         FundingKind::Reserve,
     ];
+    /// Number of kinds.
     pub const COUNT: usize = 5;
 
+    /// The scenario file's spelling of the kind.
     pub fn as_str(self) -> &'static str {
         match self {
             FundingKind::Grant => "grant",
@@ -306,6 +363,7 @@ impl FundingKind {
         }
     }
 
+    /// The kind spelled `s` in a scenario file.
     pub fn parse(s: &str) -> Option<FundingKind> {
         FundingKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -314,11 +372,15 @@ impl FundingKind {
 /// A funding stream of a service.
 #[derive(Debug, Clone)]
 pub struct Stream {
+    /// Name, unique among the service's streams.
     pub name: String,
+    /// Stream of the stream's draws.
     pub key: StreamKey,
+    /// What it pays, and how.
     pub kind: StreamKind,
-    /// First and last year index in which the stream can pay.
+    /// First year index in which the stream can pay.
     pub from: usize,
+    /// Last year index in which the stream can pay (inclusive).
     pub to: usize,
     /// Factor applied to the payment in a downturn year.
     pub downturn_multiplier: f64,
@@ -328,6 +390,7 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// The kind of the stream, for per-kind tables.
     pub fn funding_kind(&self) -> FundingKind {
         match self.kind {
             StreamKind::Grant { .. } => FundingKind::Grant,
@@ -339,12 +402,16 @@ impl Stream {
     }
 }
 
+/// A policy cut of a stream (set by `fundgap stress`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cut {
+    /// First year index of the cut.
     pub from: usize,
+    /// Share of each payment that remains, in [0, 1].
     pub keep: f64,
 }
 
+/// How much a grant pays.
 #[derive(Debug, Clone)]
 pub enum GrantSize {
     /// A fixed amount per year.
@@ -353,32 +420,55 @@ pub enum GrantSize {
     ShareOfCost(Quantity),
 }
 
+/// The kinds of funding stream with their parameters. Amounts are in the
+/// scenario's money per year (nominal: not escalated by inflation).
 #[derive(Debug, Clone)]
 pub enum StreamKind {
+    /// A grant that pays until withdrawn.
     Grant {
+        /// What it pays each year.
         size: GrantSize,
+        /// Chance each year (from the first) that it is withdrawn for good.
         withdrawal_hazard: Quantity,
     },
+    /// A local budget line.
     Budget {
+        /// Amount in the first year of the window.
         amount: Quantity,
+        /// Growth per year.
         growth: f64,
+        /// Year-to-year noise.
         volatility: Volatility,
     },
+    /// User fees: users adopting on a logistic curve times a price.
     Fees {
+        /// Users per year once adoption is complete.
         saturation_users: Quantity,
+        /// Years of operation until half the users have adopted.
         midpoint_years: Quantity,
+        /// Steepness of the adoption curve, per year.
         steepness: Quantity,
+        /// Price per user per year, in the opening year.
         price: Quantity,
+        /// Price growth per year.
         price_growth: f64,
+        /// Year-to-year noise.
         volatility: Volatility,
     },
+    /// A private partner's contract, until the partner exits.
     Contract {
+        /// Payment in the first year of the window.
         amount: Quantity,
+        /// Growth per year.
         growth: f64,
+        /// Chance each normal year that the partner exits for good.
         exit_hazard: Quantity,
+        /// The same in a downturn year.
         downturn_exit_hazard: Quantity,
     },
+    /// A reserve that pays out shortfalls until it is empty.
     Reserve {
+        /// Opening balance.
         balance: Quantity,
     },
 }
@@ -386,10 +476,16 @@ pub enum StreamKind {
 /// A social or environmental benefit of a service.
 #[derive(Debug, Clone)]
 pub struct Benefit {
+    /// Name, unique among the service's benefits.
     pub name: String,
+    /// Stream of the benefit's draws.
     pub key: StreamKey,
+    /// Value in the first year of the window, in the scenario's money.
     pub annual: Quantity,
+    /// Growth per year.
     pub growth: f64,
+    /// First year index.
     pub from: usize,
+    /// Last year index (inclusive).
     pub to: usize,
 }

@@ -10,12 +10,14 @@ use rand_distr::{Distribution, StandardNormal};
 /// deviation `sd`, with its log-scale constants precomputed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Volatility {
+    /// Standard deviation of the multiplier (0: no noise).
     pub sd: f64,
     sigma: f64,
     shift: f64,
 }
 
 impl Volatility {
+    /// The mean-one lognormal multiplier with standard deviation `sd`.
     pub fn new(sd: f64) -> Self {
         let s2 = (1.0 + sd * sd).ln();
         Volatility {
@@ -25,6 +27,7 @@ impl Volatility {
         }
     }
 
+    /// No noise: every year's multiplier is exactly 1.
     pub const NONE: Volatility = Volatility {
         sd: 0.0,
         sigma: 0.0,
@@ -45,20 +48,26 @@ impl Volatility {
 /// The domain of the key a quantity feeds. Draws are clamped to it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Domain {
+    /// Smallest value.
     pub lo: f64,
+    /// Largest value.
     pub hi: f64,
 }
 
 impl Domain {
+    /// Any finite value.
     pub const ANY: Domain = Domain {
         lo: f64::NEG_INFINITY,
         hi: f64::INFINITY,
     };
+    /// Zero or more.
     pub const NON_NEGATIVE: Domain = Domain {
         lo: 0.0,
         hi: f64::INFINITY,
     };
+    /// A probability.
     pub const PROBABILITY: Domain = Domain { lo: 0.0, hi: 1.0 };
+    /// At least one (e.g. years between renewals).
     pub const AT_LEAST_ONE: Domain = Domain {
         lo: 1.0,
         hi: f64::INFINITY,
@@ -98,6 +107,7 @@ impl Quantity {
         self.domain
     }
 
+    /// A point mass at `v`, with no domain.
     pub fn fixed(v: f64) -> Quantity {
         Quantity {
             dist: Dist::constant(v),
@@ -105,6 +115,7 @@ impl Quantity {
         }
     }
 
+    /// One draw, clamped to the domain.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.dist.sample(rng).clamp(self.domain.lo, self.domain.hi)
@@ -120,6 +131,7 @@ impl Quantity {
         self.dist.mean()
     }
 
+    /// Whether every draw is the same value.
     pub fn is_fixed(&self) -> bool {
         self.dist.is_fixed()
     }

@@ -5,25 +5,34 @@
 /// past an `_amber` threshold rates amber, at or past `_red` red.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
+    /// P(any gap) at or above which funding sustainability rates amber.
     pub p_any_gap_amber: f64,
+    /// P(any gap) at or above which it rates red.
     pub p_any_gap_red: f64,
+    /// Grant share at or above which grant dependency rates amber.
     pub grant_share_amber: f64,
+    /// Grant share at or above which it rates red.
     pub grant_share_red: f64,
     /// Share of funding lost in the first year without grants.
     pub cliff_amber: f64,
+    /// Cliff at or above which it rates red.
     pub cliff_red: f64,
     /// Concentration (HHI) of mean funding across kinds of stream.
     pub hhi_amber: f64,
+    /// HHI at or above which it rates red.
     pub hhi_red: f64,
     /// Benefit-cost ratio below which a public service rates amber / red.
     pub bcr_amber: f64,
+    /// Benefit-cost ratio below which it rates red.
     pub bcr_red: f64,
     /// Financial NPV as a share of life-cycle cost below which a private or
     /// mixed service rates amber / red.
     pub fnpv_amber: f64,
+    /// Financial NPV share below which it rates red.
     pub fnpv_red: f64,
     /// Canvas entries described (of 10) below which the canvas rates amber / red.
     pub canvas_amber: f64,
+    /// Canvas entries below which it rates red.
     pub canvas_red: f64,
 }
 

@@ -12,11 +12,12 @@
 
 mod compile;
 mod lines;
-pub mod overrides;
+mod overrides;
 mod quantity;
 mod reader;
 mod schema;
 
+pub use overrides::Override;
 use reader::*;
 pub use schema::MAX_HORIZON;
 
@@ -28,7 +29,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::error::{Diagnostic, Error, ScenarioError};
 use crate::model::{Model, Variant};
-use crate::scenario::overrides::{OVERRIDE_SPAN, Override, apply, apply_all};
+use overrides::{OVERRIDE_SPAN, apply, apply_all};
 
 /// The scenario that ships with fundgap and runs when none is named.
 pub const BUILTIN_BASELINE: &str = include_str!("../../scenarios/ucity-baseline.toml");

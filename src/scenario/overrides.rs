@@ -31,7 +31,9 @@ pub const OVERRIDE_SPAN: usize = usize::MAX / 2;
 /// One `PATH=VALUE` override.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Override {
+    /// The key path, e.g. `service.cctv.opex_ratio`.
     pub path: String,
+    /// The value as typed (TOML syntax).
     pub value: String,
 }
 

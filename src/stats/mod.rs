@@ -14,15 +14,15 @@
 
 mod report;
 mod run;
-pub mod sketch;
-pub mod sums;
+mod sketch;
+pub(crate) mod sums;
 
 pub use report::{Distribution, EntityStats, FirstGap, Proportion, Report, YearStats};
 pub use run::{run, run_all, run_range, simulate_batch};
+pub use sketch::Sketch;
 
 use crate::engine::{LANES, Scratch};
 use crate::model::{FundingKind, Model};
-use crate::stats::sketch::Sketch;
 use crate::stats::sums::{Moments, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
@@ -129,6 +129,7 @@ impl HorizonAcc {
 /// Mergeable aggregate of any number of trials of one model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accumulator {
+    /// Trials recorded so far.
     pub trials: u64,
     horizon: usize,
     /// Exact sums per service and year, laid out like the engine's
@@ -148,6 +149,7 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
+    /// Empty aggregates sized for `model`.
     pub fn new(model: &Model) -> Self {
         let s = model.services.len();
         let h = model.horizon;
@@ -265,6 +267,7 @@ impl Accumulator {
         }
     }
 
+    /// Adds `o`'s trials (exact: the order of merges never matters).
     pub fn merge(&mut self, o: &Accumulator) {
         self.trials += o.trials;
         for (mine, theirs) in [

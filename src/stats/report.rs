@@ -9,15 +9,18 @@ use super::*;
 /// A proportion with its Monte Carlo uncertainty.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct Proportion {
+    /// Share of trials with the event.
     pub estimate: f64,
     /// Standard error sqrt(p(1-p)/n).
     pub se: f64,
     /// 95% Wilson score interval (never outside [0, 1], sensible at p = 0).
     pub lo: f64,
+    /// Upper end of the 95% Wilson interval (the lower is `lo`).
     pub hi: f64,
 }
 
 impl Proportion {
+    /// `successes` out of `n` trials.
     pub fn new(successes: u64, n: u64) -> Self {
         if n == 0 {
             return Proportion {
@@ -53,11 +56,15 @@ impl Proportion {
 /// Summary of a distribution of per-trial values.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct Distribution {
+    /// Mean over trials.
     pub mean: f64,
     /// Standard error of the mean.
     pub se: f64,
+    /// 5th percentile.
     pub p5: f64,
+    /// Median.
     pub p50: f64,
+    /// 95th percentile.
     pub p95: f64,
 }
 
@@ -76,23 +83,41 @@ impl Distribution {
 /// Figures of one entity in one year.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearStats {
+    /// Calendar year.
     pub year: i32,
+    /// P(gap) in the year, with its uncertainty.
     pub p_gap: Proportion,
+    /// Mean cost.
     pub cost_mean: f64,
+    /// 5th percentile of cost.
     pub cost_p5: f64,
+    /// 25th percentile of cost.
     pub cost_p25: f64,
+    /// Median cost.
     pub cost_p50: f64,
+    /// 75th percentile of cost.
     pub cost_p75: f64,
+    /// 95th percentile of cost.
     pub cost_p95: f64,
+    /// Mean funding (before the reserve).
     pub funding_mean: f64,
+    /// 5th percentile of funding.
     pub funding_p5: f64,
+    /// 25th percentile of funding.
     pub funding_p25: f64,
+    /// Median funding.
     pub funding_p50: f64,
+    /// 75th percentile of funding.
     pub funding_p75: f64,
+    /// 95th percentile of funding.
     pub funding_p95: f64,
+    /// Mean gap (after the reserve; 0 in trials without one).
     pub gap_mean: f64,
+    /// Median gap.
     pub gap_p50: f64,
+    /// 95th percentile of the gap.
     pub gap_p95: f64,
+    /// Mean paid out by reserves.
     pub reserve_used_mean: f64,
     /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
     pub funding_by_kind_mean: [f64; FundingKind::COUNT],
@@ -103,6 +128,7 @@ pub struct YearStats {
 /// Distribution of the first gap year.
 #[derive(Debug, Clone, Serialize)]
 pub struct FirstGap {
+    /// Calendar years of the horizon.
     pub years: Vec<i32>,
     /// Share of trials whose first gap is in each year.
     pub probability: Vec<f64>,
@@ -117,18 +143,26 @@ pub struct FirstGap {
 /// Horizon figures of one entity (service or portfolio).
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityStats {
+    /// Service id, or `portfolio`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// P(a gap in at least one year), with its uncertainty.
     pub p_any_gap: Proportion,
     /// First year in which P(gap) exceeds 50%.
     pub first_year_p_gap_over_50: Option<i32>,
+    /// Distribution of the first gap year.
     pub first_gap_year: FirstGap,
+    /// NPV of life-cycle cost: construction plus every yearly cost.
     pub lcc_npv: Distribution,
+    /// NPV of the yearly gaps.
     pub gap_npv: Distribution,
+    /// Mean of the worst 5% of gap NPVs (CVaR95).
     pub gap_npv_cvar95: f64,
     /// Mean realised operating-cost ratio (operating cost per operating
     /// year in start-year prices / construction cost).
     pub opex_ratio_mean: f64,
+    /// Standard error of `opex_ratio_mean`.
     pub opex_ratio_se: f64,
     /// Share of all money received (streams and reserve draws) that came
     /// from grants.
@@ -136,10 +170,13 @@ pub struct EntityStats {
     /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
     /// declared benefits.
     pub bcr: Option<f64>,
+    /// Mean NPV of benefits.
     pub benefit_npv_mean: f64,
     /// Mean discounted fees and contract revenue.
     pub revenue_npv_mean: f64,
+    /// Mean construction cost.
     pub construction_mean: f64,
+    /// Per-year figures, one per year of the horizon.
     pub yearly: Vec<YearStats>,
     /// Gap NPV histogram (value, count) for charts.
     #[serde(skip)]
@@ -149,8 +186,11 @@ pub struct EntityStats {
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Trials the report is based on.
     pub trials: u64,
+    /// Calendar year of year index 0.
     pub start_year: i32,
+    /// Years simulated.
     pub horizon_years: usize,
     /// Services in file order, then the portfolio (id `portfolio`).
     pub entities: Vec<EntityStats>,
@@ -171,11 +211,13 @@ impl Report {
         }
     }
 
+    /// The portfolio (all services together).
     pub fn portfolio(&self) -> &EntityStats {
         // `new` always pushes the portfolio last.
         &self.entities[self.entities.len() - 1]
     }
 
+    /// The entity with id `id` (a service id or `portfolio`).
     pub fn entity(&self, id: &str) -> Option<&EntityStats> {
         self.entities.iter().find(|e| e.id == id)
     }

@@ -124,6 +124,7 @@ pub struct Sketch {
 }
 
 impl Sketch {
+    /// An empty sketch.
     pub fn new() -> Self {
         Sketch {
             n: 0,
@@ -135,10 +136,12 @@ impl Sketch {
         }
     }
 
+    /// Values added.
     pub fn count(&self) -> u64 {
         self.n
     }
 
+    /// Adds one value.
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.add_all(&[x]);
@@ -191,6 +194,7 @@ impl Sketch {
         self.max = hi;
     }
 
+    /// Adds `other`'s values (exact and order-independent).
     pub fn merge(&mut self, other: &Sketch) {
         self.n += other.n;
         self.zero += other.zero;

@@ -199,7 +199,7 @@ impl SumArray {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::sketch::Sketch;
+    use crate::stats::Sketch;
 
     #[test]
     fn fast_rounding_matches_round() {

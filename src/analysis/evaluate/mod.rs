@@ -25,15 +25,20 @@ use crate::format::{percent, thousands};
 use crate::model::{FundingKind, Model, Nature, Service, StreamKind, Thresholds};
 use crate::stats::{EntityStats, Report};
 
+/// A traffic-light rating; orders green < amber < red.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rating {
+    /// No concern.
     Green,
+    /// A concern to address.
     Amber,
+    /// A serious concern.
     Red,
 }
 
 impl Rating {
+    /// Lower-case name, as in the files.
     pub fn as_str(self) -> &'static str {
         match self {
             Rating::Green => "green",
@@ -79,7 +84,9 @@ pub const CRITERIA: [&str; 7] = [
 /// One criterion of one entity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Score {
+    /// The criterion rated (one of [`CRITERIA`]).
     pub criterion: &'static str,
+    /// Its rating.
     pub rating: Rating,
     /// The figure rated (P(any gap), HHI, BCR, ...), when there is one.
     pub value: Option<f64>,
@@ -90,15 +97,23 @@ pub struct Score {
 /// The scorecard of one service or the portfolio.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scorecard {
+    /// Service id, or `portfolio`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// The overall rating (see [`evaluate`]).
     pub overall: Rating,
+    /// One score per criterion, in the order of [`CRITERIA`].
     pub scores: Vec<Score>,
     /// Figures behind the scores.
     pub p_any_gap: f64,
+    /// First year with P(gap) above 50%, if any.
     pub first_year_p_gap_over_50: Option<i32>,
+    /// 95th percentile of the gap NPV.
     pub gap_npv_p95: f64,
+    /// CVaR95 of the gap NPV.
     pub gap_npv_cvar95: f64,
+    /// Share of money received that came from grants.
     pub grant_share: f64,
     /// Last year a grant can pay, if any.
     pub last_grant_year: Option<i32>,
@@ -106,8 +121,11 @@ pub struct Scorecard {
     pub cliff: Option<f64>,
     /// Mean funding / mean cost in the years after grants end.
     pub coverage_after_grants: Option<f64>,
+    /// Funding streams that bring money in (reserves excluded).
     pub streams: usize,
+    /// Concentration (HHI) of mean funding across kinds of stream.
     pub hhi: f64,
+    /// Benefit-cost ratio, if the service has benefits.
     pub bcr: Option<f64>,
     /// Fees and contracts minus life-cycle cost, discounted.
     pub financial_npv: f64,
@@ -116,11 +134,17 @@ pub struct Scorecard {
 /// The whole evaluation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
+    /// Scenario name.
     pub scenario: String,
+    /// Currency of amounts.
     pub currency: String,
+    /// Unit of amounts.
     pub unit: String,
+    /// Trials behind the funding figures.
     pub trials: u64,
+    /// Seed of the run.
     pub seed: u64,
+    /// The thresholds the ratings used.
     pub thresholds: ThresholdsOut,
     /// Services in file order, then the portfolio.
     pub scorecards: Vec<Scorecard>,
