@@ -17,7 +17,7 @@ use crate::model::{Quantity, Volatility};
 use super::Engine;
 
 /// Draws a line's per-trial quantities, in their order, from its stream.
-#[inline]
+#[inline(always)]
 pub(crate) fn draw(qs: Quantities<'_>, rng: &mut StreamRng) -> [f64; 4] {
     let mut v = [0.0; 4];
     for (slot, q) in v.iter_mut().zip(qs) {
@@ -67,7 +67,11 @@ struct Line<'m> {
 }
 
 impl Line<'_> {
-    /// Every draw of the line in trial `trial`, summed.
+    /// Every draw of the line in trial `trial`, summed. Inlined into the
+    /// floor's loop over each part of the schedule, so the compiler sees
+    /// which slots and per-year draws each kind of line has, as it does
+    /// in the simulation.
+    #[inline(always)]
     fn draw_sum(&self, seed: u64, trial: u64) -> f64 {
         let mut rng = self.key.rng(seed, trial);
         let mut sum: f64 = draw(self.quantities, &mut rng).iter().sum();
