@@ -104,6 +104,10 @@ pub enum Error {
     /// JSON encoding failed.
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A trial produced an amount that is not a finite number; the message
+    /// names the trial, service, year and amount.
+    #[error("{0}")]
+    NonFinite(String),
     /// The run was interrupted (Ctrl-C); nothing was written.
     #[error("interrupted: nothing was written, previous results are unchanged")]
     Interrupted,

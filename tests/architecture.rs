@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["names", "error"]),
     ("scenario", &["model", "names", "error"]),
     ("engine", &["model"]),
-    ("stats", &["engine", "model"]),
+    ("stats", &["engine", "model", "error"]),
     (
         "analysis",
         &[

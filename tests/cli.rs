@@ -82,6 +82,27 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             "service[1].funding[1].to",
         ),
         (
+            "an amount past any budget (overflow certain)",
+            r("amount = 100\n", "amount = 1e300\n"),
+            "service[1].funding[1].amount",
+        ),
+        (
+            "an opex ratio of 1e308",
+            r(
+                "opex_ratio = { dist = \"lognormal\", mean = 0.15, sd = 0.03 }",
+                "opex_ratio = 1e308",
+            ),
+            "service[1].opex_ratio",
+        ),
+        (
+            "a discount rate whose factor overflows over the horizon",
+            r(
+                "horizon_years = 10",
+                "horizon_years = 200\ndiscount_rate = -0.99",
+            ),
+            "scenario.discount_rate",
+        ),
+        (
             "zero horizon",
             r("horizon_years = 10", "horizon_years = 0"),
             "scenario.horizon_years",
@@ -459,4 +480,49 @@ fn ctrl_c_stops_the_run_and_keeps_previous_results() {
         std::fs::read(dir.path().join("res/summary.json")).unwrap(),
         before
     );
+}
+
+/// Amounts that pass validation but overflow in some trials: the run stops
+/// with exit 1 and a message naming the first such trial, its service, year
+/// and amount (the same on any number of threads), and writes nothing.
+#[test]
+fn an_overflow_in_a_trial_is_an_error_not_a_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = GOOD.replace(
+        "construction_cost = { dist = \"pert\", min = 900, mode = 1000, max = 1300 }\nopex_ratio = { dist = \"lognormal\", mean = 0.15, sd = 0.03 }",
+        "construction_cost = { dist = \"uniform\", min = 1e150, max = 1e200 }\nopex_ratio = { dist = \"uniform\", min = 1e100, max = 1e160 }",
+    );
+    assert_ne!(big, GOOD);
+    std::fs::write(dir.path().join("big.toml"), &big).unwrap();
+    let mut messages = Vec::new();
+    for threads in ["1", "2"] {
+        let out = fundgap(
+            &[
+                "run",
+                "big.toml",
+                "-q",
+                "--threads",
+                threads,
+                "--out",
+                "out",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("service `parking`") && err.contains("not a finite number"),
+            "{err}"
+        );
+        assert!(
+            !dir.path().join("out").exists(),
+            "a failed run wrote results"
+        );
+        messages.push(err);
+    }
+    assert_eq!(messages[0], messages[1]);
+    // `check` passes it (no single value is out of reach); only the
+    // products overflow, in some trials.
+    let out = fundgap(&["check", "big.toml"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }

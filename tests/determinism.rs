@@ -87,3 +87,61 @@ fn a_different_seed_gives_different_draws() {
         fundgap::stats::run_all(&Engine::new(&other))
     );
 }
+
+/// A scenario whose amounts overflow in some trials only reports the same
+/// earliest faulty trial on any number of threads and any split, and that
+/// trial really is the first: every earlier trial is finite.
+#[test]
+fn the_reported_overflow_is_the_earliest_on_any_schedule() {
+    let text = r#"
+[scenario]
+name = "overflow"
+start_year = 2025
+horizon_years = 10
+trials = 3000
+seed = 3
+
+[[service]]
+id = "quiet"
+construction_cost = 1000
+opex_ratio = 0.1
+
+[[service]]
+id = "huge"
+construction_cost = { dist = "uniform", min = 1e100, max = 1e200 }
+opex_ratio = { dist = "uniform", min = 1e50, max = 1e109 }
+"#;
+    let model = parse_str(text, "overflow").unwrap();
+    let one = run_on(1, &model);
+    let fault = one.fault().expect("some trials overflow");
+    assert_eq!(run_on(3, &model).fault(), Some(fault));
+    let engine = Engine::new(&model);
+    let stop = AtomicBool::new(false);
+    let mut merged = fundgap::stats::run_range(&engine, 2_000, 3_000, &|_| {}, &stop);
+    merged.merge(&fundgap::stats::run_range(
+        &engine,
+        0,
+        2_000,
+        &|_| {},
+        &stop,
+    ));
+    assert_eq!(merged.fault(), Some(fault));
+    assert_eq!(fault.entity, 1, "the huge service, not the quiet one");
+    assert!(fault.trial > 0, "trial 0 happens to be finite at this seed");
+    let mut s = fundgap::engine::Scratch::new(&model);
+    for t in 0..fault.trial {
+        engine.simulate(t, &mut s);
+        assert!(
+            s.fault.is_none(),
+            "trial {t} overflowed before the reported one"
+        );
+    }
+    engine.simulate(fault.trial, &mut s);
+    assert_eq!(s.fault, Some(fault));
+    assert!(
+        one.check(&model)
+            .unwrap_err()
+            .to_string()
+            .contains("`huge`")
+    );
+}

@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use crate::engine::{Engine, LANES, Scratch, fold_trials, lane_batches};
+use crate::error::Error;
 use crate::model::Model;
 use crate::stats::sums::Moments;
 use crate::stats::{Accumulator, EntityStats, Report, Z95};
@@ -187,20 +188,20 @@ pub fn run(
     inputs: &[Input],
     entity: Option<&str>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<CompareResult, String> {
+) -> Result<CompareResult, Error> {
     if inputs.len() < 2 {
-        return Err("a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one".into());
+        return Err(Error::Usage("a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one".into()));
     }
     let mut idx = Vec::new();
     for i in inputs {
         match entity_index(&i.model, entity) {
             Some(e) => idx.push(e),
             None => {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "variant \"{}\" has no service \"{}\"",
                     i.name,
                     entity.unwrap_or_default()
-                ));
+                )));
             }
         }
     }
@@ -225,6 +226,9 @@ pub fn run(
         |st, block| st.step(&engines, &idx, block),
         State::merge,
     );
+    for (m, acc) in models.iter().zip(&state.accs) {
+        acc.check(m)?;
+    }
     let stats: Vec<EntityStats> = models
         .iter()
         .zip(&state.accs)
@@ -333,6 +337,7 @@ mod tests {
         assert!(
             run(&inputs, Some("nope"), &|_| {})
                 .unwrap_err()
+                .to_string()
                 .contains("nope")
         );
     }

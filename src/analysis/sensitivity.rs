@@ -20,7 +20,8 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::engine::{Engine, Scratch, fold_trials};
+use crate::engine::{Engine, Fault, Scratch, fold_trials};
+use crate::error::Error;
 use crate::model::Model;
 use crate::model::{Dist, Quantity};
 use crate::stats::sums::Moments;
@@ -150,7 +151,7 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Mean gap NPV and P(any gap) per entity over trials `0..trials`.
-fn oat_run(model: &Model, trials: u64) -> PerEntity {
+fn oat_run(model: &Model, trials: u64) -> Result<PerEntity, Error> {
     let engine = Engine::new(model);
     let entities = model.services.len() + 1;
     let stop = AtomicBool::new(false);
@@ -162,10 +163,10 @@ fn oat_run(model: &Model, trials: u64) -> PerEntity {
         || {
             (
                 Scratch::new(model),
-                vec![(Moments::default(), 0u64); entities],
+                (vec![(Moments::default(), 0u64); entities], None),
             )
         },
-        |(scratch, acc), block| {
+        |(scratch, (acc, fault)), block| {
             for trial in block {
                 engine.simulate(trial, scratch);
                 for (e, (m, any)) in acc.iter_mut().enumerate() {
@@ -173,19 +174,27 @@ fn oat_run(model: &Model, trials: u64) -> PerEntity {
                     m.add(o.gap_npv);
                     *any += u64::from(o.first_gap.is_some());
                 }
+                if scratch.fault.is_some() {
+                    *fault = Fault::earliest(*fault, scratch.fault);
+                }
             }
         },
-        |(s, mut a), (_, b)| {
+        |(s, (mut a, fa)), (_, (b, fb))| {
             for (x, y) in a.iter_mut().zip(&b) {
                 x.0.merge(&y.0);
                 x.1 += y.1;
             }
-            (s, a)
+            (s, (a, Fault::earliest(fa, fb)))
         },
     );
-    acc.iter()
+    let (acc, fault) = acc;
+    if let Some(f) = fault {
+        return Err(Error::NonFinite(f.describe(model)));
+    }
+    Ok(acc
+        .iter()
         .map(|(m, any)| (m.mean(), *any as f64 / trials.max(1) as f64))
-        .collect()
+        .collect())
 }
 
 /// (mean gap NPV, P(any gap)) per entity.
@@ -210,10 +219,10 @@ fn with_input(model: &Model, k: usize, value: f64) -> Model {
 
 /// Per sampled trial `0..n`: the uncertain inputs (indices into
 /// [`Model::inputs`]), and (gap NPV, any gap) per entity.
-fn sample(model: &Model, uncertain: &[usize], n: u64) -> Vec<(Vec<f64>, PerEntity)> {
+fn sample(model: &Model, uncertain: &[usize], n: u64) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
     use rayon::prelude::*;
     let engine = Engine::new(model);
-    (0..n)
+    let rows = (0..n)
         .into_par_iter()
         .map_init(
             || (Scratch::new(model), Vec::new()),
@@ -226,10 +235,15 @@ fn sample(model: &Model, uncertain: &[usize], n: u64) -> Vec<(Vec<f64>, PerEntit
                     .iter()
                     .map(|o| (o.gap_npv, f64::from(u8::from(o.first_gap.is_some()))))
                     .collect();
-                (x, y)
+                (x, y, scratch.fault)
             },
         )
-        .collect()
+        .collect::<Vec<_>>();
+    // The earliest fault, whatever the schedule.
+    if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.2)) {
+        return Err(Error::NonFinite(f.describe(model)));
+    }
+    Ok(rows.into_iter().map(|(x, y, _)| (x, y)).collect())
 }
 
 /// One at a time, on common random numbers: every uncertain input at its
@@ -241,30 +255,35 @@ fn tornado(
     quant: &[[f64; 3]],
     oat_trials: u64,
     progress: &(dyn Fn(u64) + Sync),
-) -> (PerEntity, Vec<(PerEntity, PerEntity)>) {
+) -> Result<(PerEntity, Vec<(PerEntity, PerEntity)>), Error> {
     use rayon::prelude::*;
     let mut medians = model.clone();
     for (j, &k) in uncertain.iter().enumerate() {
         fix_input(&mut medians, k, quant[j][1]);
     }
-    let base = oat_run(&medians, oat_trials);
-    let swings = uncertain
+    let base = oat_run(&medians, oat_trials)?;
+    let swings: Vec<Result<(PerEntity, PerEntity), Error>> = uncertain
         .par_iter()
         .enumerate()
         .map(|(j, &k)| {
             let lo = oat_run(&with_input(&medians, k, quant[j][0]), oat_trials);
             let hi = oat_run(&with_input(&medians, k, quant[j][2]), oat_trials);
             progress(1);
-            (lo, hi)
+            Ok((lo?, hi?))
         })
         .collect();
-    (base, swings)
+    // The first failing input in input order, whatever the schedule.
+    Ok((base, swings.into_iter().collect::<Result<_, _>>()?))
 }
 
 /// Runs the analysis. `progress` receives finished one-at-a-time runs.
 // Long by design: assembles each entity's effects from the sample and the
 // tornado runs, column by column of the output.
-pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) -> Sensitivity {
+pub fn analyse(
+    model: &Model,
+    opts: Options,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, Error> {
     let inputs = model.inputs();
     let uncertain: Vec<usize> = (0..inputs.len())
         .filter(|&k| !inputs[k].1.is_fixed())
@@ -283,11 +302,11 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
 
     // Rank correlations on trials 0..n.
     let n = opts.sample.min(model.trials).max(2);
-    let rows = sample(model, &uncertain, n);
+    let rows = sample(model, &uncertain, n)?;
     let column = |j: usize| -> Vec<f64> { rows.iter().map(|r| r.0[j]).collect() };
     let out_gap = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].0).collect() };
     let out_any = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].1).collect() };
-    let (base, swings) = tornado(model, &uncertain, &quant, opts.oat_trials, progress);
+    let (base, swings) = tornado(model, &uncertain, &quant, opts.oat_trials, progress)?;
 
     let mut result = Vec::with_capacity(entities);
     let gap_cols: Vec<Vec<f64>> = (0..entities).map(out_gap).collect();
@@ -338,7 +357,7 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
             inputs: effects,
         });
     }
-    Sensitivity {
+    Ok(Sensitivity {
         scenario: model.name.clone(),
         currency: model.currency.clone(),
         unit: model.unit.clone(),
@@ -346,7 +365,7 @@ pub fn analyse(model: &Model, opts: Options, progress: &(dyn Fn(u64) + Sync)) ->
         sample: n,
         oat_trials: opts.oat_trials,
         entities: result,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -398,7 +417,8 @@ annual = { dist = "uniform", min = 10, max = 50 }
                 oat_trials: 200,
             },
             &|_| {},
-        );
+        )
+        .unwrap();
         let e = &s.entities[0];
         let get = |p: &str| e.inputs.iter().find(|i| i.input == p).unwrap();
         let ratio = get("service.s.opex_ratio");
@@ -431,7 +451,8 @@ annual = { dist = "uniform", min = 10, max = 50 }
                 oat_trials: 50,
             },
             &|_| {},
-        );
+        )
+        .unwrap();
         let ratio = s.entities[0]
             .inputs
             .iter()

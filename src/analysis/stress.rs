@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use std::sync::atomic::AtomicBool;
 
-use crate::engine::{Engine, Scratch, fold_trials};
+use crate::engine::{Engine, Fault, Scratch, fold_trials};
+use crate::error::Error;
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
 use crate::names::slug;
@@ -283,10 +284,12 @@ struct CellAcc {
     any: u64,
     npv: Moments,
     npv_q: Sketch,
+    fault: Option<Fault>,
 }
 
 impl CellAcc {
     fn merge(mut self, o: CellAcc) -> CellAcc {
+        self.fault = Fault::earliest(self.fault, o.fault);
         for (a, b) in self.gap_years.iter_mut().zip(&o.gap_years) {
             *a += b;
         }
@@ -303,7 +306,7 @@ fn run_cell(
     x: usize,
     y: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> CellResult {
+) -> Result<CellResult, Error> {
     let engine = Engine::new(model);
     let h = model.horizon;
     let stop = AtomicBool::new(false);
@@ -312,6 +315,7 @@ fn run_cell(
         any: 0,
         npv: Moments::default(),
         npv_q: Sketch::new(),
+        fault: None,
     };
     let (_, acc) = fold_trials(
         0,
@@ -329,12 +333,18 @@ fn run_cell(
                 acc.any += u64::from(o.first_gap.is_some());
                 acc.npv.add(o.gap_npv);
                 acc.npv_q.add(o.gap_npv);
+                if scratch.fault.is_some() {
+                    acc.fault = Fault::earliest(acc.fault, scratch.fault);
+                }
             }
         },
         |(s, a), (_, b)| (s, a.merge(b)),
     );
+    if let Some(f) = acc.fault {
+        return Err(Error::NonFinite(f.describe(model)));
+    }
     let n = model.trials;
-    CellResult {
+    Ok(CellResult {
         x,
         y,
         p_any_gap: Proportion::new(acc.any, n),
@@ -347,7 +357,7 @@ fn run_cell(
             .iter()
             .position(|&c| c as f64 / n as f64 > 0.5)
             .map(|t| model.year(t)),
-    }
+    })
 }
 
 /// Runs every cell (each on all threads) and reports `entity` (a service
@@ -358,7 +368,7 @@ pub fn run_cells(
     x: Axis,
     y: Axis,
     progress: &(dyn Fn(u64) + Sync),
-) -> StressResult {
+) -> Result<StressResult, Error> {
     let results = cells
         .iter()
         .map(|c| {
@@ -367,9 +377,9 @@ pub fn run_cells(
                 .unwrap_or(c.model.services.len());
             run_cell(&c.model, e, c.x, c.y, progress)
         })
-        .collect();
+        .collect::<Result<Vec<_>, Error>>()?;
     let m = cells.first().map(|c| &c.model);
-    StressResult {
+    Ok(StressResult {
         scenario: m.map(|m| m.name.clone()).unwrap_or_default(),
         entity: entity.unwrap_or("portfolio").to_string(),
         currency: m.map(|m| m.currency.clone()).unwrap_or_default(),
@@ -379,7 +389,7 @@ pub fn run_cells(
         x,
         y,
         cells: results,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -445,7 +455,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
         let streams = select(&base, &Selection::default()).unwrap();
         let (x, y, cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
-        let r = run_cells(&cells, Some("s"), x, y, &|_| {});
+        let r = run_cells(&cells, Some("s"), x, y, &|_| {}).unwrap();
         let m = &cells[0].model;
         let full = Report::new(m, &crate::stats::run_all(&Engine::new(m)));
         let e = full.entity("s").unwrap();

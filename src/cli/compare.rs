@@ -67,7 +67,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
-    let result = result.map_err(Error::Usage)?;
+    let result = result?;
 
     let mut staging = Staging::new(&out_dir)?;
     write_csv(

@@ -38,6 +38,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
+    acc.check(&model)?;
     let report = Report::new(&model, &acc);
     let ev = fundgap::analysis::evaluate::evaluate(&model, &report);
     let drivers = if args.no_sensitivity {
@@ -50,7 +51,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         let (s, _) = with_threads(args.common.threads, || {
             fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
         })?;
-        Some(s)
+        Some(s?)
     };
     let mut staging = Staging::new(&out_dir)?;
     staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
@@ -115,6 +116,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
+    let result = result?;
     let mut staging = Staging::new(&out_dir)?;
     write_sensitivity(
         &mut staging,

@@ -41,6 +41,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
+    acc.check(&model)?;
     let report = Report::new(&model, &acc);
     let info = RunInfo {
         scenario_file: label,

@@ -61,6 +61,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
+    let result = result?;
 
     let mut staging = Staging::new(&out_dir)?;
     write_csv(

@@ -29,7 +29,7 @@ use crate::model::Model;
 use crate::model::rng::uniform01;
 
 pub(crate) use schedule::{fold_trials, lane_batches};
-pub use trial::{EntityOutcome, LANES, Scratch};
+pub use trial::{EntityOutcome, Fault, FaultAt, LANES, Scratch};
 
 /// A shortfall smaller than this share of the year's cost is rounding
 /// error, not a gap (a grant that covers cost "exactly" must not show gaps
@@ -75,6 +75,7 @@ impl<'m> Engine<'m> {
     /// Simulates trial number `trial` into `s` (which must have been made
     /// by [`Scratch::new`] for this engine's model).
     pub fn simulate(&self, trial: u64, s: &mut Scratch) {
+        s.fault = None;
         self.economy(trial, s);
         let m = self.model;
         let h = m.horizon;
@@ -89,6 +90,7 @@ impl<'m> Engine<'m> {
         for (e, svc) in m.services.iter().enumerate() {
             self.service(e, svc, trial, s);
             let o = s.outcome[e];
+            self.check(trial, e, &o, s);
             total.lcc_npv += o.lcc_npv;
             total.gap_npv += o.gap_npv;
             total.benefit_npv += o.benefit_npv;
@@ -111,6 +113,24 @@ impl<'m> Engine<'m> {
         }
         total.real_cost_per_year = total_real;
         s.outcome[p] = total;
+        self.check(trial, p, &total, s);
+    }
+
+    /// Records a fault if entity `e`'s outcome is not finite (a NaN or an
+    /// infinity in any yearly amount reaches the horizon totals, so
+    /// checking the totals is enough, and costs a few compares).
+    #[inline]
+    fn check(&self, trial: u64, e: usize, o: &EntityOutcome, s: &mut Scratch) {
+        if o.is_finite() || s.fault.is_some() {
+            return;
+        }
+        let (year, what) = s.locate_fault(e, self.model.services.len());
+        s.fault = Some(Fault {
+            trial,
+            entity: e,
+            year,
+            what,
+        });
     }
 
     /// The economy of one trial, shared by every service: the escalation

@@ -67,6 +67,8 @@ pub struct Scratch {
     pub(crate) opex_mult: Vec<f64>,
     /// One per entity.
     pub outcome: Vec<EntityOutcome>,
+    /// The trial's first non-finite amount, if it has one.
+    pub fault: Option<Fault>,
 }
 
 impl Scratch {
@@ -85,6 +87,7 @@ impl Scratch {
             by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
             opex_mult: vec![1.0; h],
             outcome: vec![EntityOutcome::default(); e],
+            fault: None,
         }
     }
 
@@ -97,5 +100,112 @@ impl Scratch {
     pub fn kind_row(&self, entity: usize, kind: FundingKind) -> &[f64] {
         let start = (entity * FundingKind::COUNT + kind as usize) * self.horizon;
         &self.by_kind[start..start + self.horizon]
+    }
+}
+
+/// Where a trial first produced a number that is not finite: an amount
+/// that overflowed to infinity, or a 0/0. A run with a fault has no
+/// trustworthy result, so every consumer of trials reports the earliest
+/// fault (the lowest trial number, whatever the thread count) instead of
+/// results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// The trial.
+    pub trial: u64,
+    /// The entity: a service's index, or the number of services for the
+    /// portfolio.
+    pub entity: usize,
+    /// Year index of the first yearly amount that is not finite, if one
+    /// is (otherwise a horizon total overflowed).
+    pub year: Option<usize>,
+    /// Which amount.
+    pub what: FaultAt,
+}
+
+/// The amount a [`Fault`] was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultAt {
+    /// The year's cost.
+    Cost,
+    /// A kind of funding in the year.
+    Funding(FundingKind),
+    /// The year's funding (the portfolio's, summed over its services).
+    FundingTotal,
+    /// A total over the horizon (an NPV, or the money received).
+    Totals,
+}
+
+impl Fault {
+    /// The earlier of two faults (by trial, then entity): merging with
+    /// this gives the same fault for any split of the trials.
+    pub fn earliest(a: Option<Fault>, b: Option<Fault>) -> Option<Fault> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if (y.trial, y.entity) < (x.trial, x.entity) {
+                y
+            } else {
+                x
+            }),
+            (x, y) => x.or(y),
+        }
+    }
+
+    /// The fault in words, naming the service, year and amount.
+    pub fn describe(&self, model: &Model) -> String {
+        let who = match model.services.get(self.entity) {
+            Some(s) => format!("service `{}`", s.id),
+            None => "the portfolio".to_string(),
+        };
+        let what = match self.what {
+            FaultAt::Cost => "cost".to_string(),
+            FaultAt::Funding(k) => format!("{} funding", k.as_str()),
+            FaultAt::FundingTotal => "funding".to_string(),
+            FaultAt::Totals => "a total over the horizon (NPV or money received)".to_string(),
+        };
+        let when = match self.year {
+            Some(t) => format!(" in {}", model.year(t)),
+            None => String::new(),
+        };
+        format!(
+            "trial {}: {who}: {what}{when} is not a finite number (an amount overflowed, or 0/0); \
+             no results were written. Amounts this large cannot be computed: check the scenario's \
+             unit and magnitudes (money in won instead of million won?) and its rates",
+            self.trial
+        )
+    }
+}
+
+impl Scratch {
+    /// Where in entity `e`'s rows the first non-finite amount is.
+    pub(crate) fn locate_fault(&self, e: usize, services: usize) -> (Option<usize>, FaultAt) {
+        let h = self.horizon;
+        for t in 0..h {
+            if !self.cost[e * h + t].is_finite() {
+                return (Some(t), FaultAt::Cost);
+            }
+            if e < services {
+                for k in FundingKind::ALL {
+                    if !self.kind_row(e, k)[t].is_finite() {
+                        return (Some(t), FaultAt::Funding(k));
+                    }
+                }
+            } else if !self.funding[e * h + t].is_finite() {
+                return (Some(t), FaultAt::FundingTotal);
+            }
+        }
+        (None, FaultAt::Totals)
+    }
+}
+
+impl EntityOutcome {
+    /// Whether every amount is a finite number.
+    pub(crate) fn is_finite(&self) -> bool {
+        self.lcc_npv.is_finite()
+            & self.gap_npv.is_finite()
+            & self.benefit_npv.is_finite()
+            & self.revenue_npv.is_finite()
+            & self.construction.is_finite()
+            & self.real_cost_per_year.is_finite()
+            & self.grant.is_finite()
+            & self.received.is_finite()
     }
 }

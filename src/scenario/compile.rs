@@ -47,6 +47,9 @@ impl Checker {
             start: start?,
             len: horizon? as usize,
         };
+        if let Some(r) = discount_rate {
+            self.discounting_fits(&sc, r, h.len);
+        }
 
         let economy = self.economy(root);
         let services = self.services(root, &h);
@@ -67,6 +70,32 @@ impl Checker {
             variants: variants?,
             evaluation: evaluation?,
         })
+    }
+
+    /// Refuses a negative discount rate so steep that the last year's
+    /// discount factor, (1 + r)^-(years - 1), overflows (or comes within
+    /// reach of it once multiplied by any amount): every NPV would be
+    /// infinite or meaningless.
+    fn discounting_fits(&mut self, sc: &View<'_, '_>, r: f64, years: usize) {
+        const LARGEST_FACTOR: f64 = 1e100;
+        let n = years.saturating_sub(1) as i32;
+        let last = (1.0 + r).powi(-n);
+        if last.is_finite() && last <= LARGEST_FACTOR {
+            return;
+        }
+        let Some(v) = sc.get("discount_rate") else {
+            return;
+        };
+        let lowest = LARGEST_FACTOR.powf(-1.0 / f64::from(n.max(1))) - 1.0;
+        self.err(
+            &v.span(),
+            &sc.key_path("discount_rate"),
+            format!(
+                "a rate of {r} over {years} years makes the last year's discount factor \
+                 (1 + r)^-{n} = {last:e}, too large to compute NPVs with; expected a rate of at \
+                 least {lowest:.4} for this horizon"
+            ),
+        );
     }
 
     pub(super) fn evaluation(&mut self, root: &View<'_, '_>) -> Option<Thresholds> {

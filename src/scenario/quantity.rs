@@ -45,7 +45,7 @@ impl Checker {
         };
         let span = v.span();
         let in_domain = |x: f64| x >= domain.lo && x <= domain.hi;
-        match v.get_ref() {
+        let q = match v.get_ref() {
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let x = as_f64(v.get_ref())?;
                 if !x.is_finite() || !in_domain(x) {
@@ -61,7 +61,7 @@ impl Checker {
                     domain,
                 })
             }
-            DeValue::Table(t) => self.distribution(&path, span, t, domain),
+            DeValue::Table(t) => self.distribution(&path, span.clone(), t, domain),
             other => {
                 self.err(
                     &span,
@@ -73,7 +73,33 @@ impl Checker {
                 );
                 None
             }
+        }?;
+        self.within_reach(&span, &path, q)
+    }
+
+    /// Refuses a quantity whose typical values are so large that products
+    /// and sums over the horizon would overflow for certain (a run would
+    /// stop at its first trial anyway; `check` says so first).
+    fn within_reach(&mut self, span: &Range<usize>, path: &str, q: Quantity) -> Option<Quantity> {
+        let d = q.dist();
+        let (lo, hi) = d.support();
+        let reach = if d.is_bounded() || q.is_fixed() {
+            lo.abs().max(hi.abs())
+        } else {
+            d.mean().abs().max(d.quantile(0.99).abs())
+        };
+        if reach <= LARGEST_INPUT {
+            return Some(q);
         }
+        self.err(
+            span,
+            path,
+            format!(
+                "values reach {reach:e}; beyond {LARGEST_INPUT:e} they overflow 64-bit \
+                 arithmetic once multiplied and added up over the horizon (is the unit right?)"
+            ),
+        );
+        None
     }
 
     /// A `{ dist = "...", ... }` table: the named distribution, checked

@@ -3,6 +3,11 @@
 
 use crate::model::Domain;
 
+/// Largest magnitude an input may reach. Money in won reaches 1e15 for a
+/// national budget; anything near f64's limit (1.8e308) overflows once
+/// multiplied by a ratio and summed over years.
+pub(super) const LARGEST_INPUT: f64 = 1e250;
+
 /// Longest horizon accepted, in years.
 pub const MAX_HORIZON: i64 = 200;
 

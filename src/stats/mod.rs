@@ -21,7 +21,8 @@ pub use report::{Distribution, EntityStats, FirstGap, Proportion, Report, YearSt
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;
 
-use crate::engine::{LANES, Scratch};
+use crate::engine::{Fault, LANES, Scratch};
+use crate::error::Error;
 use crate::model::{FundingKind, Model};
 use crate::stats::sums::{Moments, Sum, SumArray};
 
@@ -146,6 +147,9 @@ pub struct Accumulator {
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
     totals: Vec<HorizonAcc>,
+    /// The earliest trial with a non-finite amount, if any: then the
+    /// aggregates hold nonsense and must not be reported.
+    fault: Option<Fault>,
 }
 
 impl Accumulator {
@@ -162,6 +166,23 @@ impl Accumulator {
             by_kind: SumArray::new(s * FundingKind::COUNT * h),
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
+            fault: None,
+        }
+    }
+
+    /// The earliest trial recorded with an amount that is not a finite
+    /// number (the same for any thread count or split), if any. When there
+    /// is one, nothing else here may be reported: use [`Accumulator::check`].
+    pub fn fault(&self) -> Option<Fault> {
+        self.fault
+    }
+
+    /// `Ok` if every recorded trial was finite; otherwise the earliest
+    /// fault as an [`Error::NonFinite`] naming the service, year and amount.
+    pub fn check(&self, model: &Model) -> Result<(), Error> {
+        match self.fault {
+            None => Ok(()),
+            Some(f) => Err(Error::NonFinite(f.describe(model))),
         }
     }
 
@@ -220,6 +241,11 @@ impl Accumulator {
     pub fn record_batch(&mut self, lanes: &[Scratch]) {
         debug_assert!(lanes.len() <= LANES);
         self.trials += lanes.len() as u64;
+        for s in lanes {
+            if s.fault.is_some() {
+                self.fault = Fault::earliest(self.fault, s.fault);
+            }
+        }
         let h = self.horizon;
         for sums in [
             &mut self.cost,
@@ -270,6 +296,7 @@ impl Accumulator {
     /// Adds `o`'s trials (exact: the order of merges never matters).
     pub fn merge(&mut self, o: &Accumulator) {
         self.trials += o.trials;
+        self.fault = Fault::earliest(self.fault, o.fault);
         for (mine, theirs) in [
             (&mut self.cost, &o.cost),
             (&mut self.funding, &o.funding),
