@@ -145,7 +145,7 @@ impl State {
                 .iter()
                 .map(|m| vec![Scratch::new(m); LANES])
                 .collect(),
-            diffs: vec![[Moments::default(); 3]; models.len()],
+            diffs: vec![std::array::from_fn(|_| Moments::default()); models.len()],
         }
     }
 

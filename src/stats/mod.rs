@@ -12,6 +12,7 @@
 //! probability with its Monte Carlo standard error and a 95% Wilson score
 //! interval. Pure: no I/O.
 
+pub(crate) mod exact;
 mod report;
 mod run;
 mod sketch;
@@ -30,7 +31,7 @@ use crate::stats::sums::{Moments, Sum, SumArray};
 pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// Exact per-year totals of one entity.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct YearSums {
     cost: Sum,
     funding: Sum,

@@ -1,4 +1,4 @@
-//! Exactly mergeable sums: count, sum and sum of squares in fixed point.
+//! Exactly mergeable sums: count, sum and sum of squares.
 //!
 //! Floating-point addition is not associative, so summing the same numbers
 //! in a different order (another thread count, another split of trials)
@@ -6,14 +6,14 @@
 //! which are associative and commutative: the merged result is the same bit
 //! for bit however the trials were partitioned.
 //!
-//! [`Moments`] keeps count, sum and sum of squares in 128-bit fixed point
-//! with a resolution of 2^-20 of a unit (about one won when the unit is a
-//! million won). Values are rounded once, on entry. A sum overflows only
-//! past about 10^32 units, so additions wrap instead of paying for a
-//! saturation check on every value. [`Sum`] and [`SumArray`] are the same
-//! without squares, one value or a row of them.
+//! [`Moments`] keeps count, sum and sum of squares exactly for any finite
+//! values ([`ExactSum`]). [`Sum`] and [`SumArray`], the many per-year
+//! totals, take the usual amounts through a faster fixed-point path (see
+//! [`Sum`]) and the rest exactly.
 
-/// Fixed-point scale of [`Moments`] and [`Sum`]: 2^20.
+use super::exact::ExactSum;
+
+/// Fixed-point scale of [`Sum`]: 2^20.
 const SCALE: f64 = 1_048_576.0;
 
 /// 1.5 x 2^52. For |y| < 2^51, `y + MAGIC` lands in [2^52, 2^53), where the
@@ -21,10 +21,7 @@ const SCALE: f64 = 1_048_576.0;
 /// (ties to even) and leaves it in the low bits of the representation.
 const MAGIC: f64 = 6_755_399_441_055_744.0;
 
-/// Largest magnitude (2^51) of a scaled value the [`MAGIC`] path handles.
-const FAST_LIMIT: f64 = 2_251_799_813_685_248.0;
-
-/// `y` rounded to an integer, ties to even, for |y| < [`FAST_LIMIT`]. Two
+/// `y` rounded to an integer, ties to even, for |y| < 2^51. Two
 /// plain arithmetic instructions: no libm call and no saturating
 /// conversion, and the compiler can vectorise it over a slice.
 #[inline(always)]
@@ -32,43 +29,31 @@ fn round_small(y: f64) -> i64 {
     ((y + MAGIC).to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64)
 }
 
-/// `x` in fixed point, rounded to the nearest 2^-20 (ties to even).
-#[inline]
-fn to_fixed(x: f64) -> i128 {
-    let y = x * SCALE;
-    if y.abs() < FAST_LIMIT {
-        round_small(y) as i128
-    } else {
-        // `as` saturates on overflow and maps NaN to 0: a corrupt value
-        // cannot panic a run, and the model keeps values finite anyway.
-        y.round_ties_even() as i128
-    }
-}
-
-/// Count, sum and sum of squares, merged exactly.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Count, sum and sum of squares of any finite values, exact (see
+/// [`ExactSum`]): nothing overflows and nothing small is lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Moments {
     pub n: u64,
-    sum: i128,
-    sumsq: i128,
+    sum: ExactSum,
+    sumsq: ExactSum,
 }
 
 impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
-        self.sum = self.sum.wrapping_add(to_fixed(x));
-        self.sumsq = self.sumsq.wrapping_add(to_fixed(x * x));
+        self.sum.add(x);
+        self.sumsq.add_square(x);
     }
 
     pub fn merge(&mut self, other: &Moments) {
         self.n += other.n;
-        self.sum = self.sum.saturating_add(other.sum);
-        self.sumsq = self.sumsq.saturating_add(other.sumsq);
+        self.sum.merge(&other.sum);
+        self.sumsq.merge(&other.sumsq);
     }
 
     pub fn sum(&self) -> f64 {
-        self.sum as f64 / SCALE
+        self.sum.value()
     }
 
     pub fn mean(&self) -> f64 {
@@ -79,43 +64,73 @@ impl Moments {
         }
     }
 
-    /// Sample variance (n - 1 denominator).
-    pub fn variance(&self) -> f64 {
-        if self.n < 2 {
-            return 0.0;
-        }
+    /// The sample variance (n - 1 denominator) divided by 4^k, and k: the
+    /// sum of squares of large values is past any double, so the
+    /// arithmetic runs on values scaled by 2^-k.
+    fn scaled_variance(&self) -> (f64, i32) {
+        let Some(e) = self.sumsq.exponent().filter(|_| self.n >= 2) else {
+            return (0.0, 0);
+        };
+        let k = e.div_euclid(2);
         let n = self.n as f64;
-        let mean = self.mean();
-        let ss = self.sumsq as f64 / SCALE;
-        ((ss - n * mean * mean) / (n - 1.0)).max(0.0)
+        let ss = self.sumsq.value_scaled(2 * k);
+        let m = self.sum.value_scaled(k) / n;
+        (((ss - n * m * m) / (n - 1.0)).max(0.0), k)
     }
 
     /// Standard error of the mean.
     pub fn se(&self) -> f64 {
         if self.n == 0 {
-            f64::NAN
-        } else {
-            (self.variance() / self.n as f64).sqrt()
+            return f64::NAN;
         }
+        let (v, k) = self.scaled_variance();
+        (v / self.n as f64).sqrt() * 2f64.powi(k)
     }
 }
 
-/// A sum without count or squares, for the many per-year totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sum(i128);
+/// Whether `x` takes the fixed-point path of [`Sum`]: zero, or a
+/// magnitude in [2^-10, 2^31). Below 2^-10, rounding to 2^-20 would lose
+/// more than 0.05% of the value; from 2^31 on, a scaled value could pass 2^51 and
+/// 4,096 of them an i64. Floating-point compares joined with `&` and `|`
+/// (not a range's `contains`, which short-circuits), so a row checks with
+/// a few vector instructions.
+#[inline(always)]
+#[allow(clippy::manual_range_contains)]
+fn fixed_path(x: f64) -> bool {
+    let a = x.abs();
+    (a >= 0.000_976_562_5) & (a < 2_147_483_648.0) | (a == 0.0)
+}
+
+/// A sum without count or squares, for the many per-year totals. Values
+/// between 2^-10 and 2^31 units in magnitude, the usual amounts, are added
+/// in 128-bit fixed point at 2^-20 of a unit (each rounded once, by at most
+/// 2^-21 units: under 0.05% of the smallest of them, under 5e-7 of a
+/// value of 1); smaller and larger ones exactly ([`ExactSum`]). Which
+/// path a value takes depends on the value alone, and both are integer
+/// sums, so the total does not depend on order or split.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sum {
+    fixed: i128,
+    exact: ExactSum,
+}
 
 impl Sum {
     #[inline]
     pub fn add(&mut self, x: f64) {
-        self.0 = self.0.wrapping_add(to_fixed(x));
+        if fixed_path(x) {
+            self.fixed += round_small(x * SCALE) as i128;
+        } else {
+            self.exact.add(x);
+        }
     }
 
     pub fn merge(&mut self, other: &Sum) {
-        self.0 = self.0.saturating_add(other.0);
+        self.fixed += other.fixed;
+        self.exact.merge(&other.exact);
     }
 
     pub fn value(&self) -> f64 {
-        self.0 as f64 / SCALE
+        self.fixed as f64 / SCALE + self.exact.value()
     }
 }
 
@@ -144,7 +159,7 @@ impl SumArray {
 
     /// Sum `i`, as of the last [`SumArray::flush`].
     pub fn get(&self, i: usize) -> Sum {
-        self.sums[i]
+        self.sums[i].clone()
     }
 
     /// Adds `row[i]` into sum `i`; `row` is as long as the array.
@@ -153,22 +168,22 @@ impl SumArray {
         // 2^12 terms below 2^51 in magnitude always fit an i64.
         const MAX_TERMS: usize = 4096;
         let part = &mut self.part[..row.len()];
-        // One pass that adds and checks: `&` rather than `&&`, so no
-        // branch per value. A row with a value off the fast path (or NaN,
-        // which fails the comparison) is taken back out, exactly, since the
-        // additions wrap, and added with care.
-        let mut fast = true;
+        // One vectorisable pass adds every value on the fixed-point path
+        // (a select, not a branch, per value) and notes whether any is off
+        // it; only then does a second pass add those exactly.
+        let mut slow = false;
         for (p, &x) in part.iter_mut().zip(row) {
-            let y = x * SCALE;
-            fast &= y.abs() < FAST_LIMIT;
-            *p = p.wrapping_add(round_small(y));
+            let fixed = fixed_path(x);
+            slow |= !fixed;
+            let r = round_small(x * SCALE);
+            *p = p.wrapping_add(r & -i64::from(fixed));
         }
-        if !fast {
-            for ((p, s), &x) in part.iter_mut().zip(self.sums.iter_mut()).zip(row) {
-                *p = p.wrapping_sub(round_small(x * SCALE));
-                s.add(x);
+        if slow {
+            for (s, &x) in self.sums.iter_mut().zip(row) {
+                if !fixed_path(x) {
+                    s.exact.add(x);
+                }
             }
-            return;
         }
         self.terms += 1;
         if self.terms == MAX_TERMS {
@@ -180,7 +195,7 @@ impl SumArray {
     pub fn flush(&mut self) {
         if self.terms > 0 {
             for (s, p) in self.sums.iter_mut().zip(self.part.iter_mut()) {
-                s.0 = s.0.wrapping_add(*p as i128);
+                s.fixed += *p as i128;
                 *p = 0;
             }
             self.terms = 0;
@@ -201,6 +216,9 @@ mod tests {
     use super::*;
     use crate::stats::Sketch;
 
+    /// Largest magnitude (2^51) of a scaled value the [`MAGIC`] path handles.
+    const FAST_LIMIT: f64 = 2_251_799_813_685_248.0;
+
     #[test]
     fn fast_rounding_matches_round() {
         for x in [
@@ -217,7 +235,10 @@ mod tests {
             -4.2e9,
             1e15,
         ] {
-            assert_eq!(to_fixed(x), (x * SCALE).round_ties_even() as i128, "{x}");
+            let y = x * SCALE;
+            if y.abs() < FAST_LIMIT {
+                assert_eq!(round_small(y), y.round_ties_even() as i64, "{x}");
+            }
         }
     }
 
@@ -229,7 +250,7 @@ mod tests {
         // Values off the fast path, and a NaN, take the careful path.
         xs[17] = 3e15;
         xs[4321] = -7e16;
-        xs[999] = f64::NAN;
+        xs[999] = 1e-300;
         xs[1000] = 0.5 / SCALE;
         xs[1001] = 1.5 / SCALE;
         // 5000 values as 10 rows of 500 columns.
@@ -262,7 +283,7 @@ mod tests {
         xs.iter().for_each(|&x| one.add(x));
         all.add_all(&xs);
         assert_eq!(one, all);
-        assert_eq!(all.count(), xs.len() as u64 - 1);
+        assert_eq!(all.count(), xs.len() as u64);
     }
 
     #[test]
@@ -273,6 +294,35 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / 5.0;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 4.0;
         assert!((m.mean() - mean).abs() < 1e-9);
-        assert!((m.variance() - var).abs() < 1e-6);
+        assert!((m.se() - (var / 5.0).sqrt()).abs() < 1e-9);
+    }
+
+    /// Life-cycle costs in won reach 4.5e13; their squares summed over
+    /// millions of trials overflowed 128-bit fixed point and reported a
+    /// standard error of 0. Exact sums give the right one at any scale.
+    #[test]
+    fn moments_hold_at_any_magnitude() {
+        let xs: Vec<f64> = (0..20_000)
+            .map(|i| 1.0 + 0.1 * ((i as f64) * 0.61).sin())
+            .collect();
+        let mut unit = Moments::default();
+        xs.iter().for_each(|&x| unit.add(x));
+        for scale in [1e-200, 1e-3, 4.5e13, 1e150, 1e250] {
+            let mut m = Moments::default();
+            xs.iter().for_each(|&x| m.add(x * scale));
+            let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+            assert!(rel(m.mean(), unit.mean() * scale) < 1e-12, "{scale}");
+            assert!(rel(m.se(), unit.se() * scale) < 1e-9, "{scale}: {}", m.se());
+            assert!(m.se() > 0.0);
+        }
+    }
+
+    #[test]
+    fn sums_take_tiny_and_huge_values_exactly() {
+        let mut s = Sum::default();
+        for x in [1e-12, 5.0, 1e300, -1e300, 3e9] {
+            s.add(x);
+        }
+        assert_eq!(s.value(), 5.0 + 3e9 + 1e-12);
     }
 }
