@@ -25,6 +25,7 @@ pub use sketch::Sketch;
 use crate::engine::{Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::{FundingKind, Model};
+use crate::stats::exact::ExactSum;
 use crate::stats::sums::{Moments, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
@@ -89,9 +90,9 @@ struct HorizonAcc {
     benefit: Moments,
     revenue: Moments,
     opex_ratio: Moments,
-    construction: Sum,
-    grant: Sum,
-    received: Sum,
+    construction: ExactSum,
+    grant: ExactSum,
+    received: ExactSum,
 }
 
 impl HorizonAcc {
@@ -105,9 +106,9 @@ impl HorizonAcc {
             benefit: Moments::default(),
             revenue: Moments::default(),
             opex_ratio: Moments::default(),
-            construction: Sum::default(),
-            grant: Sum::default(),
-            received: Sum::default(),
+            construction: ExactSum::default(),
+            grant: ExactSum::default(),
+            received: ExactSum::default(),
         }
     }
 

@@ -115,7 +115,8 @@ pub struct Sum {
 }
 
 impl Sum {
-    #[inline]
+    /// Adds one value: the reference that [`SumArray::add_row`] equals.
+    #[cfg(test)]
     pub fn add(&mut self, x: f64) {
         if fixed_path(x) {
             self.fixed += round_small(x * SCALE) as i128;
