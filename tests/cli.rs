@@ -103,6 +103,14 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             "scenario.discount_rate",
         ),
         (
+            "a discount basis that is neither real nor nominal",
+            r(
+                "horizon_years = 10",
+                "horizon_years = 10\ndiscount_basis = \"reel\"",
+            ),
+            "scenario.discount_basis",
+        ),
+        (
             "zero horizon",
             r("horizon_years = 10", "horizon_years = 0"),
             "scenario.horizon_years",

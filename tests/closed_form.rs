@@ -203,3 +203,65 @@ fn fees_follow_logistic_adoption() {
         );
     }
 }
+
+/// (8) Discounting on a real basis: costs escalated by each trial's own
+/// random inflation and deflated by the same index are the plain real
+/// annuity in every trial, whatever the inflation path:
+/// LCC = C + C R (1 - (1+r)^-H) / (1 - (1+r)^-1), years counted from the
+/// start of the start year. A flat nominal budget B loses value in real
+/// terms: its funding is not part of the LCC, but a benefit of B a year
+/// (nominal, as paid) is worth B sum_t (1+r)^-t / E(t), less than the real
+/// annuity when prices rise.
+#[test]
+fn a_real_basis_deflates_each_trials_own_inflation() {
+    let (c, ratio, rate, h): (f64, f64, f64, i32) = (2000.0, 0.15, 0.045, 20);
+    let toml = format!(
+        "[scenario]\nname = \"real\"\nstart_year = 2025\nhorizon_years = {h}\ndiscount_rate = {rate}\n\
+         trials = 2000\nseed = 4\n\n[economy]\ninflation = {{ dist = \"normal\", mean = 0.03, sd = 0.02 }}\n\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = {c}\nopex_ratio = {ratio}\n\
+         [[service.benefit]]\nname = \"b\"\nannual = 100\n"
+    );
+    let r = run(&toml);
+    let v = 1.0 / (1.0 + rate);
+    let annuity_due = (1.0 - v.powi(h)) / (1.0 - v);
+    let s = r.entity("s").unwrap();
+    let lcc = c + c * ratio * annuity_due;
+    assert!(
+        (s.lcc_npv.mean - lcc).abs() < 1e-9 * lcc,
+        "{} vs {lcc}",
+        s.lcc_npv.mean
+    );
+    // Every trial gives the same real LCC: no Monte Carlo spread at all.
+    assert!(s.lcc_npv.se < 1e-9 * lcc, "se {}", s.lcc_npv.se);
+    // The nominal benefit is deflated: with 3% mean inflation it is worth
+    // about sum_t 100 (1.045 x 1.03)^-t, well below the real annuity.
+    let deflated: f64 = (0..h).map(|t| 100.0 * (v / 1.03).powi(t)).sum();
+    assert!(
+        (s.benefit_npv_mean - deflated).abs() < 0.01 * deflated,
+        "{} vs about {deflated}",
+        s.benefit_npv_mean
+    );
+    assert!(s.benefit_npv_mean < 100.0 * annuity_due * 0.9);
+}
+
+/// (9) Discounting on a nominal basis, with a fixed 2% inflation: costs grow
+/// with prices and are discounted at the nominal rate, a growing annuity:
+/// LCC = C + C R sum_t ((1+i)/(1+r))^t.
+#[test]
+fn a_nominal_basis_discounts_escalated_costs_at_the_nominal_rate() {
+    let (c, ratio, rate, infl, h): (f64, f64, f64, f64, i32) = (2000.0, 0.15, 0.06, 0.02, 25);
+    let toml = format!(
+        "[scenario]\nname = \"nominal\"\nstart_year = 2025\nhorizon_years = {h}\ndiscount_rate = {rate}\n\
+         discount_basis = \"nominal\"\ntrials = 100\nseed = 4\n\n[economy]\ninflation = {infl}\n\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = {c}\nopex_ratio = {ratio}\n"
+    );
+    let r = run(&toml);
+    let q = (1.0 + infl) / (1.0 + rate);
+    let lcc = c + c * ratio * (1.0 - q.powi(h)) / (1.0 - q);
+    let s = r.entity("s").unwrap();
+    assert!(
+        (s.lcc_npv.mean - lcc).abs() < 1e-9 * lcc,
+        "{} vs {lcc}",
+        s.lcc_npv.mean
+    );
+}

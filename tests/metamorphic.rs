@@ -136,7 +136,11 @@ fn close(a: f64, b: f64, rel: f64, what: &str) {
 fn same_money(a: &Distribution, b: &Distribution, s: f64, what: &str) {
     close(a.mean, b.mean * s, 1e-9, &format!("{what} mean"));
     close(a.se, b.se * s, 1e-6, &format!("{what} se"));
-    for (x, y, q) in [(a.p5, b.p5, "p5"), (a.p50, b.p50, "p50"), (a.p95, b.p95, "p95")] {
+    for (x, y, q) in [
+        (a.p5, b.p5, "p5"),
+        (a.p50, b.p50, "p50"),
+        (a.p95, b.p95, "p95"),
+    ] {
         close(x, y * s, 0.008, &format!("{what} {q}"));
     }
 }
@@ -174,7 +178,10 @@ fn same_entity(a: &EntityStats, b: &EntityStats, s: f64) {
 #[test]
 fn every_money_figure_scales_and_every_probability_stays() {
     let base = report(1.0);
-    assert!(base.portfolio().p_any_gap.estimate > 0.05, "some gaps to compare");
+    assert!(
+        base.portfolio().p_any_gap.estimate > 0.05,
+        "some gaps to compare"
+    );
     for s in [1e-3, 1e6, 1e9] {
         let scaled = report(s);
         for (a, b) in scaled.entities.iter().zip(&base.entities) {
@@ -212,11 +219,25 @@ fn percentiles_in_won_match_an_exact_sort() {
     for e in 0..entities {
         let r = &report.entities[e];
         assert!(r.lcc_npv.p95 > 1e15, "won-sized: {}", r.lcc_npv.p95);
-        for (q, got) in [(0.05, r.lcc_npv.p5), (0.5, r.lcc_npv.p50), (0.95, r.lcc_npv.p95)] {
-            close(got, exact(&mut lcc[e], q), 0.004, &format!("{} lcc q{q}", r.id));
+        for (q, got) in [
+            (0.05, r.lcc_npv.p5),
+            (0.5, r.lcc_npv.p50),
+            (0.95, r.lcc_npv.p95),
+        ] {
+            close(
+                got,
+                exact(&mut lcc[e], q),
+                0.004,
+                &format!("{} lcc q{q}", r.id),
+            );
         }
         for (q, got) in [(0.5, r.gap_npv.p50), (0.95, r.gap_npv.p95)] {
-            close(got, exact(&mut gap[e], q), 0.004, &format!("{} gap q{q}", r.id));
+            close(
+                got,
+                exact(&mut gap[e], q),
+                0.004,
+                &format!("{} gap q{q}", r.id),
+            );
         }
     }
 }

@@ -38,6 +38,7 @@ unit = "million"
 start_year = 2026                         # first simulated year
 horizon_years = 15                        # how many years to simulate (1-200)
 discount_rate = 0.045                     # per year, for NPVs (KDI: 4.5% real)
+discount_basis = "real"                   # "real": deflate by each trial's inflation, then discount; or "nominal"
 trials = 20_000                           # Monte Carlo trials
 seed = 1                                  # same seed, same results
 

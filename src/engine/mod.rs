@@ -25,8 +25,8 @@ mod schedule;
 mod service;
 mod trial;
 
-use crate::model::Model;
 use crate::model::rng::uniform01;
+use crate::model::{DiscountBasis, Model};
 
 pub(crate) use schedule::{fold_trials, lane_batches};
 pub use trial::{EntityOutcome, Fault, FaultAt, LANES, Scratch};
@@ -49,7 +49,8 @@ fn add_into(v: &mut [f64], from: usize, to: usize, len: usize) {
 #[derive(Debug, Clone)]
 pub struct Engine<'m> {
     model: &'m Model,
-    /// Discount factor of each year index: (1 + r)^-t.
+    /// Discount factor of each year index at the scenario's rate:
+    /// (1 + r)^-t.
     discount: Vec<f64>,
 }
 
@@ -144,6 +145,16 @@ impl<'m> Engine<'m> {
             let infl = m.economy.inflation.sample(&mut rng);
             s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
             s.deflator[t] = 1.0 / s.escalation[t];
+        }
+        // A real basis deflates each trial's nominal amounts by its own
+        // price index before discounting at the real rate.
+        match m.discount_basis {
+            DiscountBasis::Real => {
+                for ((d, &r), &defl) in s.discount.iter_mut().zip(&self.discount).zip(&s.deflator) {
+                    *d = r * defl;
+                }
+            }
+            DiscountBasis::Nominal => s.discount.copy_from_slice(&self.discount),
         }
         match m.economy.downturn {
             None => s.downturn.fill(false),

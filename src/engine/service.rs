@@ -45,6 +45,7 @@ impl Engine<'_> {
         let Scratch {
             escalation,
             deflator,
+            discount,
             downturn,
             cost,
             funding,
@@ -85,7 +86,16 @@ impl Engine<'_> {
             revenue_npv: 0.0,
         };
         for st in &svc.funding {
-            self.stream(svc, st, trial, cost, downturn, by_kind, &mut streams);
+            self.stream(
+                svc,
+                st,
+                trial,
+                cost,
+                downturn,
+                discount,
+                by_kind,
+                &mut streams,
+            );
         }
 
         let funding = &mut funding[rows.clone()];
@@ -96,11 +106,11 @@ impl Engine<'_> {
             streams.reserve,
             cost,
             funding,
-            deflator,
+            (deflator, discount),
             by_kind,
             &mut gap[rows],
         );
-        let benefit_npv = self.benefits(svc, trial);
+        let benefit_npv = self.benefits(svc, trial, discount);
 
         let operating_years = (h - svc.opens) as f64;
         outcome[e] = EntityOutcome {
@@ -206,6 +216,7 @@ impl Engine<'_> {
         trial: u64,
         cost: &[f64],
         downturn: &[bool],
+        discount: &[f64],
         by_kind: &mut [f64],
         out: &mut Streams,
     ) {
@@ -220,7 +231,7 @@ impl Engine<'_> {
             factor: Factor::of(st),
             years: w.clone(),
             downturn: &downturn[w.clone()],
-            discount: &self.discount[w.clone()],
+            discount: &discount[w.clone()],
         };
         let row = &mut krow[w.clone()];
         // Revenue adds up in one running sum across streams, in file order.
@@ -250,7 +261,7 @@ impl Engine<'_> {
         mut reserve: f64,
         cost: &[f64],
         funding: &[f64],
-        deflator: &[f64],
+        (deflator, discount): (&[f64], &[f64]),
         by_kind: &mut [f64],
         gap: &mut [f64],
     ) -> Balance {
@@ -258,14 +269,14 @@ impl Engine<'_> {
         let reserve_row = FundingKind::Reserve as usize * h;
         let mut first_gap = h;
         let mut gap_npv = 0.0;
-        let mut lcc_npv = construction * self.discount[svc.opens];
+        let mut lcc_npv = construction * discount[svc.opens];
         let mut real_cost = 0.0;
         // Whether a year runs short is random, so this loop selects instead
         // of branching: a mispredicted branch per year cost more than all
         // of its arithmetic. The results are the same as the branchy form:
         // with nothing short, the reserve pays 0 and the gap is 0.
         let carry = svc.carry_surplus;
-        let (discount, deflator) = (&self.discount[..h], &deflator[..h]);
+        let (discount, deflator) = (&discount[..h], &deflator[..h]);
         let (cost, funding, gap) = (&cost[..h], &funding[..h], &mut gap[..h]);
         let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
         let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
@@ -312,14 +323,14 @@ impl Engine<'_> {
     }
 
     /// Discounted social and environmental benefits.
-    fn benefits(&self, svc: &Service, trial: u64) -> f64 {
+    fn benefits(&self, svc: &Service, trial: u64, discount: &[f64]) -> f64 {
         let mut benefit_npv = 0.0;
         for b in &svc.benefits {
             let mut rng = b.key.rng(self.model.seed, trial);
             let [a, ..] = draw(b.quantities(), &mut rng);
             let mut g = 1.0;
-            for t in b.from..=b.to {
-                benefit_npv += a * g * self.discount[t];
+            for d in &discount[b.from..=b.to] {
+                benefit_npv += a * g * d;
                 g *= 1.0 + b.growth;
             }
         }

@@ -51,6 +51,9 @@ pub struct Scratch {
     pub escalation: Vec<f64>,
     /// 1 / escalation, to express costs in start-year prices.
     pub(crate) deflator: Vec<f64>,
+    /// This trial's discount factor of each year: the rate's, times the
+    /// deflator on a real basis.
+    pub(crate) discount: Vec<f64>,
     /// Whether each year is a downturn year.
     pub downturn: Vec<bool>,
     /// Cost per entity and year (`e * horizon + t`).
@@ -80,6 +83,7 @@ impl Scratch {
             horizon: h,
             escalation: vec![1.0; h],
             deflator: vec![1.0; h],
+            discount: vec![1.0; h],
             downturn: vec![false; h],
             cost: vec![0.0; e * h],
             funding: vec![0.0; e * h],

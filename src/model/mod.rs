@@ -38,6 +38,8 @@ pub struct Model {
     /// Years simulated, at least 1.
     pub(crate) horizon: usize,
     pub(crate) discount_rate: f64,
+    /// Whether `discount_rate` is real or nominal.
+    pub(crate) discount_basis: DiscountBasis,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
     pub(crate) seed: u64,
@@ -83,6 +85,12 @@ impl Model {
     /// Annual discount rate of every NPV.
     pub fn discount_rate(&self) -> f64 {
         self.discount_rate
+    }
+
+    /// Whether NPVs are real (deflated by each trial's own price index,
+    /// then discounted) or nominal.
+    pub fn discount_basis(&self) -> DiscountBasis {
+        self.discount_basis
     }
 
     /// Trials of a run (at least 1).
@@ -154,6 +162,30 @@ impl Model {
     /// The service with id `id`, if any.
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
+    }
+}
+
+/// How NPVs discount. Every yearly amount the model produces is nominal:
+/// costs are escalated by the trial's inflation, funding and benefits are
+/// money as paid. NPVs count a year's amount at the start of the year,
+/// the start year undiscounted: `sum over t of amount(t) x factor(t)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscountBasis {
+    /// `factor(t) = (1 + r)^-t / E(t)`: each trial's amounts deflated by
+    /// its own price index `E(t)` into start-year prices, then discounted
+    /// at the real rate `r` (KDI's 4.5% is real). The default.
+    Real,
+    /// `factor(t) = (1 + r)^-t`: nominal amounts at a nominal rate.
+    Nominal,
+}
+
+impl DiscountBasis {
+    /// The scenario file's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiscountBasis::Real => "real",
+            DiscountBasis::Nominal => "nominal",
+        }
     }
 }
 

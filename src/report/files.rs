@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use fundgap::error::{Error, Result};
-use fundgap::model::{FundingKind, Model};
+use fundgap::model::{DiscountBasis, FundingKind, Model};
 use fundgap::stats::{Distribution, EntityStats, Report};
 
 /// Facts about a run that are not results: where, when, how.
@@ -353,6 +353,7 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
             "end_year": model.end_year(),
             "horizon_years": model.horizon(),
             "discount_rate": model.discount_rate(),
+            "discount_basis": model.discount_basis().as_str(),
             "services": model.services().len(),
         },
         "seed": model.seed(),
@@ -361,8 +362,17 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         "threads": info.threads,
         "notes": {
             "intervals": "95% Wilson score intervals; *_se are Monte Carlo standard errors",
-            "percentiles": "from a log-linear histogram, within 0.8% of the value",
-            "money": format!("{} {}, start-year prices escalated by the scenario's inflation; NPVs discounted at discount_rate to {}", model.currency(), model.unit(), model.start_year()),
+            "percentiles": "from a log-linear histogram, within 0.4% of the value",
+            "money": format!(
+                "{} {}; costs in start-year prices escalated by each trial's inflation, funding as paid; NPVs to the start of {} at discount_rate, {}",
+                model.currency(),
+                model.unit(),
+                model.start_year(),
+                match model.discount_basis() {
+                    DiscountBasis::Real => "real: each trial's amounts deflated by its own price index",
+                    DiscountBasis::Nominal => "nominal",
+                }
+            ),
         },
         "services": services,
         "portfolio": entity_json(report.portfolio()),

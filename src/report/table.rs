@@ -12,13 +12,14 @@ pub fn results(model: &Model, report: &Report) -> String {
     let money = format!("{} {}", model.currency(), model.unit());
     let _ = writeln!(
         out,
-        "{} — {} trials, seed {}, {}–{}, money in {money}, NPV at {:.1}%",
+        "{} — {} trials, seed {}, {}–{}, money in {money}, NPV at {:.1}% {}",
         model.name(),
         thousands(report.trials as f64, 0),
         model.seed(),
         model.start_year(),
         model.end_year(),
-        model.discount_rate() * 100.0
+        model.discount_rate() * 100.0,
+        model.discount_basis().as_str()
     );
     let width = report
         .entities
@@ -164,13 +165,14 @@ pub fn describe(model: &Model, label: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "  {}–{} ({} years), {} {}, discount rate {:.1}%, {} trials, seed {}",
+        "  {}–{} ({} years), {} {}, discount rate {:.1}% {}, {} trials, seed {}",
         model.start_year(),
         model.end_year(),
         model.horizon(),
         model.currency(),
         model.unit(),
         model.discount_rate() * 100.0,
+        model.discount_basis().as_str(),
         thousands(model.trials() as f64, 0),
         model.seed()
     );

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use crate::model::rng::StreamKey;
-use crate::model::{Dist, Domain, Quantity, Volatility};
+use crate::model::{DiscountBasis, Dist, Domain, Quantity, Volatility};
 use crate::model::{
     Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };
@@ -40,6 +40,7 @@ impl Checker {
             },
             Some(0.045),
         );
+        let discount_basis = self.discount_basis(&sc);
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
         let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
 
@@ -63,6 +64,7 @@ impl Checker {
             start_year: h.start as i32,
             horizon: h.len,
             discount_rate: discount_rate?,
+            discount_basis: discount_basis?,
             trials: trials? as u64,
             seed: seed? as u64,
             economy: economy?,
@@ -70,6 +72,29 @@ impl Checker {
             variants: variants?,
             evaluation: evaluation?,
         })
+    }
+
+    /// `discount_basis`: "real" (the default) or "nominal".
+    fn discount_basis(&mut self, sc: &View<'_, '_>) -> Option<DiscountBasis> {
+        let Some(text) = self.string(sc, "discount_basis", false) else {
+            return (!sc.has("discount_basis")).then_some(DiscountBasis::Real);
+        };
+        match text.as_str() {
+            "real" => Some(DiscountBasis::Real),
+            "nominal" => Some(DiscountBasis::Nominal),
+            other => {
+                let span = sc
+                    .get("discount_basis")
+                    .map(|v| v.span())
+                    .unwrap_or(sc.span.clone());
+                self.err(
+                    &span,
+                    &sc.key_path("discount_basis"),
+                    format!("expected \"real\" or \"nominal\", found \"{other}\""),
+                );
+                None
+            }
+        }
     }
 
     /// Refuses a negative discount rate so steep that the last year's

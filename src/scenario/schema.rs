@@ -24,6 +24,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "start_year",
     "horizon_years",
     "discount_rate",
+    "discount_basis",
     "trials",
     "seed",
 ];
