@@ -137,8 +137,35 @@ impl Quantity {
     }
 
     /// Short human description, e.g. `pert(1800, 2000, 2600)`.
+    /// Where the domain's clamp moves the mean (a plain normal amount
+    /// clamped at 0), says so: "normal(12, sd 8), mean 12.23 after the
+    /// clamp at 0".
     pub fn describe(&self) -> String {
-        self.dist.describe()
+        let plain = self.dist.describe();
+        let (m, c) = (self.dist.mean(), self.clamped_mean());
+        if (c - m).abs() <= 1e-3 * m.abs().max(c.abs()) {
+            return plain;
+        }
+        let at = match (self.dist.support(), self.domain) {
+            ((lo, _), d) if lo < d.lo => format!("{}", d.lo),
+            (_, d) => format!("{}", d.hi),
+        };
+        format!("{plain}, mean {c:.4} after the clamp at {at}")
+    }
+
+    /// The mean of the draws as the engine uses them, clamped to the
+    /// domain: the integral of the clamped quantile function (midpoint
+    /// rule over 4,096 slices, exact to about 1e-4 of the spread).
+    pub fn clamped_mean(&self) -> f64 {
+        let (lo, hi) = self.dist.support();
+        if lo >= self.domain.lo && hi <= self.domain.hi {
+            return self.dist.mean();
+        }
+        const SLICES: usize = 4096;
+        (0..SLICES)
+            .map(|i| self.quantile((i as f64 + 0.5) / SLICES as f64))
+            .sum::<f64>()
+            / SLICES as f64
     }
 }
 
@@ -171,5 +198,31 @@ mod tests {
         };
         let mut rng = StreamKey(1).rng(1, 1);
         assert!((0..1000).all(|_| q.sample(&mut rng) >= 0.0));
+    }
+
+    /// A plain normal amount clamped at 0 averages more than its mean:
+    /// E[max(0, X)] = mu Phi(mu/sd) + sd phi(mu/sd), 12.234 for
+    /// normal(12, sd 8); check says so.
+    #[test]
+    fn the_clamp_shows_in_the_mean() {
+        let q = Quantity {
+            dist: Dist::normal(12.0, 8.0, f64::NEG_INFINITY, f64::INFINITY).unwrap(),
+            domain: Domain::NON_NEGATIVE,
+        };
+        let z: f64 = 1.5;
+        let pdf = (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        let cdf = 0.933_192_798_731_141_9;
+        let exact = 12.0 * cdf + 8.0 * pdf;
+        assert!((q.clamped_mean() - exact).abs() < 2e-3, "{}", q.clamped_mean());
+        assert_eq!(
+            q.describe(),
+            format!("normal(12, sd 8), mean {:.4} after the clamp at 0", q.clamped_mean())
+        );
+        let plain = Quantity {
+            dist: Dist::pert(1.0, 2.0, 4.0).unwrap(),
+            domain: Domain::NON_NEGATIVE,
+        };
+        assert_eq!(plain.describe(), "pert(1, 2, 4)");
+        assert_eq!(plain.clamped_mean(), plain.mean());
     }
 }

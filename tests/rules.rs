@@ -1,0 +1,177 @@
+//! The rules of scenarios/README.md that change results when read another
+//! way, each pinned on a scenario small enough to compute by hand.
+
+use fundgap::engine::{Engine, Scratch};
+use fundgap::model::{FundingKind, Model};
+use fundgap::scenario::parse_str;
+use fundgap::stats::Report;
+
+fn model(body: &str, trials: u64) -> Model {
+    let text = format!(
+        "[scenario]\nname = \"rules\"\nstart_year = 2025\nhorizon_years = 10\n\
+         discount_rate = 0.05\ntrials = {trials}\nseed = 8\n\n{body}"
+    );
+    parse_str(&text, "rules.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn one_trial(m: &Model) -> Scratch {
+    let mut s = Scratch::new(m);
+    Engine::new(m).simulate(0, &mut s);
+    assert!(s.fault.is_none());
+    s
+}
+
+fn report(m: &Model) -> Report {
+    Report::new(m, &fundgap::stats::run_all(&Engine::new(m)))
+}
+
+/// Renewals every 2.5 years fall 3, 5 and 8 years after opening: the j-th
+/// at round(2.5 j), halves rounded up.
+#[test]
+fn renewal_halves_round_up() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0\n\
+         [[service.cost]]\nkind = \"renewal\"\nname = \"kit\"\namount = 100\nevery_years = 2.5\n",
+        1,
+    );
+    let s = one_trial(&m);
+    let years: Vec<usize> = (0..10).filter(|&t| s.row(&s.cost, 0)[t] > 0.0).collect();
+    assert_eq!(years, [3, 5, 8]);
+}
+
+/// The year before the start is normal, so the start year is a downturn
+/// with the annual probability (0.3 here), within 4 standard errors.
+#[test]
+fn the_start_year_can_already_be_a_downturn() {
+    let n = 20_000;
+    let m = model(
+        "[economy]\ndownturn = { annual_probability = 0.3, mean_duration_years = 2.0 }\n\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n",
+        n,
+    );
+    let engine = Engine::new(&m);
+    let mut s = Scratch::new(&m);
+    let mut down = 0u64;
+    for t in 0..n {
+        engine.simulate(t, &mut s);
+        down += u64::from(s.downturn[0]);
+    }
+    let p = down as f64 / n as f64;
+    let se = (0.3f64 * 0.7 / n as f64).sqrt();
+    assert!((p - 0.3).abs() < 4.0 * se, "{p}");
+}
+
+/// Funding is what the streams pay; the reserve's draws are reported apart,
+/// and the gap is what neither covers. Cost 100 a year, a budget of 60 and
+/// a reserve of 100: the reserve pays 40, 40, 20, then nothing.
+#[test]
+fn funding_excludes_the_reserve_and_the_gap_is_what_is_left() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 60\n\
+         [[service.funding]]\nkind = \"reserve\"\nname = \"fund\"\nbalance = 100\n",
+        10,
+    );
+    let r = report(&m);
+    let y = &r.entity("s").unwrap().yearly;
+    let draws: Vec<f64> = y.iter().map(|y| y.reserve_used_mean).collect();
+    let gaps: Vec<f64> = y.iter().map(|y| y.gap_mean).collect();
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
+    assert!(close(&draws[..4], &[40.0, 40.0, 20.0, 0.0]), "{draws:?}");
+    assert!(close(&gaps[..4], &[0.0, 0.0, 20.0, 40.0]), "{gaps:?}");
+    for y in y {
+        assert!((y.funding_mean - 60.0).abs() < 1e-6, "funding excludes the reserve");
+        assert!((y.cost_mean - y.funding_mean - y.reserve_used_mean - y.gap_mean).abs() < 1e-6);
+    }
+}
+
+/// Two reserves of 50 are one of 100.
+#[test]
+fn several_reserves_add_up() {
+    let base = "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+                [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 60\n";
+    let one = model(
+        &format!("{base}[[service.funding]]\nkind = \"reserve\"\nname = \"a\"\nbalance = 100\n"),
+        1,
+    );
+    let two = model(
+        &format!(
+            "{base}[[service.funding]]\nkind = \"reserve\"\nname = \"a\"\nbalance = 50\n\
+             [[service.funding]]\nkind = \"reserve\"\nname = \"b\"\nbalance = 50\n"
+        ),
+        1,
+    );
+    let (a, b) = (one_trial(&one), one_trial(&two));
+    assert_eq!(a.row(&a.gap, 0), b.row(&b.gap, 0));
+}
+
+/// `share_of_cost = 1` covers the whole cost: opex, renewals and risk
+/// events (a risk that strikes every year here), so there is never a gap.
+#[test]
+fn share_of_cost_covers_renewals_and_risks() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [[service.cost]]\nkind = \"renewal\"\nname = \"kit\"\namount = 300\nevery_years = 3\n\
+         [[service.risk]]\nname = \"storm\"\nannual_probability = 1\ncost = 50\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"national\"\nshare_of_cost = 1.0\n",
+        200,
+    );
+    let s = one_trial(&m);
+    let (cost, grant) = (s.row(&s.cost, 0), s.kind_row(0, FundingKind::Grant));
+    assert!(cost[3] > cost[2] && cost[2] > 100.0, "renewal and risk costs are in the cost");
+    assert_eq!(cost, grant);
+    assert_eq!(report(&m).entity("s").unwrap().p_any_gap.estimate, 0.0);
+}
+
+/// Money before opening counts: with `carry_surplus` the two years of a
+/// budget of 100 before the service opens in 2027 are saved (200), and
+/// cover a shortfall of 50 a year for four years; without it they lapse.
+#[test]
+fn money_before_opening_is_a_surplus_that_lapses_unless_carried() {
+    let body = |carry: bool| {
+        format!(
+            "[[service]]\nid = \"s\"\nconstruction_cost = 1500\nopex_ratio = 0.1\nopens = 2027\n\
+             carry_surplus = {carry}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nfrom = 2025\n"
+        )
+    };
+    let carried = one_trial(&model(&body(true), 1));
+    let lapsed = one_trial(&model(&body(false), 1));
+    let g = |s: &Scratch| s.row(&s.gap, 0).to_vec();
+    assert_eq!(g(&carried)[..8], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 50.0, 50.0]);
+    assert_eq!(g(&lapsed)[..4], [0.0, 0.0, 50.0, 50.0]);
+}
+
+/// A grant's withdrawal hazard runs from its `from`, opened or not: a grant
+/// from 2025 for a service opening in 2027 still pays in 2027 with
+/// probability (1 - h)^3.
+#[test]
+fn hazards_run_before_opening() {
+    let n = 20_000;
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nopens = 2027\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\nfrom = 2025\n\
+         withdrawal_hazard = 0.2\n",
+        n,
+    );
+    let r = report(&m);
+    let paid_2027 = r.entity("s").unwrap().yearly[2].funding_by_kind_mean[0] / 100.0;
+    let truth = 0.8f64.powi(3);
+    let se = (truth * (1.0 - truth) / n as f64).sqrt();
+    assert!((paid_2027 - truth).abs() < 4.0 * se, "{paid_2027} vs {truth}");
+}
+
+/// Benefit growth counts from the benefit's own first year.
+#[test]
+fn benefit_growth_starts_at_its_first_year() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [[service.benefit]]\nname = \"time\"\nannual = 100\ngrowth = 0.1\nfrom = 2027\n",
+        1,
+    );
+    let r = report(&m);
+    let v = 1.0 / 1.05f64;
+    let npv: f64 = (2..10).map(|t| 100.0 * 1.1f64.powi(t - 2) * v.powi(t)).sum();
+    let got = r.entity("s").unwrap().benefit_npv_mean;
+    assert!((got - npv).abs() < 1e-9 * npv, "{got} vs {npv}");
+}
