@@ -519,7 +519,9 @@ fn an_overflow_in_a_trial_is_an_error_not_a_result() {
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         let err = text(&out.stderr);
         assert!(
-            err.contains("service `parking`") && err.contains("not a finite number"),
+            err.contains("service `parking`")
+                && err.contains("operating cost")
+                && err.contains("not a finite number"),
             "{err}"
         );
         assert!(

@@ -80,7 +80,10 @@ fn funding_excludes_the_reserve_and_the_gap_is_what_is_left() {
     assert!(close(&draws[..4], &[40.0, 40.0, 20.0, 0.0]), "{draws:?}");
     assert!(close(&gaps[..4], &[0.0, 0.0, 20.0, 40.0]), "{gaps:?}");
     for y in y {
-        assert!((y.funding_mean - 60.0).abs() < 1e-6, "funding excludes the reserve");
+        assert!(
+            (y.funding_mean - 60.0).abs() < 1e-6,
+            "funding excludes the reserve"
+        );
         assert!((y.cost_mean - y.funding_mean - y.reserve_used_mean - y.gap_mean).abs() < 1e-6);
     }
 }
@@ -118,7 +121,10 @@ fn share_of_cost_covers_renewals_and_risks() {
     );
     let s = one_trial(&m);
     let (cost, grant) = (s.row(&s.cost, 0), s.kind_row(0, FundingKind::Grant));
-    assert!(cost[3] > cost[2] && cost[2] > 100.0, "renewal and risk costs are in the cost");
+    assert!(
+        cost[3] > cost[2] && cost[2] > 100.0,
+        "renewal and risk costs are in the cost"
+    );
     assert_eq!(cost, grant);
     assert_eq!(report(&m).entity("s").unwrap().p_any_gap.estimate, 0.0);
 }
@@ -158,7 +164,10 @@ fn hazards_run_before_opening() {
     let paid_2027 = r.entity("s").unwrap().yearly[2].funding_by_kind_mean[0] / 100.0;
     let truth = 0.8f64.powi(3);
     let se = (truth * (1.0 - truth) / n as f64).sqrt();
-    assert!((paid_2027 - truth).abs() < 4.0 * se, "{paid_2027} vs {truth}");
+    assert!(
+        (paid_2027 - truth).abs() < 4.0 * se,
+        "{paid_2027} vs {truth}"
+    );
 }
 
 /// Benefit growth counts from the benefit's own first year.
@@ -171,7 +180,9 @@ fn benefit_growth_starts_at_its_first_year() {
     );
     let r = report(&m);
     let v = 1.0 / 1.05f64;
-    let npv: f64 = (2..10).map(|t| 100.0 * 1.1f64.powi(t - 2) * v.powi(t)).sum();
+    let npv: f64 = (2..10)
+        .map(|t| 100.0 * 1.1f64.powi(t - 2) * v.powi(t))
+        .sum();
     let got = r.entity("s").unwrap().benefit_npv_mean;
     assert!((got - npv).abs() < 1e-9 * npv, "{got} vs {npv}");
 }

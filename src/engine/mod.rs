@@ -29,7 +29,7 @@ use crate::model::rng::uniform01;
 use crate::model::{DiscountBasis, Model};
 
 pub(crate) use schedule::{fold_trials, lane_batches};
-pub use trial::{EntityOutcome, Fault, FaultAt, LANES, Scratch};
+pub use trial::{EntityOutcome, Fault, FaultAt, FaultLine, LANES, Scratch};
 
 /// A shortfall smaller than this share of the year's cost is rounding
 /// error, not a gap (a grant that covers cost "exactly" must not show gaps
@@ -125,12 +125,19 @@ impl<'m> Engine<'m> {
         if o.is_finite() || s.fault.is_some() {
             return;
         }
-        let (year, what) = s.locate_fault(e, self.model.services.len());
+        let services = self.model.services.len();
+        let (year, what) = s.locate_fault(e, services);
+        let line = if e < services {
+            self.faulty_line(e, trial, s)
+        } else {
+            None
+        };
         s.fault = Some(Fault {
             trial,
             entity: e,
             year,
             what,
+            line,
         });
     }
 

@@ -7,12 +7,12 @@ use std::ops::Range;
 
 use crate::model::rng::{StreamRng, uniform01};
 use crate::model::{
-    CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Service, Stream, StreamKind,
+    CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Service, Stream, StreamKind,
     Volatility,
 };
 
 use super::draws::{draw, operating_years, stream_years};
-use super::trial::{EntityOutcome, Scratch};
+use super::trial::{EntityOutcome, FaultLine, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
 /// The money a service's streams bring in one trial, besides their rows.
@@ -137,19 +137,90 @@ impl Engine<'_> {
         opex_mult: &mut [f64],
     ) {
         for r in &svc.risks {
-            let mut rng = r.key.rng(self.model.seed, trial);
-            let [p, event_cost, ..] = draw(r.quantities(), &mut rng);
-            let mut active_until = 0usize;
-            for t in operating_years(svc, self.model.horizon) {
-                if uniform01(&mut rng) < p {
-                    cost[t] += event_cost * escalation[t];
-                    active_until = active_until.max(t + r.duration_years);
-                }
-                if t < active_until {
-                    opex_mult[t] *= r.opex_multiplier;
-                }
+            self.risk(svc, r, trial, escalation, cost, opex_mult);
+        }
+    }
+
+    /// One risk of the register.
+    fn risk(
+        &self,
+        svc: &Service,
+        r: &Risk,
+        trial: u64,
+        escalation: &[f64],
+        cost: &mut [f64],
+        opex_mult: &mut [f64],
+    ) {
+        let mut rng = r.key.rng(self.model.seed, trial);
+        let [p, event_cost, ..] = draw(r.quantities(), &mut rng);
+        let mut active_until = 0usize;
+        for t in operating_years(svc, self.model.horizon) {
+            if uniform01(&mut rng) < p {
+                cost[t] += event_cost * escalation[t];
+                active_until = active_until.max(t + r.duration_years);
+            }
+            if t < active_until {
+                opex_mult[t] *= r.opex_multiplier;
             }
         }
+    }
+
+    /// Which line of service `e` first yields an amount that is not finite
+    /// in trial `trial` (whose economy `s` holds): each line recomputed on
+    /// its own, in the order of the simulation. Only called for a trial
+    /// that has a fault, so it may allocate.
+    pub(super) fn faulty_line(&self, e: usize, trial: u64, s: &Scratch) -> Option<FaultLine> {
+        let h = self.model.horizon;
+        let svc = &self.model.services[e];
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let mut mult = vec![1.0; h];
+        let mut cost = vec![0.0; h];
+        for (i, r) in svc.risks.iter().enumerate() {
+            let mut own = vec![0.0; h];
+            self.risk(svc, r, trial, &s.escalation, &mut own, &mut mult);
+            if !finite(&own) || !finite(&mult) {
+                return Some(FaultLine::Risk(i));
+            }
+            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
+        }
+        let mut base = svc.key.rng(self.model.seed, trial);
+        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
+        for t in operating_years(svc, h) {
+            let shock = svc.volatility.sample(&mut base);
+            cost[t] += construction * ratio * s.escalation[t] * shock * mult[t];
+        }
+        if !finite(&cost) || !construction.is_finite() {
+            return Some(FaultLine::Opex);
+        }
+        for (i, line) in svc.costs.iter().enumerate() {
+            let mut own = vec![0.0; h];
+            self.cost_line(svc, line, trial, construction, &s.escalation, &mut own);
+            if !finite(&own) {
+                return Some(FaultLine::Cost(i));
+            }
+            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
+        }
+        for (i, st) in svc.funding.iter().enumerate() {
+            let mut rows = vec![0.0; FundingKind::COUNT * h];
+            let mut out = Streams {
+                reserve: 0.0,
+                revenue_npv: 0.0,
+            };
+            self.stream(
+                svc,
+                st,
+                trial,
+                &cost,
+                &s.downturn,
+                &s.discount,
+                &mut rows,
+                &mut out,
+            );
+            if !finite(&rows) || !out.reserve.is_finite() || !out.revenue_npv.is_finite() {
+                return Some(FaultLine::Stream(i));
+            }
+        }
+        None
     }
 
     /// One extra cost line: renewals, an annual cost or a one-off.

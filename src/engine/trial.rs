@@ -124,6 +124,22 @@ pub struct Fault {
     pub year: Option<usize>,
     /// Which amount.
     pub what: FaultAt,
+    /// The service's line that first yields it, if one does alone (the
+    /// amounts may also overflow only once added up).
+    pub line: Option<FaultLine>,
+}
+
+/// A line of a service, by its index in the service's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultLine {
+    /// The operating cost: construction x opex ratio x escalation.
+    Opex,
+    /// A risk of the register.
+    Risk(usize),
+    /// A cost line.
+    Cost(usize),
+    /// A funding stream.
+    Stream(usize),
 }
 
 /// The amount a [`Fault`] was found in.
@@ -169,8 +185,19 @@ impl Fault {
             Some(t) => format!(" in {}", model.year(t)),
             None => String::new(),
         };
+        let line = match (model.services.get(self.entity), self.line) {
+            (Some(s), Some(l)) => match l {
+                FaultLine::Opex => {
+                    " (from its operating cost, construction_cost x opex_ratio)".to_string()
+                }
+                FaultLine::Risk(i) => format!(" (from risk \"{}\")", s.risks[i].name),
+                FaultLine::Cost(i) => format!(" (from cost line \"{}\")", s.costs[i].name),
+                FaultLine::Stream(i) => format!(" (from funding stream \"{}\")", s.funding[i].name),
+            },
+            _ => String::new(),
+        };
         format!(
-            "trial {}: {who}: {what}{when} is not a finite number (an amount overflowed, or 0/0); \
+            "trial {}: {who}: {what}{when}{line} is not a finite number (an amount overflowed, or 0/0); \
              no results were written. Amounts this large cannot be computed: check the scenario's \
              unit and magnitudes (money in won instead of million won?) and its rates",
             self.trial

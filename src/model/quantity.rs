@@ -213,10 +213,17 @@ mod tests {
         let pdf = (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
         let cdf = 0.933_192_798_731_141_9;
         let exact = 12.0 * cdf + 8.0 * pdf;
-        assert!((q.clamped_mean() - exact).abs() < 2e-3, "{}", q.clamped_mean());
+        assert!(
+            (q.clamped_mean() - exact).abs() < 2e-3,
+            "{}",
+            q.clamped_mean()
+        );
         assert_eq!(
             q.describe(),
-            format!("normal(12, sd 8), mean {:.4} after the clamp at 0", q.clamped_mean())
+            format!(
+                "normal(12, sd 8), mean {:.4} after the clamp at 0",
+                q.clamped_mean()
+            )
         );
         let plain = Quantity {
             dist: Dist::pert(1.0, 2.0, 4.0).unwrap(),
