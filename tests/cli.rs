@@ -111,6 +111,14 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             "scenario.discount_basis",
         ),
         (
+            "a materiality share above one",
+            r(
+                "horizon_years = 10",
+                "horizon_years = 10\nmateriality_share = 1.5",
+            ),
+            "scenario.materiality_share",
+        ),
+        (
             "zero horizon",
             r("horizon_years = 10", "horizon_years = 0"),
             "scenario.horizon_years",

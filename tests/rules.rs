@@ -186,3 +186,45 @@ fn benefit_growth_starts_at_its_first_year() {
     let got = r.entity("s").unwrap().benefit_npv_mean;
     assert!((got - npv).abs() < 1e-9 * npv, "{got} vs {npv}");
 }
+
+/// A shortfall is a gap only above the materiality threshold: cost 100 a
+/// year against a budget of 97 leaves 3 short every year, absorbed under
+/// 5% of cost, a gap under 2%; P(shortfall) stays 1 either way, and the
+/// contingency reports what it absorbed. A service can set its own.
+#[test]
+fn materiality_decides_which_shortfalls_are_gaps() {
+    let run = |scenario_keys: &str, service_keys: &str| {
+        let text = format!(
+            "[scenario]\nname = \"m\"\nstart_year = 2025\nhorizon_years = 5\ntrials = 20\nseed = 1\n\
+             {scenario_keys}\n\n[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+             {service_keys}\n[[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 97\n"
+        );
+        let m = parse_str(&text, "m.toml").unwrap_or_else(|e| panic!("{e}"));
+        report(&m)
+    };
+    let y0 = |r: &Report| r.entity("s").unwrap().yearly[0].clone();
+    let absorbed = run("materiality_share = 0.05", "");
+    let y = y0(&absorbed);
+    assert_eq!(y.p_gap.estimate, 0.0);
+    assert_eq!(y.p_shortfall.estimate, 1.0);
+    assert!(
+        (y.contingency_mean - 3.0).abs() < 1e-6,
+        "{}",
+        y.contingency_mean
+    );
+    assert_eq!(y.gap_mean, 0.0);
+    let material = run("materiality_share = 0.02", "");
+    let y = y0(&material);
+    assert_eq!((y.p_gap.estimate, y.p_shortfall.estimate), (1.0, 1.0));
+    assert!((y.gap_mean - 3.0).abs() < 1e-6 && y.contingency_mean == 0.0);
+    // An amount threshold, and a service overriding the scenario's share.
+    let by_amount = run("materiality_amount = 5", "");
+    assert_eq!(y0(&by_amount).p_gap.estimate, 0.0);
+    let own = run("materiality_share = 0.05", "materiality_share = 0.0");
+    assert_eq!(y0(&own).p_gap.estimate, 1.0);
+    // No materiality: every shortfall is a gap, as before.
+    let plain = run("", "");
+    let y = y0(&plain);
+    assert_eq!(y.p_gap, y.p_shortfall);
+    assert_eq!(y.contingency_mean, 0.0);
+}

@@ -39,6 +39,11 @@ start_year = 2026                         # first simulated year
 horizon_years = 15                        # how many years to simulate (1-200)
 discount_rate = 0.045                     # per year, for NPVs (KDI: 4.5% real)
 discount_basis = "real"                   # "real": deflate by each trial's inflation, then discount; or "nominal"
+# A yearly shortfall counts as a gap only above this share of the year's cost
+# (and above materiality_amount): supplementary budgets and reserve funds absorb
+# small ones, and yearly.csv reports what they absorbed (contingency_mean) and
+# the raw P(shortfall) beside P(gap). 0 makes every won short a gap.
+materiality_share = 0.05
 trials = 20_000                           # Monte Carlo trials
 seed = 1                                  # same seed, same results
 

@@ -84,7 +84,8 @@ impl<'m> Engine<'m> {
         let port = p * h..(p + 1) * h;
         s.cost[port.clone()].fill(0.0);
         s.funding[port.clone()].fill(0.0);
-        s.gap[port].fill(0.0);
+        s.gap[port.clone()].fill(0.0);
+        s.absorbed[port].fill(0.0);
         let mut total = EntityOutcome::default();
         let mut total_real = 0.0;
 
@@ -108,7 +109,7 @@ impl<'m> Engine<'m> {
             // the service's rows; zipped slices let the adds vectorise. (Its
             // funding by kind is not needed: the aggregates add up the
             // services' totals instead.)
-            for v in [&mut s.cost, &mut s.funding, &mut s.gap] {
+            for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.absorbed] {
                 add_into(v, e * h, p * h, h);
             }
         }

@@ -50,6 +50,7 @@ impl Engine<'_> {
             cost,
             funding,
             gap,
+            absorbed,
             by_kind,
             opex_mult,
             outcome,
@@ -108,7 +109,7 @@ impl Engine<'_> {
             funding,
             (deflator, discount),
             by_kind,
-            &mut gap[rows],
+            (&mut gap[rows.clone()], &mut absorbed[rows]),
         );
         let benefit_npv = self.benefits(svc, trial, discount);
 
@@ -334,7 +335,7 @@ impl Engine<'_> {
         funding: &[f64],
         (deflator, discount): (&[f64], &[f64]),
         by_kind: &mut [f64],
-        gap: &mut [f64],
+        (gap, absorbed): (&mut [f64], &mut [f64]),
     ) -> Balance {
         let h = self.model.horizon;
         let reserve_row = FundingKind::Reserve as usize * h;
@@ -348,7 +349,9 @@ impl Engine<'_> {
         // with nothing short, the reserve pays 0 and the gap is 0.
         let carry = svc.carry_surplus;
         let (discount, deflator) = (&discount[..h], &deflator[..h]);
-        let (cost, funding, gap) = (&cost[..h], &funding[..h], &mut gap[..h]);
+        let (cost, funding, gap, absorbed) =
+            (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
+        let materiality = svc.materiality;
         let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
         let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
         let paid_row = &mut paid_row[..h];
@@ -377,8 +380,16 @@ impl Engine<'_> {
             used += paid;
             grant += grant_row[t];
             let rest = need - paid;
-            let g = if rest > tol { rest } else { 0.0 };
+            let left = if rest > tol { rest } else { 0.0 };
+            // What is left is a gap only above the materiality threshold
+            // (0 by default: all of it); a smaller shortfall is absorbed.
+            let g = if left > materiality.threshold(c) {
+                left
+            } else {
+                0.0
+            };
             gap[t] = g;
+            absorbed[t] = left - g;
             gap_npv += g * discount[t];
             first_gap = if g > 0.0 { first_gap.min(t) } else { first_gap };
         }

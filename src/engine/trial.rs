@@ -60,8 +60,13 @@ pub struct Scratch {
     pub cost: Vec<f64>,
     /// Funding per entity and year, before the reserve.
     pub funding: Vec<f64>,
-    /// Gap per entity and year, after the reserve.
+    /// Gap per entity and year: a material shortfall after the reserve
+    /// (see [`crate::model::Materiality`]).
     pub gap: Vec<f64>,
+    /// Shortfall per entity and year too small to be material, absorbed by
+    /// the contingency. At most one of `gap` and `absorbed` is non-zero in
+    /// a year; their sum is the raw shortfall.
+    pub absorbed: Vec<f64>,
     /// Per service (not the portfolio), kind and year
     /// (`(e * KINDS + k) * horizon + t`); the reserve's row is what the
     /// reserve paid out.
@@ -88,6 +93,7 @@ impl Scratch {
             cost: vec![0.0; e * h],
             funding: vec![0.0; e * h],
             gap: vec![0.0; e * h],
+            absorbed: vec![0.0; e * h],
             by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
             opex_mult: vec![1.0; h],
             outcome: vec![EntityOutcome::default(); e],

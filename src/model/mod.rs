@@ -260,6 +260,8 @@ pub struct Service {
     pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.
     pub carry_surplus: bool,
+    /// How large a yearly shortfall must be to count as a gap.
+    pub materiality: Materiality,
     /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
     /// The risk register.
@@ -272,6 +274,28 @@ pub struct Service {
     pub canvas: Vec<(String, String)>,
     /// Stream of the base cost draws (construction, ratio, yearly shocks).
     pub key: StreamKey,
+}
+
+/// When a yearly shortfall (what funding and the reserve leave uncovered)
+/// is a gap: only above both a share of that year's cost and an amount.
+/// Smaller shortfalls are absorbed by a contingency (a supplementary budget
+/// or reserve fund), whose use is reported; a larger one counts whole. The
+/// default, 0 and 0, makes every shortfall a gap.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Materiality {
+    /// Share of the year's cost, in [0, 1].
+    pub share: f64,
+    /// Amount in the scenario's money, >= 0.
+    pub amount: f64,
+}
+
+impl Materiality {
+    /// The largest shortfall absorbed in a year costing `cost`.
+    #[inline]
+    pub fn threshold(&self, cost: f64) -> f64 {
+        let s = self.share * cost;
+        if s > self.amount { s } else { self.amount }
+    }
 }
 
 /// An extra cost line of a service.

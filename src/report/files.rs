@@ -168,6 +168,10 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "contract_mean",
     "reserve_mean",
     "survival",
+    "p_shortfall",
+    "p_shortfall_lo",
+    "p_shortfall_hi",
+    "contingency_mean",
 ];
 
 /// `yearly.csv`: one row per entity and year.
@@ -210,6 +214,12 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
                     .map(|k| num(y.funding_by_kind_mean[*k as usize])),
             );
             row.push(num(y.survival));
+            row.extend([
+                num(y.p_shortfall.estimate),
+                num(y.p_shortfall.lo),
+                num(y.p_shortfall.hi),
+                num(y.contingency_mean),
+            ]);
             w.write_record(&row).map_err(cerr)?;
         }
     }

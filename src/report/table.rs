@@ -214,6 +214,15 @@ pub fn describe(model: &Model, label: &str) -> String {
                 String::new()
             }
         );
+        let m = s.materiality;
+        if m.share > 0.0 || m.amount > 0.0 {
+            let _ = writeln!(
+                out,
+                "      a shortfall is a gap only above {} of the year's cost and {}; smaller ones are absorbed",
+                percent(m.share, 1),
+                thousands(m.amount, 0)
+            );
+        }
         for c in &s.costs {
             let what = cost_what(model, c);
             let _ = writeln!(out, "      cost {} \"{}\": {what}", c.kind.as_str(), c.name);

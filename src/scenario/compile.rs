@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use crate::model::rng::StreamKey;
-use crate::model::{DiscountBasis, Dist, Domain, Quantity, Volatility};
+use crate::model::{DiscountBasis, Dist, Domain, Materiality, Quantity, Volatility};
 use crate::model::{
     Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };
@@ -53,7 +53,8 @@ impl Checker {
         }
 
         let economy = self.economy(root);
-        let services = self.services(root, &h);
+        let materiality = self.materiality(&sc, Materiality::default());
+        let services = self.services(root, &h, materiality.unwrap_or_default());
         let variants = self.variants(root);
         let evaluation = self.evaluation(root);
         Some(Model {
@@ -244,7 +245,28 @@ impl Checker {
         })
     }
 
-    pub(super) fn services(&mut self, root: &View<'_, '_>, h: &Horizon) -> Option<Vec<Service>> {
+    /// `materiality_share` and `materiality_amount` of a table, each
+    /// defaulting to `default`'s.
+    fn materiality(&mut self, v: &View<'_, '_>, default: Materiality) -> Option<Materiality> {
+        let share = self.number(v, "materiality_share", Range64::PROB, Some(default.share));
+        let amount = self.number(
+            v,
+            "materiality_amount",
+            Range64::NON_NEG,
+            Some(default.amount),
+        );
+        Some(Materiality {
+            share: share?,
+            amount: amount?,
+        })
+    }
+
+    pub(super) fn services(
+        &mut self,
+        root: &View<'_, '_>,
+        h: &Horizon,
+        materiality: Materiality,
+    ) -> Option<Vec<Service>> {
         if !root.has("service") {
             self.err(
                 &(0..0),
@@ -258,7 +280,7 @@ impl Checker {
         let mut out = Vec::new();
         let mut ok = true;
         for sv in &views {
-            match self.service(sv, h, &mut ids) {
+            match self.service(sv, h, &mut ids, materiality) {
                 Some(s) => out.push(s),
                 None => ok = false,
             }
@@ -273,6 +295,7 @@ impl Checker {
         sv: &View<'_, '_>,
         h: &Horizon,
         ids: &mut HashSet<String>,
+        materiality: Materiality,
     ) -> Option<Service> {
         self.unknown_keys(sv, SERVICE_KEYS, None);
         let id = self.string(sv, "id", true);
@@ -328,6 +351,7 @@ impl Checker {
         let opex_ratio = self.quantity(sv, "opex_ratio", Domain::NON_NEGATIVE, None);
         let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);
+        let materiality = self.materiality(sv, materiality);
         let canvas = self.canvas(sv);
 
         let id = id?;
@@ -348,6 +372,7 @@ impl Checker {
             opex_ratio: opex_ratio?,
             volatility: Volatility::new(volatility?),
             carry_surplus,
+            materiality: materiality?,
             costs: costs?,
             risks: risks?,
             funding: funding?,

@@ -25,6 +25,8 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "horizon_years",
     "discount_rate",
     "discount_basis",
+    "materiality_share",
+    "materiality_amount",
     "trials",
     "seed",
 ];
@@ -42,6 +44,8 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "opex_ratio",
     "volatility",
     "carry_surplus",
+    "materiality_share",
+    "materiality_amount",
     "cost",
     "risk",
     "funding",

@@ -37,6 +37,7 @@ struct YearSums {
     cost: Sum,
     funding: Sum,
     gap: Sum,
+    absorbed: Sum,
     by_kind: [Sum; FundingKind::COUNT],
 }
 
@@ -45,6 +46,7 @@ impl YearSums {
         self.cost.merge(&o.cost);
         self.funding.merge(&o.funding);
         self.gap.merge(&o.gap);
+        self.absorbed.merge(&o.absorbed);
         for (a, b) in self.by_kind.iter_mut().zip(&o.by_kind) {
             a.merge(b);
         }
@@ -55,6 +57,8 @@ impl YearSums {
 #[derive(Debug, Clone, PartialEq)]
 struct YearAcc {
     gap_count: u64,
+    /// Trials with any shortfall, material or absorbed.
+    shortfall_count: u64,
     cost_q: Sketch,
     funding_q: Sketch,
     gap_q: Sketch,
@@ -64,6 +68,7 @@ impl YearAcc {
     fn new() -> Self {
         YearAcc {
             gap_count: 0,
+            shortfall_count: 0,
             cost_q: Sketch::new(),
             funding_q: Sketch::new(),
             gap_q: Sketch::new(),
@@ -72,6 +77,7 @@ impl YearAcc {
 
     fn merge(&mut self, o: &YearAcc) {
         self.gap_count += o.gap_count;
+        self.shortfall_count += o.shortfall_count;
         self.cost_q.merge(&o.cost_q);
         self.funding_q.merge(&o.funding_q);
         self.gap_q.merge(&o.gap_q);
@@ -145,6 +151,8 @@ pub struct Accumulator {
     cost: SumArray,
     funding: SumArray,
     gap: SumArray,
+    /// Shortfalls absorbed as immaterial.
+    absorbed: SumArray,
     by_kind: SumArray,
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
@@ -165,6 +173,7 @@ impl Accumulator {
             cost: SumArray::new(s * h),
             funding: SumArray::new(s * h),
             gap: SumArray::new(s * h),
+            absorbed: SumArray::new(s * h),
             by_kind: SumArray::new(s * FundingKind::COUNT * h),
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
@@ -199,6 +208,7 @@ impl Accumulator {
                 cost: self.cost.get(i),
                 funding: self.funding.get(i),
                 gap: self.gap.get(i),
+                absorbed: self.absorbed.get(i),
                 by_kind: std::array::from_fn(kind),
             };
         }
@@ -233,6 +243,7 @@ impl Accumulator {
         self.cost.add_row(&s.cost[..n]);
         self.funding.add_row(&s.funding[..n]);
         self.gap.add_row(&s.gap[..n]);
+        self.absorbed.add_row(&s.absorbed[..n]);
         self.by_kind.add_row(&s.by_kind);
     }
 
@@ -253,6 +264,7 @@ impl Accumulator {
             &mut self.cost,
             &mut self.funding,
             &mut self.gap,
+            &mut self.absorbed,
             &mut self.by_kind,
         ] {
             sums.flush();
@@ -275,6 +287,10 @@ impl Accumulator {
             gather(col, |s| &s.gap, i);
             y.gap_q.add_all(col);
             y.gap_count += col.iter().filter(|g| **g > 0.0).count() as u64;
+            y.shortfall_count += lanes
+                .iter()
+                .filter(|s| s.gap[i] > 0.0 || s.absorbed[i] > 0.0)
+                .count() as u64;
         }
         for s in lanes {
             for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
@@ -303,6 +319,7 @@ impl Accumulator {
             (&mut self.cost, &o.cost),
             (&mut self.funding, &o.funding),
             (&mut self.gap, &o.gap),
+            (&mut self.absorbed, &o.absorbed),
             (&mut self.by_kind, &o.by_kind),
         ] {
             mine.merge(theirs);

@@ -85,8 +85,13 @@ impl Distribution {
 pub struct YearStats {
     /// Calendar year.
     pub year: i32,
-    /// P(gap) in the year, with its uncertainty.
+    /// P(gap) in the year, with its uncertainty: a material shortfall.
     pub p_gap: Proportion,
+    /// P(any shortfall) in the year, material or not; equals `p_gap` when
+    /// the scenario sets no materiality.
+    pub p_shortfall: Proportion,
+    /// Mean shortfall absorbed by the contingency as immaterial.
+    pub contingency_mean: f64,
     /// Mean cost.
     pub cost_mean: f64,
     /// 5th percentile of cost.
@@ -302,6 +307,8 @@ fn year_stats(model: &Model, acc: &Accumulator, e: usize, t: usize, survival: f6
     YearStats {
         year: model.year(t),
         p_gap: Proportion::new(y.gap_count, n),
+        p_shortfall: Proportion::new(y.shortfall_count, n),
+        contingency_mean: sums.absorbed.value() / nf,
         cost_mean: sums.cost.value() / nf,
         cost_p5: y.cost_q.quantile(0.05),
         cost_p25: y.cost_q.quantile(0.25),
