@@ -119,6 +119,14 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             "scenario.materiality_share",
         ),
         (
+            "a negative stop rule",
+            r(
+                "opex_ratio = { dist = \"lognormal\", mean = 0.15, sd = 0.03 }",
+                "opex_ratio = { dist = \"lognormal\", mean = 0.15, sd = 0.03 }\nstop_after_gap_years = -1",
+            ),
+            "service[1].stop_after_gap_years",
+        ),
+        (
             "zero horizon",
             r("horizon_years = 10", "horizon_years = 0"),
             "scenario.horizon_years",

@@ -228,3 +228,78 @@ fn materiality_decides_which_shortfalls_are_gaps() {
     assert_eq!(y.p_gap, y.p_shortfall);
     assert_eq!(y.contingency_mean, 0.0);
 }
+
+/// A stop rule fires at the end of a year and shrinks the service from the
+/// next: cost 100 against a budget of 50 gaps every year, so two years of
+/// gaps stop it from 2027; closed, it has no gap, cost or benefit after; at
+/// half size, a gap of 25 goes on. A funding rule (money covering under 60%
+/// of cost) stops it after its first year.
+#[test]
+fn a_stop_rule_stops_or_shrinks_the_service() {
+    let run = |rule: &str| {
+        let m = model(
+            &format!(
+                "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n{rule}\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 50\n\
+                 [[service.benefit]]\nname = \"b\"\nannual = 100\n"
+            ),
+            20,
+        );
+        report(&m).entity("s").unwrap().clone()
+    };
+    let closed = run("stop_after_gap_years = 2");
+    let stopped: Vec<f64> = closed.yearly.iter().map(|y| y.p_stopped).collect();
+    assert_eq!(stopped[..4], [0.0, 0.0, 1.0, 1.0]);
+    let gaps: Vec<f64> = closed.yearly.iter().map(|y| y.gap_mean).collect();
+    assert_eq!(gaps[..4], [50.0, 50.0, 0.0, 0.0]);
+    assert_eq!(closed.yearly[5].cost_mean, 0.0);
+    let v = 1.0 / 1.05;
+    assert!((closed.gap_npv.mean - 50.0 * (1.0 + v)).abs() < 1e-9);
+    assert!((closed.benefit_npv_mean - 100.0 * (1.0 + v)).abs() < 1e-9);
+    assert_eq!(closed.p_stop.estimate, 1.0);
+    assert_eq!(closed.stop_year.median, Some(2027));
+
+    let half = run("stop_after_gap_years = 2\nafter_stop_share = 0.5");
+    assert!((half.yearly[4].gap_mean - 25.0).abs() < 1e-9);
+    assert!((half.yearly[4].cost_mean - 50.0).abs() < 1e-9);
+
+    let by_money = run("stop_below_funding_share = 0.6");
+    assert_eq!(by_money.stop_year.median, Some(2026));
+    let none = run("stop_below_funding_share = 0.4");
+    assert_eq!(none.p_stop.estimate, 0.0);
+    assert_eq!(none.stop_year.median, None);
+}
+
+/// P(stopped by year t) against its closed form: a grant paying the whole
+/// cost, withdrawn with hazard h before each year's payment, and a rule
+/// that stops the service after one year with a gap: it has stopped by
+/// year index t when the grant was withdrawn by t - 1, 1 - (1 - h)^t.
+#[test]
+fn stop_years_follow_the_withdrawal_hazard() {
+    let n = 20_000;
+    let h = 0.1f64;
+    let m = model(
+        &format!(
+            "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+             stop_after_gap_years = 1\n\
+             [[service.funding]]\nkind = \"grant\"\nname = \"national\"\nshare_of_cost = 1.0\n\
+             withdrawal_hazard = {h}\n"
+        ),
+        n,
+    );
+    let r = report(&m);
+    let s = r.entity("s").unwrap();
+    for t in 1..10 {
+        let truth = 1.0 - (1.0 - h).powi(t as i32);
+        let est = s.yearly[t].p_stopped;
+        let se = (truth * (1.0 - truth) / n as f64).sqrt();
+        assert!(
+            (est - truth).abs() <= 4.0 * se,
+            "year {t}: {est} vs {truth}"
+        );
+    }
+    let truth = 1.0 - (1.0 - h).powi(9);
+    assert!((s.p_stop.estimate - truth).abs() <= 4.0 * (truth * (1.0 - truth) / n as f64).sqrt());
+    // The portfolio has stopped when its one service has.
+    assert_eq!(r.portfolio().p_stop, s.p_stop);
+}

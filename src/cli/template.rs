@@ -74,6 +74,8 @@ opens = 2026                              # first operating year
 opex_ratio = {{ dist = "lognormal", mean = {ratio}, sd = {sd} }}   # yearly operating cost / construction (U-City: ~0.15)
 volatility = 0.05                         # year-to-year noise of operating cost
 carry_surplus = true                      # keep unspent money in the reserve
+stop_after_gap_years = 2                  # the city closes it after two years with a material gap
+after_stop_share = 0.0                    # what goes on after that (0: closed, 0.5: halved)
 
 [[service.cost]]
 kind = "renewal"                          # replacement every few years

@@ -105,6 +105,10 @@ impl<'m> Engine<'m> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
+            total.stopped_from = match (total.stopped_from, o.stopped_from) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             // The portfolio rows come last, so they split off cleanly from
             // the service's rows; zipped slices let the adds vectorise. (Its
             // funding by kind is not needed: the aggregates add up the

@@ -101,7 +101,8 @@ impl Engine<'_> {
 
         let funding = &mut funding[rows.clone()];
         sum_kinds(by_kind, funding, h);
-        let b = self.balance(
+        let (gap, absorbed) = (&mut gap[rows.clone()], &mut absorbed[rows]);
+        let mut b = self.balance(
             svc,
             construction,
             streams.reserve,
@@ -109,9 +110,34 @@ impl Engine<'_> {
             funding,
             (deflator, discount),
             by_kind,
-            (&mut gap[rows.clone()], &mut absorbed[rows]),
+            (&mut *gap, &mut *absorbed),
         );
-        let benefit_npv = self.benefits(svc, trial, discount);
+        // A stop rule that fires shrinks the service from the next year on;
+        // the balance is then redone on the shrunk amounts (the years
+        // before the stop come out the same, the reserve's chain after it
+        // changes).
+        let stopped_from = stop_year(svc, cost, funding, by_kind, gap, h);
+        if let Some(from) = stopped_from {
+            let keep = svc.stop.after_stop_share;
+            for row in [&mut *cost, &mut *funding] {
+                row[from..].iter_mut().for_each(|x| *x *= keep);
+            }
+            for k in by_kind.chunks_mut(h) {
+                k[from..].iter_mut().for_each(|x| *x *= keep);
+            }
+            b = self.balance(
+                svc,
+                construction,
+                streams.reserve,
+                cost,
+                funding,
+                (deflator, discount),
+                by_kind,
+                (&mut *gap, &mut *absorbed),
+            );
+            streams.revenue_npv = revenue(by_kind, discount, h);
+        }
+        let benefit_npv = self.benefits(svc, trial, discount, stopped_from);
 
         let operating_years = (h - svc.opens) as f64;
         outcome[e] = EntityOutcome {
@@ -124,6 +150,7 @@ impl Engine<'_> {
             real_cost_per_year: b.real_cost / operating_years,
             grant: b.grant,
             received: b.funded + b.used,
+            stopped_from,
         };
     }
 
@@ -405,14 +432,24 @@ impl Engine<'_> {
     }
 
     /// Discounted social and environmental benefits.
-    fn benefits(&self, svc: &Service, trial: u64, discount: &[f64]) -> f64 {
+    fn benefits(
+        &self,
+        svc: &Service,
+        trial: u64,
+        discount: &[f64],
+        stopped_from: Option<usize>,
+    ) -> f64 {
         let mut benefit_npv = 0.0;
         for b in &svc.benefits {
             let mut rng = b.key.rng(self.model.seed, trial);
             let [a, ..] = draw(b.quantities(), &mut rng);
             let mut g = 1.0;
-            for d in &discount[b.from..=b.to] {
-                benefit_npv += a * g * d;
+            for (t, d) in discount.iter().enumerate().take(b.to + 1).skip(b.from) {
+                let keep = match stopped_from {
+                    Some(s) if t >= s => svc.stop.after_stop_share,
+                    _ => 1.0,
+                };
+                benefit_npv += a * g * d * keep;
                 g *= 1.0 + b.growth;
             }
         }
@@ -554,4 +591,46 @@ fn contract(p: Paying<'_>, row: &mut [f64], q: [f64; 4], growth: f64, npv: &mut 
         *k += pay;
         *npv += pay * disc;
     }
+}
+
+/// The first year at which the service has stopped under its stop rule:
+/// the year after `k` consecutive years with a gap, or after a year whose
+/// funding and reserve draw covered less than the stated share of its
+/// cost. None when the rule never fires (or fires in the last year, when
+/// nothing is left to stop).
+fn stop_year(
+    svc: &Service,
+    cost: &[f64],
+    funding: &[f64],
+    by_kind: &[f64],
+    gap: &[f64],
+    h: usize,
+) -> Option<usize> {
+    let rule = svc.stop;
+    if !rule.is_set() {
+        return None;
+    }
+    let paid = &by_kind[FundingKind::Reserve as usize * h..][..h];
+    let mut run = 0;
+    for t in svc.opens..h {
+        run = if gap[t] > 0.0 { run + 1 } else { 0 };
+        let by_gaps = rule.after_gap_years > 0 && run >= rule.after_gap_years;
+        let covered = funding[t] + paid[t];
+        let by_funding = covered < rule.below_funding_share * cost[t];
+        if by_gaps || by_funding {
+            return (t + 1 < h).then_some(t + 1);
+        }
+    }
+    None
+}
+
+/// Discounted fees and contract payments, from their rows.
+fn revenue(by_kind: &[f64], discount: &[f64], h: usize) -> f64 {
+    let row = |k: FundingKind| &by_kind[k as usize * h..][..h];
+    let (fees, contracts) = (row(FundingKind::Fees), row(FundingKind::Contract));
+    let mut npv = 0.0;
+    for ((f, c), d) in fees.iter().zip(contracts).zip(discount) {
+        npv += (f + c) * d;
+    }
+    npv
 }

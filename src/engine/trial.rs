@@ -36,6 +36,9 @@ pub struct EntityOutcome {
     /// All money received over the horizon (undiscounted): funding plus
     /// what the reserve paid out.
     pub received: f64,
+    /// First year index at which the service has stopped (or shrunk) under
+    /// its stop rule; for the portfolio, the earliest of its services'.
+    pub stopped_from: Option<usize>,
 }
 
 /// Working memory of one worker, reused for every trial.

@@ -262,6 +262,8 @@ pub struct Service {
     pub carry_surplus: bool,
     /// How large a yearly shortfall must be to count as a gap.
     pub materiality: Materiality,
+    /// When the service stops or shrinks.
+    pub stop: StopRule,
     /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
     /// The risk register.
@@ -295,6 +297,28 @@ impl Materiality {
     pub fn threshold(&self, cost: f64) -> f64 {
         let s = self.share * cost;
         if s > self.amount { s } else { self.amount }
+    }
+}
+
+/// The decision that stops (or shrinks) a service that has lost its money:
+/// evaluated at the end of each year; from the next year on, the service's
+/// cost, funding and benefits are `after_stop_share` of what they would
+/// have been. The default never fires.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StopRule {
+    /// Stop after this many consecutive years with a gap (0: never).
+    pub after_gap_years: usize,
+    /// Stop after a year whose funding and reserve draw cover less than
+    /// this share of its cost (0: never).
+    pub below_funding_share: f64,
+    /// Share of the service that goes on after it stops (0: closed).
+    pub after_stop_share: f64,
+}
+
+impl StopRule {
+    /// Whether either rule can fire.
+    pub fn is_set(&self) -> bool {
+        self.after_gap_years > 0 || self.below_funding_share > 0.0
     }
 }
 

@@ -172,6 +172,7 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "p_shortfall_lo",
     "p_shortfall_hi",
     "contingency_mean",
+    "p_stopped",
 ];
 
 /// `yearly.csv`: one row per entity and year.
@@ -219,6 +220,7 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
                 num(y.p_shortfall.lo),
                 num(y.p_shortfall.hi),
                 num(y.contingency_mean),
+                num(y.p_stopped),
             ]);
             w.write_record(&row).map_err(cerr)?;
         }
@@ -255,6 +257,10 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "benefit_npv_mean",
     "revenue_npv_mean",
     "construction_mean",
+    "p_stop",
+    "p_stop_lo",
+    "p_stop_hi",
+    "median_stop_year",
 ];
 
 /// `horizon.csv`: one row per entity with the horizon figures.
@@ -291,6 +297,10 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
             num(e.benefit_npv_mean),
             num(e.revenue_npv_mean),
             num(e.construction_mean),
+            num(e.p_stop.estimate),
+            num(e.p_stop.lo),
+            num(e.p_stop.hi),
+            opt_year(e.stop_year.median),
         ];
         w.write_record(&row).map_err(cerr)?;
     }
@@ -341,6 +351,15 @@ pub fn entity_json(e: &EntityStats) -> Value {
         "benefit_npv_mean": finite(e.benefit_npv_mean),
         "revenue_npv_mean": finite(e.revenue_npv_mean),
         "construction_mean": finite(e.construction_mean),
+        "p_stop": finite(e.p_stop.estimate),
+        "p_stop_lo": finite(e.p_stop.lo),
+        "p_stop_hi": finite(e.p_stop.hi),
+        "stop_year": {
+            "years": e.stop_year.years,
+            "probability": e.stop_year.probability,
+            "never": finite(e.stop_year.never),
+            "median": e.stop_year.median,
+        },
     })
 }
 

@@ -70,6 +70,22 @@ pub fn results(model: &Model, report: &Report) -> String {
         out,
         "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost."
     );
+    // Services with a stop rule: how likely they stop, and when.
+    for (s, e) in model.services().iter().zip(&report.entities) {
+        if s.stop.is_set() {
+            let _ = writeln!(
+                out,
+                "{} stops under its rule in {} [{}–{}] of trials (median stop year: {})",
+                s.id,
+                percent(e.p_stop.estimate, 1),
+                percent(e.p_stop.lo, 1),
+                percent(e.p_stop.hi, 1),
+                e.stop_year
+                    .median
+                    .map_or_else(|| "none".to_string(), |y| y.to_string())
+            );
+        }
+    }
     out
 }
 
@@ -214,6 +230,27 @@ pub fn describe(model: &Model, label: &str) -> String {
                 String::new()
             }
         );
+        if s.stop.is_set() {
+            let mut when = Vec::new();
+            if s.stop.after_gap_years > 0 {
+                when.push(format!(
+                    "after {} consecutive years with a gap",
+                    s.stop.after_gap_years
+                ));
+            }
+            if s.stop.below_funding_share > 0.0 {
+                when.push(format!(
+                    "after a year whose money covers less than {} of its cost",
+                    percent(s.stop.below_funding_share, 0)
+                ));
+            }
+            let _ = writeln!(
+                out,
+                "      stops {}; then {} of it goes on",
+                when.join(" or "),
+                percent(s.stop.after_stop_share, 0)
+            );
+        }
         let m = s.materiality;
         if m.share > 0.0 || m.amount > 0.0 {
             let _ = writeln!(

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use crate::model::rng::StreamKey;
-use crate::model::{DiscountBasis, Dist, Domain, Materiality, Quantity, Volatility};
+use crate::model::{DiscountBasis, Dist, Domain, Materiality, Quantity, StopRule, Volatility};
 use crate::model::{
     Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };
@@ -261,6 +261,19 @@ impl Checker {
         })
     }
 
+    /// The service's stop rule: `stop_after_gap_years`,
+    /// `stop_below_funding_share` and `after_stop_share`.
+    fn stop_rule(&mut self, sv: &View<'_, '_>, h: &Horizon) -> Option<StopRule> {
+        let years = self.integer(sv, "stop_after_gap_years", 0, h.len as i64, Some(0));
+        let share = self.number(sv, "stop_below_funding_share", Range64::PROB, Some(0.0));
+        let after = self.number(sv, "after_stop_share", Range64::PROB, Some(0.0));
+        Some(StopRule {
+            after_gap_years: years? as usize,
+            below_funding_share: share?,
+            after_stop_share: after?,
+        })
+    }
+
     pub(super) fn services(
         &mut self,
         root: &View<'_, '_>,
@@ -352,6 +365,7 @@ impl Checker {
         let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);
         let materiality = self.materiality(sv, materiality);
+        let stop = self.stop_rule(sv, h);
         let canvas = self.canvas(sv);
 
         let id = id?;
@@ -373,6 +387,7 @@ impl Checker {
             volatility: Volatility::new(volatility?),
             carry_surplus,
             materiality: materiality?,
+            stop: stop?,
             costs: costs?,
             risks: risks?,
             funding: funding?,

@@ -89,6 +89,9 @@ impl YearAcc {
 struct HorizonAcc {
     /// Trials whose first gap fell in each year; the last slot is "never".
     first_gap: Vec<u64>,
+    /// Trials whose service had stopped from each year on; the last slot
+    /// is "never".
+    stop: Vec<u64>,
     lcc: Moments,
     lcc_q: Sketch,
     gap: Moments,
@@ -105,6 +108,7 @@ impl HorizonAcc {
     fn new(h: usize) -> Self {
         HorizonAcc {
             first_gap: vec![0; h + 1],
+            stop: vec![0; h + 1],
             lcc: Moments::default(),
             lcc_q: Sketch::new(),
             gap: Moments::default(),
@@ -120,6 +124,9 @@ impl HorizonAcc {
 
     fn merge(&mut self, o: &HorizonAcc) {
         for (a, b) in self.first_gap.iter_mut().zip(&o.first_gap) {
+            *a += b;
+        }
+        for (a, b) in self.stop.iter_mut().zip(&o.stop) {
             *a += b;
         }
         self.lcc.merge(&o.lcc);
@@ -295,6 +302,7 @@ impl Accumulator {
         for s in lanes {
             for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
                 tot.first_gap[o.first_gap.unwrap_or(h)] += 1;
+                tot.stop[o.stopped_from.unwrap_or(h)] += 1;
                 tot.lcc.add(o.lcc_npv);
                 tot.lcc_q.add(o.lcc_npv);
                 tot.gap.add(o.gap_npv);

@@ -92,6 +92,9 @@ pub struct YearStats {
     pub p_shortfall: Proportion,
     /// Mean shortfall absorbed by the contingency as immaterial.
     pub contingency_mean: f64,
+    /// Share of trials in which the service has stopped (or shrunk) under
+    /// its stop rule by this year; for the portfolio, any of its services.
+    pub p_stopped: f64,
     /// Mean cost.
     pub cost_mean: f64,
     /// 5th percentile of cost.
@@ -130,18 +133,18 @@ pub struct YearStats {
     pub survival: f64,
 }
 
-/// Distribution of the first gap year.
+/// Distribution of the year of an event (the first gap, a stop).
 #[derive(Debug, Clone, Serialize)]
 pub struct FirstGap {
     /// Calendar years of the horizon.
     pub years: Vec<i32>,
-    /// Share of trials whose first gap is in each year.
+    /// Share of trials whose event is in each year.
     pub probability: Vec<f64>,
-    /// Share of trials with no gap up to and including each year.
+    /// Share of trials without the event up to and including each year.
     pub survival: Vec<f64>,
-    /// Share of trials with no gap over the whole horizon.
+    /// Share of trials without the event over the whole horizon.
     pub never: f64,
-    /// Median first gap year (None when most trials never have a gap).
+    /// Median year of the event (None when most trials never have it).
     pub median: Option<i32>,
 }
 
@@ -158,6 +161,11 @@ pub struct EntityStats {
     pub first_year_p_gap_over_50: Option<i32>,
     /// Distribution of the first gap year.
     pub first_gap_year: FirstGap,
+    /// P(the service stops under its stop rule within the horizon), with
+    /// its uncertainty; 0 without a rule.
+    pub p_stop: Proportion,
+    /// Distribution of the year it stops from ("never" for no stop).
+    pub stop_year: FirstGap,
     /// NPV of life-cycle cost: construction plus every yearly cost.
     pub lcc_npv: Distribution,
     /// NPV of the yearly gaps.
@@ -243,6 +251,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         ),
     };
     let mut cum = 0u64;
+    let mut stopped = 0u64;
     let mut yearly = Vec::with_capacity(h);
     let mut survival = Vec::with_capacity(h);
     let mut probability = Vec::with_capacity(h);
@@ -251,7 +260,8 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         let surv = 1.0 - cum as f64 / nf;
         survival.push(surv);
         probability.push(tot.first_gap[t] as f64 / nf);
-        yearly.push(year_stats(model, acc, e, t, surv));
+        stopped += tot.stop[t];
+        yearly.push(year_stats(model, acc, e, t, (surv, stopped as f64 / nf)));
     }
     let median = survival
         .iter()
@@ -275,6 +285,8 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
             never: tot.first_gap[h] as f64 / nf,
             median,
         },
+        p_stop: Proportion::new(n - tot.stop[h], n),
+        stop_year: distribution_of_year(model, &tot.stop, n),
         lcc_npv: lcc,
         gap_npv: Distribution::new(&tot.gap, &tot.gap_q),
         gap_npv_cvar95: tot.gap_q.tail_mean(0.95),
@@ -294,8 +306,37 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
     }
 }
 
+/// The distribution of an event's year from its counts per year index
+/// (the last slot: never), as for the first gap.
+fn distribution_of_year(model: &Model, counts: &[u64], n: u64) -> FirstGap {
+    let h = model.horizon;
+    let nf = n as f64;
+    let mut cum = 0u64;
+    let mut survival = Vec::with_capacity(h);
+    for &c in &counts[..h] {
+        cum += c;
+        survival.push(1.0 - cum as f64 / nf);
+    }
+    FirstGap {
+        years: (0..h).map(|t| model.year(t)).collect(),
+        probability: counts[..h].iter().map(|&c| c as f64 / nf).collect(),
+        median: survival
+            .iter()
+            .position(|&s| s <= 0.5)
+            .map(|t| model.year(t)),
+        survival,
+        never: counts[h] as f64 / nf,
+    }
+}
+
 /// Entity `e`'s figures of year index `t`; `survival` is P(no gap yet).
-fn year_stats(model: &Model, acc: &Accumulator, e: usize, t: usize, survival: f64) -> YearStats {
+fn year_stats(
+    model: &Model,
+    acc: &Accumulator,
+    e: usize,
+    t: usize,
+    (survival, p_stopped): (f64, f64),
+) -> YearStats {
     let n = acc.trials;
     let nf = n as f64;
     let y = &acc.years[e * model.horizon + t];
@@ -309,6 +350,7 @@ fn year_stats(model: &Model, acc: &Accumulator, e: usize, t: usize, survival: f6
         p_gap: Proportion::new(y.gap_count, n),
         p_shortfall: Proportion::new(y.shortfall_count, n),
         contingency_mean: sums.absorbed.value() / nf,
+        p_stopped,
         cost_mean: sums.cost.value() / nf,
         cost_p5: y.cost_q.quantile(0.05),
         cost_p25: y.cost_q.quantile(0.25),
