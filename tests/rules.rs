@@ -303,3 +303,35 @@ fn stop_years_follow_the_withdrawal_hazard() {
     // The portfolio has stopped when its one service has.
     assert_eq!(r.portfolio().p_stop, s.p_stop);
 }
+
+/// A grant with a local match pays no more than the year's budget money
+/// divided by the match share: a 1:1 grant of 100 beside a budget of 30
+/// pays 30; half the cost as a grant, 1:1, is paid whole beside a budget of
+/// 50 and cut to 20 beside a budget of 20. A grant without a match is not
+/// touched.
+#[test]
+fn an_unmatched_grant_is_cut_to_its_match() {
+    let run = |grant: &str, budget: f64| {
+        let m = model(
+            &format!(
+                "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+                 [[service.funding]]\nkind = \"grant\"\nname = \"national\"\n{grant}\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = {budget}\n"
+            ),
+            1,
+        );
+        let s = one_trial(&m);
+        (s.kind_row(0, FundingKind::Grant)[3], s.row(&s.gap, 0)[3])
+    };
+    assert_eq!(run("amount = 100\nmatch_share = 1.0", 30.0), (30.0, 40.0));
+    assert_eq!(
+        run("share_of_cost = 0.5\nmatch_share = 1.0", 50.0),
+        (50.0, 0.0)
+    );
+    assert_eq!(
+        run("share_of_cost = 0.5\nmatch_share = 1.0", 20.0),
+        (20.0, 60.0)
+    );
+    assert_eq!(run("amount = 100\nmatch_share = 0.5", 30.0), (60.0, 10.0));
+    assert_eq!(run("amount = 100", 0.0), (100.0, 0.0));
+}

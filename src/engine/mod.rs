@@ -23,6 +23,7 @@
 mod draws;
 mod schedule;
 mod service;
+mod streams;
 mod trial;
 
 use crate::model::rng::uniform01;

@@ -3,15 +3,13 @@
 //! the reserve. Each phase is a function of the slices it reads and writes,
 //! so what a phase touches is visible in its signature.
 
-use std::ops::Range;
-
-use crate::model::rng::{StreamRng, uniform01};
+use crate::model::rng::uniform01;
 use crate::model::{
-    CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Service, Stream, StreamKind,
-    Volatility,
+    CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
 };
 
 use super::draws::{draw, operating_years, stream_years};
+use super::streams::{Factor, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, FaultLine, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
@@ -86,7 +84,19 @@ impl Engine<'_> {
             reserve: 0.0,
             revenue_npv: 0.0,
         };
-        for st in &svc.funding {
+        // Grants come last, so that a grant's local match can see the
+        // year's budget money; each kind's row still gets its streams in
+        // file order, so the order changes no sum.
+        let grants_last = svc
+            .funding
+            .iter()
+            .filter(|st| st.funding_kind() != FundingKind::Grant)
+            .chain(
+                svc.funding
+                    .iter()
+                    .filter(|st| st.funding_kind() == FundingKind::Grant),
+            );
+        for st in grants_last {
             self.stream(
                 svc,
                 st,
@@ -323,7 +333,15 @@ impl Engine<'_> {
         let mut rng = st.key.rng(self.model.seed, trial);
         let q = draw(st.quantities(), &mut rng);
         let kind = st.funding_kind();
-        let krow = &mut by_kind[kind as usize * h..(kind as usize + 1) * h];
+        // The grant row comes first and the budget row (a grant's local
+        // match) right after it, so they split apart.
+        let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
+        let krow = &mut head[kind as usize * h..];
+        let local: &[f64] = if kind == FundingKind::Grant {
+            &tail[..h]
+        } else {
+            &[]
+        };
         let w = stream_years(svc, st);
         let pay = Paying {
             rng: &mut rng,
@@ -336,7 +354,12 @@ impl Engine<'_> {
         // Revenue adds up in one running sum across streams, in file order.
         let npv = &mut out.revenue_npv;
         match &st.kind {
-            StreamKind::Grant { size, .. } => grant(pay, row, &cost[w], size, q),
+            StreamKind::Grant {
+                size, match_share, ..
+            } => {
+                let matched = (*match_share > 0.0).then(|| (&local[w.clone()], *match_share));
+                grant(pay, row, &cost[w], size, q, matched)
+            }
             StreamKind::Budget {
                 growth, volatility, ..
             } => budget(pay, row, q[0], *growth, volatility),
@@ -468,128 +491,6 @@ fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
                 *f += x;
             }
         }
-    }
-}
-
-/// The share of a payment that survives a downturn and a cut.
-#[derive(Debug, Clone, Copy)]
-struct Factor {
-    cut_from: usize,
-    keep: f64,
-    downturn: f64,
-}
-
-impl Factor {
-    fn of(st: &Stream) -> Self {
-        let (cut_from, keep) = st.cut.map_or((usize::MAX, 1.0), |c| (c.from, c.keep));
-        Factor {
-            cut_from,
-            keep,
-            downturn: st.downturn_multiplier,
-        }
-    }
-
-    /// Selects, since downturn years are random (d x 1 = d exactly).
-    #[inline]
-    fn at(self, t: usize, down: bool) -> f64 {
-        let d = if down { self.downturn } else { 1.0 };
-        if t >= self.cut_from { d * self.keep } else { d }
-    }
-}
-
-/// What every kind of stream pays with: its random stream (after the
-/// per-trial quantities), its factor, and its years with their downturn
-/// flags and discount factors.
-struct Paying<'a> {
-    rng: &'a mut StreamRng,
-    factor: Factor,
-    years: Range<usize>,
-    downturn: &'a [bool],
-    discount: &'a [f64],
-}
-
-/// A grant: a fixed amount or a share of the year's cost, until withdrawn.
-#[inline]
-fn grant(p: Paying<'_>, row: &mut [f64], cost: &[f64], size: &GrantSize, q: [f64; 4]) {
-    let (amount, share) = match size {
-        GrantSize::Amount(_) => (q[0], None),
-        GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
-    };
-    let hz = q[1];
-    let mut alive = true;
-    for (((k, &c), &down), t) in row.iter_mut().zip(cost).zip(p.downturn).zip(p.years) {
-        // Checked before paying, from the first year: the grant pays in
-        // its k-th year with chance (1-h)^k. One draw every year,
-        // withdrawn or not, so the number of draws never depends on the
-        // outcome.
-        alive &= uniform01(p.rng) >= hz;
-        if !alive {
-            continue;
-        }
-        let base = share.map_or(amount, |sh| sh * c);
-        *k += base * p.factor.at(t, down);
-    }
-}
-
-/// A budget line: an amount growing each year, with year-to-year noise.
-#[inline]
-fn budget(p: Paying<'_>, row: &mut [f64], a: f64, growth: f64, volatility: &Volatility) {
-    let mut g = 1.0;
-    for ((k, &down), t) in row.iter_mut().zip(p.downturn).zip(p.years) {
-        *k += a * g * volatility.sample(p.rng) * p.factor.at(t, down);
-        g *= 1.0 + growth;
-    }
-}
-
-/// User fees: users adopting on a logistic curve times a growing price.
-/// Adds the discounted fees to `npv`.
-#[inline]
-fn fees(
-    p: Paying<'_>,
-    row: &mut [f64],
-    opens: usize,
-    q: [f64; 4],
-    price_growth: f64,
-    volatility: &Volatility,
-    npv: &mut f64,
-) {
-    let [users, mid, k, price] = q;
-    let first = p.years.start;
-    let mut pg = (1.0 + price_growth).powi((first - opens) as i32);
-    // Logistic adoption 1 / (1 + exp(-k (tau - mid))), where tau counts
-    // years of operation (1 in the opening year). exp(-k (tau - mid)) is
-    // geometric in tau: two exp calls per trial instead of one per year.
-    let tau0 = (first - opens + 1) as f64;
-    let mut e = (-k * (tau0 - mid)).exp();
-    let ratio = (-k).exp();
-    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
-        let adoption = 1.0 / (1.0 + e);
-        e *= ratio;
-        let pay = users * adoption * price * pg * volatility.sample(p.rng) * p.factor.at(t, down);
-        *k += pay;
-        *npv += pay * disc;
-        pg *= 1.0 + price_growth;
-    }
-}
-
-/// A private partner's contract: payments until the partner exits (more
-/// likely in a downturn). Adds the discounted payments to `npv`.
-#[inline]
-fn contract(p: Paying<'_>, row: &mut [f64], q: [f64; 4], growth: f64, npv: &mut f64) {
-    let [a, hz, hz_down, _] = q;
-    let mut g = 1.0;
-    let mut stays = true;
-    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
-        let hazard = if down { hz_down } else { hz };
-        stays &= uniform01(p.rng) >= hazard;
-        let pay = if stays {
-            a * g * p.factor.at(t, down)
-        } else {
-            0.0
-        };
-        g *= 1.0 + growth;
-        *k += pay;
-        *npv += pay * disc;
     }
 }
 

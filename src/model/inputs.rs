@@ -89,6 +89,7 @@ impl Stream {
             StreamKind::Grant {
                 size,
                 withdrawal_hazard,
+                ..
             } => [
                 Some(match size {
                     GrantSize::Amount(q) => ("amount", q),
@@ -131,6 +132,7 @@ impl Stream {
             StreamKind::Grant {
                 size,
                 withdrawal_hazard,
+                ..
             } => [
                 Some(match size {
                     GrantSize::Amount(q) => ("amount", q),

@@ -510,6 +510,10 @@ pub enum StreamKind {
         size: GrantSize,
         /// Chance each year (from the first) that it is withdrawn for good.
         withdrawal_hazard: Quantity,
+        /// Local money required per unit of grant in the same year (1.0
+        /// for a 1:1 match; 0: none). Where the service's budget money
+        /// falls short, the grant is cut to what it matches.
+        match_share: f64,
     },
     /// A local budget line.
     Budget {

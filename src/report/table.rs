@@ -124,13 +124,21 @@ fn stream_what(model: &Model, f: &Stream) -> String {
         StreamKind::Grant {
             size,
             withdrawal_hazard,
+            match_share,
         } => {
             let size = match size {
                 GrantSize::Amount(q) => format!("{} a year", q.describe()),
                 GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
             };
+            let matched = if *match_share > 0.0 {
+                format!(
+                    ", needs {match_share} of local budget money per unit (cut where unmatched)"
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{size}, {}, withdrawal hazard {}",
+                "{size}, {}, withdrawal hazard {}{matched}",
                 window(model, f.from, f.to),
                 withdrawal_hazard.describe()
             )

@@ -181,11 +181,17 @@ impl Checker {
                         }
                     });
                 let hz = self.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
-                size.zip(hz)
-                    .map(|(size, withdrawal_hazard)| StreamKind::Grant {
-                        size,
-                        withdrawal_hazard,
-                    })
+                let m = self.number(fv, "match_share", Range64::NON_NEG, Some(0.0));
+                match (size, hz, m) {
+                    (Some(size), Some(withdrawal_hazard), Some(match_share)) => {
+                        Some(StreamKind::Grant {
+                            size,
+                            withdrawal_hazard,
+                            match_share,
+                        })
+                    }
+                    _ => None,
+                }
             }
             FundingKind::Budget => {
                 let amount = self.quantity(fv, "amount", Domain::NON_NEGATIVE, None);

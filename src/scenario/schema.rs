@@ -132,7 +132,15 @@ pub(super) const STREAM_COMMON: &[&str] = &[
 /// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
 /// reserve takes only `kind`, `name`, `description`, `balance`).
 pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
-    ("grant", &["amount", "share_of_cost", "withdrawal_hazard"]),
+    (
+        "grant",
+        &[
+            "amount",
+            "share_of_cost",
+            "withdrawal_hazard",
+            "match_share",
+        ],
+    ),
     ("budget", &["amount", "growth", "volatility"]),
     (
         "fees",
