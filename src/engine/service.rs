@@ -21,6 +21,17 @@ struct Streams {
     revenue_npv: f64,
 }
 
+/// One service's rows of one trial, as the balance reads and writes them.
+struct Rows<'a> {
+    cost: &'a mut [f64],
+    funding: &'a mut [f64],
+    by_kind: &'a mut [f64],
+    gap: &'a mut [f64],
+    absorbed: &'a mut [f64],
+    deflator: &'a [f64],
+    discount: &'a [f64],
+}
+
 /// The horizon totals of the balance.
 struct Balance {
     first_gap: Option<usize>,
@@ -80,73 +91,19 @@ impl Engine<'_> {
 
         let by_kind = &mut by_kind[kinds];
         by_kind.fill(0.0);
-        let mut streams = Streams {
-            reserve: 0.0,
-            revenue_npv: 0.0,
-        };
-        // Grants come last, so that a grant's local match can see the
-        // year's budget money; each kind's row still gets its streams in
-        // file order, so the order changes no sum.
-        let grants_last = svc
-            .funding
-            .iter()
-            .filter(|st| st.funding_kind() != FundingKind::Grant)
-            .chain(
-                svc.funding
-                    .iter()
-                    .filter(|st| st.funding_kind() == FundingKind::Grant),
-            );
-        for st in grants_last {
-            self.stream(
-                svc,
-                st,
-                trial,
-                cost,
-                downturn,
-                discount,
-                by_kind,
-                &mut streams,
-            );
-        }
-
+        let mut streams = self.pay_streams(svc, trial, cost, downturn, discount, by_kind);
         let funding = &mut funding[rows.clone()];
         sum_kinds(by_kind, funding, h);
-        let (gap, absorbed) = (&mut gap[rows.clone()], &mut absorbed[rows]);
-        let mut b = self.balance(
-            svc,
-            construction,
-            streams.reserve,
+        let mut r = Rows {
             cost,
             funding,
-            (deflator, discount),
             by_kind,
-            (&mut *gap, &mut *absorbed),
-        );
-        // A stop rule that fires shrinks the service from the next year on;
-        // the balance is then redone on the shrunk amounts (the years
-        // before the stop come out the same, the reserve's chain after it
-        // changes).
-        let stopped_from = stop_year(svc, cost, funding, by_kind, gap, h);
-        if let Some(from) = stopped_from {
-            let keep = svc.stop.after_stop_share;
-            for row in [&mut *cost, &mut *funding] {
-                row[from..].iter_mut().for_each(|x| *x *= keep);
-            }
-            for k in by_kind.chunks_mut(h) {
-                k[from..].iter_mut().for_each(|x| *x *= keep);
-            }
-            b = self.balance(
-                svc,
-                construction,
-                streams.reserve,
-                cost,
-                funding,
-                (deflator, discount),
-                by_kind,
-                (&mut *gap, &mut *absorbed),
-            );
-            streams.revenue_npv = revenue(by_kind, discount, h);
-        }
+            gap: &mut gap[rows.clone()],
+            absorbed: &mut absorbed[rows],
+            deflator,
+            discount,
+        };
+        let (b, stopped_from) = self.settle(svc, construction, &mut streams, &mut r);
         let benefit_npv = self.benefits(svc, trial, discount, stopped_from);
 
         let operating_years = (h - svc.opens) as f64;
@@ -162,6 +119,69 @@ impl Engine<'_> {
             received: b.funded + b.used,
             stopped_from,
         };
+    }
+
+    /// Every funding stream of the service into its kind's row. Grants
+    /// come last, so that a grant's local match can see the year's budget
+    /// money; each kind's row still gets its streams in file order, so the
+    /// order changes no sum.
+    fn pay_streams(
+        &self,
+        svc: &Service,
+        trial: u64,
+        cost: &[f64],
+        downturn: &[bool],
+        discount: &[f64],
+        by_kind: &mut [f64],
+    ) -> Streams {
+        let mut streams = Streams {
+            reserve: 0.0,
+            revenue_npv: 0.0,
+        };
+        let is_grant = |st: &&Stream| st.funding_kind() == FundingKind::Grant;
+        let others = svc.funding.iter().filter(|st| !is_grant(st));
+        for st in others.chain(svc.funding.iter().filter(is_grant)) {
+            self.stream(
+                svc,
+                st,
+                trial,
+                cost,
+                downturn,
+                discount,
+                by_kind,
+                &mut streams,
+            );
+        }
+        streams
+    }
+
+    /// The year-by-year balance, and the stop rule: one that fires shrinks
+    /// the service from the next year on, and the balance is redone on the
+    /// shrunk amounts (the years before the stop come out the same; the
+    /// reserve's chain after it changes). Returns the balance and the
+    /// first stopped year.
+    fn settle(
+        &self,
+        svc: &Service,
+        construction: f64,
+        streams: &mut Streams,
+        r: &mut Rows<'_>,
+    ) -> (Balance, Option<usize>) {
+        let h = self.model.horizon;
+        let b = self.balance(svc, construction, streams.reserve, r);
+        let Some(from) = stop_year(svc, r.cost, r.funding, r.by_kind, r.gap, h) else {
+            return (b, None);
+        };
+        let keep = svc.stop.after_stop_share;
+        for row in [&mut *r.cost, &mut *r.funding] {
+            row[from..].iter_mut().for_each(|x| *x *= keep);
+        }
+        for k in r.by_kind.chunks_mut(h) {
+            k[from..].iter_mut().for_each(|x| *x *= keep);
+        }
+        let b = self.balance(svc, construction, streams.reserve, r);
+        streams.revenue_npv = revenue(r.by_kind, r.discount, h);
+        (b, Some(from))
     }
 
     /// Risk events: a one-off cost in the year one strikes, and an opex
@@ -375,18 +395,24 @@ impl Engine<'_> {
 
     /// Balances each year: funding first, then the reserve, then the gap.
     /// Writes the gap row and what the reserve paid into its kind's row.
-    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
+    // Long by design: one pass over the years carries the reserve's chain
+    // and every horizon total; split, each piece would loop again.
     fn balance(
         &self,
         svc: &Service,
         construction: f64,
         mut reserve: f64,
-        cost: &[f64],
-        funding: &[f64],
-        (deflator, discount): (&[f64], &[f64]),
-        by_kind: &mut [f64],
-        (gap, absorbed): (&mut [f64], &mut [f64]),
+        r: &mut Rows<'_>,
     ) -> Balance {
+        let Rows {
+            cost,
+            funding,
+            by_kind,
+            gap,
+            absorbed,
+            deflator,
+            discount,
+        } = r;
         let h = self.model.horizon;
         let reserve_row = FundingKind::Reserve as usize * h;
         let mut first_gap = h;

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use fundgap::format::{percent, thousands};
-use fundgap::model::{CostKind, CostLine, GrantSize, Model, RenewalSize, Stream, StreamKind};
+use fundgap::model::{
+    CostKind, CostLine, GrantSize, Model, RenewalSize, Service, Stream, StreamKind,
+};
 use fundgap::stats::Report;
 
 /// The compact result table: one row per service and the portfolio.
@@ -70,7 +72,13 @@ pub fn results(model: &Model, report: &Report) -> String {
         out,
         "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost."
     );
-    // Services with a stop rule: how likely they stop, and when.
+    out.push_str(&stop_chances(model, report));
+    out
+}
+
+/// Each service with a stop rule: how likely it stops, and when.
+fn stop_chances(model: &Model, report: &Report) -> String {
+    let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
         if s.stop.is_set() {
             let _ = writeln!(
@@ -179,6 +187,43 @@ fn stream_what(model: &Model, f: &Stream) -> String {
     }
 }
 
+/// A service's stop rule and materiality, for `fundgap check` (nothing
+/// when it has neither).
+fn decision_rules(s: &Service) -> String {
+    let mut out = String::new();
+    if s.stop.is_set() {
+        let mut when = Vec::new();
+        if s.stop.after_gap_years > 0 {
+            when.push(format!(
+                "after {} consecutive years with a gap",
+                s.stop.after_gap_years
+            ));
+        }
+        if s.stop.below_funding_share > 0.0 {
+            when.push(format!(
+                "after a year whose money covers less than {} of its cost",
+                percent(s.stop.below_funding_share, 0)
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "      stops {}; then {} of it goes on",
+            when.join(" or "),
+            percent(s.stop.after_stop_share, 0)
+        );
+    }
+    let m = s.materiality;
+    if m.share > 0.0 || m.amount > 0.0 {
+        let _ = writeln!(
+            out,
+            "      a shortfall is a gap only above {} of the year's cost and {}; smaller ones are absorbed",
+            percent(m.share, 1),
+            thousands(m.amount, 0)
+        );
+    }
+    out
+}
+
 /// What `fundgap check` prints: what the scenario describes.
 // Long by design: what `check` prints, line by line, in printing order.
 pub fn describe(model: &Model, label: &str) -> String {
@@ -238,36 +283,7 @@ pub fn describe(model: &Model, label: &str) -> String {
                 String::new()
             }
         );
-        if s.stop.is_set() {
-            let mut when = Vec::new();
-            if s.stop.after_gap_years > 0 {
-                when.push(format!(
-                    "after {} consecutive years with a gap",
-                    s.stop.after_gap_years
-                ));
-            }
-            if s.stop.below_funding_share > 0.0 {
-                when.push(format!(
-                    "after a year whose money covers less than {} of its cost",
-                    percent(s.stop.below_funding_share, 0)
-                ));
-            }
-            let _ = writeln!(
-                out,
-                "      stops {}; then {} of it goes on",
-                when.join(" or "),
-                percent(s.stop.after_stop_share, 0)
-            );
-        }
-        let m = s.materiality;
-        if m.share > 0.0 || m.amount > 0.0 {
-            let _ = writeln!(
-                out,
-                "      a shortfall is a gap only above {} of the year's cost and {}; smaller ones are absorbed",
-                percent(m.share, 1),
-                thousands(m.amount, 0)
-            );
-        }
+        out.push_str(&decision_rules(s));
         for c in &s.costs {
             let what = cost_what(model, c);
             let _ = writeln!(out, "      cost {} \"{}\": {what}", c.kind.as_str(), c.name);
