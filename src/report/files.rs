@@ -391,7 +391,7 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         "threads": info.threads,
         "notes": {
             "intervals": "95% Wilson score intervals; *_se are Monte Carlo standard errors",
-            "percentiles": "from a log-linear histogram, within 0.4% of the value",
+            "percentiles": "from a log-linear histogram, within 0.8% of the value",
             "money": format!(
                 "{} {}; costs in start-year prices escalated by each trial's inflation, funding as paid; NPVs to the start of {} at discount_rate, {}",
                 model.currency(),

@@ -148,6 +148,10 @@ pub struct Accumulator {
     /// Trials recorded so far.
     pub trials: u64,
     horizon: usize,
+    /// Whether any service absorbs shortfalls (a materiality threshold);
+    /// without one nothing is ever absorbed, and the absorbed amounts and
+    /// counts need no recording.
+    absorbs: bool,
     /// Exact sums per service and year, laid out like the engine's
     /// [`Scratch`] rows so a trial adds in with one pass per array. Only
     /// the services' are recorded: the portfolio's are the sums of theirs
@@ -177,6 +181,10 @@ impl Accumulator {
         Accumulator {
             trials: 0,
             horizon: h,
+            absorbs: model
+                .services
+                .iter()
+                .any(|s| s.materiality.share > 0.0 || s.materiality.amount > 0.0),
             cost: SumArray::new(s * h),
             funding: SumArray::new(s * h),
             gap: SumArray::new(s * h),
@@ -250,7 +258,9 @@ impl Accumulator {
         self.cost.add_row(&s.cost[..n]);
         self.funding.add_row(&s.funding[..n]);
         self.gap.add_row(&s.gap[..n]);
-        self.absorbed.add_row(&s.absorbed[..n]);
+        if self.absorbs {
+            self.absorbed.add_row(&s.absorbed[..n]);
+        }
         self.by_kind.add_row(&s.by_kind);
     }
 
@@ -293,11 +303,16 @@ impl Accumulator {
             y.funding_q.add_all(col);
             gather(col, |s| &s.gap, i);
             y.gap_q.add_all(col);
-            y.gap_count += col.iter().filter(|g| **g > 0.0).count() as u64;
-            y.shortfall_count += lanes
-                .iter()
-                .filter(|s| s.gap[i] > 0.0 || s.absorbed[i] > 0.0)
-                .count() as u64;
+            let gaps = col.iter().filter(|g| **g > 0.0).count() as u64;
+            y.gap_count += gaps;
+            y.shortfall_count += if self.absorbs {
+                lanes
+                    .iter()
+                    .filter(|s| s.gap[i] > 0.0 || s.absorbed[i] > 0.0)
+                    .count() as u64
+            } else {
+                gaps
+            };
         }
         for s in lanes {
             for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
