@@ -222,3 +222,28 @@ fn a_font_file_is_used_for_chart_text() {
     assert_eq!((w, h), (1600, 1000));
     assert!(ink > 0.02);
 }
+
+/// A scenario with a stop rule also draws `stops`: P(stopped by year) per
+/// service; one without a rule does not (its lines would all sit at 0).
+#[test]
+fn a_stop_rule_draws_the_stop_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    fundgap_ok(&["init", "mine.toml"], tmp.path());
+    fundgap_ok(
+        &["run", "mine.toml", "-q", "--trials", "500", "--out", "with"],
+        tmp.path(),
+    );
+    let (w, h, ink) = png_stats(&tmp.path().join("with/stops.png"));
+    assert_eq!((w, h), (1600, 1000));
+    assert!(ink > 0.01, "a blank chart");
+    let svg = std::fs::read_to_string(tmp.path().join("with/stops.svg")).unwrap();
+    assert!(svg.contains("stopped by its decision rule"));
+    let baseline = common::scenario("ucity-baseline.toml");
+    fundgap_ok(
+        &[
+            "run", &baseline, "-q", "--trials", "300", "--out", "without",
+        ],
+        tmp.path(),
+    );
+    assert!(!tmp.path().join("without/stops.png").exists());
+}

@@ -76,6 +76,10 @@ pub struct EntitySeries {
     /// Mean funding per year by kind, in [`FundingKind::ALL`] order.
     pub funding_by_kind: Vec<[f64; FundingKind::COUNT]>,
     pub survival: Vec<f64>,
+    /// P(stopped by its decision rule) by each year; all 0 without a
+    /// rule. (Absent from the charts.json of older runs.)
+    #[serde(default)]
+    pub stopped: Vec<f64>,
 }
 
 /// The portfolio's gap NPV distribution.
@@ -135,6 +139,7 @@ impl ChartData {
                 cost_mean: e.yearly.iter().map(|y| y.cost_mean).collect(),
                 funding_by_kind: e.yearly.iter().map(|y| y.funding_by_kind_mean).collect(),
                 survival: e.yearly.iter().map(|y| y.survival).collect(),
+                stopped: e.yearly.iter().map(|y| y.p_stopped).collect(),
             })
             .collect();
         let p = report.portfolio();

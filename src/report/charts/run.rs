@@ -369,6 +369,22 @@ pub(crate) fn draw_all(
         pick: |e| (&e.survival, None),
     };
     files.extend(render(&survival, "survival", opts, staging)?);
+    // Only where a service can stop: otherwise every line would sit at 0.
+    if data
+        .entities
+        .iter()
+        .any(|e| e.stopped.iter().any(|&p| p > 0.0))
+    {
+        let stops = PerService {
+            data,
+            opts,
+            what: "chance each service has been stopped by its decision rule",
+            note: "share of trials stopped so far (no rule: 0)",
+            y_desc: "P(stopped by year)",
+            pick: |e| (&e.stopped, None),
+        };
+        files.extend(render(&stops, "stops", opts, staging)?);
+    }
     files.extend(render(
         &FundingMix { data, opts },
         "funding-mix",
