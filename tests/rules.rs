@@ -335,3 +335,27 @@ fn an_unmatched_grant_is_cut_to_its_match() {
     assert_eq!(run("amount = 100\nmatch_share = 0.5", 30.0), (60.0, 10.0));
     assert_eq!(run("amount = 100", 0.0), (100.0, 0.0));
 }
+
+/// Grant dependency on operating money and on all money: construction of
+/// 1,000 half paid by national money, then 100 a year from a grant of 20
+/// and a budget of 80 for ten years: 20% of operating money, and
+/// (200 + 500) / (1,000 + 1,000) = 35% of all money.
+#[test]
+fn grant_dependency_on_all_money_counts_construction() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nconstruction_grant_share = 0.5\n\
+         opex_ratio = 0.1\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 20\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 80\n",
+        10,
+    );
+    let r = report(&m);
+    let s = r.entity("s").unwrap();
+    assert!((s.grant_share - 0.2).abs() < 1e-12, "{}", s.grant_share);
+    assert!(
+        (s.grant_share_total - 0.35).abs() < 1e-12,
+        "{}",
+        s.grant_share_total
+    );
+    assert!((r.portfolio().grant_share_total - 0.35).abs() < 1e-12);
+}

@@ -256,6 +256,10 @@ pub struct Service {
     pub opens: usize,
     /// Annual operating cost as a share of construction cost.
     pub opex_ratio: Quantity,
+    /// Share of the construction cost paid by national grants, for grant
+    /// dependency on all money (construction is funded apart from the
+    /// yearly balance).
+    pub construction_grant_share: f64,
     /// Sd of the mean-one lognormal year-to-year opex multiplier.
     pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.

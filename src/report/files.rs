@@ -261,6 +261,7 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "p_stop_lo",
     "p_stop_hi",
     "median_stop_year",
+    "grant_share_total",
 ];
 
 /// `horizon.csv`: one row per entity with the horizon figures.
@@ -301,6 +302,7 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
             num(e.p_stop.lo),
             num(e.p_stop.hi),
             opt_year(e.stop_year.median),
+            num(e.grant_share_total),
         ];
         w.write_record(&row).map_err(cerr)?;
     }
@@ -347,6 +349,7 @@ pub fn entity_json(e: &EntityStats) -> Value {
         "opex_ratio_mean": finite(e.opex_ratio_mean),
         "opex_ratio_se": finite(e.opex_ratio_se),
         "grant_share": finite(e.grant_share),
+        "grant_share_total": finite(e.grant_share_total),
         "bcr": e.bcr.map(finite),
         "benefit_npv_mean": finite(e.benefit_npv_mean),
         "revenue_npv_mean": finite(e.revenue_npv_mean),

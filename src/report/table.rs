@@ -187,10 +187,17 @@ fn stream_what(model: &Model, f: &Stream) -> String {
     }
 }
 
-/// A service's stop rule and materiality, for `fundgap check` (nothing
-/// when it has neither).
+/// A service's national share of construction, stop rule and
+/// materiality, for `fundgap check` (nothing when it has none).
 fn decision_rules(s: &Service) -> String {
     let mut out = String::new();
+    if s.construction_grant_share > 0.0 {
+        let _ = writeln!(
+            out,
+            "      construction {} paid by national grants",
+            percent(s.construction_grant_share, 0)
+        );
+    }
     if s.stop.is_set() {
         let mut when = Vec::new();
         if s.stop.after_gap_years > 0 {

@@ -363,6 +363,8 @@ impl Checker {
         let opens = self.year(sv, "opens", h, Some(0));
         let opex_ratio = self.quantity(sv, "opex_ratio", Domain::NON_NEGATIVE, None);
         let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
+        let construction_grant_share =
+            self.number(sv, "construction_grant_share", Range64::PROB, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);
         let materiality = self.materiality(sv, materiality);
         let stop = self.stop_rule(sv, h);
@@ -386,6 +388,7 @@ impl Checker {
             opex_ratio: opex_ratio?,
             volatility: Volatility::new(volatility?),
             carry_surplus,
+            construction_grant_share: construction_grant_share?,
             materiality: materiality?,
             stop: stop?,
             costs: costs?,

@@ -40,6 +40,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "operator",
     "owners",
     "construction_cost",
+    "construction_grant_share",
     "opens",
     "opex_ratio",
     "volatility",

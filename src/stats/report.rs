@@ -178,8 +178,12 @@ pub struct EntityStats {
     /// Standard error of `opex_ratio_mean`.
     pub opex_ratio_se: f64,
     /// Share of all money received (streams and reserve draws) that came
-    /// from grants.
+    /// from grants: dependency on operating money.
     pub grant_share: f64,
+    /// Share of all money, construction included, that came from national
+    /// grants (the construction's national share is the scenario's
+    /// `construction_grant_share`).
+    pub grant_share_total: f64,
     /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
     /// declared benefits.
     pub bcr: Option<f64>,
@@ -297,6 +301,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         } else {
             0.0
         },
+        grant_share_total: grant_share_total(model, acc, e),
         bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
         benefit_npv_mean: benefit,
         revenue_npv_mean: tot.revenue.mean(),
@@ -304,6 +309,24 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         yearly,
         gap_npv_sketch: tot.gap_q.clone(),
     }
+}
+
+/// Grants over all money, construction included: each service's grant
+/// money plus its national share of construction, over the money it
+/// received plus its construction; the portfolio adds up its services.
+fn grant_share_total(model: &Model, acc: &Accumulator, e: usize) -> f64 {
+    let services: Vec<usize> = match model.services.get(e) {
+        Some(_) => vec![e],
+        None => (0..model.services.len()).collect(),
+    };
+    let (mut national, mut all) = (0.0, 0.0);
+    for s in services {
+        let tot = &acc.totals[s];
+        let construction = tot.construction.value();
+        national += tot.grant.value() + model.services[s].construction_grant_share * construction;
+        all += tot.received.value() + construction;
+    }
+    if all > 0.0 { national / all } else { 0.0 }
 }
 
 /// The distribution of an event's year from its counts per year index
