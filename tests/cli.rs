@@ -127,6 +127,14 @@ fn bad_cases() -> Vec<(&'static str, String, &'static str)> {
             "service[1].stop_after_gap_years",
         ),
         (
+            "an unknown rule for an unmatched grant",
+            r(
+                "withdrawal_hazard = 0.1",
+                "withdrawal_hazard = 0.1\nmatch_share = 1\nunmatched = \"return\"",
+            ),
+            "service[1].funding[1].unmatched",
+        ),
+        (
             "zero horizon",
             r("horizon_years = 10", "horizon_years = 0"),
             "scenario.horizon_years",

@@ -359,3 +359,33 @@ fn grant_dependency_on_all_money_counts_construction() {
     );
     assert!((r.portfolio().grant_share_total - 0.35).abs() < 1e-12);
 }
+
+/// `unmatched = "withdraw"`: the first year the local money falls short of
+/// the match, the grant ends for good (the national money is returned),
+/// where the default cuts only that year. A 1:1 grant of 100 is matched by
+/// a city budget of 100 to 2026, unmatched in 2027-2028, and matched again
+/// by a later budget from 2029.
+#[test]
+fn an_unmatched_year_can_withdraw_the_grant() {
+    let run = |unmatched: &str| {
+        let m = model(
+            &format!(
+                "[[service]]\nid = \"s\"\nconstruction_cost = 2000\nopex_ratio = 0.1\n\
+                 [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\n\
+                 match_share = 1.0\n{unmatched}\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nto = 2026\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"late\"\namount = 100\nfrom = 2029\n"
+            ),
+            1,
+        );
+        let s = one_trial(&m);
+        s.kind_row(0, FundingKind::Grant)[..6].to_vec()
+    };
+    // Cut: nothing in the unmatched years 2027-2028, paid again from 2029.
+    assert_eq!(run(""), [100.0, 100.0, 0.0, 0.0, 100.0, 100.0]);
+    // Withdrawn: the first unmatched year ends it for good.
+    assert_eq!(
+        run("unmatched = \"withdraw\""),
+        [100.0, 100.0, 0.0, 0.0, 0.0, 0.0]
+    );
+}

@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 use super::draws::{draw, operating_years, stream_years};
-use super::streams::{Factor, Paying, budget, contract, fees, grant};
+use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, FaultLine, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
@@ -375,9 +375,16 @@ impl Engine<'_> {
         let npv = &mut out.revenue_npv;
         match &st.kind {
             StreamKind::Grant {
-                size, match_share, ..
+                size,
+                match_share,
+                withdraw_unmatched,
+                ..
             } => {
-                let matched = (*match_share > 0.0).then(|| (&local[w.clone()], *match_share));
+                let matched = (*match_share > 0.0).then(|| Match {
+                    local: &local[w.clone()],
+                    share: *match_share,
+                    withdraw: *withdraw_unmatched,
+                });
                 grant(pay, row, &cost[w], size, q, matched)
             }
             StreamKind::Budget {

@@ -45,6 +45,15 @@ pub(super) struct Paying<'a> {
     pub(super) discount: &'a [f64],
 }
 
+/// A grant's local match: the service's budget money in the grant's years,
+/// the local money required per unit of grant, and whether an unmatched
+/// year withdraws the grant (instead of cutting that year's payment).
+pub(super) struct Match<'a> {
+    pub(super) local: &'a [f64],
+    pub(super) share: f64,
+    pub(super) withdraw: bool,
+}
+
 /// A grant: a fixed amount or a share of the year's cost, until withdrawn,
 /// and no more than its local match supports (the year's budget money
 /// divided by the match share).
@@ -55,7 +64,7 @@ pub(super) fn grant(
     cost: &[f64],
     size: &GrantSize,
     q: [f64; 4],
-    matched: Option<(&[f64], f64)>,
+    matched: Option<Match<'_>>,
 ) {
     let (amount, share) = match size {
         GrantSize::Amount(_) => (q[0], None),
@@ -80,10 +89,21 @@ pub(super) fn grant(
         }
         let base = share.map_or(amount, |sh| sh * c);
         let pay = base * p.factor.at(t, down);
-        // No more than the year's local money matches.
-        *k += match matched {
-            Some((local, m)) => pay.min(local[i] / m),
+        // No more than the year's local money matches; or, where an
+        // unmatched year withdraws the grant, nothing from that year on.
+        *k += match &matched {
             None => pay,
+            Some(m) => {
+                let most = m.local[i] / m.share;
+                if pay <= most {
+                    pay
+                } else if m.withdraw {
+                    alive = false;
+                    0.0
+                } else {
+                    most
+                }
+            }
         };
     }
 }

@@ -518,6 +518,10 @@ pub enum StreamKind {
         /// for a 1:1 match; 0: none). Where the service's budget money
         /// falls short, the grant is cut to what it matches.
         match_share: f64,
+        /// Whether a year without enough local money withdraws the grant
+        /// for good (the national money is returned) instead of cutting
+        /// that year's payment to what is matched.
+        withdraw_unmatched: bool,
     },
     /// A local budget line.
     Budget {

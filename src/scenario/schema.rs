@@ -140,6 +140,7 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
             "share_of_cost",
             "withdrawal_hazard",
             "match_share",
+            "unmatched",
         ],
     ),
     ("budget", &["amount", "growth", "volatility"]),
