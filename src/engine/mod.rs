@@ -15,7 +15,8 @@
 //! alive that year; a reserve absorbs shortfalls; gap = what is left.
 //!
 //! Where things are: `trial.rs` holds what a trial leaves behind, the
-//! per-service phases are in `service.rs`, `draws.rs` is the draw schedule
+//! per-service phases are in `service.rs`, what each kind of funding
+//! stream pays in `streams.rs`, `draws.rs` is the draw schedule
 //! (which streams draw what, in which years) that the simulation,
 //! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
 //! spreads trials over threads.
@@ -43,6 +44,15 @@ fn add_into(v: &mut [f64], from: usize, to: usize, len: usize) {
     let (head, tail) = v.split_at_mut(to);
     for (d, x) in tail[..len].iter_mut().zip(&head[from..from + len]) {
         *d += *x;
+    }
+}
+
+/// The earlier of two optional year indices: the portfolio's first gap or
+/// stop is its services' earliest.
+fn earliest(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -102,14 +112,8 @@ impl<'m> Engine<'m> {
             total.grant += o.grant;
             total.received += o.received;
             total_real += o.real_cost_per_year;
-            total.first_gap = match (total.first_gap, o.first_gap) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            total.stopped_from = match (total.stopped_from, o.stopped_from) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            total.first_gap = earliest(total.first_gap, o.first_gap);
+            total.stopped_from = earliest(total.stopped_from, o.stopped_from);
             // The portfolio rows come last, so they split off cleanly from
             // the service's rows; zipped slices let the adds vectorise. (Its
             // funding by kind is not needed: the aggregates add up the

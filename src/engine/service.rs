@@ -3,7 +3,7 @@
 //! the reserve. Each phase is a function of the slices it reads and writes,
 //! so what a phase touches is visible in its signature.
 
-use crate::model::rng::uniform01;
+use crate::model::rng::{StreamRng, uniform01};
 use crate::model::{
     CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
 };
@@ -74,17 +74,8 @@ impl Engine<'_> {
         let mut base = svc.key.rng(self.model.seed, trial);
         let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
         self.risks(svc, trial, escalation, cost, opex_mult);
-        // Per-year loops run over slices of the same window, zipped, so
-        // they carry no bounds checks.
-        let open = operating_years(svc, h);
-        for ((c, &esc), &mult) in cost[open.clone()]
-            .iter_mut()
-            .zip(&escalation[open.clone()])
-            .zip(&opex_mult[open])
-        {
-            let shock = svc.volatility.sample(&mut base);
-            *c += construction * ratio * esc * shock * mult;
-        }
+        let base_cost = construction * ratio;
+        opex(svc, h, &mut base, base_cost, escalation, opex_mult, cost);
         for line in &svc.costs {
             self.cost_line(svc, line, trial, construction, escalation, cost);
         }
@@ -243,10 +234,16 @@ impl Engine<'_> {
         }
         let mut base = svc.key.rng(self.model.seed, trial);
         let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
-        for t in operating_years(svc, h) {
-            let shock = svc.volatility.sample(&mut base);
-            cost[t] += construction * ratio * s.escalation[t] * shock * mult[t];
-        }
+        let base_cost = construction * ratio;
+        opex(
+            svc,
+            h,
+            &mut base,
+            base_cost,
+            &s.escalation,
+            &mult,
+            &mut cost,
+        );
         if !finite(&cost) || !construction.is_finite() {
             return Some(FaultLine::Opex);
         }
@@ -524,6 +521,30 @@ fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
                 *f += x;
             }
         }
+    }
+}
+
+/// The operating cost of each operating year, added to `cost`:
+/// construction x opex ratio (`base_cost`) x escalation x the year's shock
+/// (drawn from the service's base stream, after its per-trial draws) x the
+/// risks' opex multiplier. Zipped slices of one window: no bounds checks.
+fn opex(
+    svc: &Service,
+    h: usize,
+    base: &mut StreamRng,
+    base_cost: f64,
+    escalation: &[f64],
+    opex_mult: &[f64],
+    cost: &mut [f64],
+) {
+    let open = operating_years(svc, h);
+    for ((c, &esc), &mult) in cost[open.clone()]
+        .iter_mut()
+        .zip(&escalation[open.clone()])
+        .zip(&opex_mult[open])
+    {
+        let shock = svc.volatility.sample(base);
+        *c += base_cost * esc * shock * mult;
     }
 }
 

@@ -40,7 +40,15 @@ impl Checker {
             },
             Some(0.045),
         );
-        let discount_basis = self.discount_basis(&sc);
+        let discount_basis = self.choice(
+            &sc,
+            "discount_basis",
+            &[
+                ("real", DiscountBasis::Real),
+                ("nominal", DiscountBasis::Nominal),
+            ],
+            DiscountBasis::Real,
+        );
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
         let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
 
@@ -73,29 +81,6 @@ impl Checker {
             variants: variants?,
             evaluation: evaluation?,
         })
-    }
-
-    /// `discount_basis`: "real" (the default) or "nominal".
-    fn discount_basis(&mut self, sc: &View<'_, '_>) -> Option<DiscountBasis> {
-        let Some(text) = self.string(sc, "discount_basis", false) else {
-            return (!sc.has("discount_basis")).then_some(DiscountBasis::Real);
-        };
-        match text.as_str() {
-            "real" => Some(DiscountBasis::Real),
-            "nominal" => Some(DiscountBasis::Nominal),
-            other => {
-                let span = sc
-                    .get("discount_basis")
-                    .map(|v| v.span())
-                    .unwrap_or(sc.span.clone());
-                self.err(
-                    &span,
-                    &sc.key_path("discount_basis"),
-                    format!("expected \"real\" or \"nominal\", found \"{other}\""),
-                );
-                None
-            }
-        }
     }
 
     /// Refuses a negative discount rate so steep that the last year's

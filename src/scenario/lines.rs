@@ -161,30 +161,6 @@ impl Checker {
         })
     }
 
-    /// A grant's `unmatched`: "cut" (the default: pay what the local money
-    /// matches) or "withdraw" (an unmatched year ends the grant for good).
-    fn unmatched(&mut self, fv: &View<'_, '_>) -> Option<bool> {
-        let Some(text) = self.string(fv, "unmatched", false) else {
-            return (!fv.has("unmatched")).then_some(false);
-        };
-        match text.as_str() {
-            "cut" => Some(false),
-            "withdraw" => Some(true),
-            other => {
-                let span = fv
-                    .get("unmatched")
-                    .map(|v| v.span())
-                    .unwrap_or(fv.span.clone());
-                self.err(
-                    &span,
-                    &fv.key_path("unmatched"),
-                    format!("expected \"cut\" or \"withdraw\", found \"{other}\""),
-                );
-                None
-            }
-        }
-    }
-
     /// The keys of one kind of funding stream, compiled into its kind.
     // Long by design: one arm per kind of stream, each reading that kind's
     // keys; the kinds share nothing to factor out.
@@ -206,7 +182,13 @@ impl Checker {
                     });
                 let hz = self.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
                 let m = self.number(fv, "match_share", Range64::NON_NEG, Some(0.0));
-                let unmatched = self.unmatched(fv);
+                // "withdraw": an unmatched year ends the grant for good.
+                let unmatched = self.choice(
+                    fv,
+                    "unmatched",
+                    &[("cut", false), ("withdraw", true)],
+                    false,
+                );
                 match (size, hz, m, unmatched) {
                     (Some(size), Some(withdrawal_hazard), Some(match_share), Some(w)) => {
                         Some(StreamKind::Grant {

@@ -296,6 +296,31 @@ impl Checker {
         }
     }
 
+    /// One of a few spelled-out values, e.g. `"real"` or `"nominal"`;
+    /// `default` when the key is absent.
+    pub(super) fn choice<T: Copy>(
+        &mut self,
+        view: &View<'_, '_>,
+        key: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> Option<T> {
+        let Some(text) = self.string(view, key, false) else {
+            return (!view.has(key)).then_some(default);
+        };
+        if let Some((_, v)) = options.iter().find(|(name, _)| *name == text) {
+            return Some(*v);
+        }
+        let span = view.get(key).map(|v| v.span()).unwrap_or(view.span.clone());
+        let expected: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        self.err(
+            &span,
+            &view.key_path(key),
+            format!("expected {}, found \"{text}\"", expected.join(" or ")),
+        );
+        None
+    }
+
     /// A plain number in `range`; `default` when absent (None = required).
     pub(super) fn number(
         &mut self,

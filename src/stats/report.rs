@@ -254,23 +254,13 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
             model.services.iter().any(|s| !s.benefits.is_empty()),
         ),
     };
-    let mut cum = 0u64;
+    let first_gap_year = distribution_of_year(model, &tot.first_gap, n);
     let mut stopped = 0u64;
     let mut yearly = Vec::with_capacity(h);
-    let mut survival = Vec::with_capacity(h);
-    let mut probability = Vec::with_capacity(h);
-    for t in 0..h {
-        cum += tot.first_gap[t];
-        let surv = 1.0 - cum as f64 / nf;
-        survival.push(surv);
-        probability.push(tot.first_gap[t] as f64 / nf);
+    for (t, &surv) in first_gap_year.survival.iter().enumerate() {
         stopped += tot.stop[t];
         yearly.push(year_stats(model, acc, e, t, (surv, stopped as f64 / nf)));
     }
-    let median = survival
-        .iter()
-        .position(|&s| s <= 0.5)
-        .map(|t| model.year(t));
     let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
     let benefit = tot.benefit.mean();
     let received = tot.received.value();
@@ -282,13 +272,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
             .iter()
             .find(|y| y.p_gap.estimate > 0.5)
             .map(|y| y.year),
-        first_gap_year: FirstGap {
-            years: (0..h).map(|t| model.year(t)).collect(),
-            probability,
-            survival,
-            never: tot.first_gap[h] as f64 / nf,
-            median,
-        },
+        first_gap_year,
         p_stop: Proportion::new(n - tot.stop[h], n),
         stop_year: distribution_of_year(model, &tot.stop, n),
         lcc_npv: lcc,
