@@ -388,4 +388,26 @@ fn an_unmatched_year_can_withdraw_the_grant() {
         run("unmatched = \"withdraw\""),
         [100.0, 100.0, 0.0, 0.0, 0.0, 0.0]
     );
+    // Clawed back: it ends, and the 200 paid in 2025-2026 go back in 2027,
+    // so the grant brought nothing over the horizon.
+    let back = run("unmatched = \"clawback\"");
+    assert_eq!(back, [100.0, 100.0, -200.0, 0.0, 0.0, 0.0]);
+    assert_eq!(back.iter().sum::<f64>(), 0.0);
+}
+
+/// A clawback is a gap in the year the money goes back: cost 200 a year,
+/// paid by a 1:1 grant of 100 and a city budget of 100 that ends after
+/// 2026; in 2027 the city has nothing and must also return the 200
+/// received, so the gap is the year's 200 plus 200.
+#[test]
+fn a_clawback_is_a_gap_in_the_year_the_money_goes_back() {
+    let m = model(
+        "[[service]]\nid = \"s\"\nconstruction_cost = 2000\nopex_ratio = 0.1\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\n\
+         match_share = 1.0\nunmatched = \"clawback\"\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nto = 2026\n",
+        1,
+    );
+    let s = one_trial(&m);
+    assert_eq!(&s.row(&s.gap, 0)[..4], [0.0, 0.0, 400.0, 200.0]);
 }

@@ -374,13 +374,13 @@ impl Engine<'_> {
             StreamKind::Grant {
                 size,
                 match_share,
-                withdraw_unmatched,
+                unmatched,
                 ..
             } => {
                 let matched = (*match_share > 0.0).then(|| Match {
                     local: &local[w.clone()],
                     share: *match_share,
-                    withdraw: *withdraw_unmatched,
+                    rule: *unmatched,
                 });
                 grant(pay, row, &cost[w], size, q, matched)
             }

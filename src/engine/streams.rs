@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::model::rng::{StreamRng, uniform01};
-use crate::model::{GrantSize, Stream, Volatility};
+use crate::model::{GrantSize, Stream, Unmatched, Volatility};
 
 /// The share of a payment that survives a downturn and a cut.
 #[derive(Debug, Clone, Copy)]
@@ -46,12 +46,12 @@ pub(super) struct Paying<'a> {
 }
 
 /// A grant's local match: the service's budget money in the grant's years,
-/// the local money required per unit of grant, and whether an unmatched
-/// year withdraws the grant (instead of cutting that year's payment).
+/// the local money required per unit of grant, and what an unmatched year
+/// does to the grant.
 pub(super) struct Match<'a> {
     pub(super) local: &'a [f64],
     pub(super) share: f64,
-    pub(super) withdraw: bool,
+    pub(super) rule: Unmatched,
 }
 
 /// A grant: a fixed amount or a share of the year's cost, until withdrawn,
@@ -72,6 +72,8 @@ pub(super) fn grant(
     };
     let hz = q[1];
     let mut alive = true;
+    // Paid so far, for a clawback (a running sum in year order).
+    let mut paid = 0.0;
     for (i, (((k, &c), &down), t)) in row
         .iter_mut()
         .zip(cost)
@@ -90,21 +92,31 @@ pub(super) fn grant(
         let base = share.map_or(amount, |sh| sh * c);
         let pay = base * p.factor.at(t, down);
         // No more than the year's local money matches; or, where an
-        // unmatched year withdraws the grant, nothing from that year on.
-        *k += match &matched {
+        // unmatched year withdraws the grant, nothing from that year on
+        // (and, for a clawback, everything paid so far goes back).
+        let got = match &matched {
             None => pay,
             Some(m) => {
                 let most = m.local[i] / m.share;
                 if pay <= most {
                     pay
-                } else if m.withdraw {
-                    alive = false;
-                    0.0
                 } else {
-                    most
+                    match m.rule {
+                        Unmatched::Cut => most,
+                        Unmatched::Withdraw => {
+                            alive = false;
+                            0.0
+                        }
+                        Unmatched::Clawback => {
+                            alive = false;
+                            -paid
+                        }
+                    }
                 }
             }
         };
+        *k += got;
+        paid += got;
     }
 }
 

@@ -504,6 +504,37 @@ pub enum GrantSize {
     ShareOfCost(Quantity),
 }
 
+/// What a year whose local money does not match a grant does to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmatched {
+    /// That year's payment is cut to what the local money matches.
+    Cut,
+    /// The grant ends for good from that year (no payment that year).
+    Withdraw,
+    /// The grant ends for good and everything it has paid so far is
+    /// returned that year (보조금 반환: a negative payment in the grant's
+    /// row), as when the ministry orders the subsidy back.
+    Clawback,
+}
+
+impl Unmatched {
+    /// The scenario file's spellings, in the order of the variants.
+    pub const OPTIONS: [(&'static str, Unmatched); 3] = [
+        ("cut", Unmatched::Cut),
+        ("withdraw", Unmatched::Withdraw),
+        ("clawback", Unmatched::Clawback),
+    ];
+
+    /// What `fundgap check` says the rule does.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unmatched::Cut => "cut",
+            Unmatched::Withdraw => "withdrawn for good",
+            Unmatched::Clawback => "withdrawn for good and paid back",
+        }
+    }
+}
+
 /// The kinds of funding stream with their parameters. Amounts are in the
 /// scenario's money per year (nominal: not escalated by inflation).
 #[derive(Debug, Clone)]
@@ -518,10 +549,8 @@ pub enum StreamKind {
         /// for a 1:1 match; 0: none). Where the service's budget money
         /// falls short, the grant is cut to what it matches.
         match_share: f64,
-        /// Whether a year without enough local money withdraws the grant
-        /// for good (the national money is returned) instead of cutting
-        /// that year's payment to what is matched.
-        withdraw_unmatched: bool,
+        /// What a year without enough local money does to the grant.
+        unmatched: Unmatched,
     },
     /// A local budget line.
     Budget {

@@ -133,7 +133,7 @@ fn stream_what(model: &Model, f: &Stream) -> String {
             size,
             withdrawal_hazard,
             match_share,
-            withdraw_unmatched,
+            unmatched,
         } => {
             let size = match size {
                 GrantSize::Amount(q) => format!("{} a year", q.describe()),
@@ -142,11 +142,7 @@ fn stream_what(model: &Model, f: &Stream) -> String {
             let matched = if *match_share > 0.0 {
                 format!(
                     ", needs {match_share} of local budget money per unit ({} where unmatched)",
-                    if *withdraw_unmatched {
-                        "withdrawn for good"
-                    } else {
-                        "cut"
-                    }
+                    unmatched.describe()
                 )
             } else {
                 String::new()

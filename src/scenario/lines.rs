@@ -5,7 +5,7 @@ use crate::model::rng::StreamKey;
 use crate::model::{
     Benefit, CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Stream, StreamKind,
 };
-use crate::model::{Domain, Volatility};
+use crate::model::{Domain, Unmatched, Volatility};
 use crate::names::slug;
 
 use super::reader::*;
@@ -182,20 +182,14 @@ impl Checker {
                     });
                 let hz = self.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
                 let m = self.number(fv, "match_share", Range64::NON_NEG, Some(0.0));
-                // "withdraw": an unmatched year ends the grant for good.
-                let unmatched = self.choice(
-                    fv,
-                    "unmatched",
-                    &[("cut", false), ("withdraw", true)],
-                    false,
-                );
+                let unmatched = self.choice(fv, "unmatched", &Unmatched::OPTIONS, Unmatched::Cut);
                 match (size, hz, m, unmatched) {
-                    (Some(size), Some(withdrawal_hazard), Some(match_share), Some(w)) => {
+                    (Some(size), Some(withdrawal_hazard), Some(match_share), Some(unmatched)) => {
                         Some(StreamKind::Grant {
                             size,
                             withdrawal_hazard,
                             match_share,
-                            withdraw_unmatched: w,
+                            unmatched,
                         })
                     }
                     _ => None,
