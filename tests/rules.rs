@@ -14,16 +14,8 @@ fn model(body: &str, trials: u64) -> Model {
     parse_str(&text, "rules.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn one_trial(m: &Model) -> Scratch {
-    let mut s = Scratch::new(m);
-    Engine::new(m).simulate(0, &mut s);
-    assert!(s.fault.is_none());
-    s
-}
-
-fn report(m: &Model) -> Report {
-    Report::new(m, &fundgap::stats::run_all(&Engine::new(m)))
-}
+mod common;
+use common::{one_trial, report_of as report};
 
 /// Renewals every 2.5 years fall 3, 5 and 8 years after opening: the j-th
 /// at round(2.5 j), halves rounded up.

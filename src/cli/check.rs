@@ -1,6 +1,6 @@
 //! `fundgap check`: validate and describe without simulating.
 
-use crate::report::table;
+use crate::report::check as describe;
 use fundgap::error::Result;
 
 use super::args::*;
@@ -8,6 +8,6 @@ use super::common::*;
 
 pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let loaded = load(Some(&args.scenario), &args.set)?;
-    print!("{}", table::describe(&loaded.model, &loaded.label));
+    print!("{}", describe::describe(&loaded.model, &loaded.label));
     Ok(())
 }

@@ -21,6 +21,8 @@
 //! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
 //! spreads trials over threads.
 
+mod books;
+mod diagnose;
 mod draws;
 mod schedule;
 mod service;
@@ -93,10 +95,21 @@ impl<'m> Engine<'m> {
         let h = m.horizon;
         let p = m.services.len();
         let port = p * h..(p + 1) * h;
-        s.cost[port.clone()].fill(0.0);
-        s.funding[port.clone()].fill(0.0);
-        s.gap[port.clone()].fill(0.0);
-        s.absorbed[port].fill(0.0);
+        for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.absorbed] {
+            v[port.clone()].fill(0.0);
+        }
+        for v in [
+            &mut s.capital,
+            &mut s.capital_gap,
+            &mut s.obligation,
+            &mut s.operator_loss,
+        ] {
+            if let Some(row) = v.get_mut(port.clone()) {
+                row.fill(0.0);
+            }
+        }
+        s.pool_gap.fill(0.0);
+        s.pool_surplus.fill(0.0);
         let mut total = EntityOutcome::default();
         let mut total_real = 0.0;
 
@@ -121,10 +134,49 @@ impl<'m> Engine<'m> {
             for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.absorbed] {
                 add_into(v, e * h, p * h, h);
             }
+            for v in [
+                &mut s.capital,
+                &mut s.capital_gap,
+                &mut s.obligation,
+                &mut s.operator_loss,
+            ] {
+                if !v.is_empty() {
+                    add_into(v, e * h, p * h, h);
+                }
+            }
+        }
+        if !m.accounts.is_empty() {
+            self.pool(s, &mut total);
         }
         total.real_cost_per_year = total_real;
         s.outcome[p] = total;
         self.check(trial, p, &total, s);
+    }
+
+    /// The portfolio's gap where services share special accounts: within
+    /// an account, one service's surplus covers another's gap in the same
+    /// year; money outside an account stays restricted to its service.
+    /// Rewrites the portfolio's gap row and its gap totals.
+    fn pool(&self, s: &mut Scratch, total: &mut EntityOutcome) {
+        let m = self.model;
+        let h = m.horizon;
+        let p = m.services.len();
+        let (services, port) = s.gap.split_at_mut(p * h);
+        port.fill(0.0);
+        for (e, svc) in m.services.iter().enumerate() {
+            if svc.account.is_none() {
+                for (g, x) in port.iter_mut().zip(&services[e * h..][..h]) {
+                    *g += x;
+                }
+            }
+        }
+        for (gaps, surplus) in s.pool_gap.chunks(h).zip(s.pool_surplus.chunks(h)) {
+            for ((g, a), b) in port.iter_mut().zip(gaps).zip(surplus) {
+                *g += (a - b).max(0.0);
+            }
+        }
+        total.gap_npv = port.iter().zip(&s.discount).map(|(g, d)| g * d).sum();
+        total.first_gap = port.iter().position(|g| *g > 0.0);
     }
 
     /// Records a fault if entity `e`'s outcome is not finite (a NaN or an

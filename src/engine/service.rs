@@ -8,17 +8,18 @@ use crate::model::{
     CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
 };
 
+use super::books::{Contracted, capital, split};
 use super::draws::{draw, operating_years, stream_years};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
-use super::trial::{EntityOutcome, FaultLine, Scratch};
+use super::trial::{EntityOutcome, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
 /// The money a service's streams bring in one trial, besides their rows.
-struct Streams {
+pub(super) struct Streams {
     /// The reserve's opening balance.
-    reserve: f64,
+    pub(super) reserve: f64,
     /// Discounted fees and contract payments.
-    revenue_npv: f64,
+    pub(super) revenue_npv: f64,
 }
 
 /// One service's rows of one trial, as the balance reads and writes them.
@@ -30,6 +31,48 @@ struct Rows<'a> {
     absorbed: &'a mut [f64],
     deflator: &'a [f64],
     discount: &'a [f64],
+    /// The capital lines' cost (empty unless the model has capital).
+    capital: &'a mut [f64],
+    /// The city's and the operator's sides, for a contracted service.
+    contract: Option<Contracted<'a>>,
+}
+
+impl Rows<'_> {
+    /// What the city must pay each year and the city's money: the cost
+    /// and all funding, unless a contract splits them.
+    fn books(&self) -> (&[f64], &[f64]) {
+        match &self.contract {
+            Some(c) => (&*c.need, &*c.money),
+            None => (&*self.cost, &*self.funding),
+        }
+    }
+
+    /// Redoes a contracted service's split between city and operator
+    /// (after its rows changed), shrinking the obligation from `stopped`.
+    fn split(&mut self, svc: &Service, stopped: Option<(usize, f64)>) {
+        if let (Some(d), Some(c)) = (&svc.delivery, &mut self.contract) {
+            let out = Contracted {
+                need: &mut *c.need,
+                money: &mut *c.money,
+                obligation: &mut *c.obligation,
+                loss: &mut *c.loss,
+            };
+            split(d, self.cost, self.funding, self.by_kind, stopped, out);
+        }
+    }
+
+    /// Adds the service's gaps and its surplus (what its money left over
+    /// in a year, where it lapses instead of going to its own reserve)
+    /// into its special account's rows.
+    fn pool(&self, h: usize, carry: bool, gap: &mut [f64], surplus: &mut [f64]) {
+        let (need, money) = self.books();
+        for t in 0..h {
+            gap[t] += self.gap[t];
+            if !carry {
+                surplus[t] += (money[t] - need[t]).max(0.0);
+            }
+        }
+    }
 }
 
 /// The horizon totals of the balance.
@@ -63,11 +106,27 @@ impl Engine<'_> {
             by_kind,
             opex_mult,
             outcome,
+            capital: capital_cost,
+            capital_gap,
+            obligation,
+            operator_loss,
+            need,
+            money,
+            pool_gap,
+            pool_surplus,
             ..
         } = s;
         let cost = &mut cost[rows.clone()];
         cost.fill(0.0);
         opex_mult.fill(1.0);
+        // Capital lines go to their own row where the model has one.
+        let capital_row: &mut [f64] = match capital_cost.get_mut(rows.clone()) {
+            Some(row) => {
+                row.fill(0.0);
+                row
+            }
+            None => &mut [],
+        };
 
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
@@ -77,7 +136,12 @@ impl Engine<'_> {
         let base_cost = construction * ratio;
         opex(svc, h, &mut base, base_cost, escalation, opex_mult, cost);
         for line in &svc.costs {
-            self.cost_line(svc, line, trial, construction, escalation, cost);
+            let row = if line.capital {
+                &mut *capital_row
+            } else {
+                &mut *cost
+            };
+            self.cost_line(svc, line, trial, construction, escalation, row);
         }
 
         let by_kind = &mut by_kind[kinds];
@@ -85,16 +149,44 @@ impl Engine<'_> {
         let mut streams = self.pay_streams(svc, trial, cost, downturn, discount, by_kind);
         let funding = &mut funding[rows.clone()];
         sum_kinds(by_kind, funding, h);
+        let contract = match obligation.get_mut(rows.clone()) {
+            Some(owed) => {
+                let loss = &mut operator_loss[rows.clone()];
+                owed.fill(0.0);
+                loss.fill(0.0);
+                svc.delivery.is_some().then_some(Contracted {
+                    need: &mut need[..],
+                    money: &mut money[..],
+                    obligation: owed,
+                    loss,
+                })
+            }
+            None => None,
+        };
         let mut r = Rows {
             cost,
             funding,
             by_kind,
             gap: &mut gap[rows.clone()],
-            absorbed: &mut absorbed[rows],
+            absorbed: &mut absorbed[rows.clone()],
             deflator,
             discount,
+            capital: capital_row,
+            contract,
         };
-        let (b, stopped_from) = self.settle(svc, construction, &mut streams, &mut r);
+        let (mut b, stopped_from) = self.settle(svc, construction, &mut streams, &mut r);
+        if let Some(cgap) = capital_gap.get_mut(rows) {
+            b.lcc_npv += capital(svc.capital.as_ref(), r.capital, cgap, discount);
+        }
+        if let Some(a) = svc.account {
+            let rows = a * h..(a + 1) * h;
+            r.pool(
+                h,
+                svc.carry_surplus,
+                &mut pool_gap[rows.clone()],
+                &mut pool_surplus[rows],
+            );
+        }
         let benefit_npv = self.benefits(svc, trial, discount, stopped_from);
 
         let operating_years = (h - svc.opens) as f64;
@@ -159,17 +251,22 @@ impl Engine<'_> {
         r: &mut Rows<'_>,
     ) -> (Balance, Option<usize>) {
         let h = self.model.horizon;
+        r.split(svc, None);
         let b = self.balance(svc, construction, streams.reserve, r);
-        let Some(from) = stop_year(svc, r.cost, r.funding, r.by_kind, r.gap, h) else {
+        let Some(from) = stop_year(svc, r, h) else {
             return (b, None);
         };
         let keep = svc.stop.after_stop_share;
         for row in [&mut *r.cost, &mut *r.funding] {
             row[from..].iter_mut().for_each(|x| *x *= keep);
         }
+        if let Some(row) = r.capital.get_mut(from..) {
+            row.iter_mut().for_each(|x| *x *= keep);
+        }
         for k in r.by_kind.chunks_mut(h) {
             k[from..].iter_mut().for_each(|x| *x *= keep);
         }
+        r.split(svc, Some((from, keep)));
         let b = self.balance(svc, construction, streams.reserve, r);
         streams.revenue_npv = revenue(r.by_kind, r.discount, h);
         (b, Some(from))
@@ -191,7 +288,7 @@ impl Engine<'_> {
     }
 
     /// One risk of the register.
-    fn risk(
+    pub(super) fn risk(
         &self,
         svc: &Service,
         r: &Risk,
@@ -214,72 +311,8 @@ impl Engine<'_> {
         }
     }
 
-    /// Which line of service `e` first yields an amount that is not finite
-    /// in trial `trial` (whose economy `s` holds): each line recomputed on
-    /// its own, in the order of the simulation. Only called for a trial
-    /// that has a fault, so it may allocate.
-    pub(super) fn faulty_line(&self, e: usize, trial: u64, s: &Scratch) -> Option<FaultLine> {
-        let h = self.model.horizon;
-        let svc = &self.model.services[e];
-        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
-        let mut mult = vec![1.0; h];
-        let mut cost = vec![0.0; h];
-        for (i, r) in svc.risks.iter().enumerate() {
-            let mut own = vec![0.0; h];
-            self.risk(svc, r, trial, &s.escalation, &mut own, &mut mult);
-            if !finite(&own) || !finite(&mult) {
-                return Some(FaultLine::Risk(i));
-            }
-            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
-        }
-        let mut base = svc.key.rng(self.model.seed, trial);
-        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
-        let base_cost = construction * ratio;
-        opex(
-            svc,
-            h,
-            &mut base,
-            base_cost,
-            &s.escalation,
-            &mult,
-            &mut cost,
-        );
-        if !finite(&cost) || !construction.is_finite() {
-            return Some(FaultLine::Opex);
-        }
-        for (i, line) in svc.costs.iter().enumerate() {
-            let mut own = vec![0.0; h];
-            self.cost_line(svc, line, trial, construction, &s.escalation, &mut own);
-            if !finite(&own) {
-                return Some(FaultLine::Cost(i));
-            }
-            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
-        }
-        for (i, st) in svc.funding.iter().enumerate() {
-            let mut rows = vec![0.0; FundingKind::COUNT * h];
-            let mut out = Streams {
-                reserve: 0.0,
-                revenue_npv: 0.0,
-            };
-            self.stream(
-                svc,
-                st,
-                trial,
-                &cost,
-                &s.downturn,
-                &s.discount,
-                &mut rows,
-                &mut out,
-            );
-            if !finite(&rows) || !out.reserve.is_finite() || !out.revenue_npv.is_finite() {
-                return Some(FaultLine::Stream(i));
-            }
-        }
-        None
-    }
-
     /// One extra cost line: renewals, an annual cost or a one-off.
-    fn cost_line(
+    pub(super) fn cost_line(
         &self,
         svc: &Service,
         line: &CostLine,
@@ -335,7 +368,7 @@ impl Engine<'_> {
 
     /// One funding stream, paid into its kind's row of `by_kind`.
     #[allow(clippy::too_many_arguments)] // the slices it reads, each named
-    fn stream(
+    pub(super) fn stream(
         &self,
         svc: &Service,
         st: &Stream,
@@ -416,7 +449,15 @@ impl Engine<'_> {
             absorbed,
             deflator,
             discount,
+            contract,
+            ..
         } = r;
+        // The city's side: for a contracted service, its obligation and
+        // its own money; otherwise all the cost and all the funding.
+        let (need, money): (&[f64], &[f64]) = match contract {
+            Some(c) => (&*c.need, &*c.money),
+            None => (&**cost, &**funding),
+        };
         let h = self.model.horizon;
         let reserve_row = FundingKind::Reserve as usize * h;
         let mut first_gap = h;
@@ -431,6 +472,7 @@ impl Engine<'_> {
         let (discount, deflator) = (&discount[..h], &deflator[..h]);
         let (cost, funding, gap, absorbed) =
             (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
+        let (need, money) = (&need[..h], &money[..h]);
         let materiality = svc.materiality;
         let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
         let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
@@ -439,12 +481,12 @@ impl Engine<'_> {
         // reserve's chain anyway (each its own chain, in year order).
         let (mut funded, mut used, mut grant) = (-0.0, -0.0, -0.0);
         for t in 0..h {
-            let c = cost[t];
-            lcc_npv += c * discount[t];
+            lcc_npv += cost[t] * discount[t];
             if t >= svc.opens {
-                real_cost += c * deflator[t];
+                real_cost += cost[t] * deflator[t];
             }
-            let short = c - funding[t];
+            let c = need[t];
+            let short = c - money[t];
             let tol = GAP_TOLERANCE * c;
             let need = if short > tol { short } else { 0.0 };
             let surplus = if carry && short < 0.0 { -short } else { 0.0 };
@@ -528,7 +570,7 @@ fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
 /// construction x opex ratio (`base_cost`) x escalation x the year's shock
 /// (drawn from the service's base stream, after its per-trial draws) x the
 /// risks' opex multiplier. Zipped slices of one window: no bounds checks.
-fn opex(
+pub(super) fn opex(
     svc: &Service,
     h: usize,
     base: &mut StreamRng,
@@ -551,28 +593,33 @@ fn opex(
 /// The first year at which the service has stopped under its stop rule:
 /// the year after `k` consecutive years with a gap, or after a year whose
 /// funding and reserve draw covered less than the stated share of its
-/// cost. None when the rule never fires (or fires in the last year, when
-/// nothing is left to stop).
-fn stop_year(
-    svc: &Service,
-    cost: &[f64],
-    funding: &[f64],
-    by_kind: &[f64],
-    gap: &[f64],
-    h: usize,
-) -> Option<usize> {
+/// cost (for a contracted service: the city's money against its
+/// obligation), or after the operator's `k`-th consecutive year with a
+/// loss, when it leaves. None when nothing fires (or it fires in the last
+/// year, when nothing is left to stop).
+fn stop_year(svc: &Service, r: &Rows<'_>, h: usize) -> Option<usize> {
     let rule = svc.stop;
-    if !rule.is_set() {
+    let exit_after = svc.delivery.map_or(0, |d| d.exit_after_loss_years);
+    if !rule.is_set() && exit_after == 0 {
         return None;
     }
-    let paid = &by_kind[FundingKind::Reserve as usize * h..][..h];
-    let mut run = 0;
+    let paid = &r.by_kind[FundingKind::Reserve as usize * h..][..h];
+    let (need, money) = r.books();
+    let loss: &[f64] = r.contract.as_ref().map_or(&[], |c| &*c.loss);
+    let (mut run, mut losing) = (0, 0);
     for t in svc.opens..h {
-        run = if gap[t] > 0.0 { run + 1 } else { 0 };
+        run = if r.gap[t] > 0.0 { run + 1 } else { 0 };
         let by_gaps = rule.after_gap_years > 0 && run >= rule.after_gap_years;
-        let covered = funding[t] + paid[t];
-        let by_funding = covered < rule.below_funding_share * cost[t];
-        if by_gaps || by_funding {
+        let covered = money[t] + paid[t];
+        let by_funding =
+            rule.below_funding_share > 0.0 && covered < rule.below_funding_share * need[t];
+        losing = if loss.get(t).is_some_and(|l| *l > 0.0) {
+            losing + 1
+        } else {
+            0
+        };
+        let by_exit = exit_after > 0 && losing >= exit_after;
+        if by_gaps || by_funding || by_exit {
             return (t + 1 < h).then_some(t + 1);
         }
     }

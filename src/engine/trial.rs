@@ -74,6 +74,26 @@ pub struct Scratch {
     /// (`(e * KINDS + k) * horizon + t`); the reserve's row is what the
     /// reserve paid out.
     pub by_kind: Vec<f64>,
+    /// Capital cost per entity and year: lines funded by the capital
+    /// account, apart from `cost` (empty unless the model has capital).
+    pub capital: Vec<f64>,
+    /// What the capital account left unpaid, per entity and year (empty
+    /// unless the model has capital).
+    pub capital_gap: Vec<f64>,
+    /// What the city owes a contracted operator, per entity and year
+    /// (empty unless a service is delivered under a contract).
+    pub obligation: Vec<f64>,
+    /// The operator's loss under its contract, per entity and year (empty
+    /// unless a service is delivered under a contract).
+    pub operator_loss: Vec<f64>,
+    /// The city's side of the service in hand, when it is delivered under
+    /// a contract: what the city must pay and the city's money, per year.
+    pub(crate) need: Vec<f64>,
+    pub(crate) money: Vec<f64>,
+    /// Per special account and year, its services' gaps and surplus
+    /// (empty unless the model has accounts).
+    pub(crate) pool_gap: Vec<f64>,
+    pub(crate) pool_surplus: Vec<f64>,
     /// Per-year opex multiplier of active risks, for the service in hand.
     pub(crate) opex_mult: Vec<f64>,
     /// One per entity.
@@ -87,6 +107,7 @@ impl Scratch {
     pub fn new(model: &Model) -> Self {
         let h = model.horizon;
         let e = model.services.len() + 1;
+        let (capital, delivery) = (model.has_capital(), model.has_delivery());
         Scratch {
             horizon: h,
             escalation: vec![1.0; h],
@@ -98,6 +119,14 @@ impl Scratch {
             gap: vec![0.0; e * h],
             absorbed: vec![0.0; e * h],
             by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
+            capital: vec![0.0; if capital { e * h } else { 0 }],
+            capital_gap: vec![0.0; if capital { e * h } else { 0 }],
+            obligation: vec![0.0; if delivery { e * h } else { 0 }],
+            operator_loss: vec![0.0; if delivery { e * h } else { 0 }],
+            need: vec![0.0; if delivery { h } else { 0 }],
+            money: vec![0.0; if delivery { h } else { 0 }],
+            pool_gap: vec![0.0; model.accounts.len() * h],
+            pool_surplus: vec![0.0; model.accounts.len() * h],
             opex_mult: vec![1.0; h],
             outcome: vec![EntityOutcome::default(); e],
             fault: None,

@@ -8,12 +8,14 @@
 //! volatilities are non-negative, names are unique where streams are keyed
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
+mod books;
 mod dist;
 mod inputs;
 mod quantity;
 pub(crate) mod rng;
 mod thresholds;
 
+pub use books::{CapitalAccount, Delivery, DeliveryKind};
 pub use dist::Dist;
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use quantity::{Domain, Quantity, Volatility};
@@ -45,6 +47,9 @@ pub struct Model {
     pub(crate) seed: u64,
     pub(crate) economy: Economy,
     pub(crate) services: Vec<Service>,
+    /// Names of the special accounts services share (`account` keys), in
+    /// order of first appearance; a service's `account` indexes this.
+    pub(crate) accounts: Vec<String>,
     /// `[[variant]]` tables, for `fundgap compare` (the first is the baseline).
     pub(crate) variants: Vec<Variant>,
     /// Rating thresholds of `fundgap evaluate`.
@@ -112,6 +117,23 @@ impl Model {
     /// the portfolio comes after them).
     pub fn services(&self) -> &[Service] {
         &self.services
+    }
+
+    /// The special accounts whose money services pool, by name.
+    pub fn accounts(&self) -> &[String] {
+        &self.accounts
+    }
+
+    /// Whether any service has capital lines or a capital account.
+    pub fn has_capital(&self) -> bool {
+        self.services
+            .iter()
+            .any(|s| s.capital.is_some() || s.costs.iter().any(|c| c.capital))
+    }
+
+    /// Whether any service is delivered under a contract.
+    pub fn has_delivery(&self) -> bool {
+        self.services.iter().any(|s| s.delivery.is_some())
     }
 
     /// The `[[variant]]` tables (the first is the baseline).
@@ -268,6 +290,14 @@ pub struct Service {
     pub materiality: Materiality,
     /// When the service stops or shrinks.
     pub stop: StopRule,
+    /// The capital budget or sinking fund of its capital lines, if any.
+    pub capital: Option<CapitalAccount>,
+    /// The contract a private operator runs it under, if any.
+    pub delivery: Option<Delivery>,
+    /// The special account (index into [`Model::accounts`]) whose services
+    /// pool their yearly surplus and gaps in the portfolio; None: its
+    /// money is restricted to it.
+    pub account: Option<usize>,
     /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
     /// The risk register.
@@ -335,6 +365,9 @@ pub struct CostLine {
     pub key: StreamKey,
     /// What the line charges, and when.
     pub kind: CostKind,
+    /// Whether the capital account pays it (`funded_by = "capital"`)
+    /// instead of the operating year.
+    pub capital: bool,
 }
 
 /// The kinds of cost line. Amounts are in start-year money, escalated by

@@ -175,6 +175,25 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "p_stopped",
 ];
 
+/// Columns `yearly.csv` adds for a scenario with capital lines.
+pub const CAPITAL_COLUMNS: &[&str] = &[
+    "capital_cost_mean",
+    "capital_gap_mean",
+    "p_capital_gap",
+    "p_capital_gap_lo",
+    "p_capital_gap_hi",
+];
+
+/// Columns `yearly.csv` adds for a scenario with a contracted service.
+pub const CONTRACT_COLUMNS: &[&str] = &[
+    "obligation_mean",
+    "p_obligation",
+    "operator_loss_mean",
+    "p_operator_loss",
+    "p_operator_loss_lo",
+    "p_operator_loss_hi",
+];
+
 /// `yearly.csv`: one row per entity and year.
 pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -182,7 +201,19 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
         path: PathBuf::from("yearly.csv"),
         source,
     };
-    w.write_record(YEARLY_COLUMNS).map_err(cerr)?;
+    // Capital and contract columns only where the scenario has them, so a
+    // scenario without them keeps its file as it was.
+    let first = report.entities.first().and_then(|e| e.yearly.first());
+    let has_capital = first.is_some_and(|y| y.capital.is_some());
+    let has_contract = first.is_some_and(|y| y.contract.is_some());
+    let mut header = YEARLY_COLUMNS.to_vec();
+    if has_capital {
+        header.extend(CAPITAL_COLUMNS);
+    }
+    if has_contract {
+        header.extend(CONTRACT_COLUMNS);
+    }
+    w.write_record(&header).map_err(cerr)?;
     for e in &report.entities {
         for y in &e.yearly {
             let mut row = vec![
@@ -222,6 +253,25 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
                 num(y.contingency_mean),
                 num(y.p_stopped),
             ]);
+            if let Some(c) = &y.capital {
+                row.extend([
+                    num(c.cost_mean),
+                    num(c.gap_mean),
+                    num(c.p_gap.estimate),
+                    num(c.p_gap.lo),
+                    num(c.p_gap.hi),
+                ]);
+            }
+            if let Some(c) = &y.contract {
+                row.extend([
+                    num(c.obligation_mean),
+                    num(c.p_obligation.estimate),
+                    num(c.operator_loss_mean),
+                    num(c.p_operator_loss.estimate),
+                    num(c.p_operator_loss.lo),
+                    num(c.p_operator_loss.hi),
+                ]);
+            }
             w.write_record(&row).map_err(cerr)?;
         }
     }

@@ -3,5 +3,6 @@
 
 pub mod analyses;
 pub mod charts;
+pub mod check;
 pub mod files;
 pub mod table;

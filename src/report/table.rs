@@ -3,9 +3,7 @@
 use std::fmt::Write;
 
 use fundgap::format::{percent, thousands};
-use fundgap::model::{
-    CostKind, CostLine, GrantSize, Model, RenewalSize, Service, Stream, StreamKind,
-};
+use fundgap::model::Model;
 use fundgap::stats::Report;
 
 /// The compact result table: one row per service and the portfolio.
@@ -73,6 +71,64 @@ pub fn results(model: &Model, report: &Report) -> String {
         "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost."
     );
     out.push_str(&stop_chances(model, report));
+    out.push_str(&books_summary(model, report));
+    out
+}
+
+/// Each service's capital spending and contract, over the horizon (in
+/// nominal money: sums of the yearly means).
+fn books_summary(model: &Model, report: &Report) -> String {
+    let mut out = String::new();
+    let worst = |ps: &mut dyn Iterator<Item = (i32, f64)>| {
+        ps.fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a })
+    };
+    for e in &report.entities {
+        let capital: Vec<_> = e
+            .yearly
+            .iter()
+            .filter_map(|y| Some((y.year, y.capital?)))
+            .collect();
+        let needs = capital.iter().any(|(_, c)| c.cost_mean > 0.0);
+        if needs {
+            let cost: f64 = capital.iter().map(|(_, c)| c.cost_mean).sum();
+            let gap: f64 = capital.iter().map(|(_, c)| c.gap_mean).sum();
+            let (year, p) = worst(&mut capital.iter().map(|(y, c)| (*y, c.p_gap.estimate)));
+            let _ = writeln!(
+                out,
+                "{}: capital spending {} over the horizon, {} of it unfunded on average (P(capital gap) peaks at {} in {year})",
+                e.id,
+                thousands(cost, 0),
+                thousands(gap, 0),
+                percent(p, 1)
+            );
+        }
+        let contract: Vec<_> = e
+            .yearly
+            .iter()
+            .filter_map(|y| Some((y.year, y.contract?)))
+            .collect();
+        let contracted = match model.services().iter().find(|s| s.id == e.id) {
+            Some(s) => s.delivery.is_some(),
+            None => !contract.is_empty(),
+        };
+        if contracted {
+            let owed: f64 = contract.iter().map(|(_, c)| c.obligation_mean).sum();
+            let loss: f64 = contract.iter().map(|(_, c)| c.operator_loss_mean).sum();
+            let (year, p) = worst(
+                &mut contract
+                    .iter()
+                    .map(|(y, c)| (*y, c.p_operator_loss.estimate)),
+            );
+            let _ = writeln!(
+                out,
+                "{}: the city owes its operator {} over the horizon; the operator bears losses of {} (P(loss) peaks at {} in {year})",
+                e.id,
+                thousands(owed, 0),
+                thousands(loss, 0),
+                percent(p, 1)
+            );
+        }
+    }
     out
 }
 
@@ -91,239 +147,6 @@ fn stop_chances(model: &Model, report: &Report) -> String {
                 e.stop_year
                     .median
                     .map_or_else(|| "none".to_string(), |y| y.to_string())
-            );
-        }
-    }
-    out
-}
-
-fn window(model: &Model, from: usize, to: usize) -> String {
-    format!("{}–{}", model.year(from), model.year(to))
-}
-
-/// What a cost line charges, for `fundgap check`.
-fn cost_what(model: &Model, c: &CostLine) -> String {
-    match &c.kind {
-        CostKind::Renewal { size, every_years } => {
-            let size = match size {
-                RenewalSize::ShareOfConstruction(q) => {
-                    format!("{} of construction", q.describe())
-                }
-                RenewalSize::Amount(q) => q.describe(),
-            };
-            format!("{size} every {} years", every_years.describe())
-        }
-        CostKind::Annual {
-            amount, from, to, ..
-        } => format!(
-            "{} a year, {}",
-            amount.describe(),
-            window(model, *from, *to)
-        ),
-        CostKind::OneOff { amount, year } => {
-            format!("{} in {}", amount.describe(), model.year(*year))
-        }
-    }
-}
-
-/// What a funding stream pays, for `fundgap check`.
-fn stream_what(model: &Model, f: &Stream) -> String {
-    match &f.kind {
-        StreamKind::Grant {
-            size,
-            withdrawal_hazard,
-            match_share,
-            unmatched,
-        } => {
-            let size = match size {
-                GrantSize::Amount(q) => format!("{} a year", q.describe()),
-                GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
-            };
-            let matched = if *match_share > 0.0 {
-                format!(
-                    ", needs {match_share} of local budget money per unit ({} where unmatched)",
-                    unmatched.describe()
-                )
-            } else {
-                String::new()
-            };
-            format!(
-                "{size}, {}, withdrawal hazard {}{matched}",
-                window(model, f.from, f.to),
-                withdrawal_hazard.describe()
-            )
-        }
-        StreamKind::Budget { amount, growth, .. } => {
-            format!(
-                "{} a year, growth {}, {}",
-                amount.describe(),
-                growth,
-                window(model, f.from, f.to)
-            )
-        }
-        StreamKind::Fees {
-            saturation_users,
-            price,
-            ..
-        } => format!(
-            "{} users at saturation x price {}, {}",
-            saturation_users.describe(),
-            price.describe(),
-            window(model, f.from, f.to)
-        ),
-        StreamKind::Contract {
-            amount,
-            exit_hazard,
-            downturn_exit_hazard,
-            ..
-        } => format!(
-            "{} a year, {}, exit hazard {} ({} in downturns)",
-            amount.describe(),
-            window(model, f.from, f.to),
-            exit_hazard.describe(),
-            downturn_exit_hazard.describe()
-        ),
-        StreamKind::Reserve { balance } => {
-            format!("opening balance {}", balance.describe())
-        }
-    }
-}
-
-/// A service's national share of construction, stop rule and
-/// materiality, for `fundgap check` (nothing when it has none).
-fn decision_rules(s: &Service) -> String {
-    let mut out = String::new();
-    if s.construction_grant_share > 0.0 {
-        let _ = writeln!(
-            out,
-            "      construction {} paid by national grants",
-            percent(s.construction_grant_share, 0)
-        );
-    }
-    if s.stop.is_set() {
-        let mut when = Vec::new();
-        if s.stop.after_gap_years > 0 {
-            when.push(format!(
-                "after {} consecutive years with a gap",
-                s.stop.after_gap_years
-            ));
-        }
-        if s.stop.below_funding_share > 0.0 {
-            when.push(format!(
-                "after a year whose money covers less than {} of its cost",
-                percent(s.stop.below_funding_share, 0)
-            ));
-        }
-        let _ = writeln!(
-            out,
-            "      stops {}; then {} of it goes on",
-            when.join(" or "),
-            percent(s.stop.after_stop_share, 0)
-        );
-    }
-    let m = s.materiality;
-    if m.share > 0.0 || m.amount > 0.0 {
-        let _ = writeln!(
-            out,
-            "      a shortfall is a gap only above {} of the year's cost and {}; smaller ones are absorbed",
-            percent(m.share, 1),
-            thousands(m.amount, 0)
-        );
-    }
-    out
-}
-
-/// What `fundgap check` prints: what the scenario describes.
-// Long by design: what `check` prints, line by line, in printing order.
-pub fn describe(model: &Model, label: &str) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{label}: OK — \"{}\"", model.name());
-    if let Some(d) = &model.description() {
-        let _ = writeln!(out, "  {d}");
-    }
-    let _ = writeln!(
-        out,
-        "  {}–{} ({} years), {} {}, discount rate {:.1}% {}, {} trials, seed {}",
-        model.start_year(),
-        model.end_year(),
-        model.horizon(),
-        model.currency(),
-        model.unit(),
-        model.discount_rate() * 100.0,
-        model.discount_basis().as_str(),
-        thousands(model.trials() as f64, 0),
-        model.seed()
-    );
-    let infl = &model.economy().inflation;
-    let _ = write!(out, "  economy: inflation {}", infl.describe());
-    match model.economy().downturn {
-        Some(d) => {
-            let _ = writeln!(
-                out,
-                "; downturns start with {} a year and last {:.1} years on average",
-                percent(d.annual_probability, 0),
-                d.mean_duration_years
-            );
-        }
-        None => {
-            let _ = writeln!(out, "; no downturns");
-        }
-    }
-    let _ = writeln!(out, "  {} services:", model.services().len());
-    for s in model.services() {
-        let _ = writeln!(
-            out,
-            "  - {} \"{}\" ({}, operator: {})",
-            s.id,
-            s.name,
-            s.nature.as_str(),
-            s.operator.as_deref().unwrap_or("none named")
-        );
-        let _ = writeln!(
-            out,
-            "      opens {}; construction {} (mean {}); opex ratio {}{}",
-            model.year(s.opens),
-            s.construction_cost.describe(),
-            thousands(s.construction_cost.mean(), 0),
-            s.opex_ratio.describe(),
-            if s.volatility.sd > 0.0 {
-                format!(", volatility {}", s.volatility.sd)
-            } else {
-                String::new()
-            }
-        );
-        out.push_str(&decision_rules(s));
-        for c in &s.costs {
-            let what = cost_what(model, c);
-            let _ = writeln!(out, "      cost {} \"{}\": {what}", c.kind.as_str(), c.name);
-        }
-        for r in &s.risks {
-            let _ = writeln!(
-                out,
-                "      risk \"{}\": probability {} a year, cost {}, opex x{} for {} year(s)",
-                r.name,
-                r.annual_probability.describe(),
-                r.cost.describe(),
-                r.opex_multiplier,
-                r.duration_years
-            );
-        }
-        for f in &s.funding {
-            let what = stream_what(model, f);
-            let _ = writeln!(
-                out,
-                "      funding {} \"{}\": {what}",
-                f.funding_kind().as_str(),
-                f.name
-            );
-        }
-        for b in &s.benefits {
-            let _ = writeln!(
-                out,
-                "      benefit \"{}\": {} a year, {}",
-                b.name,
-                b.annual.describe(),
-                window(model, b.from, b.to)
             );
         }
     }

@@ -62,7 +62,8 @@ impl Checker {
 
         let economy = self.economy(root);
         let materiality = self.materiality(&sc, Materiality::default());
-        let services = self.services(root, &h, materiality.unwrap_or_default());
+        let mut accounts = Vec::new();
+        let services = self.services(root, &h, materiality.unwrap_or_default(), &mut accounts);
         let variants = self.variants(root);
         let evaluation = self.evaluation(root);
         Some(Model {
@@ -78,6 +79,7 @@ impl Checker {
             seed: seed? as u64,
             economy: economy?,
             services: services?,
+            accounts,
             variants: variants?,
             evaluation: evaluation?,
         })
@@ -264,6 +266,7 @@ impl Checker {
         root: &View<'_, '_>,
         h: &Horizon,
         materiality: Materiality,
+        accounts: &mut Vec<String>,
     ) -> Option<Vec<Service>> {
         if !root.has("service") {
             self.err(
@@ -278,7 +281,7 @@ impl Checker {
         let mut out = Vec::new();
         let mut ok = true;
         for sv in &views {
-            match self.service(sv, h, &mut ids, materiality) {
+            match self.service(sv, h, &mut ids, materiality, accounts) {
                 Some(s) => out.push(s),
                 None => ok = false,
             }
@@ -294,6 +297,7 @@ impl Checker {
         h: &Horizon,
         ids: &mut HashSet<String>,
         materiality: Materiality,
+        accounts: &mut Vec<String>,
     ) -> Option<Service> {
         self.unknown_keys(sv, SERVICE_KEYS, None);
         let id = self.string(sv, "id", true);
@@ -354,9 +358,12 @@ impl Checker {
         let materiality = self.materiality(sv, materiality);
         let stop = self.stop_rule(sv, h);
         let canvas = self.canvas(sv);
+        let account = self.account(sv, accounts);
 
         let id = id?;
         let opens = opens?;
+        let capital = self.capital_account(sv, h, opens);
+        let delivery = self.delivery(sv, h, opens);
         let costs = self.cost_lines(sv, h, &id, opens);
         let risks = self.risks(sv, &id);
         let funding = self.funding(sv, h, &id, opens);
@@ -376,6 +383,9 @@ impl Checker {
             construction_grant_share: construction_grant_share?,
             materiality: materiality?,
             stop: stop?,
+            capital: capital?,
+            delivery: delivery?,
+            account: account?,
             costs: costs?,
             risks: risks?,
             funding: funding?,

@@ -74,11 +74,13 @@ impl Checker {
                         .map(|(amount, year)| CostKind::OneOff { amount, year })
                 }
             };
-            match (name, line) {
-                (Some(name), Some(kind)) => Some(CostLine {
+            let capital = c.funded_by(cv, &kind);
+            match (name, line, capital) {
+                (Some(name), Some(kind), Some(capital)) => Some(CostLine {
                     key: StreamKey::new(id, "cost", &slug(&name)),
                     name,
                     kind,
+                    capital,
                 }),
                 _ => None,
             }

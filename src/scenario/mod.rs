@@ -10,6 +10,7 @@
 //! `scenarios/README.md`; this module is the single place that enforces
 //! them.
 
+mod books;
 mod compile;
 mod lines;
 mod overrides;

@@ -50,11 +50,33 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "stop_after_gap_years",
     "stop_below_funding_share",
     "after_stop_share",
+    "capital",
+    "delivery",
+    "account",
     "cost",
     "risk",
     "funding",
     "benefit",
     "canvas",
+];
+pub(super) const CAPITAL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "balance",
+    "amount",
+    "growth",
+    "from",
+    "to",
+];
+pub(super) const DELIVERY_KEYS: &[&str] = &[
+    "kind",
+    "description",
+    "payment",
+    "payment_growth",
+    "guarantee",
+    "from",
+    "to",
+    "exit_after_loss_years",
 ];
 /// Business Model Canvas blocks plus social and environmental entries.
 pub const CANVAS_KEYS: &[&str] = &[
@@ -101,6 +123,7 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
             "share_of_construction",
             "amount",
             "every_years",
+            "funded_by",
         ],
     ),
     (
@@ -118,7 +141,7 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
     ),
     (
         "one_off",
-        &["kind", "name", "description", "amount", "year"],
+        &["kind", "name", "description", "amount", "year", "funded_by"],
     ),
 ];
 

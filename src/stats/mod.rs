@@ -12,19 +12,23 @@
 //! probability with its Monte Carlo standard error and a 95% Wilson score
 //! interval. Pure: no I/O.
 
+pub(crate) mod books;
 pub(crate) mod exact;
 mod report;
 mod run;
 mod sketch;
 pub(crate) mod sums;
 
-pub use report::{Distribution, EntityStats, FirstGap, Proportion, Report, YearStats};
+pub use report::{
+    CapitalYear, ContractYear, Distribution, EntityStats, FirstGap, Proportion, Report, YearStats,
+};
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;
 
 use crate::engine::{Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::{FundingKind, Model};
+use crate::stats::books::{BookAcc, BookRow};
 use crate::stats::exact::ExactSum;
 use crate::stats::sums::{Moments, Sum, SumArray};
 
@@ -165,6 +169,11 @@ pub struct Accumulator {
     /// Shortfalls absorbed as immaterial.
     absorbed: SumArray,
     by_kind: SumArray,
+    /// The portfolio's gap per year, where special accounts pool it (then
+    /// it is not the sum of the services'); empty otherwise.
+    pooled_gap: SumArray,
+    /// Capital and contract rows, for a model that has them.
+    books: Vec<BookAcc>,
     /// Per entity (services, then the portfolio) and year.
     years: Vec<YearAcc>,
     totals: Vec<HorizonAcc>,
@@ -190,6 +199,11 @@ impl Accumulator {
             gap: SumArray::new(s * h),
             absorbed: SumArray::new(s * h),
             by_kind: SumArray::new(s * FundingKind::COUNT * h),
+            pooled_gap: SumArray::new(if model.accounts.is_empty() { 0 } else { h }),
+            books: BookRow::of_model(model)
+                .into_iter()
+                .map(|row| BookAcc::new(row, s, h))
+                .collect(),
             years: (0..(s + 1) * h).map(|_| YearAcc::new()).collect(),
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
             fault: None,
@@ -231,7 +245,17 @@ impl Accumulator {
         for svc in 0..services {
             all.merge(&self.year_sums(svc, t));
         }
+        if !self.pooled_gap.is_empty() {
+            all.gap = self.pooled_gap.get(t);
+        }
         all
+    }
+
+    /// Entity `e`'s total of `row` in year `t`, and the trials in which it
+    /// was positive; None when the model has no such row.
+    pub(crate) fn book(&self, row: BookRow, e: usize, t: usize) -> Option<(Sum, u64)> {
+        let b = self.books.iter().find(|b| b.row == row)?;
+        Some((b.sum(e, t), b.count(e, t)))
     }
 
     /// Adds the trials held in `lanes` (one trial each). Folding several
@@ -262,6 +286,12 @@ impl Accumulator {
             self.absorbed.add_row(&s.absorbed[..n]);
         }
         self.by_kind.add_row(&s.by_kind);
+        if !self.pooled_gap.is_empty() {
+            self.pooled_gap.add_row(&s.gap[n..n + self.horizon]);
+        }
+        for b in &mut self.books {
+            b.record_sums(s);
+        }
     }
 
     /// The second half of [`Accumulator::record`]: adds the trials in
@@ -283,8 +313,12 @@ impl Accumulator {
             &mut self.gap,
             &mut self.absorbed,
             &mut self.by_kind,
+            &mut self.pooled_gap,
         ] {
             sums.flush();
+        }
+        for b in &mut self.books {
+            b.record_batch(lanes);
         }
 
         // Sketches take one column at a time (the same entity-year in
@@ -344,8 +378,12 @@ impl Accumulator {
             (&mut self.gap, &o.gap),
             (&mut self.absorbed, &o.absorbed),
             (&mut self.by_kind, &o.by_kind),
+            (&mut self.pooled_gap, &o.pooled_gap),
         ] {
             mine.merge(theirs);
+        }
+        for (a, b) in self.books.iter_mut().zip(&o.books) {
+            a.merge(b);
         }
         for (a, b) in self.years.iter_mut().zip(&o.years) {
             a.merge(b);

@@ -131,6 +131,40 @@ pub struct YearStats {
     pub funding_by_kind_mean: [f64; FundingKind::COUNT],
     /// P(no gap in this or any earlier year).
     pub survival: f64,
+    /// Capital spending, for a model with capital lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capital: Option<CapitalYear>,
+    /// The city's and operators' sides of contracts, for a model with a
+    /// contracted service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<ContractYear>,
+}
+
+/// Capital lines in one year: funded by the capital account, apart from
+/// the operating year's gap.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CapitalYear {
+    /// Mean capital cost.
+    pub cost_mean: f64,
+    /// Mean capital cost the capital account could not pay.
+    pub gap_mean: f64,
+    /// P(a capital gap in the year).
+    pub p_gap: Proportion,
+}
+
+/// Contracts in one year.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContractYear {
+    /// Mean payment the contracts make the city owe its operators
+    /// (availability payments, fees, revenue guarantees).
+    pub obligation_mean: f64,
+    /// P(the city owes a payment in the year): for a revenue guarantee,
+    /// the chance it is called.
+    pub p_obligation: Proportion,
+    /// Mean loss borne by operators.
+    pub operator_loss_mean: f64,
+    /// P(an operator loses money in the year).
+    pub p_operator_loss: Proportion,
 }
 
 /// Distribution of the year of an event (the first gap, a stop).
@@ -376,7 +410,37 @@ fn year_stats(
         reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
         funding_by_kind_mean: by_kind,
         survival,
+        capital: book_pair(acc, e, t, BookRow::Capital, BookRow::CapitalGap).map(
+            |((cost, _), (gap, gaps))| CapitalYear {
+                cost_mean: cost,
+                gap_mean: gap,
+                p_gap: Proportion::new(gaps, n),
+            },
+        ),
+        contract: book_pair(acc, e, t, BookRow::Obligation, BookRow::OperatorLoss).map(
+            |((owed, owing), (loss, losing))| ContractYear {
+                obligation_mean: owed,
+                p_obligation: Proportion::new(owing, n),
+                operator_loss_mean: loss,
+                p_operator_loss: Proportion::new(losing, n),
+            },
+        ),
     }
+}
+
+/// Two rows' means and positive counts of entity `e` in year `t`, when
+/// the model has them.
+fn book_pair(
+    acc: &Accumulator,
+    e: usize,
+    t: usize,
+    a: BookRow,
+    b: BookRow,
+) -> Option<((f64, u64), (f64, u64))> {
+    let nf = acc.trials as f64;
+    let (sa, ca) = acc.book(a, e, t)?;
+    let (sb, cb) = acc.book(b, e, t)?;
+    Some(((sa.value() / nf, ca), (sb.value() / nf, cb)))
 }
 
 #[cfg(test)]

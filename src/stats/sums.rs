@@ -158,6 +158,11 @@ impl SumArray {
         }
     }
 
+    /// Whether it holds no sums.
+    pub fn is_empty(&self) -> bool {
+        self.sums.is_empty()
+    }
+
     /// Sum `i`, as of the last [`SumArray::flush`].
     pub fn get(&self, i: usize) -> Sum {
         self.sums[i].clone()

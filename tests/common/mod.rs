@@ -51,3 +51,17 @@ pub fn shipped_scenarios() -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Trial 0 of `m`, which must be finite.
+pub fn one_trial(m: &fundgap::model::Model) -> fundgap::engine::Scratch {
+    let mut s = fundgap::engine::Scratch::new(m);
+    fundgap::engine::Engine::new(m).simulate(0, &mut s);
+    assert!(s.fault.is_none());
+    s
+}
+
+/// The report of a whole run of `m`.
+pub fn report_of(m: &fundgap::model::Model) -> fundgap::stats::Report {
+    let engine = fundgap::engine::Engine::new(m);
+    fundgap::stats::Report::new(m, &fundgap::stats::run_all(&engine))
+}

@@ -1,0 +1,163 @@
+//! Compiling whose books a service's money is in: its `[service.capital]`
+//! account, its `[service.delivery]` contract, its special `account`, and
+//! a cost line's `funded_by`.
+
+use crate::model::{CapitalAccount, Delivery, DeliveryKind};
+
+use super::reader::*;
+use super::schema::*;
+
+impl Checker {
+    /// `[service.capital]`, if present.
+    pub(super) fn capital_account(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        opens: usize,
+    ) -> Option<Option<CapitalAccount>> {
+        let Some(cv) = self.sub(sv, "capital", false) else {
+            return (!sv.has("capital")).then_some(None);
+        };
+        self.unknown_keys(&cv, CAPITAL_KEYS, None);
+        self.string(&cv, "name", false);
+        self.string(&cv, "description", false);
+        let balance = self.number(&cv, "balance", Range64::NON_NEG, Some(0.0));
+        let amount = self.number(&cv, "amount", Range64::NON_NEG, Some(0.0));
+        let growth = self.number(&cv, "growth", GROWTH_RANGE, Some(0.0));
+        let window = self.window(&cv, h, opens);
+        let (from, to) = window?;
+        Some(Some(CapitalAccount {
+            balance: balance?,
+            amount: amount?,
+            growth: growth?,
+            from,
+            to,
+        }))
+    }
+
+    /// `[service.delivery]`, if present.
+    pub(super) fn delivery(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        opens: usize,
+    ) -> Option<Option<Delivery>> {
+        let Some(dv) = self.sub(sv, "delivery", false) else {
+            return (!sv.has("delivery")).then_some(None);
+        };
+        self.unknown_keys(&dv, DELIVERY_KEYS, None);
+        self.string(&dv, "description", false);
+        let kind = if dv.has("kind") {
+            self.choice(
+                &dv,
+                "kind",
+                &DeliveryKind::OPTIONS,
+                DeliveryKind::Outsourced,
+            )
+        } else {
+            self.missing(
+                &dv,
+                "kind",
+                "the contract structure: \"outsourced\" (위탁), \"btl\" or \"bto\"",
+            );
+            None
+        };
+        let payment = self.number(&dv, "payment", Range64::NON_NEG, Some(0.0));
+        let payment_growth = self.number(&dv, "payment_growth", GROWTH_RANGE, Some(0.0));
+        let guarantee = self.number(&dv, "guarantee", Range64::NON_NEG, Some(0.0));
+        let exit = self.integer(&dv, "exit_after_loss_years", 0, h.len as i64, Some(0));
+        let window = self.window(&dv, h, opens);
+        let kind = kind?;
+        let payment = payment?;
+        // A payment or guarantee the structure never pays is a mistake in
+        // the file, not a number to ignore.
+        let stray = match kind {
+            DeliveryKind::Bto => dv.has("payment").then_some("payment"),
+            _ => dv.has("guarantee").then_some("guarantee"),
+        };
+        if let Some(key) = stray {
+            let span = dv.get(key).map(|v| v.span()).unwrap_or(dv.span.clone());
+            let why = if key == "payment" {
+                "a BTO operator is paid by its fees; the city owes only `guarantee` (a minimum revenue guarantee)"
+            } else {
+                "only a BTO contract has a minimum revenue guarantee; use `payment`"
+            };
+            self.err(&span, &dv.key_path(key), why.to_string());
+            return None;
+        }
+        if kind == DeliveryKind::Btl && payment == 0.0 {
+            self.missing(
+                &dv,
+                "payment",
+                "the yearly availability payment of a BTL contract",
+            );
+            return None;
+        }
+        let (from, to) = window?;
+        Some(Some(Delivery {
+            kind,
+            payment,
+            payment_growth: payment_growth?,
+            guarantee: guarantee?,
+            from,
+            to,
+            exit_after_loss_years: exit? as usize,
+        }))
+    }
+
+    /// A service's special `account`, as an index into `accounts` (added
+    /// there on first use).
+    pub(super) fn account(
+        &mut self,
+        sv: &View<'_, '_>,
+        accounts: &mut Vec<String>,
+    ) -> Option<Option<usize>> {
+        let Some(name) = self.string(sv, "account", false) else {
+            return (!sv.has("account")).then_some(None);
+        };
+        if name.trim().is_empty() {
+            let span = sv
+                .get("account")
+                .map(|v| v.span())
+                .unwrap_or(sv.span.clone());
+            self.err(
+                &span,
+                &sv.key_path("account"),
+                "expected the name of a special account, such as \"parking\"",
+            );
+            return None;
+        }
+        let i = match accounts.iter().position(|a| *a == name) {
+            Some(i) => i,
+            None => {
+                accounts.push(name);
+                accounts.len() - 1
+            }
+        };
+        Some(Some(i))
+    }
+
+    /// A cost line's `funded_by`: whether the capital account pays it.
+    /// Only replacements and one-offs are capital spending.
+    pub(super) fn funded_by(&mut self, cv: &View<'_, '_>, kind: &str) -> Option<bool> {
+        let capital = self.choice(
+            cv,
+            "funded_by",
+            &[("operating", false), ("capital", true)],
+            false,
+        )?;
+        if capital && kind == "annual" {
+            let span = cv
+                .get("funded_by")
+                .map(|v| v.span())
+                .unwrap_or(cv.span.clone());
+            self.err(
+                &span,
+                &cv.key_path("funded_by"),
+                "an annual cost is operating spending; only \"renewal\" and \"one_off\" lines can be funded_by = \"capital\"",
+            );
+            return None;
+        }
+        Some(capital)
+    }
+}

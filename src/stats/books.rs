@@ -1,0 +1,112 @@
+//! Aggregates of the rows a model has only when it uses capital accounts
+//! or contracts (capital cost and gap, the city's contract obligation, the
+//! operator's loss): exact sums per service and year, and per entity and
+//! year the count of trials in which the amount is positive. A model
+//! without them records nothing more, so its speed and figures are what
+//! they were.
+
+use crate::engine::Scratch;
+use crate::model::Model;
+use crate::stats::sums::{Sum, SumArray};
+
+/// A row a trial fills only when the model has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BookRow {
+    /// Capital lines' cost.
+    Capital,
+    /// What the capital account left unpaid.
+    CapitalGap,
+    /// What contracts make the city pay their operators.
+    Obligation,
+    /// Operators' losses.
+    OperatorLoss,
+}
+
+impl BookRow {
+    /// The row's amounts in a trial (empty when the model lacks it).
+    fn of(self, s: &Scratch) -> &[f64] {
+        match self {
+            BookRow::Capital => &s.capital,
+            BookRow::CapitalGap => &s.capital_gap,
+            BookRow::Obligation => &s.obligation,
+            BookRow::OperatorLoss => &s.operator_loss,
+        }
+    }
+
+    /// The rows `model` has.
+    pub(crate) fn of_model(model: &Model) -> Vec<BookRow> {
+        let mut rows = Vec::new();
+        if model.has_capital() {
+            rows.extend([BookRow::Capital, BookRow::CapitalGap]);
+        }
+        if model.has_delivery() {
+            rows.extend([BookRow::Obligation, BookRow::OperatorLoss]);
+        }
+        rows
+    }
+}
+
+/// One row's aggregates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BookAcc {
+    pub(crate) row: BookRow,
+    /// Per service and year; the portfolio's are the sums of theirs.
+    sums: SumArray,
+    /// Per entity (the portfolio last) and year: trials with an amount > 0.
+    counts: Vec<u64>,
+    services: usize,
+    horizon: usize,
+}
+
+impl BookAcc {
+    pub(crate) fn new(row: BookRow, services: usize, horizon: usize) -> Self {
+        BookAcc {
+            row,
+            sums: SumArray::new(services * horizon),
+            counts: vec![0; (services + 1) * horizon],
+            services,
+            horizon,
+        }
+    }
+
+    /// Adds one trial's amounts to the pending sums.
+    pub(crate) fn record_sums(&mut self, s: &Scratch) {
+        let n = self.services * self.horizon;
+        self.sums.add_row(&self.row.of(s)[..n]);
+    }
+
+    /// Counts a batch's positive amounts and flushes the pending sums.
+    pub(crate) fn record_batch(&mut self, lanes: &[Scratch]) {
+        self.sums.flush();
+        for s in lanes {
+            for (c, x) in self.counts.iter_mut().zip(self.row.of(s)) {
+                *c += u64::from(*x > 0.0);
+            }
+        }
+    }
+
+    pub(crate) fn merge(&mut self, o: &BookAcc) {
+        self.sums.merge(&o.sums);
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+    }
+
+    /// Entity `e`'s exact total of year `t`.
+    pub(crate) fn sum(&self, e: usize, t: usize) -> Sum {
+        let h = self.horizon;
+        if e < self.services {
+            return self.sums.get(e * h + t);
+        }
+        let mut all = Sum::default();
+        for svc in 0..self.services {
+            all.merge(&self.sums.get(svc * h + t));
+        }
+        all
+    }
+
+    /// Trials in which entity `e`'s amount in year `t` was positive.
+    pub(crate) fn count(&self, e: usize, t: usize) -> u64 {
+        self.counts[e * self.horizon + t]
+    }
+}
