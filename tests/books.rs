@@ -56,6 +56,13 @@ fn capital_lines_are_paid_by_the_capital_account_and_reported_apart() {
     assert_eq!(s.row(&s.capital_gap, 1)[6], 150.0, "the portfolio adds up");
     let same = (s.outcome[0].lcc_npv - operating.outcome[0].lcc_npv).abs();
     assert!(same < 1e-9 * operating.outcome[0].lcc_npv);
+    // The realised cost ratio counts capital lines too, as the U-City
+    // evaluation's ~15% does.
+    let (a, b) = (
+        s.outcome[0].real_cost_per_year,
+        operating.outcome[0].real_cost_per_year,
+    );
+    assert!((a - b).abs() < 1e-9 * b, "{a} vs {b}");
 
     let enough = replacing(
         "funded_by = \"capital\"",
@@ -123,6 +130,24 @@ fn btl_makes_the_city_owe_the_payment_and_the_operator_bear_the_cost() {
     let c = y.contract.expect("contract figures");
     assert_eq!((c.obligation_mean, c.p_operator_loss.estimate), (80.0, 1.0));
     assert_eq!(r.entity("s").unwrap().p_stop.estimate, 1.0);
+}
+
+/// An operator leaves only after material losses: a loss of 4 a year on a
+/// cost of 100 is under a 5% materiality threshold and never ends the
+/// service; a loss of 6 does, after the stated two years.
+#[test]
+fn an_operator_leaves_only_after_material_losses() {
+    let run = |payment: f64| {
+        let m = model(&format!(
+            "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+             materiality_share = 0.05\n\
+             [service.delivery]\nkind = \"btl\"\npayment = {payment}\nexit_after_loss_years = 2\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\n"
+        ));
+        one_trial(&m).outcome[0].stopped_from
+    };
+    assert_eq!(run(96.0), None);
+    assert_eq!(run(94.0), Some(2));
 }
 
 /// BTO: the operator keeps the fees and bears the cost; the city owes only

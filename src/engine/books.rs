@@ -11,25 +11,30 @@ use super::GAP_TOLERANCE;
 
 /// Pays each year's capital cost from the account (its opening balance
 /// plus the year's contribution, what is left carried on) and writes what
-/// it could not pay into `gap`. Returns the discounted capital cost, part
-/// of the life-cycle cost.
+/// it could not pay into `gap`. Returns the discounted capital cost (part
+/// of the life-cycle cost) and the capital cost of the operating years in
+/// start-year prices (part of the realised cost ratio).
 pub(super) fn capital(
     account: Option<&CapitalAccount>,
     cost: &[f64],
     gap: &mut [f64],
-    discount: &[f64],
-) -> f64 {
+    (discount, deflator): (&[f64], &[f64]),
+    opens: usize,
+) -> (f64, f64) {
     let mut balance = account.map_or(0.0, |a| a.balance);
-    let mut npv = 0.0;
+    let (mut npv, mut real) = (0.0, 0.0);
     for (t, ((&c, g), d)) in cost.iter().zip(gap.iter_mut()).zip(discount).enumerate() {
         balance += account.map_or(0.0, |a| a.contribution(t));
         npv += c * d;
+        if t >= opens {
+            real += c * deflator[t];
+        }
         let paid = c.min(balance);
         balance -= paid;
         let left = c - paid;
         *g = if left > GAP_TOLERANCE * c { left } else { 0.0 };
     }
-    npv
+    (npv, real)
 }
 
 /// One contracted service's rows as the city and its operator see them.

@@ -176,7 +176,10 @@ impl Engine<'_> {
         };
         let (mut b, stopped_from) = self.settle(svc, construction, &mut streams, &mut r);
         if let Some(cgap) = capital_gap.get_mut(rows) {
-            b.lcc_npv += capital(svc.capital.as_ref(), r.capital, cgap, discount);
+            let books = (&discount[..], &deflator[..]);
+            let (npv, real) = capital(svc.capital.as_ref(), r.capital, cgap, books, svc.opens);
+            b.lcc_npv += npv;
+            b.real_cost += real;
         }
         if let Some(a) = svc.account {
             let rows = a * h..(a + 1) * h;
@@ -595,7 +598,7 @@ pub(super) fn opex(
 /// funding and reserve draw covered less than the stated share of its
 /// cost (for a contracted service: the city's money against its
 /// obligation), or after the operator's `k`-th consecutive year with a
-/// loss, when it leaves. None when nothing fires (or it fires in the last
+/// material loss, when it leaves. None when nothing fires (or it fires in the last
 /// year, when nothing is left to stop).
 fn stop_year(svc: &Service, r: &Rows<'_>, h: usize) -> Option<usize> {
     let rule = svc.stop;
@@ -613,7 +616,10 @@ fn stop_year(svc: &Service, r: &Rows<'_>, h: usize) -> Option<usize> {
         let covered = money[t] + paid[t];
         let by_funding =
             rule.below_funding_share > 0.0 && covered < rule.below_funding_share * need[t];
-        losing = if loss.get(t).is_some_and(|l| *l > 0.0) {
+        // The operator's loss counts toward its exit only above the
+        // materiality threshold, as a gap does toward a stop.
+        let material = svc.materiality.threshold(r.cost[t]);
+        losing = if loss.get(t).is_some_and(|l| *l > material) {
             losing + 1
         } else {
             0

@@ -65,7 +65,8 @@ pub struct Delivery {
     /// Last contract year index.
     pub to: usize,
     /// The operator leaves after this many consecutive years with a loss
-    /// (0: never), which stops the service as the stop rule does.
+    /// above the service's materiality threshold (0: never), which stops
+    /// the service as the stop rule does.
     pub exit_after_loss_years: usize,
 }
 

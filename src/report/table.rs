@@ -121,7 +121,7 @@ fn books_summary(model: &Model, report: &Report) -> String {
             );
             let _ = writeln!(
                 out,
-                "{}: the city owes its operator {} over the horizon; the operator bears losses of {} (P(loss) peaks at {} in {year})",
+                "{}: contracts make the city owe {} over the horizon; operators bear losses of {} (P(an operator loss) peaks at {} in {year})",
                 e.id,
                 thousands(owed, 0),
                 thousands(loss, 0),
@@ -132,11 +132,11 @@ fn books_summary(model: &Model, report: &Report) -> String {
     out
 }
 
-/// Each service with a stop rule: how likely it stops, and when.
+/// Each service that a decision can stop: how likely it stops, and when.
 fn stop_chances(model: &Model, report: &Report) -> String {
     let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
-        if s.stop.is_set() {
+        if s.can_stop() {
             let _ = writeln!(
                 out,
                 "{} stops under its rule in {} [{}–{}] of trials (median stop year: {})",

@@ -1,0 +1,47 @@
+//! The decisions a budget office takes about a service: which shortfall
+//! is material enough to count as a gap ([`Materiality`]) and when a
+//! service that has lost its money is stopped or shrunk ([`StopRule`]).
+
+/// When a yearly shortfall (what funding and the reserve leave uncovered)
+/// is a gap: only above both a share of that year's cost and an amount.
+/// Smaller shortfalls are absorbed by a contingency (a supplementary budget
+/// or reserve fund), whose use is reported; a larger one counts whole. The
+/// default, 0 and 0, makes every shortfall a gap.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Materiality {
+    /// Share of the year's cost, in [0, 1].
+    pub share: f64,
+    /// Amount in the scenario's money, >= 0.
+    pub amount: f64,
+}
+
+impl Materiality {
+    /// The largest shortfall absorbed in a year costing `cost`.
+    #[inline]
+    pub fn threshold(&self, cost: f64) -> f64 {
+        let s = self.share * cost;
+        if s > self.amount { s } else { self.amount }
+    }
+}
+
+/// The decision that stops (or shrinks) a service that has lost its money:
+/// evaluated at the end of each year; from the next year on, the service's
+/// cost, funding and benefits are `after_stop_share` of what they would
+/// have been. The default never fires.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StopRule {
+    /// Stop after this many consecutive years with a gap (0: never).
+    pub after_gap_years: usize,
+    /// Stop after a year whose funding and reserve draw cover less than
+    /// this share of its cost (0: never).
+    pub below_funding_share: f64,
+    /// Share of the service that goes on after it stops (0: closed).
+    pub after_stop_share: f64,
+}
+
+impl StopRule {
+    /// Whether either rule can fire.
+    pub fn is_set(&self) -> bool {
+        self.after_gap_years > 0 || self.below_funding_share > 0.0
+    }
+}
