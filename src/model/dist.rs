@@ -76,7 +76,19 @@ enum Shape {
         mu: f64,
         sigma: f64,
     },
+    /// Finitely many values: `values[..n]` ascending, `cum[i]` the chance
+    /// of a value at most `values[i]` (`cum[n - 1] = 1` exactly).
+    Discrete {
+        n: usize,
+        values: [f64; MAX_DISCRETE],
+        cum: [f64; MAX_DISCRETE],
+    },
 }
+
+/// Most values a discrete distribution may list: enough for the outcomes
+/// of a budget decision (refused, cut, approved ...), few enough that a
+/// draw is a handful of compares.
+pub const MAX_DISCRETE: usize = 8;
 
 fn std_normal() -> StatNormal {
     // Parameters are constants that always satisfy statrs's checks.
@@ -107,16 +119,73 @@ impl Dist {
                 }
             }
             Shape::LogNormal { mean, sd, .. } => format!("lognormal(mean {mean}, sd {sd})"),
+            Shape::Discrete { n, values, cum } => {
+                let mut prev = 0.0;
+                let parts: Vec<String> = (0..n)
+                    .map(|i| {
+                        let p = cum[i] - prev;
+                        prev = cum[i];
+                        format!("{}: {:.0}%", values[i], 100.0 * p)
+                    })
+                    .collect();
+                format!("discrete({})", parts.join(", "))
+            }
         }
     }
 
     /// Whether the support is a finite interval (uniform, triangular,
-    /// PERT), so that a domain check can look at its ends.
+    /// PERT, discrete), so that a domain check can look at its ends.
     pub fn is_bounded(&self) -> bool {
         matches!(
             self.0,
-            Shape::Uniform { .. } | Shape::Triangular { .. } | Shape::Pert { .. }
+            Shape::Uniform { .. }
+                | Shape::Triangular { .. }
+                | Shape::Pert { .. }
+                | Shape::Discrete { .. }
         )
+    }
+
+    /// Finitely many `values` with their `weights` (any non-negative
+    /// numbers with a positive sum; equal when `None`).
+    pub fn discrete(values: &[f64], weights: Option<&[f64]>) -> Result<Dist, String> {
+        if values.is_empty() || values.len() > MAX_DISCRETE {
+            return Err(format!(
+                "between 1 and {MAX_DISCRETE} values, found {}",
+                values.len()
+            ));
+        }
+        finite(values)?;
+        let w: Vec<f64> = match weights {
+            Some(w) if w.len() != values.len() => {
+                return Err(format!(
+                    "as many weights as values ({}), found {}",
+                    values.len(),
+                    w.len()
+                ));
+            }
+            Some(w) => w.to_vec(),
+            None => vec![1.0; values.len()],
+        };
+        finite(&w)?;
+        if let Some(x) = w.iter().find(|x| **x < 0.0) {
+            return Err(format!("weights >= 0, found {x}"));
+        }
+        let total: f64 = w.iter().sum();
+        if total <= 0.0 {
+            return Err("weights with a positive sum".to_string());
+        }
+        let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(w).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n = pairs.len();
+        let (mut vs, mut cum) = ([0.0; MAX_DISCRETE], [0.0; MAX_DISCRETE]);
+        let mut acc = 0.0;
+        for (i, (v, w)) in pairs.into_iter().enumerate() {
+            acc += w;
+            vs[i] = v;
+            cum[i] = acc / total;
+        }
+        cum[n - 1] = 1.0;
+        Ok(Dist(Shape::Discrete { n, values: vs, cum }))
     }
 
     /// A point mass at `v` (finite).
@@ -240,6 +309,7 @@ impl Dist {
             Shape::Pert { .. } => "pert",
             Shape::Normal { .. } => "normal",
             Shape::LogNormal { .. } => "lognormal",
+            Shape::Discrete { .. } => "discrete",
         }
     }
 
@@ -252,6 +322,7 @@ impl Dist {
             | Shape::Pert { min, max, .. }
             | Shape::Normal { min, max, .. } => (min, max),
             Shape::LogNormal { .. } => (0.0, f64::INFINITY),
+            Shape::Discrete { n, values, .. } => (values[0], values[n - 1]),
         }
     }
 
@@ -294,7 +365,18 @@ impl Dist {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()
             }
+            Shape::Discrete { .. } => self.quantile_discrete(uniform01(rng)),
         }
+    }
+
+    /// The smallest listed value whose cumulative chance exceeds `u`
+    /// (`u` in [0, 1)), or reaches `p` for a quantile.
+    fn quantile_discrete(&self, u: f64) -> f64 {
+        let Shape::Discrete { n, values, cum } = &self.0 else {
+            return self.mean();
+        };
+        let i = cum[..*n].iter().position(|c| u < *c).unwrap_or(n - 1);
+        values[i]
     }
 
     /// Analytic mean.
@@ -311,6 +393,7 @@ impl Dist {
                 m
             }
             Shape::LogNormal { mean, .. } => mean,
+            Shape::Discrete { .. } => self.atoms().map(|(p, v)| p * v).sum(),
         }
     }
 
@@ -333,6 +416,10 @@ impl Dist {
                 mean, sd, min, max, ..
             } => truncated_normal_moments(mean, sd, min, max).1,
             Shape::LogNormal { sd, .. } => sd * sd,
+            Shape::Discrete { .. } => {
+                let m = self.mean();
+                self.atoms().map(|(p, v)| p * (v - m) * (v - m)).sum()
+            }
         }
     }
 
@@ -371,7 +458,23 @@ impl Dist {
                 (mean + sd * n.inverse_cdf(lo + (hi - lo) * p)).clamp(min, max)
             }
             Shape::LogNormal { mu, sigma, .. } => (mu + sigma * std_normal().inverse_cdf(p)).exp(),
+            Shape::Discrete { n, values, cum } => {
+                let i = cum[..n].iter().position(|c| *c >= p).unwrap_or(n - 1);
+                values[i]
+            }
         }
+    }
+
+    /// (probability, value) pairs of a discrete distribution.
+    fn atoms(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let (n, values, cum) = match &self.0 {
+            Shape::Discrete { n, values, cum } => (*n, &values[..], &cum[..]),
+            _ => (0, &[][..], &[][..]),
+        };
+        (0..n).map(move |i| {
+            let prev = if i == 0 { 0.0 } else { cum[i - 1] };
+            (cum[i] - prev, values[i])
+        })
     }
 }
 
@@ -462,6 +565,27 @@ mod tests {
         assert!(
             (m2 - want_var).abs() <= 4.0 * se_var + 1e-12,
             "{d:?}: variance {m2} vs analytic {want_var} (se {se_var})"
+        );
+    }
+
+    #[test]
+    fn discrete_moments_and_quantiles() {
+        let d = Dist::discrete(&[1.0, 0.0, 0.5], Some(&[0.28, 0.5, 0.22])).unwrap();
+        check_moments(&d, 9);
+        assert!((d.mean() - (0.28 + 0.11)).abs() < 1e-12);
+        assert_eq!(d.support(), (0.0, 1.0));
+        assert_eq!(d.quantile(0.5), 0.0);
+        assert_eq!(d.quantile(0.51), 0.5);
+        assert_eq!(d.quantile(0.73), 1.0);
+        assert!(Dist::discrete(&[], None).is_err());
+        assert!(Dist::discrete(&[1.0, 2.0], Some(&[1.0])).is_err());
+        assert!(Dist::discrete(&[1.0, 2.0], Some(&[-1.0, 2.0])).is_err());
+        assert!(Dist::discrete(&[1.0, 2.0], Some(&[0.0, 0.0])).is_err());
+        assert_eq!(
+            Dist::discrete(&[3.0], None)
+                .unwrap()
+                .sample(&mut StreamKey(1).rng(1, 0)),
+            3.0
         );
     }
 

@@ -215,12 +215,53 @@ impl Checker {
                 let hi = opt(self, "max", f64::INFINITY);
                 Dist::normal(m?, s?, lo?, hi?)
             }
+            "discrete" => {
+                let values = self.numbers(dv, "values", true);
+                let weights = self.numbers(dv, "weights", false);
+                let (values, weights) = (values??, weights?);
+                Dist::discrete(&values, weights.as_deref())
+            }
             _ => {
                 let (m, s) = (num(self, "mean"), num(self, "sd"));
                 Dist::lognormal(m?, s?)
             }
         };
         Some(built)
+    }
+
+    /// An array of numbers (`Some(None)` when absent and not required).
+    fn numbers(
+        &mut self,
+        dv: &View<'_, '_>,
+        key: &str,
+        required: bool,
+    ) -> Option<Option<Vec<f64>>> {
+        let Some(v) = dv.get(key) else {
+            if required {
+                self.missing(
+                    dv,
+                    key,
+                    &format!("`{key}`, an array of numbers such as [0, 0.5, 1]"),
+                );
+                return None;
+            }
+            return Some(None);
+        };
+        let items = match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .map(|it| as_f64(it.get_ref()))
+                .collect::<Option<Vec<f64>>>(),
+            _ => None,
+        };
+        if items.is_none() {
+            self.err(
+                &v.span(),
+                &dv.key_path(key),
+                "expected an array of numbers, such as [0, 0.5, 1]",
+            );
+        }
+        items.map(Some)
     }
 
     /// Exactly one of two alternative non-negative quantities, e.g. `amount`

@@ -191,6 +191,7 @@ pub(super) const DIST_KEYS: &[(&str, &[&str])] = &[
     ("pert", &["dist", "min", "mode", "max"]),
     ("normal", &["dist", "mean", "sd", "min", "max"]),
     ("lognormal", &["dist", "mean", "sd"]),
+    ("discrete", &["dist", "values", "weights"]),
 ];
 
 pub(super) const INFLATION_DOMAIN: Domain = Domain { lo: -0.5, hi: 1.0 };
