@@ -403,3 +403,33 @@ fn a_clawback_is_a_gap_in_the_year_the_money_goes_back() {
     let s = one_trial(&m);
     assert_eq!(&s.row(&s.gap, 0)[..4], [0.0, 0.0, 400.0, 200.0]);
 }
+
+/// A back-test outcome's year must leave a year after it in the horizon,
+/// where a stop decided at its end shows; `stopped` and `source` are
+/// required.
+#[test]
+fn an_outcome_must_be_observable_within_the_horizon() {
+    let parse = |outcome: &str| {
+        let text = format!(
+            "[scenario]\nname = \"x\"\nstart_year = 2021\nhorizon_years = 3\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 10\nopex_ratio = 0.1\n\
+             [service.outcome]\n{outcome}\n"
+        );
+        parse_str(&text, "x.toml")
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert!(parse("stopped = true\nby = 2022\nsource = \"a record\"").is_ok());
+    let e = parse("stopped = true\nby = 2023\nsource = \"a record\"").unwrap_err();
+    assert!(e.contains("by") && e.contains("2023"), "{e}");
+    assert!(
+        parse("by = 2022\nsource = \"a record\"")
+            .unwrap_err()
+            .contains("stopped")
+    );
+    assert!(
+        parse("stopped = false\nby = 2022")
+            .unwrap_err()
+            .contains("source")
+    );
+}

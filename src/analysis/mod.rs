@@ -1,6 +1,8 @@
 //! Analyses built on many runs of the engine: stress grids, paired
-//! comparisons, sensitivity and the evaluation scorecard.
+//! comparisons, sensitivity, the evaluation scorecard and the back-test
+//! of stop decisions against what happened.
 
+pub mod backtest;
 pub mod compare;
 pub mod evaluate;
 pub mod sensitivity;

@@ -117,6 +117,18 @@ numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
   fundgap chart output/ucity-baseline --format svg --width 800 --height 500
   fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"My city\"")]
     Chart(ChartArgs),
+    /// Score the stop rule against what happened (Brier score) on back-test scenarios
+    #[command(after_help = "Examples:
+  fundgap backtest scenarios/backtest-*.toml
+  fundgap backtest scenarios/backtest-incheon-imod.toml --trials 100000 --out results/backtest
+
+Every service with a [service.outcome] table is a case: the model's
+probability that its stop rule had fired by the end of the outcome's year is
+the forecast, and the Brier score (the mean squared difference between
+forecast and outcome, 1 stopped or 0 running) scores all cases together;
+0 is perfect, 0.25 is what 50% for every case scores. Writes backtest.csv,
+backtest.md and backtest.json to output/backtest unless --out is given.")]
+    Backtest(BacktestArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -267,6 +279,24 @@ pub(crate) struct EvaluateArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct BacktestArgs {
+    /// Back-test scenario files (TOML), each with services that have a [service.outcome]
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Trials per scenario [default: each scenario's `trials`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides each scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/backtest]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct InitArgs {
     /// File to write (`-` for standard output)
     #[arg(default_value = "scenario.toml")]
@@ -300,9 +330,9 @@ pub(crate) struct ChartArgs {
     pub font: Option<PathBuf>,
 }
 
-/// Options shared by the commands that simulate.
+/// Options of every command that simulates.
 #[derive(Debug, Args)]
-pub(crate) struct CommonOpts {
+pub(crate) struct RunOpts {
     /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
     /// do not depend on it
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
@@ -310,6 +340,13 @@ pub(crate) struct CommonOpts {
     /// No progress bar or status messages
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options shared by the commands that simulate and draw charts.
+#[derive(Debug, Args)]
+pub(crate) struct CommonOpts {
+    #[command(flatten)]
+    pub run: RunOpts,
     /// Do not draw charts (tables are still written)
     #[arg(long)]
     pub no_charts: bool,

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::args::RunOpts;
 use crate::report::files::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
@@ -101,6 +102,29 @@ pub(super) fn with_threads<T: Send>(
             Ok((pool.install(f), n as usize))
         }
     }
+}
+
+/// Runs every trial of `model` with a progress bar (labelled `message`)
+/// on `opts.threads` threads, stopping on Ctrl-C; returns the checked
+/// aggregates and the thread count.
+pub(super) fn simulate(
+    model: &Model,
+    opts: &RunOpts,
+    message: &str,
+) -> Result<(fundgap::stats::Accumulator, usize)> {
+    let pb = progress_bar(model.trials(), opts.quiet);
+    pb.set_message(message.to_string());
+    let cancel = interrupt_flag();
+    let engine = fundgap::engine::Engine::new(model);
+    let (acc, threads) = with_threads(opts.threads, || {
+        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+    })?;
+    pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    acc.check(model)?;
+    Ok((acc, threads))
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or when

@@ -54,7 +54,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: comparing {} variants on {} common trials",
             inputs.len(),
@@ -62,8 +62,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(trials, args.common.quiet);
-    let (result, _) = with_threads(args.common.threads, || {
+    let pb = progress_bar(trials, args.common.run.quiet);
+    let (result, _) = with_threads(args.common.run.threads, || {
         run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -85,7 +85,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     }
     staging.commit()?;
     print!("{}", table::compare(&result));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
             started.elapsed().as_secs_f64(),

@@ -1,14 +1,13 @@
 //! `fundgap evaluate` and `fundgap sensitivity`.
 
 use std::path::Path;
-use std::sync::atomic::Ordering;
+
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartOptions};
 use crate::report::files::Staging;
 use crate::report::table;
-use fundgap::engine::Engine;
-use fundgap::error::{Error, Result};
+use fundgap::error::Result;
 use fundgap::stats::Report;
 
 use super::args::*;
@@ -21,24 +20,14 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: evaluating {label} ({} trials)",
             fundgap::format::thousands(model.trials() as f64, 0)
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(model.trials(), args.common.quiet);
-    let engine = Engine::new(&model);
-    let cancel = interrupt_flag();
-    let (acc, _) = with_threads(args.common.threads, || {
-        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
-    })?;
-    pb.finish_and_clear();
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
-    acc.check(&model)?;
+    let (acc, _) = simulate(&model, &args.common.run, &stem)?;
     let report = Report::new(&model, &acc);
     let ev = fundgap::analysis::evaluate::evaluate(&model, &report);
     let drivers = if args.no_sensitivity {
@@ -48,7 +37,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
             sample: args.sample.min(model.trials().max(2)),
             oat_trials: args.oat_trials,
         };
-        let (s, _) = with_threads(args.common.threads, || {
+        let (s, _) = with_threads(args.common.run.threads, || {
             fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
         })?;
         Some(s?)
@@ -76,7 +65,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     }
     staging.commit()?;
     print!("{}", table::scorecard(&ev, drivers.as_ref()));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
             started.elapsed().as_secs_f64(),
@@ -107,12 +96,12 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         oat_trials: args.oat_trials,
     };
     let n_inputs = model.inputs().iter().filter(|(_, q)| !q.is_fixed()).count() as u64;
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
     }
     let started = Instant::now();
-    let pb = progress_bar(n_inputs, args.common.quiet);
-    let (result, _) = with_threads(args.common.threads, || {
+    let pb = progress_bar(n_inputs, args.common.run.quiet);
+    let (result, _) = with_threads(args.common.run.threads, || {
         fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -127,7 +116,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     )?;
     staging.commit()?;
     print!("{}", table::sensitivity(&result, 5));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",
             started.elapsed().as_secs_f64(),

@@ -6,6 +6,7 @@
 //! own file; [`common`] holds what they share.
 
 mod args;
+mod backtest;
 mod chart;
 mod check;
 mod common;
@@ -31,6 +32,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Init(args) => init::init(&args),
         Command::Sensitivity(args) => evaluate::sensitivity(&args),
         Command::Evaluate(args) => evaluate::evaluate(&args),
+        Command::Backtest(args) => backtest::backtest(&args),
     }
 }
 

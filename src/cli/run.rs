@@ -1,14 +1,13 @@
 //! `fundgap run`: simulate, write the tables and charts, print the summary.
 
 use std::path::Path;
-use std::sync::atomic::Ordering;
+
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartData, ChartOptions};
 use crate::report::files::{RunInfo, Staging, summary_json, write_tables};
 use crate::report::table;
-use fundgap::engine::Engine;
-use fundgap::error::{Error, Result};
+use fundgap::error::Result;
 use fundgap::stats::Report;
 
 use super::args::*;
@@ -21,7 +20,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&stem));
-    let status = !args.common.quiet;
+    let status = !args.common.run.quiet;
     if status {
         eprintln!(
             "fundgap: simulating {label} ({} trials)",
@@ -30,18 +29,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     }
 
     let started = Instant::now();
-    let pb = progress_bar(model.trials(), args.common.quiet);
-    pb.set_message(stem.clone());
-    let cancel = interrupt_flag();
-    let engine = Engine::new(&model);
-    let (acc, threads) = with_threads(args.common.threads, || {
-        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
-    })?;
-    pb.finish_and_clear();
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
-    acc.check(&model)?;
+    let (acc, threads) = simulate(&model, &args.common.run, &stem)?;
     let report = Report::new(&model, &acc);
     let info = RunInfo {
         scenario_file: label,

@@ -48,7 +48,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: stress test of {label}: {} cells x {} trials",
             cells.len(),
@@ -56,8 +56,8 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(args.trials * cells.len() as u64, args.common.quiet);
-    let (result, _) = with_threads(args.common.threads, || {
+    let pb = progress_bar(args.trials * cells.len() as u64, args.common.run.quiet);
+    let (result, _) = with_threads(args.common.run.threads, || {
         run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
@@ -77,7 +77,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     }
     staging.commit()?;
     print!("{}", table::stress(&result, args.target));
-    if !args.common.quiet {
+    if !args.common.run.quiet {
         eprintln!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
             result.cells.len(),

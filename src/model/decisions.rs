@@ -1,6 +1,8 @@
 //! The decisions a budget office takes about a service: which shortfall
 //! is material enough to count as a gap ([`Materiality`]) and when a
-//! service that has lost its money is stopped or shrunk ([`StopRule`]).
+//! service that has lost its money is stopped or shrunk ([`StopRule`]);
+//! and, for a back-test, the decision that was in fact taken
+//! ([`Outcome`]).
 
 /// When a yearly shortfall (what funding and the reserve leave uncovered)
 /// is a gap: only above both a share of that year's cost and an amount.
@@ -44,4 +46,21 @@ impl StopRule {
     pub fn is_set(&self) -> bool {
         self.after_gap_years > 0 || self.below_funding_share > 0.0
     }
+}
+
+/// What happened to a service in fact, for a back-test: whether it had
+/// been stopped by the end of a year (a decision the stop rule predicts
+/// with a probability), and the record that says so.
+///
+/// Invariant: `by` is a year index before the horizon's last year, so a
+/// stop decided at the end of year `by` takes effect within the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Whether the service had been stopped (or shrunk) by the end of
+    /// year `by`.
+    pub stopped: bool,
+    /// Year index of the observation.
+    pub by: usize,
+    /// Where the outcome is recorded.
+    pub source: String,
 }

@@ -17,7 +17,7 @@ pub(crate) mod rng;
 mod thresholds;
 
 pub use books::{CapitalAccount, Delivery, DeliveryKind};
-pub use decisions::{Materiality, StopRule};
+pub use decisions::{Materiality, Outcome, StopRule};
 pub use dist::Dist;
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use quantity::{Domain, Quantity, Volatility};
@@ -300,6 +300,8 @@ pub struct Service {
     /// pool their yearly surplus and gaps in the portfolio; None: its
     /// money is restricted to it.
     pub account: Option<usize>,
+    /// What happened to it in fact, for `fundgap backtest`.
+    pub outcome: Option<Outcome>,
     /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
     /// The risk register.

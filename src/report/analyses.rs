@@ -1,12 +1,14 @@
 //! The files of the analyses: `stress.csv`, `compare.csv`,
-//! `sensitivity.csv`, `evaluation.csv` and `evaluation.md`. (Their JSON is
-//! the analyses' results serialised as they are.)
+//! `sensitivity.csv`, `evaluation.csv`, `evaluation.md`, `backtest.csv`
+//! and `backtest.md`. (Their JSON is the analyses' results serialised as
+//! they are.)
 
+use fundgap::analysis::backtest::Score;
 use fundgap::analysis::compare::CompareResult;
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::stress::StressResult;
-use fundgap::format::thousands;
+use fundgap::format::{percent, thousands};
 
 use super::files::{finish_csv, num};
 
@@ -259,5 +261,74 @@ pub fn evaluation_markdown(ev: &Evaluation, drivers: Option<&Sensitivity>) -> St
     for (k, v) in &ev.thresholds.0 {
         let _ = writeln!(out, "- `{k}` = {v}");
     }
+    out
+}
+
+/// `backtest.csv`: one row per case.
+pub fn backtest_csv(s: &Score) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "scenario",
+        "service",
+        "by",
+        "stopped",
+        "p_stopped",
+        "p_stopped_lo",
+        "p_stopped_hi",
+        "p_stopped_se",
+        "squared_error",
+        "source",
+    ])?;
+    for c in &s.cases {
+        w.write_record([
+            c.scenario.clone(),
+            c.service.clone(),
+            c.by.to_string(),
+            u8::from(c.stopped).to_string(),
+            num(c.predicted.estimate),
+            num(c.predicted.lo),
+            num(c.predicted.hi),
+            num(c.predicted.se),
+            num(c.squared_error()),
+            c.source.clone(),
+        ])?;
+    }
+    finish_csv(w)
+}
+
+/// The back-test as a table and a score, for the terminal and
+/// `backtest.md`.
+pub fn backtest_markdown(s: &Score) -> String {
+    let mut out = String::from(
+        "| scenario | service | by | what happened | P(stopped by then) [95% CI] | squared error |\n|---|---|---|---|---|---|\n",
+    );
+    for c in &s.cases {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} [{}–{}] | {:.3} |\n",
+            c.scenario,
+            c.service,
+            c.by,
+            if c.stopped { "stopped" } else { "running" },
+            percent(c.predicted.estimate, 1),
+            percent(c.predicted.lo, 1),
+            percent(c.predicted.hi, 1),
+            c.squared_error()
+        ));
+    }
+    let skill = match s.skill {
+        Some(k) => format!("{k:.2}"),
+        None => "undefined (every case has the same outcome)".to_string(),
+    };
+    out.push_str(&format!(
+        "\nBrier score {:.3} (Monte Carlo se {:.4}) over {} cases; {} on the right side of 50%. \
+         A forecast of 50% for every case scores 0.250; the cases' own base rate ({}) scores {:.3} \
+         (in-sample, a flattering reference); skill against it: {skill}.\n",
+        s.brier,
+        s.brier_se,
+        s.cases.len(),
+        s.right,
+        percent(s.base_rate, 0),
+        s.brier_base_rate,
+    ));
     out
 }

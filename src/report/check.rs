@@ -257,6 +257,19 @@ pub fn describe(model: &Model, label: &str) -> String {
             }
         );
         out.push_str(&decision_rules(s));
+        if let Some(o) = &s.outcome {
+            let _ = writeln!(
+                out,
+                "      outcome on record: {} by the end of {} ({})",
+                if o.stopped {
+                    "stopped"
+                } else {
+                    "still running"
+                },
+                model.year(o.by),
+                o.source
+            );
+        }
         if let Some(a) = s.account {
             let _ = writeln!(
                 out,

@@ -1,8 +1,9 @@
 //! Compiling whose books a service's money is in: its `[service.capital]`
 //! account, its `[service.delivery]` contract, its special `account`, and
-//! a cost line's `funded_by`.
+//! a cost line's `funded_by`; and what happened to it in fact, its
+//! `[service.outcome]` for a back-test.
 
-use crate::model::{CapitalAccount, Delivery, DeliveryKind};
+use crate::model::{CapitalAccount, Delivery, DeliveryKind, Outcome};
 
 use super::reader::*;
 use super::schema::*;
@@ -102,6 +103,46 @@ impl Checker {
             from,
             to,
             exit_after_loss_years: exit? as usize,
+        }))
+    }
+
+    /// `[service.outcome]`, if present: the year must leave a year after
+    /// it in the horizon, where a stop decided at its end shows.
+    pub(super) fn outcome(&mut self, sv: &View<'_, '_>, h: &Horizon) -> Option<Option<Outcome>> {
+        let Some(ov) = self.sub(sv, "outcome", false) else {
+            return (!sv.has("outcome")).then_some(None);
+        };
+        self.unknown_keys(&ov, OUTCOME_KEYS, None);
+        self.string(&ov, "note", false);
+        let stopped = if ov.has("stopped") {
+            Some(self.boolean(&ov, "stopped", false))
+        } else {
+            self.missing(
+                &ov,
+                "stopped",
+                "`stopped`: true if the service had been stopped by `by`",
+            );
+            None
+        };
+        let by = self.year(&ov, "by", h, None);
+        let source = self.string(&ov, "source", true);
+        let (stopped, by, source) = (stopped?, by?, source?);
+        if by + 1 >= h.len {
+            let span = ov.get("by").map(|v| v.span()).unwrap_or(ov.span.clone());
+            self.err(
+                &span,
+                &ov.key_path("by"),
+                format!(
+                    "expected a year before the horizon's last ({}), so that a stop decided at the end of it shows",
+                    h.start + h.len as i64 - 1
+                ),
+            );
+            return None;
+        }
+        Some(Some(Outcome {
+            stopped,
+            by,
+            source,
         }))
     }
 

@@ -363,6 +363,7 @@ impl Checker {
         let id = id?;
         let opens = opens?;
         let capital = self.capital_account(sv, h, opens);
+        let outcome = self.outcome(sv, h);
         let delivery = self.delivery(sv, h, opens);
         let costs = self.cost_lines(sv, h, &id, opens);
         let risks = self.risks(sv, &id);
@@ -386,6 +387,7 @@ impl Checker {
             capital: capital?,
             delivery: delivery?,
             account: account?,
+            outcome: outcome?,
             costs: costs?,
             risks: risks?,
             funding: funding?,

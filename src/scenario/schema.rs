@@ -53,6 +53,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "capital",
     "delivery",
     "account",
+    "outcome",
     "cost",
     "risk",
     "funding",
@@ -68,6 +69,7 @@ pub(super) const CAPITAL_KEYS: &[&str] = &[
     "from",
     "to",
 ];
+pub(super) const OUTCOME_KEYS: &[&str] = &["stopped", "by", "source", "note"];
 pub(super) const DELIVERY_KEYS: &[&str] = &[
     "kind",
     "description",

@@ -1,0 +1,59 @@
+//! `fundgap backtest`: run each back-test scenario and score its stop
+//! rule's forecasts against the recorded outcomes.
+
+use std::path::Path;
+
+use crate::report::analyses::{backtest_csv, backtest_markdown};
+use crate::report::files::Staging;
+use fundgap::analysis::backtest::{cases, score};
+use fundgap::error::{Error, Result};
+use fundgap::stats::Report;
+
+use super::args::*;
+use super::common::*;
+
+pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join("backtest"));
+    let mut all = Vec::new();
+    for path in &args.scenarios {
+        let Loaded { model, label, .. } = load_run(Some(path), &[], args.trials, args.seed)?;
+        if !model.services().iter().any(|s| s.outcome.is_some()) {
+            return Err(Error::Usage(format!(
+                "{label}: no service has a [service.outcome] table, so there is nothing to score"
+            )));
+        }
+        if !args.run.quiet {
+            eprintln!(
+                "fundgap: back-testing {label} ({} trials)",
+                fundgap::format::thousands(model.trials() as f64, 0)
+            );
+        }
+        let (acc, _) = simulate(&model, &args.run, &label)?;
+        all.extend(cases(&model, &Report::new(&model, &acc)));
+    }
+    let Some(scored) = score(all) else {
+        return Err(Error::Usage("no cases to score".into()));
+    };
+    let md = backtest_markdown(&scored);
+    let mut staging = Staging::new(&out_dir)?;
+    write_csv(
+        &mut staging,
+        &out_dir,
+        "backtest.csv",
+        backtest_csv(&scored),
+    )?;
+    staging.write("backtest.md", md.as_bytes())?;
+    staging.write("backtest.json", &serde_json::to_vec_pretty(&scored)?)?;
+    staging.commit()?;
+    print!("{md}");
+    if !args.run.quiet {
+        eprintln!(
+            "fundgap: wrote backtest.csv, backtest.md, backtest.json to {}",
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
