@@ -265,3 +265,44 @@ fn a_nominal_basis_discounts_escalated_costs_at_the_nominal_rate() {
         s.lcc_npv.mean
     );
 }
+
+/// Constant prices restate each year in start-year money: cost of 100
+/// escalated at a fixed 3% reads 100 every year; a flat budget of 100
+/// reads 100 / 1.03^t; the gap between them reads 100 - 100 / 1.03^t
+/// where the current-price gap is 100 x 1.03^t - 100. P(gap), the gap NPV
+/// (real basis) and the stop decisions are those of the current-price run.
+/// A nominal basis with constant prices is refused.
+#[test]
+fn constant_prices_restate_yearly_amounts_in_start_year_money() {
+    let body = |prices: &str| {
+        format!(
+            "[scenario]\nname = \"k\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 50\nseed = 1\n{prices}\n\
+             [economy]\ninflation = 0.03\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\n"
+        )
+    };
+    let current = run(&body(""));
+    let constant = run(&body("prices = \"constant\""));
+    let (cur, con) = (current.entity("s").unwrap(), constant.entity("s").unwrap());
+    for t in 0..6 {
+        let e = 1.03f64.powi(t as i32);
+        let (a, b) = (&cur.yearly[t], &con.yearly[t]);
+        assert!((a.cost_mean - 100.0 * e).abs() < 1e-6 * e);
+        assert!((b.cost_mean - 100.0).abs() < 1e-6, "{t}: {}", b.cost_mean);
+        assert!((b.funding_mean - 100.0 / e).abs() < 1e-6);
+        assert!((b.gap_mean - (100.0 - 100.0 / e)).abs() < 1e-6);
+        assert_eq!(a.p_gap, b.p_gap);
+    }
+    assert_eq!(cur.gap_npv.mean, con.gap_npv.mean);
+    let refused = parse_str(
+        &body("prices = \"constant\"\ndiscount_basis = \"nominal\""),
+        "k.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("prices") && refused.contains("real"),
+        "{refused}"
+    );
+}

@@ -30,7 +30,7 @@ mod streams;
 mod trial;
 
 use crate::model::rng::uniform01;
-use crate::model::{DiscountBasis, Model};
+use crate::model::{DiscountBasis, Model, Prices};
 
 pub(crate) use schedule::{fold_trials, lane_batches};
 pub use trial::{EntityOutcome, Fault, FaultAt, FaultLine, LANES, Scratch};
@@ -55,6 +55,44 @@ fn earliest(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// Restates every yearly row of a finished trial in start-year prices,
+/// dividing each year by the trial's own price index (multiplying by its
+/// deflator). The balance was struck on money as paid; only the reading
+/// changes, so a gap stays a gap and the horizon totals stay as they were.
+fn constant_prices(s: &mut Scratch) {
+    let h = s.horizon;
+    let Scratch {
+        deflator,
+        cost,
+        funding,
+        gap,
+        absorbed,
+        by_kind,
+        capital,
+        capital_gap,
+        obligation,
+        operator_loss,
+        ..
+    } = s;
+    for v in [
+        cost,
+        funding,
+        gap,
+        absorbed,
+        by_kind,
+        capital,
+        capital_gap,
+        obligation,
+        operator_loss,
+    ] {
+        for row in v.chunks_mut(h) {
+            for (x, d) in row.iter_mut().zip(deflator.iter()) {
+                *x *= d;
+            }
+        }
     }
 }
 
@@ -151,6 +189,9 @@ impl<'m> Engine<'m> {
         total.real_cost_per_year = total_real;
         s.outcome[p] = total;
         self.check(trial, p, &total, s);
+        if m.prices == Prices::Constant {
+            constant_prices(s);
+        }
     }
 
     /// The portfolio's gap where services share special accounts: within

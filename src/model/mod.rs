@@ -44,6 +44,8 @@ pub struct Model {
     pub(crate) discount_rate: f64,
     /// Whether `discount_rate` is real or nominal.
     pub(crate) discount_basis: DiscountBasis,
+    /// How yearly amounts are reported.
+    pub(crate) prices: Prices,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
     pub(crate) seed: u64,
@@ -98,6 +100,11 @@ impl Model {
     /// then discounted) or nominal.
     pub fn discount_basis(&self) -> DiscountBasis {
         self.discount_basis
+    }
+
+    /// In which prices yearly amounts are reported.
+    pub fn prices(&self) -> Prices {
+        self.prices
     }
 
     /// Trials of a run (at least 1).
@@ -211,6 +218,19 @@ impl DiscountBasis {
             DiscountBasis::Nominal => "nominal",
         }
     }
+}
+
+/// In which prices yearly amounts are reported. The balance, the gaps and
+/// the decisions are always computed on money as paid; this only chooses
+/// how the yearly figures read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prices {
+    /// Money as paid in each year (nominal). The default.
+    Current,
+    /// Start-year prices, as KDI feasibility studies report: each trial's
+    /// yearly amounts divided by its own price index. Requires the real
+    /// discount basis, so yearly figures and NPVs are in the same money.
+    Constant,
 }
 
 /// Conditions shared by all services of a trial.

@@ -207,12 +207,13 @@ pub fn describe(model: &Model, label: &str) -> String {
     }
     let _ = writeln!(
         out,
-        "  {}–{} ({} years), {} {}, discount rate {:.1}% {}, {} trials, seed {}",
+        "  {}–{} ({} years), {} {}{}, discount rate {:.1}% {}, {} trials, seed {}",
         model.start_year(),
         model.end_year(),
         model.horizon(),
         model.currency(),
         model.unit(),
+        super::table::prices_note(model),
         model.discount_rate() * 100.0,
         model.discount_basis().as_str(),
         thousands(model.trials() as f64, 0),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use fundgap::error::{Error, Result};
-use fundgap::model::{DiscountBasis, FundingKind, Model};
+use fundgap::model::{DiscountBasis, FundingKind, Model, Prices};
 use fundgap::stats::{Distribution, EntityStats, Report};
 
 /// Facts about a run that are not results: where, when, how.
@@ -436,6 +436,10 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
             "horizon_years": model.horizon(),
             "discount_rate": model.discount_rate(),
             "discount_basis": model.discount_basis().as_str(),
+            "prices": match model.prices() {
+                Prices::Current => "current",
+                Prices::Constant => "constant",
+            },
             "services": model.services().len(),
         },
         "seed": model.seed(),
@@ -446,9 +450,13 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
             "intervals": "95% Wilson score intervals; *_se are Monte Carlo standard errors",
             "percentiles": "from a log-linear histogram, within 0.8% of the value",
             "money": format!(
-                "{} {}; costs in start-year prices escalated by each trial's inflation, funding as paid; NPVs to the start of {} at discount_rate, {}",
+                "{} {}; costs in start-year prices escalated by each trial's inflation, funding as paid; {}NPVs to the start of {} at discount_rate, {}",
                 model.currency(),
                 model.unit(),
+                match model.prices() {
+                    Prices::Current => "yearly amounts as paid; ",
+                    Prices::Constant => "yearly amounts restated in start-year prices (each trial's own price index); ",
+                },
                 model.start_year(),
                 match model.discount_basis() {
                     DiscountBasis::Real => "real: each trial's amounts deflated by its own price index",

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use fundgap::format::{percent, thousands};
-use fundgap::model::Model;
+use fundgap::model::{Model, Prices};
 use fundgap::stats::Report;
 
 /// The compact result table: one row per service and the portfolio.
@@ -12,12 +12,13 @@ pub fn results(model: &Model, report: &Report) -> String {
     let money = format!("{} {}", model.currency(), model.unit());
     let _ = writeln!(
         out,
-        "{} — {} trials, seed {}, {}–{}, money in {money}, NPV at {:.1}% {}",
+        "{} — {} trials, seed {}, {}–{}, money in {money}{}, NPV at {:.1}% {}",
         model.name(),
         thousands(report.trials as f64, 0),
         model.seed(),
         model.start_year(),
         model.end_year(),
+        prices_note(model),
         model.discount_rate() * 100.0,
         model.discount_basis().as_str()
     );
@@ -130,6 +131,14 @@ fn books_summary(model: &Model, report: &Report) -> String {
         }
     }
     out
+}
+
+/// ", start-year prices" when yearly amounts are restated so.
+pub fn prices_note(model: &Model) -> &'static str {
+    match model.prices() {
+        Prices::Current => "",
+        Prices::Constant => " (yearly amounts in start-year prices)",
+    }
 }
 
 /// Each service that a decision can stop: how likely it stops, and when.

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use crate::model::rng::StreamKey;
-use crate::model::{DiscountBasis, Dist, Domain, Materiality, Quantity, StopRule, Volatility};
+use crate::model::{
+    DiscountBasis, Dist, Domain, Materiality, Prices, Quantity, StopRule, Volatility,
+};
 use crate::model::{
     Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };
@@ -49,6 +51,23 @@ impl Checker {
             ],
             DiscountBasis::Real,
         );
+        let prices = self.choice(
+            &sc,
+            "prices",
+            &[("current", Prices::Current), ("constant", Prices::Constant)],
+            Prices::Current,
+        );
+        if prices == Some(Prices::Constant) && discount_basis == Some(DiscountBasis::Nominal) {
+            let span = sc
+                .get("prices")
+                .map(|v| v.span())
+                .unwrap_or(sc.span.clone());
+            self.err(
+                &span,
+                &sc.key_path("prices"),
+                "constant prices are discounted at a real rate: with prices = \"constant\", set discount_basis = \"real\" (the default)",
+            );
+        }
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
         let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
 
@@ -75,6 +94,7 @@ impl Checker {
             horizon: h.len,
             discount_rate: discount_rate?,
             discount_basis: discount_basis?,
+            prices: prices?,
             trials: trials? as u64,
             seed: seed? as u64,
             economy: economy?,

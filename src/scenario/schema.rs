@@ -25,6 +25,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "horizon_years",
     "discount_rate",
     "discount_basis",
+    "prices",
     "materiality_share",
     "materiality_amount",
     "trials",
