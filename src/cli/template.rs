@@ -76,12 +76,22 @@ volatility = 0.05                         # year-to-year noise of operating cost
 carry_surplus = true                      # keep unspent money in the reserve
 stop_after_gap_years = 2                  # the city closes it after two years with a material gap
 after_stop_share = 0.0                    # what goes on after that (0: closed, 0.5: halved)
+# account = "parking"                     # pool money with services in this special account (특별회계)
+
+# A private operator on its own books (uncomment): its losses are not the
+# city's gap; the city owes what the contract says.
+# [service.delivery]
+# kind = "bto"                            # outsourced (위탁) | btl (availability payment) | bto
+# guarantee = 0                           # bto: fee revenue the city guarantees (0: none)
+# exit_after_loss_years = 3               # the operator leaves after 3 years of material losses
 
 [[service.cost]]
 kind = "renewal"                          # replacement every few years
 name = "equipment replacement"
 share_of_construction = 0.3               # or: amount = 500
 every_years = {{ dist = "triangular", min = 5, mode = 6, max = 8 }}
+# funded_by = "capital"                   # charge it to a capital budget, reported apart;
+#                                         # then add [service.capital] with amount = ... a year
 
 [[service.cost]]
 kind = "annual"                           # a recurring cost in its window
@@ -109,6 +119,8 @@ share_of_cost = 0.5                       # or: amount = 300 (per year)
 from = 2026
 to = 2028
 withdrawal_hazard = 0.05                  # chance a year that it stops for good
+# match_share = 1.0                       # a 1:1 local match from the city budget
+# unmatched = "cut"                       # cut | withdraw | clawback (paid back that year)
 
 [[service.funding]]
 kind = "budget"                           # local government allocation
