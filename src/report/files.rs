@@ -321,9 +321,20 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
         path: PathBuf::from("horizon.csv"),
         source,
     };
-    w.write_record(HORIZON_COLUMNS).map_err(cerr)?;
+    // Capital and contract totals only where the scenario has them.
+    let first = report.entities.first();
+    let has_capital = first.is_some_and(|e| e.capital_total.is_some());
+    let has_contract = first.is_some_and(|e| e.contract_total.is_some());
+    let mut header = HORIZON_COLUMNS.to_vec();
+    if has_capital {
+        header.extend(["capital_cost_total", "capital_gap_total"]);
+    }
+    if has_contract {
+        header.extend(["obligation_total", "operator_loss_total"]);
+    }
+    w.write_record(&header).map_err(cerr)?;
     for e in &report.entities {
-        let row = vec![
+        let mut row = vec![
             e.id.clone(),
             e.name.clone(),
             num(e.p_any_gap.estimate),
@@ -354,6 +365,12 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
             opt_year(e.stop_year.median),
             num(e.grant_share_total),
         ];
+        if let Some(c) = e.capital_total {
+            row.extend([num(c.cost), num(c.gap)]);
+        }
+        if let Some(c) = e.contract_total {
+            row.extend([num(c.obligation), num(c.operator_loss)]);
+        }
         w.write_record(&row).map_err(cerr)?;
     }
     w.into_inner().map_err(|e| Error::Write {
@@ -378,7 +395,7 @@ fn dist_json(d: &Distribution) -> Value {
 
 /// Horizon figures of one entity under the names of the output contract.
 pub fn entity_json(e: &EntityStats) -> Value {
-    json!({
+    let mut v = json!({
         "id": e.id,
         "name": e.name,
         "p_any_gap": finite(e.p_any_gap.estimate),
@@ -413,7 +430,16 @@ pub fn entity_json(e: &EntityStats) -> Value {
             "never": finite(e.stop_year.never),
             "median": e.stop_year.median,
         },
-    })
+    });
+    if let Some(c) = e.capital_total {
+        v["capital_cost_total"] = finite(c.cost);
+        v["capital_gap_total"] = finite(c.gap);
+    }
+    if let Some(c) = e.contract_total {
+        v["obligation_total"] = finite(c.obligation);
+        v["operator_loss_total"] = finite(c.operator_loss);
+    }
+    v
 }
 
 /// The whole `summary.json` document. Timing and thread count are the only

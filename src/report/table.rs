@@ -80,52 +80,37 @@ pub fn results(model: &Model, report: &Report) -> String {
 /// nominal money: sums of the yearly means).
 fn books_summary(model: &Model, report: &Report) -> String {
     let mut out = String::new();
-    let worst = |ps: &mut dyn Iterator<Item = (i32, f64)>| {
-        ps.fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a })
+    let peak = |e: &fundgap::stats::EntityStats,
+                p: &dyn Fn(&fundgap::stats::YearStats) -> Option<f64>| {
+        e.yearly
+            .iter()
+            .filter_map(|y| Some((y.year, p(y)?)))
+            .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a })
     };
     for e in &report.entities {
-        let capital: Vec<_> = e
-            .yearly
-            .iter()
-            .filter_map(|y| Some((y.year, y.capital?)))
-            .collect();
-        let needs = capital.iter().any(|(_, c)| c.cost_mean > 0.0);
-        if needs {
-            let cost: f64 = capital.iter().map(|(_, c)| c.cost_mean).sum();
-            let gap: f64 = capital.iter().map(|(_, c)| c.gap_mean).sum();
-            let (year, p) = worst(&mut capital.iter().map(|(y, c)| (*y, c.p_gap.estimate)));
+        if let Some(c) = e.capital_total.filter(|c| c.cost > 0.0) {
+            let (year, p) = peak(e, &|y| y.capital.map(|c| c.p_gap.estimate));
             let _ = writeln!(
                 out,
                 "{}: capital spending {} over the horizon, {} of it unfunded on average (P(capital gap) peaks at {} in {year})",
                 e.id,
-                thousands(cost, 0),
-                thousands(gap, 0),
+                thousands(c.cost, 0),
+                thousands(c.gap, 0),
                 percent(p, 1)
             );
         }
-        let contract: Vec<_> = e
-            .yearly
-            .iter()
-            .filter_map(|y| Some((y.year, y.contract?)))
-            .collect();
         let contracted = match model.services().iter().find(|s| s.id == e.id) {
             Some(s) => s.delivery.is_some(),
-            None => !contract.is_empty(),
+            None => e.contract_total.is_some(),
         };
-        if contracted {
-            let owed: f64 = contract.iter().map(|(_, c)| c.obligation_mean).sum();
-            let loss: f64 = contract.iter().map(|(_, c)| c.operator_loss_mean).sum();
-            let (year, p) = worst(
-                &mut contract
-                    .iter()
-                    .map(|(y, c)| (*y, c.p_operator_loss.estimate)),
-            );
+        if let Some(c) = e.contract_total.filter(|_| contracted) {
+            let (year, p) = peak(e, &|y| y.contract.map(|c| c.p_operator_loss.estimate));
             let _ = writeln!(
                 out,
                 "{}: contracts make the city owe {} over the horizon; operators bear losses of {} (P(an operator loss) peaks at {} in {year})",
                 e.id,
-                thousands(owed, 0),
-                thousands(loss, 0),
+                thousands(c.obligation, 0),
+                thousands(c.operator_loss, 0),
                 percent(p, 1)
             );
         }

@@ -20,7 +20,8 @@ mod sketch;
 pub(crate) mod sums;
 
 pub use report::{
-    CapitalYear, ContractYear, Distribution, EntityStats, FirstGap, Proportion, Report, YearStats,
+    CapitalTotal, CapitalYear, ContractTotal, ContractYear, Distribution, EntityStats, FirstGap,
+    Proportion, Report, YearStats,
 };
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;

@@ -152,6 +152,24 @@ pub struct CapitalYear {
     pub p_gap: Proportion,
 }
 
+/// Capital spending summed over the horizon.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CapitalTotal {
+    /// Mean capital cost.
+    pub cost: f64,
+    /// Mean capital cost no capital account paid.
+    pub gap: f64,
+}
+
+/// Contracts summed over the horizon.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ContractTotal {
+    /// Mean payments the city owes its operators.
+    pub obligation: f64,
+    /// Mean losses its operators bear.
+    pub operator_loss: f64,
+}
+
 /// Contracts in one year.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ContractYear {
@@ -227,6 +245,14 @@ pub struct EntityStats {
     pub revenue_npv_mean: f64,
     /// Mean construction cost.
     pub construction_mean: f64,
+    /// Capital spending over the horizon, for a model with capital lines:
+    /// sums of the yearly means (undiscounted, as paid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capital_total: Option<CapitalTotal>,
+    /// Contracts over the horizon, for a model with a contracted service:
+    /// sums of the yearly means (undiscounted, as paid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_total: Option<ContractTotal>,
     /// Per-year figures, one per year of the horizon.
     pub yearly: Vec<YearStats>,
     /// Gap NPV histogram (value, count) for charts.
@@ -296,6 +322,30 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         yearly.push(year_stats(model, acc, e, t, (surv, stopped as f64 / nf)));
     }
     let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
+    let capital_total = yearly[0].capital.map(|_| CapitalTotal {
+        cost: yearly
+            .iter()
+            .filter_map(|y| y.capital)
+            .map(|c| c.cost_mean)
+            .sum(),
+        gap: yearly
+            .iter()
+            .filter_map(|y| y.capital)
+            .map(|c| c.gap_mean)
+            .sum(),
+    });
+    let contract_total = yearly[0].contract.map(|_| ContractTotal {
+        obligation: yearly
+            .iter()
+            .filter_map(|y| y.contract)
+            .map(|c| c.obligation_mean)
+            .sum(),
+        operator_loss: yearly
+            .iter()
+            .filter_map(|y| y.contract)
+            .map(|c| c.operator_loss_mean)
+            .sum(),
+    });
     let benefit = tot.benefit.mean();
     let received = tot.received.value();
     EntityStats {
@@ -324,6 +374,8 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         benefit_npv_mean: benefit,
         revenue_npv_mean: tot.revenue.mean(),
         construction_mean: tot.construction.value() / nf,
+        capital_total,
+        contract_total,
         yearly,
         gap_npv_sketch: tot.gap_q.clone(),
     }
