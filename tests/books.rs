@@ -84,7 +84,11 @@ fn capital_lines_are_paid_by_the_capital_account_and_reported_apart() {
         (300.0, 100.0, 1.0)
     );
     assert_eq!(y.p_gap.estimate, 0.0);
-    let total = r.entity("s").unwrap().capital_total.expect("horizon totals");
+    let total = r
+        .entity("s")
+        .unwrap()
+        .capital_total
+        .expect("horizon totals");
     assert_eq!((total.cost, total.gap), (900.0, 400.0));
 }
 

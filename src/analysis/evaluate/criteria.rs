@@ -100,14 +100,29 @@ pub(super) fn responsibility(s: &Service) -> Score {
     }
 }
 
+/// Rated on the worse of P(any gap) and P(stopped): a service whose
+/// operator carries its losses never gaps for the city, but one that a
+/// decision (the city's or its operator's) ends is not sustained either.
 pub(super) fn sustainability(e: &EntityStats, t: &Thresholds, money: &str) -> Score {
     let p = e.p_any_gap;
+    let stop = e.p_stop;
+    let worst = p.estimate.max(stop.estimate);
+    let stops = if stop.estimate > 0.0 {
+        format!(
+            "; P(stopped by a decision) {} [{}–{}]",
+            percent(stop.estimate, 1),
+            percent(stop.lo, 1),
+            percent(stop.hi, 1)
+        )
+    } else {
+        String::new()
+    };
     Score {
         criterion: "funding_sustainability",
-        rating: Rating::rising(p.estimate, t.p_any_gap_amber, t.p_any_gap_red),
-        value: Some(p.estimate),
+        rating: Rating::rising(worst, t.p_any_gap_amber, t.p_any_gap_red),
+        value: Some(worst),
         reason: format!(
-            "P(any gap) {} [{}–{}]; P(gap) > 50% {}; gap NPV P95 {}, CVaR95 {} {money}",
+            "P(any gap) {} [{}–{}]; P(gap) > 50% {}; gap NPV P95 {}, CVaR95 {} {money}{stops}",
             percent(p.estimate, 1),
             percent(p.lo, 1),
             percent(p.hi, 1),

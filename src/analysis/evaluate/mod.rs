@@ -463,6 +463,28 @@ to = 2027
         assert!(portfolio.score("responsibility").reason.contains("bad"));
     }
 
+    /// A service its operator carries never gaps for the city, but one its
+    /// operator leaves is not sustained: rated on P(stopped).
+    #[test]
+    fn a_service_its_operator_leaves_is_not_sustainable() {
+        let text = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 200\n\
+            [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+            [service.delivery]\nkind = \"bto\"\nexit_after_loss_years = 2\n\
+            [[service.funding]]\nkind = \"contract\"\nname = \"own money\"\namount = 50\n";
+        let m = parse_str(text, "t").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let s = evaluate(&m, &r).scorecards[0]
+            .score("funding_sustainability")
+            .clone();
+        assert_eq!(s.rating, Rating::Red, "{}", s.reason);
+        assert!(
+            s.reason.contains("P(any gap) 0.0%")
+                && s.reason.contains("P(stopped by a decision) 100.0%"),
+            "{}",
+            s.reason
+        );
+    }
+
     #[test]
     fn thresholds_come_from_the_scenario() {
         let text = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.0\np_any_gap_red = 0.0\n");
