@@ -10,6 +10,10 @@
 //!   aggregates (per trial, in batches of `LANES`), and merging two
 //!   workers' aggregates.
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
+//! * `rng/*`: 20 uniforms (a line over 20 years) of 8 trials: today's
+//!   Xoshiro stream seeded per line and trial, and engine v2's
+//!   counter-based Philox4x32-10, one trial at a time and 8 trials side by
+//!   side. Throughput is in uniforms.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -92,6 +96,58 @@ fn engine(c: &mut Criterion) {
     g.finish();
 }
 
+fn rng(c: &mut Criterion) {
+    use fundgap::model::StreamKey;
+    use fundgap::model::philox::{counter, key, philox4x32_10, uniform_lanes, uniforms};
+    use rand::Rng;
+    let uniform01 = |r: &mut rand_xoshiro::Xoshiro256PlusPlus| {
+        (r.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    };
+    let line = StreamKey(0x1234_5678_9abc_def0);
+    let mut g = c.benchmark_group("rng");
+    g.throughput(Throughput::Elements(160));
+    let mut first = 0u64;
+    g.bench_function("xoshiro-seeded-per-line", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for t in first..first + 8 {
+                let mut r = line.rng(7, t);
+                for _ in 0..20 {
+                    s += uniform01(&mut r);
+                }
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    let k = key(7, line.0);
+    g.bench_function("philox-scalar", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for t in first..first + 8 {
+                for y in 0..10u32 {
+                    let [a, c] = uniforms(philox4x32_10(counter(t, 1 + y, 0), k));
+                    s += a + c;
+                }
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    g.bench_function("philox-8-lanes", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for y in 0..10u32 {
+                let [a, c] = uniform_lanes::<8>(k, first, 1 + y, 0);
+                s += a.iter().sum::<f64>() + c.iter().sum::<f64>();
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    g.finish();
+}
+
 fn parse(c: &mut Criterion) {
     c.bench_function("parse/bench-district", |b| {
         b.iter(|| parse_str(black_box(BENCH), "bench-district.toml").unwrap())
@@ -102,6 +158,6 @@ criterion_group! {
     name = benches;
     // Criterion's HTML plots need a system font; the numbers are printed.
     config = Criterion::default().without_plots();
-    targets = engine, parse
+    targets = engine, parse, rng
 }
 criterion_main!(benches);

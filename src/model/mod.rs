@@ -12,6 +12,7 @@ mod books;
 mod decisions;
 mod dist;
 mod inputs;
+pub mod philox;
 mod quantity;
 pub(crate) mod rng;
 mod thresholds;
