@@ -48,7 +48,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
     staging.write("backtest.md", md.as_bytes())?;
     staging.write("backtest.json", &serde_json::to_vec_pretty(&scored)?)?;
     staging.commit()?;
-    print!("{md}");
+    emit(&md)?;
     if !args.run.quiet {
         eprintln!(
             "fundgap: wrote backtest.csv, backtest.md, backtest.json to {}",

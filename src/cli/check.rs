@@ -8,6 +8,6 @@ use super::common::*;
 
 pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let loaded = load(Some(&args.scenario), &args.set)?;
-    print!("{}", describe::describe(&loaded.model, &loaded.label));
+    emit(&describe::describe(&loaded.model, &loaded.label))?;
     Ok(())
 }

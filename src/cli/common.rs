@@ -104,6 +104,22 @@ pub(super) fn with_threads<T: Send>(
     }
 }
 
+/// Writes `text` to standard output. A reader that went away (`| head`)
+/// ends the output quietly, as Unix tools do; any other failure (a full
+/// disk behind a redirection) is an error naming standard output, exit 1.
+pub(super) fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: Path::new("<standard output>").to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Runs every trial of `model` with a progress bar (labelled `message`)
 /// on `opts.threads` threads, stopping on Ctrl-C; returns the checked
 /// aggregates and the thread count.

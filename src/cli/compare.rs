@@ -84,7 +84,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;
-    print!("{}", table::compare(&result));
+    emit(&table::compare(&result))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",

@@ -64,7 +64,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         )?;
     }
     staging.commit()?;
-    print!("{}", table::scorecard(&ev, drivers.as_ref()));
+    emit(&table::scorecard(&ev, drivers.as_ref()))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
@@ -115,7 +115,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         args.common.font.as_deref(),
     )?;
     staging.commit()?;
-    print!("{}", table::sensitivity(&result, 5));
+    emit(&table::sensitivity(&result, 5))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",

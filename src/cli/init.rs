@@ -5,11 +5,12 @@ use std::path::Path;
 use fundgap::error::{Error, Result};
 
 use super::args::*;
+use super::common::emit;
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
     let text = crate::cli::template::scenario(args.services as usize);
     if args.file.as_os_str() == "-" {
-        print!("{text}");
+        emit(&text)?;
         return Ok(());
     }
     if args.file.exists() && !args.force {

@@ -48,10 +48,10 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let written = staging.commit()?;
 
     match args.format {
-        Format::Table => print!("{}", table::results(&model, &report)),
+        Format::Table => emit(&table::results(&model, &report))?,
         Format::Json => {
             let summary = summary_json(&model, &report, &info);
-            println!("{}", serde_json::to_string_pretty(&summary)?);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
         }
     }
     if status {

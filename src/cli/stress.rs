@@ -76,7 +76,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;
-    print!("{}", table::stress(&result, args.target));
+    emit(&table::stress(&result, args.target))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
