@@ -82,6 +82,16 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A file to read is larger than any valid one (or endless, as a device).
+    #[error("{} is larger than {} MiB, more than any {what} could be; is it the right file?", path.display(), limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest size accepted, in bytes.
+        limit: u64,
+        /// What the file should have been.
+        what: &'static str,
+    },
     /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -118,7 +128,7 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::Scenario(_) | Error::Usage(_) | Error::Read { .. }
+            Error::Scenario(_) | Error::Usage(_) | Error::Read { .. } | Error::TooLarge { .. }
         )
     }
 }

@@ -74,3 +74,62 @@ fn a_full_standard_output_is_an_error_not_a_panic() {
     }
     let _ = fundgap(&["--version"], tmp.path());
 }
+
+/// An endless or huge file is refused before it fills memory: exit 2,
+/// naming the file and the limit.
+#[test]
+fn an_endless_scenario_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("huge.toml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len((16 << 20) + 1).unwrap();
+    for path in ["/dev/zero", big.to_str().unwrap()] {
+        if !Path::new(path).exists() {
+            continue;
+        }
+        let out = fundgap(&["check", path], tmp.path());
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains("larger than 16 MiB") && err.contains(path),
+            "{err}"
+        );
+    }
+    let bin = tmp.path().join("bin.toml");
+    std::fs::write(&bin, [0xff, 0xfe, 0x00]).unwrap();
+    let out = fundgap(&["check", bin.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));
+}
+
+/// `fundgap chart` refuses a charts.json whose series do not match its
+/// years, instead of drawing nonsense with exit 0.
+#[test]
+fn chart_refuses_an_inconsistent_charts_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &[
+            "run",
+            "--quiet",
+            "--trials",
+            "200",
+            "--no-charts",
+            "--out",
+            "r",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let path = tmp.path().join("r/charts.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["entities"][0]["p_gap"].as_array_mut().unwrap().pop();
+    std::fs::write(&path, v.to_string()).unwrap();
+    let o = fundgap(&["chart", "r"], tmp.path());
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("p_gap") && err.contains("cannot be drawn"),
+        "{err}"
+    );
+}

@@ -10,16 +10,21 @@ use super::args::*;
 
 pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     let path = args.run_dir.join("charts.json");
-    let text = std::fs::read(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    // A charts.json holds a few numbers per service-year: 256 MiB is far
+    // beyond a national portfolio's.
+    let text = fundgap::scenario::read_bounded(&path, 256 << 20, "fundgap charts.json")?;
     let data: ChartData = serde_json::from_slice(&text).map_err(|e| {
         Error::Usage(format!(
             "{} is not a fundgap charts.json ({e}); run `fundgap run` again to recreate it",
             path.display()
         ))
     })?;
+    if let Some(why) = data.inconsistency() {
+        return Err(Error::Usage(format!(
+            "{} cannot be drawn: {why}; run `fundgap run` again to recreate it",
+            path.display()
+        )));
+    }
     charts::register_font(args.font.as_deref())?;
     let opts = ChartOptions {
         width: args.width,

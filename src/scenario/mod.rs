@@ -177,13 +177,45 @@ fn compile_with(
     })
 }
 
+/// The largest scenario file read: thousands of services take a few
+/// megabytes; anything larger (or a device that never ends, `/dev/zero`)
+/// is refused before it fills memory.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads at most `limit` bytes of `path`; a longer file (or an endless
+/// one) is [`Error::TooLarge`] naming `what` it should have been.
+pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut buf = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(read_err)?;
+    if buf.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+            what,
+        });
+    }
+    Ok(buf)
+}
+
 /// A scenario's text together with its display label.
 pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String), Error> {
     match path {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|source| Error::Read {
+            let bytes = read_bounded(p, MAX_SCENARIO_BYTES, "scenario file")?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::Read {
                 path: p.to_path_buf(),
-                source,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "not UTF-8 text; a scenario is a TOML file saved as UTF-8",
+                ),
             })?;
             Ok((Cow::Owned(text), p.display().to_string()))
         }

@@ -161,6 +161,50 @@ impl ChartData {
         }
     }
 
+    /// Why a `charts.json` read back cannot be drawn, if it cannot: every
+    /// series must have one value per year (`stopped` may be empty, as in
+    /// older runs), at least one entity (the portfolio), and finite
+    /// histogram buckets in increasing order.
+    pub fn inconsistency(&self) -> Option<String> {
+        let n = self.years.len();
+        if n == 0 {
+            return Some("it has no years".into());
+        }
+        if self.entities.is_empty() {
+            return Some("it has no services and no portfolio".into());
+        }
+        for e in &self.entities {
+            let lens = [
+                ("p_gap", e.p_gap.len()),
+                ("p_gap_lo", e.p_gap_lo.len()),
+                ("p_gap_hi", e.p_gap_hi.len()),
+                ("cost_q", e.cost_q.len()),
+                ("funding_q", e.funding_q.len()),
+                ("cost_mean", e.cost_mean.len()),
+                ("funding_by_kind", e.funding_by_kind.len()),
+                ("survival", e.survival.len()),
+            ];
+            if let Some((what, len)) = lens.iter().find(|(_, len)| *len != n) {
+                return Some(format!(
+                    "entity `{}` has {len} values of `{what}` for {n} years",
+                    e.id
+                ));
+            }
+            if !e.stopped.is_empty() && e.stopped.len() != n {
+                return Some(format!(
+                    "entity `{}` has {} values of `stopped` for {n} years",
+                    e.id,
+                    e.stopped.len()
+                ));
+            }
+        }
+        let b = &self.gap_npv.buckets;
+        if b.iter().any(|(v, _)| !v.is_finite()) || b.windows(2).any(|w| w[0].0 > w[1].0) {
+            return Some("its gap NPV histogram is not finite values in increasing order".into());
+        }
+        None
+    }
+
     fn services(&self) -> &[EntitySeries] {
         &self.entities[..self.entities.len().saturating_sub(1)]
     }
