@@ -133,3 +133,40 @@ fn chart_refuses_an_inconsistent_charts_json() {
         "{err}"
     );
 }
+
+/// `check` says how long a run would take; `run` refuses one estimated
+/// over two hours (a trillion trials), saying how long, unless `--long`.
+#[test]
+fn an_absurd_trial_count_is_refused_with_its_duration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text_of = std::fs::read_to_string(scenario("bench-district.toml")).unwrap();
+    let huge = tmp.path().join("huge.toml");
+    std::fs::write(&huge, text_of.replace("trials = 100_000", "trials = 1e12")).unwrap();
+    let h = huge.to_str().unwrap();
+    let o = fundgap(&["check", h], tmp.path());
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("days on"), "{}", text(&o.stdout));
+    let o = fundgap(
+        &["run", h, "--quiet", "--no-charts", "--out", "o"],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("days") && err.contains("--long"), "{err}");
+    assert!(!tmp.path().join("o").exists(), "nothing written");
+    // A reasonable run with --long is simply a run.
+    let o = fundgap(
+        &[
+            "run",
+            "--quiet",
+            "--long",
+            "--trials",
+            "100",
+            "--no-charts",
+            "--out",
+            "p",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}

@@ -340,6 +340,9 @@ pub(crate) struct RunOpts {
     /// No progress bar or status messages
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when the estimated time is over two hours
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// Options shared by the commands that simulate and draw charts.

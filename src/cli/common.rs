@@ -120,6 +120,54 @@ pub(super) fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// Time per service-year per thread used for estimates: bench-district
+/// runs at ~120 ns on one core of the development machine (PERFORMANCE.md);
+/// rounded up so an estimate errs long.
+const NS_PER_SERVICE_YEAR: f64 = 150.0;
+
+/// Longest run started without `--long`.
+const LONGEST_UNASKED_SECONDS: f64 = 2.0 * 3600.0;
+
+/// Estimated seconds for all trials of `model` on `threads` threads.
+pub(super) fn estimated_seconds(model: &Model, threads: usize) -> f64 {
+    let service_years = (model.services().len() * model.horizon()) as f64;
+    model.trials() as f64 * service_years * NS_PER_SERVICE_YEAR * 1e-9 / threads.max(1) as f64
+}
+
+/// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
+pub(super) fn duration_words(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 90.0 * 60.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else if seconds < 48.0 * 3600.0 {
+        format!("{:.1} hours", seconds / 3600.0)
+    } else {
+        format!("{:.1} days", seconds / 86_400.0)
+    }
+}
+
+/// Refuses a run estimated over two hours unless `--long` insists, saying
+/// how long it would take.
+fn refuse_absurd_runs(model: &Model, opts: &RunOpts) -> Result<()> {
+    let threads = opts
+        .threads
+        .map_or_else(rayon::current_num_threads, |n| n as usize);
+    let secs = estimated_seconds(model, threads);
+    if secs <= LONGEST_UNASKED_SECONDS || opts.long {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} trials of {} services x {} years would take about {} on {threads} thread(s) \
+         (at ~{NS_PER_SERVICE_YEAR:.0} ns per service-year); 100,000 trials already give \
+         every probability to within ±0.3 points. Use fewer trials, or add --long to run anyway",
+        fundgap::format::thousands(model.trials() as f64, 0),
+        model.services().len(),
+        model.horizon(),
+        duration_words(secs)
+    )))
+}
+
 /// Runs every trial of `model` with a progress bar (labelled `message`)
 /// on `opts.threads` threads, stopping on Ctrl-C; returns the checked
 /// aggregates and the thread count.
@@ -128,6 +176,7 @@ pub(super) fn simulate(
     opts: &RunOpts,
     message: &str,
 ) -> Result<(fundgap::stats::Accumulator, usize)> {
+    refuse_absurd_runs(model, opts)?;
     let pb = progress_bar(model.trials(), opts.quiet);
     pb.set_message(message.to_string());
     let cancel = interrupt_flag();
