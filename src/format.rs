@@ -1,5 +1,5 @@
-//! Number formatting for people: thousands separators and percentages,
-//! shared by the terminal tables and the charts.
+//! Formatting for people: thousands separators and percentages, shared by
+//! the terminal tables and the charts; and text made safe for a terminal.
 
 /// `x` with `decimals` decimals and a comma every three digits:
 /// `1234567.891` -> `1,234,567.9` (with 1 decimal).
@@ -49,5 +49,38 @@ mod tests {
         assert_eq!(thousands(-0.01, 0), "0");
         assert_eq!(thousands(f64::NAN, 0), "-");
         assert_eq!(percent(0.1234, 1), "12.3%");
+    }
+}
+
+/// `text` with every control character but newline and tab escaped
+/// (`\u{1b}`), so a name in a scenario file cannot move the cursor,
+/// recolour or clear a terminal when it is printed.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod safe_tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_are_escaped_and_text_kept() {
+        assert_eq!(
+            terminal_safe("plain 한글\ttab\nline"),
+            "plain 한글\ttab\nline"
+        );
+        assert_eq!(terminal_safe("a\u{1b}[2Jb\r"), "a\\u{1b}[2Jb\\u{d}");
     }
 }

@@ -17,7 +17,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let text = e.to_string();
-            eprintln!("error: {}", text.trim_end());
+            // Messages quote the scenario's names: no control characters
+            // reach the terminal.
+            let text = fundgap::format::terminal_safe(text.trim_end());
+            eprintln!("error: {text}");
             if e.is_user_error() {
                 ExitCode::from(2)
             } else {

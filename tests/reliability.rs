@@ -170,3 +170,42 @@ fn an_absurd_trial_count_is_refused_with_its_duration() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+/// Names from a scenario cannot become spreadsheet formulas in the CSVs or
+/// terminal escape sequences on screen: a text cell starting with `=`, `+`,
+/// `-` or `@` gets a leading `'`, control characters print escaped.
+#[test]
+fn names_cannot_inject_formulas_or_terminal_escapes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n\
+        [[service]]\nid = \"-x\"\nname = \"=HYPERLINK(\\\"http://e.vil\\\")\\u001b[2J\"\n\
+        construction_cost = 100\nopex_ratio = 0.1\n";
+    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    let o = fundgap(&["check", "s.toml"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shown = text(&o.stdout);
+    assert!(
+        !shown.contains('\u{1b}') && shown.contains("\\u{1b}"),
+        "{shown}"
+    );
+    let o = fundgap(
+        &[
+            "run",
+            "s.toml",
+            "--quiet",
+            "--trials",
+            "50",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains('\u{1b}'));
+    let horizon = std::fs::read_to_string(tmp.path().join("o/horizon.csv")).unwrap();
+    let row = horizon.lines().nth(1).unwrap();
+    assert!(row.starts_with("'-x,\"'=HYPERLINK("), "{row}");
+    let yearly = std::fs::read_to_string(tmp.path().join("o/yearly.csv")).unwrap();
+    assert!(yearly.lines().nth(1).unwrap().starts_with("'-x,2025,"));
+}

@@ -104,11 +104,13 @@ pub(super) fn with_threads<T: Send>(
     }
 }
 
-/// Writes `text` to standard output. A reader that went away (`| head`)
+/// Writes `text` to standard output, control characters escaped (names
+/// come from scenario files). A reader that went away (`| head`)
 /// ends the output quietly, as Unix tools do; any other failure (a full
 /// disk behind a redirection) is an error naming standard output, exit 1.
 pub(super) fn emit(text: &str) -> Result<()> {
     use std::io::Write;
+    let text = fundgap::format::terminal_safe(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

@@ -10,7 +10,7 @@ use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::stress::StressResult;
 use fundgap::format::{percent, thousands};
 
-use super::files::{finish_csv, num};
+use super::files::{finish_csv, num, text_cell};
 
 /// `stress.csv`: one row per cell.
 pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
@@ -34,11 +34,11 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
     let f = num;
     for c in &r.cells {
         w.write_record([
-            r.x.key.clone(),
-            r.x.labels[c.x].clone(),
-            r.y.key.clone(),
-            r.y.labels[c.y].clone(),
-            r.entity.clone(),
+            text_cell(&r.x.key),
+            text_cell(&r.x.labels[c.x]),
+            text_cell(&r.y.key),
+            text_cell(&r.y.labels[c.y]),
+            text_cell(&r.entity),
             f(c.p_any_gap.estimate),
             f(c.p_any_gap.lo),
             f(c.p_any_gap.hi),
@@ -88,9 +88,9 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
     for v in &r.variants {
         let s = &v.stats;
         let mut row = vec![
-            v.name.clone(),
-            v.description.clone().unwrap_or_default(),
-            r.entity.clone(),
+            text_cell(&v.name),
+            text_cell(v.description.as_deref().unwrap_or_default()),
+            text_cell(&r.entity),
             f(s.p_any_gap.estimate),
             f(s.p_any_gap.lo),
             f(s.p_any_gap.hi),
@@ -144,8 +144,8 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
         for i in &e.inputs {
             let f = |x: f64| x.to_string();
             w.write_record([
-                e.id.clone(),
-                i.input.clone(),
+                text_cell(&e.id),
+                text_cell(&i.input),
                 f(i.p10),
                 f(i.p50),
                 f(i.p90),
@@ -176,11 +176,11 @@ pub fn evaluation_csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
     for c in &ev.scorecards {
         for s in &c.scores {
             w.write_record([
-                c.id.as_str(),
+                text_cell(&c.id).as_str(),
                 s.criterion,
                 s.rating.as_str(),
                 &s.value.map(|v| v.to_string()).unwrap_or_default(),
-                &s.reason,
+                &text_cell(&s.reason),
                 c.overall.as_str(),
             ])?;
         }
@@ -281,8 +281,8 @@ pub fn backtest_csv(s: &Score) -> Result<Vec<u8>, csv::Error> {
     ])?;
     for c in &s.cases {
         w.write_record([
-            c.scenario.clone(),
-            c.service.clone(),
+            text_cell(&c.scenario),
+            text_cell(&c.service),
             c.by.to_string(),
             u8::from(c.stopped).to_string(),
             num(c.predicted.estimate),
@@ -290,7 +290,7 @@ pub fn backtest_csv(s: &Score) -> Result<Vec<u8>, csv::Error> {
             num(c.predicted.hi),
             num(c.predicted.se),
             num(c.squared_error()),
-            c.source.clone(),
+            text_cell(&c.source),
         ])?;
     }
     finish_csv(w)

@@ -133,6 +133,20 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// A text cell (a name, an id, a reason) safe to open in a spreadsheet:
+/// one starting with `=`, `+`, `-`, `@`, a tab or a carriage return would
+/// be read as a formula (CSV injection), so it gets a leading `'`, as
+/// spreadsheet-safe CSV writers do. A number, negative ones included,
+/// stays a number.
+pub fn text_cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.trim().parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 fn opt_year(y: Option<i32>) -> String {
     y.map(|y| y.to_string()).unwrap_or_default()
 }
@@ -217,7 +231,7 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
     for e in &report.entities {
         for y in &e.yearly {
             let mut row = vec![
-                e.id.clone(),
+                text_cell(&e.id),
                 y.year.to_string(),
                 num(y.p_gap.estimate),
                 num(y.p_gap.lo),
@@ -335,8 +349,8 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
     w.write_record(&header).map_err(cerr)?;
     for e in &report.entities {
         let mut row = vec![
-            e.id.clone(),
-            e.name.clone(),
+            text_cell(&e.id),
+            text_cell(&e.name),
             num(e.p_any_gap.estimate),
             num(e.p_any_gap.lo),
             num(e.p_any_gap.hi),
@@ -538,6 +552,18 @@ mod tests {
         st.commit().unwrap();
         assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "new");
         assert_eq!(fs::read_dir(&out).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn text_cells_cannot_be_formulas_but_numbers_stay_numbers() {
+        assert_eq!(text_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(text_cell("+1 (555)"), "'+1 (555)");
+        assert_eq!(text_cell("@cmd"), "'@cmd");
+        assert_eq!(text_cell("\tx"), "'\tx");
+        assert_eq!(text_cell("-x"), "'-x");
+        assert_eq!(text_cell("-0.25"), "-0.25");
+        assert_eq!(text_cell("+3"), "+3");
+        assert_eq!(text_cell("스마트 주차"), "스마트 주차");
     }
 
     #[test]
