@@ -177,10 +177,10 @@ fn an_absurd_trial_count_is_refused_with_its_duration() {
 #[test]
 fn names_cannot_inject_formulas_or_terminal_escapes() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n\
+    let toml = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n\
         [[service]]\nid = \"-x\"\nname = \"=HYPERLINK(\\\"http://e.vil\\\")\\u001b[2J\"\n\
         construction_cost = 100\nopex_ratio = 0.1\n";
-    std::fs::write(tmp.path().join("s.toml"), text).unwrap();
+    std::fs::write(tmp.path().join("s.toml"), toml).unwrap();
     let o = fundgap(&["check", "s.toml"], tmp.path());
     assert!(o.status.success(), "{}", text(&o.stderr));
     let shown = text(&o.stdout);
