@@ -209,3 +209,71 @@ fn names_cannot_inject_formulas_or_terminal_escapes() {
     let yearly = std::fs::read_to_string(tmp.path().join("o/yearly.csv")).unwrap();
     assert!(yearly.lines().nth(1).unwrap().starts_with("'-x,2025,"));
 }
+
+/// Each malformed input named in issue 16 gets a message that names the
+/// line, the key and what was expected, exit 2.
+#[test]
+fn malformed_scenarios_name_the_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let head = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n";
+    let one = "[[service]]\nid = \"a\"\nconstruction_cost = 1\nopex_ratio = 0.1\n";
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("service = []\n{head}"),
+            "s.toml:1:11: `service`: expected at least one [[service]] table",
+        ),
+        (
+            format!(
+                "{head}[[service]]\nid = \"{}\"\nconstruction_cost = 1\nopex_ratio = 0.1\n",
+                "a".repeat(5000)
+            ),
+            "at most 64 characters",
+        ),
+        // A variant whose `set` names a key that does not exist, and one
+        // whose value breaks the scenario: `check` reports both.
+        (
+            format!(
+                "{head}{one}[[variant]]\nname = \"v1\"\nset = {{ \"service.a.opex_ratoi\" = 0.2 }}\n"
+            ),
+            "opex_ratoi",
+        ),
+        (
+            format!(
+                "{head}{one}[[variant]]\nname = \"v2\"\nset = {{ \"service.a.opex_ratio\" = -1 }}\n"
+            ),
+            "variant \"v2\"",
+        ),
+    ];
+    for (toml, want) in cases {
+        std::fs::write(tmp.path().join("s.toml"), &toml).unwrap();
+        let o = fundgap(&["check", "s.toml"], tmp.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{want}: {err}");
+        assert!(err.contains(want), "expected {want:?} in: {err}");
+    }
+}
+
+/// No construction cost, no ratio: the table shows a dash, not NaN.
+#[test]
+fn a_service_without_construction_shows_no_nan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n\
+        [[service]]\nid = \"a\"\nconstruction_cost = 0\nopex_ratio = 0.1\n\
+        [[service.cost]]\nkind = \"annual\"\nname = \"ops\"\namount = 10\n";
+    std::fs::write(tmp.path().join("s.toml"), toml).unwrap();
+    let o = fundgap(
+        &[
+            "run",
+            "s.toml",
+            "--quiet",
+            "--trials",
+            "50",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains("NaN"), "{}", text(&o.stdout));
+}

@@ -2,19 +2,28 @@
 
 use crate::report::check as describe;
 use fundgap::error::Result;
+use fundgap::scenario;
 
 use super::args::*;
 use super::common::*;
 
 pub(super) fn check(args: &CheckArgs) -> Result<()> {
-    let loaded = load(Some(&args.scenario), &args.set)?;
-    let model = &loaded.model;
+    let (text, label, _) = load_text(Some(&args.scenario))?;
+    let model = scenario::parse_with(&text, &label, &args.set)?;
+    // Every [[variant]] must itself make a valid scenario, as `compare`
+    // will require: a bad path, value or combination is reported here.
+    let variants = if model.variants().is_empty() {
+        String::new()
+    } else {
+        let v = scenario::variant_models(&text, &label, &args.set)?;
+        format!("  {} variants, each a valid scenario\n", v.len())
+    };
     let threads = rayon::current_num_threads();
     let estimate = format!(
         "  a run of {} trials: about {} on {threads} thread(s) (~150 ns per service-year); memory does not grow with trials\n",
         fundgap::format::thousands(model.trials() as f64, 0),
-        duration_words(estimated_seconds(model, threads)),
+        duration_words(estimated_seconds(&model, threads)),
     );
-    emit(&(describe::describe(model, &loaded.label) + &estimate))?;
+    emit(&(describe::describe(&model, &label) + &variants + &estimate))?;
     Ok(())
 }

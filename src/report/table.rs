@@ -64,7 +64,12 @@ pub fn results(model: &Model, report: &Report) -> String {
             thousands(e.gap_npv.mean, 0),
             thousands(e.gap_npv.p95, 0),
             percent(e.grant_share, 0),
-            format!("{:.3}", e.opex_ratio_mean),
+            // No construction cost: no ratio to show.
+            if e.opex_ratio_mean.is_finite() {
+                format!("{:.3}", e.opex_ratio_mean)
+            } else {
+                "—".to_string()
+            },
         );
     }
     let _ = writeln!(

@@ -297,6 +297,19 @@ impl Checker {
             return None;
         }
         let views = self.tables(root, "service");
+        if views.is_empty() {
+            if let Some(v) = root
+                .get("service")
+                .filter(|v| matches!(v.get_ref(), toml::de::DeValue::Array(a) if a.is_empty()))
+            {
+                self.err(
+                    &v.span(),
+                    "service",
+                    "expected at least one [[service]] table, found an empty array",
+                );
+            }
+            return None;
+        }
         let mut ids = HashSet::new();
         let mut out = Vec::new();
         let mut ok = true;
@@ -332,6 +345,15 @@ impl Checker {
                     &span,
                     &sv.key_path("id"),
                     format!("expected an id of letters, digits, '-' and '_' (it names output rows and files), found \"{id}\""),
+                );
+            } else if id.chars().count() > MAX_ID_CHARS {
+                self.err(
+                    &span,
+                    &sv.key_path("id"),
+                    format!(
+                        "expected an id of at most {MAX_ID_CHARS} characters (it names output files such as fan-<id>.png), found {}",
+                        id.chars().count()
+                    ),
                 );
             } else if !ids.insert(id.clone()) {
                 self.err(

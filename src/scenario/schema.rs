@@ -8,6 +8,10 @@ use crate::model::Domain;
 /// multiplied by a ratio and summed over years.
 pub(super) const LARGEST_INPUT: f64 = 1e250;
 
+/// Longest service id: ids name output files (`fan-<id>.png`), and file
+/// names are limited (255 bytes on most file systems).
+pub const MAX_ID_CHARS: usize = 64;
+
 /// Longest horizon accepted, in years.
 pub const MAX_HORIZON: i64 = 200;
 
