@@ -405,14 +405,20 @@ fn a_failed_run_keeps_the_previous_results() {
         std::fs::read(dir.path().join("res/summary.json")).unwrap(),
         before
     );
-    let names: Vec<String> = std::fs::read_dir(dir.path().join("res"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.starts_with('.')),
-        "staging left behind: {names:?}"
-    );
+    // The staging directory is a hidden sibling of the output directory;
+    // a failed run removes it (only the marker is hidden inside).
+    for d in [dir.path().to_path_buf(), dir.path().join("res")] {
+        let names: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with('.') || n == ".fundgap-output"),
+            "staging left behind: {names:?}"
+        );
+    }
 }
 
 #[test]

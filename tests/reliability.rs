@@ -277,3 +277,54 @@ fn a_service_without_construction_shows_no_nan() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(!text(&o.stdout).contains("NaN"), "{}", text(&o.stdout));
 }
+
+/// An output directory is replaced whole: reusing `--out` for another
+/// scenario leaves none of the previous one's files; a directory fundgap
+/// did not make is refused and left untouched; a symbolic-link loop is
+/// named as such.
+#[test]
+fn the_output_directory_is_replaced_whole_and_only_if_ours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |file: &str, out: &str| {
+        fundgap(
+            &["run", file, "--quiet", "--trials", "100", "--out", out],
+            tmp.path(),
+        )
+    };
+    let o = run(&scenario("ucity-baseline.toml"), "o");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(tmp.path().join("o/fan-cctv-safety.png").exists());
+    assert!(tmp.path().join("o/.fundgap-output").exists());
+    let o = run(&scenario("revenue-models.toml"), "o");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        !tmp.path().join("o/fan-cctv-safety.png").exists(),
+        "a chart of the previous scenario was left beside the new results"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("fundgap-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    let theirs = tmp.path().join("thesis");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("draft.txt"), "mine").unwrap();
+    let o = run(&scenario("revenue-models.toml"), "thesis");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("not written by fundgap"));
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("draft.txt")).unwrap(),
+        "mine"
+    );
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop", tmp.path().join("loop")).unwrap();
+        let o = run(&scenario("revenue-models.toml"), "loop");
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("symbolic link"), "{err}");
+    }
+}

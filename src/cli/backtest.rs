@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::report::analyses::{backtest_csv, backtest_markdown};
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::analysis::backtest::{cases, score};
 use fundgap::error::{Error, Result};
 use fundgap::stats::Report;

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
 
 use super::args::*;
@@ -33,7 +33,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
         title: args.title.clone(),
     };
     let started = Instant::now();
-    let mut staging = Staging::new(&args.run_dir)?;
+    let mut staging = Staging::update(&args.run_dir)?;
     let files = charts::draw_all(&data, &opts, &mut staging)?;
     staging.commit()?;
     eprintln!(

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::RunOpts;
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::Override;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartOptions};
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use crate::report::table;
 use fundgap::error::Result;
 use fundgap::stats::Report;

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::files::{RunInfo, Staging, summary_json, write_tables};
+use crate::report::files::{RunInfo, summary_json, write_tables};
+use crate::report::staging::Staging;
 use crate::report::table;
 use fundgap::error::Result;
 use fundgap::stats::Report;

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartOptions};
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use crate::report::table;
 use fundgap::analysis::stress::{
     Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid,

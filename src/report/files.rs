@@ -1,14 +1,9 @@
-//! Writers: result tables (CSV), the run summary (JSON), and the staging
-//! directory that makes a run's outputs appear all at once.
-//!
-//! Every file of a run is first written into a hidden staging directory
-//! inside the output directory and renamed into place only when all of them
-//! were written, so a failed or interrupted run leaves the previous results
-//! untouched and never a half-written file.
+//! Writers: result tables (CSV) and the run summary (JSON), staged through
+//! [`super::staging::Staging`] so a run's outputs appear all at once.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use super::staging::Staging;
 
 use serde_json::{Value, json};
 
@@ -23,100 +18,6 @@ pub struct RunInfo {
     pub scenario_file: String,
     pub threads: usize,
     pub elapsed_seconds: f64,
-}
-
-/// A set of output files being written; see the module docs.
-#[derive(Debug)]
-pub struct Staging {
-    dir: PathBuf,
-    tmp: PathBuf,
-    files: Vec<String>,
-    committed: bool,
-}
-
-impl Staging {
-    /// Creates `dir` if needed and a fresh staging directory inside it.
-    pub fn new(dir: &Path) -> Result<Self> {
-        let werr = |path: &Path, source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
-        let tmp = dir.join(format!(".fundgap-tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
-        }
-        fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
-        Ok(Staging {
-            dir: dir.to_path_buf(),
-            tmp,
-            files: Vec::new(),
-            committed: false,
-        })
-    }
-
-    /// Path inside the staging directory where `name` is to be written.
-    pub fn path(&mut self, name: &str) -> PathBuf {
-        if !self.files.iter().any(|f| f == name) {
-            self.files.push(name.to_string());
-        }
-        self.tmp.join(name)
-    }
-
-    /// Writes `bytes` as `name`.
-    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path(name);
-        let mut f = fs::File::create(&path).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
-            .map_err(|source| Error::Write { path, source })
-    }
-
-    /// Moves every staged file into the output directory.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let mut done = Vec::new();
-        for name in &self.files {
-            let from = self.tmp.join(name);
-            let to = self.dir.join(name);
-            fs::rename(&from, &to).map_err(|source| Error::Write {
-                path: to.clone(),
-                source,
-            })?;
-            done.push(to);
-        }
-        self.committed = true;
-        let _ = fs::remove_dir_all(&self.tmp);
-        remove_stale_staging(&self.dir);
-        Ok(done)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
-
-/// Removes staging directories left by runs that were killed (their process
-/// no longer exists).
-fn remove_stale_staging(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        if let Some(pid) = name.strip_prefix(".fundgap-tmp-") {
-            let alive = Path::new("/proc").join(pid).exists();
-            if !alive {
-                let _ = fs::remove_dir_all(e.path());
-            }
-        }
-    }
 }
 
 /// The bytes of a finished in-memory CSV table.
@@ -528,31 +429,6 @@ pub fn write_tables(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn staging_commits_all_or_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("run");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("summary.json"), "old").unwrap();
-        {
-            let mut st = Staging::new(&out).unwrap();
-            st.write("summary.json", b"new").unwrap();
-            // dropped without commit: a failed run
-        }
-        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "old");
-        assert_eq!(
-            fs::read_dir(&out).unwrap().count(),
-            1,
-            "staging directory left behind"
-        );
-        let mut st = Staging::new(&out).unwrap();
-        st.write("summary.json", b"new").unwrap();
-        st.write("yearly.csv", b"a,b\n").unwrap();
-        st.commit().unwrap();
-        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "new");
-        assert_eq!(fs::read_dir(&out).unwrap().count(), 2);
-    }
 
     #[test]
     fn text_cells_cannot_be_formulas_but_numbers_stay_numbers() {

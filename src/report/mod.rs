@@ -5,4 +5,5 @@ pub mod analyses;
 pub mod charts;
 pub mod check;
 pub mod files;
+pub mod staging;
 pub mod table;

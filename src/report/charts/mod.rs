@@ -27,7 +27,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::model::{FundingKind, Model};
 use fundgap::stats::Report;

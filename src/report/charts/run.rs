@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::format::{percent, thousands};
 use fundgap::model::FundingKind;

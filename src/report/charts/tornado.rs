@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::files::Staging;
+use crate::report::staging::Staging;
 use fundgap::error::Result;
 use fundgap::format::thousands;
 
