@@ -328,3 +328,65 @@ fn the_output_directory_is_replaced_whole_and_only_if_ours() {
         assert!(err.contains("symbolic link"), "{err}");
     }
 }
+
+/// Ctrl-C is handled the same way in every long command: a message, exit
+/// 1, nothing written.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_every_long_command_the_same_way() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bench = scenario("bench-district.toml");
+    for args in [
+        vec![
+            "run",
+            bench.as_str(),
+            "--trials",
+            "50000000",
+            "--long",
+            "--out",
+            "r",
+        ],
+        vec![
+            "stress",
+            bench.as_str(),
+            "--trials",
+            "5000000",
+            "--out",
+            "s",
+        ],
+        vec![
+            "sensitivity",
+            bench.as_str(),
+            "--sample",
+            "2000000",
+            "--out",
+            "t",
+        ],
+    ] {
+        let child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+            .args(&args)
+            .arg("--quiet")
+            .current_dir(tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let killed = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("interrupted: nothing was written"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !tmp.path().join(args[args.len() - 1]).exists(),
+            "{args:?} wrote"
+        );
+    }
+}

@@ -73,18 +73,46 @@ pub(super) fn write_csv(
     staging.write(name, &bytes)
 }
 
-/// A flag set by Ctrl-C. The engine stops at the next block of trials and
-/// the command returns [`Error::Interrupted`] before writing anything, so an
-/// interrupted run leaves the previous results as they were.
-pub(super) fn interrupt_flag() -> &'static AtomicBool {
-    static FLAG: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Whether the work in hand stops on the flag (the engine's runs) or
+/// cannot be stopped part-way (the analyses' many runs).
+static COOPERATIVE: AtomicBool = AtomicBool::new(false);
+
+/// Installs the one Ctrl-C handler: it sets the flag where the work in
+/// hand watches it, and otherwise ends the process at once with the same
+/// message. Nothing is staged while work runs, so either way nothing is
+/// written and the previous results stay as they were.
+fn install_interrupt_handler() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         // Without a handler (e.g. no signal support) Ctrl-C simply ends the
         // process, which also leaves no partial results.
-        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::Relaxed));
+        let _ = ctrlc::set_handler(|| {
+            if COOPERATIVE.load(Ordering::Relaxed) {
+                INTERRUPTED.store(true, Ordering::Relaxed);
+            } else {
+                eprintln!("\nerror: {}", Error::Interrupted);
+                std::process::exit(1);
+            }
+        });
     });
-    &FLAG
+}
+
+/// A flag set by Ctrl-C. The engine stops at the next block of trials and
+/// the command returns [`Error::Interrupted`] before writing anything, so an
+/// interrupted run leaves the previous results as they were.
+pub(super) fn interrupt_flag() -> &'static AtomicBool {
+    install_interrupt_handler();
+    COOPERATIVE.store(true, Ordering::Relaxed);
+    &INTERRUPTED
+}
+
+/// For work that cannot stop part-way (stress grids, comparisons,
+/// sensitivity): Ctrl-C ends the process with the interrupted message,
+/// exit 1, before anything is staged.
+pub(super) fn interrupt_ends_process() {
+    install_interrupt_handler();
+    COOPERATIVE.store(false, Ordering::Relaxed);
 }
 
 /// Runs `f` on a pool of `threads` workers, or on the global pool.

@@ -15,6 +15,7 @@ use super::common::*;
 // Long by design: the command's steps (variants, run, files, charts, table) in
 // order.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
+    interrupt_ends_process();
     use fundgap::analysis::compare::{Input, run};
     let mut inputs = Vec::new();
     let mut stem = String::new();

@@ -37,6 +37,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
             sample: args.sample.min(model.trials().max(2)),
             oat_trials: args.oat_trials,
         };
+        interrupt_ends_process();
         let (s, _) = with_threads(args.common.run.threads, || {
             fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
         })?;
@@ -81,6 +82,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
 }
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
+    interrupt_ends_process();
     let Loaded {
         mut model,
         label,

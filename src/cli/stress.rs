@@ -18,6 +18,7 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn stress(args: &StressArgs) -> Result<()> {
+    interrupt_ends_process();
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.set)?;
     if !(0.0..=1.0).contains(&args.target) {
