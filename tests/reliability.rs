@@ -390,3 +390,50 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
         );
     }
 }
+
+/// `compare` refuses what it cannot pair, and does not call "no
+/// difference" a difference: variants covering different years are
+/// refused; variants in a file given beside another file are not dropped
+/// silently; the same file twice is "the same in every trial".
+#[test]
+fn compare_pairs_only_what_can_be_paired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cmp = |a: &str, b: &str| {
+        fundgap(
+            &[
+                "compare",
+                &scenario(a),
+                &scenario(b),
+                "--trials",
+                "1000",
+                "--quiet",
+                "--no-charts",
+                "--out",
+                "c",
+            ],
+            tmp.path(),
+        )
+    };
+    let o = cmp("ucity-baseline.toml", "daejeon-challenge.toml");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("must share start_year"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = cmp("revenue-models.toml", "ucity-baseline.toml");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("[[variant]]"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = cmp("ucity-baseline.toml", "ucity-baseline.toml");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let table = text(&o.stdout);
+    assert!(table.contains("the same in every trial"), "{table}");
+    assert!(
+        !table.contains("distinguishable") && !table.contains("inf"),
+        "{table}"
+    );
+}

@@ -63,9 +63,16 @@ impl Difference {
         }
     }
 
-    /// Whether the paired interval excludes zero.
+    /// Whether the paired interval excludes zero (a difference of exactly
+    /// zero in every trial is not a difference).
     pub fn distinguishable(&self) -> bool {
-        self.lo > 0.0 || self.hi < 0.0
+        self.mean != 0.0 && (self.lo > 0.0 || self.hi < 0.0)
+    }
+
+    /// Whether every trial gave the same difference (no Monte Carlo noise
+    /// at all: the variants agree, or differ by a fixed amount).
+    pub fn exact(&self) -> bool {
+        self.se == 0.0
     }
 }
 
@@ -206,6 +213,23 @@ pub fn run(
         }
     }
     let base = &inputs[0].model;
+    // Trials are paired year by year: the variants must cover the same
+    // years, or a curve would be compared with another shifted in time.
+    for i in &inputs[1..] {
+        let m = &i.model;
+        if m.start_year != base.start_year || m.horizon != base.horizon {
+            return Err(Error::Usage(format!(
+                "variant \"{}\" covers {}-{} but \"{}\" covers {}-{}: variants are compared year by year, \
+                 so they must share start_year and horizon_years",
+                i.name,
+                m.start_year,
+                m.end_year(),
+                inputs[0].name,
+                base.start_year,
+                base.end_year()
+            )));
+        }
+    }
     // Common random numbers: every variant runs on the baseline's seed.
     let models: Vec<Model> = inputs
         .iter()

@@ -42,6 +42,13 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
                 stem = s.clone();
             }
             let model = scenario::parse_with(&text, &label, &args.set)?;
+            if !model.variants().is_empty() {
+                return Err(Error::Usage(format!(
+                    "{label} declares {} [[variant]] table(s), which a comparison of several files would leave out; \
+                     compare its variants alone (fundgap compare {label}), or give files without variants",
+                    model.variants().len()
+                )));
+            }
             inputs.push(Input {
                 name: s,
                 description: model.description().map(str::to_string),

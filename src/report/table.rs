@@ -308,7 +308,11 @@ pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
     for v in r.variants.iter().skip(1) {
         if let Some(d) = &v.vs_baseline {
             let verdict = |x: &fundgap::analysis::compare::Difference| {
-                if x.distinguishable() {
+                if x.exact() && x.mean == 0.0 {
+                    "the same in every trial"
+                } else if x.exact() {
+                    "the same difference in every trial"
+                } else if x.distinguishable() {
                     "distinguishable"
                 } else {
                     "within noise"
@@ -316,16 +320,19 @@ pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {:<w$}  P(any gap) {} ({}); gap NPV {} ({}); paired interval {:.1}x narrower than unpaired",
+                "  {:<w$}  P(any gap) {} ({}); gap NPV {} ({}){}",
                 v.name,
                 signed_points(&d.p_any_gap),
                 verdict(&d.p_any_gap),
                 signed_money(&d.gap_npv),
                 verdict(&d.gap_npv),
                 if d.gap_npv.se > 0.0 {
-                    d.gap_npv.unpaired_se / d.gap_npv.se
+                    format!(
+                        "; paired interval {:.1}x narrower than unpaired",
+                        d.gap_npv.unpaired_se / d.gap_npv.se
+                    )
                 } else {
-                    f64::INFINITY
+                    String::new()
                 }
             );
         }
