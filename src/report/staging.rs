@@ -336,6 +336,26 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a.png")).unwrap(), "new");
     }
 
+    /// A write that fails (here its directory vanished; a full disk is
+    /// the same error path) is a write error naming the file — exit 1 —
+    /// and the output directory is not created.
+    #[test]
+    fn a_failed_write_names_the_file_and_creates_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        let mut st = Staging::new(&out).unwrap();
+        fs::remove_dir_all(&st.tmp).unwrap();
+        let e = st.write("fan-portfolio.png", b"png").unwrap_err();
+        assert!(
+            matches!(e, Error::Write { .. }) && !e.is_user_error(),
+            "{e}"
+        );
+        assert!(e.to_string().contains("fan-portfolio.png"), "{e}");
+        drop(st);
+        assert!(!out.exists());
+        assert_eq!(names(root.path()), Vec::<String>::new());
+    }
+
     #[test]
     fn leftovers_of_a_killed_run_are_removed() {
         let root = tempfile::tempdir().unwrap();

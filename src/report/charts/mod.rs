@@ -285,12 +285,15 @@ fn render<C: Chart>(
     let mut written = Vec::new();
     if matches!(opts.format, ImageFormat::Png | ImageFormat::Both) {
         let file = format!("{name}.png");
-        let path = staging.path(&file);
+        // Drawn in memory and encoded here, so a failure to write (a full
+        // disk) is an error naming the file, like every other output.
+        let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
         {
-            let root = BitMapBackend::new(&path, size).into_drawing_area();
+            let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
             chart.draw(&root).map_err(fail)?;
             root.present().map_err(|e| fail(format!("{e:?}")))?;
         }
+        staging.write(&file, &encode_png(&rgb, size).map_err(fail)?)?;
         written.push(file);
     }
     if matches!(opts.format, ImageFormat::Svg | ImageFormat::Both) {
@@ -305,6 +308,18 @@ fn render<C: Chart>(
         written.push(file);
     }
     Ok(written)
+}
+
+/// An RGB image as PNG bytes.
+fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, width, height);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().map_err(|e| e.to_string())?;
+    w.write_image_data(rgb).map_err(|e| e.to_string())?;
+    w.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// File-name form of an id (ids are already restricted to safe characters).
