@@ -437,3 +437,67 @@ fn compare_pairs_only_what_can_be_paired() {
         "{table}"
     );
 }
+
+/// Messages say what is wrong where it is: an override's bad value is
+/// blamed on the override, a sweep's on --sweep, a negative cut is
+/// reported as typed, names that clash once written as keys are explained,
+/// and duplicate variants are not said to key a random stream.
+#[test]
+fn messages_blame_the_right_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let o = fundgap(
+        &[
+            "check",
+            &base,
+            "--set",
+            "service.smart-parking.opex_ratio.sd=-1",
+        ],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains("--set service.smart-parking.opex_ratio.sd=-1: `service[3].opex_ratio`"),
+        "{err}"
+    );
+    let o = fundgap(
+        &[
+            "stress",
+            &base,
+            "--sweep",
+            "service.smart-parking.opex_ratoi=0.1,0.2",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--sweep service.smart-parking.opex_ratoi") && !err.contains("--set"),
+        "{err}"
+    );
+    let o = fundgap(&["stress", &base, "--cuts", "-10", "-q"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("-10 is not a percentage"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let toml = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n\
+        [[service]]\nid = \"a\"\nconstruction_cost = 1\nopex_ratio = 0.1\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"City budget\"\namount = 1\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"city-budget\"\namount = 1\n\
+        [[variant]]\nname = \"v\"\n[[variant]]\nname = \"v\"\n";
+    std::fs::write(tmp.path().join("m.toml"), toml).unwrap();
+    let err = text(&fundgap(&["check", "m.toml"], tmp.path()).stderr);
+    assert!(
+        err.contains("the same as \"City budget\" once written as a key"),
+        "{err}"
+    );
+    assert!(
+        err.contains("variant names must be unique")
+            && !err.contains("variant name \"v\": names must be unique within a service"),
+        "{err}"
+    );
+}

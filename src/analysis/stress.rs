@@ -166,15 +166,9 @@ pub fn sweep_grid(
     for (y, yv) in ys.1.iter().enumerate() {
         for (x, xv) in xs.1.iter().enumerate() {
             let mut o = base.to_vec();
-            o.push(Override {
-                path: xs.0.clone(),
-                value: xv.clone(),
-            });
+            o.push(Override::sweep(&xs.0, xv));
             if !ys.0.is_empty() {
-                o.push(Override {
-                    path: ys.0.clone(),
-                    value: yv.clone(),
-                });
+                o.push(Override::sweep(&ys.0, yv));
             }
             match parse_with(text, label, &o) {
                 Ok(model) => cells.push(CellSpec { x, y, model }),

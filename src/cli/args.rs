@@ -178,7 +178,12 @@ pub(crate) struct StressArgs {
     #[arg(long, default_value = "all")]
     pub years: String,
     /// Cut levels in percent
-    #[arg(long, default_value = "0,25,50,75,100", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "0,25,50,75,100",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
     pub cuts: Vec<f64>,
     /// Sweep a numeric key instead: PATH=v1,v2,... (at most twice)
     #[arg(long, value_name = "PATH=V1,V2,...")]

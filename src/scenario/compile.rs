@@ -1,7 +1,7 @@
 //! Compiling the document's tables into the model: the scenario table,
 //! economy, evaluation thresholds, variants and each service.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use toml::de::DeValue;
 
@@ -177,7 +177,7 @@ impl Checker {
     }
 
     pub(super) fn variants(&mut self, root: &View<'_, '_>) -> Option<Vec<Variant>> {
-        let mut seen = HashSet::new();
+        let mut seen = HashMap::new();
         let mut out = Vec::new();
         let mut ok = true;
         for vv in self.tables(root, "variant") {
@@ -489,7 +489,7 @@ impl Checker {
         what: &str,
         mut one: impl FnMut(&mut Checker, &View<'_, '_>, Option<String>) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let mut seen = HashSet::new();
+        let mut seen = HashMap::new();
         let mut out = Vec::new();
         let mut ok = true;
         for v in self.tables(sv, key) {

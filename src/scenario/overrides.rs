@@ -35,6 +35,9 @@ pub struct Override {
     pub path: String,
     /// The value as typed (TOML syntax).
     pub value: String,
+    /// The command-line flag it came from, for messages (`--set`,
+    /// `--sweep`).
+    pub flag: &'static str,
 }
 
 impl Override {
@@ -52,12 +55,22 @@ impl Override {
         Ok(Override {
             path: path.to_string(),
             value: value.trim().to_string(),
+            flag: "--set",
         })
+    }
+
+    /// One value of a `--sweep PATH=v1,v2,...` axis.
+    pub fn sweep(path: &str, value: &str) -> Override {
+        Override {
+            path: path.to_string(),
+            value: value.to_string(),
+            flag: "--sweep",
+        }
     }
 
     /// How the override is named in messages.
     pub fn label(&self) -> String {
-        format!("--set {}={}", self.path, self.value)
+        format!("{} {}={}", self.flag, self.path, self.value)
     }
 }
 
@@ -206,6 +219,13 @@ fn set_nested<'i>(
         let Some(entry) = t.get_mut(*k) else {
             return Err(problem(label, path, format!("cannot create `{k}`")));
         };
+        // A distribution changed by an override is the override's: a
+        // problem with it (sd = -1) is reported on the --set, not on the
+        // file's line the table came from.
+        if matches!(entry.get_ref(), DeValue::Table(d) if d.get("dist").is_some()) {
+            let v = std::mem::replace(entry.get_mut(), DeValue::Boolean(false));
+            *entry = Spanned::new(span..span, v);
+        }
         let is_number = matches!(entry.get_ref(), DeValue::Integer(_) | DeValue::Float(_));
         t = match as_table_mut(entry) {
             Some(inner) => inner,

@@ -2,7 +2,7 @@
 //! the small rules shared by every kind of line: exactly one of two keys,
 //! a `kind` among known kinds, unique names.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use std::ops::Range;
 
@@ -339,30 +339,40 @@ impl Checker {
     pub(super) fn unique_name(
         &mut self,
         view: &View<'_, '_>,
-        seen: &mut HashSet<String>,
+        seen: &mut HashMap<String, String>,
         what: &str,
     ) -> Option<String> {
         let name = self.string(view, "name", true)?;
+        let span = view
+            .get("name")
+            .map(|v| v.span())
+            .unwrap_or(view.span.clone());
         if name.trim().is_empty() {
-            let span = view
-                .get("name")
-                .map(|v| v.span())
-                .unwrap_or(view.span.clone());
             self.err(&span, &view.key_path("name"), "expected a non-empty name");
             return None;
         }
-        if !seen.insert(slug(&name)) {
-            let span = view
-                .get("name")
-                .map(|v| v.span())
-                .unwrap_or(view.span.clone());
+        let key = slug(&name);
+        if let Some(earlier) = seen.get(&key) {
+            let why = if what == "variant" {
+                "variant names must be unique: `compare` reports each by its name".to_string()
+            } else if *earlier == name {
+                format!(
+                    "{what} names must be unique within a service (the name keys the line's random stream and its --set path)"
+                )
+            } else {
+                format!(
+                    "it is the same as \"{earlier}\" once written as a key (`{key}`: lower case, other characters as `-`), \
+                     which keys the line's random stream and its --set path; rename one"
+                )
+            };
             self.err(
                 &span,
                 &view.key_path("name"),
-                format!("duplicate {what} name \"{name}\": names must be unique within a service (they key its random stream)"),
+                format!("duplicate {what} name \"{name}\": {why}"),
             );
             return None;
         }
+        seen.insert(key, name.clone());
         Some(name)
     }
 }
