@@ -501,3 +501,66 @@ fn messages_blame_the_right_input() {
         "{err}"
     );
 }
+
+/// The corpus of malformed scenarios under tests/malformed/: each file's
+/// first line says the exit code `check` must give and a text its message
+/// must contain (the key, or what was expected). A rejected file's message
+/// names the file with a line and column; no file makes fundgap panic; the
+/// valid ones also run.
+#[test]
+fn every_malformed_scenario_gets_its_expected_outcome() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 100, "the corpus has {} files", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        let first = src.lines().next().unwrap_or_default();
+        let expect = first
+            .strip_prefix("# expect: ")
+            .expect("an expectation line");
+        let (code, want) = expect.split_once(' ').unwrap();
+        let code: i32 = code.parse().unwrap();
+        let p = f.to_str().unwrap();
+        let o = fundgap(&["check", p], tmp.path());
+        let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let located = all
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{p}:")) && l.contains(':'));
+        let ok = o.status.code() == Some(code)
+            && all.contains(want)
+            && !all.contains("panicked")
+            && (code == 0 || located);
+        if !ok {
+            failures.push(format!(
+                "{name}: want {code} {want:?}, got {:?}: {all}",
+                o.status.code()
+            ));
+        }
+        if code == 0 {
+            let o = fundgap(
+                &[
+                    "run",
+                    p,
+                    "-q",
+                    "--trials",
+                    "20",
+                    "--no-charts",
+                    "--out",
+                    "o",
+                ],
+                tmp.path(),
+            );
+            if !o.status.success() {
+                failures.push(format!("{name}: valid but run failed: {}", text(&o.stderr)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
