@@ -145,7 +145,11 @@ fn an_absurd_trial_count_is_refused_with_its_duration() {
     let h = huge.to_str().unwrap();
     let o = fundgap(&["check", h], tmp.path());
     assert!(o.status.success());
-    assert!(text(&o.stdout).contains("days on"), "{}", text(&o.stdout));
+    let shown = text(&o.stdout);
+    assert!(
+        shown.contains("days on") && shown.contains("MB whatever the trial count"),
+        "{shown}"
+    );
     let o = fundgap(
         &["run", h, "--quiet", "--no-charts", "--out", "o"],
         tmp.path(),

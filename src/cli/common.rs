@@ -164,6 +164,15 @@ pub(super) fn estimated_seconds(model: &Model, threads: usize) -> f64 {
     model.trials() as f64 * service_years * NS_PER_SERVICE_YEAR * 1e-9 / threads.max(1) as f64
 }
 
+/// Upper bound of a run's memory in MB: a base of ~7 MB plus, per worker
+/// and one more for the merge, ~24 KB per entity-year (the quantile
+/// sketches; measured on bench-district, PERFORMANCE.md). It does not
+/// depend on the number of trials.
+pub(super) fn memory_bound_mb(model: &Model, threads: usize) -> f64 {
+    let entity_years = ((model.services().len() + 1) * model.horizon()) as f64;
+    7.0 + 0.024 * entity_years * (threads + 1) as f64
+}
+
 /// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
 pub(super) fn duration_words(seconds: f64) -> String {
     if seconds < 90.0 {
