@@ -98,7 +98,9 @@ fn engine(c: &mut Criterion) {
 
 fn rng(c: &mut Criterion) {
     use fundgap::model::StreamKey;
-    use fundgap::model::philox::{counter, key, philox4x32_10, uniform_lanes, uniforms};
+    use fundgap::model::counter_rng::{
+        counter, key, philox4x32, philox4x32_10, squares_lanes, squares64, uniform_lanes, uniforms,
+    };
     use rand::Rng;
     let uniform01 = |r: &mut rand_xoshiro::Xoshiro256PlusPlus| {
         (r.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -129,6 +131,45 @@ fn rng(c: &mut Criterion) {
                     let [a, c] = uniforms(philox4x32_10(counter(t, 1 + y, 0), k));
                     s += a + c;
                 }
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    g.bench_function("philox7-scalar", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for t in first..first + 8 {
+                for y in 0..10u32 {
+                    let [a, c] = uniforms(philox4x32::<7>(counter(t, 1 + y, 0), k));
+                    s += a + c;
+                }
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    let sk = 0xc8e4_fd15_4ce3_2f6d_u64;
+    g.bench_function("squares-scalar", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for t in first..first + 8 {
+                for y in 0..20u64 {
+                    let w = squares64(t << 24 | (1 + y) << 12, sk);
+                    s += (w >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                }
+            }
+            first += 8;
+            black_box(s)
+        })
+    });
+    g.bench_function("squares-8-lanes", |b| {
+        b.iter(|| {
+            let mut s = 0.0;
+            for y in 0..20u64 {
+                s += squares_lanes::<8>(sk, first << 24 | (1 + y) << 12)
+                    .iter()
+                    .sum::<f64>();
             }
             first += 8;
             black_box(s)

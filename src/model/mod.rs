@@ -9,10 +9,10 @@
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
 mod books;
+pub mod counter_rng;
 mod decisions;
 mod dist;
 mod inputs;
-pub mod philox;
 mod quantity;
 pub(crate) mod rng;
 mod thresholds;

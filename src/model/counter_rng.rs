@@ -1,3 +1,9 @@
+//! Counter-based generators, candidates for engine v2 (issue 15): a draw
+//! is a pure function of a key and a counter. Two are here, measured side
+//! by side (`cargo bench --bench engine -- rng`, PERFORMANCE.md):
+//! Philox4x32 with 10 or 7 rounds, and Widynski's Squares (5 rounds of a
+//! 64-bit square).
+//!
 //! Philox4x32-10 (Salmon, Moraes, Dror & Shaw, "Parallel random numbers: as
 //! easy as 1, 2, 3", SC 2011): a counter-based generator. A draw is a pure
 //! function of a 64-bit key and a 128-bit counter, so it needs no stream
@@ -39,9 +45,16 @@ fn round(c: [u32; 4], k: [u32; 2]) -> [u32; 4] {
 /// `key`.
 #[inline]
 pub fn philox4x32_10(counter: [u32; 4], key: [u32; 2]) -> [u32; 4] {
+    philox4x32::<10>(counter, key)
+}
+
+/// Philox4x32 with `R` rounds (the Random123 paper reports 7 rounds
+/// Crush-resistant; 10 is its default safety margin).
+#[inline]
+pub fn philox4x32<const R: usize>(counter: [u32; 4], key: [u32; 2]) -> [u32; 4] {
     let mut c = counter;
     let mut k = key;
-    for i in 0..10 {
+    for i in 0..R {
         if i > 0 {
             k = [k[0].wrapping_add(W0), k[1].wrapping_add(W1)];
         }
@@ -72,6 +85,36 @@ pub fn counter(trial: u64, position: u32, draw: u32) -> [u32; 4] {
 pub fn key(seed: u64, line: u64) -> [u32; 2] {
     let k = super::rng::mix64(super::rng::mix64(seed ^ 0x6a09_e667_f3bc_c909) ^ line);
     [k as u32, (k >> 32) as u32]
+}
+
+/// Squares64 (Widynski, "Squares: a fast counter-based RNG", 2020): one
+/// 64-bit word for a 64-bit counter under `key` — five rounds of squaring
+/// and a rotation. The paper's statistical results hold for keys with an
+/// irregular bit pattern (its key generator avoids repeated or zero hex
+/// digits); fundgap would derive one per line.
+#[inline]
+pub fn squares64(ctr: u64, key: u64) -> u64 {
+    let y = ctr.wrapping_mul(key);
+    let mut x = y;
+    let z = y.wrapping_add(key);
+    x = x.wrapping_mul(x).wrapping_add(y).rotate_right(32);
+    x = x.wrapping_mul(x).wrapping_add(z).rotate_right(32);
+    x = x.wrapping_mul(x).wrapping_add(y).rotate_right(32);
+    let t = x.wrapping_mul(x).wrapping_add(z);
+    x = t.rotate_right(32);
+    t ^ (x.wrapping_mul(x).wrapping_add(y) >> 32)
+}
+
+/// Squares64 for `N` consecutive counters from `first`, as uniforms in
+/// [0, 1) (53 bits).
+#[inline]
+pub fn squares_lanes<const N: usize>(key: u64, first: u64) -> [f64; N] {
+    let mut out = [0.0; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        let w = squares64(first.wrapping_add(i as u64), key);
+        *o = (w >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    }
+    out
 }
 
 /// Draw pair `draw` at `position` for the `N` trials `first..first + N`:
@@ -124,6 +167,25 @@ mod tests {
     use super::*;
 
     /// Random123's known answers for Philox4x32-10 (its tests/kat_vectors).
+    /// Squares64 equals the paper's reference C code: the outputs below
+    /// were computed with that code (gcc -O2) for key 0xc8e4fd154ce32f6d.
+    #[test]
+    fn squares_matches_the_reference_code() {
+        let k = 0xc8e4_fd15_4ce3_2f6d;
+        assert_eq!(squares64(0, k), 0x800c_823e_cc9b_9607);
+        assert_eq!(squares64(1, k), 0x5f4f_366d_b727_a9f6);
+        assert_eq!(squares64(2, k), 0xeee7_7e31_0b90_add2);
+        assert_eq!(squares64(123_456_789, k), 0xb27d_a147_56f3_de2a);
+        let lanes = squares_lanes::<4>(k, 10);
+        for (i, u) in lanes.iter().enumerate() {
+            let w = squares64(10 + i as u64, k);
+            assert_eq!(
+                u.to_bits(),
+                ((w >> 11) as f64 / (1u64 << 53) as f64).to_bits()
+            );
+        }
+    }
+
     #[test]
     fn known_answers() {
         assert_eq!(
