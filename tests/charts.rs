@@ -247,3 +247,43 @@ fn a_stop_rule_draws_the_stop_chart() {
     );
     assert!(!tmp.path().join("without/stops.png").exists());
 }
+
+/// A scenario named in Hangul draws with the embedded Korean font, with no
+/// warning; a --font without Hangul glyphs draws but warns that Hangul
+/// would be boxes.
+#[test]
+fn hangul_names_draw_with_the_embedded_font_and_a_font_without_them_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = "[scenario]\nname = \"세종 스마트시티\"\nstart_year = 2025\nhorizon_years = 5\n\
+        [[service]]\nid = \"parking\"\nname = \"스마트 주차\"\nconstruction_cost = 100\nopex_ratio = 0.1\n";
+    std::fs::write(tmp.path().join("k.toml"), toml).unwrap();
+    let o = common::fundgap(
+        &[
+            "run", "k.toml", "--quiet", "--trials", "200", "--format", "json", "--out", "o",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", common::text(&o.stderr));
+    assert!(
+        !common::text(&o.stderr).contains("warning"),
+        "{}",
+        common::text(&o.stderr)
+    );
+    assert!(tmp.path().join("o/fan-parking.png").is_file());
+    let latin_only = tmp.path().join("dejavu.ttf");
+    std::fs::write(&latin_only, dejavu::sans::regular()).unwrap();
+    let o = common::fundgap(
+        &[
+            "chart",
+            "o",
+            "--font",
+            latin_only.to_str().unwrap(),
+            "--format",
+            "svg",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", common::text(&o.stderr));
+    let err = common::text(&o.stderr);
+    assert!(err.contains("no glyphs") && err.contains('주'), "{err}");
+}

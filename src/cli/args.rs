@@ -115,7 +115,7 @@ numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
   fundgap chart output/ucity-baseline --format svg --width 800 --height 500
-  fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"My city\"")]
+  fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"세종 5-1\"")]
     Chart(ChartArgs),
     /// Score the stop rule against what happened (Brier score) on back-test scenarios
     #[command(after_help = "Examples:
@@ -330,7 +330,7 @@ pub(crate) struct ChartArgs {
     /// Title to use instead of the scenario name
     #[arg(long)]
     pub title: Option<String>,
-    /// TTF/OTF font for chart text [default: the embedded DejaVu Sans]
+    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
 }
@@ -358,7 +358,7 @@ pub(crate) struct CommonOpts {
     /// Do not draw charts (tables are still written)
     #[arg(long)]
     pub no_charts: bool,
-    /// TTF/OTF font for chart text, e.g. a Korean font [default: the embedded DejaVu Sans]
+    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
 }

@@ -25,7 +25,12 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
             path.display()
         )));
     }
-    charts::register_font(args.font.as_deref())?;
+    let shown = format!(
+        "{}{}",
+        serde_json::to_string(&data)?,
+        args.title.as_deref().unwrap_or_default()
+    );
+    charts::register_font(args.font.as_deref(), &shown)?;
     let opts = ChartOptions {
         width: args.width,
         height: args.height,

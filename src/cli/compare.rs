@@ -86,7 +86,10 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     )?;
     staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref())?;
+        charts::register_font(
+            args.common.font.as_deref(),
+            &serde_json::to_string(&result)?,
+        )?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
         charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;

@@ -148,7 +148,7 @@ pub(super) fn write_sensitivity(
     )?;
     staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
     if !no_charts {
-        charts::register_font(font)?;
+        charts::register_font(font, &serde_json::to_string(result)?)?;
         charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
     }
     Ok(())

@@ -43,7 +43,10 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let chart_data = ChartData::new(&model, &report);
     staging.write("charts.json", &serde_json::to_vec(&chart_data)?)?;
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref())?;
+        charts::register_font(
+            args.common.font.as_deref(),
+            &serde_json::to_string(&chart_data)?,
+        )?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
     }
     let written = staging.commit()?;

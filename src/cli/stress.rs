@@ -73,7 +73,10 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     )?;
     staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref())?;
+        charts::register_font(
+            args.common.font.as_deref(),
+            &serde_json::to_string(&result)?,
+        )?;
         charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;

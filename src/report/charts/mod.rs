@@ -247,27 +247,60 @@ impl Default for ChartOptions {
     }
 }
 
-/// Registers the embedded font, or the TTF/OTF file given.
-pub(crate) fn register_font(file: Option<&std::path::Path>) -> Result<()> {
+/// Nanum Square Regular (NAVER, SIL Open Font License 1.1; licence in
+/// `assets/fonts/NanumSquare-LICENSE.txt`): all 11,172 Hangul syllables and
+/// Latin, 724 KB, embedded so Hangul names draw with no system fonts.
+const NANUM_SQUARE: &[u8] = include_bytes!("../../../assets/fonts/NanumSquareR.ttf");
+
+/// Whether `text` has Hangul (syllables or jamo), which DejaVu Sans lacks.
+pub(crate) fn has_hangul(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+    })
+}
+
+/// Registers the chart font: the TTF/OTF file given; otherwise the
+/// embedded Nanum Square when `text` (what the charts will show) has
+/// Hangul, else the embedded DejaVu Sans. Warns when a given font lacks
+/// characters of `text` (they would be drawn as boxes).
+pub(crate) fn register_font(file: Option<&std::path::Path>, text: &str) -> Result<()> {
     let bytes: &'static [u8] = match file {
+        None if has_hangul(text) => NANUM_SQUARE,
         None => dejavu::sans::regular(),
         Some(p) => {
-            let data = std::fs::read(p).map_err(|source| Error::Read {
-                path: p.to_path_buf(),
-                source,
-            })?;
+            let data = fundgap::scenario::read_bounded(p, 64 << 20, "font file")?;
             // The font registry keeps `'static` data; a process registers a
             // font once, so leaking it is the simplest correct ownership.
             Box::leak(data.into_boxed_slice())
         }
     };
+    let not_a_font = || {
+        Error::Usage(format!(
+            "{} is not a TrueType/OpenType font",
+            file.map(|p| p.display().to_string()).unwrap_or_default()
+        ))
+    };
+    if file.is_some() {
+        use ab_glyph::Font;
+        let font = ab_glyph::FontRef::try_from_slice(bytes).map_err(|_| not_a_font())?;
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_control() && !c.is_whitespace() && font.glyph_id(*c).0 == 0)
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let shown: String = missing.iter().take(12).collect();
+            eprintln!(
+                "fundgap: warning: the font {} has no glyphs for {} character(s) the charts use ({shown}...); \
+                 they will be drawn as boxes. Leave out --font to use the embedded fonts (Hangul included)",
+                file.map(|p| p.display().to_string()).unwrap_or_default(),
+                missing.len()
+            );
+        }
+    }
     for style in [FontStyle::Normal, FontStyle::Bold] {
-        plotters::style::register_font(FAMILY, style, bytes).map_err(|_| {
-            Error::Usage(format!(
-                "{} is not a TrueType/OpenType font",
-                file.map(|p| p.display().to_string()).unwrap_or_default()
-            ))
-        })?;
+        plotters::style::register_font(FAMILY, style, bytes).map_err(|_| not_a_font())?;
     }
     Ok(())
 }
@@ -339,6 +372,21 @@ pub(super) fn file_id(id: &str) -> String {
 mod tests {
     use super::run::rebin;
     use super::*;
+
+    /// The embedded Korean font draws every Hangul syllable and all of
+    /// printable ASCII, and is chosen exactly when the text has Hangul.
+    #[test]
+    fn the_embedded_korean_font_covers_hangul() {
+        use ab_glyph::Font;
+        let font = ab_glyph::FontRef::try_from_slice(NANUM_SQUARE).unwrap();
+        let missing = ('\u{AC00}'..='\u{D7A3}')
+            .chain(' '..='~')
+            .filter(|c| font.glyph_id(*c).0 == 0)
+            .count();
+        assert_eq!(missing, 0);
+        assert!(has_hangul("세종 5-1 스마트 주차"));
+        assert!(!has_hangul("Sejong 5-1 smart parking"));
+    }
 
     #[test]
     fn rebinning_keeps_every_count() {
