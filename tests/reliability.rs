@@ -568,3 +568,39 @@ fn every_malformed_scenario_gets_its_expected_outcome() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// What was overridden is on record: `check` says so, `summary.json`
+/// keeps the `--set`s.
+#[test]
+fn overrides_are_on_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = "economy.inflation.mean=0.03";
+    let o = fundgap(
+        &["check", &scenario("ucity-baseline.toml"), "--set", set],
+        tmp.path(),
+    );
+    assert!(
+        text(&o.stdout).contains(&format!("with --set applied: {set}")),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = fundgap(
+        &[
+            "run",
+            "--quiet",
+            "--trials",
+            "100",
+            "--no-charts",
+            "--out",
+            "o",
+            "--set",
+            set,
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("o/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["scenario"]["overrides"][0], set);
+}

@@ -18,6 +18,18 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
         let v = scenario::variant_models(&text, &label, &args.set)?;
         format!("  {} variants, each a valid scenario\n", v.len())
     };
+    // Say what was changed, so a description is never mistaken for the
+    // file's own.
+    let overridden = if args.set.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = args
+            .set
+            .iter()
+            .map(|o| format!("{}={}", o.path, o.value))
+            .collect();
+        format!("  with --set applied: {}\n", list.join(", "))
+    };
     let threads = rayon::current_num_threads();
     let estimate = format!(
         "  a run of {} trials: about {} on {threads} thread(s) (~150 ns per service-year), memory up to about {:.0} MB whatever the trial count\n",
@@ -25,6 +37,6 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
         duration_words(estimated_seconds(&model, threads)),
         memory_bound_mb(&model, threads),
     );
-    emit(&(describe::describe(&model, &label) + &variants + &estimate))?;
+    emit(&(describe::describe(&model, &label) + &overridden + &variants + &estimate))?;
     Ok(())
 }

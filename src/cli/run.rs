@@ -34,6 +34,11 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let report = Report::new(&model, &acc);
     let info = RunInfo {
         scenario_file: label,
+        overrides: args
+            .set
+            .iter()
+            .map(|o| format!("{}={}", o.path, o.value))
+            .collect(),
         threads,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };

@@ -16,6 +16,8 @@ use fundgap::stats::{Distribution, EntityStats, Report};
 pub struct RunInfo {
     /// The scenario file as given, or the built-in label.
     pub scenario_file: String,
+    /// The `--set` overrides applied, as typed (`PATH=VALUE`).
+    pub overrides: Vec<String>,
     pub threads: usize,
     pub elapsed_seconds: f64,
 }
@@ -369,6 +371,7 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         "scenario": {
             "name": model.name(),
             "file": info.scenario_file,
+            "overrides": info.overrides,
             "description": model.description(),
             "currency": model.currency(),
             "unit": model.unit(),
