@@ -355,6 +355,7 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
             bench.as_str(),
             "--trials",
             "5000000",
+            "--long",
             "--out",
             "s",
         ],

@@ -191,9 +191,9 @@ pub(crate) struct StressArgs {
     /// Report the earliest withdrawal year keeping P(any gap) below this
     #[arg(long, default_value_t = 0.10)]
     pub target: f64,
-    /// Trials per cell
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: u64,
+    /// Trials per cell [default: the scenario's `trials`, as for `run`]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
     /// Random seed (overrides the scenario's)
     #[arg(long)]
     pub seed: Option<u64>,

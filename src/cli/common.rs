@@ -188,7 +188,7 @@ pub(super) fn duration_words(seconds: f64) -> String {
 
 /// Refuses a run estimated over two hours unless `--long` insists, saying
 /// how long it would take.
-fn refuse_absurd_runs(model: &Model, opts: &RunOpts) -> Result<()> {
+pub(super) fn refuse_absurd_runs(model: &Model, opts: &RunOpts) -> Result<()> {
     let threads = opts
         .threads
         .map_or_else(rayon::current_num_threads, |n| n as usize);

@@ -41,10 +41,15 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         sweep_grid(&text, &label, &args.set, &sweeps)?
     };
     // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
-    // the same trials and seed.
+    // the same trials (the scenario's, as `run` does, unless told) and seed.
+    let trials = args.trials.unwrap_or(base.trials());
     for c in &mut cells {
-        c.model.set_run(Some(args.trials), args.seed);
+        c.model.set_run(Some(trials), args.seed);
     }
+    // The whole grid is one long run: refused past two hours unless --long.
+    let mut whole = base.clone();
+    whole.set_run(Some(trials.saturating_mul(cells.len() as u64)), None);
+    refuse_absurd_runs(&whole, &args.common.run)?;
     let out_dir = args
         .out
         .clone()
@@ -53,11 +58,11 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         eprintln!(
             "fundgap: stress test of {label}: {} cells x {} trials",
             cells.len(),
-            fundgap::format::thousands(args.trials as f64, 0)
+            fundgap::format::thousands(trials as f64, 0)
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(args.trials * cells.len() as u64, args.common.run.quiet);
+    let pb = progress_bar(trials * cells.len() as u64, args.common.run.quiet);
     let (result, _) = with_threads(args.common.run.threads, || {
         run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
