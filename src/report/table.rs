@@ -358,13 +358,18 @@ pub fn sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, top: usize) 
             e.id,
             thousands(e.gap_npv_at_medians, 0)
         );
-        let prefix = format!("service.{}.", e.id);
-        for i in e.inputs.iter().take(top) {
-            let name = i.input.strip_prefix(&prefix).unwrap_or(&i.input);
+        // Full --set paths, so the next question is one copy and paste away.
+        let shown: Vec<_> = e.inputs.iter().take(top).collect();
+        let w = shown
+            .iter()
+            .map(|i| i.input.chars().count())
+            .max()
+            .unwrap_or(0);
+        for i in shown {
             let _ = writeln!(
                 out,
-                "  {:<52} swing {:>10}   rank corr {:+.2}",
-                name,
+                "  {:<w$}  swing {:>10}   rank corr {:+.2}",
+                i.input,
                 thousands(i.swing, 0),
                 i.rank_corr_gap_npv
             );
