@@ -123,6 +123,8 @@ fn chart_command_redraws_the_same_svg_and_resizes() {
     for c in CHARTS {
         std::fs::remove_file(run.join(format!("{c}.svg"))).unwrap();
     }
+    fundgap_ok(&["chart", "run", "--image-format", "svg"], tmp.path());
+    // The old spelling still works.
     fundgap_ok(&["chart", "run", "--format", "svg"], tmp.path());
     for (c, old) in CHARTS.iter().zip(&before) {
         assert_eq!(

@@ -114,7 +114,7 @@ numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
     /// Redraw the charts of a finished run from its charts.json, without simulating
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
-  fundgap chart output/ucity-baseline --format svg --width 800 --height 500
+  fundgap chart output/ucity-baseline --image-format svg --width 800 --height 500
   fundgap chart output/my-city --font /usr/share/fonts/NanumGothic.ttf --title \"세종 5-1\"")]
     Chart(ChartArgs),
     /// Score the stop rule against what happened (Brier score) on back-test scenarios
@@ -318,9 +318,10 @@ pub(crate) struct InitArgs {
 pub(crate) struct ChartArgs {
     /// Output directory of a finished run (holding charts.json)
     pub run_dir: PathBuf,
-    /// Image formats to write
-    #[arg(long, value_enum, default_value_t = ImageFormat::Both)]
-    pub format: ImageFormat,
+    /// Image formats to write (`--format` elsewhere means what is printed
+    /// on standard output; here it is kept as an alias)
+    #[arg(long = "image-format", alias = "format", value_enum, default_value_t = ImageFormat::Both)]
+    pub image_format: ImageFormat,
     /// Image width in pixels
     #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(200..=20000))]
     pub width: u32,

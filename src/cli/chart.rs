@@ -34,7 +34,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     let opts = ChartOptions {
         width: args.width,
         height: args.height,
-        format: args.format,
+        format: args.image_format,
         title: args.title.clone(),
     };
     let started = Instant::now();
