@@ -566,3 +566,34 @@ fn an_overflow_in_a_trial_is_an_error_not_a_result() {
     let out = fundgap(&["check", "big.toml"], dir.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// The README's example table is what a run prints today: every row it
+/// shows matches the default run (100,000 trials of the baseline) exactly.
+/// When a change moves the numbers, `scripts/readme-examples.sh`
+/// regenerates the table and the example charts.
+#[test]
+fn the_readme_example_matches_a_run() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```\n$ fundgap run\n")
+        .expect("the README's example")
+        + 18;
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    let o = fundgap(&["run", "--quiet", "--no-charts", "--out", "o"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let printed = text(&o.stdout);
+    let mut checked = 0;
+    for line in block
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("..."))
+    {
+        assert!(
+            printed.lines().any(|p| p == line),
+            "README line not printed by `fundgap run` (run scripts/readme-examples.sh):\n{line}\nprinted:\n{printed}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} lines checked");
+}
