@@ -169,7 +169,7 @@ pub(super) fn probability_plot<DB: DrawingBackend>(
         } else {
             sz.label * 2
         })
-        .y_label_area_size(sz.label * 3)
+        .y_label_area_size(sz.label * 4)
         .build_cartesian_2d(year_range(years), 0f64..1f64)
         .map_err(err)?;
     chart

@@ -175,8 +175,10 @@ impl Chart for GapNpv<'_> {
         let mut chart = ChartBuilder::on(&plot)
             .margin(sz.tick)
             .x_label_area_size(sz.label * 5 / 2)
-            .y_label_area_size(sz.label * 3)
-            .right_y_label_area_size(sz.label * 3)
+            // Room for "10.0%" and "100%" beside each rotated title, at
+            // any size (they touched at 800x500).
+            .y_label_area_size(sz.label * 4)
+            .right_y_label_area_size(sz.label * 4)
             .build_cartesian_2d(lo..hi, 0f64..top.max(1e-9))
             .map_err(err)?
             .set_secondary_coord(lo..hi, 0f64..1f64);
