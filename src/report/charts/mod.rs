@@ -54,7 +54,7 @@ pub(super) const KIND_COLOURS: [RGBColor; FundingKind::COUNT] = [
     RGBColor(0, 158, 115),   // budget
     RGBColor(230, 159, 0),   // fees
     RGBColor(204, 121, 167), // contract
-    RGBColor(86, 180, 233),  // reserve
+    RGBColor(120, 120, 120), // reserve: grey, far from the grant's blue
 ];
 
 /// Above this many services, per-service charts become small multiples.

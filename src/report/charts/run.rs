@@ -295,20 +295,23 @@ impl Chart for FundingMix<'_> {
                 .chain(&p.cost_mean),
         ) * 1.1;
         let mut chart = money_by_year(&plot, d, top, sz)?;
+        // Yearly amounts are drawn as steps, so the year a grant ends is a
+        // cliff, not a slope into the next year.
         for k in 0..FundingKind::COUNT {
-            let mut pts: Vec<(i32, f64)> = d
+            let upper: Vec<(i32, f64)> = d
                 .years
                 .iter()
                 .zip(&stacked)
                 .map(|(y, s)| (*y, s[k]))
                 .collect();
-            pts.extend(
-                d.years
-                    .iter()
-                    .zip(&stacked)
-                    .rev()
-                    .map(|(y, s)| (*y, if k == 0 { 0.0 } else { s[k - 1] })),
-            );
+            let lower: Vec<(i32, f64)> = d
+                .years
+                .iter()
+                .zip(&stacked)
+                .map(|(y, s)| (*y, if k == 0 { 0.0 } else { s[k - 1] }))
+                .collect();
+            let mut pts = steps(&upper);
+            pts.extend(steps(&lower).into_iter().rev());
             chart
                 .draw_series(std::iter::once(Polygon::new(
                     pts,
@@ -316,14 +319,33 @@ impl Chart for FundingMix<'_> {
                 )))
                 .map_err(err)?;
         }
+        let cost: Vec<(i32, f64)> = d
+            .years
+            .iter()
+            .zip(&p.cost_mean)
+            .map(|(y, v)| (*y, *v))
+            .collect();
         chart
             .draw_series(LineSeries::new(
-                d.years.iter().zip(&p.cost_mean).map(|(y, v)| (*y, *v)),
+                steps(&cost),
                 BLACK.stroke_width((sz.stroke * 2).max(2)),
             ))
             .map_err(err)?;
         Ok(())
     }
+}
+
+/// A yearly series as a step function: each year's value holds until the
+/// next year, where it changes at once.
+fn steps(points: &[(i32, f64)]) -> Vec<(i32, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    for (i, &(y, v)) in points.iter().enumerate() {
+        out.push((y, v));
+        if let Some(&(next, _)) = points.get(i + 1) {
+            out.push((next, v));
+        }
+    }
+    out
 }
 
 /// Draws every chart of a run into `staging`; returns the file names.
