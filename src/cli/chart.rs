@@ -25,9 +25,10 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
             path.display()
         )));
     }
+    // The file as read holds every name the charts will show.
     let shown = format!(
         "{}{}",
-        serde_json::to_string(&data)?,
+        String::from_utf8_lossy(&text),
         args.title.as_deref().unwrap_or_default()
     );
     charts::register_font(args.font.as_deref(), &shown)?;

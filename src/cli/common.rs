@@ -153,15 +153,15 @@ pub(super) fn emit(text: &str) -> Result<()> {
 /// Time per service-year per thread used for estimates: bench-district
 /// runs at ~120 ns on one core of the development machine (PERFORMANCE.md);
 /// rounded up so an estimate errs long.
-const NS_PER_SERVICE_YEAR: f64 = 150.0;
+pub(super) const NS_PER_SERVICE_YEAR: f64 = 150.0;
 
 /// Longest run started without `--long`.
 const LONGEST_UNASKED_SECONDS: f64 = 2.0 * 3600.0;
 
-/// Estimated seconds for all trials of `model` on `threads` threads.
-pub(super) fn estimated_seconds(model: &Model, threads: usize) -> f64 {
+/// Estimated seconds for `trials` trials of `model` on `threads` threads.
+pub(super) fn estimated_seconds(model: &Model, trials: u64, threads: usize) -> f64 {
     let service_years = (model.services().len() * model.horizon()) as f64;
-    model.trials() as f64 * service_years * NS_PER_SERVICE_YEAR * 1e-9 / threads.max(1) as f64
+    trials as f64 * service_years * NS_PER_SERVICE_YEAR * 1e-9 / threads.max(1) as f64
 }
 
 /// Upper bound of a run's memory in MB: a base of ~7 MB plus, per worker
@@ -186,13 +186,14 @@ pub(super) fn duration_words(seconds: f64) -> String {
     }
 }
 
-/// Refuses a run estimated over two hours unless `--long` insists, saying
-/// how long it would take.
-pub(super) fn refuse_absurd_runs(model: &Model, opts: &RunOpts) -> Result<()> {
+/// Refuses `trials` trials of `model` (a stress grid's cells together)
+/// when estimated over two hours, unless `--long` insists, saying how long
+/// they would take.
+pub(super) fn refuse_absurd_runs(model: &Model, trials: u64, opts: &RunOpts) -> Result<()> {
     let threads = opts
         .threads
         .map_or_else(rayon::current_num_threads, |n| n as usize);
-    let secs = estimated_seconds(model, threads);
+    let secs = estimated_seconds(model, trials, threads);
     if secs <= LONGEST_UNASKED_SECONDS || opts.long {
         return Ok(());
     }
@@ -200,7 +201,7 @@ pub(super) fn refuse_absurd_runs(model: &Model, opts: &RunOpts) -> Result<()> {
         "{} trials of {} services x {} years would take about {} on {threads} thread(s) \
          (at ~{NS_PER_SERVICE_YEAR:.0} ns per service-year); 100,000 trials already give \
          every probability to within ±0.3 points. Use fewer trials, or add --long to run anyway",
-        fundgap::format::thousands(model.trials() as f64, 0),
+        fundgap::format::thousands(trials as f64, 0),
         model.services().len(),
         model.horizon(),
         duration_words(secs)
@@ -215,7 +216,7 @@ pub(super) fn simulate(
     opts: &RunOpts,
     message: &str,
 ) -> Result<(fundgap::stats::Accumulator, usize)> {
-    refuse_absurd_runs(model, opts)?;
+    refuse_absurd_runs(model, model.trials(), opts)?;
     let pb = progress_bar(model.trials(), opts.quiet);
     pb.set_message(message.to_string());
     let cancel = interrupt_flag();

@@ -84,12 +84,10 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         "compare.csv",
         crate::report::analyses::compare_csv(&result),
     )?;
-    staging.write("compare.json", &serde_json::to_vec_pretty(&result)?)?;
+    let json = serde_json::to_string_pretty(&result)?;
+    staging.write("compare.json", json.as_bytes())?;
     if !args.common.no_charts {
-        charts::register_font(
-            args.common.font.as_deref(),
-            &serde_json::to_string(&result)?,
-        )?;
+        charts::register_font(args.common.font.as_deref(), &json)?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
         charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;

@@ -146,9 +146,10 @@ pub(super) fn write_sensitivity(
         "sensitivity.csv",
         crate::report::analyses::sensitivity_csv(result),
     )?;
-    staging.write("sensitivity.json", &serde_json::to_vec_pretty(result)?)?;
+    let json = serde_json::to_string_pretty(result)?;
+    staging.write("sensitivity.json", json.as_bytes())?;
     if !no_charts {
-        charts::register_font(font, &serde_json::to_string(result)?)?;
+        charts::register_font(font, &json)?;
         charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
     }
     Ok(())

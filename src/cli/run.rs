@@ -46,12 +46,12 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let mut staging = Staging::new(&out_dir)?;
     write_tables(&mut staging, &model, &report, &info)?;
     let chart_data = ChartData::new(&model, &report);
-    staging.write("charts.json", &serde_json::to_vec(&chart_data)?)?;
+    // The charts.json text doubles as what the charts will show, for the
+    // font choice: serialised once.
+    let chart_json = serde_json::to_string(&chart_data)?;
+    staging.write("charts.json", chart_json.as_bytes())?;
     if !args.common.no_charts {
-        charts::register_font(
-            args.common.font.as_deref(),
-            &serde_json::to_string(&chart_data)?,
-        )?;
+        charts::register_font(args.common.font.as_deref(), &chart_json)?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
     }
     let written = staging.commit()?;

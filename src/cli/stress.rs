@@ -47,9 +47,11 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         c.model.set_run(Some(trials), args.seed);
     }
     // The whole grid is one long run: refused past two hours unless --long.
-    let mut whole = base.clone();
-    whole.set_run(Some(trials.saturating_mul(cells.len() as u64)), None);
-    refuse_absurd_runs(&whole, &args.common.run)?;
+    refuse_absurd_runs(
+        &base,
+        trials.saturating_mul(cells.len() as u64),
+        &args.common.run,
+    )?;
     let out_dir = args
         .out
         .clone()
@@ -76,12 +78,10 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         "stress.csv",
         crate::report::analyses::stress_csv(&result),
     )?;
-    staging.write("stress.json", &serde_json::to_vec_pretty(&result)?)?;
+    let json = serde_json::to_string_pretty(&result)?;
+    staging.write("stress.json", json.as_bytes())?;
     if !args.common.no_charts {
-        charts::register_font(
-            args.common.font.as_deref(),
-            &serde_json::to_string(&result)?,
-        )?;
+        charts::register_font(args.common.font.as_deref(), &json)?;
         charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
     }
     staging.commit()?;

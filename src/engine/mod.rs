@@ -133,15 +133,7 @@ impl<'m> Engine<'m> {
         let h = m.horizon;
         let p = m.services.len();
         let port = p * h..(p + 1) * h;
-        for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.absorbed] {
-            v[port.clone()].fill(0.0);
-        }
-        for v in [
-            &mut s.capital,
-            &mut s.capital_gap,
-            &mut s.obligation,
-            &mut s.operator_loss,
-        ] {
+        for v in s.entity_rows_mut() {
             if let Some(row) = v.get_mut(port.clone()) {
                 row.fill(0.0);
             }
@@ -169,15 +161,7 @@ impl<'m> Engine<'m> {
             // the service's rows; zipped slices let the adds vectorise. (Its
             // funding by kind is not needed: the aggregates add up the
             // services' totals instead.)
-            for v in [&mut s.cost, &mut s.funding, &mut s.gap, &mut s.absorbed] {
-                add_into(v, e * h, p * h, h);
-            }
-            for v in [
-                &mut s.capital,
-                &mut s.capital_gap,
-                &mut s.obligation,
-                &mut s.operator_loss,
-            ] {
+            for v in s.entity_rows_mut() {
                 if !v.is_empty() {
                     add_into(v, e * h, p * h, h);
                 }

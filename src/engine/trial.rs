@@ -133,6 +133,22 @@ impl Scratch {
         }
     }
 
+    /// Every per-entity-year row the portfolio adds up: cost, funding, gap,
+    /// absorbed, and the capital and contract rows (empty when the model
+    /// lacks them).
+    pub(crate) fn entity_rows_mut(&mut self) -> [&mut Vec<f64>; 8] {
+        [
+            &mut self.cost,
+            &mut self.funding,
+            &mut self.gap,
+            &mut self.absorbed,
+            &mut self.capital,
+            &mut self.capital_gap,
+            &mut self.obligation,
+            &mut self.operator_loss,
+        ]
+    }
+
     /// Slice of a per-entity-year array.
     pub fn row<'a>(&self, v: &'a [f64], entity: usize) -> &'a [f64] {
         &v[entity * self.horizon..(entity + 1) * self.horizon]
