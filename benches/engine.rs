@@ -10,10 +10,10 @@
 //!   aggregates (per trial, in batches of `LANES`), and merging two
 //!   workers' aggregates.
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
-//! * `rng/*`: 20 uniforms (a line over 20 years) of 8 trials: today's
-//!   Xoshiro stream seeded per line and trial, and engine v2's
-//!   counter-based Philox4x32-10, one trial at a time and 8 trials side by
-//!   side. Throughput is in uniforms.
+//! * `draws/fill` and `draws/fill-portable`: one trial's per-year draws of
+//!   bench-district's shape (48 lines of lognormal shocks and 48 of
+//!   uniforms over 20 years), on the best instruction set this CPU has and
+//!   on the portable baseline. Throughput is in draws.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -65,10 +65,11 @@ fn engine(c: &mut Criterion) {
     let mut g = c.benchmark_group("floor");
     g.throughput(Throughput::Elements(1));
     let mut trial = 0u64;
+    let mut scratch = Scratch::new(&model);
     g.bench_function("trial", |b| {
         b.iter(|| {
             trial += 1;
-            black_box(engine.floor(trial))
+            black_box(engine.floor(trial, &mut scratch))
         })
     });
     g.finish();
@@ -96,96 +97,32 @@ fn engine(c: &mut Criterion) {
     g.finish();
 }
 
-fn rng(c: &mut Criterion) {
+fn draws(c: &mut Criterion) {
     use fundgap::model::StreamKey;
-    use fundgap::model::counter_rng::{
-        counter, key, philox4x32, philox4x32_10, squares_lanes, squares64, uniform_lanes, uniforms,
-    };
-    use rand::Rng;
-    let uniform01 = |r: &mut rand_xoshiro::Xoshiro256PlusPlus| {
-        (r.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    };
-    let line = StreamKey(0x1234_5678_9abc_def0);
-    let mut g = c.benchmark_group("rng");
-    g.throughput(Throughput::Elements(160));
-    let mut first = 0u64;
-    g.bench_function("xoshiro-seeded-per-line", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for t in first..first + 8 {
-                let mut r = line.rng(7, t);
-                for _ in 0..20 {
-                    s += uniform01(&mut r);
-                }
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
-    let k = key(7, line.0);
-    g.bench_function("philox-scalar", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for t in first..first + 8 {
-                for y in 0..10u32 {
-                    let [a, c] = uniforms(philox4x32_10(counter(t, 1 + y, 0), k));
-                    s += a + c;
-                }
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
-    g.bench_function("philox7-scalar", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for t in first..first + 8 {
-                for y in 0..10u32 {
-                    let [a, c] = uniforms(philox4x32::<7>(counter(t, 1 + y, 0), k));
-                    s += a + c;
-                }
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
-    let sk = 0xc8e4_fd15_4ce3_2f6d_u64;
-    g.bench_function("squares-scalar", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for t in first..first + 8 {
-                for y in 0..20u64 {
-                    let w = squares64(t << 24 | (1 + y) << 12, sk);
-                    s += (w >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-                }
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
-    g.bench_function("squares-8-lanes", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for y in 0..20u64 {
-                s += squares_lanes::<8>(sk, first << 24 | (1 + y) << 12)
-                    .iter()
-                    .sum::<f64>();
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
-    g.bench_function("philox-8-lanes", |b| {
-        b.iter(|| {
-            let mut s = 0.0;
-            for y in 0..10u32 {
-                let [a, c] = uniform_lanes::<8>(k, first, 1 + y, 0);
-                s += a.iter().sum::<f64>() + c.iter().sum::<f64>();
-            }
-            first += 8;
-            black_box(s)
-        })
-    });
+    use fundgap::model::rng::lanes::{Draws, Slots, set_portable};
+    // bench-district's per-year draws: 48 lines of lognormal shocks and
+    // 48 of uniforms (12 services x 4 each), 20 years each.
+    let mut slots = Slots::new();
+    for l in 0..48u64 {
+        slots.shocks(l, Some((0.1, -0.005)), 0..20);
+        slots.uniforms(1000 + l, 0..20);
+    }
+    let slots = slots.finish();
+    let mut d = Draws::new(&slots);
+    let mut g = c.benchmark_group("draws");
+    g.throughput(Throughput::Elements(2 * 48 * 20));
+    for (name, portable) in [("fill", false), ("fill-portable", true)] {
+        let mut trial = 0u64;
+        g.bench_function(name, |b| {
+            set_portable(portable);
+            b.iter(|| {
+                trial += 1;
+                d.fill(&slots, StreamKey::trial_mix(7, trial));
+                black_box(&d);
+            });
+            set_portable(false);
+        });
+    }
     g.finish();
 }
 
@@ -199,6 +136,6 @@ criterion_group! {
     name = benches;
     // Criterion's HTML plots need a system font; the numbers are printed.
     config = Criterion::default().without_plots();
-    targets = engine, parse, rng
+    targets = engine, parse, draws
 }
 criterion_main!(benches);

@@ -26,8 +26,8 @@ fn simulate(engine: &Engine, lanes: &mut [Scratch], n: u64) {
 }
 
 #[inline(never)]
-fn floor(engine: &Engine, n: u64) -> f64 {
-    (0..n).map(|t| engine.floor(t)).sum()
+fn floor(engine: &Engine, s: &mut Scratch, n: u64) -> f64 {
+    (0..n).map(|t| engine.floor(t, s)).sum()
 }
 
 #[inline(never)]
@@ -46,9 +46,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::new(&model);
     let mut lanes = vec![Scratch::new(&model); LANES];
     let mut acc = Accumulator::new(&model);
+    // Wall time per part too, for a quick look (the instruction counts
+    // under callgrind are the stable measure on a shared machine).
+    let per = |t: std::time::Instant| t.elapsed().as_nanos() as f64 / trials as f64;
+    let t = std::time::Instant::now();
     simulate(&engine, &mut lanes, trials);
-    black_box(floor(&engine, trials));
+    let sim = per(t);
+    let t = std::time::Instant::now();
+    black_box(floor(&engine, &mut lanes[0], trials));
+    let flo = per(t);
+    let t = std::time::Instant::now();
     record(&mut acc, &lanes, trials);
-    println!("{} trials of each part", trials);
+    let rec = per(t);
+    println!(
+        "{trials} trials of each part; ns per trial: simulate {sim:.0}, floor {flo:.0}, record {rec:.0}"
+    );
     Ok(())
 }

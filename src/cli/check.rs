@@ -32,10 +32,11 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     };
     let threads = rayon::current_num_threads();
     let estimate = format!(
-        "  a run of {} trials: about {} on {threads} thread(s) (~{NS_PER_SERVICE_YEAR:.0} ns per service-year), memory up to about {:.0} MB whatever the trial count\n",
+        "  a run of {} trials: about {} on {threads} thread(s) (~{NS_PER_SERVICE_YEAR:.0} ns per service-year), memory up to about {:.0} MB whatever the trial count\n  random draws on this CPU: {} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n",
         fundgap::format::thousands(model.trials() as f64, 0),
         duration_words(estimated_seconds(&model, model.trials(), threads)),
         memory_bound_mb(&model, threads),
+        fundgap::model::rng::lanes::instruction_set(),
     );
     emit(&(describe::describe(&model, &label) + &overridden + &variants + &estimate))?;
     Ok(())

@@ -5,7 +5,7 @@
 use crate::model::FundingKind;
 
 use super::Engine;
-use super::draws::draw;
+use super::draws::{draw, operating_years};
 use super::service::{Streams, opex};
 use super::trial::{FaultLine, Scratch};
 
@@ -18,11 +18,21 @@ impl Engine<'_> {
         let h = self.model.horizon;
         let svc = &self.model.services[e];
         let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let ws = &self.plan.services[e];
+        let draws = &s.draws;
         let mut mult = vec![1.0; h];
         let mut cost = vec![0.0; h];
-        for (i, r) in svc.risks.iter().enumerate() {
+        for (i, (r, &w)) in svc.risks.iter().zip(&ws.risks).enumerate() {
             let mut own = vec![0.0; h];
-            self.risk(svc, r, trial, &s.escalation, &mut own, &mut mult);
+            self.risk(
+                svc,
+                r,
+                trial,
+                &s.escalation,
+                &mut own,
+                &mut mult,
+                (draws, w),
+            );
             if !finite(&own) || !finite(&mult) {
                 return Some(FaultLine::Risk(i));
             }
@@ -31,10 +41,11 @@ impl Engine<'_> {
         let mut base = svc.key.rng(self.model.seed, trial);
         let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
         let base_cost = construction * ratio;
+        let years = operating_years(svc, h);
         opex(
             svc,
             h,
-            &mut base,
+            draws.window(ws.base, years.len()),
             base_cost,
             &s.escalation,
             &mult,
@@ -43,15 +54,16 @@ impl Engine<'_> {
         if !finite(&cost) || !construction.is_finite() {
             return Some(FaultLine::Opex);
         }
-        for (i, line) in svc.costs.iter().enumerate() {
+        for (i, (line, &w)) in svc.costs.iter().zip(&ws.costs).enumerate() {
             let mut own = vec![0.0; h];
-            self.cost_line(svc, line, trial, construction, &s.escalation, &mut own);
+            let esc = &s.escalation;
+            self.cost_line(svc, line, trial, construction, esc, &mut own, (draws, w));
             if !finite(&own) {
                 return Some(FaultLine::Cost(i));
             }
             cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
         }
-        for (i, st) in svc.funding.iter().enumerate() {
+        for (i, (st, &w)) in svc.funding.iter().zip(&ws.funding).enumerate() {
             let mut rows = vec![0.0; FundingKind::COUNT * h];
             let mut out = Streams {
                 reserve: 0.0,
@@ -66,6 +78,7 @@ impl Engine<'_> {
                 &s.discount,
                 &mut rows,
                 &mut out,
+                (draws, w),
             );
             if !finite(&rows) || !out.reserve.is_finite() || !out.revenue_npv.is_finite() {
                 return Some(FaultLine::Stream(i));

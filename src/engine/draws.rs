@@ -1,16 +1,20 @@
-//! The draw schedule: which keyed stream each line of the model draws
-//! from, what it draws once per trial and what it draws in each year of
+//! The draw schedule: which keyed line each draw of the model belongs
+//! to, what a line draws once per trial and what it draws in each year of
 //! its window.
 //!
-//! The simulation takes every per-year window from the functions here, and
-//! [`Engine::floor`] and [`Engine::inputs`] are this schedule walked
-//! without the arithmetic, so the three cannot drift apart. Each line has
-//! its own stream, so lines may be walked in any order; within a line the
-//! order is fixed: the per-trial quantities, then one draw per year.
+//! The per-trial quantities come from the line's own stream
+//! ([`crate::model::rng::StreamRng`]), in order. The per-year draws are laid
+//! out once per model as a [`Plan`]: every line's window gets slots in one
+//! [`Draws`], which a trial fills in two vector passes before any
+//! arithmetic; the simulation then reads each line's window from it. The
+//! simulation, [`Engine::floor`] and [`Engine::inputs`] all take their
+//! windows from the functions here, so they cannot drift apart.
 
 use std::ops::Range;
 
-use crate::model::rng::{StreamKey, StreamRng, uniform01};
+use crate::model::rng::StreamKey;
+use crate::model::rng::StreamRng;
+use crate::model::rng::lanes::{Draws, Slots, Window};
 use crate::model::{CostKind, Model, Quantities, Service, Stream, StreamKind};
 use crate::model::{Quantity, Volatility};
 
@@ -67,24 +71,86 @@ struct Line<'m> {
 }
 
 impl Line<'_> {
-    /// Every draw of the line in trial `trial`, summed. Inlined into the
-    /// floor's loop over each part of the schedule, so the compiler sees
-    /// which slots and per-year draws each kind of line has, as it does
-    /// in the simulation.
+    /// Adds the line's per-year draws to the layout; the window it got.
+    fn lay_out(&self, slots: &mut Slots) -> Window {
+        match &self.each_year {
+            Some((EachYear::Uniform, years)) => slots.uniforms(self.key.0, years.clone()),
+            Some((EachYear::Shock(v), years)) => {
+                slots.shocks(self.key.0, v.log_params(), years.clone())
+            }
+            // Per-year quantities (inflation) may reject, so they come
+            // from the line's stream, after its per-trial quantities.
+            Some((EachYear::Quantity(_), _)) | None => Window::None,
+        }
+    }
+
+    /// Every draw of the line in trial `trial` (whose per-year draws are
+    /// in `draws`), summed.
     #[inline(always)]
-    fn draw_sum(&self, seed: u64, trial: u64) -> f64 {
+    fn draw_sum(&self, seed: u64, trial: u64, draws: &Draws, w: Window) -> f64 {
         let mut rng = self.key.rng(seed, trial);
         let mut sum: f64 = draw(self.quantities, &mut rng).iter().sum();
         if let Some((each, years)) = &self.each_year {
-            for _ in years.clone() {
-                sum += match each {
-                    EachYear::Uniform => uniform01(&mut rng),
-                    EachYear::Shock(v) => v.sample(&mut rng),
-                    EachYear::Quantity(q) => q.sample(&mut rng),
-                };
-            }
+            sum += match each {
+                EachYear::Quantity(q) => years.clone().map(|_| q.sample(&mut rng)).sum::<f64>(),
+                _ => draws.window(w, years.len()).iter().sum::<f64>(),
+            };
         }
         sum
+    }
+}
+
+/// Where each line's per-year draws are, once per model: the layout of
+/// [`Draws`] ([`Slots`]) and each line's window in it, in the schedule's
+/// order.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) slots: Slots,
+    pub(crate) downturn: Window,
+    pub(crate) services: Vec<ServiceWindows>,
+}
+
+/// One service's windows: its base cost's shocks, then one per cost line,
+/// risk and funding stream, in file order.
+#[derive(Debug, Clone)]
+pub(crate) struct ServiceWindows {
+    pub(crate) base: Window,
+    pub(crate) costs: Vec<Window>,
+    pub(crate) risks: Vec<Window>,
+    pub(crate) funding: Vec<Window>,
+}
+
+impl Plan {
+    /// The plan of `m`'s schedule.
+    pub(crate) fn new(m: &Model) -> Self {
+        let mut slots = Slots::new();
+        let mut downturn = Window::None;
+        for line in economy_lines(m) {
+            let w = line.lay_out(&mut slots);
+            if w != Window::None {
+                downturn = w;
+            }
+        }
+        let services = m
+            .services
+            .iter()
+            .map(|svc| {
+                let mut ws = service_lines(svc, m.horizon).map(|l| l.lay_out(&mut slots));
+                let mut take = |n: usize| (&mut ws).take(n).collect::<Vec<_>>();
+                let base = take(1).first().copied().unwrap_or(Window::None);
+                ServiceWindows {
+                    base,
+                    costs: take(svc.costs.len()),
+                    risks: take(svc.risks.len()),
+                    funding: take(svc.funding.len()),
+                }
+            })
+            .collect();
+        Plan {
+            slots: slots.finish(),
+            downturn,
+            services,
+        }
     }
 }
 
@@ -161,15 +227,31 @@ impl Engine<'_> {
     /// distributions, from the same keyed streams, as [`Engine::simulate`]
     /// makes, summed and nothing else. No engine can be faster than this;
     /// the benchmarks report the engine's time as a multiple of it.
-    pub fn floor(&self, trial: u64) -> f64 {
+    /// `s` (made by [`super::Scratch::new`] for this engine's model)
+    /// lends its working memory for the per-year draws.
+    pub fn floor(&self, trial: u64, s: &mut super::Scratch) -> f64 {
         let m = self.model;
+        let plan = &self.plan;
+        s.draws
+            .fill(&plan.slots, StreamKey::trial_mix(m.seed, trial));
+        let draws = &s.draws;
         let mut sum = 0.0;
         for line in economy_lines(m) {
-            sum += line.draw_sum(m.seed, trial);
+            let w = match line.each_year {
+                Some((EachYear::Uniform, _)) => plan.downturn,
+                _ => Window::None,
+            };
+            sum += line.draw_sum(m.seed, trial, draws, w);
         }
-        for svc in &m.services {
-            for line in service_lines(svc, m.horizon) {
-                sum += line.draw_sum(m.seed, trial);
+        for (svc, ws) in m.services.iter().zip(&plan.services) {
+            let windows = std::iter::once(&ws.base)
+                .chain(&ws.costs)
+                .chain(&ws.risks)
+                .chain(&ws.funding)
+                .copied()
+                .chain(std::iter::repeat(Window::None));
+            for (line, w) in service_lines(svc, m.horizon).zip(windows) {
+                sum += line.draw_sum(m.seed, trial, draws, w);
             }
         }
         sum

@@ -29,7 +29,6 @@ mod service;
 mod streams;
 mod trial;
 
-use crate::model::rng::uniform01;
 use crate::model::{DiscountBasis, Model, Prices};
 
 pub(crate) use schedule::{fold_trials, lane_batches};
@@ -103,6 +102,8 @@ pub struct Engine<'m> {
     /// Discount factor of each year index at the scenario's rate:
     /// (1 + r)^-t.
     discount: Vec<f64>,
+    /// Where each line's per-year draws are.
+    plan: draws::Plan,
 }
 
 impl<'m> Engine<'m> {
@@ -111,7 +112,11 @@ impl<'m> Engine<'m> {
         let discount = (0..model.horizon)
             .map(|t| (1.0 + model.discount_rate).powi(-(t as i32)))
             .collect();
-        Engine { model, discount }
+        Engine {
+            model,
+            discount,
+            plan: draws::Plan::new(model),
+        }
     }
 
     /// The model this engine simulates.
@@ -128,6 +133,8 @@ impl<'m> Engine<'m> {
     /// by [`Scratch::new`] for this engine's model).
     pub fn simulate(&self, trial: u64, s: &mut Scratch) {
         s.fault = None;
+        let mix = crate::model::StreamKey::trial_mix(self.model.seed, trial);
+        s.draws.fill(&self.plan.slots, mix);
         self.economy(trial, s);
         let m = self.model;
         let h = m.horizon;
@@ -253,11 +260,10 @@ impl<'m> Engine<'m> {
         match m.economy.downturn {
             None => s.downturn.fill(false),
             Some(d) => {
-                let mut rng = m.economy.key_downturn.rng(seed, trial);
                 let stay = 1.0 - 1.0 / d.mean_duration_years;
                 let mut prev = false;
-                for t in 0..h {
-                    let u = uniform01(&mut rng);
+                let draws = s.draws.window(self.plan.downturn, h);
+                for (t, &u) in draws.iter().enumerate() {
                     let now = if prev {
                         u < stay
                     } else {

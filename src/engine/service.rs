@@ -3,7 +3,7 @@
 //! the reserve. Each phase is a function of the slices it reads and writes,
 //! so what a phase touches is visible in its signature.
 
-use crate::model::rng::{StreamRng, uniform01};
+use crate::model::rng::lanes::{Draws, Window};
 use crate::model::{
     CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
 };
@@ -114,8 +114,11 @@ impl Engine<'_> {
             money,
             pool_gap,
             pool_surplus,
+            draws,
             ..
         } = s;
+        let draws = &*draws;
+        let ws = &self.plan.services[e];
         let cost = &mut cost[rows.clone()];
         cost.fill(0.0);
         opex_mult.fill(1.0);
@@ -130,23 +133,27 @@ impl Engine<'_> {
 
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
-        let mut base = svc.key.rng(self.model.seed, trial);
-        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
-        self.risks(svc, trial, escalation, cost, opex_mult);
+        let [construction, ratio, ..] =
+            draw(svc.quantities(), &mut svc.key.rng(self.model.seed, trial));
+        for (r, &w) in svc.risks.iter().zip(&ws.risks) {
+            self.risk(svc, r, trial, escalation, cost, opex_mult, (draws, w));
+        }
         let base_cost = construction * ratio;
-        opex(svc, h, &mut base, base_cost, escalation, opex_mult, cost);
-        for line in &svc.costs {
+        let shocks = draws.window(ws.base, operating_years(svc, h).len());
+        opex(svc, h, shocks, base_cost, escalation, opex_mult, cost);
+        for (line, &w) in svc.costs.iter().zip(&ws.costs) {
             let row = if line.capital {
                 &mut *capital_row
             } else {
                 &mut *cost
             };
-            self.cost_line(svc, line, trial, construction, escalation, row);
+            self.cost_line(svc, line, trial, construction, escalation, row, (draws, w));
         }
 
         let by_kind = &mut by_kind[kinds];
         by_kind.fill(0.0);
-        let mut streams = self.pay_streams(svc, trial, cost, downturn, discount, by_kind);
+        let econ = (&downturn[..], &discount[..]);
+        let mut streams = self.pay_streams(svc, trial, cost, econ, by_kind, (draws, &ws.funding));
         let funding = &mut funding[rows.clone()];
         sum_kinds(by_kind, funding, h);
         let contract = match obligation.get_mut(rows.clone()) {
@@ -216,17 +223,18 @@ impl Engine<'_> {
         svc: &Service,
         trial: u64,
         cost: &[f64],
-        downturn: &[bool],
-        discount: &[f64],
+        (downturn, discount): (&[bool], &[f64]),
         by_kind: &mut [f64],
+        (draws, windows): (&Draws, &[Window]),
     ) -> Streams {
         let mut streams = Streams {
             reserve: 0.0,
             revenue_npv: 0.0,
         };
-        let is_grant = |st: &&Stream| st.funding_kind() == FundingKind::Grant;
-        let others = svc.funding.iter().filter(|st| !is_grant(st));
-        for st in others.chain(svc.funding.iter().filter(is_grant)) {
+        let is_grant = |(st, _): &(&Stream, &Window)| st.funding_kind() == FundingKind::Grant;
+        let lines = || svc.funding.iter().zip(windows);
+        let others = lines().filter(|l| !is_grant(l));
+        for (st, &w) in others.chain(lines().filter(is_grant)) {
             self.stream(
                 svc,
                 st,
@@ -236,6 +244,7 @@ impl Engine<'_> {
                 discount,
                 by_kind,
                 &mut streams,
+                (draws, w),
             );
         }
         streams
@@ -275,22 +284,9 @@ impl Engine<'_> {
         (b, Some(from))
     }
 
-    /// Risk events: a one-off cost in the year one strikes, and an opex
-    /// multiplier while it is active.
-    fn risks(
-        &self,
-        svc: &Service,
-        trial: u64,
-        escalation: &[f64],
-        cost: &mut [f64],
-        opex_mult: &mut [f64],
-    ) {
-        for r in &svc.risks {
-            self.risk(svc, r, trial, escalation, cost, opex_mult);
-        }
-    }
-
-    /// One risk of the register.
+    /// One risk of the register: a one-off cost in the year it strikes,
+    /// and an opex multiplier while it is active.
+    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
     pub(super) fn risk(
         &self,
         svc: &Service,
@@ -299,12 +295,14 @@ impl Engine<'_> {
         escalation: &[f64],
         cost: &mut [f64],
         opex_mult: &mut [f64],
+        (draws, w): (&Draws, Window),
     ) {
-        let mut rng = r.key.rng(self.model.seed, trial);
-        let [p, event_cost, ..] = draw(r.quantities(), &mut rng);
+        let [p, event_cost, ..] = draw(r.quantities(), &mut r.key.rng(self.model.seed, trial));
         let mut active_until = 0usize;
-        for t in operating_years(svc, self.model.horizon) {
-            if uniform01(&mut rng) < p {
+        let years = operating_years(svc, self.model.horizon);
+        let draws = draws.window(w, years.len());
+        for (t, &u) in years.zip(draws) {
+            if u < p {
                 cost[t] += event_cost * escalation[t];
                 active_until = active_until.max(t + r.duration_years);
             }
@@ -315,6 +313,7 @@ impl Engine<'_> {
     }
 
     /// One extra cost line: renewals, an annual cost or a one-off.
+    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
     pub(super) fn cost_line(
         &self,
         svc: &Service,
@@ -323,10 +322,10 @@ impl Engine<'_> {
         construction: f64,
         escalation: &[f64],
         cost: &mut [f64],
+        (draws, dw): (&Draws, Window),
     ) {
         let h = self.model.horizon;
-        let mut rng = line.key.rng(self.model.seed, trial);
-        let q = draw(line.quantities(), &mut rng);
+        let q = draw(line.quantities(), &mut line.key.rng(self.model.seed, trial));
         match &line.kind {
             CostKind::Renewal { size, .. } => {
                 let size = match size {
@@ -349,17 +348,16 @@ impl Engine<'_> {
                 }
             }
             CostKind::Annual {
-                growth,
-                volatility,
-                from,
-                to,
-                ..
+                growth, from, to, ..
             } => {
                 let a = q[0];
                 let mut g = 1.0;
                 let w = *from..*to + 1;
-                for (c, &esc) in cost[w.clone()].iter_mut().zip(&escalation[w]) {
-                    *c += a * g * esc * volatility.sample(&mut rng);
+                let shocks = draws.window(dw, w.len());
+                for ((c, &esc), &shock) in
+                    cost[w.clone()].iter_mut().zip(&escalation[w]).zip(shocks)
+                {
+                    *c += a * g * esc * shock;
                     g *= 1.0 + growth;
                 }
             }
@@ -381,10 +379,10 @@ impl Engine<'_> {
         discount: &[f64],
         by_kind: &mut [f64],
         out: &mut Streams,
+        (draws, dw): (&Draws, Window),
     ) {
         let h = self.model.horizon;
-        let mut rng = st.key.rng(self.model.seed, trial);
-        let q = draw(st.quantities(), &mut rng);
+        let q = draw(st.quantities(), &mut st.key.rng(self.model.seed, trial));
         let kind = st.funding_kind();
         // The grant row comes first and the budget row (a grant's local
         // match) right after it, so they split apart.
@@ -396,8 +394,11 @@ impl Engine<'_> {
             &[]
         };
         let w = stream_years(svc, st);
+        // Uniforms for a grant's or contract's hazard, shocks for a
+        // budget's or fees' noise; a reserve draws nothing each year.
+        let draws = draws.window(dw, w.len());
         let pay = Paying {
-            rng: &mut rng,
+            draws,
             factor: Factor::of(st),
             years: w.clone(),
             downturn: &downturn[w.clone()],
@@ -420,14 +421,10 @@ impl Engine<'_> {
                 });
                 grant(pay, row, &cost[w], size, q, matched)
             }
-            StreamKind::Budget {
-                growth, volatility, ..
-            } => budget(pay, row, q[0], *growth, volatility),
-            StreamKind::Fees {
-                price_growth,
-                volatility,
-                ..
-            } => fees(pay, row, svc.opens, q, *price_growth, volatility, npv),
+            StreamKind::Budget { growth, .. } => budget(pay, row, q[0], *growth),
+            StreamKind::Fees { price_growth, .. } => {
+                fees(pay, row, svc.opens, q, *price_growth, npv)
+            }
             StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
             StreamKind::Reserve { .. } => out.reserve += q[0],
         }
@@ -571,24 +568,24 @@ fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
 
 /// The operating cost of each operating year, added to `cost`:
 /// construction x opex ratio (`base_cost`) x escalation x the year's shock
-/// (drawn from the service's base stream, after its per-trial draws) x the
+/// (`shocks`, one per operating year, from the service's base line) x the
 /// risks' opex multiplier. Zipped slices of one window: no bounds checks.
 pub(super) fn opex(
     svc: &Service,
     h: usize,
-    base: &mut StreamRng,
+    shocks: &[f64],
     base_cost: f64,
     escalation: &[f64],
     opex_mult: &[f64],
     cost: &mut [f64],
 ) {
     let open = operating_years(svc, h);
-    for ((c, &esc), &mult) in cost[open.clone()]
+    for (((c, &esc), &mult), &shock) in cost[open.clone()]
         .iter_mut()
         .zip(&escalation[open.clone()])
         .zip(&opex_mult[open])
+        .zip(shocks)
     {
-        let shock = svc.volatility.sample(base);
         *c += base_cost * esc * shock * mult;
     }
 }

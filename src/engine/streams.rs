@@ -5,8 +5,7 @@
 
 use std::ops::Range;
 
-use crate::model::rng::{StreamRng, uniform01};
-use crate::model::{GrantSize, Stream, Unmatched, Volatility};
+use crate::model::{GrantSize, Stream, Unmatched};
 
 /// The share of a payment that survives a downturn and a cut.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +33,11 @@ impl Factor {
     }
 }
 
-/// What every kind of stream pays with: its random stream (after the
-/// per-trial quantities), its factor, and its years with their downturn
-/// flags and discount factors.
+/// What every kind of stream pays with: its draw of each year of its
+/// window (a uniform for a hazard, a shock for noise), its factor, and its
+/// years with their downturn flags and discount factors.
 pub(super) struct Paying<'a> {
-    pub(super) rng: &'a mut StreamRng,
+    pub(super) draws: &'a [f64],
     pub(super) factor: Factor,
     pub(super) years: Range<usize>,
     pub(super) downturn: &'a [bool],
@@ -74,18 +73,19 @@ pub(super) fn grant(
     let mut alive = true;
     // Paid so far, for a clawback (a running sum in year order).
     let mut paid = 0.0;
-    for (i, (((k, &c), &down), t)) in row
+    for (i, ((((k, &c), &down), t), &u)) in row
         .iter_mut()
         .zip(cost)
         .zip(p.downturn)
         .zip(p.years)
+        .zip(p.draws)
         .enumerate()
     {
         // Checked before paying, from the first year: the grant pays in
         // its k-th year with chance (1-h)^k. One draw every year,
         // withdrawn or not, so the number of draws never depends on the
         // outcome.
-        alive &= uniform01(p.rng) >= hz;
+        alive &= u >= hz;
         if !alive {
             continue;
         }
@@ -120,18 +120,19 @@ pub(super) fn grant(
     }
 }
 
-/// A budget line: an amount growing each year, with year-to-year noise.
+/// A budget line: an amount growing each year, with year-to-year noise
+/// (the draws are its shocks).
 #[inline]
-pub(super) fn budget(p: Paying<'_>, row: &mut [f64], a: f64, growth: f64, volatility: &Volatility) {
+pub(super) fn budget(p: Paying<'_>, row: &mut [f64], a: f64, growth: f64) {
     let mut g = 1.0;
-    for ((k, &down), t) in row.iter_mut().zip(p.downturn).zip(p.years) {
-        *k += a * g * volatility.sample(p.rng) * p.factor.at(t, down);
+    for (((k, &down), t), &shock) in row.iter_mut().zip(p.downturn).zip(p.years).zip(p.draws) {
+        *k += a * g * shock * p.factor.at(t, down);
         g *= 1.0 + growth;
     }
 }
 
 /// User fees: users adopting on a logistic curve times a growing price.
-/// Adds the discounted fees to `npv`.
+/// Adds the discounted fees to `npv`. The draws are its shocks.
 #[inline]
 pub(super) fn fees(
     p: Paying<'_>,
@@ -139,7 +140,6 @@ pub(super) fn fees(
     opens: usize,
     q: [f64; 4],
     price_growth: f64,
-    volatility: &Volatility,
     npv: &mut f64,
 ) {
     let [users, mid, k, price] = q;
@@ -151,10 +151,16 @@ pub(super) fn fees(
     let tau0 = (first - opens + 1) as f64;
     let mut e = (-k * (tau0 - mid)).exp();
     let ratio = (-k).exp();
-    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
+    for ((((k, &down), &disc), t), &shock) in row
+        .iter_mut()
+        .zip(p.downturn)
+        .zip(p.discount)
+        .zip(p.years)
+        .zip(p.draws)
+    {
         let adoption = 1.0 / (1.0 + e);
         e *= ratio;
-        let pay = users * adoption * price * pg * volatility.sample(p.rng) * p.factor.at(t, down);
+        let pay = users * adoption * price * pg * shock * p.factor.at(t, down);
         *k += pay;
         *npv += pay * disc;
         pg *= 1.0 + price_growth;
@@ -168,9 +174,15 @@ pub(super) fn contract(p: Paying<'_>, row: &mut [f64], q: [f64; 4], growth: f64,
     let [a, hz, hz_down, _] = q;
     let mut g = 1.0;
     let mut stays = true;
-    for (((k, &down), &disc), t) in row.iter_mut().zip(p.downturn).zip(p.discount).zip(p.years) {
+    for ((((k, &down), &disc), t), &u) in row
+        .iter_mut()
+        .zip(p.downturn)
+        .zip(p.discount)
+        .zip(p.years)
+        .zip(p.draws)
+    {
         let hazard = if down { hz_down } else { hz };
-        stays &= uniform01(p.rng) >= hazard;
+        stays &= u >= hazard;
         let pay = if stays {
             a * g * p.factor.at(t, down)
         } else {

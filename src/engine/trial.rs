@@ -5,6 +5,7 @@
 //! `Scratch`) and the aggregates (which read it), so both import it and
 //! neither imports the other's internals.
 
+use crate::model::rng::lanes::Draws;
 use crate::model::{FundingKind, Model};
 
 /// Trials a worker simulates, each into its own [`Scratch`], before it folds
@@ -96,6 +97,8 @@ pub struct Scratch {
     pub(crate) pool_surplus: Vec<f64>,
     /// Per-year opex multiplier of active risks, for the service in hand.
     pub(crate) opex_mult: Vec<f64>,
+    /// The trial's per-year draws, laid out by the engine's plan.
+    pub(crate) draws: Draws,
     /// One per entity.
     pub outcome: Vec<EntityOutcome>,
     /// The trial's first non-finite amount, if it has one.
@@ -128,6 +131,7 @@ impl Scratch {
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
             opex_mult: vec![1.0; h],
+            draws: Draws::new(&super::draws::Plan::new(model).slots),
             outcome: vec![EntityOutcome::default(); e],
             fault: None,
         }

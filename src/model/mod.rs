@@ -9,12 +9,11 @@
 //! by them, and every line carries the [`StreamKey`] of its random stream.
 
 mod books;
-pub mod counter_rng;
 mod decisions;
 mod dist;
 mod inputs;
 mod quantity;
-pub(crate) mod rng;
+pub mod rng;
 mod thresholds;
 
 pub use books::{CapitalAccount, Delivery, DeliveryKind};

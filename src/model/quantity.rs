@@ -4,7 +4,6 @@
 use rand::Rng;
 
 use super::dist::Dist;
-use rand_distr::{Distribution, StandardNormal};
 
 /// Year-to-year noise: a mean-one lognormal multiplier with standard
 /// deviation `sd`, with its log-scale constants precomputed.
@@ -34,14 +33,11 @@ impl Volatility {
         shift: 0.0,
     };
 
-    /// One year's multiplier (1 without drawing when `sd` is 0).
-    #[inline]
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        if self.sd <= 0.0 {
-            return 1.0;
-        }
-        let z: f64 = StandardNormal.sample(rng);
-        (self.sigma * z + self.shift).exp()
+    /// The lognormal's (sigma, shift): a year's multiplier is
+    /// exp(sigma z + shift) for a standard normal z. None without noise
+    /// (every multiplier exactly 1, nothing drawn).
+    pub fn log_params(&self) -> Option<(f64, f64)> {
+        (self.sd > 0.0).then_some((self.sigma, self.shift))
     }
 }
 
@@ -175,19 +171,13 @@ mod tests {
     use crate::model::rng::StreamKey;
 
     #[test]
-    fn volatility_multiplier_has_mean_one_and_the_given_sd() {
-        let v = Volatility::new(0.2);
-        let mut rng = StreamKey(3).rng(3, 3);
-        let n = 200_000;
-        let xs: Vec<f64> = (0..n).map(|_| v.sample(&mut rng)).collect();
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
-        assert!(
-            (mean - 1.0).abs() < 4.0 * (0.04 / n as f64).sqrt(),
-            "{mean}"
-        );
-        assert!((var.sqrt() - 0.2).abs() < 0.002, "{}", var.sqrt());
-        assert_eq!(Volatility::NONE.sample(&mut rng), 1.0);
+    fn volatility_is_a_mean_one_lognormal_with_the_given_sd() {
+        let (sigma, shift) = Volatility::new(0.2).log_params().unwrap();
+        // E[exp(sigma z + shift)] = exp(shift + sigma^2 / 2) = 1, and
+        // Var = e^{sigma^2} - 1 = sd^2.
+        assert!((shift + 0.5 * sigma * sigma).abs() < 1e-15);
+        assert!(((sigma * sigma).exp() - 1.0 - 0.04).abs() < 1e-15);
+        assert_eq!(Volatility::NONE.log_params(), None);
     }
 
     #[test]
