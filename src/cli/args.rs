@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use fundgap::model::Language;
 use fundgap::scenario::Override;
 
 use crate::report::charts::ImageFormat;
@@ -160,6 +161,10 @@ pub(crate) struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Do not write report.xlsx (the Excel workbook: summary, yearly and
+    /// horizon tables, native charts, how the run was made)
+    #[arg(long)]
+    pub no_xlsx: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -334,6 +339,29 @@ pub(crate) struct ChartArgs {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    /// Language of chart labels [default: the language the charts were drawn in]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+/// A report language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Lang {
+    /// English
+    En,
+    /// Korean (한국어)
+    Ko,
+}
+
+impl Lang {
+    /// The language to write in: this one if given, else the scenario's.
+    pub(crate) fn or_scenario(lang: Option<Lang>, model: &fundgap::model::Model) -> Language {
+        match lang {
+            Some(Lang::En) => Language::En,
+            Some(Lang::Ko) => Language::Ko,
+            None => model.language(),
+        }
+    }
 }
 
 /// Options of every command that simulates.
@@ -362,6 +390,11 @@ pub(crate) struct CommonOpts {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+    /// Language of the terminal table and of report.xlsx: ko writes labels
+    /// in Korean and won amounts in 억 원 (or 백만 원) [default: the
+    /// scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::report::charts::{self, ChartData, ChartOptions};
 use crate::report::files::{RunInfo, summary_json, write_tables};
 use crate::report::staging::Staging;
-use crate::report::table;
+use crate::report::{table, workbook};
 use fundgap::error::Result;
 use fundgap::stats::Report;
 
@@ -43,8 +43,13 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
 
+    let lang = Lang::or_scenario(args.common.lang, &model);
     let mut staging = Staging::new(&out_dir)?;
     write_tables(&mut staging, &model, &report, &info)?;
+    if !args.no_xlsx {
+        let book = workbook::run_workbook(&model, &report, &info, lang)?;
+        staging.write(workbook::FILE, &book)?;
+    }
     let chart_data = ChartData::new(&model, &report);
     // The charts.json text doubles as what the charts will show, for the
     // font choice: serialised once.
@@ -57,7 +62,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let written = staging.commit()?;
 
     match args.format {
-        Format::Table => emit(&table::results(&model, &report))?,
+        Format::Table => emit(&table::results(&model, &report, lang))?,
         Format::Json => {
             let summary = summary_json(&model, &report, &info);
             emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;

@@ -12,6 +12,7 @@ mod books;
 mod decisions;
 mod dist;
 mod inputs;
+mod language;
 mod quantity;
 pub mod rng;
 mod thresholds;
@@ -20,6 +21,7 @@ pub use books::{CapitalAccount, Delivery, DeliveryKind};
 pub use decisions::{Materiality, Outcome, StopRule};
 pub use dist::Dist;
 pub use inputs::{Input, Quantities, QuantitiesMut};
+pub use language::Language;
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
@@ -46,6 +48,8 @@ pub struct Model {
     pub(crate) discount_basis: DiscountBasis,
     /// How yearly amounts are reported.
     pub(crate) prices: Prices,
+    /// The language reports are written in unless `--lang` says otherwise.
+    pub(crate) lang: Language,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
     pub(crate) seed: u64,
@@ -69,6 +73,11 @@ impl Model {
     /// The scenario's description, if it has one.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+
+    /// The language the scenario asks reports to be written in.
+    pub fn language(&self) -> Language {
+        self.lang
     }
 
     /// Currency of every amount, e.g. "KRW".

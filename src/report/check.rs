@@ -213,7 +213,7 @@ pub fn describe(model: &Model, label: &str) -> String {
         model.horizon(),
         model.currency(),
         model.unit(),
-        super::table::prices_note(model),
+        super::table::prices_note(model, fundgap::model::Language::En),
         model.discount_rate() * 100.0,
         model.discount_basis().as_str(),
         thousands(model.trials() as f64, 0),

@@ -50,8 +50,54 @@ pub fn text_cell(s: &str) -> String {
     }
 }
 
-fn opt_year(y: Option<i32>) -> String {
-    y.map(|y| y.to_string()).unwrap_or_default()
+/// One cell of a result table, typed, so the CSV and the workbook write it
+/// each in their own way from the same rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// An id, a name: text (CSV-injection-safe in CSV, a string in Excel).
+    Text(String),
+    /// A number; NaN or infinite is written empty.
+    Num(f64),
+    /// A calendar year, or none.
+    Year(Option<i32>),
+}
+
+impl Cell {
+    /// The cell as CSV text.
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => text_cell(s),
+            Cell::Num(x) => num(*x),
+            Cell::Year(y) => y.map(|y| y.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A result table: its file name, column names and typed rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub file: &'static str,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The table as CSV bytes.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let cerr = |source| Error::Csv {
+            path: PathBuf::from(self.file),
+            source,
+        };
+        w.write_record(&self.header).map_err(cerr)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::csv)).map_err(cerr)?;
+        }
+        w.into_inner().map_err(|e| Error::Write {
+            path: PathBuf::from(self.file),
+            source: e.into_error(),
+        })
+    }
 }
 
 /// Columns of `yearly.csv`. The first sixteen are the documented contract;
@@ -112,12 +158,7 @@ pub const CONTRACT_COLUMNS: &[&str] = &[
 ];
 
 /// `yearly.csv`: one row per entity and year.
-pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let cerr = |source| Error::Csv {
-        path: PathBuf::from("yearly.csv"),
-        source,
-    };
+pub fn yearly_table(report: &Report) -> Table {
     // Capital and contract columns only where the scenario has them, so a
     // scenario without them keeps its file as it was.
     let first = report.entities.first().and_then(|e| e.yearly.first());
@@ -130,72 +171,73 @@ pub fn yearly_csv(report: &Report) -> Result<Vec<u8>> {
     if has_contract {
         header.extend(CONTRACT_COLUMNS);
     }
-    w.write_record(&header).map_err(cerr)?;
+    let mut rows = Vec::new();
     for e in &report.entities {
         for y in &e.yearly {
             let mut row = vec![
-                text_cell(&e.id),
-                y.year.to_string(),
-                num(y.p_gap.estimate),
-                num(y.p_gap.lo),
-                num(y.p_gap.hi),
-                num(y.cost_mean),
-                num(y.cost_p5),
-                num(y.cost_p50),
-                num(y.cost_p95),
-                num(y.funding_mean),
-                num(y.funding_p5),
-                num(y.funding_p50),
-                num(y.funding_p95),
-                num(y.gap_mean),
-                num(y.gap_p50),
-                num(y.gap_p95),
-                num(y.p_gap.se),
-                num(y.cost_p25),
-                num(y.cost_p75),
-                num(y.funding_p25),
-                num(y.funding_p75),
-                num(y.reserve_used_mean),
+                Cell::Text(e.id.clone()),
+                Cell::Year(Some(y.year)),
+                Cell::Num(y.p_gap.estimate),
+                Cell::Num(y.p_gap.lo),
+                Cell::Num(y.p_gap.hi),
+                Cell::Num(y.cost_mean),
+                Cell::Num(y.cost_p5),
+                Cell::Num(y.cost_p50),
+                Cell::Num(y.cost_p95),
+                Cell::Num(y.funding_mean),
+                Cell::Num(y.funding_p5),
+                Cell::Num(y.funding_p50),
+                Cell::Num(y.funding_p95),
+                Cell::Num(y.gap_mean),
+                Cell::Num(y.gap_p50),
+                Cell::Num(y.gap_p95),
+                Cell::Num(y.p_gap.se),
+                Cell::Num(y.cost_p25),
+                Cell::Num(y.cost_p75),
+                Cell::Num(y.funding_p25),
+                Cell::Num(y.funding_p75),
+                Cell::Num(y.reserve_used_mean),
             ];
             row.extend(
                 FundingKind::ALL
                     .iter()
-                    .map(|k| num(y.funding_by_kind_mean[*k as usize])),
+                    .map(|k| Cell::Num(y.funding_by_kind_mean[*k as usize])),
             );
-            row.push(num(y.survival));
+            row.push(Cell::Num(y.survival));
             row.extend([
-                num(y.p_shortfall.estimate),
-                num(y.p_shortfall.lo),
-                num(y.p_shortfall.hi),
-                num(y.contingency_mean),
-                num(y.p_stopped),
+                Cell::Num(y.p_shortfall.estimate),
+                Cell::Num(y.p_shortfall.lo),
+                Cell::Num(y.p_shortfall.hi),
+                Cell::Num(y.contingency_mean),
+                Cell::Num(y.p_stopped),
             ]);
             if let Some(c) = &y.capital {
                 row.extend([
-                    num(c.cost_mean),
-                    num(c.gap_mean),
-                    num(c.p_gap.estimate),
-                    num(c.p_gap.lo),
-                    num(c.p_gap.hi),
+                    Cell::Num(c.cost_mean),
+                    Cell::Num(c.gap_mean),
+                    Cell::Num(c.p_gap.estimate),
+                    Cell::Num(c.p_gap.lo),
+                    Cell::Num(c.p_gap.hi),
                 ]);
             }
             if let Some(c) = &y.contract {
                 row.extend([
-                    num(c.obligation_mean),
-                    num(c.p_obligation.estimate),
-                    num(c.operator_loss_mean),
-                    num(c.p_operator_loss.estimate),
-                    num(c.p_operator_loss.lo),
-                    num(c.p_operator_loss.hi),
+                    Cell::Num(c.obligation_mean),
+                    Cell::Num(c.p_obligation.estimate),
+                    Cell::Num(c.operator_loss_mean),
+                    Cell::Num(c.p_operator_loss.estimate),
+                    Cell::Num(c.p_operator_loss.lo),
+                    Cell::Num(c.p_operator_loss.hi),
                 ]);
             }
-            w.write_record(&row).map_err(cerr)?;
+            rows.push(row);
         }
     }
-    w.into_inner().map_err(|e| Error::Write {
-        path: PathBuf::from("yearly.csv"),
-        source: e.into_error(),
-    })
+    Table {
+        file: "yearly.csv",
+        header,
+        rows,
+    }
 }
 
 /// Columns of `horizon.csv`.
@@ -232,12 +274,7 @@ pub const HORIZON_COLUMNS: &[&str] = &[
 ];
 
 /// `horizon.csv`: one row per entity with the horizon figures.
-pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let cerr = |source| Error::Csv {
-        path: PathBuf::from("horizon.csv"),
-        source,
-    };
+pub fn horizon_table(report: &Report) -> Table {
     // Capital and contract totals only where the scenario has them.
     let first = report.entities.first();
     let has_capital = first.is_some_and(|e| e.capital_total.is_some());
@@ -249,51 +286,52 @@ pub fn horizon_csv(report: &Report) -> Result<Vec<u8>> {
     if has_contract {
         header.extend(["obligation_total", "operator_loss_total"]);
     }
-    w.write_record(&header).map_err(cerr)?;
+    let mut rows = Vec::new();
     for e in &report.entities {
         let mut row = vec![
-            text_cell(&e.id),
-            text_cell(&e.name),
-            num(e.p_any_gap.estimate),
-            num(e.p_any_gap.lo),
-            num(e.p_any_gap.hi),
-            num(e.p_any_gap.se),
-            opt_year(e.first_year_p_gap_over_50),
-            opt_year(e.first_gap_year.median),
-            num(e.lcc_npv.mean),
-            num(e.lcc_npv.p5),
-            num(e.lcc_npv.p50),
-            num(e.lcc_npv.p95),
-            num(e.gap_npv.mean),
-            num(e.gap_npv.se),
-            num(e.gap_npv.p5),
-            num(e.gap_npv.p50),
-            num(e.gap_npv.p95),
-            num(e.gap_npv_cvar95),
-            num(e.opex_ratio_mean),
-            num(e.grant_share),
-            e.bcr.map(num).unwrap_or_default(),
-            num(e.benefit_npv_mean),
-            num(e.revenue_npv_mean),
-            num(e.construction_mean),
-            num(e.p_stop.estimate),
-            num(e.p_stop.lo),
-            num(e.p_stop.hi),
-            opt_year(e.stop_year.median),
-            num(e.grant_share_total),
+            Cell::Text(e.id.clone()),
+            Cell::Text(e.name.clone()),
+            Cell::Num(e.p_any_gap.estimate),
+            Cell::Num(e.p_any_gap.lo),
+            Cell::Num(e.p_any_gap.hi),
+            Cell::Num(e.p_any_gap.se),
+            Cell::Year(e.first_year_p_gap_over_50),
+            Cell::Year(e.first_gap_year.median),
+            Cell::Num(e.lcc_npv.mean),
+            Cell::Num(e.lcc_npv.p5),
+            Cell::Num(e.lcc_npv.p50),
+            Cell::Num(e.lcc_npv.p95),
+            Cell::Num(e.gap_npv.mean),
+            Cell::Num(e.gap_npv.se),
+            Cell::Num(e.gap_npv.p5),
+            Cell::Num(e.gap_npv.p50),
+            Cell::Num(e.gap_npv.p95),
+            Cell::Num(e.gap_npv_cvar95),
+            Cell::Num(e.opex_ratio_mean),
+            Cell::Num(e.grant_share),
+            Cell::Num(e.bcr.unwrap_or(f64::NAN)),
+            Cell::Num(e.benefit_npv_mean),
+            Cell::Num(e.revenue_npv_mean),
+            Cell::Num(e.construction_mean),
+            Cell::Num(e.p_stop.estimate),
+            Cell::Num(e.p_stop.lo),
+            Cell::Num(e.p_stop.hi),
+            Cell::Year(e.stop_year.median),
+            Cell::Num(e.grant_share_total),
         ];
         if let Some(c) = e.capital_total {
-            row.extend([num(c.cost), num(c.gap)]);
+            row.extend([Cell::Num(c.cost), Cell::Num(c.gap)]);
         }
         if let Some(c) = e.contract_total {
-            row.extend([num(c.obligation), num(c.operator_loss)]);
+            row.extend([Cell::Num(c.obligation), Cell::Num(c.operator_loss)]);
         }
-        w.write_record(&row).map_err(cerr)?;
+        rows.push(row);
     }
-    w.into_inner().map_err(|e| Error::Write {
-        path: PathBuf::from("horizon.csv"),
-        source: e.into_error(),
-    })
+    Table {
+        file: "horizon.csv",
+        header,
+        rows,
+    }
 }
 
 fn finite(x: f64) -> Value {
@@ -420,8 +458,8 @@ pub fn write_tables(
     report: &Report,
     info: &RunInfo,
 ) -> Result<()> {
-    staging.write("yearly.csv", &yearly_csv(report)?)?;
-    staging.write("horizon.csv", &horizon_csv(report)?)?;
+    staging.write("yearly.csv", &yearly_table(report).csv()?)?;
+    staging.write("horizon.csv", &horizon_table(report).csv()?)?;
     let summary = summary_json(model, report, info);
     let mut text = serde_json::to_vec_pretty(&summary)?;
     text.push(b'\n');

@@ -5,5 +5,7 @@ pub mod analyses;
 pub mod charts;
 pub mod check;
 pub mod files;
+pub mod lang;
 pub mod staging;
 pub mod table;
+pub mod workbook;

@@ -3,45 +3,79 @@
 use std::fmt::Write;
 
 use fundgap::format::{percent, thousands};
-use fundgap::model::{Model, Prices};
+use fundgap::model::{DiscountBasis, Language, Model, Prices};
+
+use super::lang::{Money, Words, columns, pad};
 use fundgap::stats::Report;
 
-/// The compact result table: one row per service and the portfolio.
-pub fn results(model: &Model, report: &Report) -> String {
+/// The compact result table: one row per service and the portfolio, in
+/// `lang`.
+pub fn results(model: &Model, report: &Report, lang: Language) -> String {
+    let w = Words(lang);
     let mut out = String::new();
-    let money = format!("{} {}", model.currency(), model.unit());
-    let _ = writeln!(
-        out,
-        "{} — {} trials, seed {}, {}–{}, money in {money}{}, NPV at {:.1}% {}",
-        model.name(),
-        thousands(report.trials as f64, 0),
-        model.seed(),
-        model.start_year(),
-        model.end_year(),
-        prices_note(model),
-        model.discount_rate() * 100.0,
-        model.discount_basis().as_str()
-    );
-    let width = report
+    let money = Money::of_report(model, report, lang);
+    let basis = match model.discount_basis() {
+        DiscountBasis::Real => w.t("real", "실질"),
+        DiscountBasis::Nominal => w.t("nominal", "명목"),
+    };
+    let (name, seed, unit) = (model.name(), model.seed(), money.label());
+    let trials = thousands(report.trials as f64, 0);
+    let years = format!("{}–{}", model.start_year(), model.end_year());
+    let prices = prices_note(model, lang);
+    let rate = format!("{:.1}", model.discount_rate() * 100.0);
+    let title = if w.ko() {
+        format!(
+            "{name} — {trials}회 시행, 시드 {seed}, {years}년, 금액 단위 {unit}{prices}, 할인율 {rate}% ({basis})"
+        )
+    } else {
+        format!(
+            "{name} — {trials} trials, seed {seed}, {years}, money in {unit}{prices}, NPV at {rate}% {basis}"
+        )
+    };
+    let _ = writeln!(out, "{title}");
+    // In Korean the service's own name (usually Hangul) identifies it.
+    let portfolio = report.entities.len() - 1;
+    let label = |e: &fundgap::stats::EntityStats| match w.0 {
+        Language::Ko if std::ptr::eq(e, &report.entities[portfolio]) => {
+            "전체 (포트폴리오)".to_string()
+        }
+        Language::Ko => e.name.clone(),
+        Language::En => e.id.clone(),
+    };
+    let head = [
+        w.t("service", "서비스"),
+        w.t("P(any gap) [95% CI]", "부족 확률 [95% 신뢰구간]"),
+        w.t("P(gap)>50%", "부족 50% 초과"),
+        w.t("gap NPV mean", "부족액 현가 평균"),
+        w.t("gap NPV P95", "부족액 현가 P95"),
+        w.t("grants", "보조금"),
+        w.t("opex", "운영비율"),
+    ];
+    let first = report
         .entities
         .iter()
-        .map(|e| e.id.len())
+        .map(|e| columns(&label(e)))
         .max()
         .unwrap_or(9)
+        .max(columns(head[0]))
         .max(9);
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>22}  {:>9}  {:>12}  {:>12}  {:>7}  {:>6}",
-        "service",
-        "P(any gap) [95% CI]",
-        "P(gap)>50%",
-        "gap NPV mean",
-        "gap NPV P95",
-        "grants",
-        "opex"
-    );
-    // The columns' widths and the gaps between them.
-    let rule = "-".repeat(width + 2 + 22 + 2 + 9 + 2 + 12 + 2 + 12 + 2 + 7 + 2 + 6 + 1);
+    let widths: Vec<usize> = [first, 22, 10, 12, 12, 7, 6]
+        .iter()
+        .zip(head)
+        .map(|(n, h)| (*n).max(columns(h)))
+        .collect();
+    let row = |cells: [String; 7]| {
+        let mut line = String::new();
+        for (i, (c, n)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(&pad(c, *n, i > 0));
+        }
+        line
+    };
+    let _ = writeln!(out, "{}", row(head.map(str::to_string)));
+    let rule = "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1));
     let _ = writeln!(out, "{rule}");
     for (i, e) in report.entities.iter().enumerate() {
         if i == report.entities.len() - 1 {
@@ -55,35 +89,41 @@ pub fn results(model: &Model, report: &Report) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<width$}  {:>22}  {:>10}  {:>12}  {:>12}  {:>7}  {:>6}",
-            e.id,
-            ci,
-            e.first_year_p_gap_over_50
-                .map(|y| y.to_string())
-                .unwrap_or_else(|| "never".into()),
-            thousands(e.gap_npv.mean, 0),
-            thousands(e.gap_npv.p95, 0),
-            percent(e.grant_share, 0),
-            // No construction cost: no ratio to show.
-            if e.opex_ratio_mean.is_finite() {
-                format!("{:.3}", e.opex_ratio_mean)
-            } else {
-                "—".to_string()
-            },
+            "{}",
+            row([
+                label(e),
+                ci,
+                e.first_year_p_gap_over_50
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| w.t("never", "없음").into()),
+                money.fmt(e.gap_npv.mean),
+                money.fmt(e.gap_npv.p95),
+                percent(e.grant_share, 0),
+                // No construction cost: no ratio to show.
+                if e.opex_ratio_mean.is_finite() {
+                    format!("{:.3}", e.opex_ratio_mean)
+                } else {
+                    "—".to_string()
+                },
+            ])
         );
     }
     let _ = writeln!(
         out,
-        "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost."
+        "{}",
+        w.t(
+            "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost.",
+            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해. 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
+        )
     );
-    out.push_str(&stop_chances(model, report));
-    out.push_str(&books_summary(model, report));
+    out.push_str(&stop_chances(model, report, w));
+    out.push_str(&books_summary(model, report, w, &money));
     out
 }
 
 /// Each service's capital spending and contract, over the horizon (in
 /// nominal money: sums of the yearly means).
-fn books_summary(model: &Model, report: &Report) -> String {
+fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> String {
     let mut out = String::new();
     let peak = |e: &fundgap::stats::EntityStats,
                 p: &dyn Fn(&fundgap::stats::YearStats) -> Option<f64>| {
@@ -95,14 +135,20 @@ fn books_summary(model: &Model, report: &Report) -> String {
     for e in &report.entities {
         if let Some(c) = e.capital_total.filter(|c| c.cost > 0.0) {
             let (year, p) = peak(e, &|y| y.capital.map(|c| c.p_gap.estimate));
-            let _ = writeln!(
-                out,
-                "{}: capital spending {} over the horizon, {} of it unfunded on average (P(capital gap) peaks at {} in {year})",
-                e.id,
-                thousands(c.cost, 0),
-                thousands(c.gap, 0),
-                percent(p, 1)
-            );
+            let (cost, gap, p) = (money.fmt(c.cost), money.fmt(c.gap), percent(p, 1));
+            let _ = if w.ko() {
+                writeln!(
+                    out,
+                    "{}: 기간 중 자본적 지출 {cost}, 그중 평균 {gap} 미확보 (자본 재원 부족 확률 최고 {p}, {year}년)",
+                    e.name
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{}: capital spending {cost} over the horizon, {gap} of it unfunded on average (P(capital gap) peaks at {p} in {year})",
+                    e.id
+                )
+            };
         }
         let contracted = match model.services().iter().find(|s| s.id == e.id) {
             Some(s) => s.delivery.is_some(),
@@ -110,43 +156,68 @@ fn books_summary(model: &Model, report: &Report) -> String {
         };
         if let Some(c) = e.contract_total.filter(|_| contracted) {
             let (year, p) = peak(e, &|y| y.contract.map(|c| c.p_operator_loss.estimate));
-            let _ = writeln!(
-                out,
-                "{}: contracts make the city owe {} over the horizon; operators bear losses of {} (P(an operator loss) peaks at {} in {year})",
-                e.id,
-                thousands(c.obligation, 0),
-                thousands(c.operator_loss, 0),
-                percent(p, 1)
+            let (owed, loss, p) = (
+                money.fmt(c.obligation),
+                money.fmt(c.operator_loss),
+                percent(p, 1),
             );
+            let _ = if w.ko() {
+                writeln!(
+                    out,
+                    "{}: 계약상 시 부담 {owed}, 운영사 손실 {loss} (운영사 손실 확률 최고 {p}, {year}년)",
+                    e.name
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{}: contracts make the city owe {owed} over the horizon; operators bear losses of {loss} (P(an operator loss) peaks at {p} in {year})",
+                    e.id
+                )
+            };
         }
     }
     out
 }
 
 /// ", start-year prices" when yearly amounts are restated so.
-pub fn prices_note(model: &Model) -> &'static str {
+pub fn prices_note(model: &Model, lang: Language) -> &'static str {
     match model.prices() {
         Prices::Current => "",
-        Prices::Constant => " (yearly amounts in start-year prices)",
+        Prices::Constant => Words(lang).t(
+            " (yearly amounts in start-year prices)",
+            " (연도별 금액은 기준연도 불변가격)",
+        ),
     }
 }
 
 /// Each service that a decision can stop: how likely it stops, and when.
-fn stop_chances(model: &Model, report: &Report) -> String {
+fn stop_chances(model: &Model, report: &Report, w: Words) -> String {
     let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
         if s.can_stop() {
-            let _ = writeln!(
-                out,
-                "{} stops under its rule in {} [{}–{}] of trials (median stop year: {})",
-                s.id,
+            let p = format!(
+                "{} [{}–{}]",
                 percent(e.p_stop.estimate, 1),
                 percent(e.p_stop.lo, 1),
-                percent(e.p_stop.hi, 1),
-                e.stop_year
-                    .median
-                    .map_or_else(|| "none".to_string(), |y| y.to_string())
+                percent(e.p_stop.hi, 1)
             );
+            let median = e
+                .stop_year
+                .median
+                .map_or_else(|| w.t("none", "없음").to_string(), |y| y.to_string());
+            let _ = if w.ko() {
+                writeln!(
+                    out,
+                    "{}: 중단 규칙에 따라 {p}의 시행에서 중단 (중단 연도 중앙값: {median})",
+                    e.name
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{} stops under its rule in {p} of trials (median stop year: {median})",
+                    s.id
+                )
+            };
         }
     }
     out

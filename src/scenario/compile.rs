@@ -10,7 +10,7 @@ use crate::model::{
     DiscountBasis, Dist, Domain, Materiality, Prices, Quantity, StopRule, Volatility,
 };
 use crate::model::{
-    Downturn, Economy, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
+    Downturn, Economy, Language, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
 };
 
 use super::reader::*;
@@ -57,6 +57,12 @@ impl Checker {
             &[("current", Prices::Current), ("constant", Prices::Constant)],
             Prices::Current,
         );
+        let lang = self.choice(
+            &sc,
+            "lang",
+            &[("en", Language::En), ("ko", Language::Ko)],
+            Language::En,
+        );
         if prices == Some(Prices::Constant) && discount_basis == Some(DiscountBasis::Nominal) {
             let span = sc
                 .get("prices")
@@ -95,6 +101,7 @@ impl Checker {
             discount_rate: discount_rate?,
             discount_basis: discount_basis?,
             prices: prices?,
+            lang: lang?,
             trials: trials? as u64,
             seed: seed? as u64,
             economy: economy?,

@@ -30,6 +30,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "discount_rate",
     "discount_basis",
     "prices",
+    "lang",
     "materiality_share",
     "materiality_amount",
     "trials",

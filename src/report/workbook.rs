@@ -1,0 +1,326 @@
+//! `report.xlsx`: a run's results as an Excel workbook an analyst can
+//! restyle — a summary sheet in the report's language, the full yearly
+//! and horizon tables (the same rows as the CSV files), native Excel
+//! charts, and a sheet that records how the run was made.
+//!
+//! The workbook's bytes depend on the results only: its creation date is
+//! fixed and the run's elapsed time is left to `summary.json`, so the same
+//! scenario and seed write the same file.
+
+use std::path::PathBuf;
+
+use rust_xlsxwriter::{
+    Chart, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet,
+    XlsxError,
+};
+
+use fundgap::error::{Error, Result};
+use fundgap::model::{Language, Model};
+use fundgap::stats::Report;
+
+use super::files::{Cell, RunInfo, Table, horizon_table, yearly_table};
+use super::lang::{Money, Words};
+use super::table::prices_note;
+
+/// The workbook's file name.
+pub const FILE: &str = "report.xlsx";
+
+fn xerr(e: XlsxError) -> Error {
+    Error::Write {
+        path: PathBuf::from(FILE),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// Excel number format of a raw table's column, from its name.
+fn column_format(name: &str) -> &'static str {
+    let share = name.starts_with("p_") || name.contains("share") || name == "survival";
+    if share {
+        "0.0%"
+    } else if name.ends_with("year") {
+        "0"
+    } else {
+        "#,##0.00"
+    }
+}
+
+/// Writes `t` into `ws` as a table: bold frozen header, typed cells, one
+/// number format per column, widths to fit the header.
+fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold().set_align(FormatAlign::Center);
+    let formats: Vec<Format> = t
+        .header
+        .iter()
+        .map(|h| Format::new().set_num_format(column_format(h)))
+        .collect();
+    for (c, h) in t.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, (h.len() as f64 + 2.0).max(10.0))?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, (cell, f)) in row.iter().zip(&formats).enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s)?;
+                }
+                Cell::Num(x) if x.is_finite() => {
+                    ws.write_number_with_format(r, c, *x, f)?;
+                }
+                Cell::Year(Some(y)) => {
+                    ws.write_number(r, c, *y)?;
+                }
+                Cell::Num(_) | Cell::Year(None) => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The summary sheet: one row per service and the portfolio, the figures
+/// of the terminal table, money in the report's unit.
+fn summary(
+    ws: &mut Worksheet,
+    model: &Model,
+    report: &Report,
+    w: Words,
+) -> std::result::Result<(), XlsxError> {
+    let money = Money::of_report(model, report, w.0);
+    let m = money.label();
+    let head = [
+        w.t("service", "서비스").to_string(),
+        w.t("name", "이름").to_string(),
+        w.t("P(any gap)", "부족 확률").to_string(),
+        w.t("95% CI low", "95% 신뢰구간 하한").to_string(),
+        w.t("95% CI high", "95% 신뢰구간 상한").to_string(),
+        w.t("first year P(gap) > 50%", "부족 확률 50% 초과 첫 해")
+            .to_string(),
+        format!("{} ({m})", w.t("gap NPV mean", "부족액 현가 평균")),
+        format!("{} ({m})", w.t("gap NPV P95", "부족액 현가 P95")),
+        format!("{} ({m})", w.t("gap NPV CVaR95", "부족액 현가 CVaR95")),
+        w.t("grant share", "보조금 비중").to_string(),
+        w.t("opex ratio", "운영비율").to_string(),
+        w.t("P(stopped)", "중단 확률").to_string(),
+    ];
+    let bold = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
+    let pct = Format::new().set_num_format("0.0%");
+    let amount = Format::new().set_num_format(if money.fmt(100.0).contains('.') {
+        "#,##0.0"
+    } else {
+        "#,##0"
+    });
+    let ratio = Format::new().set_num_format("0.000");
+    ws.write_string(0, 0, format!("{}{}", model.name(), prices_note(model, w.0)))?;
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, h, &bold)?;
+        ws.set_column_width(c as u16, if c < 2 { 24.0 } else { 14.0 })?;
+    }
+    ws.set_row_height(2, 45)?;
+    let per = |x: f64| x / money.divisor();
+    for (i, e) in report.entities.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, &e.id)?;
+        ws.write_string(r, 1, &e.name)?;
+        ws.write_number_with_format(r, 2, e.p_any_gap.estimate, &pct)?;
+        ws.write_number_with_format(r, 3, e.p_any_gap.lo, &pct)?;
+        ws.write_number_with_format(r, 4, e.p_any_gap.hi, &pct)?;
+        if let Some(y) = e.first_year_p_gap_over_50 {
+            ws.write_number(r, 5, y)?;
+        } else {
+            ws.write_string(r, 5, w.t("never", "없음"))?;
+        }
+        for (c, x) in [
+            (6, e.gap_npv.mean),
+            (7, e.gap_npv.p95),
+            (8, e.gap_npv_cvar95),
+        ] {
+            if x.is_finite() {
+                ws.write_number_with_format(r, c, per(x), &amount)?;
+            }
+        }
+        ws.write_number_with_format(r, 9, e.grant_share, &pct)?;
+        if e.opex_ratio_mean.is_finite() {
+            ws.write_number_with_format(r, 10, e.opex_ratio_mean, &ratio)?;
+        }
+        ws.write_number_with_format(r, 11, e.p_stop.estimate, &pct)?;
+    }
+    ws.set_freeze_panes(3, 1)?;
+    Ok(())
+}
+
+/// Native charts over the yearly sheet: P(gap) per year of each service,
+/// and the portfolio's cost and funding percentiles.
+fn charts(
+    ws: &mut Worksheet,
+    yearly: &str,
+    t: &Table,
+    report: &Report,
+    w: Words,
+) -> std::result::Result<(), XlsxError> {
+    let col = |name: &str| t.header.iter().position(|h| *h == name).unwrap_or(0) as u16;
+    let h = report.entities.first().map_or(0, |e| e.yearly.len()) as u32;
+    let year = col("year");
+    let mut p = Chart::new(ChartType::Line);
+    p.title()
+        .set_name(w.t("P(gap) per year", "연도별 재원 부족 확률"));
+    p.y_axis()
+        .set_num_format("0%")
+        .set_name(w.t("P(gap)", "부족 확률"));
+    p.x_axis().set_name(w.t("Year", "연도"));
+    for (i, e) in report.entities.iter().enumerate() {
+        let first = 1 + i as u32 * h;
+        p.add_series()
+            .set_name(e.name.as_str())
+            .set_categories((yearly, first, year, first + h - 1, year))
+            .set_values((yearly, first, col("p_gap"), first + h - 1, col("p_gap")));
+    }
+    p.set_width(900).set_height(480);
+    ws.insert_chart(1, 1, &p)?;
+
+    let portfolio = report.entities.len().saturating_sub(1) as u32;
+    let first = 1 + portfolio * h;
+    let mut fan = Chart::new(ChartType::Line);
+    fan.title().set_name(w.t(
+        "Portfolio cost and funding per year (P5, median, P95)",
+        "전체 연도별 비용과 재원 (P5, 중앙값, P95)",
+    ));
+    fan.x_axis().set_name(w.t("Year", "연도"));
+    for (name, en, ko) in [
+        ("cost_p5", "cost P5", "비용 P5"),
+        ("cost_p50", "cost median", "비용 중앙값"),
+        ("cost_p95", "cost P95", "비용 P95"),
+        ("funding_p5", "funding P5", "재원 P5"),
+        ("funding_p50", "funding median", "재원 중앙값"),
+        ("funding_p95", "funding P95", "재원 P95"),
+    ] {
+        let c = col(name);
+        fan.add_series()
+            .set_name(w.t(en, ko))
+            .set_categories((yearly, first, year, first + h - 1, year))
+            .set_values((yearly, first, c, first + h - 1, c));
+    }
+    fan.set_width(900).set_height(480);
+    ws.insert_chart(27, 1, &fan)?;
+    Ok(())
+}
+
+/// How the run was made, and the command that makes it again.
+fn provenance(
+    ws: &mut Worksheet,
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+    w: Words,
+) -> std::result::Result<(), XlsxError> {
+    let mut again = format!(
+        "fundgap run {} --trials {} --seed {}",
+        info.scenario_file,
+        report.trials,
+        model.seed()
+    );
+    for o in &info.overrides {
+        again.push_str(&format!(" --set {o}"));
+    }
+    let rows: Vec<(&str, String)> = vec![
+        (
+            w.t("fundgap version", "fundgap 버전"),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        (w.t("scenario", "시나리오"), model.name().to_string()),
+        (
+            w.t("scenario file", "시나리오 파일"),
+            info.scenario_file.clone(),
+        ),
+        (w.t("trials", "시행 횟수"), report.trials.to_string()),
+        (w.t("seed", "시드"), model.seed().to_string()),
+        (
+            w.t("years", "분석 기간"),
+            format!("{}–{}", model.start_year(), model.end_year()),
+        ),
+        (
+            w.t("money", "금액"),
+            format!("{} {}", model.currency(), model.unit()),
+        ),
+        (
+            w.t("discount rate", "할인율"),
+            format!(
+                "{}% ({})",
+                model.discount_rate() * 100.0,
+                model.discount_basis().as_str()
+            ),
+        ),
+        (
+            w.t("--set overrides", "--set 변경"),
+            if info.overrides.is_empty() {
+                w.t("none", "없음").to_string()
+            } else {
+                info.overrides.join(", ")
+            },
+        ),
+        (w.t("to reproduce", "재현 명령"), again),
+    ];
+    let bold = Format::new().set_bold();
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 90)?;
+    for (r, (k, v)) in rows.iter().enumerate() {
+        ws.write_string_with_format(r as u32, 0, *k, &bold)?;
+        ws.write_string(r as u32, 1, v)?;
+    }
+    Ok(())
+}
+
+/// The workbook of a run, as bytes.
+pub fn run_workbook(
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+    lang: Language,
+) -> Result<Vec<u8>> {
+    let w = Words(lang);
+    let build = || -> std::result::Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        // A fixed date: the same run writes the same bytes.
+        let date = ExcelDateTime::from_ymd(2000, 1, 1)?;
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(model.name())
+                .set_author("fundgap")
+                .set_creation_datetime(&date),
+        );
+        let yearly = yearly_table(report);
+        let horizon = horizon_table(report);
+        let yearly_name = w.t("yearly", "연도별");
+        summary(
+            wb.add_worksheet().set_name(w.t("summary", "요약"))?,
+            model,
+            report,
+            w,
+        )?;
+        charts(
+            wb.add_worksheet().set_name(w.t("charts", "차트"))?,
+            yearly_name,
+            &yearly,
+            report,
+            w,
+        )?;
+        write_table(wb.add_worksheet().set_name(yearly_name)?, &yearly)?;
+        write_table(
+            wb.add_worksheet().set_name(w.t("horizon", "기간 합계"))?,
+            &horizon,
+        )?;
+        provenance(
+            wb.add_worksheet().set_name(w.t("run", "실행 정보"))?,
+            model,
+            report,
+            info,
+            w,
+        )?;
+        wb.save_to_buffer()
+    };
+    build().map_err(xerr)
+}

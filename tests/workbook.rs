@@ -1,0 +1,161 @@
+//! `report.xlsx`, read back: the sheets a run promises, in the report's
+//! language, with the same numbers as the CSV tables, frozen headers and
+//! native charts; the same bytes for the same run; `--no-xlsx` skips it.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+
+use common::{fundgap_ok, text};
+
+fn run(dir: &Path, out: &str, extra: &[&str]) {
+    let mut args = vec!["run", "--quiet", "--trials", "3000", "--out", out];
+    args.extend_from_slice(extra);
+    fundgap_ok(&args, dir);
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn number(d: &Data) -> f64 {
+    match d {
+        Data::Float(x) => *x,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+/// A file inside the workbook's zip.
+fn part(book: &Path, name: &str) -> Option<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    Some(s)
+}
+
+#[test]
+fn a_korean_workbook_holds_the_runs_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "ko", &["--lang", "ko"]);
+    let path = dir.path().join("ko/report.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["요약", "차트", "연도별", "기간 합계", "실행 정보"]
+    );
+    let horizon = csv_rows(&dir.path().join("ko/horizon.csv"));
+    // The summary: Korean headers, a row per service and the portfolio,
+    // P(any gap) as in horizon.csv, gap NPV in 억 원 (the baseline is in
+    // million won: 100 million won = 1억 원).
+    let s = wb.worksheet_range("요약").unwrap();
+    let head: Vec<String> = (0..12)
+        .map(|c| s.get_value((2, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(head[2], "부족 확률");
+    assert_eq!(head[6], "부족액 현가 평균 (억 원)");
+    for (i, row) in horizon.iter().enumerate() {
+        let r = 3 + i as u32;
+        assert_eq!(s.get_value((r, 0)).unwrap().to_string(), row[0]);
+        let p: f64 = row[2].parse().unwrap();
+        assert_eq!(number(s.get_value((r, 2)).unwrap()), p);
+        let gap: f64 = row[12].parse().unwrap();
+        let got = number(s.get_value((r, 6)).unwrap());
+        assert!(
+            (got - gap / 100.0).abs() <= 1e-12 * gap.abs().max(1.0),
+            "{got} vs {gap}"
+        );
+    }
+    // The full tables: every row of the CSV, the same numbers.
+    let yearly = csv_rows(&dir.path().join("ko/yearly.csv"));
+    let y = wb.worksheet_range("연도별").unwrap();
+    assert_eq!(y.height(), yearly.len() + 1);
+    assert_eq!(y.get_value((0, 2)).unwrap().to_string(), "p_gap");
+    for (i, row) in yearly.iter().enumerate().step_by(37) {
+        let got = number(y.get_value((i as u32 + 1, 5)).unwrap());
+        assert_eq!(got, row[5].parse::<f64>().unwrap(), "cost_mean of row {i}");
+    }
+    // How the run was made.
+    let run = wb.worksheet_range("실행 정보").unwrap();
+    let cells: Vec<String> = run.cells().map(|(_, _, d)| d.to_string()).collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("fundgap run ") && c.contains("--trials 3000"))
+    );
+    // Frozen headers and two native charts.
+    let sheet3 = part(&path, "xl/worksheets/sheet3.xml").unwrap();
+    assert!(
+        sheet3.contains("state=\"frozen\""),
+        "yearly sheet header frozen"
+    );
+    assert!(
+        part(&path, "xl/charts/chart1.xml")
+            .unwrap()
+            .contains("연도별 재원 부족 확률")
+    );
+    assert!(part(&path, "xl/charts/chart2.xml").is_some());
+}
+
+#[test]
+fn the_workbook_is_english_by_default_repeatable_and_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "a", &[]);
+    run(dir.path(), "b", &[]);
+    let (a, b) = (
+        dir.path().join("a/report.xlsx"),
+        dir.path().join("b/report.xlsx"),
+    );
+    let wb: Xlsx<_> = open_workbook(&a).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["summary", "charts", "yearly", "horizon", "run"]
+    );
+    assert!(
+        std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+        "same run, same bytes"
+    );
+    run(dir.path(), "c", &["--no-xlsx"]);
+    assert!(!dir.path().join("c/report.xlsx").exists());
+    assert!(dir.path().join("c/yearly.csv").exists());
+}
+
+#[test]
+fn the_scenarios_lang_is_the_default_and_the_flag_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(common::scenario("ucity-baseline.toml")).unwrap();
+    let ko = base.replacen("[scenario]\n", "[scenario]\nlang = \"ko\"\n", 1);
+    std::fs::write(dir.path().join("ko.toml"), ko).unwrap();
+    let out = fundgap_ok(
+        &["run", "ko.toml", "-q", "--trials", "2000", "--no-charts"],
+        dir.path(),
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("서비스") && table.contains("억 원"),
+        "{table}"
+    );
+    let out = fundgap_ok(
+        &[
+            "run",
+            "ko.toml",
+            "-q",
+            "--trials",
+            "2000",
+            "--no-charts",
+            "--lang",
+            "en",
+            "--out",
+            "en",
+        ],
+        dir.path(),
+    );
+    assert!(text(&out.stdout).contains("money in KRW million"));
+}
