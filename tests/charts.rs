@@ -289,3 +289,37 @@ fn hangul_names_draw_with_the_embedded_font_and_a_font_without_them_warns() {
     let err = common::text(&o.stderr);
     assert!(err.contains("no glyphs") && err.contains('주'), "{err}");
 }
+
+/// `--lang ko`: the charts' labels are Korean and won amounts are restated
+/// in 억 원 — the same run's English amounts divided by 100 (the baseline
+/// is in million won) — and `fundgap chart` redraws them in Korean.
+#[test]
+fn korean_charts_speak_korean_in_eok_won() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &str, lang: &str| {
+        fundgap_ok(
+            &[
+                "run", "-q", "--trials", "2000", "--lang", lang, "--out", out,
+            ],
+            dir.path(),
+        );
+        let text = std::fs::read_to_string(dir.path().join(out).join("charts.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let (en, ko) = (run("en", "en"), run("ko", "ko"));
+    assert_eq!(en["lang"], "en");
+    assert_eq!(ko["lang"], "ko");
+    assert_eq!(ko["unit"], "억 원");
+    let mean = |v: &serde_json::Value| v["gap_npv"]["mean"].as_f64().unwrap();
+    assert!((mean(&ko) - mean(&en) / 100.0).abs() < 1e-9 * mean(&en));
+    let svg = std::fs::read_to_string(dir.path().join("ko/funding-mix.svg")).unwrap();
+    assert!(
+        svg.contains("재원 구성") && svg.contains("보조금"),
+        "Korean labels"
+    );
+    assert!(!svg.contains("where the money comes from"));
+    std::fs::remove_file(dir.path().join("ko/funding-mix.svg")).unwrap();
+    fundgap_ok(&["chart", "ko", "--image-format", "svg"], dir.path());
+    let again = std::fs::read_to_string(dir.path().join("ko/funding-mix.svg")).unwrap();
+    assert_eq!(again, svg, "redrawn in Korean");
+}

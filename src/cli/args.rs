@@ -165,6 +165,11 @@ pub(crate) struct RunArgs {
     /// horizon tables, native charts, how the run was made)
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Language of the terminal table, the charts and report.xlsx: ko writes labels
+    /// in Korean and won amounts in 억 원 (or 백만 원) [default: the
+    /// scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -339,9 +344,6 @@ pub(crate) struct ChartArgs {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
-    /// Language of chart labels [default: the language the charts were drawn in]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
 }
 
 /// A report language on the command line.
@@ -390,11 +392,6 @@ pub(crate) struct CommonOpts {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
-    /// Language of the terminal table and of report.xlsx: ko writes labels
-    /// in Korean and won amounts in 억 원 (or 백만 원) [default: the
-    /// scenario's `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]

@@ -25,11 +25,13 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
             path.display()
         )));
     }
-    // The file as read holds every name the charts will show.
+    // The file as read holds every name the charts will show; Korean
+    // labels are shown too when the charts are in Korean.
     let shown = format!(
-        "{}{}",
+        "{}{}{}",
         String::from_utf8_lossy(&text),
-        args.title.as_deref().unwrap_or_default()
+        args.title.as_deref().unwrap_or_default(),
+        if data.lang == "ko" { " 한국어" } else { "" }
     );
     charts::register_font(args.font.as_deref(), &shown)?;
     let opts = ChartOptions {

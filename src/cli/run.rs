@@ -43,20 +43,25 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
 
-    let lang = Lang::or_scenario(args.common.lang, &model);
+    let lang = Lang::or_scenario(args.lang, &model);
     let mut staging = Staging::new(&out_dir)?;
     write_tables(&mut staging, &model, &report, &info)?;
     if !args.no_xlsx {
         let book = workbook::run_workbook(&model, &report, &info, lang)?;
         staging.write(workbook::FILE, &book)?;
     }
-    let chart_data = ChartData::new(&model, &report);
+    let chart_data = ChartData::new(&model, &report, lang);
     // The charts.json text doubles as what the charts will show, for the
     // font choice: serialised once.
     let chart_json = serde_json::to_string(&chart_data)?;
     staging.write("charts.json", chart_json.as_bytes())?;
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &chart_json)?;
+        // Korean labels are text the charts show too.
+        let shown = match lang {
+            fundgap::model::Language::Ko => format!("{chart_json} 한국어"),
+            fundgap::model::Language::En => chart_json.clone(),
+        };
+        charts::register_font(args.common.font.as_deref(), &shown)?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
     }
     let written = staging.commit()?;

@@ -72,7 +72,15 @@ impl Chart for CompareProbability<'_> {
             })
             .collect();
         let plot = legend(&body, &entries, sz)?;
-        probability_plot(&plot, self.years, &series, "", "P(gap in year)", sz, false)
+        probability_plot(
+            &plot,
+            self.years,
+            &series,
+            "",
+            ("P(gap in year)", "Year"),
+            sz,
+            false,
+        )
     }
 }
 

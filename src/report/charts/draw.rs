@@ -157,7 +157,7 @@ pub(super) fn probability_plot<DB: DrawingBackend>(
     years: &[i32],
     series: &[Line<'_>],
     caption: &str,
-    y_desc: &str,
+    (y_desc, x_desc): (&str, &str),
     sz: Sizes,
     compact: bool,
 ) -> DrawResult {
@@ -174,7 +174,7 @@ pub(super) fn probability_plot<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc(if compact { "" } else { "Year" })
+        .x_desc(if compact { "" } else { x_desc })
         .y_desc(y_desc)
         .x_labels(if compact { 3 } else { years.len().min(12) })
         .y_labels(if compact { 3 } else { 11 })
@@ -243,7 +243,8 @@ pub(super) fn small_multiples<DB: DrawingBackend>(
             thick: true,
         });
         let label = if i % cols == 0 { y_desc } else { "" };
-        probability_plot(panel, &data.years, &series, &s.name, label, small, true)?;
+        let axes = (label, data.words().t("Year", "연도"));
+        probability_plot(panel, &data.years, &series, &s.name, axes, small, true)?;
     }
     Ok(())
 }
@@ -256,12 +257,11 @@ pub(super) fn title(data: &ChartData, opts: &ChartOptions, what: &str) -> String
 }
 
 pub(super) fn subtitle(data: &ChartData) -> String {
-    format!(
-        "{} trials, seed {}; money in {}",
-        thousands(data.trials as f64, 0),
-        data.seed,
-        data.money()
-    )
+    let (trials, seed, money) = (thousands(data.trials as f64, 0), data.seed, data.money());
+    match data.words().ko() {
+        true => format!("{trials}회 시행, 시드 {seed}; 금액 단위 {money}"),
+        false => format!("{trials} trials, seed {seed}; money in {money}"),
+    }
 }
 
 /// Draws the title and subtitle and returns the area below them.
@@ -308,11 +308,15 @@ pub(super) fn money_by_year<'a, DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("Year")
-        .y_desc(format!("{} per year", d.money()))
+        .x_desc(d.words().t("Year", "연도"))
+        .y_desc(match d.words().ko() {
+            true => format!("연간 {}", d.money()),
+            false => format!("{} per year", d.money()),
+        })
         .x_labels(d.years.len().min(12))
         .x_label_formatter(&|y| y.to_string())
-        .y_label_formatter(&|v| thousands(*v, 0))
+        // Amounts restated in 억 원 can be single digits: a decimal then.
+        .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
         .label_style(font(sz.tick))
         .axis_desc_style(font(sz.label))
         .light_line_style(WHITE.mix(0.0))

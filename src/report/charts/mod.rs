@@ -29,7 +29,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
-use fundgap::model::{FundingKind, Model};
+use fundgap::model::{FundingKind, Language, Model};
+
+use super::lang::{Money, Words};
 use fundgap::stats::Report;
 
 /// Font family name under which the chart font is registered.
@@ -105,10 +107,65 @@ pub struct ChartData {
     /// Services in file order, then the portfolio.
     pub entities: Vec<EntitySeries>,
     pub gap_npv: NpvDistribution,
+    /// The language of the labels, "en" or "ko" (absent from the
+    /// charts.json of older runs: English).
+    #[serde(default = "english")]
+    pub lang: String,
+}
+
+fn english() -> String {
+    "en".to_string()
 }
 
 impl ChartData {
-    pub fn new(model: &Model, report: &Report) -> Self {
+    /// The charts of a run, labelled in `lang`; in Korean, won amounts are
+    /// restated in the unit the report's tables use (억 원 or 백만 원).
+    pub fn new(model: &Model, report: &Report, lang: Language) -> Self {
+        let money = Money::of_report(model, report, lang);
+        let data = ChartData::in_scenario_money(model, report);
+        if money.divisor() == 1.0 {
+            return ChartData {
+                lang: lang.as_str().to_string(),
+                ..data
+            };
+        }
+        data.restated(money.divisor(), money.label(), lang)
+    }
+
+    /// Amounts divided by `div` and labelled `unit` (no currency: the
+    /// unit says it, as 억 원 does).
+    fn restated(mut self, div: f64, unit: &str, lang: Language) -> Self {
+        for e in &mut self.entities {
+            for q in e.cost_q.iter_mut().chain(e.funding_q.iter_mut()) {
+                q.iter_mut().for_each(|x| *x /= div);
+            }
+            e.cost_mean.iter_mut().for_each(|x| *x /= div);
+            for k in &mut e.funding_by_kind {
+                k.iter_mut().for_each(|x| *x /= div);
+            }
+        }
+        let g = &mut self.gap_npv;
+        g.buckets.iter_mut().for_each(|(v, _)| *v /= div);
+        g.mean /= div;
+        g.p95 /= div;
+        g.cvar95 /= div;
+        self.currency = String::new();
+        self.unit = unit.to_string();
+        self.lang = lang.as_str().to_string();
+        self
+    }
+
+    /// The labels' language.
+    fn words(&self) -> Words {
+        Words(if self.lang == "ko" {
+            Language::Ko
+        } else {
+            Language::En
+        })
+    }
+
+    /// The charts of a run in the scenario's own money, English labels.
+    fn in_scenario_money(model: &Model, report: &Report) -> Self {
         let entities = report
             .entities
             .iter()
@@ -158,6 +215,7 @@ impl ChartData {
                 p95: p.gap_npv.p95,
                 cvar95: p.gap_npv_cvar95,
             },
+            lang: english(),
         }
     }
 
@@ -215,6 +273,8 @@ impl ChartData {
 
     fn money(&self) -> String {
         format!("{} {}", self.currency, self.unit)
+            .trim()
+            .to_string()
     }
 }
 

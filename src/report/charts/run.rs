@@ -36,7 +36,11 @@ impl Chart for PerService<'_> {
                 "{}; {}{}",
                 subtitle(d),
                 self.note,
-                if many { "; grey: portfolio" } else { "" }
+                if many {
+                    d.words().t("; grey: portfolio", "; 회색: 전체")
+                } else {
+                    ""
+                }
             ),
             sz,
         )?;
@@ -59,7 +63,8 @@ impl Chart for PerService<'_> {
             });
         }
         let plot = legend(&body, &entries, sz)?;
-        probability_plot(&plot, &d.years, &series, "", self.y_desc, sz, false)
+        let axes = (self.y_desc, d.words().t("Year", "연도"));
+        probability_plot(&plot, &d.years, &series, "", axes, sz, false)
     }
 }
 
@@ -76,13 +81,27 @@ impl Chart for Fan<'_> {
         let sz = Sizes::for_area(root);
         let body = titled(
             root,
-            &title(d, self.opts, &format!("cost and funding of {}", e.name)),
-            &format!("{}; lines: median; bands: P25–P75 and P5–P95", subtitle(d)),
+            &title(
+                d,
+                self.opts,
+                &match d.words().ko() {
+                    true => format!("{} 비용과 재원", e.name),
+                    false => format!("cost and funding of {}", e.name),
+                },
+            ),
+            &format!(
+                "{}; {}",
+                subtitle(d),
+                d.words().t(
+                    "lines: median; bands: P25–P75 and P5–P95",
+                    "선: 중앙값, 띠: P25–P75 및 P5–P95"
+                )
+            ),
             sz,
         )?;
         let entries = vec![
-            ("Cost".to_string(), COST, true),
-            ("Funding".to_string(), FUNDING, true),
+            (d.words().t("Cost", "비용").to_string(), COST, true),
+            (d.words().t("Funding", "재원").to_string(), FUNDING, true),
         ];
         let plot = legend(&body, &entries, sz)?;
         let top = max_of(e.cost_q.iter().chain(&e.funding_q).map(|q| &q[4])) * 1.05;
@@ -136,10 +155,21 @@ impl Chart for GapNpv<'_> {
         let sz = Sizes::for_area(root);
         let body = titled(
             root,
-            &title(d, self.opts, "distribution of the portfolio's gap NPV"),
+            &title(
+                d,
+                self.opts,
+                d.words().t(
+                    "distribution of the portfolio's gap NPV",
+                    "전체 부족액 현재가치의 분포",
+                ),
+            ),
             &format!(
-                "{}; bars: share of trials; curve: P(gap NPV > x)",
-                subtitle(d)
+                "{}; {}",
+                subtitle(d),
+                d.words().t(
+                    "bars: share of trials; curve: P(gap NPV > x)",
+                    "막대: 시행 비율, 곡선: P(부족액 현가 > x)"
+                )
             ),
             sz,
         )?;
@@ -154,23 +184,28 @@ impl Chart for GapNpv<'_> {
         let width = (hi - lo) / n as f64;
         let top = bins.iter().copied().max().unwrap_or(1) as f64 / total.max(1) as f64 * 1.1;
         let markers = [
-            ("mean", g.mean, RGBColor(0, 0, 0)),
+            (d.words().t("mean", "평균"), g.mean, RGBColor(0, 0, 0)),
             ("P95", g.p95, COST),
             ("CVaR95", g.cvar95, RGBColor(204, 121, 167)),
         ];
-        let entries: Vec<(String, RGBColor, bool)> =
-            std::iter::once(("Share of trials".to_string(), FUNDING, true))
-                .chain(std::iter::once((
-                    "P(gap NPV > x)".to_string(),
-                    RGBColor(0, 158, 115),
-                    true,
-                )))
-                .chain(
-                    markers
-                        .iter()
-                        .map(|(n, v, c)| (format!("{n}: {}", thousands(*v, 0)), *c, false)),
-                )
-                .collect();
+        let entries: Vec<(String, RGBColor, bool)> = std::iter::once((
+            d.words().t("Share of trials", "시행 비율").to_string(),
+            FUNDING,
+            true,
+        ))
+        .chain(std::iter::once((
+            d.words()
+                .t("P(gap NPV > x)", "P(부족액 현가 > x)")
+                .to_string(),
+            RGBColor(0, 158, 115),
+            true,
+        )))
+        .chain(
+            markers
+                .iter()
+                .map(|(n, v, c)| (format!("{n}: {}", thousands(*v, 0)), *c, false)),
+        )
+        .collect();
         let plot = legend(&body, &entries, sz)?;
         let mut chart = ChartBuilder::on(&plot)
             .margin(sz.tick)
@@ -184,8 +219,12 @@ impl Chart for GapNpv<'_> {
             .set_secondary_coord(lo..hi, 0f64..1f64);
         chart
             .configure_mesh()
-            .x_desc(format!("Gap NPV ({})", d.money()))
-            .y_desc("Share of trials")
+            .x_desc(format!(
+                "{} ({})",
+                d.words().t("Gap NPV", "부족액 현재가치"),
+                d.money()
+            ))
+            .y_desc(d.words().t("Share of trials", "시행 비율"))
             .x_label_formatter(&|v| thousands(*v, 0))
             .y_label_formatter(&|p| percent(*p, 1))
             .label_style(font(sz.tick))
@@ -196,7 +235,7 @@ impl Chart for GapNpv<'_> {
             .map_err(err)?;
         chart
             .configure_secondary_axes()
-            .y_desc("P(gap NPV > x)")
+            .y_desc(d.words().t("P(gap NPV > x)", "P(부족액 현가 > x)"))
             .y_label_formatter(&|p| percent(*p, 0))
             .label_style(font(sz.tick))
             .axis_desc_style(font(sz.label))
@@ -255,25 +294,40 @@ impl Chart for FundingMix<'_> {
         let sz = Sizes::for_area(root);
         let body = titled(
             root,
-            &title(d, self.opts, "where the money comes from"),
+            &title(
+                d,
+                self.opts,
+                d.words().t("where the money comes from", "재원 구성"),
+            ),
             &format!(
-                "{}; mean funding by kind, stacked, against mean cost",
-                subtitle(d)
+                "{}; {}",
+                subtitle(d),
+                d.words().t(
+                    "mean funding by kind, stacked, against mean cost",
+                    "재원 종류별 평균(누적)과 평균 비용"
+                )
             ),
             sz,
         )?;
         let mut entries: Vec<(String, RGBColor, bool)> = FundingKind::ALL
             .iter()
             .map(|k| {
-                let name = if *k == FundingKind::Reserve {
-                    "reserve draws"
-                } else {
-                    k.as_str()
+                let w = d.words();
+                let name = match k {
+                    FundingKind::Grant => w.t("grant", "보조금"),
+                    FundingKind::Budget => w.t("budget", "예산"),
+                    FundingKind::Fees => w.t("fees", "이용료"),
+                    FundingKind::Contract => w.t("contract", "민간 계약"),
+                    FundingKind::Reserve => w.t("reserve draws", "적립금 사용"),
                 };
                 (name.to_string(), KIND_COLOURS[*k as usize], true)
             })
             .collect();
-        entries.push(("mean cost".to_string(), BLACK, true));
+        entries.push((
+            d.words().t("mean cost", "평균 비용").to_string(),
+            BLACK,
+            true,
+        ));
         let plot = legend(&body, &entries, sz)?;
         let stacked: Vec<[f64; FundingKind::COUNT]> = p
             .funding_by_kind
@@ -361,12 +415,16 @@ pub(crate) fn draw_all(
         )));
     }
     let mut files = Vec::new();
+    let w = data.words();
     let gap = PerService {
         data,
         opts,
-        what: "probability of a funding gap per year",
-        note: "shaded: 95% interval",
-        y_desc: "P(gap in year)",
+        what: w.t(
+            "probability of a funding gap per year",
+            "연도별 재원 부족 확률",
+        ),
+        note: w.t("shaded: 95% interval", "음영: 95% 구간"),
+        y_desc: w.t("P(gap in year)", "해당 연도 부족 확률"),
         pick: |e| (&e.p_gap, Some((&e.p_gap_lo, &e.p_gap_hi))),
     };
     files.extend(render(&gap, "gap-probability", opts, staging)?);
@@ -387,9 +445,15 @@ pub(crate) fn draw_all(
     let survival = PerService {
         data,
         opts,
-        what: "how long each service lasts without a gap",
-        note: "share of trials with no gap so far",
-        y_desc: "P(no gap yet)",
+        what: w.t(
+            "how long each service lasts without a gap",
+            "서비스별 부족 없이 지속되는 기간",
+        ),
+        note: w.t(
+            "share of trials with no gap so far",
+            "지금까지 부족이 없었던 시행 비율",
+        ),
+        y_desc: w.t("P(no gap yet)", "아직 부족 없음 확률"),
         pick: |e| (&e.survival, None),
     };
     files.extend(render(&survival, "survival", opts, staging)?);
@@ -402,9 +466,15 @@ pub(crate) fn draw_all(
         let stops = PerService {
             data,
             opts,
-            what: "chance each service has been stopped by its decision rule",
-            note: "share of trials stopped so far (no rule: 0)",
-            y_desc: "P(stopped by year)",
+            what: w.t(
+                "chance each service has been stopped by its decision rule",
+                "중단 규칙에 따라 중단되었을 확률",
+            ),
+            note: w.t(
+                "share of trials stopped so far (no rule: 0)",
+                "지금까지 중단된 시행 비율 (규칙 없음: 0)",
+            ),
+            y_desc: w.t("P(stopped by year)", "해당 연도까지 중단 확률"),
             pick: |e| (&e.stopped, None),
         };
         files.extend(render(&stops, "stops", opts, staging)?);
