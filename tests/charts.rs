@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{fundgap_ok, shipped_scenarios};
+use common::{fundgap_ok, png_stats, shipped_scenarios};
 
 const CHARTS: &[&str] = &[
     "gap-probability",
@@ -17,25 +16,6 @@ const CHARTS: &[&str] = &[
     "funding-mix",
     "fan-portfolio",
 ];
-
-/// Decodes a PNG; returns (width, height, share of non-white pixels).
-fn png_stats(path: &Path) -> (u32, u32, f64) {
-    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let px = info.color_type.samples();
-    let bytes = &buf[..info.buffer_size()];
-    let ink = bytes
-        .chunks(px)
-        .filter(|p| p.iter().take(3).any(|&c| c < 235))
-        .count();
-    (
-        info.width,
-        info.height,
-        ink as f64 / (info.width * info.height) as f64,
-    )
-}
 
 #[test]
 fn every_chart_renders_for_every_scenario() {

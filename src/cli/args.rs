@@ -165,6 +165,10 @@ pub(crate) struct RunArgs {
     /// horizon tables, native charts, how the run was made)
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Do not write report.html (one self-contained page: the result
+    /// table, every chart, how to reproduce the run; prints to A4)
+    #[arg(long)]
+    pub no_html: bool,
     /// Language of the terminal table, the charts and report.xlsx: ko writes labels
     /// in Korean and won amounts in 억 원 (or 백만 원) [default: the
     /// scenario's `lang`, else en]

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::report::charts::{self, ChartData, ChartOptions};
 use crate::report::files::{RunInfo, summary_json, write_tables};
 use crate::report::staging::Staging;
-use crate::report::{table, workbook};
+use crate::report::{html, table, workbook};
 use fundgap::error::Result;
 use fundgap::stats::Report;
 
@@ -63,6 +63,21 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         };
         charts::register_font(args.common.font.as_deref(), &shown)?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
+    }
+    if !args.no_html {
+        // The report inlines its own SVG copies, sized for a page.
+        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
+        if !args.common.no_charts {
+            let page = ChartOptions {
+                width: 960,
+                height: 600,
+                format: charts::ImageFormat::Svg,
+                title: None,
+            };
+            charts::draw_all(&chart_data, &page, &mut svgs)?;
+        }
+        let page = html::run_html(&model, &report, &info, lang, &svgs);
+        staging.write(html::FILE, page.as_bytes())?;
     }
     let written = staging.commit()?;
 

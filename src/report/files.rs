@@ -22,6 +22,25 @@ pub struct RunInfo {
     pub elapsed_seconds: f64,
 }
 
+impl RunInfo {
+    /// The command that repeats the run: the same file, trials, seed and
+    /// overrides (and language, when it is not English).
+    pub fn command(&self, model: &Model, trials: u64, lang: fundgap::model::Language) -> String {
+        let mut again = format!(
+            "fundgap run {} --trials {trials} --seed {}",
+            self.scenario_file,
+            model.seed()
+        );
+        for o in &self.overrides {
+            again.push_str(&format!(" --set {o}"));
+        }
+        if lang != fundgap::model::Language::En {
+            again.push_str(&format!(" --lang {}", lang.as_str()));
+        }
+        again
+    }
+}
+
 /// The bytes of a finished in-memory CSV table.
 pub fn finish_csv(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -5,6 +5,7 @@ pub mod analyses;
 pub mod charts;
 pub mod check;
 pub mod files;
+pub mod html;
 pub mod lang;
 pub mod staging;
 pub mod table;

@@ -55,6 +55,27 @@ pub struct Staging {
     committed: bool,
 }
 
+/// Where finished output files go: the staging directory, or memory (the
+/// charts an HTML report inlines).
+pub trait Sink {
+    /// Keeps `bytes` as the file `name`.
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        Staging::write(self, name, bytes)
+    }
+}
+
+/// Files kept in memory, in the order written.
+impl Sink for Vec<(String, Vec<u8>)> {
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.push((name.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
 impl Staging {
     /// Starts a new set of files that will replace `dir` as a whole.
     pub fn new(dir: &Path) -> Result<Self> {

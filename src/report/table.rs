@@ -8,40 +8,37 @@ use fundgap::model::{DiscountBasis, Language, Model, Prices};
 use super::lang::{Money, Words, columns, pad};
 use fundgap::stats::Report;
 
-/// The compact result table: one row per service and the portfolio, in
-/// `lang`.
-pub fn results(model: &Model, report: &Report, lang: Language) -> String {
+/// The run's facts in one line: trials, seed, years, money, discounting.
+pub fn run_facts(model: &Model, report: &Report, lang: Language, money: &Money) -> String {
     let w = Words(lang);
-    let mut out = String::new();
-    let money = Money::of_report(model, report, lang);
     let basis = match model.discount_basis() {
         DiscountBasis::Real => w.t("real", "실질"),
         DiscountBasis::Nominal => w.t("nominal", "명목"),
     };
-    let (name, seed, unit) = (model.name(), model.seed(), money.label());
+    let (seed, unit) = (model.seed(), money.label());
     let trials = thousands(report.trials as f64, 0);
     let years = format!("{}–{}", model.start_year(), model.end_year());
     let prices = prices_note(model, lang);
     let rate = format!("{:.1}", model.discount_rate() * 100.0);
-    let title = if w.ko() {
+    if w.ko() {
         format!(
-            "{name} — {trials}회 시행, 시드 {seed}, {years}년, 금액 단위 {unit}{prices}, 할인율 {rate}% ({basis})"
+            "{trials}회 시행, 시드 {seed}, {years}년, 금액 단위 {unit}{prices}, 할인율 {rate}% ({basis})"
         )
     } else {
         format!(
-            "{name} — {trials} trials, seed {seed}, {years}, money in {unit}{prices}, NPV at {rate}% {basis}"
+            "{trials} trials, seed {seed}, {years}, money in {unit}{prices}, NPV at {rate}% {basis}"
         )
-    };
-    let _ = writeln!(out, "{title}");
-    // In Korean the service's own name (usually Hangul) identifies it.
-    let portfolio = report.entities.len() - 1;
-    let label = |e: &fundgap::stats::EntityStats| match w.0 {
-        Language::Ko if std::ptr::eq(e, &report.entities[portfolio]) => {
-            "전체 (포트폴리오)".to_string()
-        }
-        Language::Ko => e.name.clone(),
-        Language::En => e.id.clone(),
-    };
+    }
+}
+
+/// The result table's header and its rows (each service, then the
+/// portfolio), as text cells: what the terminal and the HTML report show.
+pub fn result_cells(
+    report: &Report,
+    lang: Language,
+    money: &Money,
+) -> ([&'static str; 7], Vec<[String; 7]>) {
+    let w = Words(lang);
     let head = [
         w.t("service", "서비스"),
         w.t("P(any gap) [95% CI]", "부족 확률 [95% 신뢰구간]"),
@@ -51,10 +48,61 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
         w.t("grants", "보조금"),
         w.t("opex", "운영비율"),
     ];
-    let first = report
+    let last = report.entities.len().saturating_sub(1);
+    let rows = report
         .entities
         .iter()
-        .map(|e| columns(&label(e)))
+        .enumerate()
+        .map(|(i, e)| {
+            // In Korean the service's own name (usually Hangul) identifies it.
+            let label = match w.0 {
+                Language::Ko if i == last => "전체 (포트폴리오)".to_string(),
+                Language::Ko => e.name.clone(),
+                Language::En => e.id.clone(),
+            };
+            let ci = format!(
+                "{} [{}–{}]",
+                percent(e.p_any_gap.estimate, 1),
+                percent(e.p_any_gap.lo, 1),
+                percent(e.p_any_gap.hi, 1)
+            );
+            [
+                label,
+                ci,
+                e.first_year_p_gap_over_50
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| w.t("never", "없음").into()),
+                money.fmt(e.gap_npv.mean),
+                money.fmt(e.gap_npv.p95),
+                percent(e.grant_share, 0),
+                // No construction cost: no ratio to show.
+                if e.opex_ratio_mean.is_finite() {
+                    format!("{:.3}", e.opex_ratio_mean)
+                } else {
+                    "—".to_string()
+                },
+            ]
+        })
+        .collect();
+    (head, rows)
+}
+
+/// The compact result table: one row per service and the portfolio, in
+/// `lang`.
+pub fn results(model: &Model, report: &Report, lang: Language) -> String {
+    let w = Words(lang);
+    let mut out = String::new();
+    let money = Money::of_report(model, report, lang);
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        model.name(),
+        run_facts(model, report, lang, &money)
+    );
+    let (head, cells) = result_cells(report, lang, &money);
+    let first = cells
+        .iter()
+        .map(|c| columns(&c[0]))
         .max()
         .unwrap_or(9)
         .max(columns(head[0]))
@@ -77,36 +125,11 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
     let _ = writeln!(out, "{}", row(head.map(str::to_string)));
     let rule = "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1));
     let _ = writeln!(out, "{rule}");
-    for (i, e) in report.entities.iter().enumerate() {
+    for (i, c) in cells.into_iter().enumerate() {
         if i == report.entities.len() - 1 {
             let _ = writeln!(out, "{rule}");
         }
-        let ci = format!(
-            "{} [{}–{}]",
-            percent(e.p_any_gap.estimate, 1),
-            percent(e.p_any_gap.lo, 1),
-            percent(e.p_any_gap.hi, 1)
-        );
-        let _ = writeln!(
-            out,
-            "{}",
-            row([
-                label(e),
-                ci,
-                e.first_year_p_gap_over_50
-                    .map(|y| y.to_string())
-                    .unwrap_or_else(|| w.t("never", "없음").into()),
-                money.fmt(e.gap_npv.mean),
-                money.fmt(e.gap_npv.p95),
-                percent(e.grant_share, 0),
-                // No construction cost: no ratio to show.
-                if e.opex_ratio_mean.is_finite() {
-                    format!("{:.3}", e.opex_ratio_mean)
-                } else {
-                    "—".to_string()
-                },
-            ])
-        );
+        let _ = writeln!(out, "{}", row(c));
     }
     let _ = writeln!(
         out,

@@ -217,15 +217,7 @@ fn provenance(
     info: &RunInfo,
     w: Words,
 ) -> std::result::Result<(), XlsxError> {
-    let mut again = format!(
-        "fundgap run {} --trials {} --seed {}",
-        info.scenario_file,
-        report.trials,
-        model.seed()
-    );
-    for o in &info.overrides {
-        again.push_str(&format!(" --set {o}"));
-    }
+    let again = info.command(model, report.trials, w.0);
     let rows: Vec<(&str, String)> = vec![
         (
             w.t("fundgap version", "fundgap 버전"),

@@ -65,3 +65,22 @@ pub fn report_of(m: &fundgap::model::Model) -> fundgap::stats::Report {
     let engine = fundgap::engine::Engine::new(m);
     fundgap::stats::Report::new(m, &fundgap::stats::run_all(&engine))
 }
+
+/// Decodes a PNG; returns (width, height, share of non-white pixels).
+pub fn png_stats(path: &Path) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples();
+    let bytes = &buf[..info.buffer_size()];
+    let ink = bytes
+        .chunks(px)
+        .filter(|p| p.iter().take(3).any(|&c| c < 235))
+        .count();
+    (
+        info.width,
+        info.height,
+        ink as f64 / (info.width * info.height) as f64,
+    )
+}

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Staging;
+use crate::report::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::thousands;
 
@@ -191,7 +191,7 @@ pub(crate) fn draw_compare(
     r: &fundgap::analysis::compare::CompareResult,
     years: &[i32],
     opts: &ChartOptions,
-    staging: &mut Staging,
+    staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     let mut files = render(
         &CompareProbability { r, years, opts },

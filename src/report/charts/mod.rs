@@ -27,7 +27,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
-use crate::report::staging::Staging;
+use crate::report::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::model::{FundingKind, Language, Model};
 
@@ -312,6 +312,11 @@ impl Default for ChartOptions {
 /// Latin, 724 KB, embedded so Hangul names draw with no system fonts.
 const NANUM_SQUARE: &[u8] = include_bytes!("../../../assets/fonts/NanumSquareR.ttf");
 
+/// The embedded Korean-capable font's file, for reports that embed it.
+pub(crate) fn hangul_font() -> &'static [u8] {
+    NANUM_SQUARE
+}
+
 /// Whether `text` has Hangul (syllables or jamo), which DejaVu Sans lacks.
 pub(crate) fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| {
@@ -371,7 +376,7 @@ fn render<C: Chart>(
     chart: &C,
     name: &str,
     opts: &ChartOptions,
-    staging: &mut Staging,
+    staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     let size = (opts.width, opts.height);
     let fail = |e: String| Error::Usage(format!("cannot draw {name}: {e}"));

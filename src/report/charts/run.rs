@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Staging;
+use crate::report::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::format::{percent, thousands};
 use fundgap::model::FundingKind;
@@ -406,7 +406,7 @@ fn steps(points: &[(i32, f64)]) -> Vec<(i32, f64)> {
 pub(crate) fn draw_all(
     data: &ChartData,
     opts: &ChartOptions,
-    staging: &mut Staging,
+    staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     if opts.width < 200 || opts.height < 150 {
         return Err(Error::Usage(format!(

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Staging;
+use crate::report::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::{percent, thousands};
 
@@ -191,7 +191,7 @@ impl Chart for Heatmap<'_> {
 pub(crate) fn draw_heatmap(
     r: &fundgap::analysis::stress::StressResult,
     opts: &ChartOptions,
-    staging: &mut Staging,
+    staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     render(&Heatmap { r, opts }, "stress-heatmap", opts, staging)
 }

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Staging;
+use crate::report::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::thousands;
 
@@ -112,7 +112,7 @@ impl Chart for Tornado<'_> {
 pub(crate) fn draw_tornadoes(
     s: &fundgap::analysis::sensitivity::Sensitivity,
     opts: &ChartOptions,
-    staging: &mut Staging,
+    staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for e in &s.entities {

@@ -1,0 +1,195 @@
+//! `report.html`: a run in one self-contained file a researcher can attach
+//! or print — the scenario, the result table, every chart inline as SVG,
+//! and how to reproduce the run. No scripts and no network: styles are
+//! inline, and when the report shows Hangul the chart font is embedded
+//! (a browser without a Korean font would draw boxes). Prints to A4.
+
+use std::fmt::Write;
+
+use fundgap::model::{Language, Model};
+use fundgap::stats::Report;
+
+use super::charts::{hangul_font, has_hangul};
+use super::files::RunInfo;
+use super::lang::{Money, Words};
+use super::table::{result_cells, run_facts};
+
+/// The report's file name.
+pub const FILE: &str = "report.html";
+
+/// `s` with the characters HTML gives meaning to escaped.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Standard base64 (RFC 4648), for the embedded font.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(A[(n >> shift & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+const STYLE: &str = "
+@page { size: A4; margin: 14mm; }
+body { font-family: 'fundgap-sans', sans-serif; color: #222; max-width: 182mm;
+       margin: 12mm auto; font-size: 10.5pt; line-height: 1.45; }
+h1 { font-size: 17pt; margin: 0 0 2mm; }
+h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1px solid #bbb; }
+p.facts { color: #555; margin: 0 0 3mm; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 1.5mm; }
+th { background: #f0f0f0; text-align: center; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.total td { font-weight: bold; border-top: 1.5px solid #888; }
+figure { margin: 4mm 0; page-break-inside: avoid; break-inside: avoid; }
+figure svg { width: 100%; height: auto; }
+svg text { font-family: 'fundgap-sans', sans-serif; }
+code { font-size: 9pt; background: #f4f4f4; padding: 0.5mm 1mm; word-break: break-all; }
+p.note { font-size: 9pt; color: #555; }
+";
+
+/// The report of a run, as HTML text. `charts` are the run's charts as SVG
+/// files (name, bytes), in the order they are shown.
+pub fn run_html(
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+    lang: Language,
+    charts: &[(String, Vec<u8>)],
+) -> String {
+    let w = Words(lang);
+    let money = Money::of_report(model, report, lang);
+    let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
+    let hangul = w.ko() || has_hangul(&names) || has_hangul(model.name());
+    let font = if hangul {
+        format!(
+            "@font-face {{ font-family: 'fundgap-sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
+            base64(hangul_font())
+        )
+    } else {
+        String::new()
+    };
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{font}{STYLE}</style>\n</head>\n<body>\n",
+        lang.as_str(),
+        esc(model.name())
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(model.name()));
+    if let Some(d) = model.description() {
+        let _ = writeln!(h, "<p>{}</p>", esc(d));
+    }
+    let facts = run_facts(model, report, lang, &money);
+    let _ = writeln!(h, "<p class=\"facts\">{}</p>", esc(&facts));
+
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("Results", "결과"));
+    let (head, cells) = result_cells(report, lang, &money);
+    h.push_str("<table>\n<tr>");
+    for c in head {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>\n");
+    let last = cells.len().saturating_sub(1);
+    for (i, row) in cells.iter().enumerate() {
+        let _ = write!(h, "<tr{}>", if i == last { " class=\"total\"" } else { "" });
+        for (j, c) in row.iter().enumerate() {
+            let class = if j > 0 { " class=\"n\"" } else { "" };
+            let _ = write!(h, "<td{class}>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{} {}</p>",
+        esc(w.t(
+            "P(any gap): share of trials in which the service runs short of money in at least one year; the interval is its 95% Wilson interval (Monte Carlo uncertainty). Gap NPV: discounted sum of yearly gaps.",
+            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율이며, 괄호는 95% Wilson 신뢰구간(몬테카를로 불확실성)입니다. 부족액 현가: 연도별 부족액의 현재가치 합.",
+        )),
+        esc(&format!("{}: {}", w.t("Money", "금액 단위"), money.label()))
+    );
+
+    if !charts.is_empty() {
+        let _ = writeln!(h, "<h2>{}</h2>", w.t("Charts", "차트"));
+    }
+    for (name, svg) in charts {
+        let svg = String::from_utf8_lossy(svg);
+        // An SVG drawn by fundgap: its text is escaped by the backend.
+        let body = svg.trim_start_matches(|c| c != '<');
+        let _ = writeln!(h, "<figure id=\"{}\">\n{body}\n</figure>", esc(name));
+    }
+
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("How this run was made", "재현 방법"));
+    let again = info.command(model, report.trials, lang);
+    let _ = writeln!(
+        h,
+        "<p>{} <code>{}</code></p>\n<p class=\"note\">fundgap {} · {} {}</p>",
+        esc(w.t(
+            "The same scenario file and seed give the same numbers on any machine and thread count:",
+            "같은 시나리오 파일과 시드는 어떤 컴퓨터, 어떤 스레드 수에서도 같은 결과를 냅니다:",
+        )),
+        esc(&again),
+        env!("CARGO_PKG_VERSION"),
+        esc(w.t("--set overrides:", "--set 변경:")),
+        esc(&if info.overrides.is_empty() {
+            w.t("none", "없음").to_string()
+        } else {
+            info.overrides.join(", ")
+        })
+    );
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (raw, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(raw.as_bytes()), enc);
+        }
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}
