@@ -303,3 +303,74 @@ fn korean_charts_speak_korean_in_eok_won() {
     let again = std::fs::read_to_string(dir.path().join("ko/funding-mix.svg")).unwrap();
     assert_eq!(again, svg, "redrawn in Korean");
 }
+
+/// The stress heatmap's colours span the grid's own range (a fixed 0-100%
+/// scale made 51% and 67% look alike): the colour bar is labelled from
+/// the lowest cell to the highest.
+#[test]
+fn the_heatmap_scale_spans_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    fundgap_ok(
+        &[
+            "stress",
+            "-q",
+            "--trials",
+            "500",
+            "--service",
+            "cctv-safety",
+            "--years",
+            "2025-2030",
+            "--out",
+            "s",
+        ],
+        dir.path(),
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s/stress.json")).unwrap())
+            .unwrap();
+    let ps: Vec<f64> = json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["p_any_gap"]["estimate"].as_f64().unwrap())
+        .collect();
+    let lo = ps.iter().cloned().fold(1.0, f64::min);
+    let hi = ps.iter().cloned().fold(0.0, f64::max);
+    assert!(hi - lo > 0.05, "a grid with a range to show");
+    let svg = std::fs::read_to_string(dir.path().join("s/stress-heatmap.svg")).unwrap();
+    let label = |p: f64| format!("\n{:.0}%\n", p);
+    assert!(
+        svg.contains(&label((lo * 100.0).floor())),
+        "bar starts at the lowest cell"
+    );
+    assert!(
+        svg.contains(&label((hi * 100.0).ceil())),
+        "bar ends at the highest cell"
+    );
+}
+
+/// At many trials the 95% bands are thinner than the lines; the chart
+/// says so (with how thin) instead of promising a band nobody can see.
+#[test]
+fn bands_thinner_than_lines_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (trials, out) in [("2000", "few"), ("30000", "many")] {
+        fundgap_ok(
+            &[
+                "run",
+                "-q",
+                "--trials",
+                trials,
+                "--out",
+                out,
+                "--no-html",
+                "--no-xlsx",
+            ],
+            dir.path(),
+        );
+    }
+    let read =
+        |d: &str| std::fs::read_to_string(dir.path().join(d).join("gap-probability.svg")).unwrap();
+    assert!(!read("few").contains("thinner than the lines"));
+    assert!(read("many").contains("thinner than the lines"));
+}

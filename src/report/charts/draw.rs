@@ -186,20 +186,32 @@ pub(super) fn probability_plot<DB: DrawingBackend>(
         .bold_line_style(BLACK.mix(0.08))
         .draw()
         .map_err(err)?;
+    // Every band first, so no band veils a line; then the thick lines
+    // (a baseline, the portfolio) under the thin ones, so a thin line that
+    // coincides with a thick one shows inside it instead of hiding it.
     for line in series {
-        let c = line.colour;
         if let Some((lo, hi)) = line.band {
             let mut pts: Vec<(i32, f64)> = years.iter().zip(hi).map(|(y, v)| (*y, *v)).collect();
             pts.extend(years.iter().zip(lo).rev().map(|(y, v)| (*y, *v)));
             chart
-                .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.18))))
+                .draw_series(std::iter::once(Polygon::new(pts, line.colour.mix(0.18))))
                 .map_err(err)?;
         }
-        let stroke = if line.thick { sz.stroke * 2 } else { sz.stroke };
+    }
+    let thick_first = series
+        .iter()
+        .filter(|l| l.thick)
+        .chain(series.iter().filter(|l| !l.thick));
+    for line in thick_first {
+        let stroke = if line.thick {
+            sz.stroke * 5 / 2
+        } else {
+            sz.stroke
+        };
         chart
             .draw_series(LineSeries::new(
                 years.iter().zip(line.values).map(|(y, v)| (*y, *v)),
-                c.stroke_width(stroke.max(2)),
+                line.colour.stroke_width(stroke.max(2)),
             ))
             .map_err(err)?;
     }

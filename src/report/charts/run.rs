@@ -29,11 +29,29 @@ impl Chart for PerService<'_> {
         let d = self.data;
         let sz = Sizes::for_area(root);
         let many = d.services().len() > MAX_LINES_IN_ONE_PLOT;
+        // With many trials the 95% bands are thinner than the lines: say
+        // how thin, rather than leave a legend for something unseen.
+        let widest = d
+            .entities
+            .iter()
+            .filter_map(|e| (self.pick)(e).1)
+            .flat_map(|(lo, hi)| lo.iter().zip(hi).map(|(l, h)| (h - l) / 2.0))
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        let thin = match widest {
+            Some(x) if x < 0.01 => {
+                let pts = format!("{:.1}", x * 100.0);
+                match d.words().ko() {
+                    true => format!(" (최대 ±{pts}%p, 선보다 좁음)"),
+                    false => format!(" (at most ±{pts} points: thinner than the lines)"),
+                }
+            }
+            _ => String::new(),
+        };
         let body = titled(
             root,
             &title(d, self.opts, self.what),
             &format!(
-                "{}; {}{}",
+                "{}; {}{thin}{}",
                 subtitle(d),
                 self.note,
                 if many {

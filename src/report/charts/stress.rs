@@ -99,6 +99,25 @@ impl Chart for Heatmap<'_> {
             plotters::style::text_anchor::HPos::Right,
             plotters::style::text_anchor::VPos::Center,
         );
+        // The colour scale spans the grid's own range (whole percents, at
+        // least 5 points wide): on a fixed 0-100% scale, cells of 51% and
+        // 67% came out nearly the same colour.
+        let (mut lo, mut hi) = r
+            .cells
+            .iter()
+            .map(|c| c.p_any_gap.estimate)
+            .filter(|p| p.is_finite())
+            .fold((1.0f64, 0.0f64), |(a, b), p| (a.min(p), b.max(p)));
+        lo = (lo * 100.0).floor() / 100.0;
+        hi = (hi * 100.0).ceil() / 100.0;
+        if hi - lo < 0.05 {
+            let mid = (lo + hi) / 2.0;
+            (lo, hi) = ((mid - 0.025).max(0.0), (mid + 0.025).min(1.0));
+            if hi - lo < 0.05 {
+                (lo, hi) = if lo == 0.0 { (0.0, 0.05) } else { (0.95, 1.0) };
+            }
+        }
+        let scale = |p: f64| (p - lo) / (hi - lo);
         for c in &r.cells {
             let p = c.p_any_gap.estimate;
             // Row 0 at the bottom, as on a chart axis.
@@ -106,10 +125,13 @@ impl Chart for Heatmap<'_> {
             let x1 = left + ((c.x + 1) as f64 * cw) as i32;
             let y1 = bottom - (c.y as f64 * chh) as i32;
             let y0 = bottom - ((c.y + 1) as f64 * chh) as i32;
-            plot.draw(&Rectangle::new([(x0, y0), (x1, y1)], viridis(p).filled()))
-                .map_err(err)?;
+            plot.draw(&Rectangle::new(
+                [(x0, y0), (x1, y1)],
+                viridis(scale(p)).filled(),
+            ))
+            .map_err(err)?;
             if text_size >= 9 {
-                let ink = if p > 0.65 { BLACK } else { WHITE };
+                let ink = if scale(p) > 0.65 { BLACK } else { WHITE };
                 plot.draw(&Text::new(
                     percent(p, 0),
                     ((x0 + x1) / 2, (y0 + y1) / 2),
@@ -174,10 +196,11 @@ impl Chart for Heatmap<'_> {
             ))
             .map_err(err)?;
         }
+        let decimals = if hi - lo < 0.1 { 1 } else { 0 };
         for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let y = bottom - ((bottom - top) as f64 * v) as i32;
             bar.draw(&Text::new(
-                percent(v, 0),
+                percent(lo + v * (hi - lo), decimals),
                 (left + width + 6, y - sz.tick as i32 / 2),
                 font(sz.tick),
             ))

@@ -70,6 +70,8 @@ impl Chart for Tornado<'_> {
             .disable_y_mesh()
             .y_labels(0)
             .x_desc(format!("Mean gap NPV ({} {})", s.currency, s.unit))
+            // Few enough ticks that "2,800" and "3,000" never touch.
+            .x_labels(6)
             .x_label_formatter(&|v| thousands(*v, 0))
             .label_style(font(sz.tick))
             .axis_desc_style(font(sz.label))
