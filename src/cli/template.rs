@@ -60,12 +60,14 @@ downturn = { annual_probability = 0.10, mean_duration_years = 2.0 }  # recession
             format!("{id}-{}", i / EXAMPLES.len() + 1)
         };
         let c = f64::from(cost);
+        // The comment column is the same for every id's length.
+        let id_line = format!("id = \"{id}\"");
         let _ = write!(
             s,
             r#"
 # ---------------------------------------------------------------------------
 [[service]]
-id = "{id}"                      # unique; letters, digits, - and _
+{id_line:<41} # unique; letters, digits, - and _
 name = "{name}"
 nature = "public"                         # public | private | mixed
 operator = "City department"              # who is accountable for running it
@@ -199,6 +201,20 @@ mod tests {
             "renewal", "annual", "one_off", "grant", "budget", "fees", "contract", "reserve",
         ] {
             assert!(t.contains(&format!("kind = \"{kind}\"")), "{kind}");
+        }
+    }
+
+    /// Short settings keep their comments in one column, whatever the
+    /// length of a service's id (the second service's once drifted).
+    #[test]
+    fn comments_line_up_for_every_service() {
+        for line in scenario(7).lines() {
+            let Some(at) = line.find(" # ") else { continue };
+            let code = line[..at].trim_end();
+            if line.starts_with('#') || code.chars().count() >= 41 {
+                continue;
+            }
+            assert_eq!(line[..at + 1].chars().count(), 42, "{line}");
         }
     }
 }
