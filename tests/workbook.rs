@@ -159,3 +159,86 @@ fn the_scenarios_lang_is_the_default_and_the_flag_wins() {
     );
     assert!(text(&out.stdout).contains("money in KRW million"));
 }
+
+/// stress, compare and evaluate write their workbooks too: every CSV row
+/// as a sheet, how the analysis was made, and for stress the grid with
+/// Excel's own colour scale (restylable conditional formatting).
+#[test]
+fn the_analyses_write_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fundgap_ok(
+        &[
+            "stress",
+            "-q",
+            "--trials",
+            "300",
+            "--years",
+            "2025-2027",
+            "--no-charts",
+            "--out",
+            "s",
+        ],
+        d,
+    );
+    let path = d.join("s/report.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["heatmap", "cells", "run"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("s/stress.json")).unwrap()).unwrap();
+    let ny = json["y"]["labels"].as_array().unwrap().len() as u32;
+    let grid = wb.worksheet_range("heatmap").unwrap();
+    for c in json["cells"].as_array().unwrap() {
+        let (x, y) = (
+            c["x"].as_u64().unwrap() as u32,
+            c["y"].as_u64().unwrap() as u32,
+        );
+        let got = number(grid.get_value((2 + ny - 1 - y, 1 + x)).unwrap());
+        assert_eq!(got, c["p_any_gap"]["estimate"].as_f64().unwrap());
+    }
+    assert!(
+        part(&path, "xl/worksheets/sheet1.xml")
+            .unwrap()
+            .contains("colorScale")
+    );
+    let cells = wb.worksheet_range("cells").unwrap();
+    assert_eq!(cells.height(), csv_rows(&d.join("s/stress.csv")).len() + 1);
+    let run = wb.worksheet_range("run").unwrap();
+    assert!(
+        run.cells()
+            .any(|(_, _, v)| v.to_string().contains("stress -q --trials 300"))
+    );
+
+    let revenue = common::scenario("revenue-models.toml");
+    for (command, sheet, out, csv) in [
+        (
+            vec!["compare", revenue.as_str()],
+            "compare",
+            "c",
+            "compare.csv",
+        ),
+        (vec!["evaluate"], "evaluation", "e", "evaluation.csv"),
+    ] {
+        let mut args = command.clone();
+        args.extend(["-q", "--trials", "300", "--no-charts", "--out", out]);
+        fundgap_ok(&args, d);
+        let mut wb: Xlsx<_> = open_workbook(d.join(out).join("report.xlsx")).unwrap();
+        let rows = wb.worksheet_range(sheet).unwrap().height();
+        assert_eq!(rows, csv_rows(&d.join(out).join(csv)).len() + 1, "{sheet}");
+    }
+
+    fundgap_ok(
+        &[
+            "evaluate",
+            "-q",
+            "--trials",
+            "300",
+            "--no-charts",
+            "--no-xlsx",
+            "--out",
+            "n",
+        ],
+        d,
+    );
+    assert!(!d.join("n/report.xlsx").exists());
+}

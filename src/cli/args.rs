@@ -217,6 +217,9 @@ pub(crate) struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Do not write report.xlsx (the Excel workbook of these results)
+    #[arg(long)]
+    pub no_xlsx: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -241,6 +244,9 @@ pub(crate) struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Do not write report.xlsx (the Excel workbook of these results)
+    #[arg(long)]
+    pub no_xlsx: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -293,6 +299,9 @@ pub(crate) struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Do not write report.xlsx (the Excel workbook of these results)
+    #[arg(long)]
+    pub no_xlsx: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }

@@ -65,12 +65,32 @@ pub(super) fn write_csv(
     out_dir: &Path,
     name: &str,
     table: std::result::Result<Vec<u8>, csv::Error>,
-) -> Result<()> {
+) -> Result<Vec<u8>> {
     let bytes = table.map_err(|source| Error::Csv {
         path: out_dir.join(name),
         source,
     })?;
-    staging.write(name, &bytes)
+    staging.write(name, &bytes)?;
+    Ok(bytes)
+}
+
+/// How an analysis was made, for its workbook: the command line as typed
+/// and the fundgap version.
+pub(super) fn made_by() -> Vec<(&'static str, String)> {
+    let quote = |a: String| {
+        if a.contains([' ', '"', '\'']) {
+            format!("{a:?}")
+        } else {
+            a
+        }
+    };
+    vec![
+        ("fundgap version", env!("CARGO_PKG_VERSION").to_string()),
+        (
+            "command",
+            std::env::args().map(quote).collect::<Vec<_>>().join(" "),
+        ),
+    ]
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -78,12 +78,17 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let result = result?;
 
     let mut staging = Staging::new(&out_dir)?;
-    write_csv(
+    let csv = write_csv(
         &mut staging,
         &out_dir,
         "compare.csv",
         crate::report::analyses::compare_csv(&result),
     )?;
+    if !args.no_xlsx {
+        let sheets: [(&str, &[u8]); 1] = [("compare", &csv)];
+        let book = crate::report::workbook::tables_workbook("compare", &sheets, &made_by())?;
+        staging.write(crate::report::workbook::FILE, &book)?;
+    }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("compare.json", json.as_bytes())?;
     if !args.common.no_charts {

@@ -45,12 +45,17 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     };
     let mut staging = Staging::new(&out_dir)?;
     staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
-    write_csv(
+    let csv = write_csv(
         &mut staging,
         &out_dir,
         "evaluation.csv",
         crate::report::analyses::evaluation_csv(&ev),
     )?;
+    if !args.no_xlsx {
+        let sheets: [(&str, &[u8]); 1] = [("evaluation", &csv)];
+        let book = crate::report::workbook::tables_workbook("evaluation", &sheets, &made_by())?;
+        staging.write(crate::report::workbook::FILE, &book)?;
+    }
     staging.write(
         "evaluation.md",
         crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref()).as_bytes(),

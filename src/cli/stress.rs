@@ -72,12 +72,16 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let result = result?;
 
     let mut staging = Staging::new(&out_dir)?;
-    write_csv(
+    let csv = write_csv(
         &mut staging,
         &out_dir,
         "stress.csv",
         crate::report::analyses::stress_csv(&result),
     )?;
+    if !args.no_xlsx {
+        let book = crate::report::workbook::stress_workbook(&result, &csv, &made_by())?;
+        staging.write(crate::report::workbook::FILE, &book)?;
+    }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("stress.json", json.as_bytes())?;
     if !args.common.no_charts {

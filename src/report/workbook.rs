@@ -10,9 +10,11 @@
 use std::path::PathBuf;
 
 use rust_xlsxwriter::{
-    Chart, ChartType, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartType, ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format,
+    FormatAlign, Workbook, Worksheet, XlsxError,
 };
+
+use fundgap::analysis::stress::StressResult;
 
 use fundgap::error::{Error, Result};
 use fundgap::model::{Language, Model};
@@ -256,14 +258,7 @@ fn provenance(
         ),
         (w.t("to reproduce", "재현 명령"), again),
     ];
-    let bold = Format::new().set_bold();
-    ws.set_column_width(0, 22)?;
-    ws.set_column_width(1, 90)?;
-    for (r, (k, v)) in rows.iter().enumerate() {
-        ws.write_string_with_format(r as u32, 0, *k, &bold)?;
-        ws.write_string(r as u32, 1, v)?;
-    }
-    Ok(())
+    about_sheet(ws, &rows)
 }
 
 /// The workbook of a run, as bytes.
@@ -275,15 +270,7 @@ pub fn run_workbook(
 ) -> Result<Vec<u8>> {
     let w = Words(lang);
     let build = || -> std::result::Result<Vec<u8>, XlsxError> {
-        let mut wb = Workbook::new();
-        // A fixed date: the same run writes the same bytes.
-        let date = ExcelDateTime::from_ymd(2000, 1, 1)?;
-        wb.set_properties(
-            &DocProperties::new()
-                .set_title(model.name())
-                .set_author("fundgap")
-                .set_creation_datetime(&date),
-        );
+        let mut wb = workbook(model.name())?;
         let yearly = yearly_table(report);
         let horizon = horizon_table(report);
         let yearly_name = w.t("yearly", "연도별");
@@ -312,6 +299,121 @@ pub fn run_workbook(
             info,
             w,
         )?;
+        wb.save_to_buffer()
+    };
+    build().map_err(xerr)
+}
+
+/// One of fundgap's CSV tables as a sheet: numbers as numbers (formatted
+/// by column name), text as text (without the CSV's formula guard: an
+/// Excel string is never a formula), header frozen.
+fn csv_sheet(ws: &mut Worksheet, csv: &[u8]) -> std::result::Result<(), XlsxError> {
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let bold = Format::new().set_bold().set_align(FormatAlign::Center);
+    let mut formats = Vec::new();
+    for (r, rec) in rd.records().enumerate() {
+        let rec = rec.map_err(|e| XlsxError::CustomError(e.to_string()))?;
+        for (c, cell) in rec.iter().enumerate() {
+            let (r, col) = (r as u32, c as u16);
+            if r == 0 {
+                ws.write_string_with_format(0, col, cell, &bold)?;
+                ws.set_column_width(col, (cell.chars().count() as f64 + 2.0).max(10.0))?;
+                formats.push(Format::new().set_num_format(column_format(cell)));
+            } else if let Ok(x) = cell.parse::<f64>() {
+                match formats.get(c) {
+                    Some(f) => ws.write_number_with_format(r, col, x, f)?,
+                    None => ws.write_number(r, col, x)?,
+                };
+            } else if !cell.is_empty() {
+                let guarded = cell.starts_with('\'')
+                    && cell[1..].starts_with(['=', '+', '-', '@', '\t', '\r']);
+                ws.write_string(r, col, if guarded { &cell[1..] } else { cell })?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A sheet of (what, value) rows: how an analysis was made.
+fn about_sheet(ws: &mut Worksheet, rows: &[(&str, String)]) -> std::result::Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 90)?;
+    for (r, (k, v)) in rows.iter().enumerate() {
+        ws.write_string_with_format(r as u32, 0, *k, &bold)?;
+        ws.write_string(r as u32, 1, v)?;
+    }
+    Ok(())
+}
+
+/// A new workbook with fixed properties (the same analysis writes the same
+/// bytes).
+fn workbook(title: &str) -> std::result::Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("fundgap")
+            .set_creation_datetime(&date),
+    );
+    Ok(wb)
+}
+
+/// The workbook of an analysis (compare, evaluate): each of its CSV tables
+/// as a sheet, then how it was made.
+pub fn tables_workbook(
+    title: &str,
+    sheets: &[(&str, &[u8])],
+    about: &[(&str, String)],
+) -> Result<Vec<u8>> {
+    let build = || -> std::result::Result<Vec<u8>, XlsxError> {
+        let mut wb = workbook(title)?;
+        for (name, csv) in sheets {
+            csv_sheet(wb.add_worksheet().set_name(*name)?, csv)?;
+        }
+        about_sheet(wb.add_worksheet().set_name("run")?, about)?;
+        wb.save_to_buffer()
+    };
+    build().map_err(xerr)
+}
+
+/// The stress test's workbook: the grid of P(any gap) with a colour scale
+/// (Excel's own conditional formatting, restylable), every cell's figures,
+/// and how the test was made.
+pub fn stress_workbook(r: &StressResult, csv: &[u8], about: &[(&str, String)]) -> Result<Vec<u8>> {
+    let build = || -> std::result::Result<Vec<u8>, XlsxError> {
+        let mut wb = workbook(&r.scenario)?;
+        let ws = wb.add_worksheet().set_name("heatmap")?;
+        let bold = Format::new().set_bold().set_align(FormatAlign::Center);
+        let pct = Format::new().set_num_format("0.0%");
+        ws.write_string(0, 0, format!("{}: P(any gap) of {}", r.scenario, r.entity))?;
+        ws.write_string_with_format(1, 0, format!("{} \\ {}", r.y.key, r.x.key), &bold)?;
+        ws.set_column_width(0, 24)?;
+        for (i, l) in r.x.labels.iter().enumerate() {
+            ws.write_string_with_format(1, 1 + i as u16, l, &bold)?;
+        }
+        // Rows top-down from the last y label, as the chart draws them.
+        let ny = r.y.labels.len().max(1);
+        for (j, l) in r.y.labels.iter().enumerate() {
+            ws.write_string_with_format(2 + (ny - 1 - j) as u32, 0, l, &bold)?;
+        }
+        for c in &r.cells {
+            let row = 2 + (ny - 1 - c.y) as u32;
+            ws.write_number_with_format(row, 1 + c.x as u16, c.p_any_gap.estimate, &pct)?;
+        }
+        let last_col = r.x.labels.len().max(1) as u16;
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum_color("#440154")
+            .set_midpoint_color("#21918C")
+            .set_maximum_color("#FDE725");
+        ws.add_conditional_format(2, 1, 1 + ny as u32, last_col, &scale)?;
+        ws.set_freeze_panes(2, 1)?;
+        csv_sheet(wb.add_worksheet().set_name("cells")?, csv)?;
+        about_sheet(wb.add_worksheet().set_name("run")?, about)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)
