@@ -66,10 +66,18 @@ fn every_chart_renders_for_every_scenario() {
             );
         }
         let gp = std::fs::read_to_string(out.join("gap-probability.svg")).unwrap();
-        assert!(gp.contains("P(gap in year)"), "{stem}: y axis title");
+        // Site scenarios are in Korean (`lang = "ko"`), the rest in English.
+        let charts = std::fs::read_to_string(out.join("charts.json")).unwrap();
+        let ko = charts.contains("\"lang\": \"ko\"") || charts.contains("\"lang\":\"ko\"");
+        let (y_title, x_title) = if ko {
+            ("해당 연도 부족 확률", "연도")
+        } else {
+            ("P(gap in year)", "Year")
+        };
+        assert!(gp.contains(y_title), "{stem}: y axis title");
         // Small multiples (over 10 services) drop the repeated x title.
         assert!(
-            gp.contains("Year") || services.len() > 10,
+            gp.contains(x_title) || services.len() > 10,
             "{stem}: x axis title"
         );
         for s in services {
@@ -81,10 +89,17 @@ fn every_chart_renders_for_every_scenario() {
             );
         }
         let fan = std::fs::read_to_string(out.join("fan-portfolio.svg")).unwrap();
-        assert!(
-            fan.contains(summary["scenario"]["currency"].as_str().unwrap()),
-            "money unit on the axis"
-        );
+        // Korean charts restate won in 억 원 (or 백만 원).
+        let unit = if ko {
+            if fan.contains("억 원") {
+                "억 원"
+            } else {
+                "백만 원"
+            }
+        } else {
+            summary["scenario"]["currency"].as_str().unwrap()
+        };
+        assert!(fan.contains(unit), "{stem}: money unit on the axis");
     }
 }
 
