@@ -169,7 +169,7 @@ pub(crate) struct RunArgs {
     /// table, every chart, how to reproduce the run; prints to A4)
     #[arg(long)]
     pub no_html: bool,
-    /// Language of the terminal table, the charts and report.xlsx: ko writes labels
+    /// Language of the terminal table, the charts, report.xlsx and report.html: ko writes labels
     /// in Korean and won amounts in 억 원 (or 백만 원) [default: the
     /// scenario's `lang`, else en]
     #[arg(long, value_enum)]
