@@ -242,3 +242,33 @@ fn the_analyses_write_workbooks() {
     );
     assert!(!d.join("n/report.xlsx").exists());
 }
+
+/// `stress --lang ko`: the table, the heatmap and the workbook in Korean.
+#[test]
+fn a_korean_stress_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = fundgap_ok(
+        &[
+            "stress",
+            "-q",
+            "--trials",
+            "300",
+            "--years",
+            "2025-2027",
+            "--lang",
+            "ko",
+            "--out",
+            "k",
+        ],
+        dir.path(),
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("가장 이른 중단 연도") && table.contains("삭감률"),
+        "{table}"
+    );
+    let wb: Xlsx<_> = open_workbook(dir.path().join("k/report.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["히트맵", "칸별 결과", "실행 정보"]);
+    let svg = std::fs::read_to_string(dir.path().join("k/stress-heatmap.svg")).unwrap();
+    assert!(svg.contains("삭감률") && svg.contains("중단 연도와 삭감률별 부족 확률"));
+}

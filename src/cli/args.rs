@@ -217,6 +217,10 @@ pub(crate) struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Language of the terminal table, the heatmap and report.xlsx: ko
+    /// writes them in Korean [default: the scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Do not write report.xlsx (the Excel workbook of these results)
     #[arg(long)]
     pub no_xlsx: bool,

@@ -35,6 +35,8 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     );
     charts::register_font(args.font.as_deref(), &shown)?;
     let opts = ChartOptions {
+        // A run's charts carry their language in charts.json.
+        lang: fundgap::model::Language::En,
         width: args.width,
         height: args.height,
         format: args.image_format,

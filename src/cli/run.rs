@@ -73,6 +73,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
                 height: 600,
                 format: charts::ImageFormat::Svg,
                 title: None,
+                lang,
             };
             charts::draw_all(&chart_data, &page, &mut svgs)?;
         }

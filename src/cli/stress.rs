@@ -21,6 +21,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     interrupt_ends_process();
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.set)?;
+    let lang = Lang::or_scenario(args.lang, &base);
     if !(0.0..=1.0).contains(&args.target) {
         return Err(Error::Usage(format!(
             "--target {}: expected a probability between 0 and 1",
@@ -79,17 +80,26 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         crate::report::analyses::stress_csv(&result),
     )?;
     if !args.no_xlsx {
-        let book = crate::report::workbook::stress_workbook(&result, &csv, &made_by())?;
+        let book = crate::report::workbook::stress_workbook(&result, &csv, &made_by(), lang)?;
         staging.write(crate::report::workbook::FILE, &book)?;
     }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("stress.json", json.as_bytes())?;
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &json)?;
-        charts::draw_heatmap(&result, &ChartOptions::default(), &mut staging)?;
+        let opts = ChartOptions {
+            lang,
+            ..ChartOptions::default()
+        };
+        // Korean labels are text the heatmap shows too.
+        let shown = match lang {
+            fundgap::model::Language::Ko => format!("{json} 한국어"),
+            fundgap::model::Language::En => json.clone(),
+        };
+        charts::register_font(args.common.font.as_deref(), &shown)?;
+        charts::draw_heatmap(&result, &opts, &mut staging)?;
     }
     staging.commit()?;
-    emit(&table::stress(&result, args.target))?;
+    emit(&table::stress(&result, args.target, lang))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",

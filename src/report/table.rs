@@ -247,64 +247,95 @@ fn stop_chances(model: &Model, report: &Report, w: Words) -> String {
 }
 
 /// The stress grid: P(any gap) per cell, and the earliest safe year.
-pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64) -> String {
+pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64, lang: Language) -> String {
+    let w = Words(lang);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — P(any gap) of {} per cell ({} trials each, same random numbers in every cell)",
-        r.scenario,
-        r.entity,
-        thousands(r.trials as f64, 0)
-    );
-    let head = if r.y.key.is_empty() {
-        String::new()
+    let trials = thousands(r.trials as f64, 0);
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{} — {}의 칸별 부족 확률 (칸마다 {trials}회 시행, 모든 칸에 같은 난수)",
+            r.scenario, r.entity
+        )
     } else {
-        r.y.key.clone()
+        writeln!(
+            out,
+            "{} — P(any gap) of {} per cell ({trials} trials each, same random numbers in every cell)",
+            r.scenario, r.entity
+        )
     };
-    let w =
+    let key = |k: &str| match k {
+        "cut" => w.t("cut", "삭감률").to_string(),
+        "withdrawal_year" => w.t("withdrawal_year", "중단 연도").to_string(),
+        k => k.to_string(),
+    };
+    let head = key(&r.y.key);
+    let width =
         r.y.labels
             .iter()
-            .map(|l| l.len())
+            .map(|l| columns(l))
             .max()
             .unwrap_or(0)
-            .max(head.len())
+            .max(columns(&head))
             .max(4);
-    let cw = r.x.labels.iter().map(|l| l.len()).max().unwrap_or(4).max(4);
-    let _ = write!(
-        out,
-        "{:<w$}",
-        format!("{head} \\ {}", r.x.key)
-            .chars()
-            .take(w)
-            .collect::<String>()
-    );
+    let cw =
+        r.x.labels
+            .iter()
+            .map(|l| columns(l))
+            .max()
+            .unwrap_or(4)
+            .max(4);
+    let corner: String = format!("{head} \\ {}", key(&r.x.key));
+    // Cut to the first column's width, by display width (Hangul takes two).
+    let mut fitted = String::new();
+    for c in corner.chars() {
+        if columns(&format!("{fitted}{c}")) > width {
+            break;
+        }
+        fitted.push(c);
+    }
+    let _ = write!(out, "{}", pad(&fitted, width, false));
     for l in &r.x.labels {
-        let _ = write!(out, " {l:>cw$}");
+        let _ = write!(out, " {}", pad(l, cw, true));
     }
     let _ = writeln!(out);
     for (yi, yl) in r.y.labels.iter().enumerate() {
-        let _ = write!(out, "{yl:<w$}");
+        let _ = write!(out, "{}", pad(yl, width, false));
         for xi in 0..r.x.labels.len() {
             let p = r
                 .cell(xi, yi)
                 .map(|c| c.p_any_gap.estimate)
                 .unwrap_or(f64::NAN);
-            let _ = write!(out, " {:>cw$}", percent(p, 0));
+            let _ = write!(out, " {}", pad(&percent(p, 0), cw, true));
         }
         let _ = writeln!(out);
     }
     if r.x.key == "withdrawal_year" {
-        let _ = writeln!(
-            out,
-            "Earliest withdrawal year keeping P(any gap) below {} (that year and every later one):",
-            percent(target, 0)
-        );
+        let _ = if w.ko() {
+            writeln!(
+                out,
+                "부족 확률을 {} 미만으로 유지하는 가장 이른 중단 연도 (그 해와 이후 모든 해):",
+                percent(target, 0)
+            )
+        } else {
+            writeln!(
+                out,
+                "Earliest withdrawal year keeping P(any gap) below {} (that year and every later one):",
+                percent(target, 0)
+            )
+        };
         for (yi, safe) in r.earliest_safe(target).into_iter().enumerate() {
             let what = match safe {
                 Some(x) => r.x.labels[x].clone(),
-                None => "none: even the last year exceeds the target".to_string(),
+                None => w
+                    .t(
+                        "none: even the last year exceeds the target",
+                        "없음: 마지막 해에 중단해도 목표를 넘음",
+                    )
+                    .to_string(),
             };
-            let _ = writeln!(out, "  cut {:>4}: {what}", r.y.labels[yi]);
+            let cut = w.t("cut", "삭감");
+            let _ = writeln!(out, "  {cut} {:>4}: {what}", r.y.labels[yi]);
         }
     }
     out

@@ -384,13 +384,23 @@ pub fn tables_workbook(
 /// The stress test's workbook: the grid of P(any gap) with a colour scale
 /// (Excel's own conditional formatting, restylable), every cell's figures,
 /// and how the test was made.
-pub fn stress_workbook(r: &StressResult, csv: &[u8], about: &[(&str, String)]) -> Result<Vec<u8>> {
+pub fn stress_workbook(
+    r: &StressResult,
+    csv: &[u8],
+    about: &[(&str, String)],
+    lang: Language,
+) -> Result<Vec<u8>> {
+    let w = Words(lang);
     let build = || -> std::result::Result<Vec<u8>, XlsxError> {
         let mut wb = workbook(&r.scenario)?;
-        let ws = wb.add_worksheet().set_name("heatmap")?;
+        let ws = wb.add_worksheet().set_name(w.t("heatmap", "히트맵"))?;
         let bold = Format::new().set_bold().set_align(FormatAlign::Center);
         let pct = Format::new().set_num_format("0.0%");
-        ws.write_string(0, 0, format!("{}: P(any gap) of {}", r.scenario, r.entity))?;
+        let title = match w.ko() {
+            true => format!("{}: {}의 부족 확률", r.scenario, r.entity),
+            false => format!("{}: P(any gap) of {}", r.scenario, r.entity),
+        };
+        ws.write_string(0, 0, title)?;
         ws.write_string_with_format(1, 0, format!("{} \\ {}", r.y.key, r.x.key), &bold)?;
         ws.set_column_width(0, 24)?;
         for (i, l) in r.x.labels.iter().enumerate() {
@@ -412,8 +422,8 @@ pub fn stress_workbook(r: &StressResult, csv: &[u8], about: &[(&str, String)]) -
             .set_maximum_color("#FDE725");
         ws.add_conditional_format(2, 1, 1 + ny as u32, last_col, &scale)?;
         ws.set_freeze_panes(2, 1)?;
-        csv_sheet(wb.add_worksheet().set_name("cells")?, csv)?;
-        about_sheet(wb.add_worksheet().set_name("run")?, about)?;
+        csv_sheet(wb.add_worksheet().set_name(w.t("cells", "칸별 결과"))?, csv)?;
+        about_sheet(wb.add_worksheet().set_name(w.t("run", "실행 정보"))?, about)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)

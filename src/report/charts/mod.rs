@@ -294,6 +294,9 @@ pub struct ChartOptions {
     pub format: ImageFormat,
     /// Replaces the scenario name in titles.
     pub title: Option<String>,
+    /// Language of the charts drawn from an analysis (the stress heatmap);
+    /// a run's charts take theirs from their `ChartData`.
+    pub lang: Language,
 }
 
 impl Default for ChartOptions {
@@ -303,6 +306,7 @@ impl Default for ChartOptions {
             height: 1000,
             format: ImageFormat::Both,
             title: None,
+            lang: Language::En,
         }
     }
 }

@@ -10,6 +10,7 @@ use fundgap::format::{percent, thousands};
 use super::DrawResult;
 use super::draw::*;
 use super::*;
+use crate::report::lang::Words;
 
 /// A perceptually uniform, colour-blind-safe sequential scale (viridis
 /// anchors, linearly interpolated) for `v` in [0, 1].
@@ -52,32 +53,40 @@ impl Chart for Heatmap<'_> {
         let r = self.r;
         let sz = Sizes::for_area(root);
         let name = self.opts.title.as_deref().unwrap_or(&r.scenario);
+        let words = Words(self.opts.lang);
         let what = if r.x.key == "withdrawal_year" {
-            "P(any gap) by withdrawal year and cut"
+            words.t(
+                "P(any gap) by withdrawal year and cut",
+                "중단 연도와 삭감률별 부족 확률",
+            )
         } else {
-            "P(any gap) across the sweep"
+            words.t("P(any gap) across the sweep", "값 범위별 부족 확률")
         };
-        let body = titled(
-            root,
-            &format!("{name} — {what}"),
-            &format!(
-                "{} trials per cell, seed {}, same random numbers in every cell; entity: {}",
-                thousands(r.trials as f64, 0),
-                r.seed,
-                r.entity
+        let (trials, seed, who) = (thousands(r.trials as f64, 0), r.seed, &r.entity);
+        let sub = match words.ko() {
+            true => {
+                format!("칸마다 {trials}회 시행, 시드 {seed}, 모든 칸에 같은 난수; 대상: {who}")
+            }
+            false => format!(
+                "{trials} trials per cell, seed {seed}, same random numbers in every cell; entity: {who}"
             ),
-            sz,
-        )?;
+        };
+        let body = titled(root, &format!("{name} — {what}"), &sub, sz)?;
         let (w, _) = body.dim_in_pixel();
         let (plot, bar) = body.split_horizontally(w * 88 / 100);
         let nx = r.x.labels.len().max(1) as i32;
         let ny = r.y.labels.len().max(1) as i32;
         let x_desc = match r.x.key.as_str() {
-            "withdrawal_year" => "Year the stream is withdrawn or cut".to_string(),
+            "withdrawal_year" => words
+                .t(
+                    "Year the stream is withdrawn or cut",
+                    "재원이 중단·삭감되는 연도",
+                )
+                .to_string(),
             k => k.to_string(),
         };
         let y_desc = match r.y.key.as_str() {
-            "cut" => "Share cut".to_string(),
+            "cut" => words.t("Share cut", "삭감률").to_string(),
             k => k.to_string(),
         };
         // The grid in pixels: room on the left for row labels and the axis
