@@ -272,3 +272,33 @@ fn a_korean_stress_test() {
     let svg = std::fs::read_to_string(dir.path().join("k/stress-heatmap.svg")).unwrap();
     assert!(svg.contains("삭감률") && svg.contains("중단 연도와 삭감률별 부족 확률"));
 }
+
+/// `compare --lang ko`: the table and charts in Korean, gap NPVs in 억 원
+/// (the revenue models are in million won: the JSON's mean / 100).
+#[test]
+fn a_korean_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let revenue = common::scenario("revenue-models.toml");
+    let out = fundgap_ok(
+        &[
+            "compare", &revenue, "-q", "--trials", "500", "--lang", "ko", "--out", "k",
+        ],
+        dir.path(),
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("금액 단위 억 원") && table.contains("기준 대비"),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("k/compare.json")).unwrap())
+            .unwrap();
+    let mean = json["variants"][0]["stats"]["gap_npv"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(table.contains(&format!(" {:.1} ", mean / 100.0)), "{table}");
+    let svg = std::fs::read_to_string(dir.path().join("k/compare-gap-npv-diff.svg")).unwrap();
+    assert!(svg.contains("부족액 현가 평균의 차이 (억 원)"));
+    let svg = std::fs::read_to_string(dir.path().join("k/compare-gap-probability.svg")).unwrap();
+    assert!(svg.contains("대안별 연도별 부족 확률") && svg.contains("(기준)"));
+}

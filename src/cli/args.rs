@@ -248,6 +248,11 @@ pub(crate) struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Language of the terminal table and the charts: ko writes them in
+    /// Korean with won amounts in 억 원 [default: the first scenario's
+    /// `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// Do not write report.xlsx (the Excel workbook of these results)
     #[arg(long)]
     pub no_xlsx: bool,

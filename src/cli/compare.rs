@@ -91,14 +91,24 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("compare.json", json.as_bytes())?;
+    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &json)?;
+        // Korean labels are text the charts show too.
+        let shown = match lang {
+            fundgap::model::Language::Ko => format!("{json} 한국어"),
+            fundgap::model::Language::En => json.clone(),
+        };
+        charts::register_font(args.common.font.as_deref(), &shown)?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
-        charts::draw_compare(&result, &years, &ChartOptions::default(), &mut staging)?;
+        let opts = ChartOptions {
+            lang,
+            ..ChartOptions::default()
+        };
+        charts::draw_compare(&result, &years, &opts, &mut staging)?;
     }
     staging.commit()?;
-    emit(&table::compare(&result))?;
+    emit(&table::compare(&result, lang))?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",

@@ -31,15 +31,11 @@ impl Words {
 
 /// Won per scenario unit, where the scenario's money is in won and its
 /// unit is one fundgap knows (English or Korean names).
-fn won_per_unit(model: &Model) -> Option<f64> {
-    if !model.currency().eq_ignore_ascii_case("KRW") {
+fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {
+    if !currency.eq_ignore_ascii_case("KRW") {
         return None;
     }
-    let unit: String = model
-        .unit()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let unit: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
     Some(match unit.to_lowercase().as_str() {
         "won" | "원" | "" => 1.0,
         "thousand" | "천원" => 1e3,
@@ -65,12 +61,18 @@ impl Money {
     /// 원 (or 백만 원 when every amount is below 1억), as Korean budget
     /// documents do; otherwise in the scenario's own currency and unit.
     pub fn new(model: &Model, lang: Language, largest: f64) -> Self {
+        Money::for_units(model.currency(), model.unit(), lang, largest)
+    }
+
+    /// [`Money::new`] for amounts in `currency` and `unit` (an analysis's
+    /// result, which records them instead of a model).
+    pub fn for_units(currency: &str, unit: &str, lang: Language, largest: f64) -> Self {
         let plain = Money {
-            label: format!("{} {}", model.currency(), model.unit()),
+            label: format!("{currency} {unit}"),
             divisor: 1.0,
             decimals: 0,
         };
-        let (Language::Ko, Some(won)) = (lang, won_per_unit(model)) else {
+        let (Language::Ko, Some(won)) = (lang, won_per_unit(currency, unit)) else {
             return plain;
         };
         let largest_won = largest.abs() * won;
@@ -100,6 +102,16 @@ impl Money {
         Money::new(model, lang, largest)
     }
 
+    /// The money of a comparison's figures, sized by its largest gap NPV.
+    pub fn of_comparison(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> Self {
+        let largest = r
+            .variants
+            .iter()
+            .map(|v| v.stats.gap_npv.p95.abs().max(v.stats.gap_npv.mean.abs()))
+            .fold(0.0, f64::max);
+        Money::for_units(&r.currency, &r.unit, lang, largest)
+    }
+
     /// The unit, e.g. "억 원" or "KRW million".
     pub fn label(&self) -> &str {
         &self.label
@@ -109,6 +121,12 @@ impl Money {
     /// money.
     pub fn divisor(&self) -> f64 {
         self.divisor
+    }
+
+    /// A signed amount, e.g. "+12" or "-3.4".
+    pub fn signed(&self, x: f64) -> String {
+        let s = self.fmt(x);
+        if x >= 0.0 { format!("+{s}") } else { s }
     }
 
     /// An amount in the scenario's unit, written in this money.

@@ -8,6 +8,20 @@ use fundgap::model::{DiscountBasis, Language, Model, Prices};
 use super::lang::{Money, Words, columns, pad};
 use fundgap::stats::Report;
 
+/// One line of a terminal table: the first cell left-aligned, the rest
+/// right-aligned, each padded to its width in terminal columns, two spaces
+/// apart.
+fn columns_line(cells: &[String], widths: &[usize]) -> String {
+    let mut line = String::new();
+    for (i, (c, n)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        line.push_str(&pad(c, *n, i > 0));
+    }
+    line
+}
+
 /// The run's facts in one line: trials, seed, years, money, discounting.
 pub fn run_facts(model: &Model, report: &Report, lang: Language, money: &Money) -> String {
     let w = Words(lang);
@@ -112,16 +126,7 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
         .zip(head)
         .map(|(n, h)| (*n).max(columns(h)))
         .collect();
-    let row = |cells: [String; 7]| {
-        let mut line = String::new();
-        for (i, (c, n)) in cells.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(&pad(c, *n, i > 0));
-        }
-        line
-    };
+    let row = |cells: [String; 7]| columns_line(&cells, &widths);
     let _ = writeln!(out, "{}", row(head.map(str::to_string)));
     let rule = "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1));
     let _ = writeln!(out, "{rule}");
@@ -342,69 +347,77 @@ pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64, lang: La
 }
 
 /// A signed difference with its interval, e.g. `-12.3 pts [-13.0, -11.6]`.
-fn signed_points(d: &fundgap::analysis::compare::Difference) -> String {
+fn signed_points(d: &fundgap::analysis::compare::Difference, w: Words) -> String {
     format!(
-        "{:+.1} pts [{:+.1}, {:+.1}]",
+        "{:+.1} {} [{:+.1}, {:+.1}]",
         d.mean * 100.0,
+        w.t("pts", "%p"),
         d.lo * 100.0,
         d.hi * 100.0
     )
 }
 
-fn signed_money(d: &fundgap::analysis::compare::Difference) -> String {
-    let s = |x: f64| {
-        if x >= 0.0 {
-            format!("+{}", thousands(x, 0))
-        } else {
-            thousands(x, 0)
-        }
-    };
-    format!("{} [{}, {}]", s(d.mean), s(d.lo), s(d.hi))
+fn signed_money(d: &fundgap::analysis::compare::Difference, money: &Money) -> String {
+    format!(
+        "{} [{}, {}]",
+        money.signed(d.mean),
+        money.signed(d.lo),
+        money.signed(d.hi)
+    )
 }
 
 /// The comparison table and which differences are not noise.
 // Long by design: the table's columns, header then rows, in printing order.
-pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
+pub fn compare(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> String {
+    let w = Words(lang);
+    let money = Money::of_comparison(r, lang);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} compared on {} common trials (seed {}); money in {} {}",
-        r.scenario,
-        r.entity,
-        thousands(r.trials as f64, 0),
-        r.seed,
-        r.currency,
-        r.unit
-    );
-    let w = r
+    let (trials, seed, unit) = (thousands(r.trials as f64, 0), r.seed, money.label());
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{} — {} 비교, 공통 시행 {trials}회 (시드 {seed}); 금액 단위 {unit}",
+            r.scenario, r.entity
+        )
+    } else {
+        writeln!(
+            out,
+            "{} — {} compared on {trials} common trials (seed {seed}); money in {unit}",
+            r.scenario, r.entity
+        )
+    };
+    let head = [
+        w.t("variant", "대안"),
+        w.t("P(any gap) [95% CI]", "부족 확률 [95% 신뢰구간]"),
+        w.t("vs baseline (paired 95% CI)", "기준 대비 (대응 95% 구간)"),
+        w.t("gap NPV mean", "부족액 현가 평균"),
+        w.t("gap NPV P95", "부족액 현가 P95"),
+        w.t("LCC NPV", "생애주기비용 현가"),
+        w.t("grants", "보조금"),
+        w.t("BCR", "편익비용비"),
+    ];
+    let first = r
         .variants
         .iter()
-        .map(|v| v.name.len())
+        .map(|v| columns(&v.name))
         .max()
         .unwrap_or(8)
         .max(8);
-    let _ = writeln!(
-        out,
-        "{:<w$}  {:>22}  {:>28}  {:>12}  {:>11}  {:>12}  {:>6}  {:>5}",
-        "variant",
-        "P(any gap) [95% CI]",
-        "vs baseline (paired 95% CI)",
-        "gap NPV mean",
-        "gap NPV P95",
-        "LCC NPV",
-        "grants",
-        "BCR"
-    );
+    let widths: Vec<usize> = [first, 22, 28, 12, 11, 12, 6, 5]
+        .iter()
+        .zip(head)
+        .map(|(n, h)| (*n).max(columns(h)))
+        .collect();
+    let line = |cells: &[String]| columns_line(cells, &widths);
+    let _ = writeln!(out, "{}", line(&head.map(str::to_string)));
     for v in &r.variants {
         let s = &v.stats;
         let diff = match &v.vs_baseline {
-            Some(d) => signed_points(&d.p_any_gap),
-            None => "baseline".to_string(),
+            Some(d) => signed_points(&d.p_any_gap, w),
+            None => w.t("baseline", "기준").to_string(),
         };
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:>22}  {:>28}  {:>12}  {:>11}  {:>12}  {:>6}  {:>5}",
-            v.name,
+        let cells = [
+            v.name.clone(),
             format!(
                 "{} [{}–{}]",
                 percent(s.p_any_gap.estimate, 1),
@@ -412,53 +425,69 @@ pub fn compare(r: &fundgap::analysis::compare::CompareResult) -> String {
                 percent(s.p_any_gap.hi, 1)
             ),
             diff,
-            thousands(s.gap_npv.mean, 0),
-            thousands(s.gap_npv.p95, 0),
-            thousands(s.lcc_npv.mean, 0),
+            money.fmt(s.gap_npv.mean),
+            money.fmt(s.gap_npv.p95),
+            money.fmt(s.lcc_npv.mean),
             percent(s.grant_share, 0),
             s.bcr
                 .map(|b| format!("{b:.2}"))
                 .unwrap_or_else(|| "-".into()),
-        );
+        ];
+        let _ = writeln!(out, "{}", line(&cells));
     }
     let base = r
         .variants
         .first()
         .map(|v| v.name.as_str())
         .unwrap_or("baseline");
-    let _ = writeln!(
-        out,
-        "Against {base} (differences whose paired 95% interval excludes zero are not noise):"
-    );
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{base} 대비 (대응 95% 구간이 0을 포함하지 않는 차이는 잡음이 아님):"
+        )
+    } else {
+        writeln!(
+            out,
+            "Against {base} (differences whose paired 95% interval excludes zero are not noise):"
+        )
+    };
     for v in r.variants.iter().skip(1) {
         if let Some(d) = &v.vs_baseline {
             let verdict = |x: &fundgap::analysis::compare::Difference| {
                 if x.exact() && x.mean == 0.0 {
-                    "the same in every trial"
+                    w.t("the same in every trial", "모든 시행에서 같음")
                 } else if x.exact() {
-                    "the same difference in every trial"
+                    w.t(
+                        "the same difference in every trial",
+                        "모든 시행에서 같은 차이",
+                    )
                 } else if x.distinguishable() {
-                    "distinguishable"
+                    w.t("distinguishable", "유의한 차이")
                 } else {
-                    "within noise"
+                    w.t("within noise", "잡음 범위")
                 }
             };
+            let narrower = if d.gap_npv.se > 0.0 {
+                let k = d.gap_npv.unpaired_se / d.gap_npv.se;
+                match w.ko() {
+                    true => format!("; 대응 구간이 독립 비교보다 {k:.1}배 좁음"),
+                    false => format!("; paired interval {k:.1}x narrower than unpaired"),
+                }
+            } else {
+                String::new()
+            };
+            let (gap, npv) = (
+                w.t("P(any gap)", "부족 확률"),
+                w.t("gap NPV", "부족액 현가"),
+            );
             let _ = writeln!(
                 out,
-                "  {:<w$}  P(any gap) {} ({}); gap NPV {} ({}){}",
-                v.name,
-                signed_points(&d.p_any_gap),
+                "  {}  {gap} {} ({}); {npv} {} ({}){narrower}",
+                pad(&v.name, first, false),
+                signed_points(&d.p_any_gap, w),
                 verdict(&d.p_any_gap),
-                signed_money(&d.gap_npv),
+                signed_money(&d.gap_npv, &money),
                 verdict(&d.gap_npv),
-                if d.gap_npv.se > 0.0 {
-                    format!(
-                        "; paired interval {:.1}x narrower than unpaired",
-                        d.gap_npv.unpaired_se / d.gap_npv.se
-                    )
-                } else {
-                    String::new()
-                }
             );
         }
     }

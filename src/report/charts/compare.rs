@@ -10,6 +10,7 @@ use fundgap::format::thousands;
 use super::DrawResult;
 use super::draw::*;
 use super::*;
+use crate::report::lang::{Money, Words};
 
 pub(super) struct CompareProbability<'a> {
     pub(super) r: &'a fundgap::analysis::compare::CompareResult,
@@ -22,16 +23,21 @@ impl Chart for CompareProbability<'_> {
         let r = self.r;
         let sz = Sizes::for_area(root);
         let name = self.opts.title.as_deref().unwrap_or(&r.scenario);
-        let body = titled(
-            root,
-            &format!("{name} — P(gap) per year by variant ({})", r.entity),
-            &format!(
-                "{} trials, seed {}, common random numbers; shaded: 95% interval",
-                thousands(r.trials as f64, 0),
-                r.seed
+        let words = Words(self.opts.lang);
+        let (who, trials, seed) = (&r.entity, thousands(r.trials as f64, 0), r.seed);
+        let (main, sub) = match words.ko() {
+            true => (
+                format!("{name} — 대안별 연도별 부족 확률 ({who})"),
+                format!("{trials}회 시행, 시드 {seed}, 공통 난수; 음영: 95% 구간"),
             ),
-            sz,
-        )?;
+            false => (
+                format!("{name} — P(gap) per year by variant ({who})"),
+                format!(
+                    "{trials} trials, seed {seed}, common random numbers; shaded: 95% interval"
+                ),
+            ),
+        };
+        let body = titled(root, &main, &sub, sz)?;
         let p: Vec<Vec<f64>> = r
             .variants
             .iter()
@@ -54,7 +60,7 @@ impl Chart for CompareProbability<'_> {
             .map(|(i, v)| {
                 (
                     if i == 0 {
-                        format!("{} (baseline)", v.name)
+                        format!("{} ({})", v.name, words.t("baseline", "기준"))
                     } else {
                         v.name.clone()
                     },
@@ -77,7 +83,10 @@ impl Chart for CompareProbability<'_> {
             self.years,
             &series,
             "",
-            ("P(gap in year)", "Year"),
+            (
+                words.t("P(gap in year)", "해당 연도 부족 확률"),
+                words.t("Year", "연도"),
+            ),
             sz,
             false,
         )
@@ -96,16 +105,26 @@ impl Chart for CompareDiff<'_> {
         let r = self.r;
         let sz = Sizes::for_area(root);
         let name = self.opts.title.as_deref().unwrap_or(&r.scenario);
-        let body = titled(
-            root,
-            &format!("{name} — gap NPV minus the baseline"),
-            &format!(
-                "{}; {} trials; thick: 95% paired interval (common random numbers); grey: as if run independently",
-                r.entity,
-                thousands(r.trials as f64, 0)
+        let words = Words(self.opts.lang);
+        let (who, trials) = (&r.entity, thousands(r.trials as f64, 0));
+        let (main, sub) = match words.ko() {
+            true => (
+                format!("{name} — 기준 대비 부족액 현가 차이"),
+                format!(
+                    "{who}; {trials}회 시행; 굵은 선: 대응 95% 구간(공통 난수); 회색: 독립 실행 가정"
+                ),
             ),
-            sz,
-        )?;
+            false => (
+                format!("{name} — gap NPV minus the baseline"),
+                format!(
+                    "{who}; {trials} trials; thick: 95% paired interval (common random numbers); grey: as if run independently"
+                ),
+            ),
+        };
+        let body = titled(root, &main, &sub, sz)?;
+        // Amounts stay in the result's unit; the axis writes them in the
+        // report's money (억 원 in Korean), as the table does.
+        let money = Money::of_comparison(r, self.opts.lang);
         let rows: Vec<(&str, fundgap::analysis::compare::Difference)> = r
             .variants
             .iter()
@@ -133,10 +152,11 @@ impl Chart for CompareDiff<'_> {
             .disable_y_mesh()
             .y_labels(0)
             .x_desc(format!(
-                "Difference in mean gap NPV ({} {})",
-                r.currency, r.unit
+                "{} ({})",
+                words.t("Difference in mean gap NPV", "부족액 현가 평균의 차이"),
+                money.label()
             ))
-            .x_label_formatter(&|v| thousands(*v, 0))
+            .x_label_formatter(&|v| money.fmt(*v))
             .label_style(font(sz.tick))
             .axis_desc_style(font(sz.label))
             .light_line_style(WHITE.mix(0.0))
