@@ -25,15 +25,13 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
             path.display()
         )));
     }
-    // The file as read holds every name the charts will show; Korean
-    // labels are shown too when the charts are in Korean.
+    // The file as read holds every name the charts will show.
     let shown = format!(
-        "{}{}{}",
+        "{}{}",
         String::from_utf8_lossy(&text),
-        args.title.as_deref().unwrap_or_default(),
-        if data.lang == "ko" { " 한국어" } else { "" }
+        args.title.as_deref().unwrap_or_default()
     );
-    charts::register_font(args.font.as_deref(), &shown)?;
+    charts::register_font(args.font.as_deref(), &shown, data.language())?;
     let opts = ChartOptions {
         // A run's charts carry their language in charts.json.
         lang: fundgap::model::Language::En,

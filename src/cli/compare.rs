@@ -93,12 +93,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     staging.write("compare.json", json.as_bytes())?;
     let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.no_charts {
-        // Korean labels are text the charts show too.
-        let shown = match lang {
-            fundgap::model::Language::Ko => format!("{json} 한국어"),
-            fundgap::model::Language::En => json.clone(),
-        };
-        charts::register_font(args.common.font.as_deref(), &shown)?;
+        charts::register_font(args.common.font.as_deref(), &json, lang)?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
         let opts = ChartOptions {

@@ -154,7 +154,7 @@ pub(super) fn write_sensitivity(
     let json = serde_json::to_string_pretty(result)?;
     staging.write("sensitivity.json", json.as_bytes())?;
     if !no_charts {
-        charts::register_font(font, &json)?;
+        charts::register_font(font, &json, fundgap::model::Language::En)?;
         charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
     }
     Ok(())

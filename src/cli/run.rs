@@ -56,12 +56,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let chart_json = serde_json::to_string(&chart_data)?;
     staging.write("charts.json", chart_json.as_bytes())?;
     if !args.common.no_charts {
-        // Korean labels are text the charts show too.
-        let shown = match lang {
-            fundgap::model::Language::Ko => format!("{chart_json} 한국어"),
-            fundgap::model::Language::En => chart_json.clone(),
-        };
-        charts::register_font(args.common.font.as_deref(), &shown)?;
+        charts::register_font(args.common.font.as_deref(), &chart_json, lang)?;
         charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
     }
     if !args.no_html {

@@ -90,12 +90,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             lang,
             ..ChartOptions::default()
         };
-        // Korean labels are text the heatmap shows too.
-        let shown = match lang {
-            fundgap::model::Language::Ko => format!("{json} 한국어"),
-            fundgap::model::Language::En => json.clone(),
-        };
-        charts::register_font(args.common.font.as_deref(), &shown)?;
+        charts::register_font(args.common.font.as_deref(), &json, lang)?;
         charts::draw_heatmap(&result, &opts, &mut staging)?;
     }
     staging.commit()?;

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use fundgap::format::thousands;
 use fundgap::model::{Language, Model};
+use fundgap::stats::EntityStats;
 
 /// Chooses between the English and the Korean text of a label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,21 +95,12 @@ impl Money {
     /// The money of a run's tables: sized by the largest gap NPV figure
     /// they show (a mean or P95, of any service or the portfolio).
     pub fn of_report(model: &Model, report: &fundgap::stats::Report, lang: Language) -> Self {
-        let largest = report
-            .entities
-            .iter()
-            .map(|e| e.gap_npv.p95.abs().max(e.gap_npv.mean.abs()))
-            .fold(0.0, f64::max);
-        Money::new(model, lang, largest)
+        Money::new(model, lang, largest_gap(&report.entities))
     }
 
     /// The money of a comparison's figures, sized by its largest gap NPV.
     pub fn of_comparison(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> Self {
-        let largest = r
-            .variants
-            .iter()
-            .map(|v| v.stats.gap_npv.p95.abs().max(v.stats.gap_npv.mean.abs()))
-            .fold(0.0, f64::max);
+        let largest = largest_gap(r.variants.iter().map(|v| &v.stats));
         Money::for_units(&r.currency, &r.unit, lang, largest)
     }
 
@@ -123,6 +115,15 @@ impl Money {
         self.divisor
     }
 
+    /// The Excel number format that writes amounts as [`Money::fmt`] does.
+    pub fn excel_format(&self) -> &'static str {
+        if self.decimals == 0 {
+            "#,##0"
+        } else {
+            "#,##0.0"
+        }
+    }
+
     /// A signed amount, e.g. "+12" or "-3.4".
     pub fn signed(&self, x: f64) -> String {
         let s = self.fmt(x);
@@ -133,6 +134,15 @@ impl Money {
     pub fn fmt(&self, x: f64) -> String {
         thousands(x / self.divisor, self.decimals)
     }
+}
+
+/// The largest gap NPV a table shows of these entities (a mean or a P95):
+/// what sizes its money.
+fn largest_gap<'a>(entities: impl IntoIterator<Item = &'a EntityStats>) -> f64 {
+    entities
+        .into_iter()
+        .map(|e| e.gap_npv.p95.abs().max(e.gap_npv.mean.abs()))
+        .fold(0.0, f64::max)
 }
 
 /// `s` padded with spaces to `width` terminal columns (Hangul takes two),

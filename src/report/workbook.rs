@@ -111,11 +111,7 @@ fn summary(
         .set_text_wrap()
         .set_align(FormatAlign::Center);
     let pct = Format::new().set_num_format("0.0%");
-    let amount = Format::new().set_num_format(if money.fmt(100.0).contains('.') {
-        "#,##0.0"
-    } else {
-        "#,##0"
-    });
+    let amount = Format::new().set_num_format(money.excel_format());
     let ratio = Format::new().set_num_format("0.000");
     ws.write_string(0, 0, format!("{}{}", model.name(), prices_note(model, w.0)))?;
     for (c, h) in head.iter().enumerate() {

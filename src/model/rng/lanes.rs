@@ -21,6 +21,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use multiversion::multiversion;
+use multiversion::target::match_target;
 
 #[cfg(test)]
 use super::LineKey;
@@ -40,34 +41,14 @@ pub fn set_portable(on: bool) {
     PORTABLE.store(on, Ordering::Relaxed);
 }
 
-/// The instruction set the kernels run on: what the CPU offers, unless
-/// [`set_portable`] forced the baseline.
+/// The instruction set the kernels run on: the clone the dispatcher
+/// picks on this CPU, unless [`set_portable`] forced the baseline.
 pub fn instruction_set() -> &'static str {
     if PORTABLE.load(Ordering::Relaxed) {
-        return "portable";
+        "portable"
+    } else {
+        selected()
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512vbmi2")
-            && std::arch::is_x86_feature_detected!("gfni")
-        {
-            return "avx512";
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            return "avx2";
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        return "neon";
-    }
-    #[allow(unreachable_code)]
-    "portable"
 }
 
 /// Uniform `i`: `unit(mix64(mix64(trial_mix ^ line[i]) + at[i]))`, where
@@ -142,36 +123,56 @@ fn shocks_body(
     }
 }
 
-/// Compiles a kernel body twice: `$fast`, cloned for each vector
-/// instruction set and dispatched at run time, and `$portable`, the
-/// baseline alone (what [`set_portable`] selects).
-macro_rules! kernel {
-    ($body:ident => $fast:ident, $portable:ident ($($arg:ident: $ty:ty),*)) => {
+/// Makes each kernel body a function that runs the clone compiled for
+/// the best instruction set the CPU has (dispatched at run time), or the
+/// baseline when [`set_portable`] says so; and `selected`, which names the
+/// clone the dispatcher picks, from the same list of targets.
+macro_rules! kernels {
+    ($($name:ident = $body:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $name($($arg: $ty),*) {
+                #[multiversion(targets(
+                    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
+                    "x86_64+avx2+fma",
+                    "aarch64+neon"
+                ))]
+                fn fast($($arg: $ty),*) {
+                    $body($($arg),*)
+                }
+                if PORTABLE.load(Ordering::Relaxed) {
+                    $body($($arg),*)
+                } else {
+                    fast($($arg),*)
+                }
+            }
+        )*
+
         #[multiversion(targets(
             "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
             "x86_64+avx2+fma",
             "aarch64+neon"
         ))]
-        fn $fast($($arg: $ty),*) {
-            $body($($arg),*)
-        }
-
-        fn $portable($($arg: $ty),*) {
-            $body($($arg),*)
+        fn selected() -> &'static str {
+            match_target! {
+                "x86_64+avx512f" => "avx512",
+                "x86_64+avx2" => "avx2",
+                "aarch64+neon" => "neon",
+                _ => "portable",
+            }
         }
     };
 }
 
-kernel!(uniforms_body => uniforms_fast, uniforms_portable
-    (trial_mix: u64, line: &[u64], at: &[u64], out: &mut [f64]));
-
-kernel!(shocks_body => shocks_fast, shocks_portable (
-    trial_mix: u64,
-    pairs: (&[u64], &[u64]),
-    c: (&[f64], &[f64]),
-    work: (&mut [f64], &mut [f64]),
-    out: &mut [f64]
-));
+kernels! {
+    uniforms = uniforms_body(trial_mix: u64, line: &[u64], at: &[u64], out: &mut [f64]);
+    shocks = shocks_body(
+        trial_mix: u64,
+        pairs: (&[u64], &[u64]),
+        c: (&[f64], &[f64]),
+        work: (&mut [f64], &mut [f64]),
+        out: &mut [f64]
+    );
+}
 
 /// Rounds `n` up to a multiple of [`WIDTH`].
 fn padded(n: usize) -> usize {
@@ -299,25 +300,10 @@ impl Draws {
     pub fn fill(&mut self, slots: &Slots, trial_mix: u64) {
         let pairs = (&slots.pair_line[..], &slots.pair_at[..]);
         let consts = (&slots.sigma[..], &slots.shift[..]);
-        if PORTABLE.load(Ordering::Relaxed) {
-            uniforms_portable(
-                trial_mix,
-                &slots.uniform_line,
-                &slots.uniform_at,
-                &mut self.uniforms,
-            );
-            let work = (&mut self.radius[..], &mut self.angle[..]);
-            shocks_portable(trial_mix, pairs, consts, work, &mut self.shocks);
-        } else {
-            uniforms_fast(
-                trial_mix,
-                &slots.uniform_line,
-                &slots.uniform_at,
-                &mut self.uniforms,
-            );
-            let work = (&mut self.radius[..], &mut self.angle[..]);
-            shocks_fast(trial_mix, pairs, consts, work, &mut self.shocks);
-        }
+        let (line, at) = (&slots.uniform_line[..], &slots.uniform_at[..]);
+        uniforms(trial_mix, line, at, &mut self.uniforms);
+        let work = (&mut self.radius[..], &mut self.angle[..]);
+        shocks(trial_mix, pairs, consts, work, &mut self.shocks);
     }
 
     /// The `len` draws of a line's window (empty for [`Window::None`]).

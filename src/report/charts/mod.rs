@@ -156,12 +156,16 @@ impl ChartData {
     }
 
     /// The labels' language.
-    fn words(&self) -> Words {
-        Words(if self.lang == "ko" {
+    pub fn language(&self) -> Language {
+        if self.lang == "ko" {
             Language::Ko
         } else {
             Language::En
-        })
+        }
+    }
+
+    fn words(&self) -> Words {
+        Words(self.language())
     }
 
     /// The charts of a run in the scenario's own money, English labels.
@@ -330,9 +334,24 @@ pub(crate) fn has_hangul(text: &str) -> bool {
 
 /// Registers the chart font: the TTF/OTF file given; otherwise the
 /// embedded Nanum Square when `text` (what the charts will show) has
-/// Hangul, else the embedded DejaVu Sans. Warns when a given font lacks
-/// characters of `text` (they would be drawn as boxes).
-pub(crate) fn register_font(file: Option<&std::path::Path>, text: &str) -> Result<()> {
+/// Hangul or the labels are Korean (`lang`), else the embedded DejaVu
+/// Sans. Warns when a given font lacks characters of `text` or of the
+/// Korean labels (they would be drawn as boxes).
+pub(crate) fn register_font(
+    file: Option<&std::path::Path>,
+    text: &str,
+    lang: Language,
+) -> Result<()> {
+    // Korean labels are text the charts show too: a Hangul sample stands
+    // for them in the font choice and the missing-glyph check.
+    let with_labels;
+    let text = match lang {
+        Language::Ko => {
+            with_labels = format!("{text} 한국어");
+            with_labels.as_str()
+        }
+        Language::En => text,
+    };
     let bytes: &'static [u8] = match file {
         None if has_hangul(text) => NANUM_SQUARE,
         None => dejavu::sans::regular(),
