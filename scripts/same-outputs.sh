@@ -69,6 +69,8 @@ if diff -r "$work/old" "$work/new" >"$work/diff.txt"; then
     echo "same outputs: $(find "$work/new" -type f | wc -l) files identical ($base vs working tree)"
 else
     head -50 "$work/diff.txt"
+    echo "== every file that differs:" >&2
+    diff -rq "$work/old" "$work/new" | sed "s|$work/||g" >&2 || true
     echo "DIFFERENT outputs ($base vs working tree): see above" >&2
     exit 1
 fi

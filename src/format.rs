@@ -1,5 +1,6 @@
 //! Formatting for people: thousands separators and percentages, shared by
-//! the terminal tables and the charts; and text made safe for a terminal.
+//! the terminal tables and the charts; money in the units of a Korean
+//! budget document; and text made safe for a terminal.
 
 /// `x` with `decimals` decimals and a comma every three digits:
 /// `1234567.891` -> `1,234,567.9` (with 1 decimal).
@@ -33,6 +34,101 @@ pub fn percent(p: f64, decimals: usize) -> String {
         format!("{:.*}%", decimals, p * 100.0)
     } else {
         "-".to_string()
+    }
+}
+
+/// Won per scenario unit, where the scenario's money is in won and its
+/// unit is one fundgap knows (English or Korean names).
+fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {
+    if !currency.eq_ignore_ascii_case("KRW") {
+        return None;
+    }
+    let unit: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
+    Some(match unit.to_lowercase().as_str() {
+        "won" | "원" | "" => 1.0,
+        "thousand" | "천원" => 1e3,
+        "million" | "백만원" => 1e6,
+        "hundredmillion" | "억원" => 1e8,
+        "billion" | "십억원" => 1e9,
+        _ => return None,
+    })
+}
+
+/// How amounts are written: the unit's label, and what to divide a
+/// scenario amount by. Korean reports write won in 억 원 or 백만 원, as
+/// Korean budget documents do; every other case keeps the scenario's own
+/// currency and unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Money {
+    label: String,
+    divisor: f64,
+    decimals: usize,
+}
+
+impl Money {
+    /// The money for amounts in `currency` and `unit`, up to about
+    /// `largest` (in that unit). With `korean`, won amounts are written in
+    /// 억 원 (or 백만 원 when every amount is below 1억); otherwise, and
+    /// for other currencies, in the scenario's own currency and unit.
+    pub fn for_units(currency: &str, unit: &str, korean: bool, largest: f64) -> Self {
+        let plain = Money {
+            label: format!("{currency} {unit}"),
+            divisor: 1.0,
+            decimals: 0,
+        };
+        let (true, Some(won)) = (korean, won_per_unit(currency, unit)) else {
+            return plain;
+        };
+        let largest_won = largest.abs() * won;
+        let (label, per) = if largest_won >= 1e8 {
+            ("억 원", 1e8)
+        } else {
+            ("백만 원", 1e6)
+        };
+        let divisor = per / won;
+        // Whole units once the numbers are large enough to read so.
+        let decimals = if largest / divisor >= 100.0 { 0 } else { 1 };
+        Money {
+            label: label.to_string(),
+            divisor,
+            decimals,
+        }
+    }
+
+    /// The unit, e.g. "억 원" or "KRW million".
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// What an amount in the scenario's unit is divided by to be in this
+    /// money.
+    pub fn divisor(&self) -> f64 {
+        self.divisor
+    }
+
+    /// The Excel number format that writes amounts as [`Money::fmt`] does.
+    pub fn excel_format(&self) -> &'static str {
+        if self.decimals == 0 {
+            "#,##0"
+        } else {
+            "#,##0.0"
+        }
+    }
+
+    /// A signed amount, e.g. "+12" or "-3.4".
+    pub fn signed(&self, x: f64) -> String {
+        let s = self.fmt(x);
+        if x >= 0.0 { format!("+{s}") } else { s }
+    }
+
+    /// An amount in the scenario's unit, written in this money.
+    pub fn fmt(&self, x: f64) -> String {
+        thousands(x / self.divisor, self.decimals)
+    }
+
+    /// An amount followed by the unit: "3,440 억 원", "12 KRW million".
+    pub fn with_unit(&self, x: f64) -> String {
+        format!("{} {}", self.fmt(x), self.label)
     }
 }
 

@@ -1,6 +1,6 @@
 //! `report.html` in a real browser: headless Chromium opens a Korean and an
-//! English report with no console messages and renders a page that is not
-//! blank. The report must need no network and no scripts.
+//! English run report, and a Korean evaluation, with no console messages
+//! and renders pages that are not blank. The report must need no network and no scripts.
 //!
 //! Needs Chromium (Debian package `chromium`; `.ci/run` installs it). Where
 //! it is missing the test says so and passes, except under CI (`CI` set),
@@ -111,4 +111,35 @@ fn the_html_report_opens_cleanly_in_chromium_in_both_languages() {
             ink * 100.0
         );
     }
+
+    // An evaluation's page: the scorecard first, then the run and the
+    // tornadoes.
+    fundgap_ok(
+        &[
+            "evaluate",
+            "-q",
+            "--trials",
+            "500",
+            "--sample",
+            "200",
+            "--oat-trials",
+            "100",
+            "--lang",
+            "ko",
+            "--out",
+            "ev",
+        ],
+        dir.path(),
+    );
+    let page = dir.path().join("ev/report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<script") && html.contains("class=\"card\""));
+    let shot = dir.path().join("ev.png");
+    let console = open(&browser, &page, &shot);
+    assert!(
+        console.is_empty(),
+        "evaluation: console messages: {console:?}"
+    );
+    let (_, _, ink) = png_stats(&shot);
+    assert!(ink > 0.05, "evaluation: the page looks blank");
 }

@@ -317,6 +317,43 @@ fn korean_charts_speak_korean_in_eok_won() {
     fundgap_ok(&["chart", "ko", "--image-format", "svg"], dir.path());
     let again = std::fs::read_to_string(dir.path().join("ko/funding-mix.svg")).unwrap();
     assert_eq!(again, svg, "redrawn in Korean");
+
+    // `chart --lang` redraws a run in the other language: the English run
+    // in Korean, and the Korean one back in the scenario's money.
+    let english = std::fs::read_to_string(dir.path().join("en/gap-npv.svg")).unwrap();
+    fundgap_ok(
+        &["chart", "en", "--image-format", "svg", "--lang", "ko"],
+        dir.path(),
+    );
+    let now = std::fs::read_to_string(dir.path().join("en/gap-npv.svg")).unwrap();
+    assert!(
+        now.contains("억 원") && !now.contains("KRW million"),
+        "to Korean"
+    );
+    fundgap_ok(
+        &["chart", "ko", "--image-format", "svg", "--lang", "en"],
+        dir.path(),
+    );
+    let back = std::fs::read_to_string(dir.path().join("ko/gap-npv.svg")).unwrap();
+    assert!(
+        back.contains("KRW million") && !back.contains("억 원"),
+        "to English"
+    );
+    // Every label and tick the same as the English run's (positions can
+    // move a pixel: amounts divided by 100 and multiplied back are not
+    // always the same double).
+    let texts = |svg: &str| -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| t.split_once('>').map_or("", |(_, rest)| rest))
+            .map(|t| t.split("</text>").next().unwrap_or("").trim().to_string())
+            .collect()
+    };
+    assert_eq!(
+        texts(&back),
+        texts(&english),
+        "the Korean run redrawn in English says what the English run's chart says"
+    );
 }
 
 /// The stress heatmap's colours span the grid's own range (a fixed 0-100%

@@ -18,6 +18,10 @@ fn evaluate_writes_the_scorecard_and_drivers() {
             "500",
             "--oat-trials",
             "100",
+            // The site scenario asks for Korean reports; this test reads
+            // the English ones (tests/workbook.rs reads the Korean).
+            "--lang",
+            "en",
             "--out",
             "ev",
         ],

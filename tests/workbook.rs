@@ -302,3 +302,129 @@ fn a_korean_comparison() {
     let svg = std::fs::read_to_string(dir.path().join("k/compare-gap-probability.svg")).unwrap();
     assert!(svg.contains("대안별 연도별 부족 확률") && svg.contains("(기준)"));
 }
+
+/// `evaluate --lang ko`: the scorecard in Korean everywhere — the terminal,
+/// evaluation.md, a workbook whose scorecard sheet carries every rating of
+/// evaluation.json (in Korean words, coloured), the tornado charts and a
+/// report.html that holds every reason.
+#[test]
+fn a_korean_evaluation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = fundgap_ok(
+        &[
+            "evaluate",
+            "-q",
+            "--trials",
+            "500",
+            "--sample",
+            "300",
+            "--oat-trials",
+            "100",
+            "--lang",
+            "ko",
+            "--out",
+            "k",
+        ],
+        d,
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("계획 단계 평가표") && table.contains("사유 (주의·위험)"),
+        "{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("k/evaluation.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["lang"], "ko");
+    let word = |r: &str| match r {
+        "green" => "양호",
+        "amber" => "주의",
+        "red" => "위험",
+        other => panic!("rating {other}"),
+    };
+    let mut wb: Xlsx<_> = open_workbook(d.join("k/report.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["평가표", "평가 항목", "민감도", "실행 정보"]
+    );
+    let card = wb.worksheet_range("평가표").unwrap();
+    let html = std::fs::read_to_string(d.join("k/report.html")).unwrap();
+    let markdown = std::fs::read_to_string(d.join("k/evaluation.md")).unwrap();
+    assert!(markdown.starts_with("# 평가: "), "{markdown}");
+    for (r, c) in json["scorecards"].as_array().unwrap().iter().enumerate() {
+        let row = 1 + r as u32;
+        assert_eq!(
+            card.get_value((row, 1)).unwrap().to_string(),
+            word(c["overall"].as_str().unwrap())
+        );
+        for (k, s) in c["scores"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(
+                card.get_value((row, 2 + k as u32)).unwrap().to_string(),
+                word(s["rating"].as_str().unwrap()),
+                "{}: {}",
+                c["id"],
+                s["criterion"]
+            );
+            let reason = s["reason"].as_str().unwrap();
+            assert!(
+                reason.chars().any(|c| ('가'..='힣').contains(&c)),
+                "{reason}"
+            );
+            let escaped = reason
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
+            assert!(html.contains(&escaped), "report.html lacks {reason}");
+            assert!(markdown.contains(reason), "evaluation.md lacks {reason}");
+        }
+    }
+    assert!(html.contains("계획 단계 평가표") && html.contains("@font-face"));
+    // The run's charts and one tornado per entity, inline.
+    let entities = json["scorecards"].as_array().unwrap().len();
+    assert_eq!(html.matches("<svg").count(), 13 + entities);
+    let svg = std::fs::read_to_string(d.join("k/tornado-portfolio.svg")).unwrap();
+    assert!(
+        svg.contains("전체 (포트폴리오)의 부족을 좌우하는 입력")
+            && svg.contains("평균 부족액 현가"),
+        "the portfolio's tornado is not in Korean"
+    );
+}
+
+/// `sensitivity --lang ko` and `check --lang ko`: the terminal in Korean;
+/// English stays the default.
+#[test]
+fn korean_sensitivity_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = fundgap_ok(
+        &[
+            "sensitivity",
+            "-q",
+            "--sample",
+            "200",
+            "--oat-trials",
+            "100",
+            "--no-charts",
+            "--lang",
+            "ko",
+            "--out",
+            "s",
+        ],
+        d,
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("부족을 좌우하는 입력")
+            && table.contains("변화폭")
+            && table.contains("억 원"),
+        "{table}"
+    );
+    let baseline = common::scenario("ucity-baseline.toml");
+    for (lang, needle) in [("ko", "서비스 "), ("en", " services:")] {
+        let out = fundgap_ok(&["check", &baseline, "--lang", lang], d);
+        let said = text(&out.stdout);
+        assert!(said.contains(needle), "{lang}: {said}");
+        assert_eq!(said.contains("할인율"), lang == "ko", "{lang}: {said}");
+    }
+}

@@ -279,6 +279,11 @@ pub(crate) struct SensitivityArgs {
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Language of the terminal table and the tornado charts: ko writes
+    /// them in Korean with won amounts in 억 원 [default: the scenario's
+    /// `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -308,6 +313,16 @@ pub(crate) struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Language of the scorecard and its reasons (terminal, evaluation.md,
+    /// report.xlsx, report.html) and the tornado charts: ko writes them in
+    /// Korean with won amounts in 억 원 [default: the scenario's `lang`,
+    /// else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Do not write report.html (the scorecard, results and charts in one
+    /// file)
+    #[arg(long)]
+    pub no_html: bool,
     /// Do not write report.xlsx (the Excel workbook of these results)
     #[arg(long)]
     pub no_xlsx: bool,
@@ -329,6 +344,10 @@ pub(crate) struct BacktestArgs {
     /// Output directory [default: output/backtest]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Language of backtest.md and the table: ko writes them in Korean
+    /// [default: the first scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     #[command(flatten)]
     pub run: RunOpts,
 }
@@ -344,6 +363,11 @@ pub(crate) struct InitArgs {
     /// Overwrite the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// Language of the template's comments: ko writes them in Korean and
+    /// sets `lang = "ko"`, so every report of the scenario is Korean
+    /// [default: en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -363,6 +387,11 @@ pub(crate) struct ChartArgs {
     /// Title to use instead of the scenario name
     #[arg(long)]
     pub title: Option<String>,
+    /// Language of the labels: ko redraws them in Korean with won amounts
+    /// in 억 원, en in English in the scenario's money [default: the
+    /// run's own, from charts.json]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
@@ -423,4 +452,8 @@ pub(crate) struct CheckArgs {
     /// Override a scenario key before checking (repeatable)
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
+    /// Language of the description: ko writes it in Korean with won
+    /// amounts in 억 원 [default: the scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }

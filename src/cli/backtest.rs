@@ -18,6 +18,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join("backtest"));
     let mut all = Vec::new();
+    let mut lang = None;
     for path in &args.scenarios {
         let Loaded { model, label, .. } = load_run(Some(path), &[], args.trials, args.seed)?;
         if !model.services().iter().any(|s| s.outcome.is_some()) {
@@ -31,13 +32,15 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
                 fundgap::format::thousands(model.trials() as f64, 0)
             );
         }
+        // The first scenario's language, unless --lang says.
+        lang.get_or_insert(Lang::or_scenario(args.lang, &model));
         let (acc, _) = simulate(&model, &args.run, &label)?;
         all.extend(cases(&model, &Report::new(&model, &acc)));
     }
     let Some(scored) = score(all) else {
         return Err(Error::Usage("no cases to score".into()));
     };
-    let md = backtest_markdown(&scored);
+    let md = backtest_markdown(&scored, lang.unwrap_or_default());
     let mut staging = Staging::new(&out_dir)?;
     write_csv(
         &mut staging,

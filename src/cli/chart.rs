@@ -25,6 +25,11 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
             path.display()
         )));
     }
+    let data = match args.lang {
+        Some(Lang::En) => data.in_language(fundgap::model::Language::En),
+        Some(Lang::Ko) => data.in_language(fundgap::model::Language::Ko),
+        None => data,
+    };
     // The file as read holds every name the charts will show.
     let shown = format!(
         "{}{}",

@@ -10,13 +10,18 @@ use super::common::*;
 pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let (text, label, _) = load_text(Some(&args.scenario))?;
     let model = scenario::parse_with(&text, &label, &args.set)?;
+    let lang = Lang::or_scenario(args.lang, &model);
+    let w = crate::report::lang::Words(lang);
     // Every [[variant]] must itself make a valid scenario, as `compare`
     // will require: a bad path, value or combination is reported here.
     let variants = if model.variants().is_empty() {
         String::new()
     } else {
-        let v = scenario::variant_models(&text, &label, &args.set)?;
-        format!("  {} variants, each a valid scenario\n", v.len())
+        let n = scenario::variant_models(&text, &label, &args.set)?.len();
+        match w.ko() {
+            false => format!("  {n} variants, each a valid scenario\n"),
+            true => format!("  변형 {n}개, 모두 유효한 시나리오\n"),
+        }
     };
     // Say what was changed, so a description is never mistaken for the
     // file's own.
@@ -28,16 +33,33 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
             .iter()
             .map(|o| format!("{}={}", o.path, o.value))
             .collect();
-        format!("  with --set applied: {}\n", list.join(", "))
+        format!(
+            "  {} {}\n",
+            w.t("with --set applied:", "--set 적용:"),
+            list.join(", ")
+        )
     };
     let threads = rayon::current_num_threads();
-    let estimate = format!(
-        "  a run of {} trials: about {} on {threads} thread(s) (~{NS_PER_SERVICE_YEAR:.0} ns per service-year), memory up to about {:.0} MB whatever the trial count\n  random draws on this CPU: {} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n",
-        fundgap::format::thousands(model.trials() as f64, 0),
-        duration_words(estimated_seconds(&model, model.trials(), threads)),
-        memory_bound_mb(&model, threads),
-        fundgap::model::rng::lanes::instruction_set(),
-    );
-    emit(&(describe::describe(&model, &label) + &overridden + &variants + &estimate))?;
+    let trials = fundgap::format::thousands(model.trials() as f64, 0);
+    let time = duration_words(estimated_seconds(&model, model.trials(), threads));
+    let time = match w.ko() {
+        false => time,
+        true => time
+            .replace(" hours", "시간")
+            .replace(" days", "일")
+            .replace(" min", "분")
+            .replace(" s", "초"),
+    };
+    let mb = memory_bound_mb(&model, threads);
+    let kernels = fundgap::model::rng::lanes::instruction_set();
+    let estimate = match w.ko() {
+        false => format!(
+            "  a run of {trials} trials: about {time} on {threads} thread(s) (~{NS_PER_SERVICE_YEAR:.0} ns per service-year), memory up to about {mb:.0} MB whatever the trial count\n  random draws on this CPU: {kernels} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n"
+        ),
+        true => format!(
+            "  시행 {trials}회 실행: 스레드 {threads}개로 약 {time} (서비스-연도당 ~{NS_PER_SERVICE_YEAR:.0} ns), 메모리는 시행 수와 무관하게 최대 약 {mb:.0} MB\n  이 CPU의 난수 커널: {kernels} (FUNDGAP_SIMD=portable이면 기본 경로; 결과는 비트 단위로 같음)\n"
+        ),
+    };
+    emit(&(describe::describe(&model, &label, lang) + &overridden + &variants + &estimate))?;
     Ok(())
 }

@@ -76,6 +76,33 @@ pub(super) fn write_csv(
 
 /// How an analysis was made, for its workbook: the command line as typed
 /// and the fundgap version.
+/// What a report records of how a run was made.
+pub(super) fn run_info(
+    scenario_file: String,
+    set: &[Override],
+    threads: usize,
+    started: std::time::Instant,
+) -> crate::report::files::RunInfo {
+    crate::report::files::RunInfo {
+        scenario_file,
+        overrides: set
+            .iter()
+            .map(|o| format!("{}={}", o.path, o.value))
+            .collect(),
+        threads,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The names of the files a command wrote, for its closing status line.
+pub(super) fn file_names(written: &[std::path::PathBuf]) -> String {
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .collect();
+    names.join(", ")
+}
+
 pub(super) fn made_by() -> Vec<(&'static str, String)> {
     let quote = |a: String| {
         if a.contains([' ', '"', '\'']) {
@@ -86,9 +113,15 @@ pub(super) fn made_by() -> Vec<(&'static str, String)> {
     };
     vec![
         ("fundgap version", env!("CARGO_PKG_VERSION").to_string()),
+        // "fundgap" rather than argv[0]: the path a binary was started by
+        // says nothing about the analysis and would make two identical
+        // analyses' workbooks differ.
         (
             "command",
-            std::env::args().map(quote).collect::<Vec<_>>().join(" "),
+            std::iter::once("fundgap".to_string())
+                .chain(std::env::args().skip(1).map(quote))
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
     ]
 }

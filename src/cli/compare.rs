@@ -77,6 +77,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     pb.finish_and_clear();
     let result = result?;
 
+    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     let mut staging = Staging::new(&out_dir)?;
     let csv = write_csv(
         &mut staging,
@@ -86,12 +87,11 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     )?;
     if !args.no_xlsx {
         let sheets: [(&str, &[u8]); 1] = [("compare", &csv)];
-        let book = crate::report::workbook::tables_workbook("compare", &sheets, &made_by())?;
+        let book = crate::report::workbook::tables_workbook("compare", &sheets, &made_by(), lang)?;
         staging.write(crate::report::workbook::FILE, &book)?;
     }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("compare.json", json.as_bytes())?;
-    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.no_charts {
         charts::register_font(args.common.font.as_deref(), &json, lang)?;
         let base = &inputs[0].model;

@@ -4,15 +4,18 @@ use std::path::Path;
 
 use std::time::Instant;
 
-use crate::report::charts::{self, ChartOptions};
+use crate::report::charts::{self, ChartData, ChartOptions};
 use crate::report::staging::Staging;
-use crate::report::table;
+use crate::report::{html, table, workbook};
 use fundgap::error::Result;
+use fundgap::model::Language;
 use fundgap::stats::Report;
 
 use super::args::*;
 use super::common::*;
 
+// Long by design: the command's steps (run, rate, drivers, files, charts,
+// report, table) in order.
 pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     let Loaded { model, label, stem } =
         load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
@@ -27,9 +30,10 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let (acc, _) = simulate(&model, &args.common.run, &stem)?;
+    let (acc, threads) = simulate(&model, &args.common.run, &stem)?;
     let report = Report::new(&model, &acc);
-    let ev = fundgap::analysis::evaluate::evaluate(&model, &report);
+    let lang = Lang::or_scenario(args.lang, &model);
+    let ev = fundgap::analysis::evaluate::evaluate(&model, &report, lang);
     let drivers = if args.no_sensitivity {
         None
     } else {
@@ -43,6 +47,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         })?;
         Some(s?)
     };
+    let info = run_info(label, &args.set, threads, started);
     let mut staging = Staging::new(&out_dir)?;
     staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
     let csv = write_csv(
@@ -51,35 +56,54 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         "evaluation.csv",
         crate::report::analyses::evaluation_csv(&ev),
     )?;
-    if !args.no_xlsx {
-        let sheets: [(&str, &[u8]); 1] = [("evaluation", &csv)];
-        let book = crate::report::workbook::tables_workbook("evaluation", &sheets, &made_by())?;
-        staging.write(crate::report::workbook::FILE, &book)?;
-    }
     staging.write(
         "evaluation.md",
-        crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref()).as_bytes(),
+        crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref(), lang).as_bytes(),
     )?;
-    if let Some(d) = &drivers {
-        write_sensitivity(
+    let sensitivity_csv = match &drivers {
+        Some(d) => Some(write_sensitivity(
             &mut staging,
             &out_dir,
             d,
-            args.common.no_charts,
-            args.common.font.as_deref(),
-        )?;
+            &args.common,
+            lang,
+        )?),
+        None => None,
+    };
+    if !args.no_xlsx {
+        let w = crate::report::lang::Words(lang);
+        let mut sheets: Vec<(&str, &[u8])> = vec![(w.t("evaluation", "평가 항목"), &csv)];
+        if let Some(s) = &sensitivity_csv {
+            sheets.push((w.t("sensitivity", "민감도"), s));
+        }
+        let book = workbook::evaluation_workbook(&ev, &sheets, &made_by(), lang)?;
+        staging.write(workbook::FILE, &book)?;
     }
-    staging.commit()?;
-    emit(&table::scorecard(&ev, drivers.as_ref()))?;
+    if !args.no_html {
+        // The page inlines its own SVG copies: the run's charts, then the
+        // tornadoes, sized for a page.
+        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
+        if !args.common.no_charts {
+            let page = ChartOptions::page(lang);
+            let data = ChartData::new(&model, &report, lang);
+            let text = serde_json::to_string(&data)? + &serde_json::to_string(&ev)?;
+            charts::register_font(args.common.font.as_deref(), &text, lang)?;
+            charts::draw_all(&data, &page, &mut svgs)?;
+            if let Some(d) = &drivers {
+                charts::draw_tornadoes(d, &page, &mut svgs)?;
+            }
+        }
+        let page =
+            html::evaluation_html(&model, &report, &info, lang, &ev, drivers.as_ref(), &svgs);
+        staging.write(html::FILE, page.as_bytes())?;
+    }
+    let written = staging.commit()?;
+    emit(&table::scorecard(&ev, drivers.as_ref(), lang))?;
     if !args.common.run.quiet {
         eprintln!(
-            "fundgap: evaluated in {:.2} s; wrote evaluation.json, evaluation.csv, evaluation.md{} to {}",
+            "fundgap: evaluated in {:.2} s; wrote {} to {}",
             started.elapsed().as_secs_f64(),
-            if drivers.is_some() {
-                ", sensitivity.csv and tornado charts"
-            } else {
-                ""
-            },
+            file_names(&written),
             out_dir.display()
         );
     }
@@ -113,39 +137,32 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     })?;
     pb.finish_and_clear();
     let result = result?;
+    let lang = Lang::or_scenario(args.lang, &model);
     let mut staging = Staging::new(&out_dir)?;
-    write_sensitivity(
-        &mut staging,
-        &out_dir,
-        &result,
-        args.common.no_charts,
-        args.common.font.as_deref(),
-    )?;
-    staging.commit()?;
-    emit(&table::sensitivity(&result, 5))?;
+    write_sensitivity(&mut staging, &out_dir, &result, &args.common, lang)?;
+    let written = staging.commit()?;
+    emit(&table::sensitivity(&result, 5, lang))?;
     if !args.common.run.quiet {
         eprintln!(
-            "fundgap: done in {:.2} s; wrote sensitivity.csv, sensitivity.json{} to {}",
+            "fundgap: done in {:.2} s; wrote {} to {}",
             started.elapsed().as_secs_f64(),
-            if args.common.no_charts {
-                ""
-            } else {
-                " and tornado charts"
-            },
+            file_names(&written),
             out_dir.display()
         );
     }
     Ok(())
 }
 
+/// Writes `sensitivity.csv`, `.json` and (unless `--no-charts`) the
+/// tornado charts in `lang`; returns the CSV bytes for a workbook.
 pub(super) fn write_sensitivity(
     staging: &mut Staging,
     out_dir: &Path,
     result: &fundgap::analysis::sensitivity::Sensitivity,
-    no_charts: bool,
-    font: Option<&Path>,
-) -> Result<()> {
-    write_csv(
+    common: &CommonOpts,
+    lang: Language,
+) -> Result<Vec<u8>> {
+    let csv = write_csv(
         staging,
         out_dir,
         "sensitivity.csv",
@@ -153,9 +170,13 @@ pub(super) fn write_sensitivity(
     )?;
     let json = serde_json::to_string_pretty(result)?;
     staging.write("sensitivity.json", json.as_bytes())?;
-    if !no_charts {
-        charts::register_font(font, &json, fundgap::model::Language::En)?;
-        charts::draw_tornadoes(result, &ChartOptions::default(), staging)?;
+    if !common.no_charts {
+        charts::register_font(common.font.as_deref(), &json, lang)?;
+        let opts = ChartOptions {
+            lang,
+            ..ChartOptions::default()
+        };
+        charts::draw_tornadoes(result, &opts, staging)?;
     }
-    Ok(())
+    Ok(csv)
 }

@@ -8,7 +8,11 @@ use super::args::*;
 use super::common::emit;
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
-    let text = crate::cli::template::scenario(args.services as usize);
+    let lang = match args.lang {
+        Some(Lang::Ko) => fundgap::model::Language::Ko,
+        _ => fundgap::model::Language::En,
+    };
+    let text = crate::cli::template::scenario(args.services as usize, lang);
     if args.file.as_os_str() == "-" {
         emit(&text)?;
         return Ok(());

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::files::{RunInfo, summary_json, write_tables};
+use crate::report::files::{summary_json, write_tables};
 use crate::report::staging::Staging;
 use crate::report::{html, table, workbook};
 use fundgap::error::Result;
@@ -32,16 +32,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let started = Instant::now();
     let (acc, threads) = simulate(&model, &args.common.run, &stem)?;
     let report = Report::new(&model, &acc);
-    let info = RunInfo {
-        scenario_file: label,
-        overrides: args
-            .set
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value))
-            .collect(),
-        threads,
-        elapsed_seconds: started.elapsed().as_secs_f64(),
-    };
+    let info = run_info(label, &args.set, threads, started);
 
     let lang = Lang::or_scenario(args.lang, &model);
     let mut staging = Staging::new(&out_dir)?;
@@ -63,13 +54,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         // The report inlines its own SVG copies, sized for a page.
         let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
         if !args.common.no_charts {
-            let page = ChartOptions {
-                width: 960,
-                height: 600,
-                format: charts::ImageFormat::Svg,
-                title: None,
-                lang,
-            };
+            let page = ChartOptions::page(lang);
             charts::draw_all(&chart_data, &page, &mut svgs)?;
         }
         let page = html::run_html(&model, &report, &info, lang, &svgs);
@@ -85,15 +70,11 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         }
     }
     if status {
-        let names: Vec<String> = written
-            .iter()
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
-            .collect();
         eprintln!(
             "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
             fundgap::format::thousands(report.trials as f64, 0),
             info.elapsed_seconds,
-            names.join(", "),
+            file_names(&written),
             out_dir.display()
         );
     }

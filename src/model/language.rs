@@ -19,4 +19,13 @@ impl Language {
             Language::Ko => "ko",
         }
     }
+
+    /// `en` or `ko`, whichever is this language: how every label that a
+    /// reader sees is written, both texts side by side where it is used.
+    pub fn t<'a>(self, en: &'a str, ko: &'a str) -> &'a str {
+        match self {
+            Language::En => en,
+            Language::Ko => ko,
+        }
+    }
 }

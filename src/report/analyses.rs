@@ -11,6 +11,8 @@ use fundgap::analysis::stress::StressResult;
 use fundgap::format::{percent, thousands};
 
 use super::files::{finish_csv, num, text_cell};
+use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
+use fundgap::model::Language;
 
 /// `stress.csv`: one row per cell.
 pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
@@ -188,52 +190,78 @@ pub fn evaluation_csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
     finish_csv(w)
 }
 
-fn mark(r: Rating) -> &'static str {
-    match r {
-        Rating::Green => "🟢 green",
-        Rating::Amber => "🟠 amber",
-        Rating::Red => "🔴 red",
-    }
+/// A rating with its traffic light, in the evaluation's language.
+fn mark(r: Rating, w: Words) -> String {
+    let light = match r {
+        Rating::Green => "🟢",
+        Rating::Amber => "🟠",
+        Rating::Red => "🔴",
+    };
+    format!("{light} {}", rating_word(r, w))
 }
 
-/// `evaluation.md`: a report for the committee.
-pub fn evaluation_markdown(ev: &Evaluation, drivers: Option<&Sensitivity>) -> String {
+/// `evaluation.md`: a report for the committee, in `lang` (the reasons
+/// are already in it).
+pub fn evaluation_markdown(
+    ev: &Evaluation,
+    drivers: Option<&Sensitivity>,
+    lang: Language,
+) -> String {
     use std::fmt::Write;
+    let w = Words(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "# Evaluation: {}\n", ev.scenario);
+    let _ = writeln!(out, "# {}: {}\n", w.t("Evaluation", "평가"), ev.scenario);
+    let trials = thousands(ev.trials as f64, 0);
     let _ = writeln!(
         out,
-        "{} trials, seed {}; money in {} {}. Ratings and thresholds are explained at the end.\n",
-        thousands(ev.trials as f64, 0),
-        ev.seed,
-        ev.currency,
-        ev.unit
+        "{}\n",
+        match w.ko() {
+            false => format!(
+                "{trials} trials, seed {}; money in {}. Ratings and thresholds are explained at the end.",
+                ev.seed, ev.money
+            ),
+            true => format!(
+                "시행 {trials}회, 시드 {}; 금액 단위 {}. 등급과 기준은 끝에 설명합니다.",
+                ev.seed, ev.money
+            ),
+        }
     );
-    let _ = write!(out, "| service | overall |");
+    let _ = write!(
+        out,
+        "| {} | {} |",
+        w.t("service", "서비스"),
+        w.t("overall", "종합")
+    );
     for c in CRITERIA {
-        let _ = write!(out, " {} |", c.replace('_', " "));
+        let _ = write!(out, " {} |", criterion_name(c, w).1);
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "|---|---|{}", "---|".repeat(CRITERIA.len()));
     for c in &ev.scorecards {
-        let _ = write!(out, "| {} | {} |", c.name, mark(c.overall));
+        let name = entity_name(&c.id, &c.name, lang);
+        let _ = write!(out, "| {name} | {} |", mark(c.overall, w));
         for k in CRITERIA {
-            let _ = write!(out, " {} |", c.score(k).rating.as_str());
+            let _ = write!(out, " {} |", rating_word(c.score(k).rating, w));
         }
         let _ = writeln!(out);
     }
+    let money = drivers.map(|d| Money::of_sensitivity(d, lang));
     for c in &ev.scorecards {
-        let _ = writeln!(out, "\n## {} — {}\n", c.name, mark(c.overall));
+        let name = entity_name(&c.id, &c.name, lang);
+        let _ = writeln!(out, "\n## {name} — {}\n", mark(c.overall, w));
         for s in &c.scores {
             let _ = writeln!(
                 out,
                 "- **{}** ({}): {}",
-                s.criterion.replace('_', " "),
-                s.rating.as_str(),
+                criterion_name(s.criterion, w).1,
+                rating_word(s.rating, w),
                 s.reason
             );
         }
-        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id)) {
+        if let (Some(d), Some(money)) = (
+            drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id)),
+            &money,
+        ) {
             let top: Vec<String> = d
                 .inputs
                 .iter()
@@ -241,22 +269,38 @@ pub fn evaluation_markdown(ev: &Evaluation, drivers: Option<&Sensitivity>) -> St
                 .filter(|i| i.swing != 0.0)
                 .map(|i| {
                     format!(
-                        "`{}` (swing {}, rank correlation {:.2})",
+                        "`{}` ({} {} {}, {} {:.2})",
                         i.input,
-                        thousands(i.swing, 0),
+                        w.t("swing", "변화폭"),
+                        money.fmt(i.swing),
+                        money.label(),
+                        w.t("rank correlation", "순위상관"),
                         i.rank_corr_gap_npv
                     )
                 })
                 .collect();
             if !top.is_empty() {
-                let _ = writeln!(out, "- **what drives the gap**: {}", top.join("; "));
+                let _ = writeln!(
+                    out,
+                    "- **{}**: {}",
+                    w.t("what drives the gap", "부족을 좌우하는 입력"),
+                    top.join("; ")
+                );
             }
         }
     }
-    let _ = writeln!(out, "\n## How ratings are set\n");
     let _ = writeln!(
         out,
-        "Overall is red when funding sustainability is red or two criteria are red, amber when any criterion is red or two are amber, green otherwise. Thresholds (`[evaluation]` in the scenario):\n"
+        "\n## {}\n",
+        w.t("How ratings are set", "등급을 정하는 방법")
+    );
+    let _ = writeln!(
+        out,
+        "{}\n",
+        w.t(
+            "Overall is red when funding sustainability is red or two criteria are red, amber when any criterion is red or two are amber, green otherwise. Thresholds (`[evaluation]` in the scenario):",
+            "재원 지속성이 위험이거나 위험 항목이 둘 이상이면 종합 위험, 위험 항목이 하나 있거나 주의 항목이 둘 이상이면 종합 주의, 그 밖에는 양호입니다. 기준값(시나리오의 `[evaluation]`):",
+        )
     );
     for (k, v) in &ev.thresholds.0 {
         let _ = writeln!(out, "- `{k}` = {v}");
@@ -298,9 +342,14 @@ pub fn backtest_csv(s: &Score) -> Result<Vec<u8>, csv::Error> {
 
 /// The back-test as a table and a score, for the terminal and
 /// `backtest.md`.
-pub fn backtest_markdown(s: &Score) -> String {
-    let mut out = String::from(
-        "| scenario | service | by | what happened | P(stopped by then) [95% CI] | squared error |\n|---|---|---|---|---|---|\n",
+pub fn backtest_markdown(s: &Score, lang: Language) -> String {
+    let w = Words(lang);
+    let mut out = format!(
+        "| {} |\n|---|---|---|---|---|---|\n",
+        w.t(
+            "scenario | service | by | what happened | P(stopped by then) [95% CI] | squared error",
+            "시나리오 | 서비스 | 기준 연도 | 실제 결과 | 그때까지 중단 확률 [95% 신뢰구간] | 오차 제곱",
+        )
     );
     for c in &s.cases {
         out.push_str(&format!(
@@ -308,7 +357,11 @@ pub fn backtest_markdown(s: &Score) -> String {
             c.scenario,
             c.service,
             c.by,
-            if c.stopped { "stopped" } else { "running" },
+            if c.stopped {
+                w.t("stopped", "중단")
+            } else {
+                w.t("running", "운영 중")
+            },
             percent(c.predicted.estimate, 1),
             percent(c.predicted.lo, 1),
             percent(c.predicted.hi, 1),
@@ -317,18 +370,27 @@ pub fn backtest_markdown(s: &Score) -> String {
     }
     let skill = match s.skill {
         Some(k) => format!("{k:.2}"),
-        None => "undefined (every case has the same outcome)".to_string(),
+        None => w
+            .t(
+                "undefined (every case has the same outcome)",
+                "정의되지 않음 (모든 사례의 결과가 같음)",
+            )
+            .to_string(),
     };
-    out.push_str(&format!(
-        "\nBrier score {:.3} (Monte Carlo se {:.4}) over {} cases; {} on the right side of 50%. \
-         A forecast of 50% for every case scores 0.250; the cases' own base rate ({}) scores {:.3} \
-         (in-sample, a flattering reference); skill against it: {skill}.\n",
-        s.brier,
-        s.brier_se,
-        s.cases.len(),
-        s.right,
-        percent(s.base_rate, 0),
-        s.brier_base_rate,
-    ));
+    let (n, base) = (s.cases.len(), percent(s.base_rate, 0));
+    out.push_str(&match w.ko() {
+        false => format!(
+            "\nBrier score {:.3} (Monte Carlo se {:.4}) over {n} cases; {} on the right side of 50%. \
+             A forecast of 50% for every case scores 0.250; the cases' own base rate ({base}) scores {:.3} \
+             (in-sample, a flattering reference); skill against it: {skill}.\n",
+            s.brier, s.brier_se, s.right, s.brier_base_rate,
+        ),
+        true => format!(
+            "\n사례 {n}개의 Brier 점수 {:.3} (몬테카를로 표준오차 {:.4}); {}개가 50%의 맞는 쪽. \
+             모든 사례에 50%를 예측하면 0.250, 사례들의 기저율({base})을 예측하면 {:.3} \
+             (표본 내 기준이라 후한 비교); 기저율 대비 기량: {skill}.\n",
+            s.brier, s.brier_se, s.right, s.brier_base_rate,
+        ),
+    });
     out
 }

@@ -4,9 +4,11 @@
 
 use std::fmt::Write;
 
+use super::lang::Words;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{
-    CostKind, CostLine, DeliveryKind, GrantSize, Model, RenewalSize, Service, Stream, StreamKind,
+    CostKind, CostLine, DeliveryKind, GrantSize, Language, Model, RenewalSize, Service, Stream,
+    StreamKind,
 };
 
 fn window(model: &Model, from: usize, to: usize) -> String {
@@ -14,32 +16,40 @@ fn window(model: &Model, from: usize, to: usize) -> String {
 }
 
 /// What a cost line charges, for `fundgap check`.
-fn cost_what(model: &Model, c: &CostLine) -> String {
+fn cost_what(model: &Model, c: &CostLine, w: Words) -> String {
+    let ko = w.ko();
     match &c.kind {
         CostKind::Renewal { size, every_years } => {
             let size = match size {
-                RenewalSize::ShareOfConstruction(q) => {
-                    format!("{} of construction", q.describe())
-                }
+                RenewalSize::ShareOfConstruction(q) if ko => format!("건설비의 {}", q.describe()),
+                RenewalSize::ShareOfConstruction(q) => format!("{} of construction", q.describe()),
                 RenewalSize::Amount(q) => q.describe(),
             };
-            format!("{size} every {} years", every_years.describe())
+            match ko {
+                false => format!("{size} every {} years", every_years.describe()),
+                true => format!("{}년마다 {size}", every_years.describe()),
+            }
         }
         CostKind::Annual {
             amount, from, to, ..
-        } => format!(
-            "{} a year, {}",
-            amount.describe(),
-            window(model, *from, *to)
-        ),
-        CostKind::OneOff { amount, year } => {
-            format!("{} in {}", amount.describe(), model.year(*year))
+        } => {
+            let (amount, years) = (amount.describe(), window(model, *from, *to));
+            match ko {
+                false => format!("{amount} a year, {years}"),
+                true => format!("연 {amount}, {years}"),
+            }
         }
+        CostKind::OneOff { amount, year } => match ko {
+            false => format!("{} in {}", amount.describe(), model.year(*year)),
+            true => format!("{}년 {}", model.year(*year), amount.describe()),
+        },
     }
 }
 
 /// What a funding stream pays, for `fundgap check`.
-fn stream_what(model: &Model, f: &Stream) -> String {
+fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
+    let years = window(model, f.from, f.to);
+    let ko = w.ko();
     match &f.kind {
         StreamKind::Grant {
             size,
@@ -47,100 +57,135 @@ fn stream_what(model: &Model, f: &Stream) -> String {
             match_share,
             unmatched,
         } => {
-            let size = match size {
-                GrantSize::Amount(q) => format!("{} a year", q.describe()),
-                GrantSize::ShareOfCost(q) => format!("{} of cost", q.describe()),
+            let size = match (size, ko) {
+                (GrantSize::Amount(q), false) => format!("{} a year", q.describe()),
+                (GrantSize::Amount(q), true) => format!("연 {}", q.describe()),
+                (GrantSize::ShareOfCost(q), false) => format!("{} of cost", q.describe()),
+                (GrantSize::ShareOfCost(q), true) => format!("비용의 {}", q.describe()),
             };
-            let matched = if *match_share > 0.0 {
-                format!(
+            let matched = match (*match_share > 0.0, ko) {
+                (false, _) => String::new(),
+                (true, false) => format!(
                     ", needs {match_share} of local budget money per unit ({} where unmatched)",
                     unmatched.describe()
-                )
-            } else {
-                String::new()
+                ),
+                (true, true) => format!(
+                    ", 1단위당 지방비 {match_share} 대응 필요 (대응하지 못하면 {})",
+                    unmatched.describe()
+                ),
             };
             format!(
-                "{size}, {}, withdrawal hazard {}{matched}",
-                window(model, f.from, f.to),
+                "{size}, {years}, {} {}{matched}",
+                w.t("withdrawal hazard", "중단 위험"),
                 withdrawal_hazard.describe()
             )
         }
-        StreamKind::Budget { amount, growth, .. } => {
-            format!(
-                "{} a year, growth {}, {}",
-                amount.describe(),
-                growth,
-                window(model, f.from, f.to)
-            )
-        }
+        StreamKind::Budget { amount, growth, .. } => match ko {
+            false => format!("{} a year, growth {growth}, {years}", amount.describe()),
+            true => format!("연 {}, 증가율 {growth}, {years}", amount.describe()),
+        },
         StreamKind::Fees {
             saturation_users,
             price,
             ..
-        } => format!(
-            "{} users at saturation x price {}, {}",
-            saturation_users.describe(),
-            price.describe(),
-            window(model, f.from, f.to)
-        ),
+        } => match ko {
+            false => format!(
+                "{} users at saturation x price {}, {years}",
+                saturation_users.describe(),
+                price.describe()
+            ),
+            true => format!(
+                "포화 시 이용자 {} x 요금 {}, {years}",
+                saturation_users.describe(),
+                price.describe()
+            ),
+        },
         StreamKind::Contract {
             amount,
             exit_hazard,
             downturn_exit_hazard,
             ..
-        } => format!(
-            "{} a year, {}, exit hazard {} ({} in downturns)",
-            amount.describe(),
-            window(model, f.from, f.to),
-            exit_hazard.describe(),
-            downturn_exit_hazard.describe()
-        ),
+        } => match ko {
+            false => format!(
+                "{} a year, {years}, exit hazard {} ({} in downturns)",
+                amount.describe(),
+                exit_hazard.describe(),
+                downturn_exit_hazard.describe()
+            ),
+            true => format!(
+                "연 {}, {years}, 이탈 위험 {} (경기 침체 시 {})",
+                amount.describe(),
+                exit_hazard.describe(),
+                downturn_exit_hazard.describe()
+            ),
+        },
         StreamKind::Reserve { balance } => {
-            format!("opening balance {}", balance.describe())
+            format!(
+                "{} {}",
+                w.t("opening balance", "기초 잔액"),
+                balance.describe()
+            )
         }
     }
 }
 
 /// A service's national share of construction, stop rule and
 /// materiality, for `fundgap check` (nothing when it has none).
-fn decision_rules(s: &Service) -> String {
+fn decision_rules(s: &Service, w: Words) -> String {
     let mut out = String::new();
+    let ko = w.ko();
     if s.construction_grant_share > 0.0 {
+        let share = percent(s.construction_grant_share, 0);
         let _ = writeln!(
             out,
-            "      construction {} paid by national grants",
-            percent(s.construction_grant_share, 0)
+            "      {}",
+            match ko {
+                false => format!("construction {share} paid by national grants"),
+                true => format!("건설비의 {share}를 국비로 지원"),
+            }
         );
     }
     if s.stop.is_set() {
         let mut when = Vec::new();
         if s.stop.after_gap_years > 0 {
-            when.push(format!(
-                "after {} consecutive years with a gap",
-                s.stop.after_gap_years
-            ));
+            let n = s.stop.after_gap_years;
+            when.push(match ko {
+                false => format!("after {n} consecutive years with a gap"),
+                true => format!("{n}년 연속 부족이 나면"),
+            });
         }
         if s.stop.below_funding_share > 0.0 {
-            when.push(format!(
-                "after a year whose money covers less than {} of its cost",
-                percent(s.stop.below_funding_share, 0)
-            ));
+            let share = percent(s.stop.below_funding_share, 0);
+            when.push(match ko {
+                false => format!("after a year whose money covers less than {share} of its cost"),
+                true => format!("재원이 비용의 {share} 미만인 해가 오면"),
+            });
         }
+        let rest = percent(s.stop.after_stop_share, 0);
         let _ = writeln!(
             out,
-            "      stops {}; then {} of it goes on",
-            when.join(" or "),
-            percent(s.stop.after_stop_share, 0)
+            "      {}",
+            match ko {
+                false => format!("stops {}; then {rest} of it goes on", when.join(" or ")),
+                true => format!("{} 중단; 이후 {rest} 규모로 유지", when.join(" 또는 ")),
+            }
         );
     }
-    out.push_str(&books(s));
+    out.push_str(&books(s, w));
     let m = s.materiality;
     if m.share > 0.0 || m.amount > 0.0 {
+        let (share, amount) = (percent(m.share, 1), thousands(m.amount, 0));
         let _ = writeln!(
             out,
-            "      a shortfall is a gap only above {} of the year's cost and {}; smaller ones are absorbed",
-            percent(m.share, 1),
-            thousands(m.amount, 0)
+            "      {}",
+            match ko {
+                false => format!(
+                    "a shortfall is a gap only above {share} of the year's cost and {amount}; smaller ones are absorbed"
+                ),
+                true => format!(
+                    "부족액이 그해 비용의 {share}와 {amount}를 넘을 때만 부족으로 보고, 그보다 작으면 흡수"
+                ),
+            }
         );
     }
     out
@@ -148,177 +193,272 @@ fn decision_rules(s: &Service) -> String {
 
 /// A service's capital account, contract and special account, for
 /// `fundgap check`.
-fn books(s: &Service) -> String {
+fn books(s: &Service, w: Words) -> String {
     let mut out = String::new();
+    let ko = w.ko();
     if let Some(c) = &s.capital {
-        let _ = writeln!(
-            out,
-            "      capital account: opening balance {}, {} a year paid in (growth {}); pays the capital lines",
+        let (balance, amount, growth) = (
             thousands(c.balance, 0),
             thousands(c.amount, 0),
-            percent(c.growth, 1)
+            percent(c.growth, 1),
+        );
+        let _ = writeln!(
+            out,
+            "      {}",
+            match ko {
+                false => format!(
+                    "capital account: opening balance {balance}, {amount} a year paid in (growth {growth}); pays the capital lines"
+                ),
+                true => format!(
+                    "자본 계정: 기초 잔액 {balance}, 연 {amount} 적립(증가율 {growth}); 자본 항목을 지출"
+                ),
+            }
         );
     } else if s.costs.iter().any(|c| c.capital) {
         let _ = writeln!(
             out,
-            "      capital lines without a [service.capital] account: their whole cost is reported as a capital gap"
+            "      {}",
+            w.t(
+                "capital lines without a [service.capital] account: their whole cost is reported as a capital gap",
+                "[service.capital] 계정 없는 자본 항목: 비용 전액을 자본 부족으로 보고",
+            )
         );
     }
     if let Some(d) = &s.delivery {
-        let what = match d.kind {
-            DeliveryKind::Outsourced if d.payment == 0.0 => {
+        let (payment, growth, guarantee) = (
+            thousands(d.payment, 0),
+            percent(d.payment_growth, 1),
+            thousands(d.guarantee, 0),
+        );
+        let what = match (d.kind, ko) {
+            (DeliveryKind::Outsourced, false) if d.payment == 0.0 => {
                 "outsourced (위탁): the city reimburses the operator's cost less its own income"
                     .to_string()
             }
-            DeliveryKind::Outsourced => format!(
-                "outsourced (위탁): the city pays a fixed fee of {} a year; the operator bears the rest",
-                thousands(d.payment, 0)
+            (DeliveryKind::Outsourced, true) if d.payment == 0.0 => {
+                "위탁: 시가 운영자의 비용에서 자체 수입을 뺀 만큼을 보전".to_string()
+            }
+            (DeliveryKind::Outsourced, false) => format!(
+                "outsourced (위탁): the city pays a fixed fee of {payment} a year; the operator bears the rest"
             ),
-            DeliveryKind::Btl => format!(
-                "BTL: the city pays an availability payment of {} a year (growth {}) and keeps the fees; the operator bears the cost",
-                thousands(d.payment, 0),
-                percent(d.payment_growth, 1)
+            (DeliveryKind::Outsourced, true) => {
+                format!("위탁: 시가 연 {payment}의 고정 위탁료를 지급하고 나머지는 운영자 부담")
+            }
+            (DeliveryKind::Btl, false) => format!(
+                "BTL: the city pays an availability payment of {payment} a year (growth {growth}) and keeps the fees; the operator bears the cost"
             ),
-            DeliveryKind::Bto => format!(
-                "BTO: the operator keeps the fees and bears the cost; the city guarantees fee revenue of {} a year",
-                thousands(d.guarantee, 0)
+            (DeliveryKind::Btl, true) => format!(
+                "BTL: 시가 연 {payment}의 임대료(증가율 {growth})를 지급하고 이용료를 가지며, 비용은 운영자 부담"
+            ),
+            (DeliveryKind::Bto, false) => format!(
+                "BTO: the operator keeps the fees and bears the cost; the city guarantees fee revenue of {guarantee} a year"
+            ),
+            (DeliveryKind::Bto, true) => format!(
+                "BTO: 운영자가 이용료를 갖고 비용을 부담하며, 시가 연 {guarantee}의 수입을 보장"
             ),
         };
-        let exit = if d.exit_after_loss_years > 0 {
-            format!(
-                "; the operator leaves after {} consecutive loss years",
-                d.exit_after_loss_years
-            )
-        } else {
-            String::new()
+        let exit = match (d.exit_after_loss_years, ko) {
+            (0, _) => String::new(),
+            (n, false) => format!("; the operator leaves after {n} consecutive loss years"),
+            (n, true) => format!("; {n}년 연속 손실이면 운영자 철수"),
         };
         let _ = writeln!(out, "      {what}{exit}");
     }
     out
 }
 
-/// What `fundgap check` prints: what the scenario describes.
+/// What `fundgap check` prints: what the scenario describes, in `lang`.
+/// Amounts stay in the file's own unit: this is the file read back.
 // Long by design: what `check` prints, line by line, in printing order.
-pub fn describe(model: &Model, label: &str) -> String {
+pub fn describe(model: &Model, label: &str, lang: Language) -> String {
+    let w = Words(lang);
+    let ko = w.ko();
     let mut out = String::new();
     let _ = writeln!(out, "{label}: OK — \"{}\"", model.name());
     if let Some(d) = &model.description() {
         let _ = writeln!(out, "  {d}");
     }
+    let (from, to, years) = (model.start_year(), model.end_year(), model.horizon());
+    let (currency, unit) = (model.currency(), model.unit());
+    let prices = super::table::prices_note(model, lang);
+    let rate = model.discount_rate() * 100.0;
+    let basis = match (model.discount_basis().as_str(), ko) {
+        ("real", true) => "실질",
+        ("nominal", true) => "명목",
+        (b, _) => b,
+    };
+    let (trials, seed) = (thousands(model.trials() as f64, 0), model.seed());
     let _ = writeln!(
         out,
-        "  {}–{} ({} years), {} {}{}, discount rate {:.1}% {}, {} trials, seed {}",
-        model.start_year(),
-        model.end_year(),
-        model.horizon(),
-        model.currency(),
-        model.unit(),
-        super::table::prices_note(model, fundgap::model::Language::En),
-        model.discount_rate() * 100.0,
-        model.discount_basis().as_str(),
-        thousands(model.trials() as f64, 0),
-        model.seed()
+        "  {}",
+        match ko {
+            false => format!(
+                "{from}–{to} ({years} years), {currency} {unit}{prices}, discount rate {rate:.1}% {basis}, {trials} trials, seed {seed}"
+            ),
+            true => format!(
+                "{from}–{to}년 ({years}년), 금액 단위 {currency} {unit}{prices}, 할인율 {rate:.1}% {basis}, 시행 {trials}회, 시드 {seed}"
+            ),
+        }
     );
-    let infl = &model.economy().inflation;
-    let _ = write!(out, "  economy: inflation {}", infl.describe());
-    match model.economy().downturn {
-        Some(d) => {
-            let _ = writeln!(
-                out,
-                "; downturns start with {} a year and last {:.1} years on average",
-                percent(d.annual_probability, 0),
-                d.mean_duration_years
-            );
+    let infl = model.economy().inflation.describe();
+    let downturn = match (model.economy().downturn, ko) {
+        (Some(d), false) => format!(
+            "downturns start with {} a year and last {:.1} years on average",
+            percent(d.annual_probability, 0),
+            d.mean_duration_years
+        ),
+        (Some(d), true) => format!(
+            "경기 침체가 연 {} 확률로 시작해 평균 {:.1}년 지속",
+            percent(d.annual_probability, 0),
+            d.mean_duration_years
+        ),
+        (None, _) => w.t("no downturns", "경기 침체 없음").to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "  {} {infl}; {downturn}",
+        w.t("economy: inflation", "경제: 물가상승률")
+    );
+    let n = model.services().len();
+    let _ = writeln!(
+        out,
+        "  {}",
+        match ko {
+            false => format!("{n} services:"),
+            true => format!("서비스 {n}개:"),
         }
-        None => {
-            let _ = writeln!(out, "; no downturns");
-        }
-    }
-    let _ = writeln!(out, "  {} services:", model.services().len());
+    );
     for s in model.services() {
+        let operator = s
+            .operator
+            .as_deref()
+            .unwrap_or(w.t("none named", "지정 안 됨"));
         let _ = writeln!(
             out,
-            "  - {} \"{}\" ({}, operator: {})",
+            "  - {} \"{}\" ({}, {}: {operator})",
             s.id,
             s.name,
             s.nature.as_str(),
-            s.operator.as_deref().unwrap_or("none named")
+            w.t("operator", "운영자"),
         );
-        let _ = writeln!(
-            out,
-            "      opens {}; construction {} (mean {}); opex ratio {}{}",
-            model.year(s.opens),
+        let opens = model.year(s.opens);
+        let (cost, mean) = (
             s.construction_cost.describe(),
             thousands(s.construction_cost.mean(), 0),
-            s.opex_ratio.describe(),
-            if s.volatility.sd > 0.0 {
-                format!(", volatility {}", s.volatility.sd)
-            } else {
-                String::new()
+        );
+        let opex = s.opex_ratio.describe();
+        let vol = if s.volatility.sd > 0.0 {
+            format!(", {} {}", w.t("volatility", "변동성"), s.volatility.sd)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "      {}",
+            match ko {
+                false => format!(
+                    "opens {opens}; construction {cost} (mean {mean}); opex ratio {opex}{vol}"
+                ),
+                true =>
+                    format!("{opens}년 개시; 건설비 {cost} (평균 {mean}); 운영비 비율 {opex}{vol}"),
             }
         );
-        out.push_str(&decision_rules(s));
+        out.push_str(&decision_rules(s, w));
         if let Some(o) = &s.outcome {
+            let by = model.year(o.by);
             let _ = writeln!(
                 out,
-                "      outcome on record: {} by the end of {} ({})",
-                if o.stopped {
-                    "stopped"
-                } else {
-                    "still running"
-                },
-                model.year(o.by),
-                o.source
+                "      {}",
+                match (o.stopped, ko) {
+                    (true, false) => format!(
+                        "outcome on record: stopped by the end of {by} ({})",
+                        o.source
+                    ),
+                    (false, false) => format!(
+                        "outcome on record: still running by the end of {by} ({})",
+                        o.source
+                    ),
+                    (true, true) => format!("기록된 결과: {by}년 말까지 중단 ({})", o.source),
+                    (false, true) => format!("기록된 결과: {by}년 말까지 운영 중 ({})", o.source),
+                }
             );
         }
         if let Some(a) = s.account {
+            let name = &model.accounts()[a];
             let _ = writeln!(
                 out,
-                "      money in special account \"{}\": its yearly surplus covers gaps of the account's other services in the portfolio",
-                model.accounts()[a]
+                "      {}",
+                match ko {
+                    false => format!(
+                        "money in special account \"{name}\": its yearly surplus covers gaps of the account's other services in the portfolio"
+                    ),
+                    true => format!(
+                        "특별회계 \"{name}\" 소속: 해마다 남는 돈으로 같은 회계의 다른 서비스 부족을 메움"
+                    ),
+                }
             );
         }
         for c in &s.costs {
-            let what = cost_what(model, c);
+            let what = cost_what(model, c, w);
             let capital = if c.capital {
-                " (capital: paid by the capital account)"
+                w.t(
+                    " (capital: paid by the capital account)",
+                    " (자본 항목: 자본 계정에서 지출)",
+                )
             } else {
                 ""
             };
             let _ = writeln!(
                 out,
-                "      cost {} \"{}\": {what}{capital}",
+                "      {} {} \"{}\": {what}{capital}",
+                w.t("cost", "비용"),
                 c.kind.as_str(),
                 c.name
             );
         }
         for r in &s.risks {
-            let _ = writeln!(
-                out,
-                "      risk \"{}\": probability {} a year, cost {}, opex x{} for {} year(s)",
-                r.name,
+            let (p, cost, x, years) = (
                 r.annual_probability.describe(),
                 r.cost.describe(),
                 r.opex_multiplier,
-                r.duration_years
+                r.duration_years,
+            );
+            let _ = writeln!(
+                out,
+                "      {}",
+                match ko {
+                    false => format!(
+                        "risk \"{}\": probability {p} a year, cost {cost}, opex x{x} for {years} year(s)",
+                        r.name
+                    ),
+                    true => format!(
+                        "위험 \"{}\": 연 확률 {p}, 비용 {cost}, {years}년간 운영비 x{x}",
+                        r.name
+                    ),
+                }
             );
         }
         for f in &s.funding {
-            let what = stream_what(model, f);
+            let what = stream_what(model, f, w);
             let _ = writeln!(
                 out,
-                "      funding {} \"{}\": {what}",
+                "      {} {} \"{}\": {what}",
+                w.t("funding", "재원"),
                 f.funding_kind().as_str(),
                 f.name
             );
         }
         for b in &s.benefits {
+            let (amount, years) = (b.annual.describe(), window(model, b.from, b.to));
             let _ = writeln!(
                 out,
-                "      benefit \"{}\": {} a year, {}",
+                "      {} \"{}\": {}",
+                w.t("benefit", "편익"),
                 b.name,
-                b.annual.describe(),
-                window(model, b.from, b.to)
+                match ko {
+                    false => format!("{amount} a year, {years}"),
+                    true => format!("연 {amount}, {years}"),
+                }
             );
         }
     }

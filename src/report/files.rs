@@ -23,11 +23,18 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
-    /// The command that repeats the run: the same file, trials, seed and
-    /// overrides (and language, when it is not English).
-    pub fn command(&self, model: &Model, trials: u64, lang: fundgap::model::Language) -> String {
+    /// The command that repeats the run (`verb`: `run`, `evaluate`): the
+    /// same file, trials, seed and overrides (and language, when it is not
+    /// English).
+    pub fn command(
+        &self,
+        verb: &str,
+        model: &Model,
+        trials: u64,
+        lang: fundgap::model::Language,
+    ) -> String {
         let mut again = format!(
-            "fundgap run {} --trials {trials} --seed {}",
+            "fundgap {verb} {} --trials {trials} --seed {}",
             self.scenario_file,
             model.seed()
         );

@@ -1,6 +1,6 @@
-//! `report.html`: a run in one self-contained file a researcher can attach
-//! or print — the scenario, the result table, every chart inline as SVG,
-//! and how to reproduce the run. No scripts and no network: styles are
+//! `report.html`: a run (or an evaluation, scorecard first) in one
+//! self-contained file a researcher can attach or print — the scenario,
+//! the result table, every chart inline as SVG, and how to reproduce it. No scripts and no network: styles are
 //! inline, and when the report shows Hangul the chart font is embedded
 //! (a browser without a Korean font would draw boxes). Prints to A4.
 
@@ -11,8 +11,10 @@ use fundgap::stats::Report;
 
 use super::charts::{hangul_font, has_hangul};
 use super::files::RunInfo;
-use super::lang::{Money, Words};
+use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
 use super::table::{result_cells, run_facts};
+use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
+use fundgap::analysis::sensitivity::Sensitivity;
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -72,21 +74,22 @@ figure svg { width: 100%; height: auto; }
 svg text { font-family: 'fundgap-sans', sans-serif; }
 code { font-size: 9pt; background: #f4f4f4; padding: 0.5mm 1mm; word-break: break-all; }
 p.note { font-size: 9pt; color: #555; }
+h3 { font-size: 11pt; margin: 5mm 0 1mm; }
+ul { margin: 0 0 2mm; padding-left: 5mm; }
+td.green, span.green { background: #d8f0d8; }
+td.amber, span.amber { background: #ffe2b0; }
+td.red, span.red { background: #f6c4c0; }
+table.card td { text-align: center; white-space: nowrap; }
+table.card td:first-child { text-align: left; }
 ";
 
-/// The report of a run, as HTML text. `charts` are the run's charts as SVG
-/// files (name, bytes), in the order they are shown.
-pub fn run_html(
-    model: &Model,
-    report: &Report,
-    info: &RunInfo,
-    lang: Language,
-    charts: &[(String, Vec<u8>)],
-) -> String {
-    let w = Words(lang);
+/// The start of a page: its head (with the Korean font embedded when
+/// `text` or the language needs Hangul) and the scenario's heading.
+fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> String {
     let money = Money::of_report(model, report, lang);
     let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
-    let hangul = w.ko() || has_hangul(&names) || has_hangul(model.name());
+    let hangul =
+        lang == Language::Ko || has_hangul(&names) || has_hangul(model.name()) || has_hangul(text);
     let font = if hangul {
         format!(
             "@font-face {{ font-family: 'fundgap-sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
@@ -108,7 +111,13 @@ pub fn run_html(
     }
     let facts = run_facts(model, report, lang, &money);
     let _ = writeln!(h, "<p class=\"facts\">{}</p>", esc(&facts));
+    h
+}
 
+/// The result table and what its columns mean.
+fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
+    let w = Words(lang);
+    let money = Money::of_report(model, report, lang);
     let _ = writeln!(h, "<h2>{}</h2>", w.t("Results", "결과"));
     let (head, cells) = result_cells(report, lang, &money);
     h.push_str("<table>\n<tr>");
@@ -135,9 +144,12 @@ pub fn run_html(
         )),
         esc(&format!("{}: {}", w.t("Money", "금액 단위"), money.label()))
     );
+}
 
+/// Every chart, inline.
+fn figures(h: &mut String, lang: Language, charts: &[(String, Vec<u8>)]) {
     if !charts.is_empty() {
-        let _ = writeln!(h, "<h2>{}</h2>", w.t("Charts", "차트"));
+        let _ = writeln!(h, "<h2>{}</h2>", Words(lang).t("Charts", "차트"));
     }
     for (name, svg) in charts {
         let svg = String::from_utf8_lossy(svg);
@@ -145,9 +157,12 @@ pub fn run_html(
         let body = svg.trim_start_matches(|c| c != '<');
         let _ = writeln!(h, "<figure id=\"{}\">\n{body}\n</figure>", esc(name));
     }
+}
 
+/// How to make the same page again, and the end of the page.
+fn page_end(h: &mut String, again: &str, info: &RunInfo, lang: Language) {
+    let w = Words(lang);
     let _ = writeln!(h, "<h2>{}</h2>", w.t("How this run was made", "재현 방법"));
-    let again = info.command(model, report.trials, lang);
     let _ = writeln!(
         h,
         "<p>{} <code>{}</code></p>\n<p class=\"note\">fundgap {} · {} {}</p>",
@@ -155,7 +170,7 @@ pub fn run_html(
             "The same scenario file and seed give the same numbers on any machine and thread count:",
             "같은 시나리오 파일과 시드는 어떤 컴퓨터, 어떤 스레드 수에서도 같은 결과를 냅니다:",
         )),
-        esc(&again),
+        esc(again),
         env!("CARGO_PKG_VERSION"),
         esc(w.t("--set overrides:", "--set 변경:")),
         esc(&if info.overrides.is_empty() {
@@ -165,6 +180,126 @@ pub fn run_html(
         })
     );
     h.push_str("</body>\n</html>\n");
+}
+
+/// The report of a run, as HTML text. `charts` are the run's charts as SVG
+/// files (name, bytes), in the order they are shown.
+pub fn run_html(
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+    lang: Language,
+    charts: &[(String, Vec<u8>)],
+) -> String {
+    let mut h = page_start(model, report, lang, "");
+    results(&mut h, model, report, lang);
+    figures(&mut h, lang, charts);
+    page_end(
+        &mut h,
+        &info.command("run", model, report.trials, lang),
+        info,
+        lang,
+    );
+    h
+}
+
+/// The report of an evaluation: the scorecard with every reason and the
+/// main drivers first, then the run's results and the charts (the run's
+/// and the tornadoes).
+pub fn evaluation_html(
+    model: &Model,
+    report: &Report,
+    info: &RunInfo,
+    lang: Language,
+    ev: &Evaluation,
+    drivers: Option<&Sensitivity>,
+    charts: &[(String, Vec<u8>)],
+) -> String {
+    let w = Words(lang);
+    let reasons: String = ev
+        .scorecards
+        .iter()
+        .flat_map(|c| c.scores.iter().map(|s| s.reason.as_str()))
+        .collect();
+    let mut h = page_start(model, report, lang, &reasons);
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>",
+        w.t("Planning-stage scorecard", "계획 단계 평가표")
+    );
+    h.push_str("<table class=\"card\">\n<tr>");
+    let heads = [w.t("service", "서비스"), w.t("overall", "종합")]
+        .into_iter()
+        .chain(CRITERIA.iter().map(|k| criterion_name(k, w).1));
+    for c in heads {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>\n");
+    let cell = |h: &mut String, r: Rating| {
+        let _ = write!(
+            h,
+            "<td class=\"{}\">{}</td>",
+            r.as_str(),
+            esc(rating_word(r, w))
+        );
+    };
+    for c in &ev.scorecards {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td>",
+            esc(&entity_name(&c.id, &c.name, lang))
+        );
+        cell(&mut h, c.overall);
+        for k in CRITERIA {
+            cell(&mut h, c.score(k).rating);
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    let money = drivers.map(|d| Money::of_sensitivity(d, lang));
+    for c in &ev.scorecards {
+        let _ = writeln!(
+            h,
+            "<h3>{} — <span class=\"{}\">{}</span></h3>\n<ul>",
+            esc(&entity_name(&c.id, &c.name, lang)),
+            c.overall.as_str(),
+            esc(rating_word(c.overall, w))
+        );
+        for s in &c.scores {
+            let _ = writeln!(
+                h,
+                "<li><b>{}</b> (<span class=\"{}\">{}</span>): {}</li>",
+                esc(criterion_name(s.criterion, w).1),
+                s.rating.as_str(),
+                esc(rating_word(s.rating, w)),
+                esc(&s.reason)
+            );
+        }
+        if let (Some(d), Some(money)) = (
+            drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id)),
+            &money,
+        ) && let Some(i) = d.inputs.first().filter(|i| i.swing != 0.0)
+        {
+            let _ = writeln!(
+                h,
+                "<li><b>{}</b>: <code>{}</code> ({} {} {})</li>",
+                esc(w.t("main driver", "주요 요인")),
+                esc(&i.input),
+                esc(w.t("gap NPV swing", "부족액 현가 변화폭")),
+                esc(&money.fmt(i.swing)),
+                esc(money.label())
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    results(&mut h, model, report, lang);
+    figures(&mut h, lang, charts);
+    page_end(
+        &mut h,
+        &info.command("evaluate", model, report.trials, lang),
+        info,
+        lang,
+    );
     h
 }
 

@@ -7,9 +7,9 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use fundgap::format::thousands;
+pub use fundgap::format::Money;
 use fundgap::model::{Language, Model};
-use fundgap::stats::EntityStats;
+use fundgap::stats::largest_gap;
 
 /// Chooses between the English and the Korean text of a label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +18,7 @@ pub struct Words(pub Language);
 impl Words {
     /// `en` or `ko`, in this language.
     pub fn t(self, en: &'static str, ko: &'static str) -> &'static str {
-        match self.0 {
-            Language::En => en,
-            Language::Ko => ko,
-        }
+        self.0.t(en, ko)
     }
 
     /// Whether the language is Korean.
@@ -30,119 +27,115 @@ impl Words {
     }
 }
 
-/// Won per scenario unit, where the scenario's money is in won and its
-/// unit is one fundgap knows (English or Korean names).
-fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {
-    if !currency.eq_ignore_ascii_case("KRW") {
-        return None;
+/// An entity's name as a reader sees it: its own name, and in Korean the
+/// portfolio's as 전체 (포트폴리오).
+pub fn entity_name(id: &str, name: &str, lang: Language) -> String {
+    match lang {
+        Language::Ko if id == "portfolio" => "전체 (포트폴리오)".to_string(),
+        _ => name.to_string(),
     }
-    let unit: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
-    Some(match unit.to_lowercase().as_str() {
-        "won" | "원" | "" => 1.0,
-        "thousand" | "천원" => 1e3,
-        "million" | "백만원" => 1e6,
-        "hundredmillion" | "억원" => 1e8,
-        "billion" | "십억원" => 1e9,
-        _ => return None,
-    })
 }
 
-/// How amounts are written: the unit's label, and what to divide a
-/// scenario amount by.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Money {
-    label: String,
-    divisor: f64,
-    decimals: usize,
+/// An entity's label in a terminal table: its id in English (short and
+/// typed on the command line), its name in Korean (usually Hangul).
+pub fn entity_label(id: &str, name: &str, lang: Language) -> String {
+    match lang {
+        Language::En => id.to_string(),
+        Language::Ko => entity_name(id, name, lang),
+    }
 }
 
-impl Money {
+/// A scorecard criterion's name as a heading: (short, for a table
+/// column; long, for a sentence). Unknown keys are shown as they are.
+pub fn criterion_name(key: &str, w: Words) -> (&str, &str) {
+    match key {
+        "canvas" => (
+            w.t("canvas", "캔버스"),
+            w.t("business model canvas", "비즈니스 모델 캔버스"),
+        ),
+        "responsibility" => (w.t("owner", "책임"), w.t("responsibility", "운영 책임")),
+        "funding_sustainability" => (
+            w.t("funding", "재원"),
+            w.t("funding sustainability", "재원 지속성"),
+        ),
+        "grant_dependency" => (
+            w.t("grants", "보조금"),
+            w.t("grant dependency", "보조금 의존도"),
+        ),
+        "revenue_diversity" => (
+            w.t("diverse", "다양성"),
+            w.t("revenue diversity", "재원 다양성"),
+        ),
+        "maintenance_staffing" => (
+            w.t("upkeep", "유지관리"),
+            w.t("maintenance and staffing", "유지관리·인력"),
+        ),
+        "value" => (w.t("value", "가치"), w.t("value", "가치")),
+        other => (other, other),
+    }
+}
+
+/// A rating as a word: green/amber/red, 양호/주의/위험.
+pub fn rating_word(r: fundgap::analysis::evaluate::Rating, w: Words) -> &'static str {
+    use fundgap::analysis::evaluate::Rating;
+    match r {
+        Rating::Green => w.t("green", "양호"),
+        Rating::Amber => w.t("amber", "주의"),
+        Rating::Red => w.t("red", "위험"),
+    }
+}
+
+/// Where amounts are written in a model's or an analysis's money: the
+/// constructors that know the report's [`Language`] and what sizes the
+/// unit (the library's [`Money`] knows only currencies and units).
+pub trait MoneyOf: Sized {
     /// The money of `model` in `lang`, for amounts up to about `largest`
-    /// (in the scenario's unit). In Korean, won amounts are written in 억
-    /// 원 (or 백만 원 when every amount is below 1억), as Korean budget
-    /// documents do; otherwise in the scenario's own currency and unit.
-    pub fn new(model: &Model, lang: Language, largest: f64) -> Self {
-        Money::for_units(model.currency(), model.unit(), lang, largest)
-    }
-
-    /// [`Money::new`] for amounts in `currency` and `unit` (an analysis's
-    /// result, which records them instead of a model).
-    pub fn for_units(currency: &str, unit: &str, lang: Language, largest: f64) -> Self {
-        let plain = Money {
-            label: format!("{currency} {unit}"),
-            divisor: 1.0,
-            decimals: 0,
-        };
-        let (Language::Ko, Some(won)) = (lang, won_per_unit(currency, unit)) else {
-            return plain;
-        };
-        let largest_won = largest.abs() * won;
-        let (label, per) = if largest_won >= 1e8 {
-            ("억 원", 1e8)
-        } else {
-            ("백만 원", 1e6)
-        };
-        let divisor = per / won;
-        // Whole units once the numbers are large enough to read so.
-        let decimals = if largest / divisor >= 100.0 { 0 } else { 1 };
-        Money {
-            label: label.to_string(),
-            divisor,
-            decimals,
-        }
-    }
-
+    /// (in the scenario's unit).
+    fn new(model: &Model, lang: Language, largest: f64) -> Self;
     /// The money of a run's tables: sized by the largest gap NPV figure
     /// they show (a mean or P95, of any service or the portfolio).
-    pub fn of_report(model: &Model, report: &fundgap::stats::Report, lang: Language) -> Self {
+    fn of_report(model: &Model, report: &fundgap::stats::Report, lang: Language) -> Self;
+    /// The money of a comparison's figures, sized by its largest gap NPV.
+    fn of_comparison(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> Self;
+    /// The money of a sensitivity analysis, sized by the largest mean gap
+    /// NPV its one-at-a-time runs found.
+    fn of_sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, lang: Language) -> Self;
+}
+
+impl MoneyOf for Money {
+    fn new(model: &Model, lang: Language, largest: f64) -> Self {
+        Money::for_units(
+            model.currency(),
+            model.unit(),
+            lang == Language::Ko,
+            largest,
+        )
+    }
+
+    fn of_report(model: &Model, report: &fundgap::stats::Report, lang: Language) -> Self {
         Money::new(model, lang, largest_gap(&report.entities))
     }
 
-    /// The money of a comparison's figures, sized by its largest gap NPV.
-    pub fn of_comparison(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> Self {
+    fn of_comparison(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> Self {
         let largest = largest_gap(r.variants.iter().map(|v| &v.stats));
-        Money::for_units(&r.currency, &r.unit, lang, largest)
+        Money::for_units(&r.currency, &r.unit, lang == Language::Ko, largest)
     }
 
-    /// The unit, e.g. "억 원" or "KRW million".
-    pub fn label(&self) -> &str {
-        &self.label
+    fn of_sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, lang: Language) -> Self {
+        let largest = s
+            .entities
+            .iter()
+            .flat_map(|e| {
+                let ends = e
+                    .inputs
+                    .iter()
+                    .flat_map(|i| [i.gap_npv_at_p10, i.gap_npv_at_p90]);
+                ends.chain([e.gap_npv_at_medians])
+            })
+            .filter(|x| x.is_finite())
+            .fold(0.0, |m: f64, x| m.max(x.abs()));
+        Money::for_units(&s.currency, &s.unit, lang == Language::Ko, largest)
     }
-
-    /// What an amount in the scenario's unit is divided by to be in this
-    /// money.
-    pub fn divisor(&self) -> f64 {
-        self.divisor
-    }
-
-    /// The Excel number format that writes amounts as [`Money::fmt`] does.
-    pub fn excel_format(&self) -> &'static str {
-        if self.decimals == 0 {
-            "#,##0"
-        } else {
-            "#,##0.0"
-        }
-    }
-
-    /// A signed amount, e.g. "+12" or "-3.4".
-    pub fn signed(&self, x: f64) -> String {
-        let s = self.fmt(x);
-        if x >= 0.0 { format!("+{s}") } else { s }
-    }
-
-    /// An amount in the scenario's unit, written in this money.
-    pub fn fmt(&self, x: f64) -> String {
-        thousands(x / self.divisor, self.decimals)
-    }
-}
-
-/// The largest gap NPV a table shows of these entities (a mean or a P95):
-/// what sizes its money.
-fn largest_gap<'a>(entities: impl IntoIterator<Item = &'a EntityStats>) -> f64 {
-    entities
-        .into_iter()
-        .map(|e| e.gap_npv.p95.abs().max(e.gap_npv.mean.abs()))
-        .fold(0.0, f64::max)
 }
 
 /// `s` padded with spaces to `width` terminal columns (Hangul takes two),

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{DiscountBasis, Language, Model, Prices};
 
-use super::lang::{Money, Words, columns, pad};
+use super::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
 use fundgap::stats::Report;
 
 /// One line of a terminal table: the first cell left-aligned, the rest
@@ -62,18 +62,12 @@ pub fn result_cells(
         w.t("grants", "보조금"),
         w.t("opex", "운영비율"),
     ];
-    let last = report.entities.len().saturating_sub(1);
     let rows = report
         .entities
         .iter()
-        .enumerate()
-        .map(|(i, e)| {
+        .map(|e| {
             // In Korean the service's own name (usually Hangul) identifies it.
-            let label = match w.0 {
-                Language::Ko if i == last => "전체 (포트폴리오)".to_string(),
-                Language::Ko => e.name.clone(),
-                Language::En => e.id.clone(),
-            };
+            let label = entity_label(&e.id, &e.name, w.0);
             let ci = format!(
                 "{} [{}–{}]",
                 percent(e.p_any_gap.estimate, 1),
@@ -495,36 +489,54 @@ pub fn compare(r: &fundgap::analysis::compare::CompareResult, lang: Language) ->
 }
 
 /// The top `top` drivers of each entity's gap.
-pub fn sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, top: usize) -> String {
+pub fn sensitivity(
+    s: &fundgap::analysis::sensitivity::Sensitivity,
+    top: usize,
+    lang: Language,
+) -> String {
+    let w = Words(lang);
+    let money = Money::of_sensitivity(s, lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — what drives the gap (tornado swing of mean gap NPV, P10 -> P90, {} {}; rank correlation over {} trials)",
-        s.scenario,
-        s.currency,
-        s.unit,
-        thousands(s.sample as f64, 0)
+        "{}",
+        match w.ko() {
+            false => format!(
+                "{} — what drives the gap (tornado swing of mean gap NPV, P10 -> P90, {}; rank correlation over {} trials)",
+                s.scenario,
+                money.label(),
+                thousands(s.sample as f64, 0)
+            ),
+            true => format!(
+                "{} — 부족을 좌우하는 입력 (토네이도: 입력 P10 -> P90일 때 평균 부족액 현가의 변화, {}; 순위상관은 시행 {}회 기준)",
+                s.scenario,
+                money.label(),
+                thousands(s.sample as f64, 0)
+            ),
+        }
     );
     for e in &s.entities {
         let _ = writeln!(
             out,
-            "{} (all inputs at medians: gap NPV {})",
-            e.id,
-            thousands(e.gap_npv_at_medians, 0)
+            "{} ({} {})",
+            entity_label(&e.id, &e.name, lang),
+            w.t(
+                "all inputs at medians: gap NPV",
+                "모든 입력이 중앙값일 때 부족액 현가"
+            ),
+            money.fmt(e.gap_npv_at_medians)
         );
         // Full --set paths, so the next question is one copy and paste away.
         let shown: Vec<_> = e.inputs.iter().take(top).collect();
-        let w = shown
-            .iter()
-            .map(|i| i.input.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = shown.iter().map(|i| columns(&i.input)).max().unwrap_or(0);
         for i in shown {
             let _ = writeln!(
                 out,
-                "  {:<w$}  swing {:>10}   rank corr {:+.2}",
-                i.input,
-                thousands(i.swing, 0),
+                "  {}  {} {:>10}   {} {:+.2}",
+                pad(&i.input, width, false),
+                w.t("swing", "변화폭"),
+                money.fmt(i.swing),
+                w.t("rank corr", "순위상관"),
                 i.rank_corr_gap_npv
             );
         }
@@ -536,63 +548,92 @@ pub fn sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, top: usize) 
 pub fn scorecard(
     ev: &fundgap::analysis::evaluate::Evaluation,
     drivers: Option<&fundgap::analysis::sensitivity::Sensitivity>,
+    lang: Language,
 ) -> String {
     use fundgap::analysis::evaluate::{CRITERIA, Rating};
+    let w = Words(lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — planning-stage scorecard ({} trials)",
+        "{} — {}",
         ev.scenario,
-        thousands(ev.trials as f64, 0)
+        match w.ko() {
+            false => format!(
+                "planning-stage scorecard ({} trials)",
+                thousands(ev.trials as f64, 0)
+            ),
+            true => format!(
+                "계획 단계 평가표 (시행 {}회)",
+                thousands(ev.trials as f64, 0)
+            ),
+        }
     );
-    let w = ev
+    let service = w.t("service", "서비스");
+    let first = ev
         .scorecards
         .iter()
-        .map(|c| c.id.len())
+        .map(|c| columns(&entity_label(&c.id, &c.name, lang)))
+        .chain([columns(service)])
         .max()
-        .unwrap_or(9)
-        .max(9);
-    let heads = [
-        "canvas", "owner", "funding", "grants", "diverse", "upkeep", "value",
-    ];
-    let _ = write!(out, "{:<w$}  {:<7}", "service", "overall");
-    for h in heads {
-        let _ = write!(out, " {h:<7}");
+        .unwrap_or(9);
+    // Ratings are shouted when they need attention, in English; Korean
+    // has no capitals, so its words stand as they are.
+    let word = |r: Rating| match (r, w.ko()) {
+        (Rating::Green, _) | (_, true) => super::lang::rating_word(r, w).to_string(),
+        (r, false) => super::lang::rating_word(r, w).to_uppercase(),
+    };
+    let heads: Vec<&str> = std::iter::once(w.t("overall", "종합"))
+        .chain(CRITERIA.iter().map(|k| super::lang::criterion_name(k, w).0))
+        .collect();
+    let cw = heads.iter().map(|h| columns(h)).max().unwrap_or(7).max(7);
+    let _ = write!(out, "{}", pad(service, first, false));
+    for h in &heads {
+        let _ = write!(out, "  {}", pad(h, cw, false));
     }
     let _ = writeln!(out);
-    let short = |r: Rating| match r {
-        Rating::Green => "green",
-        Rating::Amber => "AMBER",
-        Rating::Red => "RED",
-    };
     for c in &ev.scorecards {
-        let _ = write!(out, "{:<w$}  {:<7}", c.id, short(c.overall));
-        for k in CRITERIA {
-            let _ = write!(out, " {:<7}", short(c.score(k).rating));
+        let _ = write!(
+            out,
+            "{}",
+            pad(&entity_label(&c.id, &c.name, lang), first, false)
+        );
+        let ratings = std::iter::once(c.overall).chain(CRITERIA.iter().map(|k| c.score(k).rating));
+        for r in ratings {
+            let _ = write!(out, "  {}", pad(&word(r), cw, false));
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(out, "Reasons (amber and red):");
+    let _ = writeln!(
+        out,
+        "{}",
+        w.t("Reasons (amber and red):", "사유 (주의·위험):")
+    );
     for c in &ev.scorecards {
+        let name = entity_label(&c.id, &c.name, lang);
         for s in c.scores.iter().filter(|s| s.rating != Rating::Green) {
             let _ = writeln!(
                 out,
                 "  {} / {}: {}",
-                c.id,
-                s.criterion.replace('_', " "),
+                name,
+                super::lang::criterion_name(s.criterion, w).1,
                 s.reason
             );
         }
-        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id))
+        if let Some(all) = drivers
+            && let Some(d) = all.entities.iter().find(|e| e.id == c.id)
             && let Some(i) = d.inputs.first().filter(|i| i.swing != 0.0)
         {
+            let money = Money::of_sensitivity(all, lang);
             let prefix = format!("service.{}.", c.id);
             let _ = writeln!(
                 out,
-                "  {} / main driver: {} (gap NPV swing {})",
-                c.id,
+                "  {} / {}: {} ({} {} {})",
+                name,
+                w.t("main driver", "주요 요인"),
                 i.input.strip_prefix(&prefix).unwrap_or(&i.input),
-                thousands(i.swing, 0)
+                w.t("gap NPV swing", "부족액 현가 변화폭"),
+                money.fmt(i.swing),
+                money.label()
             );
         }
     }

@@ -21,8 +21,9 @@ use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
 use super::files::{Cell, RunInfo, Table, horizon_table, yearly_table};
-use super::lang::{Money, Words};
+use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
 use super::table::prices_note;
+use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 
 /// The workbook's file name.
 pub const FILE: &str = "report.xlsx";
@@ -215,7 +216,7 @@ fn provenance(
     info: &RunInfo,
     w: Words,
 ) -> std::result::Result<(), XlsxError> {
-    let again = info.command(model, report.trials, w.0);
+    let again = info.command("run", model, report.trials, w.0);
     let rows: Vec<(&str, String)> = vec![
         (
             w.t("fundgap version", "fundgap 버전"),
@@ -359,19 +360,95 @@ fn workbook(title: &str) -> std::result::Result<Workbook, XlsxError> {
     Ok(wb)
 }
 
-/// The workbook of an analysis (compare, evaluate): each of its CSV tables
-/// as a sheet, then how it was made.
+/// The workbook of an analysis (compare): each of its CSV tables as a
+/// sheet, then how it was made.
 pub fn tables_workbook(
     title: &str,
     sheets: &[(&str, &[u8])],
     about: &[(&str, String)],
+    lang: Language,
 ) -> Result<Vec<u8>> {
     let build = || -> std::result::Result<Vec<u8>, XlsxError> {
         let mut wb = workbook(title)?;
         for (name, csv) in sheets {
             csv_sheet(wb.add_worksheet().set_name(*name)?, csv)?;
         }
-        about_sheet(wb.add_worksheet().set_name("run")?, about)?;
+        let run = Words(lang).t("run", "실행 정보");
+        about_sheet(wb.add_worksheet().set_name(run)?, about)?;
+        wb.save_to_buffer()
+    };
+    build().map_err(xerr)
+}
+
+/// The evaluation's workbook: the scorecard as a grid of coloured ratings
+/// (every reason in the sheet's last column), the tables behind it as CSV
+/// sheets (`sheets`), then how it was made.
+pub fn evaluation_workbook(
+    ev: &Evaluation,
+    sheets: &[(&str, &[u8])],
+    about: &[(&str, String)],
+    lang: Language,
+) -> Result<Vec<u8>> {
+    let w = Words(lang);
+    let build = || -> std::result::Result<Vec<u8>, XlsxError> {
+        let mut wb = workbook(&ev.scenario)?;
+        let ws = wb.add_worksheet().set_name(w.t("scorecard", "평가표"))?;
+        let bold = Format::new()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_text_wrap();
+        let fill = |r: Rating| {
+            let colour = match r {
+                Rating::Green => 0xD8F0D8,
+                Rating::Amber => 0xFFE2B0,
+                Rating::Red => 0xF6C4C0,
+            };
+            Format::new()
+                .set_background_color(colour)
+                .set_align(FormatAlign::Center)
+        };
+        let heads: Vec<&str> = [w.t("service", "서비스"), w.t("overall", "종합")]
+            .into_iter()
+            .chain(CRITERIA.iter().map(|k| criterion_name(k, w).1))
+            .chain([w.t("reasons (amber and red)", "사유 (주의·위험)")])
+            .collect();
+        for (c, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        ws.set_column_width(0, 22)?;
+        ws.set_column_width_pixels(1, 70)?;
+        for c in 0..CRITERIA.len() as u16 {
+            ws.set_column_width_pixels(2 + c, 90)?;
+        }
+        let last = 2 + CRITERIA.len() as u16;
+        ws.set_column_width(last, 120)?;
+        for (r, card) in ev.scorecards.iter().enumerate() {
+            let row = 1 + r as u32;
+            ws.write_string(row, 0, entity_name(&card.id, &card.name, lang))?;
+            let ratings =
+                std::iter::once(card.overall).chain(CRITERIA.iter().map(|k| card.score(k).rating));
+            for (c, rating) in ratings.enumerate() {
+                ws.write_string_with_format(
+                    row,
+                    1 + c as u16,
+                    rating_word(rating, w),
+                    &fill(rating),
+                )?;
+            }
+            let reasons: Vec<String> = card
+                .scores
+                .iter()
+                .filter(|s| s.rating != Rating::Green)
+                .map(|s| format!("{}: {}", criterion_name(s.criterion, w).1, s.reason))
+                .collect();
+            ws.write_string(row, last, reasons.join("\n"))?;
+        }
+        ws.set_freeze_panes(1, 1)?;
+        for (name, csv) in sheets {
+            csv_sheet(wb.add_worksheet().set_name(*name)?, csv)?;
+        }
+        let run = w.t("run", "실행 정보");
+        about_sheet(wb.add_worksheet().set_name(run)?, about)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)

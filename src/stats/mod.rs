@@ -21,7 +21,7 @@ pub(crate) mod sums;
 
 pub use report::{
     CapitalTotal, CapitalYear, ContractTotal, ContractYear, Distribution, EntityStats, FirstGap,
-    Proportion, Report, YearStats,
+    Proportion, Report, YearStats, largest_gap,
 };
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;

@@ -495,6 +495,16 @@ fn book_pair(
     Some(((sa.value() / nf, ca), (sb.value() / nf, cb)))
 }
 
+/// The largest gap NPV figure a table of these entities shows (a mean or
+/// a P95, finite ones only): what sizes the money reports write it in.
+pub fn largest_gap<'a>(entities: impl IntoIterator<Item = &'a EntityStats>) -> f64 {
+    entities
+        .into_iter()
+        .map(|e| e.gap_npv.p95.abs().max(e.gap_npv.mean.abs()))
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

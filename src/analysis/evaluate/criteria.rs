@@ -17,7 +17,7 @@ const BLOCKS: [&str; 9] = [
     "revenue_streams",
 ];
 
-pub(super) fn canvas(s: &Service, t: &Thresholds) -> Score {
+pub(super) fn canvas(s: &Service, t: &Thresholds, say: &Say) -> Score {
     let has = |k: &str| {
         s.canvas
             .iter()
@@ -50,16 +50,23 @@ pub(super) fn canvas(s: &Service, t: &Thresholds) -> Score {
     if social {
         n += 1;
     } else {
-        missing.push("social/environmental cost and benefit");
+        missing.push(say.t(
+            "social/environmental cost and benefit",
+            "사회·환경 비용과 편익",
+        ));
     }
     let rating = Rating::falling(n as f64, t.canvas_amber, t.canvas_red);
-    let reason = if missing.is_empty() {
-        "all 10 canvas entries described".to_string()
-    } else {
-        format!(
+    let reason = match (missing.is_empty(), say.ko()) {
+        (true, false) => "all 10 canvas entries described".to_string(),
+        (true, true) => "캔버스 10개 항목 모두 기술됨".to_string(),
+        (false, false) => format!(
             "{n} of 10 canvas entries described; missing: {}",
             missing.join(", ")
-        )
+        ),
+        (false, true) => format!(
+            "캔버스 10개 항목 중 {n}개 기술됨; 빠진 항목: {}",
+            missing.join(", ")
+        ),
     };
     Score {
         criterion: "canvas",
@@ -69,28 +76,50 @@ pub(super) fn canvas(s: &Service, t: &Thresholds) -> Score {
     }
 }
 
-pub(super) fn responsibility(s: &Service) -> Score {
+pub(super) fn responsibility(s: &Service, say: &Say) -> Score {
+    let owners = s.owners.join(", ");
+    let ko = say.ko();
     let (rating, reason) = match (&s.operator, s.owners.len()) {
         (None, n) if n >= 2 => (
             Rating::Red,
-            format!(
-                "several owners ({}) and no lead operator named",
-                s.owners.join(", ")
-            ),
+            if ko {
+                format!("소유 기관이 여럿({owners})이나 주관 운영자가 지정되지 않음")
+            } else {
+                format!("several owners ({owners}) and no lead operator named")
+            },
         ),
         (None, _) => (
             Rating::Red,
-            "no operator named: nobody is accountable for running it".to_string(),
+            say.t(
+                "no operator named: nobody is accountable for running it",
+                "운영자가 지정되지 않음: 운영 책임 주체가 없음",
+            )
+            .to_string(),
         ),
         (Some(op), n) if n >= 2 && !s.owners.iter().any(|o| o == op) => (
             Rating::Amber,
-            format!(
-                "several owners ({}) and the operator \"{op}\" is none of them",
-                s.owners.join(", ")
-            ),
+            if ko {
+                format!("소유 기관이 여럿({owners})이고 운영자 \"{op}\"는 그중 어느 기관도 아님")
+            } else {
+                format!("several owners ({owners}) and the operator \"{op}\" is none of them")
+            },
         ),
-        (Some(op), n) if n >= 2 => (Rating::Green, format!("\"{op}\" leads {n} owners")),
-        (Some(op), _) => (Rating::Green, format!("operated by \"{op}\"")),
+        (Some(op), n) if n >= 2 => (
+            Rating::Green,
+            if ko {
+                format!("\"{op}\"이(가) 소유 기관 {n}곳을 주관")
+            } else {
+                format!("\"{op}\" leads {n} owners")
+            },
+        ),
+        (Some(op), _) => (
+            Rating::Green,
+            if ko {
+                format!("운영자: \"{op}\"")
+            } else {
+                format!("operated by \"{op}\"")
+            },
+        ),
     };
     Score {
         criterion: "responsibility",
@@ -103,35 +132,45 @@ pub(super) fn responsibility(s: &Service) -> Score {
 /// Rated on the worse of P(any gap) and P(stopped): a service whose
 /// operator carries its losses never gaps for the city, but one that a
 /// decision (the city's or its operator's) ends is not sustained either.
-pub(super) fn sustainability(e: &EntityStats, t: &Thresholds, money: &str) -> Score {
+pub(super) fn sustainability(e: &EntityStats, t: &Thresholds, say: &Say) -> Score {
     let p = e.p_any_gap;
     let stop = e.p_stop;
     let worst = p.estimate.max(stop.estimate);
+    let interval = |e: f64, lo: f64, hi: f64| {
+        format!("{} [{}–{}]", percent(e, 1), percent(lo, 1), percent(hi, 1))
+    };
     let stops = if stop.estimate > 0.0 {
         format!(
-            "; P(stopped by a decision) {} [{}–{}]",
-            percent(stop.estimate, 1),
-            percent(stop.lo, 1),
-            percent(stop.hi, 1)
+            "; {} {}",
+            say.t("P(stopped by a decision)", "결정에 의한 중단 확률"),
+            interval(stop.estimate, stop.lo, stop.hi)
         )
     } else {
         String::new()
+    };
+    let any = interval(p.estimate, p.lo, p.hi);
+    let (p95, cvar) = (
+        say.money.fmt(e.gap_npv.p95),
+        say.money.fmt(e.gap_npv_cvar95),
+    );
+    let unit = say.money.label();
+    let reason = match (e.first_year_p_gap_over_50, say.ko()) {
+        (y, false) => format!(
+            "P(any gap) {any}; P(gap) > 50% {}; gap NPV P95 {p95}, CVaR95 {cvar} {unit}{stops}",
+            y.map(|y| format!("from {y}"))
+                .unwrap_or_else(|| "in no year".into()),
+        ),
+        (y, true) => format!(
+            "부족 확률 {any}; 연도별 부족 확률 50% 초과 {}; 부족액 현가 P95 {p95}, CVaR95 {cvar} {unit}{stops}",
+            y.map(|y| format!("{y}년부터"))
+                .unwrap_or_else(|| "없음".into()),
+        ),
     };
     Score {
         criterion: "funding_sustainability",
         rating: Rating::rising(worst, t.p_any_gap_amber, t.p_any_gap_red),
         value: Some(worst),
-        reason: format!(
-            "P(any gap) {} [{}–{}]; P(gap) > 50% {}; gap NPV P95 {}, CVaR95 {} {money}{stops}",
-            percent(p.estimate, 1),
-            percent(p.lo, 1),
-            percent(p.hi, 1),
-            e.first_year_p_gap_over_50
-                .map(|y| format!("from {y}"))
-                .unwrap_or_else(|| "in no year".into()),
-            thousands(e.gap_npv.p95, 0),
-            thousands(e.gap_npv_cvar95, 0)
-        ),
+        reason,
     }
 }
 
@@ -161,21 +200,28 @@ pub(super) fn grant_dependency(
     e: &EntityStats,
     t: &Thresholds,
     last: Option<i32>,
-    cliff: Option<f64>,
-    cover: Option<f64>,
+    (cliff, cover): (Option<f64>, Option<f64>),
+    say: &Say,
 ) -> Score {
     let share = Rating::rising(e.grant_share, t.grant_share_amber, t.grant_share_red);
     let drop = cliff.map_or(Rating::Green, |c| {
         Rating::rising(c, t.cliff_amber, t.cliff_red)
     });
-    let reason = match last {
-        None => format!("no grants; grant share {}", percent(e.grant_share, 0)),
-        Some(y) => format!(
-            "{} of the money comes from grants; after the last grant year {y} funding drops {}{}",
-            percent(e.grant_share, 0),
-            cliff.map(|c| percent(c, 0)).unwrap_or_else(|| "-".into()),
+    let pct = percent(e.grant_share, 0);
+    let fall = cliff.map(|c| percent(c, 0)).unwrap_or_else(|| "-".into());
+    let reason = match (last, say.ko()) {
+        (None, false) => format!("no grants; grant share {pct}"),
+        (None, true) => format!("보조금 없음; 보조금 비중 {pct}"),
+        (Some(y), false) => format!(
+            "{pct} of the money comes from grants; after the last grant year {y} funding drops {fall}{}",
             cover
                 .map(|c| format!(" and covers {} of cost", percent(c, 0)))
+                .unwrap_or_default()
+        ),
+        (Some(y), true) => format!(
+            "재원의 {pct}가 보조금; 마지막 보조금 연도({y}년) 이후 재원 {fall} 감소{}",
+            cover
+                .map(|c| format!(", 비용의 {} 충당", percent(c, 0)))
                 .unwrap_or_default()
         ),
     };
@@ -202,7 +248,7 @@ pub(super) fn hhi(e: &EntityStats) -> f64 {
     totals.iter().map(|v| (v / sum).powi(2)).sum()
 }
 
-pub(super) fn diversity(streams: usize, h: f64, t: &Thresholds) -> Score {
+pub(super) fn diversity(streams: usize, h: f64, t: &Thresholds, say: &Say) -> Score {
     let rating = if streams <= 1 {
         Rating::Red
     } else {
@@ -212,11 +258,15 @@ pub(super) fn diversity(streams: usize, h: f64, t: &Thresholds) -> Score {
         criterion: "revenue_diversity",
         rating,
         value: Some(h),
-        reason: format!("{streams} funding stream(s); concentration across kinds (HHI) {h:.2}"),
+        reason: if say.ko() {
+            format!("재원 {streams}개; 재원 유형 집중도(HHI) {h:.2}")
+        } else {
+            format!("{streams} funding stream(s); concentration across kinds (HHI) {h:.2}")
+        },
     }
 }
 
-pub(super) fn maintenance(s: &Service) -> Score {
+pub(super) fn maintenance(s: &Service, say: &Say) -> Score {
     let hardware = s.construction_cost.mean() > 0.0;
     let renewals = s.costs.iter().any(|c| c.kind.as_str() == "renewal");
     let staff = s.risks.iter().any(|r| {
@@ -225,10 +275,16 @@ pub(super) fn maintenance(s: &Service) -> Score {
     });
     let mut missing = Vec::new();
     if hardware && !renewals {
-        missing.push("no renewal of equipment declared");
+        missing.push(say.t(
+            "no renewal of equipment declared",
+            "장비 교체(renewal) 비용이 없음",
+        ));
     }
     if !staff {
-        missing.push("no staff-rotation risk declared");
+        missing.push(say.t(
+            "no staff-rotation risk declared",
+            "인력 순환(staff rotation) 위험이 없음",
+        ));
     }
     let rating = match missing.len() {
         0 => Rating::Green,
@@ -240,29 +296,47 @@ pub(super) fn maintenance(s: &Service) -> Score {
         rating,
         value: None,
         reason: if missing.is_empty() {
-            "renewals and a staff-rotation risk are declared".into()
+            say.t(
+                "renewals and a staff-rotation risk are declared",
+                "장비 교체와 인력 순환 위험이 반영됨",
+            )
+            .into()
         } else {
             missing.join("; ")
         },
     }
 }
 
-pub(super) fn value(nature: Nature, e: &EntityStats, fnpv: f64, t: &Thresholds) -> Score {
+pub(super) fn value(
+    nature: Nature,
+    e: &EntityStats,
+    fnpv: f64,
+    t: &Thresholds,
+    say: &Say,
+) -> Score {
     match nature {
         Nature::Public => match e.bcr {
             Some(b) => Score {
                 criterion: "value",
                 rating: Rating::falling(b, t.bcr_amber, t.bcr_red),
                 value: Some(b),
-                reason: format!(
-                    "benefit-cost ratio {b:.2} (social and environmental benefits / life-cycle cost)"
-                ),
+                reason: if say.ko() {
+                    format!("편익/비용 비율 {b:.2} (사회·환경 편익 / 생애주기비용)")
+                } else {
+                    format!(
+                        "benefit-cost ratio {b:.2} (social and environmental benefits / life-cycle cost)"
+                    )
+                },
             },
             None => Score {
                 criterion: "value",
                 rating: Rating::Amber,
                 value: None,
-                reason: "no social or environmental benefits declared, so value cannot be judged"
+                reason: say
+                    .t(
+                        "no social or environmental benefits declared, so value cannot be judged",
+                        "사회·환경 편익이 없어 가치를 판단할 수 없음",
+                    )
                     .into(),
             },
         },
@@ -276,11 +350,19 @@ pub(super) fn value(nature: Nature, e: &EntityStats, fnpv: f64, t: &Thresholds) 
                 criterion: "value",
                 rating: Rating::falling(ratio, t.fnpv_amber, t.fnpv_red),
                 value: Some(fnpv),
-                reason: format!(
-                    "financial NPV (fees and contracts minus life-cycle cost) {} = {} of life-cycle cost",
-                    thousands(fnpv, 0),
-                    percent(ratio, 0)
-                ),
+                reason: if say.ko() {
+                    format!(
+                        "재무적 순현재가치(이용료·계약 수입 − 생애주기비용) {} = 생애주기비용의 {}",
+                        say.money.with_unit(fnpv),
+                        percent(ratio, 0)
+                    )
+                } else {
+                    format!(
+                        "financial NPV (fees and contracts minus life-cycle cost) {} = {} of life-cycle cost",
+                        say.money.fmt(fnpv),
+                        percent(ratio, 0)
+                    )
+                },
             }
         }
     }

@@ -21,8 +21,8 @@ use criteria::*;
 
 use serde::Serialize;
 
-use crate::format::{percent, thousands};
-use crate::model::{FundingKind, Model, Nature, Service, StreamKind, Thresholds};
+use crate::format::{Money, percent};
+use crate::model::{FundingKind, Language, Model, Nature, Service, StreamKind, Thresholds};
 use crate::stats::{EntityStats, Report};
 
 /// A traffic-light rating; orders green < amber < red.
@@ -131,11 +131,32 @@ pub struct Scorecard {
     pub financial_npv: f64,
 }
 
+/// How reasons are written: their language, and the money their amounts
+/// are in.
+pub(crate) struct Say {
+    lang: Language,
+    money: Money,
+}
+
+impl Say {
+    fn t<'a>(&self, en: &'a str, ko: &'a str) -> &'a str {
+        self.lang.t(en, ko)
+    }
+
+    fn ko(&self) -> bool {
+        self.lang == Language::Ko
+    }
+}
+
 /// The whole evaluation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
     /// Scenario name.
     pub scenario: String,
+    /// The language of the reasons (`en` or `ko`).
+    pub lang: &'static str,
+    /// The unit the reasons' amounts are in (e.g. "KRW million", "억 원").
+    pub money: String,
     /// Currency of amounts.
     pub currency: String,
     /// Unit of amounts.
@@ -169,16 +190,23 @@ fn overall(scores: &[Score]) -> Rating {
     }
 }
 
-/// Rates every service and the portfolio.
-pub fn evaluate(model: &Model, report: &Report) -> Evaluation {
-    let money = format!("{} {}", model.currency, model.unit);
+/// Rates every service and the portfolio, with reasons in `lang` (in
+/// Korean, won amounts in 억 원 or 백만 원).
+pub fn evaluate(model: &Model, report: &Report, lang: Language) -> Evaluation {
+    // Sized as a run's result table is (by the largest gap NPV mean or
+    // P95), so a reason and the table beside it write a figure alike.
+    let largest = crate::stats::largest_gap(&report.entities);
+    let say = Say {
+        lang,
+        money: Money::for_units(&model.currency, &model.unit, lang == Language::Ko, largest),
+    };
     let mut cards: Vec<Scorecard> = model
         .services
         .iter()
         .zip(&report.entities)
-        .map(|(s, e)| service_card(model, s, e, &money))
+        .map(|(s, e)| service_card(model, s, e, &say))
         .collect();
-    cards.push(portfolio_card(model, report.portfolio(), &cards, &money));
+    cards.push(portfolio_card(model, report.portfolio(), &cards, &say));
     let values = model
         .evaluation
         .values()
@@ -187,6 +215,8 @@ pub fn evaluate(model: &Model, report: &Report) -> Evaluation {
         .collect();
     Evaluation {
         scenario: model.name.clone(),
+        lang: lang.as_str(),
+        money: say.money.label().to_string(),
         currency: model.currency.clone(),
         unit: model.unit.clone(),
         trials: report.trials,
@@ -214,7 +244,7 @@ fn income_streams(s: &Service) -> usize {
 }
 
 /// One service's scorecard.
-fn service_card(model: &Model, s: &Service, e: &EntityStats, money: &str) -> Scorecard {
+fn service_card(model: &Model, s: &Service, e: &EntityStats, say: &Say) -> Scorecard {
     let t = &model.evaluation;
     let last = last_grant(s);
     let (cliff, cover) = grant_cliff(model, e, last);
@@ -222,13 +252,13 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, money: &str) -> Sco
     let h = hhi(e);
     let fnpv = e.revenue_npv_mean - e.lcc_npv.mean;
     let scores = vec![
-        canvas(s, t),
-        responsibility(s),
-        sustainability(e, t, money),
-        grant_dependency(e, t, last.map(|l| model.year(l)), cliff, cover),
-        diversity(streams, h, t),
-        maintenance(s),
-        value(s.nature, e, fnpv, t),
+        canvas(s, t, say),
+        responsibility(s, say),
+        sustainability(e, t, say),
+        grant_dependency(e, t, last.map(|l| model.year(l)), (cliff, cover), say),
+        diversity(streams, h, t, say),
+        maintenance(s, say),
+        value(s.nature, e, fnpv, t, say),
     ];
     card(
         e,
@@ -244,7 +274,7 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, money: &str) -> Sco
 
 /// The portfolio's scorecard: money criteria from its own figures; the
 /// others say how many services fall short.
-fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], money: &str) -> Scorecard {
+fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], say: &Say) -> Scorecard {
     let t = &model.evaluation;
     let last = model.services.iter().filter_map(last_grant).max();
     let (cliff, cover) = grant_cliff(model, p, last);
@@ -252,13 +282,13 @@ fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], money: &s
     let h = hhi(p);
     let fnpv = p.revenue_npv_mean - p.lcc_npv.mean;
     let scores = vec![
-        summary(cards, "canvas"),
-        summary(cards, "responsibility"),
-        sustainability(p, t, money),
-        grant_dependency(p, t, last.map(|l| model.year(l)), cliff, cover),
-        diversity(streams, h, t),
-        summary(cards, "maintenance_staffing"),
-        value(Nature::Public, p, fnpv, t),
+        summary(cards, "canvas", say),
+        summary(cards, "responsibility", say),
+        sustainability(p, t, say),
+        grant_dependency(p, t, last.map(|l| model.year(l)), (cliff, cover), say),
+        diversity(streams, h, t, say),
+        summary(cards, "maintenance_staffing", say),
+        value(Nature::Public, p, fnpv, t, say),
     ];
     card(
         p,
@@ -274,7 +304,7 @@ fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], money: &s
 
 /// A criterion over the services' cards: red when at least half are red,
 /// amber when any is not green.
-fn summary(cards: &[Scorecard], criterion: &'static str) -> Score {
+fn summary(cards: &[Scorecard], criterion: &'static str, say: &Say) -> Score {
     let n = cards.len().max(1);
     let red = cards
         .iter()
@@ -296,14 +326,20 @@ fn summary(cards: &[Scorecard], criterion: &'static str) -> Score {
         criterion,
         rating,
         value: Some((n - short.len()) as f64 / n as f64),
-        reason: if short.is_empty() {
-            "every service rates green".into()
-        } else {
-            format!(
+        reason: match (short.is_empty(), say.ko()) {
+            (true, _) => say
+                .t("every service rates green", "모든 서비스가 양호")
+                .into(),
+            (false, false) => format!(
                 "{} of {n} services not green: {}",
                 short.len(),
                 short.join(", ")
-            )
+            ),
+            (false, true) => format!(
+                "서비스 {n}개 중 {}개가 양호하지 않음: {}",
+                short.len(),
+                short.join(", ")
+            ),
         },
     }
 }
@@ -430,7 +466,7 @@ to = 2027
     fn a_well_planned_service_is_green_and_a_grant_only_one_red_with_reasons() {
         let m = parse_str(CARDS, "t").unwrap();
         let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let ev = evaluate(&m, &r);
+        let ev = evaluate(&m, &r, Language::En);
         let good = &ev.scorecards[0];
         for s in &good.scores {
             assert_eq!(
@@ -463,6 +499,35 @@ to = 2027
         assert!(portfolio.score("responsibility").reason.contains("bad"));
     }
 
+    /// In Korean every reason is written in Hangul, with the same ratings,
+    /// and won amounts in 억 원.
+    #[test]
+    fn korean_reasons_say_the_same_in_hangul() {
+        let text = CARDS.replace(
+            "name = \"scorecard test\"",
+            "name = \"scorecard test\"\ncurrency = \"KRW\"\nunit = \"million\"",
+        );
+        let m = parse_str(&text, "t").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let (en, ko) = (
+            evaluate(&m, &r, Language::En),
+            evaluate(&m, &r, Language::Ko),
+        );
+        assert_eq!((en.lang, ko.lang), ("en", "ko"));
+        let hangul = |t: &str| t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        for (a, b) in en.scorecards.iter().zip(&ko.scorecards) {
+            assert_eq!(a.overall, b.overall);
+            for (x, y) in a.scores.iter().zip(&b.scores) {
+                assert_eq!((x.criterion, x.rating), (y.criterion, y.rating));
+                assert!(!hangul(&x.reason), "{}", x.reason);
+                assert!(hangul(&y.reason), "{}: {}", y.criterion, y.reason);
+            }
+        }
+        let bad = ko.scorecards[1].score("funding_sustainability");
+        assert!(bad.reason.contains("부족 확률 100.0%"), "{}", bad.reason);
+        assert_eq!(ko.money, "억 원");
+    }
+
     /// A service its operator carries never gaps for the city, but one its
     /// operator leaves is not sustained: rated on P(stopped).
     #[test]
@@ -473,7 +538,7 @@ to = 2027
             [[service.funding]]\nkind = \"contract\"\nname = \"own money\"\namount = 50\n";
         let m = parse_str(text, "t").unwrap();
         let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let s = evaluate(&m, &r).scorecards[0]
+        let s = evaluate(&m, &r, Language::En).scorecards[0]
             .score("funding_sustainability")
             .clone();
         assert_eq!(s.rating, Rating::Red, "{}", s.reason);
@@ -490,7 +555,7 @@ to = 2027
         let text = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.0\np_any_gap_red = 0.0\n");
         let m = parse_str(&text, "t").unwrap();
         let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let ev = evaluate(&m, &r);
+        let ev = evaluate(&m, &r, Language::En);
         assert_eq!(
             ev.scorecards[0].score("funding_sustainability").rating,
             Rating::Red

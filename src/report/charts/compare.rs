@@ -10,7 +10,7 @@ use fundgap::format::thousands;
 use super::DrawResult;
 use super::draw::*;
 use super::*;
-use crate::report::lang::{Money, Words};
+use crate::report::lang::{Money, MoneyOf, Words};
 
 pub(super) struct CompareProbability<'a> {
     pub(super) r: &'a fundgap::analysis::compare::CompareResult,

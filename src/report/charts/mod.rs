@@ -31,7 +31,7 @@ use crate::report::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::model::{FundingKind, Language, Model};
 
-use super::lang::{Money, Words};
+use super::lang::{Money, MoneyOf, Words};
 use fundgap::stats::Report;
 
 /// Font family name under which the chart font is registered.
@@ -111,6 +111,19 @@ pub struct ChartData {
     /// charts.json of older runs: English).
     #[serde(default = "english")]
     pub lang: String,
+    /// When amounts were restated (Korean won in 억 원): the scenario's
+    /// own currency and unit and the divisor applied, so `fundgap chart
+    /// --lang en` can draw them in the scenario's money again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restated_from: Option<Restated>,
+}
+
+/// The scenario's money behind restated amounts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Restated {
+    pub currency: String,
+    pub unit: String,
+    pub divisor: f64,
 }
 
 fn english() -> String {
@@ -132,9 +145,50 @@ impl ChartData {
         data.restated(money.divisor(), money.label(), lang)
     }
 
+    /// The same charts labelled in `lang` (for `fundgap chart --lang`):
+    /// Korean restates won amounts in 억 원 or 백만 원, sized by the
+    /// portfolio's gap NPV (a run sizes them by its largest table figure,
+    /// so the decimals can differ); English returns to the scenario's own
+    /// money.
+    pub fn in_language(self, lang: Language) -> Self {
+        match (self.language(), lang) {
+            (from, to) if from == to => self,
+            (_, Language::En) => match self.restated_from.clone() {
+                Some(r) => {
+                    let mut data = self.restated(1.0 / r.divisor, &r.unit, lang);
+                    data.currency = r.currency;
+                    data.restated_from = None;
+                    data
+                }
+                None => ChartData {
+                    lang: lang.as_str().to_string(),
+                    ..self
+                },
+            },
+            (_, Language::Ko) => {
+                let largest = self.gap_npv.p95.abs().max(self.gap_npv.mean.abs());
+                let money = Money::for_units(&self.currency, &self.unit, true, largest);
+                if money.divisor() == 1.0 {
+                    return ChartData {
+                        lang: lang.as_str().to_string(),
+                        ..self
+                    };
+                }
+                self.restated(money.divisor(), money.label(), lang)
+            }
+        }
+    }
+
     /// Amounts divided by `div` and labelled `unit` (no currency: the
     /// unit says it, as 억 원 does).
     fn restated(mut self, div: f64, unit: &str, lang: Language) -> Self {
+        if self.restated_from.is_none() && !self.currency.is_empty() {
+            self.restated_from = Some(Restated {
+                currency: self.currency.clone(),
+                unit: self.unit.clone(),
+                divisor: div,
+            });
+        }
         for e in &mut self.entities {
             for q in e.cost_q.iter_mut().chain(e.funding_q.iter_mut()) {
                 q.iter_mut().for_each(|x| *x /= div);
@@ -220,6 +274,7 @@ impl ChartData {
                 cvar95: p.gap_npv_cvar95,
             },
             lang: english(),
+            restated_from: None,
         }
     }
 
@@ -301,6 +356,19 @@ pub struct ChartOptions {
     /// Language of the charts drawn from an analysis (the stress heatmap);
     /// a run's charts take theirs from their `ChartData`.
     pub lang: Language,
+}
+
+impl ChartOptions {
+    /// SVG sized for an A4 page of `report.html`, labelled in `lang`.
+    pub fn page(lang: Language) -> Self {
+        ChartOptions {
+            width: 960,
+            height: 600,
+            format: ImageFormat::Svg,
+            title: None,
+            lang,
+        }
+    }
 }
 
 impl Default for ChartOptions {

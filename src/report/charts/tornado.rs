@@ -3,6 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::report::lang::{Money, MoneyOf, Words, entity_name};
 use crate::report::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::thousands;
@@ -25,40 +26,62 @@ impl Chart for Tornado<'_> {
     // (see charts/stress.rs).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (s, e) = (self.s, self.e);
+        let w = Words(self.opts.lang);
+        let money = Money::of_sensitivity(s, self.opts.lang);
         let sz = Sizes::for_area(root);
         let name = self.opts.title.as_deref().unwrap_or(&s.scenario);
-        let body = titled(
-            root,
-            &format!("{name} — what drives the gap of {}", e.name),
-            &format!(
-                "mean gap NPV with one input at its P10 or P90, all others at their medians ({} trials each, common random numbers)",
-                thousands(s.oat_trials as f64, 0)
+        let trials = thousands(s.oat_trials as f64, 0);
+        let (title, subtitle) = match w.ko() {
+            false => (
+                format!("{name} — what drives the gap of {}", e.name),
+                format!(
+                    "mean gap NPV with one input at its P10 or P90, all others at their medians ({trials} trials each, common random numbers)"
+                ),
             ),
-            sz,
-        )?;
+            true => (
+                format!(
+                    "{name} — {}의 부족을 좌우하는 입력",
+                    entity_name(&e.id, &e.name, self.opts.lang)
+                ),
+                format!(
+                    "입력 하나를 P10 또는 P90에, 나머지는 중앙값에 둘 때의 평균 부족액 현가 (각 {trials}회 시행, 공통 난수)"
+                ),
+            ),
+        };
+        let body = titled(root, &title, &subtitle, sz)?;
         let rows: Vec<&fundgap::analysis::sensitivity::InputEffect> =
             e.inputs.iter().take(TORNADO_ROWS).collect();
         let entries = vec![
-            ("input at its P10".to_string(), FUNDING, true),
-            ("input at its P90".to_string(), COST, true),
             (
-                format!("all at medians: {}", thousands(e.gap_npv_at_medians, 0)),
+                w.t("input at its P10", "입력 P10").to_string(),
+                FUNDING,
+                true,
+            ),
+            (w.t("input at its P90", "입력 P90").to_string(), COST, true),
+            (
+                format!(
+                    "{}: {}",
+                    w.t("all at medians", "모두 중앙값"),
+                    money.fmt(e.gap_npv_at_medians)
+                ),
                 BLACK,
                 false,
             ),
         ];
         let plot = legend(&body, &entries, sz)?;
         let n = rows.len().max(1) as f64;
-        let base = e.gap_npv_at_medians;
+        // Drawn in the report's money (억 원 in Korean won reports).
+        let d = money.divisor();
+        let base = e.gap_npv_at_medians / d;
         let lo = rows
             .iter()
-            .map(|r| r.gap_npv_at_p10.min(r.gap_npv_at_p90))
+            .map(|r| r.gap_npv_at_p10.min(r.gap_npv_at_p90) / d)
             .fold(base, f64::min);
         let hi = rows
             .iter()
-            .map(|r| r.gap_npv_at_p10.max(r.gap_npv_at_p90))
+            .map(|r| r.gap_npv_at_p10.max(r.gap_npv_at_p90) / d)
             .fold(base, f64::max);
-        let pad = ((hi - lo) * 0.05).max(1.0);
+        let pad = ((hi - lo) * 0.05).max(1.0 / d);
         let mut chart = ChartBuilder::on(&plot)
             .margin(sz.tick)
             .x_label_area_size(sz.label * 5 / 2)
@@ -69,10 +92,14 @@ impl Chart for Tornado<'_> {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
-            .x_desc(format!("Mean gap NPV ({} {})", s.currency, s.unit))
+            .x_desc(format!(
+                "{} ({})",
+                w.t("Mean gap NPV", "평균 부족액 현가"),
+                money.label()
+            ))
             // Few enough ticks that "2,800" and "3,000" never touch.
             .x_labels(6)
-            .x_label_formatter(&|v| thousands(*v, 0))
+            .x_label_formatter(&|v| thousands(*v, if hi - lo < 10.0 { 1 } else { 0 }))
             .label_style(font(sz.tick))
             .axis_desc_style(font(sz.label))
             .light_line_style(WHITE.mix(0.0))
@@ -81,7 +108,10 @@ impl Chart for Tornado<'_> {
             .map_err(err)?;
         for (i, r) in rows.iter().enumerate() {
             let y = n - i as f64 - 0.5;
-            for (v, c) in [(r.gap_npv_at_p10, FUNDING), (r.gap_npv_at_p90, COST)] {
+            for (v, c) in [
+                (r.gap_npv_at_p10 / d, FUNDING),
+                (r.gap_npv_at_p90 / d, COST),
+            ] {
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(base.min(v), y - 0.35), (base.max(v), y + 0.35)],
