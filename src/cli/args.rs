@@ -264,8 +264,9 @@ pub(crate) struct CompareArgs {
 pub(crate) struct SensitivityArgs {
     /// Scenario file (TOML) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
-    /// Trials sampled for rank correlations
-    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(2..))]
+    /// Trials sampled for rank correlations (`--trials` says the same: the
+    /// tornado's runs have their own count, --oat-trials)
+    #[arg(long, visible_alias = "trials", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(2..))]
     pub sample: u64,
     /// Trials per one-at-a-time run of the tornado
     #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
