@@ -401,7 +401,8 @@ fn korean_sensitivity_and_check() {
         &[
             "sensitivity",
             "-q",
-            "--sample",
+            // `--trials` is `--sample`, as the other commands spell it.
+            "--trials",
             "200",
             "--oat-trials",
             "100",
@@ -417,7 +418,8 @@ fn korean_sensitivity_and_check() {
     assert!(
         table.contains("부족을 좌우하는 입력")
             && table.contains("변화폭")
-            && table.contains("억 원"),
+            && table.contains("억 원")
+            && table.contains("시행 200회 기준"),
         "{table}"
     );
     let baseline = common::scenario("ucity-baseline.toml");
