@@ -9,6 +9,8 @@
 //! ```
 //!
 //! Divide each function's instruction count by the number of trials.
+//! `profile N requirement` adds the funding requirement that `fundgap run`
+//! computes (off in the library by default).
 
 use std::hint::black_box;
 
@@ -42,7 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(a) => a.parse()?,
         None => 2_000,
     };
-    let model = parse_str(BENCH, "bench-district.toml")?;
+    let mut model = parse_str(BENCH, "bench-district.toml")?;
+    // `fundgap run` also works out the funding requirement (issue 18):
+    // `profile N requirement` counts it in.
+    if std::env::args().nth(2).as_deref() == Some("requirement") {
+        model.set_confidence(&[0.9]);
+    }
     let engine = Engine::new(&model);
     let mut lanes = vec![Scratch::new(&model); LANES];
     let mut acc = Accumulator::new(&model);

@@ -10,12 +10,15 @@ cargo build --release --quiet
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ./target/release/fundgap run --quiet --out "$tmp/run" > "$tmp/table.txt"
-for f in gap-probability fan-portfolio gap-npv survival funding-mix; do
+for f in gap-probability fan-portfolio gap-npv survival funding-mix funding-needed; do
   cp "$tmp/run/$f.png" "output/examples/$f.png"
 done
 python3 - "$tmp/table.txt" <<'PY'
 import re, sys
-table = open(sys.argv[1]).read().splitlines()
+# The result table: the lines before the first blank one (the funding
+# table below it has rows keyed by the same service ids).
+lines = open(sys.argv[1]).read().splitlines()
+table = lines[: lines.index("")] if "" in lines else lines
 readme = open("README.md").read()
 start = readme.index("```\n$ fundgap run\n") + len("```\n$ fundgap run\n")
 end = readme.index("```", start)

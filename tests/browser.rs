@@ -97,8 +97,16 @@ fn the_html_report_opens_cleanly_in_chromium_in_both_languages() {
         assert_eq!(html.contains("@font-face"), lang == "ko");
         assert_eq!(
             html.matches("<svg").count(),
-            13,
-            "{lang}: every chart of the run inline"
+            14,
+            "{lang}: every chart of the run inline (the funding requirement's too)"
+        );
+        assert!(
+            html.contains("topup")
+                || html.contains(if lang == "ko" {
+                    "연간 추가 예산"
+                } else {
+                    "top-up a year"
+                })
         );
         let shot = dir.path().join(format!("{lang}.png"));
         let console = open(&browser, &page, &shot);

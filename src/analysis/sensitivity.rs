@@ -317,7 +317,7 @@ pub fn analyse(
             Some(s) => (s.id.clone(), s.name.clone()),
             None => (
                 "portfolio".to_string(),
-                "Portfolio (all services)".to_string(),
+                crate::stats::PORTFOLIO_NAME.to_string(),
             ),
         };
         let mut effects: Vec<InputEffect> = uncertain

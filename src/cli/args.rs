@@ -161,6 +161,18 @@ pub(crate) struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Confidence levels of the funding requirement: the yearly top-up (in
+    /// start-year prices) or extra opening reserve that would have kept
+    /// each service gap-free in this share of trials; horizon.csv's
+    /// topup_p90 / reserve_p90 columns for 0.9
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        value_delimiter = ',',
+        default_value = "0.9",
+        value_parser = confidence_level
+    )]
+    pub confidence: Vec<f64>,
     /// Do not write report.xlsx (the Excel workbook: summary, yearly and
     /// horizon tables, native charts, how the run was made)
     #[arg(long)]
@@ -396,6 +408,21 @@ pub(crate) struct ChartArgs {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+}
+
+/// A confidence level: a share strictly between 0 and 1.
+fn confidence_level(s: &str) -> Result<f64, String> {
+    let q: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give shares such as 0.8,0.9,0.95"))?;
+    if q > 0.0 && q < 1.0 {
+        Ok(q)
+    } else {
+        Err(format!(
+            "{q} is not a share of trials strictly between 0 and 1 (0.9 means gap-free in 90% of trials)"
+        ))
+    }
 }
 
 /// A report language on the command line.

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use std::time::Instant;
 
+use crate::report::analysis_table as table;
 use crate::report::charts::{self, ChartData, ChartOptions};
 use crate::report::staging::Staging;
-use crate::report::{html, table, workbook};
+use crate::report::{html, workbook};
 use fundgap::error::Result;
 use fundgap::model::Language;
 use fundgap::stats::Report;

@@ -15,8 +15,12 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn run(args: &RunArgs) -> Result<()> {
-    let Loaded { model, label, stem } =
-        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    let Loaded {
+        mut model,
+        label,
+        stem,
+    } = load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    model.set_confidence(&args.confidence);
     let out_dir = args
         .out
         .clone()

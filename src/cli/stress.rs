@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::report::analysis_table as table;
 use crate::report::charts::{self, ChartOptions};
 use crate::report::staging::Staging;
-use crate::report::table;
 use fundgap::analysis::stress::{
     Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid,
 };

@@ -24,8 +24,10 @@
 mod books;
 mod diagnose;
 mod draws;
+mod requirement;
 mod schedule;
 mod service;
+mod stop;
 mod streams;
 mod trial;
 
@@ -160,6 +162,8 @@ impl<'m> Engine<'m> {
             total.revenue_npv += o.revenue_npv;
             total.construction += o.construction;
             total.grant += o.grant;
+            total.topup += o.topup;
+            total.reserve_need += o.reserve_need;
             total.received += o.received;
             total_real += o.real_cost_per_year;
             total.first_gap = earliest(total.first_gap, o.first_gap);

@@ -10,6 +10,8 @@ use crate::model::{
 
 use super::books::{Contracted, capital, split};
 use super::draws::{draw, operating_years, stream_years};
+use super::requirement::{Books, Requirement, requirement};
+use super::stop::{Seen, stop_year};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, Scratch};
 use super::{Engine, GAP_TOLERANCE};
@@ -29,6 +31,7 @@ struct Rows<'a> {
     by_kind: &'a mut [f64],
     gap: &'a mut [f64],
     absorbed: &'a mut [f64],
+    escalation: &'a [f64],
     deflator: &'a [f64],
     discount: &'a [f64],
     /// The capital lines' cost (empty unless the model has capital).
@@ -105,6 +108,7 @@ impl Engine<'_> {
             absorbed,
             by_kind,
             opex_mult,
+            requirement: work,
             outcome,
             capital: capital_cost,
             capital_gap,
@@ -176,12 +180,14 @@ impl Engine<'_> {
             by_kind,
             gap: &mut gap[rows.clone()],
             absorbed: &mut absorbed[rows.clone()],
+            escalation,
             deflator,
             discount,
             capital: capital_row,
             contract,
         };
-        let (mut b, stopped_from) = self.settle(svc, construction, &mut streams, &mut r);
+        let (mut b, stopped_from, need) =
+            self.settle(svc, construction, &mut streams, &mut r, work);
         if let Some(cgap) = capital_gap.get_mut(rows) {
             let books = (&discount[..], &deflator[..]);
             let (npv, real) = capital(svc.capital.as_ref(), r.capital, cgap, books, svc.opens);
@@ -211,6 +217,8 @@ impl Engine<'_> {
             grant: b.grant,
             received: b.funded + b.used,
             stopped_from,
+            topup: need.topup,
+            reserve_need: need.reserve,
         };
     }
 
@@ -253,20 +261,45 @@ impl Engine<'_> {
     /// The year-by-year balance, and the stop rule: one that fires shrinks
     /// the service from the next year on, and the balance is redone on the
     /// shrunk amounts (the years before the stop come out the same; the
-    /// reserve's chain after it changes). Returns the balance and the
-    /// first stopped year.
+    /// reserve's chain after it changes). Returns the balance, the first
+    /// stopped year, and the funding that would have kept the service as
+    /// planned gap-free (reckoned before any stop: with it there is none).
     fn settle(
         &self,
         svc: &Service,
         construction: f64,
         streams: &mut Streams,
         r: &mut Rows<'_>,
-    ) -> (Balance, Option<usize>) {
+        work: &mut [f64],
+    ) -> (Balance, Option<usize>, Requirement) {
         let h = self.model.horizon;
         r.split(svc, None);
         let b = self.balance(svc, construction, streams.reserve, r);
-        let Some(from) = stop_year(svc, r, h) else {
-            return (b, None);
+        let wanted = !self.model.confidence.is_empty();
+        let need = match b.first_gap {
+            Some(_) if wanted => {
+                let (need, money) = r.books();
+                let books = Books {
+                    need: &need[..h],
+                    money: &money[..h],
+                    escalation: &r.escalation[..h],
+                    reserve: streams.reserve,
+                };
+                requirement(svc, &books, work)
+            }
+            _ => Requirement::default(),
+        };
+        let (city_need, city_money) = r.books();
+        let seen = Seen {
+            gap: r.gap,
+            paid: &r.by_kind[FundingKind::Reserve as usize * h..][..h],
+            need: city_need,
+            money: city_money,
+            loss: r.contract.as_ref().map_or(&[], |c| &*c.loss),
+            cost: r.cost,
+        };
+        let Some(from) = stop_year(svc, &seen, h) else {
+            return (b, None, need);
         };
         let keep = svc.stop.after_stop_share;
         for row in [&mut *r.cost, &mut *r.funding] {
@@ -281,7 +314,7 @@ impl Engine<'_> {
         r.split(svc, Some((from, keep)));
         let b = self.balance(svc, construction, streams.reserve, r);
         streams.revenue_npv = revenue(r.by_kind, r.discount, h);
-        (b, Some(from))
+        (b, Some(from), need)
     }
 
     /// One risk of the register: a one-off cost in the year it strikes,
@@ -588,45 +621,6 @@ pub(super) fn opex(
     {
         *c += base_cost * esc * shock * mult;
     }
-}
-
-/// The first year at which the service has stopped under its stop rule:
-/// the year after `k` consecutive years with a gap, or after a year whose
-/// funding and reserve draw covered less than the stated share of its
-/// cost (for a contracted service: the city's money against its
-/// obligation), or after the operator's `k`-th consecutive year with a
-/// material loss, when it leaves. None when nothing fires (or it fires in the last
-/// year, when nothing is left to stop).
-fn stop_year(svc: &Service, r: &Rows<'_>, h: usize) -> Option<usize> {
-    let rule = svc.stop;
-    let exit_after = svc.delivery.map_or(0, |d| d.exit_after_loss_years);
-    if !rule.is_set() && exit_after == 0 {
-        return None;
-    }
-    let paid = &r.by_kind[FundingKind::Reserve as usize * h..][..h];
-    let (need, money) = r.books();
-    let loss: &[f64] = r.contract.as_ref().map_or(&[], |c| &*c.loss);
-    let (mut run, mut losing) = (0, 0);
-    for t in svc.opens..h {
-        run = if r.gap[t] > 0.0 { run + 1 } else { 0 };
-        let by_gaps = rule.after_gap_years > 0 && run >= rule.after_gap_years;
-        let covered = money[t] + paid[t];
-        let by_funding =
-            rule.below_funding_share > 0.0 && covered < rule.below_funding_share * need[t];
-        // The operator's loss counts toward its exit only above the
-        // materiality threshold, as a gap does toward a stop.
-        let material = svc.materiality.threshold(r.cost[t]);
-        losing = if loss.get(t).is_some_and(|l| *l > material) {
-            losing + 1
-        } else {
-            0
-        };
-        let by_exit = exit_after > 0 && losing >= exit_after;
-        if by_gaps || by_funding || by_exit {
-            return (t + 1 < h).then_some(t + 1);
-        }
-    }
-    None
 }
 
 /// Discounted fees and contract payments, from their rows.

@@ -40,6 +40,12 @@ pub struct EntityOutcome {
     /// First year index at which the service has stopped (or shrunk) under
     /// its stop rule; for the portfolio, the earliest of its services'.
     pub stopped_from: Option<usize>,
+    /// The smallest constant yearly top-up, in start-year prices, that
+    /// would have kept the service (as planned) gap-free in this trial; 0
+    /// without a gap. The portfolio's is the sum of its services'.
+    pub topup: f64,
+    /// The smallest extra opening reserve that would have done the same.
+    pub reserve_need: f64,
 }
 
 /// Working memory of one worker, reused for every trial.
@@ -97,6 +103,8 @@ pub struct Scratch {
     pub(crate) pool_surplus: Vec<f64>,
     /// Per-year opex multiplier of active risks, for the service in hand.
     pub(crate) opex_mult: Vec<f64>,
+    /// The funding requirement's view of the service in hand (three rows).
+    pub(crate) requirement: Vec<f64>,
     /// The trial's per-year draws, laid out by the engine's plan.
     pub(crate) draws: Draws,
     /// One per entity.
@@ -131,6 +139,7 @@ impl Scratch {
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
             opex_mult: vec![1.0; h],
+            requirement: vec![0.0; 3 * h],
             draws: Draws::new(&super::draws::Plan::new(model).slots),
             outcome: vec![EntityOutcome::default(); e],
             fault: None,

@@ -15,6 +15,7 @@ mod inputs;
 mod language;
 mod quantity;
 pub mod rng;
+mod streams;
 mod thresholds;
 
 pub use books::{CapitalAccount, Delivery, DeliveryKind};
@@ -26,6 +27,7 @@ pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
 pub use rng::StreamKey;
+pub use streams::{Cut, FundingKind, GrantSize, Stream, StreamKind, Unmatched};
 
 /// A validated, simulation-ready scenario.
 ///
@@ -33,7 +35,8 @@ pub use rng::StreamKey;
 /// that passed validation (see the module docs for what that guarantees);
 /// its fields are therefore private to the crate and read through the
 /// accessors below. The only things a caller may change are the run's
-/// trial count and seed, through [`Model::set_run`].
+/// trial count and seed, through [`Model::set_run`], and the confidence
+/// levels of the funding requirement ([`Model::set_confidence`]).
 #[derive(Debug, Clone)]
 pub struct Model {
     pub(crate) name: String,
@@ -52,6 +55,11 @@ pub struct Model {
     pub(crate) lang: Language,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
+    /// Confidence levels the funding requirement is reported at, each in
+    /// (0, 1), increasing. Empty (the default) skips the requirement: it
+    /// costs time in every trial with a gap, and only `fundgap run`
+    /// reports it.
+    pub(crate) confidence: Vec<f64>,
     pub(crate) seed: u64,
     pub(crate) economy: Economy,
     pub(crate) services: Vec<Service>,
@@ -162,6 +170,22 @@ impl Model {
     /// Rating thresholds of the evaluation scorecard.
     pub fn evaluation(&self) -> &Thresholds {
         &self.evaluation
+    }
+
+    /// The confidence levels the funding requirement is reported at.
+    pub fn confidence(&self) -> &[f64] {
+        &self.confidence
+    }
+
+    /// Sets the confidence levels of the funding requirement (like
+    /// [`Model::set_run`], it changes no trial's results): sorted,
+    /// duplicates dropped; none turns the requirement off. Levels must lie
+    /// in (0, 1); the caller validates them.
+    pub fn set_confidence(&mut self, levels: &[f64]) {
+        let mut v: Vec<f64> = levels.to_vec();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        self.confidence = v;
     }
 
     /// Sets the run's trial count and seed, where given: the one change a
@@ -437,191 +461,6 @@ pub struct Risk {
     pub opex_multiplier: f64,
     /// Years it stays active after striking.
     pub duration_years: usize,
-}
-
-/// The kinds of funding stream, in the order used for per-kind tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FundingKind {
-    /// National (or other higher-level) grants.
-    Grant = 0,
-    /// The local budget.
-    Budget = 1,
-    /// User fees.
-    Fees = 2,
-    /// A private partner's contract payments.
-    Contract = 3,
-    /// A reserve that pays out shortfalls.
-    Reserve = 4,
-}
-
-impl FundingKind {
-    /// Every kind, in table order.
-    pub const ALL: [FundingKind; 5] = [
-        FundingKind::Grant,
-        FundingKind::Budget,
-        FundingKind::Fees,
-        FundingKind::Contract,
-        FundingKind::Reserve,
-    ];
-    /// Number of kinds.
-    pub const COUNT: usize = 5;
-
-    /// The scenario file's spelling of the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FundingKind::Grant => "grant",
-            FundingKind::Budget => "budget",
-            FundingKind::Fees => "fees",
-            FundingKind::Contract => "contract",
-            FundingKind::Reserve => "reserve",
-        }
-    }
-
-    /// The kind spelled `s` in a scenario file.
-    pub fn parse(s: &str) -> Option<FundingKind> {
-        FundingKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// A funding stream of a service.
-#[derive(Debug, Clone)]
-pub struct Stream {
-    /// Name, unique among the service's streams.
-    pub name: String,
-    /// Stream of the stream's draws.
-    pub key: StreamKey,
-    /// What it pays, and how.
-    pub kind: StreamKind,
-    /// First year index in which the stream can pay.
-    pub from: usize,
-    /// Last year index in which the stream can pay (inclusive).
-    pub to: usize,
-    /// Factor applied to the payment in a downturn year.
-    pub downturn_multiplier: f64,
-    /// A policy cut applied by stress tests: from year index `from`, the
-    /// stream pays `keep` times what it would have paid.
-    pub cut: Option<Cut>,
-}
-
-impl Stream {
-    /// The kind of the stream, for per-kind tables.
-    pub fn funding_kind(&self) -> FundingKind {
-        match self.kind {
-            StreamKind::Grant { .. } => FundingKind::Grant,
-            StreamKind::Budget { .. } => FundingKind::Budget,
-            StreamKind::Fees { .. } => FundingKind::Fees,
-            StreamKind::Contract { .. } => FundingKind::Contract,
-            StreamKind::Reserve { .. } => FundingKind::Reserve,
-        }
-    }
-}
-
-/// A policy cut of a stream (set by `fundgap stress`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cut {
-    /// First year index of the cut.
-    pub from: usize,
-    /// Share of each payment that remains, in [0, 1].
-    pub keep: f64,
-}
-
-/// How much a grant pays.
-#[derive(Debug, Clone)]
-pub enum GrantSize {
-    /// A fixed amount per year.
-    Amount(Quantity),
-    /// A share of the service's cost in each year.
-    ShareOfCost(Quantity),
-}
-
-/// What a year whose local money does not match a grant does to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unmatched {
-    /// That year's payment is cut to what the local money matches.
-    Cut,
-    /// The grant ends for good from that year (no payment that year).
-    Withdraw,
-    /// The grant ends for good and everything it has paid so far is
-    /// returned that year (보조금 반환: a negative payment in the grant's
-    /// row), as when the ministry orders the subsidy back.
-    Clawback,
-}
-
-impl Unmatched {
-    /// The scenario file's spellings, in the order of the variants.
-    pub const OPTIONS: [(&'static str, Unmatched); 3] = [
-        ("cut", Unmatched::Cut),
-        ("withdraw", Unmatched::Withdraw),
-        ("clawback", Unmatched::Clawback),
-    ];
-
-    /// What `fundgap check` says the rule does.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Unmatched::Cut => "cut",
-            Unmatched::Withdraw => "withdrawn for good",
-            Unmatched::Clawback => "withdrawn for good and paid back",
-        }
-    }
-}
-
-/// The kinds of funding stream with their parameters. Amounts are in the
-/// scenario's money per year (nominal: not escalated by inflation).
-#[derive(Debug, Clone)]
-pub enum StreamKind {
-    /// A grant that pays until withdrawn.
-    Grant {
-        /// What it pays each year.
-        size: GrantSize,
-        /// Chance each year (from the first) that it is withdrawn for good.
-        withdrawal_hazard: Quantity,
-        /// Local money required per unit of grant in the same year (1.0
-        /// for a 1:1 match; 0: none). Where the service's budget money
-        /// falls short, the grant is cut to what it matches.
-        match_share: f64,
-        /// What a year without enough local money does to the grant.
-        unmatched: Unmatched,
-    },
-    /// A local budget line.
-    Budget {
-        /// Amount in the first year of the window.
-        amount: Quantity,
-        /// Growth per year.
-        growth: f64,
-        /// Year-to-year noise.
-        volatility: Volatility,
-    },
-    /// User fees: users adopting on a logistic curve times a price.
-    Fees {
-        /// Users per year once adoption is complete.
-        saturation_users: Quantity,
-        /// Years of operation until half the users have adopted.
-        midpoint_years: Quantity,
-        /// Steepness of the adoption curve, per year.
-        steepness: Quantity,
-        /// Price per user per year, in the opening year.
-        price: Quantity,
-        /// Price growth per year.
-        price_growth: f64,
-        /// Year-to-year noise.
-        volatility: Volatility,
-    },
-    /// A private partner's contract, until the partner exits.
-    Contract {
-        /// Payment in the first year of the window.
-        amount: Quantity,
-        /// Growth per year.
-        growth: f64,
-        /// Chance each normal year that the partner exits for good.
-        exit_hazard: Quantity,
-        /// The same in a downturn year.
-        downturn_exit_hazard: Quantity,
-    },
-    /// A reserve that pays out shortfalls until it is empty.
-    Reserve {
-        /// Opening balance.
-        balance: Quantity,
-    },
 }
 
 /// A social or environmental benefit of a service.

@@ -103,7 +103,7 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub file: &'static str,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -190,12 +190,12 @@ pub fn yearly_table(report: &Report) -> Table {
     let first = report.entities.first().and_then(|e| e.yearly.first());
     let has_capital = first.is_some_and(|y| y.capital.is_some());
     let has_contract = first.is_some_and(|y| y.contract.is_some());
-    let mut header = YEARLY_COLUMNS.to_vec();
+    let mut header = names(YEARLY_COLUMNS);
     if has_capital {
-        header.extend(CAPITAL_COLUMNS);
+        header.extend(names(CAPITAL_COLUMNS));
     }
     if has_contract {
-        header.extend(CONTRACT_COLUMNS);
+        header.extend(names(CONTRACT_COLUMNS));
     }
     let mut rows = Vec::new();
     for e in &report.entities {
@@ -299,18 +299,42 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "grant_share_total",
 ];
 
+/// Column names as owned strings.
+fn names(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(|c| c.to_string()).collect()
+}
+
+/// A confidence level in a column name: 0.9 -> `p90`, 0.975 -> `p97_5`.
+pub fn level_name(q: f64) -> String {
+    let pct = format!("{}", (q * 1000.0).round() / 10.0);
+    format!("p{}", pct.replace('.', "_"))
+}
+
 /// `horizon.csv`: one row per entity with the horizon figures.
 pub fn horizon_table(report: &Report) -> Table {
     // Capital and contract totals only where the scenario has them.
     let first = report.entities.first();
     let has_capital = first.is_some_and(|e| e.capital_total.is_some());
     let has_contract = first.is_some_and(|e| e.contract_total.is_some());
-    let mut header = HORIZON_COLUMNS.to_vec();
+    let mut header = names(HORIZON_COLUMNS);
     if has_capital {
-        header.extend(["capital_cost_total", "capital_gap_total"]);
+        header.extend(names(&["capital_cost_total", "capital_gap_total"]));
     }
     if has_contract {
-        header.extend(["obligation_total", "operator_loss_total"]);
+        header.extend(names(&["obligation_total", "operator_loss_total"]));
+    }
+    // The funding requirement at each confidence level asked for.
+    for need in report
+        .entities
+        .first()
+        .map_or(&[][..], |e| &e.funding_needed[..])
+    {
+        let p = level_name(need.confidence);
+        for what in ["topup", "reserve"] {
+            for end in ["", "_lo", "_hi"] {
+                header.push(format!("{what}_{p}{end}"));
+            }
+        }
     }
     let mut rows = Vec::new();
     for e in &report.entities {
@@ -350,6 +374,19 @@ pub fn horizon_table(report: &Report) -> Table {
         }
         if let Some(c) = e.contract_total {
             row.extend([Cell::Num(c.obligation), Cell::Num(c.operator_loss)]);
+        }
+        for n in &e.funding_needed {
+            row.extend(
+                [
+                    n.topup,
+                    n.topup_lo,
+                    n.topup_hi,
+                    n.reserve,
+                    n.reserve_lo,
+                    n.reserve_hi,
+                ]
+                .map(Cell::Num),
+            );
         }
         rows.push(row);
     }
@@ -419,6 +456,27 @@ pub fn entity_json(e: &EntityStats) -> Value {
     if let Some(c) = e.contract_total {
         v["obligation_total"] = finite(c.obligation);
         v["operator_loss_total"] = finite(c.operator_loss);
+    }
+    // The funding requirement under the names of horizon.csv's columns.
+    for n in &e.funding_needed {
+        let p = level_name(n.confidence);
+        let fields = [
+            ("topup", n.topup),
+            ("topup_lo", n.topup_lo),
+            ("topup_hi", n.topup_hi),
+            ("reserve", n.reserve),
+            ("reserve_lo", n.reserve_lo),
+            ("reserve_hi", n.reserve_hi),
+        ];
+        for (what, x) in fields {
+            let (kind, end) = what.split_once('_').unwrap_or((what, ""));
+            let name = if end.is_empty() {
+                format!("{kind}_{p}")
+            } else {
+                format!("{kind}_{p}_{end}")
+            };
+            v[name] = finite(x);
+        }
     }
     v
 }

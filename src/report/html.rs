@@ -12,7 +12,7 @@ use fundgap::stats::Report;
 use super::charts::{hangul_font, has_hangul};
 use super::files::RunInfo;
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
-use super::table::{result_cells, run_facts};
+use super::table::{funding_cells, funding_note, result_cells, run_facts};
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 
@@ -114,27 +114,33 @@ fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> Str
     h
 }
 
-/// The result table and what its columns mean.
-fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
-    let w = Words(lang);
-    let money = Money::of_report(model, report, lang);
-    let _ = writeln!(h, "<h2>{}</h2>", w.t("Results", "결과"));
-    let (head, cells) = result_cells(report, lang, &money);
+/// A table of entities: a label and numbers per row, the last row (the
+/// portfolio) set off as a total.
+fn table<H: AsRef<str>, R: AsRef<[String]>>(h: &mut String, head: &[H], rows: &[R]) {
     h.push_str("<table>\n<tr>");
     for c in head {
-        let _ = write!(h, "<th>{}</th>", esc(c));
+        let _ = write!(h, "<th>{}</th>", esc(c.as_ref()));
     }
     h.push_str("</tr>\n");
-    let last = cells.len().saturating_sub(1);
-    for (i, row) in cells.iter().enumerate() {
+    let last = rows.len().saturating_sub(1);
+    for (i, row) in rows.iter().enumerate() {
         let _ = write!(h, "<tr{}>", if i == last { " class=\"total\"" } else { "" });
-        for (j, c) in row.iter().enumerate() {
+        for (j, c) in row.as_ref().iter().enumerate() {
             let class = if j > 0 { " class=\"n\"" } else { "" };
             let _ = write!(h, "<td{class}>{}</td>", esc(c));
         }
         h.push_str("</tr>\n");
     }
     h.push_str("</table>\n");
+}
+
+/// The result table and what its columns mean.
+fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
+    let w = Words(lang);
+    let money = Money::of_report(model, report, lang);
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("Results", "결과"));
+    let (head, cells) = result_cells(report, lang, &money);
+    table(h, &head, &cells);
     let _ = writeln!(
         h,
         "<p class=\"note\">{} {}</p>",
@@ -143,6 +149,30 @@ fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
             "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율이며, 괄호는 95% Wilson 신뢰구간(몬테카를로 불확실성)입니다. 부족액 현가: 연도별 부족액의 현재가치 합.",
         )),
         esc(&format!("{}: {}", w.t("Money", "금액 단위"), money.label()))
+    );
+}
+
+/// The funding that would have kept each service gap-free, when the run
+/// computed it.
+fn funding(h: &mut String, model: &Model, report: &Report, lang: Language) {
+    let Some((head, rows)) = funding_cells(model, report, lang) else {
+        return;
+    };
+    let w = Words(lang);
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>",
+        w.t(
+            "Funding that would have kept each service gap-free",
+            "재원 부족을 막는 데 필요했던 추가 재원",
+        )
+    );
+    table(h, &head, &rows);
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{} {}</p>",
+        esc(funding_note(lang)),
+        esc(w.t("Start-year prices.", "기준연도 가격."))
     );
 }
 
@@ -193,6 +223,7 @@ pub fn run_html(
 ) -> String {
     let mut h = page_start(model, report, lang, "");
     results(&mut h, model, report, lang);
+    funding(&mut h, model, report, lang);
     figures(&mut h, lang, charts);
     page_end(
         &mut h,

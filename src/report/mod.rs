@@ -2,6 +2,7 @@
 //! charts. Reads results; computes nothing that changes them.
 
 pub mod analyses;
+pub mod analysis_table;
 pub mod charts;
 pub mod check;
 pub mod files;

@@ -57,7 +57,7 @@ fn write_table(ws: &mut Worksheet, t: &Table) -> std::result::Result<(), XlsxErr
         .map(|h| Format::new().set_num_format(column_format(h)))
         .collect();
     for (c, h) in t.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
         ws.set_column_width(c as u16, (h.len() as f64 + 2.0).max(10.0))?;
     }
     for (r, row) in t.rows.iter().enumerate() {
@@ -161,7 +161,7 @@ fn charts(
     report: &Report,
     w: Words,
 ) -> std::result::Result<(), XlsxError> {
-    let col = |name: &str| t.header.iter().position(|h| *h == name).unwrap_or(0) as u16;
+    let col = |name: &str| t.header.iter().position(|h| h == name).unwrap_or(0) as u16;
     let h = report.entities.first().map_or(0, |e| e.yearly.len()) as u32;
     let year = col("year");
     let mut p = Chart::new(ChartType::Line);

@@ -103,6 +103,7 @@ impl Checker {
             prices: prices?,
             lang: lang?,
             trials: trials? as u64,
+            confidence: Vec::new(),
             seed: seed? as u64,
             economy: economy?,
             services: services?,

@@ -21,7 +21,7 @@ pub(crate) mod sums;
 
 pub use report::{
     CapitalTotal, CapitalYear, ContractTotal, ContractYear, Distribution, EntityStats, FirstGap,
-    Proportion, Report, YearStats, largest_gap,
+    FundingNeed, PORTFOLIO_NAME, Proportion, Report, YearStats, largest_gap,
 };
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;
@@ -101,6 +101,9 @@ struct HorizonAcc {
     lcc_q: Sketch,
     gap: Moments,
     gap_q: Sketch,
+    /// The funding each trial needed to be gap-free: top-up, reserve.
+    topup_q: Sketch,
+    reserve_q: Sketch,
     benefit: Moments,
     revenue: Moments,
     opex_ratio: Moments,
@@ -118,6 +121,8 @@ impl HorizonAcc {
             lcc_q: Sketch::new(),
             gap: Moments::default(),
             gap_q: Sketch::new(),
+            topup_q: Sketch::new(),
+            reserve_q: Sketch::new(),
             benefit: Moments::default(),
             revenue: Moments::default(),
             opex_ratio: Moments::default(),
@@ -138,6 +143,8 @@ impl HorizonAcc {
         self.lcc_q.merge(&o.lcc_q);
         self.gap.merge(&o.gap);
         self.gap_q.merge(&o.gap_q);
+        self.topup_q.merge(&o.topup_q);
+        self.reserve_q.merge(&o.reserve_q);
         self.benefit.merge(&o.benefit);
         self.revenue.merge(&o.revenue);
         self.opex_ratio.merge(&o.opex_ratio);
@@ -357,6 +364,8 @@ impl Accumulator {
                 tot.lcc_q.add(o.lcc_npv);
                 tot.gap.add(o.gap_npv);
                 tot.gap_q.add(o.gap_npv);
+                tot.topup_q.add(o.topup);
+                tot.reserve_q.add(o.reserve_need);
                 tot.benefit.add(o.benefit_npv);
                 tot.revenue.add(o.revenue_npv);
                 tot.construction.add(o.construction);

@@ -253,12 +253,74 @@ pub struct EntityStats {
     /// sums of the yearly means (undiscounted, as paid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_total: Option<ContractTotal>,
+    /// The funding that would have kept the entity gap-free in a share of
+    /// trials, at each of the model's confidence levels (none unless the
+    /// run asked: [`Model::set_confidence`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub funding_needed: Vec<FundingNeed>,
+    /// The same at confidence 50%, 55%, ..., 95%, 99%, for a chart.
+    #[serde(skip)]
+    pub funding_curve: Vec<FundingNeed>,
     /// Per-year figures, one per year of the horizon.
     pub yearly: Vec<YearStats>,
     /// Gap NPV histogram (value, count) for charts.
     #[serde(skip)]
     pub gap_npv_sketch: Sketch,
 }
+
+/// The funding that keeps an entity gap-free in a share `confidence` of
+/// trials: a constant yearly top-up in start-year prices, or an extra
+/// opening reserve (either alone), each with a 95% interval.
+///
+/// Each trial's requirement is exact (`engine/requirement.rs`); the
+/// figure is its `confidence`-quantile over trials, read as the top of
+/// its sketch bucket so that at least that share of trials needed no more
+/// (within 1/64 above the exact quantile). The interval is the
+/// distribution-free one of a quantile: the order statistics at ranks
+/// `n q ± 1.96 sqrt(n q (1 - q))`. A portfolio's is the sum of its
+/// services' in each trial (every service gap-free on its own books).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FundingNeed {
+    /// The share of trials to keep gap-free, e.g. 0.9.
+    pub confidence: f64,
+    /// Yearly top-up in start-year prices (paid from the service's first
+    /// year with a cost).
+    pub topup: f64,
+    /// Lower end of the 95% interval of `topup`.
+    pub topup_lo: f64,
+    /// Upper end of the 95% interval of `topup`.
+    pub topup_hi: f64,
+    /// Extra opening reserve, in start-year money.
+    pub reserve: f64,
+    /// Lower end of the 95% interval of `reserve`.
+    pub reserve_lo: f64,
+    /// Upper end of the 95% interval of `reserve`.
+    pub reserve_hi: f64,
+}
+
+impl FundingNeed {
+    /// The requirement at `q` from the trials' top-ups and reserves.
+    fn new(q: f64, topup: &Sketch, reserve: &Sketch) -> Self {
+        let n = topup.count().max(1) as f64;
+        let half = Z95 * (q * (1.0 - q) / n).sqrt();
+        let (lo, hi) = ((q - half).max(0.0), (q + half).min(1.0));
+        FundingNeed {
+            confidence: q,
+            topup: topup.quantile_bound(q),
+            topup_lo: topup.quantile_bound(lo),
+            topup_hi: topup.quantile_bound(hi),
+            reserve: reserve.quantile_bound(q),
+            reserve_lo: reserve.quantile_bound(lo),
+            reserve_hi: reserve.quantile_bound(hi),
+        }
+    }
+}
+
+/// The confidence levels of the funding chart.
+const CURVE: [f64; 11] = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99];
+
+/// The portfolio's name (its id is `portfolio`).
+pub const PORTFOLIO_NAME: &str = "Portfolio (all services)";
 
 /// Everything a run reports.
 #[derive(Debug, Clone, Serialize)]
@@ -310,7 +372,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         Some(s) => (s.id.clone(), s.name.clone(), !s.benefits.is_empty()),
         None => (
             "portfolio".to_string(),
-            "Portfolio (all services)".to_string(),
+            PORTFOLIO_NAME.to_string(),
             model.services.iter().any(|s| !s.benefits.is_empty()),
         ),
     };
@@ -378,6 +440,16 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         contract_total,
         yearly,
         gap_npv_sketch: tot.gap_q.clone(),
+        funding_needed: model
+            .confidence
+            .iter()
+            .map(|&q| FundingNeed::new(q, &tot.topup_q, &tot.reserve_q))
+            .collect(),
+        funding_curve: CURVE
+            .iter()
+            .filter(|_| !model.confidence.is_empty())
+            .map(|&q| FundingNeed::new(q, &tot.topup_q, &tot.reserve_q))
+            .collect(),
     }
 }
 

@@ -31,7 +31,7 @@ use crate::report::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::model::{FundingKind, Language, Model};
 
-use super::lang::{Money, MoneyOf, Words};
+use super::lang::{Money, MoneyOf, Words, entity_name};
 use fundgap::stats::Report;
 
 /// Font family name under which the chart font is registered.
@@ -82,6 +82,11 @@ pub struct EntitySeries {
     /// rule. (Absent from the charts.json of older runs.)
     #[serde(default)]
     pub stopped: Vec<f64>,
+    /// The yearly top-up that keeps it gap-free at each confidence level:
+    /// (confidence, top-up, interval low, high); empty when the run did
+    /// not compute it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topup_curve: Vec<[f64; 4]>,
 }
 
 /// The portfolio's gap NPV distribution.
@@ -135,7 +140,7 @@ impl ChartData {
     /// restated in the unit the report's tables use (억 원 or 백만 원).
     pub fn new(model: &Model, report: &Report, lang: Language) -> Self {
         let money = Money::of_report(model, report, lang);
-        let data = ChartData::in_scenario_money(model, report);
+        let data = ChartData::in_scenario_money(model, report).portfolio_named(lang);
         if money.divisor() == 1.0 {
             return ChartData {
                 lang: lang.as_str().to_string(),
@@ -151,6 +156,10 @@ impl ChartData {
     /// so the decimals can differ); English returns to the scenario's own
     /// money.
     pub fn in_language(self, lang: Language) -> Self {
+        self.translated(lang).portfolio_named(lang)
+    }
+
+    fn translated(self, lang: Language) -> Self {
         match (self.language(), lang) {
             (from, to) if from == to => self,
             (_, Language::En) => match self.restated_from.clone() {
@@ -179,6 +188,18 @@ impl ChartData {
         }
     }
 
+    /// The portfolio named as a reader of `lang` calls it (its own name
+    /// is English).
+    fn portfolio_named(mut self, lang: Language) -> Self {
+        if let Some(p) = self.entities.iter_mut().find(|e| e.id == "portfolio") {
+            p.name = match lang {
+                Language::Ko => entity_name(&p.id, &p.name, lang),
+                Language::En => fundgap::stats::PORTFOLIO_NAME.to_string(),
+            };
+        }
+        self
+    }
+
     /// Amounts divided by `div` and labelled `unit` (no currency: the
     /// unit says it, as 억 원 does).
     fn restated(mut self, div: f64, unit: &str, lang: Language) -> Self {
@@ -196,6 +217,9 @@ impl ChartData {
             e.cost_mean.iter_mut().for_each(|x| *x /= div);
             for k in &mut e.funding_by_kind {
                 k.iter_mut().for_each(|x| *x /= div);
+            }
+            for c in &mut e.topup_curve {
+                c[1..].iter_mut().for_each(|x| *x /= div);
             }
         }
         let g = &mut self.gap_npv;
@@ -255,6 +279,11 @@ impl ChartData {
                 funding_by_kind: e.yearly.iter().map(|y| y.funding_by_kind_mean).collect(),
                 survival: e.yearly.iter().map(|y| y.survival).collect(),
                 stopped: e.yearly.iter().map(|y| y.p_stopped).collect(),
+                topup_curve: e
+                    .funding_curve
+                    .iter()
+                    .map(|n| [n.confidence, n.topup, n.topup_lo, n.topup_hi])
+                    .collect(),
             })
             .collect();
         let p = report.portfolio();

@@ -503,5 +503,115 @@ pub(crate) fn draw_all(
         opts,
         staging,
     )?);
+    if data.entities.iter().any(|e| !e.topup_curve.is_empty()) {
+        files.extend(render(
+            &FundingNeeded { data, opts },
+            "funding-needed",
+            opts,
+            staging,
+        )?);
+    }
     Ok(files)
+}
+
+/// The yearly top-up each service (and the portfolio) needs to stay
+/// gap-free, against the share of trials it must cover.
+pub(super) struct FundingNeeded<'a> {
+    pub(super) data: &'a ChartData,
+    pub(super) opts: &'a ChartOptions,
+}
+
+impl Chart for FundingNeeded<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        let w = d.words();
+        let sz = Sizes::for_area(root);
+        let body = titled(
+            root,
+            &title(
+                d,
+                self.opts,
+                w.t(
+                    "yearly top-up that keeps each service gap-free",
+                    "재원 부족을 막는 연간 추가 예산",
+                ),
+            ),
+            &format!(
+                "{}; {}",
+                subtitle(d),
+                w.t(
+                    "in start-year prices, against the share of trials it covers; shaded: 95% interval",
+                    "기준연도 가격, 부족이 없는 시행 비율별; 음영: 95% 구간",
+                )
+            ),
+            sz,
+        )?;
+        let mut entries = Vec::new();
+        for (i, e) in d.entities.iter().enumerate() {
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            entries.push((e.name.clone(), c, is_port));
+        }
+        let plot = legend(&body, &entries, sz)?;
+        let top = d
+            .entities
+            .iter()
+            .flat_map(|e| e.topup_curve.iter().map(|c| c[3]))
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max);
+        let top = if top > 0.0 { top * 1.05 } else { 1.0 };
+        let unit = format!("{} {}", d.currency, d.unit);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(sz.tick)
+            .x_label_area_size(sz.label * 2)
+            .y_label_area_size(sz.label * 5)
+            .build_cartesian_2d(0.5f64..1.0f64, 0f64..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(w.t("share of trials kept gap-free", "부족이 없는 시행 비율"))
+            .y_desc(format!(
+                "{} ({})",
+                w.t("top-up a year", "연간 추가 예산"),
+                unit.trim()
+            ))
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|q| fundgap::format::percent(*q, 0))
+            .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
+            .label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)?;
+        // Bands first, then the portfolio's thick line, then the services'.
+        for (i, e) in d.entities.iter().enumerate() {
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            let mut pts: Vec<(f64, f64)> = e.topup_curve.iter().map(|p| (p[0], p[3])).collect();
+            pts.extend(e.topup_curve.iter().rev().map(|p| (p[0], p[2])));
+            chart
+                .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.18))))
+                .map_err(err)?;
+        }
+        let order = (0..d.entities.len()).rev();
+        for i in order {
+            let e = &d.entities[i];
+            let is_port = i + 1 == d.entities.len();
+            let c = if is_port { BLACK } else { colour(i) };
+            let stroke = if is_port {
+                sz.stroke * 5 / 2
+            } else {
+                sz.stroke
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    e.topup_curve.iter().map(|p| (p[0], p[1])),
+                    c.stroke_width(stroke.max(2)),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
 }

@@ -1,0 +1,405 @@
+//! What the analyses print on the terminal: the stress grid, the
+//! comparison, the drivers of the gap and the evaluation scorecard.
+
+use std::fmt::Write;
+
+use fundgap::format::{percent, thousands};
+use fundgap::model::Language;
+
+use super::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
+use super::table::columns_line;
+
+/// The stress grid: P(any gap) per cell, and the earliest safe year.
+pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64, lang: Language) -> String {
+    let w = Words(lang);
+    let mut out = String::new();
+    let trials = thousands(r.trials as f64, 0);
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{} — {}의 칸별 부족 확률 (칸마다 {trials}회 시행, 모든 칸에 같은 난수)",
+            r.scenario, r.entity
+        )
+    } else {
+        writeln!(
+            out,
+            "{} — P(any gap) of {} per cell ({trials} trials each, same random numbers in every cell)",
+            r.scenario, r.entity
+        )
+    };
+    let key = |k: &str| match k {
+        "cut" => w.t("cut", "삭감률").to_string(),
+        "withdrawal_year" => w.t("withdrawal_year", "중단 연도").to_string(),
+        k => k.to_string(),
+    };
+    let head = key(&r.y.key);
+    let width =
+        r.y.labels
+            .iter()
+            .map(|l| columns(l))
+            .max()
+            .unwrap_or(0)
+            .max(columns(&head))
+            .max(4);
+    let cw =
+        r.x.labels
+            .iter()
+            .map(|l| columns(l))
+            .max()
+            .unwrap_or(4)
+            .max(4);
+    let corner: String = format!("{head} \\ {}", key(&r.x.key));
+    // Cut to the first column's width, by display width (Hangul takes two).
+    let mut fitted = String::new();
+    for c in corner.chars() {
+        if columns(&format!("{fitted}{c}")) > width {
+            break;
+        }
+        fitted.push(c);
+    }
+    let _ = write!(out, "{}", pad(&fitted, width, false));
+    for l in &r.x.labels {
+        let _ = write!(out, " {}", pad(l, cw, true));
+    }
+    let _ = writeln!(out);
+    for (yi, yl) in r.y.labels.iter().enumerate() {
+        let _ = write!(out, "{}", pad(yl, width, false));
+        for xi in 0..r.x.labels.len() {
+            let p = r
+                .cell(xi, yi)
+                .map(|c| c.p_any_gap.estimate)
+                .unwrap_or(f64::NAN);
+            let _ = write!(out, " {}", pad(&percent(p, 0), cw, true));
+        }
+        let _ = writeln!(out);
+    }
+    if r.x.key == "withdrawal_year" {
+        let _ = if w.ko() {
+            writeln!(
+                out,
+                "부족 확률을 {} 미만으로 유지하는 가장 이른 중단 연도 (그 해와 이후 모든 해):",
+                percent(target, 0)
+            )
+        } else {
+            writeln!(
+                out,
+                "Earliest withdrawal year keeping P(any gap) below {} (that year and every later one):",
+                percent(target, 0)
+            )
+        };
+        for (yi, safe) in r.earliest_safe(target).into_iter().enumerate() {
+            let what = match safe {
+                Some(x) => r.x.labels[x].clone(),
+                None => w
+                    .t(
+                        "none: even the last year exceeds the target",
+                        "없음: 마지막 해에 중단해도 목표를 넘음",
+                    )
+                    .to_string(),
+            };
+            let cut = w.t("cut", "삭감");
+            let _ = writeln!(out, "  {cut} {:>4}: {what}", r.y.labels[yi]);
+        }
+    }
+    out
+}
+
+/// A signed difference with its interval, e.g. `-12.3 pts [-13.0, -11.6]`.
+fn signed_points(d: &fundgap::analysis::compare::Difference, w: Words) -> String {
+    format!(
+        "{:+.1} {} [{:+.1}, {:+.1}]",
+        d.mean * 100.0,
+        w.t("pts", "%p"),
+        d.lo * 100.0,
+        d.hi * 100.0
+    )
+}
+
+fn signed_money(d: &fundgap::analysis::compare::Difference, money: &Money) -> String {
+    format!(
+        "{} [{}, {}]",
+        money.signed(d.mean),
+        money.signed(d.lo),
+        money.signed(d.hi)
+    )
+}
+
+/// The comparison table and which differences are not noise.
+// Long by design: the table's columns, header then rows, in printing order.
+pub fn compare(r: &fundgap::analysis::compare::CompareResult, lang: Language) -> String {
+    let w = Words(lang);
+    let money = Money::of_comparison(r, lang);
+    let mut out = String::new();
+    let (trials, seed, unit) = (thousands(r.trials as f64, 0), r.seed, money.label());
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{} — {} 비교, 공통 시행 {trials}회 (시드 {seed}); 금액 단위 {unit}",
+            r.scenario, r.entity
+        )
+    } else {
+        writeln!(
+            out,
+            "{} — {} compared on {trials} common trials (seed {seed}); money in {unit}",
+            r.scenario, r.entity
+        )
+    };
+    let head = [
+        w.t("variant", "대안"),
+        w.t("P(any gap) [95% CI]", "부족 확률 [95% 신뢰구간]"),
+        w.t("vs baseline (paired 95% CI)", "기준 대비 (대응 95% 구간)"),
+        w.t("gap NPV mean", "부족액 현가 평균"),
+        w.t("gap NPV P95", "부족액 현가 P95"),
+        w.t("LCC NPV", "생애주기비용 현가"),
+        w.t("grants", "보조금"),
+        w.t("BCR", "편익비용비"),
+    ];
+    let first = r
+        .variants
+        .iter()
+        .map(|v| columns(&v.name))
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let widths: Vec<usize> = [first, 22, 28, 12, 11, 12, 6, 5]
+        .iter()
+        .zip(head)
+        .map(|(n, h)| (*n).max(columns(h)))
+        .collect();
+    let line = |cells: &[String]| columns_line(cells, &widths);
+    let _ = writeln!(out, "{}", line(&head.map(str::to_string)));
+    for v in &r.variants {
+        let s = &v.stats;
+        let diff = match &v.vs_baseline {
+            Some(d) => signed_points(&d.p_any_gap, w),
+            None => w.t("baseline", "기준").to_string(),
+        };
+        let cells = [
+            v.name.clone(),
+            format!(
+                "{} [{}–{}]",
+                percent(s.p_any_gap.estimate, 1),
+                percent(s.p_any_gap.lo, 1),
+                percent(s.p_any_gap.hi, 1)
+            ),
+            diff,
+            money.fmt(s.gap_npv.mean),
+            money.fmt(s.gap_npv.p95),
+            money.fmt(s.lcc_npv.mean),
+            percent(s.grant_share, 0),
+            s.bcr
+                .map(|b| format!("{b:.2}"))
+                .unwrap_or_else(|| "-".into()),
+        ];
+        let _ = writeln!(out, "{}", line(&cells));
+    }
+    let base = r
+        .variants
+        .first()
+        .map(|v| v.name.as_str())
+        .unwrap_or("baseline");
+    let _ = if w.ko() {
+        writeln!(
+            out,
+            "{base} 대비 (대응 95% 구간이 0을 포함하지 않는 차이는 잡음이 아님):"
+        )
+    } else {
+        writeln!(
+            out,
+            "Against {base} (differences whose paired 95% interval excludes zero are not noise):"
+        )
+    };
+    for v in r.variants.iter().skip(1) {
+        if let Some(d) = &v.vs_baseline {
+            let verdict = |x: &fundgap::analysis::compare::Difference| {
+                if x.exact() && x.mean == 0.0 {
+                    w.t("the same in every trial", "모든 시행에서 같음")
+                } else if x.exact() {
+                    w.t(
+                        "the same difference in every trial",
+                        "모든 시행에서 같은 차이",
+                    )
+                } else if x.distinguishable() {
+                    w.t("distinguishable", "유의한 차이")
+                } else {
+                    w.t("within noise", "잡음 범위")
+                }
+            };
+            let narrower = if d.gap_npv.se > 0.0 {
+                let k = d.gap_npv.unpaired_se / d.gap_npv.se;
+                match w.ko() {
+                    true => format!("; 대응 구간이 독립 비교보다 {k:.1}배 좁음"),
+                    false => format!("; paired interval {k:.1}x narrower than unpaired"),
+                }
+            } else {
+                String::new()
+            };
+            let (gap, npv) = (
+                w.t("P(any gap)", "부족 확률"),
+                w.t("gap NPV", "부족액 현가"),
+            );
+            let _ = writeln!(
+                out,
+                "  {}  {gap} {} ({}); {npv} {} ({}){narrower}",
+                pad(&v.name, first, false),
+                signed_points(&d.p_any_gap, w),
+                verdict(&d.p_any_gap),
+                signed_money(&d.gap_npv, &money),
+                verdict(&d.gap_npv),
+            );
+        }
+    }
+    out
+}
+
+/// The top `top` drivers of each entity's gap.
+pub fn sensitivity(
+    s: &fundgap::analysis::sensitivity::Sensitivity,
+    top: usize,
+    lang: Language,
+) -> String {
+    let w = Words(lang);
+    let money = Money::of_sensitivity(s, lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        match w.ko() {
+            false => format!(
+                "{} — what drives the gap (tornado swing of mean gap NPV, P10 -> P90, {}; rank correlation over {} trials)",
+                s.scenario,
+                money.label(),
+                thousands(s.sample as f64, 0)
+            ),
+            true => format!(
+                "{} — 부족을 좌우하는 입력 (토네이도: 입력 P10 -> P90일 때 평균 부족액 현가의 변화, {}; 순위상관은 시행 {}회 기준)",
+                s.scenario,
+                money.label(),
+                thousands(s.sample as f64, 0)
+            ),
+        }
+    );
+    for e in &s.entities {
+        let _ = writeln!(
+            out,
+            "{} ({} {})",
+            entity_label(&e.id, &e.name, lang),
+            w.t(
+                "all inputs at medians: gap NPV",
+                "모든 입력이 중앙값일 때 부족액 현가"
+            ),
+            money.fmt(e.gap_npv_at_medians)
+        );
+        // Full --set paths, so the next question is one copy and paste away.
+        let shown: Vec<_> = e.inputs.iter().take(top).collect();
+        let width = shown.iter().map(|i| columns(&i.input)).max().unwrap_or(0);
+        for i in shown {
+            let _ = writeln!(
+                out,
+                "  {}  {} {:>10}   {} {:+.2}",
+                pad(&i.input, width, false),
+                w.t("swing", "변화폭"),
+                money.fmt(i.swing),
+                w.t("rank corr", "순위상관"),
+                i.rank_corr_gap_npv
+            );
+        }
+    }
+    out
+}
+
+/// The evaluation scorecard.
+pub fn scorecard(
+    ev: &fundgap::analysis::evaluate::Evaluation,
+    drivers: Option<&fundgap::analysis::sensitivity::Sensitivity>,
+    lang: Language,
+) -> String {
+    use fundgap::analysis::evaluate::{CRITERIA, Rating};
+    let w = Words(lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        ev.scenario,
+        match w.ko() {
+            false => format!(
+                "planning-stage scorecard ({} trials)",
+                thousands(ev.trials as f64, 0)
+            ),
+            true => format!(
+                "계획 단계 평가표 (시행 {}회)",
+                thousands(ev.trials as f64, 0)
+            ),
+        }
+    );
+    let service = w.t("service", "서비스");
+    let first = ev
+        .scorecards
+        .iter()
+        .map(|c| columns(&entity_label(&c.id, &c.name, lang)))
+        .chain([columns(service)])
+        .max()
+        .unwrap_or(9);
+    // Ratings are shouted when they need attention, in English; Korean
+    // has no capitals, so its words stand as they are.
+    let word = |r: Rating| match (r, w.ko()) {
+        (Rating::Green, _) | (_, true) => super::lang::rating_word(r, w).to_string(),
+        (r, false) => super::lang::rating_word(r, w).to_uppercase(),
+    };
+    let heads: Vec<&str> = std::iter::once(w.t("overall", "종합"))
+        .chain(CRITERIA.iter().map(|k| super::lang::criterion_name(k, w).0))
+        .collect();
+    let cw = heads.iter().map(|h| columns(h)).max().unwrap_or(7).max(7);
+    let _ = write!(out, "{}", pad(service, first, false));
+    for h in &heads {
+        let _ = write!(out, "  {}", pad(h, cw, false));
+    }
+    let _ = writeln!(out);
+    for c in &ev.scorecards {
+        let _ = write!(
+            out,
+            "{}",
+            pad(&entity_label(&c.id, &c.name, lang), first, false)
+        );
+        let ratings = std::iter::once(c.overall).chain(CRITERIA.iter().map(|k| c.score(k).rating));
+        for r in ratings {
+            let _ = write!(out, "  {}", pad(&word(r), cw, false));
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        w.t("Reasons (amber and red):", "사유 (주의·위험):")
+    );
+    for c in &ev.scorecards {
+        let name = entity_label(&c.id, &c.name, lang);
+        for s in c.scores.iter().filter(|s| s.rating != Rating::Green) {
+            let _ = writeln!(
+                out,
+                "  {} / {}: {}",
+                name,
+                super::lang::criterion_name(s.criterion, w).1,
+                s.reason
+            );
+        }
+        if let Some(all) = drivers
+            && let Some(d) = all.entities.iter().find(|e| e.id == c.id)
+            && let Some(i) = d.inputs.first().filter(|i| i.swing != 0.0)
+        {
+            let money = Money::of_sensitivity(all, lang);
+            let prefix = format!("service.{}.", c.id);
+            let _ = writeln!(
+                out,
+                "  {} / {}: {} ({} {} {})",
+                name,
+                w.t("main driver", "주요 요인"),
+                i.input.strip_prefix(&prefix).unwrap_or(&i.input),
+                w.t("gap NPV swing", "부족액 현가 변화폭"),
+                money.fmt(i.swing),
+                money.label()
+            );
+        }
+    }
+    out
+}
