@@ -161,6 +161,20 @@ pub(crate) struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Run until every reported probability (P(gap) each year, P(any gap))
+    /// has a 95% half-width at most H, e.g. 0.005 for half a percentage
+    /// point: blocks of trials, each continuing the last, so the result is
+    /// exactly that of --trials N for the N it stops at (--trials sets the
+    /// first block)
+    #[arg(long, value_name = "H", value_parser = share_open)]
+    pub precision: Option<f64>,
+    /// With --precision, also run until each gap NPV mean's 95% half-width
+    /// is at most this share of the mean (0.01: within 1%)
+    #[arg(long, value_name = "R", value_parser = share_open, requires = "precision")]
+    pub precision_npv: Option<f64>,
+    /// With --precision, never run more trials than this
+    #[arg(long, value_name = "N", default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..), requires = "precision")]
+    pub max_trials: u64,
     /// Confidence levels of the funding requirement: the yearly top-up (in
     /// start-year prices) or extra opening reserve that would have kept
     /// each service gap-free in this share of trials; horizon.csv's
@@ -408,6 +422,21 @@ pub(crate) struct ChartArgs {
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
+}
+
+/// A precision target: a share strictly between 0 and 1.
+fn share_open(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give a share such as 0.005"))?;
+    if x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{x} is not a half-width strictly between 0 and 1 (0.005 is half a percentage point)"
+        ))
+    }
 }
 
 /// A confidence level: a share strictly between 0 and 1.

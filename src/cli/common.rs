@@ -91,6 +91,7 @@ pub(super) fn run_info(
             .collect(),
         threads,
         elapsed_seconds: started.elapsed().as_secs_f64(),
+        precision: None,
     }
 }
 
@@ -283,6 +284,73 @@ pub(super) fn simulate(
     }
     acc.check(model)?;
     Ok((acc, threads))
+}
+
+/// Runs `model` in blocks until `precision` is met (or its trial cap),
+/// saying after each block how far it is; returns the aggregates, the
+/// threads used and how it ended. The trial count of `model` is the first
+/// block.
+pub(super) fn simulate_to_precision(
+    model: &Model,
+    opts: &RunOpts,
+    precision: &fundgap::stats::precision::Precision,
+) -> Result<(
+    fundgap::stats::Accumulator,
+    usize,
+    fundgap::stats::precision::Stopped,
+)> {
+    refuse_absurd_runs(model, precision.first, opts)?;
+    let pb = progress_bar(precision.first, opts.quiet);
+    pb.set_message("to precision");
+    let cancel = interrupt_flag();
+    let engine = fundgap::engine::Engine::new(model);
+    let quiet = opts.quiet;
+    let said = |n: u64, w: &fundgap::stats::precision::Worst, next: Option<u64>| {
+        if let Some(next) = next {
+            pb.set_length(next);
+        }
+        if quiet {
+            return;
+        }
+        let shown = |x: f64| {
+            if w.what.contains("NPV") {
+                fundgap::format::percent(x, 2)
+            } else {
+                format!("{:.2} pts", x * 100.0)
+            }
+        };
+        let then = match next {
+            Some(next) => format!(
+                "; going on to {}",
+                fundgap::format::thousands(next as f64, 0)
+            ),
+            None => String::new(),
+        };
+        pb.suspend(|| {
+            eprintln!(
+                "fundgap: {} trials: widest 95% half-width {} (target {}), {}{then}",
+                fundgap::format::thousands(n as f64, 0),
+                shown(w.half_width),
+                shown(w.target),
+                w.what
+            )
+        });
+    };
+    let ((acc, stopped), threads) = with_threads(opts.threads, || {
+        fundgap::stats::precision::run_to_precision(
+            &engine,
+            precision,
+            &|n| pb.inc(n),
+            &said,
+            cancel,
+        )
+    })?;
+    pb.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    acc.check(model)?;
+    Ok((acc, threads, stopped))
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or when

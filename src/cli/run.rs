@@ -14,6 +14,9 @@ use fundgap::stats::Report;
 use super::args::*;
 use super::common::*;
 
+/// The first block of a `--precision` run without `--trials`.
+const FIRST_BLOCK: u64 = 10_000;
+
 pub(super) fn run(args: &RunArgs) -> Result<()> {
     let Loaded {
         mut model,
@@ -26,17 +29,63 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&stem));
     let status = !args.common.run.quiet;
+    // With --precision, the first block: --trials, else 10,000 (the
+    // scenario's count is a guess the precision replaces).
+    let first = args.trials.unwrap_or(FIRST_BLOCK).min(args.max_trials);
     if status {
-        eprintln!(
-            "fundgap: simulating {label} ({} trials)",
-            fundgap::format::thousands(model.trials() as f64, 0)
-        );
+        match args.precision {
+            None => eprintln!(
+                "fundgap: simulating {label} ({} trials)",
+                fundgap::format::thousands(model.trials() as f64, 0)
+            ),
+            Some(h) => eprintln!(
+                "fundgap: simulating {label} until every probability is within ±{:.2} points{} (blocks from {} trials, at most {})",
+                h * 100.0,
+                args.precision_npv
+                    .map(|r| format!(
+                        " and every gap NPV mean within ±{}",
+                        fundgap::format::percent(r, 1)
+                    ))
+                    .unwrap_or_default(),
+                fundgap::format::thousands(first as f64, 0),
+                fundgap::format::thousands(args.max_trials as f64, 0)
+            ),
+        }
     }
 
     let started = Instant::now();
-    let (acc, threads) = simulate(&model, &args.common.run, &stem)?;
+    let (acc, threads, stopped) = match args.precision {
+        None => {
+            let (acc, threads) = simulate(&model, &args.common.run, &stem)?;
+            (acc, threads, None)
+        }
+        Some(half_width) => {
+            let p = fundgap::stats::precision::Precision {
+                half_width,
+                npv_relative: args.precision_npv,
+                first,
+                max_trials: args.max_trials,
+            };
+            let (acc, threads, stopped) = simulate_to_precision(&model, &args.common.run, &p)?;
+            // Everything below is the fixed run of the trials it took.
+            model.set_run(Some(stopped.trials), None);
+            (acc, threads, Some(stopped))
+        }
+    };
     let report = Report::new(&model, &acc);
-    let info = run_info(label, &args.set, threads, started);
+    let mut info = run_info(label, &args.set, threads, started);
+    if let (Some(s), true) = (&stopped, status) {
+        eprintln!(
+            "fundgap: {} after {} trials",
+            if s.reached {
+                "precision reached"
+            } else {
+                "stopped at --max-trials before the precision was reached"
+            },
+            fundgap::format::thousands(s.trials as f64, 0)
+        );
+    }
+    info.precision = stopped;
 
     let lang = Lang::or_scenario(args.lang, &model);
     let mut staging = Staging::new(&out_dir)?;

@@ -20,6 +20,8 @@ pub struct RunInfo {
     pub overrides: Vec<String>,
     pub threads: usize,
     pub elapsed_seconds: f64,
+    /// How a `--precision` run ended (None for a fixed trial count).
+    pub precision: Option<fundgap::stats::precision::Stopped>,
 }
 
 impl RunInfo {
@@ -510,6 +512,7 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         },
         "seed": model.seed(),
         "trials": report.trials,
+        "precision": info.precision,
         "elapsed_seconds": info.elapsed_seconds,
         "threads": info.threads,
         "notes": {

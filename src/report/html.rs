@@ -209,6 +209,25 @@ fn page_end(h: &mut String, again: &str, info: &RunInfo, lang: Language) {
             info.overrides.join(", ")
         })
     );
+    if let Some(p) = &info.precision {
+        let trials = fundgap::format::thousands(p.trials as f64, 0);
+        let target = format!("{:.2}", p.worst.target * 100.0);
+        let note = match (w.ko(), p.reached) {
+            (false, true) => format!(
+                "Run with --precision: every probability's 95% interval within ±{target} points after {trials} trials."
+            ),
+            (false, false) => format!(
+                "Run with --precision ±{target} points: stopped at --max-trials ({trials} trials) before every interval was that narrow."
+            ),
+            (true, true) => format!(
+                "--precision 실행: 시행 {trials}회에서 모든 확률의 95% 구간이 ±{target}%p 이내가 되었습니다."
+            ),
+            (true, false) => format!(
+                "--precision ±{target}%p 실행: 모든 구간이 그만큼 좁아지기 전에 --max-trials(시행 {trials}회)에서 멈췄습니다."
+            ),
+        };
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
+    }
     h.push_str("</body>\n</html>\n");
 }
 

@@ -14,6 +14,7 @@
 
 pub(crate) mod books;
 pub(crate) mod exact;
+pub mod precision;
 mod report;
 mod run;
 mod sketch;
