@@ -4,6 +4,7 @@
 
 pub mod backtest;
 pub mod compare;
+pub mod discover;
 pub mod evaluate;
 pub mod sensitivity;
 pub mod stress;

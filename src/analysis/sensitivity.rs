@@ -197,8 +197,9 @@ fn oat_run(model: &Model, trials: u64) -> Result<PerEntity, Error> {
         .collect())
 }
 
-/// (mean gap NPV, P(any gap)) per entity.
-type PerEntity = Vec<(f64, f64)>;
+/// (mean gap NPV, P(any gap)) per entity; for one trial, (gap NPV, 1 if
+/// it had a gap else 0).
+pub(crate) type PerEntity = Vec<(f64, f64)>;
 
 /// Fixes input `k` of `model` at `value`.
 fn fix_input(model: &mut Model, k: usize, value: f64) {
@@ -219,7 +220,11 @@ fn with_input(model: &Model, k: usize, value: f64) -> Model {
 
 /// Per sampled trial `0..n`: the uncertain inputs (indices into
 /// [`Model::inputs`]), and (gap NPV, any gap) per entity.
-fn sample(model: &Model, uncertain: &[usize], n: u64) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
+pub(crate) fn sample(
+    model: &Model,
+    uncertain: &[usize],
+    n: u64,
+) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
     use rayon::prelude::*;
     let engine = Engine::new(model);
     let rows = (0..n)

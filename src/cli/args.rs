@@ -106,6 +106,19 @@ any-gap indicator over trials 0..SAMPLE, and a one-at-a-time tornado: each
 input at its P10 and P90 with the others at their medians, on common random
 numbers. Writes sensitivity.csv and tornado-<service>.png/svg.")]
     Sensitivity(SensitivityArgs),
+    /// Which combinations of inputs lead to a gap (PRIM scenario discovery)
+    #[command(after_help = "Examples:
+  fundgap discover scenarios/daejeon-challenge.toml
+  fundgap discover my-city.toml --trials 50000 --min-coverage 0.7
+
+Samples trials 0..TRIALS and, for each service and the portfolio, finds with
+PRIM (the patient rule induction of the EMA Workbench and RAND's robust
+decision making) the box of inputs where gaps concentrate, as a rule:
+\"a gap in 87% of trials where opex_ratio > 0.18 and city-budget.amount < 480;
+these trials hold 64% of all gaps\". Density is the share of the box's trials
+with a gap, coverage the share of all gaps inside it. Writes discovery.csv,
+discovery.json and discovery.png/svg (each service's peeling trade-off).")]
+    Discover(DiscoverArgs),
     /// Write a commented starter scenario to edit
     #[command(after_help = "Examples:
   fundgap init                        # writes scenario.toml with 2 services
@@ -309,6 +322,39 @@ pub(crate) struct SensitivityArgs {
     /// Language of the terminal table and the tornado charts: ko writes
     /// them in Korean with won amounts in 억 원 [default: the scenario's
     /// `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiscoverArgs {
+    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    pub scenario: Option<PathBuf>,
+    /// Trials sampled (0..N of the seed)
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub trials: u64,
+    /// Smallest share of all gaps the reported box must hold (its coverage)
+    #[arg(long, default_value_t = 0.5, value_parser = share_open)]
+    pub min_coverage: f64,
+    /// Share of the box's trials peeled away at each step
+    #[arg(long, default_value_t = 0.05, value_parser = share_open)]
+    pub alpha: f64,
+    /// Smallest share of all trials a box may hold
+    #[arg(long, default_value_t = 0.05, value_parser = share_open)]
+    pub min_support: f64,
+    /// Random seed (overrides the scenario's)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key (repeatable)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+    /// Output directory [default: output/<scenario file name>-discovery]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the rules printed and the chart: ko writes them in
+    /// Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     #[command(flatten)]

@@ -11,6 +11,7 @@ mod chart;
 mod check;
 mod common;
 mod compare;
+mod discover;
 mod evaluate;
 mod init;
 mod run;
@@ -32,6 +33,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Init(args) => init::init(&args),
         Command::Sensitivity(args) => evaluate::sensitivity(&args),
         Command::Evaluate(args) => evaluate::evaluate(&args),
+        Command::Discover(args) => discover::discover(&args),
         Command::Backtest(args) => backtest::backtest(&args),
     }
 }

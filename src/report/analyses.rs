@@ -164,6 +164,47 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
     finish_csv(w)
 }
 
+/// `discovery.csv`: one row per limit of each entity's box (an entity
+/// without one, nothing to explain, gets a row with no input), with the
+/// box's coverage, density and support.
+pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "entity",
+        "name",
+        "base_rate",
+        "input",
+        "low",
+        "high",
+        "coverage",
+        "density",
+        "support",
+    ])?;
+    for e in &d.entities {
+        let (cov, den, sup) = e.chosen.map_or((f64::NAN, f64::NAN, f64::NAN), |s| {
+            (s.coverage, s.density, s.support)
+        });
+        let tail = [num(cov), num(den), num(sup)];
+        let head = [text_cell(&e.id), text_cell(&e.name), num(e.base_rate)];
+        if e.limits.is_empty() {
+            w.write_record(
+                head.iter()
+                    .chain(&[String::new(), String::new(), String::new()])
+                    .chain(&tail),
+            )?;
+        }
+        for l in &e.limits {
+            let mid = [
+                text_cell(&l.input),
+                l.low.map(num).unwrap_or_default(),
+                l.high.map(num).unwrap_or_default(),
+            ];
+            w.write_record(head.iter().chain(&mid).chain(&tail))?;
+        }
+    }
+    finish_csv(w)
+}
+
 /// `evaluation.csv`: one row per entity and criterion.
 pub fn evaluation_csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -9,6 +9,104 @@ use fundgap::model::Language;
 use super::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
 use super::table::columns_line;
 
+/// A limit's value as a reader wants it: whole numbers with separators
+/// when large, a few significant digits when small.
+fn limit_value(x: f64) -> String {
+    let a = x.abs();
+    if a >= 100.0 {
+        thousands(x, 0)
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// A box's limits as a rule: "opex_ratio > 0.180 and
+/// funding.city-budget.amount < 480" (the entity's own inputs without
+/// their `service.<id>.` prefix).
+pub fn rule(id: &str, limits: &[fundgap::analysis::discover::Limit], lang: Language) -> String {
+    let prefix = format!("service.{id}.");
+    let parts: Vec<String> = limits
+        .iter()
+        .map(|l| {
+            let name = l.input.strip_prefix(&prefix).unwrap_or(&l.input);
+            match (l.low, l.high) {
+                (Some(lo), Some(hi)) => {
+                    format!("{} < {name} < {}", limit_value(lo), limit_value(hi))
+                }
+                (Some(lo), None) => format!("{name} > {}", limit_value(lo)),
+                (None, Some(hi)) => format!("{name} < {}", limit_value(hi)),
+                (None, None) => name.to_string(),
+            }
+        })
+        .collect();
+    parts.join(Words(lang).t(" and ", " 이고 "))
+}
+
+/// What leads each entity to a gap, one sentence each.
+pub fn discovery(d: &fundgap::analysis::discover::Discoveries, lang: Language) -> String {
+    let w = Words(lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        d.scenario,
+        match w.ko() {
+            false => format!(
+                "where gaps come from (PRIM over {} trials; coverage: share of all gaps in the box)",
+                thousands(d.trials as f64, 0)
+            ),
+            true => format!(
+                "재원 부족이 생기는 조건 (PRIM, 시행 {}회; 포괄률: 전체 부족 중 조건 안의 비율)",
+                thousands(d.trials as f64, 0)
+            ),
+        }
+    );
+    for e in &d.entities {
+        let name = entity_label(&e.id, &e.name, lang);
+        let base = percent(e.base_rate, 1);
+        let line = match (e.chosen, e.limits.is_empty(), w.ko()) {
+            (Some(s), false, false) => format!(
+                "{name}: a gap in {} of trials where {} (against {base} overall); these trials hold {} of all its gaps",
+                percent(s.density, 0),
+                rule(&e.id, &e.limits, lang),
+                percent(s.coverage, 0)
+            ),
+            (Some(s), false, true) => format!(
+                "{name}: {}일 때 시행의 {}에서 부족 (전체 {base}); 이 시행들에 전체 부족의 {}가 있음",
+                rule(&e.id, &e.limits, lang),
+                percent(s.density, 0),
+                percent(s.coverage, 0)
+            ),
+            (_, _, false) if e.base_rate == 0.0 => format!("{name}: no gap in any trial"),
+            (_, _, true) if e.base_rate == 0.0 => format!("{name}: 어느 시행에서도 부족 없음"),
+            (_, _, false) if e.base_rate == 1.0 => {
+                format!("{name}: a gap in every trial, whatever the inputs")
+            }
+            (_, _, true) if e.base_rate == 1.0 => {
+                format!("{name}: 입력과 관계없이 모든 시행에서 부족")
+            }
+            (_, _, false) if e.base_rate >= 0.99 => {
+                format!("{name}: a gap in {base} of trials, almost whatever the inputs")
+            }
+            (_, _, true) if e.base_rate >= 0.99 => {
+                format!("{name}: 입력과 거의 관계없이 시행의 {base}에서 부족")
+            }
+            (_, _, false) => format!(
+                "{name}: gaps ({base} of trials) do not concentrate in any box of inputs holding {} of them",
+                percent(d.min_coverage, 0)
+            ),
+            (_, _, true) => format!(
+                "{name}: 부족({base})이 전체 부족의 {}를 담는 어떤 입력 조건에도 몰려 있지 않음",
+                percent(d.min_coverage, 0)
+            ),
+        };
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
 /// The stress grid: P(any gap) per cell, and the earliest safe year.
 pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64, lang: Language) -> String {
     let w = Words(lang);

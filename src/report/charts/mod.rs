@@ -12,12 +12,14 @@
 //! common forms of colour blindness.
 
 mod compare;
+mod discover;
 mod draw;
 mod run;
 mod stress;
 mod tornado;
 
 pub(crate) use compare::draw_compare;
+pub(crate) use discover::draw_discovery;
 use draw::*;
 pub(crate) use run::draw_all;
 pub(crate) use stress::draw_heatmap;

@@ -1,0 +1,378 @@
+//! Scenario discovery: which combinations of inputs lead to a gap.
+//!
+//! PRIM, the patient rule induction method (Friedman & Fisher, "Bump
+//! hunting in high-dimensional data", Statistics and Computing 9, 1999; as
+//! used by the EMA Workbench and RAND's robust decision making), over a
+//! deterministic sample of trials: each trial's uncertain inputs (the
+//! quantities drawn once per trial, named by their `--set` paths) and
+//! whether each service had a gap. Starting from every trial, PRIM peels:
+//! it removes the `alpha` share of the trials in the box at the low or high
+//! end of one input, whichever removal leaves the highest share of gaps
+//! (density), and repeats while the box holds at least `min_support` of all
+//! trials. Each step trades coverage (the share of all gaps the box holds)
+//! for density. The reported box is the densest one on that path that
+//! still covers `min_coverage` of the gaps; inputs whose limit barely
+//! matters (relaxing it costs under 1% of density) are then dropped, so the
+//! rule reads as what matters.
+//!
+//! Pure: no files, no printing.
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::Model;
+
+/// How the boxes are found.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Trials sampled (`0..trials` of the run's seed).
+    pub trials: u64,
+    /// Share of the box's trials removed at each peel.
+    pub alpha: f64,
+    /// Smallest share of all trials a box may hold.
+    pub min_support: f64,
+    /// Smallest share of all gaps the reported box must hold.
+    pub min_coverage: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            trials: 20_000,
+            alpha: 0.05,
+            min_support: 0.05,
+            min_coverage: 0.5,
+        }
+    }
+}
+
+/// One input's limits in a box: `low <= x <= high`, where a missing side
+/// is unrestricted.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Limit {
+    /// The input's `--set` path.
+    pub input: String,
+    /// Lower limit, if restricted.
+    pub low: Option<f64>,
+    /// Upper limit, if restricted.
+    pub high: Option<f64>,
+}
+
+/// A step of the peeling path.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Step {
+    /// Share of all gaps in the box.
+    pub coverage: f64,
+    /// Share of the box's trials with a gap.
+    pub density: f64,
+    /// Share of all trials in the box.
+    pub support: f64,
+}
+
+/// What leads one entity to a gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    /// Service id, or `portfolio`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Share of all sampled trials with a gap.
+    pub base_rate: f64,
+    /// The reported box's rule; empty when there is no gap to explain (or
+    /// every trial has one).
+    pub limits: Vec<Limit>,
+    /// The reported box.
+    pub chosen: Option<Step>,
+    /// The peeling path, from every trial to the smallest box.
+    pub path: Vec<Step>,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discoveries {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed of the sample.
+    pub seed: u64,
+    /// Trials sampled.
+    pub trials: u64,
+    /// Share of the box peeled at each step.
+    pub alpha: f64,
+    /// Smallest share of all trials a box held.
+    pub min_support: f64,
+    /// Smallest share of the gaps the reported box holds.
+    pub min_coverage: f64,
+    /// Services in file order, then the portfolio.
+    pub entities: Vec<Discovery>,
+}
+
+/// A box: per input, the limits [lo, hi] (infinite where unrestricted).
+type Bounds = Vec<(f64, f64)>;
+
+/// Whether trial `x` lies in `b`.
+fn inside(x: &[f64], b: &Bounds) -> bool {
+    x.iter().zip(b).all(|(v, (lo, hi))| *v >= *lo && *v <= *hi)
+}
+
+/// (coverage, density, support) of box `b`.
+fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
+    let (mut n, mut g) = (0usize, 0usize);
+    for (xi, yi) in x.iter().zip(y) {
+        if inside(xi, b) {
+            n += 1;
+            g += usize::from(*yi);
+        }
+    }
+    Step {
+        coverage: g as f64 / gaps.max(1) as f64,
+        density: if n > 0 { g as f64 / n as f64 } else { 0.0 },
+        support: n as f64 / x.len().max(1) as f64,
+    }
+}
+
+/// The `q`-quantile of `vals` (nearest rank below), in linear time.
+fn quantile(vals: &mut [f64], q: f64) -> f64 {
+    let k = ((q * vals.len() as f64).floor() as usize).min(vals.len() - 1);
+    *vals.select_nth_unstable_by(k, f64::total_cmp).1
+}
+
+/// PRIM's peeling path for `y` over inputs `x` (rows are trials): the
+/// boxes in order, each with its measures. Keeps the trials of the
+/// current box, so a step costs time in proportion to the box, which
+/// shrinks by `alpha` each step.
+pub fn peel(x: &[Vec<f64>], y: &[bool], opts: &Options) -> Vec<(Bounds, Step)> {
+    let k = x.first().map_or(0, Vec::len);
+    let n = x.len();
+    let gaps = y.iter().filter(|g| **g).count();
+    let step = |kept: &[usize]| {
+        let g = kept.iter().filter(|&&i| y[i]).count();
+        Step {
+            coverage: g as f64 / gaps.max(1) as f64,
+            density: if kept.is_empty() {
+                0.0
+            } else {
+                g as f64 / kept.len() as f64
+            },
+            support: kept.len() as f64 / n.max(1) as f64,
+        }
+    };
+    let mut b: Bounds = vec![(f64::NEG_INFINITY, f64::INFINITY); k];
+    let mut kept: Vec<usize> = (0..n).collect();
+    let mut path = vec![(b.clone(), step(&kept))];
+    let mut vals = Vec::with_capacity(n);
+    loop {
+        let current = path[path.len() - 1].1;
+        if current.support <= opts.min_support || current.density >= 1.0 {
+            break;
+        }
+        // The best single peel: highest density of what is left, ties to
+        // the larger box (fewer trials removed).
+        let mut best: Option<(usize, bool, f64, Step)> = None;
+        // `j` is a column of every row, not an index into one slice.
+        #[allow(clippy::needless_range_loop)]
+        for j in 0..k {
+            vals.clear();
+            vals.extend(kept.iter().map(|&i| x[i][j]));
+            if vals.len() < 2 {
+                continue;
+            }
+            let lo = quantile(&mut vals, opts.alpha);
+            let hi = quantile(&mut vals, 1.0 - opts.alpha);
+            for (limit, low) in [(lo, true), (hi, false)] {
+                // Keep x > lo (or x < hi): the alpha share at that end goes.
+                let (mut m, mut g) = (0usize, 0usize);
+                for &i in &kept {
+                    let v = x[i][j];
+                    if (low && v > limit) || (!low && v < limit) {
+                        m += 1;
+                        g += usize::from(y[i]);
+                    }
+                }
+                if m == 0 || m == kept.len() {
+                    continue;
+                }
+                let s = Step {
+                    coverage: g as f64 / gaps.max(1) as f64,
+                    density: g as f64 / m as f64,
+                    support: m as f64 / n as f64,
+                };
+                let better = best.as_ref().is_none_or(|(.., bs)| {
+                    s.density > bs.density || (s.density == bs.density && s.support > bs.support)
+                });
+                if better {
+                    best = Some((j, low, limit, s));
+                }
+            }
+        }
+        match best {
+            Some((j, low, limit, s))
+                if s.density > current.density && s.support >= opts.min_support =>
+            {
+                if low {
+                    b[j].0 = next_up(limit);
+                } else {
+                    b[j].1 = next_down(limit);
+                }
+                kept.retain(|&i| x[i][j] >= b[j].0 && x[i][j] <= b[j].1);
+                path.push((b.clone(), s));
+            }
+            _ => break,
+        }
+    }
+    path
+}
+
+fn next_up(x: f64) -> f64 {
+    if x.is_finite() { x.next_up() } else { x }
+}
+
+fn next_down(x: f64) -> f64 {
+    if x.is_finite() { x.next_down() } else { x }
+}
+
+/// The densest box on `path` covering at least `min_coverage` of the
+/// gaps, with limits that barely matter relaxed.
+fn choose(
+    x: &[Vec<f64>],
+    y: &[bool],
+    path: &[(Bounds, Step)],
+    min_coverage: f64,
+) -> Option<(Bounds, Step)> {
+    let gaps = y.iter().filter(|g| **g).count();
+    let (b, s) = path
+        .iter()
+        .filter(|(_, s)| s.coverage >= min_coverage)
+        .max_by(|a, b| a.1.density.total_cmp(&b.1.density))?
+        .clone();
+    let (mut b, mut s) = (b, s);
+    // Relax one limit at a time while doing so costs under 1% of density.
+    loop {
+        let mut relaxed = None;
+        for j in 0..b.len() {
+            for side in [0, 1] {
+                let mut nb = b.clone();
+                if side == 0 && nb[j].0.is_finite() {
+                    nb[j].0 = f64::NEG_INFINITY;
+                } else if side == 1 && nb[j].1.is_finite() {
+                    nb[j].1 = f64::INFINITY;
+                } else {
+                    continue;
+                }
+                let ns = measure(x, y, &nb, gaps);
+                let keeps = ns.density >= s.density * 0.99;
+                if keeps
+                    && relaxed
+                        .as_ref()
+                        .is_none_or(|(_, r): &(Bounds, Step)| ns.density > r.density)
+                {
+                    relaxed = Some((nb, ns));
+                }
+            }
+        }
+        match relaxed {
+            Some((nb, ns)) => (b, s) = (nb, ns),
+            None => return Some((b, s)),
+        }
+    }
+}
+
+/// Samples trials `0..opts.trials` and finds, for each entity, the inputs
+/// that lead to its gaps.
+pub fn discover(model: &Model, opts: &Options) -> Result<Discoveries, Error> {
+    let inputs = model.inputs();
+    let uncertain: Vec<usize> = (0..inputs.len())
+        .filter(|&k| !inputs[k].1.is_fixed())
+        .collect();
+    // The same sample as the sensitivity analysis's: trials 0..n.
+    let rows = super::sensitivity::sample(model, &uncertain, opts.trials)?;
+    let (x, outcomes): (Vec<Vec<f64>>, Vec<_>) = rows.into_iter().unzip();
+    let names: Vec<String> = uncertain
+        .iter()
+        .map(|&k| inputs[k].0.path.clone())
+        .collect();
+    let mut entities = Vec::new();
+    let ids = model
+        .services
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .chain([(
+            "portfolio".to_string(),
+            crate::stats::PORTFOLIO_NAME.to_string(),
+        )]);
+    for (e, (id, name)) in ids.enumerate() {
+        let y: Vec<bool> = outcomes.iter().map(|o| o[e].1 > 0.0).collect();
+        let gaps = y.iter().filter(|g| **g).count();
+        let base_rate = gaps as f64 / y.len().max(1) as f64;
+        let explainable = gaps > 0 && gaps < y.len() && !names.is_empty();
+        let path = if explainable {
+            peel(&x, &y, opts)
+        } else {
+            Vec::new()
+        };
+        let chosen = choose(&x, &y, &path, opts.min_coverage);
+        let limits = chosen
+            .as_ref()
+            .map(|(b, _)| {
+                b.iter()
+                    .zip(&names)
+                    .filter(|((lo, hi), _)| lo.is_finite() || hi.is_finite())
+                    .map(|((lo, hi), input)| Limit {
+                        input: input.clone(),
+                        low: lo.is_finite().then_some(*lo),
+                        high: hi.is_finite().then_some(*hi),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        entities.push(Discovery {
+            id,
+            name,
+            base_rate,
+            limits,
+            chosen: chosen.map(|(_, s)| s),
+            path: path.into_iter().map(|(_, s)| s).collect(),
+        });
+    }
+    Ok(Discoveries {
+        scenario: model.name.clone(),
+        seed: model.seed,
+        trials: opts.trials,
+        alpha: opts.alpha,
+        min_support: opts.min_support,
+        min_coverage: opts.min_coverage,
+        entities,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::{mix64, unit};
+
+    /// A gap exactly where a > 0.7 and b < 0.4 (c is noise): PRIM finds
+    /// those two limits, near their true values, and nothing on c.
+    #[test]
+    fn peeling_recovers_a_box_known_by_construction() {
+        let n = 5000;
+        let u = |i: u64| unit(mix64(i));
+        let x: Vec<Vec<f64>> = (0..n)
+            .map(|i| vec![u(3 * i), u(3 * i + 1), u(3 * i + 2)])
+            .collect();
+        let y: Vec<bool> = x.iter().map(|v| v[0] > 0.7 && v[1] < 0.4).collect();
+        let opts = Options::default();
+        let path = peel(&x, &y, &opts);
+        let (b, s) = choose(&x, &y, &path, opts.min_coverage).unwrap();
+        assert!(s.density > 0.95 && s.coverage > 0.8, "{s:?} {b:?}");
+        assert!((b[0].0 - 0.7).abs() < 0.03 && b[0].1.is_infinite(), "{b:?}");
+        assert!((b[1].1 - 0.4).abs() < 0.03 && b[1].0.is_infinite(), "{b:?}");
+        assert!(
+            b[2].0.is_infinite() && b[2].1.is_infinite(),
+            "c matters not: {b:?}"
+        );
+        // Coverage never rises along the path; density never falls.
+        for w in path.windows(2) {
+            assert!(w[1].1.coverage <= w[0].1.coverage + 1e-12);
+            assert!(w[1].1.density >= w[0].1.density);
+        }
+    }
+}
