@@ -7,4 +7,5 @@ pub mod compare;
 pub mod discover;
 pub mod evaluate;
 pub mod sensitivity;
+pub mod sobol;
 pub mod stress;

@@ -310,6 +310,15 @@ pub(crate) struct SensitivityArgs {
     /// Trials per one-at-a-time run of the tornado
     #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub oat_trials: u64,
+    /// tornado: rank correlations and one-at-a-time swings; sobol:
+    /// variance-based first-order and total indices (they see
+    /// interactions); both: the two side by side
+    #[arg(long, value_enum, default_value_t = Method::Tornado)]
+    pub method: Method,
+    /// Rows of each Sobol sample matrix: the analysis simulates this many
+    /// trials times (uncertain inputs + 2)
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub sobol_trials: u64,
     /// Random seed (overrides the scenario's)
     #[arg(long)]
     pub seed: Option<u64>,
@@ -498,6 +507,17 @@ fn confidence_level(s: &str) -> Result<f64, String> {
             "{q} is not a share of trials strictly between 0 and 1 (0.9 means gap-free in 90% of trials)"
         ))
     }
+}
+
+/// Which sensitivity analysis to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Method {
+    /// Rank correlations and the one-at-a-time tornado
+    Tornado,
+    /// Sobol indices (Saltelli sampling, Jansen and Saltelli-2010 estimators)
+    Sobol,
+    /// Both, written side by side
+    Both,
 }
 
 /// A report language on the command line.

@@ -132,17 +132,64 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
     }
     let started = Instant::now();
-    let pb = progress_bar(n_inputs, args.common.run.quiet);
-    let (result, _) = with_threads(args.common.run.threads, || {
-        fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
-    })?;
-    pb.finish_and_clear();
-    let result = result?;
     let lang = Lang::or_scenario(args.lang, &model);
+    let tornado = args.method != Method::Sobol;
+    let sobol = args.method != Method::Tornado;
+    let result = if tornado {
+        let pb = progress_bar(n_inputs, args.common.run.quiet);
+        let (result, _) = with_threads(args.common.run.threads, || {
+            fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
+        })?;
+        pb.finish_and_clear();
+        Some(result?)
+    } else {
+        None
+    };
+    let indices = if sobol {
+        let o = fundgap::analysis::sobol::Options {
+            base: args.sobol_trials,
+            ..Default::default()
+        };
+        refuse_absurd_runs(&model, o.base * (n_inputs + 2), &args.common.run)?;
+        let pb = progress_bar(o.base, args.common.run.quiet);
+        pb.set_message("Sobol");
+        let (r, _) = with_threads(args.common.run.threads, || {
+            fundgap::analysis::sobol::analyse(&model, o, &|n| pb.inc(n))
+        })?;
+        pb.finish_and_clear();
+        Some(r?)
+    } else {
+        None
+    };
     let mut staging = Staging::new(&out_dir)?;
-    write_sensitivity(&mut staging, &out_dir, &result, &args.common, lang)?;
+    if let Some(r) = &result {
+        write_sensitivity(&mut staging, &out_dir, r, &args.common, lang)?;
+    }
+    if let Some(s) = &indices {
+        write_csv(
+            &mut staging,
+            &out_dir,
+            "sobol.csv",
+            crate::report::analyses::sobol_csv(s),
+        )?;
+        let json = serde_json::to_string_pretty(s)?;
+        staging.write("sobol.json", json.as_bytes())?;
+        if !args.common.no_charts {
+            charts::register_font(args.common.font.as_deref(), &json, lang)?;
+            let opts = ChartOptions {
+                lang,
+                ..ChartOptions::default()
+            };
+            charts::draw_sobol(s, &opts, &mut staging)?;
+        }
+    }
     let written = staging.commit()?;
-    emit(&table::sensitivity(&result, 5, lang))?;
+    if let Some(r) = &result {
+        emit(&table::sensitivity(r, 5, lang))?;
+    }
+    if let Some(s) = &indices {
+        emit(&table::sobol(s, 5, lang))?;
+    }
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: done in {:.2} s; wrote {} to {}",

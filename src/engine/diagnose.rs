@@ -5,7 +5,7 @@
 use crate::model::FundingKind;
 
 use super::Engine;
-use super::draws::{draw, operating_years};
+use super::draws::operating_years;
 use super::service::{Streams, opex};
 use super::trial::{FaultLine, Scratch};
 
@@ -38,8 +38,8 @@ impl Engine<'_> {
             }
             cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
         }
-        let mut base = svc.key.rng(self.model.seed, trial);
-        let [construction, ratio, ..] = draw(svc.quantities(), &mut base);
+        let [construction, ratio, ..] =
+            self.line_quantities(svc.quantities(), svc.key, trial, draws);
         let base_cost = construction * ratio;
         let years = operating_years(svc, h);
         opex(

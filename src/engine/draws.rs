@@ -10,6 +10,7 @@
 //! simulation, [`Engine::floor`] and [`Engine::inputs`] all take their
 //! windows from the functions here, so they cannot drift apart.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::rng::StreamKey;
@@ -30,6 +31,34 @@ pub(crate) fn draw(qs: Quantities<'_>, rng: &mut StreamRng) -> [f64; 4] {
         }
     }
     v
+}
+
+impl Engine<'_> {
+    /// A line's per-trial quantities in trial `trial`: from its stream, or,
+    /// when the trial's `draws` carry chosen inputs, the line's values
+    /// among them (its stream is then not read: every line has its own).
+    #[inline(always)]
+    pub(crate) fn line_quantities(
+        &self,
+        qs: Quantities<'_>,
+        key: StreamKey,
+        trial: u64,
+        draws: &Draws,
+    ) -> [f64; 4] {
+        let set = draws.inputs_set();
+        if set.is_empty() {
+            return draw(qs, &mut key.rng(self.model.seed, trial));
+        }
+        let mut v = [0.0; 4];
+        let mut k = self.plan.first_input.get(&key).copied().unwrap_or(0);
+        for (slot, q) in v.iter_mut().zip(qs) {
+            if q.is_some() {
+                *slot = set.get(k).copied().unwrap_or(0.0);
+                k += 1;
+            }
+        }
+        v
+    }
 }
 
 /// Years in which a service's base cost draws its yearly shock, and each of
@@ -108,6 +137,10 @@ pub(crate) struct Plan {
     pub(crate) slots: Slots,
     pub(crate) downturn: Window,
     pub(crate) services: Vec<ServiceWindows>,
+    /// Index in [`Model::inputs`] of each line's first per-trial input,
+    /// by the line's key: where a sample that chooses the inputs
+    /// ([`Draws::set_inputs`]) keeps the line's values.
+    pub(crate) first_input: HashMap<StreamKey, usize>,
 }
 
 /// One service's windows: its base cost's shocks, then one per cost line,
@@ -131,6 +164,14 @@ impl Plan {
                 downturn = w;
             }
         }
+        let mut first_input = HashMap::new();
+        let mut next = 0;
+        for svc in &m.services {
+            for line in service_lines(svc, m.horizon) {
+                first_input.insert(line.key, next);
+                next += line.quantities.iter().filter(|q| q.is_some()).count();
+            }
+        }
         let services = m
             .services
             .iter()
@@ -150,6 +191,7 @@ impl Plan {
             slots: slots.finish(),
             downturn,
             services,
+            first_input,
         }
     }
 }

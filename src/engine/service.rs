@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 use super::books::{Contracted, capital, split};
-use super::draws::{draw, operating_years, stream_years};
+use super::draws::{operating_years, stream_years};
 use super::requirement::{Books, Requirement, requirement};
 use super::stop::{Seen, stop_year};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
@@ -138,7 +138,7 @@ impl Engine<'_> {
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
         let [construction, ratio, ..] =
-            draw(svc.quantities(), &mut svc.key.rng(self.model.seed, trial));
+            self.line_quantities(svc.quantities(), svc.key, trial, draws);
         for (r, &w) in svc.risks.iter().zip(&ws.risks) {
             self.risk(svc, r, trial, escalation, cost, opex_mult, (draws, w));
         }
@@ -203,7 +203,7 @@ impl Engine<'_> {
                 &mut pool_surplus[rows],
             );
         }
-        let benefit_npv = self.benefits(svc, trial, discount, stopped_from);
+        let benefit_npv = self.benefits(svc, trial, discount, stopped_from, draws);
 
         let operating_years = (h - svc.opens) as f64;
         outcome[e] = EntityOutcome {
@@ -330,7 +330,7 @@ impl Engine<'_> {
         opex_mult: &mut [f64],
         (draws, w): (&Draws, Window),
     ) {
-        let [p, event_cost, ..] = draw(r.quantities(), &mut r.key.rng(self.model.seed, trial));
+        let [p, event_cost, ..] = self.line_quantities(r.quantities(), r.key, trial, draws);
         let mut active_until = 0usize;
         let years = operating_years(svc, self.model.horizon);
         let draws = draws.window(w, years.len());
@@ -358,7 +358,7 @@ impl Engine<'_> {
         (draws, dw): (&Draws, Window),
     ) {
         let h = self.model.horizon;
-        let q = draw(line.quantities(), &mut line.key.rng(self.model.seed, trial));
+        let q = self.line_quantities(line.quantities(), line.key, trial, draws);
         match &line.kind {
             CostKind::Renewal { size, .. } => {
                 let size = match size {
@@ -415,7 +415,7 @@ impl Engine<'_> {
         (draws, dw): (&Draws, Window),
     ) {
         let h = self.model.horizon;
-        let q = draw(st.quantities(), &mut st.key.rng(self.model.seed, trial));
+        let q = self.line_quantities(st.quantities(), st.key, trial, draws);
         let kind = st.funding_kind();
         // The grant row comes first and the budget row (a grant's local
         // match) right after it, so they split apart.
@@ -566,11 +566,11 @@ impl Engine<'_> {
         trial: u64,
         discount: &[f64],
         stopped_from: Option<usize>,
+        draws: &Draws,
     ) -> f64 {
         let mut benefit_npv = 0.0;
         for b in &svc.benefits {
-            let mut rng = b.key.rng(self.model.seed, trial);
-            let [a, ..] = draw(b.quantities(), &mut rng);
+            let [a, ..] = self.line_quantities(b.quantities(), b.key, trial, draws);
             let mut g = 1.0;
             for (t, d) in discount.iter().enumerate().take(b.to + 1).skip(b.from) {
                 let keep = match stopped_from {

@@ -205,6 +205,34 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
     finish_csv(w)
 }
 
+/// `sobol.csv`: one row per entity, output and input, with the first-order
+/// and total indices and their 95% intervals.
+pub fn sobol_csv(s: &fundgap::analysis::sobol::Sobol) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "entity", "output", "input", "first", "first_lo", "first_hi", "total", "total_lo",
+        "total_hi",
+    ])?;
+    for e in &s.entities {
+        for (output, rows) in [("gap_npv", &e.gap_npv), ("any_gap", &e.any_gap)] {
+            for i in rows {
+                w.write_record([
+                    text_cell(&e.id),
+                    output.to_string(),
+                    text_cell(&i.input),
+                    num(i.first),
+                    num(i.first_lo),
+                    num(i.first_hi),
+                    num(i.total),
+                    num(i.total_lo),
+                    num(i.total_hi),
+                ])?;
+            }
+        }
+    }
+    finish_csv(w)
+}
+
 /// `evaluation.csv`: one row per entity and criterion.
 pub fn evaluation_csv(ev: &Evaluation) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -107,6 +107,57 @@ pub fn discovery(d: &fundgap::analysis::discover::Discoveries, lang: Language) -
     out
 }
 
+/// The top `top` inputs of each entity's gap NPV by total Sobol index.
+pub fn sobol(s: &fundgap::analysis::sobol::Sobol, top: usize, lang: Language) -> String {
+    let w = Words(lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        s.scenario,
+        match w.ko() {
+            false => format!(
+                "Sobol indices of the gap NPV (first-order S: the input alone; total ST: with its interactions; 95% intervals; {} trials)",
+                thousands(s.trials as f64, 0)
+            ),
+            true => format!(
+                "부족액 현가의 Sobol 지수 (1차 S: 입력 단독; 총 ST: 상호작용 포함; 95% 구간; 시행 {}회)",
+                thousands(s.trials as f64, 0)
+            ),
+        }
+    );
+    for e in &s.entities {
+        let _ = writeln!(out, "{}", entity_label(&e.id, &e.name, lang));
+        if e.gap_npv_variance <= 0.0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                w.t(
+                    "(the gap NPV does not vary: nothing to explain)",
+                    "(부족액 현가가 변하지 않아 설명할 것이 없음)"
+                )
+            );
+            continue;
+        }
+        let shown: Vec<_> = e.gap_npv.iter().take(top).collect();
+        let width = shown.iter().map(|i| columns(&i.input)).max().unwrap_or(0);
+        for i in shown {
+            let _ = writeln!(
+                out,
+                "  {}  S {:.2} [{:.2}, {:.2}]   ST {:.2} [{:.2}, {:.2}]",
+                pad(&i.input, width, false),
+                i.first,
+                i.first_lo,
+                i.first_hi,
+                i.total,
+                i.total_lo,
+                i.total_hi
+            );
+        }
+    }
+    out
+}
+
 /// The stress grid: P(any gap) per cell, and the earliest safe year.
 pub fn stress(r: &fundgap::analysis::stress::StressResult, target: f64, lang: Language) -> String {
     let w = Words(lang);

@@ -281,9 +281,26 @@ pub struct Draws {
     /// Box-Muller's radius and angle of each pair, between passes.
     radius: Vec<f64>,
     angle: Vec<f64>,
+    /// Every per-trial input of the model, when a sample chooses them
+    /// (Sobol's matrices) instead of the lines' streams; empty otherwise.
+    set: Vec<f64>,
 }
 
 impl Draws {
+    /// Makes the next trials take their per-trial inputs from `values`
+    /// (one per input of `Model::inputs`, in its order); an empty slice
+    /// returns them to their streams.
+    pub fn set_inputs(&mut self, values: &[f64]) {
+        self.set.clear();
+        self.set.extend_from_slice(values);
+    }
+
+    /// The per-trial inputs a sample chose, or empty.
+    #[inline]
+    pub fn inputs_set(&self) -> &[f64] {
+        &self.set
+    }
+
     /// Room for the draws `slots` lays out.
     pub fn new(slots: &Slots) -> Self {
         Draws {
@@ -292,6 +309,7 @@ impl Draws {
             ones: vec![1.0; slots.longest],
             radius: vec![0.0; slots.pair_line.len()],
             angle: vec![0.0; slots.pair_line.len()],
+            set: Vec::new(),
         }
     }
 

@@ -15,6 +15,7 @@ mod compare;
 mod discover;
 mod draw;
 mod run;
+mod sobol;
 mod stress;
 mod tornado;
 
@@ -22,6 +23,7 @@ pub(crate) use compare::draw_compare;
 pub(crate) use discover::draw_discovery;
 use draw::*;
 pub(crate) use run::draw_all;
+pub(crate) use sobol::draw_sobol;
 pub(crate) use stress::draw_heatmap;
 pub(crate) use tornado::draw_tornadoes;
 
