@@ -291,14 +291,7 @@ pub fn discover(model: &Model, opts: &Options) -> Result<Discoveries, Error> {
         .map(|&k| inputs[k].0.path.clone())
         .collect();
     let mut entities = Vec::new();
-    let ids = model
-        .services
-        .iter()
-        .map(|s| (s.id.clone(), s.name.clone()))
-        .chain([(
-            "portfolio".to_string(),
-            crate::stats::PORTFOLIO_NAME.to_string(),
-        )]);
+    let ids = super::entities(model);
     for (e, (id, name)) in ids.enumerate() {
         let y: Vec<bool> = outcomes.iter().map(|o| o[e].1 > 0.0).collect();
         let gaps = y.iter().filter(|g| **g).count();

@@ -1,6 +1,7 @@
 //! Analyses built on many runs of the engine: stress grids, paired
-//! comparisons, sensitivity, the evaluation scorecard and the back-test
-//! of stop decisions against what happened.
+//! comparisons, sensitivity (tornado and Sobol indices), scenario
+//! discovery, the evaluation scorecard and the back-test of stop decisions
+//! against what happened.
 
 pub mod backtest;
 pub mod compare;
@@ -9,3 +10,16 @@ pub mod evaluate;
 pub mod sensitivity;
 pub mod sobol;
 pub mod stress;
+
+/// Every entity's (id, name): the services in file order, then the
+/// portfolio.
+pub(crate) fn entities(model: &crate::model::Model) -> impl Iterator<Item = (String, String)> + '_ {
+    model
+        .services()
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .chain([(
+            "portfolio".to_string(),
+            crate::stats::PORTFOLIO_NAME.to_string(),
+        )])
+}

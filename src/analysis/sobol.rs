@@ -237,14 +237,7 @@ pub fn analyse(
         .iter()
         .map(|&k| inputs[k].0.path.as_str())
         .collect();
-    let ids = model
-        .services
-        .iter()
-        .map(|s| (s.id.clone(), s.name.clone()))
-        .chain([(
-            "portfolio".to_string(),
-            crate::stats::PORTFOLIO_NAME.to_string(),
-        )]);
+    let ids = super::entities(model);
     let mut entities = Vec::new();
     for (e, (id, name)) in ids.enumerate() {
         let pick = |which: fn(&(f64, f64)) -> f64| {
