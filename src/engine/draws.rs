@@ -16,6 +16,7 @@ use std::ops::Range;
 use crate::model::rng::StreamKey;
 use crate::model::rng::StreamRng;
 use crate::model::rng::lanes::{Draws, Slots, Window};
+use crate::model::rng::{mix64, unit};
 use crate::model::{CostKind, Model, Quantities, Service, Stream, StreamKind};
 use crate::model::{Quantity, Volatility};
 
@@ -45,19 +46,75 @@ impl Engine<'_> {
         trial: u64,
         draws: &Draws,
     ) -> [f64; 4] {
-        let set = draws.inputs_set();
-        if set.is_empty() {
+        self.quantities_in(qs, key, trial, draws.inputs_set())
+    }
+
+    /// [`Engine::line_quantities`] with the chosen inputs `set` (empty:
+    /// none).
+    #[inline(always)]
+    fn quantities_in(
+        &self,
+        qs: Quantities<'_>,
+        key: StreamKey,
+        trial: u64,
+        set: &[f64],
+    ) -> [f64; 4] {
+        if set.is_empty() && !self.latin {
             return draw(qs, &mut key.rng(self.model.seed, trial));
         }
         let mut v = [0.0; 4];
         let mut k = self.plan.first_input.get(&key).copied().unwrap_or(0);
         for (slot, q) in v.iter_mut().zip(qs) {
-            if q.is_some() {
-                *slot = set.get(k).copied().unwrap_or(0.0);
+            if let Some((_, q)) = q {
+                *slot = match set.get(k) {
+                    Some(x) => *x,
+                    None => self.latin(k, q, trial),
+                };
                 k += 1;
             }
         }
         v
+    }
+
+    /// Input `k`'s value in `trial` under Latin hypercube sampling: over
+    /// each block of `trials` consecutive trials, one value from each of
+    /// `trials` equal-probability strata of its distribution, the stratum
+    /// of a trial chosen by a keyed permutation (its own for each input and
+    /// block) and its place in the stratum by a keyed uniform. A pure
+    /// function of (seed, input, trial): any thread count or split gives
+    /// the same values.
+    fn latin(&self, k: usize, q: &Quantity, trial: u64) -> f64 {
+        let n = self.model.trials.max(1);
+        let (block, j) = (trial / n, trial % n);
+        let key = mix64(self.model.seed ^ mix64(k as u64 + 1) ^ mix64(block ^ 0x4c48_5300));
+        let stratum = permute(j, n, key);
+        let within = unit(mix64(key ^ mix64(j + 0x9E37_79B9_7F4A_7C15)));
+        q.quantile((stratum as f64 + within) / n as f64)
+    }
+}
+
+/// A keyed bijection of `0..n`: a four-round Feistel network on the
+/// smallest even number of bits that covers `n`, walked along its cycle
+/// back into `0..n` (fewer than four steps on average, as `n` is more
+/// than a quarter of the network's range).
+pub(crate) fn permute(i: u64, n: u64, key: u64) -> u64 {
+    if n <= 1 {
+        return 0;
+    }
+    let bits = (64 - (n - 1).leading_zeros() + 1) & !1;
+    let half = bits / 2;
+    let mask = (1u64 << half) - 1;
+    let mut x = i;
+    loop {
+        let (mut l, mut r) = (x >> half, x & mask);
+        for round in 0..4u64 {
+            let f = mix64(key ^ r ^ (round << 56)) & mask;
+            (l, r) = (r, l ^ f);
+        }
+        x = (l << half) | r;
+        if x < n {
+            return x;
+        }
     }
 }
 
@@ -306,8 +363,7 @@ impl Engine<'_> {
         out.clear();
         for svc in &m.services {
             for line in service_lines(svc, m.horizon) {
-                let mut rng = line.key.rng(m.seed, trial);
-                let v = draw(line.quantities, &mut rng);
+                let v = self.quantities_in(line.quantities, line.key, trial, &[]);
                 for (x, q) in v.iter().zip(line.quantities) {
                     if q.is_some() {
                         out.push(*x);
@@ -315,5 +371,77 @@ impl Engine<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+    use crate::stats::{Report, run_all};
+
+    #[test]
+    fn the_keyed_permutation_is_a_bijection() {
+        for n in [1u64, 2, 3, 7, 64, 1000, 4097] {
+            let mut seen = vec![false; n as usize];
+            for i in 0..n {
+                let p = permute(i, n, 0xDEAD_BEEF ^ n) as usize;
+                assert!(!seen[p], "n {n}: {p} twice");
+                seen[p] = true;
+            }
+        }
+    }
+
+    const ADDITIVE: &str = "[scenario]\nname = \"additive\"\nstart_year = 2025\nhorizon_years = 3\ndiscount_rate = 0\ntrials = 500\nseed = SEED\nsampling = \"SAMPLING\"\n\
+        [economy]\ninflation = 0\n\
+        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = { dist = \"uniform\", min = 0.1, max = 0.2 }\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"b\"\namount = { dist = \"uniform\", min = 0, max = 50 }\n";
+
+    /// Latin hypercube sampling puts one value in each of the run's
+    /// `trials` strata of every input; and on a gap NPV additive in its
+    /// inputs (its mean is 3 x (150 - 25) = 375 exactly) the estimate of
+    /// the mean varies far less from seed to seed than with independent
+    /// draws, while both stay unbiased (within 4 standard errors).
+    #[test]
+    fn latin_hypercube_stratifies_and_cuts_the_variance() {
+        let model = |seed: u64, sampling: &str| {
+            let text = ADDITIVE
+                .replace("SEED", &seed.to_string())
+                .replace("SAMPLING", sampling);
+            parse_str(&text, "a.toml").unwrap()
+        };
+        let m = model(1, "lhs");
+        let e = Engine::new(&m);
+        let mut strata = vec![0u32; 500];
+        let mut buf = Vec::new();
+        for t in 0..500 {
+            e.inputs(t, &mut buf);
+            strata[((buf[1] - 0.1) / 0.1 * 500.0) as usize] += 1;
+        }
+        assert!(strata.iter().all(|c| *c == 1), "one trial per stratum");
+        let spread = |sampling: &str| {
+            let means: Vec<f64> = (0..20)
+                .map(|seed| {
+                    let m = model(seed, sampling);
+                    Report::new(&m, &run_all(&Engine::new(&m))).entities[0]
+                        .gap_npv
+                        .mean
+                })
+                .collect();
+            let avg = means.iter().sum::<f64>() / 20.0;
+            let sd = (means.iter().map(|x| (x - avg).powi(2)).sum::<f64>() / 19.0).sqrt();
+            (avg, sd)
+        };
+        let (random, lhs) = (spread("random"), spread("lhs"));
+        // One trial's sd is 3 x sqrt(100^2/12 + 50^2/12) = 96.8; a mean
+        // of 500 trials, 4.33; of 20 such means, 0.97.
+        assert!((random.0 - 375.0).abs() < 4.0 * 0.97, "{random:?}");
+        assert!((lhs.0 - 375.0).abs() < 4.0 * 0.97, "{lhs:?}");
+        assert!(
+            lhs.1 < random.1 / 10.0,
+            "LHS sd {} vs random {}",
+            lhs.1,
+            random.1
+        );
     }
 }

@@ -106,6 +106,8 @@ pub struct Engine<'m> {
     discount: Vec<f64>,
     /// Where each line's per-year draws are.
     plan: draws::Plan,
+    /// Whether per-trial inputs are Latin hypercube samples.
+    latin: bool,
 }
 
 impl<'m> Engine<'m> {
@@ -118,6 +120,7 @@ impl<'m> Engine<'m> {
             model,
             discount,
             plan: draws::Plan::new(model),
+            latin: model.sampling == crate::model::Sampling::Lhs,
         }
     }
 

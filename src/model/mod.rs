@@ -53,6 +53,8 @@ pub struct Model {
     pub(crate) prices: Prices,
     /// The language reports are written in unless `--lang` says otherwise.
     pub(crate) lang: Language,
+    /// How per-trial inputs are sampled.
+    pub(crate) sampling: Sampling,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
     /// Confidence levels the funding requirement is reported at, each in
@@ -251,6 +253,19 @@ impl DiscountBasis {
             DiscountBasis::Nominal => "nominal",
         }
     }
+}
+
+/// How the per-trial inputs are sampled (`[scenario] sampling`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampling {
+    /// Each trial draws its own, independently. The default.
+    #[default]
+    Random,
+    /// Latin hypercube: over each block of `trials` consecutive trials,
+    /// every input takes one value from each of `trials` equal-probability
+    /// strata, the strata assigned to trials by a keyed permutation (a
+    /// different one per input and block).
+    Lhs,
 }
 
 /// In which prices yearly amounts are reported. The balance, the gaps and

@@ -10,7 +10,8 @@ use crate::model::{
     DiscountBasis, Dist, Domain, Materiality, Prices, Quantity, StopRule, Volatility,
 };
 use crate::model::{
-    Downturn, Economy, Language, Model, Nature, Service, THRESHOLD_KEYS, Thresholds, Variant,
+    Downturn, Economy, Language, Model, Nature, Sampling, Service, THRESHOLD_KEYS, Thresholds,
+    Variant,
 };
 
 use super::reader::*;
@@ -63,6 +64,12 @@ impl Checker {
             &[("en", Language::En), ("ko", Language::Ko)],
             Language::En,
         );
+        let sampling = self.choice(
+            &sc,
+            "sampling",
+            &[("random", Sampling::Random), ("lhs", Sampling::Lhs)],
+            Sampling::Random,
+        );
         if prices == Some(Prices::Constant) && discount_basis == Some(DiscountBasis::Nominal) {
             let span = sc
                 .get("prices")
@@ -102,6 +109,7 @@ impl Checker {
             discount_basis: discount_basis?,
             prices: prices?,
             lang: lang?,
+            sampling: sampling?,
             trials: trials? as u64,
             confidence: Vec::new(),
             seed: seed? as u64,

@@ -31,6 +31,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "discount_basis",
     "prices",
     "lang",
+    "sampling",
     "materiality_share",
     "materiality_amount",
     "trials",
