@@ -59,21 +59,46 @@ impl Engine<'_> {
         trial: u64,
         set: &[f64],
     ) -> [f64; 4] {
-        if set.is_empty() && !self.latin {
+        if set.is_empty() && !self.latin && self.correlated.is_empty() {
             return draw(qs, &mut key.rng(self.model.seed, trial));
         }
-        let mut v = [0.0; 4];
+        // The stream's values where no other rule sets an input.
+        let mut v = if set.is_empty() && !self.latin {
+            draw(qs, &mut key.rng(self.model.seed, trial))
+        } else {
+            [0.0; 4]
+        };
         let mut k = self.plan.first_input.get(&key).copied().unwrap_or(0);
         for (slot, q) in v.iter_mut().zip(qs) {
             if let Some((_, q)) = q {
-                *slot = match set.get(k) {
-                    Some(x) => *x,
-                    None => self.latin(k, q, trial),
-                };
+                if let Some(x) = set.get(k) {
+                    *slot = *x;
+                } else if let Some(Some((g, p))) = self.correlated.get(k) {
+                    *slot = self.copula(*g, *p, q, trial);
+                } else if self.latin {
+                    *slot = self.latin(k, q, trial);
+                }
                 k += 1;
             }
         }
         v
+    }
+
+    /// Input `p` of correlation group `g` in `trial`: the Gaussian copula
+    /// of [`crate::model::Correlation`], on standard normals keyed by
+    /// (seed, trial, group, place), so a pure function of the trial.
+    fn copula(&self, g: usize, p: usize, q: &Quantity, trial: u64) -> f64 {
+        let c = &self.model.correlations[g];
+        let n = c.inputs.len();
+        let base = mix64(self.model.seed ^ mix64(trial) ^ mix64(0xC0_9017_0000 + g as u64));
+        let mut z = 0.0;
+        for j in 0..=p {
+            // A uniform strictly inside (0, 1), then its normal.
+            let u = (unit(mix64(base ^ mix64(j as u64 + 1))) + 0.5 / 9_007_199_254_740_992.0)
+                .min(1.0 - 1e-16);
+            z += c.cholesky[p * n + j] * crate::model::normal_quantile(u);
+        }
+        q.quantile(crate::model::normal_cdf(z))
     }
 
     /// Input `k`'s value in `trial` under Latin hypercube sampling: over

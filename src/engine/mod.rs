@@ -97,6 +97,23 @@ fn constant_prices(s: &mut Scratch) {
     }
 }
 
+/// Each input's correlation group and place in it (empty when the model
+/// has no `[[correlation]]`).
+fn correlated(model: &Model) -> Vec<Option<(usize, usize)>> {
+    if model.correlations.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![None; model.inputs().len()];
+    for (g, c) in model.correlations.iter().enumerate() {
+        for (p, &k) in c.inputs.iter().enumerate() {
+            if let Some(slot) = out.get_mut(k) {
+                *slot = Some((g, p));
+            }
+        }
+    }
+    out
+}
+
 /// A model prepared for simulation.
 #[derive(Debug, Clone)]
 pub struct Engine<'m> {
@@ -108,6 +125,9 @@ pub struct Engine<'m> {
     plan: draws::Plan,
     /// Whether per-trial inputs are Latin hypercube samples.
     latin: bool,
+    /// For each input of [`Model::inputs`], its correlation group and
+    /// place in it, if correlated; empty when nothing is.
+    correlated: Vec<Option<(usize, usize)>>,
 }
 
 impl<'m> Engine<'m> {
@@ -121,6 +141,7 @@ impl<'m> Engine<'m> {
             discount,
             plan: draws::Plan::new(model),
             latin: model.sampling == crate::model::Sampling::Lhs,
+            correlated: correlated(model),
         }
     }
 

@@ -90,6 +90,16 @@ enum Shape {
 /// draw is a handful of compares.
 pub const MAX_DISCRETE: usize = 8;
 
+/// The standard normal's distribution function at `z`.
+pub(crate) fn normal_cdf(z: f64) -> f64 {
+    std_normal().cdf(z)
+}
+
+/// The standard normal's quantile at `p` in (0, 1).
+pub(crate) fn normal_quantile(p: f64) -> f64 {
+    std_normal().inverse_cdf(p)
+}
+
 fn std_normal() -> StatNormal {
     // Parameters are constants that always satisfy statrs's checks.
     StatNormal::standard()

@@ -21,6 +21,7 @@ mod thresholds;
 pub use books::{CapitalAccount, Delivery, DeliveryKind};
 pub use decisions::{Materiality, Outcome, StopRule};
 pub use dist::Dist;
+pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
 pub use quantity::{Domain, Quantity, Volatility};
@@ -55,6 +56,9 @@ pub struct Model {
     pub(crate) lang: Language,
     /// How per-trial inputs are sampled.
     pub(crate) sampling: Sampling,
+    /// Groups of per-trial inputs drawn with rank correlation
+    /// (`[[correlation]]`), each input in at most one group.
+    pub(crate) correlations: Vec<Correlation>,
     /// Trials of a run, at least 1.
     pub(crate) trials: u64,
     /// Confidence levels the funding requirement is reported at, each in
@@ -253,6 +257,24 @@ impl DiscountBasis {
             DiscountBasis::Nominal => "nominal",
         }
     }
+}
+
+/// Per-trial inputs drawn together with a rank correlation, by a Gaussian
+/// copula: standard normals `z = L e` (`e` independent, keyed per trial),
+/// then each input at its distribution's quantile `Phi(z_i)`, so its own
+/// distribution is unchanged.
+///
+/// Invariant: `inputs` index [`Model::inputs`] and are uncertain inputs;
+/// `cholesky` is the lower-triangular factor (row-major, `n x n`) of the
+/// normals' correlation matrix `2 sin(pi r / 6)` for the asked Spearman
+/// correlations `r`, which makes the inputs' rank correlation `r`; it
+/// exists because the matrix was checked positive definite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correlation {
+    /// The inputs, in the order of the table's `inputs`.
+    pub inputs: Vec<usize>,
+    /// Lower-triangular factor of the normals' correlation matrix.
+    pub cholesky: Vec<f64>,
 }
 
 /// How the per-trial inputs are sampled (`[scenario] sampling`).

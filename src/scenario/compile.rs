@@ -98,7 +98,7 @@ impl Checker {
         let services = self.services(root, &h, materiality.unwrap_or_default(), &mut accounts);
         let variants = self.variants(root);
         let evaluation = self.evaluation(root);
-        Some(Model {
+        let mut model = Model {
             name: name?,
             description,
             currency,
@@ -118,7 +118,10 @@ impl Checker {
             accounts,
             variants: variants?,
             evaluation: evaluation?,
-        })
+            correlations: Vec::new(),
+        };
+        model.correlations = self.correlations(root, &model)?;
+        Some(model)
     }
 
     /// Refuses a negative discount rate so steep that the last year's

@@ -12,6 +12,7 @@
 
 mod books;
 mod compile;
+mod correlation;
 mod lines;
 mod overrides;
 mod quantity;

@@ -18,7 +18,17 @@ pub const MAX_HORIZON: i64 = 200;
 /// Kinds of a kinded table with the keys each accepts.
 pub(super) type KindKeys<'a> = &'a [(&'a str, &'a [&'a str])];
 
-pub(super) const ROOT_KEYS: &[&str] = &["scenario", "economy", "service", "variant", "evaluation"];
+pub(super) const ROOT_KEYS: &[&str] = &[
+    "scenario",
+    "economy",
+    "service",
+    "variant",
+    "evaluation",
+    "correlation",
+];
+
+/// Keys of a `[[correlation]]` table.
+pub(super) const CORRELATION_KEYS: &[&str] = &["inputs", "rank", "matrix"];
 pub(super) const VARIANT_KEYS: &[&str] = &["name", "description", "set"];
 pub(super) const SCENARIO_KEYS: &[&str] = &[
     "name",
