@@ -146,3 +146,47 @@ fn bad_tables_are_clear_errors() {
         }
     }
 }
+
+/// Latin hypercube sampling and Sobol indices work on every shipped
+/// scenario (the estimators' accuracy is tested in the library).
+#[test]
+fn lhs_and_sobol_run_on_every_shipped_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, s) in common::shipped_scenarios().iter().enumerate() {
+        let file = s.display().to_string();
+        let (l, o) = (format!("l{i}"), format!("s{i}"));
+        fundgap_ok(
+            &[
+                "run",
+                &file,
+                "-q",
+                "--trials",
+                "300",
+                "--set",
+                "scenario.sampling=lhs",
+                "--no-charts",
+                "--no-html",
+                "--no-xlsx",
+                "--out",
+                &l,
+            ],
+            dir.path(),
+        );
+        fundgap_ok(
+            &[
+                "sensitivity",
+                &file,
+                "-q",
+                "--method",
+                "sobol",
+                "--sobol-trials",
+                "50",
+                "--no-charts",
+                "--out",
+                &o,
+            ],
+            dir.path(),
+        );
+        assert!(dir.path().join(&o).join("sobol.csv").is_file(), "{file}");
+    }
+}
