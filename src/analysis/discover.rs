@@ -114,6 +114,22 @@ fn inside(x: &[f64], b: &Bounds) -> bool {
     x.iter().zip(b).all(|(v, (lo, hi))| *v >= *lo && *v <= *hi)
 }
 
+impl Step {
+    /// A box holding `in_box` of all `trials`, `box_gaps` of them with a
+    /// gap, out of `gaps` in all.
+    fn of(box_gaps: usize, in_box: usize, gaps: usize, trials: usize) -> Self {
+        Step {
+            coverage: box_gaps as f64 / gaps.max(1) as f64,
+            density: if in_box > 0 {
+                box_gaps as f64 / in_box as f64
+            } else {
+                0.0
+            },
+            support: in_box as f64 / trials.max(1) as f64,
+        }
+    }
+}
+
 /// (coverage, density, support) of box `b`.
 fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
     let (mut n, mut g) = (0usize, 0usize);
@@ -123,11 +139,7 @@ fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
             g += usize::from(*yi);
         }
     }
-    Step {
-        coverage: g as f64 / gaps.max(1) as f64,
-        density: if n > 0 { g as f64 / n as f64 } else { 0.0 },
-        support: n as f64 / x.len().max(1) as f64,
-    }
+    Step::of(g, n, gaps, x.len())
 }
 
 /// The `q`-quantile of `vals` (nearest rank below), in linear time.
@@ -146,15 +158,7 @@ pub fn peel(x: &[Vec<f64>], y: &[bool], opts: &Options) -> Vec<(Bounds, Step)> {
     let gaps = y.iter().filter(|g| **g).count();
     let step = |kept: &[usize]| {
         let g = kept.iter().filter(|&&i| y[i]).count();
-        Step {
-            coverage: g as f64 / gaps.max(1) as f64,
-            density: if kept.is_empty() {
-                0.0
-            } else {
-                g as f64 / kept.len() as f64
-            },
-            support: kept.len() as f64 / n.max(1) as f64,
-        }
+        Step::of(g, kept.len(), gaps, n)
     };
     let mut b: Bounds = vec![(f64::NEG_INFINITY, f64::INFINITY); k];
     let mut kept: Vec<usize> = (0..n).collect();
@@ -191,11 +195,7 @@ pub fn peel(x: &[Vec<f64>], y: &[bool], opts: &Options) -> Vec<(Bounds, Step)> {
                 if m == 0 || m == kept.len() {
                     continue;
                 }
-                let s = Step {
-                    coverage: g as f64 / gaps.max(1) as f64,
-                    density: g as f64 / m as f64,
-                    support: m as f64 / n as f64,
-                };
+                let s = Step::of(g, m, gaps, n);
                 let better = best.as_ref().is_none_or(|(.., bs)| {
                     s.density > bs.density || (s.density == bs.density && s.support > bs.support)
                 });
@@ -280,9 +280,7 @@ fn choose(
 /// that lead to its gaps.
 pub fn discover(model: &Model, opts: &Options) -> Result<Discoveries, Error> {
     let inputs = model.inputs();
-    let uncertain: Vec<usize> = (0..inputs.len())
-        .filter(|&k| !inputs[k].1.is_fixed())
-        .collect();
+    let uncertain = model.uncertain_inputs();
     // The same sample as the sensitivity analysis's: trials 0..n.
     let rows = super::sensitivity::sample(model, &uncertain, opts.trials)?;
     let (x, outcomes): (Vec<Vec<f64>>, Vec<_>) = rows.into_iter().unzip();

@@ -290,9 +290,7 @@ pub fn analyse(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, Error> {
     let inputs = model.inputs();
-    let uncertain: Vec<usize> = (0..inputs.len())
-        .filter(|&k| !inputs[k].1.is_fixed())
-        .collect();
+    let uncertain = model.uncertain_inputs();
     let quant: Vec<[f64; 3]> = uncertain
         .iter()
         .map(|&k| {

@@ -185,9 +185,7 @@ pub fn analyse(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sobol, Error> {
     let inputs = model.inputs();
-    let uncertain: Vec<usize> = (0..inputs.len())
-        .filter(|&k| !inputs[k].1.is_fixed())
-        .collect();
+    let uncertain = model.uncertain_inputs();
     let n = opts.base.max(2);
     let engine = Engine::new(model);
     let outputs = |s: &Scratch| -> Outputs {

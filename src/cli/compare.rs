@@ -96,10 +96,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         charts::register_font(args.common.font.as_deref(), &json, lang)?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
-        let opts = ChartOptions {
-            lang,
-            ..ChartOptions::default()
-        };
+        let opts = ChartOptions::in_language(lang);
         charts::draw_compare(&result, &years, &opts, &mut staging)?;
     }
     staging.commit()?;

@@ -53,10 +53,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     staging.write("discovery.json", json.as_bytes())?;
     if !args.common.no_charts {
         charts::register_font(args.common.font.as_deref(), &json, lang)?;
-        let opts = ChartOptions {
-            lang,
-            ..ChartOptions::default()
-        };
+        let opts = ChartOptions::in_language(lang);
         charts::draw_discovery(&result, &opts, &mut staging)?;
     }
     let written = staging.commit()?;

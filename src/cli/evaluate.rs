@@ -127,7 +127,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         sample: args.sample,
         oat_trials: args.oat_trials,
     };
-    let n_inputs = model.inputs().iter().filter(|(_, q)| !q.is_fixed()).count() as u64;
+    let n_inputs = model.uncertain_inputs().len() as u64;
     if !args.common.run.quiet {
         eprintln!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
     }
@@ -176,10 +176,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         staging.write("sobol.json", json.as_bytes())?;
         if !args.common.no_charts {
             charts::register_font(args.common.font.as_deref(), &json, lang)?;
-            let opts = ChartOptions {
-                lang,
-                ..ChartOptions::default()
-            };
+            let opts = ChartOptions::in_language(lang);
             charts::draw_sobol(s, &opts, &mut staging)?;
         }
     }
@@ -220,10 +217,7 @@ pub(super) fn write_sensitivity(
     staging.write("sensitivity.json", json.as_bytes())?;
     if !common.no_charts {
         charts::register_font(common.font.as_deref(), &json, lang)?;
-        let opts = ChartOptions {
-            lang,
-            ..ChartOptions::default()
-        };
+        let opts = ChartOptions::in_language(lang);
         charts::draw_tornadoes(result, &opts, staging)?;
     }
     Ok(csv)

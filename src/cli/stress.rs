@@ -86,10 +86,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("stress.json", json.as_bytes())?;
     if !args.common.no_charts {
-        let opts = ChartOptions {
-            lang,
-            ..ChartOptions::default()
-        };
+        let opts = ChartOptions::in_language(lang);
         charts::register_font(args.common.font.as_deref(), &json, lang)?;
         charts::draw_heatmap(&result, &opts, &mut staging)?;
     }

@@ -68,7 +68,7 @@ impl Engine<'_> {
         } else {
             [0.0; 4]
         };
-        let mut k = self.plan.first_input.get(&key).copied().unwrap_or(0);
+        let mut k = self.first_input.get(&key).copied().unwrap_or(0);
         for (slot, q) in v.iter_mut().zip(qs) {
             if let Some((_, q)) = q {
                 if let Some(x) = set.get(k) {
@@ -219,10 +219,23 @@ pub(crate) struct Plan {
     pub(crate) slots: Slots,
     pub(crate) downturn: Window,
     pub(crate) services: Vec<ServiceWindows>,
-    /// Index in [`Model::inputs`] of each line's first per-trial input,
-    /// by the line's key: where a sample that chooses the inputs
-    /// ([`Draws::set_inputs`]) keeps the line's values.
-    pub(crate) first_input: HashMap<StreamKey, usize>,
+}
+
+/// Index in [`Model::inputs`] of each line's first per-trial input, by the
+/// line's key: where a sample that chooses the inputs
+/// ([`Draws::set_inputs`]) keeps the line's values. Built once by the
+/// engine, apart from the [`Plan`] (which [`crate::engine::Scratch::new`]
+/// also lays out, for its slots only).
+pub(crate) fn first_inputs(m: &Model) -> HashMap<StreamKey, usize> {
+    let mut first_input = HashMap::new();
+    let mut next = 0;
+    for svc in &m.services {
+        for line in service_lines(svc, m.horizon) {
+            first_input.insert(line.key, next);
+            next += line.quantities.iter().filter(|q| q.is_some()).count();
+        }
+    }
+    first_input
 }
 
 /// One service's windows: its base cost's shocks, then one per cost line,
@@ -246,14 +259,6 @@ impl Plan {
                 downturn = w;
             }
         }
-        let mut first_input = HashMap::new();
-        let mut next = 0;
-        for svc in &m.services {
-            for line in service_lines(svc, m.horizon) {
-                first_input.insert(line.key, next);
-                next += line.quantities.iter().filter(|q| q.is_some()).count();
-            }
-        }
         let services = m
             .services
             .iter()
@@ -273,7 +278,6 @@ impl Plan {
             slots: slots.finish(),
             downturn,
             services,
-            first_input,
         }
     }
 }

@@ -123,6 +123,8 @@ pub struct Engine<'m> {
     discount: Vec<f64>,
     /// Where each line's per-year draws are.
     plan: draws::Plan,
+    /// Where each line's per-trial inputs sit in [`Model::inputs`].
+    first_input: std::collections::HashMap<crate::model::StreamKey, usize>,
     /// Whether per-trial inputs are Latin hypercube samples.
     latin: bool,
     /// For each input of [`Model::inputs`], its correlation group and
@@ -140,6 +142,7 @@ impl<'m> Engine<'m> {
             model,
             discount,
             plan: draws::Plan::new(model),
+            first_input: draws::first_inputs(model),
             latin: model.sampling == crate::model::Sampling::Lhs,
             correlated: correlated(model),
         }

@@ -193,6 +193,15 @@ pub struct Input {
 }
 
 impl Model {
+    /// Indices into [`Model::inputs`] of the inputs that vary from trial to
+    /// trial (a fixed number has nothing to explain or sample).
+    pub fn uncertain_inputs(&self) -> Vec<usize> {
+        let inputs = self.inputs();
+        (0..inputs.len())
+            .filter(|&k| !inputs[k].1.is_fixed())
+            .collect()
+    }
+
     /// Every per-trial quantity, fixed or not, in the order of
     /// [`crate::engine::Engine::inputs`]: per service its base quantities,
     /// cost lines, risks, funding streams and benefits.

@@ -54,6 +54,25 @@ pub(super) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Entity `i` of `n` (the portfolio last): its colour, and whether it is
+/// the portfolio, drawn black and thick.
+pub(super) fn entity_style(i: usize, n: usize) -> (RGBColor, bool) {
+    let portfolio = i + 1 == n;
+    (if portfolio { BLACK } else { colour(i) }, portfolio)
+}
+
+/// An input's `--set` path as a chart row label: without the entity's own
+/// `service.<id>.` prefix (another service's keeps its id), at most `max`
+/// characters.
+pub(super) fn input_label(input: &str, id: &str, max: usize) -> String {
+    let prefix = format!("service.{id}.");
+    let short = input
+        .strip_prefix(&prefix)
+        .unwrap_or(input)
+        .replace("service.", "");
+    ellipsize(&short, max)
+}
+
 /// Splits off a legend panel on the right and draws `entries` in it.
 pub(super) fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -392,6 +392,14 @@ pub struct ChartOptions {
 }
 
 impl ChartOptions {
+    /// The default images (PNG and SVG, full size), labelled in `lang`.
+    pub fn in_language(lang: Language) -> Self {
+        ChartOptions {
+            lang,
+            ..ChartOptions::default()
+        }
+    }
+
     /// SVG sized for an A4 page of `report.html`, labelled in `lang`.
     pub fn page(lang: Language) -> Self {
         ChartOptions {

@@ -69,8 +69,7 @@ impl Chart for PerService<'_> {
         let mut entries = Vec::new();
         let mut series = Vec::new();
         for (i, e) in d.entities.iter().enumerate() {
-            let is_port = i + 1 == d.entities.len();
-            let c = if is_port { BLACK } else { colour(i) };
+            let (c, is_port) = entity_style(i, d.entities.len());
             let (values, band) = pick(e);
             entries.push((e.name.clone(), c, is_port));
             series.push(Line {
@@ -546,12 +545,15 @@ impl Chart for FundingNeeded<'_> {
             ),
             sz,
         )?;
-        let mut entries = Vec::new();
-        for (i, e) in d.entities.iter().enumerate() {
-            let is_port = i + 1 == d.entities.len();
-            let c = if is_port { BLACK } else { colour(i) };
-            entries.push((e.name.clone(), c, is_port));
-        }
+        let entries: Vec<(String, RGBColor, bool)> = d
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let (c, is_port) = entity_style(i, d.entities.len());
+                (e.name.clone(), c, is_port)
+            })
+            .collect();
         let plot = legend(&body, &entries, sz)?;
         let top = d
             .entities
@@ -585,26 +587,22 @@ impl Chart for FundingNeeded<'_> {
             .bold_line_style(BLACK.mix(0.08))
             .draw()
             .map_err(err)?;
-        // Bands first, then the portfolio's thick line, then the services'.
-        for (i, e) in d.entities.iter().enumerate() {
-            let is_port = i + 1 == d.entities.len();
-            let c = if is_port { BLACK } else { colour(i) };
+        // Bands first, so no band veils a line; then the portfolio's thick
+        // line under the services' thin ones.
+        for (e, (_, c, _)) in d.entities.iter().zip(&entries) {
             let mut pts: Vec<(f64, f64)> = e.topup_curve.iter().map(|p| (p[0], p[3])).collect();
             pts.extend(e.topup_curve.iter().rev().map(|p| (p[0], p[2])));
             chart
                 .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.18))))
                 .map_err(err)?;
         }
-        let order = (0..d.entities.len()).rev();
-        for i in order {
-            let e = &d.entities[i];
-            let is_port = i + 1 == d.entities.len();
-            let c = if is_port { BLACK } else { colour(i) };
-            let stroke = if is_port {
-                sz.stroke * 5 / 2
-            } else {
-                sz.stroke
-            };
+        let lines = d.entities.iter().zip(&entries);
+        let thick_first = lines
+            .clone()
+            .filter(|(_, l)| l.2)
+            .chain(lines.filter(|(_, l)| !l.2).rev());
+        for (e, (_, c, thick)) in thick_first {
+            let stroke = if *thick { sz.stroke * 5 / 2 } else { sz.stroke };
             chart
                 .draw_series(LineSeries::new(
                     e.topup_curve.iter().map(|p| (p[0], p[1])),

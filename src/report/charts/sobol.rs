@@ -122,15 +122,7 @@ impl Chart for Bars<'_> {
                     .map_err(err)?;
             }
         }
-        let prefix = format!("service.{}.", e.id);
-        let labels = rows.iter().map(|r| {
-            let short = r
-                .input
-                .strip_prefix(&prefix)
-                .unwrap_or(&r.input)
-                .replace("service.", "");
-            ellipsize(&short, 38)
-        });
+        let labels = rows.iter().map(|r| input_label(&r.input, &e.id, 38));
         row_labels(&plot, labels, n, sz.tick as i32 / 2, sz.tick * 4 / 5, sz)?;
         Ok(())
     }
