@@ -118,6 +118,9 @@ pub enum Error {
     /// names the trial, service, year and amount.
     #[error("{0}")]
     NonFinite(String),
+    /// Parts given to `fundgap merge` that are not one whole run.
+    #[error("cannot merge: {0}")]
+    Merge(String),
     /// The run was interrupted (Ctrl-C); nothing was written.
     #[error("interrupted: nothing was written, previous results are unchanged")]
     Interrupted,
@@ -128,7 +131,11 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::Scenario(_) | Error::Usage(_) | Error::Read { .. } | Error::TooLarge { .. }
+            Error::Scenario(_)
+                | Error::Usage(_)
+                | Error::Read { .. }
+                | Error::TooLarge { .. }
+                | Error::Merge(_)
         )
     }
 }

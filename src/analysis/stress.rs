@@ -7,7 +7,7 @@
 //! streams, so a difference between two cells is the policy, not noise: a
 //! cut of 0% reproduces the unstressed run bit for bit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use std::sync::atomic::AtomicBool;
 
@@ -92,7 +92,7 @@ pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, Str
 }
 
 /// One axis of a grid: a key and the labels of its values.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
     /// The swept key (`--set` path) or the grid's dimension.
     pub key: String,
@@ -194,7 +194,7 @@ pub fn sweep_grid(
 }
 
 /// Result of one cell, for one entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
     /// Index along the x axis.
     pub x: usize,
@@ -215,7 +215,7 @@ pub struct CellResult {
 }
 
 /// A finished grid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StressResult {
     /// Scenario name.
     pub scenario: String,
@@ -238,6 +238,31 @@ pub struct StressResult {
 }
 
 impl StressResult {
+    /// The grid made whole from shards' results (each a contiguous run of
+    /// cells, given in order): every field but the cells must agree. A
+    /// shard with no cells (more shards than cells) adds nothing. `None`
+    /// if they do not agree, or if there are no parts.
+    pub fn join(parts: Vec<StressResult>) -> Option<StressResult> {
+        let first = parts.iter().position(|p| !p.cells.is_empty()).unwrap_or(0);
+        let mut parts = parts.into_iter();
+        let mut whole = parts.nth(first)?;
+        for p in parts.filter(|p| !p.cells.is_empty()) {
+            let same = p.scenario == whole.scenario
+                && p.entity == whole.entity
+                && p.currency == whole.currency
+                && p.unit == whole.unit
+                && p.trials == whole.trials
+                && p.seed == whole.seed
+                && p.x == whole.x
+                && p.y == whole.y;
+            if !same {
+                return None;
+            }
+            whole.cells.extend(p.cells);
+        }
+        Some(whole)
+    }
+
     /// The cell at (`x`, `y`), if it exists.
     pub fn cell(&self, x: usize, y: usize) -> Option<&CellResult> {
         self.cells.iter().find(|c| c.x == x && c.y == y)

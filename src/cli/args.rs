@@ -143,6 +143,20 @@ forecast and outcome, 1 stopped or 0 running) scores all cases together;
 0 is perfect, 0.25 is what 50% for every case scores. Writes backtest.csv,
 backtest.md and backtest.json to output/backtest unless --out is given.")]
     Backtest(BacktestArgs),
+    /// Join the parts of a sharded run (run --shard / stress --shard) into its outputs
+    #[command(after_help = "Examples:
+  fundgap run my-city.toml --trials 1000000 --shard 1/4    # ... and 2/4, 3/4, 4/4, anywhere
+  fundgap merge output/my-city.part-*-of-4                 # output/my-city/, as a single run writes it
+  fundgap merge parts/*.part-* --out results/my-city --lang ko
+
+The parts may come in any order; together they must hold every trial (or
+stress cell) exactly once, from the same scenario, overrides, seed, trial
+count and fundgap version, and each must be intact (it carries a SHA-256
+checksum): otherwise merge names the part and what is wrong, and writes
+nothing. The merged files are byte for byte those of one run of all trials
+(summary.json's elapsed_seconds and threads aside: they add up the shards').
+Scripts for Slurm job arrays and Kubernetes Indexed Jobs are in deploy/.")]
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,6 +202,13 @@ pub(crate) struct RunArgs {
     /// With --precision, never run more trials than this
     #[arg(long, value_name = "N", default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..), requires = "precision")]
     pub max_trials: u64,
+    /// Simulate only shard K of N of the trials (K counts from 1) and write
+    /// a partial-aggregate file instead of results: --out names that file
+    /// [default: output/<scenario>.part-K-of-N]. `fundgap merge` turns all
+    /// N parts into exactly the outputs of the single run (see deploy/ for
+    /// Slurm and Kubernetes)
+    #[arg(long, value_name = "K/N", conflicts_with = "precision")]
+    pub shard: Option<fundgap::stats::part::Shard>,
     /// Confidence levels of the funding requirement: the yearly top-up (in
     /// start-year prices) or extra opening reserve that would have kept
     /// each service gap-free in this share of trials; horizon.csv's
@@ -218,6 +239,42 @@ pub(crate) struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Part files written by `run --shard` or `stress --shard`, in any order
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Output directory [default: where the single run would write:
+    /// output/<scenario file name> or output/<scenario>-stress]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// What to print on standard output (a merged run)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Do not write report.xlsx
+    #[arg(long)]
+    pub no_xlsx: bool,
+    /// Do not write report.html (a merged run)
+    #[arg(long)]
+    pub no_html: bool,
+    /// Do not draw charts (tables are still written)
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+    /// Language of the table, charts and reports [default: the scenario's `lang`, else en]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// A merged stress grid: report the earliest withdrawal year keeping
+    /// P(any gap) below this
+    #[arg(long, default_value_t = 0.10)]
+    pub target: f64,
+    /// No status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct StressArgs {
     /// Scenario file (TOML) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
@@ -244,6 +301,11 @@ pub(crate) struct StressArgs {
     /// Report the earliest withdrawal year keeping P(any gap) below this
     #[arg(long, default_value_t = 0.10)]
     pub target: f64,
+    /// Run only shard K of N of the grid's cells (K counts from 1) and
+    /// write a partial-aggregate file: --out names it [default:
+    /// output/<scenario>-stress.part-K-of-N]; `fundgap merge` joins them
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<fundgap::stats::part::Shard>,
     /// Trials per cell [default: the scenario's `trials`, as for `run`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,

@@ -105,6 +105,14 @@ pub(super) fn file_names(written: &[std::path::PathBuf]) -> String {
 }
 
 pub(super) fn made_by() -> Vec<(&'static str, String)> {
+    made_by_command(command_line())
+}
+
+/// The command line as typed, without what does not change a result: where
+/// it was written (`--out`), how it ran (`--threads`, `--quiet`, `--long`)
+/// and which shard a process was (`--shard`), so the same analysis gives
+/// the same workbook wherever and however it ran, sharded or not.
+pub(super) fn command_line() -> String {
     let quote = |a: String| {
         if a.contains([' ', '"', '\'']) {
             format!("{a:?}")
@@ -112,18 +120,34 @@ pub(super) fn made_by() -> Vec<(&'static str, String)> {
             a
         }
     };
+    const WITH_VALUE: &[&str] = &["--out", "--threads", "--shard"];
+    const ALONE: &[&str] = &["-q", "--quiet", "--long"];
+    let mut kept = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if WITH_VALUE.contains(&a.as_str()) {
+            args.next();
+        } else if !ALONE.contains(&a.as_str())
+            && !WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}=")))
+        {
+            kept.push(quote(a));
+        }
+    }
+    // "fundgap" rather than argv[0]: the path a binary was started by
+    // says nothing about the analysis and would make two identical
+    // analyses' workbooks differ.
+    std::iter::once("fundgap".to_string())
+        .chain(kept)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What an analysis's workbook records of how it was made: the fundgap
+/// version and `command` (see [`command_line`]).
+pub(super) fn made_by_command(command: String) -> Vec<(&'static str, String)> {
     vec![
         ("fundgap version", env!("CARGO_PKG_VERSION").to_string()),
-        // "fundgap" rather than argv[0]: the path a binary was started by
-        // says nothing about the analysis and would make two identical
-        // analyses' workbooks differ.
-        (
-            "command",
-            std::iter::once("fundgap".to_string())
-                .chain(std::env::args().skip(1).map(quote))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        ("command", command),
     ]
 }
 
@@ -270,13 +294,24 @@ pub(super) fn simulate(
     opts: &RunOpts,
     message: &str,
 ) -> Result<(fundgap::stats::Accumulator, usize)> {
-    refuse_absurd_runs(model, model.trials(), opts)?;
-    let pb = progress_bar(model.trials(), opts.quiet);
+    simulate_range(model, opts, message, 0..model.trials())
+}
+
+/// [`simulate`] of trials `range` only: a shard's share of the run.
+pub(super) fn simulate_range(
+    model: &Model,
+    opts: &RunOpts,
+    message: &str,
+    range: std::ops::Range<u64>,
+) -> Result<(fundgap::stats::Accumulator, usize)> {
+    let n = range.end - range.start;
+    refuse_absurd_runs(model, n, opts)?;
+    let pb = progress_bar(n, opts.quiet);
     pb.set_message(message.to_string());
     let cancel = interrupt_flag();
     let engine = fundgap::engine::Engine::new(model);
     let (acc, threads) = with_threads(opts.threads, || {
-        fundgap::stats::run(&engine, &|n| pb.inc(n), cancel)
+        fundgap::stats::run_range(&engine, range.start, range.end, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
     if cancel.load(Ordering::Relaxed) {

@@ -14,7 +14,9 @@ mod compare;
 mod discover;
 mod evaluate;
 mod init;
+mod merge;
 mod run;
+mod shard;
 mod stress;
 mod template;
 
@@ -35,6 +37,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Evaluate(args) => evaluate::evaluate(&args),
         Command::Discover(args) => discover::discover(&args),
         Command::Backtest(args) => backtest::backtest(&args),
+        Command::Merge(args) => merge::merge(&args),
     }
 }
 

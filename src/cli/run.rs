@@ -18,6 +18,9 @@ use super::common::*;
 const FIRST_BLOCK: u64 = 10_000;
 
 pub(super) fn run(args: &RunArgs) -> Result<()> {
+    if let Some(shard) = args.shard {
+        return super::shard::run_part(args, shard);
+    }
     let Loaded {
         mut model,
         label,
@@ -87,41 +90,15 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     }
     info.precision = stopped;
 
-    let lang = Lang::or_scenario(args.lang, &model);
-    let mut staging = Staging::new(&out_dir)?;
-    write_tables(&mut staging, &model, &report, &info)?;
-    if !args.no_xlsx {
-        let book = workbook::run_workbook(&model, &report, &info, lang)?;
-        staging.write(workbook::FILE, &book)?;
-    }
-    let chart_data = ChartData::new(&model, &report, lang);
-    // The charts.json text doubles as what the charts will show, for the
-    // font choice: serialised once.
-    let chart_json = serde_json::to_string(&chart_data)?;
-    staging.write("charts.json", chart_json.as_bytes())?;
-    if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &chart_json, lang)?;
-        charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
-    }
-    if !args.no_html {
-        // The report inlines its own SVG copies, sized for a page.
-        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
-        if !args.common.no_charts {
-            let page = ChartOptions::page(lang);
-            charts::draw_all(&chart_data, &page, &mut svgs)?;
-        }
-        let page = html::run_html(&model, &report, &info, lang, &svgs);
-        staging.write(html::FILE, page.as_bytes())?;
-    }
-    let written = staging.commit()?;
-
-    match args.format {
-        Format::Table => emit(&table::results(&model, &report, lang))?,
-        Format::Json => {
-            let summary = summary_json(&model, &report, &info);
-            emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
-        }
-    }
+    let outputs = RunOutputs {
+        lang: Lang::or_scenario(args.lang, &model),
+        no_xlsx: args.no_xlsx,
+        no_html: args.no_html,
+        no_charts: args.common.no_charts,
+        font: args.common.font.as_deref(),
+        format: args.format,
+    };
+    let written = write_run_outputs(&model, &report, &info, &out_dir, &outputs)?;
     if status {
         eprintln!(
             "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
@@ -132,4 +109,64 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// How a run's results are written: the options of `run` that do not
+/// change a number (and so are `merge`'s too).
+pub(super) struct RunOutputs<'a> {
+    pub lang: fundgap::model::Language,
+    pub no_xlsx: bool,
+    pub no_html: bool,
+    pub no_charts: bool,
+    pub font: Option<&'a Path>,
+    pub format: Format,
+}
+
+/// Writes a run's files into `out_dir` as a unit (tables, summary.json,
+/// report.xlsx, charts.json, charts, report.html) and prints its table or
+/// summary on standard output; returns the paths written. `run` and
+/// `merge` both end here, so a merged run's files are a single run's.
+pub(super) fn write_run_outputs(
+    model: &fundgap::model::Model,
+    report: &Report,
+    info: &crate::report::files::RunInfo,
+    out_dir: &Path,
+    o: &RunOutputs,
+) -> Result<Vec<std::path::PathBuf>> {
+    let lang = o.lang;
+    let mut staging = Staging::new(out_dir)?;
+    write_tables(&mut staging, model, report, info)?;
+    if !o.no_xlsx {
+        let book = workbook::run_workbook(model, report, info, lang)?;
+        staging.write(workbook::FILE, &book)?;
+    }
+    let chart_data = ChartData::new(model, report, lang);
+    // The charts.json text doubles as what the charts will show, for the
+    // font choice: serialised once.
+    let chart_json = serde_json::to_string(&chart_data)?;
+    staging.write("charts.json", chart_json.as_bytes())?;
+    if !o.no_charts {
+        charts::register_font(o.font, &chart_json, lang)?;
+        charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
+    }
+    if !o.no_html {
+        // The report inlines its own SVG copies, sized for a page.
+        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
+        if !o.no_charts {
+            let page = ChartOptions::page(lang);
+            charts::draw_all(&chart_data, &page, &mut svgs)?;
+        }
+        let page = html::run_html(model, report, info, lang, &svgs);
+        staging.write(html::FILE, page.as_bytes())?;
+    }
+    let written = staging.commit()?;
+
+    match o.format {
+        Format::Table => emit(&table::results(model, report, lang))?,
+        Format::Json => {
+            let summary = summary_json(model, report, info);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
+        }
+    }
+    Ok(written)
 }

@@ -47,51 +47,70 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     for c in &mut cells {
         c.model.set_run(Some(trials), args.seed);
     }
+    // The share of cells this process runs: all of them, or a shard's.
+    let range = args
+        .shard
+        .map_or(0..cells.len() as u64, |s| s.range(cells.len() as u64));
+    let mine = &cells[range.start as usize..range.end as usize];
     // The whole grid is one long run: refused past two hours unless --long.
     refuse_absurd_runs(
         &base,
-        trials.saturating_mul(cells.len() as u64),
+        trials.saturating_mul(mine.len() as u64),
         &args.common.run,
     )?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
     if !args.common.run.quiet {
         eprintln!(
-            "fundgap: stress test of {label}: {} cells x {} trials",
-            cells.len(),
-            fundgap::format::thousands(trials as f64, 0)
+            "fundgap: stress test of {label}: {} cells x {} trials{}",
+            mine.len(),
+            fundgap::format::thousands(trials as f64, 0),
+            args.shard
+                .map(|s| format!(
+                    " (shard {s}: cells {}..{} of {})",
+                    range.start,
+                    range.end,
+                    cells.len()
+                ))
+                .unwrap_or_default()
         );
     }
     let started = Instant::now();
-    let pb = progress_bar(trials * cells.len() as u64, args.common.run.quiet);
-    let (result, _) = with_threads(args.common.run.threads, || {
-        run_cells(&cells, args.service.as_deref(), x, y, &|n| pb.inc(n))
+    let pb = progress_bar(trials * mine.len() as u64, args.common.run.quiet);
+    let (result, threads) = with_threads(args.common.run.threads, || {
+        run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
     let result = result?;
 
-    let mut staging = Staging::new(&out_dir)?;
-    let csv = write_csv(
-        &mut staging,
-        &out_dir,
-        "stress.csv",
-        crate::report::analyses::stress_csv(&result),
-    )?;
-    if !args.no_xlsx {
-        let book = crate::report::workbook::stress_workbook(&result, &csv, &made_by(), lang)?;
-        staging.write(crate::report::workbook::FILE, &book)?;
+    if let Some(shard) = args.shard {
+        let job = super::shard::Job {
+            kind: fundgap::stats::part::PartKind::Stress,
+            text: &text,
+            label: &label,
+            stem: &stem,
+            set: &args.set,
+            seed: args.seed.unwrap_or(base.seed()),
+            trials,
+            settings: grid_settings(args),
+        };
+        let header = job.header(shard, range, cells.len() as u64, threads, started);
+        let payload =
+            fundgap::stats::part::to_payload(&result).map_err(|e| Error::Merge(e.to_string()))?;
+        let path = super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard);
+        return super::shard::write_part(&path, &header, &payload, args.common.run.quiet);
     }
-    let json = serde_json::to_string_pretty(&result)?;
-    staging.write("stress.json", json.as_bytes())?;
-    if !args.common.no_charts {
-        let opts = ChartOptions::in_language(lang);
-        charts::register_font(args.common.font.as_deref(), &json, lang)?;
-        charts::draw_heatmap(&result, &opts, &mut staging)?;
-    }
-    staging.commit()?;
-    emit(&table::stress(&result, args.target, lang))?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
+    let outputs = StressOutputs {
+        lang,
+        no_xlsx: args.no_xlsx,
+        no_charts: args.common.no_charts,
+        font: args.common.font.as_deref(),
+        target: args.target,
+        made_by: made_by(),
+    };
+    write_stress_outputs(&result, &out_dir, &outputs)?;
     if !args.common.run.quiet {
         eprintln!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
@@ -105,6 +124,59 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             out_dir.display()
         );
     }
+    Ok(())
+}
+
+/// Everything besides the scenario, seed and trials that decides a grid's
+/// cells, as a part records it: shards must agree on each.
+fn grid_settings(args: &StressArgs) -> Vec<(String, String)> {
+    vec![
+        ("years".into(), args.years.clone()),
+        ("cuts".into(), format!("{:?}", args.cuts)),
+        ("service".into(), args.service.clone().unwrap_or_default()),
+        ("streams".into(), format!("{:?}", args.streams)),
+        ("sweep".into(), format!("{:?}", args.sweep)),
+    ]
+}
+
+/// How a grid's results are written (`stress` and `merge`).
+pub(super) struct StressOutputs<'a> {
+    pub lang: fundgap::model::Language,
+    pub no_xlsx: bool,
+    pub no_charts: bool,
+    pub font: Option<&'a Path>,
+    pub target: f64,
+    /// The workbook's "how it was made" rows.
+    pub made_by: Vec<(&'static str, String)>,
+}
+
+/// Writes a grid's files into `out_dir` as a unit and prints its table.
+pub(super) fn write_stress_outputs(
+    result: &fundgap::analysis::stress::StressResult,
+    out_dir: &Path,
+    o: &StressOutputs,
+) -> Result<()> {
+    let lang = o.lang;
+    let mut staging = Staging::new(out_dir)?;
+    let csv = write_csv(
+        &mut staging,
+        out_dir,
+        "stress.csv",
+        crate::report::analyses::stress_csv(result),
+    )?;
+    if !o.no_xlsx {
+        let book = crate::report::workbook::stress_workbook(result, &csv, &o.made_by, lang)?;
+        staging.write(crate::report::workbook::FILE, &book)?;
+    }
+    let json = serde_json::to_string_pretty(result)?;
+    staging.write("stress.json", json.as_bytes())?;
+    if !o.no_charts {
+        let opts = ChartOptions::in_language(lang);
+        charts::register_font(o.font, &json, lang)?;
+        charts::draw_heatmap(result, &opts, &mut staging)?;
+    }
+    staging.commit()?;
+    emit(&table::stress(result, o.target, lang))?;
     Ok(())
 }
 

@@ -179,7 +179,7 @@ impl Scratch {
 /// trustworthy result, so every consumer of trials reports the earliest
 /// fault (the lowest trial number, whatever the thread count) instead of
 /// results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fault {
     /// The trial.
     pub trial: u64,
@@ -197,7 +197,7 @@ pub struct Fault {
 }
 
 /// A line of a service, by its index in the service's lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FaultLine {
     /// The operating cost: construction x opex ratio x escalation.
     Opex,
@@ -210,7 +210,7 @@ pub enum FaultLine {
 }
 
 /// The amount a [`Fault`] was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FaultAt {
     /// The year's cost.
     Cost,

@@ -5,7 +5,9 @@
 use super::{Quantity, StreamKey, Volatility};
 
 /// The kinds of funding stream, in the order used for per-kind tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum FundingKind {
     /// National (or other higher-level) grants.
     Grant = 0,

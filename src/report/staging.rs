@@ -175,6 +175,36 @@ impl Drop for Staging {
     }
 }
 
+/// Writes one file whole: into a hidden sibling, synced, then renamed over
+/// `path`, so a reader (or a merge started too early) sees the old file or
+/// the new one, never part of one. Refuses to replace a directory.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a directory; --out names the part file to write",
+            path.display()
+        )));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(parent).map_err(|e| werr(path, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "part".into());
+    let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .and_then(|_| fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(werr(path, e));
+    }
+    Ok(())
+}
+
 /// `dir` with symbolic links resolved (a link to a directory stays a
 /// link; its target is what is replaced). A link loop is an error.
 fn resolve(dir: &Path) -> Result<PathBuf> {

@@ -5,12 +5,14 @@
 //! without them records nothing more, so its speed and figures are what
 //! they were.
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::Scratch;
 use crate::model::Model;
 use crate::stats::sums::{Sum, SumArray};
 
 /// A row a trial fills only when the model has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum BookRow {
     /// Capital lines' cost.
     Capital,
@@ -47,7 +49,7 @@ impl BookRow {
 }
 
 /// One row's aggregates.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct BookAcc {
     pub(crate) row: BookRow,
     /// Per service and year; the portfolio's are the sums of theirs.
@@ -67,6 +69,16 @@ impl BookAcc {
             services,
             horizon,
         }
+    }
+
+    /// Whether it has the layout of `other` (a fresh one of the same
+    /// model).
+    pub(crate) fn fits(&self, other: &BookAcc) -> bool {
+        self.row == other.row
+            && self.services == other.services
+            && self.horizon == other.horizon
+            && self.counts.len() == other.counts.len()
+            && self.sums.fits(other.services * other.horizon)
     }
 
     /// Adds one trial's amounts to the pending sums.

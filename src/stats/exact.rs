@@ -21,7 +21,7 @@ const BIAS: i32 = 2176;
 const CARRY_EVERY: u32 = 1 << 30;
 
 /// The exact sum of the values (or squares) added.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExactSum {
     /// Limb index of `limbs[0]`.
     lo: i32,

@@ -14,6 +14,7 @@
 
 pub(crate) mod books;
 pub(crate) mod exact;
+pub mod part;
 pub mod precision;
 mod report;
 mod run;
@@ -26,6 +27,8 @@ pub use report::{
 };
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Fault, LANES, Scratch};
 use crate::error::Error;
@@ -60,7 +63,7 @@ impl YearSums {
 }
 
 /// Per entity-year count of gaps and quantile sketches.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct YearAcc {
     gap_count: u64,
     /// Trials with any shortfall, material or absorbed.
@@ -91,7 +94,7 @@ impl YearAcc {
 }
 
 /// Per entity aggregate over the horizon.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct HorizonAcc {
     /// Trials whose first gap fell in each year; the last slot is "never".
     first_gap: Vec<u64>,
@@ -156,7 +159,7 @@ impl HorizonAcc {
 }
 
 /// Mergeable aggregate of any number of trials of one model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Accumulator {
     /// Trials recorded so far.
     pub trials: u64,
@@ -217,6 +220,45 @@ impl Accumulator {
             totals: (0..=s).map(|_| HorizonAcc::new(h)).collect(),
             fault: None,
         }
+    }
+
+    /// Whether it has the layout of an accumulator of `model` (the size of
+    /// every table, sketches that adding values could have made): what one
+    /// decoded from a part file must have before it is merged or reported,
+    /// since both index it by the model.
+    pub fn fits(&self, model: &Model) -> bool {
+        let fresh = Accumulator::new(model);
+        let h = fresh.horizon;
+        let sketches_ok = self
+            .years
+            .iter()
+            .all(|y| y.cost_q.is_valid() && y.funding_q.is_valid() && y.gap_q.is_valid())
+            && self.totals.iter().all(|t| {
+                [&t.lcc_q, &t.gap_q, &t.topup_q, &t.reserve_q]
+                    .iter()
+                    .all(|q| q.is_valid())
+            });
+        self.horizon == h
+            && self.absorbs == fresh.absorbs
+            && [
+                (&self.cost, &fresh.cost),
+                (&self.funding, &fresh.funding),
+                (&self.gap, &fresh.gap),
+                (&self.absorbed, &fresh.absorbed),
+                (&self.by_kind, &fresh.by_kind),
+                (&self.pooled_gap, &fresh.pooled_gap),
+            ]
+            .iter()
+            .all(|(a, b)| a.fits(b.len()))
+            && self.books.len() == fresh.books.len()
+            && self.books.iter().zip(&fresh.books).all(|(a, b)| a.fits(b))
+            && self.years.len() == fresh.years.len()
+            && self.totals.len() == fresh.totals.len()
+            && self
+                .totals
+                .iter()
+                .all(|t| t.first_gap.len() == h + 1 && t.stop.len() == h + 1)
+            && sketches_ok
     }
 
     /// The earliest trial recorded with an amount that is not a finite
@@ -435,6 +477,26 @@ mod tests {
         }
         assert_eq!(batched, single);
         assert_eq!(batched.trials, 37);
+    }
+
+    #[test]
+    fn an_accumulator_survives_a_part_file_bit_for_bit() {
+        let model = bench_model();
+        let engine = Engine::new(&model);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let acc = run_range(&engine, 100, 400, &|_| {}, &stop);
+        let bytes = part::to_payload(&acc).unwrap();
+        let back: Accumulator = part::from_payload(&bytes).unwrap();
+        assert_eq!(back, acc);
+        assert!(back.fits(&model));
+        // Merged after the trip, it is still the whole run.
+        let mut whole = run_range(&engine, 0, 100, &|_| {}, &stop);
+        whole.merge(&back);
+        assert_eq!(whole, run_range(&engine, 0, 400, &|_| {}, &stop));
+        // Another model's aggregate does not fit this one.
+        let other = crate::scenario::parse_str(crate::scenario::BUILTIN_BASELINE, "b").unwrap();
+        assert!(!Accumulator::new(&other).fits(&model));
+        assert!(part::from_payload::<Accumulator>(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! [`Accumulator`] into per-entity, per-year statistics, each probability
 //! with its Monte Carlo standard error and a 95% Wilson score interval.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::*;
 
 /// A proportion with its Monte Carlo uncertainty.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Proportion {
     /// Share of trials with the event.
     pub estimate: f64,

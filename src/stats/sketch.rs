@@ -47,7 +47,7 @@ fn bucket_value(i: usize) -> f64 {
 /// than all [`BUCKETS`], and the hundreds of them a run keeps stay in cache.
 /// The range depends only on which values were added, never on their order,
 /// so merged stores equal a store that saw every value.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Store {
     /// Bucket index of `counts[0]`, a multiple of [`SUBS`].
     first: usize,
@@ -84,6 +84,13 @@ impl Store {
         self.counts = counts;
     }
 
+    /// Whether its range is one `cover` could have made.
+    fn is_valid(&self) -> bool {
+        self.first.is_multiple_of(SUBS)
+            && self.counts.len().is_multiple_of(SUBS)
+            && self.first + self.counts.len() <= 2048 * SUBS
+    }
+
     /// Adds one to bucket `i`, extending the range if needed.
     fn count(&mut self, i: usize) {
         self.cover(i);
@@ -116,7 +123,7 @@ impl Store {
 /// its accuracy). Memory grows with the range of magnitudes seen (64
 /// buckets per octave between the smallest and largest), never with the
 /// count.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     n: u64,
     zero: u64,
@@ -127,6 +134,21 @@ pub struct Sketch {
 }
 
 impl Sketch {
+    /// Whether it is one adding values could have made: bucket ranges in
+    /// bounds and counts adding up (what a decoded sketch must be before
+    /// it is merged or read).
+    pub(crate) fn is_valid(&self) -> bool {
+        let counted = |s: &Store| s.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        self.pos.is_valid()
+            && self.neg.is_valid()
+            && match (counted(&self.pos), counted(&self.neg)) {
+                (Some(p), Some(n)) => {
+                    p.checked_add(n).and_then(|x| x.checked_add(self.zero)) == Some(self.n)
+                }
+                _ => false,
+            }
+    }
+
     /// An empty sketch.
     pub fn new() -> Self {
         Sketch {

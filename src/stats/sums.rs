@@ -11,6 +11,8 @@
 //! totals, take the usual amounts through a faster fixed-point path (see
 //! [`Sum`]) and the rest exactly.
 
+use serde::{Deserialize, Serialize};
+
 use super::exact::ExactSum;
 
 /// Fixed-point scale of [`Sum`]: 2^20.
@@ -31,7 +33,7 @@ fn round_small(y: f64) -> i64 {
 
 /// Count, sum and sum of squares of any finite values, exact (see
 /// [`ExactSum`]): nothing overflows and nothing small is lost.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
     pub n: u64,
     sum: ExactSum,
@@ -108,7 +110,7 @@ fn fixed_path(x: f64) -> bool {
 /// value of 1); smaller and larger ones exactly ([`ExactSum`]). Which
 /// path a value takes depends on the value alone, and both are integer
 /// sums, so the total does not depend on order or split.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sum {
     fixed: i128,
     exact: ExactSum,
@@ -141,7 +143,7 @@ impl Sum {
 /// [`flush`]. Exactly what adding each value to its [`Sum`] gives.
 ///
 /// [`flush`]: SumArray::flush
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SumArray {
     sums: Vec<Sum>,
     part: Vec<i64>,
@@ -156,6 +158,17 @@ impl SumArray {
             part: vec![0; len],
             terms: 0,
         }
+    }
+
+    /// Whether it holds `len` sums, all flushed: what a decoded array
+    /// must be before it is merged.
+    pub fn fits(&self, len: usize) -> bool {
+        self.sums.len() == len && self.part.len() == len && self.terms == 0
+    }
+
+    /// How many sums it holds.
+    pub fn len(&self) -> usize {
+        self.sums.len()
     }
 
     /// Whether it holds no sums.

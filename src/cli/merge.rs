@@ -1,0 +1,213 @@
+//! `fundgap merge`: the parts of a sharded run or stress grid, checked to
+//! be one whole run, merged exactly and written as that run's outputs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use fundgap::analysis::stress::StressResult;
+use fundgap::error::{Error, Result};
+use fundgap::model::Model;
+use fundgap::scenario::{self, Override};
+use fundgap::stats::part::{self, PartHeader, PartKind};
+use fundgap::stats::{Accumulator, Report};
+
+use super::args::{Lang, MergeArgs};
+use super::run::{RunOutputs, write_run_outputs};
+use super::stress::{StressOutputs, write_stress_outputs};
+
+/// The largest part file read (a national portfolio's is tens of MB).
+const PART_LIMIT: u64 = 1 << 34;
+
+pub(super) fn merge(args: &MergeArgs) -> Result<()> {
+    let started = Instant::now();
+    // First pass: every header, checked together before any payload is
+    // decoded; payloads are read again one at a time, so memory holds one
+    // part and the merged aggregate, whatever the number of parts.
+    let mut headers = Vec::with_capacity(args.parts.len());
+    for path in &args.parts {
+        let bytes = read_part(path)?;
+        let (header, _) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
+        headers.push((path.display().to_string(), header));
+    }
+    let order = part::check_set(&headers).map_err(|e| Error::Merge(e.to_string()))?;
+    let first = &headers[order[0]].1;
+    if part::sha256_hex(first.scenario_text.as_bytes()) != first.scenario_sha256 {
+        return Err(in_file(
+            &args.parts[order[0]],
+            "its scenario text does not match its SHA-256",
+        ));
+    }
+    let overrides = first
+        .overrides
+        .iter()
+        .map(|o| Override::parse(o).map_err(|e| in_file(&args.parts[order[0]], e)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut base = scenario::parse_with(&first.scenario_text, &first.scenario_label, &overrides)?;
+    base.set_run(Some(first.trials), Some(first.seed));
+    let lang = Lang::or_scenario(args.lang, &base);
+    if !args.quiet {
+        eprintln!(
+            "fundgap: merging {} part(s) of {}: {} {}",
+            headers.len(),
+            first.scenario_label,
+            fundgap::format::thousands(first.total as f64, 0),
+            first.kind.units()
+        );
+    }
+    // A part rewritten between the passes is refused, not mixed in.
+    let payload = |i: usize| -> Result<Vec<u8>> {
+        let path = &args.parts[i];
+        let bytes = read_part(path)?;
+        let (again, payload) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
+        if again != headers[i].1 {
+            return Err(in_file(path, "it changed while being merged"));
+        }
+        Ok(payload.to_vec())
+    };
+    let threads: usize = headers.iter().map(|(_, h)| h.threads).sum();
+    let shard_seconds: f64 = headers.iter().map(|(_, h)| h.elapsed_seconds).sum();
+    match first.kind {
+        PartKind::Run => {
+            let levels = confidence_of(first, &args.parts[order[0]])?;
+            base.set_confidence(&levels);
+            let mut acc = Accumulator::new(&base);
+            for &i in &order {
+                let a: Accumulator =
+                    part::from_payload(&payload(i)?).map_err(|e| in_file(&args.parts[i], e))?;
+                let h = &headers[i].1;
+                if !a.fits(&base) || a.trials != h.end - h.start {
+                    return Err(in_file(
+                        &args.parts[i],
+                        "its aggregate does not fit the scenario it names",
+                    ));
+                }
+                acc.merge(&a);
+            }
+            acc.check(&base)?;
+            merge_run(
+                args,
+                &base,
+                first,
+                &acc,
+                lang,
+                threads,
+                shard_seconds,
+                started,
+            )
+        }
+        PartKind::Stress => {
+            let mut results = Vec::with_capacity(order.len());
+            for &i in &order {
+                let r: StressResult =
+                    part::from_payload(&payload(i)?).map_err(|e| in_file(&args.parts[i], e))?;
+                let h = &headers[i].1;
+                if r.cells.len() as u64 != h.end - h.start {
+                    return Err(in_file(
+                        &args.parts[i],
+                        "it holds a different number of cells than its header says",
+                    ));
+                }
+                results.push(r);
+            }
+            let result = StressResult::join(results).ok_or_else(|| {
+                Error::Merge("the parts' grids differ (axes, entity or trials)".into())
+            })?;
+            let out_dir = out_dir(args, &format!("{}-stress", first.scenario_stem));
+            let outputs = StressOutputs {
+                lang,
+                no_xlsx: args.no_xlsx,
+                no_charts: args.no_charts,
+                font: args.font.as_deref(),
+                target: args.target,
+                made_by: super::common::made_by_command(first.command.clone()),
+            };
+            write_stress_outputs(&result, &out_dir, &outputs)?;
+            if !args.quiet {
+                eprintln!(
+                    "fundgap: merged {} cells in {:.2} s; wrote stress.csv, stress.json to {}",
+                    result.cells.len(),
+                    started.elapsed().as_secs_f64(),
+                    out_dir.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes a merged run as `run` would have, recording the shards' threads
+/// and seconds added up.
+#[allow(clippy::too_many_arguments)]
+fn merge_run(
+    args: &MergeArgs,
+    model: &Model,
+    first: &PartHeader,
+    acc: &Accumulator,
+    lang: fundgap::model::Language,
+    threads: usize,
+    shard_seconds: f64,
+    started: Instant,
+) -> Result<()> {
+    let report = Report::new(model, acc);
+    let info = crate::report::files::RunInfo {
+        scenario_file: first.scenario_label.clone(),
+        overrides: first.overrides.clone(),
+        threads,
+        elapsed_seconds: shard_seconds + started.elapsed().as_secs_f64(),
+        precision: None,
+    };
+    let out_dir = out_dir(args, &first.scenario_stem);
+    let outputs = RunOutputs {
+        lang,
+        no_xlsx: args.no_xlsx,
+        no_html: args.no_html,
+        no_charts: args.no_charts,
+        font: args.font.as_deref(),
+        format: args.format,
+    };
+    let written = write_run_outputs(model, &report, &info, &out_dir, &outputs)?;
+    if !args.quiet {
+        eprintln!(
+            "fundgap: merged {} trials in {:.2} s; wrote {} to {}",
+            fundgap::format::thousands(report.trials as f64, 0),
+            started.elapsed().as_secs_f64(),
+            super::common::file_names(&written),
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// `--out`, else where the single run would have written.
+fn out_dir(args: &MergeArgs, name: &str) -> PathBuf {
+    args.out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(name))
+}
+
+fn read_part(path: &Path) -> Result<Vec<u8>> {
+    scenario::read_bounded(path, PART_LIMIT, "partial aggregate")
+}
+
+/// A problem with one part file, named.
+fn in_file(path: &Path, problem: impl std::fmt::Display) -> Error {
+    Error::Merge(format!("{}: {problem}", path.display()))
+}
+
+/// The confidence levels a run's parts were made with.
+fn confidence_of(h: &PartHeader, path: &Path) -> Result<Vec<f64>> {
+    let text = h
+        .settings
+        .iter()
+        .find(|(k, _)| k == "confidence")
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| in_file(path, "its header has no confidence levels"))?;
+    text.split(',')
+        .map(|l| {
+            l.parse::<f64>()
+                .ok()
+                .filter(|x| *x > 0.0 && *x < 1.0)
+                .ok_or_else(|| in_file(path, format!("confidence level `{l}` in its header")))
+        })
+        .collect()
+}

@@ -1,0 +1,150 @@
+//! `run --shard K/N` and `stress --shard K/N`: simulate one share of the
+//! trials (or cells) and write it as a partial-aggregate file for
+//! `fundgap merge` (the format is `fundgap::stats::part`).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use fundgap::error::{Error, Result};
+use fundgap::scenario::{self, Override};
+use fundgap::stats::part::{self, PartHeader, PartKind, Shard};
+
+use super::args::RunArgs;
+use super::common::*;
+
+/// What every part records about the run it belongs to.
+pub(super) struct Job<'a> {
+    pub kind: PartKind,
+    pub text: &'a str,
+    pub label: &'a str,
+    pub stem: &'a str,
+    pub set: &'a [Override],
+    pub seed: u64,
+    pub trials: u64,
+    pub settings: Vec<(String, String)>,
+}
+
+impl Job<'_> {
+    /// The header of shard `shard`, holding `range` of `0..total`.
+    pub(super) fn header(
+        &self,
+        shard: Shard,
+        range: std::ops::Range<u64>,
+        total: u64,
+        threads: usize,
+        started: Instant,
+    ) -> PartHeader {
+        PartHeader {
+            kind: self.kind,
+            fundgap_version: part::VERSION.to_string(),
+            scenario_label: self.label.to_string(),
+            scenario_stem: self.stem.to_string(),
+            scenario_sha256: part::sha256_hex(self.text.as_bytes()),
+            scenario_text: self.text.to_string(),
+            overrides: self
+                .set
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value))
+                .collect(),
+            seed: self.seed,
+            trials: self.trials,
+            settings: self.settings.clone(),
+            command: command_line(),
+            shard,
+            start: range.start,
+            end: range.end,
+            total,
+            threads,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// Where a part goes: `--out`, else `output/<name>.part-K-of-N`.
+pub(super) fn part_path(out: Option<&Path>, name: &str, shard: Shard) -> PathBuf {
+    out.map(Path::to_path_buf)
+        .unwrap_or_else(|| Path::new("output").join(format!("{name}.{}", shard.suffix())))
+}
+
+/// Encodes and writes a part whole (a temporary file renamed into place),
+/// and says so unless `quiet`.
+pub(super) fn write_part(
+    path: &Path,
+    header: &PartHeader,
+    payload: &[u8],
+    quiet: bool,
+) -> Result<()> {
+    let bytes = part::encode(header, payload).map_err(|e| Error::Merge(e.to_string()))?;
+    crate::report::staging::write_file(path, &bytes)?;
+    if !quiet {
+        eprintln!(
+            "fundgap: shard {} ({} {}..{} of {}) in {:.2} s on {} thread(s); wrote {} ({}); \
+             merge all {} parts with `fundgap merge`",
+            header.shard,
+            header.kind.units(),
+            header.start,
+            header.end,
+            fundgap::format::thousands(header.total as f64, 0),
+            header.elapsed_seconds,
+            header.threads,
+            path.display(),
+            size_words(bytes.len()),
+            header.shard.count(),
+        );
+    }
+    Ok(())
+}
+
+/// A byte count for people.
+fn size_words(bytes: usize) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} KB", (b / 1024.0).ceil())
+    }
+}
+
+/// `run --shard K/N`.
+pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
+    let (text, label, stem) = load_text(args.scenario.as_deref())?;
+    let mut model = scenario::parse_with(&text, &label, &args.set)?;
+    model.set_run(args.trials, args.seed);
+    model.set_confidence(&args.confidence);
+    let quiet = args.common.run.quiet;
+    let range = shard.range(model.trials());
+    if !quiet {
+        eprintln!(
+            "fundgap: simulating shard {shard} of {label}: trials {}..{} of {}",
+            range.start,
+            range.end,
+            fundgap::format::thousands(model.trials() as f64, 0)
+        );
+    }
+    let started = Instant::now();
+    let (acc, threads) = simulate_range(&model, &args.common.run, &stem, range.clone())?;
+    let job = Job {
+        kind: PartKind::Run,
+        text: &text,
+        label: &label,
+        stem: &stem,
+        set: &args.set,
+        seed: model.seed(),
+        trials: model.trials(),
+        settings: vec![("confidence".into(), confidence_setting(&args.confidence))],
+    };
+    let header = job.header(shard, range, model.trials(), threads, started);
+    let payload = part::to_payload(&acc).map_err(|e| Error::Merge(e.to_string()))?;
+    let path = part_path(args.out.as_deref(), &stem, shard);
+    write_part(&path, &header, &payload, quiet)
+}
+
+/// The confidence levels as a part records them (`0.8,0.9`): Rust prints
+/// the shortest text that reads back as the same double.
+pub(super) fn confidence_setting(levels: &[f64]) -> String {
+    levels
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
