@@ -64,5 +64,9 @@ where
             }
             state
         })
-        .reduce(&init, &merge)
+        // reduce_with, not reduce(init, ..): rayon's identity would build
+        // more states than there are workers, and for a portfolio of
+        // thousands of services each state is hundreds of megabytes.
+        .reduce_with(&merge)
+        .unwrap_or_else(&init)
 }
