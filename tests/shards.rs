@@ -142,20 +142,59 @@ fn any_number_of_shards_gives_the_single_run() {
     }
 }
 
+/// Runs `base` once whole (plus `single_extra`) and in `n` shards merged
+/// with `merge_extra`, in `dir`, and checks the two write the same files;
+/// returns what each printed.
+fn sharded_is_single(
+    dir: &Path,
+    base: &[&str],
+    n: u64,
+    single_extra: &[&str],
+    merge_extra: &[&str],
+) -> (String, String) {
+    let mut a = base.to_vec();
+    a.extend(single_extra);
+    a.extend(["--out", "single"]);
+    let printed = text(&fundgap_ok(&a, dir).stdout);
+    let parts = shards(base, n, dir);
+    let merged = merge_into(&parts, &dir.join("merged"), merge_extra, dir);
+    assert_same_outputs(
+        &dir.join("single"),
+        &dir.join("merged"),
+        &format!("{base:?}"),
+    );
+    (printed, merged)
+}
+
+/// Latin hypercube inputs are stratified over the run's whole block of
+/// trials, so a shard must draw exactly what the single run draws for its
+/// trials: sharded LHS runs merge into the single run too.
+#[test]
+fn latin_hypercube_runs_shard_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario("daejeon-challenge.toml");
+    let base = [
+        "run",
+        &s,
+        "--trials",
+        "997",
+        "--set",
+        "scenario.sampling=lhs",
+        "--no-charts",
+        "-q",
+    ];
+    sharded_is_single(tmp.path(), &base, 4, &[], &["--no-charts"]);
+}
+
 #[test]
 fn a_merge_writes_in_the_language_asked() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
     let s = scenario("sejong-5-1.toml");
     let base = ["run", s.as_str(), "--trials", "700", "-q"];
-    let mut a = base.to_vec();
-    a.extend(["--out", "single", "--lang", "ko"]);
-    let printed = text(&fundgap_ok(&a, dir).stdout);
-    let parts = shards(&base, 2, dir);
-    let merged_printed = merge_into(&parts, &dir.join("merged"), &["--lang", "ko"], dir);
-    assert_eq!(printed, merged_printed);
+    let (printed, merged) =
+        sharded_is_single(tmp.path(), &base, 2, &["--lang", "ko"], &["--lang", "ko"]);
+    assert_eq!(printed, merged);
     assert!(printed.contains("억 원"), "{printed}");
-    assert_same_outputs(&dir.join("single"), &dir.join("merged"), "Korean");
 }
 
 #[test]

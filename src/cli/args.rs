@@ -20,6 +20,8 @@ Examples:
   fundgap stress --service cctv-safety          # what if the subsidy stops in year k, or is cut?
   fundgap compare scenarios/revenue-models.toml # fees vs advertising vs a private operator
   fundgap evaluate scenarios/daejeon-challenge.toml   # scorecard and what drives the gap
+  fundgap run my-city.toml --trials 1000000 --shard 3/8    # one of 8 shards, on any machine
+  fundgap merge output/my-city.part-*-of-8      # the 8 parts -> exactly the single run's outputs
 
 Scenario keys are documented in scenarios/README.md. Exit codes: 0 success,
 2 bad input (scenario file or arguments), 1 any other failure.";
