@@ -75,6 +75,17 @@ impl ExactSum {
         self.add_at((sq >> 64) as u64, 2 * p + 64, false);
     }
 
+    /// Whether its window is one adding doubles could have made (limb
+    /// indices from 0 to just above the largest square's, carries due in
+    /// time): what a sum decoded from a part file must be before it is
+    /// merged, since merging widens the window to it.
+    pub fn is_valid(&self) -> bool {
+        const MAX_LIMBS: usize = (2 * BIAS as usize) / 32 + 8;
+        self.lo >= 0
+            && self.lo as usize + self.limbs.len() <= MAX_LIMBS
+            && self.pending <= CARRY_EVERY
+    }
+
     /// Adds another sum.
     pub fn merge(&mut self, other: &ExactSum) {
         if other.limbs.is_empty() {

@@ -237,6 +237,12 @@ impl Accumulator {
                 [&t.lcc_q, &t.gap_q, &t.topup_q, &t.reserve_q]
                     .iter()
                     .all(|q| q.is_valid())
+                    && [&t.lcc, &t.gap, &t.benefit, &t.revenue, &t.opex_ratio]
+                        .iter()
+                        .all(|m| m.is_valid())
+                    && [&t.construction, &t.grant, &t.received]
+                        .iter()
+                        .all(|e| e.is_valid())
             });
         self.horizon == h
             && self.absorbs == fresh.absorbs
@@ -497,6 +503,48 @@ mod tests {
         let other = crate::scenario::parse_str(crate::scenario::BUILTIN_BASELINE, "b").unwrap();
         assert!(!Accumulator::new(&other).fits(&model));
         assert!(part::from_payload::<Accumulator>(&bytes[..bytes.len() - 1]).is_err());
+    }
+
+    /// A part file whose checksum was made good over damaged contents (a
+    /// hand edit, a buggy copy tool): decoding, the layout check, merging
+    /// and reporting must never panic, whatever the bytes.
+    #[test]
+    fn damaged_aggregates_are_refused_or_harmless_never_a_panic() {
+        let model = bench_model();
+        let engine = Engine::new(&model);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let acc = run_range(&engine, 0, 64, &|_| {}, &stop);
+        let bytes = part::to_payload(&acc).unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut refused, mut merged) = (0, 0);
+        for _ in 0..1000 {
+            let mut bad = bytes.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = (next() % bad.len() as u64) as usize;
+                bad[i] = next() as u8;
+            }
+            let decoded: Result<Accumulator, _> = part::from_payload(&bad);
+            match decoded {
+                Ok(a) if a.fits(&model) => {
+                    let mut whole = Accumulator::new(&model);
+                    whole.merge(&a);
+                    let _ = Report::new(&model, &whole);
+                    merged += 1;
+                }
+                _ => refused += 1,
+            }
+        }
+        // Both kinds occur, so both paths were exercised.
+        assert!(
+            refused > 0 && merged > 0,
+            "{refused} refused, {merged} merged"
+        );
     }
 
     #[test]

@@ -139,7 +139,13 @@ impl Sketch {
     /// it is merged or read).
     pub(crate) fn is_valid(&self) -> bool {
         let counted = |s: &Store| s.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
-        self.pos.is_valid()
+        let range_ok = if self.n == 0 {
+            self.min == f64::INFINITY && self.max == f64::NEG_INFINITY
+        } else {
+            self.min <= self.max
+        };
+        range_ok
+            && self.pos.is_valid()
             && self.neg.is_valid()
             && match (counted(&self.pos), counted(&self.neg)) {
                 (Some(p), Some(n)) => {

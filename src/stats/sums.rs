@@ -48,6 +48,11 @@ impl Moments {
         self.sumsq.add_square(x);
     }
 
+    /// Whether its exact sums are valid ([`ExactSum::is_valid`]).
+    pub fn is_valid(&self) -> bool {
+        self.sum.is_valid() && self.sumsq.is_valid()
+    }
+
     pub fn merge(&mut self, other: &Moments) {
         self.n += other.n;
         self.sum.merge(&other.sum);
@@ -163,7 +168,10 @@ impl SumArray {
     /// Whether it holds `len` sums, all flushed: what a decoded array
     /// must be before it is merged.
     pub fn fits(&self, len: usize) -> bool {
-        self.sums.len() == len && self.part.len() == len && self.terms == 0
+        self.sums.len() == len
+            && self.part.len() == len
+            && self.terms == 0
+            && self.sums.iter().all(|s| s.exact.is_valid())
     }
 
     /// How many sums it holds.
