@@ -228,10 +228,17 @@ pub(super) fn emit(text: &str) -> Result<()> {
     }
 }
 
-/// Time per service-year per thread used for estimates: bench-district
-/// runs at ~120 ns on one core of the development machine (PERFORMANCE.md);
-/// rounded up so an estimate errs long.
-pub(super) const NS_PER_SERVICE_YEAR: f64 = 150.0;
+/// Time per service-year per thread used for estimates, which grows with
+/// the portfolio once a trial's rows and the aggregates outgrow the
+/// caches (PERFORMANCE.md, "Shards and a national portfolio"): ~100-120 ns
+/// on one core for bench-district's 240 service-years, 270-320 ns for
+/// 60,000. 150 ns up to 1,000 service-years, 400 ns from 30,000,
+/// geometric in between: rounded up so an estimate errs long.
+pub(super) fn ns_per_service_year(model: &Model) -> f64 {
+    let (small, large) = (1_000.0f64, 30_000.0f64);
+    let sy = ((model.services().len() * model.horizon()) as f64).clamp(small, large);
+    150.0 * (400.0f64 / 150.0).powf((sy / small).ln() / (large / small).ln())
+}
 
 /// Longest run started without `--long`.
 const LONGEST_UNASKED_SECONDS: f64 = 2.0 * 3600.0;
@@ -239,16 +246,18 @@ const LONGEST_UNASKED_SECONDS: f64 = 2.0 * 3600.0;
 /// Estimated seconds for `trials` trials of `model` on `threads` threads.
 pub(super) fn estimated_seconds(model: &Model, trials: u64, threads: usize) -> f64 {
     let service_years = (model.services().len() * model.horizon()) as f64;
-    trials as f64 * service_years * NS_PER_SERVICE_YEAR * 1e-9 / threads.max(1) as f64
+    trials as f64 * service_years * ns_per_service_year(model) * 1e-9 / threads.max(1) as f64
 }
 
-/// Upper bound of a run's memory in MB: a base of ~7 MB plus, per worker
-/// and one more for the merge, ~24 KB per entity-year (the quantile
-/// sketches; measured on bench-district, PERFORMANCE.md). It does not
-/// depend on the number of trials.
+/// Upper bound of a run's memory in MB: a base of ~7 MB plus, per worker,
+/// ~24 KB per entity-year (the quantile sketches and a trial's rows;
+/// measured on bench-district, PERFORMANCE.md; 2.0 GB measured against
+/// 2.9 GB estimated for 2,004 services x 30 years on two threads). It
+/// levels off as the sketches have met every magnitude, whatever the
+/// number of trials.
 pub(super) fn memory_bound_mb(model: &Model, threads: usize) -> f64 {
     let entity_years = ((model.services().len() + 1) * model.horizon()) as f64;
-    7.0 + 0.024 * entity_years * (threads + 1) as f64
+    7.0 + 0.024 * entity_years * threads.max(1) as f64
 }
 
 /// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
@@ -277,12 +286,15 @@ pub(super) fn refuse_absurd_runs(model: &Model, trials: u64, opts: &RunOpts) -> 
     }
     Err(Error::Usage(format!(
         "{} trials of {} services x {} years would take about {} on {threads} thread(s) \
-         (at ~{NS_PER_SERVICE_YEAR:.0} ns per service-year); 100,000 trials already give \
-         every probability to within ±0.3 points. Use fewer trials, or add --long to run anyway",
+         (at ~{:.0} ns per service-year); 100,000 trials already give \
+         every probability to within ±0.3 points. Use fewer trials, split the run into shards \
+         on several machines (--shard K/N, then fundgap merge; see deploy/), or add --long \
+         to run anyway",
         fundgap::format::thousands(trials as f64, 0),
         model.services().len(),
         model.horizon(),
-        duration_words(secs)
+        duration_words(secs),
+        ns_per_service_year(model),
     )))
 }
 
@@ -391,13 +403,18 @@ pub(super) fn simulate_to_precision(
 /// A progress bar on stderr, hidden when stderr is not a terminal or when
 /// asked to be quiet.
 pub(super) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    progress_bar_of(total, quiet, "trials")
+}
+
+/// [`progress_bar`] counting `unit` (e.g. "parts").
+pub(super) fn progress_bar_of(total: u64, quiet: bool, unit: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} trials, {per_sec}, eta {eta}",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{spinner}} {{msg}} [{{bar:40}}] {{human_pos}}/{{human_len}} {unit}, {{per_sec}}, eta {{eta}}"
+    )) {
         pb.set_style(style.progress_chars("=> "));
     }
     pb

@@ -64,6 +64,8 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
         }
         Ok(payload.to_vec())
     };
+    let pb = super::common::progress_bar_of(order.len() as u64, args.quiet, "parts");
+    pb.set_message("merging");
     let threads: usize = headers.iter().map(|(_, h)| h.threads).sum();
     let shard_seconds: f64 = headers.iter().map(|(_, h)| h.elapsed_seconds).sum();
     match first.kind {
@@ -82,7 +84,9 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
                     ));
                 }
                 acc.merge(&a);
+                pb.inc(1);
             }
+            pb.finish_and_clear();
             acc.check(&base)?;
             merge_run(
                 args,
@@ -108,7 +112,9 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
                     ));
                 }
                 results.push(r);
+                pb.inc(1);
             }
+            pb.finish_and_clear();
             let result = StressResult::join(results).ok_or_else(|| {
                 Error::Merge("the parts' grids differ (axes, entity or trials)".into())
             })?;
