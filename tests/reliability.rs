@@ -367,6 +367,30 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
             "--out",
             "t",
         ],
+        // A shard interrupted leaves no part, so a merge cannot take a
+        // half-run shard for a whole one.
+        vec![
+            "run",
+            bench.as_str(),
+            "--trials",
+            "100000000",
+            "--long",
+            "--shard",
+            "1/2",
+            "--out",
+            "part-1-of-2",
+        ],
+        vec![
+            "stress",
+            bench.as_str(),
+            "--trials",
+            "5000000",
+            "--long",
+            "--shard",
+            "1/2",
+            "--out",
+            "stress-part",
+        ],
     ] {
         let child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
             .args(&args)

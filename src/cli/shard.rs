@@ -12,6 +12,11 @@ use fundgap::stats::part::{self, PartHeader, PartKind, Shard};
 use super::args::RunArgs;
 use super::common::*;
 
+/// Said when a shard is given options of the report it does not write.
+pub(super) const REPORT_OPTIONS_NOTE: &str = "fundgap: note: a shard writes a part, not a report: \
+     --lang, --format, --no-charts, --no-xlsx, --no-html, --font (and stress's --target) \
+     take effect when you pass them to `fundgap merge`";
+
 /// What every part records about the run it belongs to.
 pub(super) struct Job<'a> {
     pub kind: PartKind,
@@ -112,6 +117,15 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     model.set_run(args.trials, args.seed);
     model.set_confidence(&args.confidence);
     let quiet = args.common.run.quiet;
+    let report_options = args.format != super::args::Format::Table
+        || args.lang.is_some()
+        || args.no_xlsx
+        || args.no_html
+        || args.common.no_charts
+        || args.common.font.is_some();
+    if report_options && !quiet {
+        eprintln!("{REPORT_OPTIONS_NOTE}");
+    }
     let range = shard.range(model.trials());
     if !quiet {
         eprintln!(

@@ -82,6 +82,14 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let result = result?;
 
     if let Some(shard) = args.shard {
+        let report_options = args.lang.is_some()
+            || args.no_xlsx
+            || args.common.no_charts
+            || args.common.font.is_some()
+            || args.target != 0.10;
+        if report_options && !args.common.run.quiet {
+            eprintln!("{}", super::shard::REPORT_OPTIONS_NOTE);
+        }
         let job = super::shard::Job {
             kind: fundgap::stats::part::PartKind::Stress,
             text: &text,
