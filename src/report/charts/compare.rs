@@ -157,12 +157,7 @@ impl Chart for CompareDiff<'_> {
                 money.label()
             ))
             .x_label_formatter(&|v| money.fmt(*v))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+            .draw_house(sz)?;
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(0.0, 0.0), (0.0, n)],

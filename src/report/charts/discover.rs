@@ -73,12 +73,7 @@ impl Chart for Tradeoff<'_> {
             .y_labels(6)
             .x_label_formatter(&|v| percent(*v, 0))
             .y_label_formatter(&|v| percent(*v, 0))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+            .draw_house(sz)?;
         for (e, (_, c, port)) in shown.iter().zip(&entries) {
             let stroke = if *port { sz.stroke * 5 / 2 } else { sz.stroke };
             chart

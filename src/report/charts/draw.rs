@@ -45,6 +45,35 @@ impl Sizes {
     }
 }
 
+/// Every chart's mesh in the house style: tick and axis-title fonts scaled
+/// to the image, no minor grid, a faint major grid; then drawn. Charts set
+/// their own labels and formatters and end the chain with this.
+pub(super) trait HouseMesh {
+    fn draw_house(&mut self, sz: Sizes) -> Result<(), String>;
+}
+
+impl<X, Y, DB> HouseMesh for plotters::chart::MeshStyle<'_, '_, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged
+        + plotters::coord::ranged1d::ValueFormatter<
+            <X as plotters::coord::ranged1d::Ranged>::ValueType,
+        >,
+    Y: plotters::coord::ranged1d::Ranged
+        + plotters::coord::ranged1d::ValueFormatter<
+            <Y as plotters::coord::ranged1d::Ranged>::ValueType,
+        >,
+    DB: DrawingBackend,
+{
+    fn draw_house(&mut self, sz: Sizes) -> Result<(), String> {
+        self.label_style(font(sz.tick))
+            .axis_desc_style(font(sz.label))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(err)
+    }
+}
+
 pub(super) fn font(size: u32) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&BLACK)
 }
@@ -199,12 +228,7 @@ pub(super) fn probability_plot<DB: DrawingBackend>(
         .y_labels(if compact { 3 } else { 11 })
         .x_label_formatter(&|y| y.to_string())
         .y_label_formatter(&|p| percent(*p, 0))
-        .label_style(font(sz.tick))
-        .axis_desc_style(font(sz.label))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .draw()
-        .map_err(err)?;
+        .draw_house(sz)?;
     // Every band first, so no band veils a line; then the thick lines
     // (a baseline, the portfolio) under the thin ones, so a thin line that
     // coincides with a thick one shows inside it instead of hiding it.
@@ -348,12 +372,7 @@ pub(super) fn money_by_year<'a, DB: DrawingBackend>(
         .x_label_formatter(&|y| y.to_string())
         // Amounts restated in 억 원 can be single digits: a decimal then.
         .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
-        .label_style(font(sz.tick))
-        .axis_desc_style(font(sz.label))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .draw()
-        .map_err(err)?;
+        .draw_house(sz)?;
     Ok(chart)
 }
 

@@ -244,12 +244,7 @@ impl Chart for GapNpv<'_> {
             .y_desc(d.words().t("Share of trials", "시행 비율"))
             .x_label_formatter(&|v| thousands(*v, 0))
             .y_label_formatter(&|p| percent(*p, 1))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+            .draw_house(sz)?;
         chart
             .configure_secondary_axes()
             .y_desc(d.words().t("P(gap NPV > x)", "P(부족액 현가 > x)"))
@@ -581,12 +576,7 @@ impl Chart for FundingNeeded<'_> {
             .y_labels(6)
             .x_label_formatter(&|q| fundgap::format::percent(*q, 0))
             .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+            .draw_house(sz)?;
         // Bands first, so no band veils a line; then the portfolio's thick
         // line under the services' thin ones.
         for (e, (_, c, _)) in d.entities.iter().zip(&entries) {

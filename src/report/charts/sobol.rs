@@ -90,12 +90,7 @@ impl Chart for Bars<'_> {
             ))
             .x_labels(6)
             .x_label_formatter(&|v| fundgap::format::percent(*v, 0))
-            .label_style(font(sz.tick))
-            .axis_desc_style(font(sz.label))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(err)?;
+            .draw_house(sz)?;
         for (i, r) in rows.iter().enumerate() {
             let y = n - i as f64 - 0.5;
             let bars = [
