@@ -258,12 +258,8 @@ pub(crate) struct MergeArgs {
     /// Do not write report.html (a merged run)
     #[arg(long)]
     pub no_html: bool,
-    /// Do not draw charts (tables are still written)
-    #[arg(long)]
-    pub no_charts: bool,
-    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartOpts,
     /// Language of the table, charts and reports [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
@@ -624,6 +620,14 @@ pub(crate) struct RunOpts {
 pub(crate) struct CommonOpts {
     #[command(flatten)]
     pub run: RunOpts,
+    #[command(flatten)]
+    pub charts: ChartOpts,
+}
+
+/// Whether and with which font charts are drawn (the commands that
+/// simulate, and `merge`).
+#[derive(Debug, Args)]
+pub(crate) struct ChartOpts {
     /// Do not draw charts (tables are still written)
     #[arg(long)]
     pub no_charts: bool,

@@ -92,8 +92,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("compare.json", json.as_bytes())?;
-    if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &json, lang)?;
+    if !args.common.charts.no_charts {
+        charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
         let base = &inputs[0].model;
         let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
         let opts = ChartOptions::in_language(lang);
@@ -105,7 +105,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         eprintln!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
             started.elapsed().as_secs_f64(),
-            if args.common.no_charts {
+            if args.common.charts.no_charts {
                 ""
             } else {
                 " and charts"

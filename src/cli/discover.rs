@@ -51,8 +51,8 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     )?;
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("discovery.json", json.as_bytes())?;
-    if !args.common.no_charts {
-        charts::register_font(args.common.font.as_deref(), &json, lang)?;
+    if !args.common.charts.no_charts {
+        charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
         let opts = ChartOptions::in_language(lang);
         charts::draw_discovery(&result, &opts, &mut staging)?;
     }

@@ -84,11 +84,11 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         // The page inlines its own SVG copies: the run's charts, then the
         // tornadoes, sized for a page.
         let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
-        if !args.common.no_charts {
+        if !args.common.charts.no_charts {
             let page = ChartOptions::page(lang);
             let data = ChartData::new(&model, &report, lang);
             let text = serde_json::to_string(&data)? + &serde_json::to_string(&ev)?;
-            charts::register_font(args.common.font.as_deref(), &text, lang)?;
+            charts::register_font(args.common.charts.font.as_deref(), &text, lang)?;
             charts::draw_all(&data, &page, &mut svgs)?;
             if let Some(d) = &drivers {
                 charts::draw_tornadoes(d, &page, &mut svgs)?;
@@ -174,8 +174,8 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         )?;
         let json = serde_json::to_string_pretty(s)?;
         staging.write("sobol.json", json.as_bytes())?;
-        if !args.common.no_charts {
-            charts::register_font(args.common.font.as_deref(), &json, lang)?;
+        if !args.common.charts.no_charts {
+            charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
             let opts = ChartOptions::in_language(lang);
             charts::draw_sobol(s, &opts, &mut staging)?;
         }
@@ -215,8 +215,8 @@ pub(super) fn write_sensitivity(
     )?;
     let json = serde_json::to_string_pretty(result)?;
     staging.write("sensitivity.json", json.as_bytes())?;
-    if !common.no_charts {
-        charts::register_font(common.font.as_deref(), &json, lang)?;
+    if !common.charts.no_charts {
+        charts::register_font(common.charts.font.as_deref(), &json, lang)?;
         let opts = ChartOptions::in_language(lang);
         charts::draw_tornadoes(result, &opts, staging)?;
     }

@@ -122,8 +122,8 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             let outputs = StressOutputs {
                 lang,
                 no_xlsx: args.no_xlsx,
-                no_charts: args.no_charts,
-                font: args.font.as_deref(),
+                no_charts: args.charts.no_charts,
+                font: args.charts.font.as_deref(),
                 target: args.target,
                 made_by: super::common::made_by_command(first.command.clone()),
             };
@@ -167,8 +167,8 @@ fn merge_run(
         lang,
         no_xlsx: args.no_xlsx,
         no_html: args.no_html,
-        no_charts: args.no_charts,
-        font: args.font.as_deref(),
+        no_charts: args.charts.no_charts,
+        font: args.charts.font.as_deref(),
         format: args.format,
     };
     let written = write_run_outputs(model, &report, &info, &out_dir, &outputs)?;

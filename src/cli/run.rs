@@ -94,8 +94,8 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         lang: Lang::or_scenario(args.lang, &model),
         no_xlsx: args.no_xlsx,
         no_html: args.no_html,
-        no_charts: args.common.no_charts,
-        font: args.common.font.as_deref(),
+        no_charts: args.common.charts.no_charts,
+        font: args.common.charts.font.as_deref(),
         format: args.format,
     };
     let written = write_run_outputs(&model, &report, &info, &out_dir, &outputs)?;

@@ -121,8 +121,8 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
         || args.lang.is_some()
         || args.no_xlsx
         || args.no_html
-        || args.common.no_charts
-        || args.common.font.is_some();
+        || args.common.charts.no_charts
+        || args.common.charts.font.is_some();
     if report_options && !quiet {
         eprintln!("{REPORT_OPTIONS_NOTE}");
     }

@@ -84,8 +84,8 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     if let Some(shard) = args.shard {
         let report_options = args.lang.is_some()
             || args.no_xlsx
-            || args.common.no_charts
-            || args.common.font.is_some()
+            || args.common.charts.no_charts
+            || args.common.charts.font.is_some()
             || args.target != 0.10;
         if report_options && !args.common.run.quiet {
             eprintln!("{}", super::shard::REPORT_OPTIONS_NOTE);
@@ -113,8 +113,8 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let outputs = StressOutputs {
         lang,
         no_xlsx: args.no_xlsx,
-        no_charts: args.common.no_charts,
-        font: args.common.font.as_deref(),
+        no_charts: args.common.charts.no_charts,
+        font: args.common.charts.font.as_deref(),
         target: args.target,
         made_by: made_by(),
     };
@@ -124,7 +124,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
             result.cells.len(),
             started.elapsed().as_secs_f64(),
-            if args.common.no_charts {
+            if args.common.charts.no_charts {
                 ""
             } else {
                 ", stress-heatmap.png/svg"
