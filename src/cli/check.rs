@@ -28,11 +28,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let overridden = if args.set.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = args
-            .set
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value))
-            .collect();
+        let list: Vec<String> = args.set.iter().map(|o| o.to_string()).collect();
         format!(
             "  {} {}\n",
             w.t("with --set applied:", "--set 적용:"),

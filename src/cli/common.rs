@@ -85,10 +85,7 @@ pub(super) fn run_info(
 ) -> crate::report::files::RunInfo {
     crate::report::files::RunInfo {
         scenario_file,
-        overrides: set
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value))
-            .collect(),
+        overrides: set.iter().map(|o| o.to_string()).collect(),
         threads,
         elapsed_seconds: started.elapsed().as_secs_f64(),
         precision: None,

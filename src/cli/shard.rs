@@ -46,11 +46,7 @@ impl Job<'_> {
             scenario_stem: self.stem.to_string(),
             scenario_sha256: part::sha256_hex(self.text.as_bytes()),
             scenario_text: self.text.to_string(),
-            overrides: self
-                .set
-                .iter()
-                .map(|o| format!("{}={}", o.path, o.value))
-                .collect(),
+            overrides: self.set.iter().map(|o| o.to_string()).collect(),
             seed: self.seed,
             trials: self.trials,
             settings: self.settings.clone(),

@@ -40,6 +40,13 @@ pub struct Override {
     pub flag: &'static str,
 }
 
+/// `PATH=VALUE`, as [`Override::parse`] reads it back.
+impl std::fmt::Display for Override {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
 impl Override {
     /// Parses `PATH=VALUE` (the command-line form).
     pub fn parse(arg: &str) -> Result<Override, String> {
