@@ -20,13 +20,13 @@ const PART_LIMIT: u64 = 1 << 34;
 
 pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     let started = Instant::now();
-    // First pass: every header, checked together before any payload is
-    // decoded; payloads are read again one at a time, so memory holds one
-    // part and the merged aggregate, whatever the number of parts.
+    // First pass: every header (each part's first two lines), checked
+    // together before any aggregate is read; then the parts are read whole
+    // one at a time, so memory holds one part and the merged aggregate,
+    // whatever the number of parts.
     let mut headers = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
-        let bytes = read_part(path)?;
-        let (header, _) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
+        let header = read_header(path)?;
         headers.push((path.display().to_string(), header));
     }
     let order = part::check_set(&headers).map_err(|e| Error::Merge(e.to_string()))?;
@@ -54,16 +54,6 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             first.kind.units()
         );
     }
-    // A part rewritten between the passes is refused, not mixed in.
-    let payload = |i: usize| -> Result<Vec<u8>> {
-        let path = &args.parts[i];
-        let bytes = read_part(path)?;
-        let (again, payload) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
-        if again != headers[i].1 {
-            return Err(in_file(path, "it changed while being merged"));
-        }
-        Ok(payload.to_vec())
-    };
     let pb = super::common::progress_bar_of(order.len() as u64, args.quiet, "parts");
     pb.set_message("merging");
     let threads: usize = headers.iter().map(|(_, h)| h.threads).sum();
@@ -74,8 +64,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             base.set_confidence(&levels);
             let mut acc = Accumulator::new(&base);
             for &i in &order {
-                let a: Accumulator =
-                    part::from_payload(&payload(i)?).map_err(|e| in_file(&args.parts[i], e))?;
+                let a: Accumulator = aggregate(&args.parts[i], &headers[i].1)?;
                 let h = &headers[i].1;
                 if !a.fits(&base) || a.trials != h.end - h.start {
                     return Err(in_file(
@@ -102,8 +91,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
         PartKind::Stress => {
             let mut results = Vec::with_capacity(order.len());
             for &i in &order {
-                let r: StressResult =
-                    part::from_payload(&payload(i)?).map_err(|e| in_file(&args.parts[i], e))?;
+                let r: StressResult = aggregate(&args.parts[i], &headers[i].1)?;
                 let h = &headers[i].1;
                 if r.cells.len() as u64 != h.end - h.start {
                     return Err(in_file(
@@ -191,8 +179,34 @@ fn out_dir(args: &MergeArgs, name: &str) -> PathBuf {
         .unwrap_or_else(|| Path::new("output").join(name))
 }
 
-fn read_part(path: &Path) -> Result<Vec<u8>> {
-    scenario::read_bounded(path, PART_LIMIT, "partial aggregate")
+/// A part's header, from its first two lines only.
+fn read_header(path: &Path) -> Result<PartHeader> {
+    use std::io::BufRead;
+    let rerr = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(rerr)?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut prefix = Vec::new();
+    for _ in 0..2 {
+        reader.read_until(b'\n', &mut prefix).map_err(rerr)?;
+    }
+    Ok(part::decode_header(&prefix)
+        .map_err(|e| in_file(path, e))?
+        .0)
+}
+
+/// A part read whole and checked (its checksum, and the header the first
+/// pass checked: a part rewritten in between is refused, not mixed in),
+/// and its aggregate decoded.
+fn aggregate<T: serde::de::DeserializeOwned>(path: &Path, header: &PartHeader) -> Result<T> {
+    let bytes = scenario::read_bounded(path, PART_LIMIT, "partial aggregate")?;
+    let (again, payload) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
+    if &again != header {
+        return Err(in_file(path, "it changed while being merged"));
+    }
+    part::from_payload(payload).map_err(|e| in_file(path, e))
 }
 
 /// A problem with one part file, named.

@@ -10,16 +10,17 @@
 //! run:
 //!
 //! ```text
-//! fundgap partial aggregate 1\n      magic and format version
+//! fundgap partial aggregate 1 <hex>\n magic, format version, SHA-256 of the header line
 //! {header as JSON}\n                 PartHeader: what was run, which share
 //! payload                            postcard encoding of the aggregate
 //! SHA-256 of all the above           32 bytes
 //! ```
 //!
 //! The header is JSON so `head -2` shows what a file is; it embeds the
-//! scenario's text, so a merge needs nothing but the parts. The checksum
-//! covers everything, so a truncated or damaged file is refused rather
-//! than merged. It protects against accidents, not forgery: a decoded
+//! scenario's text, so a merge needs nothing but the parts. The header's
+//! own checksum lets a merge check every part's header from its first two
+//! lines; the final one covers everything, so a truncated or damaged file
+//! is refused rather than merged. It protects against accidents, not forgery: a decoded
 //! accumulator is still checked against the model's layout before it is
 //! merged ([`Accumulator::fits`]).
 //!
@@ -249,8 +250,9 @@ pub enum PartError {
 /// The bytes of a part file: header and an encoded payload.
 pub fn encode(header: &PartHeader, payload: &[u8]) -> Result<Vec<u8>, PartError> {
     let json = serde_json::to_string(header).map_err(|e| PartError::Damaged(e.to_string()))?;
-    let mut out = Vec::with_capacity(MAGIC.len() + json.len() + payload.len() + 48);
-    out.extend_from_slice(format!("{MAGIC} {FORMAT}\n").as_bytes());
+    let mut out = Vec::with_capacity(MAGIC.len() + 2 * json.len() + payload.len() + 120);
+    let first = format!("{MAGIC} {FORMAT} {}\n", sha256_hex(json.as_bytes()));
+    out.extend_from_slice(first.as_bytes());
     out.extend_from_slice(json.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(payload);
@@ -259,43 +261,55 @@ pub fn encode(header: &PartHeader, payload: &[u8]) -> Result<Vec<u8>, PartError>
     Ok(out)
 }
 
-/// A part file's header and payload, checked: magic, format, checksum.
-pub fn decode(bytes: &[u8]) -> Result<(PartHeader, &[u8]), PartError> {
-    if !bytes.starts_with(MAGIC.as_bytes()) {
+/// A part's header, checked (magic, format, the header's own SHA-256),
+/// from the start of the file: `prefix` needs to hold its first two lines
+/// only, so a merge can check every part's header before reading any
+/// aggregate. Returns the header and where the payload starts.
+pub fn decode_header(prefix: &[u8]) -> Result<(PartHeader, usize), PartError> {
+    if !prefix.starts_with(MAGIC.as_bytes()) {
         return Err(PartError::NotAPart);
     }
     let line_end = |from: usize| {
-        bytes[from..]
+        prefix[from..]
             .iter()
             .position(|&b| b == b'\n')
             .map(|i| from + i)
     };
     let first = line_end(0).ok_or(PartError::Checksum)?;
-    let found = String::from_utf8_lossy(&bytes[MAGIC.len()..first])
-        .trim()
-        .to_string();
+    let line = String::from_utf8_lossy(&prefix[MAGIC.len()..first]);
+    let mut words = line.split_whitespace();
+    let found = words.next().unwrap_or_default().to_string();
     if found != FORMAT.to_string() {
         return Err(PartError::Format { found });
     }
-    if bytes.len() < first + 1 + DIGEST {
+    let second = line_end(first + 1).ok_or(PartError::Checksum)?;
+    let json = &prefix[first + 1..second];
+    if words.next() != Some(sha256_hex(json).as_str()) {
         return Err(PartError::Checksum);
     }
-    let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
-    if Sha256::digest(body).as_slice() != digest {
-        return Err(PartError::Checksum);
-    }
-    let second = line_end(first + 1)
-        .filter(|&i| i < body.len())
-        .ok_or_else(|| PartError::Damaged("no header line".into()))?;
-    let header: PartHeader = serde_json::from_slice(&bytes[first + 1..second])
-        .map_err(|e| PartError::Damaged(format!("header: {e}")))?;
+    let header: PartHeader =
+        serde_json::from_slice(json).map_err(|e| PartError::Damaged(format!("header: {e}")))?;
     if header.start > header.end || header.end > header.total {
         return Err(PartError::Damaged(format!(
             "header: range {}..{} outside 0..{}",
             header.start, header.end, header.total
         )));
     }
-    Ok((header, &body[second + 1..]))
+    Ok((header, second + 1))
+}
+
+/// A part file's header and payload, checked: the header as
+/// [`decode_header`] checks it, and the whole file's checksum.
+pub fn decode(bytes: &[u8]) -> Result<(PartHeader, &[u8]), PartError> {
+    let (header, start) = decode_header(bytes)?;
+    if bytes.len() < start + DIGEST {
+        return Err(PartError::Checksum);
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
+    if Sha256::digest(body).as_slice() != digest {
+        return Err(PartError::Checksum);
+    }
+    Ok((header, &body[start..]))
 }
 
 /// Encodes an aggregate for [`encode`] (postcard: compact, and every f64
