@@ -101,6 +101,24 @@ pub(super) fn file_names(written: &[std::path::PathBuf]) -> String {
     names.join(", ")
 }
 
+/// The closing status line of an analysis: how long it took and what it
+/// wrote where (nothing when `quiet`).
+pub(super) fn said_done(
+    quiet: bool,
+    started: std::time::Instant,
+    written: &[std::path::PathBuf],
+    out_dir: &Path,
+) {
+    if !quiet {
+        eprintln!(
+            "fundgap: done in {:.2} s; wrote {} to {}",
+            started.elapsed().as_secs_f64(),
+            file_names(written),
+            out_dir.display()
+        );
+    }
+}
+
 pub(super) fn made_by() -> Vec<(&'static str, String)> {
     made_by_command(command_line())
 }

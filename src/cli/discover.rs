@@ -58,13 +58,6 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     }
     let written = staging.commit()?;
     emit(&analysis_table::discovery(&result, lang))?;
-    if !quiet {
-        eprintln!(
-            "fundgap: done in {:.2} s; wrote {} to {}",
-            started.elapsed().as_secs_f64(),
-            file_names(&written),
-            out_dir.display()
-        );
-    }
+    said_done(quiet, started, &written, &out_dir);
     Ok(())
 }

@@ -187,14 +187,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     if let Some(s) = &indices {
         emit(&table::sobol(s, 5, lang))?;
     }
-    if !args.common.run.quiet {
-        eprintln!(
-            "fundgap: done in {:.2} s; wrote {} to {}",
-            started.elapsed().as_secs_f64(),
-            file_names(&written),
-            out_dir.display()
-        );
-    }
+    said_done(args.common.run.quiet, started, &written, &out_dir);
     Ok(())
 }
 
