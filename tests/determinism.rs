@@ -99,7 +99,7 @@ name = "overflow"
 start_year = 2025
 horizon_years = 10
 trials = 3000
-seed = 2
+seed = 25
 
 [[service]]
 id = "quiet"

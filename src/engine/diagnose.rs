@@ -39,13 +39,13 @@ impl Engine<'_> {
             cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
         }
         let [construction, ratio, ..] =
-            self.line_quantities(svc.quantities(), svc.key, trial, draws);
+            self.line_quantities(svc.quantities(), svc.key, trial, (draws, ws.base));
         let base_cost = construction * ratio;
         let years = operating_years(svc, h);
         opex(
             svc,
             h,
-            draws.window(ws.base, years.len()),
+            draws.window(ws.base.years, years.len()),
             base_cost,
             &s.escalation,
             &mult,

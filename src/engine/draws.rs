@@ -2,37 +2,27 @@
 //! to, what a line draws once per trial and what it draws in each year of
 //! its window.
 //!
-//! The per-trial quantities come from the line's own stream
-//! ([`crate::model::rng::StreamRng`]), in order. The per-year draws are laid
-//! out once per model as a [`Plan`]: every line's window gets slots in one
-//! [`Draws`], which a trial fills in two vector passes before any
-//! arithmetic; the simulation then reads each line's window from it. The
-//! simulation, [`Engine::floor`] and [`Engine::inputs`] all take their
-//! windows from the functions here, so they cannot drift apart.
+//! Every draw is laid out once per model as a [`Plan`]: each line's
+//! per-trial quantities get places in a table and its window of years gets
+//! slots, all in one [`Draws`], which a trial fills in vector passes
+//! before any arithmetic ([`crate::model::rng::quantities`],
+//! [`crate::model::rng::lanes`]); the simulation then reads each line's
+//! quantities and window from it. Only the economy's yearly inflation,
+//! which may reject, comes from its line's stream
+//! ([`crate::model::rng::StreamRng`]). The simulation, [`Engine::floor`]
+//! and [`Engine::inputs`] all take their draws from the functions here,
+//! so they cannot drift apart.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::rng::StreamKey;
-use crate::model::rng::StreamRng;
 use crate::model::rng::lanes::{Draws, Slots, Window};
 use crate::model::rng::{mix64, unit};
 use crate::model::{CostKind, Model, Quantities, Service, Stream, StreamKind};
 use crate::model::{Quantity, Volatility};
 
 use super::Engine;
-
-/// Draws a line's per-trial quantities, in their order, from its stream.
-#[inline(always)]
-pub(crate) fn draw(qs: Quantities<'_>, rng: &mut StreamRng) -> [f64; 4] {
-    let mut v = [0.0; 4];
-    for (slot, q) in v.iter_mut().zip(qs) {
-        if let Some((_, q)) = q {
-            *slot = q.sample(rng);
-        }
-    }
-    v
-}
 
 impl Engine<'_> {
     /// A line's per-trial quantities in trial `trial`: from its stream, or,
@@ -44,27 +34,29 @@ impl Engine<'_> {
         qs: Quantities<'_>,
         key: StreamKey,
         trial: u64,
-        draws: &Draws,
+        (draws, line): (&Draws, LineDraws),
     ) -> [f64; 4] {
-        self.quantities_in(qs, key, trial, draws.inputs_set())
+        let set = draws.inputs_set();
+        if set.is_empty() && !self.latin && self.correlated.is_empty() {
+            return draws.quantities(line.quantities);
+        }
+        self.quantities_in(qs, key, trial, set, || draws.quantities(line.quantities))
     }
 
-    /// [`Engine::line_quantities`] with the chosen inputs `set` (empty:
-    /// none).
-    #[inline(always)]
+    /// A line's quantities where a rule other than its draws sets some
+    /// of them: the chosen inputs `set` (empty: none), Latin hypercube
+    /// sampling, or a correlation; `drawn` gives the line's own draws.
     fn quantities_in(
         &self,
         qs: Quantities<'_>,
         key: StreamKey,
         trial: u64,
         set: &[f64],
+        drawn: impl FnOnce() -> [f64; 4],
     ) -> [f64; 4] {
-        if set.is_empty() && !self.latin && self.correlated.is_empty() {
-            return draw(qs, &mut key.rng(self.model.seed, trial));
-        }
-        // The stream's values where no other rule sets an input.
+        // The line's draws where no other rule sets an input.
         let mut v = if set.is_empty() && !self.latin {
-            draw(qs, &mut key.rng(self.model.seed, trial))
+            drawn()
         } else {
             [0.0; 4]
         };
@@ -182,38 +174,50 @@ struct Line<'m> {
 }
 
 impl Line<'_> {
-    /// Adds the line's per-year draws to the layout; the window it got.
-    fn lay_out(&self, slots: &mut Slots) -> Window {
-        match &self.each_year {
+    /// Adds the line's draws to the layout: its quantities' places and
+    /// its window of years.
+    fn lay_out(&self, slots: &mut Slots) -> LineDraws {
+        let quantities = slots.quantities.line(self.key.0, self.quantities);
+        let years = match &self.each_year {
             Some((EachYear::Uniform, years)) => slots.uniforms(self.key.0, years.clone()),
             Some((EachYear::Shock(v), years)) => {
                 slots.shocks(self.key.0, v.log_params(), years.clone())
             }
             // Per-year quantities (inflation) may reject, so they come
-            // from the line's stream, after its per-trial quantities.
+            // from the line's stream.
             Some((EachYear::Quantity(_), _)) | None => Window::None,
-        }
+        };
+        LineDraws { years, quantities }
     }
 
-    /// Every draw of the line in trial `trial` (whose per-year draws are
-    /// in `draws`), summed.
+    /// Every draw of the line in trial `trial` (whose draws are in
+    /// `draws`), summed.
     #[inline(always)]
-    fn draw_sum(&self, seed: u64, trial: u64, draws: &Draws, w: Window) -> f64 {
-        let mut rng = self.key.rng(seed, trial);
-        let mut sum: f64 = draw(self.quantities, &mut rng).iter().sum();
+    fn draw_sum(&self, seed: u64, trial: u64, draws: &Draws, w: LineDraws) -> f64 {
+        let mut sum: f64 = draws.quantities(w.quantities).iter().sum();
         if let Some((each, years)) = &self.each_year {
             sum += match each {
-                EachYear::Quantity(q) => years.clone().map(|_| q.sample(&mut rng)).sum::<f64>(),
-                _ => draws.window(w, years.len()).iter().sum::<f64>(),
+                EachYear::Quantity(q) => {
+                    let mut rng = self.key.rng(seed, trial);
+                    years.clone().map(|_| q.sample(&mut rng)).sum::<f64>()
+                }
+                _ => draws.window(w.years, years.len()).iter().sum::<f64>(),
             };
         }
         sum
     }
 }
 
-/// Where each line's per-year draws are, once per model: the layout of
-/// [`Draws`] ([`Slots`]) and each line's window in it, in the schedule's
-/// order.
+/// Where one line's draws are in a trial's [`Draws`]: the place of its
+/// first per-trial quantity, and its window of years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LineDraws {
+    pub(crate) quantities: usize,
+    pub(crate) years: Window,
+}
+
+/// Where each line's draws are, once per model: the layout of [`Draws`]
+/// ([`Slots`]) and each line's place in it, in the schedule's order.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) slots: Slots,
@@ -238,14 +242,28 @@ pub(crate) fn first_inputs(m: &Model) -> HashMap<StreamKey, usize> {
     first_input
 }
 
-/// One service's windows: its base cost's shocks, then one per cost line,
-/// risk and funding stream, in file order.
+/// One service's lines' draws: its base cost (construction, opex ratio
+/// and yearly shocks), then one per cost line, risk, funding stream and
+/// benefit, in file order.
 #[derive(Debug, Clone)]
 pub(crate) struct ServiceWindows {
-    pub(crate) base: Window,
-    pub(crate) costs: Vec<Window>,
-    pub(crate) risks: Vec<Window>,
-    pub(crate) funding: Vec<Window>,
+    pub(crate) base: LineDraws,
+    pub(crate) costs: Vec<LineDraws>,
+    pub(crate) risks: Vec<LineDraws>,
+    pub(crate) funding: Vec<LineDraws>,
+    pub(crate) benefits: Vec<LineDraws>,
+}
+
+impl ServiceWindows {
+    /// Every line's draws, in the order of [`service_lines`].
+    fn lines(&self) -> impl Iterator<Item = LineDraws> + '_ {
+        std::iter::once(&self.base)
+            .chain(&self.costs)
+            .chain(&self.risks)
+            .chain(&self.funding)
+            .chain(&self.benefits)
+            .copied()
+    }
 }
 
 impl Plan {
@@ -255,8 +273,8 @@ impl Plan {
         let mut downturn = Window::None;
         for line in economy_lines(m) {
             let w = line.lay_out(&mut slots);
-            if w != Window::None {
-                downturn = w;
+            if w.years != Window::None {
+                downturn = w.years;
             }
         }
         let services = m
@@ -265,12 +283,17 @@ impl Plan {
             .map(|svc| {
                 let mut ws = service_lines(svc, m.horizon).map(|l| l.lay_out(&mut slots));
                 let mut take = |n: usize| (&mut ws).take(n).collect::<Vec<_>>();
-                let base = take(1).first().copied().unwrap_or(Window::None);
+                let none = LineDraws {
+                    quantities: usize::MAX,
+                    years: Window::None,
+                };
+                let base = take(1).first().copied().unwrap_or(none);
                 ServiceWindows {
                     base,
                     costs: take(svc.costs.len()),
                     risks: take(svc.risks.len()),
                     funding: take(svc.funding.len()),
+                    benefits: take(svc.benefits.len()),
                 }
             })
             .collect();
@@ -365,20 +388,19 @@ impl Engine<'_> {
         let draws = &s.draws;
         let mut sum = 0.0;
         for line in economy_lines(m) {
-            let w = match line.each_year {
+            let years = match line.each_year {
                 Some((EachYear::Uniform, _)) => plan.downturn,
                 _ => Window::None,
+            };
+            // The economy's lines have no per-trial quantities.
+            let w = LineDraws {
+                quantities: usize::MAX,
+                years,
             };
             sum += line.draw_sum(m.seed, trial, draws, w);
         }
         for (svc, ws) in m.services.iter().zip(&plan.services) {
-            let windows = std::iter::once(&ws.base)
-                .chain(&ws.costs)
-                .chain(&ws.risks)
-                .chain(&ws.funding)
-                .copied()
-                .chain(std::iter::repeat(Window::None));
-            for (line, w) in service_lines(svc, m.horizon).zip(windows) {
+            for (line, w) in service_lines(svc, m.horizon).zip(ws.lines()) {
                 sum += line.draw_sum(m.seed, trial, draws, w);
             }
         }
@@ -389,10 +411,17 @@ impl Engine<'_> {
     /// [`Model::inputs`], exactly as [`Engine::simulate`] draws them.
     pub fn inputs(&self, trial: u64, out: &mut Vec<f64>) {
         let m = self.model;
+        let slots = &self.plan.slots.quantities;
+        let mix = StreamKey::trial_mix(m.seed, trial);
         out.clear();
-        for svc in &m.services {
-            for line in service_lines(svc, m.horizon) {
-                let v = self.quantities_in(line.quantities, line.key, trial, &[]);
+        for (svc, ws) in m.services.iter().zip(&self.plan.services) {
+            for (line, w) in service_lines(svc, m.horizon).zip(ws.lines()) {
+                let drawn = || std::array::from_fn(|q| slots.value(mix, w.quantities + q));
+                let v = if !self.latin && self.correlated.is_empty() {
+                    drawn()
+                } else {
+                    self.quantities_in(line.quantities, line.key, trial, &[], drawn)
+                };
                 for (x, q) in v.iter().zip(line.quantities) {
                     if q.is_some() {
                         out.push(*x);

@@ -3,13 +3,13 @@
 //! the reserve. Each phase is a function of the slices it reads and writes,
 //! so what a phase touches is visible in its signature.
 
-use crate::model::rng::lanes::{Draws, Window};
+use crate::model::rng::lanes::Draws;
 use crate::model::{
     CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
 };
 
 use super::books::{Contracted, capital, split};
-use super::draws::{operating_years, stream_years};
+use super::draws::{LineDraws, operating_years, stream_years};
 use super::requirement::{Books, Requirement, requirement};
 use super::stop::{Seen, stop_year};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
@@ -138,12 +138,12 @@ impl Engine<'_> {
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
         let [construction, ratio, ..] =
-            self.line_quantities(svc.quantities(), svc.key, trial, draws);
+            self.line_quantities(svc.quantities(), svc.key, trial, (draws, ws.base));
         for (r, &w) in svc.risks.iter().zip(&ws.risks) {
             self.risk(svc, r, trial, escalation, cost, opex_mult, (draws, w));
         }
         let base_cost = construction * ratio;
-        let shocks = draws.window(ws.base, operating_years(svc, h).len());
+        let shocks = draws.window(ws.base.years, operating_years(svc, h).len());
         opex(svc, h, shocks, base_cost, escalation, opex_mult, cost);
         for (line, &w) in svc.costs.iter().zip(&ws.costs) {
             let row = if line.capital {
@@ -203,7 +203,7 @@ impl Engine<'_> {
                 &mut pool_surplus[rows],
             );
         }
-        let benefit_npv = self.benefits(svc, trial, discount, stopped_from, draws);
+        let benefit_npv = self.benefits(svc, trial, discount, stopped_from, (draws, &ws.benefits));
 
         let operating_years = (h - svc.opens) as f64;
         outcome[e] = EntityOutcome {
@@ -233,13 +233,13 @@ impl Engine<'_> {
         cost: &[f64],
         (downturn, discount): (&[bool], &[f64]),
         by_kind: &mut [f64],
-        (draws, windows): (&Draws, &[Window]),
+        (draws, windows): (&Draws, &[LineDraws]),
     ) -> Streams {
         let mut streams = Streams {
             reserve: 0.0,
             revenue_npv: 0.0,
         };
-        let is_grant = |(st, _): &(&Stream, &Window)| st.funding_kind() == FundingKind::Grant;
+        let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);
         let others = lines().filter(|l| !is_grant(l));
         for (st, &w) in others.chain(lines().filter(is_grant)) {
@@ -328,12 +328,12 @@ impl Engine<'_> {
         escalation: &[f64],
         cost: &mut [f64],
         opex_mult: &mut [f64],
-        (draws, w): (&Draws, Window),
+        (draws, w): (&Draws, LineDraws),
     ) {
-        let [p, event_cost, ..] = self.line_quantities(r.quantities(), r.key, trial, draws);
+        let [p, event_cost, ..] = self.line_quantities(r.quantities(), r.key, trial, (draws, w));
         let mut active_until = 0usize;
         let years = operating_years(svc, self.model.horizon);
-        let draws = draws.window(w, years.len());
+        let draws = draws.window(w.years, years.len());
         for (t, &u) in years.zip(draws) {
             if u < p {
                 cost[t] += event_cost * escalation[t];
@@ -355,10 +355,10 @@ impl Engine<'_> {
         construction: f64,
         escalation: &[f64],
         cost: &mut [f64],
-        (draws, dw): (&Draws, Window),
+        (draws, dw): (&Draws, LineDraws),
     ) {
         let h = self.model.horizon;
-        let q = self.line_quantities(line.quantities(), line.key, trial, draws);
+        let q = self.line_quantities(line.quantities(), line.key, trial, (draws, dw));
         match &line.kind {
             CostKind::Renewal { size, .. } => {
                 let size = match size {
@@ -386,7 +386,7 @@ impl Engine<'_> {
                 let a = q[0];
                 let mut g = 1.0;
                 let w = *from..*to + 1;
-                let shocks = draws.window(dw, w.len());
+                let shocks = draws.window(dw.years, w.len());
                 for ((c, &esc), &shock) in
                     cost[w.clone()].iter_mut().zip(&escalation[w]).zip(shocks)
                 {
@@ -412,10 +412,10 @@ impl Engine<'_> {
         discount: &[f64],
         by_kind: &mut [f64],
         out: &mut Streams,
-        (draws, dw): (&Draws, Window),
+        (draws, dw): (&Draws, LineDraws),
     ) {
         let h = self.model.horizon;
-        let q = self.line_quantities(st.quantities(), st.key, trial, draws);
+        let q = self.line_quantities(st.quantities(), st.key, trial, (draws, dw));
         let kind = st.funding_kind();
         // The grant row comes first and the budget row (a grant's local
         // match) right after it, so they split apart.
@@ -429,7 +429,7 @@ impl Engine<'_> {
         let w = stream_years(svc, st);
         // Uniforms for a grant's or contract's hazard, shocks for a
         // budget's or fees' noise; a reserve draws nothing each year.
-        let draws = draws.window(dw, w.len());
+        let draws = draws.window(dw.years, w.len());
         let pay = Paying {
             draws,
             factor: Factor::of(st),
@@ -566,11 +566,11 @@ impl Engine<'_> {
         trial: u64,
         discount: &[f64],
         stopped_from: Option<usize>,
-        draws: &Draws,
+        (draws, windows): (&Draws, &[LineDraws]),
     ) -> f64 {
         let mut benefit_npv = 0.0;
-        for b in &svc.benefits {
-            let [a, ..] = self.line_quantities(b.quantities(), b.key, trial, draws);
+        for (b, &w) in svc.benefits.iter().zip(windows) {
+            let [a, ..] = self.line_quantities(b.quantities(), b.key, trial, (draws, w));
             let mut g = 1.0;
             for (t, d) in discount.iter().enumerate().take(b.to + 1).skip(b.from) {
                 let keep = match stopped_from {

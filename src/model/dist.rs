@@ -85,6 +85,39 @@ enum Shape {
     },
 }
 
+/// The vector kernel that draws a distribution, with its constants (see
+/// [`Dist::kernel`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Kernel {
+    /// No draw: always this value.
+    Fixed(f64),
+    /// `min + span u`.
+    Uniform { min: f64, span: f64 },
+    /// The triangular's inverse distribution function at `u`.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// `mean + sd z`, drawn again while outside `[min, max]` (infinite
+    /// sides for an untruncated normal).
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
+    /// `exp(mu + sigma z)`.
+    LogNormal { mu: f64, sigma: f64 },
+    /// `min + span X / (X + Y)` with `X ~ Gamma(alpha)`, `Y ~
+    /// Gamma(beta)`; `a` and `b` are Marsaglia and Tsang's `(d, c)` for
+    /// each shape.
+    Pert {
+        min: f64,
+        span: f64,
+        a: (f64, f64),
+        b: (f64, f64),
+    },
+    /// One uniform through [`Dist::by_inversion`], one draw at a time.
+    Inverse,
+}
+
 /// Most values a discrete distribution may list: enough for the outcomes
 /// of a budget decision (refused, cut, approved ...), few enough that a
 /// draw is a handful of compares.
@@ -387,6 +420,74 @@ impl Dist {
         };
         let i = cum[..*n].iter().position(|c| u < *c).unwrap_or(n - 1);
         values[i]
+    }
+
+    /// How the per-trial vector samplers draw this distribution
+    /// ([`crate::model::rng::quantities`]): its kernel and the constants
+    /// it reads.
+    pub(crate) fn kernel(&self) -> Kernel {
+        match self.0 {
+            Shape::Fixed(v) => Kernel::Fixed(v),
+            Shape::Uniform { min, max } => Kernel::Uniform {
+                min,
+                span: max - min,
+            },
+            Shape::Triangular { min, mode, max } => Kernel::Triangular { min, mode, max },
+            Shape::Pert {
+                min,
+                max,
+                alpha_shape,
+                beta_shape,
+                ..
+            } => {
+                // Marsaglia and Tsang's constants for Gamma(a), a >= 1
+                // (PERT's shapes are 1 + 4 x a share, so at least 1).
+                let mt = |a: f64| {
+                    let d = a - 1.0 / 3.0;
+                    (d, 1.0 / (9.0 * d).sqrt())
+                };
+                Kernel::Pert {
+                    min,
+                    span: max - min,
+                    a: mt(alpha_shape),
+                    b: mt(beta_shape),
+                }
+            }
+            Shape::Normal {
+                mean,
+                sd,
+                min,
+                max,
+                method: None | Some(TruncMethod::Rejection),
+            } => Kernel::Normal { mean, sd, min, max },
+            Shape::LogNormal { mu, sigma, .. } => Kernel::LogNormal { mu, sigma },
+            Shape::Normal {
+                method: Some(TruncMethod::Inverse { .. }),
+                ..
+            }
+            | Shape::Discrete { .. } => Kernel::Inverse,
+        }
+    }
+
+    /// The draw a uniform `u` in [0, 1) makes, for the distributions
+    /// [`Kernel::Inverse`] draws one at a time: a discrete one's value,
+    /// or a narrowly truncated normal by its inverse distribution
+    /// function. Other distributions give their quantile at `u`.
+    pub(crate) fn by_inversion(&self, u: f64) -> f64 {
+        match self.0 {
+            Shape::Discrete { .. } => self.quantile_discrete(u),
+            Shape::Normal {
+                mean,
+                sd,
+                min,
+                max,
+                method: Some(TruncMethod::Inverse { p_lo, p_hi }),
+            } => {
+                let p = p_lo + (p_hi - p_lo) * u;
+                (mean + sd * std_normal().inverse_cdf(p)).clamp(min, max)
+            }
+            _ => self.quantile(u),
+        }
     }
 
     /// Analytic mean.

@@ -25,6 +25,7 @@ use multiversion::target::match_target;
 
 #[cfg(test)]
 use super::LineKey;
+use super::quantities::QuantitySlots;
 use super::vmath::{exp, ln, sincos_turns};
 use super::{GAMMA, YEAR_BASE, mix64, unit};
 
@@ -35,10 +36,32 @@ pub const WIDTH: usize = 16;
 
 static PORTABLE: AtomicBool = AtomicBool::new(false);
 
+/// Whether [`set_portable`] forces the baseline clones.
+#[inline]
+pub(crate) fn is_portable() -> bool {
+    PORTABLE.load(Ordering::Relaxed)
+}
+
 /// Forces (or stops forcing) the portable baseline clone of every kernel,
 /// for every thread. Results are the same either way; only speed changes.
 pub fn set_portable(on: bool) {
     PORTABLE.store(on, Ordering::Relaxed);
+}
+
+/// The name of the clone the dispatcher picks on this CPU, from the
+/// targets of [`kernels!`](super).
+#[multiversion(targets(
+    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn selected() -> &'static str {
+    match_target! {
+        "x86_64+avx512f" => "avx512",
+        "x86_64+avx2" => "avx2",
+        "aarch64+neon" => "neon",
+        _ => "portable",
+    }
 }
 
 /// The instruction set the kernels run on: the clone the dispatcher
@@ -123,46 +146,6 @@ fn shocks_body(
     }
 }
 
-/// Makes each kernel body a function that runs the clone compiled for
-/// the best instruction set the CPU has (dispatched at run time), or the
-/// baseline when [`set_portable`] says so; and `selected`, which names the
-/// clone the dispatcher picks, from the same list of targets.
-macro_rules! kernels {
-    ($($name:ident = $body:ident($($arg:ident: $ty:ty),*);)*) => {
-        $(
-            fn $name($($arg: $ty),*) {
-                #[multiversion(targets(
-                    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
-                    "x86_64+avx2+fma",
-                    "aarch64+neon"
-                ))]
-                fn fast($($arg: $ty),*) {
-                    $body($($arg),*)
-                }
-                if PORTABLE.load(Ordering::Relaxed) {
-                    $body($($arg),*)
-                } else {
-                    fast($($arg),*)
-                }
-            }
-        )*
-
-        #[multiversion(targets(
-            "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
-            "x86_64+avx2+fma",
-            "aarch64+neon"
-        ))]
-        fn selected() -> &'static str {
-            match_target! {
-                "x86_64+avx512f" => "avx512",
-                "x86_64+avx2" => "avx2",
-                "aarch64+neon" => "neon",
-                _ => "portable",
-            }
-        }
-    };
-}
-
 kernels! {
     uniforms = uniforms_body(trial_mix: u64, line: &[u64], at: &[u64], out: &mut [f64]);
     shocks = shocks_body(
@@ -209,6 +192,8 @@ pub struct Slots {
     shift: Vec<f64>,
     /// The longest window, for the shared row of ones.
     longest: usize,
+    /// The per-trial quantities of every line.
+    pub quantities: QuantitySlots,
 }
 
 impl Slots {
@@ -262,6 +247,7 @@ impl Slots {
         self.pair_at.resize(p, 0);
         self.sigma.resize(2 * p, 0.0);
         self.shift.resize(2 * p, 0.0);
+        self.quantities = std::mem::take(&mut self.quantities).finish();
         self
     }
 }
@@ -272,9 +258,14 @@ fn address(t: usize) -> u64 {
     YEAR_BASE.wrapping_add(t as u64).wrapping_mul(GAMMA)
 }
 
-/// One trial's per-year draws, laid out by [`Slots`].
+/// One trial's draws, laid out by [`Slots`]: the per-year ones, and the
+/// per-trial quantities of every line ([`QuantitySlots`]).
 #[derive(Debug, Clone)]
 pub struct Draws {
+    /// The trial's quantities, [`super::quantities::PER_LINE`] per line,
+    /// and the kernels' working memory.
+    quantities: Vec<f64>,
+    quantity_work: [Vec<f64>; super::quantities::FAMILIES],
     uniforms: Vec<f64>,
     shocks: Vec<f64>,
     ones: Vec<f64>,
@@ -304,6 +295,8 @@ impl Draws {
     /// Room for the draws `slots` lays out.
     pub fn new(slots: &Slots) -> Self {
         Draws {
+            quantities: slots.quantities.blank(),
+            quantity_work: slots.quantities.work(),
             uniforms: vec![0.0; slots.uniform_line.len()],
             shocks: vec![0.0; slots.sigma.len()],
             ones: vec![1.0; slots.longest],
@@ -322,6 +315,19 @@ impl Draws {
         uniforms(trial_mix, line, at, &mut self.uniforms);
         let work = (&mut self.radius[..], &mut self.angle[..]);
         shocks(trial_mix, pairs, consts, work, &mut self.shocks);
+        let table = &mut self.quantities;
+        (slots.quantities).fill(trial_mix, &mut self.quantity_work, table);
+    }
+
+    /// The per-trial quantities of the line whose first is at `at` in the
+    /// table (what [`QuantitySlots::line`] returned): 0 where the line has
+    /// fewer than four.
+    #[inline]
+    pub fn quantities(&self, at: usize) -> [f64; 4] {
+        match self.quantities.get(at..at + 4) {
+            Some(&[a, b, c, d]) => [a, b, c, d],
+            _ => [0.0; 4],
+        }
     }
 
     /// The `len` draws of a line's window (empty for [`Window::None`]).

@@ -10,8 +10,12 @@
 //! from state `k` is `mix64(k + i * GAMMA)` and so can be computed for any
 //! `i` directly. Addresses:
 //!
-//! * `1, 2, 3, ...`: the line's per-trial quantities, drawn in order by
-//!   [`StreamRng`] (a rejection sampler may take several);
+//! * `1 + q·2^28 + 8k + w`: word `w` of attempt `k` at the line's
+//!   per-trial quantity `q` (of four), computed for every quantity of a
+//!   trial at once by [`quantities::QuantitySlots`];
+//! * `1, 2, 3, ...`: the economy's yearly inflation, drawn in order by
+//!   [`StreamRng`] (a truncated normal may reject; the economy's lines
+//!   have no per-trial quantities, so the two never meet);
 //! * `YEAR_BASE + t`: the line's one draw of year `t` (a hazard, a risk
 //!   event, or half of a Box-Muller pair), computed for all lines and
 //!   years of a trial at once by [`lanes::Draws`].
@@ -27,7 +31,35 @@
 //! * a draw needs no stream state and no seeding: nothing to allocate in
 //!   the trial loop, and a line that has ended draws nothing.
 
+/// Makes each kernel body a function that runs the clone compiled for
+/// the best instruction set the CPU has (dispatched at run time), or the
+/// baseline when [`lanes::set_portable`] says so. The targets are those
+/// `lanes::instruction_set` names.
+macro_rules! kernels {
+    ($($name:ident = $body:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $name($($arg: $ty),*) {
+                #[multiversion::multiversion(targets(
+                    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
+                    "x86_64+avx2+fma",
+                    "aarch64+neon"
+                ))]
+                fn fast($($arg: $ty),*) {
+                    $body($($arg),*)
+                }
+                if $crate::model::rng::lanes::is_portable() {
+                    $body($($arg),*)
+                } else {
+                    fast($($arg),*)
+                }
+            }
+        )*
+
+    };
+}
+
 pub mod lanes;
+pub mod quantities;
 pub mod vmath;
 
 use std::convert::Infallible;
@@ -74,7 +106,7 @@ impl LineKey {
     }
 }
 
-/// The per-trial quantities of one line: the line's words at addresses 1,
+/// A line's draws read in order: the line's words at addresses 1,
 /// 2, 3, ... in order (SplitMix64 seeded with the line's key), for the
 /// samplers of [`crate::model::Dist`] (which may reject and draw again).
 #[derive(Debug, Clone)]
