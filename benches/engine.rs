@@ -14,6 +14,10 @@
 //!   bench-district's shape (48 lines of lognormal shocks and 48 of
 //!   uniforms over 20 years), on the best instruction set this CPU has and
 //!   on the portable baseline. Throughput is in draws.
+//! * `quantities/fill` and `quantities/fill-portable`: one trial's
+//!   per-trial quantities of bench-district (every uncertain input of
+//!   every line: uniform, triangular, normal, lognormal and PERT), the
+//!   same two ways. Throughput is in quantities.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -126,6 +130,36 @@ fn draws(c: &mut Criterion) {
     g.finish();
 }
 
+fn quantities(c: &mut Criterion) {
+    use fundgap::model::StreamKey;
+    use fundgap::model::rng::lanes::set_portable;
+    use fundgap::model::rng::quantities::QuantitySlots;
+    let model = parse_str(BENCH, "bench-district.toml").unwrap();
+    let inputs = model.inputs();
+    // Each input on a line of its own: the kernels' cost is per quantity.
+    let mut slots = QuantitySlots::default();
+    for (i, (_, q)) in inputs.iter().enumerate() {
+        slots.line(i as u64, [Some(("x", *q)), None, None, None]);
+    }
+    let slots = slots.finish();
+    let (mut work, mut table) = (slots.work(), slots.blank());
+    let mut g = c.benchmark_group("quantities");
+    g.throughput(Throughput::Elements(inputs.len() as u64));
+    for (name, portable) in [("fill", false), ("fill-portable", true)] {
+        let mut trial = 0u64;
+        g.bench_function(name, |b| {
+            set_portable(portable);
+            b.iter(|| {
+                trial += 1;
+                slots.fill(StreamKey::trial_mix(7, trial), &mut work, &mut table);
+                black_box(&table);
+            });
+            set_portable(false);
+        });
+    }
+    g.finish();
+}
+
 fn parse(c: &mut Criterion) {
     c.bench_function("parse/bench-district", |b| {
         b.iter(|| parse_str(black_box(BENCH), "bench-district.toml").unwrap())
@@ -136,6 +170,6 @@ criterion_group! {
     name = benches;
     // Criterion's HTML plots need a system font; the numbers are printed.
     config = Criterion::default().without_plots();
-    targets = engine, parse, draws
+    targets = engine, parse, draws, quantities
 }
 criterion_main!(benches);
