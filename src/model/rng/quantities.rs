@@ -172,8 +172,17 @@ kernels! {
 /// Kinds of kernel ([`Kernel`] less the fixed and one-at-a-time ones).
 pub const FAMILIES: usize = 5;
 
+/// Each family's index: its slots in [`QuantitySlots`], its pass in
+/// [`PASSES`].
+const UNIFORM: usize = 0;
+const TRIANGULAR: usize = 1;
+const NORMAL: usize = 2;
+const LOGNORMAL: usize = 3;
+const PERT: usize = 4;
+
 /// The kernels, in the order of the families' indices.
 const PASSES: [Body; FAMILIES] = [
+    // UNIFORM, TRIANGULAR, NORMAL, LOGNORMAL, PERT
     uniform_pass,
     triangular_pass,
     normal_pass,
@@ -278,16 +287,20 @@ impl QuantitySlots {
                         Kernel::Fixed(v) => {
                             Source::Fixed(v.clamp(quantity.domain.lo, quantity.domain.hi))
                         }
-                        Kernel::Uniform { min, span } => slot(0, [min, span, 0.0, 0.0, 0.0, 0.0]),
+                        Kernel::Uniform { min, span } => {
+                            slot(UNIFORM, [min, span, 0.0, 0.0, 0.0, 0.0])
+                        }
                         Kernel::Triangular { min, mode, max } => {
-                            slot(1, [min, mode, max, 0.0, 0.0, 0.0])
+                            slot(TRIANGULAR, [min, mode, max, 0.0, 0.0, 0.0])
                         }
                         Kernel::Normal { mean, sd, min, max } => {
-                            slot(2, [mean, sd, min, max, 0.0, 0.0])
+                            slot(NORMAL, [mean, sd, min, max, 0.0, 0.0])
                         }
-                        Kernel::LogNormal { mu, sigma } => slot(3, [mu, sigma, 0.0, 0.0, 0.0, 0.0]),
+                        Kernel::LogNormal { mu, sigma } => {
+                            slot(LOGNORMAL, [mu, sigma, 0.0, 0.0, 0.0, 0.0])
+                        }
                         Kernel::Pert { min, span, a, b } => {
-                            slot(4, [min, span, a.0, a.1, b.0, b.1])
+                            slot(PERT, [min, span, a.0, a.1, b.0, b.1])
                         }
                         Kernel::Inverse => {
                             self.inverse.push(OneAtATime {
@@ -401,10 +414,10 @@ impl QuantitySlots {
 #[inline(always)]
 fn attempt(f: usize, key: u64, at: u64, k: u64, p: [f64; 6]) -> f64 {
     match f {
-        0 => uniform_at(key, at, k, (p[0], p[1])),
-        1 => triangular_at(key, at, k, (p[0], p[1], p[2])),
-        2 => normal_at(key, at, k, (p[0], p[1])),
-        3 => lognormal_at(key, at, k, (p[0], p[1])),
+        UNIFORM => uniform_at(key, at, k, (p[0], p[1])),
+        TRIANGULAR => triangular_at(key, at, k, (p[0], p[1], p[2])),
+        NORMAL => normal_at(key, at, k, (p[0], p[1])),
+        LOGNORMAL => lognormal_at(key, at, k, (p[0], p[1])),
         _ => pert_at(key, at, k, p),
     }
 }
@@ -414,8 +427,8 @@ fn attempt(f: usize, key: u64, at: u64, k: u64, p: [f64; 6]) -> f64 {
 #[inline]
 fn rejected(f: usize, x: f64, c: &[Vec<f64>; 6], i: usize) -> bool {
     match f {
-        2 => !(x >= c[2][i] && x <= c[3][i]),
-        4 => x.is_nan(),
+        NORMAL => !(x >= c[2][i] && x <= c[3][i]),
+        PERT => x.is_nan(),
         _ => false,
     }
 }
@@ -436,7 +449,7 @@ fn retry(f: usize, fam: &Family, i: usize, key: u64) -> f64 {
     // Unreachable in practice (see MAX_ATTEMPTS): the mean, in the
     // window; PERT's middle.
     match f {
-        2 => p[0].clamp(p[2], p[3]),
+        NORMAL => p[0].clamp(p[2], p[3]),
         _ => p[0] + 0.5 * p[1],
     }
 }
