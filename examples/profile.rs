@@ -20,10 +20,12 @@ use fundgap::stats::Accumulator;
 
 const BENCH: &str = include_str!("../scenarios/bench-district.toml");
 
+/// Batches of `LANES` trials, as a run simulates them (the funding
+/// requirement is solved for a batch at once).
 #[inline(never)]
 fn simulate(engine: &Engine, lanes: &mut [Scratch], n: u64) {
-    for t in 0..n {
-        engine.simulate(t, &mut lanes[t as usize % LANES]);
+    for first in (0..n).step_by(LANES) {
+        engine.simulate_lanes(first, lanes, |_| {});
     }
 }
 

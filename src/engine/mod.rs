@@ -1,8 +1,11 @@
 //! The Monte Carlo engine: one trial of the model.
 //!
 //! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
-//! per worker; it allocates nothing itself. Running many trials in
-//! parallel and folding them into aggregates is the job of
+//! per worker; it allocates nothing itself. [`Engine::simulate_lanes`] does
+//! the same for a batch of trials, one per scratch, and solves their
+//! funding requirements side by side (`requirement.rs`, `simd.rs`).
+//! Running many trials in parallel and folding them into aggregates is the
+//! job of
 //! [`crate::stats::run`], which reads the `Scratch` this module fills. The
 //! engine never imports the aggregates.
 //!
@@ -27,6 +30,7 @@ mod draws;
 mod requirement;
 mod schedule;
 mod service;
+mod simd;
 mod stop;
 mod streams;
 mod trial;
@@ -161,7 +165,81 @@ impl<'m> Engine<'m> {
     /// Simulates trial number `trial` into `s` (which must have been made
     /// by [`Scratch::new`] for this engine's model).
     pub fn simulate(&self, trial: u64, s: &mut Scratch) {
+        self.simulate_posing(trial, s);
+        self.solve_requirements(std::slice::from_mut(s));
+    }
+
+    /// Simulates trials `first..first + lanes.len()`, one into each
+    /// scratch, with the same results as [`Engine::simulate`] on each; the
+    /// last step, each service's funding requirement, is taken for the
+    /// whole batch at once, which is faster. `each` sees every trial's
+    /// scratch as soon as it is simulated, before that last step (the
+    /// aggregates add its per-year sums while its rows are in cache).
+    pub fn simulate_lanes(
+        &self,
+        first: u64,
+        lanes: &mut [Scratch],
+        mut each: impl FnMut(&Scratch),
+    ) {
+        for (s, trial) in lanes.iter_mut().zip(first..) {
+            self.simulate_posing(trial, s);
+            each(s);
+        }
+        self.solve_requirements(lanes);
+    }
+
+    /// Answers the funding requirements the trials in `lanes` posed, a
+    /// service's in up to eight trials side by side: writes each service's
+    /// top-up and extra reserve into its outcome, and the portfolio's,
+    /// their sums in service order, into the last.
+    fn solve_requirements(&self, lanes: &mut [Scratch]) {
+        let Some(first) = lanes.first_mut() else {
+            return;
+        };
+        let mut work = first.requirements.lend_work();
+        for (e, svc) in self.model.services.iter().enumerate() {
+            let mut group = [0usize; simd::W];
+            let mut n = 0;
+            for l in 0..lanes.len() {
+                if lanes[l].requirements.posed(e) {
+                    group[n] = l;
+                    n += 1;
+                }
+                if n == simd::W || (n > 0 && l + 1 == lanes.len()) {
+                    // Places past `n` repeat a reference; only `n` are read.
+                    let problems: [&requirement::Problems; simd::W] =
+                        std::array::from_fn(|j| &lanes[group[j.min(n - 1)]].requirements);
+                    let answers =
+                        requirement::answer_group(e, svc.carry_surplus, &problems[..n], &mut work);
+                    for (&l, (topup, reserve)) in group[..n].iter().zip(answers) {
+                        let o = &mut lanes[l].outcome[e];
+                        (o.topup, o.reserve_need) = (topup, reserve);
+                    }
+                    n = 0;
+                }
+            }
+        }
+        if let Some(first) = lanes.first_mut() {
+            first.requirements.return_work(work);
+        }
+        let p = self.model.services.len();
+        for s in lanes.iter_mut() {
+            let (mut topup, mut reserve) = (0.0, 0.0);
+            for o in &s.outcome[..p] {
+                topup += o.topup;
+                reserve += o.reserve_need;
+            }
+            if let Some(o) = s.outcome.get_mut(p) {
+                (o.topup, o.reserve_need) = (topup, reserve);
+            }
+        }
+    }
+
+    /// Simulates a trial, leaving its funding requirements posed but not
+    /// solved (every outcome's top-up and extra reserve still 0).
+    fn simulate_posing(&self, trial: u64, s: &mut Scratch) {
         s.fault = None;
+        s.requirements.clear();
         let mix = crate::model::StreamKey::trial_mix(self.model.seed, trial);
         s.draws.fill(&self.plan.slots, mix);
         self.economy(trial, s);
@@ -189,8 +267,6 @@ impl<'m> Engine<'m> {
             total.revenue_npv += o.revenue_npv;
             total.construction += o.construction;
             total.grant += o.grant;
-            total.topup += o.topup;
-            total.reserve_need += o.reserve_need;
             total.received += o.received;
             total_real += o.real_cost_per_year;
             total.first_gap = earliest(total.first_gap, o.first_gap);

@@ -43,14 +43,20 @@
 //! raised to, and the search goes on from there (a year without a gap
 //! keeps none as the top-up grows). Nothing is allocated.
 //!
+//! The engine poses each service's problem while it simulates a trial
+//! ([`Problems`]) and solves a batch of trials' problems together, the
+//! same service in eight trials side by side ([`solve`]).
+//!
 //! The top-up is reckoned on the service as planned: a stop rule fires only
 //! after gaps, and with the top-up there are none. (An operator that leaves
 //! a contract over its own losses is not stopped by the city's money; its
 //! exit is not undone here.)
 
 use crate::model::Service;
+use crate::model::rng::kernels;
 
 use super::GAP_TOLERANCE;
+use super::simd::{F8, M8, W};
 
 /// A service's yearly books in one trial, as the balance reads them.
 pub(super) struct Books<'a> {
@@ -64,192 +70,341 @@ pub(super) struct Books<'a> {
     pub reserve: f64,
 }
 
-/// What a trial needed: a constant top-up a year in start-year prices, and
-/// an extra opening reserve; both 0 when it had no gap.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(super) struct Requirement {
-    pub topup: f64,
-    pub reserve: f64,
+/// The requirement problems of one trial: for each service with a gap,
+/// its years as the requirement reads them. The engine poses them while it
+/// simulates ([`Problems::pose`]) and answers them for a whole batch of
+/// trials at once, a service's in up to eight trials side by side
+/// ([`answer_group`]).
+///
+/// Why a batch: one problem is a chain of dependent steps (the reserve's
+/// level from year to year, the best threshold so far) with branches on
+/// random data, so alone it keeps the CPU waiting. The same service's
+/// problems in eight trials step through the same years side by side, one
+/// vector operation per step, each trial's arithmetic exactly what it
+/// would be alone (a test checks this bit for bit).
+///
+/// Invariant: `rows` holds three rows of `h` per service (money less need
+/// `d`, the index a top-up is paid on `p`, the largest shortfall that is
+/// not a gap `theta`), meaningful where `posed`; `work` has room for one
+/// group's rows. Sized once by [`Problems::new`]: nothing is allocated in a
+/// trial.
+#[derive(Debug, Clone)]
+pub(crate) struct Problems {
+    h: usize,
+    rows: Vec<f64>,
+    opening: Vec<f64>,
+    posed: Vec<bool>,
+    work: Vec<F8>,
 }
 
-/// The funding `svc` needed in a trial with books `b` to have no gap.
-/// `work` (at least 3 x the horizon) holds the years as the requirement
-/// reads them, so nothing is allocated inside a trial.
-pub(super) fn requirement(svc: &Service, b: &Books<'_>, work: &mut [f64]) -> Requirement {
-    let h = b.need.len();
-    let (d, rest) = work.split_at_mut(h);
-    let (p, rest) = rest.split_at_mut(h);
-    let theta = &mut rest[..h];
-    // The first year a top-up is paid: the first year the service costs
-    // anything, or its opening, whichever is first.
-    let first = b
-        .need
-        .iter()
-        .position(|c| *c > 0.0)
-        .map_or(svc.opens, |f| f.min(svc.opens));
-    for t in 0..h {
-        let c = b.need[t];
-        d[t] = b.money[t] - c;
-        p[t] = if t >= first { b.escalation[t] } else { 0.0 };
-        theta[t] = svc.materiality.threshold(c).max(GAP_TOLERANCE * c);
+impl Problems {
+    /// Room for the problems of `services` services over `h` years.
+    pub(crate) fn new(services: usize, h: usize) -> Self {
+        Problems {
+            h,
+            rows: vec![0.0; 3 * h * services],
+            opening: vec![0.0; services],
+            posed: vec![false; services],
+            work: vec![F8::splat(0.0); 3 * h],
+        }
     }
+
+    /// Forgets every problem (a new trial).
+    pub(super) fn clear(&mut self) {
+        self.posed.fill(false);
+    }
+
+    /// Poses service `e`'s problem, `svc` with books `b`.
+    pub(super) fn pose(&mut self, e: usize, svc: &Service, b: &Books<'_>) {
+        let h = self.h;
+        let Some(rows) = self.rows.get_mut(3 * h * e..3 * h * (e + 1)) else {
+            return;
+        };
+        let (d, rest) = rows.split_at_mut(h);
+        let (p, theta) = rest.split_at_mut(h);
+        // The first year a top-up is paid: the first year the service costs
+        // anything, or its opening, whichever is first.
+        let first = b
+            .need
+            .iter()
+            .position(|c| *c > 0.0)
+            .map_or(svc.opens, |f| f.min(svc.opens));
+        for t in 0..h {
+            let c = b.need[t];
+            d[t] = b.money[t] - c;
+            p[t] = if t >= first { b.escalation[t] } else { 0.0 };
+            theta[t] = svc.materiality.threshold(c).max(GAP_TOLERANCE * c);
+        }
+        self.opening[e] = b.reserve;
+        self.posed[e] = true;
+    }
+}
+
+impl Problems {
+    /// Whether service `e` posed a problem.
+    pub(super) fn posed(&self, e: usize) -> bool {
+        self.posed.get(e) == Some(&true)
+    }
+
+    /// The working memory of one group (see [`answer_group`]), lent out
+    /// and given back so that a batch needs no allocation.
+    pub(super) fn lend_work(&mut self) -> Vec<F8> {
+        std::mem::take(&mut self.work)
+    }
+
+    /// Takes back what [`Problems::lend_work`] lent.
+    pub(super) fn return_work(&mut self, work: Vec<F8>) {
+        self.work = work;
+    }
+}
+
+/// Answers service `e`'s problems in `group` (at most [`W`] trials, each
+/// of which posed one for `e`) side by side: each trial's top-up and extra
+/// reserve, in the order of `group`. `work` (from
+/// [`Problems::lend_work`]) holds their rows.
+pub(super) fn answer_group(
+    e: usize,
+    carry: bool,
+    group: &[&Problems],
+    work: &mut [F8],
+) -> [(f64, f64); W] {
+    let h = work.len() / 3;
+    let mut opening = F8::splat(0.0);
+    // Unused places hold a problem without a gap (all zeros), which is
+    // done before the first round.
+    work.fill(F8::splat(0.0));
+    for (j, pr) in group.iter().enumerate().take(W) {
+        opening.0[j] = pr.opening[e];
+        for (k, row) in pr.rows[3 * h * e..3 * h * (e + 1)].iter().enumerate() {
+            work[k].0[j] = *row;
+        }
+    }
+    let mut out = [F8::splat(0.0); 2];
+    answer(h, carry, work, &opening, &mut out);
+    std::array::from_fn(|j| (out[0].0[j], out[1].0[j]))
+}
+
+kernels! {
+    answer = answer_body(h: usize, carry: bool, rows: &[F8], opening: &F8, out: &mut [F8; 2]);
+}
+
+const ZERO: F8 = F8::splat(0.0);
+
+/// A year's net for the reserve: all of it where surplus is carried,
+/// else only a deficit.
+#[inline(always)]
+fn net(x: F8, carry: bool) -> F8 {
+    if carry { x } else { x.min(ZERO) }
+}
+
+/// The group's requirements: `out[0]` the top-ups, `out[1]` the extra
+/// reserves. `rows` holds `d`, `p` and `theta`, `h` years each, one [`F8`]
+/// per year. Year indices are kept as doubles (exact), so that they
+/// compare in vector registers too.
+#[inline(always)]
+fn answer_body(h: usize, carry: bool, rows: &[F8], opening: &F8, out: &mut [F8; 2]) {
+    let (d, rest) = rows.split_at(h);
+    let (p, theta) = rest.split_at(h);
     let y = Years {
+        h,
         d,
         p,
         theta,
-        reserve: b.reserve,
-        carry: svc.carry_surplus,
+        opening: *opening,
+        carry,
     };
+    let none = F8::splat(h as f64);
     // The years that have a gap, and the reserve each would need.
-    let (mut reserve, mut level, mut prefix) = (0.0f64, b.reserve, 0.0);
-    let mut first_gap = None;
+    let (mut level, mut prefix, mut reserve) = (*opening, ZERO, ZERO);
+    let mut short = none;
     for t in 0..h {
-        let x = y.net(t, 0.0);
-        prefix += x;
-        if level + x < -y.theta[t] {
-            first_gap = first_gap.or(Some(t));
-            reserve = reserve.max(-y.theta[t] - b.reserve - prefix);
-        }
-        level = (level + x).max(0.0);
+        let x = net(d[t] + ZERO * p[t], carry);
+        prefix = prefix + x;
+        let gap = (level + x).lt(-theta[t]);
+        short = (gap & short.eq(none)).select(F8::splat(t as f64), short);
+        let need = -theta[t] - *opening - prefix;
+        reserve = gap.select(reserve.max(need), reserve);
+        level = (level + x).max(ZERO);
     }
-    match first_gap {
-        None => Requirement::default(),
-        Some(t) => Requirement {
-            topup: y.topup(t),
-            reserve,
-        },
+    // The top-up: raise it to what the first year still short needs, and
+    // go on from there (a year without a gap keeps none as the top-up
+    // grows); each round moves that year later.
+    let mut topup = ZERO;
+    let mut rounds = ZERO;
+    let limit = F8::splat((2 * h + 2) as f64);
+    let mut active = short.lt(none);
+    while active.any() {
+        let needs = if carry {
+            y.carried(short, active)
+        } else {
+            y.lapsing(short, active, topup)
+        };
+        // One part in 10^12 above what the year needs (far inside the
+        // engine's tolerance), so that rounding in the balance cannot
+        // leave it a hair short and cost another round.
+        let raised = needs.max(topup) * F8::splat(1.0 + 1e-12) + F8::splat(f64::MIN_POSITIVE);
+        topup = active.select(raised, topup);
+        rounds = active.select(rounds + F8::splat(1.0), rounds);
+        short = y.first_short(topup, active);
+        active = active & short.lt(none) & rounds.lt(limit);
     }
+    *out = [topup, reserve];
 }
 
-/// A service's years as the requirement reads them: money less need
-/// (`d`), the index a top-up is paid on (`p`, 0 before it is paid), and
-/// the largest shortfall that is not a gap (`theta`).
+/// A group's years, one [`F8`] per year: money less need (`d`), the index a
+/// top-up is paid on (`p`, 0 before it is paid), and the largest shortfall
+/// that is not a gap (`theta`).
 struct Years<'a> {
-    d: &'a [f64],
-    p: &'a [f64],
-    theta: &'a [f64],
-    reserve: f64,
+    h: usize,
+    d: &'a [F8],
+    p: &'a [F8],
+    theta: &'a [F8],
+    opening: F8,
     carry: bool,
 }
 
 impl Years<'_> {
-    /// Year `t`'s net for the reserve with a top-up `topup`.
-    #[inline]
-    fn net(&self, t: usize, topup: f64) -> f64 {
-        let x = self.d[t] + topup * self.p[t];
-        if self.carry { x } else { x.min(0.0) }
+    /// Each lane's row value in its own year `at` (a gather).
+    #[inline(always)]
+    fn at(rows: &[F8], at: F8) -> F8 {
+        F8(std::array::from_fn(|j| {
+            rows.get(at.0[j] as usize).map_or(0.0, |r| r.0[j])
+        }))
     }
 
-    /// The first year with a gap under a top-up `topup`, if any.
-    fn first_gap(&self, topup: f64) -> Option<usize> {
-        let mut level = self.reserve;
-        for (t, ((&d, &p), &theta)) in self.d.iter().zip(self.p).zip(self.theta).enumerate() {
-            let x = d + topup * p;
-            let x = if self.carry { x } else { x.min(0.0) };
-            if level + x < -theta {
-                return Some(t);
+    /// The first year with a gap under each active lane's top-up (`h`:
+    /// none, and for an inactive lane).
+    #[inline(always)]
+    fn first_short(&self, topup: F8, active: M8) -> F8 {
+        let none = F8::splat(self.h as f64);
+        let mut level = self.opening;
+        let mut found = none;
+        for t in 0..self.h {
+            let x = net(self.d[t] + topup * self.p[t], self.carry);
+            let gap = active & found.eq(none) & (level + x).lt(-self.theta[t]);
+            found = gap.select(F8::splat(t as f64), found);
+            level = (level + x).max(ZERO);
+            if (!active | found.lt(none)).all() {
+                break;
             }
-            level = (level + x).max(0.0);
         }
-        None
+        found
     }
 
-    /// The smallest top-up with no gap in any year, `first` being the
-    /// first year with a gap without one. Raising the top-up only helps
-    /// every year, so: raise it to what the first year still short needs,
-    /// and go on from there; each round moves that year later.
-    fn topup(&self, first: usize) -> f64 {
-        let h = self.d.len();
-        let mut topup = 0.0f64;
-        let mut short = Some(first);
-        for _ in 0..2 * h + 2 {
-            let Some(t) = short else {
-                return topup;
-            };
-            let needs = if self.carry {
-                self.carried(t)
-            } else {
-                self.lapsing(t, topup)
-            };
-            // One part in 10^12 above what the year needs (far inside the
-            // engine's tolerance), so that rounding in the balance cannot
-            // leave it a hair short and cost another round.
-            topup = needs.max(topup) * (1.0 + 1e-12) + f64::MIN_POSITIVE;
-            short = self.first_gap(topup);
-        }
-        topup
-    }
-
-    /// Year `t`'s smallest top-up when surplus is carried: the smallest of
-    /// its conditions' thresholds `-a / b` (module documentation),
-    /// compared by cross-multiplying (no division in the loop).
-    fn carried(&self, t: usize) -> f64 {
-        let theta = self.theta[t];
-        // The best threshold so far as a fraction num / den, den > 0;
-        // selects rather than branches (which option wins is random).
-        let (mut num, mut den) = (f64::INFINITY, 1.0);
-        let mut take = |a: f64, b: f64| {
-            // A satisfied condition (a >= 0) needs nothing: 0 / 1.
-            let (n, d) = if a >= 0.0 { (0.0, 1.0) } else { (-a, b) };
-            let better = d > 0.0 && n * den < num * d;
-            num = if better { n } else { num };
-            den = if better { d } else { den };
-        };
+    /// Each active lane's short year's smallest top-up when surplus is
+    /// carried: the smallest of its conditions' thresholds `-a / b`
+    /// (module documentation), compared by cross-multiplying (no division
+    /// in the loop). Walks back from the short year over `k`.
+    #[inline(always)]
+    fn carried(&self, short: F8, active: M8) -> F8 {
+        // The best threshold so far as a fraction num / den, den > 0.
+        let (mut num, mut den) = (F8::splat(f64::INFINITY), F8::splat(1.0));
         // Sums over years k+1..=t, walked back from k = t-1.
-        let (mut dk, mut pk) = (self.d[t], self.p[t]);
-        for k in (0..t).rev() {
-            take(theta + dk, pk);
-            dk += self.d[k];
-            pk += self.p[k];
+        let (mut sum_d, mut sum_p) = (Self::at(self.d, short), Self::at(self.p, short));
+        let theta = Self::at(self.theta, short);
+        let longest = (0..W)
+            .filter(|&j| active.get(j))
+            .map(|j| short.0[j] as usize)
+            .max()
+            .unwrap_or(0);
+        for k in (0..longest).rev() {
+            let part = active & F8::splat(k as f64).lt(short);
+            take(part, theta + sum_d, sum_p, (&mut num, &mut den));
+            sum_d = part.select(sum_d + self.d[k], sum_d);
+            sum_p = part.select(sum_p + self.p[k], sum_p);
         }
         // k = -1: the opening reserve and every year to t.
-        take(theta + self.reserve + dk, pk);
+        take(
+            active,
+            theta + self.opening + sum_d,
+            sum_p,
+            (&mut num, &mut den),
+        );
         num / den
     }
 
-    /// Year `t`'s smallest top-up when surplus lapses, from a top-up
-    /// `from` at which it is short: the year alone, or the reserve's
-    /// condition `g(T) = B + θ + Σ_{s≤t} min(0, d_s + T p_s) ≥ 0`. `g` is
-    /// concave, piecewise linear and non-decreasing, so Newton's steps
-    /// from the left never pass its root and reach it in at most one step
-    /// per breakpoint (usually one or two).
-    fn lapsing(&self, t: usize, from: f64) -> f64 {
-        let theta = self.theta[t];
-        let alone = threshold(theta + self.d[t], self.p[t]);
-        let mut at = from;
-        for _ in 0..=t + 1 {
+    /// Each active lane's short year `t`'s smallest top-up when surplus
+    /// lapses, from its top-up so far (at which it is short): the year
+    /// alone, or the reserve's condition `g(T) = B + θ + Σ_{s≤t} min(0,
+    /// d_s + T p_s) ≥ 0`. `g` is concave, piecewise linear and
+    /// non-decreasing, so Newton's steps from the left never pass its root
+    /// and reach it in at most one step per breakpoint (usually one or
+    /// two); a lane stops after `t + 2` steps.
+    #[inline(always)]
+    fn lapsing(&self, short: F8, active: M8, from: F8) -> F8 {
+        let theta = Self::at(self.theta, short);
+        let (d_t, p_t) = (Self::at(self.d, short), Self::at(self.p, short));
+        let alone = F8(std::array::from_fn(|j| {
+            threshold(theta.0[j] + d_t.0[j], p_t.0[j])
+        }));
+        let (mut at, mut needs) = (from, ZERO);
+        let mut steps = [0usize; W];
+        let mut open = active;
+        while open.any() {
             // g and its slope from the right at `at`.
-            let (mut g, mut slope) = (self.reserve + theta, 0.0);
-            // Selects rather than branches: whether a year is short is
-            // random, and a mispredicted branch costs more than the adds.
-            for (&d, &p) in self.d[..=t].iter().zip(&self.p[..=t]) {
-                let x = d + at * p;
-                let short = x < 0.0;
-                g += if short { x } else { 0.0 };
-                slope += if short { p } else { 0.0 };
+            let (mut g, mut slope) = (self.opening + theta, ZERO);
+            let longest = (0..W)
+                .filter(|&j| open.get(j))
+                .map(|j| short.0[j] as usize + 1)
+                .max()
+                .unwrap_or(0);
+            for s in 0..longest {
+                let part = open & F8::splat(s as f64).le(short);
+                let x = self.d[s] + at * self.p[s];
+                // Whether a year is short is random: selects.
+                let neg = x.lt(ZERO);
+                let gx = g + neg.select(x, ZERO);
+                let px = slope + neg.select(self.p[s], ZERO);
+                g = part.select(gx, g);
+                slope = part.select(px, slope);
             }
-            if g >= 0.0 {
-                return alone.min(at);
+            let was = open;
+            for j in (0..W).filter(|&j| was.get(j)) {
+                let (g, slope, a, alone) = (g.0[j], slope.0[j], at.0[j], alone.0[j]);
+                let finish = if g >= 0.0 {
+                    Some(alone.min(a))
+                } else if slope <= 0.0 {
+                    // No top-up refills the reserve enough.
+                    Some(alone)
+                } else {
+                    let next = a - g / slope;
+                    if next >= alone {
+                        Some(alone)
+                    } else {
+                        let moved = if next > a {
+                            next
+                        } else {
+                            a + a.abs() * 1e-12 + f64::MIN_POSITIVE
+                        };
+                        at.0[j] = moved;
+                        steps[j] += 1;
+                        (steps[j] == short.0[j] as usize + 2).then(|| alone.min(moved))
+                    }
+                };
+                if let Some(x) = finish {
+                    needs.0[j] = x;
+                    open.clear(j);
+                }
             }
-            if slope <= 0.0 {
-                // No top-up refills the reserve enough.
-                return alone;
-            }
-            let next = at - g / slope;
-            if next >= alone {
-                return alone;
-            }
-            at = if next > at {
-                next
-            } else {
-                at + at.abs() * 1e-12 + f64::MIN_POSITIVE
-            };
         }
-        alone.min(at)
+        needs
     }
 }
 
+/// Offers the condition `a + T b ≥ 0`, in the lanes of `part`, to each
+/// lane's best threshold so far `num / den`.
+#[inline(always)]
+fn take(part: M8, a: F8, b: F8, (num, den): (&mut F8, &mut F8)) {
+    // A satisfied condition (a >= 0) needs nothing: 0 / 1.
+    let met = a.ge(ZERO);
+    let (n, d) = (met.select(ZERO, -a), met.select(F8::splat(1.0), b));
+    let better = part & d.gt(ZERO) & (n * *den).lt(*num * d);
+    *num = better.select(n, *num);
+    *den = better.select(d, *den);
+}
+
 /// The smallest `T` with `a + T b ≥ 0` (`b ≥ 0`): infinite when none.
+#[inline(always)]
 fn threshold(a: f64, b: f64) -> f64 {
     if a >= 0.0 {
         0.0
@@ -285,6 +440,92 @@ mod tests {
         );
         let m = parse_str(&text, "r.toml").unwrap();
         m.services()[0].clone()
+    }
+
+    /// What a trial needed: the top-up and the extra reserve.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    struct Requirement {
+        topup: f64,
+        reserve: f64,
+    }
+
+    /// The problems of `svc` with `books` (at most [`W`], one per trial)
+    /// answered as one group.
+    fn answer_books(svc: &Service, books: &[Books<'_>]) -> Vec<Requirement> {
+        let h = books[0].need.len();
+        let mut group = Problems::new(1, h);
+        let mut work = vec![F8::splat(0.0); 3 * h];
+        let mut opening = F8::splat(0.0);
+        for (j, b) in books.iter().enumerate() {
+            group.pose(0, svc, b);
+            opening.0[j] = b.reserve;
+            for (k, x) in group.rows.iter().enumerate() {
+                work[k].0[j] = *x;
+            }
+        }
+        let mut out = [F8::splat(0.0); 2];
+        answer(h, svc.carry_surplus, &work, &opening, &mut out);
+        (0..books.len())
+            .map(|j| Requirement {
+                topup: out[0].0[j],
+                reserve: out[1].0[j],
+            })
+            .collect()
+    }
+
+    /// One problem answered alone.
+    fn requirement(svc: &Service, b: &Books<'_>) -> Requirement {
+        answer_books(svc, std::slice::from_ref(b))[0]
+    }
+
+    /// Random books of eight years: a reserve, costs from the second year,
+    /// money around them, a drifting cost index.
+    fn random_books(rng: &mut Draws) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
+        let h = 8;
+        let need: Vec<f64> = (0..h)
+            .map(|t| if t < 1 { 0.0 } else { rng.range(5.0, 15.0) })
+            .collect();
+        let money: Vec<f64> = (0..h).map(|_| rng.range(0.0, 16.0)).collect();
+        let mut esc = vec![1.0; h];
+        for t in 1..h {
+            esc[t] = esc[t - 1] * (1.0 + rng.range(-0.01, 0.05));
+        }
+        (need, money, esc, rng.range(0.0, 20.0))
+    }
+
+    /// Eight trials' problems answered side by side give each the bits it
+    /// gets alone, whatever the others are (with and without gaps, surplus
+    /// carried or lapsing, groups of every size).
+    #[test]
+    fn a_group_answers_each_problem_as_alone() {
+        let mut rng = Draws(11);
+        for case in 0..300 {
+            let svc = service(case % 2 == 0, if case % 3 == 0 { 0.05 } else { 0.0 });
+            let data: Vec<_> = (0..1 + case % W).map(|_| random_books(&mut rng)).collect();
+            let books: Vec<Books<'_>> = data
+                .iter()
+                .map(|(need, money, esc, reserve)| Books {
+                    need,
+                    money,
+                    escalation: esc,
+                    reserve: *reserve,
+                })
+                .collect();
+            let together = answer_books(&svc, &books);
+            for (j, b) in books.iter().enumerate() {
+                let alone = requirement(&svc, b);
+                assert_eq!(
+                    together[j].topup.to_bits(),
+                    alone.topup.to_bits(),
+                    "{case}/{j}"
+                );
+                assert_eq!(
+                    together[j].reserve.to_bits(),
+                    alone.reserve.to_bits(),
+                    "{case}/{j}"
+                );
+            }
+        }
     }
 
     /// The balance of `service.rs`, with a top-up and an extra reserve:
@@ -326,22 +567,14 @@ mod tests {
         for case in 0..4000 {
             let carry = case % 2 == 0;
             let svc = service(carry, if case % 3 == 0 { 0.05 } else { 0.0 });
-            let h = 8;
-            let need: Vec<f64> = (0..h)
-                .map(|t| if t < 1 { 0.0 } else { rng.range(5.0, 15.0) })
-                .collect();
-            let money: Vec<f64> = (0..h).map(|_| rng.range(0.0, 16.0)).collect();
-            let mut esc = vec![1.0; h];
-            for t in 1..h {
-                esc[t] = esc[t - 1] * (1.0 + rng.range(-0.01, 0.05));
-            }
+            let (need, money, esc, reserve) = random_books(&mut rng);
             let b = Books {
                 need: &need,
                 money: &money,
                 escalation: &esc,
-                reserve: rng.range(0.0, 20.0),
+                reserve,
             };
-            let r = requirement(&svc, &b, &mut [0.0; 64]);
+            let r = requirement(&svc, &b);
             if !has_gap(&svc, &b, 0.0, 0.0) {
                 assert_eq!(r, Requirement::default());
                 continue;
@@ -385,7 +618,7 @@ mod tests {
                 escalation: &[1.0, 1.0, 1.0],
                 reserve: 0.0,
             };
-            let r = requirement(&svc, &b, &mut [0.0; 64]);
+            let r = requirement(&svc, &b);
             assert!((r.topup - topup).abs() < 1e-7, "{carry} {share}: {r:?}");
             assert!((r.reserve - reserve).abs() < 1e-7, "{carry} {share}: {r:?}");
         }

@@ -10,7 +10,7 @@ use crate::model::{
 
 use super::books::{Contracted, capital, split};
 use super::draws::{LineDraws, operating_years, stream_years};
-use super::requirement::{Books, Requirement, requirement};
+use super::requirement::{Books, Problems};
 use super::stop::{Seen, stop_year};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, Scratch};
@@ -108,7 +108,7 @@ impl Engine<'_> {
             absorbed,
             by_kind,
             opex_mult,
-            requirement: work,
+            requirements,
             outcome,
             capital: capital_cost,
             capital_gap,
@@ -186,8 +186,8 @@ impl Engine<'_> {
             capital: capital_row,
             contract,
         };
-        let (mut b, stopped_from, need) =
-            self.settle(svc, construction, &mut streams, &mut r, work);
+        let (mut b, stopped_from) =
+            self.settle(e, svc, construction, &mut streams, &mut r, requirements);
         if let Some(cgap) = capital_gap.get_mut(rows) {
             let books = (&discount[..], &deflator[..]);
             let (npv, real) = capital(svc.capital.as_ref(), r.capital, cgap, books, svc.opens);
@@ -217,8 +217,10 @@ impl Engine<'_> {
             grant: b.grant,
             received: b.funded + b.used,
             stopped_from,
-            topup: need.topup,
-            reserve_need: need.reserve,
+            // Set when the trial's requirements are solved
+            // (`requirement::solve`).
+            topup: 0.0,
+            reserve_need: 0.0,
         };
     }
 
@@ -261,34 +263,32 @@ impl Engine<'_> {
     /// The year-by-year balance, and the stop rule: one that fires shrinks
     /// the service from the next year on, and the balance is redone on the
     /// shrunk amounts (the years before the stop come out the same; the
-    /// reserve's chain after it changes). Returns the balance, the first
-    /// stopped year, and the funding that would have kept the service as
-    /// planned gap-free (reckoned before any stop: with it there is none).
+    /// reserve's chain after it changes). Returns the balance and the first
+    /// stopped year. A service with a gap also poses its funding
+    /// requirement in `requirements`: what would have kept it as planned
+    /// gap-free (reckoned before any stop: with it there is none).
     fn settle(
         &self,
+        e: usize,
         svc: &Service,
         construction: f64,
         streams: &mut Streams,
         r: &mut Rows<'_>,
-        work: &mut [f64],
-    ) -> (Balance, Option<usize>, Requirement) {
+        requirements: &mut Problems,
+    ) -> (Balance, Option<usize>) {
         let h = self.model.horizon;
         r.split(svc, None);
         let b = self.balance(svc, construction, streams.reserve, r);
-        let wanted = !self.model.confidence.is_empty();
-        let need = match b.first_gap {
-            Some(_) if wanted => {
-                let (need, money) = r.books();
-                let books = Books {
-                    need: &need[..h],
-                    money: &money[..h],
-                    escalation: &r.escalation[..h],
-                    reserve: streams.reserve,
-                };
-                requirement(svc, &books, work)
-            }
-            _ => Requirement::default(),
-        };
+        if b.first_gap.is_some() && !self.model.confidence.is_empty() {
+            let (need, money) = r.books();
+            let books = Books {
+                need: &need[..h],
+                money: &money[..h],
+                escalation: &r.escalation[..h],
+                reserve: streams.reserve,
+            };
+            requirements.pose(e, svc, &books);
+        }
         let (city_need, city_money) = r.books();
         let seen = Seen {
             gap: r.gap,
@@ -299,7 +299,7 @@ impl Engine<'_> {
             cost: r.cost,
         };
         let Some(from) = stop_year(svc, &seen, h) else {
-            return (b, None, need);
+            return (b, None);
         };
         let keep = svc.stop.after_stop_share;
         for row in [&mut *r.cost, &mut *r.funding] {
@@ -314,7 +314,7 @@ impl Engine<'_> {
         r.split(svc, Some((from, keep)));
         let b = self.balance(svc, construction, streams.reserve, r);
         streams.revenue_npv = revenue(r.by_kind, r.discount, h);
-        (b, Some(from), need)
+        (b, Some(from))
     }
 
     /// One risk of the register: a one-off cost in the year it strikes,

@@ -5,6 +5,7 @@
 //! `Scratch`) and the aggregates (which read it), so both import it and
 //! neither imports the other's internals.
 
+use super::requirement::Problems;
 use crate::model::rng::lanes::Draws;
 use crate::model::{FundingKind, Model};
 
@@ -103,8 +104,9 @@ pub struct Scratch {
     pub(crate) pool_surplus: Vec<f64>,
     /// Per-year opex multiplier of active risks, for the service in hand.
     pub(crate) opex_mult: Vec<f64>,
-    /// The funding requirement's view of the service in hand (three rows).
-    pub(crate) requirement: Vec<f64>,
+    /// The trial's funding requirement problems, one per service with a
+    /// gap, solved once the trial (or its batch) is simulated.
+    pub(crate) requirements: Problems,
     /// The trial's per-year draws, laid out by the engine's plan.
     pub(crate) draws: Draws,
     /// One per entity.
@@ -139,7 +141,7 @@ impl Scratch {
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
             opex_mult: vec![1.0; h],
-            requirement: vec![0.0; 3 * h],
+            requirements: Problems::new(e - 1, h),
             draws: Draws::new(&super::draws::Plan::new(model).slots),
             outcome: vec![EntityOutcome::default(); e],
             fault: None,

@@ -21,10 +21,7 @@ pub fn simulate_batch(
     lanes: &mut [Scratch],
     acc: &mut Accumulator,
 ) {
-    for (s, trial) in lanes.iter_mut().zip(first..) {
-        engine.simulate(trial, s);
-        acc.record_sums(s);
-    }
+    engine.simulate_lanes(first, lanes, |s| acc.record_sums(s));
     acc.record_batch(lanes);
 }
 

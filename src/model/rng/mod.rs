@@ -58,6 +58,8 @@ macro_rules! kernels {
     };
 }
 
+pub(crate) use kernels;
+
 pub mod lanes;
 pub mod quantities;
 pub mod vmath;
