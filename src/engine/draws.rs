@@ -25,9 +25,10 @@ use crate::model::{Quantity, Volatility};
 use super::Engine;
 
 impl Engine<'_> {
-    /// A line's per-trial quantities in trial `trial`: from its stream, or,
-    /// when the trial's `draws` carry chosen inputs, the line's values
-    /// among them (its stream is then not read: every line has its own).
+    /// A line's per-trial quantities in trial `trial`: the line's places
+    /// in the trial's `draws` (`line`), or, when the trial carries chosen
+    /// inputs, Latin hypercube samples or correlated inputs, the values
+    /// those rules give (the line's own draws are then not read).
     #[inline(always)]
     pub(crate) fn line_quantities(
         &self,

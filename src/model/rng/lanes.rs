@@ -20,7 +20,6 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use multiversion::multiversion;
 use multiversion::target::match_target;
 
 #[cfg(test)]
@@ -48,19 +47,15 @@ pub fn set_portable(on: bool) {
     PORTABLE.store(on, Ordering::Relaxed);
 }
 
-/// The name of the clone the dispatcher picks on this CPU, from the
-/// targets of [`kernels!`](super).
-#[multiversion(targets(
-    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
-fn selected() -> &'static str {
-    match_target! {
-        "x86_64+avx512f" => "avx512",
-        "x86_64+avx2" => "avx2",
-        "aarch64+neon" => "neon",
-        _ => "portable",
+multiversioned! {
+    /// The name of the clone the dispatcher picks on this CPU.
+    fn selected() -> &'static str {
+        match_target! {
+            "x86_64+avx512f" => "avx512",
+            "x86_64+avx2" => "avx2",
+            "aarch64+neon" => "neon",
+            _ => "portable",
+        }
     }
 }
 

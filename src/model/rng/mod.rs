@@ -31,21 +31,32 @@
 //! * a draw needs no stream state and no seeding: nothing to allocate in
 //!   the trial loop, and a line that has ended draws nothing.
 
+/// Compiles a function once per instruction set the kernels use (AVX-512,
+/// AVX2, NEON, and the portable baseline), chosen at run time: the one
+/// list of targets, so that the kernels and the name
+/// `lanes::instruction_set` gives cannot disagree.
+macro_rules! multiversioned {
+    ($f:item) => {
+        #[multiversion::multiversion(targets(
+            "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
+            "x86_64+avx2+fma",
+            "aarch64+neon"
+        ))]
+        $f
+    };
+}
+
 /// Makes each kernel body a function that runs the clone compiled for
-/// the best instruction set the CPU has (dispatched at run time), or the
-/// baseline when [`lanes::set_portable`] says so. The targets are those
-/// `lanes::instruction_set` names.
+/// the best instruction set the CPU has ([`multiversioned!`]), or the
+/// baseline when [`lanes::set_portable`] says so.
 macro_rules! kernels {
     ($($name:ident = $body:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
             fn $name($($arg: $ty),*) {
-                #[multiversion::multiversion(targets(
-                    "x86_64+avx512f+avx512dq+avx512vl+avx512bw+avx2+fma",
-                    "x86_64+avx2+fma",
-                    "aarch64+neon"
-                ))]
-                fn fast($($arg: $ty),*) {
-                    $body($($arg),*)
+                $crate::model::rng::multiversioned! {
+                    fn fast($($arg: $ty),*) {
+                        $body($($arg),*)
+                    }
                 }
                 if $crate::model::rng::lanes::is_portable() {
                     $body($($arg),*)
@@ -54,11 +65,10 @@ macro_rules! kernels {
                 }
             }
         )*
-
     };
 }
 
-pub(crate) use kernels;
+pub(crate) use {kernels, multiversioned};
 
 pub mod lanes;
 pub mod quantities;
