@@ -7,11 +7,10 @@
 //! slots, all in one [`Draws`], which a trial fills in vector passes
 //! before any arithmetic ([`crate::model::rng::quantities`],
 //! [`crate::model::rng::lanes`]); the simulation then reads each line's
-//! quantities and window from it. Only the economy's yearly inflation,
-//! which may reject, comes from its line's stream
-//! ([`crate::model::rng::StreamRng`]). The simulation, [`Engine::floor`]
-//! and [`Engine::inputs`] all take their draws from the functions here,
-//! so they cannot drift apart.
+//! quantities and window from it (the economy's yearly inflation is a
+//! quantity drawn anew each year, [`Window::Quantity`]). The simulation,
+//! [`Engine::floor`] and [`Engine::inputs`] all take their draws from the
+//! functions here, so they cannot drift apart.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -184,9 +183,10 @@ impl Line<'_> {
             Some((EachYear::Shock(v), years)) => {
                 slots.shocks(self.key.0, v.log_params(), years.clone())
             }
-            // Per-year quantities (inflation) may reject, so they come
-            // from the line's stream.
-            Some((EachYear::Quantity(_), _)) | None => Window::None,
+            Some((EachYear::Quantity(q), years)) => {
+                Window::Quantity(slots.quantities.each_year(self.key.0, q, years.clone()))
+            }
+            None => Window::None,
         };
         LineDraws { years, quantities }
     }
@@ -194,16 +194,10 @@ impl Line<'_> {
     /// Every draw of the line in trial `trial` (whose draws are in
     /// `draws`), summed.
     #[inline(always)]
-    fn draw_sum(&self, seed: u64, trial: u64, draws: &Draws, w: LineDraws) -> f64 {
+    fn draw_sum(&self, draws: &Draws, w: LineDraws) -> f64 {
         let mut sum: f64 = draws.quantities(w.quantities).iter().sum();
-        if let Some((each, years)) = &self.each_year {
-            sum += match each {
-                EachYear::Quantity(q) => {
-                    let mut rng = self.key.rng(seed, trial);
-                    years.clone().map(|_| q.sample(&mut rng)).sum::<f64>()
-                }
-                _ => draws.window(w.years, years.len()).iter().sum::<f64>(),
-            };
+        if let Some((_, years)) = &self.each_year {
+            sum += draws.window(w.years, years.len()).iter().sum::<f64>();
         }
         sum
     }
@@ -222,6 +216,7 @@ pub(crate) struct LineDraws {
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) slots: Slots,
+    pub(crate) inflation: Window,
     pub(crate) downturn: Window,
     pub(crate) services: Vec<ServiceWindows>,
 }
@@ -271,11 +266,13 @@ impl Plan {
     /// The plan of `m`'s schedule.
     pub(crate) fn new(m: &Model) -> Self {
         let mut slots = Slots::new();
-        let mut downturn = Window::None;
+        let (mut inflation, mut downturn) = (Window::None, Window::None);
         for line in economy_lines(m) {
             let w = line.lay_out(&mut slots);
-            if w.years != Window::None {
-                downturn = w.years;
+            match w.years {
+                Window::Quantity(_) => inflation = w.years,
+                Window::Uniform(_) => downturn = w.years,
+                _ => {}
             }
         }
         let services = m
@@ -300,6 +297,7 @@ impl Plan {
             .collect();
         Plan {
             slots: slots.finish(),
+            inflation,
             downturn,
             services,
         }
@@ -391,6 +389,7 @@ impl Engine<'_> {
         for line in economy_lines(m) {
             let years = match line.each_year {
                 Some((EachYear::Uniform, _)) => plan.downturn,
+                Some((EachYear::Quantity(_), _)) => plan.inflation,
                 _ => Window::None,
             };
             // The economy's lines have no per-trial quantities.
@@ -398,11 +397,11 @@ impl Engine<'_> {
                 quantities: usize::MAX,
                 years,
             };
-            sum += line.draw_sum(m.seed, trial, draws, w);
+            sum += line.draw_sum(draws, w);
         }
         for (svc, ws) in m.services.iter().zip(&plan.services) {
             for (line, w) in service_lines(svc, m.horizon).zip(ws.lines()) {
-                sum += line.draw_sum(m.seed, trial, draws, w);
+                sum += line.draw_sum(draws, w);
             }
         }
         sum

@@ -242,7 +242,7 @@ impl<'m> Engine<'m> {
         s.requirements.clear();
         let mix = crate::model::StreamKey::trial_mix(self.model.seed, trial);
         s.draws.fill(&self.plan.slots, mix);
-        self.economy(trial, s);
+        self.economy(s);
         let m = self.model;
         let h = m.horizon;
         let p = m.services.len();
@@ -344,13 +344,13 @@ impl<'m> Engine<'m> {
 
     /// The economy of one trial, shared by every service: the escalation
     /// index (and its inverse) and the downturn years.
-    fn economy(&self, trial: u64, s: &mut Scratch) {
+    fn economy(&self, s: &mut Scratch) {
         let m = self.model;
-        let (h, seed) = (m.horizon, m.seed);
-        let mut rng = m.economy.key_inflation.rng(seed, trial);
+        let h = m.horizon;
         s.escalation[0] = 1.0;
-        for t in draws::inflation_years(h) {
-            let infl = m.economy.inflation.sample(&mut rng);
+        let years = draws::inflation_years(h);
+        let rates = s.draws.window(self.plan.inflation, years.len());
+        for (t, &infl) in years.zip(rates) {
             s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
             s.deflator[t] = 1.0 / s.escalation[t];
         }

@@ -168,6 +168,10 @@ pub enum Window {
     Shock(usize),
     /// Every year's shock is exactly 1 (no volatility): nothing drawn.
     Ones,
+    /// A quantity drawn anew each year (the economy's inflation), the
+    /// window's first year at this place of the quantity table
+    /// ([`QuantitySlots::each_year`]).
+    Quantity(usize),
 }
 
 /// The layout of a trial's per-year draws: which line and address each
@@ -333,6 +337,7 @@ impl Draws {
             Window::Uniform(at) => &self.uniforms[at..at + len],
             Window::Shock(at) => &self.shocks[at..at + len],
             Window::Ones => &self.ones[..len],
+            Window::Quantity(at) => &self.quantities[at..at + len],
         }
     }
 }

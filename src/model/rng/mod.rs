@@ -13,9 +13,8 @@
 //! * `1 + q·2^28 + 8k + w`: word `w` of attempt `k` at the line's
 //!   per-trial quantity `q` (of four), computed for every quantity of a
 //!   trial at once by [`quantities::QuantitySlots`];
-//! * `1, 2, 3, ...`: the economy's yearly inflation, drawn in order by
-//!   [`StreamRng`] (a truncated normal may reject; the economy's lines
-//!   have no per-trial quantities, so the two never meet);
+//! * `2^33 + t·2^20 + 8k + w`: the same for a quantity drawn anew in each
+//!   calendar year `t` (the economy's inflation), by the same passes;
 //! * `YEAR_BASE + t`: the line's one draw of year `t` (a hazard, a risk
 //!   event, or half of a Box-Muller pair), computed for all lines and
 //!   years of a trial at once by [`lanes::Draws`].
@@ -118,9 +117,10 @@ impl LineKey {
     }
 }
 
-/// A line's draws read in order: the line's words at addresses 1,
-/// 2, 3, ... in order (SplitMix64 seeded with the line's key), for the
-/// samplers of [`crate::model::Dist`] (which may reject and draw again).
+/// A line's words at addresses 1, 2, 3, ... in order (SplitMix64 seeded
+/// with the line's key), for one-off draws through the samplers of
+/// [`crate::model::Dist`] (which may reject and draw again). The engine
+/// reads none this way: its draws come from [`lanes::Draws`].
 #[derive(Debug, Clone)]
 pub struct StreamRng {
     key: LineKey,
