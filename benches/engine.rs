@@ -102,8 +102,7 @@ fn engine(c: &mut Criterion) {
 }
 
 fn draws(c: &mut Criterion) {
-    use fundgap::model::StreamKey;
-    use fundgap::model::rng::lanes::{Draws, Slots, set_portable};
+    use fundgap::model::rng::lanes::{Draws, Slots};
     // bench-district's per-year draws: 48 lines of lognormal shocks and
     // 48 of uniforms (12 services x 4 each), 20 years each.
     let mut slots = Slots::new();
@@ -115,24 +114,36 @@ fn draws(c: &mut Criterion) {
     let mut d = Draws::new(&slots);
     let mut g = c.benchmark_group("draws");
     g.throughput(Throughput::Elements(2 * 48 * 20));
+    fill_both_ways(&mut g, |mix| {
+        d.fill(&slots, mix);
+        black_box(&d);
+    });
+    g.finish();
+}
+
+/// Benches `fill` (given a new trial's mixed seed each time) as `fill` on
+/// the best instruction set this CPU has and as `fill-portable` on the
+/// portable baseline.
+fn fill_both_ways(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    mut fill: impl FnMut(u64),
+) {
+    use fundgap::model::StreamKey;
+    use fundgap::model::rng::lanes::set_portable;
     for (name, portable) in [("fill", false), ("fill-portable", true)] {
         let mut trial = 0u64;
         g.bench_function(name, |b| {
             set_portable(portable);
             b.iter(|| {
                 trial += 1;
-                d.fill(&slots, StreamKey::trial_mix(7, trial));
-                black_box(&d);
+                fill(StreamKey::trial_mix(7, trial));
             });
             set_portable(false);
         });
     }
-    g.finish();
 }
 
 fn quantities(c: &mut Criterion) {
-    use fundgap::model::StreamKey;
-    use fundgap::model::rng::lanes::set_portable;
     use fundgap::model::rng::quantities::QuantitySlots;
     let model = parse_str(BENCH, "bench-district.toml").unwrap();
     let inputs = model.inputs();
@@ -145,18 +156,10 @@ fn quantities(c: &mut Criterion) {
     let (mut work, mut table) = (slots.work(), slots.blank());
     let mut g = c.benchmark_group("quantities");
     g.throughput(Throughput::Elements(inputs.len() as u64));
-    for (name, portable) in [("fill", false), ("fill-portable", true)] {
-        let mut trial = 0u64;
-        g.bench_function(name, |b| {
-            set_portable(portable);
-            b.iter(|| {
-                trial += 1;
-                slots.fill(StreamKey::trial_mix(7, trial), &mut work, &mut table);
-                black_box(&table);
-            });
-            set_portable(false);
-        });
-    }
+    fill_both_ways(&mut g, |mix| {
+        slots.fill(mix, &mut work, &mut table);
+        black_box(&table);
+    });
     g.finish();
 }
 

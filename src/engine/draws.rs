@@ -216,6 +216,8 @@ pub(crate) struct LineDraws {
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) slots: Slots,
+    /// The economy's lines, in the order of `economy_lines`.
+    economy: Vec<LineDraws>,
     pub(crate) inflation: Window,
     pub(crate) downturn: Window,
     pub(crate) services: Vec<ServiceWindows>,
@@ -266,9 +268,9 @@ impl Plan {
     /// The plan of `m`'s schedule.
     pub(crate) fn new(m: &Model) -> Self {
         let mut slots = Slots::new();
+        let economy: Vec<LineDraws> = economy_lines(m).map(|l| l.lay_out(&mut slots)).collect();
         let (mut inflation, mut downturn) = (Window::None, Window::None);
-        for line in economy_lines(m) {
-            let w = line.lay_out(&mut slots);
+        for w in &economy {
             match w.years {
                 Window::Quantity(_) => inflation = w.years,
                 Window::Uniform(_) => downturn = w.years,
@@ -297,6 +299,7 @@ impl Plan {
             .collect();
         Plan {
             slots: slots.finish(),
+            economy,
             inflation,
             downturn,
             services,
@@ -386,17 +389,7 @@ impl Engine<'_> {
             .fill(&plan.slots, StreamKey::trial_mix(m.seed, trial));
         let draws = &s.draws;
         let mut sum = 0.0;
-        for line in economy_lines(m) {
-            let years = match line.each_year {
-                Some((EachYear::Uniform, _)) => plan.downturn,
-                Some((EachYear::Quantity(_), _)) => plan.inflation,
-                _ => Window::None,
-            };
-            // The economy's lines have no per-trial quantities.
-            let w = LineDraws {
-                quantities: usize::MAX,
-                years,
-            };
+        for (line, &w) in economy_lines(m).zip(&plan.economy) {
             sum += line.draw_sum(draws, w);
         }
         for (svc, ws) in m.services.iter().zip(&plan.services) {

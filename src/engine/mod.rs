@@ -193,6 +193,11 @@ impl<'m> Engine<'m> {
     /// top-up and extra reserve into its outcome, and the portfolio's,
     /// their sums in service order, into the last.
     fn solve_requirements(&self, lanes: &mut [Scratch]) {
+        // Without confidence levels nothing was posed, and every top-up,
+        // the portfolio's too, is already 0.
+        if self.model.confidence.is_empty() {
+            return;
+        }
         let Some(first) = lanes.first_mut() else {
             return;
         };
@@ -206,11 +211,9 @@ impl<'m> Engine<'m> {
                     n += 1;
                 }
                 if n == simd::W || (n > 0 && l + 1 == lanes.len()) {
-                    // Places past `n` repeat a reference; only `n` are read.
-                    let problems: [&requirement::Problems; simd::W] =
-                        std::array::from_fn(|j| &lanes[group[j.min(n - 1)]].requirements);
+                    let problems = group[..n].iter().map(|&l| &lanes[l].requirements);
                     let answers =
-                        requirement::answer_group(e, svc.carry_surplus, &problems[..n], &mut work);
+                        requirement::answer_group(e, svc.carry_surplus, problems, &mut work);
                     for (&l, (topup, reserve)) in group[..n].iter().zip(answers) {
                         let o = &mut lanes[l].outcome[e];
                         (o.topup, o.reserve_need) = (topup, reserve);

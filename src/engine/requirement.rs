@@ -158,14 +158,14 @@ impl Problems {
     }
 }
 
-/// Answers service `e`'s problems in `group` (at most [`W`] trials, each
-/// of which posed one for `e`) side by side: each trial's top-up and extra
-/// reserve, in the order of `group`. `work` (from
-/// [`Problems::lend_work`]) holds their rows.
-pub(super) fn answer_group(
+/// Answers service `e`'s problems in `group` (the problems of at most
+/// [`W`] trials, each of which posed one for `e`; any further are ignored)
+/// side by side: each trial's top-up and extra reserve, in the order of
+/// `group`. `work` (from [`Problems::lend_work`]) holds their rows.
+pub(super) fn answer_group<'a>(
     e: usize,
     carry: bool,
-    group: &[&Problems],
+    group: impl IntoIterator<Item = &'a Problems>,
     work: &mut [F8],
 ) -> [(f64, f64); W] {
     let h = work.len() / 3;
@@ -173,7 +173,7 @@ pub(super) fn answer_group(
     // Unused places hold a problem without a gap (all zeros), which is
     // done before the first round.
     work.fill(F8::splat(0.0));
-    for (j, pr) in group.iter().enumerate().take(W) {
+    for (j, pr) in group.into_iter().enumerate().take(W) {
         opening.0[j] = pr.opening[e];
         for (k, row) in pr.rows[3 * h * e..3 * h * (e + 1)].iter().enumerate() {
             work[k].0[j] = *row;

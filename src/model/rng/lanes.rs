@@ -323,7 +323,11 @@ impl Draws {
     /// fewer than four.
     #[inline]
     pub fn quantities(&self, at: usize) -> [f64; 4] {
-        match self.quantities.get(at..at + 4) {
+        // `at` may be past the table (a line without places): zeros.
+        match self
+            .quantities
+            .get(at..at.saturating_add(super::quantities::PER_LINE))
+        {
             Some(&[a, b, c, d]) => [a, b, c, d],
             _ => [0.0; 4],
         }

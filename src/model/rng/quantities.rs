@@ -157,7 +157,7 @@ macro_rules! pass {
 
 /// Slots `r` (one block) of a list, as an array.
 #[inline(always)]
-fn block<T>(v: &[T], r: std::ops::Range<usize>) -> Option<&[T; WIDTH]> {
+fn block<T>(v: &[T], r: Range<usize>) -> Option<&[T; WIDTH]> {
     v.get(r).and_then(|s| s.try_into().ok())
 }
 
@@ -236,6 +236,20 @@ impl Family {
     /// Slot `i`'s constants.
     fn constants(&self, i: usize) -> [f64; 6] {
         std::array::from_fn(|k| self.c[k][i])
+    }
+
+    /// Slot `i`'s value (this family being family `f`) from its first
+    /// attempt `x`: drawn again if that was rejected, clamped to its
+    /// domain.
+    #[inline]
+    fn settle(&self, f: usize, i: usize, x: f64, trial_mix: u64) -> f64 {
+        let x = if rejected(f, x, &self.c, i) {
+            retry(f, self, i, mix64(trial_mix ^ self.line[i]))
+        } else {
+            x
+        };
+        let (lo, hi) = self.domain[i];
+        x.clamp(lo, hi)
     }
 }
 
@@ -344,16 +358,6 @@ impl QuantitySlots {
         self
     }
 
-    /// Places in the table.
-    pub fn len(&self) -> usize {
-        self.sources.len()
-    }
-
-    /// Whether no line was added.
-    pub fn is_empty(&self) -> bool {
-        self.sources.is_empty()
-    }
-
     /// The table with every place that draws nothing filled in (fixed
     /// values, and 0 where a line has no quantity).
     pub fn blank(&self) -> Vec<f64> {
@@ -380,12 +384,8 @@ impl QuantitySlots {
                 continue;
             }
             PASSES[f](trial_mix, &fam.line, &fam.at, &fam.c, out);
-            for (i, (&dest, &(lo, hi))) in fam.dest.iter().zip(&fam.domain).enumerate() {
-                let mut x = out[i];
-                if rejected(f, x, &fam.c, i) {
-                    x = retry(f, fam, i, mix64(trial_mix ^ fam.line[i]));
-                }
-                table[dest] = x.clamp(lo, hi);
+            for (i, (&dest, &x)) in fam.dest.iter().zip(out.iter()).enumerate() {
+                table[dest] = fam.settle(f, i, x, trial_mix);
             }
         }
         for (i, one) in self.inverse.iter().enumerate() {
@@ -405,13 +405,7 @@ impl QuantitySlots {
                 let fam = &self.families[f];
                 let key = mix64(trial_mix ^ fam.line[i]);
                 let x = attempt(f, key, fam.at[i], 0, fam.constants(i));
-                let x = if rejected(f, x, &fam.c, i) {
-                    retry(f, fam, i, key)
-                } else {
-                    x
-                };
-                let (lo, hi) = fam.domain[i];
-                x.clamp(lo, hi)
+                fam.settle(f, i, x, trial_mix)
             }
         }
     }
