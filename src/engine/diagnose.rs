@@ -5,82 +5,77 @@
 use crate::model::FundingKind;
 
 use super::Engine;
+use super::costs::opex;
 use super::draws::operating_years;
-use super::service::{Streams, opex};
+use super::group::{Group, Inputs};
+use super::service::Streams;
+use super::simd::{F8, W};
 use super::trial::{FaultLine, Scratch};
 
 impl Engine<'_> {
     /// Which line of service `e` first yields an amount that is not finite
     /// in trial `trial` (whose economy `s` holds): each line recomputed on
-    /// its own, in the order of the simulation. Only called for a trial
-    /// that has a fault, so it may allocate.
+    /// its own, in the order of the simulation, with the trial in every
+    /// lane of a group. Only called for a trial that has a fault, so it
+    /// may allocate.
     pub(super) fn faulty_line(&self, e: usize, trial: u64, s: &Scratch) -> Option<FaultLine> {
         let h = self.model.horizon;
         let svc = &self.model.services[e];
-        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let (zero, one) = (F8::splat(0.0), F8::splat(1.0));
+        let finite = |v: &[F8]| v.iter().all(|x| x.0[0].is_finite());
         let ws = &self.plan.services[e];
-        let draws = &s.draws;
-        let mut mult = vec![1.0; h];
-        let mut cost = vec![0.0; h];
+        let mut g = Group::new(self.model);
+        g.load_economy(
+            [(
+                &s.escalation[..],
+                &s.deflator[..],
+                &s.discount[..],
+                &s.downturn[..],
+            ); W],
+        );
+        let inputs = Inputs {
+            draws: [&s.draws; W],
+            trials: [trial; W],
+        };
+        let esc = &g.esc;
+        let mut mult = vec![one; h];
+        let mut cost = vec![zero; h];
+        let add = |cost: &mut [F8], own: &[F8]| {
+            cost.iter_mut().zip(own).for_each(|(c, &o)| *c = *c + o);
+        };
         for (i, (r, &w)) in svc.risks.iter().zip(&ws.risks).enumerate() {
-            let mut own = vec![0.0; h];
-            self.risk(
-                svc,
-                r,
-                trial,
-                &s.escalation,
-                &mut own,
-                &mut mult,
-                (draws, w),
-            );
+            let mut own = vec![zero; h];
+            self.risk(svc, r, &inputs, esc, &mut own, &mut mult, w);
             if !finite(&own) || !finite(&mult) {
                 return Some(FaultLine::Risk(i));
             }
-            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
+            add(&mut cost, &own);
         }
         let [construction, ratio, ..] =
-            self.line_quantities(svc.quantities(), svc.key, trial, (draws, ws.base));
-        let base_cost = construction * ratio;
-        let years = operating_years(svc, h);
-        opex(
-            svc,
-            h,
-            draws.window(ws.base.years, years.len()),
-            base_cost,
-            &s.escalation,
-            &mult,
-            &mut cost,
-        );
-        if !finite(&cost) || !construction.is_finite() {
+            self.quantities(&inputs, svc.quantities(), svc.key, ws.base);
+        let shocks = inputs.window(ws.base.years, operating_years(svc, h).len());
+        opex(svc, h, &shocks, construction * ratio, esc, &mult, &mut cost);
+        if !finite(&cost) || !construction.0[0].is_finite() {
             return Some(FaultLine::Opex);
         }
         for (i, (line, &w)) in svc.costs.iter().zip(&ws.costs).enumerate() {
-            let mut own = vec![0.0; h];
-            let esc = &s.escalation;
-            self.cost_line(svc, line, trial, construction, esc, &mut own, (draws, w));
+            let mut own = vec![zero; h];
+            self.cost_line(svc, line, &inputs, construction, esc, &mut own, w);
             if !finite(&own) {
                 return Some(FaultLine::Cost(i));
             }
-            cost.iter_mut().zip(&own).for_each(|(c, o)| *c += o);
+            add(&mut cost, &own);
         }
         for (i, (st, &w)) in svc.funding.iter().zip(&ws.funding).enumerate() {
-            let mut rows = vec![0.0; FundingKind::COUNT * h];
+            let mut rows = vec![zero; FundingKind::COUNT * h];
             let mut out = Streams {
-                reserve: 0.0,
-                revenue_npv: 0.0,
+                reserve: zero,
+                revenue_npv: zero,
             };
-            self.stream(
-                svc,
-                st,
-                trial,
-                &cost,
-                &s.downturn,
-                &s.discount,
-                &mut rows,
-                &mut out,
-                (draws, w),
-            );
-            if !finite(&rows) || !out.reserve.is_finite() || !out.revenue_npv.is_finite() {
+            let econ = (&g.down[..], &g.disc[..]);
+            self.stream(svc, st, &inputs, &cost, econ, &mut rows, &mut out, w);
+            let totals = [out.reserve, out.revenue_npv];
+            if !finite(&rows) || !finite(&totals) {
                 return Some(FaultLine::Stream(i));
             }
         }

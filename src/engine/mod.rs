@@ -17,16 +17,23 @@
 //! plus cost lines, renewals and risk-event costs; funding = the streams
 //! alive that year; a reserve absorbs shortfalls; gap = what is left.
 //!
-//! Where things are: `trial.rs` holds what a trial leaves behind, the
-//! per-service phases are in `service.rs`, what each kind of funding
-//! stream pays in `streams.rs`, `draws.rs` is the draw schedule
+//! Where things are: `trial.rs` holds what a trial leaves behind;
+//! `group.rs` the structure-of-arrays rows in which a batch computes each
+//! service for eight trials side by side (`simd.rs`: [`simd::F8`], eight
+//! doubles as one value); the per-service phases are in `service.rs`,
+//! what each cost line and risk adds in `costs.rs`, what each kind of
+//! funding stream pays in `streams.rs`, the capital account and the
+//! contract split in `books.rs`, the stop rule in `stop.rs`; `draws.rs`
+//! is the draw schedule
 //! (which streams draw what, in which years) that the simulation,
 //! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
 //! spreads trials over threads.
 
 mod books;
+mod costs;
 mod diagnose;
 mod draws;
+mod group;
 mod requirement;
 mod schedule;
 mod service;
@@ -165,25 +172,33 @@ impl<'m> Engine<'m> {
     /// Simulates trial number `trial` into `s` (which must have been made
     /// by [`Scratch::new`] for this engine's model).
     pub fn simulate(&self, trial: u64, s: &mut Scratch) {
-        self.simulate_posing(trial, s);
-        self.solve_requirements(std::slice::from_mut(s));
+        self.simulate_lanes(trial, std::slice::from_mut(s), |_| {});
     }
 
     /// Simulates trials `first..first + lanes.len()`, one into each
-    /// scratch, with the same results as [`Engine::simulate`] on each; the
-    /// last step, each service's funding requirement, is taken for the
-    /// whole batch at once, which is faster. `each` sees every trial's
-    /// scratch as soon as it is simulated, before that last step (the
-    /// aggregates add its per-year sums while its rows are in cache).
+    /// scratch, with the same results as [`Engine::simulate`] on each:
+    /// eight trials side by side, each service's rows one vector
+    /// operation over the trials per step (`group.rs`), and last each
+    /// service's funding requirement for the whole batch at once. `each`
+    /// sees every trial's scratch as soon as its group of eight is
+    /// simulated, before that last step (the aggregates add its per-year
+    /// sums while its rows are in cache).
     pub fn simulate_lanes(
         &self,
         first: u64,
         lanes: &mut [Scratch],
         mut each: impl FnMut(&Scratch),
     ) {
-        for (s, trial) in lanes.iter_mut().zip(first..) {
-            self.simulate_posing(trial, s);
-            each(s);
+        let Some(lender) = lanes.first_mut() else {
+            return;
+        };
+        let mut group = std::mem::take(&mut lender.group);
+        for (k, chunk) in lanes.chunks_mut(simd::W).enumerate() {
+            self.simulate_group(first + (k * simd::W) as u64, chunk, &mut group);
+            chunk.iter().for_each(&mut each);
+        }
+        if let Some(lender) = lanes.first_mut() {
+            lender.group = group;
         }
         self.solve_requirements(lanes);
     }
@@ -238,60 +253,88 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Simulates a trial, leaving its funding requirements posed but not
-    /// solved (every outcome's top-up and extra reserve still 0).
-    fn simulate_posing(&self, trial: u64, s: &mut Scratch) {
-        s.fault = None;
-        s.requirements.clear();
-        let mix = crate::model::StreamKey::trial_mix(self.model.seed, trial);
-        s.draws.fill(&self.plan.slots, mix);
-        self.economy(s);
+    /// Simulates trials `first..first + lanes.len()` (at most eight), one
+    /// into each scratch, in `g`, leaving their funding requirements posed
+    /// but not solved (every outcome's top-up and extra reserve still 0).
+    fn simulate_group(&self, first: u64, lanes: &mut [Scratch], g: &mut group::Group) {
         let m = self.model;
         let h = m.horizon;
         let p = m.services.len();
         let port = p * h..(p + 1) * h;
-        for v in s.entity_rows_mut() {
-            if let Some(row) = v.get_mut(port.clone()) {
-                row.fill(0.0);
-            }
-        }
-        s.pool_gap.fill(0.0);
-        s.pool_surplus.fill(0.0);
-        let mut total = EntityOutcome::default();
-        let mut total_real = 0.0;
-
-        for (e, svc) in m.services.iter().enumerate() {
-            self.service(e, svc, trial, s);
-            let o = s.outcome[e];
-            self.check(trial, e, &o, s);
-            total.lcc_npv += o.lcc_npv;
-            total.gap_npv += o.gap_npv;
-            total.benefit_npv += o.benefit_npv;
-            total.revenue_npv += o.revenue_npv;
-            total.construction += o.construction;
-            total.grant += o.grant;
-            total.received += o.received;
-            total_real += o.real_cost_per_year;
-            total.first_gap = earliest(total.first_gap, o.first_gap);
-            total.stopped_from = earliest(total.stopped_from, o.stopped_from);
-            // The portfolio rows come last, so they split off cleanly from
-            // the service's rows; zipped slices let the adds vectorise. (Its
-            // funding by kind is not needed: the aggregates add up the
-            // services' totals instead.)
+        for (s, trial) in lanes.iter_mut().zip(first..) {
+            s.fault = None;
+            s.requirements.clear();
+            let mix = crate::model::StreamKey::trial_mix(m.seed, trial);
+            s.draws.fill(&self.plan.slots, mix);
+            self.economy(s);
             for v in s.entity_rows_mut() {
-                if !v.is_empty() {
-                    add_into(v, e * h, p * h, h);
+                if let Some(row) = v.get_mut(port.clone()) {
+                    row.fill(0.0);
+                }
+            }
+            s.pool_gap.fill(0.0);
+            s.pool_surplus.fill(0.0);
+        }
+        // Lanes past the group's trials repeat its first trial; their
+        // results are never handed over.
+        let n = lanes.len();
+        let pick = |j: usize| if j < n { j } else { 0 };
+        let trials: [u64; simd::W] = std::array::from_fn(|j| first + pick(j) as u64);
+        g.load_economy(std::array::from_fn(|j| {
+            let s = &lanes[pick(j)];
+            (
+                &s.escalation[..],
+                &s.deflator[..],
+                &s.discount[..],
+                &s.downturn[..],
+            )
+        }));
+        let mut totals = [EntityOutcome::default(); simd::W];
+        let mut totals_real = [0.0; simd::W];
+
+        for e in 0..p {
+            let inputs = group::Inputs {
+                draws: std::array::from_fn(|j| &lanes[pick(j)].draws),
+                trials,
+            };
+            self.service_group(e, &inputs, g);
+            for (j, s) in lanes.iter_mut().enumerate() {
+                self.hand_over(e, g, j, s);
+                let o = s.outcome[e];
+                self.check(trials[j], e, &o, s);
+                let total = &mut totals[j];
+                total.lcc_npv += o.lcc_npv;
+                total.gap_npv += o.gap_npv;
+                total.benefit_npv += o.benefit_npv;
+                total.revenue_npv += o.revenue_npv;
+                total.construction += o.construction;
+                total.grant += o.grant;
+                total.received += o.received;
+                totals_real[j] += o.real_cost_per_year;
+                total.first_gap = earliest(total.first_gap, o.first_gap);
+                total.stopped_from = earliest(total.stopped_from, o.stopped_from);
+                // The portfolio rows come last, so they split off cleanly
+                // from the service's rows; zipped slices let the adds
+                // vectorise. (Its funding by kind is not needed: the
+                // aggregates add up the services' totals instead.)
+                for v in s.entity_rows_mut() {
+                    if !v.is_empty() {
+                        add_into(v, e * h, p * h, h);
+                    }
                 }
             }
         }
-        if !m.accounts.is_empty() {
-            self.pool(s, &mut total);
-        }
-        total.real_cost_per_year = total_real;
-        s.outcome[p] = total;
-        self.check(trial, p, &total, s);
-        if m.prices == Prices::Constant {
-            constant_prices(s);
+        for (j, s) in lanes.iter_mut().enumerate() {
+            let mut total = totals[j];
+            if !m.accounts.is_empty() {
+                self.pool(s, &mut total);
+            }
+            total.real_cost_per_year = totals_real[j];
+            s.outcome[p] = total;
+            self.check(trials[j], p, &total, s);
+            if m.prices == Prices::Constant {
+                constant_prices(s);
+            }
         }
     }
 

@@ -59,6 +59,7 @@ use super::GAP_TOLERANCE;
 use super::simd::{F8, M8, W};
 
 /// A service's yearly books in one trial, as the balance reads them.
+#[cfg(test)]
 pub(super) struct Books<'a> {
     /// What the city must pay each year.
     pub need: &'a [f64],
@@ -115,7 +116,22 @@ impl Problems {
     }
 
     /// Poses service `e`'s problem, `svc` with books `b`.
-    pub(super) fn pose(&mut self, e: usize, svc: &Service, b: &Books<'_>) {
+    #[cfg(test)]
+    pub(super) fn pose_books(&mut self, e: usize, svc: &Service, b: &Books<'_>) {
+        let at = |t: usize| (b.need[t], b.money[t], b.escalation[t]);
+        self.pose(e, svc, b.reserve, at);
+    }
+
+    /// Poses service `e`'s problem: `svc` with a reserve opening at
+    /// `reserve` and, for each year `t`, `at(t)` = (what the city must
+    /// pay, its money, the cost index).
+    pub(super) fn pose(
+        &mut self,
+        e: usize,
+        svc: &Service,
+        reserve: f64,
+        at: impl Fn(usize) -> (f64, f64, f64),
+    ) {
         let h = self.h;
         let Some(rows) = self.rows.get_mut(3 * h * e..3 * h * (e + 1)) else {
             return;
@@ -124,18 +140,16 @@ impl Problems {
         let (p, theta) = rest.split_at_mut(h);
         // The first year a top-up is paid: the first year the service costs
         // anything, or its opening, whichever is first.
-        let first = b
-            .need
-            .iter()
-            .position(|c| *c > 0.0)
+        let first = (0..h)
+            .position(|t| at(t).0 > 0.0)
             .map_or(svc.opens, |f| f.min(svc.opens));
         for t in 0..h {
-            let c = b.need[t];
-            d[t] = b.money[t] - c;
-            p[t] = if t >= first { b.escalation[t] } else { 0.0 };
+            let (c, money, escalation) = at(t);
+            d[t] = money - c;
+            p[t] = if t >= first { escalation } else { 0.0 };
             theta[t] = svc.materiality.threshold(c).max(GAP_TOLERANCE * c);
         }
-        self.opening[e] = b.reserve;
+        self.opening[e] = reserve;
         self.posed[e] = true;
     }
 }
@@ -457,7 +471,7 @@ mod tests {
         let mut work = vec![F8::splat(0.0); 3 * h];
         let mut opening = F8::splat(0.0);
         for (j, b) in books.iter().enumerate() {
-            group.pose(0, svc, b);
+            group.pose_books(0, svc, b);
             opening.0[j] = b.reserve;
             for (k, x) in group.rows.iter().enumerate() {
                 work[k].0[j] = *x;

@@ -1,41 +1,52 @@
-//! One service of one trial, in the order its money moves: base cost and
-//! risks, cost lines, funding streams, then the year-by-year balance with
-//! the reserve. Each phase is a function of the slices it reads and writes,
-//! so what a phase touches is visible in its signature.
+//! One service in a group of up to eight trials side by side
+//! ([`super::group`]), in the order its money moves: base cost and risks,
+//! cost lines (`costs.rs`), funding streams (`streams.rs`), then the
+//! year-by-year balance with the reserve. Each phase is a function of the rows it reads and writes, so
+//! what a phase touches is visible in its signature; each row holds a
+//! year of every lane in one [`F8`], so a step is one vector operation
+//! over the trials. Every lane computes what its trial alone would, bit
+//! for bit: the same operations in the same order, selects where a trial
+//! would branch.
+//!
+//! [`Engine::service_group`] runs it all in the clone compiled for the
+//! best instruction set the CPU has; [`Engine::hand_over`] then copies the
+//! service's rows and outcome into each trial's own [`Scratch`].
 
-use crate::model::rng::lanes::Draws;
-use crate::model::{
-    CostKind, CostLine, FundingKind, RenewalSize, Risk, Service, Stream, StreamKind,
-};
+use crate::model::rng::kernels;
+use crate::model::{FundingKind, Quantities, Service, Stream, StreamKey, StreamKind};
 
 use super::books::{Contracted, capital, split};
+use super::costs::opex;
 use super::draws::{LineDraws, operating_years, stream_years};
-use super::requirement::{Books, Problems};
-use super::stop::{Seen, stop_year};
+use super::group::{Group, Inputs, Outcomes, by_quantity, threshold, year};
+use super::simd::{F8, M8};
+use super::stop::{Seen, stop_years};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
-/// The money a service's streams bring in one trial, besides their rows.
+const ZERO: F8 = F8::splat(0.0);
+const ONE: F8 = F8::splat(1.0);
+
+/// The money a service's streams bring in, per lane, besides their rows.
 pub(super) struct Streams {
     /// The reserve's opening balance.
-    pub(super) reserve: f64,
+    pub(super) reserve: F8,
     /// Discounted fees and contract payments.
-    pub(super) revenue_npv: f64,
+    pub(super) revenue_npv: F8,
 }
 
-/// One service's rows of one trial, as the balance reads and writes them.
+/// One service's rows in a group, as the balance reads and writes them.
 struct Rows<'a> {
-    cost: &'a mut [f64],
-    funding: &'a mut [f64],
-    by_kind: &'a mut [f64],
-    gap: &'a mut [f64],
-    absorbed: &'a mut [f64],
-    escalation: &'a [f64],
-    deflator: &'a [f64],
-    discount: &'a [f64],
+    cost: &'a mut [F8],
+    funding: &'a mut [F8],
+    by_kind: &'a mut [F8],
+    gap: &'a mut [F8],
+    absorbed: &'a mut [F8],
+    deflator: &'a [F8],
+    discount: &'a [F8],
     /// The capital lines' cost (empty unless the model has capital).
-    capital: &'a mut [f64],
+    capital: &'a mut [F8],
     /// The city's and the operator's sides, for a contracted service.
     contract: Option<Contracted<'a>>,
 }
@@ -43,7 +54,7 @@ struct Rows<'a> {
 impl Rows<'_> {
     /// What the city must pay each year and the city's money: the cost
     /// and all funding, unless a contract splits them.
-    fn books(&self) -> (&[f64], &[f64]) {
+    fn books(&self) -> (&[F8], &[F8]) {
         match &self.contract {
             Some(c) => (&*c.need, &*c.money),
             None => (&*self.cost, &*self.funding),
@@ -51,8 +62,10 @@ impl Rows<'_> {
     }
 
     /// Redoes a contracted service's split between city and operator
-    /// (after its rows changed), shrinking the obligation from `stopped`.
-    fn split(&mut self, svc: &Service, stopped: Option<(usize, f64)>) {
+    /// (after its rows changed), shrinking the obligation from each
+    /// lane's `stopped` year (the horizon: never).
+    #[inline(always)]
+    fn split(&mut self, svc: &Service, stopped: F8) {
         if let (Some(d), Some(c)) = (&svc.delivery, &mut self.contract) {
             let out = Contracted {
                 need: &mut *c.need,
@@ -60,202 +73,266 @@ impl Rows<'_> {
                 obligation: &mut *c.obligation,
                 loss: &mut *c.loss,
             };
-            split(d, self.cost, self.funding, self.by_kind, stopped, out);
-        }
-    }
-
-    /// Adds the service's gaps and its surplus (what its money left over
-    /// in a year, where it lapses instead of going to its own reserve)
-    /// into its special account's rows.
-    fn pool(&self, h: usize, carry: bool, gap: &mut [f64], surplus: &mut [f64]) {
-        let (need, money) = self.books();
-        for t in 0..h {
-            gap[t] += self.gap[t];
-            if !carry {
-                surplus[t] += (money[t] - need[t]).max(0.0);
-            }
+            let keep = svc.stop.after_stop_share;
+            split(
+                d,
+                self.cost,
+                self.funding,
+                self.by_kind,
+                (stopped, keep),
+                out,
+            );
         }
     }
 }
 
-/// The horizon totals of the balance.
+/// The horizon totals of the balance, per lane.
 struct Balance {
-    first_gap: Option<usize>,
-    gap_npv: f64,
-    lcc_npv: f64,
-    real_cost: f64,
+    /// The horizon where there is no gap.
+    first_gap: F8,
+    gap_npv: F8,
+    lcc_npv: F8,
+    real_cost: F8,
     /// Funding received (before the reserve).
-    funded: f64,
+    funded: F8,
     /// What the reserve paid out.
-    used: f64,
-    grant: f64,
+    used: F8,
+    grant: F8,
+}
+
+/// The group's work for one service: a kernel, so that the rows' vector
+/// operations run on the best instruction set the CPU has.
+#[inline(always)]
+fn service_body(engine: &Engine<'_>, e: usize, inputs: &Inputs<'_>, g: &mut Group) {
+    engine.service(e, inputs, g);
+}
+
+kernels! {
+    service_kernel = service_body(engine: &Engine<'_>, e: usize, inputs: &Inputs<'_>, g: &mut Group);
 }
 
 impl Engine<'_> {
-    /// One service of one trial: fills its rows of `s` and its outcome.
-    pub(super) fn service(&self, e: usize, svc: &Service, trial: u64, s: &mut Scratch) {
+    /// Service `e` in every lane of the group: fills `g`'s rows and its
+    /// outcomes ([`Group::out`]).
+    pub(super) fn service_group(&self, e: usize, inputs: &Inputs<'_>, g: &mut Group) {
+        service_kernel(self, e, inputs, g);
+    }
+
+    /// Hands lane `j`'s share of service `e` over to its trial's scratch
+    /// `s`: every per-year row, the pools of its special account, its
+    /// funding requirement if it poses one, and its outcome.
+    pub(super) fn hand_over(&self, e: usize, g: &Group, j: usize, s: &mut Scratch) {
+        let svc = &self.model.services[e];
         let h = self.model.horizon;
+        let lane = |v: &[F8], out: &mut [f64]| {
+            for (o, x) in out.iter_mut().zip(v) {
+                *o = x.0[j];
+            }
+        };
         let rows = e * h..(e + 1) * h;
-        let kinds = e * FundingKind::COUNT * h..(e + 1) * FundingKind::COUNT * h;
-        let Scratch {
-            escalation,
-            deflator,
-            discount,
-            downturn,
+        for (from, to) in [
+            (&g.cost, &mut s.cost),
+            (&g.funding, &mut s.funding),
+            (&g.gap, &mut s.gap),
+            (&g.absorbed, &mut s.absorbed),
+            (&g.capital, &mut s.capital),
+            (&g.capital_gap, &mut s.capital_gap),
+            (&g.obligation, &mut s.obligation),
+            (&g.loss, &mut s.operator_loss),
+        ] {
+            if let Some(to) = to.get_mut(rows.clone()) {
+                lane(from, to);
+            }
+        }
+        let kinds = FundingKind::COUNT * h;
+        lane(&g.by_kind, &mut s.by_kind[e * kinds..(e + 1) * kinds]);
+        if let Some(a) = svc.account {
+            let rows = a * h..(a + 1) * h;
+            let pools = s.pool_gap[rows.clone()].iter_mut();
+            for ((p, x), (q, y)) in pools
+                .zip(&g.gap)
+                .zip(s.pool_surplus[rows].iter_mut().zip(&g.surplus))
+            {
+                *p += x.0[j];
+                *q += y.0[j];
+            }
+        }
+        let o = &g.out;
+        if o.posed.get(j) {
+            let (need, money, esc) = (&g.posed_need, &g.posed_money, &g.esc);
+            let at = |t: usize| (need[t].0[j], money[t].0[j], esc[t].0[j]);
+            s.requirements.pose(e, svc, o.reserve.0[j], at);
+        }
+        let year = |v: F8| Some(v.0[j] as usize).filter(|&t| t < h);
+        s.outcome[e] = EntityOutcome {
+            lcc_npv: o.lcc_npv.0[j],
+            gap_npv: o.gap_npv.0[j],
+            benefit_npv: o.benefit_npv.0[j],
+            revenue_npv: o.revenue_npv.0[j],
+            first_gap: year(o.first_gap),
+            construction: o.construction.0[j],
+            real_cost_per_year: o.real_cost_per_year.0[j],
+            grant: o.grant.0[j],
+            received: o.received.0[j],
+            stopped_from: year(o.stopped_from),
+            // Set when the trial's requirements are solved
+            // (`requirement::answer_group`).
+            topup: 0.0,
+            reserve_need: 0.0,
+        };
+    }
+
+    /// A line's per-trial quantities in every lane.
+    #[inline(always)]
+    pub(super) fn quantities(
+        &self,
+        inputs: &Inputs<'_>,
+        qs: Quantities<'_>,
+        key: StreamKey,
+        w: LineDraws,
+    ) -> [F8; 4] {
+        by_quantity(std::array::from_fn(|j| {
+            self.line_quantities(qs, key, inputs.trials[j], (inputs.draws[j], w))
+        }))
+    }
+
+    /// One service in every lane: fills `g`'s rows and outcomes.
+    #[inline(always)]
+    fn service(&self, e: usize, inputs: &Inputs<'_>, g: &mut Group) {
+        let h = self.model.horizon;
+        let svc = &self.model.services[e];
+        let ws = &self.plan.services[e];
+        let Group {
+            esc,
+            defl,
+            disc,
+            down,
             cost,
             funding,
+            by_kind,
             gap,
             absorbed,
-            by_kind,
-            opex_mult,
-            requirements,
-            outcome,
-            capital: capital_cost,
+            mult,
+            capital: capital_row,
             capital_gap,
-            obligation,
-            operator_loss,
             need,
             money,
-            pool_gap,
-            pool_surplus,
-            draws,
+            obligation,
+            loss,
+            surplus,
+            posed_need,
+            posed_money,
+            out,
             ..
-        } = s;
-        let draws = &*draws;
-        let ws = &self.plan.services[e];
-        let cost = &mut cost[rows.clone()];
-        cost.fill(0.0);
-        opex_mult.fill(1.0);
+        } = g;
+        let (esc, defl, disc, down) = (&esc[..h], &defl[..h], &disc[..h], &down[..h]);
+        let cost = &mut cost[..h];
+        cost.fill(ZERO);
+        mult.fill(ONE);
         // Capital lines go to their own row where the model has one.
-        let capital_row: &mut [f64] = match capital_cost.get_mut(rows.clone()) {
-            Some(row) => {
-                row.fill(0.0);
-                row
-            }
-            None => &mut [],
-        };
+        capital_row.fill(ZERO);
 
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
-        let [construction, ratio, ..] =
-            self.line_quantities(svc.quantities(), svc.key, trial, (draws, ws.base));
+        let [construction, ratio, ..] = self.quantities(inputs, svc.quantities(), svc.key, ws.base);
         for (r, &w) in svc.risks.iter().zip(&ws.risks) {
-            self.risk(svc, r, trial, escalation, cost, opex_mult, (draws, w));
+            self.risk(svc, r, inputs, esc, cost, mult, w);
         }
         let base_cost = construction * ratio;
-        let shocks = draws.window(ws.base.years, operating_years(svc, h).len());
-        opex(svc, h, shocks, base_cost, escalation, opex_mult, cost);
+        let shocks = inputs.window(ws.base.years, operating_years(svc, h).len());
+        opex(svc, h, &shocks, base_cost, esc, mult, cost);
         for (line, &w) in svc.costs.iter().zip(&ws.costs) {
             let row = if line.capital {
                 &mut *capital_row
             } else {
                 &mut *cost
             };
-            self.cost_line(svc, line, trial, construction, escalation, row, (draws, w));
+            self.cost_line(svc, line, inputs, construction, esc, row, w);
         }
 
-        let by_kind = &mut by_kind[kinds];
-        by_kind.fill(0.0);
-        let econ = (&downturn[..], &discount[..]);
-        let mut streams = self.pay_streams(svc, trial, cost, econ, by_kind, (draws, &ws.funding));
-        let funding = &mut funding[rows.clone()];
+        by_kind.fill(ZERO);
+        let econ = (down, disc);
+        let mut streams = self.pay_streams(svc, inputs, cost, econ, by_kind, &ws.funding);
         sum_kinds(by_kind, funding, h);
-        let contract = match obligation.get_mut(rows.clone()) {
-            Some(owed) => {
-                let loss = &mut operator_loss[rows.clone()];
-                owed.fill(0.0);
-                loss.fill(0.0);
-                svc.delivery.is_some().then_some(Contracted {
-                    need: &mut need[..],
-                    money: &mut money[..],
-                    obligation: owed,
-                    loss,
-                })
-            }
-            None => None,
-        };
+        obligation.fill(ZERO);
+        loss.fill(ZERO);
+        let contract = (svc.delivery.is_some() && !obligation.is_empty()).then_some(Contracted {
+            need,
+            money,
+            obligation,
+            loss,
+        });
         let mut r = Rows {
             cost,
             funding,
             by_kind,
-            gap: &mut gap[rows.clone()],
-            absorbed: &mut absorbed[rows.clone()],
-            escalation,
-            deflator,
-            discount,
+            gap,
+            absorbed,
+            deflator: defl,
+            discount: disc,
             capital: capital_row,
             contract,
         };
+        let posed = (&mut **posed_need, &mut **posed_money);
         let (mut b, stopped_from) =
-            self.settle(e, svc, construction, &mut streams, &mut r, requirements);
-        if let Some(cgap) = capital_gap.get_mut(rows) {
-            let books = (&discount[..], &deflator[..]);
-            let (npv, real) = capital(svc.capital.as_ref(), r.capital, cgap, books, svc.opens);
-            b.lcc_npv += npv;
-            b.real_cost += real;
+            self.settle(svc, construction, &mut streams, &mut r, posed, out);
+        if !capital_gap.is_empty() {
+            let books = (disc, defl);
+            let acct = svc.capital.as_ref();
+            let (npv, real) = capital(acct, r.capital, capital_gap, books, svc.opens);
+            b.lcc_npv = b.lcc_npv + npv;
+            b.real_cost = b.real_cost + real;
         }
-        if let Some(a) = svc.account {
-            let rows = a * h..(a + 1) * h;
-            r.pool(
-                h,
-                svc.carry_surplus,
-                &mut pool_gap[rows.clone()],
-                &mut pool_surplus[rows],
-            );
+        if !surplus.is_empty() {
+            // What lapses into the service's special account.
+            let (need, money) = r.books();
+            for ((s, &n), &m) in surplus.iter_mut().zip(need).zip(money) {
+                *s = if svc.carry_surplus {
+                    ZERO
+                } else {
+                    (m - n).max(ZERO)
+                };
+            }
         }
-        let benefit_npv = self.benefits(svc, trial, discount, stopped_from, (draws, &ws.benefits));
+        let benefit_npv = self.benefits(svc, inputs, disc, stopped_from, &ws.benefits);
 
-        let operating_years = (h - svc.opens) as f64;
-        outcome[e] = EntityOutcome {
-            lcc_npv: b.lcc_npv,
-            gap_npv: b.gap_npv,
-            benefit_npv,
-            revenue_npv: streams.revenue_npv,
-            first_gap: b.first_gap,
-            construction,
-            real_cost_per_year: b.real_cost / operating_years,
-            grant: b.grant,
-            received: b.funded + b.used,
-            stopped_from,
-            // Set when the trial's requirements are solved
-            // (`requirement::solve`).
-            topup: 0.0,
-            reserve_need: 0.0,
-        };
+        let operating_years = F8::splat((h - svc.opens) as f64);
+        out.lcc_npv = b.lcc_npv;
+        out.gap_npv = b.gap_npv;
+        out.benefit_npv = benefit_npv;
+        out.revenue_npv = streams.revenue_npv;
+        out.first_gap = b.first_gap;
+        out.construction = construction;
+        out.real_cost_per_year = b.real_cost / operating_years;
+        out.grant = b.grant;
+        out.received = b.funded + b.used;
+        out.stopped_from = stopped_from;
     }
 
     /// Every funding stream of the service into its kind's row. Grants
     /// come last, so that a grant's local match can see the year's budget
     /// money; each kind's row still gets its streams in file order, so the
     /// order changes no sum.
+    #[inline(always)]
     fn pay_streams(
         &self,
         svc: &Service,
-        trial: u64,
-        cost: &[f64],
-        (downturn, discount): (&[bool], &[f64]),
-        by_kind: &mut [f64],
-        (draws, windows): (&Draws, &[LineDraws]),
+        inputs: &Inputs<'_>,
+        cost: &[F8],
+        (downturn, discount): (&[M8], &[F8]),
+        by_kind: &mut [F8],
+        windows: &[LineDraws],
     ) -> Streams {
         let mut streams = Streams {
-            reserve: 0.0,
-            revenue_npv: 0.0,
+            reserve: ZERO,
+            revenue_npv: ZERO,
         };
         let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);
         let others = lines().filter(|l| !is_grant(l));
         for (st, &w) in others.chain(lines().filter(is_grant)) {
-            self.stream(
-                svc,
-                st,
-                trial,
-                cost,
-                downturn,
-                discount,
-                by_kind,
-                &mut streams,
-                (draws, w),
-            );
+            let econ = (downturn, discount);
+            self.stream(svc, st, inputs, cost, econ, by_kind, &mut streams, w);
         }
         streams
     }
@@ -263,31 +340,33 @@ impl Engine<'_> {
     /// The year-by-year balance, and the stop rule: one that fires shrinks
     /// the service from the next year on, and the balance is redone on the
     /// shrunk amounts (the years before the stop come out the same; the
-    /// reserve's chain after it changes). Returns the balance and the first
-    /// stopped year. A service with a gap also poses its funding
-    /// requirement in `requirements`: what would have kept it as planned
-    /// gap-free (reckoned before any stop: with it there is none).
+    /// reserve's chain after it changes). Returns the balance and each
+    /// lane's first stopped year (the horizon: never). Lanes with a gap
+    /// pose their funding requirement (`out.posed`, with the city's books
+    /// in `posed`): what would have kept the service as planned gap-free
+    /// (reckoned before any stop: with it there is none).
+    #[inline(always)]
     fn settle(
         &self,
-        e: usize,
         svc: &Service,
-        construction: f64,
+        construction: F8,
         streams: &mut Streams,
         r: &mut Rows<'_>,
-        requirements: &mut Problems,
-    ) -> (Balance, Option<usize>) {
+        posed: (&mut [F8], &mut [F8]),
+        out: &mut Outcomes,
+    ) -> (Balance, F8) {
         let h = self.model.horizon;
-        r.split(svc, None);
+        let never = year(h);
+        r.split(svc, never);
         let b = self.balance(svc, construction, streams.reserve, r);
-        if b.first_gap.is_some() && !self.model.confidence.is_empty() {
+        out.posed = b.first_gap.lt(never);
+        if !posed.0.is_empty() && out.posed.any() {
             let (need, money) = r.books();
-            let books = Books {
-                need: &need[..h],
-                money: &money[..h],
-                escalation: &r.escalation[..h],
-                reserve: streams.reserve,
-            };
-            requirements.pose(e, svc, &books);
+            posed.0.copy_from_slice(&need[..h]);
+            posed.1.copy_from_slice(&money[..h]);
+            out.reserve = streams.reserve;
+        } else {
+            out.posed = M8::from_fn(|_| false);
         }
         let (city_need, city_money) = r.books();
         let seen = Seen {
@@ -298,130 +377,51 @@ impl Engine<'_> {
             loss: r.contract.as_ref().map_or(&[], |c| &*c.loss),
             cost: r.cost,
         };
-        let Some(from) = stop_year(svc, &seen, h) else {
-            return (b, None);
+        let Some(from) = stop_years(svc, &seen, h) else {
+            return (b, never);
         };
-        let keep = svc.stop.after_stop_share;
-        for row in [&mut *r.cost, &mut *r.funding] {
-            row[from..].iter_mut().for_each(|x| *x *= keep);
-        }
-        if let Some(row) = r.capital.get_mut(from..) {
-            row.iter_mut().for_each(|x| *x *= keep);
-        }
+        let keep = F8::splat(svc.stop.after_stop_share);
+        let shrink = |row: &mut [F8]| {
+            for (t, x) in row.iter_mut().enumerate() {
+                *x = year(t).ge(from).select(*x * keep, *x);
+            }
+        };
+        shrink(r.cost);
+        shrink(r.funding);
+        shrink(r.capital);
         for k in r.by_kind.chunks_mut(h) {
-            k[from..].iter_mut().for_each(|x| *x *= keep);
+            shrink(k);
         }
-        r.split(svc, Some((from, keep)));
+        r.split(svc, from);
         let b = self.balance(svc, construction, streams.reserve, r);
-        streams.revenue_npv = revenue(r.by_kind, r.discount, h);
-        (b, Some(from))
-    }
-
-    /// One risk of the register: a one-off cost in the year it strikes,
-    /// and an opex multiplier while it is active.
-    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
-    pub(super) fn risk(
-        &self,
-        svc: &Service,
-        r: &Risk,
-        trial: u64,
-        escalation: &[f64],
-        cost: &mut [f64],
-        opex_mult: &mut [f64],
-        (draws, w): (&Draws, LineDraws),
-    ) {
-        let [p, event_cost, ..] = self.line_quantities(r.quantities(), r.key, trial, (draws, w));
-        let mut active_until = 0usize;
-        let years = operating_years(svc, self.model.horizon);
-        let draws = draws.window(w.years, years.len());
-        for (t, &u) in years.zip(draws) {
-            if u < p {
-                cost[t] += event_cost * escalation[t];
-                active_until = active_until.max(t + r.duration_years);
-            }
-            if t < active_until {
-                opex_mult[t] *= r.opex_multiplier;
-            }
-        }
-    }
-
-    /// One extra cost line: renewals, an annual cost or a one-off.
-    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
-    pub(super) fn cost_line(
-        &self,
-        svc: &Service,
-        line: &CostLine,
-        trial: u64,
-        construction: f64,
-        escalation: &[f64],
-        cost: &mut [f64],
-        (draws, dw): (&Draws, LineDraws),
-    ) {
-        let h = self.model.horizon;
-        let q = self.line_quantities(line.quantities(), line.key, trial, (draws, dw));
-        match &line.kind {
-            CostKind::Renewal { size, .. } => {
-                let size = match size {
-                    RenewalSize::ShareOfConstruction(_) => q[0] * construction,
-                    RenewalSize::Amount(_) => q[0],
-                };
-                let every = q[1].max(1.0);
-                // Replacement j falls j * every years after opening,
-                // rounded to a year: the mean interval stays `every`.
-                let mut j = 1.0;
-                loop {
-                    // floor(x + 0.5) is `round` for 0 <= x < 2^52,
-                    // without a libm call.
-                    let t = svc.opens + (j * every + 0.5) as usize;
-                    if t >= h {
-                        break;
-                    }
-                    cost[t] += size * escalation[t];
-                    j += 1.0;
-                }
-            }
-            CostKind::Annual {
-                growth, from, to, ..
-            } => {
-                let a = q[0];
-                let mut g = 1.0;
-                let w = *from..*to + 1;
-                let shocks = draws.window(dw.years, w.len());
-                for ((c, &esc), &shock) in
-                    cost[w.clone()].iter_mut().zip(&escalation[w]).zip(shocks)
-                {
-                    *c += a * g * esc * shock;
-                    g *= 1.0 + growth;
-                }
-            }
-            CostKind::OneOff { year, .. } => {
-                cost[*year] += q[0] * escalation[*year];
-            }
-        }
+        let stopped = from.lt(never);
+        let redone = revenue(r.by_kind, r.discount, h);
+        streams.revenue_npv = stopped.select(redone, streams.revenue_npv);
+        (b, from)
     }
 
     /// One funding stream, paid into its kind's row of `by_kind`.
-    #[allow(clippy::too_many_arguments)] // the slices it reads, each named
+    #[allow(clippy::too_many_arguments)] // the rows it reads, each named
+    #[inline(always)]
     pub(super) fn stream(
         &self,
         svc: &Service,
         st: &Stream,
-        trial: u64,
-        cost: &[f64],
-        downturn: &[bool],
-        discount: &[f64],
-        by_kind: &mut [f64],
+        inputs: &Inputs<'_>,
+        cost: &[F8],
+        (downturn, discount): (&[M8], &[F8]),
+        by_kind: &mut [F8],
         out: &mut Streams,
-        (draws, dw): (&Draws, LineDraws),
+        dw: LineDraws,
     ) {
         let h = self.model.horizon;
-        let q = self.line_quantities(st.quantities(), st.key, trial, (draws, dw));
+        let q = self.quantities(inputs, st.quantities(), st.key, dw);
         let kind = st.funding_kind();
         // The grant row comes first and the budget row (a grant's local
         // match) right after it, so they split apart.
         let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
         let krow = &mut head[kind as usize * h..];
-        let local: &[f64] = if kind == FundingKind::Grant {
+        let local: &[F8] = if kind == FundingKind::Grant {
             &tail[..h]
         } else {
             &[]
@@ -429,9 +429,8 @@ impl Engine<'_> {
         let w = stream_years(svc, st);
         // Uniforms for a grant's or contract's hazard, shocks for a
         // budget's or fees' noise; a reserve draws nothing each year.
-        let draws = draws.window(dw.years, w.len());
         let pay = Paying {
-            draws,
+            draws: inputs.window(dw.years, w.len()),
             factor: Factor::of(st),
             years: w.clone(),
             downturn: &downturn[w.clone()],
@@ -459,7 +458,7 @@ impl Engine<'_> {
                 fees(pay, row, svc.opens, q, *price_growth, npv)
             }
             StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
-            StreamKind::Reserve { .. } => out.reserve += q[0],
+            StreamKind::Reserve { .. } => out.reserve = out.reserve + q[0],
         }
     }
 
@@ -467,11 +466,12 @@ impl Engine<'_> {
     /// Writes the gap row and what the reserve paid into its kind's row.
     // Long by design: one pass over the years carries the reserve's chain
     // and every horizon total; split, each piece would loop again.
+    #[inline(always)]
     fn balance(
         &self,
         svc: &Service,
-        construction: f64,
-        mut reserve: f64,
+        construction: F8,
+        mut reserve: F8,
         r: &mut Rows<'_>,
     ) -> Balance {
         let Rows {
@@ -487,69 +487,71 @@ impl Engine<'_> {
         } = r;
         // The city's side: for a contracted service, its obligation and
         // its own money; otherwise all the cost and all the funding.
-        let (need, money): (&[f64], &[f64]) = match contract {
+        let (need, money): (&[F8], &[F8]) = match contract {
             Some(c) => (&*c.need, &*c.money),
             None => (&**cost, &**funding),
         };
         let h = self.model.horizon;
         let reserve_row = FundingKind::Reserve as usize * h;
-        let mut first_gap = h;
-        let mut gap_npv = 0.0;
+        let mut first_gap = year(h);
+        let mut gap_npv = ZERO;
         let mut lcc_npv = construction * discount[svc.opens];
-        let mut real_cost = 0.0;
-        // Whether a year runs short is random, so this loop selects instead
-        // of branching: a mispredicted branch per year cost more than all
-        // of its arithmetic. The results are the same as the branchy form:
-        // with nothing short, the reserve pays 0 and the gap is 0.
+        let mut real_cost = ZERO;
+        // Whether a year runs short is random and differs between lanes,
+        // so the loop selects instead of branching. The results are the
+        // same as the branchy form: with nothing short, the reserve pays 0
+        // and the gap is 0.
         let carry = svc.carry_surplus;
         let (discount, deflator) = (&discount[..h], &deflator[..h]);
         let (cost, funding, gap, absorbed) =
             (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
         let (need, money) = (&need[..h], &money[..h]);
-        let materiality = svc.materiality;
+        let materiality = &svc.materiality;
         let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
         let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
         let paid_row = &mut paid_row[..h];
+        let tolerance = F8::splat(GAP_TOLERANCE);
         // Horizon totals, summed here where the loop is bound by the
         // reserve's chain anyway (each its own chain, in year order).
-        let (mut funded, mut used, mut grant) = (-0.0, -0.0, -0.0);
+        let minus_zero = F8::splat(-0.0);
+        let (mut funded, mut used, mut grant) = (minus_zero, minus_zero, minus_zero);
         for t in 0..h {
-            lcc_npv += cost[t] * discount[t];
+            lcc_npv = lcc_npv + cost[t] * discount[t];
             if t >= svc.opens {
-                real_cost += cost[t] * deflator[t];
+                real_cost = real_cost + cost[t] * deflator[t];
             }
             let c = need[t];
             let short = c - money[t];
-            let tol = GAP_TOLERANCE * c;
-            let need = if short > tol { short } else { 0.0 };
-            let surplus = if carry && short < 0.0 { -short } else { 0.0 };
+            let tol = tolerance * c;
+            let need = short.gt(tol).select(short, ZERO);
+            let surplus = if carry {
+                short.lt(ZERO).select(-short, ZERO)
+            } else {
+                ZERO
+            };
             // At most one of `need` and `surplus` is non-zero, and
             // r - min(r, need) = max(r - need, 0) exactly for r >= 0, so the
             // reserve's year-to-year chain is one add and one max (the
             // longest dependency in a trial); what it paid is off the chain.
-            let paid = if need < reserve { need } else { reserve };
+            let paid = need.lt(reserve).select(need, reserve);
             let next = reserve + (surplus - need);
-            reserve = if next > 0.0 { next } else { 0.0 };
+            reserve = next.gt(ZERO).select(next, ZERO);
             paid_row[t] = paid;
-            funded += funding[t];
-            used += paid;
-            grant += grant_row[t];
+            funded = funded + funding[t];
+            used = used + paid;
+            grant = grant + grant_row[t];
             let rest = need - paid;
-            let left = if rest > tol { rest } else { 0.0 };
+            let left = rest.gt(tol).select(rest, ZERO);
             // What is left is a gap only above the materiality threshold
             // (0 by default: all of it); a smaller shortfall is absorbed.
-            let g = if left > materiality.threshold(c) {
-                left
-            } else {
-                0.0
-            };
+            let g = left.gt(threshold(materiality, c)).select(left, ZERO);
             gap[t] = g;
             absorbed[t] = left - g;
-            gap_npv += g * discount[t];
-            first_gap = if g > 0.0 { first_gap.min(t) } else { first_gap };
+            gap_npv = gap_npv + g * discount[t];
+            first_gap = g.gt(ZERO).select(first_gap.min(year(t)), first_gap);
         }
         Balance {
-            first_gap: (first_gap < h).then_some(first_gap),
+            first_gap,
             gap_npv,
             lcc_npv,
             real_cost,
@@ -559,25 +561,25 @@ impl Engine<'_> {
         }
     }
 
-    /// Discounted social and environmental benefits.
+    /// Discounted social and environmental benefits; from each lane's
+    /// `stopped_from` year on, only the share the stop rule keeps.
+    #[inline(always)]
     fn benefits(
         &self,
         svc: &Service,
-        trial: u64,
-        discount: &[f64],
-        stopped_from: Option<usize>,
-        (draws, windows): (&Draws, &[LineDraws]),
-    ) -> f64 {
-        let mut benefit_npv = 0.0;
+        inputs: &Inputs<'_>,
+        discount: &[F8],
+        stopped_from: F8,
+        windows: &[LineDraws],
+    ) -> F8 {
+        let mut benefit_npv = ZERO;
+        let after = F8::splat(svc.stop.after_stop_share);
         for (b, &w) in svc.benefits.iter().zip(windows) {
-            let [a, ..] = self.line_quantities(b.quantities(), b.key, trial, (draws, w));
+            let [a, ..] = self.quantities(inputs, b.quantities(), b.key, w);
             let mut g = 1.0;
-            for (t, d) in discount.iter().enumerate().take(b.to + 1).skip(b.from) {
-                let keep = match stopped_from {
-                    Some(s) if t >= s => svc.stop.after_stop_share,
-                    _ => 1.0,
-                };
-                benefit_npv += a * g * d * keep;
+            for (t, &d) in discount.iter().enumerate().take(b.to + 1).skip(b.from) {
+                let keep = year(t).ge(stopped_from).select(after, ONE);
+                benefit_npv = benefit_npv + a * F8::splat(g) * d * keep;
                 g *= 1.0 + b.growth;
             }
         }
@@ -587,49 +589,28 @@ impl Engine<'_> {
 
 /// A year's funding is the sum of its kinds' rows (the reserve's row is
 /// still empty: it pays out in the balance).
-fn sum_kinds(by_kind: &[f64], funding: &mut [f64], h: usize) {
-    funding.fill(0.0);
+#[inline(always)]
+fn sum_kinds(by_kind: &[F8], funding: &mut [F8], h: usize) {
+    let funding = &mut funding[..h];
+    funding.fill(ZERO);
     for k in FundingKind::ALL {
         if k != FundingKind::Reserve {
             let row = &by_kind[k as usize * h..(k as usize + 1) * h];
-            for (f, x) in funding.iter_mut().zip(row) {
-                *f += x;
+            for (f, &x) in funding.iter_mut().zip(row) {
+                *f = *f + x;
             }
         }
     }
 }
 
-/// The operating cost of each operating year, added to `cost`:
-/// construction x opex ratio (`base_cost`) x escalation x the year's shock
-/// (`shocks`, one per operating year, from the service's base line) x the
-/// risks' opex multiplier. Zipped slices of one window: no bounds checks.
-pub(super) fn opex(
-    svc: &Service,
-    h: usize,
-    shocks: &[f64],
-    base_cost: f64,
-    escalation: &[f64],
-    opex_mult: &[f64],
-    cost: &mut [f64],
-) {
-    let open = operating_years(svc, h);
-    for (((c, &esc), &mult), &shock) in cost[open.clone()]
-        .iter_mut()
-        .zip(&escalation[open.clone()])
-        .zip(&opex_mult[open])
-        .zip(shocks)
-    {
-        *c += base_cost * esc * shock * mult;
-    }
-}
-
 /// Discounted fees and contract payments, from their rows.
-fn revenue(by_kind: &[f64], discount: &[f64], h: usize) -> f64 {
+#[inline(always)]
+fn revenue(by_kind: &[F8], discount: &[F8], h: usize) -> F8 {
     let row = |k: FundingKind| &by_kind[k as usize * h..][..h];
     let (fees, contracts) = (row(FundingKind::Fees), row(FundingKind::Contract));
-    let mut npv = 0.0;
-    for ((f, c), d) in fees.iter().zip(contracts).zip(discount) {
-        npv += (f + c) * d;
+    let mut npv = ZERO;
+    for ((&f, &c), &d) in fees.iter().zip(contracts).zip(discount) {
+        npv = npv + (f + c) * d;
     }
     npv
 }

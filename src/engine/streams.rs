@@ -1,11 +1,23 @@
-//! What each kind of funding stream pays in one trial: grants (until
-//! withdrawn, within their local match), budget lines, user fees on a
-//! logistic adoption curve, and private contracts (until the partner
-//! exits). Each writes its payments into its kind's row.
+//! What each kind of funding stream pays in one group of trials (lane by
+//! lane, one vector operation per year): grants (until withdrawn, within
+//! their local match), budget lines, user fees on a logistic adoption
+//! curve, and private contracts (until the partner exits). Each adds its
+//! payments into its kind's row.
+//!
+//! Every lane computes exactly the operations a trial alone would, in the
+//! same order: where a trial would skip a year (a withdrawn grant), its
+//! lane keeps its old value by a bit select, so no lane's result depends
+//! on another's.
 
 use std::ops::Range;
 
 use crate::model::{GrantSize, Stream, Unmatched};
+
+use super::group::column;
+use super::simd::{F8, M8, W};
+
+const ZERO: F8 = F8::splat(0.0);
+const ONE: F8 = F8::splat(1.0);
 
 /// The share of a payment that survives a downturn and a cut.
 #[derive(Debug, Clone, Copy)]
@@ -25,30 +37,35 @@ impl Factor {
         }
     }
 
-    /// Selects, since downturn years are random (d x 1 = d exactly).
-    #[inline]
-    pub(super) fn at(self, t: usize, down: bool) -> f64 {
-        let d = if down { self.downturn } else { 1.0 };
-        if t >= self.cut_from { d * self.keep } else { d }
+    /// The factor of year `t` in every lane, `down` where the lane's
+    /// economy is in a downturn (d x 1 = d exactly).
+    #[inline(always)]
+    pub(super) fn at(self, t: usize, down: M8) -> F8 {
+        let d = down.select(F8::splat(self.downturn), ONE);
+        if t >= self.cut_from {
+            d * F8::splat(self.keep)
+        } else {
+            d
+        }
     }
 }
 
-/// What every kind of stream pays with: its draw of each year of its
-/// window (a uniform for a hazard, a shock for noise), its factor, and its
-/// years with their downturn flags and discount factors.
+/// What every kind of stream pays with: its draws of each year of its
+/// window in every lane (a uniform for a hazard, a shock for noise), its
+/// factor, and its years with their downturn flags and discount factors.
 pub(super) struct Paying<'a> {
-    pub(super) draws: &'a [f64],
+    pub(super) draws: [&'a [f64]; W],
     pub(super) factor: Factor,
     pub(super) years: Range<usize>,
-    pub(super) downturn: &'a [bool],
-    pub(super) discount: &'a [f64],
+    pub(super) downturn: &'a [M8],
+    pub(super) discount: &'a [F8],
 }
 
 /// A grant's local match: the service's budget money in the grant's years,
 /// the local money required per unit of grant, and what an unmatched year
 /// does to the grant.
 pub(super) struct Match<'a> {
-    pub(super) local: &'a [f64],
+    pub(super) local: &'a [F8],
     pub(super) share: f64,
     pub(super) rule: Unmatched,
 }
@@ -56,91 +73,86 @@ pub(super) struct Match<'a> {
 /// A grant: a fixed amount or a share of the year's cost, until withdrawn,
 /// and no more than its local match supports (the year's budget money
 /// divided by the match share).
-#[inline]
+#[inline(always)]
 pub(super) fn grant(
     p: Paying<'_>,
-    row: &mut [f64],
-    cost: &[f64],
+    row: &mut [F8],
+    cost: &[F8],
     size: &GrantSize,
-    q: [f64; 4],
+    q: [F8; 4],
     matched: Option<Match<'_>>,
 ) {
     let (amount, share) = match size {
         GrantSize::Amount(_) => (q[0], None),
-        GrantSize::ShareOfCost(_) => (0.0, Some(q[0])),
+        GrantSize::ShareOfCost(_) => (ZERO, Some(q[0])),
     };
     let hz = q[1];
-    let mut alive = true;
+    let mut alive = M8::from_fn(|_| true);
     // Paid so far, for a clawback (a running sum in year order).
-    let mut paid = 0.0;
-    for (i, ((((k, &c), &down), t), &u)) in row
-        .iter_mut()
-        .zip(cost)
-        .zip(p.downturn)
-        .zip(p.years)
-        .zip(p.draws)
-        .enumerate()
-    {
+    let mut paid = ZERO;
+    let n = p.years.len();
+    let (row, cost) = (&mut row[..n], &cost[..n]);
+    for (i, t) in p.years.clone().enumerate() {
         // Checked before paying, from the first year: the grant pays in
         // its k-th year with chance (1-h)^k. One draw every year,
         // withdrawn or not, so the number of draws never depends on the
         // outcome.
-        alive &= u >= hz;
-        if !alive {
+        alive = alive & column(&p.draws, i).ge(hz);
+        if !alive.any() {
             continue;
         }
-        let base = share.map_or(amount, |sh| sh * c);
-        let pay = base * p.factor.at(t, down);
+        let paying = alive;
+        let base = share.map_or(amount, |sh| sh * cost[i]);
+        let pay = base * p.factor.at(t, p.downturn[i]);
         // No more than the year's local money matches; or, where an
         // unmatched year withdraws the grant, nothing from that year on
         // (and, for a clawback, everything paid so far goes back).
         let got = match &matched {
             None => pay,
             Some(m) => {
-                let most = m.local[i] / m.share;
-                if pay <= most {
-                    pay
-                } else {
-                    match m.rule {
-                        Unmatched::Cut => most,
-                        Unmatched::Withdraw => {
-                            alive = false;
-                            0.0
-                        }
-                        Unmatched::Clawback => {
-                            alive = false;
-                            -paid
-                        }
+                let most = m.local[i] / F8::splat(m.share);
+                let ok = pay.le(most);
+                match m.rule {
+                    Unmatched::Cut => ok.select(pay, most),
+                    Unmatched::Withdraw => {
+                        alive = alive & ok;
+                        ok.select(pay, ZERO)
+                    }
+                    Unmatched::Clawback => {
+                        alive = alive & ok;
+                        ok.select(pay, -paid)
                     }
                 }
             }
         };
-        *k += got;
-        paid += got;
+        row[i] = paying.select(row[i] + got, row[i]);
+        paid = paying.select(paid + got, paid);
     }
 }
 
 /// A budget line: an amount growing each year, with year-to-year noise
 /// (the draws are its shocks).
-#[inline]
-pub(super) fn budget(p: Paying<'_>, row: &mut [f64], a: f64, growth: f64) {
+#[inline(always)]
+pub(super) fn budget(p: Paying<'_>, row: &mut [F8], a: F8, growth: f64) {
     let mut g = 1.0;
-    for (((k, &down), t), &shock) in row.iter_mut().zip(p.downturn).zip(p.years).zip(p.draws) {
-        *k += a * g * shock * p.factor.at(t, down);
+    let row = &mut row[..p.years.len()];
+    for (i, t) in p.years.clone().enumerate() {
+        let shock = column(&p.draws, i);
+        row[i] = row[i] + a * F8::splat(g) * shock * p.factor.at(t, p.downturn[i]);
         g *= 1.0 + growth;
     }
 }
 
 /// User fees: users adopting on a logistic curve times a growing price.
 /// Adds the discounted fees to `npv`. The draws are its shocks.
-#[inline]
+#[inline(always)]
 pub(super) fn fees(
     p: Paying<'_>,
-    row: &mut [f64],
+    row: &mut [F8],
     opens: usize,
-    q: [f64; 4],
+    q: [F8; 4],
     price_growth: f64,
-    npv: &mut f64,
+    npv: &mut F8,
 ) {
     let [users, mid, k, price] = q;
     let first = p.years.start;
@@ -149,47 +161,37 @@ pub(super) fn fees(
     // years of operation (1 in the opening year). exp(-k (tau - mid)) is
     // geometric in tau: two exp calls per trial instead of one per year.
     let tau0 = (first - opens + 1) as f64;
-    let mut e = (-k * (tau0 - mid)).exp();
-    let ratio = (-k).exp();
-    for ((((k, &down), &disc), t), &shock) in row
-        .iter_mut()
-        .zip(p.downturn)
-        .zip(p.discount)
-        .zip(p.years)
-        .zip(p.draws)
-    {
-        let adoption = 1.0 / (1.0 + e);
-        e *= ratio;
-        let pay = users * adoption * price * pg * shock * p.factor.at(t, down);
-        *k += pay;
-        *npv += pay * disc;
+    let mut e = F8(std::array::from_fn(|j| (-k.0[j] * (tau0 - mid.0[j])).exp()));
+    let ratio = F8(std::array::from_fn(|j| (-k.0[j]).exp()));
+    let n = p.years.len();
+    let (row, discount) = (&mut row[..n], &p.discount[..n]);
+    for (i, t) in p.years.clone().enumerate() {
+        let adoption = ONE / (ONE + e);
+        e = e * ratio;
+        let shock = column(&p.draws, i);
+        let pay = users * adoption * price * F8::splat(pg) * shock * p.factor.at(t, p.downturn[i]);
+        row[i] = row[i] + pay;
+        *npv = *npv + pay * discount[i];
         pg *= 1.0 + price_growth;
     }
 }
 
 /// A private partner's contract: payments until the partner exits (more
 /// likely in a downturn). Adds the discounted payments to `npv`.
-#[inline]
-pub(super) fn contract(p: Paying<'_>, row: &mut [f64], q: [f64; 4], growth: f64, npv: &mut f64) {
+#[inline(always)]
+pub(super) fn contract(p: Paying<'_>, row: &mut [F8], q: [F8; 4], growth: f64, npv: &mut F8) {
     let [a, hz, hz_down, _] = q;
     let mut g = 1.0;
-    let mut stays = true;
-    for ((((k, &down), &disc), t), &u) in row
-        .iter_mut()
-        .zip(p.downturn)
-        .zip(p.discount)
-        .zip(p.years)
-        .zip(p.draws)
-    {
-        let hazard = if down { hz_down } else { hz };
-        stays &= u >= hazard;
-        let pay = if stays {
-            a * g * p.factor.at(t, down)
-        } else {
-            0.0
-        };
+    let mut stays = M8::from_fn(|_| true);
+    let n = p.years.len();
+    let (row, discount) = (&mut row[..n], &p.discount[..n]);
+    for (i, t) in p.years.clone().enumerate() {
+        let down = p.downturn[i];
+        let hazard = down.select(hz_down, hz);
+        stays = stays & column(&p.draws, i).ge(hazard);
+        let pay = stays.select(a * F8::splat(g) * p.factor.at(t, down), ZERO);
         g *= 1.0 + growth;
-        *k += pay;
-        *npv += pay * disc;
+        row[i] = row[i] + pay;
+        *npv = *npv + pay * discount[i];
     }
 }

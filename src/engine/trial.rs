@@ -5,6 +5,7 @@
 //! `Scratch`) and the aggregates (which read it), so both import it and
 //! neither imports the other's internals.
 
+use super::group::Group;
 use super::requirement::Problems;
 use crate::model::rng::lanes::Draws;
 use crate::model::{FundingKind, Model};
@@ -94,21 +95,18 @@ pub struct Scratch {
     /// The operator's loss under its contract, per entity and year (empty
     /// unless a service is delivered under a contract).
     pub operator_loss: Vec<f64>,
-    /// The city's side of the service in hand, when it is delivered under
-    /// a contract: what the city must pay and the city's money, per year.
-    pub(crate) need: Vec<f64>,
-    pub(crate) money: Vec<f64>,
     /// Per special account and year, its services' gaps and surplus
     /// (empty unless the model has accounts).
     pub(crate) pool_gap: Vec<f64>,
     pub(crate) pool_surplus: Vec<f64>,
-    /// Per-year opex multiplier of active risks, for the service in hand.
-    pub(crate) opex_mult: Vec<f64>,
     /// The trial's funding requirement problems, one per service with a
     /// gap, solved once the trial (or its batch) is simulated.
     pub(crate) requirements: Problems,
     /// The trial's per-year draws, laid out by the engine's plan.
     pub(crate) draws: Draws,
+    /// Where a batch computes each service for up to eight trials side by
+    /// side; the first scratch of a batch lends its own.
+    pub(crate) group: Group,
     /// One per entity.
     pub outcome: Vec<EntityOutcome>,
     /// The trial's first non-finite amount, if it has one.
@@ -136,13 +134,11 @@ impl Scratch {
             capital_gap: vec![0.0; if capital { e * h } else { 0 }],
             obligation: vec![0.0; if delivery { e * h } else { 0 }],
             operator_loss: vec![0.0; if delivery { e * h } else { 0 }],
-            need: vec![0.0; if delivery { h } else { 0 }],
-            money: vec![0.0; if delivery { h } else { 0 }],
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
-            opex_mult: vec![1.0; h],
             requirements: Problems::new(e - 1, h),
             draws: Draws::new(&super::draws::Plan::new(model).slots),
+            group: Group::new(model),
             outcome: vec![EntityOutcome::default(); e],
             fault: None,
         }

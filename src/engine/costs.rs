@@ -1,0 +1,122 @@
+//! What a service costs in a group of trials (lane by lane, one vector
+//! operation per year): the operating cost, the risks of its register and
+//! its extra cost lines, each added into the cost row it belongs to.
+
+use crate::model::{CostKind, CostLine, RenewalSize, Risk, Service};
+
+use super::Engine;
+use super::draws::{LineDraws, operating_years};
+use super::group::{Inputs, column, year};
+use super::simd::{F8, W};
+
+const ZERO: F8 = F8::splat(0.0);
+const ONE: F8 = F8::splat(1.0);
+
+impl Engine<'_> {
+    /// One risk of the register: a one-off cost in the year it strikes,
+    /// and an opex multiplier while it is active.
+    #[allow(clippy::too_many_arguments)] // the rows it reads, each named
+    #[inline(always)]
+    pub(super) fn risk(
+        &self,
+        svc: &Service,
+        r: &Risk,
+        inputs: &Inputs<'_>,
+        escalation: &[F8],
+        cost: &mut [F8],
+        opex_mult: &mut [F8],
+        w: LineDraws,
+    ) {
+        let [p, event_cost, ..] = self.quantities(inputs, r.quantities(), r.key, w);
+        let mut active_until = ZERO;
+        let years = operating_years(svc, self.model.horizon);
+        let draws = inputs.window(w.years, years.len());
+        let multiplier = F8::splat(r.opex_multiplier);
+        for (i, t) in years.enumerate() {
+            let strikes = column(&draws, i).lt(p);
+            cost[t] = strikes.select(cost[t] + event_cost * escalation[t], cost[t]);
+            let until = active_until.max(year(t + r.duration_years));
+            active_until = strikes.select(until, active_until);
+            let active = year(t).lt(active_until);
+            opex_mult[t] = active.select(opex_mult[t] * multiplier, opex_mult[t]);
+        }
+    }
+
+    /// One extra cost line: renewals, an annual cost or a one-off.
+    #[allow(clippy::too_many_arguments)] // the rows it reads, each named
+    #[inline(always)]
+    pub(super) fn cost_line(
+        &self,
+        svc: &Service,
+        line: &CostLine,
+        inputs: &Inputs<'_>,
+        construction: F8,
+        escalation: &[F8],
+        cost: &mut [F8],
+        dw: LineDraws,
+    ) {
+        let h = self.model.horizon;
+        let q = self.quantities(inputs, line.quantities(), line.key, dw);
+        match &line.kind {
+            CostKind::Renewal { size, .. } => {
+                let size = match size {
+                    RenewalSize::ShareOfConstruction(_) => q[0] * construction,
+                    RenewalSize::Amount(_) => q[0],
+                };
+                let every = q[1].max(ONE);
+                // Each lane's replacements fall in its own years: lane
+                // by lane. Replacement j falls j * every years after
+                // opening, rounded to a year: the mean interval stays
+                // `every`.
+                for l in 0..W {
+                    let mut j = 1.0;
+                    loop {
+                        // floor(x + 0.5) is `round` for 0 <= x < 2^52,
+                        // without a libm call.
+                        let t = svc.opens + (j * every.0[l] + 0.5) as usize;
+                        if t >= h {
+                            break;
+                        }
+                        cost[t].0[l] += size.0[l] * escalation[t].0[l];
+                        j += 1.0;
+                    }
+                }
+            }
+            CostKind::Annual {
+                growth, from, to, ..
+            } => {
+                let a = q[0];
+                let mut g = 1.0;
+                let w = *from..*to + 1;
+                let shocks = inputs.window(dw.years, w.len());
+                for (i, t) in w.enumerate() {
+                    let shock = column(&shocks, i);
+                    cost[t] = cost[t] + a * F8::splat(g) * escalation[t] * shock;
+                    g *= 1.0 + growth;
+                }
+            }
+            CostKind::OneOff { year, .. } => {
+                cost[*year] = cost[*year] + q[0] * escalation[*year];
+            }
+        }
+    }
+}
+
+/// The operating cost of each operating year, added to `cost`:
+/// construction x opex ratio (`base_cost`) x escalation x the year's shock
+/// (`shocks`, one per operating year, from the service's base line) x the
+/// risks' opex multiplier.
+#[inline(always)]
+pub(super) fn opex(
+    svc: &Service,
+    h: usize,
+    shocks: &[&[f64]; W],
+    base_cost: F8,
+    escalation: &[F8],
+    opex_mult: &[F8],
+    cost: &mut [F8],
+) {
+    for (i, t) in operating_years(svc, h).enumerate() {
+        cost[t] = cost[t] + base_cost * escalation[t] * column(shocks, i) * opex_mult[t];
+    }
+}

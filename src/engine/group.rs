@@ -1,0 +1,190 @@
+//! Up to eight trials of a batch side by side: one service's rows in
+//! structure-of-arrays form, a year's value of every trial in one [`F8`],
+//! so that each per-year step of each line is one vector operation over
+//! the trials ([`Group`]), and what the trials' lanes read their draws
+//! from ([`Inputs`]).
+//!
+//! A group holds one service at a time; the engine hands each service's
+//! rows over to the trials' own [`super::Scratch`] as soon as they are
+//! complete, so the aggregates read the same per-trial rows as before.
+
+use crate::model::rng::lanes::{Draws, Window};
+use crate::model::{FundingKind, Materiality, Model};
+
+use super::simd::{F8, M8, W};
+
+/// What one service's settling left for the hand-over, per lane.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outcomes {
+    pub(super) lcc_npv: F8,
+    pub(super) gap_npv: F8,
+    pub(super) benefit_npv: F8,
+    pub(super) revenue_npv: F8,
+    /// Year index of the first gap; the horizon where there is none.
+    pub(super) first_gap: F8,
+    pub(super) construction: F8,
+    pub(super) real_cost_per_year: F8,
+    pub(super) grant: F8,
+    pub(super) received: F8,
+    /// First stopped year; the horizon where the service never stops.
+    pub(super) stopped_from: F8,
+    /// The lanes that pose a funding requirement (`posed_need`,
+    /// `posed_money`), and their reserves' opening balance.
+    pub(super) posed: M8,
+    pub(super) reserve: F8,
+}
+
+impl Default for Outcomes {
+    fn default() -> Self {
+        let z = F8::splat(0.0);
+        Outcomes {
+            lcc_npv: z,
+            gap_npv: z,
+            benefit_npv: z,
+            revenue_npv: z,
+            first_gap: z,
+            construction: z,
+            real_cost_per_year: z,
+            grant: z,
+            received: z,
+            stopped_from: z,
+            posed: M8::from_fn(|_| false),
+            reserve: z,
+        }
+    }
+}
+
+/// The working memory of a group: the trials' economy and one service's
+/// rows, a year of every lane per value.
+///
+/// Invariant: every row holds `horizon` values (`by_kind` one per kind,
+/// kind-major), except the capital rows (empty unless the model has
+/// capital) and the contract rows `need`, `money`, `obligation`, `loss`
+/// (empty unless a service is delivered under a contract); sized once by
+/// [`Group::new`] for one model, so nothing is allocated in a trial.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Group {
+    pub(super) horizon: usize,
+    /// Each lane's cost index, its inverse and its discount factors, and
+    /// its downturn years.
+    pub(super) esc: Vec<F8>,
+    pub(super) defl: Vec<F8>,
+    pub(super) disc: Vec<F8>,
+    pub(super) down: Vec<M8>,
+    pub(super) cost: Vec<F8>,
+    pub(super) funding: Vec<F8>,
+    pub(super) by_kind: Vec<F8>,
+    pub(super) gap: Vec<F8>,
+    pub(super) absorbed: Vec<F8>,
+    /// The risks' opex multiplier per year.
+    pub(super) mult: Vec<F8>,
+    pub(super) capital: Vec<F8>,
+    pub(super) capital_gap: Vec<F8>,
+    pub(super) need: Vec<F8>,
+    pub(super) money: Vec<F8>,
+    pub(super) obligation: Vec<F8>,
+    pub(super) loss: Vec<F8>,
+    /// What the service's money left over each year where it lapses into
+    /// its special account (zeros otherwise).
+    pub(super) surplus: Vec<F8>,
+    /// The city's books as the funding requirement reads them: before
+    /// any stop.
+    pub(super) posed_need: Vec<F8>,
+    pub(super) posed_money: Vec<F8>,
+    pub(super) out: Outcomes,
+}
+
+impl Group {
+    /// Working memory for `model`'s services.
+    pub(crate) fn new(model: &Model) -> Self {
+        let h = model.horizon;
+        let row = |on: bool| vec![F8::splat(0.0); if on { h } else { 0 }];
+        let (capital, delivery) = (model.has_capital(), model.has_delivery());
+        Group {
+            horizon: h,
+            esc: row(true),
+            defl: row(true),
+            disc: row(true),
+            down: vec![M8::from_fn(|_| false); h],
+            cost: row(true),
+            funding: row(true),
+            by_kind: vec![F8::splat(0.0); FundingKind::COUNT * h],
+            gap: row(true),
+            absorbed: row(true),
+            mult: row(true),
+            capital: row(capital),
+            capital_gap: row(capital),
+            need: row(delivery),
+            money: row(delivery),
+            obligation: row(delivery),
+            loss: row(delivery),
+            surplus: row(!model.accounts.is_empty()),
+            posed_need: row(!model.confidence.is_empty()),
+            posed_money: row(!model.confidence.is_empty()),
+            out: Outcomes::default(),
+        }
+    }
+}
+
+/// One trial's economy: its cost index, deflator and discount factors,
+/// and its downturn years.
+pub(super) type Economy<'a> = (&'a [f64], &'a [f64], &'a [f64], &'a [bool]);
+
+impl Group {
+    /// Each lane's economy: its cost index, deflator, discount factors
+    /// and downturn years.
+    pub(super) fn load_economy(&mut self, lanes: [Economy<'_>; W]) {
+        for t in 0..self.horizon {
+            self.esc[t] = F8(std::array::from_fn(|j| lanes[j].0[t]));
+            self.defl[t] = F8(std::array::from_fn(|j| lanes[j].1[t]));
+            self.disc[t] = F8(std::array::from_fn(|j| lanes[j].2[t]));
+            self.down[t] = M8::from_fn(|j| lanes[j].3[t]);
+        }
+    }
+}
+
+/// Where the lanes of a group read their draws: lane `j` is trial
+/// `trials[j]`, whose draws are `draws[j]`. A group of fewer than eight
+/// trials repeats its first in the lanes it does not fill; their results
+/// are computed and never handed over.
+pub(super) struct Inputs<'a> {
+    pub(super) draws: [&'a Draws; W],
+    pub(super) trials: [u64; W],
+}
+
+impl<'a> Inputs<'a> {
+    /// Every lane's draws of one window of `len` years.
+    #[inline(always)]
+    pub(super) fn window(&self, w: Window, len: usize) -> [&'a [f64]; W] {
+        std::array::from_fn(|j| self.draws[j].window(w, len))
+    }
+}
+
+/// Year `i` of a window in every lane.
+#[inline(always)]
+pub(super) fn column(w: &[&[f64]; W], i: usize) -> F8 {
+    F8(std::array::from_fn(|j| w[j][i]))
+}
+
+/// The four lanes' values of a line's quantities, lane by lane, as
+/// values of four quantities.
+#[inline(always)]
+pub(super) fn by_quantity(q: [[f64; 4]; W]) -> [F8; 4] {
+    std::array::from_fn(|k| F8(std::array::from_fn(|j| q[j][k])))
+}
+
+/// [`Materiality::threshold`] in every lane: the largest shortfall
+/// absorbed in a year costing `cost`.
+#[inline(always)]
+pub(super) fn threshold(m: &Materiality, cost: F8) -> F8 {
+    let s = F8::splat(m.share) * cost;
+    let amount = F8::splat(m.amount);
+    s.gt(amount).select(s, amount)
+}
+
+/// A lane's year index as a value (exact below 2^53), for comparing with
+/// years held per lane.
+#[inline(always)]
+pub(super) fn year(t: usize) -> F8 {
+    F8::splat(t as f64)
+}
