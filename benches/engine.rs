@@ -2,8 +2,9 @@
 //! parsing. Run with `cargo bench`; see PERFORMANCE.md for the numbers.
 //!
 //! * `engine/trial`: one trial of `scenarios/bench-district.toml` (simulate
-//!   and record, recording in batches of `LANES` trials as the engine
-//!   does), one thread. Divide by 240 for time per service-year.
+//!   and record, in batches of `LANES` trials as a run does, the batch's
+//!   time divided among its trials), one thread. Divide by 240 for time
+//!   per service-year. `engine/simulate_only`: the same without recording.
 //! * `floor/trial`: the same random draws of the same distributions from the
 //!   same keyed streams, summed, nothing else: what no engine can beat.
 //! * `aggregate/record` and `aggregate/merge`: folding trials into the
@@ -37,31 +38,40 @@ fn engine(c: &mut Criterion) {
     let mut lanes = vec![Scratch::new(&model); LANES];
     let mut acc = Accumulator::new(&model);
     // Warm the aggregates so histogram buckets exist, as in a long run.
-    for t in 0..1_024 {
-        let l = t as usize % LANES;
-        engine.simulate(t, &mut lanes[l]);
-        if l == LANES - 1 {
-            acc.record(&lanes);
-        }
+    for first in (0..1_024).step_by(LANES) {
+        fundgap::stats::simulate_batch(&engine, first, &mut lanes, &mut acc);
     }
+    // Per trial: batches of LANES, simulated and recorded as a run does
+    // (`stats::simulate_batch`), the time divided among their trials.
+    let per_trial = |iters: u64, batch: &mut dyn FnMut()| {
+        let batches = iters.div_ceil(LANES as u64);
+        let start = Instant::now();
+        for _ in 0..batches {
+            batch();
+        }
+        start
+            .elapsed()
+            .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
+    };
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(1));
-    let mut trial = 1_024u64;
+    let mut first = 1_024u64;
     g.bench_function("trial", |b| {
-        b.iter(|| {
-            let l = trial as usize % LANES;
-            engine.simulate(trial, &mut lanes[l]);
-            acc.record_sums(&lanes[l]);
-            if l == LANES - 1 {
-                acc.record_batch(&lanes);
-            }
-            trial += 1;
+        b.iter_custom(|iters| {
+            per_trial(iters, &mut || {
+                fundgap::stats::simulate_batch(&engine, first, &mut lanes, &mut acc);
+                first += LANES as u64;
+            })
         })
     });
     g.bench_function("simulate_only", |b| {
-        b.iter(|| {
-            engine.simulate(trial, &mut lanes[trial as usize % LANES]);
-            trial += 1;
+        b.iter_custom(|iters| {
+            per_trial(iters, &mut || {
+                engine.simulate_lanes(first, &mut lanes, |s| {
+                    black_box(s);
+                });
+                first += LANES as u64;
+            })
         })
     });
     g.finish();
@@ -82,16 +92,7 @@ fn engine(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     // Per trial, folding full batches as the engine does.
     g.bench_function("record", |b| {
-        b.iter_custom(|iters| {
-            let batches = iters.div_ceil(LANES as u64);
-            let start = Instant::now();
-            for _ in 0..batches {
-                acc.record(black_box(&lanes));
-            }
-            start
-                .elapsed()
-                .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
-        })
+        b.iter_custom(|iters| per_trial(iters, &mut || acc.record(black_box(&lanes))))
     });
     g.finish();
     // A merge is one operation, not per trial: no throughput.

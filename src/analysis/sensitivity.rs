@@ -20,7 +20,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::engine::{Engine, Fault, Scratch, fold_trials};
+use crate::engine::{Engine, Fault, LANES, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::{Dist, Quantity};
@@ -162,20 +162,23 @@ fn oat_run(model: &Model, trials: u64) -> Result<PerEntity, Error> {
         &stop,
         || {
             (
-                Scratch::new(model),
+                vec![Scratch::new(model); LANES],
                 (vec![(Moments::default(), 0u64); entities], None),
             )
         },
-        |(scratch, (acc, fault)), block| {
-            for trial in block {
-                engine.simulate(trial, scratch);
-                for (e, (m, any)) in acc.iter_mut().enumerate() {
-                    let o = &scratch.outcome[e];
-                    m.add(o.gap_npv);
-                    *any += u64::from(o.first_gap.is_some());
-                }
-                if scratch.fault.is_some() {
-                    *fault = Fault::earliest(*fault, scratch.fault);
+        |(lanes, (acc, fault)), block| {
+            for (first, n) in lane_batches(block) {
+                let lanes = &mut lanes[..n];
+                engine.simulate_lanes(first, lanes, |_| {});
+                for scratch in lanes.iter() {
+                    for (e, (m, any)) in acc.iter_mut().enumerate() {
+                        let o = &scratch.outcome[e];
+                        m.add(o.gap_npv);
+                        *any += u64::from(o.first_gap.is_some());
+                    }
+                    if scratch.fault.is_some() {
+                        *fault = Fault::earliest(*fault, scratch.fault);
+                    }
                 }
             }
         },

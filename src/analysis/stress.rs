@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::atomic::AtomicBool;
 
-use crate::engine::{Engine, Fault, Scratch, fold_trials};
+use crate::engine::{Engine, Fault, LANES, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
@@ -341,19 +341,23 @@ fn run_cell(
         model.trials,
         progress,
         &stop,
-        || (Scratch::new(model), fresh()),
-        |(scratch, acc), block| {
-            for trial in block {
-                engine.simulate(trial, scratch);
-                for (c, g) in acc.gap_years.iter_mut().zip(scratch.row(&scratch.gap, e)) {
-                    *c += u64::from(*g > 0.0);
-                }
-                let o = &scratch.outcome[e];
-                acc.any += u64::from(o.first_gap.is_some());
-                acc.npv.add(o.gap_npv);
-                acc.npv_q.add(o.gap_npv);
-                if scratch.fault.is_some() {
-                    acc.fault = Fault::earliest(acc.fault, scratch.fault);
+        || (vec![Scratch::new(model); LANES], fresh()),
+        |(lanes, acc), block| {
+            for (first, n) in lane_batches(block) {
+                let lanes = &mut lanes[..n];
+                engine.simulate_lanes(first, lanes, |_| {});
+                for scratch in lanes.iter() {
+                    let gaps = scratch.row(&scratch.gap, e);
+                    for (c, g) in acc.gap_years.iter_mut().zip(gaps) {
+                        *c += u64::from(*g > 0.0);
+                    }
+                    let o = &scratch.outcome[e];
+                    acc.any += u64::from(o.first_gap.is_some());
+                    acc.npv.add(o.gap_npv);
+                    acc.npv_q.add(o.gap_npv);
+                    if scratch.fault.is_some() {
+                        acc.fault = Fault::earliest(acc.fault, scratch.fault);
+                    }
                 }
             }
         },

@@ -68,7 +68,7 @@ impl Engine<'_> {
                 // by lane. Replacement j falls j * every years after
                 // opening, rounded to a year: the mean interval stays
                 // `every`.
-                for l in 0..W {
+                for l in 0..inputs.lanes.min(W) {
                     let mut j = 1.0;
                     loop {
                         // floor(x + 0.5) is `round` for 0 <= x < 2^52,

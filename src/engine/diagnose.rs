@@ -36,6 +36,7 @@ impl Engine<'_> {
         let inputs = Inputs {
             draws: [&s.draws; W],
             trials: [trial; W],
+            lanes: 1,
         };
         let esc = &g.esc;
         let mut mult = vec![one; h];

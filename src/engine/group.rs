@@ -144,12 +144,14 @@ impl Group {
 }
 
 /// Where the lanes of a group read their draws: lane `j` is trial
-/// `trials[j]`, whose draws are `draws[j]`. A group of fewer than eight
+/// `trials[j]`, whose draws are `draws[j]`. A group of `lanes` < eight
 /// trials repeats its first in the lanes it does not fill; their results
-/// are computed and never handed over.
+/// are never handed over, so work that is done lane by lane (a line's
+/// quantities, renewals) skips them.
 pub(super) struct Inputs<'a> {
     pub(super) draws: [&'a Draws; W],
     pub(super) trials: [u64; W],
+    pub(super) lanes: usize,
 }
 
 impl<'a> Inputs<'a> {

@@ -296,6 +296,7 @@ impl<'m> Engine<'m> {
             let inputs = group::Inputs {
                 draws: std::array::from_fn(|j| &lanes[pick(j)].draws),
                 trials,
+                lanes: n,
             };
             self.service_group(e, &inputs, g);
             for (j, s) in lanes.iter_mut().enumerate() {

@@ -191,8 +191,14 @@ impl Engine<'_> {
         key: StreamKey,
         w: LineDraws,
     ) -> [F8; 4] {
+        let lane = |j: usize| self.line_quantities(qs, key, inputs.trials[j], (inputs.draws[j], w));
+        let first = lane(0);
         by_quantity(std::array::from_fn(|j| {
-            self.line_quantities(qs, key, inputs.trials[j], (inputs.draws[j], w))
+            if j == 0 || j >= inputs.lanes {
+                first
+            } else {
+                lane(j)
+            }
         }))
     }
 
