@@ -2,9 +2,11 @@
 //! for any thread count and any split of the trials, and one service's
 //! results do not move when another service is added (common random numbers).
 
+mod common;
+
 use std::sync::atomic::AtomicBool;
 
-use fundgap::engine::Engine;
+use fundgap::engine::{Engine, Scratch};
 use fundgap::scenario::{BUILTIN_BASELINE, parse_str};
 use fundgap::stats::{Accumulator, Report};
 
@@ -144,4 +146,60 @@ opex_ratio = { dist = "uniform", min = 1e50, max = 1e109 }
             .to_string()
             .contains("`huge`")
     );
+}
+
+/// Everything a trial leaves in its scratch, as text that differs when
+/// any bit does (Rust prints the shortest decimal that reads back to the
+/// same double, and -0 as `-0.0`).
+fn left_behind(s: &Scratch) -> String {
+    format!(
+        "{:?}",
+        (
+            &s.cost,
+            &s.funding,
+            &s.gap,
+            &s.absorbed,
+            &s.by_kind,
+            (&s.capital, &s.capital_gap, &s.obligation, &s.operator_loss),
+            &s.outcome,
+            s.fault,
+        )
+    )
+}
+
+/// A batch simulates eight trials side by side, each service's rows one
+/// vector operation over the trials; a lane must compute exactly what its
+/// trial alone computes, whatever its neighbours and however the batch is
+/// cut (groups of one, a partly filled group, several groups), funding
+/// requirement included, in every shipped scenario.
+#[test]
+fn a_trial_is_the_same_alone_and_in_any_batch() {
+    let n = 20usize;
+    for path in common::shipped_scenarios() {
+        let mut m = fundgap::scenario::load(&path).unwrap();
+        m.set_confidence(&[0.9]);
+        let engine = Engine::new(&m);
+        let alone: Vec<String> = (0..n as u64)
+            .map(|t| {
+                let mut s = Scratch::new(&m);
+                engine.simulate(t, &mut s);
+                left_behind(&s)
+            })
+            .collect();
+        for cuts in [&[n][..], &[3, 8, 9], &[1, 16, 3]] {
+            let mut lanes = vec![Scratch::new(&m); n];
+            let mut first = 0;
+            for &len in cuts {
+                engine.simulate_lanes(first as u64, &mut lanes[first..first + len], |_| {});
+                first += len;
+            }
+            for (t, s) in lanes.iter().enumerate() {
+                assert!(
+                    left_behind(s) == alone[t],
+                    "{}: trial {t} differs in batches {cuts:?}",
+                    path.display()
+                );
+            }
+        }
+    }
 }
