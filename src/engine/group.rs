@@ -28,10 +28,14 @@ pub(crate) struct Outcomes {
     pub(super) received: F8,
     /// First stopped year; the horizon where the service never stops.
     pub(super) stopped_from: F8,
-    /// The lanes that pose a funding requirement (`posed_need`,
-    /// `posed_money`), and their reserves' opening balance.
+    /// The lanes that pose a funding requirement (in `problem`), and
+    /// their reserves' opening balance.
     pub(super) posed: M8,
-    pub(super) reserve: F8,
+    pub(super) opening: F8,
+    /// The funding requirement's answers: the top-up and the extra
+    /// reserve (0 where none was posed).
+    pub(super) topup: F8,
+    pub(super) reserve_need: F8,
 }
 
 impl Default for Outcomes {
@@ -49,7 +53,9 @@ impl Default for Outcomes {
             received: z,
             stopped_from: z,
             posed: M8::from_fn(|_| false),
-            reserve: z,
+            opening: z,
+            topup: z,
+            reserve_need: z,
         }
     }
 }
@@ -87,10 +93,10 @@ pub(crate) struct Group {
     /// What the service's money left over each year where it lapses into
     /// its special account (zeros otherwise).
     pub(super) surplus: Vec<F8>,
-    /// The city's books as the funding requirement reads them: before
-    /// any stop.
-    pub(super) posed_need: Vec<F8>,
-    pub(super) posed_money: Vec<F8>,
+    /// The service's funding requirement problem, as
+    /// [`super::requirement::pose`] lays it out (empty unless the model
+    /// asks for the requirement).
+    pub(super) problem: Vec<F8>,
     pub(super) out: Outcomes,
 }
 
@@ -119,8 +125,14 @@ impl Group {
             obligation: row(delivery),
             loss: row(delivery),
             surplus: row(!model.accounts.is_empty()),
-            posed_need: row(!model.confidence.is_empty()),
-            posed_money: row(!model.confidence.is_empty()),
+            problem: vec![
+                F8::splat(0.0);
+                if model.confidence.is_empty() {
+                    0
+                } else {
+                    3 * h
+                }
+            ],
             out: Outcomes::default(),
         }
     }

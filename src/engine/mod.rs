@@ -2,8 +2,10 @@
 //!
 //! [`Engine::simulate`] computes one trial into a [`Scratch`] allocated once
 //! per worker; it allocates nothing itself. [`Engine::simulate_lanes`] does
-//! the same for a batch of trials, one per scratch, and solves their
-//! funding requirements side by side (`requirement.rs`, `simd.rs`).
+//! the same for a batch of trials, one per scratch, eight side by side:
+//! each service's rows, and its funding requirement, one vector operation
+//! over the eight trials per step (`group.rs`, `requirement.rs`,
+//! `simd.rs`).
 //! Running many trials in parallel and folding them into aggregates is the
 //! job of
 //! [`crate::stats::run`], which reads the `Scratch` this module fills. The
@@ -177,12 +179,11 @@ impl<'m> Engine<'m> {
 
     /// Simulates trials `first..first + lanes.len()`, one into each
     /// scratch, with the same results as [`Engine::simulate`] on each:
-    /// eight trials side by side, each service's rows one vector
-    /// operation over the trials per step (`group.rs`), and last each
-    /// service's funding requirement for the whole batch at once. `each`
-    /// sees every trial's scratch as soon as its group of eight is
-    /// simulated, before that last step (the aggregates add its per-year
-    /// sums while its rows are in cache).
+    /// eight trials side by side, each service's rows, and then its
+    /// funding requirement, one vector operation over the trials per step
+    /// (`group.rs`). `each` sees every trial's scratch as soon as its
+    /// group of eight is simulated (the aggregates add its per-year sums
+    /// while its rows are in cache).
     pub fn simulate_lanes(
         &self,
         first: u64,
@@ -200,62 +201,10 @@ impl<'m> Engine<'m> {
         if let Some(lender) = lanes.first_mut() {
             lender.group = group;
         }
-        self.solve_requirements(lanes);
-    }
-
-    /// Answers the funding requirements the trials in `lanes` posed, a
-    /// service's in up to eight trials side by side: writes each service's
-    /// top-up and extra reserve into its outcome, and the portfolio's,
-    /// their sums in service order, into the last.
-    fn solve_requirements(&self, lanes: &mut [Scratch]) {
-        // Without confidence levels nothing was posed, and every top-up,
-        // the portfolio's too, is already 0.
-        if self.model.confidence.is_empty() {
-            return;
-        }
-        let Some(first) = lanes.first_mut() else {
-            return;
-        };
-        let mut work = first.requirements.lend_work();
-        for (e, svc) in self.model.services.iter().enumerate() {
-            let mut group = [0usize; simd::W];
-            let mut n = 0;
-            for l in 0..lanes.len() {
-                if lanes[l].requirements.posed(e) {
-                    group[n] = l;
-                    n += 1;
-                }
-                if n == simd::W || (n > 0 && l + 1 == lanes.len()) {
-                    let problems = group[..n].iter().map(|&l| &lanes[l].requirements);
-                    let answers =
-                        requirement::answer_group(e, svc.carry_surplus, problems, &mut work);
-                    for (&l, (topup, reserve)) in group[..n].iter().zip(answers) {
-                        let o = &mut lanes[l].outcome[e];
-                        (o.topup, o.reserve_need) = (topup, reserve);
-                    }
-                    n = 0;
-                }
-            }
-        }
-        if let Some(first) = lanes.first_mut() {
-            first.requirements.return_work(work);
-        }
-        let p = self.model.services.len();
-        for s in lanes.iter_mut() {
-            let (mut topup, mut reserve) = (0.0, 0.0);
-            for o in &s.outcome[..p] {
-                topup += o.topup;
-                reserve += o.reserve_need;
-            }
-            if let Some(o) = s.outcome.get_mut(p) {
-                (o.topup, o.reserve_need) = (topup, reserve);
-            }
-        }
     }
 
     /// Simulates trials `first..first + lanes.len()` (at most eight), one
-    /// into each scratch, in `g`, leaving their funding requirements posed
-    /// but not solved (every outcome's top-up and extra reserve still 0).
+    /// into each scratch, in `g`.
     fn simulate_group(&self, first: u64, lanes: &mut [Scratch], g: &mut group::Group) {
         let m = self.model;
         let h = m.horizon;
@@ -263,7 +212,6 @@ impl<'m> Engine<'m> {
         let port = p * h..(p + 1) * h;
         for (s, trial) in lanes.iter_mut().zip(first..) {
             s.fault = None;
-            s.requirements.clear();
             let mix = crate::model::StreamKey::trial_mix(m.seed, trial);
             s.draws.fill(&self.plan.slots, mix);
             self.economy(s);
@@ -311,6 +259,8 @@ impl<'m> Engine<'m> {
                 total.construction += o.construction;
                 total.grant += o.grant;
                 total.received += o.received;
+                total.topup += o.topup;
+                total.reserve_need += o.reserve_need;
                 totals_real[j] += o.real_cost_per_year;
                 total.first_gap = earliest(total.first_gap, o.first_gap);
                 total.stopped_from = earliest(total.stopped_from, o.stopped_from);

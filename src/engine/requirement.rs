@@ -43,9 +43,10 @@
 //! raised to, and the search goes on from there (a year without a gap
 //! keeps none as the top-up grows). Nothing is allocated.
 //!
-//! The engine poses each service's problem while it simulates a trial
-//! ([`Problems`]) and solves a batch of trials' problems together, the
-//! same service in eight trials side by side ([`solve`]).
+//! The engine poses a service's problem while it simulates it for a
+//! group of eight trials ([`pose`], from the group's rows) and answers
+//! the group's problems together, side by side ([`answer`]), before it
+//! moves on to the next service.
 //!
 //! The top-up is reckoned on the service as planned: a stop rule fires only
 //! after gaps, and with the top-up there are none. (An operator that leaves
@@ -56,6 +57,7 @@ use crate::model::Service;
 use crate::model::rng::kernels;
 
 use super::GAP_TOLERANCE;
+use super::group;
 use super::simd::{F8, M8, W};
 
 /// A service's yearly books in one trial, as the balance reads them.
@@ -71,135 +73,60 @@ pub(super) struct Books<'a> {
     pub reserve: f64,
 }
 
-/// The requirement problems of one trial: for each service with a gap,
-/// its years as the requirement reads them. The engine poses them while it
-/// simulates ([`Problems::pose`]) and answers them for a whole batch of
-/// trials at once, a service's in up to eight trials side by side
-/// ([`answer_group`]).
+/// Poses one service's requirement problem in a group of trials, in the
+/// lanes of `posed` (the trials whose balance had a gap): from each
+/// lane's books (`need`, what the city must pay each year; `money`, its
+/// money; `escalation`, the trial's cost index) writes `rows`, three rows
+/// of `h` (money less need `d`, the index a top-up is paid on `p`, the
+/// largest shortfall that is not a gap `theta`), and returns each lane's
+/// opening reserve. The other lanes get a problem without a gap (zeros),
+/// which [`answer`] finishes before its first round with nothing needed.
 ///
-/// Why a batch: one problem is a chain of dependent steps (the reserve's
+/// Why a group: one problem is a chain of dependent steps (the reserve's
 /// level from year to year, the best threshold so far) with branches on
 /// random data, so alone it keeps the CPU waiting. The same service's
 /// problems in eight trials step through the same years side by side, one
 /// vector operation per step, each trial's arithmetic exactly what it
 /// would be alone (a test checks this bit for bit).
-///
-/// Invariant: `rows` holds three rows of `h` per service (money less need
-/// `d`, the index a top-up is paid on `p`, the largest shortfall that is
-/// not a gap `theta`), meaningful where `posed`; `work` has room for one
-/// group's rows. Sized once by [`Problems::new`]: nothing is allocated in a
-/// trial.
-#[derive(Debug, Clone)]
-pub(crate) struct Problems {
-    h: usize,
-    rows: Vec<f64>,
-    opening: Vec<f64>,
-    posed: Vec<bool>,
-    work: Vec<F8>,
-}
-
-impl Problems {
-    /// Room for the problems of `services` services over `h` years.
-    pub(crate) fn new(services: usize, h: usize) -> Self {
-        Problems {
-            h,
-            rows: vec![0.0; 3 * h * services],
-            opening: vec![0.0; services],
-            posed: vec![false; services],
-            work: vec![F8::splat(0.0); 3 * h],
-        }
+#[inline(always)]
+pub(super) fn pose(
+    svc: &Service,
+    (need, money, escalation): (&[F8], &[F8], &[F8]),
+    (posed, reserve): (M8, F8),
+    rows: &mut [F8],
+) -> F8 {
+    let h = rows.len() / 3;
+    let (d, rest) = rows.split_at_mut(h);
+    let (p, theta) = rest.split_at_mut(h);
+    let year = |t: usize| F8::splat(t as f64);
+    // The first year a top-up is paid: the first year the service costs
+    // anything, or its opening, whichever is first.
+    let mut costs_from = year(h);
+    for (t, &c) in need.iter().enumerate().take(h) {
+        costs_from = (c.gt(ZERO) & costs_from.eq(year(h))).select(year(t), costs_from);
     }
-
-    /// Forgets every problem (a new trial).
-    pub(super) fn clear(&mut self) {
-        self.posed.fill(false);
+    let first = costs_from.min(year(svc.opens));
+    let tolerance = F8::splat(GAP_TOLERANCE);
+    for t in 0..h {
+        let c = need[t];
+        d[t] = posed.select(money[t] - c, ZERO);
+        p[t] = posed.select(year(t).ge(first).select(escalation[t], ZERO), ZERO);
+        let most = group::threshold(&svc.materiality, c).max(tolerance * c);
+        theta[t] = posed.select(most, ZERO);
     }
-
-    /// Poses service `e`'s problem, `svc` with books `b`.
-    #[cfg(test)]
-    pub(super) fn pose_books(&mut self, e: usize, svc: &Service, b: &Books<'_>) {
-        let at = |t: usize| (b.need[t], b.money[t], b.escalation[t]);
-        self.pose(e, svc, b.reserve, at);
-    }
-
-    /// Poses service `e`'s problem: `svc` with a reserve opening at
-    /// `reserve` and, for each year `t`, `at(t)` = (what the city must
-    /// pay, its money, the cost index).
-    pub(super) fn pose(
-        &mut self,
-        e: usize,
-        svc: &Service,
-        reserve: f64,
-        at: impl Fn(usize) -> (f64, f64, f64),
-    ) {
-        let h = self.h;
-        let Some(rows) = self.rows.get_mut(3 * h * e..3 * h * (e + 1)) else {
-            return;
-        };
-        let (d, rest) = rows.split_at_mut(h);
-        let (p, theta) = rest.split_at_mut(h);
-        // The first year a top-up is paid: the first year the service costs
-        // anything, or its opening, whichever is first.
-        let first = (0..h)
-            .position(|t| at(t).0 > 0.0)
-            .map_or(svc.opens, |f| f.min(svc.opens));
-        for t in 0..h {
-            let (c, money, escalation) = at(t);
-            d[t] = money - c;
-            p[t] = if t >= first { escalation } else { 0.0 };
-            theta[t] = svc.materiality.threshold(c).max(GAP_TOLERANCE * c);
-        }
-        self.opening[e] = reserve;
-        self.posed[e] = true;
-    }
-}
-
-impl Problems {
-    /// Whether service `e` posed a problem.
-    pub(super) fn posed(&self, e: usize) -> bool {
-        self.posed.get(e) == Some(&true)
-    }
-
-    /// The working memory of one group (see [`answer_group`]), lent out
-    /// and given back so that a batch needs no allocation.
-    pub(super) fn lend_work(&mut self) -> Vec<F8> {
-        std::mem::take(&mut self.work)
-    }
-
-    /// Takes back what [`Problems::lend_work`] lent.
-    pub(super) fn return_work(&mut self, work: Vec<F8>) {
-        self.work = work;
-    }
-}
-
-/// Answers service `e`'s problems in `group` (the problems of at most
-/// [`W`] trials, each of which posed one for `e`; any further are ignored)
-/// side by side: each trial's top-up and extra reserve, in the order of
-/// `group`. `work` (from [`Problems::lend_work`]) holds their rows.
-pub(super) fn answer_group<'a>(
-    e: usize,
-    carry: bool,
-    group: impl IntoIterator<Item = &'a Problems>,
-    work: &mut [F8],
-) -> [(f64, f64); W] {
-    let h = work.len() / 3;
-    let mut opening = F8::splat(0.0);
-    // Unused places hold a problem without a gap (all zeros), which is
-    // done before the first round.
-    work.fill(F8::splat(0.0));
-    for (j, pr) in group.into_iter().enumerate().take(W) {
-        opening.0[j] = pr.opening[e];
-        for (k, row) in pr.rows[3 * h * e..3 * h * (e + 1)].iter().enumerate() {
-            work[k].0[j] = *row;
-        }
-    }
-    let mut out = [F8::splat(0.0); 2];
-    answer(h, carry, work, &opening, &mut out);
-    std::array::from_fn(|j| (out[0].0[j], out[1].0[j]))
+    posed.select(reserve, ZERO)
 }
 
 kernels! {
-    answer = answer_body(h: usize, carry: bool, rows: &[F8], opening: &F8, out: &mut [F8; 2]);
+    answer_kernel = answer_body(h: usize, carry: bool, rows: &[F8], opening: &F8, out: &mut [F8; 2]);
+}
+
+/// Answers a group's problems of one service ([`pose`]): each lane's
+/// top-up (`[0]`) and extra reserve (`[1]`), 0 where it posed none.
+pub(super) fn answer(carry: bool, rows: &[F8], opening: F8) -> [F8; 2] {
+    let mut out = [ZERO; 2];
+    answer_kernel(rows.len() / 3, carry, rows, &opening, &mut out);
+    out
 }
 
 const ZERO: F8 = F8::splat(0.0);
@@ -464,21 +391,29 @@ mod tests {
     }
 
     /// The problems of `svc` with `books` (at most [`W`], one per trial)
-    /// answered as one group.
+    /// posed and answered as one group.
     fn answer_books(svc: &Service, books: &[Books<'_>]) -> Vec<Requirement> {
         let h = books[0].need.len();
-        let mut group = Problems::new(1, h);
-        let mut work = vec![F8::splat(0.0); 3 * h];
-        let mut opening = F8::splat(0.0);
-        for (j, b) in books.iter().enumerate() {
-            group.pose_books(0, svc, b);
-            opening.0[j] = b.reserve;
-            for (k, x) in group.rows.iter().enumerate() {
-                work[k].0[j] = *x;
-            }
-        }
-        let mut out = [F8::splat(0.0); 2];
-        answer(h, svc.carry_surplus, &work, &opening, &mut out);
+        // Year t of every trial's row `k` (0 need, 1 money, 2 the index);
+        // the lanes without a trial hold zeros.
+        let lanes = |k: usize| -> Vec<F8> {
+            let row = |b: &Books<'_>, t: usize| [b.need[t], b.money[t], b.escalation[t]][k];
+            (0..h)
+                .map(|t| {
+                    F8(std::array::from_fn(|j| {
+                        books.get(j).map_or(0.0, |b| row(b, t))
+                    }))
+                })
+                .collect()
+        };
+        let (need, money, esc) = (lanes(0), lanes(1), lanes(2));
+        let reserve = F8(std::array::from_fn(|j| {
+            books.get(j).map_or(0.0, |b| b.reserve)
+        }));
+        let posed = M8::from_fn(|j| j < books.len());
+        let mut rows = vec![F8::splat(0.0); 3 * h];
+        let opening = pose(svc, (&need, &money, &esc), (posed, reserve), &mut rows);
+        let out = answer(svc.carry_surplus, &rows, opening);
         (0..books.len())
             .map(|j| Requirement {
                 topup: out[0].0[j],

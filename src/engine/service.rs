@@ -19,6 +19,7 @@ use super::books::{Contracted, capital, split};
 use super::costs::opex;
 use super::draws::{LineDraws, operating_years, stream_years};
 use super::group::{Group, Inputs, Outcomes, by_quantity, threshold, year};
+use super::requirement;
 use super::simd::{F8, M8};
 use super::stop::{Seen, stop_years};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
@@ -113,9 +114,16 @@ kernels! {
 
 impl Engine<'_> {
     /// Service `e` in every lane of the group: fills `g`'s rows and its
-    /// outcomes ([`Group::out`]).
+    /// outcomes ([`Group::out`]), its funding requirement answered.
     pub(super) fn service_group(&self, e: usize, inputs: &Inputs<'_>, g: &mut Group) {
         service_kernel(self, e, inputs, g);
+        let o = &mut g.out;
+        [o.topup, o.reserve_need] = if o.posed.any() {
+            let carry = self.model.services[e].carry_surplus;
+            requirement::answer(carry, &g.problem, o.opening)
+        } else {
+            [ZERO; 2]
+        };
     }
 
     /// Hands lane `j`'s share of service `e` over to its trial's scratch
@@ -158,11 +166,6 @@ impl Engine<'_> {
             }
         }
         let o = &g.out;
-        if o.posed.get(j) {
-            let (need, money, esc) = (&g.posed_need, &g.posed_money, &g.esc);
-            let at = |t: usize| (need[t].0[j], money[t].0[j], esc[t].0[j]);
-            s.requirements.pose(e, svc, o.reserve.0[j], at);
-        }
         let year = |v: F8| Some(v.0[j] as usize).filter(|&t| t < h);
         s.outcome[e] = EntityOutcome {
             lcc_npv: o.lcc_npv.0[j],
@@ -175,10 +178,8 @@ impl Engine<'_> {
             grant: o.grant.0[j],
             received: o.received.0[j],
             stopped_from: year(o.stopped_from),
-            // Set when the trial's requirements are solved
-            // (`requirement::answer_group`).
-            topup: 0.0,
-            reserve_need: 0.0,
+            topup: o.topup.0[j],
+            reserve_need: o.reserve_need.0[j],
         };
     }
 
@@ -226,8 +227,7 @@ impl Engine<'_> {
             obligation,
             loss,
             surplus,
-            posed_need,
-            posed_money,
+            problem,
             out,
             ..
         } = g;
@@ -279,9 +279,11 @@ impl Engine<'_> {
             capital: capital_row,
             contract,
         };
-        let posed = (&mut **posed_need, &mut **posed_money);
+        // The group's lanes that hold trials of the batch.
+        let real = M8::from_fn(|j| j < inputs.lanes);
+        let posing = (&mut **problem, esc, real);
         let (mut b, stopped_from) =
-            self.settle(svc, construction, &mut streams, &mut r, posed, out);
+            self.settle(svc, construction, &mut streams, &mut r, posing, out);
         if !capital_gap.is_empty() {
             let books = (disc, defl);
             let acct = svc.capital.as_ref();
@@ -347,10 +349,10 @@ impl Engine<'_> {
     /// the service from the next year on, and the balance is redone on the
     /// shrunk amounts (the years before the stop come out the same; the
     /// reserve's chain after it changes). Returns the balance and each
-    /// lane's first stopped year (the horizon: never). Lanes with a gap
-    /// pose their funding requirement (`out.posed`, with the city's books
-    /// in `posed`): what would have kept the service as planned gap-free
-    /// (reckoned before any stop: with it there is none).
+    /// lane's first stopped year (the horizon: never). The lanes of `real`
+    /// with a gap pose their funding requirement in `problem`
+    /// (`out.posed`): what would have kept the service as planned
+    /// gap-free (reckoned before any stop: with it there is none).
     #[inline(always)]
     fn settle(
         &self,
@@ -358,19 +360,18 @@ impl Engine<'_> {
         construction: F8,
         streams: &mut Streams,
         r: &mut Rows<'_>,
-        posed: (&mut [F8], &mut [F8]),
+        (problem, escalation, real): (&mut [F8], &[F8], M8),
         out: &mut Outcomes,
     ) -> (Balance, F8) {
         let h = self.model.horizon;
         let never = year(h);
         r.split(svc, never);
         let b = self.balance(svc, construction, streams.reserve, r);
-        out.posed = b.first_gap.lt(never);
-        if !posed.0.is_empty() && out.posed.any() {
+        out.posed = b.first_gap.lt(never) & real;
+        if !problem.is_empty() && out.posed.any() {
             let (need, money) = r.books();
-            posed.0.copy_from_slice(&need[..h]);
-            posed.1.copy_from_slice(&money[..h]);
-            out.reserve = streams.reserve;
+            let posed = (out.posed, streams.reserve);
+            out.opening = requirement::pose(svc, (need, money, escalation), posed, problem);
         } else {
             out.posed = M8::from_fn(|_| false);
         }

@@ -6,7 +6,6 @@
 //! neither imports the other's internals.
 
 use super::group::Group;
-use super::requirement::Problems;
 use crate::model::rng::lanes::Draws;
 use crate::model::{FundingKind, Model};
 
@@ -99,9 +98,6 @@ pub struct Scratch {
     /// (empty unless the model has accounts).
     pub(crate) pool_gap: Vec<f64>,
     pub(crate) pool_surplus: Vec<f64>,
-    /// The trial's funding requirement problems, one per service with a
-    /// gap, solved once the trial (or its batch) is simulated.
-    pub(crate) requirements: Problems,
     /// The trial's per-year draws, laid out by the engine's plan.
     pub(crate) draws: Draws,
     /// Where a batch computes each service for up to eight trials side by
@@ -136,7 +132,6 @@ impl Scratch {
             operator_loss: vec![0.0; if delivery { e * h } else { 0 }],
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
-            requirements: Problems::new(e - 1, h),
             draws: Draws::new(&super::draws::Plan::new(model).slots),
             group: Group::new(model),
             outcome: vec![EntityOutcome::default(); e],
