@@ -47,6 +47,7 @@ suite() {
         log compare-files "$bin" compare "$s" "$root/scenarios/bench-district.toml" -q --trials 1000 --no-charts --out compare-files
         log compare-set "$bin" compare "$s" "$s" -q --trials 1000 --set economy.inflation.mean=0.03 --no-charts --out compare-set
         log sensitivity "$bin" sensitivity "$s" -q --sample 500 --oat-trials 200 --out sensitivity
+        log sobol "$bin" sensitivity "$s" -q --method both --sample 300 --oat-trials 100 --sobol-trials 200 --out sobol
         log evaluate-charts "$bin" evaluate "$root/scenarios/daejeon-challenge.toml" -q --trials 1000 --sample 300 --oat-trials 100 --out evaluate-charts
         log set "$bin" run "$s" -q --trials 500 --no-charts --set service.smart-parking.funding.city-budget.amount=200 --out set
         log chart "$bin" chart run-ucity-baseline --format both --width 800 --height 500

@@ -230,22 +230,35 @@ pub(crate) fn sample(
 ) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
     use rayon::prelude::*;
     let engine = Engine::new(model);
-    let rows = (0..n)
+    // Batches of LANES consecutive trials, simulated side by side.
+    let batches = n.div_ceil(LANES as u64);
+    let rows = (0..batches)
         .into_par_iter()
         .map_init(
-            || (Scratch::new(model), Vec::new()),
-            |(scratch, buf), trial| {
-                engine.inputs(trial, buf);
-                engine.simulate(trial, scratch);
-                let x: Vec<f64> = uncertain.iter().map(|&k| buf[k]).collect();
-                let y: PerEntity = scratch
-                    .outcome
+            || (vec![Scratch::new(model); LANES], Vec::new()),
+            |(lanes, buf), batch| {
+                let first = batch * LANES as u64;
+                let len = (n - first).min(LANES as u64) as usize;
+                let lanes = &mut lanes[..len];
+                engine.simulate_lanes(first, lanes, |_| {});
+                let rows: Vec<_> = lanes
                     .iter()
-                    .map(|o| (o.gap_npv, f64::from(u8::from(o.first_gap.is_some()))))
+                    .zip(first..)
+                    .map(|(scratch, trial)| {
+                        engine.inputs(trial, buf);
+                        let x: Vec<f64> = uncertain.iter().map(|&k| buf[k]).collect();
+                        let y: PerEntity = scratch
+                            .outcome
+                            .iter()
+                            .map(|o| (o.gap_npv, f64::from(u8::from(o.first_gap.is_some()))))
+                            .collect();
+                        (x, y, scratch.fault)
+                    })
                     .collect();
-                (x, y, scratch.fault)
+                rows
             },
         )
+        .flatten_iter()
         .collect::<Vec<_>>();
     // The earliest fault, whatever the schedule.
     if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.2)) {

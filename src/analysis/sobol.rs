@@ -24,7 +24,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{Engine, Fault, Scratch};
+use crate::engine::{Engine, Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::rng::{mix64, unit};
@@ -198,31 +198,50 @@ pub fn analyse(
     let rows: Vec<Row> = (0..n)
         .into_par_iter()
         .map_init(
-            || (Scratch::new(model), Vec::new(), Vec::new()),
-            |(s, a, b), j| {
-                let mut fault = None;
+            || {
+                let lanes = vec![Scratch::new(model); LANES];
+                (lanes, Vec::new(), Vec::new(), Vec::new())
+            },
+            |(lanes, a, b, mixed), j| {
                 engine.inputs(j, a);
                 engine.inputs(n + j, b);
-                s.draws.set_inputs(&[]);
-                engine.simulate(j, s);
-                fault = Fault::earliest(fault, s.fault);
-                let fa = outputs(s);
-                engine.simulate(n + j, s);
-                fault = Fault::earliest(fault, s.fault);
-                let fb = outputs(s);
-                let mut mixed = a.clone();
-                let fab = uncertain
-                    .iter()
-                    .map(|&k| {
-                        mixed[k] = b[k];
-                        s.draws.set_inputs(&mixed);
-                        engine.simulate(j, s);
+                // The row's runs: A (trial j, its own inputs), B (trial
+                // n + j), then for each uncertain input k trial j with
+                // A's inputs but B's k-th; simulated LANES at a time.
+                let runs = uncertain.len() + 2;
+                let (mut fa, mut fb) = (Vec::new(), Vec::new());
+                let mut fab = Vec::with_capacity(uncertain.len());
+                let mut fault = None;
+                let mut trials = [0u64; LANES];
+                for start in (0..runs).step_by(LANES) {
+                    let len = (runs - start).min(LANES);
+                    for (l, r) in (start..start + len).enumerate() {
+                        let draws = &mut lanes[l].draws;
+                        trials[l] = if r == 1 { n + j } else { j };
+                        match r.checked_sub(2).map(|i| uncertain[i]) {
+                            None => draws.set_inputs(&[]),
+                            Some(k) => {
+                                mixed.clear();
+                                mixed.extend_from_slice(a);
+                                mixed[k] = b[k];
+                                draws.set_inputs(mixed);
+                            }
+                        }
+                    }
+                    engine.simulate_trials(&trials[..len], &mut lanes[..len]);
+                    for (l, r) in (start..start + len).enumerate() {
+                        let s = &lanes[l];
                         fault = Fault::earliest(fault, s.fault);
-                        mixed[k] = a[k];
-                        outputs(s)
-                    })
-                    .collect();
-                s.draws.set_inputs(&[]);
+                        match r {
+                            0 => fa = outputs(s),
+                            1 => fb = outputs(s),
+                            _ => fab.push(outputs(s)),
+                        }
+                    }
+                }
+                for s in lanes.iter_mut() {
+                    s.draws.set_inputs(&[]);
+                }
                 progress(1);
                 (fa, fb, fab, fault)
             },

@@ -184,9 +184,25 @@ impl<'m> Engine<'m> {
     /// (`group.rs`). `each` sees every trial's scratch as soon as its
     /// group of eight is simulated (the aggregates add its per-year sums
     /// while its rows are in cache).
-    pub fn simulate_lanes(
+    pub fn simulate_lanes(&self, first: u64, lanes: &mut [Scratch], each: impl FnMut(&Scratch)) {
+        self.simulate_with(|i| first + i as u64, lanes, each);
+    }
+
+    /// Simulates trial `trials[i]` into `lanes[i]`, for every `i` below
+    /// both lengths, eight side by side like [`Engine::simulate_lanes`]:
+    /// for runs whose trial numbers are not consecutive, or that repeat
+    /// one trial with different chosen inputs (each scratch's
+    /// `Draws::set_inputs`), as a Sobol row's runs do. The same results as
+    /// [`Engine::simulate`] on each.
+    pub fn simulate_trials(&self, trials: &[u64], lanes: &mut [Scratch]) {
+        let n = trials.len().min(lanes.len());
+        self.simulate_with(|i| trials[i], &mut lanes[..n], |_| {});
+    }
+
+    /// Simulates trial `trial(i)` into `lanes[i]`, in groups of eight.
+    fn simulate_with(
         &self,
-        first: u64,
+        trial: impl Fn(usize) -> u64,
         lanes: &mut [Scratch],
         mut each: impl FnMut(&Scratch),
     ) {
@@ -195,7 +211,11 @@ impl<'m> Engine<'m> {
         };
         let mut group = std::mem::take(&mut lender.group);
         for (k, chunk) in lanes.chunks_mut(simd::W).enumerate() {
-            self.simulate_group(first + (k * simd::W) as u64, chunk, &mut group);
+            // Lanes past the group's trials repeat its first trial; their
+            // results are never handed over.
+            let n = chunk.len();
+            let trials = std::array::from_fn(|j| trial(k * simd::W + if j < n { j } else { 0 }));
+            self.simulate_group(trials, chunk, &mut group);
             chunk.iter().for_each(&mut each);
         }
         if let Some(lender) = lanes.first_mut() {
@@ -203,14 +223,14 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Simulates trials `first..first + lanes.len()` (at most eight), one
-    /// into each scratch, in `g`.
-    fn simulate_group(&self, first: u64, lanes: &mut [Scratch], g: &mut group::Group) {
+    /// Simulates trial `trials[j]` into `lanes[j]` (at most eight lanes;
+    /// the trials past them repeat the first), in `g`.
+    fn simulate_group(&self, trials: [u64; simd::W], lanes: &mut [Scratch], g: &mut group::Group) {
         let m = self.model;
         let h = m.horizon;
         let p = m.services.len();
         let port = p * h..(p + 1) * h;
-        for (s, trial) in lanes.iter_mut().zip(first..) {
+        for (s, &trial) in lanes.iter_mut().zip(&trials) {
             s.fault = None;
             let mix = crate::model::StreamKey::trial_mix(m.seed, trial);
             s.draws.fill(&self.plan.slots, mix);
@@ -223,11 +243,8 @@ impl<'m> Engine<'m> {
             s.pool_gap.fill(0.0);
             s.pool_surplus.fill(0.0);
         }
-        // Lanes past the group's trials repeat its first trial; their
-        // results are never handed over.
         let n = lanes.len();
         let pick = |j: usize| if j < n { j } else { 0 };
-        let trials: [u64; simd::W] = std::array::from_fn(|j| first + pick(j) as u64);
         g.load_economy(std::array::from_fn(|j| {
             let s = &lanes[pick(j)];
             (
