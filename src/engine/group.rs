@@ -65,8 +65,10 @@ impl Default for Outcomes {
 ///
 /// Invariant: every row holds `horizon` values (`by_kind` one per kind,
 /// kind-major), except the capital rows (empty unless the model has
-/// capital) and the contract rows `need`, `money`, `obligation`, `loss`
-/// (empty unless a service is delivered under a contract); sized once by
+/// capital), the contract rows `need`, `money`, `obligation`, `loss`
+/// (empty unless a service is delivered under a contract), `surplus`
+/// (empty without special accounts) and `problem` (three rows, empty
+/// unless the model asks for the funding requirement); sized once by
 /// [`Group::new`] for one model, so nothing is allocated in a trial.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Group {

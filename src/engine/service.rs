@@ -127,8 +127,8 @@ impl Engine<'_> {
     }
 
     /// Hands lane `j`'s share of service `e` over to its trial's scratch
-    /// `s`: every per-year row, the pools of its special account, its
-    /// funding requirement if it poses one, and its outcome.
+    /// `s`: every per-year row, the pools of its special account, and its
+    /// outcome, the funding requirement's answers included.
     pub(super) fn hand_over(&self, e: usize, g: &Group, j: usize, s: &mut Scratch) {
         let svc = &self.model.services[e];
         let h = self.model.horizon;
