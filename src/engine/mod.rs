@@ -21,7 +21,7 @@
 //!
 //! Where things are: `trial.rs` holds what a trial leaves behind;
 //! `group.rs` the structure-of-arrays rows in which a batch computes each
-//! service for eight trials side by side (`simd.rs`: [`simd::F8`], eight
+//! service for eight trials side by side (`simd.rs`: `F8`, eight
 //! doubles as one value); the per-service phases are in `service.rs`,
 //! what each cost line and risk adds in `costs.rs`, what each kind of
 //! funding stream pays in `streams.rs`, the capital account and the

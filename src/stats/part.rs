@@ -2,7 +2,7 @@
 //! leaves for `fundgap merge`, as bytes.
 //!
 //! A run split into shards (`run --shard K/N`) simulates trials
-//! `⌊(K-1)T/N⌋..⌊KT/N⌋` of the same model and keeps its [`Accumulator`];
+//! `⌊(K-1)T/N⌋..⌊KT/N⌋` of the same model and keeps its [`super::Accumulator`];
 //! since accumulators merge exactly (integers only), the merged shards
 //! are the single run bit for bit. A stress grid splits its cells the same
 //! way. This module owns the file that carries a shard's result between
@@ -22,7 +22,7 @@
 //! lines; the final one covers everything, so a truncated or damaged file
 //! is refused rather than merged. It protects against accidents, not forgery: a decoded
 //! accumulator is still checked against the model's layout before it is
-//! merged ([`Accumulator::fits`]).
+//! merged ([`super::Accumulator::fits`]).
 //!
 //! Pure: bytes in, bytes out; the binary reads and writes the files.
 

@@ -1,7 +1,7 @@
 //! The per-year draws of a whole trial, many per instruction.
 //!
 //! A line's draw in year `t` of a trial is a pure function of the line's
-//! key in that trial and `t` ([`LineKey::year_uniform`]), so every
+//! key in that trial and `t` ([`super::LineKey::year_uniform`]), so every
 //! per-year draw of a trial is computed in two flat passes over *slots*,
 //! laid out once per model ([`Slots`]): uniforms for hazards and risk
 //! events, and mean-one lognormal shocks from Box-Muller normals (one pair

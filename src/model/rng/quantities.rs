@@ -8,7 +8,7 @@
 //! rejection sampler taking words `w = 0..8`. So a quantity's draw depends
 //! on nothing else its line draws, and every quantity of a trial is
 //! computed in flat passes, one per kind of distribution
-//! ([`crate::model::Dist::kernel`]):
+//! (`Dist::kernel`):
 //!
 //! * uniform and triangular: one uniform, through the inverse
 //!   distribution function;
@@ -177,7 +177,7 @@ kernels! {
     pert_pass = pert_body(m: u64, l: &[u64], a: &[u64], c: &[Vec<f64>; 6], o: &mut [f64]);
 }
 
-/// Kinds of kernel ([`Kernel`] less the fixed and one-at-a-time ones).
+/// Kinds of kernel (`Kernel` less the fixed and one-at-a-time ones).
 pub const FAMILIES: usize = 5;
 
 /// Each family's index: its slots in [`QuantitySlots`], its pass in
