@@ -14,7 +14,7 @@ use crate::model::{FundingKind, Materiality, Model};
 use super::simd::{F8, M8, W};
 
 /// What one service's settling left for the hand-over, per lane.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Outcomes {
     pub(super) lcc_npv: F8,
     pub(super) gap_npv: F8,
@@ -36,28 +36,6 @@ pub(crate) struct Outcomes {
     /// reserve (0 where none was posed).
     pub(super) topup: F8,
     pub(super) reserve_need: F8,
-}
-
-impl Default for Outcomes {
-    fn default() -> Self {
-        let z = F8::splat(0.0);
-        Outcomes {
-            lcc_npv: z,
-            gap_npv: z,
-            benefit_npv: z,
-            revenue_npv: z,
-            first_gap: z,
-            construction: z,
-            real_cost_per_year: z,
-            grant: z,
-            received: z,
-            stopped_from: z,
-            posed: M8::from_fn(|_| false),
-            opening: z,
-            topup: z,
-            reserve_need: z,
-        }
-    }
 }
 
 /// The working memory of a group: the trials' economy and one service's
@@ -92,8 +70,8 @@ pub(crate) struct Group {
     pub(super) money: Vec<F8>,
     pub(super) obligation: Vec<F8>,
     pub(super) loss: Vec<F8>,
-    /// What the service's money left over each year where it lapses into
-    /// its special account (zeros otherwise).
+    /// What the service's money left over each year, for a service whose
+    /// surplus lapses into its special account (not written otherwise).
     pub(super) surplus: Vec<F8>,
     /// The service's funding requirement problem, as
     /// [`super::requirement::pose`] lays it out (empty unless the model

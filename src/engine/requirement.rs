@@ -98,7 +98,7 @@ pub(super) fn pose(
     let h = rows.len() / 3;
     let (d, rest) = rows.split_at_mut(h);
     let (p, theta) = rest.split_at_mut(h);
-    let year = |t: usize| F8::splat(t as f64);
+    let year = group::year;
     // The first year a top-up is paid: the first year the service costs
     // anything, or its opening, whichever is first.
     let mut costs_from = year(h);

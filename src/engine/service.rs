@@ -156,13 +156,15 @@ impl Engine<'_> {
         lane(&g.by_kind, &mut s.by_kind[e * kinds..(e + 1) * kinds]);
         if let Some(a) = svc.account {
             let rows = a * h..(a + 1) * h;
-            let pools = s.pool_gap[rows.clone()].iter_mut();
-            for ((p, x), (q, y)) in pools
-                .zip(&g.gap)
-                .zip(s.pool_surplus[rows].iter_mut().zip(&g.surplus))
-            {
+            for (p, x) in s.pool_gap[rows.clone()].iter_mut().zip(&g.gap) {
                 *p += x.0[j];
-                *q += y.0[j];
+            }
+            // Surplus lapses into the account only where the service does
+            // not carry it to its own reserve.
+            if !svc.carry_surplus {
+                for (q, y) in s.pool_surplus[rows].iter_mut().zip(&g.surplus) {
+                    *q += y.0[j];
+                }
             }
         }
         let o = &g.out;
@@ -291,15 +293,11 @@ impl Engine<'_> {
             b.lcc_npv = b.lcc_npv + npv;
             b.real_cost = b.real_cost + real;
         }
-        if !surplus.is_empty() {
+        if svc.account.is_some() && !svc.carry_surplus {
             // What lapses into the service's special account.
             let (need, money) = r.books();
             for ((s, &n), &m) in surplus.iter_mut().zip(need).zip(money) {
-                *s = if svc.carry_surplus {
-                    ZERO
-                } else {
-                    (m - n).max(ZERO)
-                };
+                *s = (m - n).max(ZERO);
             }
         }
         let benefit_npv = self.benefits(svc, inputs, disc, stopped_from, &ws.benefits);

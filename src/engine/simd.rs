@@ -15,12 +15,13 @@ use std::ops::{Add, BitAnd, BitOr, Div, Mul, Neg, Not, Sub};
 /// Lanes of an [`F8`].
 pub(crate) const W: usize = 8;
 
-/// Eight doubles, one per trial of a group.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Eight doubles, one per trial of a group (zeros by default).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct F8(pub(crate) [f64; W]);
 
-/// A mask of eight lanes: all bits set (true) or none (false) per lane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A mask of eight lanes: all bits set (true) or none (false) per lane;
+/// all false by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct M8([u64; W]);
 
 impl F8 {
