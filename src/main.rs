@@ -5,6 +5,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// `eprintln!` for status and error lines, except that a standard error
+/// that cannot be written (closed, `2>/dev/full`) is ignored instead of
+/// panicking: the exit code still tells what happened.
+#[macro_export]
+macro_rules! status {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 // The CLI's doc comments are its --help text, written for the terminal
 // (`output/<scenario>`, `[[variant]]`), not for rustdoc.
 #[allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
@@ -25,7 +36,7 @@ fn main() -> ExitCode {
             // Messages quote the scenario's names: no control characters
             // reach the terminal.
             let text = fundgap::format::terminal_safe(text.trim_end());
-            eprintln!("error: {text}");
+            crate::status!("error: {text}");
             if e.is_user_error() {
                 ExitCode::from(2)
             } else {

@@ -187,6 +187,11 @@ pub(crate) struct RunArgs {
     /// Output directory [default: output/<scenario file name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -249,6 +254,11 @@ pub(crate) struct MergeArgs {
     /// output/<scenario file name> or output/<scenario>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// What to print on standard output (a merged run)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -316,6 +326,11 @@ pub(crate) struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of the terminal table, the heatmap and report.xlsx: ko
     /// writes them in Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
@@ -347,6 +362,11 @@ pub(crate) struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of the terminal table and the charts: ko writes them in
     /// Korean with won amounts in 억 원 [default: the first scenario's
     /// `lang`, else en]
@@ -388,6 +408,11 @@ pub(crate) struct SensitivityArgs {
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of the terminal table and the tornado charts: ko writes
     /// them in Korean with won amounts in 억 원 [default: the scenario's
     /// `lang`, else en]
@@ -422,6 +447,11 @@ pub(crate) struct DiscoverArgs {
     /// Output directory [default: output/<scenario file name>-discovery]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of the rules printed and the chart: ko writes them in
     /// Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
@@ -455,6 +485,11 @@ pub(crate) struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of the scorecard and its reasons (terminal, evaluation.md,
     /// report.xlsx, report.html) and the tornado charts: ko writes them in
     /// Korean with won amounts in 억 원 [default: the scenario's `lang`,
@@ -486,6 +521,11 @@ pub(crate) struct BacktestArgs {
     /// Output directory [default: output/backtest]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed
+    #[arg(long)]
+    pub force: bool,
     /// Language of backtest.md and the table: ko writes them in Korean
     /// [default: the first scenario's `lang`, else en]
     #[arg(long, value_enum)]

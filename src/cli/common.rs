@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::RunOpts;
-use crate::report::staging::Staging;
+use crate::report::staging::{self, Staging};
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::Override;
@@ -110,7 +110,7 @@ pub(super) fn said_done(
     out_dir: &Path,
 ) {
     if !quiet {
-        eprintln!(
+        crate::status!(
             "fundgap: done in {:.2} s; wrote {} to {}",
             started.elapsed().as_secs_f64(),
             file_names(written),
@@ -166,46 +166,51 @@ pub(super) fn made_by_command(command: String) -> Vec<(&'static str, String)> {
     ]
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-/// Whether the work in hand stops on the flag (the engine's runs) or
-/// cannot be stopped part-way (the analyses' many runs).
+/// Whether the work in hand stops on the Ctrl-C flag (the engine's runs,
+/// and every write of a staging directory) or cannot be stopped part-way
+/// (the analyses' many runs).
 static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 
-/// Installs the one Ctrl-C handler: it sets the flag where the work in
-/// hand watches it, and otherwise ends the process at once with the same
-/// message. Nothing is staged while work runs, so either way nothing is
-/// written and the previous results stay as they were.
-fn install_interrupt_handler() {
+/// Installs the one Ctrl-C handler, for every command. It sets the flag
+/// (`staging::interrupt_flag`); where nothing watches it — no staging
+/// directory exists and the work in hand cannot stop part-way — it ends
+/// the process at once, having nothing to undo. A second Ctrl-C ends the
+/// process whatever it is doing, removing its staging directories first.
+/// Either way nothing is replaced: the previous results stay as they were.
+pub(super) fn install_interrupt_handler() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         // Without a handler (e.g. no signal support) Ctrl-C simply ends the
-        // process, which also leaves no partial results.
+        // process, which also leaves no partial results in place.
         let _ = ctrlc::set_handler(|| {
-            if COOPERATIVE.load(Ordering::Relaxed) {
-                INTERRUPTED.store(true, Ordering::Relaxed);
-            } else {
-                eprintln!("\nerror: {}", Error::Interrupted);
-                std::process::exit(1);
+            let flag = staging::interrupt_flag();
+            let again = flag.swap(true, Ordering::SeqCst);
+            if !again && (COOPERATIVE.load(Ordering::SeqCst) || staging::any_live()) {
+                return;
             }
+            staging::abandon_all();
+            crate::status!("\nerror: {}", Error::Interrupted);
+            std::process::exit(1);
         });
     });
 }
 
-/// A flag set by Ctrl-C. The engine stops at the next block of trials and
-/// the command returns [`Error::Interrupted`] before writing anything, so an
-/// interrupted run leaves the previous results as they were.
+/// The Ctrl-C flag, watched by the work that follows: the engine stops at
+/// the next block of trials and the command returns
+/// [`Error::Interrupted`] before anything replaces the previous results.
 pub(super) fn interrupt_flag() -> &'static AtomicBool {
     install_interrupt_handler();
-    COOPERATIVE.store(true, Ordering::Relaxed);
-    &INTERRUPTED
+    COOPERATIVE.store(true, Ordering::SeqCst);
+    staging::interrupt_flag()
 }
 
 /// For work that cannot stop part-way (stress grids, comparisons,
 /// sensitivity): Ctrl-C ends the process with the interrupted message,
-/// exit 1, before anything is staged.
+/// exit 1, unless something is being staged (then that stops at its next
+/// write, leaving nothing behind).
 pub(super) fn interrupt_ends_process() {
     install_interrupt_handler();
-    COOPERATIVE.store(false, Ordering::Relaxed);
+    COOPERATIVE.store(false, Ordering::SeqCst);
 }
 
 /// Runs `f` on a pool of `threads` workers, or on the global pool.
@@ -389,7 +394,7 @@ pub(super) fn simulate_to_precision(
             None => String::new(),
         };
         pb.suspend(|| {
-            eprintln!(
+            crate::status!(
                 "fundgap: {} trials: widest 95% half-width {} (target {}), {}{then}",
                 fundgap::format::thousands(n as f64, 0),
                 shown(w.half_width),

@@ -46,7 +46,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     base.set_run(Some(first.trials), Some(first.seed));
     let lang = Lang::or_scenario(args.lang, &base);
     if !args.quiet {
-        eprintln!(
+        crate::status!(
             "fundgap: merging {} part(s) of {}: {} {}",
             headers.len(),
             first.scenario_label,
@@ -117,7 +117,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             };
             write_stress_outputs(&result, &out_dir, &outputs)?;
             if !args.quiet {
-                eprintln!(
+                crate::status!(
                     "fundgap: merged {} cells in {:.2} s; wrote stress.csv, stress.json to {}",
                     result.cells.len(),
                     started.elapsed().as_secs_f64(),
@@ -161,7 +161,7 @@ fn merge_run(
     };
     let written = write_run_outputs(model, &report, &info, &out_dir, &outputs)?;
     if !args.quiet {
-        eprintln!(
+        crate::status!(
             "fundgap: merged {} trials in {:.2} s; wrote {} to {}",
             fundgap::format::thousands(report.trials as f64, 0),
             started.elapsed().as_secs_f64(),

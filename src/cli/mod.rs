@@ -26,6 +26,19 @@ use fundgap::error::Result;
 
 /// Runs a parsed command line.
 pub(crate) fn execute(cli: Cli) -> Result<()> {
+    common::install_interrupt_handler();
+    let force = match &cli.command {
+        Command::Run(a) => a.force,
+        Command::Merge(a) => a.force,
+        Command::Stress(a) => a.force,
+        Command::Compare(a) => a.force,
+        Command::Sensitivity(a) => a.force,
+        Command::Discover(a) => a.force,
+        Command::Evaluate(a) => a.force,
+        Command::Backtest(a) => a.force,
+        Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
+    };
+    crate::report::staging::set_force(force);
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),

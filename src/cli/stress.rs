@@ -59,7 +59,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         &args.common.run,
     )?;
     if !args.common.run.quiet {
-        eprintln!(
+        crate::status!(
             "fundgap: stress test of {label}: {} cells x {} trials{}",
             mine.len(),
             fundgap::format::thousands(trials as f64, 0),
@@ -88,7 +88,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             || args.common.charts.font.is_some()
             || args.target != 0.10;
         if report_options && !args.common.run.quiet {
-            eprintln!("{}", super::shard::REPORT_OPTIONS_NOTE);
+            crate::status!("{}", super::shard::REPORT_OPTIONS_NOTE);
         }
         let job = super::shard::Job {
             kind: fundgap::stats::part::PartKind::Stress,
@@ -120,7 +120,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     };
     write_stress_outputs(&result, &out_dir, &outputs)?;
     if !args.common.run.quiet {
-        eprintln!(
+        crate::status!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
             result.cells.len(),
             started.elapsed().as_secs_f64(),

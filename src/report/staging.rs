@@ -1,4 +1,5 @@
-//! Output directories that change as a unit.
+//! Output directories that change as a unit, and never touch what fundgap
+//! did not write.
 //!
 //! A command's files are written into a hidden sibling of the output
 //! directory (`.<name>.fundgap-tmp-<pid>`, on the same file system) and
@@ -10,33 +11,82 @@
 //! earlier run that this one does not write (a chart of a service the new
 //! scenario lacks) go with the old directory.
 //!
-//! fundgap replaces only a directory it made: every output directory holds
-//! a `.fundgap-output` marker. A directory without one is replaced only if
-//! it is empty or holds an earlier fundgap's outputs (a `summary.json`,
-//! `charts.json` or an analysis file); anything else is refused. A run
-//! killed before it finished leaves only its hidden sibling, which the next
-//! run in the same place removes once its process is gone.
+//! **Ownership.** Every output directory holds a `.fundgap-output` marker
+//! listing the files fundgap wrote there; those, and only those, are
+//! fundgap's. An existing directory is replaced only when everything in it
+//! is fundgap's (or it is empty). Anything else — a directory without a
+//! marker, a file or folder a user added — makes the command refuse with
+//! the names it found, unless the user passed `--force`, in which case the
+//! names are said before they are removed. Redrawing charts
+//! ([`Staging::update`]) keeps everything, files and folders alike.
+//!
+//! **Interruption.** Ctrl-C sets [`interrupted`]; every write and the
+//! final swap check it, so an interrupted command stops with nothing
+//! replaced and its staging directory removed. A run killed outright
+//! leaves only its hidden sibling, which the next command writing to the
+//! same place removes once that process is gone.
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fundgap::error::{Error, Result};
 
 /// The marker file of an output directory fundgap made.
 pub const MARKER: &str = ".fundgap-output";
 
-/// Files by which an output directory of an earlier fundgap (before the
-/// marker) is recognised.
-const EARLIER_OUTPUTS: &[&str] = &[
-    "summary.json",
-    "charts.json",
-    "stress.csv",
-    "compare.csv",
-    "sensitivity.csv",
-    "evaluation.json",
-    "backtest.json",
-];
+/// The marker's first lines; the files fundgap wrote follow, one a line.
+const MARKER_HEADER: &str = "# This directory was written by fundgap. The files listed below are fundgap's:\n\
+# the next command with the same --out replaces them, and refuses to touch anything else.\n";
+
+/// Set by Ctrl-C: the engine stops at its next block of trials, and a
+/// [`Staging`] refuses its next write or swap.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--force` was given: fundgap may remove what it did not write
+/// from an output directory it replaces (saying what).
+static FORCE: AtomicBool = AtomicBool::new(false);
+
+/// Staging directories that exist now, for a process that must end at
+/// once (a Ctrl-C during work that cannot stop part-way). The lock is also
+/// held across a swap, so an ending process never removes a directory
+/// mid-swap.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The flag Ctrl-C sets; the engine's runs take it as their cancel flag.
+pub fn interrupt_flag() -> &'static AtomicBool {
+    &INTERRUPTED
+}
+
+/// Whether Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+/// Lets the output directories of this process's commands lose what
+/// fundgap did not write (`--force`).
+pub fn set_force(force: bool) {
+    FORCE.store(force, Ordering::Relaxed);
+}
+
+/// Whether any staging directory exists: then every write checks the
+/// Ctrl-C flag, so the process need not be ended from outside.
+pub fn any_live() -> bool {
+    LIVE.lock().map(|l| !l.is_empty()).unwrap_or(false)
+}
+
+/// Removes every staging directory of this process, for a process about
+/// to end without unwinding.
+pub fn abandon_all() {
+    if let Ok(mut live) = LIVE.lock() {
+        for tmp in live.drain(..) {
+            let _ = fs::remove_dir_all(tmp);
+        }
+    }
+}
 
 fn werr(path: &Path, source: std::io::Error) -> Error {
     Error::Write {
@@ -51,7 +101,12 @@ pub struct Staging {
     /// The output directory, symbolic links resolved.
     dir: PathBuf,
     tmp: PathBuf,
+    /// Files this command wrote.
     files: Vec<String>,
+    /// Files of the directory fundgap wrote before and kept (an update).
+    kept: BTreeSet<String>,
+    /// Whether everything already there is kept (an update).
+    keep: bool,
     committed: bool,
 }
 
@@ -76,53 +131,70 @@ impl Sink for Vec<(String, Vec<u8>)> {
     }
 }
 
+/// What an existing output directory holds, by owner.
+struct Contents {
+    /// Names the marker lists that are there.
+    ours: BTreeSet<String>,
+    /// Everything else but the marker, sorted.
+    theirs: Vec<String>,
+}
+
 impl Staging {
     /// Starts a new set of files that will replace `dir` as a whole.
     pub fn new(dir: &Path) -> Result<Self> {
         Self::begin(dir, false)
     }
 
-    /// Starts from the files already in `dir` (for redrawing a run's
-    /// charts): what is written replaces them, the rest is kept.
+    /// Starts from everything already in `dir` (for redrawing a run's
+    /// charts): what is written replaces its namesake, the rest — files
+    /// and folders, fundgap's or not — is kept.
     pub fn update(dir: &Path) -> Result<Self> {
         Self::begin(dir, true)
     }
 
     fn begin(dir: &Path, keep: bool) -> Result<Self> {
-        let dir = resolve(dir)?;
-        if dir.exists() {
-            claim(&dir)?;
+        if interrupted() {
+            return Err(Error::Interrupted);
         }
-        let parent = dir.parent().unwrap_or(Path::new("."));
+        let dir = resolve(dir)?;
+        let contents = if dir.exists() {
+            Some(claim(&dir, keep, true)?)
+        } else {
+            None
+        };
+        let parent = parent_of(&dir);
         // Named by the output directory: that is what the user asked for.
-        fs::create_dir_all(parent).map_err(|e| werr(&dir, e))?;
+        fs::create_dir_all(&parent).map_err(|e| werr(&dir, e))?;
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "output".into());
-        remove_stale(parent, &name);
+        remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
         if tmp.exists() {
+            // This process's own, from a staging it already abandoned.
             fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
         }
         fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
-        let st = Staging {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(tmp.clone());
+        }
+        let mut st = Staging {
             dir,
             tmp,
             files: Vec::new(),
+            kept: BTreeSet::new(),
+            keep,
             committed: false,
         };
-        if keep && st.dir.is_dir() {
-            for e in fs::read_dir(&st.dir)
-                .map_err(|e| werr(&st.dir, e))?
-                .flatten()
-            {
-                let path = e.path();
-                let name = e.file_name().to_string_lossy().to_string();
-                if path.is_file() && name != MARKER {
-                    fs::copy(&path, st.tmp.join(&name)).map_err(|e| werr(&path, e))?;
-                }
+        // A staging directory carries the marker from the start, so a
+        // leftover of a killed process is recognisably fundgap's.
+        st.write_marker()?;
+        if keep && let Some(contents) = contents {
+            for name in contents.ours.iter().chain(&contents.theirs) {
+                copy_entry(&st.dir.join(name), &st.tmp.join(name))?;
             }
+            st.kept = contents.ours;
         }
         Ok(st)
     }
@@ -137,31 +209,64 @@ impl Staging {
 
     /// Writes `bytes` as `name`.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
         let path = self.path(name);
+        // An update replaces a kept entry of the same name, whatever it
+        // is; a link is replaced, never written through.
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&path).map_err(|e| werr(&path, e))?,
+            Ok(m) if !m.is_file() => fs::remove_file(&path).map_err(|e| werr(&path, e))?,
+            _ => {}
+        }
         let mut f = fs::File::create(&path).map_err(|e| werr(&path, e))?;
         f.write_all(bytes)
             .and_then(|_| f.sync_all())
             .map_err(|e| werr(&path, e))
     }
 
+    /// The marker of the staged directory: the files it holds that are
+    /// fundgap's.
+    fn write_marker(&self) -> Result<()> {
+        let listed: BTreeSet<&String> = self.files.iter().chain(&self.kept).collect();
+        let mut text = MARKER_HEADER.to_string();
+        for f in listed {
+            text.push_str(f);
+            text.push('\n');
+        }
+        let marker = self.tmp.join(MARKER);
+        fs::write(&marker, text).map_err(|e| werr(&marker, e))
+    }
+
     /// Puts the staged directory in the output directory's place; returns
     /// the paths of the files this command wrote.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let marker = self.tmp.join(MARKER);
-        fs::write(
-            &marker,
-            "This directory was written by fundgap; the next run with the same --out replaces it whole.\n",
-        )
-        .map_err(|e| werr(&marker, e))?;
+        self.write_marker()?;
+        // No process end removes the staging directory mid-swap.
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
         if self.dir.exists() {
             // Claimed when staging began; checked again in case it changed.
-            claim(&self.dir)?;
+            let contents = claim(&self.dir, self.keep, false)?;
+            if self.keep {
+                // An update copied everything there was; something new
+                // appeared since: keep it rather than swap it away.
+                for name in &contents.theirs {
+                    if !self.tmp.join(name).exists() {
+                        copy_entry(&self.dir.join(name), &self.tmp.join(name))?;
+                    }
+                }
+            }
             exchange(&self.tmp, &self.dir)?;
             // The staging path now holds the previous results.
             let _ = fs::remove_dir_all(&self.tmp);
         } else {
             fs::rename(&self.tmp, &self.dir).map_err(|e| werr(&self.dir, e))?;
         }
+        live.retain(|t| t != &self.tmp);
         self.committed = true;
         Ok(self.files.iter().map(|f| self.dir.join(f)).collect())
     }
@@ -171,25 +276,59 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
+            if let Ok(mut live) = LIVE.lock() {
+                live.retain(|t| t != &self.tmp);
+            }
         }
     }
 }
 
-/// Writes one file whole: into a hidden sibling, synced, then renamed over
-/// `path`, so a reader (or a merge started too early) sees the old file or
-/// the new one, never part of one. Refuses to replace a directory.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is a directory; --out names the part file to write",
-            path.display()
-        )));
+/// The directory `path` is in: `.` for a bare name.
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(parent).map_err(|e| werr(path, e))?;
+}
+
+/// Writes one part file whole: into a hidden sibling, synced, then renamed
+/// over `path`, so a reader (or a merge started too early) sees the old
+/// file or the new one, never part of one. It replaces only an earlier
+/// part file (one starting with `magic`): never a directory, a device, a
+/// link, or any other file, such as the scenario it came from.
+pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(Error::Usage(format!(
+                "{} is a directory; --out names the part file to write",
+                path.display()
+            )));
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a regular file (a link, device or pipe); fundgap writes \
+                 a part only as a new file or over an earlier part: choose another --out",
+                path.display()
+            )));
+        }
+        Ok(_) => {
+            let mut head = vec![0u8; magic.len()];
+            let is_part = fs::File::open(path)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .is_ok()
+                && head == magic;
+            if !is_part {
+                return Err(Error::Usage(format!(
+                    "{} exists and is not a fundgap part file; fundgap replaces only a part it \
+                     wrote: choose another --out",
+                    path.display()
+                )));
+            }
+        }
+        Err(_) => {}
+    }
+    let parent = parent_of(path);
+    fs::create_dir_all(&parent).map_err(|e| werr(path, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -197,9 +336,18 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
     let written = fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
-        .and_then(|_| fs::rename(&tmp, path));
+        .and_then(|_| {
+            if interrupted() {
+                Err(std::io::Error::other("interrupted"))
+            } else {
+                fs::rename(&tmp, path)
+            }
+        });
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
         return Err(werr(path, e));
     }
     Ok(())
@@ -219,30 +367,127 @@ fn resolve(dir: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Whether fundgap may replace `dir`: it holds the marker, or is empty,
-/// or holds an earlier fundgap's outputs.
-fn claim(dir: &Path) -> Result<()> {
+/// The files a marker lists (plain names only: a forged `../x` is not
+/// a file of this directory).
+fn listed(marker: &Path) -> BTreeSet<String> {
+    let Ok(text) = fs::read_to_string(marker) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.contains(['/', '\\']) && *l != "." && *l != ".." && *l != MARKER)
+        .map(str::to_string)
+        .collect()
+}
+
+/// What `dir` holds, by owner; refuses a directory holding anything that
+/// is not fundgap's, unless it is kept (`keep`) or `--force` was given
+/// (then saying what goes, when `say`).
+fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     if !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{} exists and is not a directory; choose another --out",
             dir.display()
         )));
     }
-    let ours = dir.join(MARKER).is_file()
-        || EARLIER_OUTPUTS.iter().any(|f| dir.join(f).is_file())
-        || fs::read_dir(dir)
-            .map(|mut e| e.next().is_none())
-            .unwrap_or(false);
-    if ours {
-        Ok(())
+    let marker = dir.join(MARKER);
+    let has_marker = fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+    let listed = if has_marker {
+        listed(&marker)
     } else {
-        Err(Error::Usage(format!(
-            "{} exists and was not written by fundgap (it has no {MARKER} marker); \
-             fundgap replaces an output directory whole, so it will not touch this one: \
-             choose another --out, or remove it yourself",
-            dir.display()
-        )))
+        BTreeSet::new()
+    };
+    let mut ours = BTreeSet::new();
+    let mut theirs = Vec::new();
+    for e in fs::read_dir(dir).map_err(|e| werr(dir, e))? {
+        let e = e.map_err(|e| werr(dir, e))?;
+        let name = e.file_name().to_string_lossy().to_string();
+        if name == MARKER && has_marker {
+            continue;
+        }
+        let plain_file = e.file_type().is_ok_and(|t| t.is_file());
+        if listed.contains(&name) && plain_file {
+            ours.insert(name);
+        } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+            theirs.push(format!("{name}/"));
+        } else {
+            theirs.push(name);
+        }
     }
+    theirs.sort();
+    if keep || theirs.is_empty() {
+        theirs.iter_mut().for_each(|n| {
+            if n.ends_with('/') {
+                n.pop();
+            }
+        });
+        return Ok(Contents { ours, theirs });
+    }
+    let shown = shown_names(&theirs);
+    if FORCE.load(Ordering::Relaxed) {
+        if say {
+            crate::status!(
+                "fundgap: --force: removing from {} what fundgap did not write: {shown}",
+                dir.display()
+            );
+        }
+        return Ok(Contents {
+            ours,
+            theirs: Vec::new(),
+        });
+    }
+    let why = if has_marker {
+        "files fundgap did not write"
+    } else {
+        "no .fundgap-output marker, so nothing in it is known to be fundgap's"
+    };
+    Err(Error::Usage(format!(
+        "{} holds {shown} ({why}); fundgap replaces an output directory whole and never \
+         removes what it did not write: move those out, choose another --out, or add --force \
+         to remove them",
+        dir.display()
+    )))
+}
+
+/// Up to eight names, then how many more.
+fn shown_names(names: &[String]) -> String {
+    let mut shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 8 {
+        shown.push_str(&format!(" and {} more", names.len() - 8));
+    }
+    shown
+}
+
+/// Copies a file, a folder (recursively) or a symbolic link (as a link).
+fn copy_entry(from: &Path, to: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(from).map_err(|e| werr(from, e))?;
+    if meta.file_type().is_symlink() {
+        #[cfg(unix)]
+        {
+            let target = fs::read_link(from).map_err(|e| werr(from, e))?;
+            return std::os::unix::fs::symlink(target, to).map_err(|e| werr(to, e));
+        }
+        #[cfg(not(unix))]
+        {
+            return fs::copy(from, to).map(|_| ()).map_err(|e| werr(to, e));
+        }
+    }
+    if meta.is_dir() {
+        fs::create_dir(to).map_err(|e| werr(to, e))?;
+        for e in fs::read_dir(from).map_err(|e| werr(from, e))? {
+            let e = e.map_err(|e| werr(from, e))?;
+            copy_entry(&e.path(), &to.join(e.file_name()))?;
+        }
+        return Ok(());
+    }
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file, folder or link (a device or pipe?); fundgap will not \
+             carry it over: move it out of the output directory",
+            from.display()
+        )));
+    }
+    fs::copy(from, to).map(|_| ()).map_err(|e| werr(to, e))
 }
 
 /// Swaps the directories `a` and `b` in one step where the system can.
@@ -283,7 +528,9 @@ fn exchange(a: &Path, b: &Path) -> Result<()> {
 
 /// The fallback: `b` aside, `a` into its place, the old `b` where `a` was.
 fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
-    let aside = a.with_extension("old");
+    let mut aside = a.as_os_str().to_owned();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
     fs::rename(b, &aside).map_err(|e| werr(b, e))?;
     if let Err(e) = fs::rename(a, b) {
         let _ = fs::rename(&aside, b);
@@ -292,9 +539,11 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
     fs::rename(&aside, a).map_err(|e| werr(a, e))
 }
 
-/// Removes hidden siblings `.<name>.fundgap-tmp-<pid>` left by runs that
-/// were killed (their process no longer exists). Where processes cannot
-/// be looked up (no /proc), they are left: hidden, and never read.
+/// Removes hidden siblings `.<name>.fundgap-tmp-<pid>` left by commands
+/// that were killed: only when that process no longer exists and the
+/// folder is fundgap's (it carries the marker, or is empty). Where
+/// processes cannot be looked up (no /proc), they are left: hidden, and
+/// never read.
 fn remove_stale(parent: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
         return;
@@ -305,11 +554,18 @@ fn remove_stale(parent: &Path, name: &str) {
     let prefix = format!(".{name}.fundgap-tmp-");
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().to_string();
-        if let Some(pid) = file.strip_prefix(&prefix) {
-            let pid = pid.trim_end_matches(".old");
-            if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
-                let _ = fs::remove_dir_all(e.path());
-            }
+        let Some(pid) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = pid.trim_end_matches(".old");
+        let dead = pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists();
+        let path = e.path();
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let ours = is_dir
+            && (path.join(MARKER).is_file()
+                || fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()));
+        if dead && ours {
+            let _ = fs::remove_dir_all(path);
         }
     }
 }
@@ -359,17 +615,40 @@ mod tests {
         fs::create_dir(&theirs).unwrap();
         fs::write(theirs.join("chapter1.docx"), b"words").unwrap();
         let e = Staging::new(&theirs).unwrap_err().to_string();
-        assert!(e.contains("not written by fundgap"), "{e}");
+        assert!(e.contains("chapter1.docx") && e.contains("--force"), "{e}");
         assert!(theirs.join("chapter1.docx").exists());
-        // An empty directory, or an earlier fundgap's output, is fine.
+        // A file named like one of fundgap's outputs does not make a
+        // folder fundgap's: only the marker does.
+        fs::write(theirs.join("summary.json"), b"{}").unwrap();
+        let e = Staging::new(&theirs).unwrap_err().to_string();
+        assert!(e.contains("chapter1.docx") && e.contains("marker"), "{e}");
+        assert_eq!(names(&theirs), ["chapter1.docx", "summary.json"]);
+        // An empty directory is fine.
         let empty = root.path().join("empty");
         fs::create_dir(&empty).unwrap();
         Staging::new(&empty).unwrap().commit().unwrap();
-        let old = root.path().join("old");
-        fs::create_dir(&old).unwrap();
-        fs::write(old.join("summary.json"), b"{}").unwrap();
-        Staging::new(&old).unwrap().commit().unwrap();
-        assert_eq!(names(&old), [MARKER]);
+        assert_eq!(names(&empty), [MARKER]);
+    }
+
+    #[test]
+    fn what_a_user_adds_to_an_output_directory_is_never_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        let mut st = Staging::new(&out).unwrap();
+        st.write("summary.json", b"one").unwrap();
+        st.commit().unwrap();
+        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.lines().any(|l| l == "summary.json"), "{marker}");
+        fs::write(out.join("notes.txt"), b"mine").unwrap();
+        fs::create_dir(out.join("drafts")).unwrap();
+        let e = Staging::new(&out).unwrap_err().to_string();
+        assert!(e.contains("drafts/, notes.txt"), "{e}");
+        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+        // A marker's forged entries name no file outside the folder.
+        fs::write(out.join(MARKER), format!("{marker}../x\nnotes.txt/\n")).unwrap();
+        assert!(Staging::new(&out).is_err());
+        // Nothing hidden is left beside it.
+        assert_eq!(names(root.path()), ["run"]);
     }
 
     #[test]
@@ -380,11 +659,64 @@ mod tests {
         st.write("charts.json", b"data").unwrap();
         st.write("a.png", b"old").unwrap();
         st.commit().unwrap();
+        fs::create_dir_all(out.join("mine/deeper")).unwrap();
+        fs::write(out.join("mine/deeper/f.txt"), b"kept").unwrap();
+        fs::write(out.join("notes.txt"), b"mine").unwrap();
         let mut st = Staging::update(&out).unwrap();
         st.write("a.png", b"new").unwrap();
+        st.write("b.svg", b"new").unwrap();
         st.commit().unwrap();
         assert_eq!(fs::read_to_string(out.join("charts.json")).unwrap(), "data");
         assert_eq!(fs::read_to_string(out.join("a.png")).unwrap(), "new");
+        assert_eq!(fs::read(out.join("mine/deeper/f.txt")).unwrap(), b"kept");
+        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+        // The marker lists fundgap's files, old and new, and not the user's.
+        let listed = listed(&out.join(MARKER));
+        assert_eq!(
+            listed.into_iter().collect::<Vec<_>>(),
+            ["a.png", "b.svg", "charts.json"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_replaces_a_link_and_never_writes_through_it() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        Staging::new(&out).unwrap().commit().unwrap();
+        let victim = root.path().join("victim.txt");
+        fs::write(&victim, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("a.png")).unwrap();
+        let mut st = Staging::update(&out).unwrap();
+        st.write("a.png", b"png").unwrap();
+        st.commit().unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(fs::read(out.join("a.png")).unwrap(), b"png");
+    }
+
+    #[test]
+    fn a_part_replaces_only_a_part() {
+        let root = tempfile::tempdir().unwrap();
+        let part = root.path().join("p.part");
+        write_file(&part, b"MAGIC one", b"MAGIC").unwrap();
+        write_file(&part, b"MAGIC two", b"MAGIC").unwrap();
+        assert_eq!(fs::read(&part).unwrap(), b"MAGIC two");
+        let scenario = root.path().join("s.toml");
+        fs::write(&scenario, b"[scenario]").unwrap();
+        let e = write_file(&scenario, b"MAGIC", b"MAGIC").unwrap_err();
+        assert!(e.to_string().contains("not a fundgap part"), "{e}");
+        assert_eq!(fs::read(&scenario).unwrap(), b"[scenario]");
+        #[cfg(unix)]
+        {
+            let link = root.path().join("link");
+            std::os::unix::fs::symlink(&part, &link).unwrap();
+            let e = write_file(&link, b"MAGIC", b"MAGIC").unwrap_err();
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+        }
+        if Path::new("/dev/null").exists() {
+            let e = write_file(Path::new("/dev/null"), b"MAGIC", b"MAGIC").unwrap_err();
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+        }
     }
 
     /// A write that fails (here its directory vanished; a full disk is
@@ -413,13 +745,18 @@ mod tests {
         // No process has pid 4294967295.
         let dead = root.path().join(".run.fundgap-tmp-4294967295");
         fs::create_dir(&dead).unwrap();
+        fs::write(dead.join(MARKER), MARKER_HEADER).unwrap();
         fs::write(dead.join("yearly.csv"), b"partial").unwrap();
+        // A folder of that name without the marker is not fundgap's.
+        let alike = root.path().join(".run.fundgap-tmp-4294967294");
+        fs::create_dir(&alike).unwrap();
+        fs::write(alike.join("mine.txt"), b"mine").unwrap();
         Staging::new(&root.path().join("run"))
             .unwrap()
             .commit()
             .unwrap();
         if Path::new("/proc/self").exists() {
-            assert_eq!(names(root.path()), ["run"]);
+            assert_eq!(names(root.path()), [".run.fundgap-tmp-4294967294", "run"]);
         }
     }
 }
