@@ -167,9 +167,47 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `text` (a name or sentence from a scenario file) as Markdown text that
+/// shows it as written and nothing more: the characters HTML gives
+/// meaning to as entities (a Markdown viewer passes raw HTML through, so
+/// `<script>` in a name would run), Markdown's own punctuation
+/// backslash-escaped (a `|` would split a table cell, `[x](y)` would be a
+/// link: with the brackets escaped no link or image can form), line breaks as spaces (a table row is one line).
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod safe_tests {
-    use super::terminal_safe;
+    use super::{markdown_text, terminal_safe};
+
+    #[test]
+    fn markdown_text_shows_names_as_written_and_runs_nothing() {
+        assert_eq!(markdown_text("주차 요금 2024"), "주차 요금 2024");
+        assert_eq!(
+            markdown_text("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            markdown_text("a | b [x](http://e.x)\nline"),
+            "a \\| b \\[x\\](http://e.x) line"
+        );
+        assert!(!markdown_text("<img src=x onerror=alert(1)>").contains('<'));
+    }
 
     #[test]
     fn control_characters_are_escaped_and_text_kept() {

@@ -7,8 +7,8 @@ use clap::Parser;
 
 /// `eprintln!` for status and error lines, except that a standard error
 /// that cannot be written (closed, `2>/dev/full`) is ignored instead of
-/// panicking: the exit code still tells what happened.
-#[macro_export]
+/// panicking: the exit code still tells what happened. Defined before the
+/// modules so every one of them has it.
 macro_rules! status {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             // Messages quote the scenario's names: no control characters
             // reach the terminal.
             let text = fundgap::format::terminal_safe(text.trim_end());
-            crate::status!("error: {text}");
+            status!("error: {text}");
             if e.is_user_error() {
                 ExitCode::from(2)
             } else {

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use fundgap::model::Language;
 use fundgap::scenario::Override;
 
 use crate::report::charts::ImageFormat;
+
+pub(crate) use super::options::*;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -275,7 +276,7 @@ pub(crate) struct MergeArgs {
     pub lang: Option<Lang>,
     /// A merged stress grid: report the earliest withdrawal year keeping
     /// P(any gap) below this
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(long, default_value_t = 0.10, value_parser = probability)]
     pub target: f64,
     /// No status messages
     #[arg(long, short)]
@@ -307,7 +308,7 @@ pub(crate) struct StressArgs {
     #[arg(long, value_name = "PATH=V1,V2,...")]
     pub sweep: Vec<String>,
     /// Report the earliest withdrawal year keeping P(any gap) below this
-    #[arg(long, default_value_t = 0.10)]
+    #[arg(long, default_value_t = 0.10, value_parser = probability)]
     pub target: f64,
     /// Run only shard K of N of the grid's cells (K counts from 1) and
     /// write a partial-aggregate file: --out names it [default:
@@ -594,6 +595,19 @@ fn share_open(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A probability target: a number from 0 to 1 (NaN is refused).
+fn probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give a probability such as 0.1"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is not a probability between 0 and 1"))
+    }
+}
+
 /// A confidence level: a share strictly between 0 and 1.
 fn confidence_level(s: &str) -> Result<f64, String> {
     let q: f64 = s
@@ -607,73 +621,6 @@ fn confidence_level(s: &str) -> Result<f64, String> {
             "{q} is not a share of trials strictly between 0 and 1 (0.9 means gap-free in 90% of trials)"
         ))
     }
-}
-
-/// Which sensitivity analysis to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Method {
-    /// Rank correlations and the one-at-a-time tornado
-    Tornado,
-    /// Sobol indices (Saltelli sampling, Jansen and Saltelli-2010 estimators)
-    Sobol,
-    /// Both, written side by side
-    Both,
-}
-
-/// A report language on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Lang {
-    /// English
-    En,
-    /// Korean (한국어)
-    Ko,
-}
-
-impl Lang {
-    /// The language to write in: this one if given, else the scenario's.
-    pub(crate) fn or_scenario(lang: Option<Lang>, model: &fundgap::model::Model) -> Language {
-        match lang {
-            Some(Lang::En) => Language::En,
-            Some(Lang::Ko) => Language::Ko,
-            None => model.language(),
-        }
-    }
-}
-
-/// Options of every command that simulates.
-#[derive(Debug, Args)]
-pub(crate) struct RunOpts {
-    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
-    /// do not depend on it
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bar or status messages
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Run even when the estimated time is over two hours
-    #[arg(long)]
-    pub long: bool,
-}
-
-/// Options shared by the commands that simulate and draw charts.
-#[derive(Debug, Args)]
-pub(crate) struct CommonOpts {
-    #[command(flatten)]
-    pub run: RunOpts,
-    #[command(flatten)]
-    pub charts: ChartOpts,
-}
-
-/// Whether and with which font charts are drawn (the commands that
-/// simulate, and `merge`).
-#[derive(Debug, Args)]
-pub(crate) struct ChartOpts {
-    /// Do not draw charts (tables are still written)
-    #[arg(long)]
-    pub no_charts: bool,
-    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
-    #[arg(long, value_name = "FILE")]
-    pub font: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -27,7 +27,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
             )));
         }
         if !args.run.quiet {
-            crate::status!(
+            status!(
                 "fundgap: back-testing {label} ({} trials)",
                 fundgap::format::thousands(model.trials() as f64, 0)
             );
@@ -53,7 +53,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
     staging.commit()?;
     emit(&md)?;
     if !args.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: wrote backtest.csv, backtest.md, backtest.json to {}",
             out_dir.display()
         );

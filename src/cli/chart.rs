@@ -49,7 +49,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     let mut staging = Staging::update(&args.run_dir)?;
     let files = charts::draw_all(&data, &opts, &mut staging)?;
     staging.commit()?;
-    crate::status!(
+    status!(
         "fundgap: drew {} files in {:.2} s into {}",
         files.len(),
         started.elapsed().as_secs_f64(),

@@ -35,7 +35,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
             list.join(", ")
         )
     };
-    let threads = rayon::current_num_threads();
+    let threads = parallelism(None);
     let trials = fundgap::format::thousands(model.trials() as f64, 0);
     let time = duration_words(estimated_seconds(&model, model.trials(), threads));
     let time = match w.ko() {

@@ -110,7 +110,7 @@ pub(super) fn said_done(
     out_dir: &Path,
 ) {
     if !quiet {
-        crate::status!(
+        status!(
             "fundgap: done in {:.2} s; wrote {} to {}",
             started.elapsed().as_secs_f64(),
             file_names(written),
@@ -189,7 +189,7 @@ pub(super) fn install_interrupt_handler() {
                 return;
             }
             staging::abandon_all();
-            crate::status!("\nerror: {}", Error::Interrupted);
+            status!("\nerror: {}", Error::Interrupted);
             std::process::exit(1);
         });
     });
@@ -213,21 +213,56 @@ pub(super) fn interrupt_ends_process() {
     COOPERATIVE.store(false, Ordering::SeqCst);
 }
 
-/// Runs `f` on a pool of `threads` workers, or on the global pool.
+/// Most worker threads per core: beyond a few, more threads only add
+/// switching, and tens of thousands meet the system's limits (65,535
+/// threads ran for minutes, then aborted).
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The cores this process may run on.
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker threads to start for `--threads` (or RAYON_NUM_THREADS, or
+/// one per core): at most [`MAX_THREADS_PER_CORE`] per core, saying so
+/// when it caps (results never depend on the thread count).
+pub(super) fn thread_count(requested: Option<u16>) -> usize {
+    let cap = MAX_THREADS_PER_CORE * cores();
+    let wanted = requested.map_or_else(rayon::current_num_threads, usize::from);
+    if wanted <= cap {
+        return wanted;
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        status!(
+            "fundgap: note: {wanted} threads asked for; using {cap} ({MAX_THREADS_PER_CORE} per core \
+             on this machine's {}): more only slow the run, and results do not depend on it",
+            cores()
+        )
+    });
+    cap
+}
+
+/// The threads that run at once: the workers, but no more than the cores.
+pub(super) fn parallelism(requested: Option<u16>) -> usize {
+    thread_count(requested).min(cores())
+}
+
+/// Runs `f` on a pool of [`thread_count`] workers (the global pool when
+/// that is its size); returns its result and the worker count.
 pub(super) fn with_threads<T: Send>(
     threads: Option<u16>,
     f: impl FnOnce() -> T + Send,
 ) -> Result<(T, usize)> {
-    match threads {
-        None => Ok((f(), rayon::current_num_threads())),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n as usize)
-                .build()
-                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
-            Ok((pool.install(f), n as usize))
-        }
+    let n = thread_count(threads);
+    if threads.is_none() && n == rayon::current_num_threads() {
+        return Ok((f(), n));
     }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+    Ok((pool.install(f), n))
 }
 
 /// Writes `text` to standard output, control characters escaped (names
@@ -263,7 +298,8 @@ pub(super) fn ns_per_service_year(model: &Model) -> f64 {
 /// Longest run started without `--long`.
 const LONGEST_UNASKED_SECONDS: f64 = 2.0 * 3600.0;
 
-/// Estimated seconds for `trials` trials of `model` on `threads` threads.
+/// Estimated seconds for `trials` trials of `model` on `threads` threads
+/// running at once (no more than the cores: see [`parallelism`]).
 pub(super) fn estimated_seconds(model: &Model, trials: u64, threads: usize) -> f64 {
     let service_years = (model.services().len() * model.horizon()) as f64;
     trials as f64 * service_years * ns_per_service_year(model) * 1e-9 / threads.max(1) as f64
@@ -297,9 +333,7 @@ pub(super) fn duration_words(seconds: f64) -> String {
 /// when estimated over two hours, unless `--long` insists, saying how long
 /// they would take.
 pub(super) fn refuse_absurd_runs(model: &Model, trials: u64, opts: &RunOpts) -> Result<()> {
-    let threads = opts
-        .threads
-        .map_or_else(rayon::current_num_threads, |n| n as usize);
+    let threads = parallelism(opts.threads);
     let secs = estimated_seconds(model, trials, threads);
     if secs <= LONGEST_UNASKED_SECONDS || opts.long {
         return Ok(());
@@ -366,7 +400,8 @@ pub(super) fn simulate_to_precision(
     usize,
     fundgap::stats::precision::Stopped,
 )> {
-    refuse_absurd_runs(model, precision.first, opts)?;
+    // The worst case: a precision run may go on to its cap.
+    refuse_absurd_runs(model, precision.max_trials.max(precision.first), opts)?;
     let pb = progress_bar(precision.first, opts.quiet);
     pb.set_message("to precision");
     let cancel = interrupt_flag();
@@ -394,7 +429,7 @@ pub(super) fn simulate_to_precision(
             None => String::new(),
         };
         pb.suspend(|| {
-            crate::status!(
+            status!(
                 "fundgap: {} trials: widest 95% half-width {} (target {}), {}{then}",
                 fundgap::format::thousands(n as f64, 0),
                 shown(w.half_width),

@@ -63,7 +63,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: comparing {} variants on {} common trials",
             inputs.len(),
             fundgap::format::thousands(trials as f64, 0)
@@ -102,7 +102,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     staging.commit()?;
     emit(&table::compare(&result, lang))?;
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
             started.elapsed().as_secs_f64(),
             if args.common.charts.no_charts {

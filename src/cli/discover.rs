@@ -26,7 +26,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-discovery")));
     let quiet = args.common.run.quiet;
     if !quiet {
-        crate::status!(
+        status!(
             "fundgap: discovering what leads {label} to a gap ({} trials)",
             fundgap::format::thousands(args.trials as f64, 0)
         );

@@ -25,7 +25,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: evaluating {label} ({} trials)",
             fundgap::format::thousands(model.trials() as f64, 0)
         );
@@ -101,7 +101,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     let written = staging.commit()?;
     emit(&table::scorecard(&ev, drivers.as_ref(), lang))?;
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: evaluated in {:.2} s; wrote {} to {}",
             started.elapsed().as_secs_f64(),
             file_names(&written),
@@ -129,7 +129,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     };
     let n_inputs = model.uncertain_inputs().len() as u64;
     if !args.common.run.quiet {
-        crate::status!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
+        status!("fundgap: sensitivity of {label}: {n_inputs} uncertain inputs");
     }
     let started = Instant::now();
     let lang = Lang::or_scenario(args.lang, &model);

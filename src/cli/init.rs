@@ -39,7 +39,7 @@ pub(super) fn init(args: &InitArgs) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         werr(e)
     })?;
-    crate::status!(
+    status!(
         "fundgap: wrote {} with {} service(s). Next: fundgap check {0}, then fundgap run {0}",
         args.file.display(),
         args.services

@@ -46,7 +46,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     base.set_run(Some(first.trials), Some(first.seed));
     let lang = Lang::or_scenario(args.lang, &base);
     if !args.quiet {
-        crate::status!(
+        status!(
             "fundgap: merging {} part(s) of {}: {} {}",
             headers.len(),
             first.scenario_label,
@@ -117,7 +117,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             };
             write_stress_outputs(&result, &out_dir, &outputs)?;
             if !args.quiet {
-                crate::status!(
+                status!(
                     "fundgap: merged {} cells in {:.2} s; wrote stress.csv, stress.json to {}",
                     result.cells.len(),
                     started.elapsed().as_secs_f64(),
@@ -161,7 +161,7 @@ fn merge_run(
     };
     let written = write_run_outputs(model, &report, &info, &out_dir, &outputs)?;
     if !args.quiet {
-        crate::status!(
+        status!(
             "fundgap: merged {} trials in {:.2} s; wrote {} to {}",
             fundgap::format::thousands(report.trials as f64, 0),
             started.elapsed().as_secs_f64(),
@@ -179,18 +179,41 @@ fn out_dir(args: &MergeArgs, name: &str) -> PathBuf {
         .unwrap_or_else(|| Path::new("output").join(name))
 }
 
-/// A part's header, from its first two lines only.
+/// Longest header read: the scenario text it embeds (at most
+/// `MAX_SCENARIO_BYTES`), escaped as JSON, and the rest.
+const HEADER_LIMIT: u64 = 8 * scenario::MAX_SCENARIO_BYTES;
+
+/// A part's header, from its first two lines only. A part is a regular
+/// file: a pipe or a device (which may never end, or never start) is
+/// refused before it is opened.
 fn read_header(path: &Path) -> Result<PartHeader> {
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     let rerr = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
+    let meta = std::fs::metadata(path).map_err(rerr)?;
+    if !meta.is_file() {
+        return Err(in_file(
+            path,
+            "not a regular file (a directory, pipe or device); a part is a file written by \
+             `run --shard` or `stress --shard`",
+        ));
+    }
     let file = std::fs::File::open(path).map_err(rerr)?;
-    let mut reader = std::io::BufReader::new(file);
+    let mut reader = std::io::BufReader::new(file.take(HEADER_LIMIT));
     let mut prefix = Vec::new();
     for _ in 0..2 {
         reader.read_until(b'\n', &mut prefix).map_err(rerr)?;
+    }
+    if prefix.len() as u64 >= HEADER_LIMIT {
+        return Err(in_file(
+            path,
+            format!(
+                "its header is longer than {} MiB: not a part fundgap wrote",
+                HEADER_LIMIT >> 20
+            ),
+        ));
     }
     Ok(part::decode_header(&prefix)
         .map_err(|e| in_file(path, e))?

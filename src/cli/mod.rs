@@ -15,6 +15,7 @@ mod discover;
 mod evaluate;
 mod init;
 mod merge;
+mod options;
 mod run;
 mod shard;
 mod stress;
@@ -38,7 +39,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Backtest(a) => a.force,
         Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
     };
-    crate::report::staging::set_force(force);
+    crate::report::ownership::set_force(force);
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),

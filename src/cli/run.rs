@@ -37,11 +37,11 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let first = args.trials.unwrap_or(FIRST_BLOCK).min(args.max_trials);
     if status {
         match args.precision {
-            None => crate::status!(
+            None => status!(
                 "fundgap: simulating {label} ({} trials)",
                 fundgap::format::thousands(model.trials() as f64, 0)
             ),
-            Some(h) => crate::status!(
+            Some(h) => status!(
                 "fundgap: simulating {label} until every probability is within ±{:.2} points{} (blocks from {} trials, at most {})",
                 h * 100.0,
                 args.precision_npv
@@ -78,7 +78,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let report = Report::new(&model, &acc);
     let mut info = run_info(label, &args.set, threads, started);
     if let (Some(s), true) = (&stopped, status) {
-        crate::status!(
+        status!(
             "fundgap: {} after {} trials",
             if s.reached {
                 "precision reached"
@@ -100,7 +100,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     };
     let written = write_run_outputs(&model, &report, &info, &out_dir, &outputs)?;
     if status {
-        crate::status!(
+        status!(
             "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
             fundgap::format::thousands(report.trials as f64, 0),
             info.elapsed_seconds,

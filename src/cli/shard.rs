@@ -78,7 +78,7 @@ pub(super) fn write_part(
     let bytes = part::encode(header, payload).map_err(|e| Error::Merge(e.to_string()))?;
     crate::report::staging::write_file(path, &bytes, part::MAGIC.as_bytes())?;
     if !quiet {
-        crate::status!(
+        status!(
             "fundgap: shard {} ({} {}..{} of {}) in {:.2} s on {} thread(s); wrote {} ({}); \
              merge all {} parts with `fundgap merge`",
             header.shard,
@@ -120,11 +120,11 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
         || args.common.charts.no_charts
         || args.common.charts.font.is_some();
     if report_options && !quiet {
-        crate::status!("{REPORT_OPTIONS_NOTE}");
+        status!("{REPORT_OPTIONS_NOTE}");
     }
     let range = shard.range(model.trials());
     if !quiet {
-        crate::status!(
+        status!(
             "fundgap: simulating shard {shard} of {label}: trials {}..{} of {}",
             range.start,
             range.end,

@@ -22,12 +22,6 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
-    if !(0.0..=1.0).contains(&args.target) {
-        return Err(Error::Usage(format!(
-            "--target {}: expected a probability between 0 and 1",
-            args.target
-        )));
-    }
     let (x, y, mut cells) = if args.sweep.is_empty() {
         withdrawal_cells(args, &base)?
     } else {
@@ -59,7 +53,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         &args.common.run,
     )?;
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: stress test of {label}: {} cells x {} trials{}",
             mine.len(),
             fundgap::format::thousands(trials as f64, 0),
@@ -88,7 +82,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             || args.common.charts.font.is_some()
             || args.target != 0.10;
         if report_options && !args.common.run.quiet {
-            crate::status!("{}", super::shard::REPORT_OPTIONS_NOTE);
+            status!("{}", super::shard::REPORT_OPTIONS_NOTE);
         }
         let job = super::shard::Job {
             kind: fundgap::stats::part::PartKind::Stress,
@@ -120,7 +114,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     };
     write_stress_outputs(&result, &out_dir, &outputs)?;
     if !args.common.run.quiet {
-        crate::status!(
+        status!(
             "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
             result.cells.len(),
             started.elapsed().as_secs_f64(),

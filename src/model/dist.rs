@@ -118,6 +118,9 @@ pub(crate) enum Kernel {
     Inverse,
 }
 
+/// Largest sd / mean a lognormal may have (sigma about 3.03).
+pub const MAX_LOGNORMAL_CV: f64 = 100.0;
+
 /// Most values a discrete distribution may list: enough for the outcomes
 /// of a budget decision (refused, cut, approved ...), few enough that a
 /// draw is a handful of compares.
@@ -186,156 +189,6 @@ impl Dist {
                 | Shape::Pert { .. }
                 | Shape::Discrete { .. }
         )
-    }
-
-    /// Finitely many `values` with their `weights` (any non-negative
-    /// numbers with a positive sum; equal when `None`).
-    pub fn discrete(values: &[f64], weights: Option<&[f64]>) -> Result<Dist, String> {
-        if values.is_empty() || values.len() > MAX_DISCRETE {
-            return Err(format!(
-                "between 1 and {MAX_DISCRETE} values, found {}",
-                values.len()
-            ));
-        }
-        finite(values)?;
-        let w: Vec<f64> = match weights {
-            Some(w) if w.len() != values.len() => {
-                return Err(format!(
-                    "as many weights as values ({}), found {}",
-                    values.len(),
-                    w.len()
-                ));
-            }
-            Some(w) => w.to_vec(),
-            None => vec![1.0; values.len()],
-        };
-        finite(&w)?;
-        if let Some(x) = w.iter().find(|x| **x < 0.0) {
-            return Err(format!("weights >= 0, found {x}"));
-        }
-        let total: f64 = w.iter().sum();
-        if total <= 0.0 {
-            return Err("weights with a positive sum".to_string());
-        }
-        let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(w).collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let n = pairs.len();
-        let (mut vs, mut cum) = ([0.0; MAX_DISCRETE], [0.0; MAX_DISCRETE]);
-        let mut acc = 0.0;
-        for (i, (v, w)) in pairs.into_iter().enumerate() {
-            acc += w;
-            vs[i] = v;
-            cum[i] = acc / total;
-        }
-        cum[n - 1] = 1.0;
-        Ok(Dist(Shape::Discrete { n, values: vs, cum }))
-    }
-
-    /// A point mass at `v` (finite).
-    pub fn fixed(v: f64) -> Result<Dist, String> {
-        if !v.is_finite() {
-            return Err(format!("a finite number, found {v}"));
-        }
-        Ok(Dist(Shape::Fixed(v)))
-    }
-
-    /// Uniform on [`min`, `max`].
-    pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
-        finite(&[min, max])?;
-        if min > max {
-            return Err(format!("min <= max, found min = {min} > max = {max}"));
-        }
-        Ok(Dist(Shape::Uniform { min, max }))
-    }
-
-    /// Triangular with the given `mode`.
-    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
-        ordered(min, mode, max)?;
-        Ok(Dist(Shape::Triangular { min, mode, max }))
-    }
-
-    /// Beta-PERT with `lambda = 4`; a point mass when `min == max`.
-    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
-        ordered(min, mode, max)?;
-        let range = max - min;
-        if range == 0.0 {
-            return Ok(Dist(Shape::Fixed(min)));
-        }
-        let a = 1.0 + 4.0 * (mode - min) / range;
-        let b = 1.0 + 4.0 * (max - mode) / range;
-        let beta = Beta::new(a, b).map_err(|e| format!("valid PERT shape ({e})"))?;
-        Ok(Dist(Shape::Pert {
-            min,
-            mode,
-            max,
-            beta,
-            alpha_shape: a,
-            beta_shape: b,
-        }))
-    }
-
-    /// A normal, optionally truncated to `[min, max]` (pass infinities for
-    /// an open side).
-    pub fn normal(mean: f64, sd: f64, min: f64, max: f64) -> Result<Dist, String> {
-        finite(&[mean, sd])?;
-        if sd < 0.0 {
-            return Err(format!("sd >= 0, found {sd}"));
-        }
-        if min.is_nan() || max.is_nan() || min > max {
-            return Err(format!("min <= max, found min = {min} > max = {max}"));
-        }
-        if sd == 0.0 {
-            return Ok(Dist(Shape::Fixed(mean.clamp(min, max))));
-        }
-        let truncated = min.is_finite() || max.is_finite();
-        let method = if truncated {
-            let n = std_normal();
-            let p_lo = n.cdf((min - mean) / sd);
-            let p_hi = n.cdf((max - mean) / sd);
-            let mass = p_hi - p_lo;
-            if mass <= 1e-12 {
-                return Err(format!(
-                    "a truncation window [{min}, {max}] that the normal (mean {mean}, sd {sd}) can reach"
-                ));
-            }
-            Some(if mass >= REJECTION_MIN_ACCEPTANCE {
-                TruncMethod::Rejection
-            } else {
-                TruncMethod::Inverse { p_lo, p_hi }
-            })
-        } else {
-            None
-        };
-        Ok(Dist(Shape::Normal {
-            mean,
-            sd,
-            min,
-            max,
-            method,
-        }))
-    }
-
-    /// Lognormal with the given mean and sd of the value itself (`mean > 0`); a point mass when `sd == 0`.
-    pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, String> {
-        finite(&[mean, sd])?;
-        if mean <= 0.0 {
-            return Err(format!(
-                "mean > 0 (a lognormal value is positive), found {mean}"
-            ));
-        }
-        if sd < 0.0 {
-            return Err(format!("sd >= 0, found {sd}"));
-        }
-        if sd == 0.0 {
-            return Ok(Dist(Shape::Fixed(mean)));
-        }
-        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-        Ok(Dist(Shape::LogNormal {
-            mean,
-            sd,
-            mu: mean.ln() - 0.5 * sigma2,
-            sigma: sigma2.sqrt(),
-        }))
     }
 
     /// Whether a draw consumes randomness.
@@ -589,23 +442,6 @@ impl Dist {
     }
 }
 
-fn finite(values: &[f64]) -> Result<(), String> {
-    match values.iter().find(|v| !v.is_finite()) {
-        Some(v) => Err(format!("finite numbers, found {v}")),
-        None => Ok(()),
-    }
-}
-
-fn ordered(min: f64, mode: f64, max: f64) -> Result<(), String> {
-    finite(&[min, mode, max])?;
-    if !(min <= mode && mode <= max) {
-        return Err(format!(
-            "min <= mode <= max, found min = {min}, mode = {mode}, max = {max}"
-        ));
-    }
-    Ok(())
-}
-
 #[inline]
 fn triangular_inverse(min: f64, mode: f64, max: f64, u: f64) -> f64 {
     let range = max - min;
@@ -642,5 +478,6 @@ fn truncated_normal_moments(mean: f64, sd: f64, min: f64, max: f64) -> (f64, f64
     (mean + sd * m, sd * sd * v)
 }
 
+mod checked;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use fundgap::analysis::compare::CompareResult;
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::stress::StressResult;
-use fundgap::format::{percent, thousands};
+use fundgap::format::{markdown_text, percent, thousands};
 
 use super::files::{finish_csv, num, text_cell};
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
@@ -279,7 +279,12 @@ pub fn evaluation_markdown(
     use std::fmt::Write;
     let w = Words(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: {}\n", w.t("Evaluation", "평가"), ev.scenario);
+    let _ = writeln!(
+        out,
+        "# {}: {}\n",
+        w.t("Evaluation", "평가"),
+        markdown_text(&ev.scenario)
+    );
     let trials = thousands(ev.trials as f64, 0);
     let _ = writeln!(
         out,
@@ -307,7 +312,7 @@ pub fn evaluation_markdown(
     let _ = writeln!(out);
     let _ = writeln!(out, "|---|---|{}", "---|".repeat(CRITERIA.len()));
     for c in &ev.scorecards {
-        let name = entity_name(&c.id, &c.name, lang);
+        let name = markdown_text(&entity_name(&c.id, &c.name, lang));
         let _ = write!(out, "| {name} | {} |", mark(c.overall, w));
         for k in CRITERIA {
             let _ = write!(out, " {} |", rating_word(c.score(k).rating, w));
@@ -316,7 +321,7 @@ pub fn evaluation_markdown(
     }
     let money = drivers.map(|d| Money::of_sensitivity(d, lang));
     for c in &ev.scorecards {
-        let name = entity_name(&c.id, &c.name, lang);
+        let name = markdown_text(&entity_name(&c.id, &c.name, lang));
         let _ = writeln!(out, "\n## {name} — {}\n", mark(c.overall, w));
         for s in &c.scores {
             let _ = writeln!(
@@ -324,7 +329,7 @@ pub fn evaluation_markdown(
                 "- **{}** ({}): {}",
                 criterion_name(s.criterion, w).1,
                 rating_word(s.rating, w),
-                s.reason
+                markdown_text(&s.reason)
             );
         }
         if let (Some(d), Some(money)) = (
@@ -338,8 +343,8 @@ pub fn evaluation_markdown(
                 .filter(|i| i.swing != 0.0)
                 .map(|i| {
                     format!(
-                        "`{}` ({} {} {}, {} {:.2})",
-                        i.input,
+                        "{} ({} {} {}, {} {:.2})",
+                        markdown_text(&i.input),
                         w.t("swing", "변화폭"),
                         money.fmt(i.swing),
                         money.label(),
@@ -423,8 +428,8 @@ pub fn backtest_markdown(s: &Score, lang: Language) -> String {
     for c in &s.cases {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} [{}–{}] | {:.3} |\n",
-            c.scenario,
-            c.service,
+            markdown_text(&c.scenario),
+            markdown_text(&c.service),
             c.by,
             if c.stopped {
                 w.t("stopped", "중단")

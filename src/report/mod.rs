@@ -8,6 +8,7 @@ pub mod check;
 pub mod files;
 pub mod html;
 pub mod lang;
+pub mod ownership;
 pub mod staging;
 pub mod table;
 pub mod workbook;

@@ -35,20 +35,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use fundgap::error::{Error, Result};
 
-/// The marker file of an output directory fundgap made.
-pub const MARKER: &str = ".fundgap-output";
-
-/// The marker's first lines; the files fundgap wrote follow, one a line.
-const MARKER_HEADER: &str = "# This directory was written by fundgap. The files listed below are fundgap's:\n\
-# the next command with the same --out replaces them, and refuses to touch anything else.\n";
+#[cfg(test)]
+use super::ownership::listed;
+use super::ownership::{MARKER, MARKER_HEADER, claim, parent_of, resolve, werr};
 
 /// Set by Ctrl-C: the engine stops at its next block of trials, and a
 /// [`Staging`] refuses its next write or swap.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Whether `--force` was given: fundgap may remove what it did not write
-/// from an output directory it replaces (saying what).
-static FORCE: AtomicBool = AtomicBool::new(false);
 
 /// Staging directories that exist now, for a process that must end at
 /// once (a Ctrl-C during work that cannot stop part-way). The lock is also
@@ -66,12 +59,6 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }
 
-/// Lets the output directories of this process's commands lose what
-/// fundgap did not write (`--force`).
-pub fn set_force(force: bool) {
-    FORCE.store(force, Ordering::Relaxed);
-}
-
 /// Whether any staging directory exists: then every write checks the
 /// Ctrl-C flag, so the process need not be ended from outside.
 pub fn any_live() -> bool {
@@ -85,13 +72,6 @@ pub fn abandon_all() {
         for tmp in live.drain(..) {
             let _ = fs::remove_dir_all(tmp);
         }
-    }
-}
-
-fn werr(path: &Path, source: std::io::Error) -> Error {
-    Error::Write {
-        path: path.to_path_buf(),
-        source,
     }
 }
 
@@ -129,14 +109,6 @@ impl Sink for Vec<(String, Vec<u8>)> {
         self.push((name.to_string(), bytes.to_vec()));
         Ok(())
     }
-}
-
-/// What an existing output directory holds, by owner.
-struct Contents {
-    /// Names the marker lists that are there.
-    ours: BTreeSet<String>,
-    /// Everything else but the marker, sorted.
-    theirs: Vec<String>,
 }
 
 impl Staging {
@@ -283,14 +255,6 @@ impl Drop for Staging {
     }
 }
 
-/// The directory `path` is in: `.` for a bare name.
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Writes one part file whole: into a hidden sibling, synced, then renamed
 /// over `path`, so a reader (or a merge started too early) sees the old
 /// file or the new one, never part of one. It replaces only an earlier
@@ -351,111 +315,6 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
         return Err(werr(path, e));
     }
     Ok(())
-}
-
-/// `dir` with symbolic links resolved (a link to a directory stays a
-/// link; its target is what is replaced). A link loop is an error.
-fn resolve(dir: &Path) -> Result<PathBuf> {
-    match fs::symlink_metadata(dir) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(dir).map_err(|source| {
-            Error::Usage(format!(
-                "cannot use {} as the output directory: {source} (a symbolic link that leads nowhere or to itself?)",
-                dir.display()
-            ))
-        }),
-        _ => Ok(dir.to_path_buf()),
-    }
-}
-
-/// The files a marker lists (plain names only: a forged `../x` is not
-/// a file of this directory).
-fn listed(marker: &Path) -> BTreeSet<String> {
-    let Ok(text) = fs::read_to_string(marker) else {
-        return BTreeSet::new();
-    };
-    text.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter(|l| !l.contains(['/', '\\']) && *l != "." && *l != ".." && *l != MARKER)
-        .map(str::to_string)
-        .collect()
-}
-
-/// What `dir` holds, by owner; refuses a directory holding anything that
-/// is not fundgap's, unless it is kept (`keep`) or `--force` was given
-/// (then saying what goes, when `say`).
-fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a directory; choose another --out",
-            dir.display()
-        )));
-    }
-    let marker = dir.join(MARKER);
-    let has_marker = fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
-    let listed = if has_marker {
-        listed(&marker)
-    } else {
-        BTreeSet::new()
-    };
-    let mut ours = BTreeSet::new();
-    let mut theirs = Vec::new();
-    for e in fs::read_dir(dir).map_err(|e| werr(dir, e))? {
-        let e = e.map_err(|e| werr(dir, e))?;
-        let name = e.file_name().to_string_lossy().to_string();
-        if name == MARKER && has_marker {
-            continue;
-        }
-        let plain_file = e.file_type().is_ok_and(|t| t.is_file());
-        if listed.contains(&name) && plain_file {
-            ours.insert(name);
-        } else if e.file_type().is_ok_and(|t| t.is_dir()) {
-            theirs.push(format!("{name}/"));
-        } else {
-            theirs.push(name);
-        }
-    }
-    theirs.sort();
-    if keep || theirs.is_empty() {
-        theirs.iter_mut().for_each(|n| {
-            if n.ends_with('/') {
-                n.pop();
-            }
-        });
-        return Ok(Contents { ours, theirs });
-    }
-    let shown = shown_names(&theirs);
-    if FORCE.load(Ordering::Relaxed) {
-        if say {
-            crate::status!(
-                "fundgap: --force: removing from {} what fundgap did not write: {shown}",
-                dir.display()
-            );
-        }
-        return Ok(Contents {
-            ours,
-            theirs: Vec::new(),
-        });
-    }
-    let why = if has_marker {
-        "files fundgap did not write"
-    } else {
-        "no .fundgap-output marker, so nothing in it is known to be fundgap's"
-    };
-    Err(Error::Usage(format!(
-        "{} holds {shown} ({why}); fundgap replaces an output directory whole and never \
-         removes what it did not write: move those out, choose another --out, or add --force \
-         to remove them",
-        dir.display()
-    )))
-}
-
-/// Up to eight names, then how many more.
-fn shown_names(names: &[String]) -> String {
-    let mut shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
-    if names.len() > 8 {
-        shown.push_str(&format!(" and {} more", names.len() - 8));
-    }
-    shown
 }
 
 /// Copies a file, a folder (recursively) or a symbolic link (as a link).

@@ -122,9 +122,9 @@ fn summary(
     ws.set_row_height(2, 45)?;
     let per = |x: f64| x / money.divisor();
     for (i, e) in report.entities.iter().enumerate() {
-        let r = 3 + i as u32;
+        let r = SUMMARY_FIRST_ROW + i as u32;
         ws.write_string(r, 0, &e.id)?;
-        ws.write_string(r, 1, &e.name)?;
+        ws.write_string(r, SUMMARY_NAME_COL, &e.name)?;
         ws.write_number_with_format(r, 2, e.p_any_gap.estimate, &pct)?;
         ws.write_number_with_format(r, 3, e.p_any_gap.lo, &pct)?;
         ws.write_number_with_format(r, 4, e.p_any_gap.hi, &pct)?;
@@ -152,10 +152,15 @@ fn summary(
     Ok(())
 }
 
+/// The summary sheet's first entity row and its column of names.
+const SUMMARY_FIRST_ROW: u32 = 3;
+const SUMMARY_NAME_COL: u16 = 1;
+
 /// Native charts over the yearly sheet: P(gap) per year of each service,
 /// and the portfolio's cost and funding percentiles.
 fn charts(
     ws: &mut Worksheet,
+    summary: &str,
     yearly: &str,
     t: &Table,
     report: &Report,
@@ -171,10 +176,13 @@ fn charts(
         .set_num_format("0%")
         .set_name(w.t("P(gap)", "부족 확률"));
     p.x_axis().set_name(w.t("Year", "연도"));
-    for (i, e) in report.entities.iter().enumerate() {
+    for i in 0..report.entities.len() {
         let first = 1 + i as u32 * h;
+        // The name by reference to the summary sheet's cell, never as
+        // text: a name such as `=HYPERLINK(..)` or `Sheet!A1` passed as
+        // text is read as a formula or a reference to another workbook.
         p.add_series()
-            .set_name(e.name.as_str())
+            .set_name((summary, SUMMARY_FIRST_ROW + i as u32, SUMMARY_NAME_COL))
             .set_categories((yearly, first, year, first + h - 1, year))
             .set_values((yearly, first, col("p_gap"), first + h - 1, col("p_gap")));
     }
@@ -271,14 +279,11 @@ pub fn run_workbook(
         let yearly = yearly_table(report);
         let horizon = horizon_table(report);
         let yearly_name = w.t("yearly", "연도별");
-        summary(
-            wb.add_worksheet().set_name(w.t("summary", "요약"))?,
-            model,
-            report,
-            w,
-        )?;
+        let summary_name = w.t("summary", "요약");
+        summary(wb.add_worksheet().set_name(summary_name)?, model, report, w)?;
         charts(
             wb.add_worksheet().set_name(w.t("charts", "차트"))?,
+            summary_name,
             yearly_name,
             &yearly,
             report,

@@ -191,7 +191,7 @@ pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    let file = open_without_waiting(path).map_err(read_err)?;
     let mut buf = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut buf)
@@ -204,6 +204,35 @@ pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u
         });
     }
     Ok(buf)
+}
+
+/// Opens `path` for reading. A named pipe is opened without waiting for
+/// a writer (a plain open would block until one came, forever if none
+/// does): one with a writer is read to its end as usual, one without
+/// reads as empty.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        use std::os::unix::io::AsRawFd;
+        if std::fs::metadata(path)?.file_type().is_fifo() {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)?;
+            // Reads block again from here on, so a writer's data is waited
+            // for; with no writer a read returns end-of-file at once.
+            // SAFETY: fcntl on a descriptor this function owns.
+            let fd = file.as_raw_fd();
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            return Ok(file);
+        }
+    }
+    std::fs::File::open(path)
 }
 
 /// A scenario's text together with its display label.

@@ -81,6 +81,11 @@ impl BookAcc {
             && self.sums.fits(other.services * other.horizon)
     }
 
+    /// Whether no entity-year counts more trials than `trials`.
+    pub(crate) fn counts_within(&self, trials: u64) -> bool {
+        self.counts.iter().all(|&c| c <= trials)
+    }
+
     /// Adds one trial's amounts to the pending sums.
     pub(crate) fn record_sums(&mut self, s: &Scratch) {
         let n = self.services * self.horizon;

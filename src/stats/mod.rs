@@ -265,6 +265,35 @@ impl Accumulator {
                 .iter()
                 .all(|t| t.first_gap.len() == h + 1 && t.stop.len() == h + 1)
             && sketches_ok
+            && self.counts_fit()
+    }
+
+    /// Whether every count agrees with the trial count: each trial adds one
+    /// value to every sketch and moment and falls in exactly one first-gap
+    /// and one stop slot; no year counts more gaps than trials. A part
+    /// re-signed with an inflated count would otherwise report a
+    /// probability over 1.
+    fn counts_fit(&self) -> bool {
+        let n = self.trials;
+        let sum = |v: &[u64]| v.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        self.years.iter().all(|y| {
+            y.gap_count <= y.shortfall_count
+                && y.shortfall_count <= n
+                && [&y.cost_q, &y.funding_q, &y.gap_q]
+                    .iter()
+                    .all(|q| q.count() == n)
+        }) && self.totals.iter().all(|t| {
+            sum(&t.first_gap) == Some(n)
+                && sum(&t.stop) == Some(n)
+                && [&t.lcc_q, &t.gap_q, &t.topup_q, &t.reserve_q]
+                    .iter()
+                    .all(|q| q.count() == n)
+                && [&t.lcc, &t.gap, &t.benefit, &t.revenue]
+                    .iter()
+                    .all(|m| m.n == n)
+                // Only services with a construction cost add a ratio.
+                && t.opex_ratio.n <= n
+        }) && self.books.iter().all(|b| b.counts_within(n))
     }
 
     /// The earliest trial recorded with an amount that is not a finite

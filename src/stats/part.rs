@@ -289,13 +289,61 @@ pub fn decode_header(prefix: &[u8]) -> Result<(PartHeader, usize), PartError> {
     }
     let header: PartHeader =
         serde_json::from_slice(json).map_err(|e| PartError::Damaged(format!("header: {e}")))?;
-    if header.start > header.end || header.end > header.total {
-        return Err(PartError::Damaged(format!(
-            "header: range {}..{} outside 0..{}",
-            header.start, header.end, header.total
-        )));
-    }
+    check_header(&header)?;
     Ok((header, second + 1))
+}
+
+/// What a header must hold whoever wrote it: a shard `K/N` with
+/// `1 <= K <= N` whose range of `0..total` is the one recorded (a
+/// re-signed header cannot claim another share), a run's total equal to
+/// its trials, and a scenario stem that is a plain file name (merge
+/// names its output folder by it: a path there is never followed).
+fn check_header(h: &PartHeader) -> Result<(), PartError> {
+    let damaged = |what: String| Err(PartError::Damaged(format!("header: {what}")));
+    let Some(shard) = Shard::new(h.shard.index, h.shard.count) else {
+        return damaged(format!(
+            "shard {}/{} (the first must be 1 to the second)",
+            h.shard.index, h.shard.count
+        ));
+    };
+    if h.start > h.end || h.end > h.total {
+        return damaged(format!(
+            "range {}..{} outside 0..{}",
+            h.start, h.end, h.total
+        ));
+    }
+    if shard.range(h.total) != (h.start..h.end) {
+        return damaged(format!(
+            "range {}..{} is not shard {shard}'s share of 0..{} ({:?})",
+            h.start,
+            h.end,
+            h.total,
+            shard.range(h.total)
+        ));
+    }
+    if h.kind == PartKind::Run && h.total != h.trials {
+        return damaged(format!(
+            "a run of {} trials cannot be split into 0..{}",
+            h.trials, h.total
+        ));
+    }
+    if !is_plain_name(&h.scenario_stem) {
+        return damaged(format!(
+            "scenario stem {:?} is not a plain file name",
+            h.scenario_stem
+        ));
+    }
+    Ok(())
+}
+
+/// A single, ordinary path component: not empty, not `.`/`..`, no
+/// separator, no control character, not hidden.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
 }
 
 /// A part file's header and payload, checked: the header as
@@ -439,16 +487,32 @@ fn missing(
 ) -> PartError {
     let n = parts[0].1.shard.count;
     let same_n = parts.iter().all(|(_, h)| h.shard.count == n);
-    let hint = if same_n {
-        let absent: Vec<String> = (1..=n)
-            .filter_map(|k| Shard::new(k, n))
-            .filter(|s| {
-                let r = s.range(total);
-                r.start < range.end && range.start < r.end
-            })
-            .map(|s| s.to_string())
+    let hint = if same_n && n > 0 {
+        // Shard k ends at ⌊kT/N⌋, which grows with k: the shards meeting
+        // the range are found by bisection, never by walking all N (a
+        // forged count may be 2^64 - 1).
+        let end = |k: u64| (u128::from(total) * u128::from(k) / u128::from(n)) as u64;
+        let first_ending_after = |x: u64| {
+            let (mut lo, mut hi) = (1u64, n);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if end(mid) > x { hi = mid } else { lo = mid + 1 }
+            }
+            lo
+        };
+        let first = first_ending_after(range.start);
+        let last = first_ending_after(range.end.saturating_sub(1)).max(first);
+        let absent: Vec<String> = (first..=last)
+            .take(10)
+            .map(|k| format!("{k}/{n}"))
             .collect();
-        format!("; missing shard {}", absent.join(", "))
+        let more = last - first + 1 - absent.len() as u64;
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("; missing shard {}{more}", absent.join(", "))
     } else {
         String::new()
     };
@@ -461,129 +525,4 @@ fn missing(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn header(k: u64, n: u64, total: u64) -> PartHeader {
-        let shard = Shard::new(k, n).unwrap();
-        let r = shard.range(total);
-        PartHeader {
-            kind: PartKind::Run,
-            fundgap_version: VERSION.into(),
-            scenario_label: "s.toml".into(),
-            scenario_stem: "s".into(),
-            scenario_sha256: sha256_hex(b"text"),
-            scenario_text: "text".into(),
-            overrides: vec![],
-            seed: 1,
-            trials: total,
-            settings: vec![("confidence".into(), "0.9".into())],
-            command: "fundgap run s.toml".into(),
-            shard,
-            start: r.start,
-            end: r.end,
-            total,
-            threads: 1,
-            elapsed_seconds: 0.5,
-        }
-    }
-
-    fn named(hs: Vec<PartHeader>) -> Vec<(String, PartHeader)> {
-        hs.into_iter()
-            .map(|h| (format!("p{}", h.shard.index), h))
-            .collect()
-    }
-
-    #[test]
-    fn shards_cover_every_unit_once_with_sizes_within_one() {
-        for total in [0u64, 1, 7, 100, 1001, u64::MAX] {
-            for n in [1u64, 2, 3, 7, 16] {
-                let ranges: Vec<_> = (1..=n)
-                    .map(|k| Shard::new(k, n).unwrap().range(total))
-                    .collect();
-                assert_eq!(ranges[0].start, 0);
-                assert_eq!(ranges.last().unwrap().end, total);
-                for w in ranges.windows(2) {
-                    assert_eq!(w[0].end, w[1].start);
-                }
-                let sizes: Vec<u64> = ranges.iter().map(|r| r.end - r.start).collect();
-                let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
-                assert!(hi - lo <= 1, "{total} / {n}: {sizes:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn shard_parses_and_refuses_with_the_form_expected() {
-        assert_eq!("3/8".parse::<Shard>().unwrap(), Shard::new(3, 8).unwrap());
-        assert!("0/4".parse::<Shard>().unwrap_err().contains("count from 1"));
-        for bad in ["5/4", "4", "a/b", "1/0", ""] {
-            assert!(bad.parse::<Shard>().unwrap_err().contains("K/N"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_part_round_trips_and_any_damage_is_refused() {
-        let h = header(2, 3, 100);
-        let bytes = encode(&h, b"payload").unwrap();
-        let (back, payload) = decode(&bytes).unwrap();
-        assert_eq!(back, h);
-        assert_eq!(payload, b"payload");
-        // Every single-byte change and every truncation is caught.
-        for i in 0..bytes.len() {
-            let mut bad = bytes.clone();
-            bad[i] ^= 0x20;
-            assert!(decode(&bad).is_err(), "byte {i}");
-            assert!(decode(&bytes[..i]).is_err(), "truncated at {i}");
-        }
-        assert_eq!(decode(b"hello"), Err(PartError::NotAPart));
-        let newer = String::from_utf8_lossy(&bytes).replacen(
-            &format!("{MAGIC} {FORMAT}"),
-            &format!("{MAGIC} 9"),
-            1,
-        );
-        assert!(matches!(
-            decode(newer.as_bytes()),
-            Err(PartError::Format { .. })
-        ));
-    }
-
-    #[test]
-    fn a_complete_set_passes_in_any_order() {
-        let mut parts = named((1..=4).map(|k| header(k, 4, 10)).collect());
-        parts.reverse();
-        assert_eq!(check_set(&parts).unwrap(), vec![3, 2, 1, 0]);
-    }
-
-    #[test]
-    fn missing_overlapping_and_foreign_parts_are_named() {
-        let parts = named(vec![header(1, 4, 10), header(2, 4, 10), header(4, 4, 10)]);
-        let e = check_set(&parts).unwrap_err();
-        assert!(matches!(e, PartError::Missing { .. }), "{e}");
-        assert!(e.to_string().contains("missing shard 3/4"), "{e}");
-
-        let parts = named(vec![header(1, 2, 10), header(2, 4, 10), header(2, 2, 10)]);
-        let e = check_set(&parts).unwrap_err();
-        assert!(matches!(e, PartError::Overlap { .. }), "{e}");
-
-        let parts = named(vec![header(1, 2, 10), header(1, 2, 10), header(2, 2, 10)]);
-        assert!(matches!(check_set(&parts), Err(PartError::Overlap { .. })));
-
-        for (what, change) in [
-            (
-                "seed",
-                (|h: &mut PartHeader| h.seed = 2) as fn(&mut PartHeader),
-            ),
-            ("overrides", |h| h.overrides = vec!["a.b=1".into()]),
-            ("scenario", |h| h.scenario_sha256 = sha256_hex(b"other")),
-            ("settings", |h| h.settings.clear()),
-            ("fundgap version", |h| h.fundgap_version = "0.0.1".into()),
-        ] {
-            let mut other = header(2, 2, 10);
-            change(&mut other);
-            let parts = named(vec![header(1, 2, 10), other]);
-            let e = check_set(&parts).unwrap_err().to_string();
-            assert!(e.contains(what) && e.contains("p2"), "{what}: {e}");
-        }
-    }
-}
+mod tests;

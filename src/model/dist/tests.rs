@@ -124,6 +124,25 @@ fn invalid_parameters_are_rejected() {
     assert!(Dist::lognormal(0.0, 1.0).is_err());
     assert!(Dist::normal(0.0, 1.0, 40.0, 50.0).is_err());
     assert!(Dist::fixed(f64::NAN).is_err());
+    // A spread that overflows sigma is refused, not left to fail a run.
+    let e = Dist::lognormal(1.0, 1e200).unwrap_err();
+    assert!(e.contains("coefficient of variation"), "{e}");
+    assert!(Dist::lognormal(1.0, 100.0).is_ok());
+}
+
+/// Weights near the top of the doubles: their sum would overflow and
+/// every draw take the last value; scaled first, they are equal weights.
+#[test]
+fn huge_discrete_weights_keep_their_proportions() {
+    let d = Dist::discrete(&[100.0, 200.0], Some(&[1e308, 1e308])).unwrap();
+    assert_eq!(d.mean(), 150.0);
+    assert_eq!(d.quantile(0.25), 100.0);
+    let d = Dist::discrete(&[100.0, 200.0], Some(&[f64::MAX, f64::MAX / 3.0])).unwrap();
+    assert!((d.mean() - 125.0).abs() < 1e-9, "{}", d.mean());
+    check_moments(
+        &Dist::discrete(&[100.0, 200.0], Some(&[1e308, 1e308])).unwrap(),
+        6,
+    );
 }
 
 #[test]

@@ -488,7 +488,7 @@ pub(crate) fn register_font(
         missing.dedup();
         if !missing.is_empty() {
             let shown: String = missing.iter().take(12).collect();
-            crate::status!(
+            status!(
                 "fundgap: warning: the font {} has no glyphs for {} character(s) the charts use ({shown}...); \
                  they will be drawn as boxes. Leave out --font to use the embedded fonts (Hangul included)",
                 file.map(|p| p.display().to_string()).unwrap_or_default(),

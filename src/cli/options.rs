@@ -1,0 +1,75 @@
+//! Option groups and value kinds that several commands share (flattened
+//! into their argument structs in `args.rs`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use fundgap::model::Language;
+
+/// Which sensitivity analysis to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Method {
+    /// Rank correlations and the one-at-a-time tornado
+    Tornado,
+    /// Sobol indices (Saltelli sampling, Jansen and Saltelli-2010 estimators)
+    Sobol,
+    /// Both, written side by side
+    Both,
+}
+
+/// A report language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Lang {
+    /// English
+    En,
+    /// Korean (한국어)
+    Ko,
+}
+
+impl Lang {
+    /// The language to write in: this one if given, else the scenario's.
+    pub(crate) fn or_scenario(lang: Option<Lang>, model: &fundgap::model::Model) -> Language {
+        match lang {
+            Some(Lang::En) => Language::En,
+            Some(Lang::Ko) => Language::Ko,
+            None => model.language(),
+        }
+    }
+}
+
+/// Options of every command that simulates.
+#[derive(Debug, Args)]
+pub(crate) struct RunOpts {
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]; results
+    /// do not depend on it
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bar or status messages
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run even when the estimated time is over two hours
+    #[arg(long)]
+    pub long: bool,
+}
+
+/// Options shared by the commands that simulate and draw charts.
+#[derive(Debug, Args)]
+pub(crate) struct CommonOpts {
+    #[command(flatten)]
+    pub run: RunOpts,
+    #[command(flatten)]
+    pub charts: ChartOpts,
+}
+
+/// Whether and with which font charts are drawn (the commands that
+/// simulate, and `merge`).
+#[derive(Debug, Args)]
+pub(crate) struct ChartOpts {
+    /// Do not draw charts (tables are still written)
+    #[arg(long)]
+    pub no_charts: bool,
+    /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+}

@@ -1,0 +1,160 @@
+//! Which files of an output directory are fundgap's.
+//!
+//! An output directory fundgap wrote holds a `.fundgap-output` marker that
+//! lists, one a line, the files fundgap put there; those, and only those,
+//! are fundgap's. [`claim`] sorts what an existing directory holds into
+//! fundgap's and everything else, and refuses to go on where replacing the
+//! directory would lose anything else — unless the user passed `--force`,
+//! and then it first says what will go. Nothing here writes.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use fundgap::error::{Error, Result};
+
+/// The marker file of an output directory fundgap made.
+pub const MARKER: &str = ".fundgap-output";
+
+/// The marker's first lines; the files fundgap wrote follow, one a line.
+pub(super) const MARKER_HEADER: &str = "# This directory was written by fundgap. The files listed below are fundgap's:\n\
+# the next command with the same --out replaces them, and refuses to touch anything else.\n";
+
+/// Whether `--force` was given: fundgap may remove what it did not write
+/// from an output directory it replaces (saying what).
+static FORCE: AtomicBool = AtomicBool::new(false);
+
+/// Lets the output directories of this process's commands lose what
+/// fundgap did not write (`--force`).
+pub fn set_force(force: bool) {
+    FORCE.store(force, Ordering::Relaxed);
+}
+
+pub(super) fn werr(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What an existing output directory holds, by owner.
+pub(super) struct Contents {
+    /// Names the marker lists that are there.
+    pub(super) ours: BTreeSet<String>,
+    /// Everything else but the marker, sorted.
+    pub(super) theirs: Vec<String>,
+}
+
+/// The directory `path` is in: `.` for a bare name.
+pub(super) fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `dir` with symbolic links resolved (a link to a directory stays a
+/// link; its target is what is replaced). A link loop is an error.
+pub(super) fn resolve(dir: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(dir).map_err(|source| {
+            Error::Usage(format!(
+                "cannot use {} as the output directory: {source} (a symbolic link that leads nowhere or to itself?)",
+                dir.display()
+            ))
+        }),
+        _ => Ok(dir.to_path_buf()),
+    }
+}
+
+/// The files a marker lists (plain names only: a forged `../x` is not
+/// a file of this directory).
+pub(super) fn listed(marker: &Path) -> BTreeSet<String> {
+    let Ok(text) = fs::read_to_string(marker) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.contains(['/', '\\']) && *l != "." && *l != ".." && *l != MARKER)
+        .map(str::to_string)
+        .collect()
+}
+
+/// What `dir` holds, by owner; refuses a directory holding anything that
+/// is not fundgap's, unless it is kept (`keep`) or `--force` was given
+/// (then saying what goes, when `say`).
+pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} exists and is not a directory; choose another --out",
+            dir.display()
+        )));
+    }
+    let marker = dir.join(MARKER);
+    let has_marker = fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+    let listed = if has_marker {
+        listed(&marker)
+    } else {
+        BTreeSet::new()
+    };
+    let mut ours = BTreeSet::new();
+    let mut theirs = Vec::new();
+    for e in fs::read_dir(dir).map_err(|e| werr(dir, e))? {
+        let e = e.map_err(|e| werr(dir, e))?;
+        let name = e.file_name().to_string_lossy().to_string();
+        if name == MARKER && has_marker {
+            continue;
+        }
+        let plain_file = e.file_type().is_ok_and(|t| t.is_file());
+        if listed.contains(&name) && plain_file {
+            ours.insert(name);
+        } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+            theirs.push(format!("{name}/"));
+        } else {
+            theirs.push(name);
+        }
+    }
+    theirs.sort();
+    if keep || theirs.is_empty() {
+        theirs.iter_mut().for_each(|n| {
+            if n.ends_with('/') {
+                n.pop();
+            }
+        });
+        return Ok(Contents { ours, theirs });
+    }
+    let shown = shown_names(&theirs);
+    if FORCE.load(Ordering::Relaxed) {
+        if say {
+            status!(
+                "fundgap: --force: removing from {} what fundgap did not write: {shown}",
+                dir.display()
+            );
+        }
+        return Ok(Contents {
+            ours,
+            theirs: Vec::new(),
+        });
+    }
+    let why = if has_marker {
+        "files fundgap did not write"
+    } else {
+        "no .fundgap-output marker, so nothing in it is known to be fundgap's"
+    };
+    Err(Error::Usage(format!(
+        "{} holds {shown} ({why}); fundgap replaces an output directory whole and never \
+         removes what it did not write: move those out, choose another --out, or add --force \
+         to remove them",
+        dir.display()
+    )))
+}
+
+/// Up to eight names, then how many more.
+fn shown_names(names: &[String]) -> String {
+    let mut shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 8 {
+        shown.push_str(&format!(" and {} more", names.len() - 8));
+    }
+    shown
+}
