@@ -397,8 +397,9 @@ pub(crate) struct SensitivityArgs {
     #[arg(long, value_enum, default_value_t = Method::Tornado)]
     pub method: Method,
     /// Rows of each Sobol sample matrix: the analysis simulates this many
-    /// trials times (uncertain inputs + 2)
-    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(2..))]
+    /// trials times (uncertain inputs + 2); at least 20, and below a few
+    /// thousand the estimates are noisy (a warning says when they leave 0..1)
+    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(20..))]
     pub sobol_trials: u64,
     /// Random seed (overrides the scenario's)
     #[arg(long)]

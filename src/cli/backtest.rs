@@ -17,6 +17,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("backtest"));
+    refuse_repeated_files(&args.scenarios)?;
     let mut all = Vec::new();
     let mut lang = None;
     for path in &args.scenarios {
@@ -57,6 +58,24 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
             "fundgap: wrote backtest.csv, backtest.md, backtest.json to {}",
             out_dir.display()
         );
+    }
+    Ok(())
+}
+
+/// Refuses a file given twice (also under two spellings or through a
+/// link): its cases would count twice in the score.
+fn refuse_repeated_files(paths: &[std::path::PathBuf]) -> Result<()> {
+    let mut seen: Vec<(std::path::PathBuf, &Path)> = Vec::new();
+    for p in paths {
+        let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            return Err(Error::Usage(format!(
+                "{} is given twice (also as {}): each back-test case must count once",
+                p.display(),
+                first.display()
+            )));
+        }
+        seen.push((real, p));
     }
     Ok(())
 }

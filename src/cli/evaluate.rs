@@ -157,7 +157,9 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
             fundgap::analysis::sobol::analyse(&model, o, &|n| pb.inc(n))
         })?;
         pb.finish_and_clear();
-        Some(r?)
+        let r = r?;
+        warn_impossible_indices(&r, args.sobol_trials, args.common.run.quiet);
+        Some(r)
     } else {
         None
     };
@@ -189,6 +191,36 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     }
     said_done(args.common.run.quiet, started, &written, &out_dir);
     Ok(())
+}
+
+/// Says when Sobol estimates fall outside 0..1, where no index can be: the
+/// sample is too small for the estimators' noise (the indices and their
+/// intervals are still written, as estimated).
+fn warn_impossible_indices(s: &fundgap::analysis::sobol::Sobol, rows: u64, quiet: bool) {
+    // Beyond a rounding's worth: estimates a little below 0 are usual
+    // for an input that does not matter.
+    const SLACK: f64 = 0.05;
+    let estimates: Vec<f64> = s
+        .entities
+        .iter()
+        .flat_map(|e| e.gap_npv.iter().chain(&e.any_gap))
+        .flat_map(|i| [i.first, i.total])
+        .filter(|x| x.is_finite())
+        .collect();
+    let outside = estimates
+        .iter()
+        .filter(|x| **x < -SLACK || **x > 1.0 + SLACK)
+        .count();
+    if outside == 0 || quiet {
+        return;
+    }
+    let largest = estimates.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+    status!(
+        "fundgap: warning: {outside} Sobol index estimate(s) fall outside 0..1 (up to {largest:.2}), \
+         where no index can be: with --sobol-trials {rows} the estimators' noise is larger \
+         than the indices. Raise --sobol-trials (2,000 or more); sobol.csv gives each \
+         estimate's 95% interval"
+    );
 }
 
 /// Writes `sensitivity.csv`, `.json` and (unless `--no-charts`) the

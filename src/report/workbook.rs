@@ -331,7 +331,7 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8]) -> std::result::Result<(), XlsxErro
             } else if !cell.is_empty() {
                 let guarded = cell.starts_with('\'')
                     && cell[1..].starts_with(['=', '+', '-', '@', '\t', '\r']);
-                ws.write_string(r, col, if guarded { &cell[1..] } else { cell })?;
+                ws.write_string(r, col, fitted(if guarded { &cell[1..] } else { cell }))?;
             }
         }
     }
@@ -346,9 +346,23 @@ fn about_sheet(ws: &mut Worksheet, rows: &[(&str, String)]) -> std::result::Resu
     ws.set_column_width(1, 90)?;
     for (r, (k, v)) in rows.iter().enumerate() {
         ws.write_string_with_format(r as u32, 0, *k, &bold)?;
-        ws.write_string(r as u32, 1, v)?;
+        ws.write_string(r as u32, 1, fitted(v))?;
     }
     Ok(())
+}
+
+/// Most characters an Excel cell holds.
+const CELL_CHARS: usize = 32_767;
+
+/// `text` cut to what a cell holds (a command line of many --set flags
+/// can be longer), marked with an ellipsis where it was cut.
+fn fitted(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut cut: String = text.chars().take(CELL_CHARS - 1).collect();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
 }
 
 /// A new workbook with fixed properties (the same analysis writes the same

@@ -374,13 +374,17 @@ impl Checker {
                         id.chars().count()
                     ),
                 );
-            } else if !ids.insert(id.clone()) {
+            } else if !ids.insert(id.to_ascii_lowercase()) {
                 self.err(
                     &span,
                     &sv.key_path("id"),
-                    format!("duplicate service id \"{id}\": ids must be unique"),
+                    format!(
+                        "duplicate service id \"{id}\": ids must be unique, ignoring case \
+                         (they name output files, and Windows and macOS do not tell \
+                         fan-CCTV.png from fan-cctv.png)"
+                    ),
                 );
-            } else if id == "portfolio" {
+            } else if id.eq_ignore_ascii_case("portfolio") {
                 self.err(
                     &span,
                     &sv.key_path("id"),
@@ -474,7 +478,9 @@ impl Checker {
                 let mut out = Vec::new();
                 for it in items.iter() {
                     match it.get_ref() {
-                        DeValue::String(s) => out.push(s.to_string()),
+                        DeValue::String(s) => {
+                            out.push(self.text(&it.span(), &view.key_path(key), "name", s)?)
+                        }
                         _ => return bad(self),
                     }
                 }

@@ -43,7 +43,10 @@ impl Checker {
                 DeValue::Array(items) => items
                     .iter()
                     .filter_map(|v| match v.get_ref() {
-                        DeValue::String(s) => Some(s.to_string()),
+                        DeValue::String(s) => {
+                            use unicode_normalization::UnicodeNormalization;
+                            Some(s.trim().nfc().collect())
+                        }
                         _ => None,
                     })
                     .collect(),

@@ -184,7 +184,23 @@ impl Checker {
                     });
                 let hz = self.quantity(fv, "withdrawal_hazard", Domain::PROBABILITY, Some(0.0));
                 let m = self.number(fv, "match_share", Range64::NON_NEG, Some(0.0));
-                let unmatched = self.choice(fv, "unmatched", &Unmatched::OPTIONS, Unmatched::Cut);
+                let mut unmatched =
+                    self.choice(fv, "unmatched", &Unmatched::OPTIONS, Unmatched::Cut);
+                if m == Some(0.0) && fv.has("unmatched") {
+                    // What happens to an unmatched grant needs a match to miss.
+                    let span = fv
+                        .get("unmatched")
+                        .map(|v| v.span())
+                        .unwrap_or(fv.span.clone());
+                    self.err(
+                        &span,
+                        &fv.key_path("unmatched"),
+                        "`unmatched` says what happens when the city does not match the grant, \
+                         and this grant asks no match: set `match_share` (e.g. 0.5 for a city \
+                         won per two national won) or remove `unmatched`",
+                    );
+                    unmatched = None;
+                }
                 match (size, hz, m, unmatched) {
                     (Some(size), Some(withdrawal_hazard), Some(match_share), Some(unmatched)) => {
                         Some(StreamKind::Grant {

@@ -119,16 +119,39 @@ pub fn parse_document<'i>(
         .iter()
         .map(|e| {
             let (line, column) = e.span().map(|s| lines.locate(s.start)).unwrap_or((0, 0));
+            let mut message = format!("TOML syntax error: {}", e.message().trim());
+            // The parser says "duplicate key" without the key: its span
+            // starts at the key, so name it from the text there.
+            if message.ends_with("duplicate key")
+                && let Some(key) = e.span().and_then(|s| key_at(text, s.start))
+            {
+                message.push_str(&format!(
+                    " `{key}`: each key may be set once in a table (remove one, or put the other in its own table)"
+                ));
+            }
             Diagnostic {
                 file: label.to_string(),
                 line,
                 column,
                 path: String::new(),
-                message: format!("TOML syntax error: {}", e.message().trim()),
+                message,
             }
         })
         .collect();
     Err(ScenarioError { diagnostics })
+}
+
+/// The key written at byte `at` of `text` (bare, or quoted), if any.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?.trim_start_matches([' ', '\t', '[']);
+    let key = if let Some(quoted) = rest.strip_prefix('"') {
+        quoted.split('"').next()?
+    } else {
+        rest.split(|c: char| !(c.is_alphanumeric() || "-_.".contains(c)))
+            .next()?
+    };
+    let key: String = key.chars().take(80).collect();
+    (!key.is_empty()).then_some(key)
 }
 
 /// Validates a parsed document and compiles it into a [`Model`].

@@ -267,7 +267,7 @@ impl Checker {
             }
         };
         match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
+            DeValue::String(s) => self.text(&v.span(), &view.key_path(key), key, s),
             other => {
                 self.err(
                     &v.span(),
@@ -277,6 +277,47 @@ impl Checker {
                 None
             }
         }
+    }
+
+    /// A string as fundgap keeps it: in Unicode's composed form (NFC:
+    /// Hangul typed on macOS arrives decomposed, and would otherwise be
+    /// another name that looks the same), without surrounding spaces
+    /// (`"parking "` is `"parking"`), and no longer than a name
+    /// ([`MAX_NAME_CHARS`], for `name`-like keys) or a text
+    /// ([`MAX_TEXT_CHARS`]) may be, so that every output can hold it.
+    pub(super) fn text(
+        &mut self,
+        span: &std::ops::Range<usize>,
+        path: &str,
+        key: &str,
+        raw: &str,
+    ) -> Option<String> {
+        use unicode_normalization::UnicodeNormalization;
+        let s: String = raw.trim().nfc().collect();
+        let is_name =
+            matches!(key, "name" | "account" | "operator" | "id") || key.ends_with("_name");
+        let limit = if is_name {
+            MAX_NAME_CHARS
+        } else {
+            MAX_TEXT_CHARS
+        };
+        let n = s.chars().count();
+        if n > limit {
+            self.err(
+                span,
+                path,
+                format!(
+                    "expected at most {limit} characters {}, found {n}",
+                    if is_name {
+                        "in a name (it heads rows, legends and workbook cells)"
+                    } else {
+                        "of text (every text must fit the reports and workbook cells)"
+                    }
+                ),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     pub(super) fn boolean(&mut self, view: &View<'_, '_>, key: &str, default: bool) -> bool {

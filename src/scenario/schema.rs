@@ -12,6 +12,15 @@ pub(super) const LARGEST_INPUT: f64 = 1e250;
 /// names are limited (255 bytes on most file systems).
 pub const MAX_ID_CHARS: usize = 64;
 
+/// Longest name (of a scenario, service, line, account, …): names head
+/// table rows, chart legends and workbook cells.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest free text (a description, a canvas field, a source): every
+/// text fundgap accepts must fit a workbook cell (32,767 characters)
+/// with room to spare where several are joined.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
 /// Longest horizon accepted, in years.
 pub const MAX_HORIZON: i64 = 200;
 
