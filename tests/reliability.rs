@@ -317,7 +317,7 @@ fn the_output_directory_is_replaced_whole_and_only_if_ours() {
     std::fs::write(theirs.join("draft.txt"), "mine").unwrap();
     let o = run(&scenario("revenue-models.toml"), "thesis");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("not written by fundgap"));
+    assert!(text(&o.stderr).contains("draft.txt") && text(&o.stderr).contains("--force"));
     assert_eq!(
         std::fs::read_to_string(theirs.join("draft.txt")).unwrap(),
         "mine"
@@ -628,4 +628,252 @@ fn overrides_are_on_record() {
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("o/summary.json")).unwrap())
             .unwrap();
     assert_eq!(v["scenario"]["overrides"][0], set);
+}
+
+/// A service name carrying HTML reaches evaluation.md and backtest.md as
+/// text: a Markdown viewer passes raw HTML through, so `<script>` or
+/// `<img onerror>` would run.
+#[test]
+fn names_never_reach_markdown_as_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = "[scenario]\nname = \"<script>alert(0)</script>\"\nstart_year = 2025\nhorizon_years = 3\n\
+        [[service]]\nid = \"a\"\nname = \"<script>alert(1)</script>\"\n\
+        construction_cost = 100\nopex_ratio = 0.1\n\
+        [[service]]\nid = \"b\"\nname = \"<img src=x onerror=alert(2)> | [x](http://e.vil)\"\n\
+        construction_cost = 100\nopex_ratio = 0.1\n";
+    std::fs::write(tmp.path().join("s.toml"), toml).unwrap();
+    let o = fundgap(
+        &[
+            "evaluate",
+            "s.toml",
+            "-q",
+            "--trials",
+            "20",
+            "--no-sensitivity",
+            "--out",
+            "e",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = std::fs::read_to_string(tmp.path().join("e/evaluation.md")).unwrap();
+    assert!(!md.contains("<script") && !md.contains("<img"), "{md}");
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(!md.contains("[x](http"), "{md}");
+}
+
+/// `merge --target` is a probability, as `stress --target` is: NaN and
+/// values outside 0..1 are refused by name.
+#[test]
+fn a_target_that_is_not_a_probability_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in ["merge", "stress"] {
+        for bad in ["nan", "1.5", "-0.1"] {
+            let target = format!("--target={bad}");
+            let args: Vec<&str> = match cmd {
+                "merge" => vec!["merge", "p", &target],
+                _ => vec!["stress", &target],
+            };
+            let o = fundgap(&args, tmp.path());
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {bad}: {err}");
+            assert!(err.contains("--target"), "{err}");
+        }
+    }
+}
+
+/// Standard error that cannot be written (a closed pipe, a full device)
+/// ends nothing with a panic: the command's own exit code stands.
+#[cfg(unix)]
+#[test]
+fn a_closed_or_full_standard_error_is_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    if Path::new("/dev/full").exists() {
+        let o = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+            .args(["check", "missing.toml"])
+            .current_dir(tmp.path())
+            .stderr(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+    }
+    // A closed pipe: the reader is gone before fundgap writes its status
+    // lines (no --quiet).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args([
+            "run",
+            &scenario("revenue-models.toml"),
+            "--trials",
+            "30",
+            "--no-charts",
+            "--out",
+            "o",
+        ])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(tmp.path().join("o/summary.json").exists());
+}
+
+/// Things that are not part files are refused at once, without reading
+/// them whole or waiting on them: an endless device, a named pipe with no
+/// writer. `check` on such a pipe ends too.
+#[cfg(unix)]
+#[test]
+fn endless_or_silent_inputs_are_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    if Path::new("/dev/zero").exists() {
+        let o = fundgap(&["merge", "/dev/zero"], tmp.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    let fifo = tmp.path().join("fifo");
+    if Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let o = fundgap(&["merge", "fifo"], tmp.path());
+        assert!(text(&o.stderr).contains("not a regular file"));
+        let o = fundgap(&["check", "fifo"], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        // With a writer, a pipe is read as usual.
+        let writer = {
+            let fifo = fifo.clone();
+            let text = std::fs::read(scenario("revenue-models.toml")).unwrap();
+            std::thread::spawn(move || std::fs::write(fifo, text))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let o = fundgap(&["check", "fifo"], tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        writer.join().unwrap().unwrap();
+    }
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+/// Absurd thread counts are capped at a few per core with a note, and
+/// run-time estimates count the cores that really run: 1,000 threads do
+/// not make a billion trials look quick. A precision run is estimated at
+/// its cap.
+#[test]
+fn thread_counts_and_estimates_follow_the_real_cores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let o = fundgap(
+        &[
+            "run",
+            &scenario("revenue-models.toml"),
+            "--threads",
+            "65535",
+            "--trials",
+            "100",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("65535 threads asked for; using"), "{err}");
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    let bench = scenario("bench-district.toml");
+    for args in [
+        vec![
+            "run",
+            bench.as_str(),
+            "--trials",
+            "1000000000",
+            "--threads",
+            "1000",
+        ],
+        vec![
+            "run",
+            bench.as_str(),
+            "--precision",
+            "0.0001",
+            "--max-trials",
+            "100000000000",
+        ],
+    ] {
+        let o = fundgap(&args, tmp.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("would take about"), "{args:?}: {err}");
+    }
+}
+
+/// A part re-signed with its aggregate's counts inflated (here every
+/// count doubled, the trial count left as it was) would report P(gap)
+/// above 1: merge checks every count against the trials and refuses it.
+#[test]
+fn a_part_with_inflated_counts_is_refused() {
+    use fundgap::stats::Accumulator;
+    use fundgap::stats::part;
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("revenue-models.toml");
+    for (k, out) in [("1/2", "p1"), ("2/2", "p2")] {
+        common::fundgap_ok(
+            &[
+                "run", &base, "-q", "--trials", "40", "--shard", k, "--out", out,
+            ],
+            tmp.path(),
+        );
+    }
+    fundgap_ok_merge(tmp.path());
+    let bytes = std::fs::read(tmp.path().join("p1")).unwrap();
+    let (header, payload) = part::decode(&bytes).unwrap();
+    let acc: Accumulator = part::from_payload(payload).unwrap();
+    let mut forged = acc.clone();
+    forged.merge(&acc);
+    forged.trials = acc.trials;
+    let bytes = part::encode(&header, &part::to_payload(&forged).unwrap()).unwrap();
+    std::fs::write(tmp.path().join("p1"), bytes).unwrap();
+    let o = fundgap(&["merge", "p1", "p2", "-q", "--out", "m2"], tmp.path());
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("does not fit"), "{err}");
+    assert!(!tmp.path().join("m2").exists());
+}
+
+fn fundgap_ok_merge(dir: &Path) {
+    common::fundgap_ok(
+        &["merge", "p1", "p2", "-q", "--no-charts", "--out", "m"],
+        dir,
+    );
+}
+
+/// Small inputs from issue 29: accounts named with a trailing space are
+/// one account; a back-test file given twice is refused; two Sobol rows
+/// are refused.
+#[test]
+fn near_duplicates_and_too_small_samples_are_caught() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = fundgap::scenario::parse_with(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/malformed/account-trailing-space.toml"),
+        )
+        .unwrap(),
+        "a.toml",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(model.accounts(), ["parking"]);
+    let bt = scenario("backtest-incheon-imod.toml");
+    let o = fundgap(&["backtest", &bt, &bt, "--trials", "20"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("given twice"));
+    let o = fundgap(
+        &["sensitivity", "--method", "sobol", "--sobol-trials", "2"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }

@@ -437,3 +437,77 @@ fn korean_sensitivity_and_check() {
         assert_eq!(said.contains("할인율"), lang == "ko", "{lang}: {said}");
     }
 }
+
+/// Names never become a formula or a reference: a service named like an
+/// external-workbook reference, a formula or a cell of the workbook is
+/// the native chart's series name by reference to the cell holding it,
+/// so the chart refers only to this workbook's own sheets.
+#[test]
+fn names_never_become_a_chart_reference_or_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        r#"='http://attacker.example/[x.xlsx]s'!A1"#,
+        r#"=HYPERLINK("http://attacker.example","click")"#,
+        "yearly!$A$1",
+    ];
+    let mut toml = String::from("[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 3\n");
+    for (i, n) in names.iter().enumerate() {
+        toml.push_str(&format!(
+            "[[service]]\nid = \"s{i}\"\nname = {}\nconstruction_cost = 100\nopex_ratio = 0.1\n",
+            toml_string(n)
+        ));
+    }
+    std::fs::write(dir.path().join("s.toml"), toml).unwrap();
+    let o = common::fundgap(
+        &[
+            "run",
+            "s.toml",
+            "-q",
+            "--trials",
+            "20",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", common::text(&o.stderr));
+    let book = dir.path().join("o/report.xlsx");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    let files: Vec<String> = (0..z.len())
+        .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+        .collect();
+    assert!(
+        !files.iter().any(|f| f.contains("externalLink")),
+        "{files:?}"
+    );
+    drop(z);
+    let chart = part(&book, "xl/charts/chart1.xml").expect("a native chart");
+    let refs: Vec<&str> = chart
+        .split("<c:f>")
+        .skip(1)
+        .map(|s| s.split("</c:f>").next().unwrap())
+        .collect();
+    assert!(!refs.is_empty());
+    for r in &refs {
+        assert!(
+            r.starts_with("summary!") || r.starts_with("yearly!"),
+            "a series refers to {r}"
+        );
+    }
+    // The names are there as names, read from the summary sheet.
+    assert_eq!(
+        refs.iter().filter(|r| r.starts_with("summary!$B$")).count(),
+        4
+    );
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let s = wb.worksheet_range("summary").unwrap();
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(s.get_value((3 + i as u32, 1)).unwrap().to_string(), *n);
+    }
+}
+
+/// A TOML basic string holding `s`.
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -87,6 +87,8 @@ pub struct Staging {
     kept: BTreeSet<String>,
     /// Whether everything already there is kept (an update).
     keep: bool,
+    /// The Ctrl-C flag every write and the swap check.
+    cancel: &'static AtomicBool,
     committed: bool,
 }
 
@@ -125,7 +127,11 @@ impl Staging {
     }
 
     fn begin(dir: &Path, keep: bool) -> Result<Self> {
-        if interrupted() {
+        Self::begin_with(dir, keep, &INTERRUPTED)
+    }
+
+    fn begin_with(dir: &Path, keep: bool, cancel: &'static AtomicBool) -> Result<Self> {
+        if cancel.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
         let dir = resolve(dir)?;
@@ -157,6 +163,7 @@ impl Staging {
             files: Vec::new(),
             kept: BTreeSet::new(),
             keep,
+            cancel,
             committed: false,
         };
         // A staging directory carries the marker from the start, so a
@@ -181,7 +188,7 @@ impl Staging {
 
     /// Writes `bytes` as `name`.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
-        if interrupted() {
+        if self.cancel.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
         let path = self.path(name);
@@ -217,7 +224,7 @@ impl Staging {
         self.write_marker()?;
         // No process end removes the staging directory mid-swap.
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
-        if interrupted() {
+        if self.cancel.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
         if self.dir.exists() {
@@ -430,192 +437,4 @@ fn remove_stale(parent: &Path, name: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn a_run_replaces_the_directory_whole_or_not_at_all() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        let mut st = Staging::new(&out).unwrap();
-        st.write("summary.json", b"one").unwrap();
-        st.write("fan-cctv.png", b"png").unwrap();
-        st.commit().unwrap();
-        assert_eq!(names(&out), [MARKER, "fan-cctv.png", "summary.json"]);
-        {
-            let mut st = Staging::new(&out).unwrap();
-            st.write("summary.json", b"two").unwrap();
-            // dropped without commit: a failed run changes nothing
-        }
-        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "one");
-        let mut st = Staging::new(&out).unwrap();
-        st.write("summary.json", b"two").unwrap();
-        st.commit().unwrap();
-        // The old run's chart of a service the new one lacks is gone.
-        assert_eq!(names(&out), [MARKER, "summary.json"]);
-        assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "two");
-        // Nothing hidden is left beside it.
-        assert_eq!(names(root.path()), ["run"]);
-    }
-
-    #[test]
-    fn a_directory_fundgap_did_not_make_is_refused() {
-        let root = tempfile::tempdir().unwrap();
-        let theirs = root.path().join("thesis");
-        fs::create_dir(&theirs).unwrap();
-        fs::write(theirs.join("chapter1.docx"), b"words").unwrap();
-        let e = Staging::new(&theirs).unwrap_err().to_string();
-        assert!(e.contains("chapter1.docx") && e.contains("--force"), "{e}");
-        assert!(theirs.join("chapter1.docx").exists());
-        // A file named like one of fundgap's outputs does not make a
-        // folder fundgap's: only the marker does.
-        fs::write(theirs.join("summary.json"), b"{}").unwrap();
-        let e = Staging::new(&theirs).unwrap_err().to_string();
-        assert!(e.contains("chapter1.docx") && e.contains("marker"), "{e}");
-        assert_eq!(names(&theirs), ["chapter1.docx", "summary.json"]);
-        // An empty directory is fine.
-        let empty = root.path().join("empty");
-        fs::create_dir(&empty).unwrap();
-        Staging::new(&empty).unwrap().commit().unwrap();
-        assert_eq!(names(&empty), [MARKER]);
-    }
-
-    #[test]
-    fn what_a_user_adds_to_an_output_directory_is_never_removed() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        let mut st = Staging::new(&out).unwrap();
-        st.write("summary.json", b"one").unwrap();
-        st.commit().unwrap();
-        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
-        assert!(marker.lines().any(|l| l == "summary.json"), "{marker}");
-        fs::write(out.join("notes.txt"), b"mine").unwrap();
-        fs::create_dir(out.join("drafts")).unwrap();
-        let e = Staging::new(&out).unwrap_err().to_string();
-        assert!(e.contains("drafts/, notes.txt"), "{e}");
-        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
-        // A marker's forged entries name no file outside the folder.
-        fs::write(out.join(MARKER), format!("{marker}../x\nnotes.txt/\n")).unwrap();
-        assert!(Staging::new(&out).is_err());
-        // Nothing hidden is left beside it.
-        assert_eq!(names(root.path()), ["run"]);
-    }
-
-    #[test]
-    fn an_update_keeps_what_it_does_not_rewrite() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        let mut st = Staging::new(&out).unwrap();
-        st.write("charts.json", b"data").unwrap();
-        st.write("a.png", b"old").unwrap();
-        st.commit().unwrap();
-        fs::create_dir_all(out.join("mine/deeper")).unwrap();
-        fs::write(out.join("mine/deeper/f.txt"), b"kept").unwrap();
-        fs::write(out.join("notes.txt"), b"mine").unwrap();
-        let mut st = Staging::update(&out).unwrap();
-        st.write("a.png", b"new").unwrap();
-        st.write("b.svg", b"new").unwrap();
-        st.commit().unwrap();
-        assert_eq!(fs::read_to_string(out.join("charts.json")).unwrap(), "data");
-        assert_eq!(fs::read_to_string(out.join("a.png")).unwrap(), "new");
-        assert_eq!(fs::read(out.join("mine/deeper/f.txt")).unwrap(), b"kept");
-        assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
-        // The marker lists fundgap's files, old and new, and not the user's.
-        let listed = listed(&out.join(MARKER));
-        assert_eq!(
-            listed.into_iter().collect::<Vec<_>>(),
-            ["a.png", "b.svg", "charts.json"]
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn an_update_replaces_a_link_and_never_writes_through_it() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        Staging::new(&out).unwrap().commit().unwrap();
-        let victim = root.path().join("victim.txt");
-        fs::write(&victim, b"precious").unwrap();
-        std::os::unix::fs::symlink(&victim, out.join("a.png")).unwrap();
-        let mut st = Staging::update(&out).unwrap();
-        st.write("a.png", b"png").unwrap();
-        st.commit().unwrap();
-        assert_eq!(fs::read(&victim).unwrap(), b"precious");
-        assert_eq!(fs::read(out.join("a.png")).unwrap(), b"png");
-    }
-
-    #[test]
-    fn a_part_replaces_only_a_part() {
-        let root = tempfile::tempdir().unwrap();
-        let part = root.path().join("p.part");
-        write_file(&part, b"MAGIC one", b"MAGIC").unwrap();
-        write_file(&part, b"MAGIC two", b"MAGIC").unwrap();
-        assert_eq!(fs::read(&part).unwrap(), b"MAGIC two");
-        let scenario = root.path().join("s.toml");
-        fs::write(&scenario, b"[scenario]").unwrap();
-        let e = write_file(&scenario, b"MAGIC", b"MAGIC").unwrap_err();
-        assert!(e.to_string().contains("not a fundgap part"), "{e}");
-        assert_eq!(fs::read(&scenario).unwrap(), b"[scenario]");
-        #[cfg(unix)]
-        {
-            let link = root.path().join("link");
-            std::os::unix::fs::symlink(&part, &link).unwrap();
-            let e = write_file(&link, b"MAGIC", b"MAGIC").unwrap_err();
-            assert!(e.to_string().contains("not a regular file"), "{e}");
-        }
-        if Path::new("/dev/null").exists() {
-            let e = write_file(Path::new("/dev/null"), b"MAGIC", b"MAGIC").unwrap_err();
-            assert!(e.to_string().contains("not a regular file"), "{e}");
-        }
-    }
-
-    /// A write that fails (here its directory vanished; a full disk is
-    /// the same error path) is a write error naming the file — exit 1 —
-    /// and the output directory is not created.
-    #[test]
-    fn a_failed_write_names_the_file_and_creates_nothing() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        let mut st = Staging::new(&out).unwrap();
-        fs::remove_dir_all(&st.tmp).unwrap();
-        let e = st.write("fan-portfolio.png", b"png").unwrap_err();
-        assert!(
-            matches!(e, Error::Write { .. }) && !e.is_user_error(),
-            "{e}"
-        );
-        assert!(e.to_string().contains("fan-portfolio.png"), "{e}");
-        drop(st);
-        assert!(!out.exists());
-        assert_eq!(names(root.path()), Vec::<String>::new());
-    }
-
-    #[test]
-    fn leftovers_of_a_killed_run_are_removed() {
-        let root = tempfile::tempdir().unwrap();
-        // No process has pid 4294967295.
-        let dead = root.path().join(".run.fundgap-tmp-4294967295");
-        fs::create_dir(&dead).unwrap();
-        fs::write(dead.join(MARKER), MARKER_HEADER).unwrap();
-        fs::write(dead.join("yearly.csv"), b"partial").unwrap();
-        // A folder of that name without the marker is not fundgap's.
-        let alike = root.path().join(".run.fundgap-tmp-4294967294");
-        fs::create_dir(&alike).unwrap();
-        fs::write(alike.join("mine.txt"), b"mine").unwrap();
-        Staging::new(&root.path().join("run"))
-            .unwrap()
-            .commit()
-            .unwrap();
-        if Path::new("/proc/self").exists() {
-            assert_eq!(names(root.path()), [".run.fundgap-tmp-4294967294", "run"]);
-        }
-    }
-}
+mod tests;

@@ -388,7 +388,9 @@ impl Checker {
                 self.err(
                     &span,
                     &sv.key_path("id"),
-                    "the id \"portfolio\" is reserved for the total of all services",
+                    format!(
+                        "the id \"{id}\" is reserved (in any case) for the total of all services"
+                    ),
                 );
             }
         }

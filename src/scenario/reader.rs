@@ -294,8 +294,12 @@ impl Checker {
     ) -> Option<String> {
         use unicode_normalization::UnicodeNormalization;
         let s: String = raw.trim().nfc().collect();
+        if key == "id" {
+            // Ids have their own, tighter rules (compile.rs).
+            return Some(s);
+        }
         let is_name =
-            matches!(key, "name" | "account" | "operator" | "id") || key.ends_with("_name");
+            matches!(key, "name" | "account" | "operator") || key.ends_with("_name");
         let limit = if is_name {
             MAX_NAME_CHARS
         } else {

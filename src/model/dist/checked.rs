@@ -155,7 +155,12 @@ impl Dist {
         // at sd = 1e200 sigma is infinite and every draw non-finite.
         if sd > MAX_LOGNORMAL_CV * mean {
             return Err(format!(
-                "sd at most {MAX_LOGNORMAL_CV} x mean (a lognormal's coefficient of variation), found sd {sd} for mean {mean}"
+                "sd at most {MAX_LOGNORMAL_CV} x mean (a lognormal's coefficient of variation), found sd {} for mean {mean}",
+                if sd >= 1e6 {
+                    format!("{sd:e}")
+                } else {
+                    sd.to_string()
+                }
             ));
         }
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();

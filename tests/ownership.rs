@@ -1,0 +1,336 @@
+//! fundgap never deletes or replaces what it did not write: an output
+//! folder is fundgap's only where its `.fundgap-output` marker lists the
+//! files, a part replaces only a part, and Ctrl-C in any phase leaves the
+//! previous results and no staging folder behind.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{fundgap, fundgap_ok, scenario, text};
+
+/// Names of a folder's entries, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A folder holding a user's thesis next to a `summary.json` fundgap did
+/// not write (no marker): every command that writes an output folder
+/// refuses it, names the user's file, and leaves both as they were.
+#[test]
+fn every_writing_command_leaves_a_users_folder_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("thesis.docx"), b"four years of work").unwrap();
+    std::fs::write(project.join("summary.json"), b"{\"mine\": true}").unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let variants = scenario("revenue-models.toml");
+    let backtest = scenario("backtest-incheon-imod.toml");
+    for (i, shard) in ["1/2", "2/2"].iter().enumerate() {
+        let part = format!("p{}", i + 1);
+        fundgap_ok(
+            &[
+                "run", &base, "-q", "--trials", "40", "--shard", shard, "--out", &part,
+            ],
+            tmp.path(),
+        );
+    }
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["run", &base, "--trials", "40"],
+        vec!["run", &base, "--trials", "40", "--precision", "0.2"],
+        vec![
+            "stress", &base, "--trials", "20", "--years", "2027", "--cuts", "0,100",
+        ],
+        vec!["compare", &variants, "--trials", "20"],
+        vec!["sensitivity", &base, "--sample", "30", "--oat-trials", "5"],
+        vec![
+            "sensitivity",
+            &base,
+            "--method",
+            "sobol",
+            "--sobol-trials",
+            "20",
+        ],
+        vec!["evaluate", &base, "--trials", "40", "--no-sensitivity"],
+        vec!["discover", &base, "--trials", "200"],
+        vec!["backtest", &backtest, "--trials", "40"],
+        vec!["merge", "p1", "p2"],
+    ];
+    for args in commands {
+        let mut all = args.clone();
+        all.extend(["--quiet", "--out", "project"]);
+        let o = fundgap(&all, tmp.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("thesis.docx") && err.contains("--force"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            entries(&project),
+            ["summary.json", "thesis.docx"],
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read(project.join("thesis.docx")).unwrap(),
+            b"four years of work"
+        );
+        assert_eq!(
+            std::fs::read(project.join("summary.json")).unwrap(),
+            b"{\"mine\": true}"
+        );
+    }
+    let stray: Vec<String> = entries(tmp.path())
+        .into_iter()
+        .filter(|n| n.contains("fundgap-tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+/// A file a user adds to fundgap's own output folder is theirs: the next
+/// run refuses; `--force` names it, then replaces the folder.
+#[test]
+fn force_names_what_it_removes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", &base, "--trials", "30", "--no-charts", "--out", "o"];
+        args.extend(extra);
+        fundgap(&args, tmp.path())
+    };
+    assert!(run(&["-q"]).status.success());
+    let marker = std::fs::read_to_string(tmp.path().join("o/.fundgap-output")).unwrap();
+    assert!(marker.lines().any(|l| l == "summary.json"), "{marker}");
+    std::fs::write(tmp.path().join("o/notes.txt"), b"mine").unwrap();
+    let o = run(&["-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("notes.txt"));
+    assert!(tmp.path().join("o/notes.txt").exists());
+    let o = run(&["--force"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--force: removing") && err.contains("notes.txt"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("o/notes.txt").exists());
+}
+
+/// `fundgap chart` redraws into a run folder and keeps everything else in
+/// it, a user's sub-folder included.
+#[test]
+fn chart_keeps_a_users_subfolder() {
+    let tmp = tempfile::tempdir().unwrap();
+    fundgap_ok(
+        &[
+            "run",
+            &scenario("revenue-models.toml"),
+            "-q",
+            "--trials",
+            "30",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    std::fs::create_dir_all(tmp.path().join("o/my-figures/final")).unwrap();
+    std::fs::write(tmp.path().join("o/my-figures/final/fig1.png"), b"mine").unwrap();
+    fundgap_ok(&["chart", "o", "--image-format", "svg"], tmp.path());
+    assert_eq!(
+        std::fs::read(tmp.path().join("o/my-figures/final/fig1.png")).unwrap(),
+        b"mine"
+    );
+    assert!(tmp.path().join("o/summary.json").exists());
+    // The sub-folder is the user's still: a new run refuses to remove it.
+    let o = fundgap(
+        &[
+            "run",
+            &scenario("revenue-models.toml"),
+            "-q",
+            "--trials",
+            "30",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("my-figures/"));
+}
+
+/// `--shard K/N --out PATH` replaces only an earlier part: never the
+/// scenario it was run from, another file, a pipe or a directory.
+#[test]
+fn a_part_never_replaces_an_input_or_a_non_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(scenario("revenue-models.toml")).unwrap();
+    std::fs::write(tmp.path().join("s.toml"), &src).unwrap();
+    let shard = |out: &str| {
+        fundgap(
+            &[
+                "run", "s.toml", "-q", "--trials", "20", "--shard", "1/2", "--out", out,
+            ],
+            tmp.path(),
+        )
+    };
+    let o = shard("s.toml");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("not a fundgap part file"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("s.toml")).unwrap(),
+        src
+    );
+    std::fs::create_dir(tmp.path().join("d")).unwrap();
+    assert_eq!(shard("d").status.code(), Some(2));
+    #[cfg(unix)]
+    {
+        let made = Command::new("mkfifo").arg(tmp.path().join("fifo")).status();
+        if made.is_ok_and(|s| s.success()) {
+            let o = shard("fifo");
+            assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+            assert!(text(&o.stderr).contains("not a regular file"));
+        }
+    }
+    // An earlier part is replaced.
+    assert!(shard("p").status.success());
+    assert!(shard("p").status.success());
+}
+
+/// A scenario whose charts take seconds to draw (many services, few
+/// trials), so Ctrl-C can be sent while files are being written.
+fn slow_to_draw(dir: &Path) -> String {
+    let mut s =
+        String::from("[scenario]\nname = \"many\"\nstart_year = 2025\nhorizon_years = 20\n");
+    for i in 0..150 {
+        s.push_str(&format!(
+            "[[service]]\nid = \"s{i}\"\nconstruction_cost = 100\n\
+             opex_ratio = {{ dist = \"triangular\", min = 0.05, mode = 0.1, max = 0.2 }}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 10\n"
+        ));
+    }
+    std::fs::write(dir.join("many.toml"), s).unwrap();
+    "many.toml".into()
+}
+
+/// Ctrl-C once a command is writing (its hidden staging folder exists):
+/// exit 1, "interrupted", the previous results intact, no staging folder
+/// left — for a run drawing charts and for an analysis writing its files.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_writing_replaces_nothing_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = slow_to_draw(tmp.path());
+    for args in [
+        vec!["run", file.as_str(), "--trials", "50"],
+        vec![
+            "sensitivity",
+            file.as_str(),
+            "--sample",
+            "20",
+            "--oat-trials",
+            "2",
+        ],
+    ] {
+        // The previous results: the same command without charts.
+        let mut first = args.clone();
+        first.extend(["-q", "--no-charts", "--out", "o"]);
+        fundgap_ok(&first, tmp.path());
+        let before: Vec<(String, Vec<u8>)> = entries(&tmp.path().join("o"))
+            .into_iter()
+            .map(|n| {
+                let bytes = std::fs::read(tmp.path().join("o").join(&n)).unwrap();
+                (n, bytes)
+            })
+            .collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+            .args(&args)
+            .args(["-q", "--out", "o"])
+            .current_dir(tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let staging = loop {
+            let found = entries(tmp.path())
+                .into_iter()
+                .find(|n| n.starts_with(".o.fundgap-tmp-"));
+            if let Some(f) = found {
+                break f;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{args:?} finished before it was interrupted"
+            );
+            assert!(started.elapsed().as_secs() < 120, "{args:?} never staged");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let killed = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?} ({staging}): {err}");
+        assert!(err.contains("interrupted"), "{args:?}: {err}");
+        let after: Vec<(String, Vec<u8>)> = entries(&tmp.path().join("o"))
+            .into_iter()
+            .map(|n| {
+                let bytes = std::fs::read(tmp.path().join("o").join(&n)).unwrap();
+                (n, bytes)
+            })
+            .collect();
+        assert!(before == after, "{args:?}: the previous results changed");
+        let stray: Vec<String> = entries(tmp.path())
+            .into_iter()
+            .filter(|n| n.contains("fundgap-tmp"))
+            .collect();
+        assert!(stray.is_empty(), "{args:?}: {stray:?}");
+        std::fs::remove_dir_all(tmp.path().join("o")).unwrap();
+    }
+}
+
+/// The staging folder of a process that died is removed by the next
+/// command writing to the same place, however `--out` is spelled (a bare
+/// name too); a folder of that name without fundgap's marker is kept.
+#[test]
+fn a_dead_processs_staging_folder_is_removed_for_any_spelling() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for out in ["o", "./o", "sub/../o"] {
+        std::fs::create_dir_all(tmp.path().join("sub")).unwrap();
+        // No process has pid 4294967295.
+        let dead = tmp.path().join(".o.fundgap-tmp-4294967295");
+        std::fs::create_dir(&dead).unwrap();
+        std::fs::write(dead.join(".fundgap-output"), "# fundgap\nyearly.csv\n").unwrap();
+        std::fs::write(dead.join("yearly.csv"), "partial").unwrap();
+        let alike = tmp.path().join(".o.fundgap-tmp-4294967294");
+        std::fs::create_dir_all(&alike).unwrap();
+        std::fs::write(alike.join("mine.txt"), "mine").unwrap();
+        fundgap_ok(
+            &[
+                "run",
+                &scenario("revenue-models.toml"),
+                "-q",
+                "--trials",
+                "20",
+                "--no-charts",
+                "--out",
+                out,
+            ],
+            tmp.path(),
+        );
+        assert!(!dead.exists(), "--out {out}");
+        assert!(alike.join("mine.txt").exists(), "--out {out}");
+    }
+}
