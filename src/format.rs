@@ -167,26 +167,31 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `text` (a name or sentence from a scenario file) as Markdown text that
-/// shows it as written and nothing more: the characters HTML gives
-/// meaning to as entities (a Markdown viewer passes raw HTML through, so
-/// `<script>` in a name would run), Markdown's own punctuation
-/// backslash-escaped (a `|` would split a table cell, `[x](y)` would be a
-/// link: with the brackets escaped no link or image can form), line breaks as spaces (a table row is one line).
+/// `text` (a name, or a sentence quoting one) as Markdown text that shows
+/// it as written and nothing more: the characters HTML gives meaning to as
+/// entities (a Markdown viewer passes raw HTML through, so `<script>` in a
+/// name would run; `<http://..>` would be a link), `|` and `\` escaped (a
+/// table cell would split, or the next character be escaped), `](` broken
+/// (`[x](y)` would be a link or, after `!`, an image), line breaks as
+/// spaces (a table row is one line). Brackets alone, as in an interval
+/// `[62.1%–70.4%]`, stay as they are.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let mut after_bracket = false;
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+            '\\' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
+            '(' if after_bracket => out.push_str("\\("),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
+        after_bracket = c == ']';
     }
     out
 }
@@ -204,9 +209,10 @@ mod safe_tests {
         );
         assert_eq!(
             markdown_text("a | b [x](http://e.x)\nline"),
-            "a \\| b \\[x\\](http://e.x) line"
+            "a \\| b [x]\\(http://e.x) line"
         );
         assert!(!markdown_text("<img src=x onerror=alert(1)>").contains('<'));
+        assert_eq!(markdown_text("P 66% [62%–70%]"), "P 66% [62%–70%]");
     }
 
     #[test]

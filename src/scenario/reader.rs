@@ -298,8 +298,7 @@ impl Checker {
             // Ids have their own, tighter rules (compile.rs).
             return Some(s);
         }
-        let is_name =
-            matches!(key, "name" | "account" | "operator") || key.ends_with("_name");
+        let is_name = matches!(key, "name" | "account" | "operator") || key.ends_with("_name");
         let limit = if is_name {
             MAX_NAME_CHARS
         } else {
