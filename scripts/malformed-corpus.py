@@ -2,7 +2,7 @@
 scenario wrong, each starting with `# expect: CODE TEXT` — the exit code
 `fundgap check` must give and a text its message must contain (the key or
 what was expected), chosen here, not copied from fundgap's output.
-tests/reliability.rs checks every file. Run from anywhere:
+tests/it/reliability.rs checks every file. Run from anywhere:
     python3 scripts/malformed-corpus.py
 """
 import os

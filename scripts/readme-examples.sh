@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every example in README.md from the current build: the result
 # table under "What a run tells you" and the charts in output/examples/.
-# tests/cli.rs fails when the README's table no longer matches a run, so
+# tests/it/cli.rs fails when the README's table no longer matches a run, so
 # run this after any change that moves the baseline's numbers.
 # Usage: scripts/readme-examples.sh
 set -euo pipefail

@@ -428,8 +428,6 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::parse_str;
-    use crate::stats::{Report, run_all};
 
     #[test]
     fn the_keyed_permutation_is_a_bijection() {
@@ -441,58 +439,5 @@ mod tests {
                 seen[p] = true;
             }
         }
-    }
-
-    const ADDITIVE: &str = "[scenario]\nname = \"additive\"\nstart_year = 2025\nhorizon_years = 3\ndiscount_rate = 0\ntrials = 500\nseed = SEED\nsampling = \"SAMPLING\"\n\
-        [economy]\ninflation = 0\n\
-        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = { dist = \"uniform\", min = 0.1, max = 0.2 }\n\
-        [[service.funding]]\nkind = \"budget\"\nname = \"b\"\namount = { dist = \"uniform\", min = 0, max = 50 }\n";
-
-    /// Latin hypercube sampling puts one value in each of the run's
-    /// `trials` strata of every input; and on a gap NPV additive in its
-    /// inputs (its mean is 3 x (150 - 25) = 375 exactly) the estimate of
-    /// the mean varies far less from seed to seed than with independent
-    /// draws, while both stay unbiased (within 4 standard errors).
-    #[test]
-    fn latin_hypercube_stratifies_and_cuts_the_variance() {
-        let model = |seed: u64, sampling: &str| {
-            let text = ADDITIVE
-                .replace("SEED", &seed.to_string())
-                .replace("SAMPLING", sampling);
-            parse_str(&text, "a.toml").unwrap()
-        };
-        let m = model(1, "lhs");
-        let e = Engine::new(&m);
-        let mut strata = vec![0u32; 500];
-        let mut buf = Vec::new();
-        for t in 0..500 {
-            e.inputs(t, &mut buf);
-            strata[((buf[1] - 0.1) / 0.1 * 500.0) as usize] += 1;
-        }
-        assert!(strata.iter().all(|c| *c == 1), "one trial per stratum");
-        let spread = |sampling: &str| {
-            let means: Vec<f64> = (0..20)
-                .map(|seed| {
-                    let m = model(seed, sampling);
-                    Report::new(&m, &run_all(&Engine::new(&m))).entities[0]
-                        .gap_npv
-                        .mean
-                })
-                .collect();
-            let avg = means.iter().sum::<f64>() / 20.0;
-            let sd = (means.iter().map(|x| (x - avg).powi(2)).sum::<f64>() / 19.0).sqrt();
-            (avg, sd)
-        };
-        let (random, lhs) = (spread("random"), spread("lhs"));
-        // One trial's sd is 3 x sqrt(100^2/12 + 50^2/12) = 96.8; a mean
-        // of 500 trials, 4.33; of 20 such means, 0.97.
-        assert!((random.0 - 375.0).abs() < 4.0 * 0.97, "{random:?}");
-        assert!((lhs.0 - 375.0).abs() < 4.0 * 0.97, "{lhs:?}");
-        assert!(
-            lhs.1 < random.1 / 10.0,
-            "LHS sd {} vs random {}",
-            lhs.1,
-            random.1
-        );
     }
 }

@@ -25,7 +25,7 @@ impl Service {
 }
 
 impl Risk {
-    /// The per-trial quantities of the service's base cost, in draw order.
+    /// The per-trial quantities of the risk, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         [
             Some(("annual_probability", &self.annual_probability)),
@@ -46,7 +46,7 @@ impl Risk {
 }
 
 impl CostLine {
-    /// The per-trial quantities of the risk, in draw order.
+    /// The per-trial quantities of the cost line, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         match &self.kind {
             CostKind::Renewal { size, every_years } => [
@@ -83,7 +83,7 @@ impl CostLine {
 }
 
 impl Stream {
-    /// The per-trial quantities of the cost line, in draw order.
+    /// The per-trial quantities of the funding stream, in draw order.
     pub fn quantities(&self) -> Quantities<'_> {
         match &self.kind {
             StreamKind::Grant {

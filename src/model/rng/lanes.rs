@@ -18,34 +18,18 @@
 //! doubts it) can compare the two paths' outputs byte for byte.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use multiversion::target::match_target;
 
 #[cfg(test)]
 use super::LineKey;
+pub use super::WIDTH;
 use super::quantities::QuantitySlots;
 use super::vmath::{exp, ln, sincos_turns};
 use super::{GAMMA, YEAR_BASE, mix64, unit};
 
-/// Slots each kernel step handles: two AVX-512 registers of doubles, four
-/// AVX2 ones — independent chains the core interleaves. Slot lists are
-/// padded to it, so no loop has a scalar tail.
-pub const WIDTH: usize = 16;
-
-static PORTABLE: AtomicBool = AtomicBool::new(false);
-
-/// Whether [`set_portable`] forces the baseline clones.
-#[inline]
-pub(crate) fn is_portable() -> bool {
-    PORTABLE.load(Ordering::Relaxed)
-}
-
-/// Forces (or stops forcing) the portable baseline clone of every kernel,
-/// for every thread. Results are the same either way; only speed changes.
-pub fn set_portable(on: bool) {
-    PORTABLE.store(on, Ordering::Relaxed);
-}
+use super::is_portable;
+pub use super::set_portable;
 
 multiversioned! {
     /// The name of the clone the dispatcher picks on this CPU.
@@ -62,7 +46,7 @@ multiversioned! {
 /// The instruction set the kernels run on: the clone the dispatcher
 /// picks on this CPU, unless [`set_portable`] forced the baseline.
 pub fn instruction_set() -> &'static str {
-    if PORTABLE.load(Ordering::Relaxed) {
+    if is_portable() {
         "portable"
     } else {
         selected()

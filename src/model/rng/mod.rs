@@ -57,7 +57,7 @@ macro_rules! kernels {
                         $body($($arg),*)
                     }
                 }
-                if $crate::model::rng::lanes::is_portable() {
+                if $crate::model::rng::is_portable() {
                     $body($($arg),*)
                 } else {
                     fast($($arg),*)
@@ -72,6 +72,27 @@ pub(crate) use {kernels, multiversioned};
 pub mod lanes;
 pub mod quantities;
 pub mod vmath;
+
+/// Slots each kernel step handles (in `lanes` and `quantities`): two
+/// AVX-512 registers of doubles, four AVX2 ones — independent chains the
+/// core interleaves. Slot lists are padded to it, so no loop has a scalar
+/// tail.
+pub const WIDTH: usize = 16;
+
+static PORTABLE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`set_portable`] forces the baseline clones.
+#[inline]
+pub(crate) fn is_portable() -> bool {
+    PORTABLE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Forces (or stops forcing) the portable baseline clone of every kernel
+/// (in `lanes` and `quantities`), for every thread. Results are the same
+/// either way; only speed changes.
+pub fn set_portable(on: bool) {
+    PORTABLE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
 
 use std::convert::Infallible;
 

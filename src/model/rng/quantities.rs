@@ -32,7 +32,7 @@
 
 use std::ops::Range;
 
-use super::lanes::WIDTH;
+use super::WIDTH;
 use super::vmath::{exp, ln, sincos_turns};
 use super::{GAMMA, mix64, unit};
 use crate::model::{Dist, Kernel, Quantity};

@@ -4,7 +4,7 @@
 use super::*;
 use crate::model::Domain;
 use crate::model::rng::StreamKey;
-use crate::model::rng::lanes::set_portable;
+use crate::model::rng::set_portable;
 
 fn q(dist: Dist) -> Quantity {
     Quantity {

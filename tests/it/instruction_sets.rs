@@ -3,12 +3,10 @@
 //! the files a run forced onto the portable baseline writes
 //! (`FUNDGAP_SIMD=portable`), for every shipped scenario, charts included.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::text;
+use crate::common::text;
 
 /// Runs `fundgap run SCENARIO` into `out`, on the portable path or not.
 fn run(scenario: &Path, out: &Path, portable: bool) {

@@ -2,14 +2,13 @@
 //! language, with the same numbers as the CSV tables, frozen headers and
 //! native charts; the same bytes for the same run; `--no-xlsx` skips it.
 
-mod common;
-
+use crate::common;
 use std::io::Read;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use common::{fundgap_ok, text};
+use crate::common::{fundgap_ok, text};
 
 fn run(dir: &Path, out: &str, extra: &[&str]) {
     let mut args = vec!["run", "--quiet", "--trials", "3000", "--out", out];

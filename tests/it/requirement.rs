@@ -4,12 +4,10 @@
 //! `--set` and re-running the same trials, which must then be gap-free in
 //! at least the promised share, while a little less must not be.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::fundgap_ok;
+use crate::common::fundgap_ok;
 
 /// horizon.csv's rows by service id, as column -> value.
 fn horizon(dir: &Path, out: &str) -> HashMap<String, HashMap<String, String>> {

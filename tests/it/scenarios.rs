@@ -1,11 +1,9 @@
 //! Every shipped scenario validates and runs; the back-test scores its
 //! cases; `fundgap init` writes a template that checks and runs.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fundgap, shipped_scenarios};
+use crate::common::{fundgap, shipped_scenarios};
 
 /// New files in scenarios/ are picked up without being listed here.
 #[test]

@@ -4,9 +4,8 @@
 //! noise that never matters. PRIM must recover "budget < 100" and nothing
 //! else.
 
-mod common;
-
-use common::{fundgap_ok, text};
+use crate::common;
+use crate::common::{fundgap_ok, text};
 
 #[test]
 fn discovery_recovers_a_gap_region_known_by_construction() {

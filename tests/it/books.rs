@@ -15,8 +15,7 @@ fn model(body: &str) -> Model {
     parse_str(&text, "books.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
-mod common;
-use common::{one_trial, report_of as report};
+use crate::common::{one_trial, report_of as report};
 
 /// A service costing 100 a year, paid by a budget of 100, with a 300
 /// replacement every 3 years (2028, 2031, 2034) and `extra` TOML after it.

@@ -3,12 +3,10 @@
 //! files, a part replaces only a part, and Ctrl-C in any phase leaves the
 //! previous results and no staging folder behind.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{fundgap, fundgap_ok, scenario, text};
+use crate::common::{fundgap, fundgap_ok, scenario, text};
 
 /// Names of a folder's entries, sorted.
 fn entries(dir: &Path) -> Vec<String> {

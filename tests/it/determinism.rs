@@ -2,8 +2,7 @@
 //! for any thread count and any split of the trials, and one service's
 //! results do not move when another service is added (common random numbers).
 
-mod common;
-
+use crate::common;
 use std::sync::atomic::AtomicBool;
 
 use fundgap::engine::{Engine, Scratch};

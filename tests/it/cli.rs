@@ -1,11 +1,9 @@
 //! End-to-end tests of the `fundgap` binary.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{fundgap, text};
+use crate::common::{fundgap, text};
 
 const GOOD: &str = r#"
 [scenario]

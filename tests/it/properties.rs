@@ -11,11 +11,11 @@ use fundgap::stats::{Report, run_all};
 use proptest::prelude::*;
 
 const SCENARIOS: &[&str] = &[
-    include_str!("../scenarios/ucity-baseline.toml"),
-    include_str!("../scenarios/revenue-models.toml"),
-    include_str!("../scenarios/busan-eco-delta.toml"),
-    include_str!("../scenarios/daejeon-challenge.toml"),
-    include_str!("../scenarios/backtest-incheon-imod.toml"),
+    include_str!("../../scenarios/ucity-baseline.toml"),
+    include_str!("../../scenarios/revenue-models.toml"),
+    include_str!("../../scenarios/busan-eco-delta.toml"),
+    include_str!("../../scenarios/daejeon-challenge.toml"),
+    include_str!("../../scenarios/backtest-incheon-imod.toml"),
 ];
 
 const EDGES: &[&str] = &[

@@ -1,13 +1,12 @@
 //! Never a panic, never a torn output, never a nonsense exit 0: the ways a
 //! user or the machine can break a run, each with the outcome it must have.
 
-mod common;
-
+use crate::common;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{fundgap, scenario, text};
+use crate::common::{fundgap, scenario, text};
 
 /// A reader that goes away (`fundgap check BIG.toml | head -1`) ends the
 /// output quietly: exit 0, no panic on standard error.

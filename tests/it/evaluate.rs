@@ -1,8 +1,6 @@
 //! End-to-end tests of `fundgap evaluate` and `fundgap sensitivity`.
 
-mod common;
-
-use common::{fundgap, scenario};
+use crate::common::{fundgap, scenario};
 
 #[test]
 fn evaluate_writes_the_scorecard_and_drivers() {
@@ -19,7 +17,7 @@ fn evaluate_writes_the_scorecard_and_drivers() {
             "--oat-trials",
             "100",
             // The site scenario asks for Korean reports; this test reads
-            // the English ones (tests/workbook.rs reads the Korean).
+            // the English ones (tests/it/workbook.rs reads the Korean).
             "--lang",
             "en",
             "--out",

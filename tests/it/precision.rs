@@ -2,9 +2,7 @@
 //! half-width is within the target; the result is exactly a fixed run of
 //! the trials it took, and the run says how many and why it stopped.
 
-mod common;
-
-use common::{fundgap, fundgap_ok, text};
+use crate::common::{fundgap, fundgap_ok, text};
 
 fn summary(dir: &std::path::Path, out: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(out).join("summary.json")).unwrap())

@@ -1,10 +1,8 @@
 //! End-to-end tests of `--set`, `fundgap stress` and `fundgap compare`.
 
-mod common;
-
 use std::process::Output;
 
-use common::{fundgap, scenario};
+use crate::common::{fundgap, scenario};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()

@@ -3,11 +3,10 @@
 //! are not blank, many services stay legible, and `fundgap chart` redraws
 //! exactly what the run drew.
 
-mod common;
-
+use crate::common;
 use std::process::Command;
 
-use common::{fundgap_ok, png_stats, shipped_scenarios};
+use crate::common::{fundgap_ok, png_stats, shipped_scenarios};
 
 const CHARTS: &[&str] = &[
     "gap-probability",

@@ -6,12 +6,10 @@
 //! it is missing the test says so and passes, except under CI (`CI` set),
 //! where a missing browser is a failure, so CI can never skip it silently.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fundgap_ok, png_stats};
+use crate::common::{fundgap_ok, png_stats};
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]

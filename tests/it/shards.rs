@@ -4,11 +4,9 @@
 //! refuses, with a message naming the part and the problem, any set of
 //! parts that is not one whole run.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{fundgap, fundgap_ok, scenario, shipped_scenarios, text};
+use crate::common::{fundgap, fundgap_ok, scenario, shipped_scenarios, text};
 use fundgap::stats::part;
 
 /// Every file of an output directory, with summary.json's execution

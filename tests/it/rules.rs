@@ -14,8 +14,7 @@ fn model(body: &str, trials: u64) -> Model {
     parse_str(&text, "rules.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
-mod common;
-use common::{one_trial, report_of as report};
+use crate::common::{one_trial, report_of as report};
 
 /// Renewals every 2.5 years fall 3, 5 and 8 years after opening: the j-th
 /// at round(2.5 j), halves rounded up.

@@ -1,0 +1,29 @@
+//! fundgap's end-to-end tests, in one crate so the suite links once: each
+//! module is the specification of one area, run against the library and
+//! the built binary (`CARGO_BIN_EXE_fundgap`). Shared helpers are in
+//! `common`; malformed scenario files in `tests/malformed/`.
+
+mod common;
+
+mod architecture;
+mod books;
+mod browser;
+mod charts;
+mod cli;
+mod closed_form;
+mod correlation;
+mod determinism;
+mod discover;
+mod evaluate;
+mod instruction_sets;
+mod metamorphic;
+mod ownership;
+mod precision;
+mod properties;
+mod reliability;
+mod requirement;
+mod rules;
+mod scenarios;
+mod shards;
+mod stress_compare;
+mod workbook;
