@@ -263,6 +263,49 @@ impl StressResult {
         Some(whole)
     }
 
+    /// Why a grid read from parts cannot be what fundgap computed, if it
+    /// cannot: a cell outside the axes or given twice, a grid not whole,
+    /// a probability outside 0..1 or out of order with its interval, an
+    /// amount that is not a finite number. (A checksum guards against
+    /// accidents, not forgery; this is what keeps a forged part from
+    /// reporting 177%, or a table from indexing past its axes.)
+    pub fn inconsistency(&self) -> Option<String> {
+        let (nx, ny) = (self.x.labels.len(), self.y.labels.len());
+        if self.cells.len() != nx.saturating_mul(ny) {
+            return Some(format!(
+                "{} cells for a grid of {nx} x {ny}",
+                self.cells.len()
+            ));
+        }
+        let mut seen = vec![false; self.cells.len()];
+        for c in &self.cells {
+            if c.x >= nx || c.y >= ny {
+                return Some(format!("a cell at ({}, {}) outside the grid", c.x, c.y));
+            }
+            let at = c.x * ny + c.y;
+            if std::mem::replace(&mut seen[at], true) {
+                return Some(format!("the cell at ({}, {}) twice", c.x, c.y));
+            }
+            let p = &c.p_any_gap;
+            let ordered = 0.0 <= p.lo && p.lo <= p.estimate && p.estimate <= p.hi && p.hi <= 1.0;
+            if !(ordered && (0.0..=0.5).contains(&p.se)) {
+                return Some(format!(
+                    "P(any gap) {} [{}, {}] in the cell at ({}, {})",
+                    p.estimate, p.lo, p.hi, c.x, c.y
+                ));
+            }
+            // (A standard error of one trial is not a number.)
+            let amounts = [c.gap_npv_mean, c.gap_npv_p95, c.gap_npv_cvar95];
+            if amounts.iter().any(|a| !a.is_finite() || *a < 0.0) || c.gap_npv_se < 0.0 {
+                return Some(format!(
+                    "a gap NPV that is negative or not a number in the cell at ({}, {})",
+                    c.x, c.y
+                ));
+            }
+        }
+        None
+    }
+
     /// The cell at (`x`, `y`), if it exists.
     pub fn cell(&self, x: usize, y: usize) -> Option<&CellResult> {
         self.cells.iter().find(|c| c.x == x && c.y == y)
@@ -533,6 +576,18 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         };
         assert_eq!(r.earliest_safe(0.1), vec![Some(3)]);
         assert_eq!(r.earliest_safe(0.001), vec![None]);
+        // What a forged part could carry is named, not reported.
+        assert_eq!(r.inconsistency(), None);
+        let forged = |f: &dyn Fn(&mut StressResult)| {
+            let mut bad = r.clone();
+            f(&mut bad);
+            bad.inconsistency().unwrap_or_default()
+        };
+        assert!(forged(&|b| b.cells[4].x = 100).contains("outside the grid"));
+        assert!(forged(&|b| b.cells[4].x = 3).contains("twice"));
+        assert!(forged(&|b| b.cells.truncate(4)).contains("4 cells for a grid of 5 x 1"));
+        assert!(forged(&|b| b.cells[1].p_any_gap.estimate = 1.77).contains("P(any gap) 1.77"));
+        assert!(forged(&|b| b.cells[1].gap_npv_mean = f64::NAN).contains("gap NPV"));
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join("backtest"));
     refuse_repeated_files(&args.scenarios)?;
+    for p in &args.scenarios {
+        crate::report::ownership::protect(p);
+    }
+    Staging::check(&out_dir)?;
+
     let mut all = Vec::new();
     let mut lang = None;
     for path in &args.scenarios {

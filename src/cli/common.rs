@@ -32,6 +32,9 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
         None => None,
     };
     let (text, label) = scenario::read_source(path.as_deref())?;
+    if let Some(p) = &path {
+        crate::report::ownership::protect(p);
+    }
     let stem = path
         .as_deref()
         .and_then(|p| p.file_stem())
@@ -185,7 +188,14 @@ pub(super) fn install_interrupt_handler() {
         let _ = ctrlc::set_handler(|| {
             let flag = staging::interrupt_flag();
             let again = flag.swap(true, Ordering::SeqCst);
-            if !again && (COOPERATIVE.load(Ordering::SeqCst) || staging::any_live()) {
+            // Waits for a swap in progress to finish.
+            let (live, committed) = staging::state();
+            if committed {
+                // Too late to leave the previous results: say so truly.
+                status!("\nfundgap: interrupted after the new results were put in place");
+                std::process::exit(1);
+            }
+            if !again && (COOPERATIVE.load(Ordering::SeqCst) || live) {
                 return;
             }
             staging::abandon_all();
@@ -241,6 +251,27 @@ pub(super) fn thread_count(requested: Option<u16>) -> usize {
         )
     });
     cap
+}
+
+/// Sizes rayon's global pool once, before anything uses it: one worker
+/// per core, or RAYON_NUM_THREADS capped as `--threads` is (rayon would
+/// otherwise start as many as that variable says).
+pub(super) fn init_global_pool() {
+    let cap = MAX_THREADS_PER_CORE * cores();
+    let wanted = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    let n = wanted.unwrap_or_else(cores).min(cap);
+    if wanted.is_some_and(|w| w > cap) {
+        status!(
+            "fundgap: note: RAYON_NUM_THREADS={} asks for more threads than {MAX_THREADS_PER_CORE} per core; using {n}",
+            wanted.unwrap_or_default()
+        );
+    }
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
 }
 
 /// The threads that run at once: the workers, but no more than the cores.

@@ -62,6 +62,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
+    Staging::check(&out_dir)?;
     if !args.common.run.quiet {
         status!(
             "fundgap: comparing {} variants on {} common trials",

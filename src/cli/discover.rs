@@ -24,6 +24,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-discovery")));
+    Staging::check(&out_dir)?;
     let quiet = args.common.run.quiet;
     if !quiet {
         status!(

@@ -24,6 +24,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
+    Staging::check(&out_dir)?;
     if !args.common.run.quiet {
         status!(
             "fundgap: evaluating {label} ({} trials)",
@@ -123,6 +124,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sensitivity")));
+    Staging::check(&out_dir)?;
     let opts = fundgap::analysis::sensitivity::Options {
         sample: args.sample,
         oat_trials: args.oat_trials,

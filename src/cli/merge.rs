@@ -26,6 +26,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     // whatever the number of parts.
     let mut headers = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
+        crate::report::ownership::protect(path);
         let header = read_header(path)?;
         headers.push((path.display().to_string(), header));
     }
@@ -106,6 +107,11 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             let result = StressResult::join(results).ok_or_else(|| {
                 Error::Merge("the parts' grids differ (axes, entity or trials)".into())
             })?;
+            if let Some(why) = result.inconsistency() {
+                return Err(Error::Merge(format!(
+                    "the parts do not make a grid fundgap could have computed: {why}"
+                )));
+            }
             let out_dir = out_dir(args, &format!("{}-stress", first.scenario_stem));
             let outputs = StressOutputs {
                 lang,

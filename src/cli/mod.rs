@@ -28,6 +28,7 @@ use fundgap::error::Result;
 /// Runs a parsed command line.
 pub(crate) fn execute(cli: Cli) -> Result<()> {
     common::install_interrupt_handler();
+    common::init_global_pool();
     let force = match &cli.command {
         Command::Run(a) => a.force,
         Command::Merge(a) => a.force,

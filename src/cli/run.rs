@@ -31,6 +31,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&stem));
+    Staging::check(&out_dir)?;
     let status = !args.common.run.quiet;
     // With --precision, the first block: --trials, else 10,000 (the
     // scenario's count is a guess the precision replaces).

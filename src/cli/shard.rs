@@ -122,6 +122,8 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     if report_options && !quiet {
         status!("{REPORT_OPTIONS_NOTE}");
     }
+    let path = part_path(args.out.as_deref(), &stem, shard);
+    crate::report::staging::check_part(&path, part::MAGIC.as_bytes())?;
     let range = shard.range(model.trials());
     if !quiet {
         status!(
@@ -145,7 +147,6 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     };
     let header = job.header(shard, range, model.trials(), threads, started);
     let payload = part::to_payload(&acc).map_err(|e| Error::Merge(e.to_string()))?;
-    let path = part_path(args.out.as_deref(), &stem, shard);
     write_part(&path, &header, &payload, quiet)
 }
 

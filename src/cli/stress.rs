@@ -46,6 +46,19 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         .shard
         .map_or(0..cells.len() as u64, |s| s.range(cells.len() as u64));
     let mine = &cells[range.start as usize..range.end as usize];
+    // Where it will write, checked before the long work.
+    match args.shard {
+        Some(shard) => crate::report::staging::check_part(
+            &super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard),
+            fundgap::stats::part::MAGIC.as_bytes(),
+        )?,
+        None => Staging::check(
+            &args
+                .out
+                .clone()
+                .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress"))),
+        )?,
+    }
     // The whole grid is one long run: refused past two hours unless --long.
     refuse_absurd_runs(
         &base,

@@ -292,11 +292,13 @@ pub fn evaluation_markdown(
         match w.ko() {
             false => format!(
                 "{trials} trials, seed {}; money in {}. Ratings and thresholds are explained at the end.",
-                ev.seed, ev.money
+                ev.seed,
+                markdown_text(&ev.money.to_string())
             ),
             true => format!(
                 "시행 {trials}회, 시드 {}; 금액 단위 {}. 등급과 기준은 끝에 설명합니다.",
-                ev.seed, ev.money
+                ev.seed,
+                markdown_text(&ev.money.to_string())
             ),
         }
     );
@@ -347,7 +349,7 @@ pub fn evaluation_markdown(
                         markdown_text(&i.input),
                         w.t("swing", "변화폭"),
                         money.fmt(i.swing),
-                        money.label(),
+                        markdown_text(money.label()),
                         w.t("rank correlation", "순위상관"),
                         i.rank_corr_gap_npv
                     )

@@ -57,6 +57,10 @@ pub(super) fn parent_of(path: &Path) -> PathBuf {
 /// `dir` with symbolic links resolved (a link to a directory stays a
 /// link; its target is what is replaced). A link loop is an error.
 pub(super) fn resolve(dir: &Path) -> Result<PathBuf> {
+    // `out/` and `out/.` name `out` (a trailing slash would make the link
+    // check below look through a link).
+    let dir: PathBuf = dir.components().collect();
+    let dir = dir.as_path();
     match fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(dir).map_err(|source| {
             Error::Usage(format!(
@@ -81,6 +85,53 @@ pub(super) fn listed(marker: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// Files the system or an office program leaves in any folder: they are
+/// not the user's work, and go with the folder.
+const SYSTEM_FILES: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// Inputs of the command running (its scenario, parts): no output
+/// directory that holds one is replaced, `--force` or not.
+static PROTECTED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Records `path` as an input of this command.
+pub fn protect(path: &Path) {
+    if let (Ok(p), Ok(mut list)) = (fs::canonicalize(path), PROTECTED.lock()) {
+        list.push(p);
+    }
+}
+
+/// Refuses to replace, whatever `--force` says, a directory that is the
+/// current one or holds it, the home directory, or one that holds an input
+/// of this command.
+fn refuse_never_replaced(dir: &Path) -> Result<()> {
+    let Ok(real) = fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    let home = std::env::var_os("HOME").and_then(|h| fs::canonicalize(h).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| fs::canonicalize(c).ok());
+    let what = if cwd.as_ref().is_some_and(|c| c.starts_with(&real)) {
+        Some("the current directory or one holding it".to_string())
+    } else if home.as_ref() == Some(&real) || real.parent().is_none() {
+        Some("a home or root directory".to_string())
+    } else {
+        PROTECTED.lock().ok().and_then(|list| {
+            list.iter()
+                .find(|p| p.starts_with(&real))
+                .map(|p| format!("a directory holding this command's input {}", p.display()))
+        })
+    };
+    match what {
+        Some(what) => Err(Error::Usage(format!(
+            "{} is {what}: fundgap replaces an output directory whole, so it will not use this \
+             one, even with --force; give --out a directory of its own (e.g. output/my-run)",
+            dir.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// What `dir` holds, by owner; refuses a directory holding anything that
 /// is not fundgap's, unless it is kept (`keep`) or `--force` was given
 /// (then saying what goes, when `say`).
@@ -90,6 +141,9 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
             "{} exists and is not a directory; choose another --out",
             dir.display()
         )));
+    }
+    if !keep {
+        refuse_never_replaced(dir)?;
     }
     let marker = dir.join(MARKER);
     let has_marker = fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
@@ -107,7 +161,16 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
             continue;
         }
         let plain_file = e.file_type().is_ok_and(|t| t.is_file());
-        if listed.contains(&name) && plain_file {
+        if let Some(open) = name.strip_prefix("~$")
+            && !keep
+        {
+            return Err(Error::Usage(format!(
+                "{} is open in Excel or another program (its lock file {name} is there): \
+                 close it, then run the command again",
+                dir.join(open).display()
+            )));
+        }
+        if (listed.contains(&name) || SYSTEM_FILES.contains(&name.as_str())) && plain_file {
             ours.insert(name);
         } else if e.file_type().is_ok_and(|t| t.is_dir()) {
             theirs.push(format!("{name}/"));
@@ -139,6 +202,12 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     }
     let why = if has_marker {
         "files fundgap did not write"
+    } else if ["summary.json", "charts.json"]
+        .iter()
+        .any(|f| theirs.iter().any(|t| t == f))
+    {
+        "no .fundgap-output marker, so nothing in it is known to be fundgap's; if it is the \
+         output of a fundgap from before the marker listed its files, --force replaces it safely"
     } else {
         "no .fundgap-output marker, so nothing in it is known to be fundgap's"
     };

@@ -49,6 +49,17 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// mid-swap.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Set once a command began putting its results in place: a Ctrl-C from
+/// then on can no longer leave the previous results as they were.
+static COMMITTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether any staging directory exists, and whether results were put in
+/// place — after waiting for a swap in progress to finish.
+pub fn state() -> (bool, bool) {
+    let live = LIVE.lock().map(|l| !l.is_empty()).unwrap_or(false);
+    (live, COMMITTED.load(Ordering::SeqCst))
+}
+
 /// The flag Ctrl-C sets; the engine's runs take it as their cancel flag.
 pub fn interrupt_flag() -> &'static AtomicBool {
     &INTERRUPTED
@@ -59,18 +70,16 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }
 
-/// Whether any staging directory exists: then every write checks the
-/// Ctrl-C flag, so the process need not be ended from outside.
-pub fn any_live() -> bool {
-    LIVE.lock().map(|l| !l.is_empty()).unwrap_or(false)
-}
-
 /// Removes every staging directory of this process, for a process about
 /// to end without unwinding.
 pub fn abandon_all() {
     if let Ok(mut live) = LIVE.lock() {
         for tmp in live.drain(..) {
-            let _ = fs::remove_dir_all(tmp);
+            if tmp.is_dir() {
+                let _ = fs::remove_dir_all(tmp);
+            } else {
+                let _ = fs::remove_file(tmp);
+            }
         }
     }
 }
@@ -85,6 +94,9 @@ pub struct Staging {
     files: Vec<String>,
     /// Files of the directory fundgap wrote before and kept (an update).
     kept: BTreeSet<String>,
+    /// In an update, the user's entries already in the directory (a name
+    /// among them is never written).
+    theirs: BTreeSet<String>,
     /// Whether everything already there is kept (an update).
     keep: bool,
     /// The Ctrl-C flag every write and the swap check.
@@ -119,11 +131,24 @@ impl Staging {
         Self::begin(dir, false)
     }
 
-    /// Starts from everything already in `dir` (for redrawing a run's
-    /// charts): what is written replaces its namesake, the rest — files
-    /// and folders, fundgap's or not — is kept.
+    /// Starts a set of files to add to `dir` (for redrawing a run's
+    /// charts): each replaces only its namesake among fundgap's files;
+    /// everything else in `dir` — the user's files and folders — stays
+    /// untouched, and a file of the user's with the same name as one to
+    /// write is refused.
     pub fn update(dir: &Path) -> Result<Self> {
         Self::begin(dir, true)
+    }
+
+    /// Checks, before any long work, that `dir` could be written: the
+    /// same refusals a [`Staging::new`] there would meet, and nothing
+    /// written.
+    pub fn check(dir: &Path) -> Result<()> {
+        let dir = resolve(dir)?;
+        if dir.exists() {
+            claim(&dir, false, false)?;
+        }
+        Ok(())
     }
 
     fn begin(dir: &Path, keep: bool) -> Result<Self> {
@@ -147,34 +172,34 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "output".into());
-        remove_stale(&parent, &name);
+        remove_stale(&parent, &name, &dir);
         let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
         if tmp.exists() {
             // This process's own, from a staging it already abandoned.
             fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
         }
-        fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
+        // Known before it exists, so a process ending at once removes it.
         if let Ok(mut live) = LIVE.lock() {
             live.push(tmp.clone());
         }
-        let mut st = Staging {
+        let (kept, theirs) = match (keep, contents) {
+            (true, Some(c)) => (c.ours, c.theirs.into_iter().collect()),
+            _ => (BTreeSet::new(), BTreeSet::new()),
+        };
+        let st = Staging {
             dir,
             tmp,
             files: Vec::new(),
-            kept: BTreeSet::new(),
+            kept,
+            theirs,
             keep,
             cancel,
             committed: false,
         };
+        fs::create_dir(&st.tmp).map_err(|e| werr(&st.tmp, e))?;
         // A staging directory carries the marker from the start, so a
         // leftover of a killed process is recognisably fundgap's.
-        st.write_marker()?;
-        if keep && let Some(contents) = contents {
-            for name in contents.ours.iter().chain(&contents.theirs) {
-                copy_entry(&st.dir.join(name), &st.tmp.join(name))?;
-            }
-            st.kept = contents.ours;
-        }
+        st.write_marker(&st.tmp)?;
         Ok(st)
     }
 
@@ -191,58 +216,76 @@ impl Staging {
         if self.cancel.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
+        self.not_theirs(name)?;
         let path = self.path(name);
-        // An update replaces a kept entry of the same name, whatever it
-        // is; a link is replaced, never written through.
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.is_dir() => fs::remove_dir_all(&path).map_err(|e| werr(&path, e))?,
-            Ok(m) if !m.is_file() => fs::remove_file(&path).map_err(|e| werr(&path, e))?,
-            _ => {}
-        }
         let mut f = fs::File::create(&path).map_err(|e| werr(&path, e))?;
         f.write_all(bytes)
             .and_then(|_| f.sync_all())
             .map_err(|e| werr(&path, e))
     }
 
-    /// The marker of the staged directory: the files it holds that are
-    /// fundgap's.
-    fn write_marker(&self) -> Result<()> {
+    /// Refuses, in an update, a name the user's own entry already has.
+    fn not_theirs(&self, name: &str) -> Result<()> {
+        if self.theirs.contains(name) {
+            return Err(Error::Usage(format!(
+                "{} is not fundgap's (the folder's {MARKER} does not list it), and fundgap \
+                 would have to replace it: move or rename it, then run the command again",
+                self.dir.join(name).display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes into `dir` the marker listing fundgap's files: those this
+    /// command wrote and, in an update, those fundgap wrote there before.
+    fn write_marker(&self, dir: &Path) -> Result<()> {
         let listed: BTreeSet<&String> = self.files.iter().chain(&self.kept).collect();
         let mut text = MARKER_HEADER.to_string();
         for f in listed {
             text.push_str(f);
             text.push('\n');
         }
-        let marker = self.tmp.join(MARKER);
+        let marker = dir.join(MARKER);
         fs::write(&marker, text).map_err(|e| werr(&marker, e))
     }
 
-    /// Puts the staged directory in the output directory's place; returns
-    /// the paths of the files this command wrote.
+    /// Puts the staged files in place — the whole directory in the output
+    /// directory's place, or in an update each file beside the others —
+    /// and returns the paths of the files this command wrote.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        self.write_marker()?;
+        self.write_marker(&self.tmp)?;
         // No process end removes the staging directory mid-swap.
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         if self.cancel.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
-        if self.dir.exists() {
-            // Claimed when staging began; checked again in case it changed.
-            let contents = claim(&self.dir, self.keep, false)?;
-            if self.keep {
-                // An update copied everything there was; something new
-                // appeared since: keep it rather than swap it away.
-                for name in &contents.theirs {
-                    if !self.tmp.join(name).exists() {
-                        copy_entry(&self.dir.join(name), &self.tmp.join(name))?;
-                    }
-                }
+        if self.keep && self.dir.exists() {
+            // Checked again: the user may have added a namesake since.
+            let now = claim(&self.dir, true, false)?;
+            self.theirs = now.theirs.into_iter().collect();
+            for f in &self.files {
+                self.not_theirs(f)?;
             }
+            COMMITTED.store(true, Ordering::SeqCst);
+            // The marker first: a file it lists that is not there yet is
+            // harmless; a file there it does not list would be the user's.
+            let staged_marker = self.tmp.join(MARKER);
+            let marker = self.dir.join(MARKER);
+            fs::rename(&staged_marker, &marker).map_err(|e| werr(&marker, e))?;
+            for f in &self.files {
+                let to = self.dir.join(f);
+                fs::rename(self.tmp.join(f), &to).map_err(|e| werr(&to, e))?;
+            }
+            let _ = fs::remove_dir_all(&self.tmp);
+        } else if self.dir.exists() {
+            // Claimed when staging began; checked again in case it changed.
+            claim(&self.dir, false, false)?;
+            COMMITTED.store(true, Ordering::SeqCst);
             exchange(&self.tmp, &self.dir)?;
             // The staging path now holds the previous results.
             let _ = fs::remove_dir_all(&self.tmp);
         } else {
+            COMMITTED.store(true, Ordering::SeqCst);
             fs::rename(&self.tmp, &self.dir).map_err(|e| werr(&self.dir, e))?;
         }
         live.retain(|t| t != &self.tmp);
@@ -262,12 +305,9 @@ impl Drop for Staging {
     }
 }
 
-/// Writes one part file whole: into a hidden sibling, synced, then renamed
-/// over `path`, so a reader (or a merge started too early) sees the old
-/// file or the new one, never part of one. It replaces only an earlier
-/// part file (one starting with `magic`): never a directory, a device, a
-/// link, or any other file, such as the scenario it came from.
-pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
+/// Whether a part may be written at `path` (see [`write_file`]), checked
+/// before the work that makes it.
+pub fn check_part(path: &Path, magic: &[u8]) -> Result<()> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => {
             return Err(Error::Usage(format!(
@@ -298,14 +338,33 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
         }
         Err(_) => {}
     }
+    Ok(())
+}
+
+/// Writes one part file whole: into a hidden sibling, synced, then renamed
+/// over `path`, so a reader (or a merge started too early) sees the old
+/// file or the new one, never part of one. It replaces only an earlier
+/// part file (one starting with `magic`): never a directory, a device, a
+/// link, or any other file, such as the scenario it came from.
+pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
+    check_part(path, magic)?;
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(|e| werr(path, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "part".into());
+    remove_stale(&parent, &name, path);
     let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
-    let written = fs::File::create(&tmp)
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(tmp.clone());
+    }
+    let _ = fs::remove_file(&tmp);
+    // A new file: never one planted (or linked) at that name.
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
         .and_then(|_| {
             if interrupted() {
@@ -314,6 +373,9 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
                 fs::rename(&tmp, path)
             }
         });
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|t| t != &tmp);
+    }
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
         if interrupted() {
@@ -322,38 +384,6 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
         return Err(werr(path, e));
     }
     Ok(())
-}
-
-/// Copies a file, a folder (recursively) or a symbolic link (as a link).
-fn copy_entry(from: &Path, to: &Path) -> Result<()> {
-    let meta = fs::symlink_metadata(from).map_err(|e| werr(from, e))?;
-    if meta.file_type().is_symlink() {
-        #[cfg(unix)]
-        {
-            let target = fs::read_link(from).map_err(|e| werr(from, e))?;
-            return std::os::unix::fs::symlink(target, to).map_err(|e| werr(to, e));
-        }
-        #[cfg(not(unix))]
-        {
-            return fs::copy(from, to).map(|_| ()).map_err(|e| werr(to, e));
-        }
-    }
-    if meta.is_dir() {
-        fs::create_dir(to).map_err(|e| werr(to, e))?;
-        for e in fs::read_dir(from).map_err(|e| werr(from, e))? {
-            let e = e.map_err(|e| werr(from, e))?;
-            copy_entry(&e.path(), &to.join(e.file_name()))?;
-        }
-        return Ok(());
-    }
-    if !meta.is_file() {
-        return Err(Error::Usage(format!(
-            "{} is not a regular file, folder or link (a device or pipe?); fundgap will not \
-             carry it over: move it out of the output directory",
-            from.display()
-        )));
-    }
-    fs::copy(from, to).map(|_| ()).map_err(|e| werr(to, e))
 }
 
 /// Swaps the directories `a` and `b` in one step where the system can.
@@ -407,10 +437,12 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
 
 /// Removes hidden siblings `.<name>.fundgap-tmp-<pid>` left by commands
 /// that were killed: only when that process no longer exists and the
-/// folder is fundgap's (it carries the marker, or is empty). Where
+/// folder is fundgap's (it carries the marker, or is empty). A `.old` one
+/// (the previous results set aside by a swap that was cut short) is put
+/// back in `dir`'s place when `dir` is missing, not removed. Where
 /// processes cannot be looked up (no /proc), they are left: hidden, and
 /// never read.
-fn remove_stale(parent: &Path, name: &str) {
+fn remove_stale(parent: &Path, name: &str, dir: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
@@ -423,6 +455,7 @@ fn remove_stale(parent: &Path, name: &str) {
         let Some(pid) = file.strip_prefix(&prefix) else {
             continue;
         };
+        let aside = pid.ends_with(".old");
         let pid = pid.trim_end_matches(".old");
         let dead = pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists();
         let path = e.path();
@@ -430,8 +463,16 @@ fn remove_stale(parent: &Path, name: &str) {
         let ours = is_dir
             && (path.join(MARKER).is_file()
                 || fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()));
-        if dead && ours {
+        if !dead {
+            continue;
+        }
+        if aside && is_dir && !dir.exists() {
+            let _ = fs::rename(&path, dir);
+        } else if ours {
             let _ = fs::remove_dir_all(path);
+        } else if !is_dir && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            // A part file's temporary copy.
+            let _ = fs::remove_file(path);
         }
     }
 }

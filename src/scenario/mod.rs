@@ -214,11 +214,16 @@ pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u
         path: path.to_path_buf(),
         source,
     };
-    let file = open_without_waiting(path).map_err(read_err)?;
+    let (file, pipe) = open_without_waiting(path).map_err(read_err)?;
     let mut buf = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut buf)
         .map_err(read_err)?;
+    if pipe && buf.is_empty() {
+        return Err(read_err(std::io::Error::other(
+            "a named pipe that nothing was written to (no program was writing into it)",
+        )));
+    }
     if buf.len() as u64 > limit {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
@@ -232,8 +237,8 @@ pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u
 /// Opens `path` for reading. A named pipe is opened without waiting for
 /// a writer (a plain open would block until one came, forever if none
 /// does): one with a writer is read to its end as usual, one without
-/// reads as empty.
-fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+/// reads as empty. The flag says whether it was a named pipe.
+fn open_without_waiting(path: &Path) -> std::io::Result<(std::fs::File, bool)> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
@@ -252,10 +257,10 @@ fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
             {
                 return Err(std::io::Error::last_os_error());
             }
-            return Ok(file);
+            return Ok((file, true));
         }
     }
-    std::fs::File::open(path)
+    Ok((std::fs::File::open(path)?, false))
 }
 
 /// A scenario's text together with its display label.

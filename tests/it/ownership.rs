@@ -332,3 +332,55 @@ fn a_dead_processs_staging_folder_is_removed_for_any_spelling() {
         assert!(alike.join("mine.txt").exists(), "--out {out}");
     }
 }
+
+/// `--force` never reaches the working directory or the folder holding
+/// the scenario: `run s.toml --out "$PWD" --force` deleted s.toml once.
+/// And a refusal comes before the simulation, not after hours of it.
+#[test]
+fn force_never_takes_the_working_folder_and_refuses_early() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(scenario("revenue-models.toml")).unwrap();
+    std::fs::write(tmp.path().join("s.toml"), &src).unwrap();
+    let here = tmp.path().display().to_string();
+    for out in [here.as_str(), ".", "..", "./"] {
+        let o = fundgap(
+            &[
+                "run",
+                "s.toml",
+                "-q",
+                "--trials",
+                "20",
+                "--no-charts",
+                "--force",
+                "--out",
+                out,
+            ],
+            tmp.path(),
+        );
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "--out {out}: {err}");
+        assert!(err.contains("even with --force"), "--out {out}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("s.toml")).unwrap(),
+            src
+        );
+    }
+    std::fs::create_dir(tmp.path().join("mine")).unwrap();
+    std::fs::write(tmp.path().join("mine/thesis.docx"), b"words").unwrap();
+    let started = std::time::Instant::now();
+    let o = fundgap(
+        &[
+            "run",
+            "s.toml",
+            "-q",
+            "--trials",
+            "100000000",
+            "--long",
+            "--out",
+            "mine",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -783,6 +783,26 @@ fn thread_counts_and_estimates_follow_the_real_cores() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("65535 threads asked for; using"), "{err}");
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    // RAYON_NUM_THREADS is capped the same way.
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_fundgap"))
+        .args([
+            "run",
+            &scenario("revenue-models.toml"),
+            "--trials",
+            "100",
+            "--no-charts",
+            "--out",
+            "o2",
+        ])
+        .env("RAYON_NUM_THREADS", "5000")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("RAYON_NUM_THREADS=5000"), "{err}");
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     let bench = scenario("bench-district.toml");
     for args in [
         vec![
@@ -840,6 +860,53 @@ fn a_part_with_inflated_counts_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("does not fit"), "{err}");
     assert!(!tmp.path().join("m2").exists());
+}
+
+/// A stress part re-signed with a cell outside the grid (which once
+/// panicked the table) or a probability of 1.77 is refused by merge.
+#[test]
+fn a_forged_stress_part_is_refused() {
+    use fundgap::analysis::stress::StressResult;
+    use fundgap::stats::part;
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    for (k, out) in [("1/2", "s1"), ("2/2", "s2")] {
+        crate::common::fundgap_ok(
+            &[
+                "stress",
+                &base,
+                "-q",
+                "--trials",
+                "20",
+                "--years",
+                "2027,2028",
+                "--cuts",
+                "0,100",
+                "--shard",
+                k,
+                "--out",
+                out,
+            ],
+            tmp.path(),
+        );
+    }
+    let bytes = std::fs::read(tmp.path().join("s1")).unwrap();
+    let (header, payload) = part::decode(&bytes).unwrap();
+    let good: StressResult = part::from_payload(payload).unwrap();
+    let forgeries: [&dyn Fn(&mut StressResult); 2] = [&|r| r.cells[0].x = 100, &|r| {
+        r.cells[0].p_any_gap.estimate = 1.77
+    }];
+    for forge in forgeries {
+        let mut r = good.clone();
+        forge(&mut r);
+        let bytes = part::encode(&header, &part::to_payload(&r).unwrap()).unwrap();
+        std::fs::write(tmp.path().join("s1"), bytes).unwrap();
+        let o = fundgap(&["merge", "s1", "s2", "-q", "--out", "m"], tmp.path());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("could have computed"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }
 
 fn fundgap_ok_merge(dir: &Path) {

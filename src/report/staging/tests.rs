@@ -104,20 +104,104 @@ fn an_update_keeps_what_it_does_not_rewrite() {
     );
 }
 
+/// An update never writes through, or replaces, what the user put in
+/// the folder under a name it would write: a link to another file, or a
+/// file of their own; fundgap's own files it replaces in place.
 #[cfg(unix)]
 #[test]
-fn an_update_replaces_a_link_and_never_writes_through_it() {
+fn an_update_never_replaces_a_users_namesake() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("run");
-    Staging::new(&out).unwrap().commit().unwrap();
+    let mut st = Staging::new(&out).unwrap();
+    st.write("fan.png", b"old").unwrap();
+    st.commit().unwrap();
     let victim = root.path().join("victim.txt");
     fs::write(&victim, b"precious").unwrap();
     std::os::unix::fs::symlink(&victim, out.join("a.png")).unwrap();
-    let mut st = Staging::update(&out).unwrap();
-    st.write("a.png", b"png").unwrap();
-    st.commit().unwrap();
+    fs::write(out.join("survival.png"), b"my own figure").unwrap();
+    for name in ["a.png", "survival.png"] {
+        let mut st = Staging::update(&out).unwrap();
+        st.write("fan.png", b"new").unwrap();
+        let e = st.write(name, b"png").unwrap_err().to_string();
+        assert!(e.contains("is not fundgap's") && e.contains(name), "{e}");
+    }
     assert_eq!(fs::read(&victim).unwrap(), b"precious");
-    assert_eq!(fs::read(out.join("a.png")).unwrap(), b"png");
+    assert_eq!(
+        fs::read(out.join("survival.png")).unwrap(),
+        b"my own figure"
+    );
+    assert_eq!(fs::read(out.join("fan.png")).unwrap(), b"old");
+    // A namesake that appears while the charts are drawn is caught at the end.
+    let mut st = Staging::update(&out).unwrap();
+    st.write("fan.png", b"new").unwrap();
+    st.write("late.svg", b"svg").unwrap();
+    fs::write(out.join("late.svg"), b"mine, just now").unwrap();
+    assert!(st.commit().is_err());
+    assert_eq!(fs::read(out.join("late.svg")).unwrap(), b"mine, just now");
+    let mut st = Staging::update(&out).unwrap();
+    st.write("fan.png", b"new").unwrap();
+    st.commit().unwrap();
+    assert_eq!(fs::read(out.join("fan.png")).unwrap(), b"new");
+    assert_eq!(names(root.path()), ["run", "victim.txt"]);
+}
+
+/// Never replaced, `--force` or not: the current directory or one holding
+/// it, and a directory holding an input of the command.
+#[test]
+fn the_working_directory_and_inputs_are_never_replaced() {
+    let cwd = std::env::current_dir().unwrap();
+    let e = Staging::check(&cwd).unwrap_err().to_string();
+    assert!(e.contains("current directory"), "{e}");
+    if let Some(parent) = cwd.parent() {
+        assert!(Staging::check(parent).is_err());
+    }
+    let root = tempfile::tempdir().unwrap();
+    let inputs = root.path().join("inputs");
+    fs::create_dir(&inputs).unwrap();
+    fs::write(inputs.join("city.toml"), b"[scenario]").unwrap();
+    super::super::ownership::protect(&inputs.join("city.toml"));
+    let e = Staging::check(&inputs).unwrap_err().to_string();
+    assert!(
+        e.contains("city.toml") && e.contains("even with --force"),
+        "{e}"
+    );
+    // An update (chart) may write into such a directory: it replaces
+    // only fundgap's own files.
+    assert!(Staging::update(&inputs).is_ok());
+}
+
+/// An Excel lock file says which report is open; the system's own files
+/// (.DS_Store) are not the user's work; `out/` and `out` are one folder.
+#[test]
+fn lock_files_and_system_files_and_slashes() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("run");
+    let mut st = Staging::new(&out).unwrap();
+    st.write("report.xlsx", b"xlsx").unwrap();
+    st.commit().unwrap();
+    fs::write(out.join(".DS_Store"), b"finder").unwrap();
+    Staging::check(&out).unwrap();
+    fs::write(out.join("~$report.xlsx"), b"lock").unwrap();
+    let e = Staging::check(&out).unwrap_err().to_string();
+    assert!(e.contains("report.xlsx is open in Excel"), "{e}");
+    fs::remove_file(out.join("~$report.xlsx")).unwrap();
+    #[cfg(unix)]
+    {
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        let mut slashed = link.as_os_str().to_owned();
+        slashed.push("/");
+        let mut st = Staging::new(Path::new(&slashed)).unwrap();
+        st.write("report.xlsx", b"again").unwrap();
+        st.commit().unwrap();
+        assert_eq!(fs::read(out.join("report.xlsx")).unwrap(), b"again");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
 }
 
 #[test]
