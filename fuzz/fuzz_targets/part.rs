@@ -90,8 +90,15 @@ fn read(data: &[u8]) {
             }
         }
         PartKind::Stress => {
-            if let Ok(r) = part::from_payload::<StressResult>(payload) {
-                let _ = StressResult::join(vec![r]);
+            if let Ok(r) = part::from_payload::<StressResult>(payload)
+                && let Some(whole) = StressResult::join(vec![r])
+                && whole.inconsistency().is_none()
+            {
+                // What merge goes on to do with a grid it accepts.
+                let _ = whole.earliest_safe(0.1);
+                for c in &whole.cells {
+                    assert!(whole.cell(c.x, c.y).is_some());
+                }
             }
         }
     }

@@ -84,3 +84,14 @@ pub fn png_stats(path: &Path) -> (u32, u32, f64) {
         ink as f64 / (info.width * info.height) as f64,
     )
 }
+
+/// Sends Ctrl-C (SIGINT) to `child` and waits for it to end.
+#[cfg(unix)]
+pub fn interrupt(child: std::process::Child) -> Output {
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    child.wait_with_output().expect("wait for fundgap")
+}

@@ -201,6 +201,17 @@ fn a_part_never_replaces_an_input_or_a_non_file() {
     assert!(shard("p").status.success());
 }
 
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect()
+}
+
 /// A scenario whose charts take seconds to draw (many services, few
 /// trials), so Ctrl-C can be sent while files are being written.
 fn slow_to_draw(dir: &Path) -> String {
@@ -240,13 +251,7 @@ fn ctrl_c_while_writing_replaces_nothing_and_leaves_nothing() {
         let mut first = args.clone();
         first.extend(["-q", "--no-charts", "--out", "o"]);
         fundgap_ok(&first, tmp.path());
-        let before: Vec<(String, Vec<u8>)> = entries(&tmp.path().join("o"))
-            .into_iter()
-            .map(|n| {
-                let bytes = std::fs::read(tmp.path().join("o").join(&n)).unwrap();
-                (n, bytes)
-            })
-            .collect();
+        let before = snapshot(&tmp.path().join("o"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_fundgap"))
             .args(&args)
             .args(["-q", "--out", "o"])
@@ -270,22 +275,11 @@ fn ctrl_c_while_writing_replaces_nothing_and_leaves_nothing() {
             assert!(started.elapsed().as_secs() < 120, "{args:?} never staged");
             std::thread::sleep(std::time::Duration::from_millis(2));
         };
-        let killed = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let out = child.wait_with_output().unwrap();
+        let out = crate::common::interrupt(child);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?} ({staging}): {err}");
         assert!(err.contains("interrupted"), "{args:?}: {err}");
-        let after: Vec<(String, Vec<u8>)> = entries(&tmp.path().join("o"))
-            .into_iter()
-            .map(|n| {
-                let bytes = std::fs::read(tmp.path().join("o").join(&n)).unwrap();
-                (n, bytes)
-            })
-            .collect();
+        let after = snapshot(&tmp.path().join("o"));
         assert!(before == after, "{args:?}: the previous results changed");
         let stray: Vec<String> = entries(tmp.path())
             .into_iter()

@@ -400,12 +400,7 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(700));
-        let killed = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let out = child.wait_with_output().unwrap();
+        let out = crate::common::interrupt(child);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(
