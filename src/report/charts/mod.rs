@@ -14,6 +14,7 @@
 mod compare;
 mod discover;
 mod draw;
+mod parallel;
 mod run;
 mod sobol;
 mod stress;

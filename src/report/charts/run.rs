@@ -4,6 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::parallel::Jobs;
 use crate::report::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::format::{percent, thousands};
@@ -426,7 +427,7 @@ pub(crate) fn draw_all(
             opts.width, opts.height
         )));
     }
-    let mut files = Vec::new();
+    let mut jobs = Jobs::default();
     let w = data.words();
     let gap = PerService {
         data,
@@ -439,21 +440,16 @@ pub(crate) fn draw_all(
         y_desc: w.t("P(gap in year)", "해당 연도 부족 확률"),
         pick: |e| (&e.p_gap, Some((&e.p_gap_lo, &e.p_gap_hi))),
     };
-    files.extend(render(&gap, "gap-probability", opts, staging)?);
+    jobs.add(gap, "gap-probability", opts);
     for e in &data.entities {
         let chart = Fan {
             data,
             opts,
             entity: e,
         };
-        files.extend(render(
-            &chart,
-            &format!("fan-{}", file_id(&e.id)),
-            opts,
-            staging,
-        )?);
+        jobs.add(chart, format!("fan-{}", file_id(&e.id)), opts);
     }
-    files.extend(render(&GapNpv { data, opts }, "gap-npv", opts, staging)?);
+    jobs.add(GapNpv { data, opts }, "gap-npv", opts);
     let survival = PerService {
         data,
         opts,
@@ -468,7 +464,7 @@ pub(crate) fn draw_all(
         y_desc: w.t("P(no gap yet)", "아직 부족 없음 확률"),
         pick: |e| (&e.survival, None),
     };
-    files.extend(render(&survival, "survival", opts, staging)?);
+    jobs.add(survival, "survival", opts);
     // Only where a service can stop: otherwise every line would sit at 0.
     if data
         .entities
@@ -489,23 +485,13 @@ pub(crate) fn draw_all(
             y_desc: w.t("P(stopped by year)", "해당 연도까지 중단 확률"),
             pick: |e| (&e.stopped, None),
         };
-        files.extend(render(&stops, "stops", opts, staging)?);
+        jobs.add(stops, "stops", opts);
     }
-    files.extend(render(
-        &FundingMix { data, opts },
-        "funding-mix",
-        opts,
-        staging,
-    )?);
+    jobs.add(FundingMix { data, opts }, "funding-mix", opts);
     if data.entities.iter().any(|e| !e.topup_curve.is_empty()) {
-        files.extend(render(
-            &FundingNeeded { data, opts },
-            "funding-needed",
-            opts,
-            staging,
-        )?);
+        jobs.add(FundingNeeded { data, opts }, "funding-needed", opts);
     }
-    Ok(files)
+    jobs.write(staging)
 }
 
 /// The yearly top-up each service (and the portfolio) needs to stay

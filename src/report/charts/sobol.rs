@@ -4,6 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::parallel::Jobs;
 use crate::report::lang::{Words, entity_name};
 use crate::report::staging::Sink;
 use fundgap::analysis::sobol::{EntitySobol, Sobol};
@@ -129,14 +130,13 @@ pub(crate) fn draw_sobol(
     opts: &ChartOptions,
     staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
-    let mut files = Vec::new();
+    let mut jobs = Jobs::default();
     for e in s.entities.iter().filter(|e| e.gap_npv_variance > 0.0) {
-        files.extend(render(
-            &Bars { s, e, opts },
-            &format!("sobol-{}", file_id(&e.id)),
+        jobs.add(
+            Bars { s, e, opts },
+            format!("sobol-{}", file_id(&e.id)),
             opts,
-            staging,
-        )?);
+        );
     }
-    Ok(files)
+    jobs.write(staging)
 }

@@ -3,6 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::parallel::Jobs;
 use crate::report::lang::{Money, MoneyOf, Words, entity_name};
 use crate::report::staging::Sink;
 use fundgap::error::Result;
@@ -133,14 +134,13 @@ pub(crate) fn draw_tornadoes(
     opts: &ChartOptions,
     staging: &mut dyn Sink,
 ) -> Result<Vec<String>> {
-    let mut files = Vec::new();
+    let mut jobs = Jobs::default();
     for e in &s.entities {
-        files.extend(render(
-            &Tornado { s, e, opts },
-            &format!("tornado-{}", file_id(&e.id)),
+        jobs.add(
+            Tornado { s, e, opts },
+            format!("tornado-{}", file_id(&e.id)),
             opts,
-            staging,
-        )?);
+        );
     }
-    Ok(files)
+    jobs.write(staging)
 }

@@ -1,0 +1,56 @@
+//! Charts drawn side by side and written in order: drawing (PNG above
+//! all) is most of a run's writing time, and each chart is independent of
+//! the others. A batch is drawn in memory on the thread pool, then written
+//! to the sink in the order the charts were added, so the files and any
+//! error are the same whatever the thread count; batches bound the memory
+//! held to a few charts per thread, however many services there are.
+
+use rayon::prelude::*;
+
+use super::{Chart, ChartOptions, render};
+use crate::report::staging::Sink;
+use fundgap::error::Result;
+
+/// One chart to draw: its files as (name, bytes).
+type Job<'a> = Box<dyn Fn() -> Result<Vec<(String, Vec<u8>)>> + Send + Sync + 'a>;
+
+/// Charts queued for drawing.
+#[derive(Default)]
+pub(super) struct Jobs<'a> {
+    jobs: Vec<Job<'a>>,
+}
+
+impl<'a> Jobs<'a> {
+    /// Queues `chart`, to be written as `name`.png/.svg per `opts`.
+    pub(super) fn add<C: Chart + Send + Sync + 'a>(
+        &mut self,
+        chart: C,
+        name: impl Into<String>,
+        opts: &'a ChartOptions,
+    ) {
+        let name = name.into();
+        self.jobs.push(Box::new(move || {
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            render(&chart, &name, opts, &mut files)?;
+            Ok(files)
+        }));
+    }
+
+    /// Draws every chart and writes its files to `sink`, in the order
+    /// added; returns the file names.
+    pub(super) fn write(self, sink: &mut dyn Sink) -> Result<Vec<String>> {
+        let batch = 2 * rayon::current_num_threads().max(1);
+        let mut names = Vec::new();
+        for chunk in self.jobs.chunks(batch) {
+            let drawn: Vec<Result<Vec<(String, Vec<u8>)>>> =
+                chunk.par_iter().map(|job| job()).collect();
+            for files in drawn {
+                for (name, bytes) in files? {
+                    sink.write(&name, &bytes)?;
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+}
