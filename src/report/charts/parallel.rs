@@ -11,8 +11,11 @@ use super::{Chart, ChartOptions, render};
 use crate::report::staging::Sink;
 use fundgap::error::Result;
 
-/// One chart to draw: its files as (name, bytes).
-type Job<'a> = Box<dyn Fn() -> Result<Vec<(String, Vec<u8>)>> + Send + Sync + 'a>;
+/// A chart's files as (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// One chart to draw.
+type Job<'a> = Box<dyn Fn() -> Result<Files> + Send + Sync + 'a>;
 
 /// Charts queued for drawing.
 #[derive(Default)]
@@ -30,7 +33,7 @@ impl<'a> Jobs<'a> {
     ) {
         let name = name.into();
         self.jobs.push(Box::new(move || {
-            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            let mut files = Files::new();
             render(&chart, &name, opts, &mut files)?;
             Ok(files)
         }));
@@ -42,8 +45,7 @@ impl<'a> Jobs<'a> {
         let batch = 2 * rayon::current_num_threads().max(1);
         let mut names = Vec::new();
         for chunk in self.jobs.chunks(batch) {
-            let drawn: Vec<Result<Vec<(String, Vec<u8>)>>> =
-                chunk.par_iter().map(|job| job()).collect();
+            let drawn: Vec<Result<Files>> = chunk.par_iter().map(|job| job()).collect();
             for files in drawn {
                 for (name, bytes) in files? {
                     sink.write(&name, &bytes)?;
