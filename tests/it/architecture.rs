@@ -63,13 +63,20 @@ fn sources() -> Vec<Source> {
             }
         }
     }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // The binary's sources and the core crate's: one module tree, as the
+    // layering table describes it (`crate::` in the core and `fundgap::`
+    // in the binary name the same modules).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    walk(&src, &mut files);
+    for src in [root.join("src"), root.join("crates/core/src")] {
+        let mut here = Vec::new();
+        walk(&src, &mut here);
+        files.extend(here.into_iter().map(|p| (src.clone(), p)));
+    }
     files.sort();
     files
         .into_iter()
-        .map(|p| {
+        .map(|(src, p)| {
             let rel = p.strip_prefix(&src).unwrap().with_extension("");
             let mut module: Vec<String> = rel
                 .components()

@@ -34,7 +34,7 @@ use crate::model::{Model, Variant};
 use overrides::{OVERRIDE_SPAN, apply, apply_all};
 
 /// The scenario that ships with fundgap and runs when none is named.
-pub const BUILTIN_BASELINE: &str = include_str!("../../scenarios/ucity-baseline.toml");
+pub const BUILTIN_BASELINE: &str = include_str!("../../../../scenarios/ucity-baseline.toml");
 /// File name of the built-in scenario.
 pub const BUILTIN_BASELINE_NAME: &str = "ucity-baseline.toml";
 

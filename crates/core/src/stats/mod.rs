@@ -488,7 +488,7 @@ mod tests {
     use crate::engine::Engine;
 
     fn bench_model() -> Model {
-        let text = include_str!("../../scenarios/bench-district.toml");
+        let text = include_str!("../../../../scenarios/bench-district.toml");
         crate::scenario::parse_str(text, "bench-district.toml").unwrap()
     }
 

@@ -492,7 +492,7 @@ annual = { dist = "uniform", min = 10, max = 50 }
 
     #[test]
     fn recorded_inputs_are_the_drawn_ones() {
-        let text = include_str!("../../scenarios/bench-district.toml");
+        let text = include_str!("../../../../scenarios/bench-district.toml");
         let m = parse_str(text, "bench").unwrap();
         let engine = Engine::new(&m);
         let mut s = Scratch::new(&m);
