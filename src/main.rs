@@ -5,22 +5,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// `eprintln!` for status and error lines, except that a standard error
-/// that cannot be written (closed, `2>/dev/full`) is ignored instead of
-/// panicking: the exit code still tells what happened. Defined before the
-/// modules so every one of them has it.
-macro_rules! status {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+// `status!`: stderr lines that never panic (fundgap-report's).
+#[macro_use]
+extern crate fundgap_report;
 
 // The CLI's doc comments are its --help text, written for the terminal
 // (`output/<scenario>`, `[[variant]]`), not for rustdoc.
 #[allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 mod cli;
-mod report;
 
 fn main() -> ExitCode {
     // The switch that proves the vector kernels compute what the portable

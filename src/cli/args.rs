@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use fundgap::scenario::Override;
 
-use crate::report::charts::ImageFormat;
+use fundgap_report::charts::ImageFormat;
 
 pub(crate) use super::options::*;
 

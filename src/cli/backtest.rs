@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::report::analyses::{backtest_csv, backtest_markdown};
-use crate::report::staging::Staging;
 use fundgap::analysis::backtest::{cases, score};
 use fundgap::error::{Error, Result};
 use fundgap::stats::Report;
+use fundgap_report::analyses::{backtest_csv, backtest_markdown};
+use fundgap_report::staging::Staging;
 
 use super::args::*;
 use super::common::*;
@@ -19,7 +19,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join("backtest"));
     refuse_repeated_files(&args.scenarios)?;
     for p in &args.scenarios {
-        crate::report::ownership::protect(p);
+        fundgap_report::ownership::protect(p);
     }
     Staging::check(&out_dir)?;
 

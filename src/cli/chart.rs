@@ -2,9 +2,9 @@
 
 use std::time::Instant;
 
-use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
+use fundgap_report::charts::{self, ChartData, ChartOptions};
+use fundgap_report::staging::Staging;
 
 use super::args::*;
 

@@ -1,8 +1,8 @@
 //! `fundgap check`: validate and describe without simulating.
 
-use crate::report::check as describe;
 use fundgap::error::Result;
 use fundgap::scenario;
+use fundgap_report::check as describe;
 
 use super::args::*;
 use super::common::*;
@@ -11,7 +11,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let (text, label, _) = load_text(Some(&args.scenario))?;
     let model = scenario::parse_with(&text, &label, &args.set)?;
     let lang = Lang::or_scenario(args.lang, &model);
-    let w = crate::report::lang::Words(lang);
+    let w = fundgap_report::lang::Words(lang);
     // Every [[variant]] must itself make a valid scenario, as `compare`
     // will require: a bad path, value or combination is reported here.
     let variants = if model.variants().is_empty() {

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::RunOpts;
-use crate::report::staging::{self, Staging};
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::Override;
 use fundgap::scenario::{self, BUILTIN_BASELINE_NAME};
+use fundgap_report::staging::{self, Staging};
 
 /// A scenario as loaded for a command.
 pub struct Loaded {
@@ -33,7 +33,7 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
     };
     let (text, label) = scenario::read_source(path.as_deref())?;
     if let Some(p) = &path {
-        crate::report::ownership::protect(p);
+        fundgap_report::ownership::protect(p);
     }
     let stem = path
         .as_deref()
@@ -85,8 +85,8 @@ pub(super) fn run_info(
     set: &[Override],
     threads: usize,
     started: std::time::Instant,
-) -> crate::report::files::RunInfo {
-    crate::report::files::RunInfo {
+) -> fundgap_report::files::RunInfo {
+    fundgap_report::files::RunInfo {
         scenario_file,
         overrides: set.iter().map(|o| o.to_string()).collect(),
         threads,

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::report::analysis_table as table;
-use crate::report::charts::{self, ChartOptions};
-use crate::report::staging::Staging;
 use fundgap::error::{Error, Result};
 use fundgap::scenario::{self};
+use fundgap_report::analysis_table as table;
+use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::staging::Staging;
 
 use super::args::*;
 use super::common::*;
@@ -84,12 +84,12 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         &mut staging,
         &out_dir,
         "compare.csv",
-        crate::report::analyses::compare_csv(&result),
+        fundgap_report::analyses::compare_csv(&result),
     )?;
     if !args.no_xlsx {
         let sheets: [(&str, &[u8]); 1] = [("compare", &csv)];
-        let book = crate::report::workbook::tables_workbook("compare", &sheets, &made_by(), lang)?;
-        staging.write(crate::report::workbook::FILE, &book)?;
+        let book = fundgap_report::workbook::tables_workbook("compare", &sheets, &made_by(), lang)?;
+        staging.write(fundgap_report::workbook::FILE, &book)?;
     }
     let json = serde_json::to_string_pretty(&result)?;
     staging.write("compare.json", json.as_bytes())?;

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::report::charts::{self, ChartOptions};
-use crate::report::staging::Staging;
-use crate::report::{analyses, analysis_table};
 use fundgap::analysis::discover::{Options, discover as find};
 use fundgap::error::Result;
+use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::staging::Staging;
+use fundgap_report::{analyses, analysis_table};
 
 use super::args::*;
 use super::common::*;

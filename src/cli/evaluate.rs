@@ -4,13 +4,13 @@ use std::path::Path;
 
 use std::time::Instant;
 
-use crate::report::analysis_table as table;
-use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::staging::Staging;
-use crate::report::{html, workbook};
 use fundgap::error::Result;
 use fundgap::model::Language;
 use fundgap::stats::Report;
+use fundgap_report::analysis_table as table;
+use fundgap_report::charts::{self, ChartData, ChartOptions};
+use fundgap_report::staging::Staging;
+use fundgap_report::{html, workbook};
 
 use super::args::*;
 use super::common::*;
@@ -56,11 +56,11 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         &mut staging,
         &out_dir,
         "evaluation.csv",
-        crate::report::analyses::evaluation_csv(&ev),
+        fundgap_report::analyses::evaluation_csv(&ev),
     )?;
     staging.write(
         "evaluation.md",
-        crate::report::analyses::evaluation_markdown(&ev, drivers.as_ref(), lang).as_bytes(),
+        fundgap_report::analyses::evaluation_markdown(&ev, drivers.as_ref(), lang).as_bytes(),
     )?;
     let sensitivity_csv = match &drivers {
         Some(d) => Some(write_sensitivity(
@@ -73,7 +73,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         None => None,
     };
     if !args.no_xlsx {
-        let w = crate::report::lang::Words(lang);
+        let w = fundgap_report::lang::Words(lang);
         let mut sheets: Vec<(&str, &[u8])> = vec![(w.t("evaluation", "평가 항목"), &csv)];
         if let Some(s) = &sensitivity_csv {
             sheets.push((w.t("sensitivity", "민감도"), s));
@@ -174,7 +174,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
             &mut staging,
             &out_dir,
             "sobol.csv",
-            crate::report::analyses::sobol_csv(s),
+            fundgap_report::analyses::sobol_csv(s),
         )?;
         let json = serde_json::to_string_pretty(s)?;
         staging.write("sobol.json", json.as_bytes())?;
@@ -238,7 +238,7 @@ pub(super) fn write_sensitivity(
         staging,
         out_dir,
         "sensitivity.csv",
-        crate::report::analyses::sensitivity_csv(result),
+        fundgap_report::analyses::sensitivity_csv(result),
     )?;
     let json = serde_json::to_string_pretty(result)?;
     staging.write("sensitivity.json", json.as_bytes())?;

@@ -26,7 +26,7 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     // whatever the number of parts.
     let mut headers = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
-        crate::report::ownership::protect(path);
+        fundgap_report::ownership::protect(path);
         let header = read_header(path)?;
         headers.push((path.display().to_string(), header));
     }
@@ -149,7 +149,7 @@ fn merge_run(
     started: Instant,
 ) -> Result<()> {
     let report = Report::new(model, acc);
-    let info = crate::report::files::RunInfo {
+    let info = fundgap_report::files::RunInfo {
         scenario_file: first.scenario_label.clone(),
         overrides: first.overrides.clone(),
         threads,

@@ -40,7 +40,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Backtest(a) => a.force,
         Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
     };
-    crate::report::ownership::set_force(force);
+    fundgap_report::ownership::set_force(force);
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),

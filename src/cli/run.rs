@@ -4,12 +4,12 @@ use std::path::Path;
 
 use std::time::Instant;
 
-use crate::report::charts::{self, ChartData, ChartOptions};
-use crate::report::files::{summary_json, write_tables};
-use crate::report::staging::Staging;
-use crate::report::{html, table, workbook};
 use fundgap::error::Result;
 use fundgap::stats::Report;
+use fundgap_report::charts::{self, ChartData, ChartOptions};
+use fundgap_report::files::{summary_json, write_tables};
+use fundgap_report::staging::Staging;
+use fundgap_report::{html, table, workbook};
 
 use super::args::*;
 use super::common::*;
@@ -130,7 +130,7 @@ pub(super) struct RunOutputs<'a> {
 pub(super) fn write_run_outputs(
     model: &fundgap::model::Model,
     report: &Report,
-    info: &crate::report::files::RunInfo,
+    info: &fundgap_report::files::RunInfo,
     out_dir: &Path,
     o: &RunOutputs,
 ) -> Result<Vec<std::path::PathBuf>> {

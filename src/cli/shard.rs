@@ -76,7 +76,7 @@ pub(super) fn write_part(
     quiet: bool,
 ) -> Result<()> {
     let bytes = part::encode(header, payload).map_err(|e| Error::Merge(e.to_string()))?;
-    crate::report::staging::write_file(path, &bytes, part::MAGIC.as_bytes())?;
+    fundgap_report::staging::write_file(path, &bytes, part::MAGIC.as_bytes())?;
     if !quiet {
         status!(
             "fundgap: shard {} ({} {}..{} of {}) in {:.2} s on {} thread(s); wrote {} ({}); \
@@ -123,7 +123,7 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
         status!("{REPORT_OPTIONS_NOTE}");
     }
     let path = part_path(args.out.as_deref(), &stem, shard);
-    crate::report::staging::check_part(&path, part::MAGIC.as_bytes())?;
+    fundgap_report::staging::check_part(&path, part::MAGIC.as_bytes())?;
     let range = shard.range(model.trials());
     if !quiet {
         status!(

@@ -3,9 +3,6 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::report::analysis_table as table;
-use crate::report::charts::{self, ChartOptions};
-use crate::report::staging::Staging;
 use fundgap::analysis::stress::{
     Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid,
 };
@@ -13,6 +10,9 @@ use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::Override;
 use fundgap::scenario::{self};
+use fundgap_report::analysis_table as table;
+use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::staging::Staging;
 
 use super::args::*;
 use super::common::*;
@@ -48,7 +48,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let mine = &cells[range.start as usize..range.end as usize];
     // Where it will write, checked before the long work.
     match args.shard {
-        Some(shard) => crate::report::staging::check_part(
+        Some(shard) => fundgap_report::staging::check_part(
             &super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard),
             fundgap::stats::part::MAGIC.as_bytes(),
         )?,
@@ -177,11 +177,11 @@ pub(super) fn write_stress_outputs(
         &mut staging,
         out_dir,
         "stress.csv",
-        crate::report::analyses::stress_csv(result),
+        fundgap_report::analyses::stress_csv(result),
     )?;
     if !o.no_xlsx {
-        let book = crate::report::workbook::stress_workbook(result, &csv, &o.made_by, lang)?;
-        staging.write(crate::report::workbook::FILE, &book)?;
+        let book = fundgap_report::workbook::stress_workbook(result, &csv, &o.made_by, lang)?;
+        staging.write(fundgap_report::workbook::FILE, &book)?;
     }
     let json = serde_json::to_string_pretty(result)?;
     staging.write("stress.json", json.as_bytes())?;

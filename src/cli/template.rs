@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::report::lang::{columns, pad};
 use fundgap::model::Language;
+use fundgap_report::lang::{columns, pad};
 
 /// Example services the template cycles through: (id, name, construction
 /// cost in million KRW, opex ratio).

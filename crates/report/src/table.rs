@@ -12,7 +12,7 @@ use fundgap::stats::Report;
 /// One line of a terminal table: the first cell left-aligned, the rest
 /// right-aligned, each padded to its width in terminal columns, two spaces
 /// apart.
-pub(crate) fn columns_line(cells: &[String], widths: &[usize]) -> String {
+pub fn columns_line(cells: &[String], widths: &[usize]) -> String {
     let mut line = String::new();
     for (i, (c, n)) in cells.iter().zip(widths).enumerate() {
         if i > 0 {
@@ -177,7 +177,7 @@ pub fn funding_cells(
     for n in levels {
         let p = format!(
             "P{}",
-            crate::report::files::level_name(n.confidence).trim_start_matches('p')
+            crate::files::level_name(n.confidence).trim_start_matches('p')
         );
         head.push(match w.ko() {
             false => format!("{p} top-up a year, {} [95% CI]", topups.label()),

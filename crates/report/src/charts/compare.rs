@@ -3,14 +3,14 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Sink;
+use crate::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::thousands;
 
 use super::DrawResult;
 use super::draw::*;
 use super::*;
-use crate::report::lang::{Money, MoneyOf, Words};
+use crate::lang::{Money, MoneyOf, Words};
 
 pub(super) struct CompareProbability<'a> {
     pub(super) r: &'a fundgap::analysis::compare::CompareResult,
@@ -202,7 +202,7 @@ impl Chart for CompareDiff<'_> {
 }
 
 /// Draws the comparison charts into `staging`.
-pub(crate) fn draw_compare(
+pub fn draw_compare(
     r: &fundgap::analysis::compare::CompareResult,
     years: &[i32],
     opts: &ChartOptions,

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::parallel::Jobs;
-use crate::report::staging::Sink;
+use crate::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::format::{percent, thousands};
 use fundgap::model::FundingKind;
@@ -416,7 +416,7 @@ fn steps(points: &[(i32, f64)]) -> Vec<(i32, f64)> {
 }
 
 /// Draws every chart of a run into `staging`; returns the file names.
-pub(crate) fn draw_all(
+pub fn draw_all(
     data: &ChartData,
     opts: &ChartOptions,
     staging: &mut dyn Sink,

@@ -20,19 +20,19 @@ mod sobol;
 mod stress;
 mod tornado;
 
-pub(crate) use compare::draw_compare;
-pub(crate) use discover::draw_discovery;
+pub use compare::draw_compare;
+pub use discover::draw_discovery;
 use draw::*;
-pub(crate) use run::draw_all;
-pub(crate) use sobol::draw_sobol;
-pub(crate) use stress::draw_heatmap;
-pub(crate) use tornado::draw_tornadoes;
+pub use run::draw_all;
+pub use sobol::draw_sobol;
+pub use stress::draw_heatmap;
+pub use tornado::draw_tornadoes;
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::{Deserialize, Serialize};
 
-use crate::report::staging::Sink;
+use crate::staging::Sink;
 use fundgap::error::{Error, Result};
 use fundgap::model::{FundingKind, Language, Model};
 
@@ -428,15 +428,15 @@ impl Default for ChartOptions {
 /// Nanum Square Regular (NAVER, SIL Open Font License 1.1; licence in
 /// `assets/fonts/NanumSquare-LICENSE.txt`): all 11,172 Hangul syllables and
 /// Latin, 724 KB, embedded so Hangul names draw with no system fonts.
-const NANUM_SQUARE: &[u8] = include_bytes!("../../../assets/fonts/NanumSquareR.ttf");
+const NANUM_SQUARE: &[u8] = include_bytes!("../../../../assets/fonts/NanumSquareR.ttf");
 
 /// The embedded Korean-capable font's file, for reports that embed it.
-pub(crate) fn hangul_font() -> &'static [u8] {
+pub fn hangul_font() -> &'static [u8] {
     NANUM_SQUARE
 }
 
 /// Whether `text` has Hangul (syllables or jamo), which DejaVu Sans lacks.
-pub(crate) fn has_hangul(text: &str) -> bool {
+pub fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
     })
@@ -447,11 +447,7 @@ pub(crate) fn has_hangul(text: &str) -> bool {
 /// Hangul or the labels are Korean (`lang`), else the embedded DejaVu
 /// Sans. Warns when a given font lacks characters of `text` or of the
 /// Korean labels (they would be drawn as boxes).
-pub(crate) fn register_font(
-    file: Option<&std::path::Path>,
-    text: &str,
-    lang: Language,
-) -> Result<()> {
+pub fn register_font(file: Option<&std::path::Path>, text: &str, lang: Language) -> Result<()> {
     // Korean labels are text the charts show too: a Hangul sample stands
     // for them in the font choice and the missing-glyph check.
     let with_labels;

@@ -3,18 +3,18 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::staging::Sink;
+use crate::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::{percent, thousands};
 
 use super::DrawResult;
 use super::draw::*;
 use super::*;
-use crate::report::lang::Words;
+use crate::lang::Words;
 
 /// A perceptually uniform, colour-blind-safe sequential scale (viridis
 /// anchors, linearly interpolated) for `v` in [0, 1].
-pub(crate) fn viridis(v: f64) -> RGBColor {
+pub fn viridis(v: f64) -> RGBColor {
     const A: [(f64, [f64; 3]); 6] = [
         (0.0, [68.0, 1.0, 84.0]),
         (0.2, [65.0, 68.0, 135.0]),
@@ -220,7 +220,7 @@ impl Chart for Heatmap<'_> {
 }
 
 /// Draws the stress heatmap into `staging` as `stress-heatmap.{png,svg}`.
-pub(crate) fn draw_heatmap(
+pub fn draw_heatmap(
     r: &fundgap::analysis::stress::StressResult,
     opts: &ChartOptions,
     staging: &mut dyn Sink,

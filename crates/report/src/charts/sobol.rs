@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::parallel::Jobs;
-use crate::report::lang::{Words, entity_name};
-use crate::report::staging::Sink;
+use crate::lang::{Words, entity_name};
+use crate::staging::Sink;
 use fundgap::analysis::sobol::{EntitySobol, Sobol};
 use fundgap::error::Result;
 use fundgap::format::thousands;
@@ -125,11 +125,7 @@ impl Chart for Bars<'_> {
 }
 
 /// Draws `sobol-<id>.{png,svg}` for each entity whose gap NPV varies.
-pub(crate) fn draw_sobol(
-    s: &Sobol,
-    opts: &ChartOptions,
-    staging: &mut dyn Sink,
-) -> Result<Vec<String>> {
+pub fn draw_sobol(s: &Sobol, opts: &ChartOptions, staging: &mut dyn Sink) -> Result<Vec<String>> {
     let mut jobs = Jobs::default();
     for e in s.entities.iter().filter(|e| e.gap_npv_variance > 0.0) {
         jobs.add(

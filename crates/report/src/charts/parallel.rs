@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use super::{Chart, ChartOptions, render};
-use crate::report::staging::Sink;
+use crate::staging::Sink;
 use fundgap::error::Result;
 
 /// A chart's files as (name, bytes).

@@ -4,8 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::report::lang::{Words, entity_name};
-use crate::report::staging::Sink;
+use crate::lang::{Words, entity_name};
+use crate::staging::Sink;
 use fundgap::analysis::discover::Discoveries;
 use fundgap::error::Result;
 use fundgap::format::{percent, thousands};
@@ -97,7 +97,7 @@ impl Chart for Tradeoff<'_> {
 }
 
 /// Draws `discovery.{png,svg}` into `staging`.
-pub(crate) fn draw_discovery(
+pub fn draw_discovery(
     d: &Discoveries,
     opts: &ChartOptions,
     staging: &mut dyn Sink,

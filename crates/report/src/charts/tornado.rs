@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::parallel::Jobs;
-use crate::report::lang::{Money, MoneyOf, Words, entity_name};
-use crate::report::staging::Sink;
+use crate::lang::{Money, MoneyOf, Words, entity_name};
+use crate::staging::Sink;
 use fundgap::error::Result;
 use fundgap::format::thousands;
 
@@ -129,7 +129,7 @@ impl Chart for Tornado<'_> {
 }
 
 /// Draws a tornado per entity (`tornado-<id>.{png,svg}`) into `staging`.
-pub(crate) fn draw_tornadoes(
+pub fn draw_tornadoes(
     s: &fundgap::analysis::sensitivity::Sensitivity,
     opts: &ChartOptions,
     staging: &mut dyn Sink,
