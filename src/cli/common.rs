@@ -316,7 +316,7 @@ pub(super) fn emit(text: &str) -> Result<()> {
 
 /// Time per service-year per thread used for estimates, which grows with
 /// the portfolio once a trial's rows and the aggregates outgrow the
-/// caches (PERFORMANCE.md, "Shards and a national portfolio"): ~100-120 ns
+/// caches (docs/performance-history.md, "Shards and a national portfolio"): ~100-120 ns
 /// on one core for bench-district's 240 service-years, 270-320 ns for
 /// 60,000. 150 ns up to 1,000 service-years, 400 ns from 30,000,
 /// geometric in between: rounded up so an estimate errs long.
@@ -338,7 +338,7 @@ pub(super) fn estimated_seconds(model: &Model, trials: u64, threads: usize) -> f
 
 /// Upper bound of a run's memory in MB: a base of ~7 MB plus, per worker,
 /// ~24 KB per entity-year (the quantile sketches and a trial's rows;
-/// measured on bench-district, PERFORMANCE.md; 2.0 GB measured against
+/// measured on bench-district, docs/performance-history.md; 2.0 GB measured against
 /// 2.9 GB estimated for 2,004 services x 30 years on two threads). It
 /// levels off as the sketches have met every magnitude, whatever the
 /// number of trials.

@@ -8,7 +8,7 @@
 //! lane's result never depends on the other lanes or on the instruction
 //! set. Written as whole-value operations because the compiler does not
 //! vectorise the same arithmetic spelled lane by lane inside loops with
-//! branches (measured: PERFORMANCE.md).
+//! branches (measured: docs/performance-history.md).
 
 use std::ops::{Add, BitAnd, BitOr, Div, Mul, Neg, Not, Sub};
 
