@@ -347,8 +347,8 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
             thousands(s.construction_cost.mean(), 0),
         );
         let opex = s.opex_ratio.describe();
-        let vol = if s.volatility.sd > 0.0 {
-            format!(", {} {}", w.t("volatility", "변동성"), s.volatility.sd)
+        let vol = if s.volatility.sd() > 0.0 {
+            format!(", {} {}", w.t("volatility", "변동성"), s.volatility.sd())
         } else {
             String::new()
         };

@@ -479,5 +479,6 @@ fn truncated_normal_moments(mean: f64, sd: f64, min: f64, max: f64) -> (f64, f64
 }
 
 mod checked;
+pub use checked::DistError;
 #[cfg(test)]
 mod tests;

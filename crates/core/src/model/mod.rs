@@ -20,8 +20,8 @@ mod thresholds;
 
 pub use books::{CapitalAccount, Delivery, DeliveryKind};
 pub use decisions::{Materiality, Outcome, StopRule};
-pub use dist::Dist;
 pub(crate) use dist::Kernel;
+pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;

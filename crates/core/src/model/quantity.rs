@@ -9,13 +9,19 @@ use super::dist::Dist;
 /// deviation `sd`, with its log-scale constants precomputed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Volatility {
-    /// Standard deviation of the multiplier (0: no noise).
-    pub sd: f64,
+    /// Standard deviation of the multiplier (0: no noise); private, so it
+    /// never changes without the two values derived from it.
+    sd: f64,
     sigma: f64,
     shift: f64,
 }
 
 impl Volatility {
+    /// Standard deviation of the multiplier (0: no noise).
+    pub fn sd(&self) -> f64 {
+        self.sd
+    }
+
     /// The mean-one lognormal multiplier with standard deviation `sd`.
     pub fn new(sd: f64) -> Self {
         let s2 = (1.0 + sd * sd).ln();

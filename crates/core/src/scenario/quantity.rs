@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::model::{Dist, Domain, Quantity};
+use crate::model::{Dist, DistError, Domain, Quantity};
 use crate::names::{slug, suggest};
 
 use super::reader::*;
@@ -192,7 +192,7 @@ impl Checker {
     /// The parameters of distribution `name` from its table, built into a
     /// `Dist`; `None` if a parameter is missing or not a number (already
     /// reported), `Some(Err(expected))` if the parameters do not fit.
-    fn dist_params(&mut self, dv: &View<'_, '_>, name: &str) -> Option<Result<Dist, String>> {
+    fn dist_params(&mut self, dv: &View<'_, '_>, name: &str) -> Option<Result<Dist, DistError>> {
         let num = |c: &mut Checker, k: &str| c.number(dv, k, Range64::ANY, None);
         let opt = |c: &mut Checker, k: &str, d: f64| c.number(dv, k, Range64::ANY, Some(d));
         let built = match name {

@@ -4,37 +4,92 @@
 
 use super::*;
 
+/// Why a distribution's parameters were refused: the rule, and the value
+/// found. Shown after "expected" in the scenario reader's messages.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[allow(
+    missing_docs,
+    reason = "each field is the value of the parameter its message names"
+)]
+pub enum DistError {
+    /// A discrete distribution lists no values, or too many.
+    #[error("between 1 and {MAX_DISCRETE} values, found {found}")]
+    ValueCount { found: usize },
+    /// Its weights are not one per value.
+    #[error("as many weights as values ({values}), found {weights}")]
+    WeightCount { values: usize, weights: usize },
+    /// A weight is negative.
+    #[error("weights >= 0, found {found}")]
+    NegativeWeight { found: f64 },
+    /// Every weight is zero.
+    #[error("weights with a positive sum")]
+    NoWeight,
+    /// A fixed value is not a finite number.
+    #[error("a finite number, found {found}")]
+    NotFinite { found: f64 },
+    /// A parameter is not a finite number.
+    #[error("finite numbers, found {found}")]
+    NotAllFinite { found: f64 },
+    /// A range's ends are the wrong way round.
+    #[error("min <= max, found min = {min} > max = {max}")]
+    Reversed { min: f64, max: f64 },
+    /// A mode outside its range.
+    #[error("min <= mode <= max, found min = {min}, mode = {mode}, max = {max}")]
+    Unordered { min: f64, mode: f64, max: f64 },
+    /// PERT's beta shape could not be built.
+    #[error("valid PERT shape ({0})")]
+    PertShape(String),
+    /// A negative standard deviation.
+    #[error("sd >= 0, found {found}")]
+    NegativeSd { found: f64 },
+    /// A truncated normal with (almost) no probability inside its window.
+    #[error("a truncation window [{min}, {max}] that the normal (mean {mean}, sd {sd}) can reach")]
+    WindowOutOfReach {
+        min: f64,
+        max: f64,
+        mean: f64,
+        sd: f64,
+    },
+    /// A lognormal's mean is not positive.
+    #[error("mean > 0 (a lognormal value is positive), found {found}")]
+    NonPositiveMean { found: f64 },
+    /// A lognormal so wide its sigma overflows.
+    #[error(
+        "sd at most {MAX_LOGNORMAL_CV} x mean (a lognormal's coefficient of variation), found sd {} for mean {mean}",
+        if *sd >= 1e6 { format!("{sd:e}") } else { sd.to_string() }
+    )]
+    SpreadTooWide { sd: f64, mean: f64 },
+}
+
 impl Dist {
     /// Finitely many `values` with their `weights` (any non-negative
     /// numbers with a positive sum; equal when `None`).
-    pub fn discrete(values: &[f64], weights: Option<&[f64]>) -> Result<Dist, String> {
+    pub fn discrete(values: &[f64], weights: Option<&[f64]>) -> Result<Dist, DistError> {
         if values.is_empty() || values.len() > MAX_DISCRETE {
-            return Err(format!(
-                "between 1 and {MAX_DISCRETE} values, found {}",
-                values.len()
-            ));
+            return Err(DistError::ValueCount {
+                found: values.len(),
+            });
         }
         finite(values)?;
         let w: Vec<f64> = match weights {
             Some(w) if w.len() != values.len() => {
-                return Err(format!(
-                    "as many weights as values ({}), found {}",
-                    values.len(),
-                    w.len()
-                ));
+                return Err(DistError::WeightCount {
+                    values: values.len(),
+                    weights: w.len(),
+                });
             }
             Some(w) => w.to_vec(),
             None => vec![1.0; values.len()],
         };
         finite(&w)?;
         if let Some(x) = w.iter().find(|x| **x < 0.0) {
-            return Err(format!("weights >= 0, found {x}"));
+            return Err(DistError::NegativeWeight { found: *x });
         }
         // Scaled by the largest weight first, so weights near the top of
         // the doubles (1e308) neither overflow the sum nor lose the others.
         let largest = w.iter().copied().fold(0.0, f64::max);
         if largest <= 0.0 {
-            return Err("weights with a positive sum".to_string());
+            return Err(DistError::NoWeight);
         }
         let w: Vec<f64> = w.iter().map(|x| x / largest).collect();
         let total: f64 = w.iter().sum();
@@ -53,30 +108,30 @@ impl Dist {
     }
 
     /// A point mass at `v` (finite).
-    pub fn fixed(v: f64) -> Result<Dist, String> {
+    pub fn fixed(v: f64) -> Result<Dist, DistError> {
         if !v.is_finite() {
-            return Err(format!("a finite number, found {v}"));
+            return Err(DistError::NotFinite { found: v });
         }
         Ok(Dist(Shape::Fixed(v)))
     }
 
     /// Uniform on [`min`, `max`].
-    pub fn uniform(min: f64, max: f64) -> Result<Dist, String> {
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
         finite(&[min, max])?;
         if min > max {
-            return Err(format!("min <= max, found min = {min} > max = {max}"));
+            return Err(DistError::Reversed { min, max });
         }
         Ok(Dist(Shape::Uniform { min, max }))
     }
 
     /// Triangular with the given `mode`.
-    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         ordered(min, mode, max)?;
         Ok(Dist(Shape::Triangular { min, mode, max }))
     }
 
     /// Beta-PERT with `lambda = 4`; a point mass when `min == max`.
-    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
+    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         ordered(min, mode, max)?;
         let range = max - min;
         if range == 0.0 {
@@ -84,7 +139,7 @@ impl Dist {
         }
         let a = 1.0 + 4.0 * (mode - min) / range;
         let b = 1.0 + 4.0 * (max - mode) / range;
-        let beta = Beta::new(a, b).map_err(|e| format!("valid PERT shape ({e})"))?;
+        let beta = Beta::new(a, b).map_err(|e| DistError::PertShape(e.to_string()))?;
         Ok(Dist(Shape::Pert {
             min,
             mode,
@@ -97,13 +152,13 @@ impl Dist {
 
     /// A normal, optionally truncated to `[min, max]` (pass infinities for
     /// an open side).
-    pub fn normal(mean: f64, sd: f64, min: f64, max: f64) -> Result<Dist, String> {
+    pub fn normal(mean: f64, sd: f64, min: f64, max: f64) -> Result<Dist, DistError> {
         finite(&[mean, sd])?;
         if sd < 0.0 {
-            return Err(format!("sd >= 0, found {sd}"));
+            return Err(DistError::NegativeSd { found: sd });
         }
         if min.is_nan() || max.is_nan() || min > max {
-            return Err(format!("min <= max, found min = {min} > max = {max}"));
+            return Err(DistError::Reversed { min, max });
         }
         if sd == 0.0 {
             return Ok(Dist(Shape::Fixed(mean.clamp(min, max))));
@@ -115,9 +170,7 @@ impl Dist {
             let p_hi = n.cdf((max - mean) / sd);
             let mass = p_hi - p_lo;
             if mass <= 1e-12 {
-                return Err(format!(
-                    "a truncation window [{min}, {max}] that the normal (mean {mean}, sd {sd}) can reach"
-                ));
+                return Err(DistError::WindowOutOfReach { min, max, mean, sd });
             }
             Some(if mass >= REJECTION_MIN_ACCEPTANCE {
                 TruncMethod::Rejection
@@ -137,15 +190,13 @@ impl Dist {
     }
 
     /// Lognormal with the given mean and sd of the value itself (`mean > 0`); a point mass when `sd == 0`.
-    pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, String> {
+    pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, DistError> {
         finite(&[mean, sd])?;
         if mean <= 0.0 {
-            return Err(format!(
-                "mean > 0 (a lognormal value is positive), found {mean}"
-            ));
+            return Err(DistError::NonPositiveMean { found: mean });
         }
         if sd < 0.0 {
-            return Err(format!("sd >= 0, found {sd}"));
+            return Err(DistError::NegativeSd { found: sd });
         }
         if sd == 0.0 {
             return Ok(Dist(Shape::Fixed(mean)));
@@ -154,14 +205,7 @@ impl Dist {
         // sigma would pass 3, a P99.99 draw over 10^5 times the mean, and
         // at sd = 1e200 sigma is infinite and every draw non-finite.
         if sd > MAX_LOGNORMAL_CV * mean {
-            return Err(format!(
-                "sd at most {MAX_LOGNORMAL_CV} x mean (a lognormal's coefficient of variation), found sd {} for mean {mean}",
-                if sd >= 1e6 {
-                    format!("{sd:e}")
-                } else {
-                    sd.to_string()
-                }
-            ));
+            return Err(DistError::SpreadTooWide { sd, mean });
         }
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         Ok(Dist(Shape::LogNormal {
@@ -173,19 +217,17 @@ impl Dist {
     }
 }
 
-fn finite(values: &[f64]) -> Result<(), String> {
+fn finite(values: &[f64]) -> Result<(), DistError> {
     match values.iter().find(|v| !v.is_finite()) {
-        Some(v) => Err(format!("finite numbers, found {v}")),
+        Some(v) => Err(DistError::NotAllFinite { found: *v }),
         None => Ok(()),
     }
 }
 
-fn ordered(min: f64, mode: f64, max: f64) -> Result<(), String> {
+fn ordered(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
     finite(&[min, mode, max])?;
     if !(min <= mode && mode <= max) {
-        return Err(format!(
-            "min <= mode <= max, found min = {min}, mode = {mode}, max = {max}"
-        ));
+        return Err(DistError::Unordered { min, mode, max });
     }
     Ok(())
 }

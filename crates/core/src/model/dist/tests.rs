@@ -126,7 +126,14 @@ fn invalid_parameters_are_rejected() {
     assert!(Dist::fixed(f64::NAN).is_err());
     // A spread that overflows sigma is refused, not left to fail a run.
     let e = Dist::lognormal(1.0, 1e200).unwrap_err();
-    assert!(e.contains("coefficient of variation"), "{e}");
+    assert_eq!(
+        e,
+        DistError::SpreadTooWide {
+            sd: 1e200,
+            mean: 1.0
+        }
+    );
+    assert!(e.to_string().contains("found sd 1e200 for mean 1"), "{e}");
     assert!(Dist::lognormal(1.0, 100.0).is_ok());
 }
 
