@@ -188,11 +188,8 @@ pub(crate) struct RunArgs {
     /// Output directory [default: output/<scenario file name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -255,11 +252,8 @@ pub(crate) struct MergeArgs {
     /// output/<scenario file name> or output/<scenario>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// What to print on standard output (a merged run)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -327,11 +321,8 @@ pub(crate) struct StressArgs {
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of the terminal table, the heatmap and report.xlsx: ko
     /// writes them in Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
@@ -363,11 +354,8 @@ pub(crate) struct CompareArgs {
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of the terminal table and the charts: ko writes them in
     /// Korean with won amounts in 억 원 [default: the first scenario's
     /// `lang`, else en]
@@ -410,11 +398,8 @@ pub(crate) struct SensitivityArgs {
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of the terminal table and the tornado charts: ko writes
     /// them in Korean with won amounts in 억 원 [default: the scenario's
     /// `lang`, else en]
@@ -449,11 +434,8 @@ pub(crate) struct DiscoverArgs {
     /// Output directory [default: output/<scenario file name>-discovery]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of the rules printed and the chart: ko writes them in
     /// Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
@@ -487,11 +469,8 @@ pub(crate) struct EvaluateArgs {
     /// Output directory [default: output/<scenario file name>-evaluation]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of the scorecard and its reasons (terminal, evaluation.md,
     /// report.xlsx, report.html) and the tornado charts: ko writes them in
     /// Korean with won amounts in 억 원 [default: the scenario's `lang`,
@@ -523,11 +502,8 @@ pub(crate) struct BacktestArgs {
     /// Output directory [default: output/backtest]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replace the output directory even where it holds files or folders
-    /// fundgap did not write (without this, fundgap refuses and names
-    /// them); they are named, then removed
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub replace: Replace,
     /// Language of backtest.md and the table: ko writes them in Korean
     /// [default: the first scenario's `lang`, else en]
     #[arg(long, value_enum)]

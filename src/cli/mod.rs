@@ -30,14 +30,14 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
     common::install_interrupt_handler();
     common::init_global_pool();
     let force = match &cli.command {
-        Command::Run(a) => a.force,
-        Command::Merge(a) => a.force,
-        Command::Stress(a) => a.force,
-        Command::Compare(a) => a.force,
-        Command::Sensitivity(a) => a.force,
-        Command::Discover(a) => a.force,
-        Command::Evaluate(a) => a.force,
-        Command::Backtest(a) => a.force,
+        Command::Run(a) => a.replace.force,
+        Command::Merge(a) => a.replace.force,
+        Command::Stress(a) => a.replace.force,
+        Command::Compare(a) => a.replace.force,
+        Command::Sensitivity(a) => a.replace.force,
+        Command::Discover(a) => a.replace.force,
+        Command::Evaluate(a) => a.replace.force,
+        Command::Backtest(a) => a.replace.force,
         Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
     };
     fundgap_report::ownership::set_force(force);

@@ -73,3 +73,15 @@ pub(crate) struct ChartOpts {
     #[arg(long, value_name = "FILE")]
     pub font: Option<PathBuf>,
 }
+
+/// Whether a command may replace an output directory holding what fundgap
+/// did not write (every command that writes one).
+#[derive(Debug, Args)]
+pub(crate) struct Replace {
+    /// Replace the output directory even where it holds files or folders
+    /// fundgap did not write (without this, fundgap refuses and names
+    /// them); they are named, then removed. Never the current directory,
+    /// one holding it, or one holding the command's inputs
+    #[arg(long)]
+    pub force: bool,
+}
