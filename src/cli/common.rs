@@ -235,21 +235,23 @@ pub(super) fn cores() -> usize {
 
 /// The worker threads to start for `--threads` (or RAYON_NUM_THREADS, or
 /// one per core): at most [`MAX_THREADS_PER_CORE`] per core, saying so
-/// when it caps (results never depend on the thread count).
-pub(super) fn thread_count(requested: Option<u16>) -> usize {
+/// (unless `quiet`) when it caps; results never depend on the count.
+pub(super) fn thread_count(requested: Option<u16>, quiet: bool) -> usize {
     let cap = MAX_THREADS_PER_CORE * cores();
     let wanted = requested.map_or_else(rayon::current_num_threads, usize::from);
     if wanted <= cap {
         return wanted;
     }
     static SAID: std::sync::Once = std::sync::Once::new();
-    SAID.call_once(|| {
-        status!(
-            "fundgap: note: {wanted} threads asked for; using {cap} ({MAX_THREADS_PER_CORE} per core \
-             on this machine's {}): more only slow the run, and results do not depend on it",
-            cores()
-        )
-    });
+    if !quiet {
+        SAID.call_once(|| {
+            status!(
+                "fundgap: note: {wanted} threads asked for; using {cap} ({MAX_THREADS_PER_CORE} per core \
+                 on this machine's {}): more only slow the run, and results do not depend on it",
+                cores()
+            )
+        });
+    }
     cap
 }
 
@@ -276,17 +278,17 @@ pub(super) fn init_global_pool() {
 
 /// The threads that run at once: the workers, but no more than the cores.
 pub(super) fn parallelism(requested: Option<u16>) -> usize {
-    thread_count(requested).min(cores())
+    thread_count(requested, true).min(cores())
 }
 
 /// Runs `f` on a pool of [`thread_count`] workers (the global pool when
 /// that is its size); returns its result and the worker count.
 pub(super) fn with_threads<T: Send>(
-    threads: Option<u16>,
+    opts: &RunOpts,
     f: impl FnOnce() -> T + Send,
 ) -> Result<(T, usize)> {
-    let n = thread_count(threads);
-    if threads.is_none() && n == rayon::current_num_threads() {
+    let n = thread_count(opts.threads, opts.quiet);
+    if opts.threads.is_none() && n == rayon::current_num_threads() {
         return Ok((f(), n));
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -407,7 +409,7 @@ pub(super) fn simulate_range(
     pb.set_message(message.to_string());
     let cancel = interrupt_flag();
     let engine = fundgap::engine::Engine::new(model);
-    let (acc, threads) = with_threads(opts.threads, || {
+    let (acc, threads) = with_threads(opts, || {
         fundgap::stats::run_range(&engine, range.start, range.end, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
@@ -469,7 +471,7 @@ pub(super) fn simulate_to_precision(
             )
         });
     };
-    let ((acc, stopped), threads) = with_threads(opts.threads, || {
+    let ((acc, stopped), threads) = with_threads(opts, || {
         fundgap::stats::precision::run_to_precision(
             &engine,
             precision,

@@ -72,7 +72,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     }
     let started = Instant::now();
     let pb = progress_bar(trials, args.common.run.quiet);
-    let (result, _) = with_threads(args.common.run.threads, || {
+    let (result, _) = with_threads(&args.common.run, || {
         run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();

@@ -40,7 +40,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         min_support: args.min_support,
         min_coverage: args.min_coverage,
     };
-    let (result, _) = with_threads(args.common.run.threads, || find(&model, &opts))?;
+    let (result, _) = with_threads(&args.common.run, || find(&model, &opts))?;
     let result = result?;
     let lang = Lang::or_scenario(args.lang, &model);
     let mut staging = Staging::new(&out_dir)?;

@@ -44,7 +44,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
             oat_trials: args.oat_trials,
         };
         interrupt_ends_process();
-        let (s, _) = with_threads(args.common.run.threads, || {
+        let (s, _) = with_threads(&args.common.run, || {
             fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
         })?;
         Some(s?)
@@ -139,7 +139,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     let sobol = args.method != Method::Tornado;
     let result = if tornado {
         let pb = progress_bar(n_inputs, args.common.run.quiet);
-        let (result, _) = with_threads(args.common.run.threads, || {
+        let (result, _) = with_threads(&args.common.run, || {
             fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
         })?;
         pb.finish_and_clear();
@@ -155,7 +155,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         refuse_absurd_runs(&model, o.base * (n_inputs + 2), &args.common.run)?;
         let pb = progress_bar(o.base, args.common.run.quiet);
         pb.set_message("Sobol");
-        let (r, _) = with_threads(args.common.run.threads, || {
+        let (r, _) = with_threads(&args.common.run, || {
             fundgap::analysis::sobol::analyse(&model, o, &|n| pb.inc(n))
         })?;
         pb.finish_and_clear();

@@ -82,7 +82,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     }
     let started = Instant::now();
     let pb = progress_bar(trials * mine.len() as u64, args.common.run.quiet);
-    let (result, threads) = with_threads(args.common.run.threads, || {
+    let (result, threads) = with_threads(&args.common.run, || {
         run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
