@@ -191,7 +191,9 @@ pub(super) fn install_interrupt_handler() {
             // Waits for a swap in progress to finish.
             let (live, committed) = staging::state();
             if committed {
-                // Too late to leave the previous results: say so truly.
+                // Too late to leave the previous results: say so truly
+                // (and leave no other staging behind).
+                staging::abandon_all();
                 status!("\nfundgap: interrupted after the new results were put in place");
                 std::process::exit(1);
             }

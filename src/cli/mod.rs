@@ -41,6 +41,22 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
     };
     fundgap_report::ownership::set_force(force);
+    // A chart font is an input too: no output directory holding it is
+    // replaced.
+    let font = match &cli.command {
+        Command::Run(a) => a.common.charts.font.as_deref(),
+        Command::Stress(a) => a.common.charts.font.as_deref(),
+        Command::Compare(a) => a.common.charts.font.as_deref(),
+        Command::Sensitivity(a) => a.common.charts.font.as_deref(),
+        Command::Discover(a) => a.common.charts.font.as_deref(),
+        Command::Evaluate(a) => a.common.charts.font.as_deref(),
+        Command::Merge(a) => a.charts.font.as_deref(),
+        Command::Chart(a) => a.font.as_deref(),
+        Command::Check(_) | Command::Init(_) | Command::Backtest(_) => None,
+    };
+    if let Some(font) = font {
+        fundgap_report::ownership::protect(font);
+    }
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),

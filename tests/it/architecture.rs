@@ -189,27 +189,48 @@ fn paths(code: &str, prefix: &str) -> Vec<Vec<String>> {
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
             continue;
         }
-        let mut segs = Vec::new();
-        let mut s = rest;
-        loop {
-            let end = s
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(s.len());
-            if end == 0 {
-                // `{a, b}` groups or `*`: the path so far is what is named.
-                break;
-            }
-            segs.push(s[..end].to_string());
-            if !s[end..].starts_with("::") {
-                break;
-            }
-            s = &s[end + 2..];
-        }
-        if !segs.is_empty() {
-            out.push(segs);
-        }
+        tree(rest, Vec::new(), &mut out);
     }
     out
+}
+
+/// The paths named at the start of `s`, after `so_far`: `a::b`, or a
+/// group `{a::b, c::{d, e}}` (each member, however nested), or `*`.
+fn tree(s: &str, so_far: Vec<String>, out: &mut Vec<Vec<String>>) {
+    let s = s.trim_start();
+    if let Some(group) = s.strip_prefix('{') {
+        // The group's members, split at its top-level commas.
+        let (mut depth, mut start) = (0usize, 0usize);
+        for (k, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    tree(&group[start..k], so_far.clone(), out);
+                    return;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    tree(&group[start..k], so_far.clone(), out);
+                    start = k + 1;
+                }
+                _ => {}
+            }
+        }
+        return;
+    }
+    let end = s
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(s.len());
+    let mut segs = so_far;
+    if end > 0 && &s[..end] != "self" {
+        segs.push(s[..end].to_string());
+    }
+    if end > 0 && s[end..].starts_with("::") {
+        return tree(&s[end + 2..], segs, out);
+    }
+    if !segs.is_empty() {
+        out.push(segs);
+    }
 }
 
 #[test]
@@ -259,8 +280,14 @@ fn no_two_modules_import_each_other() {
         // (`super::` in an inline `mod tests` names this file's own
         // module: no edge.)
         let parent: Vec<String> = s.module[..s.module.len().saturating_sub(1)].to_vec();
-        for p in paths(&s.code, "super") {
-            targets.push(parent.iter().cloned().chain(p).collect());
+        for mut p in paths(&s.code, "super") {
+            // `super::super::x` climbs one level more for each `super`.
+            let mut up = parent.clone();
+            while p.first().is_some_and(|x| x == "super") {
+                p.remove(0);
+                up.pop();
+            }
+            targets.push(up.into_iter().chain(p).collect());
         }
         // A bare `use child::...` in a folder's mod.rs.
         for line in s.code.lines() {
@@ -351,4 +378,34 @@ fn no_source_file_is_over_the_limit() {
         .map(|s| format!("{} ({} lines)", s.module.join("/"), s.lines))
         .collect();
     assert!(long.is_empty(), "split these files: {}", long.join(", "));
+}
+
+/// The scanner itself: grouped and nested imports name every member, and
+/// a `#[cfg(test)]` item ends where its braces close, so the code after
+/// it is still read as code.
+#[test]
+fn the_scanner_reads_groups_and_test_items() {
+    let got = paths(
+        "use crate::{engine::Engine, stats::{run, Report}, self};\nlet x = crate::format::percent(1.0, 0);",
+        "crate",
+    );
+    let want: Vec<Vec<String>> = [
+        &["engine", "Engine"][..],
+        &["stats", "run"],
+        &["stats", "Report"],
+        &["format", "percent"],
+    ]
+    .iter()
+    .map(|p| p.iter().map(|s| s.to_string()).collect())
+    .collect();
+    assert_eq!(got, want);
+    let (code, tests) =
+        split_tests("use a;\n#[cfg(test)]\nmod tests {\n    fn t() { x(); }\n}\nuse crate::b;\n");
+    assert!(
+        code.contains("use crate::b;") && !code.contains("x()"),
+        "{code}"
+    );
+    assert!(tests.contains("x()"), "{tests}");
+    let (code, tests) = split_tests("#[cfg(test)]\nmod tests;\nuse crate::c;\n");
+    assert!(code.contains("use crate::c;") && tests.contains("mod tests;"));
 }

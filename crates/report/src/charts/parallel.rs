@@ -17,6 +17,21 @@ type Files = Vec<(String, Vec<u8>)>;
 /// One chart to draw.
 type Job<'a> = Box<dyn Fn() -> Result<Files> + Send + Sync + 'a>;
 
+/// Above this many pixels an image is drawn alone.
+const LARGE_IMAGE_PIXELS: u64 = 16_000_000;
+
+/// Runs `job`, turning a panic in a drawing library into an error, so a
+/// batch reports its first failure in chart order whatever the thread
+/// count.
+fn guarded(job: &Job<'_>) -> Result<Files> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|_| {
+        Err(fundgap::error::Error::Usage(
+            "a chart could not be drawn (the drawing library failed); --no-charts writes the rest"
+                .into(),
+        ))
+    })
+}
+
 /// Charts queued for drawing.
 #[derive(Default)]
 pub(super) struct Jobs<'a> {
@@ -41,11 +56,19 @@ impl<'a> Jobs<'a> {
 
     /// Draws every chart and writes its files to `sink`, in the order
     /// added; returns the file names.
-    pub(super) fn write(self, sink: &mut dyn Sink) -> Result<Vec<String>> {
-        let batch = 2 * rayon::current_num_threads().max(1);
+    pub(super) fn write(self, sink: &mut dyn Sink, opts: &ChartOptions) -> Result<Vec<String>> {
+        // A few charts per thread at a time; one at a time when a single
+        // image is large (a 20000 x 20000 PNG is 1.2 GB in memory), so
+        // memory does not grow with the thread count.
+        let pixels = u64::from(opts.width) * u64::from(opts.height);
+        let batch = if pixels > LARGE_IMAGE_PIXELS {
+            1
+        } else {
+            2 * rayon::current_num_threads().max(1)
+        };
         let mut names = Vec::new();
         for chunk in self.jobs.chunks(batch) {
-            let drawn: Vec<Result<Files>> = chunk.par_iter().map(|job| job()).collect();
+            let drawn: Vec<Result<Files>> = chunk.par_iter().map(guarded).collect();
             for files in drawn {
                 for (name, bytes) in files? {
                     sink.write(&name, &bytes)?;

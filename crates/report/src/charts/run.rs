@@ -491,7 +491,7 @@ pub fn draw_all(
     if data.entities.iter().any(|e| !e.topup_curve.is_empty()) {
         jobs.add(FundingNeeded { data, opts }, "funding-needed", opts);
     }
-    jobs.write(staging)
+    jobs.write(staging, opts)
 }
 
 /// The yearly top-up each service (and the portfolio) needs to stay

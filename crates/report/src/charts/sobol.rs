@@ -134,5 +134,5 @@ pub fn draw_sobol(s: &Sobol, opts: &ChartOptions, staging: &mut dyn Sink) -> Res
             opts,
         );
     }
-    jobs.write(staging)
+    jobs.write(staging, opts)
 }

@@ -142,5 +142,5 @@ pub fn draw_tornadoes(
             opts,
         );
     }
-    jobs.write(staging)
+    jobs.write(staging, opts)
 }
