@@ -595,3 +595,39 @@ fn the_readme_example_matches_a_run() {
     }
     assert!(checked >= 8, "{checked} lines checked");
 }
+
+/// Every file a run writes — the charts drawn side by side included, and
+/// the marker listing them — is the same on one worker thread as on
+/// three (only summary.json's timing and thread fields may differ).
+#[test]
+fn every_output_file_is_the_same_on_one_thread_or_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = crate::common::scenario("revenue-models.toml");
+    for (threads, out) in [("1", "one"), ("3", "three")] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_fundgap"))
+            .args(["run", &scenario, "-q", "--trials", "300", "--out", out])
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let names = |d: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(dir.path().join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("one"), names("three"));
+    assert!(names("one").iter().filter(|n| n.ends_with(".png")).count() > 5);
+    for n in names("one") {
+        let read = |d: &str| std::fs::read(dir.path().join(d).join(&n)).unwrap();
+        if n == "summary.json" || n == "report.xlsx" || n == "report.html" {
+            // They record the run's threads and seconds.
+            continue;
+        }
+        assert!(read("one") == read("three"), "{n} differs");
+    }
+}
