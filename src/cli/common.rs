@@ -211,7 +211,6 @@ pub(super) fn install_interrupt_handler() {
 /// the next block of trials and the command returns
 /// [`Error::Interrupted`] before anything replaces the previous results.
 pub(super) fn interrupt_flag() -> &'static AtomicBool {
-    install_interrupt_handler();
     COOPERATIVE.store(true, Ordering::SeqCst);
     staging::interrupt_flag()
 }
@@ -221,7 +220,6 @@ pub(super) fn interrupt_flag() -> &'static AtomicBool {
 /// exit 1, unless something is being staged (then that stops at its next
 /// write, leaving nothing behind).
 pub(super) fn interrupt_ends_process() {
-    install_interrupt_handler();
     COOPERATIVE.store(false, Ordering::SeqCst);
 }
 
@@ -235,11 +233,16 @@ pub(super) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Most worker threads started: [`MAX_THREADS_PER_CORE`] per core.
+fn thread_cap() -> usize {
+    MAX_THREADS_PER_CORE * cores()
+}
+
 /// The worker threads to start for `--threads` (or RAYON_NUM_THREADS, or
 /// one per core): at most [`MAX_THREADS_PER_CORE`] per core, saying so
 /// (unless `quiet`) when it caps; results never depend on the count.
 pub(super) fn thread_count(requested: Option<u16>, quiet: bool) -> usize {
-    let cap = MAX_THREADS_PER_CORE * cores();
+    let cap = thread_cap();
     let wanted = requested.map_or_else(rayon::current_num_threads, usize::from);
     if wanted <= cap {
         return wanted;
@@ -261,7 +264,7 @@ pub(super) fn thread_count(requested: Option<u16>, quiet: bool) -> usize {
 /// per core, or RAYON_NUM_THREADS capped as `--threads` is (rayon would
 /// otherwise start as many as that variable says).
 pub(super) fn init_global_pool() {
-    let cap = MAX_THREADS_PER_CORE * cores();
+    let cap = thread_cap();
     let wanted = std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())

@@ -29,31 +29,22 @@ use fundgap::error::Result;
 pub(crate) fn execute(cli: Cli) -> Result<()> {
     common::install_interrupt_handler();
     common::init_global_pool();
-    let force = match &cli.command {
-        Command::Run(a) => a.replace.force,
-        Command::Merge(a) => a.replace.force,
-        Command::Stress(a) => a.replace.force,
-        Command::Compare(a) => a.replace.force,
-        Command::Sensitivity(a) => a.replace.force,
-        Command::Discover(a) => a.replace.force,
-        Command::Evaluate(a) => a.replace.force,
-        Command::Backtest(a) => a.replace.force,
-        Command::Check(_) | Command::Init(_) | Command::Chart(_) => false,
+    // Whether the command may remove what fundgap did not write, and the
+    // chart font it reads: an input too, so no output directory holding
+    // it is replaced.
+    let (force, font) = match &cli.command {
+        Command::Run(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Stress(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Compare(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Sensitivity(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Discover(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Evaluate(a) => (a.replace.force, a.common.charts.font.as_deref()),
+        Command::Merge(a) => (a.replace.force, a.charts.font.as_deref()),
+        Command::Backtest(a) => (a.replace.force, None),
+        Command::Chart(a) => (false, a.font.as_deref()),
+        Command::Check(_) | Command::Init(_) => (false, None),
     };
     fundgap_report::ownership::set_force(force);
-    // A chart font is an input too: no output directory holding it is
-    // replaced.
-    let font = match &cli.command {
-        Command::Run(a) => a.common.charts.font.as_deref(),
-        Command::Stress(a) => a.common.charts.font.as_deref(),
-        Command::Compare(a) => a.common.charts.font.as_deref(),
-        Command::Sensitivity(a) => a.common.charts.font.as_deref(),
-        Command::Discover(a) => a.common.charts.font.as_deref(),
-        Command::Evaluate(a) => a.common.charts.font.as_deref(),
-        Command::Merge(a) => a.charts.font.as_deref(),
-        Command::Chart(a) => a.font.as_deref(),
-        Command::Check(_) | Command::Init(_) | Command::Backtest(_) => None,
-    };
     if let Some(font) = font {
         fundgap_report::ownership::protect(font);
     }

@@ -612,22 +612,18 @@ fn every_output_file_is_the_same_on_one_thread_or_three() {
             .unwrap();
         assert!(o.status.success(), "{}", text(&o.stderr));
     }
-    let names = |d: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(dir.path().join(d))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        v.sort();
-        v
-    };
-    assert_eq!(names("one"), names("three"));
-    assert!(names("one").iter().filter(|n| n.ends_with(".png")).count() > 5);
-    for n in names("one") {
-        let read = |d: &str| std::fs::read(dir.path().join(d).join(&n)).unwrap();
+    let (one, three) = (
+        crate::common::snapshot(&dir.path().join("one")),
+        crate::common::snapshot(&dir.path().join("three")),
+    );
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&one), names(&three));
+    assert!(one.iter().filter(|f| f.0.ends_with(".png")).count() > 5);
+    for ((n, a), (_, b)) in one.iter().zip(&three) {
         if n == "summary.json" || n == "report.xlsx" || n == "report.html" {
             // They record the run's threads and seconds.
             continue;
         }
-        assert!(read("one") == read("three"), "{n} differs");
+        assert!(a == b, "{n} differs");
     }
 }

@@ -95,3 +95,37 @@ pub fn interrupt(child: std::process::Child) -> Output {
     assert!(killed.success());
     child.wait_with_output().expect("wait for fundgap")
 }
+
+/// Names of a folder's entries, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .to_string()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every entry of a folder with its bytes, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(&n)).expect("read a file");
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// The hidden staging folders (or part files) left in `dir`.
+pub fn staging_leftovers(dir: &Path) -> Vec<String> {
+    entries(dir)
+        .into_iter()
+        .filter(|n| n.contains("fundgap-tmp"))
+        .collect()
+}

@@ -6,17 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::{fundgap, fundgap_ok, scenario, text};
-
-/// Names of a folder's entries, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    v.sort();
-    v
-}
+use crate::common::{entries, fundgap, fundgap_ok, scenario, snapshot, staging_leftovers, text};
 
 /// A folder holding a user's thesis next to a `summary.json` fundgap did
 /// not write (no marker): every command that writes an output folder
@@ -85,10 +75,7 @@ fn every_writing_command_leaves_a_users_folder_alone() {
             b"{\"mine\": true}"
         );
     }
-    let stray: Vec<String> = entries(tmp.path())
-        .into_iter()
-        .filter(|n| n.contains("fundgap-tmp"))
-        .collect();
+    let stray = staging_leftovers(tmp.path());
     assert!(stray.is_empty(), "{stray:?}");
 }
 
@@ -201,17 +188,6 @@ fn a_part_never_replaces_an_input_or_a_non_file() {
     assert!(shard("p").status.success());
 }
 
-/// Every file of a folder with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    entries(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(dir.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
-}
-
 /// A scenario whose charts take seconds to draw (many services, few
 /// trials), so Ctrl-C can be sent while files are being written.
 fn slow_to_draw(dir: &Path) -> String {
@@ -281,10 +257,7 @@ fn ctrl_c_while_writing_replaces_nothing_and_leaves_nothing() {
         assert!(err.contains("interrupted"), "{args:?}: {err}");
         let after = snapshot(&tmp.path().join("o"));
         assert!(before == after, "{args:?}: the previous results changed");
-        let stray: Vec<String> = entries(tmp.path())
-            .into_iter()
-            .filter(|n| n.contains("fundgap-tmp"))
-            .collect();
+        let stray = staging_leftovers(tmp.path());
         assert!(stray.is_empty(), "{args:?}: {stray:?}");
         std::fs::remove_dir_all(tmp.path().join("o")).unwrap();
     }

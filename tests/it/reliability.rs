@@ -304,11 +304,7 @@ fn the_output_directory_is_replaced_whole_and_only_if_ours() {
         !tmp.path().join("o/fan-cctv-safety.png").exists(),
         "a chart of the previous scenario was left beside the new results"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("fundgap-tmp"))
-        .collect();
+    let leftovers = crate::common::staging_leftovers(tmp.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     let theirs = tmp.path().join("thesis");

@@ -17,8 +17,10 @@
 //! is fundgap's (or it is empty). Anything else — a directory without a
 //! marker, a file or folder a user added — makes the command refuse with
 //! the names it found, unless the user passed `--force`, in which case the
-//! names are said before they are removed. Redrawing charts
-//! ([`Staging::update`]) keeps everything, files and folders alike.
+//! names are said before they are removed (`ownership.rs`, which also
+//! never lets the current directory or one holding an input go).
+//! Redrawing charts ([`Staging::update`]) does not swap: it puts each new
+//! file beside everything else and refuses a name the user's entry has.
 //!
 //! **Interruption.** Ctrl-C sets [`interrupted`]; every write and the
 //! final swap check it, so an interrupted command stops with nothing
@@ -165,22 +167,10 @@ impl Staging {
         } else {
             None
         };
-        let parent = parent_of(&dir);
-        // Named by the output directory: that is what the user asked for.
-        fs::create_dir_all(&parent).map_err(|e| werr(&dir, e))?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "output".into());
-        remove_stale(&parent, &name, &dir);
-        let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
+        let tmp = hidden_sibling(&dir, "output")?;
         if tmp.exists() {
             // This process's own, from a staging it already abandoned.
             fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
-        }
-        // Known before it exists, so a process ending at once removes it.
-        if let Ok(mut live) = LIVE.lock() {
-            live.push(tmp.clone());
         }
         let (kept, theirs) = match (keep, contents) {
             (true, Some(c)) => (c.ours, c.theirs.into_iter().collect()),
@@ -298,9 +288,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
-            if let Ok(mut live) = LIVE.lock() {
-                live.retain(|t| t != &self.tmp);
-            }
+            unregister(&self.tmp);
         }
     }
 }
@@ -348,17 +336,7 @@ pub fn check_part(path: &Path, magic: &[u8]) -> Result<()> {
 /// link, or any other file, such as the scenario it came from.
 pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
     check_part(path, magic)?;
-    let parent = parent_of(path);
-    fs::create_dir_all(&parent).map_err(|e| werr(path, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "part".into());
-    remove_stale(&parent, &name, path);
-    let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
-    if let Ok(mut live) = LIVE.lock() {
-        live.push(tmp.clone());
-    }
+    let tmp = hidden_sibling(path, "part")?;
     let _ = fs::remove_file(&tmp);
     // A new file: never one planted (or linked) at that name.
     let written = fs::OpenOptions::new()
@@ -373,9 +351,7 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
                 fs::rename(&tmp, path)
             }
         });
-    if let Ok(mut live) = LIVE.lock() {
-        live.retain(|t| t != &tmp);
-    }
+    unregister(&tmp);
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
         if interrupted() {
@@ -384,6 +360,32 @@ pub fn write_file(path: &Path, bytes: &[u8], magic: &[u8]) -> Result<()> {
         return Err(werr(path, e));
     }
     Ok(())
+}
+
+/// This process's hidden sibling of `path`, `.<name>.fundgap-tmp-<pid>`
+/// (named by `path`: that is what the user asked for; `fallback` when it
+/// has no name), in its parent, which is made if missing; leftovers of
+/// dead processes beside it are cleaned up first. It is registered before
+/// it exists, so a process ending at once removes it.
+fn hidden_sibling(path: &Path, fallback: &str) -> Result<PathBuf> {
+    let parent = parent_of(path);
+    fs::create_dir_all(&parent).map_err(|e| werr(path, e))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| fallback.to_string(), |n| n.to_string_lossy().to_string());
+    remove_stale(&parent, &name, path);
+    let tmp = parent.join(format!(".{name}.fundgap-tmp-{}", std::process::id()));
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(tmp.clone());
+    }
+    Ok(tmp)
+}
+
+/// Forgets `tmp`: it is gone or in place.
+fn unregister(tmp: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|t| t != tmp);
+    }
 }
 
 /// Swaps the directories `a` and `b` in one step where the system can.
