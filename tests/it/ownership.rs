@@ -113,18 +113,9 @@ fn force_names_what_it_removes() {
 #[test]
 fn chart_keeps_a_users_subfolder() {
     let tmp = tempfile::tempdir().unwrap();
-    fundgap_ok(
-        &[
-            "run",
-            &scenario("revenue-models.toml"),
-            "-q",
-            "--trials",
-            "30",
-            "--out",
-            "o",
-        ],
-        tmp.path(),
-    );
+    let scenario = scenario("revenue-models.toml");
+    let run = ["run", &scenario, "-q", "--trials", "30", "--out", "o"];
+    fundgap_ok(&run, tmp.path());
     std::fs::create_dir_all(tmp.path().join("o/my-figures/final")).unwrap();
     std::fs::write(tmp.path().join("o/my-figures/final/fig1.png"), b"mine").unwrap();
     fundgap_ok(&["chart", "o", "--image-format", "svg"], tmp.path());
@@ -134,18 +125,7 @@ fn chart_keeps_a_users_subfolder() {
     );
     assert!(tmp.path().join("o/summary.json").exists());
     // The sub-folder is the user's still: a new run refuses to remove it.
-    let o = fundgap(
-        &[
-            "run",
-            &scenario("revenue-models.toml"),
-            "-q",
-            "--trials",
-            "30",
-            "--out",
-            "o",
-        ],
-        tmp.path(),
-    );
+    let o = fundgap(&run, tmp.path());
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("my-figures/"));
 }
