@@ -170,6 +170,15 @@ pub(crate) enum Format {
     Json,
 }
 
+impl Format {
+    pub(crate) fn printed(self) -> fundgap_report::output::Printed {
+        match self {
+            Format::Table => fundgap_report::output::Printed::Table,
+            Format::Json => fundgap_report::output::Printed::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Scenario file (TOML). Without it: scenarios/ucity-baseline.toml if

@@ -6,17 +6,15 @@ use std::path::Path;
 use fundgap::analysis::backtest::{cases, score};
 use fundgap::error::{Error, Result};
 use fundgap::stats::Report;
-use fundgap_report::analyses::{backtest_csv, backtest_markdown};
+use fundgap_report::output::{BacktestOutput, Settings};
 use fundgap_report::staging::Staging;
 
 use super::args::*;
 use super::common::*;
 
 pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join("backtest"));
+    let started = std::time::Instant::now();
+    let out_dir = out_dir(args.out.as_deref(), "backtest");
     refuse_repeated_files(&args.scenarios)?;
     for p in &args.scenarios {
         fundgap_report::ownership::protect(p);
@@ -46,24 +44,21 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
     let Some(scored) = score(all) else {
         return Err(Error::Usage("no cases to score".into()));
     };
-    let md = backtest_markdown(&scored, lang.unwrap_or_default());
-    let mut staging = Staging::new(&out_dir)?;
-    write_csv(
-        &mut staging,
-        &out_dir,
-        "backtest.csv",
-        backtest_csv(&scored),
-    )?;
-    staging.write("backtest.md", md.as_bytes())?;
-    staging.write("backtest.json", &serde_json::to_vec_pretty(&scored)?)?;
-    staging.commit()?;
-    emit(&md)?;
-    if !args.run.quiet {
-        status!(
-            "fundgap: wrote backtest.csv, backtest.md, backtest.json to {}",
-            out_dir.display()
-        );
-    }
+    let delivery = Delivery {
+        out_dir,
+        settings: Settings {
+            lang: lang.unwrap_or_default(),
+            workbook: false,
+            html: false,
+            charts: false,
+            font: None,
+            made_by: made_by(),
+        },
+        quiet: args.run.quiet,
+        started,
+    };
+    let done = format!("{} cases scored", scored.cases.len());
+    deliver(&BacktestOutput { score: &scored }, &delivery, &done)?;
     Ok(())
 }
 

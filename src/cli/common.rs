@@ -2,17 +2,20 @@
 //! threads, the progress bar, Ctrl-C, and staging CSV files.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::args::RunOpts;
+use super::args::{ChartOpts, RunOpts};
 use fundgap::error::{Error, Result};
+use fundgap::model::Language;
 use fundgap::model::Model;
 use fundgap::scenario::Override;
 use fundgap::scenario::{self, BUILTIN_BASELINE_NAME};
-use fundgap_report::staging::{self, Staging};
+use fundgap_report::output::{Output, Settings};
+use fundgap_report::staging;
 
 /// A scenario as loaded for a command.
 pub struct Loaded {
@@ -62,23 +65,6 @@ pub(super) fn load_run(
     Ok(loaded)
 }
 
-/// Stages a CSV produced by `table`, naming the file if encoding failed.
-pub(super) fn write_csv(
-    staging: &mut Staging,
-    out_dir: &Path,
-    name: &str,
-    table: std::result::Result<Vec<u8>, csv::Error>,
-) -> Result<Vec<u8>> {
-    let bytes = table.map_err(|source| Error::Csv {
-        path: out_dir.join(name),
-        source,
-    })?;
-    staging.write(name, &bytes)?;
-    Ok(bytes)
-}
-
-/// How an analysis was made, for its workbook: the command line as typed
-/// and the fundgap version.
 /// What a report records of how a run was made.
 pub(super) fn run_info(
     scenario_file: String,
@@ -95,31 +81,53 @@ pub(super) fn run_info(
     }
 }
 
-/// The names of the files a command wrote, for its closing status line.
-pub(super) fn file_names(written: &[std::path::PathBuf]) -> String {
-    let names: Vec<String> = written
-        .iter()
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
-        .collect();
-    names.join(", ")
+/// The output folder: `--out`, else `output/<name>`.
+pub(super) fn out_dir(out: Option<&Path>, name: &str) -> PathBuf {
+    out.map_or_else(|| Path::new("output").join(name), Path::to_path_buf)
 }
 
-/// The closing status line of an analysis: how long it took and what it
-/// wrote where (nothing when `quiet`).
-pub(super) fn said_done(
-    quiet: bool,
-    started: std::time::Instant,
-    written: &[std::path::PathBuf],
-    out_dir: &Path,
-) {
-    if !quiet {
+/// How a command's results are written, from its options.
+pub(super) struct Delivery<'a> {
+    pub out_dir: PathBuf,
+    pub settings: Settings<'a>,
+    pub quiet: bool,
+    pub started: Instant,
+}
+
+/// How results are written, from a command's options: `xlsx` and `html`
+/// say whether to write the workbook and the page (for results that have
+/// them); the workbook records the command line as typed.
+pub(super) fn settings(lang: Language, xlsx: bool, html: bool, charts: &ChartOpts) -> Settings<'_> {
+    Settings {
+        lang,
+        workbook: xlsx,
+        html,
+        charts: !charts.no_charts,
+        font: charts.font.as_deref(),
+        made_by: made_by(),
+    }
+}
+
+/// Every command's last step: writes `output` into the output folder as
+/// a unit, prints its table on standard output, then (unless quiet) says
+/// what was done (`done`, e.g. "10,000 trials on 2 thread(s)"), in how
+/// long, and every file written where. Returns the paths written.
+pub(super) fn deliver(output: &dyn Output, d: &Delivery, done: &str) -> Result<Vec<PathBuf>> {
+    let written = fundgap_report::output::write(output, &d.out_dir, &d.settings)?;
+    emit(&output.printed(d.settings.lang)?)?;
+    if !d.quiet {
+        let names: Vec<String> = written
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
         status!(
-            "fundgap: done in {:.2} s; wrote {} to {}",
-            started.elapsed().as_secs_f64(),
-            file_names(written),
-            out_dir.display()
+            "fundgap: {done} in {:.2} s; wrote {} to {}",
+            d.started.elapsed().as_secs_f64(),
+            names.join(", "),
+            d.out_dir.display()
         );
     }
+    Ok(written)
 }
 
 pub(super) fn made_by() -> Vec<(&'static str, String)> {

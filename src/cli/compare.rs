@@ -1,19 +1,15 @@
 //! `fundgap compare`: variants on common random numbers.
 
-use std::path::Path;
 use std::time::Instant;
 
 use fundgap::error::{Error, Result};
 use fundgap::scenario::{self};
-use fundgap_report::analysis_table as table;
-use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::output::CompareOutput;
 use fundgap_report::staging::Staging;
 
 use super::args::*;
 use super::common::*;
 
-// Long by design: the command's steps (variants, run, files, charts, table) in
-// order.
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     interrupt_ends_process();
     use fundgap::analysis::compare::{Input, run};
@@ -58,10 +54,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     }
     inputs[0].model.set_run(args.trials, args.seed);
     let trials = inputs[0].model.trials();
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-compare")));
+    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
     Staging::check(&out_dir)?;
     if !args.common.run.quiet {
         status!(
@@ -78,41 +71,30 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     pb.finish_and_clear();
     let result = result?;
 
-    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
-    let mut staging = Staging::new(&out_dir)?;
-    let csv = write_csv(
-        &mut staging,
-        &out_dir,
-        "compare.csv",
-        fundgap_report::analyses::compare_csv(&result),
+    let base = &inputs[0].model;
+    let delivery = Delivery {
+        out_dir,
+        settings: settings(
+            Lang::or_scenario(args.lang, base),
+            !args.no_xlsx,
+            false,
+            &args.common.charts,
+        ),
+        quiet: args.common.run.quiet,
+        started,
+    };
+    let output = CompareOutput {
+        result: &result,
+        years: (0..base.horizon()).map(|t| base.year(t)).collect(),
+    };
+    deliver(
+        &output,
+        &delivery,
+        &format!(
+            "{} variants x {} trials",
+            inputs.len(),
+            fundgap::format::thousands(trials as f64, 0)
+        ),
     )?;
-    if !args.no_xlsx {
-        let sheets: [(&str, &[u8]); 1] = [("compare", &csv)];
-        let book = fundgap_report::workbook::tables_workbook("compare", &sheets, &made_by(), lang)?;
-        staging.write(fundgap_report::workbook::FILE, &book)?;
-    }
-    let json = serde_json::to_string_pretty(&result)?;
-    staging.write("compare.json", json.as_bytes())?;
-    if !args.common.charts.no_charts {
-        charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
-        let base = &inputs[0].model;
-        let years: Vec<i32> = (0..base.horizon()).map(|t| base.year(t)).collect();
-        let opts = ChartOptions::in_language(lang);
-        charts::draw_compare(&result, &years, &opts, &mut staging)?;
-    }
-    staging.commit()?;
-    emit(&table::compare(&result, lang))?;
-    if !args.common.run.quiet {
-        status!(
-            "fundgap: compared in {:.2} s; wrote compare.csv, compare.json{} to {}",
-            started.elapsed().as_secs_f64(),
-            if args.common.charts.no_charts {
-                ""
-            } else {
-                " and charts"
-            },
-            out_dir.display()
-        );
-    }
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! `fundgap discover`: the combinations of inputs that lead to a gap.
 
-use std::path::Path;
 use std::time::Instant;
 
 use fundgap::analysis::discover::{Options, discover as find};
 use fundgap::error::Result;
-use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::output::DiscoveryOutput;
 use fundgap_report::staging::Staging;
-use fundgap_report::{analyses, analysis_table};
 
 use super::args::*;
 use super::common::*;
@@ -20,10 +18,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         stem,
     } = load(args.scenario.as_deref(), &args.set)?;
     model.set_run(Some(args.trials), args.seed);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-discovery")));
+    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-discovery"));
     Staging::check(&out_dir)?;
     let quiet = args.common.run.quiet;
     if !quiet {
@@ -42,23 +37,21 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     };
     let (result, _) = with_threads(&args.common.run, || find(&model, &opts))?;
     let result = result?;
-    let lang = Lang::or_scenario(args.lang, &model);
-    let mut staging = Staging::new(&out_dir)?;
-    write_csv(
-        &mut staging,
-        &out_dir,
-        "discovery.csv",
-        analyses::discovery_csv(&result),
-    )?;
-    let json = serde_json::to_string_pretty(&result)?;
-    staging.write("discovery.json", json.as_bytes())?;
-    if !args.common.charts.no_charts {
-        charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
-        let opts = ChartOptions::in_language(lang);
-        charts::draw_discovery(&result, &opts, &mut staging)?;
-    }
-    let written = staging.commit()?;
-    emit(&analysis_table::discovery(&result, lang))?;
-    said_done(quiet, started, &written, &out_dir);
+    let delivery = Delivery {
+        out_dir,
+        settings: settings(
+            Lang::or_scenario(args.lang, &model),
+            false,
+            false,
+            &args.common.charts,
+        ),
+        quiet,
+        started,
+    };
+    let done = format!(
+        "{} trials searched",
+        fundgap::format::thousands(args.trials as f64, 0)
+    );
+    deliver(&DiscoveryOutput { result: &result }, &delivery, &done)?;
     Ok(())
 }

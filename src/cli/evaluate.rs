@@ -1,29 +1,19 @@
 //! `fundgap evaluate` and `fundgap sensitivity`.
 
-use std::path::Path;
-
 use std::time::Instant;
 
 use fundgap::error::Result;
-use fundgap::model::Language;
 use fundgap::stats::Report;
-use fundgap_report::analysis_table as table;
-use fundgap_report::charts::{self, ChartData, ChartOptions};
+use fundgap_report::output::{EvaluationOutput, SensitivityOutput};
 use fundgap_report::staging::Staging;
-use fundgap_report::{html, workbook};
 
 use super::args::*;
 use super::common::*;
 
-// Long by design: the command's steps (run, rate, drivers, files, charts,
-// report, table) in order.
 pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
     let Loaded { model, label, stem } =
         load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-evaluation")));
+    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-evaluation"));
     Staging::check(&out_dir)?;
     if !args.common.run.quiet {
         status!(
@@ -50,65 +40,25 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         Some(s?)
     };
     let info = run_info(label, &args.set, threads, started);
-    let mut staging = Staging::new(&out_dir)?;
-    staging.write("evaluation.json", &serde_json::to_vec_pretty(&ev)?)?;
-    let csv = write_csv(
-        &mut staging,
-        &out_dir,
-        "evaluation.csv",
-        fundgap_report::analyses::evaluation_csv(&ev),
-    )?;
-    staging.write(
-        "evaluation.md",
-        fundgap_report::analyses::evaluation_markdown(&ev, drivers.as_ref(), lang).as_bytes(),
-    )?;
-    let sensitivity_csv = match &drivers {
-        Some(d) => Some(write_sensitivity(
-            &mut staging,
-            &out_dir,
-            d,
-            &args.common,
-            lang,
-        )?),
-        None => None,
+    let delivery = Delivery {
+        out_dir,
+        settings: settings(lang, !args.no_xlsx, !args.no_html, &args.common.charts),
+        quiet: args.common.run.quiet,
+        started,
     };
-    if !args.no_xlsx {
-        let w = fundgap_report::lang::Words(lang);
-        let mut sheets: Vec<(&str, &[u8])> = vec![(w.t("evaluation", "평가 항목"), &csv)];
-        if let Some(s) = &sensitivity_csv {
-            sheets.push((w.t("sensitivity", "민감도"), s));
-        }
-        let book = workbook::evaluation_workbook(&ev, &sheets, &made_by(), lang)?;
-        staging.write(workbook::FILE, &book)?;
-    }
-    if !args.no_html {
-        // The page inlines its own SVG copies: the run's charts, then the
-        // tornadoes, sized for a page.
-        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
-        if !args.common.charts.no_charts {
-            let page = ChartOptions::page(lang);
-            let data = ChartData::new(&model, &report, lang);
-            let text = serde_json::to_string(&data)? + &serde_json::to_string(&ev)?;
-            charts::register_font(args.common.charts.font.as_deref(), &text, lang)?;
-            charts::draw_all(&data, &page, &mut svgs)?;
-            if let Some(d) = &drivers {
-                charts::draw_tornadoes(d, &page, &mut svgs)?;
-            }
-        }
-        let page =
-            html::evaluation_html(&model, &report, &info, lang, &ev, drivers.as_ref(), &svgs);
-        staging.write(html::FILE, page.as_bytes())?;
-    }
-    let written = staging.commit()?;
-    emit(&table::scorecard(&ev, drivers.as_ref(), lang))?;
-    if !args.common.run.quiet {
-        status!(
-            "fundgap: evaluated in {:.2} s; wrote {} to {}",
-            started.elapsed().as_secs_f64(),
-            file_names(&written),
-            out_dir.display()
-        );
-    }
+    let output = EvaluationOutput {
+        model: &model,
+        report: &report,
+        info: &info,
+        evaluation: &ev,
+        drivers: drivers.as_ref(),
+    };
+    let done = format!(
+        "{} services rated on {} trials",
+        ev.scorecards.len(),
+        fundgap::format::thousands(model.trials() as f64, 0)
+    );
+    deliver(&output, &delivery, &done)?;
     Ok(())
 }
 
@@ -120,10 +70,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         stem,
     } = load(args.scenario.as_deref(), &args.set)?;
     model.set_run(Some(model.trials().max(args.sample)), args.seed);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sensitivity")));
+    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-sensitivity"));
     Staging::check(&out_dir)?;
     let opts = fundgap::analysis::sensitivity::Options {
         sample: args.sample,
@@ -165,33 +112,18 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     } else {
         None
     };
-    let mut staging = Staging::new(&out_dir)?;
-    if let Some(r) = &result {
-        write_sensitivity(&mut staging, &out_dir, r, &args.common, lang)?;
-    }
-    if let Some(s) = &indices {
-        write_csv(
-            &mut staging,
-            &out_dir,
-            "sobol.csv",
-            fundgap_report::analyses::sobol_csv(s),
-        )?;
-        let json = serde_json::to_string_pretty(s)?;
-        staging.write("sobol.json", json.as_bytes())?;
-        if !args.common.charts.no_charts {
-            charts::register_font(args.common.charts.font.as_deref(), &json, lang)?;
-            let opts = ChartOptions::in_language(lang);
-            charts::draw_sobol(s, &opts, &mut staging)?;
-        }
-    }
-    let written = staging.commit()?;
-    if let Some(r) = &result {
-        emit(&table::sensitivity(r, 5, lang))?;
-    }
-    if let Some(s) = &indices {
-        emit(&table::sobol(s, 5, lang))?;
-    }
-    said_done(args.common.run.quiet, started, &written, &out_dir);
+    let delivery = Delivery {
+        out_dir,
+        settings: settings(lang, false, false, &args.common.charts),
+        quiet: args.common.run.quiet,
+        started,
+    };
+    let output = SensitivityOutput {
+        tornado: result.as_ref(),
+        sobol: indices.as_ref(),
+    };
+    let done = format!("{n_inputs} uncertain inputs analysed");
+    deliver(&output, &delivery, &done)?;
     Ok(())
 }
 
@@ -223,29 +155,4 @@ fn warn_impossible_indices(s: &fundgap::analysis::sobol::Sobol, rows: u64, quiet
          than the indices. Raise --sobol-trials (2,000 or more); sobol.csv gives each \
          estimate's 95% interval"
     );
-}
-
-/// Writes `sensitivity.csv`, `.json` and (unless `--no-charts`) the
-/// tornado charts in `lang`; returns the CSV bytes for a workbook.
-pub(super) fn write_sensitivity(
-    staging: &mut Staging,
-    out_dir: &Path,
-    result: &fundgap::analysis::sensitivity::Sensitivity,
-    common: &CommonOpts,
-    lang: Language,
-) -> Result<Vec<u8>> {
-    let csv = write_csv(
-        staging,
-        out_dir,
-        "sensitivity.csv",
-        fundgap_report::analyses::sensitivity_csv(result),
-    )?;
-    let json = serde_json::to_string_pretty(result)?;
-    staging.write("sensitivity.json", json.as_bytes())?;
-    if !common.charts.no_charts {
-        charts::register_font(common.charts.font.as_deref(), &json, lang)?;
-        let opts = ChartOptions::in_language(lang);
-        charts::draw_tornadoes(result, &opts, staging)?;
-    }
-    Ok(csv)
 }

@@ -11,9 +11,11 @@ use fundgap::scenario::{self, Override};
 use fundgap::stats::part::{self, PartHeader, PartKind};
 use fundgap::stats::{Accumulator, Report};
 
+use fundgap::model::Language;
+use fundgap_report::output::{RunOutput, Settings, StressOutput};
+
 use super::args::{Lang, MergeArgs};
-use super::run::{RunOutputs, write_run_outputs};
-use super::stress::{StressOutputs, write_stress_outputs};
+use super::common::{Delivery, deliver, made_by_command, settings};
 
 /// The largest part file read (a national portfolio's is tens of MB).
 const PART_LIMIT: u64 = 1 << 34;
@@ -112,24 +114,18 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
                     "the parts do not make a grid fundgap could have computed: {why}"
                 )));
             }
-            let out_dir = out_dir(args, &format!("{}-stress", first.scenario_stem));
-            let outputs = StressOutputs {
-                lang,
-                no_xlsx: args.no_xlsx,
-                no_charts: args.charts.no_charts,
-                font: args.charts.font.as_deref(),
-                target: args.target,
-                made_by: super::common::made_by_command(first.command.clone()),
+            let delivery = Delivery {
+                out_dir: out_dir(args, &format!("{}-stress", first.scenario_stem)),
+                settings: merged_settings(args, lang, false, first),
+                quiet: args.quiet,
+                started,
             };
-            write_stress_outputs(&result, &out_dir, &outputs)?;
-            if !args.quiet {
-                status!(
-                    "fundgap: merged {} cells in {:.2} s; wrote stress.csv, stress.json to {}",
-                    result.cells.len(),
-                    started.elapsed().as_secs_f64(),
-                    out_dir.display()
-                );
-            }
+            let output = StressOutput {
+                result: &result,
+                target: args.target,
+            };
+            let done = format!("merged {}", super::stress::cells_done(&result));
+            deliver(&output, &delivery, &done)?;
             Ok(())
         }
     }
@@ -156,33 +152,38 @@ fn merge_run(
         elapsed_seconds: shard_seconds + started.elapsed().as_secs_f64(),
         precision: None,
     };
-    let out_dir = out_dir(args, &first.scenario_stem);
-    let outputs = RunOutputs {
-        lang,
-        no_xlsx: args.no_xlsx,
-        no_html: args.no_html,
-        no_charts: args.charts.no_charts,
-        font: args.charts.font.as_deref(),
-        format: args.format,
+    let delivery = Delivery {
+        out_dir: out_dir(args, &first.scenario_stem),
+        settings: merged_settings(args, lang, !args.no_html, first),
+        quiet: args.quiet,
+        started,
     };
-    let written = write_run_outputs(model, &report, &info, &out_dir, &outputs)?;
-    if !args.quiet {
-        status!(
-            "fundgap: merged {} trials in {:.2} s; wrote {} to {}",
-            fundgap::format::thousands(report.trials as f64, 0),
-            started.elapsed().as_secs_f64(),
-            super::common::file_names(&written),
-            out_dir.display()
-        );
-    }
+    let output = RunOutput::new(model, &report, &info, lang, args.format.printed())?;
+    let done = format!(
+        "merged {} trials",
+        fundgap::format::thousands(report.trials as f64, 0)
+    );
+    deliver(&output, &delivery, &done)?;
     Ok(())
 }
 
 /// `--out`, else where the single run would have written.
 fn out_dir(args: &MergeArgs, name: &str) -> PathBuf {
-    args.out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(name))
+    super::common::out_dir(args.out.as_deref(), name)
+}
+
+/// How the merged results are written: as the single run's, recording the
+/// command the shards ran.
+fn merged_settings<'a>(
+    args: &'a MergeArgs,
+    lang: Language,
+    html: bool,
+    first: &PartHeader,
+) -> Settings<'a> {
+    Settings {
+        made_by: made_by_command(first.command.clone()),
+        ..settings(lang, !args.no_xlsx, html, &args.charts)
+    }
 }
 
 /// Longest header read: the scenario text it embeds (at most

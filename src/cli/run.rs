@@ -1,15 +1,11 @@
 //! `fundgap run`: simulate, write the tables and charts, print the summary.
 
-use std::path::Path;
-
 use std::time::Instant;
 
 use fundgap::error::Result;
 use fundgap::stats::Report;
-use fundgap_report::charts::{self, ChartData, ChartOptions};
-use fundgap_report::files::{summary_json, write_tables};
+use fundgap_report::output::RunOutput;
 use fundgap_report::staging::Staging;
-use fundgap_report::{html, table, workbook};
 
 use super::args::*;
 use super::common::*;
@@ -27,10 +23,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         stem,
     } = load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
     model.set_confidence(&args.confidence);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&stem));
+    let out_dir = out_dir(args.out.as_deref(), &stem);
     Staging::check(&out_dir)?;
     let status = !args.common.run.quiet;
     // With --precision, the first block: --trials, else 10,000 (the
@@ -91,83 +84,31 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     }
     info.precision = stopped;
 
-    let outputs = RunOutputs {
-        lang: Lang::or_scenario(args.lang, &model),
-        no_xlsx: args.no_xlsx,
-        no_html: args.no_html,
-        no_charts: args.common.charts.no_charts,
-        font: args.common.charts.font.as_deref(),
-        format: args.format,
+    let delivery = Delivery {
+        out_dir,
+        settings: settings(
+            Lang::or_scenario(args.lang, &model),
+            !args.no_xlsx,
+            !args.no_html,
+            &args.common.charts,
+        ),
+        quiet: !status,
+        started,
     };
-    let written = write_run_outputs(&model, &report, &info, &out_dir, &outputs)?;
-    if status {
-        status!(
-            "fundgap: {} trials in {:.2} s on {threads} thread(s); wrote {} to {}",
-            fundgap::format::thousands(report.trials as f64, 0),
-            info.elapsed_seconds,
-            file_names(&written),
-            out_dir.display()
-        );
-    }
+    let output = RunOutput::new(
+        &model,
+        &report,
+        &info,
+        delivery.settings.lang,
+        args.format.printed(),
+    )?;
+    deliver(
+        &output,
+        &delivery,
+        &format!(
+            "{} trials on {threads} thread(s)",
+            fundgap::format::thousands(report.trials as f64, 0)
+        ),
+    )?;
     Ok(())
-}
-
-/// How a run's results are written: the options of `run` that do not
-/// change a number (and so are `merge`'s too).
-pub(super) struct RunOutputs<'a> {
-    pub lang: fundgap::model::Language,
-    pub no_xlsx: bool,
-    pub no_html: bool,
-    pub no_charts: bool,
-    pub font: Option<&'a Path>,
-    pub format: Format,
-}
-
-/// Writes a run's files into `out_dir` as a unit (tables, summary.json,
-/// report.xlsx, charts.json, charts, report.html) and prints its table or
-/// summary on standard output; returns the paths written. `run` and
-/// `merge` both end here, so a merged run's files are a single run's.
-pub(super) fn write_run_outputs(
-    model: &fundgap::model::Model,
-    report: &Report,
-    info: &fundgap_report::files::RunInfo,
-    out_dir: &Path,
-    o: &RunOutputs,
-) -> Result<Vec<std::path::PathBuf>> {
-    let lang = o.lang;
-    let mut staging = Staging::new(out_dir)?;
-    write_tables(&mut staging, model, report, info)?;
-    if !o.no_xlsx {
-        let book = workbook::run_workbook(model, report, info, lang)?;
-        staging.write(workbook::FILE, &book)?;
-    }
-    let chart_data = ChartData::new(model, report, lang);
-    // The charts.json text doubles as what the charts will show, for the
-    // font choice: serialised once.
-    let chart_json = serde_json::to_string(&chart_data)?;
-    staging.write("charts.json", chart_json.as_bytes())?;
-    if !o.no_charts {
-        charts::register_font(o.font, &chart_json, lang)?;
-        charts::draw_all(&chart_data, &ChartOptions::default(), &mut staging)?;
-    }
-    if !o.no_html {
-        // The report inlines its own SVG copies, sized for a page.
-        let mut svgs: Vec<(String, Vec<u8>)> = Vec::new();
-        if !o.no_charts {
-            let page = ChartOptions::page(lang);
-            charts::draw_all(&chart_data, &page, &mut svgs)?;
-        }
-        let page = html::run_html(model, report, info, lang, &svgs);
-        staging.write(html::FILE, page.as_bytes())?;
-    }
-    let written = staging.commit()?;
-
-    match o.format {
-        Format::Table => emit(&table::results(model, report, lang))?,
-        Format::Json => {
-            let summary = summary_json(model, report, info);
-            emit(&format!("{}\n", serde_json::to_string_pretty(&summary)?))?;
-        }
-    }
-    Ok(written)
 }

@@ -1,6 +1,5 @@
 //! `fundgap stress`: the withdrawal-year x cut grid, or swept keys.
 
-use std::path::Path;
 use std::time::Instant;
 
 use fundgap::analysis::stress::{
@@ -10,8 +9,7 @@ use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::Override;
 use fundgap::scenario::{self};
-use fundgap_report::analysis_table as table;
-use fundgap_report::charts::{self, ChartOptions};
+use fundgap_report::output::StressOutput;
 use fundgap_report::staging::Staging;
 
 use super::args::*;
@@ -52,12 +50,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             &super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard),
             fundgap::stats::part::MAGIC.as_bytes(),
         )?,
-        None => Staging::check(
-            &args
-                .out
-                .clone()
-                .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress"))),
-        )?,
+        None => Staging::check(&out_dir(args.out.as_deref(), &format!("{stem}-stress")))?,
     }
     // The whole grid is one long run: refused past two hours unless --long.
     refuse_absurd_runs(
@@ -113,32 +106,17 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         let path = super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard);
         return super::shard::write_part(&path, &header, &payload, args.common.run.quiet);
     }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-stress")));
-    let outputs = StressOutputs {
-        lang,
-        no_xlsx: args.no_xlsx,
-        no_charts: args.common.charts.no_charts,
-        font: args.common.charts.font.as_deref(),
-        target: args.target,
-        made_by: made_by(),
+    let delivery = Delivery {
+        out_dir: out_dir(args.out.as_deref(), &format!("{stem}-stress")),
+        settings: settings(lang, !args.no_xlsx, false, &args.common.charts),
+        quiet: args.common.run.quiet,
+        started,
     };
-    write_stress_outputs(&result, &out_dir, &outputs)?;
-    if !args.common.run.quiet {
-        status!(
-            "fundgap: {} cells in {:.2} s; wrote stress.csv, stress.json{} to {}",
-            result.cells.len(),
-            started.elapsed().as_secs_f64(),
-            if args.common.charts.no_charts {
-                ""
-            } else {
-                ", stress-heatmap.png/svg"
-            },
-            out_dir.display()
-        );
-    }
+    let output = StressOutput {
+        result: &result,
+        target: args.target,
+    };
+    deliver(&output, &delivery, &cells_done(&result))?;
     Ok(())
 }
 
@@ -154,45 +132,13 @@ fn grid_settings(args: &StressArgs) -> Vec<(String, String)> {
     ]
 }
 
-/// How a grid's results are written (`stress` and `merge`).
-pub(super) struct StressOutputs<'a> {
-    pub lang: fundgap::model::Language,
-    pub no_xlsx: bool,
-    pub no_charts: bool,
-    pub font: Option<&'a Path>,
-    pub target: f64,
-    /// The workbook's "how it was made" rows.
-    pub made_by: Vec<(&'static str, String)>,
-}
-
-/// Writes a grid's files into `out_dir` as a unit and prints its table.
-pub(super) fn write_stress_outputs(
-    result: &fundgap::analysis::stress::StressResult,
-    out_dir: &Path,
-    o: &StressOutputs,
-) -> Result<()> {
-    let lang = o.lang;
-    let mut staging = Staging::new(out_dir)?;
-    let csv = write_csv(
-        &mut staging,
-        out_dir,
-        "stress.csv",
-        fundgap_report::analyses::stress_csv(result),
-    )?;
-    if !o.no_xlsx {
-        let book = fundgap_report::workbook::stress_workbook(result, &csv, &o.made_by, lang)?;
-        staging.write(fundgap_report::workbook::FILE, &book)?;
-    }
-    let json = serde_json::to_string_pretty(result)?;
-    staging.write("stress.json", json.as_bytes())?;
-    if !o.no_charts {
-        let opts = ChartOptions::in_language(lang);
-        charts::register_font(o.font, &json, lang)?;
-        charts::draw_heatmap(result, &opts, &mut staging)?;
-    }
-    staging.commit()?;
-    emit(&table::stress(result, o.target, lang))?;
-    Ok(())
+/// What a grid's closing line says was done.
+pub(super) fn cells_done(result: &fundgap::analysis::stress::StressResult) -> String {
+    format!(
+        "{} cells x {} trials",
+        result.cells.len(),
+        fundgap::format::thousands(result.trials as f64, 0)
+    )
 }
 
 /// The default grid: withdrawal year x cut of the selected streams, from

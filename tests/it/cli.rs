@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{fundgap, text};
+use crate::common::{entries, fundgap, fundgap_ok, scenario, text};
 
 const GOOD: &str = r#"
 [scenario]
@@ -625,5 +625,56 @@ fn every_output_file_is_the_same_on_one_thread_or_three() {
             continue;
         }
         assert!(a == b, "{n} differs");
+    }
+}
+
+/// Every writing command ends with one line naming what it did, in how
+/// long, and every file it wrote — the workbook and the page included —
+/// where; nothing in the folder goes unnamed.
+#[test]
+fn the_closing_line_names_every_file_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario("ucity-baseline.toml");
+    let cases: [&[&str]; 3] = [
+        &["run", &s, "--trials", "300", "--out", "run"],
+        &[
+            "stress",
+            &s,
+            "--trials",
+            "100",
+            "--years",
+            "2027,2029",
+            "--cuts",
+            "0,100",
+            "--out",
+            "stress",
+        ],
+        &[
+            "evaluate",
+            &s,
+            "--trials",
+            "300",
+            "--no-sensitivity",
+            "--out",
+            "evaluate",
+        ],
+    ];
+    for args in cases {
+        let out = fundgap_ok(args, dir.path());
+        let stderr = text(&out.stderr);
+        let last = stderr.lines().last().unwrap_or_default();
+        let folder = args[args.len() - 1];
+        assert!(
+            last.starts_with("fundgap: ") && last.contains(" s; wrote ") && last.ends_with(folder),
+            "{args:?}: {last}"
+        );
+        let written = entries(&dir.path().join(folder));
+        assert!(written.iter().any(|f| f == "report.xlsx"), "{written:?}");
+        for f in written.iter().filter(|f| !f.starts_with('.')) {
+            assert!(
+                last.contains(f.as_str()),
+                "{args:?}: {f} not named in {last}"
+            );
+        }
     }
 }

@@ -280,7 +280,7 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
     }
     let (from, to, years) = (model.start_year(), model.end_year(), model.horizon());
     let (currency, unit) = (model.currency(), model.unit());
-    let prices = super::table::prices_note(model, lang);
+    let prices = crate::terminal::prices_note(model, lang);
     let rate = model.discount_rate() * 100.0;
     let basis = match (model.discount_basis().as_str(), ko) {
         ("real", true) => "실질",

@@ -10,9 +10,9 @@ use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
 use super::charts::{hangul_font, has_hangul};
-use super::files::RunInfo;
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
-use super::table::{funding_cells, funding_note, result_cells, run_facts};
+use crate::files::RunInfo;
+use crate::terminal::{funding_cells, funding_note, result_cells, run_facts};
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 

@@ -13,14 +13,13 @@ macro_rules! status {
     }};
 }
 
-pub mod analyses;
-pub mod analysis_table;
 pub mod charts;
 pub mod check;
 pub mod files;
 pub mod html;
 pub mod lang;
+pub mod output;
 pub mod ownership;
 pub mod staging;
-pub mod table;
+pub mod terminal;
 pub mod workbook;

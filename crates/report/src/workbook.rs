@@ -20,9 +20,9 @@ use fundgap::error::{Error, Result};
 use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
-use super::files::{Cell, RunInfo, Table, horizon_table, yearly_table};
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
-use super::table::prices_note;
+use crate::files::{Cell, RunInfo, Table, horizon_table, yearly_table};
+use crate::terminal::prices_note;
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 
 /// The workbook's file name.

@@ -1,9 +1,7 @@
-//! Writers: result tables (CSV) and the run summary (JSON), staged through
-//! [`super::staging::Staging`] so a run's outputs appear all at once.
+//! A run's files: its result tables (CSV) and summary (JSON), as bytes
+//! for [`crate::output`].
 
 use std::path::PathBuf;
-
-use super::staging::Staging;
 
 use serde_json::{Value, json};
 
@@ -536,22 +534,6 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         "services": services,
         "portfolio": entity_json(report.portfolio()),
     })
-}
-
-/// Writes `yearly.csv`, `horizon.csv` and `summary.json` into `staging`.
-pub fn write_tables(
-    staging: &mut Staging,
-    model: &Model,
-    report: &Report,
-    info: &RunInfo,
-) -> Result<()> {
-    staging.write("yearly.csv", &yearly_table(report).csv()?)?;
-    staging.write("horizon.csv", &horizon_table(report).csv()?)?;
-    let summary = summary_json(model, report, info);
-    let mut text = serde_json::to_vec_pretty(&summary)?;
-    text.push(b'\n');
-    staging.write("summary.json", &text)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::stress::StressResult;
 use fundgap::format::{markdown_text, percent, thousands};
 
-use super::files::{finish_csv, num, text_cell};
-use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
+use crate::files::run::{finish_csv, num, text_cell};
+use crate::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
 use fundgap::model::Language;
 
 /// `stress.csv`: one row per cell.

@@ -6,8 +6,8 @@ use std::fmt::Write;
 use fundgap::format::{percent, thousands};
 use fundgap::model::Language;
 
-use super::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
-use super::table::columns_line;
+use super::run::columns_line;
+use crate::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
 
 /// A limit's value as a reader wants it: whole numbers with separators
 /// when large, a few significant digits when small.
@@ -492,11 +492,11 @@ pub fn scorecard(
     // Ratings are shouted when they need attention, in English; Korean
     // has no capitals, so its words stand as they are.
     let word = |r: Rating| match (r, w.ko()) {
-        (Rating::Green, _) | (_, true) => super::lang::rating_word(r, w).to_string(),
-        (r, false) => super::lang::rating_word(r, w).to_uppercase(),
+        (Rating::Green, _) | (_, true) => crate::lang::rating_word(r, w).to_string(),
+        (r, false) => crate::lang::rating_word(r, w).to_uppercase(),
     };
     let heads: Vec<&str> = std::iter::once(w.t("overall", "종합"))
-        .chain(CRITERIA.iter().map(|k| super::lang::criterion_name(k, w).0))
+        .chain(CRITERIA.iter().map(|k| crate::lang::criterion_name(k, w).0))
         .collect();
     let cw = heads.iter().map(|h| columns(h)).max().unwrap_or(7).max(7);
     let _ = write!(out, "{}", pad(service, first, false));
@@ -528,7 +528,7 @@ pub fn scorecard(
                 out,
                 "  {} / {}: {}",
                 name,
-                super::lang::criterion_name(s.criterion, w).1,
+                crate::lang::criterion_name(s.criterion, w).1,
                 s.reason
             );
         }

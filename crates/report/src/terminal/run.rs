@@ -6,7 +6,7 @@ use std::fmt::Write;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{DiscountBasis, Language, Model, Prices};
 
-use super::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
+use crate::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
 use fundgap::stats::Report;
 
 /// One line of a terminal table: the first cell left-aligned, the rest

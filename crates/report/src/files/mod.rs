@@ -1,0 +1,8 @@
+//! The files a result writes besides its charts, workbook and page: CSV
+//! tables, JSON and Markdown, as bytes for [`crate::output`]. [`run`]
+//! holds a run's (re-exported here), [`analyses`] every analysis's.
+
+pub mod analyses;
+pub mod run;
+
+pub use run::*;
