@@ -4,6 +4,7 @@
 //! money in the portfolio. Each rule pinned on a scenario small enough to
 //! compute by hand (no inflation, no noise: every trial is the same).
 
+use fundgap::engine::Row;
 use fundgap::model::{FundingKind, Model};
 use fundgap::scenario::parse_str;
 
@@ -35,7 +36,7 @@ fn replacing(funded_by: &str, extra: &str) -> Model {
 #[test]
 fn capital_lines_are_paid_by_the_capital_account_and_reported_apart() {
     let operating = one_trial(&replacing("", ""));
-    let gaps: Vec<f64> = operating.row(&operating.gap, 0).to_vec();
+    let gaps: Vec<f64> = operating.row(Row::Gap, 0).to_vec();
     assert_eq!(
         gaps,
         [0.0, 0.0, 0.0, 300.0, 0.0, 0.0, 300.0, 0.0, 0.0, 300.0]
@@ -46,13 +47,13 @@ fn capital_lines_are_paid_by_the_capital_account_and_reported_apart() {
         "[service.capital]\nname = \"replacement fund\"\namount = 50\n",
     );
     let s = one_trial(&m);
-    assert!(s.row(&s.gap, 0).iter().all(|g| *g == 0.0));
-    assert_eq!(s.row(&s.capital, 0)[3], 300.0);
+    assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
+    assert_eq!(s.row(Row::Capital, 0)[3], 300.0);
     assert_eq!(
-        s.row(&s.capital_gap, 0),
+        s.row(Row::CapitalGap, 0),
         [0.0, 0.0, 0.0, 100.0, 0.0, 0.0, 150.0, 0.0, 0.0, 150.0]
     );
-    assert_eq!(s.row(&s.capital_gap, 1)[6], 150.0, "the portfolio adds up");
+    assert_eq!(s.row(Row::CapitalGap, 1)[6], 150.0, "the portfolio adds up");
     let same = (s.outcome[0].lcc_npv - operating.outcome[0].lcc_npv).abs();
     assert!(same < 1e-9 * operating.outcome[0].lcc_npv);
     // The realised cost ratio counts capital lines too, as the U-City
@@ -68,11 +69,11 @@ fn capital_lines_are_paid_by_the_capital_account_and_reported_apart() {
         "[service.capital]\nname = \"replacement fund\"\namount = 100\n",
     );
     let s = one_trial(&enough);
-    assert!(s.row(&s.capital_gap, 0).iter().all(|g| *g == 0.0));
+    assert!(s.row(Row::CapitalGap, 0).iter().all(|g| *g == 0.0));
 
     // Without an account the whole capital need is a capital gap.
     let none = one_trial(&replacing("funded_by = \"capital\"", ""));
-    assert_eq!(none.row(&none.capital_gap, 0)[9], 300.0);
+    assert_eq!(none.row(Row::CapitalGap, 0)[9], 300.0);
 
     // The report carries it per year, with its probability.
     let r = report(&m);
@@ -116,10 +117,10 @@ fn btl_makes_the_city_owe_the_payment_and_the_operator_bear_the_cost() {
         )
     };
     let s = one_trial(&model(&body("")));
-    assert!(s.row(&s.obligation, 0).iter().all(|x| *x == 80.0));
-    assert!(s.row(&s.gap, 0).iter().all(|g| (*g - 10.0).abs() < 1e-9));
+    assert!(s.row(Row::Obligation, 0).iter().all(|x| *x == 80.0));
+    assert!(s.row(Row::Gap, 0).iter().all(|g| (*g - 10.0).abs() < 1e-9));
     assert!(
-        s.row(&s.operator_loss, 0)
+        s.row(Row::OperatorLoss, 0)
             .iter()
             .all(|l| (*l - 20.0).abs() < 1e-9)
     );
@@ -128,8 +129,8 @@ fn btl_makes_the_city_owe_the_payment_and_the_operator_bear_the_cost() {
     let m = model(&body("exit_after_loss_years = 2"));
     let s = one_trial(&m);
     assert_eq!(s.outcome[0].stopped_from, Some(2));
-    assert_eq!(s.row(&s.obligation, 0)[2], 0.0);
-    assert_eq!(s.row(&s.cost, 0)[2], 0.0);
+    assert_eq!(s.row(Row::Obligation, 0)[2], 0.0);
+    assert_eq!(s.row(Row::Cost, 0)[2], 0.0);
     let r = report(&m);
     let y = &r.entity("s").unwrap().yearly[0];
     let c = y.contract.expect("contract figures");
@@ -174,10 +175,10 @@ fn bto_makes_the_city_owe_only_the_revenue_guarantee() {
     let fees = s.kind_row(0, FundingKind::Fees).to_vec();
     for (t, &f) in fees.iter().enumerate() {
         let owed = (60.0 - f).max(0.0);
-        assert!((s.row(&s.obligation, 0)[t] - owed).abs() < 1e-9, "{t}");
-        assert!((s.row(&s.gap, 0)[t] - owed).abs() < 1e-9, "{t}");
+        assert!((s.row(Row::Obligation, 0)[t] - owed).abs() < 1e-9, "{t}");
+        assert!((s.row(Row::Gap, 0)[t] - owed).abs() < 1e-9, "{t}");
         let loss = (100.0 - f - owed).max(0.0);
-        assert!((s.row(&s.operator_loss, 0)[t] - loss).abs() < 1e-9, "{t}");
+        assert!((s.row(Row::OperatorLoss, 0)[t] - loss).abs() < 1e-9, "{t}");
     }
     assert!(
         fees[0] < 60.0 && fees[9] > 60.0,
@@ -185,8 +186,8 @@ fn bto_makes_the_city_owe_only_the_revenue_guarantee() {
     );
 
     let s = one_trial(&model(&body("")));
-    assert!(s.row(&s.gap, 0).iter().all(|g| *g == 0.0));
-    assert!(s.row(&s.operator_loss, 0)[0] > 0.0);
+    assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
+    assert!(s.row(Row::OperatorLoss, 0)[0] > 0.0);
 }
 
 /// 위탁 reimbursing cost: the city owes the operator's cost less its own
@@ -202,12 +203,12 @@ fn cost_reimbursed_outsourcing_leaves_the_loss_with_the_city() {
     );
     let s = one_trial(&m);
     assert!(
-        s.row(&s.obligation, 0)
+        s.row(Row::Obligation, 0)
             .iter()
             .all(|x| (*x - 70.0).abs() < 1e-9)
     );
-    assert!(s.row(&s.operator_loss, 0).iter().all(|x| *x == 0.0));
-    assert!(s.row(&s.gap, 0).iter().all(|g| (*g - 20.0).abs() < 1e-9));
+    assert!(s.row(Row::OperatorLoss, 0).iter().all(|x| *x == 0.0));
+    assert!(s.row(Row::Gap, 0).iter().all(|g| (*g - 20.0).abs() < 1e-9));
 }
 
 /// Services sharing a special account pool their money in the portfolio:
@@ -233,9 +234,9 @@ fn a_special_account_pools_its_services_money_and_nothing_else() {
         .concat(),
     );
     let s = one_trial(&pooled);
-    assert!(s.row(&s.gap, 3).iter().all(|g| (*g - 20.0).abs() < 1e-9));
+    assert!(s.row(Row::Gap, 3).iter().all(|g| (*g - 20.0).abs() < 1e-9));
     assert!(
-        s.row(&s.gap, 1).iter().all(|g| (*g - 30.0).abs() < 1e-9),
+        s.row(Row::Gap, 1).iter().all(|g| (*g - 30.0).abs() < 1e-9),
         "b's own gap stays"
     );
     let r = report(&pooled);
@@ -245,7 +246,7 @@ fn a_special_account_pools_its_services_money_and_nothing_else() {
 
     let restricted = model(&[svc("a", 150.0, ""), svc("b", 70.0, ""), svc("c", 80.0, "")].concat());
     let s = one_trial(&restricted);
-    assert!(s.row(&s.gap, 3).iter().all(|g| (*g - 50.0).abs() < 1e-9));
+    assert!(s.row(Row::Gap, 3).iter().all(|g| (*g - 50.0).abs() < 1e-9));
 
     let carried = model(
         &[
@@ -255,7 +256,7 @@ fn a_special_account_pools_its_services_money_and_nothing_else() {
         .concat(),
     );
     let s = one_trial(&carried);
-    assert!(s.row(&s.gap, 2).iter().all(|g| (*g - 30.0).abs() < 1e-9));
+    assert!(s.row(Row::Gap, 2).iter().all(|g| (*g - 30.0).abs() < 1e-9));
     // Only the account's services: a pooled portfolio without gaps.
     let even = model(&[svc("a", 130.0, parking), svc("b", 70.0, parking)].concat());
     let r = report(&even);

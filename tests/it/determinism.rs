@@ -151,19 +151,7 @@ opex_ratio = { dist = "uniform", min = 1e50, max = 1e109 }
 /// any bit does (Rust prints the shortest decimal that reads back to the
 /// same double, and -0 as `-0.0`).
 fn left_behind(s: &Scratch) -> String {
-    format!(
-        "{:?}",
-        (
-            &s.cost,
-            &s.funding,
-            &s.gap,
-            &s.absorbed,
-            &s.by_kind,
-            (&s.capital, &s.capital_gap, &s.obligation, &s.operator_loss),
-            &s.outcome,
-            s.fault,
-        )
-    )
+    format!("{:?}", (s.rows.each(), &s.by_kind, &s.outcome, s.fault,))
 }
 
 /// A batch simulates eight trials side by side, each service's rows one

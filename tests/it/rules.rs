@@ -1,7 +1,7 @@
 //! The rules of scenarios/README.md that change results when read another
 //! way, each pinned on a scenario small enough to compute by hand.
 
-use fundgap::engine::{Engine, Scratch};
+use fundgap::engine::{Engine, Row, Scratch};
 use fundgap::model::{FundingKind, Model};
 use fundgap::scenario::parse_str;
 use fundgap::stats::Report;
@@ -26,7 +26,7 @@ fn renewal_halves_round_up() {
         1,
     );
     let s = one_trial(&m);
-    let years: Vec<usize> = (0..10).filter(|&t| s.row(&s.cost, 0)[t] > 0.0).collect();
+    let years: Vec<usize> = (0..10).filter(|&t| s.row(Row::Cost, 0)[t] > 0.0).collect();
     assert_eq!(years, [3, 5, 8]);
 }
 
@@ -96,7 +96,7 @@ fn several_reserves_add_up() {
         1,
     );
     let (a, b) = (one_trial(&one), one_trial(&two));
-    assert_eq!(a.row(&a.gap, 0), b.row(&b.gap, 0));
+    assert_eq!(a.row(Row::Gap, 0), b.row(Row::Gap, 0));
 }
 
 /// `share_of_cost = 1` covers the whole cost: opex, renewals and risk
@@ -111,7 +111,7 @@ fn share_of_cost_covers_renewals_and_risks() {
         200,
     );
     let s = one_trial(&m);
-    let (cost, grant) = (s.row(&s.cost, 0), s.kind_row(0, FundingKind::Grant));
+    let (cost, grant) = (s.row(Row::Cost, 0), s.kind_row(0, FundingKind::Grant));
     assert!(
         cost[3] > cost[2] && cost[2] > 100.0,
         "renewal and risk costs are in the cost"
@@ -134,7 +134,7 @@ fn money_before_opening_is_a_surplus_that_lapses_unless_carried() {
     };
     let carried = one_trial(&model(&body(true), 1));
     let lapsed = one_trial(&model(&body(false), 1));
-    let g = |s: &Scratch| s.row(&s.gap, 0).to_vec();
+    let g = |s: &Scratch| s.row(Row::Gap, 0).to_vec();
     assert_eq!(g(&carried)[..8], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 50.0, 50.0]);
     assert_eq!(g(&lapsed)[..4], [0.0, 0.0, 50.0, 50.0]);
 }
@@ -312,7 +312,7 @@ fn an_unmatched_grant_is_cut_to_its_match() {
             1,
         );
         let s = one_trial(&m);
-        (s.kind_row(0, FundingKind::Grant)[3], s.row(&s.gap, 0)[3])
+        (s.kind_row(0, FundingKind::Grant)[3], s.row(Row::Gap, 0)[3])
     };
     assert_eq!(run("amount = 100\nmatch_share = 1.0", 30.0), (30.0, 40.0));
     assert_eq!(
@@ -400,7 +400,7 @@ fn a_clawback_is_a_gap_in_the_year_the_money_goes_back() {
         1,
     );
     let s = one_trial(&m);
-    assert_eq!(&s.row(&s.gap, 0)[..4], [0.0, 0.0, 400.0, 200.0]);
+    assert_eq!(&s.row(Row::Gap, 0)[..4], [0.0, 0.0, 400.0, 200.0]);
 }
 
 /// A back-test outcome's year must leave a year after it in the horizon,

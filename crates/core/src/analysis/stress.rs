@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::atomic::AtomicBool;
 
-use crate::engine::{Engine, Fault, LANES, Scratch, fold_trials, lane_batches};
+use crate::engine::{Engine, Fault, LANES, Row, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
 use crate::error::ScenarioError;
 use crate::model::{Cut, FundingKind, Model};
@@ -390,7 +390,7 @@ fn run_cell(
                 let lanes = &mut lanes[..n];
                 engine.simulate_lanes(first, lanes, |_| {});
                 for scratch in lanes.iter() {
-                    let gaps = scratch.row(&scratch.gap, e);
+                    let gaps = scratch.row(Row::Gap, e);
                     for (c, g) in acc.gap_years.iter_mut().zip(gaps) {
                         *c += u64::from(*g > 0.0);
                     }

@@ -59,11 +59,13 @@ impl Engine<'_> {
         let q = self.quantities(inputs, line.quantities(), line.key, dw);
         match &line.kind {
             CostKind::Renewal { size, .. } => {
+                // In the order of `CostLine::quantities`.
+                let [size_q, every, ..] = q;
                 let size = match size {
-                    RenewalSize::ShareOfConstruction(_) => q[0] * construction,
-                    RenewalSize::Amount(_) => q[0],
+                    RenewalSize::ShareOfConstruction(_) => size_q * construction,
+                    RenewalSize::Amount(_) => size_q,
                 };
-                let every = q[1].max(ONE);
+                let every = every.max(ONE);
                 // Each lane's replacements fall in its own years: lane
                 // by lane. Replacement j falls j * every years after
                 // opening, rounded to a year: the mean interval stays
@@ -85,7 +87,7 @@ impl Engine<'_> {
             CostKind::Annual {
                 growth, from, to, ..
             } => {
-                let a = q[0];
+                let [a, ..] = q;
                 let mut g = 1.0;
                 let w = *from..*to + 1;
                 let shocks = inputs.window(dw.years, w.len());
@@ -96,7 +98,8 @@ impl Engine<'_> {
                 }
             }
             CostKind::OneOff { year, .. } => {
-                cost[*year] = cost[*year] + q[0] * escalation[*year];
+                let [amount, ..] = q;
+                cost[*year] = cost[*year] + amount * escalation[*year];
             }
         }
     }

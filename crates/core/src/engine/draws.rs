@@ -148,7 +148,10 @@ pub(crate) fn operating_years(svc: &Service, horizon: usize) -> Range<usize> {
 pub(crate) fn stream_years(svc: &Service, st: &Stream) -> Range<usize> {
     match st.kind {
         StreamKind::Fees { .. } => st.from.max(svc.opens)..st.to + 1,
-        _ => st.from..st.to + 1,
+        StreamKind::Grant { .. }
+        | StreamKind::Budget { .. }
+        | StreamKind::Contract { .. }
+        | StreamKind::Reserve { .. } => st.from..st.to + 1,
     }
 }
 

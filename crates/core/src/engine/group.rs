@@ -11,6 +11,7 @@
 use crate::model::rng::lanes::{Draws, Window};
 use crate::model::{FundingKind, Materiality, Model};
 
+use super::rows::Rows;
 use super::simd::{F8, M8, W};
 
 /// What one service's settling left for the hand-over, per lane.
@@ -42,8 +43,8 @@ pub(crate) struct Outcomes {
 /// rows, a year of every lane per value.
 ///
 /// Invariant: every row holds `horizon` values (`by_kind` one per kind,
-/// kind-major), except the capital rows (empty unless the model has
-/// capital), the contract rows `need`, `money`, `obligation`, `loss`
+/// kind-major), except the [`Rows`] a model does not use
+/// ([`super::rows::Row::used`]), the contract rows `need` and `money`
 /// (empty unless a service is delivered under a contract), `surplus`
 /// (empty without special accounts) and `problem` (three rows, empty
 /// unless the model asks for the funding requirement); sized once by
@@ -57,19 +58,15 @@ pub(crate) struct Group {
     pub(super) defl: Vec<F8>,
     pub(super) disc: Vec<F8>,
     pub(super) down: Vec<M8>,
-    pub(super) cost: Vec<F8>,
-    pub(super) funding: Vec<F8>,
+    /// The rows handed over to each trial's [`super::Scratch`].
+    pub(super) rows: Rows<Vec<F8>>,
     pub(super) by_kind: Vec<F8>,
-    pub(super) gap: Vec<F8>,
-    pub(super) absorbed: Vec<F8>,
     /// The risks' opex multiplier per year.
     pub(super) mult: Vec<F8>,
-    pub(super) capital: Vec<F8>,
-    pub(super) capital_gap: Vec<F8>,
+    /// A contracted service's need and money, before the contract splits
+    /// them (empty unless a service is delivered under a contract).
     pub(super) need: Vec<F8>,
     pub(super) money: Vec<F8>,
-    pub(super) obligation: Vec<F8>,
-    pub(super) loss: Vec<F8>,
     /// What the service's money left over each year, for a service whose
     /// surplus lapses into its special account (not written otherwise).
     pub(super) surplus: Vec<F8>,
@@ -85,25 +82,18 @@ impl Group {
     pub(crate) fn new(model: &Model) -> Self {
         let h = model.horizon;
         let row = |on: bool| vec![F8::splat(0.0); if on { h } else { 0 }];
-        let (capital, delivery) = (model.has_capital(), model.has_delivery());
+        let delivery = model.has_delivery();
         Group {
             horizon: h,
             esc: row(true),
             defl: row(true),
             disc: row(true),
             down: vec![M8::from_fn(|_| false); h],
-            cost: row(true),
-            funding: row(true),
+            rows: Rows::from_fn(|r| row(r.used(model))),
             by_kind: vec![F8::splat(0.0); FundingKind::COUNT * h],
-            gap: row(true),
-            absorbed: row(true),
             mult: row(true),
-            capital: row(capital),
-            capital_gap: row(capital),
             need: row(delivery),
             money: row(delivery),
-            obligation: row(delivery),
-            loss: row(delivery),
             surplus: row(!model.accounts.is_empty()),
             problem: vec![
                 F8::splat(0.0);

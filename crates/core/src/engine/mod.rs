@@ -19,7 +19,8 @@
 //! plus cost lines, renewals and risk-event costs; funding = the streams
 //! alive that year; a reserve absorbs shortfalls; gap = what is left.
 //!
-//! Where things are: `trial.rs` holds what a trial leaves behind;
+//! Where things are: `rows.rs` is the one registry of the per-year rows
+//! a trial computes ([`Row`]); `trial.rs` holds what a trial leaves behind;
 //! `group.rs` the structure-of-arrays rows in which a batch computes each
 //! service for eight trials side by side (`simd.rs`: `F8`, eight
 //! doubles as one value); the per-service phases are in `service.rs`,
@@ -30,6 +31,14 @@
 //! (which streams draw what, in which years) that the simulation,
 //! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
 //! spreads trials over threads.
+//!
+//! `Engine`'s public methods, the trial's outline (economy, services,
+//! portfolio) and its checks are in this file. Each other file adds
+//! `Engine` only the private steps of its own concern (`service.rs` a
+//! service's phases, `costs.rs` a cost line or risk, `draws.rs` a line's
+//! per-trial quantities, `diagnose.rs` a fault's line); the arithmetic of
+//! each stream kind and of the books is free functions over rows, which
+//! `service.rs` dispatches to by listing every [`crate::model::StreamKind`].
 
 mod books;
 mod costs;
@@ -37,6 +46,7 @@ mod diagnose;
 mod draws;
 mod group;
 mod requirement;
+mod rows;
 mod schedule;
 mod service;
 mod simd;
@@ -46,6 +56,7 @@ mod trial;
 
 use crate::model::{DiscountBasis, Model, Prices};
 
+pub use rows::{Row, Rows};
 pub(crate) use schedule::{fold_trials, lane_batches};
 pub use trial::{EntityOutcome, Fault, FaultAt, FaultLine, LANES, Scratch};
 
@@ -80,28 +91,11 @@ fn constant_prices(s: &mut Scratch) {
     let h = s.horizon;
     let Scratch {
         deflator,
-        cost,
-        funding,
-        gap,
-        absorbed,
+        rows,
         by_kind,
-        capital,
-        capital_gap,
-        obligation,
-        operator_loss,
         ..
     } = s;
-    for v in [
-        cost,
-        funding,
-        gap,
-        absorbed,
-        by_kind,
-        capital,
-        capital_gap,
-        obligation,
-        operator_loss,
-    ] {
+    for v in rows.each_mut().into_iter().chain([by_kind]) {
         for row in v.chunks_mut(h) {
             for (x, d) in row.iter_mut().zip(deflator.iter()) {
                 *x *= d;
@@ -235,7 +229,7 @@ impl<'m> Engine<'m> {
             let mix = crate::model::StreamKey::trial_mix(m.seed, trial);
             s.draws.fill(&self.plan.slots, mix);
             self.economy(s);
-            for v in s.entity_rows_mut() {
+            for v in s.rows.each_mut() {
                 if let Some(row) = v.get_mut(port.clone()) {
                     row.fill(0.0);
                 }
@@ -285,7 +279,7 @@ impl<'m> Engine<'m> {
                 // from the service's rows; zipped slices let the adds
                 // vectorise. (Its funding by kind is not needed: the
                 // aggregates add up the services' totals instead.)
-                for v in s.entity_rows_mut() {
+                for v in s.rows.each_mut() {
                     if !v.is_empty() {
                         add_into(v, e * h, p * h, h);
                     }
@@ -314,7 +308,7 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let h = m.horizon;
         let p = m.services.len();
-        let (services, port) = s.gap.split_at_mut(p * h);
+        let (services, port) = s.rows.gap.split_at_mut(p * h);
         port.fill(0.0);
         for (e, svc) in m.services.iter().enumerate() {
             if svc.account.is_none() {

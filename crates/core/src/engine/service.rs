@@ -20,6 +20,7 @@ use super::costs::opex;
 use super::draws::{LineDraws, operating_years, stream_years};
 use super::group::{Group, Inputs, Outcomes, by_quantity, threshold, year};
 use super::requirement;
+use super::rows;
 use super::simd::{F8, M8};
 use super::stop::{Seen, stop_years};
 use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
@@ -138,16 +139,7 @@ impl Engine<'_> {
             }
         };
         let rows = e * h..(e + 1) * h;
-        for (from, to) in [
-            (&g.cost, &mut s.cost),
-            (&g.funding, &mut s.funding),
-            (&g.gap, &mut s.gap),
-            (&g.absorbed, &mut s.absorbed),
-            (&g.capital, &mut s.capital),
-            (&g.capital_gap, &mut s.capital_gap),
-            (&g.obligation, &mut s.obligation),
-            (&g.loss, &mut s.operator_loss),
-        ] {
+        for (from, to) in g.rows.each().into_iter().zip(s.rows.each_mut()) {
             if let Some(to) = to.get_mut(rows.clone()) {
                 lane(from, to);
             }
@@ -156,7 +148,7 @@ impl Engine<'_> {
         lane(&g.by_kind, &mut s.by_kind[e * kinds..(e + 1) * kinds]);
         if let Some(a) = svc.account {
             let rows = a * h..(a + 1) * h;
-            for (p, x) in s.pool_gap[rows.clone()].iter_mut().zip(&g.gap) {
+            for (p, x) in s.pool_gap[rows.clone()].iter_mut().zip(&g.rows.gap) {
                 *p += x.0[j];
             }
             // Surplus lapses into the account only where the service does
@@ -216,18 +208,21 @@ impl Engine<'_> {
             defl,
             disc,
             down,
-            cost,
-            funding,
+            rows:
+                rows::Rows {
+                    cost,
+                    funding,
+                    gap,
+                    absorbed,
+                    capital: capital_row,
+                    capital_gap,
+                    obligation,
+                    operator_loss: loss,
+                },
             by_kind,
-            gap,
-            absorbed,
             mult,
-            capital: capital_row,
-            capital_gap,
             need,
             money,
-            obligation,
-            loss,
             surplus,
             problem,
             out,
@@ -458,12 +453,18 @@ impl Engine<'_> {
                 });
                 grant(pay, row, &cost[w], size, q, matched)
             }
-            StreamKind::Budget { growth, .. } => budget(pay, row, q[0], *growth),
+            StreamKind::Budget { growth, .. } => {
+                let [amount, ..] = q;
+                budget(pay, row, amount, *growth)
+            }
             StreamKind::Fees { price_growth, .. } => {
                 fees(pay, row, svc.opens, q, *price_growth, npv)
             }
             StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
-            StreamKind::Reserve { .. } => out.reserve = out.reserve + q[0],
+            StreamKind::Reserve { .. } => {
+                let [opening, ..] = q;
+                out.reserve = out.reserve + opening
+            }
         }
     }
 

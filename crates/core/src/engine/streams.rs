@@ -82,11 +82,12 @@ pub(super) fn grant(
     q: [F8; 4],
     matched: Option<Match<'_>>,
 ) {
+    // In the order of `Stream::quantities`.
+    let [size_q, hz, ..] = q;
     let (amount, share) = match size {
-        GrantSize::Amount(_) => (q[0], None),
-        GrantSize::ShareOfCost(_) => (ZERO, Some(q[0])),
+        GrantSize::Amount(_) => (size_q, None),
+        GrantSize::ShareOfCost(_) => (ZERO, Some(size_q)),
     };
-    let hz = q[1];
     let mut alive = M8::from_fn(|_| true);
     // Paid so far, for a clawback (a running sum in year order).
     let mut paid = ZERO;

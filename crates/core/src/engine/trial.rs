@@ -6,6 +6,7 @@
 //! neither imports the other's internals.
 
 use super::group::Group;
+use super::rows::{Row, Rows};
 use crate::model::rng::lanes::Draws;
 use crate::model::{FundingKind, Model};
 
@@ -67,33 +68,13 @@ pub struct Scratch {
     pub(crate) discount: Vec<f64>,
     /// Whether each year is a downturn year.
     pub downturn: Vec<bool>,
-    /// Cost per entity and year (`e * horizon + t`).
-    pub cost: Vec<f64>,
-    /// Funding per entity and year, before the reserve.
-    pub funding: Vec<f64>,
-    /// Gap per entity and year: a material shortfall after the reserve
-    /// (see [`crate::model::Materiality`]).
-    pub gap: Vec<f64>,
-    /// Shortfall per entity and year too small to be material, absorbed by
-    /// the contingency. At most one of `gap` and `absorbed` is non-zero in
-    /// a year; their sum is the raw shortfall.
-    pub absorbed: Vec<f64>,
+    /// Every [`Row`] per entity and year (`e * horizon + t`); a row the
+    /// model does not use is empty.
+    pub rows: Rows<Vec<f64>>,
     /// Per service (not the portfolio), kind and year
     /// (`(e * KINDS + k) * horizon + t`); the reserve's row is what the
     /// reserve paid out.
     pub by_kind: Vec<f64>,
-    /// Capital cost per entity and year: lines funded by the capital
-    /// account, apart from `cost` (empty unless the model has capital).
-    pub capital: Vec<f64>,
-    /// What the capital account left unpaid, per entity and year (empty
-    /// unless the model has capital).
-    pub capital_gap: Vec<f64>,
-    /// What the city owes a contracted operator, per entity and year
-    /// (empty unless a service is delivered under a contract).
-    pub obligation: Vec<f64>,
-    /// The operator's loss under its contract, per entity and year (empty
-    /// unless a service is delivered under a contract).
-    pub operator_loss: Vec<f64>,
     /// Per special account and year, its services' gaps and surplus
     /// (empty unless the model has accounts).
     pub(crate) pool_gap: Vec<f64>,
@@ -114,22 +95,14 @@ impl Scratch {
     pub fn new(model: &Model) -> Self {
         let h = model.horizon;
         let e = model.services.len() + 1;
-        let (capital, delivery) = (model.has_capital(), model.has_delivery());
         Scratch {
             horizon: h,
             escalation: vec![1.0; h],
             deflator: vec![1.0; h],
             discount: vec![1.0; h],
             downturn: vec![false; h],
-            cost: vec![0.0; e * h],
-            funding: vec![0.0; e * h],
-            gap: vec![0.0; e * h],
-            absorbed: vec![0.0; e * h],
+            rows: Rows::from_fn(|r| vec![0.0; if r.used(model) { e * h } else { 0 }]),
             by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
-            capital: vec![0.0; if capital { e * h } else { 0 }],
-            capital_gap: vec![0.0; if capital { e * h } else { 0 }],
-            obligation: vec![0.0; if delivery { e * h } else { 0 }],
-            operator_loss: vec![0.0; if delivery { e * h } else { 0 }],
             pool_gap: vec![0.0; model.accounts.len() * h],
             pool_surplus: vec![0.0; model.accounts.len() * h],
             draws: Draws::new(&super::draws::Plan::new(model).slots),
@@ -139,25 +112,9 @@ impl Scratch {
         }
     }
 
-    /// Every per-entity-year row the portfolio adds up: cost, funding, gap,
-    /// absorbed, and the capital and contract rows (empty when the model
-    /// lacks them).
-    pub(crate) fn entity_rows_mut(&mut self) -> [&mut Vec<f64>; 8] {
-        [
-            &mut self.cost,
-            &mut self.funding,
-            &mut self.gap,
-            &mut self.absorbed,
-            &mut self.capital,
-            &mut self.capital_gap,
-            &mut self.obligation,
-            &mut self.operator_loss,
-        ]
-    }
-
-    /// Slice of a per-entity-year array.
-    pub fn row<'a>(&self, v: &'a [f64], entity: usize) -> &'a [f64] {
-        &v[entity * self.horizon..(entity + 1) * self.horizon]
+    /// Entity `entity`'s values of `row`, per year.
+    pub fn row(&self, row: Row, entity: usize) -> &[f64] {
+        &self.rows[row][entity * self.horizon..(entity + 1) * self.horizon]
     }
 
     /// Funding of `kind` for service `entity`, per year.
@@ -270,7 +227,7 @@ impl Scratch {
     pub(crate) fn locate_fault(&self, e: usize, services: usize) -> (Option<usize>, FaultAt) {
         let h = self.horizon;
         for t in 0..h {
-            if !self.cost[e * h + t].is_finite() {
+            if !self.rows.cost[e * h + t].is_finite() {
                 return (Some(t), FaultAt::Cost);
             }
             if e < services {
@@ -279,7 +236,7 @@ impl Scratch {
                         return (Some(t), FaultAt::Funding(k));
                     }
                 }
-            } else if !self.funding[e * h + t].is_finite() {
+            } else if !self.rows.funding[e * h + t].is_finite() {
                 return (Some(t), FaultAt::FundingTotal);
             }
         }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Scratch;
+use crate::engine::{Row, Scratch};
 use crate::model::Model;
 use crate::stats::sums::{Sum, SumArray};
 
@@ -25,26 +25,34 @@ pub(crate) enum BookRow {
 }
 
 impl BookRow {
+    const ALL: [BookRow; 4] = [
+        BookRow::Capital,
+        BookRow::CapitalGap,
+        BookRow::Obligation,
+        BookRow::OperatorLoss,
+    ];
+
+    /// The trial's row it aggregates.
+    fn row(self) -> Row {
+        match self {
+            BookRow::Capital => Row::Capital,
+            BookRow::CapitalGap => Row::CapitalGap,
+            BookRow::Obligation => Row::Obligation,
+            BookRow::OperatorLoss => Row::OperatorLoss,
+        }
+    }
+
     /// The row's amounts in a trial (empty when the model lacks it).
     fn of(self, s: &Scratch) -> &[f64] {
-        match self {
-            BookRow::Capital => &s.capital,
-            BookRow::CapitalGap => &s.capital_gap,
-            BookRow::Obligation => &s.obligation,
-            BookRow::OperatorLoss => &s.operator_loss,
-        }
+        &s.rows[self.row()]
     }
 
     /// The rows `model` has.
     pub(crate) fn of_model(model: &Model) -> Vec<BookRow> {
-        let mut rows = Vec::new();
-        if model.has_capital() {
-            rows.extend([BookRow::Capital, BookRow::CapitalGap]);
-        }
-        if model.has_delivery() {
-            rows.extend([BookRow::Obligation, BookRow::OperatorLoss]);
-        }
-        rows
+        BookRow::ALL
+            .into_iter()
+            .filter(|b| b.row().used(model))
+            .collect()
     }
 }
 

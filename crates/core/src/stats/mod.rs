@@ -365,15 +365,15 @@ impl Accumulator {
     pub fn record_sums(&mut self, s: &Scratch) {
         // The portfolio's rows come last and are not recorded.
         let n = (self.totals.len() - 1) * self.horizon;
-        self.cost.add_row(&s.cost[..n]);
-        self.funding.add_row(&s.funding[..n]);
-        self.gap.add_row(&s.gap[..n]);
+        self.cost.add_row(&s.rows.cost[..n]);
+        self.funding.add_row(&s.rows.funding[..n]);
+        self.gap.add_row(&s.rows.gap[..n]);
         if self.absorbs {
-            self.absorbed.add_row(&s.absorbed[..n]);
+            self.absorbed.add_row(&s.rows.absorbed[..n]);
         }
         self.by_kind.add_row(&s.by_kind);
         if !self.pooled_gap.is_empty() {
-            self.pooled_gap.add_row(&s.gap[n..n + self.horizon]);
+            self.pooled_gap.add_row(&s.rows.gap[n..n + self.horizon]);
         }
         for b in &mut self.books {
             b.record_sums(s);
@@ -417,18 +417,18 @@ impl Accumulator {
             }
         };
         for (i, y) in self.years.iter_mut().enumerate() {
-            gather(col, |s| &s.cost, i);
+            gather(col, |s| &s.rows.cost, i);
             y.cost_q.add_all(col);
-            gather(col, |s| &s.funding, i);
+            gather(col, |s| &s.rows.funding, i);
             y.funding_q.add_all(col);
-            gather(col, |s| &s.gap, i);
+            gather(col, |s| &s.rows.gap, i);
             y.gap_q.add_all(col);
             let gaps = col.iter().filter(|g| **g > 0.0).count() as u64;
             y.gap_count += gaps;
             y.shortfall_count += if self.absorbs {
                 lanes
                     .iter()
-                    .filter(|s| s.gap[i] > 0.0 || s.absorbed[i] > 0.0)
+                    .filter(|s| s.rows.gap[i] > 0.0 || s.rows.absorbed[i] > 0.0)
                     .count() as u64
             } else {
                 gaps
@@ -485,7 +485,7 @@ impl Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Engine;
+    use crate::engine::{Engine, Row};
 
     fn bench_model() -> Model {
         let text = include_str!("../../../../scenarios/bench-district.toml");
@@ -587,7 +587,7 @@ mod tests {
             engine.simulate(t, &mut s);
             acc.record(std::slice::from_ref(&s));
             let p = model.services.len();
-            for (d, c) in direct.iter_mut().zip(s.row(&s.cost, p)) {
+            for (d, c) in direct.iter_mut().zip(s.row(Row::Cost, p)) {
                 *d += c / 200.0;
             }
         }
