@@ -129,8 +129,8 @@ fn fill_both_ways(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     mut fill: impl FnMut(u64),
 ) {
+    use fundgap::kernels::force_portable as set_portable;
     use fundgap::model::StreamKey;
-    use fundgap::model::rng::lanes::set_portable;
     for (name, portable) in [("fill", false), ("fill-portable", true)] {
         let mut trial = 0u64;
         g.bench_function(name, |b| {

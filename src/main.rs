@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     // The switch that proves the vector kernels compute what the portable
     // ones do (tests/it/instruction_sets.rs compares the two runs' outputs byte for byte).
     if std::env::var_os("FUNDGAP_SIMD").is_some_and(|v| v == "portable") {
-        fundgap::model::rng::lanes::set_portable(true);
+        fundgap::kernels::force_portable(true);
     }
     let cli = cli::Cli::parse();
     match cli::execute(cli) {

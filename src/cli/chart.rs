@@ -12,7 +12,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     let path = args.run_dir.join("charts.json");
     // A charts.json holds a few numbers per service-year: 256 MiB is far
     // beyond a national portfolio's.
-    let text = fundgap::scenario::read_bounded(&path, 256 << 20, "fundgap charts.json")?;
+    let text = fundgap_report::input::read_bounded(&path, 256 << 20, "fundgap charts.json")?;
     let data: ChartData = serde_json::from_slice(&text).map_err(|e| {
         Error::Usage(format!(
             "{} is not a fundgap charts.json ({e}); run `fundgap run` again to recreate it",

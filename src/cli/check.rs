@@ -48,7 +48,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     };
     let mb = memory_bound_mb(&model, threads);
     let ns = ns_per_service_year(&model);
-    let kernels = fundgap::model::rng::lanes::instruction_set();
+    let kernels = fundgap::kernels::instruction_set();
     let estimate = match w.ko() {
         false => format!(
             "  a run of {trials} trials: about {time} on {threads} thread(s) (~{ns:.0} ns per service-year), memory up to about {mb:.0} MB whatever the trial count\n  random draws on this CPU: {kernels} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n"

@@ -34,7 +34,7 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
         None if default_path.is_file() => Some(default_path),
         None => None,
     };
-    let (text, label) = scenario::read_source(path.as_deref())?;
+    let (text, label) = fundgap_report::input::read_source(path.as_deref())?;
     if let Some(p) = &path {
         fundgap_report::ownership::protect(p);
     }

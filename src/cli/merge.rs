@@ -231,7 +231,7 @@ fn read_header(path: &Path) -> Result<PartHeader> {
 /// pass checked: a part rewritten in between is refused, not mixed in),
 /// and its aggregate decoded.
 fn aggregate<T: serde::de::DeserializeOwned>(path: &Path, header: &PartHeader) -> Result<T> {
-    let bytes = scenario::read_bounded(path, PART_LIMIT, "partial aggregate")?;
+    let bytes = fundgap_report::input::read_bounded(path, PART_LIMIT, "partial aggregate")?;
     let (again, payload) = part::decode(&bytes).map_err(|e| in_file(path, e))?;
     if &again != header {
         return Err(in_file(path, "it changed while being merged"));

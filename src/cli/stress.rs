@@ -155,7 +155,7 @@ fn withdrawal_cells(args: &StressArgs, base: &Model) -> Result<(Axis, Axis, Vec<
         service: args.service.clone(),
         streams: args.streams.clone(),
     };
-    let streams = select(base, &sel).map_err(Error::Usage)?;
+    let streams = select(base, &sel)?;
     Ok(withdrawal_grid(base, &streams, &years, &cuts))
 }
 

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("format", &[]),
     ("model", &["names", "error"]),
+    ("kernels", &["model"]),
     ("scenario", &["model", "names", "error"]),
     ("engine", &["model"]),
     ("stats", &["engine", "model", "error"]),
@@ -33,7 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "cli",
         &[
             "report", "analysis", "stats", "engine", "model", "scenario", "names", "error",
-            "format",
+            "format", "kernels",
         ],
     ),
 ];

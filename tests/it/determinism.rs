@@ -163,7 +163,7 @@ fn left_behind(s: &Scratch) -> String {
 fn a_trial_is_the_same_alone_and_in_any_batch() {
     let n = 20usize;
     for path in common::shipped_scenarios() {
-        let mut m = fundgap::scenario::load(&path).unwrap();
+        let mut m = fundgap_report::input::load(&path).unwrap();
         m.set_confidence(&[0.9]);
         let engine = Engine::new(&m);
         let alone: Vec<String> = (0..n as u64)

@@ -55,7 +55,7 @@ fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {
         "incheon-challenge",
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{site}.toml"));
-        let m = fundgap::scenario::load(&path).unwrap();
+        let m = fundgap_report::input::load(&path).unwrap();
         assert!(m.services().len() >= 5, "{site}");
         assert!(
             m.services()

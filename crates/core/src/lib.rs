@@ -4,7 +4,7 @@
 //! This is the core of the `fundgap` program, usable on its own. Data flows
 //! one way:
 //!
-//! 1. [`scenario`] reads and validates a TOML scenario into a [`Model`]
+//! 1. [`scenario`] validates a TOML scenario's text into a [`Model`]
 //!    (every problem reported with file, line, column and key path);
 //! 2. an [`Engine`] simulates one trial of the model at a time;
 //! 3. [`run`] (or [`run_all`], [`run_range`] for a shard) spreads trials
@@ -14,10 +14,11 @@
 //! 5. [`analysis`] builds stress grids, paired comparisons, sensitivity and
 //!    the evaluation scorecard on many runs.
 //!
-//! The engine, statistics and analyses are pure: no files, no printing, no
-//! clocks. Results depend only on the scenario and seed, never on the
-//! number of threads or the split of trials. Writing files, terminal tables
-//! and charts belong to the `fundgap` binary. `ARCHITECTURE.md` in the
+//! The whole crate is pure: no files, no printing, no clocks, no
+//! environment. Results depend only on the scenario and seed, never on the
+//! number of threads, the split of trials or the instruction set. Reading
+//! files and writing outputs belong to `fundgap-report`, and the command
+//! line to the `fundgap` binary. `ARCHITECTURE.md` in the
 //! repository maps the modules.
 //!
 //! ```
@@ -38,6 +39,7 @@ pub mod analysis;
 pub mod engine;
 pub mod error;
 pub mod format;
+pub mod kernels;
 pub mod model;
 mod names;
 pub mod scenario;

@@ -17,6 +17,7 @@ pub mod charts;
 pub mod check;
 pub mod files;
 pub mod html;
+pub mod input;
 pub mod lang;
 pub mod output;
 pub mod ownership;

@@ -32,7 +32,8 @@ pub struct Selection {
 }
 
 /// Resolves a selection to (service index, stream index) pairs.
-pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, String> {
+pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize, usize)>> {
+    use crate::error::Error;
     if let Some(id) = &sel.service
         && model.service(id).is_none()
     {
@@ -40,10 +41,10 @@ pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, Str
         let hint = crate::names::suggest(id, &ids)
             .map(|s| format!("; did you mean \"{s}\"?"))
             .unwrap_or_default();
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "no service with id \"{id}\"{hint} (known: {})",
             ids.join(", ")
-        ));
+        )));
     }
     let mut out = Vec::new();
     for (si, s) in model.services.iter().enumerate() {
@@ -76,17 +77,17 @@ pub fn select(model: &Model, sel: &Selection) -> Result<Vec<(usize, usize)>, Str
                 .collect();
             names.sort();
             names.dedup();
-            return Err(format!(
+            return Err(Error::Usage(format!(
                 "no funding stream named \"{n}\" (known: {})",
                 names.join(", ")
-            ));
+            )));
         }
     }
     if out.is_empty() {
-        return Err(
+        return Err(Error::Usage(
             "no stream to stress: the scenario has no grant streams; name one with --stream"
                 .to_string(),
-        );
+        ));
     }
     Ok(out)
 }
@@ -601,7 +602,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
             },
         )
         .unwrap_err();
-        assert!(e.contains("national"), "{e}");
+        assert!(e.to_string().contains("national"), "{e}");
         let e = select(
             &base,
             &Selection {
@@ -610,6 +611,6 @@ amount = { dist = "normal", mean = 20, sd = 5 }
             },
         )
         .unwrap_err();
-        assert!(e.contains("known: s"), "{e}");
+        assert!(e.to_string().contains("known: s"), "{e}");
     }
 }

@@ -14,6 +14,14 @@ mod dist;
 mod inputs;
 mod language;
 mod quantity;
+// The counter-based random numbers and their vector kernels: the
+// engine's internals. The benchmarks measure the kernels alone, so the
+// `bench-internals` feature (their dev-dependency's) makes them public.
+#[cfg(not(feature = "bench-internals"))]
+pub(crate) mod rng;
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+#[allow(missing_docs)]
 pub mod rng;
 mod streams;
 mod thresholds;

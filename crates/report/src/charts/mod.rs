@@ -462,7 +462,7 @@ pub fn register_font(file: Option<&std::path::Path>, text: &str, lang: Language)
         None if has_hangul(text) => NANUM_SQUARE,
         None => dejavu::sans::regular(),
         Some(p) => {
-            let data = fundgap::scenario::read_bounded(p, 64 << 20, "font file")?;
+            let data = crate::input::read_bounded(p, 64 << 20, "font file")?;
             // The font registry keeps `'static` data; a process registers a
             // font once, so leaking it is the simplest correct ownership.
             Box::leak(data.into_boxed_slice())

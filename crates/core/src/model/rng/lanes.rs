@@ -29,7 +29,6 @@ use super::vmath::{exp, ln, sincos_turns};
 use super::{GAMMA, YEAR_BASE, mix64, unit};
 
 use super::is_portable;
-pub use super::set_portable;
 
 multiversioned! {
     /// The name of the clone the dispatcher picks on this CPU.
@@ -44,7 +43,7 @@ multiversioned! {
 }
 
 /// The instruction set the kernels run on: the clone the dispatcher
-/// picks on this CPU, unless [`set_portable`] forced the baseline.
+/// picks on this CPU, unless [`super::set_portable`] forced the baseline.
 pub fn instruction_set() -> &'static str {
     if is_portable() {
         "portable"
@@ -386,9 +385,9 @@ mod tests {
         for trial in 0..200 {
             let mix = StreamKey::trial_mix(1, trial);
             fast.fill(&slots, mix);
-            set_portable(true);
+            super::super::set_portable(true);
             portable.fill(&slots, mix);
-            set_portable(false);
+            super::super::set_portable(false);
             assert_eq!(fast.uniforms, portable.uniforms);
             assert_eq!(fast.shocks, portable.shocks);
         }
