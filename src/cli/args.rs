@@ -7,8 +7,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use fundgap::scenario::Override;
 
-use fundgap_report::charts::ImageFormat;
-
 pub(crate) use super::options::*;
 
 const EXAMPLES: &str = "\
@@ -187,13 +185,8 @@ pub(crate) struct RunArgs {
     /// Number of trials (overrides the scenario's `trials`)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// Random seed (overrides the scenario's `seed`); same seed, same results
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a scenario key, e.g. --set service.smart-parking.funding.city-budget.amount=200
-    /// (repeatable; validated like the file)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Output directory [default: output/<scenario file name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -321,12 +314,8 @@ pub(crate) struct StressArgs {
     /// Trials per cell [default: the scenario's `trials`, as for `run`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// Random seed (overrides the scenario's)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a scenario key (repeatable)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Output directory [default: output/<scenario file name>-stress]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -354,12 +343,8 @@ pub(crate) struct CompareArgs {
     /// Number of trials [default: the baseline's `trials`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// Random seed for all variants [default: the baseline's]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a key in every variant (repeatable)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Output directory [default: output/<first file name>-compare]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -398,12 +383,8 @@ pub(crate) struct SensitivityArgs {
     /// thousand the estimates are noisy (a warning says when they leave 0..1)
     #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(20..))]
     pub sobol_trials: u64,
-    /// Random seed (overrides the scenario's)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a scenario key (repeatable)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Output directory [default: output/<scenario file name>-sensitivity]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -434,12 +415,8 @@ pub(crate) struct DiscoverArgs {
     /// Smallest share of all trials a box may hold
     #[arg(long, default_value_t = 0.05, value_parser = share_open)]
     pub min_support: f64,
-    /// Random seed (overrides the scenario's)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a scenario key (repeatable)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Output directory [default: output/<scenario file name>-discovery]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -460,12 +437,8 @@ pub(crate) struct EvaluateArgs {
     /// Trials for the funding figures [default: the scenario's `trials`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
-    /// Random seed (overrides the scenario's)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Override a scenario key (repeatable)
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
-    pub set: Vec<Override>,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Skip the sensitivity analysis (faster)
     #[arg(long)]
     pub no_sensitivity: bool,

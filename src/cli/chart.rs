@@ -42,7 +42,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
         lang: fundgap::model::Language::En,
         width: args.width,
         height: args.height,
-        format: args.image_format,
+        format: args.image_format.into(),
         title: args.title.clone(),
     };
     let started = Instant::now();

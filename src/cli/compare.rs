@@ -18,7 +18,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     if let [single] = args.scenarios.as_slice() {
         let (text, label, s) = load_text(Some(single))?;
         stem = s;
-        for (v, model) in scenario::variant_models(&text, &label, &args.set)? {
+        for (v, model) in scenario::variant_models(&text, &label, &args.changes.set)? {
             inputs.push(Input {
                 name: v.name,
                 description: v.description,
@@ -37,7 +37,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             if stem.is_empty() {
                 stem = s.clone();
             }
-            let model = scenario::parse_with(&text, &label, &args.set)?;
+            let model = scenario::parse_with(&text, &label, &args.changes.set)?;
             if !model.variants().is_empty() {
                 return Err(Error::Usage(format!(
                     "{label} declares {} [[variant]] table(s), which a comparison of several files would leave out; \
@@ -52,7 +52,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             });
         }
     }
-    inputs[0].model.set_run(args.trials, args.seed);
+    inputs[0].model.set_run(args.trials, args.changes.seed);
     let trials = inputs[0].model.trials();
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
     Staging::check(&out_dir)?;

@@ -16,8 +16,8 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         mut model,
         label,
         stem,
-    } = load(args.scenario.as_deref(), &args.set)?;
-    model.set_run(Some(args.trials), args.seed);
+    } = load(args.scenario.as_deref(), &args.changes.set)?;
+    model.set_run(Some(args.trials), args.changes.seed);
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-discovery"));
     Staging::check(&out_dir)?;
     let quiet = args.common.run.quiet;

@@ -11,8 +11,12 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
-    let Loaded { model, label, stem } =
-        load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    let Loaded { model, label, stem } = load_run(
+        args.scenario.as_deref(),
+        &args.changes.set,
+        args.trials,
+        args.changes.seed,
+    )?;
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-evaluation"));
     Staging::check(&out_dir)?;
     if !args.common.run.quiet {
@@ -39,7 +43,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         })?;
         Some(s?)
     };
-    let info = run_info(label, &args.set, threads, started);
+    let info = run_info(label, &args.changes.set, threads, started);
     let delivery = Delivery {
         out_dir,
         settings: settings(lang, !args.no_xlsx, !args.no_html, &args.common.charts),
@@ -68,8 +72,8 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         mut model,
         label,
         stem,
-    } = load(args.scenario.as_deref(), &args.set)?;
-    model.set_run(Some(model.trials().max(args.sample)), args.seed);
+    } = load(args.scenario.as_deref(), &args.changes.set)?;
+    model.set_run(Some(model.trials().max(args.sample)), args.changes.seed);
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-sensitivity"));
     Staging::check(&out_dir)?;
     let opts = fundgap::analysis::sensitivity::Options {

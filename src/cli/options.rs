@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use fundgap::model::Language;
+use fundgap::scenario::Override;
 
 /// Which sensitivity analysis to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +17,27 @@ pub(crate) enum Method {
     Sobol,
     /// Both, written side by side
     Both,
+}
+
+/// Which image files `chart` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ImageFormat {
+    /// PNG only (for slides and word processors)
+    Png,
+    /// SVG only (scalable, for print)
+    Svg,
+    /// A PNG and an SVG of each chart
+    Both,
+}
+
+impl From<ImageFormat> for fundgap_report::charts::ImageFormat {
+    fn from(f: ImageFormat) -> Self {
+        match f {
+            ImageFormat::Png => Self::Png,
+            ImageFormat::Svg => Self::Svg,
+            ImageFormat::Both => Self::Both,
+        }
+    }
 }
 
 /// A report language on the command line.
@@ -36,6 +58,21 @@ impl Lang {
             None => model.language(),
         }
     }
+}
+
+/// How a simulating command changes the scenario it reads: the same two
+/// flags everywhere.
+#[derive(Debug, Args)]
+pub(crate) struct Changes {
+    /// Random seed (overrides the scenario's `seed`); same seed, same
+    /// results, on any machine and thread count
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a scenario key, e.g. --set
+    /// service.smart-parking.funding.city-budget.amount=200 (repeatable;
+    /// validated like the file; `compare` applies it to every variant)
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
 }
 
 /// Options of every command that simulates.

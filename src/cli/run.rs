@@ -21,7 +21,12 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         mut model,
         label,
         stem,
-    } = load_run(args.scenario.as_deref(), &args.set, args.trials, args.seed)?;
+    } = load_run(
+        args.scenario.as_deref(),
+        &args.changes.set,
+        args.trials,
+        args.changes.seed,
+    )?;
     model.set_confidence(&args.confidence);
     let out_dir = out_dir(args.out.as_deref(), &stem);
     Staging::check(&out_dir)?;
@@ -70,7 +75,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         }
     };
     let report = Report::new(&model, &acc);
-    let mut info = run_info(label, &args.set, threads, started);
+    let mut info = run_info(label, &args.changes.set, threads, started);
     if let (Some(s), true) = (&stopped, status) {
         status!(
             "fundgap: {} after {} trials",

@@ -109,8 +109,8 @@ fn size_words(bytes: usize) -> String {
 /// `run --shard K/N`.
 pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
-    let mut model = scenario::parse_with(&text, &label, &args.set)?;
-    model.set_run(args.trials, args.seed);
+    let mut model = scenario::parse_with(&text, &label, &args.changes.set)?;
+    model.set_run(args.trials, args.changes.seed);
     model.set_confidence(&args.confidence);
     let quiet = args.common.run.quiet;
     let report_options = args.format != super::args::Format::Table
@@ -140,7 +140,7 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
         text: &text,
         label: &label,
         stem: &stem,
-        set: &args.set,
+        set: &args.changes.set,
         seed: model.seed(),
         trials: model.trials(),
         settings: vec![("confidence".into(), confidence_setting(&args.confidence))],

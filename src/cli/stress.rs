@@ -18,7 +18,7 @@ use super::common::*;
 pub(super) fn stress(args: &StressArgs) -> Result<()> {
     interrupt_ends_process();
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
-    let base = scenario::parse_with(&text, &label, &args.set)?;
+    let base = scenario::parse_with(&text, &label, &args.changes.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
     let (x, y, mut cells) = if args.sweep.is_empty() {
         withdrawal_cells(args, &base)?
@@ -31,13 +31,13 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
                 "--service: no service with id \"{id}\""
             )));
         }
-        sweep_grid(&text, &label, &args.set, &sweeps)?
+        sweep_grid(&text, &label, &args.changes.set, &sweeps)?
     };
     // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
     // the same trials (the scenario's, as `run` does, unless told) and seed.
     let trials = args.trials.unwrap_or(base.trials());
     for c in &mut cells {
-        c.model.set_run(Some(trials), args.seed);
+        c.model.set_run(Some(trials), args.changes.seed);
     }
     // The share of cells this process runs: all of them, or a shard's.
     let range = args
@@ -95,8 +95,8 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             text: &text,
             label: &label,
             stem: &stem,
-            set: &args.set,
-            seed: args.seed.unwrap_or(base.seed()),
+            set: &args.changes.set,
+            seed: args.changes.seed.unwrap_or(base.seed()),
             trials,
             settings: grid_settings(args),
         };

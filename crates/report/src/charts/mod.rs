@@ -371,11 +371,14 @@ impl ChartData {
     }
 }
 
-/// Which files to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Which image files each chart is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
+    /// PNG only.
     Png,
+    /// SVG only.
     Svg,
+    /// A PNG and an SVG of each chart.
     Both,
 }
 
