@@ -16,7 +16,7 @@ mod cli;
 
 fn main() -> ExitCode {
     // The switch that proves the vector kernels compute what the portable
-    // ones do (tests/it/instruction_sets.rs compares the two runs' outputs byte for byte).
+    // ones do (tests/it/corpus.rs compares the two runs' outputs byte for byte).
     if std::env::var_os("FUNDGAP_SIMD").is_some_and(|v| v == "portable") {
         fundgap::kernels::force_portable(true);
     }

@@ -6,7 +6,7 @@
 use crate::common;
 use std::process::Command;
 
-use crate::common::{fundgap_ok, png_stats, shipped_scenarios};
+use crate::common::{fundgap_ok, png_stats};
 
 const CHARTS: &[&str] = &[
     "gap-probability",
@@ -16,90 +16,73 @@ const CHARTS: &[&str] = &[
     "fan-portfolio",
 ];
 
-#[test]
-fn every_chart_renders_for_every_scenario() {
-    let tmp = tempfile::tempdir().unwrap();
-    let files = shipped_scenarios();
-    assert!(!files.is_empty());
-    for sc in files {
-        let stem = sc.file_stem().unwrap().to_string_lossy().to_string();
-        let out = tmp.path().join(&stem);
-        fundgap_ok(
-            &[
-                "run",
-                sc.to_str().unwrap(),
-                "--quiet",
-                "--trials",
-                "300",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-            tmp.path(),
-        );
-        let summary: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
-                .unwrap();
-        let services = summary["services"].as_array().unwrap();
-        let mut names: Vec<String> = CHARTS.iter().map(|c| c.to_string()).collect();
-        names.extend(
-            services
-                .iter()
-                .map(|s| format!("fan-{}", s["id"].as_str().unwrap())),
-        );
-        for name in names {
-            for ext in ["png", "svg"] {
-                let f = out.join(format!("{name}.{ext}"));
-                assert!(f.is_file(), "{stem}: {} missing", f.display());
-            }
-            let (w, h, ink) = png_stats(&out.join(format!("{name}.png")));
-            assert_eq!((w, h), (1600, 1000), "{stem}/{name}.png size");
-            assert!(
-                ink > 0.02,
-                "{stem}/{name}.png is nearly blank ({:.1}% ink)",
-                ink * 100.0
-            );
-            let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
-            assert!(
-                svg.contains(summary["scenario"]["name"].as_str().unwrap()),
-                "{stem}/{name}.svg lacks its title"
-            );
+/// Every chart of the run written into `out` (of the scenario `stem`)
+/// exists as PNG and SVG, at the default size, not blank, titled, with its
+/// axes and every service named in the run's language and money unit.
+/// `tests/it/corpus.rs` checks it for every shipped scenario.
+pub(crate) fn assert_charts_drawn(out: &std::path::Path, stem: &str) {
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let services = summary["services"].as_array().unwrap();
+    let mut names: Vec<String> = CHARTS.iter().map(|c| c.to_string()).collect();
+    names.extend(
+        services
+            .iter()
+            .map(|s| format!("fan-{}", s["id"].as_str().unwrap())),
+    );
+    for name in names {
+        for ext in ["png", "svg"] {
+            let f = out.join(format!("{name}.{ext}"));
+            assert!(f.is_file(), "{stem}: {} missing", f.display());
         }
-        let gp = std::fs::read_to_string(out.join("gap-probability.svg")).unwrap();
-        // Site scenarios are in Korean (`lang = "ko"`), the rest in English.
-        let charts = std::fs::read_to_string(out.join("charts.json")).unwrap();
-        let ko = charts.contains("\"lang\": \"ko\"") || charts.contains("\"lang\":\"ko\"");
-        let (y_title, x_title) = if ko {
-            ("해당 연도 부족 확률", "연도")
-        } else {
-            ("P(gap in year)", "Year")
-        };
-        assert!(gp.contains(y_title), "{stem}: y axis title");
-        // Small multiples (over 10 services) drop the repeated x title.
+        let (w, h, ink) = png_stats(&out.join(format!("{name}.png")));
+        assert_eq!((w, h), (1600, 1000), "{stem}/{name}.png size");
         assert!(
-            gp.contains(x_title) || services.len() > 10,
-            "{stem}: x axis title"
+            ink > 0.02,
+            "{stem}/{name}.png is nearly blank ({:.1}% ink)",
+            ink * 100.0
         );
-        for s in services {
-            let name = s["name"].as_str().unwrap();
-            let shown: String = name.chars().take(31).collect();
-            assert!(
-                gp.contains(&shown),
-                "{stem}: gap-probability.svg lacks service {name}"
-            );
-        }
-        let fan = std::fs::read_to_string(out.join("fan-portfolio.svg")).unwrap();
-        // Korean charts restate won in 억 원 (or 백만 원).
-        let unit = if ko {
-            if fan.contains("억 원") {
-                "억 원"
-            } else {
-                "백만 원"
-            }
-        } else {
-            summary["scenario"]["currency"].as_str().unwrap()
-        };
-        assert!(fan.contains(unit), "{stem}: money unit on the axis");
+        let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).unwrap();
+        assert!(
+            svg.contains(summary["scenario"]["name"].as_str().unwrap()),
+            "{stem}/{name}.svg lacks its title"
+        );
     }
+    let gp = std::fs::read_to_string(out.join("gap-probability.svg")).unwrap();
+    // Site scenarios are in Korean (`lang = "ko"`), the rest in English.
+    let charts = std::fs::read_to_string(out.join("charts.json")).unwrap();
+    let ko = charts.contains("\"lang\": \"ko\"") || charts.contains("\"lang\":\"ko\"");
+    let (y_title, x_title) = if ko {
+        ("해당 연도 부족 확률", "연도")
+    } else {
+        ("P(gap in year)", "Year")
+    };
+    assert!(gp.contains(y_title), "{stem}: y axis title");
+    // Small multiples (over 10 services) drop the repeated x title.
+    assert!(
+        gp.contains(x_title) || services.len() > 10,
+        "{stem}: x axis title"
+    );
+    for s in services {
+        let name = s["name"].as_str().unwrap();
+        let shown: String = name.chars().take(31).collect();
+        assert!(
+            gp.contains(&shown),
+            "{stem}: gap-probability.svg lacks service {name}"
+        );
+    }
+    let fan = std::fs::read_to_string(out.join("fan-portfolio.svg")).unwrap();
+    // Korean charts restate won in 억 원 (or 백만 원).
+    let unit = if ko {
+        if fan.contains("억 원") {
+            "억 원"
+        } else {
+            "백만 원"
+        }
+    } else {
+        summary["scenario"]["currency"].as_str().unwrap()
+    };
+    assert!(fan.contains(unit), "{stem}: money unit on the axis");
 }
 
 #[test]

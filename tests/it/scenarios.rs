@@ -1,47 +1,9 @@
-//! Every shipped scenario validates and runs; the back-test scores its
+//! The site scenarios hold what a site needs; the back-test scores its
 //! cases; `fundgap init` writes a template that checks and runs.
 
 use std::path::Path;
 
-use crate::common::{fundgap, shipped_scenarios};
-
-/// New files in scenarios/ are picked up without being listed here.
-#[test]
-fn every_shipped_scenario_checks_and_runs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let files = shipped_scenarios();
-    assert!(
-        files.len() >= 9,
-        "expected the baseline, revenue models, bench, five sites and the back-test"
-    );
-    for f in files {
-        let p = f.to_str().unwrap();
-        let o = fundgap(&["check", p], tmp.path());
-        assert!(
-            o.status.success(),
-            "{p}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let o = fundgap(
-            &[
-                "run",
-                p,
-                "--quiet",
-                "--trials",
-                "300",
-                "--no-charts",
-                "--out",
-                "o",
-            ],
-            tmp.path(),
-        );
-        assert!(
-            o.status.success(),
-            "{p}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-}
+use crate::common::fundgap;
 
 #[test]
 fn site_scenarios_have_at_least_five_services_with_renewals_and_staff_risk() {

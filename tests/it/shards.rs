@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{fundgap, fundgap_ok, scenario, shipped_scenarios, text};
+use crate::common::{fundgap, fundgap_ok, scenario, text};
 use fundgap::stats::part;
 
 /// Every file of an output directory, with summary.json's execution
@@ -31,7 +31,9 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-fn assert_same_outputs(single: &Path, merged: &Path, what: &str) {
+/// The files of two output folders are the same, but for how each was
+/// made (seconds, threads).
+pub(crate) fn assert_same_outputs(single: &Path, merged: &Path, what: &str) {
     let (a, b) = (files(single), files(merged));
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "{what}: different files");
@@ -41,17 +43,14 @@ fn assert_same_outputs(single: &Path, merged: &Path, what: &str) {
         names(&a)
     );
     for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(
-            x == y,
-            "{what}: {name} differs between the single run and the merge"
-        );
+        assert!(x == y, "{what}: {name} differs");
     }
 }
 
 /// Runs `args` + `--shard k/n --out <dir>/part-k` for k = 1..=n, each with
 /// its own thread count; returns the part paths (last shard first, so the
 /// merge does not get them in order).
-fn shards(args: &[&str], n: u64, dir: &Path) -> Vec<String> {
+pub(crate) fn shards(args: &[&str], n: u64, dir: &Path) -> Vec<String> {
     let mut parts = Vec::new();
     for k in (1..=n).rev() {
         let path = dir.join(format!("part-{k}")).display().to_string();
@@ -65,36 +64,13 @@ fn shards(args: &[&str], n: u64, dir: &Path) -> Vec<String> {
     parts
 }
 
-fn merge_into(parts: &[String], out: &Path, extra: &[&str], dir: &Path) -> String {
+pub(crate) fn merge_into(parts: &[String], out: &Path, extra: &[&str], dir: &Path) -> String {
     let mut a = vec!["merge"];
     a.extend(parts.iter().map(String::as_str));
     let out_s = out.display().to_string();
     a.extend(["--out", &out_s, "-q"]);
     a.extend(extra);
     text(&fundgap_ok(&a, dir).stdout)
-}
-
-#[test]
-fn every_shipped_scenario_sharded_and_merged_is_the_single_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    for (i, s) in shipped_scenarios().iter().enumerate() {
-        let s = s.display().to_string();
-        // Uneven: 1,001 trials in 3 shards of 333, 334 and 334.
-        let base = ["run", s.as_str(), "--trials", "1001", "--seed", "17", "-q"];
-        let single = dir.join(format!("single-{i}"));
-        let mut a = base.to_vec();
-        let single_s = single.display().to_string();
-        a.extend(["--out", &single_s]);
-        let printed = text(&fundgap_ok(&a, dir).stdout);
-        let parts_dir = dir.join(format!("parts-{i}"));
-        std::fs::create_dir(&parts_dir).unwrap();
-        let parts = shards(&base, 3, &parts_dir);
-        let merged = dir.join(format!("merged-{i}"));
-        let merged_printed = merge_into(&parts, &merged, &[], dir);
-        assert_eq!(printed, merged_printed, "{s}: the printed table");
-        assert_same_outputs(&single, &merged, &s);
-    }
 }
 
 #[test]
