@@ -16,6 +16,7 @@ mod correlation;
 mod determinism;
 mod discover;
 mod evaluate;
+mod grants;
 mod metamorphic;
 mod ownership;
 mod precision;

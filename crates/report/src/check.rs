@@ -56,7 +56,25 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
             withdrawal_hazard,
             match_share,
             unmatched,
+            cap,
+            clawback_charge,
         } => {
+            let decided = match (cap, size, ko) {
+                (Some(c), _, false) => format!(", at most {c} a year (decided amount)"),
+                (Some(c), _, true) => format!(", 연 {c} 한도 (교부결정액)"),
+                (None, GrantSize::ShareOfCost(_), false) => {
+                    ", no decided amount: assumed to grow with overruns (set `cap`)".to_string()
+                }
+                (None, GrantSize::ShareOfCost(_), true) => {
+                    ", 교부결정액 없음: 초과 비용만큼 늘어난다고 가정 (`cap` 지정)".to_string()
+                }
+                (None, GrantSize::Amount(_), _) => String::new(),
+            };
+            let charge = match (*clawback_charge > 0.0, ko) {
+                (false, _) => String::new(),
+                (true, false) => format!(", repaid with a {clawback_charge} additional charge"),
+                (true, true) => format!(", 반환 시 가산금 {clawback_charge}"),
+            };
             let size = match (size, ko) {
                 (GrantSize::Amount(q), false) => format!("{} a year", q.describe()),
                 (GrantSize::Amount(q), true) => format!("연 {}", q.describe()),
@@ -75,7 +93,7 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                 ),
             };
             format!(
-                "{size}, {years}, {} {}{matched}",
+                "{size}{decided}, {years}, {} {}{matched}{charge}",
                 w.t("withdrawal hazard", "중단 위험"),
                 withdrawal_hazard.describe()
             )

@@ -106,6 +106,10 @@ fn summary(
         w.t("grant share", "보조금 비중").to_string(),
         w.t("opex ratio", "운영비율").to_string(),
         w.t("P(stopped)", "중단 확률").to_string(),
+        format!(
+            "{} ({m})",
+            w.t("grant returned unspent", "보조금 집행잔액 반납")
+        ),
     ];
     let bold = Format::new()
         .set_bold()
@@ -147,6 +151,7 @@ fn summary(
             ws.write_number_with_format(r, 10, e.opex_ratio_mean, &ratio)?;
         }
         ws.write_number_with_format(r, 11, e.p_stop.estimate, &pct)?;
+        ws.write_number_with_format(r, 12, per(e.grant_returned_mean), &amount)?;
     }
     ws.set_freeze_panes(3, 1)?;
     Ok(())

@@ -72,10 +72,11 @@ impl Engine<'_> {
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,
+                returned: zero,
             };
             let econ = (&g.down[..], &g.disc[..]);
             self.stream(svc, st, &inputs, &cost, econ, &mut rows, &mut out, w);
-            let totals = [out.reserve, out.revenue_npv];
+            let totals = [out.reserve, out.revenue_npv, out.returned];
             if !finite(&rows) || !finite(&totals) {
                 return Some(FaultLine::Stream(i));
             }

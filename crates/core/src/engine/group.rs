@@ -27,6 +27,7 @@ pub(crate) struct Outcomes {
     pub(super) real_cost_per_year: F8,
     pub(super) grant: F8,
     pub(super) received: F8,
+    pub(super) grant_returned: F8,
     /// First stopped year; the horizon where the service never stops.
     pub(super) stopped_from: F8,
     /// The lanes that pose a funding requirement (in `problem`), and

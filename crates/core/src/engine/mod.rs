@@ -269,6 +269,7 @@ impl<'m> Engine<'m> {
                 total.revenue_npv += o.revenue_npv;
                 total.construction += o.construction;
                 total.grant += o.grant;
+                total.grant_returned += o.grant_returned;
                 total.received += o.received;
                 total.topup += o.topup;
                 total.reserve_need += o.reserve_need;

@@ -23,7 +23,7 @@ use super::requirement;
 use super::rows;
 use super::simd::{F8, M8};
 use super::stop::{Seen, stop_years};
-use super::streams::{Factor, Match, Paying, budget, contract, fees, grant};
+use super::streams::{Factor, GrantRules, Match, Paying, budget, contract, fees, grant};
 use super::trial::{EntityOutcome, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
@@ -36,6 +36,9 @@ pub(super) struct Streams {
     pub(super) reserve: F8,
     /// Discounted fees and contract payments.
     pub(super) revenue_npv: F8,
+    /// Grant money paid beyond what settlement allows, returned at year
+    /// end (undiscounted).
+    pub(super) returned: F8,
 }
 
 /// One service's rows in a group, as the balance reads and writes them.
@@ -170,6 +173,7 @@ impl Engine<'_> {
             construction: o.construction.0[j],
             real_cost_per_year: o.real_cost_per_year.0[j],
             grant: o.grant.0[j],
+            grant_returned: o.grant_returned.0[j],
             received: o.received.0[j],
             stopped_from: year(o.stopped_from),
             topup: o.topup.0[j],
@@ -290,6 +294,7 @@ impl Engine<'_> {
         }
         if svc.account.is_some() && !svc.carry_surplus {
             // What lapses into the service's special account.
+            // What lapses into the service's special account.
             let (need, money) = r.books();
             for ((s, &n), &m) in surplus.iter_mut().zip(need).zip(money) {
                 *s = (m - n).max(ZERO);
@@ -307,6 +312,7 @@ impl Engine<'_> {
         out.real_cost_per_year = b.real_cost / operating_years;
         out.grant = b.grant;
         out.received = b.funded + b.used;
+        out.grant_returned = streams.returned;
         out.stopped_from = stopped_from;
     }
 
@@ -327,6 +333,7 @@ impl Engine<'_> {
         let mut streams = Streams {
             reserve: ZERO,
             revenue_npv: ZERO,
+            returned: ZERO,
         };
         let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);
@@ -444,14 +451,22 @@ impl Engine<'_> {
                 size,
                 match_share,
                 unmatched,
+                cap,
+                clawback_charge,
                 ..
             } => {
                 let matched = (*match_share > 0.0).then(|| Match {
                     local: &local[w.clone()],
                     share: *match_share,
                     rule: *unmatched,
+                    charge: *clawback_charge,
                 });
-                grant(pay, row, &cost[w], size, q, matched)
+                let rules = GrantRules {
+                    size,
+                    cap: *cap,
+                    rate: 1.0 / (1.0 + *match_share),
+                };
+                grant(pay, row, &cost[w], rules, q, matched, &mut out.returned)
             }
             StreamKind::Budget { growth, .. } => {
                 let [amount, ..] = q;

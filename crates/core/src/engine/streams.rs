@@ -68,20 +68,38 @@ pub(super) struct Match<'a> {
     pub(super) local: &'a [F8],
     pub(super) share: f64,
     pub(super) rule: Unmatched,
+    /// The additional charge on a clawback, as a share of what is repaid.
+    pub(super) charge: f64,
+}
+
+/// What a grant may pay and keep.
+pub(super) struct GrantRules<'a> {
+    pub(super) size: &'a GrantSize,
+    /// The decided amount (교부결정액): the most it pays in a year.
+    pub(super) cap: Option<f64>,
+    /// The grant's rate (보조율): the share of the year's actual cost it
+    /// may keep at settlement, 1 / (1 + match share).
+    pub(super) rate: f64,
 }
 
 /// A grant: a fixed amount or a share of the year's cost, until withdrawn,
-/// and no more than its local match supports (the year's budget money
-/// divided by the match share).
+/// no more than its decided amount (교부결정액) and no more than its local
+/// match supports (the year's budget money divided by the match share).
+/// At settlement it keeps no more than its rate of the year's actual cost;
+/// the rest goes back at year end (보조금법 제31조②: 집행잔액 반납), added
+/// to `returned`, and is never the service's to spend or save. A clawback
+/// repays everything kept, plus its additional charge.
 #[inline(always)]
 pub(super) fn grant(
     p: Paying<'_>,
     row: &mut [F8],
     cost: &[F8],
-    size: &GrantSize,
+    rules: GrantRules<'_>,
     q: [F8; 4],
     matched: Option<Match<'_>>,
+    returned: &mut F8,
 ) {
+    let GrantRules { size, cap, rate } = rules;
     // In the order of `Stream::quantities`.
     let [size_q, hz, ..] = q;
     let (amount, share) = match size {
@@ -105,6 +123,10 @@ pub(super) fn grant(
         let paying = alive;
         let base = share.map_or(amount, |sh| sh * cost[i]);
         let pay = base * p.factor.at(t, p.downturn[i]);
+        let pay = match cap {
+            Some(c) => pay.min(F8::splat(c)),
+            None => pay,
+        };
         // No more than the year's local money matches; or, where an
         // unmatched year withdraws the grant, nothing from that year on
         // (and, for a clawback, everything paid so far goes back).
@@ -121,13 +143,18 @@ pub(super) fn grant(
                     }
                     Unmatched::Clawback => {
                         alive = alive & ok;
-                        ok.select(pay, -paid)
+                        ok.select(pay, -(paid * F8::splat(1.0 + m.charge)))
                     }
                 }
             }
         };
-        row[i] = paying.select(row[i] + got, row[i]);
-        paid = paying.select(paid + got, paid);
+        // Settlement: the grant keeps at most its rate of the year's
+        // cost (a repayment, being negative, is kept whole).
+        let due = F8::splat(rate) * cost[i];
+        let kept = got.gt(due).select(due, got);
+        *returned = paying.select(*returned + (got - kept), *returned);
+        row[i] = paying.select(row[i] + kept, row[i]);
+        paid = paying.select(paid + kept, paid);
     }
 }
 

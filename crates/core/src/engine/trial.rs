@@ -34,8 +34,11 @@ pub struct EntityOutcome {
     /// Operating cost in start-year prices summed over operating years,
     /// divided by their number (the numerator of the realised opex ratio).
     pub real_cost_per_year: f64,
-    /// Grant money received over the horizon (undiscounted).
+    /// Grant money received over the horizon (undiscounted), net of what
+    /// was returned unspent.
     pub grant: f64,
+    /// Unspent grant money returned at the end of its years (undiscounted).
+    pub grant_returned: f64,
     /// All money received over the horizon (undiscounted): funding plus
     /// what the reserve paid out.
     pub received: f64,
@@ -254,6 +257,7 @@ impl EntityOutcome {
             & self.construction.is_finite()
             & self.real_cost_per_year.is_finite()
             & self.grant.is_finite()
+            & self.grant_returned.is_finite()
             & self.received.is_finite()
     }
 }

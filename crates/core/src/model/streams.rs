@@ -148,6 +148,14 @@ pub enum StreamKind {
         match_share: f64,
         /// What a year without enough local money does to the grant.
         unmatched: Unmatched,
+        /// The decided amount (교부결정액): the most the grant pays in a
+        /// year, whatever its size or the year's cost; None where the
+        /// scenario states none (a `share_of_cost` grant then grows with
+        /// overruns, which `check` points out).
+        cap: Option<f64>,
+        /// The additional charge on a clawback, as a share of what is
+        /// repaid (0.1: 110% goes back).
+        clawback_charge: f64,
     },
     /// A local budget line.
     Budget {

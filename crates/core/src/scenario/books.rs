@@ -128,11 +128,10 @@ impl Checker {
         let source = self.string(&ov, "source", true);
         let (stopped, by, source) = (stopped?, by?, source?);
         if by + 1 >= h.len {
-            let span = ov.get("by").map(|v| v.span()).unwrap_or(ov.span.clone());
-            self.err(
-                &span,
-                &ov.key_path("by"),
-                format!(
+            self.err_key(
+&ov,
+"by",
+format!(
                     "expected a year before the horizon's last ({}), so that a stop decided at the end of it shows",
                     h.start + h.len as i64 - 1
                 ),
@@ -157,13 +156,9 @@ impl Checker {
             return (!sv.has("account")).then_some(None);
         };
         if name.trim().is_empty() {
-            let span = sv
-                .get("account")
-                .map(|v| v.span())
-                .unwrap_or(sv.span.clone());
-            self.err(
-                &span,
-                &sv.key_path("account"),
+            self.err_key(
+                sv,
+                "account",
                 "expected the name of a special account, such as \"parking\"",
             );
             return None;
@@ -188,14 +183,10 @@ impl Checker {
             false,
         )?;
         if capital && kind == "annual" {
-            let span = cv
-                .get("funded_by")
-                .map(|v| v.span())
-                .unwrap_or(cv.span.clone());
-            self.err(
-                &span,
-                &cv.key_path("funded_by"),
-                "an annual cost is operating spending; only \"renewal\" and \"one_off\" lines can be funded_by = \"capital\"",
+            self.err_key(
+cv,
+"funded_by",
+"an annual cost is operating spending; only \"renewal\" and \"one_off\" lines can be funded_by = \"capital\"",
             );
             return None;
         }

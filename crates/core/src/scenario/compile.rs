@@ -71,14 +71,10 @@ impl Checker {
             Sampling::Random,
         );
         if prices == Some(Prices::Constant) && discount_basis == Some(DiscountBasis::Nominal) {
-            let span = sc
-                .get("prices")
-                .map(|v| v.span())
-                .unwrap_or(sc.span.clone());
-            self.err(
-                &span,
-                &sc.key_path("prices"),
-                "constant prices are discounted at a real rate: with prices = \"constant\", set discount_basis = \"real\" (the default)",
+            self.err_key(
+&sc,
+"prices",
+"constant prices are discounted at a real rate: with prices = \"constant\", set discount_basis = \"real\" (the default)",
             );
         }
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
@@ -401,13 +397,9 @@ impl Checker {
             Some("private") => Some(Nature::Private),
             Some("mixed") => Some(Nature::Mixed),
             Some(other) => {
-                let span = sv
-                    .get("nature")
-                    .map(|v| v.span())
-                    .unwrap_or(sv.span.clone());
-                self.err(
-                    &span,
-                    &sv.key_path("nature"),
+                self.err_key(
+                    sv,
+                    "nature",
                     format!("expected \"public\", \"private\" or \"mixed\", found \"{other}\""),
                 );
                 None

@@ -188,28 +188,46 @@ impl Checker {
                     self.choice(fv, "unmatched", &Unmatched::OPTIONS, Unmatched::Cut);
                 if m == Some(0.0) && fv.has("unmatched") {
                     // What happens to an unmatched grant needs a match to miss.
-                    let span = fv
-                        .get("unmatched")
-                        .map(|v| v.span())
-                        .unwrap_or(fv.span.clone());
-                    self.err(
-                        &span,
-                        &fv.key_path("unmatched"),
+                    self.err_key(
+                        fv,
+                        "unmatched",
                         "`unmatched` says what happens when the city does not match the grant, \
                          and this grant asks no match: set `match_share` (e.g. 0.5 for a city \
                          won per two national won) or remove `unmatched`",
                     );
                     unmatched = None;
                 }
-                match (size, hz, m, unmatched) {
-                    (Some(size), Some(withdrawal_hazard), Some(match_share), Some(unmatched)) => {
-                        Some(StreamKind::Grant {
-                            size,
-                            withdrawal_hazard,
-                            match_share,
-                            unmatched,
-                        })
-                    }
+                let cap = if fv.has("cap") {
+                    self.number(fv, "cap", Range64::NON_NEG, None).map(Some)
+                } else {
+                    Some(None)
+                };
+                let charge = self.number(fv, "clawback_charge", Range64::NON_NEG, Some(0.0));
+                if charge.is_some_and(|c| c > 0.0) && unmatched != Some(Unmatched::Clawback) {
+                    self.err_key(
+                        fv,
+                        "clawback_charge",
+                        "`clawback_charge` is the additional charge on a grant paid back, and this \
+                         grant is never paid back: set `unmatched = \"clawback\"` (with a \
+                         `match_share`) or remove `clawback_charge`",
+                    );
+                }
+                match (size, hz, m, unmatched, cap, charge) {
+                    (
+                        Some(size),
+                        Some(withdrawal_hazard),
+                        Some(match_share),
+                        Some(unmatched),
+                        Some(cap),
+                        Some(clawback_charge),
+                    ) => Some(StreamKind::Grant {
+                        size,
+                        withdrawal_hazard,
+                        match_share,
+                        unmatched,
+                        cap,
+                        clawback_charge,
+                    }),
                     _ => None,
                 }
             }

@@ -318,13 +318,9 @@ impl Checker {
                 let hint = suggest(&k, &names)
                     .map(|s| format!("did you mean \"{s}\"? "))
                     .unwrap_or_default();
-                let span = view
-                    .get("kind")
-                    .map(|v| v.span())
-                    .unwrap_or(view.span.clone());
-                self.err(
-                    &span,
-                    &view.key_path("kind"),
+                self.err_key(
+                    view,
+                    "kind",
                     format!(
                         "unknown kind \"{k}\"; {hint}expected one of: {}",
                         names.join(", ")

@@ -100,6 +100,13 @@ pub(super) struct Checker {
 }
 
 impl Checker {
+    /// A problem with `key` of `view`, located at its value (or at the
+    /// table, where the key is missing).
+    pub(super) fn err_key(&mut self, view: &View<'_, '_>, key: &str, message: impl Into<String>) {
+        let span = view.get(key).map(|v| v.span()).unwrap_or(view.span.clone());
+        self.err(&span, &view.key_path(key), message);
+    }
+
     pub(super) fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<String>) {
         let (file, line, column) = if span.start >= OVERRIDE_SPAN {
             let label = self.override_labels.get(span.start - OVERRIDE_SPAN);
@@ -355,11 +362,10 @@ impl Checker {
         if let Some((_, v)) = options.iter().find(|(name, _)| *name == text) {
             return Some(*v);
         }
-        let span = view.get(key).map(|v| v.span()).unwrap_or(view.span.clone());
         let expected: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-        self.err(
-            &span,
-            &view.key_path(key),
+        self.err_key(
+            view,
+            key,
             format!("expected {}, found \"{text}\"", expected.join(" or ")),
         );
         None

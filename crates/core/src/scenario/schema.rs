@@ -192,6 +192,8 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
             "withdrawal_hazard",
             "match_share",
             "unmatched",
+            "cap",
+            "clawback_charge",
         ],
     ),
     ("budget", &["amount", "growth", "volatility"]),

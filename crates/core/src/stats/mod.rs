@@ -114,6 +114,7 @@ struct HorizonAcc {
     construction: ExactSum,
     grant: ExactSum,
     received: ExactSum,
+    grant_returned: ExactSum,
 }
 
 impl HorizonAcc {
@@ -133,6 +134,7 @@ impl HorizonAcc {
             construction: ExactSum::default(),
             grant: ExactSum::default(),
             received: ExactSum::default(),
+            grant_returned: ExactSum::default(),
         }
     }
 
@@ -155,6 +157,7 @@ impl HorizonAcc {
         self.construction.merge(&o.construction);
         self.grant.merge(&o.grant);
         self.received.merge(&o.received);
+        self.grant_returned.merge(&o.grant_returned);
     }
 }
 
@@ -240,7 +243,7 @@ impl Accumulator {
                     && [&t.lcc, &t.gap, &t.benefit, &t.revenue, &t.opex_ratio]
                         .iter()
                         .all(|m| m.is_valid())
-                    && [&t.construction, &t.grant, &t.received]
+                    && [&t.construction, &t.grant, &t.received, &t.grant_returned]
                         .iter()
                         .all(|e| e.is_valid())
             });
@@ -452,6 +455,7 @@ impl Accumulator {
                 }
                 tot.grant.add(o.grant);
                 tot.received.add(o.received);
+                tot.grant_returned.add(o.grant_returned);
             }
         }
     }

@@ -236,6 +236,9 @@ pub struct EntityStats {
     /// grants (the construction's national share is the scenario's
     /// `construction_grant_share`).
     pub grant_share_total: f64,
+    /// Mean unspent grant money returned over the horizon (undiscounted):
+    /// grant money beyond the year's need, which no reserve may keep.
+    pub grant_returned_mean: f64,
     /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
     /// declared benefits.
     pub bcr: Option<f64>,
@@ -432,6 +435,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
             0.0
         },
         grant_share_total: grant_share_total(model, acc, e),
+        grant_returned_mean: tot.grant_returned.value() / nf,
         bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
         benefit_npv_mean: benefit,
         revenue_npv_mean: tot.revenue.mean(),

@@ -297,6 +297,7 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "p_stop_hi",
     "median_stop_year",
     "grant_share_total",
+    "grant_returned_mean",
 ];
 
 /// Column names as owned strings.
@@ -368,6 +369,7 @@ pub fn horizon_table(report: &Report) -> Table {
             Cell::Num(e.p_stop.hi),
             Cell::Year(e.stop_year.median),
             Cell::Num(e.grant_share_total),
+            Cell::Num(e.grant_returned_mean),
         ];
         if let Some(c) = e.capital_total {
             row.extend([Cell::Num(c.cost), Cell::Num(c.gap)]);
@@ -435,6 +437,7 @@ pub fn entity_json(e: &EntityStats) -> Value {
         "opex_ratio_se": finite(e.opex_ratio_se),
         "grant_share": finite(e.grant_share),
         "grant_share_total": finite(e.grant_share_total),
+        "grant_returned_mean": finite(e.grant_returned_mean),
         "bcr": e.bcr.map(finite),
         "benefit_npv_mean": finite(e.benefit_npv_mean),
         "revenue_npv_mean": finite(e.revenue_npv_mean),

@@ -265,6 +265,22 @@ fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> Str
             .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a })
     };
     for e in &report.entities {
+        let back = money.fmt(e.grant_returned_mean);
+        if e.grant_returned_mean > 0.0 && back != money.fmt(0.0) {
+            let _ = if w.ko() {
+                writeln!(
+                    out,
+                    "{}: 쓰지 않은 보조금 평균 {back} 반납 (적립하지 않음)",
+                    entity_label(&e.id, &e.name, Language::Ko)
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{}: {back} of grant money returned unspent on average (never kept in a reserve)",
+                    e.id
+                )
+            };
+        }
         if let Some(c) = e.capital_total.filter(|c| c.cost > 0.0) {
             let (year, p) = peak(e, &|y| y.capital.map(|c| c.p_gap.estimate));
             let (cost, gap, p) = (money.fmt(c.cost), money.fmt(c.gap), percent(p, 1));
