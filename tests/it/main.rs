@@ -5,6 +5,7 @@
 
 mod common;
 
+mod appropriations;
 mod architecture;
 mod books;
 mod browser;

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use super::lang::Words;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{
-    CostKind, CostLine, DeliveryKind, GrantSize, Language, Model, RenewalSize, Service, Stream,
-    StreamKind,
+    CostKind, CostLine, DeliveryKind, Follows, GrantSize, Language, Model, RenewalSize, Service,
+    Stream, StreamKind,
 };
 
 fn window(model: &Model, from: usize, to: usize) -> String {
@@ -98,9 +98,42 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                 withdrawal_hazard.describe()
             )
         }
-        StreamKind::Budget { amount, growth, .. } => match ko {
-            false => format!("{} a year, growth {growth}, {years}", amount.describe()),
-            true => format!("연 {}, 증가율 {growth}, {years}", amount.describe()),
+        StreamKind::Budget {
+            amount,
+            growth,
+            follows: Follows::Fixed,
+            ..
+        } => match ko {
+            false => format!(
+                "{} a year, growth {growth}, {years}; a path fixed in advance (`follows = \"settled\"` makes it follow cost)",
+                amount.describe()
+            ),
+            true => format!(
+                "연 {}, 증가율 {growth}, {years}; 미리 정한 경로 (`follows = \"settled\"`이면 결산 비용을 따름)",
+                amount.describe()
+            ),
+        },
+        StreamKind::Budget {
+            amount,
+            growth,
+            follows:
+                Follows::Settled {
+                    policy,
+                    supplementary,
+                    supplementary_cap,
+                },
+            ..
+        } => match ko {
+            false => format!(
+                "appropriated each year: {} in the first, then {policy} x last year's settled cost x (1 + {growth}), {years}; \
+                 an overrun gets a supplementary budget with chance {supplementary}, up to {supplementary_cap} x the appropriation",
+                amount.describe()
+            ),
+            true => format!(
+                "매년 편성: 첫해 {}, 이후 전년도 결산 비용 x {policy} x (1 + {growth}), {years}; \
+                 초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)",
+                amount.describe()
+            ),
         },
         StreamKind::Fees {
             saturation_users,

@@ -8,8 +8,8 @@ use super::Engine;
 use super::costs::opex;
 use super::draws::operating_years;
 use super::group::{Group, Inputs};
-use super::service::Streams;
 use super::simd::{F8, W};
+use super::streams::Streams;
 use super::trial::{FaultLine, Scratch};
 
 impl Engine<'_> {

@@ -18,7 +18,7 @@ use std::ops::Range;
 use crate::model::rng::StreamKey;
 use crate::model::rng::lanes::{Draws, Slots, Window};
 use crate::model::rng::{mix64, unit};
-use crate::model::{CostKind, Model, Quantities, Service, Stream, StreamKind};
+use crate::model::{CostKind, Follows, Model, Quantities, Service, Stream, StreamKind};
 use crate::model::{Quantity, Volatility};
 
 use super::Engine;
@@ -357,10 +357,20 @@ fn service_lines(svc: &Service, horizon: usize) -> impl Iterator<Item = Line<'_>
         key: st.key,
         quantities: st.quantities(),
         each_year: match &st.kind {
-            StreamKind::Grant { .. } | StreamKind::Contract { .. } => {
-                Some((EachYear::Uniform, stream_years(svc, st)))
+            // A settled appropriation draws whether each year's overrun
+            // gets a supplementary budget.
+            StreamKind::Grant { .. }
+            | StreamKind::Contract { .. }
+            | StreamKind::Budget {
+                follows: Follows::Settled { .. },
+                ..
+            } => Some((EachYear::Uniform, stream_years(svc, st))),
+            StreamKind::Budget {
+                volatility,
+                follows: Follows::Fixed,
+                ..
             }
-            StreamKind::Budget { volatility, .. } | StreamKind::Fees { volatility, .. } => {
+            | StreamKind::Fees { volatility, .. } => {
                 Some((EachYear::Shock(volatility), stream_years(svc, st)))
             }
             StreamKind::Reserve { .. } => None,

@@ -37,8 +37,9 @@
 //! `Engine` only the private steps of its own concern (`service.rs` a
 //! service's phases, `costs.rs` a cost line or risk, `draws.rs` a line's
 //! per-trial quantities, `diagnose.rs` a fault's line); the arithmetic of
-//! each stream kind and of the books is free functions over rows, which
-//! `service.rs` dispatches to by listing every [`crate::model::StreamKind`].
+//! each stream kind and of the books is free functions over rows;
+//! `streams.rs` dispatches to the streams' by listing every
+//! [`crate::model::StreamKind`].
 
 mod books;
 mod costs;

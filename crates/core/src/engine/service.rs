@@ -13,33 +13,22 @@
 //! service's rows and outcome into each trial's own [`Scratch`].
 
 use crate::model::rng::kernels;
-use crate::model::{FundingKind, Quantities, Service, Stream, StreamKey, StreamKind};
+use crate::model::{FundingKind, Quantities, Service, Stream, StreamKey};
 
 use super::books::{Contracted, capital, split};
 use super::costs::opex;
-use super::draws::{LineDraws, operating_years, stream_years};
+use super::draws::{LineDraws, operating_years};
 use super::group::{Group, Inputs, Outcomes, by_quantity, threshold, year};
 use super::requirement;
 use super::rows;
 use super::simd::{F8, M8};
 use super::stop::{Seen, stop_years};
-use super::streams::{Factor, GrantRules, Match, Paying, budget, contract, fees, grant};
+use super::streams::Streams;
 use super::trial::{EntityOutcome, Scratch};
 use super::{Engine, GAP_TOLERANCE};
 
 const ZERO: F8 = F8::splat(0.0);
 const ONE: F8 = F8::splat(1.0);
-
-/// The money a service's streams bring in, per lane, besides their rows.
-pub(super) struct Streams {
-    /// The reserve's opening balance.
-    pub(super) reserve: F8,
-    /// Discounted fees and contract payments.
-    pub(super) revenue_npv: F8,
-    /// Grant money paid beyond what settlement allows, returned at year
-    /// end (undiscounted).
-    pub(super) returned: F8,
-}
 
 /// One service's rows in a group, as the balance reads and writes them.
 struct Rows<'a> {
@@ -405,82 +394,6 @@ impl Engine<'_> {
         let redone = revenue(r.by_kind, r.discount, h);
         streams.revenue_npv = stopped.select(redone, streams.revenue_npv);
         (b, from)
-    }
-
-    /// One funding stream, paid into its kind's row of `by_kind`.
-    #[allow(clippy::too_many_arguments)] // the rows it reads, each named
-    #[inline(always)]
-    pub(super) fn stream(
-        &self,
-        svc: &Service,
-        st: &Stream,
-        inputs: &Inputs<'_>,
-        cost: &[F8],
-        (downturn, discount): (&[M8], &[F8]),
-        by_kind: &mut [F8],
-        out: &mut Streams,
-        dw: LineDraws,
-    ) {
-        let h = self.model.horizon;
-        let q = self.quantities(inputs, st.quantities(), st.key, dw);
-        let kind = st.funding_kind();
-        // The grant row comes first and the budget row (a grant's local
-        // match) right after it, so they split apart.
-        let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
-        let krow = &mut head[kind as usize * h..];
-        let local: &[F8] = if kind == FundingKind::Grant {
-            &tail[..h]
-        } else {
-            &[]
-        };
-        let w = stream_years(svc, st);
-        // Uniforms for a grant's or contract's hazard, shocks for a
-        // budget's or fees' noise; a reserve draws nothing each year.
-        let pay = Paying {
-            draws: inputs.window(dw.years, w.len()),
-            factor: Factor::of(st),
-            years: w.clone(),
-            downturn: &downturn[w.clone()],
-            discount: &discount[w.clone()],
-        };
-        let row = &mut krow[w.clone()];
-        // Revenue adds up in one running sum across streams, in file order.
-        let npv = &mut out.revenue_npv;
-        match &st.kind {
-            StreamKind::Grant {
-                size,
-                match_share,
-                unmatched,
-                cap,
-                clawback_charge,
-                ..
-            } => {
-                let matched = (*match_share > 0.0).then(|| Match {
-                    local: &local[w.clone()],
-                    share: *match_share,
-                    rule: *unmatched,
-                    charge: *clawback_charge,
-                });
-                let rules = GrantRules {
-                    size,
-                    cap: *cap,
-                    rate: 1.0 / (1.0 + *match_share),
-                };
-                grant(pay, row, &cost[w], rules, q, matched, &mut out.returned)
-            }
-            StreamKind::Budget { growth, .. } => {
-                let [amount, ..] = q;
-                budget(pay, row, amount, *growth)
-            }
-            StreamKind::Fees { price_growth, .. } => {
-                fees(pay, row, svc.opens, q, *price_growth, npv)
-            }
-            StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
-            StreamKind::Reserve { .. } => {
-                let [opening, ..] = q;
-                out.reserve = out.reserve + opening
-            }
-        }
     }
 
     /// Balances each year: funding first, then the reserve, then the gap.

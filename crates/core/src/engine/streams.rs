@@ -1,8 +1,10 @@
 //! What each kind of funding stream pays in one group of trials (lane by
 //! lane, one vector operation per year): grants (until withdrawn, within
-//! their local match), budget lines, user fees on a logistic adoption
-//! curve, and private contracts (until the partner exits). Each adds its
-//! payments into its kind's row.
+//! their local match and decided amount, settled on the year's cost),
+//! budget lines (a fixed path, or an appropriation that follows cost),
+//! user fees on a logistic adoption curve, and private contracts (until
+//! the partner exits). Each adds its payments into its kind's row.
+//! [`Engine::stream`] dispatches to them, listing every kind.
 //!
 //! Every lane computes exactly the operations a trial alone would, in the
 //! same order: where a trial would skip a year (a withdrawn grant), its
@@ -11,13 +13,116 @@
 
 use std::ops::Range;
 
-use crate::model::{GrantSize, Stream, Unmatched};
+use crate::model::{Follows, FundingKind, GrantSize, Service, Stream, StreamKind, Unmatched};
 
-use super::group::column;
+use super::Engine;
+use super::draws::{LineDraws, stream_years};
+use super::group::{Inputs, column};
 use super::simd::{F8, M8, W};
 
 const ZERO: F8 = F8::splat(0.0);
 const ONE: F8 = F8::splat(1.0);
+
+/// The money a service's streams bring in, per lane, besides their rows.
+pub(super) struct Streams {
+    /// The reserve's opening balance.
+    pub(super) reserve: F8,
+    /// Discounted fees and contract payments.
+    pub(super) revenue_npv: F8,
+    /// Grant money paid beyond what settlement allows, returned at year
+    /// end (undiscounted).
+    pub(super) returned: F8,
+}
+
+impl Engine<'_> {
+    /// One funding stream, paid into its kind's row of `by_kind`.
+    #[allow(clippy::too_many_arguments)] // the rows it reads, each named
+    #[inline(always)]
+    pub(super) fn stream(
+        &self,
+        svc: &Service,
+        st: &Stream,
+        inputs: &Inputs<'_>,
+        cost: &[F8],
+        (downturn, discount): (&[M8], &[F8]),
+        by_kind: &mut [F8],
+        out: &mut Streams,
+        dw: LineDraws,
+    ) {
+        let h = self.model.horizon;
+        let q = self.quantities(inputs, st.quantities(), st.key, dw);
+        let kind = st.funding_kind();
+        // The grant row comes first and the budget row (a grant's local
+        // match) right after it, so they split apart.
+        let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
+        let krow = &mut head[kind as usize * h..];
+        let local: &[F8] = if kind == FundingKind::Grant {
+            &tail[..h]
+        } else {
+            &[]
+        };
+        let w = stream_years(svc, st);
+        // Uniforms for a grant's or contract's hazard, shocks for a
+        // budget's or fees' noise; a reserve draws nothing each year.
+        let pay = Paying {
+            draws: inputs.window(dw.years, w.len()),
+            factor: Factor::of(st),
+            years: w.clone(),
+            downturn: &downturn[w.clone()],
+            discount: &discount[w.clone()],
+        };
+        let row = &mut krow[w.clone()];
+        // Revenue adds up in one running sum across streams, in file order.
+        let npv = &mut out.revenue_npv;
+        match &st.kind {
+            StreamKind::Grant {
+                size,
+                match_share,
+                unmatched,
+                cap,
+                clawback_charge,
+                ..
+            } => {
+                let matched = (*match_share > 0.0).then(|| Match {
+                    local: &local[w.clone()],
+                    share: *match_share,
+                    rule: *unmatched,
+                    charge: *clawback_charge,
+                });
+                let rules = GrantRules {
+                    size,
+                    cap: *cap,
+                    rate: 1.0 / (1.0 + *match_share),
+                };
+                grant(pay, row, &cost[w], rules, q, matched, &mut out.returned)
+            }
+            StreamKind::Budget {
+                growth, follows, ..
+            } => {
+                let [amount, ..] = q;
+                match *follows {
+                    Follows::Fixed => budget(pay, row, amount, *growth),
+                    Follows::Settled {
+                        policy,
+                        supplementary,
+                        supplementary_cap,
+                    } => {
+                        let rule = (policy, supplementary, supplementary_cap);
+                        appropriation(pay, row, &cost[w], amount, *growth, rule)
+                    }
+                }
+            }
+            StreamKind::Fees { price_growth, .. } => {
+                fees(pay, row, svc.opens, q, *price_growth, npv)
+            }
+            StreamKind::Contract { growth, .. } => contract(pay, row, q, *growth, npv),
+            StreamKind::Reserve { .. } => {
+                let [opening, ..] = q;
+                out.reserve = out.reserve + opening
+            }
+        }
+    }
+}
 
 /// The share of a payment that survives a downturn and a cut.
 #[derive(Debug, Clone, Copy)]
@@ -168,6 +273,37 @@ pub(super) fn budget(p: Paying<'_>, row: &mut [F8], a: F8, growth: f64) {
         let shock = column(&p.draws, i);
         row[i] = row[i] + a * F8::splat(g) * shock * p.factor.at(t, p.downturn[i]);
         g *= 1.0 + growth;
+    }
+}
+
+/// An appropriation that follows cost: `first` in its first year, then
+/// `policy` times the year before's settled cost raised by `growth` (the
+/// expected price change); then, where the year's cost times `policy`
+/// runs over it, a supplementary budget with chance `supplementary` (the
+/// draws are its uniforms) of at most `cap` times the appropriation.
+#[inline(always)]
+pub(super) fn appropriation(
+    p: Paying<'_>,
+    row: &mut [F8],
+    cost: &[F8],
+    first: F8,
+    growth: f64,
+    (policy, supplementary, cap): (f64, f64, f64),
+) {
+    let n = p.years.len();
+    let (row, cost) = (&mut row[..n], &cost[..n]);
+    let (policy, raise) = (F8::splat(policy), F8::splat(1.0 + growth));
+    for (i, t) in p.years.clone().enumerate() {
+        let planned = if i == 0 {
+            first
+        } else {
+            policy * cost[i - 1] * raise
+        };
+        let a = planned * p.factor.at(t, p.downturn[i]);
+        let over = (policy * cost[i] - a).max(ZERO);
+        let granted = column(&p.draws, i).lt(F8::splat(supplementary));
+        let extra = granted.select(over.min(F8::splat(cap) * a), ZERO);
+        row[i] = row[i] + a + extra;
     }
 }
 

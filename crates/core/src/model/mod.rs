@@ -37,7 +37,7 @@ pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
 pub use rng::StreamKey;
-pub use streams::{Cut, FundingKind, GrantSize, Stream, StreamKind, Unmatched};
+pub use streams::{Cut, Follows, FundingKind, GrantSize, Stream, StreamKind, Unmatched};
 
 /// A validated, simulation-ready scenario.
 ///

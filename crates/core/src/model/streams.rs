@@ -132,6 +132,30 @@ impl Unmatched {
     }
 }
 
+/// How a budget line's yearly amount is decided before the year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Follows {
+    /// A path fixed in advance: the amount, growing each year, with
+    /// year-to-year noise.
+    Fixed,
+    /// An appropriation that follows cost (예산 편성 on 결산): the first
+    /// year's amount as stated, then each year `policy` times the year
+    /// before's settled cost, raised by the expected price change
+    /// (`growth`). An in-year overrun (the year's cost times `policy`,
+    /// less the appropriation) is met by a supplementary budget (추경)
+    /// with chance `supplementary`, up to `supplementary_cap` times the
+    /// appropriation; what is left is a gap.
+    Settled {
+        /// Share of the settled cost the city appropriates.
+        policy: f64,
+        /// Chance each year that an overrun gets a supplementary budget.
+        supplementary: f64,
+        /// The most a supplementary budget adds, as a share of the year's
+        /// appropriation.
+        supplementary_cap: f64,
+    },
+}
+
 /// The kinds of funding stream with their parameters. Amounts are in the
 /// scenario's money per year (nominal: not escalated by inflation).
 #[derive(Debug, Clone)]
@@ -165,6 +189,8 @@ pub enum StreamKind {
         growth: f64,
         /// Year-to-year noise.
         volatility: Volatility,
+        /// How the amount is decided before each year.
+        follows: Follows,
     },
     /// User fees: users adopting on a logistic curve times a price.
     Fees {

@@ -5,7 +5,7 @@ use crate::model::rng::StreamKey;
 use crate::model::{
     Benefit, CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Stream, StreamKind,
 };
-use crate::model::{Domain, Unmatched, Volatility};
+use crate::model::{Domain, Follows, Unmatched, Volatility};
 use crate::names::slug;
 
 use super::reader::*;
@@ -163,6 +163,46 @@ impl Checker {
         })
     }
 
+    /// How a budget line is decided: a fixed path (the default), or an
+    /// appropriation that follows last year's settled cost, with its
+    /// policy share and supplementary budget. Keys of the other form are
+    /// refused, naming what they belong to.
+    fn follows(&mut self, fv: &View<'_, '_>) -> Option<Follows> {
+        const SETTLED: [(&str, bool); 2] = [("fixed", false), ("settled", true)];
+        let settled = self.choice(fv, "follows", &SETTLED, false)?;
+        if !settled {
+            for key in ["policy", "supplementary", "supplementary_cap"] {
+                if fv.has(key) {
+                    self.err_key(
+                        fv,
+                        key,
+                        format!(
+                            "`{key}` belongs to an appropriation that follows cost: add \
+                             `follows = \"settled\"`, or remove `{key}`"
+                        ),
+                    );
+                }
+            }
+            return Some(Follows::Fixed);
+        }
+        if fv.has("volatility") {
+            self.err_key(
+                fv,
+                "volatility",
+                "an appropriation that follows cost (`follows = \"settled\"`) moves with the \
+                 settled cost, not with noise of its own: remove `volatility`",
+            );
+        }
+        let policy = self.number(fv, "policy", Range64::NON_NEG, Some(1.0));
+        let supplementary = self.number(fv, "supplementary", Range64::PROB, Some(0.0));
+        let cap = self.number(fv, "supplementary_cap", Range64::NON_NEG, Some(0.1));
+        Some(Follows::Settled {
+            policy: policy?,
+            supplementary: supplementary?,
+            supplementary_cap: cap?,
+        })
+    }
+
     /// The keys of one kind of funding stream, compiled into its kind.
     // Long by design: one arm per kind of stream, each reading that kind's
     // keys; the kinds share nothing to factor out.
@@ -235,13 +275,15 @@ impl Checker {
                 let amount = self.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
                 let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
                 let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                match (amount, growth, vol) {
-                    (Some(amount), Some(growth), Some(vol)) => {
+                let follows = self.follows(fv);
+                match (amount, growth, vol, follows) {
+                    (Some(amount), Some(growth), Some(vol), Some(follows)) => {
                         let volatility = Volatility::new(vol);
                         Some(StreamKind::Budget {
                             amount,
                             growth,
                             volatility,
+                            follows,
                         })
                     }
                     _ => None,

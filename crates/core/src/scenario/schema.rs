@@ -196,7 +196,18 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
             "clawback_charge",
         ],
     ),
-    ("budget", &["amount", "growth", "volatility"]),
+    (
+        "budget",
+        &[
+            "amount",
+            "growth",
+            "volatility",
+            "follows",
+            "policy",
+            "supplementary",
+            "supplementary_cap",
+        ],
+    ),
     (
         "fees",
         &[
