@@ -249,6 +249,16 @@ fn a_stop_rule_stops_or_shrinks_the_service() {
     assert!((closed.benefit_npv_mean - 100.0 * (1.0 + v)).abs() < 1e-9);
     assert_eq!(closed.p_stop.estimate, 1.0);
     assert_eq!(closed.stop_year.median, Some(2027));
+    // Kept running, it would have run short by 50 every year of the ten.
+    let kept: f64 = (0..10).map(|t| 50.0 * v.powi(t)).sum();
+    assert!((closed.gap_npv_kept_mean - kept).abs() < 1e-9);
+    // The realised cost ratio counts the two years it ran, not the eight
+    // after: 100 a year on a construction of 1,000.
+    assert!(
+        (closed.opex_ratio_mean - 0.1).abs() < 1e-12,
+        "{}",
+        closed.opex_ratio_mean
+    );
 
     let half = run("stop_after_gap_years = 2\nafter_stop_share = 0.5");
     assert!((half.yearly[4].gap_mean - 25.0).abs() < 1e-9);
@@ -258,6 +268,8 @@ fn a_stop_rule_stops_or_shrinks_the_service() {
     assert_eq!(by_money.stop_year.median, Some(2026));
     let none = run("stop_below_funding_share = 0.4");
     assert_eq!(none.p_stop.estimate, 0.0);
+    // Nothing stopped: the gap kept running is the gap.
+    assert_eq!(none.gap_npv_kept_mean, none.gap_npv.mean);
     assert_eq!(none.stop_year.median, None);
 }
 

@@ -110,6 +110,10 @@ fn summary(
             "{} ({m})",
             w.t("grant returned unspent", "보조금 집행잔액 반납")
         ),
+        format!(
+            "{} ({m})",
+            w.t("gap NPV if kept running", "계속 운영 시 부족액 현가")
+        ),
     ];
     let bold = Format::new()
         .set_bold()
@@ -152,6 +156,7 @@ fn summary(
         }
         ws.write_number_with_format(r, 11, e.p_stop.estimate, &pct)?;
         ws.write_number_with_format(r, 12, per(e.grant_returned_mean), &amount)?;
+        ws.write_number_with_format(r, 13, per(e.gap_npv_kept_mean), &amount)?;
     }
     ws.set_freeze_panes(3, 1)?;
     Ok(())

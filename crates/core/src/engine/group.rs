@@ -28,6 +28,8 @@ pub(crate) struct Outcomes {
     pub(super) grant: F8,
     pub(super) received: F8,
     pub(super) grant_returned: F8,
+    /// The gap NPV had the service run on as planned (before any stop).
+    pub(super) gap_npv_kept: F8,
     /// First stopped year; the horizon where the service never stops.
     pub(super) stopped_from: F8,
     /// The lanes that pose a funding requirement (in `problem`), and

@@ -271,6 +271,7 @@ impl<'m> Engine<'m> {
                 total.construction += o.construction;
                 total.grant += o.grant;
                 total.grant_returned += o.grant_returned;
+                total.gap_npv_kept += o.gap_npv_kept;
                 total.received += o.received;
                 total.topup += o.topup;
                 total.reserve_need += o.reserve_need;

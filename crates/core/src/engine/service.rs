@@ -164,6 +164,7 @@ impl Engine<'_> {
             grant: o.grant.0[j],
             grant_returned: o.grant_returned.0[j],
             received: o.received.0[j],
+            gap_npv_kept: o.gap_npv_kept.0[j],
             stopped_from: year(o.stopped_from),
             topup: o.topup.0[j],
             reserve_need: o.reserve_need.0[j],
@@ -283,7 +284,6 @@ impl Engine<'_> {
         }
         if svc.account.is_some() && !svc.carry_surplus {
             // What lapses into the service's special account.
-            // What lapses into the service's special account.
             let (need, money) = r.books();
             for ((s, &n), &m) in surplus.iter_mut().zip(need).zip(money) {
                 *s = (m - n).max(ZERO);
@@ -292,13 +292,30 @@ impl Engine<'_> {
         let benefit_npv = self.benefits(svc, inputs, disc, stopped_from, &ws.benefits);
 
         let operating_years = F8::splat((h - svc.opens) as f64);
+        let stopped = stopped_from.lt(year(h));
+        out.real_cost_per_year = if stopped.any() {
+            // Over the years the service ran: a year after a stop is not
+            // an operating year of the service as planned.
+            let mut running = ZERO;
+            for t in svc.opens..h {
+                let c = match r.capital.is_empty() {
+                    true => r.cost[t],
+                    false => r.cost[t] + r.capital[t],
+                };
+                let ran = year(t).lt(stopped_from);
+                running = running + ran.select(c * r.deflator[t], ZERO);
+            }
+            let years = (stopped_from - F8::splat(svc.opens as f64)).max(ONE);
+            stopped.select(running / years, b.real_cost / operating_years)
+        } else {
+            b.real_cost / operating_years
+        };
         out.lcc_npv = b.lcc_npv;
         out.gap_npv = b.gap_npv;
         out.benefit_npv = benefit_npv;
         out.revenue_npv = streams.revenue_npv;
         out.first_gap = b.first_gap;
         out.construction = construction;
-        out.real_cost_per_year = b.real_cost / operating_years;
         out.grant = b.grant;
         out.received = b.funded + b.used;
         out.grant_returned = streams.returned;
@@ -356,6 +373,9 @@ impl Engine<'_> {
         let never = year(h);
         r.split(svc, never);
         let b = self.balance(svc, construction, streams.reserve, r);
+        // The gap had the service run on as planned: what a stop saves
+        // the city, reported beside the gap with it.
+        out.gap_npv_kept = b.gap_npv;
         out.posed = b.first_gap.lt(never) & real;
         if !problem.is_empty() && out.posed.any() {
             let (need, money) = r.books();

@@ -39,6 +39,10 @@ pub struct EntityOutcome {
     pub grant: f64,
     /// Unspent grant money returned at the end of its years (undiscounted).
     pub grant_returned: f64,
+    /// The gap NPV had the service run on as planned: the gap a stop
+    /// avoided is what keeping the service would cost. Equal to `gap_npv`
+    /// where nothing stopped.
+    pub gap_npv_kept: f64,
     /// All money received over the horizon (undiscounted): funding plus
     /// what the reserve paid out.
     pub received: f64,
@@ -258,6 +262,7 @@ impl EntityOutcome {
             & self.real_cost_per_year.is_finite()
             & self.grant.is_finite()
             & self.grant_returned.is_finite()
+            & self.gap_npv_kept.is_finite()
             & self.received.is_finite()
     }
 }

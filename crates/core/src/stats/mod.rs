@@ -115,6 +115,7 @@ struct HorizonAcc {
     grant: ExactSum,
     received: ExactSum,
     grant_returned: ExactSum,
+    gap_kept: ExactSum,
 }
 
 impl HorizonAcc {
@@ -135,6 +136,7 @@ impl HorizonAcc {
             grant: ExactSum::default(),
             received: ExactSum::default(),
             grant_returned: ExactSum::default(),
+            gap_kept: ExactSum::default(),
         }
     }
 
@@ -158,6 +160,7 @@ impl HorizonAcc {
         self.grant.merge(&o.grant);
         self.received.merge(&o.received);
         self.grant_returned.merge(&o.grant_returned);
+        self.gap_kept.merge(&o.gap_kept);
     }
 }
 
@@ -243,9 +246,15 @@ impl Accumulator {
                     && [&t.lcc, &t.gap, &t.benefit, &t.revenue, &t.opex_ratio]
                         .iter()
                         .all(|m| m.is_valid())
-                    && [&t.construction, &t.grant, &t.received, &t.grant_returned]
-                        .iter()
-                        .all(|e| e.is_valid())
+                    && [
+                        &t.construction,
+                        &t.grant,
+                        &t.received,
+                        &t.grant_returned,
+                        &t.gap_kept,
+                    ]
+                    .iter()
+                    .all(|e| e.is_valid())
             });
         self.horizon == h
             && self.absorbs == fresh.absorbs
@@ -456,6 +465,7 @@ impl Accumulator {
                 tot.grant.add(o.grant);
                 tot.received.add(o.received);
                 tot.grant_returned.add(o.grant_returned);
+                tot.gap_kept.add(o.gap_npv_kept);
             }
         }
     }

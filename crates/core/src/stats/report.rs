@@ -239,6 +239,11 @@ pub struct EntityStats {
     /// Mean unspent grant money returned over the horizon (undiscounted):
     /// grant money beyond the year's need, which no reserve may keep.
     pub grant_returned_mean: f64,
+    /// Mean gap NPV had the service run on as planned, without its stops:
+    /// what keeping it would cost (equal to `gap_npv.mean` where nothing
+    /// stops; the portfolio's is its services' sum, special accounts not
+    /// pooled).
+    pub gap_npv_kept_mean: f64,
     /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
     /// declared benefits.
     pub bcr: Option<f64>,
@@ -436,6 +441,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         },
         grant_share_total: grant_share_total(model, acc, e),
         grant_returned_mean: tot.grant_returned.value() / nf,
+        gap_npv_kept_mean: tot.gap_kept.value() / nf,
         bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
         benefit_npv_mean: benefit,
         revenue_npv_mean: tot.revenue.mean(),

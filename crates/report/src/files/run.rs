@@ -298,6 +298,7 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "median_stop_year",
     "grant_share_total",
     "grant_returned_mean",
+    "gap_npv_kept_mean",
 ];
 
 /// Column names as owned strings.
@@ -370,6 +371,7 @@ pub fn horizon_table(report: &Report) -> Table {
             Cell::Year(e.stop_year.median),
             Cell::Num(e.grant_share_total),
             Cell::Num(e.grant_returned_mean),
+            Cell::Num(e.gap_npv_kept_mean),
         ];
         if let Some(c) = e.capital_total {
             row.extend([Cell::Num(c.cost), Cell::Num(c.gap)]);
@@ -438,6 +440,7 @@ pub fn entity_json(e: &EntityStats) -> Value {
         "grant_share": finite(e.grant_share),
         "grant_share_total": finite(e.grant_share_total),
         "grant_returned_mean": finite(e.grant_returned_mean),
+        "gap_npv_kept_mean": finite(e.gap_npv_kept_mean),
         "bcr": e.bcr.map(finite),
         "benefit_npv_mean": finite(e.benefit_npv_mean),
         "revenue_npv_mean": finite(e.revenue_npv_mean),

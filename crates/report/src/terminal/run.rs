@@ -139,7 +139,7 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
             "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해. 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
         )
     );
-    out.push_str(&stop_chances(model, report, w));
+    out.push_str(&stop_chances(model, report, w, &money));
     out.push_str(&books_summary(model, report, w, &money));
     out.push_str(&funding_needed(model, report, lang));
     out
@@ -339,7 +339,7 @@ pub fn prices_note(model: &Model, lang: Language) -> &'static str {
 }
 
 /// Each service that a decision can stop: how likely it stops, and when.
-fn stop_chances(model: &Model, report: &Report, w: Words) -> String {
+fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> String {
     let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
         if s.can_stop() {
@@ -353,16 +353,17 @@ fn stop_chances(model: &Model, report: &Report, w: Words) -> String {
                 .stop_year
                 .median
                 .map_or_else(|| w.t("none", "없음").to_string(), |y| y.to_string());
+            let (with, kept) = (money.fmt(e.gap_npv.mean), money.fmt(e.gap_npv_kept_mean));
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: 중단 규칙에 따라 {p}의 시행에서 중단 (중단 연도 중앙값: {median})",
+                    "{}: 중단 규칙에 따라 {p}의 시행에서 중단 (중단 연도 중앙값: {median}); 부족액 현가 평균 {with}, 계속 운영했다면 {kept}",
                     entity_label(&e.id, &e.name, Language::Ko)
                 )
             } else {
                 writeln!(
                     out,
-                    "{} stops under its rule in {p} of trials (median stop year: {median})",
+                    "{} stops under its rule in {p} of trials (median stop year: {median}); gap NPV mean {with}, {kept} had it been kept running",
                     s.id
                 )
             };
