@@ -14,6 +14,7 @@ mod cli;
 mod closed_form;
 mod corpus;
 mod correlation;
+mod decisions;
 mod determinism;
 mod discover;
 mod evaluate;

@@ -182,9 +182,31 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
 
 /// A service's national share of construction, stop rule and
 /// materiality, for `fundgap check` (nothing when it has none).
-fn decision_rules(s: &Service, w: Words) -> String {
+fn decision_rules(s: &Service, w: Words, model: &Model) -> String {
     let mut out = String::new();
     let ko = w.ko();
+    if let Some(d) = &s.decision {
+        let (year, go) = (model.year(d.year), percent(d.continues(), 0));
+        let (shrink, stop, to) = (
+            percent(d.shrink, 0),
+            percent(d.stop, 0),
+            percent(d.shrink_to, 0),
+        );
+        let _ = writeln!(
+            out,
+            "      {}",
+            match ko {
+                false => format!(
+                    "take-over decided for {year}: continues {go}, shrinks to {to} {shrink}, stops {stop} (source: {})",
+                    d.source
+                ),
+                true => format!(
+                    "{year}년 지방비 전환 결정: 계속 {go}, {to} 규모로 축소 {shrink}, 중단 {stop} (근거: {})",
+                    d.source
+                ),
+            }
+        );
+    }
     if s.construction_grant_share > 0.0 {
         let share = percent(s.construction_grant_share, 0);
         let _ = writeln!(
@@ -414,7 +436,7 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
                     format!("{opens}년 개시; 건설비 {cost} (평균 {mean}); 운영비 비율 {opex}{vol}"),
             }
         );
-        out.push_str(&decision_rules(s, w));
+        out.push_str(&decision_rules(s, w, model));
         if let Some(o) = &s.outcome {
             let by = model.year(o.by);
             let _ = writeln!(

@@ -231,7 +231,8 @@ impl Engine<'_> {
 
         // Base draws: construction, opex ratio, then one shock per year
         // (after the risks, which set the opex multiplier the shocks meet).
-        let [construction, ratio, ..] = self.quantities(inputs, svc.quantities(), svc.key, ws.base);
+        let [construction, ratio, decision, _] =
+            self.quantities(inputs, svc.quantities(), svc.key, ws.base);
         for (r, &w) in svc.risks.iter().zip(&ws.risks) {
             self.risk(svc, r, inputs, esc, cost, mult, w);
         }
@@ -273,8 +274,8 @@ impl Engine<'_> {
         // The group's lanes that hold trials of the batch.
         let real = M8::from_fn(|j| j < inputs.lanes);
         let posing = (&mut **problem, esc, real);
-        let (mut b, stopped_from) =
-            self.settle(svc, construction, &mut streams, &mut r, posing, out);
+        let base = (construction, decision);
+        let (mut b, stopped_from, kept) = self.settle(svc, base, &mut streams, &mut r, posing, out);
         if !capital_gap.is_empty() {
             let books = (disc, defl);
             let acct = svc.capital.as_ref();
@@ -289,7 +290,7 @@ impl Engine<'_> {
                 *s = (m - n).max(ZERO);
             }
         }
-        let benefit_npv = self.benefits(svc, inputs, disc, stopped_from, &ws.benefits);
+        let benefit_npv = self.benefits(svc, inputs, disc, (stopped_from, kept), &ws.benefits);
 
         let operating_years = F8::splat((h - svc.opens) as f64);
         let stopped = stopped_from.lt(year(h));
@@ -363,14 +364,15 @@ impl Engine<'_> {
     fn settle(
         &self,
         svc: &Service,
-        construction: F8,
+        (construction, decision): (F8, F8),
         streams: &mut Streams,
         r: &mut Rows<'_>,
         (problem, escalation, real): (&mut [F8], &[F8], M8),
         out: &mut Outcomes,
-    ) -> (Balance, F8) {
+    ) -> (Balance, F8, F8) {
         let h = self.model.horizon;
         let never = year(h);
+        let rule_keep = F8::splat(svc.stop.after_stop_share);
         r.split(svc, never);
         let b = self.balance(svc, construction, streams.reserve, r);
         // The gap had the service run on as planned: what a stop saves
@@ -393,10 +395,26 @@ impl Engine<'_> {
             loss: r.contract.as_ref().map_or(&[], |c| &*c.loss),
             cost: r.cost,
         };
-        let Some(from) = stop_years(svc, &seen, h) else {
-            return (b, never);
+        // The stop rule's first stopped year, and the take-over decision's
+        // (by its draw: below `stop` the service stops, below
+        // `stop + shrink` it shrinks); whichever comes first holds.
+        let ruled = stop_years(svc, &seen, h);
+        let decided = svc.decision.as_ref().map(|d| {
+            let stops = decision.lt(F8::splat(d.stop));
+            let shrinks = !stops & decision.lt(F8::splat(d.stop + d.shrink));
+            let from = (stops | shrinks).select(year(d.year), never);
+            let keep = stops.select(ZERO, F8::splat(d.shrink_to));
+            (from, keep)
+        });
+        let (from, keep) = match (ruled, decided) {
+            (None, None) => return (b, never, rule_keep),
+            (Some(from), None) => (from, rule_keep),
+            (None, Some(decided)) => decided,
+            (Some(from), Some((d_from, d_keep))) => {
+                let first = d_from.lt(from);
+                (first.select(d_from, from), first.select(d_keep, rule_keep))
+            }
         };
-        let keep = F8::splat(svc.stop.after_stop_share);
         let shrink = |row: &mut [F8]| {
             for (t, x) in row.iter_mut().enumerate() {
                 *x = year(t).ge(from).select(*x * keep, *x);
@@ -413,7 +431,7 @@ impl Engine<'_> {
         let stopped = from.lt(never);
         let redone = revenue(r.by_kind, r.discount, h);
         streams.revenue_npv = stopped.select(redone, streams.revenue_npv);
-        (b, from)
+        (b, from, keep)
     }
 
     /// Balances each year: funding first, then the reserve, then the gap.
@@ -523,11 +541,10 @@ impl Engine<'_> {
         svc: &Service,
         inputs: &Inputs<'_>,
         discount: &[F8],
-        stopped_from: F8,
+        (stopped_from, after): (F8, F8),
         windows: &[LineDraws],
     ) -> F8 {
         let mut benefit_npv = ZERO;
-        let after = F8::splat(svc.stop.after_stop_share);
         for (b, &w) in svc.benefits.iter().zip(windows) {
             let [a, ..] = self.quantities(inputs, b.quantities(), b.key, w);
             let mut g = 1.0;

@@ -64,3 +64,33 @@ pub struct Outcome {
     /// Where the outcome is recorded.
     pub source: String,
 }
+
+/// The city's decision at a decision point, by default the year after a
+/// service's national money ends (지방비 전환): it continues, shrinks to a
+/// stated share, or stops, with stated chances (a prior with its source).
+/// The decision, not a random budget level, carries the uncertainty of
+/// take-over; it is drawn once per trial.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Year index from which the decision takes effect.
+    pub year: usize,
+    /// Chance the service stops there.
+    pub stop: f64,
+    /// Chance it shrinks to `shrink_to` of itself.
+    pub shrink: f64,
+    /// The share that goes on after a shrink.
+    pub shrink_to: f64,
+    /// Where the chances come from.
+    pub source: String,
+    /// The trial's draw that decides: uniform on [0, 1); below `stop` it
+    /// stops, below `stop + shrink` it shrinks. An uncertain input like
+    /// any other (sensitivity analyses rank it).
+    pub(crate) draw: super::Quantity,
+}
+
+impl Decision {
+    /// Chance the service continues as it is.
+    pub fn continues(&self) -> f64 {
+        (1.0 - self.stop - self.shrink).max(0.0)
+    }
+}

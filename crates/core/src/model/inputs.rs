@@ -13,12 +13,13 @@ pub type Quantities<'a> = [Option<(&'static str, &'a Quantity)>; 4];
 pub type QuantitiesMut<'a> = [Option<(&'static str, &'a mut Quantity)>; 4];
 
 impl Service {
-    /// Construction cost, then opex ratio: the first draws of the base stream.
+    /// Construction cost, then opex ratio: the first draws of the base
+    /// stream; then the draw of its take-over decision, where it has one.
     pub fn quantities(&self) -> Quantities<'_> {
         [
             Some(("construction_cost", &self.construction_cost)),
             Some(("opex_ratio", &self.opex_ratio)),
-            None,
+            self.decision.as_ref().map(|d| ("decision", &d.draw)),
             None,
         ]
     }

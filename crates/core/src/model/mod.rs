@@ -27,7 +27,7 @@ mod streams;
 mod thresholds;
 
 pub use books::{CapitalAccount, Delivery, DeliveryKind};
-pub use decisions::{Materiality, Outcome, StopRule};
+pub use decisions::{Decision, Materiality, Outcome, StopRule};
 pub(crate) use dist::Kernel;
 pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
@@ -401,6 +401,9 @@ pub struct Service {
     pub account: Option<usize>,
     /// What happened to it in fact, for `fundgap backtest`.
     pub outcome: Option<Outcome>,
+    /// The city's decision whether to take the service over when its
+    /// national money ends.
+    pub decision: Option<Decision>,
     /// Extra cost lines: renewals, annual costs, one-offs.
     pub costs: Vec<CostLine>,
     /// The risk register.
@@ -419,7 +422,9 @@ impl Service {
     /// Whether a decision can stop it: its stop rule, or an operator that
     /// leaves after losses.
     pub fn can_stop(&self) -> bool {
-        self.stop.is_set() || self.delivery.is_some_and(|d| d.exit_after_loss_years > 0)
+        self.stop.is_set()
+            || self.decision.is_some()
+            || self.delivery.is_some_and(|d| d.exit_after_loss_years > 0)
     }
 }
 

@@ -1,9 +1,13 @@
 //! Compiling whose books a service's money is in: its `[service.capital]`
 //! account, its `[service.delivery]` contract, its special `account`, and
-//! a cost line's `funded_by`; and what happened to it in fact, its
-//! `[service.outcome]` for a back-test.
+//! a cost line's `funded_by`; the city's take-over `[service.decision]`;
+//! and what happened to it in fact, its `[service.outcome]` for a
+//! back-test.
 
-use crate::model::{CapitalAccount, Delivery, DeliveryKind, Outcome};
+use crate::model::{
+    CapitalAccount, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind, Outcome, Quantity,
+    Stream,
+};
 
 use super::reader::*;
 use super::schema::*;
@@ -142,6 +146,71 @@ format!(
             stopped,
             by,
             source,
+        }))
+    }
+
+    /// A service's take-over `decision`: its year (by default the year
+    /// after its last grant year), the chances it stops or shrinks, the
+    /// share a shrink keeps, and the source of those chances.
+    pub(super) fn decision(
+        &mut self,
+        sv: &View<'_, '_>,
+        h: &Horizon,
+        funding: Option<&[Stream]>,
+    ) -> Option<Option<Decision>> {
+        let Some(dv) = self.sub(sv, "decision", false) else {
+            return (!sv.has("decision")).then_some(None);
+        };
+        self.unknown_keys(&dv, DECISION_KEYS, None);
+        self.string(&dv, "note", false);
+        let grants_end = funding?
+            .iter()
+            .filter(|f| f.funding_kind() == FundingKind::Grant)
+            .map(|f| f.to + 1)
+            .max();
+        let year = if dv.has("year") {
+            self.year(&dv, "year", h, None)
+        } else {
+            match grants_end {
+                Some(t) if t < h.len => Some(t),
+                _ => {
+                    self.missing(
+                        &dv,
+                        "year",
+                        "`year`: the service has no grant that ends within the horizon, \
+                         so give the year the decision takes effect",
+                    );
+                    None
+                }
+            }
+        };
+        let stop = self.number(&dv, "stop", Range64::PROB, Some(0.0));
+        let shrink = self.number(&dv, "shrink", Range64::PROB, Some(0.0));
+        let shrink_to = self.number(&dv, "shrink_to", Range64::PROB, Some(0.5));
+        let source = self.string(&dv, "source", true);
+        let (year, stop, shrink, shrink_to, source) = (year?, stop?, shrink?, shrink_to?, source?);
+        if stop + shrink > 1.0 {
+            self.err_key(
+                &dv,
+                "shrink",
+                format!(
+                    "`stop` ({stop}) and `shrink` ({shrink}) add up to more than 1; \
+                     the chance the service continues is what they leave"
+                ),
+            );
+            return None;
+        }
+        let draw = Quantity {
+            dist: Dist::uniform(0.0, 1.0).ok()?,
+            domain: Domain::PROBABILITY,
+        };
+        Some(Some(Decision {
+            year,
+            stop,
+            shrink,
+            shrink_to,
+            source,
+            draw,
         }))
     }
 

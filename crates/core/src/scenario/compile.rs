@@ -428,6 +428,7 @@ impl Checker {
         let risks = self.risks(sv, &id);
         let funding = self.funding(sv, h, &id, opens);
         let benefits = self.benefits(sv, h, &id, opens);
+        let decision = self.decision(sv, h, funding.as_deref());
         Some(Service {
             key: StreamKey::new(&id, "service", "base"),
             name: name.unwrap_or_else(|| id.clone()),
@@ -447,6 +448,7 @@ impl Checker {
             delivery: delivery?,
             account: account?,
             outcome: outcome?,
+            decision: decision?,
             costs: costs?,
             risks: risks?,
             funding: funding?,

@@ -80,6 +80,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "delivery",
     "account",
     "outcome",
+    "decision",
     "cost",
     "risk",
     "funding",
@@ -96,6 +97,8 @@ pub(super) const CAPITAL_KEYS: &[&str] = &[
     "to",
 ];
 pub(super) const OUTCOME_KEYS: &[&str] = &["stopped", "by", "source", "note"];
+pub(super) const DECISION_KEYS: &[&str] =
+    &["year", "stop", "shrink", "shrink_to", "source", "note"];
 pub(super) const DELIVERY_KEYS: &[&str] = &[
     "kind",
     "description",
