@@ -83,3 +83,20 @@ fn decision_keys_are_checked() {
     let e = err(no_grant.to_string());
     assert!(e.contains("year"), "{e}");
 }
+
+/// A decided shrink shrinks a contract's obligation by its own share, not
+/// by the stop rule's: a BTL payment of 80 halves from 2028.
+#[test]
+fn a_decision_shrinks_a_contract_by_its_own_share() {
+    let text = "[scenario]\nname = \"d\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 1\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [service.decision]\nyear = 2028\nshrink = 1.0\nshrink_to = 0.5\nsource = \"x\"\n\
+         [service.delivery]\nkind = \"btl\"\npayment = 80\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 80\n";
+    let m = parse_str(text, "d.toml").unwrap();
+    let s = crate::common::one_trial(&m);
+    assert_eq!(
+        s.row(fundgap::engine::Row::Obligation, 0),
+        [80.0, 80.0, 80.0, 40.0, 40.0, 40.0]
+    );
+}

@@ -70,7 +70,7 @@ pub(super) fn split(
     cost: &[F8],
     funding: &[F8],
     by_kind: &[F8],
-    (stopped, keep): (F8, f64),
+    (stopped, keep): (F8, F8),
     out: Contracted<'_>,
 ) {
     let h = cost.len();
@@ -97,7 +97,7 @@ pub(super) fn split(
             DeliveryKind::Outsourced | DeliveryKind::Btl => F8::splat(d.payment_at(t)),
             DeliveryKind::Bto => (F8::splat(d.guarantee) - fees[t]).max(ZERO),
         };
-        let owed = year(t).ge(stopped).select(owed * F8::splat(keep), owed);
+        let owed = year(t).ge(stopped).select(owed * keep, owed);
         let loss = cost[t] - income - owed;
         out.loss[t] = loss.gt(tol * cost[t]).select(loss, ZERO);
         out.need[t] = owed;

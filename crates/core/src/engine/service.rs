@@ -56,10 +56,10 @@ impl Rows<'_> {
     }
 
     /// Redoes a contracted service's split between city and operator
-    /// (after its rows changed), shrinking the obligation from each
-    /// lane's `stopped` year (the horizon: never).
+    /// (after its rows changed), shrinking the obligation to `keep` from
+    /// each lane's `stopped` year (the horizon: never).
     #[inline(always)]
-    fn split(&mut self, svc: &Service, stopped: F8) {
+    fn split(&mut self, svc: &Service, (stopped, keep): (F8, F8)) {
         if let (Some(d), Some(c)) = (&svc.delivery, &mut self.contract) {
             let out = Contracted {
                 need: &mut *c.need,
@@ -67,7 +67,6 @@ impl Rows<'_> {
                 obligation: &mut *c.obligation,
                 loss: &mut *c.loss,
             };
-            let keep = svc.stop.after_stop_share;
             split(
                 d,
                 self.cost,
@@ -373,7 +372,7 @@ impl Engine<'_> {
         let h = self.model.horizon;
         let never = year(h);
         let rule_keep = F8::splat(svc.stop.after_stop_share);
-        r.split(svc, never);
+        r.split(svc, (never, rule_keep));
         let b = self.balance(svc, construction, streams.reserve, r);
         // The gap had the service run on as planned: what a stop saves
         // the city, reported beside the gap with it.
@@ -426,7 +425,7 @@ impl Engine<'_> {
         for k in r.by_kind.chunks_mut(h) {
             shrink(k);
         }
-        r.split(svc, from);
+        r.split(svc, (from, keep));
         let b = self.balance(svc, construction, streams.reserve, r);
         let stopped = from.lt(never);
         let redone = revenue(r.by_kind, r.discount, h);
