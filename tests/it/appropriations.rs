@@ -120,3 +120,20 @@ fn appropriation_keys_are_checked() {
     let e = err("follows = \"planned\"");
     assert!(e.contains("\"fixed\" or \"settled\""), "{e}");
 }
+
+/// An appropriation whose window opens a year before the service: nothing
+/// is settled before the service costs anything, so the opening year gets
+/// the budgeted amount, and the year after follows the opening year's cost.
+#[test]
+fn before_opening_an_appropriation_pays_its_budgeted_amount() {
+    let text = "[scenario]\nname = \"a\"\nstart_year = 2025\nhorizon_years = 5\ntrials = 1\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nopens = 2026\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nfollows = \"settled\"\nfrom = 2025\n";
+    let m = parse_str(text, "a.toml").unwrap();
+    let s = one_trial(&m);
+    assert_eq!(
+        s.kind_row(0, FundingKind::Budget),
+        [100.0, 100.0, 100.0, 100.0, 100.0]
+    );
+    assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
+}

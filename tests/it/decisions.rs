@@ -100,3 +100,42 @@ fn a_decision_shrinks_a_contract_by_its_own_share() {
         [80.0, 80.0, 80.0, 40.0, 40.0, 40.0]
     );
 }
+
+/// A contract that reimburses the operator's cost shrinks once, with the
+/// cost: shrunk to half from 2028, the city owes 50 (not 25), and with its
+/// budget of 30 shrunk to 15 the gap is 35; the operator loses nothing.
+#[test]
+fn a_reimbursed_contract_shrinks_with_its_cost_once() {
+    let text = "[scenario]\nname = \"d\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 1\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [service.decision]\nyear = 2028\nshrink = 1.0\nshrink_to = 0.5\nsource = \"x\"\n\
+         [service.delivery]\nkind = \"outsourced\"\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 30\n";
+    let m = parse_str(text, "d.toml").unwrap();
+    let s = crate::common::one_trial(&m);
+    use fundgap::engine::Row;
+    assert_eq!(&s.row(Row::Obligation, 0)[3..], [50.0; 3]);
+    assert_eq!(&s.row(Row::Gap, 0)[3..], [35.0; 3]);
+    assert!(s.row(Row::OperatorLoss, 0).iter().all(|x| *x == 0.0));
+}
+
+/// A decision before the service opens, or without a said source, is
+/// refused.
+#[test]
+fn a_decision_needs_an_open_service_and_a_source() {
+    let text = |decision: &str| {
+        format!(
+            "[scenario]\nname = \"d\"\nstart_year = 2025\nhorizon_years = 6\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 100\nopex_ratio = 0.1\nopens = 2027\n\
+             [service.decision]\n{decision}\n"
+        )
+    };
+    let e = parse_str(&text("year = 2025\nstop = 1.0\nsource = \"x\""), "d.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("before the service opens in 2027"), "{e}");
+    let e = parse_str(&text("year = 2028\nstop = 1.0\nsource = \" \""), "d.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("where the chances come from"), "{e}");
+}

@@ -197,3 +197,22 @@ fn returned_grant_money_is_reported() {
             .unwrap();
     assert_eq!(summary["services"][0]["grant_returned_mean"], 250.0);
 }
+
+/// Two grants of 100 on a cost of 100: together they keep the cost, the
+/// second returns all it pays; with the surplus carried, no national money
+/// is saved, so the years after them run short.
+#[test]
+fn grants_together_keep_no_more_than_the_cost() {
+    let m = model(
+        "carry_surplus = true",
+        "[[service.funding]]\nkind = \"grant\"\nname = \"first\"\namount = 100\nto = 2027\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"second\"\namount = 100\nto = 2027\n",
+    );
+    let s = one_trial(&m);
+    assert_eq!(
+        &s.kind_row(0, FundingKind::Grant)[..4],
+        [100.0, 100.0, 100.0, 0.0]
+    );
+    assert_eq!(s.outcome[0].grant_returned, 300.0);
+    assert_eq!(&s.row(Row::Gap, 0)[3..6], [100.0; 3]);
+}

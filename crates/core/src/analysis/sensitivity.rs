@@ -392,6 +392,42 @@ mod tests {
     use super::*;
     use crate::scenario::parse_str;
 
+    /// The one-at-a-time runs fix input `k` through `input_mut(k)`: it must
+    /// be the same quantity as `inputs()[k]`, a decision's draw included
+    /// (each input made distinct by a value it alone has).
+    #[test]
+    fn every_input_is_fixed_where_it_is_listed() {
+        let text = r#"
+[scenario]
+name = "order"
+start_year = 2025
+horizon_years = 6
+[[service]]
+id = "s"
+construction_cost = { dist = "uniform", min = 1, max = 2 }
+opex_ratio = { dist = "uniform", min = 3, max = 4 }
+[service.decision]
+stop = 0.5
+source = "x"
+[[service.funding]]
+kind = "grant"
+name = "g"
+amount = { dist = "uniform", min = 5, max = 6 }
+to = 2026
+[[service.funding]]
+kind = "budget"
+name = "b"
+amount = { dist = "uniform", min = 7, max = 8 }
+"#;
+        let mut m = parse_str(text, "order.toml").unwrap();
+        let listed: Vec<String> = m.inputs().iter().map(|(_, q)| q.describe()).collect();
+        for (k, want) in listed.iter().enumerate() {
+            let got = m.input_mut(k).map(|q| q.describe());
+            assert_eq!(got.as_ref(), Some(want), "input {k}");
+        }
+        assert!(m.input_mut(listed.len()).is_none());
+    }
+
     /// The gap depends on the opex ratio only: a fixed budget below every
     /// possible cost, no inflation or noise. The benefit is uncertain but
     /// cannot move the gap.

@@ -92,12 +92,14 @@ pub(super) fn split(
             (ZERO, fees[t])
         };
         let income = contracts[t] + operator_fees;
+        // The share of the service going on this year: the cost and fees
+        // rows are already shrunk by it, a fixed payment or guarantee not.
+        let k = year(t).ge(stopped).select(keep, F8::splat(1.0));
         let owed = match d.kind {
             DeliveryKind::Outsourced if d.payment == 0.0 => (cost[t] - income).max(ZERO),
-            DeliveryKind::Outsourced | DeliveryKind::Btl => F8::splat(d.payment_at(t)),
-            DeliveryKind::Bto => (F8::splat(d.guarantee) - fees[t]).max(ZERO),
+            DeliveryKind::Outsourced | DeliveryKind::Btl => F8::splat(d.payment_at(t)) * k,
+            DeliveryKind::Bto => (F8::splat(d.guarantee) * k - fees[t]).max(ZERO),
         };
-        let owed = year(t).ge(stopped).select(owed * keep, owed);
         let loss = cost[t] - income - owed;
         out.loss[t] = loss.gt(tol * cost[t]).select(loss, ZERO);
         out.need[t] = owed;

@@ -254,8 +254,10 @@ pub(super) fn grant(
             }
         };
         // Settlement: the grant keeps at most its rate of the year's
-        // cost (a repayment, being negative, is kept whole).
-        let due = F8::splat(rate) * cost[i];
+        // cost, less what the service's grants before it in the file kept
+        // that year (so grants together never keep more than the cost);
+        // a repayment, being negative, is kept whole.
+        let due = (F8::splat(rate) * cost[i] - row[i]).max(ZERO);
         let kept = got.gt(due).select(due, got);
         *returned = paying.select(*returned + (got - kept), *returned);
         row[i] = paying.select(row[i] + kept, row[i]);
@@ -276,9 +278,10 @@ pub(super) fn budget(p: Paying<'_>, row: &mut [F8], a: F8, growth: f64) {
     }
 }
 
-/// An appropriation that follows cost: `first` in its first year, then
-/// `policy` times the year before's settled cost raised by `growth` (the
-/// expected price change); then, where the year's cost times `policy`
+/// An appropriation that follows cost: `first` in its first year (and
+/// while nothing has been settled yet: before the service costs
+/// anything), then `policy` times the year before's settled cost raised by
+/// `growth` (the expected price change); then, where the year's cost times `policy`
 /// runs over it, a supplementary budget with chance `supplementary` (the
 /// draws are its uniforms) of at most `cap` times the appropriation.
 #[inline(always)]
@@ -294,10 +297,13 @@ pub(super) fn appropriation(
     let (row, cost) = (&mut row[..n], &cost[..n]);
     let (policy, raise) = (F8::splat(policy), F8::splat(1.0 + growth));
     for (i, t) in p.years.clone().enumerate() {
+        // Nothing settled yet (its first year, or a year before the
+        // service cost anything): the first year's amount, as budgeted.
         let planned = if i == 0 {
             first
         } else {
-            policy * cost[i - 1] * raise
+            let last = cost[i - 1];
+            last.gt(ZERO).select(policy * last * raise, first)
         };
         let a = planned * p.factor.at(t, p.downturn[i]);
         let over = (policy * cost[i] - a).max(ZERO);

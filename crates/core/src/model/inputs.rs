@@ -250,11 +250,12 @@ impl Model {
         let mut i = 0;
         for s in &mut self.services {
             let mut lists: Vec<QuantitiesMut<'_>> = Vec::new();
+            // In the order of `Service::quantities`.
             let (base, rest) = (&mut s.construction_cost, &mut s.opex_ratio);
             lists.push([
                 Some(("construction_cost", base)),
                 Some(("opex_ratio", rest)),
-                None,
+                s.decision.as_mut().map(|d| ("decision", &mut d.draw)),
                 None,
             ]);
             lists.extend(s.costs.iter_mut().map(CostLine::quantities_mut));

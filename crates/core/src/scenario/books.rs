@@ -156,7 +156,7 @@ format!(
         &mut self,
         sv: &View<'_, '_>,
         h: &Horizon,
-        funding: Option<&[Stream]>,
+        (opens, funding): (usize, Option<&[Stream]>),
     ) -> Option<Option<Decision>> {
         let Some(dv) = self.sub(sv, "decision", false) else {
             return (!sv.has("decision")).then_some(None);
@@ -189,6 +189,28 @@ format!(
         let shrink_to = self.number(&dv, "shrink_to", Range64::PROB, Some(0.5));
         let source = self.string(&dv, "source", true);
         let (year, stop, shrink, shrink_to, source) = (year?, stop?, shrink?, shrink_to?, source?);
+        if year < opens {
+            self.err_key(
+                &dv,
+                "year",
+                format!(
+                    "the decision takes effect in {}, before the service opens in {}: \
+                     give a `year` from its opening on",
+                    h.start + year as i64,
+                    h.start + opens as i64
+                ),
+            );
+            return None;
+        }
+        if source.trim().is_empty() {
+            self.err_key(
+                &dv,
+                "source",
+                "say where the chances come from: a source key in docs/sources.md, \
+                 or `assumption: ...` with its reason",
+            );
+            return None;
+        }
         if stop + shrink > 1.0 {
             self.err_key(
                 &dv,

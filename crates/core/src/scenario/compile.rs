@@ -428,7 +428,7 @@ impl Checker {
         let risks = self.risks(sv, &id);
         let funding = self.funding(sv, h, &id, opens);
         let benefits = self.benefits(sv, h, &id, opens);
-        let decision = self.decision(sv, h, funding.as_deref());
+        let decision = self.decision(sv, h, (opens, funding.as_deref()));
         Some(Service {
             key: StreamKey::new(&id, "service", "base"),
             name: name.unwrap_or_else(|| id.clone()),

@@ -357,14 +357,22 @@ fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> Stri
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: 중단 규칙에 따라 {p}의 시행에서 중단 (중단 연도 중앙값: {median}); 부족액 현가 평균 {with}, 계속 운영했다면 {kept}",
-                    entity_label(&e.id, &e.name, Language::Ko)
+                    "{}: {}에 따라 {p}의 시행에서 중단 또는 축소 (중단 연도 중앙값: {median}); 부족액 현가 평균 {with}, 계속 운영했다면 {kept}",
+                    entity_label(&e.id, &e.name, Language::Ko),
+                    match s.decision.is_some() {
+                        false => "중단 규칙",
+                        true => "중단 규칙 또는 지방비 전환 결정",
+                    }
                 )
             } else {
                 writeln!(
                     out,
-                    "{} stops under its rule in {p} of trials (median stop year: {median}); gap NPV mean {with}, {kept} had it been kept running",
-                    s.id
+                    "{} stops or shrinks under {} in {p} of trials (median stop year: {median}); gap NPV mean {with}, {kept} had it been kept running",
+                    s.id,
+                    match s.decision.is_some() {
+                        false => "its rule",
+                        true => "its rule or its take-over decision",
+                    }
                 )
             };
         }
