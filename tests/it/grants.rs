@@ -216,3 +216,15 @@ fn grants_together_keep_no_more_than_the_cost() {
     assert_eq!(s.outcome[0].grant_returned, 300.0);
     assert_eq!(&s.row(Row::Gap, 0)[3..6], [100.0; 3]);
 }
+
+/// After the service stops, its grant pays nothing and returns nothing:
+/// a grant of 150 on a cost of 100 returns 50 a year until a decided stop
+/// in 2027, 100 in all.
+#[test]
+fn returned_grant_money_stops_with_the_service() {
+    let m = model(
+        "[service.decision]\nyear = 2027\nstop = 1.0\nsource = \"x\"",
+        "[[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 150\nto = 2029\n",
+    );
+    assert_eq!(one_trial(&m).outcome[0].grant_returned, 100.0);
+}

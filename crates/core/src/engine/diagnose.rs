@@ -68,15 +68,14 @@ impl Engine<'_> {
             add(&mut cost, &own);
         }
         for (i, (st, &w)) in svc.funding.iter().zip(&ws.funding).enumerate() {
-            let mut rows = vec![zero; FundingKind::COUNT * h];
+            let mut rows = vec![zero; (FundingKind::COUNT + 1) * h];
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,
-                returned: zero,
             };
             let econ = (&g.down[..], &g.disc[..]);
             self.stream(svc, st, &inputs, &cost, econ, &mut rows, &mut out, w);
-            let totals = [out.reserve, out.revenue_npv, out.returned];
+            let totals = [out.reserve, out.revenue_npv];
             if !finite(&rows) || !finite(&totals) {
                 return Some(FaultLine::Stream(i));
             }

@@ -46,7 +46,7 @@ pub(crate) struct Outcomes {
 /// rows, a year of every lane per value.
 ///
 /// Invariant: every row holds `horizon` values (`by_kind` one per kind,
-/// kind-major), except the [`Rows`] a model does not use
+/// kind-major, then one of grant money returned at settlement), except the [`Rows`] a model does not use
 /// ([`super::rows::Row::used`]), the contract rows `need` and `money`
 /// (empty unless a service is delivered under a contract), `surplus`
 /// (empty without special accounts) and `problem` (three rows, empty
@@ -93,7 +93,8 @@ impl Group {
             disc: row(true),
             down: vec![M8::from_fn(|_| false); h],
             rows: Rows::from_fn(|r| row(r.used(model))),
-            by_kind: vec![F8::splat(0.0); FundingKind::COUNT * h],
+            // One row per kind, then the grant money returned.
+            by_kind: vec![F8::splat(0.0); (FundingKind::COUNT + 1) * h],
             mult: row(true),
             need: row(delivery),
             money: row(delivery),

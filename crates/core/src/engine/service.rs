@@ -318,7 +318,10 @@ impl Engine<'_> {
         out.construction = construction;
         out.grant = b.grant;
         out.received = b.funded + b.used;
-        out.grant_returned = streams.returned;
+        // Grant money returned each year, shrunk with the service after
+        // a stop like every funding row.
+        let back = &r.by_kind[FundingKind::COUNT * h..][..h];
+        out.grant_returned = back.iter().fold(ZERO, |a, &x| a + x);
         out.stopped_from = stopped_from;
     }
 
@@ -339,7 +342,6 @@ impl Engine<'_> {
         let mut streams = Streams {
             reserve: ZERO,
             revenue_npv: ZERO,
-            returned: ZERO,
         };
         let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);

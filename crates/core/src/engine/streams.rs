@@ -29,9 +29,6 @@ pub(super) struct Streams {
     pub(super) reserve: F8,
     /// Discounted fees and contract payments.
     pub(super) revenue_npv: F8,
-    /// Grant money paid beyond what settlement allows, returned at year
-    /// end (undiscounted).
-    pub(super) returned: F8,
 }
 
 impl Engine<'_> {
@@ -53,13 +50,16 @@ impl Engine<'_> {
         let q = self.quantities(inputs, st.quantities(), st.key, dw);
         let kind = st.funding_kind();
         // The grant row comes first and the budget row (a grant's local
-        // match) right after it, so they split apart.
+        // match) right after it, so they split apart; the row of grant
+        // money returned at settlement comes after every kind's.
         let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
         let krow = &mut head[kind as usize * h..];
-        let local: &[F8] = if kind == FundingKind::Grant {
-            &tail[..h]
+        let (local, returned): (&[F8], &mut [F8]) = if kind == FundingKind::Grant {
+            let (budget, rest) = tail.split_at_mut(h);
+            let back = &mut rest[(FundingKind::COUNT - 2) * h..][..h];
+            (&*budget, back)
         } else {
-            &[]
+            (&[], &mut [])
         };
         let w = stream_years(svc, st);
         // Uniforms for a grant's or contract's hazard, shocks for a
@@ -94,7 +94,15 @@ impl Engine<'_> {
                     cap: *cap,
                     rate: 1.0 / (1.0 + *match_share),
                 };
-                grant(pay, row, &cost[w], rules, q, matched, &mut out.returned)
+                grant(
+                    pay,
+                    row,
+                    &cost[w.clone()],
+                    rules,
+                    q,
+                    matched,
+                    &mut returned[w],
+                )
             }
             StreamKind::Budget {
                 growth, follows, ..
@@ -192,7 +200,7 @@ pub(super) struct GrantRules<'a> {
 /// match supports (the year's budget money divided by the match share).
 /// At settlement it keeps no more than its rate of the year's actual cost;
 /// the rest goes back at year end (보조금법 제31조②: 집행잔액 반납), added
-/// to `returned`, and is never the service's to spend or save. A clawback
+/// to that year's `returned`, and is never the service's to spend or save. A clawback
 /// repays everything kept, plus its additional charge.
 #[inline(always)]
 pub(super) fn grant(
@@ -202,7 +210,7 @@ pub(super) fn grant(
     rules: GrantRules<'_>,
     q: [F8; 4],
     matched: Option<Match<'_>>,
-    returned: &mut F8,
+    returned: &mut [F8],
 ) {
     let GrantRules { size, cap, rate } = rules;
     // In the order of `Stream::quantities`.
@@ -259,7 +267,7 @@ pub(super) fn grant(
         // a repayment, being negative, is kept whole.
         let due = (F8::splat(rate) * cost[i] - row[i]).max(ZERO);
         let kept = got.gt(due).select(due, got);
-        *returned = paying.select(*returned + (got - kept), *returned);
+        returned[i] = paying.select(returned[i] + (got - kept), returned[i]);
         row[i] = paying.select(row[i] + kept, row[i]);
         paid = paying.select(paid + kept, paid);
     }
