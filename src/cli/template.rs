@@ -155,6 +155,37 @@ const KOREAN: &[(&str, &str)] = &[
         "# the operator leaves after 3 years of material losses",
         "# 중대한 손실이 3년 이어지면 사업자 철수",
     ),
+    (
+        "# The city's decision when national money ends (uncomment): from the year\n\
+         # after the last grant year it continues, shrinks or stops, with these chances.",
+        "# 국비 지원이 끝날 때 시의 결정 (주석 해제): 마지막 국비 연도 다음 해부터\n\
+         # 아래 확률로 계속, 축소 또는 중단합니다.",
+    ),
+    ("# chance the city stops it", "# 시가 중단할 확률"),
+    (
+        "# chance it shrinks to shrink_to of itself",
+        "# shrink_to 규모로 축소할 확률",
+    ),
+    (
+        "# where the chances come from (required)",
+        "# 확률의 근거 (필수)",
+    ),
+    (
+        "# the decided amount (교부결정액): at most this a year",
+        "# 교부결정액: 해마다 이 금액 이내",
+    ),
+    (
+        "# appropriated each year on last year's settled cost (drop volatility)",
+        "# 매년 전년도 결산 비용으로 편성 (volatility 삭제)",
+    ),
+    (
+        "# the city's share of that cost",
+        "# 그 비용 중 시 부담 비율",
+    ),
+    (
+        "# chance an overrun gets a supplementary budget (추경)",
+        "# 초과 비용에 추경이 편성될 확률",
+    ),
     ("# replacement every few years", "# 몇 년마다 장비 교체"),
     ("# or: amount = 500", "# 또는: amount = 500"),
     (
@@ -359,6 +390,14 @@ after_stop_share = 0.0                    # what goes on after that (0: closed, 
 # guarantee = 0                           # bto: fee revenue the city guarantees (0: none)
 # exit_after_loss_years = 3               # the operator leaves after 3 years of material losses
 
+# The city's decision when national money ends (uncomment): from the year
+# after the last grant year it continues, shrinks or stops, with these chances.
+# [service.decision]
+# stop = 0.2                              # chance the city stops it
+# shrink = 0.3                            # chance it shrinks to shrink_to of itself
+# shrink_to = 0.5
+# source = "assumption: ..."              # where the chances come from (required)
+
 [[service.cost]]
 kind = "renewal"                          # replacement every few years
 name = "equipment replacement"
@@ -395,6 +434,7 @@ to = 2028
 withdrawal_hazard = 0.05                  # chance a year that it stops for good
 # match_share = 1.0                       # a 1:1 local match from the city budget
 # unmatched = "cut"                       # cut | withdraw | clawback (paid back that year)
+# cap = 300                               # the decided amount (교부결정액): at most this a year
 
 [[service.funding]]
 kind = "budget"                           # local government allocation
@@ -402,6 +442,9 @@ name = "city budget"
 amount = {{ dist = "normal", mean = {budget}, sd = {budget_sd} }}
 growth = 0.02
 volatility = 0.08
+# follows = "settled"                     # appropriated each year on last year's settled cost (drop volatility)
+# policy = 0.5                            # the city's share of that cost
+# supplementary = 0.7                     # chance an overrun gets a supplementary budget (추경)
 
 [[service.funding]]
 kind = "fees"                             # users x price, with logistic adoption
