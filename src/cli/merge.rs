@@ -158,7 +158,7 @@ fn merge_run(
         quiet: args.quiet,
         started,
     };
-    let output = RunOutput::new(model, &report, &info, lang, args.format.printed())?;
+    let output = RunOutput::new(model, &report, &info, lang, args.format.printed());
     let done = format!(
         "merged {} trials",
         fundgap::format::thousands(report.trials as f64, 0)

@@ -106,7 +106,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         &info,
         delivery.settings.lang,
         args.format.printed(),
-    )?;
+    );
     deliver(
         &output,
         &delivery,

@@ -2,12 +2,10 @@
 //! each line recomputed on its own, in the order of the simulation. Only
 //! called for a trial that has a fault, so it may allocate.
 
-use crate::model::FundingKind;
-
 use super::Engine;
 use super::costs::opex;
 use super::draws::operating_years;
-use super::group::{Group, Inputs};
+use super::group::{Group, Inputs, RETURNED};
 use super::simd::{F8, W};
 use super::streams::Streams;
 use super::trial::{FaultLine, Scratch};
@@ -68,7 +66,7 @@ impl Engine<'_> {
             add(&mut cost, &own);
         }
         for (i, (st, &w)) in svc.funding.iter().zip(&ws.funding).enumerate() {
-            let mut rows = vec![zero; (FundingKind::COUNT + 1) * h];
+            let mut rows = vec![zero; (RETURNED + 1) * h];
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,

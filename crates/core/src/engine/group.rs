@@ -14,6 +14,10 @@ use crate::model::{FundingKind, Materiality, Model};
 use super::rows::Rows;
 use super::simd::{F8, M8, W};
 
+/// The row of `Group::by_kind` after every kind's: the grant money returned
+/// at settlement each year (not handed over; shrunk with the service).
+pub(super) const RETURNED: usize = FundingKind::COUNT;
+
 /// What one service's settling left for the hand-over, per lane.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Outcomes {
@@ -46,8 +50,8 @@ pub(crate) struct Outcomes {
 /// rows, a year of every lane per value.
 ///
 /// Invariant: every row holds `horizon` values (`by_kind` one per kind,
-/// kind-major, then one of grant money returned at settlement), except the [`Rows`] a model does not use
-/// ([`super::rows::Row::used`]), the contract rows `need` and `money`
+/// kind-major, then [`RETURNED`]), except the [`Rows`] a model does not
+/// use ([`super::rows::Row::used`]), the contract rows `need` and `money`
 /// (empty unless a service is delivered under a contract), `surplus`
 /// (empty without special accounts) and `problem` (three rows, empty
 /// unless the model asks for the funding requirement); sized once by
@@ -93,8 +97,7 @@ impl Group {
             disc: row(true),
             down: vec![M8::from_fn(|_| false); h],
             rows: Rows::from_fn(|r| row(r.used(model))),
-            // One row per kind, then the grant money returned.
-            by_kind: vec![F8::splat(0.0); (FundingKind::COUNT + 1) * h],
+            by_kind: vec![F8::splat(0.0); (RETURNED + 1) * h],
             mult: row(true),
             need: row(delivery),
             money: row(delivery),

@@ -7,10 +7,7 @@
 
 use crate::model::Model;
 
-/// The per-entity-year rows a trial hands to the aggregates: the one
-/// list of them. [`Rows`] holds one value per row, so a row added here is
-/// sized, handed over, restated in constant prices and added up for the
-/// portfolio wherever rows are walked ([`Rows::each`]).
+/// A per-entity-year row a trial hands to the aggregates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
     /// Cost per year (operating and renewal; capital lines apart where

@@ -18,7 +18,7 @@ use crate::model::{FundingKind, Quantities, Service, Stream, StreamKey};
 use super::books::{Contracted, capital, split};
 use super::costs::opex;
 use super::draws::{LineDraws, operating_years};
-use super::group::{Group, Inputs, Outcomes, by_quantity, threshold, year};
+use super::group::{Group, Inputs, Outcomes, RETURNED, by_quantity, threshold, year};
 use super::requirement;
 use super::rows;
 use super::simd::{F8, M8};
@@ -320,7 +320,7 @@ impl Engine<'_> {
         out.received = b.funded + b.used;
         // Grant money returned each year, shrunk with the service after
         // a stop like every funding row.
-        let back = &r.by_kind[FundingKind::COUNT * h..][..h];
+        let back = &r.by_kind[RETURNED * h..][..h];
         out.grant_returned = back.iter().fold(ZERO, |a, &x| a + x);
         out.stopped_from = stopped_from;
     }

@@ -17,7 +17,7 @@ use crate::model::{Follows, FundingKind, GrantSize, Service, Stream, StreamKind,
 
 use super::Engine;
 use super::draws::{LineDraws, stream_years};
-use super::group::{Inputs, column};
+use super::group::{Inputs, RETURNED, column};
 use super::simd::{F8, M8, W};
 
 const ZERO: F8 = F8::splat(0.0);
@@ -52,14 +52,13 @@ impl Engine<'_> {
         // The grant row comes first and the budget row (a grant's local
         // match) right after it, so they split apart; the row of grant
         // money returned at settlement comes after every kind's.
-        let (head, tail) = by_kind.split_at_mut((kind as usize + 1) * h);
+        let (kinds, returned) = by_kind.split_at_mut(RETURNED * h);
+        let (head, tail) = kinds.split_at_mut((kind as usize + 1) * h);
         let krow = &mut head[kind as usize * h..];
-        let (local, returned): (&[F8], &mut [F8]) = if kind == FundingKind::Grant {
-            let (budget, rest) = tail.split_at_mut(h);
-            let back = &mut rest[(FundingKind::COUNT - 2) * h..][..h];
-            (&*budget, back)
+        let local: &[F8] = if kind == FundingKind::Grant {
+            &tail[..h]
         } else {
-            (&[], &mut [])
+            &[]
         };
         let w = stream_years(svc, st);
         // Uniforms for a grant's or contract's hazard, shocks for a

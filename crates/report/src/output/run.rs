@@ -5,7 +5,7 @@ use fundgap::error::Result;
 use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
-use super::{Files, Output, Settings};
+use super::{Files, Output, Settings, text};
 use crate::charts::{self, ChartData, ChartOptions};
 use crate::files::{RunInfo, horizon_table, summary_json, yearly_table};
 use crate::staging::Sink;
@@ -28,8 +28,6 @@ pub struct RunOutput<'a> {
     info: &'a RunInfo,
     printed: Printed,
     charts: ChartData,
-    /// charts.json, which doubles as the text the charts show.
-    charts_json: String,
 }
 
 impl<'a> RunOutput<'a> {
@@ -40,17 +38,14 @@ impl<'a> RunOutput<'a> {
         info: &'a RunInfo,
         lang: Language,
         printed: Printed,
-    ) -> Result<Self> {
-        let charts = ChartData::new(model, report, lang);
-        let charts_json = serde_json::to_string(&charts)?;
-        Ok(RunOutput {
+    ) -> Self {
+        RunOutput {
             model,
             report,
             info,
             printed,
-            charts,
-            charts_json,
-        })
+            charts: ChartData::new(model, report, lang),
+        }
     }
 }
 
@@ -62,7 +57,7 @@ impl Output for RunOutput<'_> {
             ("yearly.csv".into(), yearly_table(self.report).csv()?),
             ("horizon.csv".into(), horizon_table(self.report).csv()?),
             ("summary.json".into(), summary),
-            ("charts.json".into(), self.charts_json.clone().into_bytes()),
+            ("charts.json".into(), serde_json::to_vec(&self.charts)?),
         ])
     }
 
@@ -70,8 +65,9 @@ impl Output for RunOutput<'_> {
         workbook::run_workbook(self.model, self.report, self.info, s.lang).map(Some)
     }
 
-    fn chart_text(&self, _files: &Files, _lang: Language) -> Result<String> {
-        Ok(self.charts_json.clone())
+    fn chart_text(&self, files: &Files, _lang: Language) -> Result<String> {
+        // charts.json holds every name the charts show.
+        Ok(text(files, "charts.json"))
     }
 
     fn charts(&self, _lang: Language, out: &mut dyn Sink) -> Result<()> {
