@@ -202,8 +202,9 @@ fn a_font_file_is_used_for_chart_text() {
     assert!(ink > 0.02);
 }
 
-/// A scenario with a stop rule also draws `stops`: P(stopped by year) per
-/// service; one without a rule does not (its lines would all sit at 0).
+/// A scenario with a stop rule also draws `stops`: P(stopped or shrunk by
+/// year) per service, and its page has the table of stops; one without a
+/// rule has neither (its lines would all sit at 0).
 #[test]
 fn a_stop_rule_draws_the_stop_chart() {
     let tmp = tempfile::tempdir().unwrap();
@@ -216,7 +217,9 @@ fn a_stop_rule_draws_the_stop_chart() {
     assert_eq!((w, h), (1600, 1000));
     assert!(ink > 0.01, "a blank chart");
     let svg = std::fs::read_to_string(tmp.path().join("with/stops.svg")).unwrap();
-    assert!(svg.contains("stopped by its decision rule"));
+    assert!(svg.contains("stopped or shrunk by its stop rule or take-over decision"));
+    let page = std::fs::read_to_string(tmp.path().join("with/report.html")).unwrap();
+    assert!(page.contains("<h2>Stops and shrinks"), "no table of stops");
     let baseline = common::scenario("ucity-baseline.toml");
     fundgap_ok(
         &[
@@ -225,6 +228,8 @@ fn a_stop_rule_draws_the_stop_chart() {
         tmp.path(),
     );
     assert!(!tmp.path().join("without/stops.png").exists());
+    let page = std::fs::read_to_string(tmp.path().join("without/report.html")).unwrap();
+    assert!(!page.contains("<h2>Stops and shrinks"));
 }
 
 /// A scenario named in Hangul draws with the embedded Korean font, with no

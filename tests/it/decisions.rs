@@ -20,10 +20,10 @@ fn scenario(decision: &str, trials: u64) -> String {
 }
 
 /// Stop 40%, shrink to half 20%: from 2028 (the year after the grant's
-/// last, by default) P(stopped or shrunk) is 0.6 and the mean cost 50,
-/// within four standard errors of 20,000 trials (0.0035 for the share;
-/// for the cost, sd sqrt(4,500 - 50²) = 44.7, so 0.32); before 2028,
-/// nothing changes.
+/// last, by default) P(stopped) is 0.4, P(shrunk) 0.2, P(continued) 0.4
+/// and the mean cost 50, within four standard errors of 20,000 trials
+/// (sqrt(p(1-p)/n): 0.0035 for 0.4, 0.0028 for 0.2; for the cost, sd
+/// sqrt(4,500 - 50²) = 44.7, so 0.32); before 2028, nothing changes.
 #[test]
 fn the_decision_stops_or_shrinks_with_its_stated_chances() {
     let n = 20_000u64;
@@ -35,15 +35,19 @@ fn the_decision_stops_or_shrinks_with_its_stated_chances() {
     let r = report_of(&m);
     let e = r.entity("s").unwrap();
     let y = &e.yearly;
-    assert_eq!((y[2].p_stopped, y[2].cost_mean), (0.0, 100.0));
-    let se_p = (0.24f64 / n as f64).sqrt();
+    assert_eq!((y[2].p_continued.estimate, y[2].cost_mean), (1.0, 100.0));
+    let se = |p: f64| (p * (1.0 - p) / n as f64).sqrt();
     let se_cost = (4_500.0f64 - 2_500.0).sqrt() / (n as f64).sqrt();
     for t in [3, 7] {
-        assert!(
-            (y[t].p_stopped - 0.6).abs() < 4.0 * se_p,
-            "{t}: {}",
-            y[t].p_stopped
-        );
+        for (what, got, p) in [
+            ("stopped", y[t].p_stopped.estimate, 0.4),
+            ("shrunk", y[t].p_shrunk.estimate, 0.2),
+            ("continued", y[t].p_continued.estimate, 0.4),
+        ] {
+            assert!((got - p).abs() < 4.0 * se(p), "{t} {what}: {got}");
+        }
+        let sum = y[t].p_stopped.estimate + y[t].p_shrunk.estimate + y[t].p_continued.estimate;
+        assert!((sum - 1.0).abs() < 1e-12, "{sum}");
         assert!(
             (y[t].cost_mean - 50.0).abs() < 4.0 * se_cost,
             "{t}: {}",
@@ -52,7 +56,7 @@ fn the_decision_stops_or_shrinks_with_its_stated_chances() {
     }
     // The decision stops a service; it does not make a gap.
     assert_eq!(e.p_any_gap.estimate, 0.0);
-    assert!((e.p_stop.estimate - 0.6).abs() < 4.0 * se_p);
+    assert!((e.p_stop.estimate - 0.6).abs() < 4.0 * se(0.6));
     assert_eq!(e.stop_year.median, Some(2028));
 }
 

@@ -239,7 +239,7 @@ fn a_stop_rule_stops_or_shrinks_the_service() {
         report(&m).entity("s").unwrap().clone()
     };
     let closed = run("stop_after_gap_years = 2");
-    let stopped: Vec<f64> = closed.yearly.iter().map(|y| y.p_stopped).collect();
+    let stopped: Vec<f64> = closed.yearly.iter().map(|y| y.p_stopped.estimate).collect();
     assert_eq!(stopped[..4], [0.0, 0.0, 1.0, 1.0]);
     let gaps: Vec<f64> = closed.yearly.iter().map(|y| y.gap_mean).collect();
     assert_eq!(gaps[..4], [50.0, 50.0, 0.0, 0.0]);
@@ -261,6 +261,14 @@ fn a_stop_rule_stops_or_shrinks_the_service() {
     );
 
     let half = run("stop_after_gap_years = 2\nafter_stop_share = 0.5");
+    // Kept at half size, it is shrunk, not stopped.
+    let states = |e: &fundgap::stats::EntityStats, t: usize| {
+        let y = &e.yearly[t];
+        [y.p_continued, y.p_shrunk, y.p_stopped].map(|p| p.estimate)
+    };
+    assert_eq!(states(&half, 1), [1.0, 0.0, 0.0]);
+    assert_eq!(states(&half, 4), [0.0, 1.0, 0.0]);
+    assert_eq!(states(&closed, 4), [0.0, 0.0, 1.0]);
     assert!((half.yearly[4].gap_mean - 25.0).abs() < 1e-9);
     assert!((half.yearly[4].cost_mean - 50.0).abs() < 1e-9);
 
@@ -294,7 +302,7 @@ fn stop_years_follow_the_withdrawal_hazard() {
     let s = r.entity("s").unwrap();
     for t in 1..10 {
         let truth = 1.0 - (1.0 - h).powi(t as i32);
-        let est = s.yearly[t].p_stopped;
+        let est = s.yearly[t].p_stopped.estimate;
         let se = (truth * (1.0 - truth) / n as f64).sqrt();
         assert!(
             (est - truth).abs() <= 4.0 * se,

@@ -12,7 +12,7 @@ use fundgap::stats::Report;
 use super::charts::{hangul_font, has_hangul};
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
 use crate::files::RunInfo;
-use crate::terminal::{funding_cells, funding_note, result_cells, run_facts};
+use crate::terminal::{funding_cells, funding_note, result_cells, run_facts, stop_cells};
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 
@@ -152,27 +152,54 @@ fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
     );
 }
 
+/// A table's header and rows, if it has any.
+type Cells = Option<(Vec<String>, Vec<Vec<String>>)>;
+
+/// A section of the page: a heading, a table of entities and a note
+/// (already escaped); nothing where there is no table.
+fn section(h: &mut String, title: &str, cells: Cells, note: &str) {
+    let Some((head, rows)) = cells else {
+        return;
+    };
+    let _ = writeln!(h, "<h2>{}</h2>", esc(title));
+    table(h, &head, &rows);
+    let _ = writeln!(h, "<p class=\"note\">{note}</p>");
+}
+
 /// The funding that would have kept each service gap-free, when the run
 /// computed it.
 fn funding(h: &mut String, model: &Model, report: &Report, lang: Language) {
-    let Some((head, rows)) = funding_cells(model, report, lang) else {
-        return;
-    };
     let w = Words(lang);
-    let _ = writeln!(
+    section(
         h,
-        "<h2>{}</h2>",
         w.t(
             "Funding that would have kept each service gap-free",
             "재원 부족을 막는 데 필요했던 추가 재원",
-        )
+        ),
+        funding_cells(model, report, lang),
+        &format!(
+            "{} {}",
+            esc(funding_note(lang)),
+            esc(w.t("Start-year prices.", "기준연도 가격."))
+        ),
     );
-    table(h, &head, &rows);
-    let _ = writeln!(
+}
+
+/// Which services stop or shrink, when, and what that avoided: only
+/// where a stop rule or take-over decision can stop one.
+fn stops(h: &mut String, model: &Model, report: &Report, lang: Language) {
+    let w = Words(lang);
+    section(
         h,
-        "<p class=\"note\">{} {}</p>",
-        esc(funding_note(lang)),
-        esc(w.t("Start-year prices.", "기준연도 가격."))
+        w.t(
+            "Stops and shrinks: the stop rule and the take-over decision",
+            "중단과 축소: 중단 규칙과 지방비 전환 결정",
+        ),
+        stop_cells(model, report, lang),
+        &esc(w.t(
+            "A stopped service costs nothing more and gets no more money; a shrunk one runs on at its stated share. Its gap NPV counts only what it ran short while it ran; the last column is the gap had it been kept running as planned. The yearly chances of each state are in yearly.csv (p_continued, p_shrunk, p_stopped).",
+            "중단된 서비스는 더 이상 비용도 재원도 없고, 축소된 서비스는 정해진 비율로 계속 운영됩니다. 부족액 현가는 운영한 기간의 부족만 셉니다. 마지막 열은 계획대로 계속 운영했을 때의 부족액입니다. 연도별 상태 확률은 yearly.csv(p_continued, p_shrunk, p_stopped)에 있습니다.",
+        )),
     );
 }
 
@@ -242,6 +269,7 @@ pub fn run_html(
 ) -> String {
     let mut h = page_start(model, report, lang, "");
     results(&mut h, model, report, lang);
+    stops(&mut h, model, report, lang);
     funding(&mut h, model, report, lang);
     figures(&mut h, lang, charts);
     page_end(
@@ -343,6 +371,7 @@ pub fn evaluation_html(
         h.push_str("</ul>\n");
     }
     results(&mut h, model, report, lang);
+    stops(&mut h, model, report, lang);
     figures(&mut h, lang, charts);
     page_end(
         &mut h,

@@ -54,8 +54,10 @@ pub fn cases(model: &Model, report: &Report) -> Vec<Case> {
             let o = svc.outcome.as_ref()?;
             // A stop decided at the end of year `by` shows from `by + 1`,
             // which the scenario's checks keep inside the horizon.
-            let p = e.yearly.get(o.by + 1)?.p_stopped;
-            let stopped_trials = (p * n as f64).round() as u64;
+            // An outcome records a stop or a shrink: whatever is not
+            // running on as planned.
+            let p = e.yearly.get(o.by + 1)?.p_continued.estimate;
+            let stopped_trials = n - (p * n as f64).round() as u64;
             Some(Case {
                 scenario: model.name().to_string(),
                 service: svc.id.clone(),

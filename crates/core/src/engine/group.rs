@@ -36,6 +36,8 @@ pub(crate) struct Outcomes {
     pub(super) gap_npv_kept: F8,
     /// First stopped year; the horizon where the service never stops.
     pub(super) stopped_from: F8,
+    /// The share that goes on from `stopped_from` (0: closed).
+    pub(super) kept: F8,
     /// The lanes that pose a funding requirement (in `problem`), and
     /// their reserves' opening balance.
     pub(super) posed: M8,

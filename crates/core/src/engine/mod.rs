@@ -278,6 +278,7 @@ impl<'m> Engine<'m> {
                 totals_real[j] += o.real_cost_per_year;
                 total.first_gap = earliest(total.first_gap, o.first_gap);
                 total.stopped_from = earliest(total.stopped_from, o.stopped_from);
+                total.closed_from = earliest(total.closed_from, o.closed_from);
                 // The portfolio rows come last, so they split off cleanly
                 // from the service's rows; zipped slices let the adds
                 // vectorise. (Its funding by kind is not needed: the

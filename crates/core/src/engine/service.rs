@@ -165,6 +165,7 @@ impl Engine<'_> {
             received: o.received.0[j],
             gap_npv_kept: o.gap_npv_kept.0[j],
             stopped_from: year(o.stopped_from),
+            closed_from: year(o.stopped_from).filter(|_| o.kept.0[j] == 0.0),
             topup: o.topup.0[j],
             reserve_need: o.reserve_need.0[j],
         };
@@ -323,6 +324,7 @@ impl Engine<'_> {
         let back = &r.by_kind[RETURNED * h..][..h];
         out.grant_returned = back.iter().fold(ZERO, |a, &x| a + x);
         out.stopped_from = stopped_from;
+        out.kept = kept;
     }
 
     /// Every funding stream of the service into its kind's row. Grants

@@ -49,6 +49,10 @@ pub struct EntityOutcome {
     /// First year index at which the service has stopped (or shrunk) under
     /// its stop rule; for the portfolio, the earliest of its services'.
     pub stopped_from: Option<usize>,
+    /// First year index from which the service is closed (stopped with
+    /// nothing kept); for the portfolio, the earliest of its services'.
+    /// At or after `stopped_from`: a shrunk service is never closed.
+    pub closed_from: Option<usize>,
     /// The smallest constant yearly top-up, in start-year prices, that
     /// would have kept the service (as planned) gap-free in this trial; 0
     /// without a gap. The portfolio's is the sum of its services'.

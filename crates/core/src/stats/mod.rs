@@ -101,6 +101,9 @@ struct HorizonAcc {
     /// Trials whose service had stopped from each year on; the last slot
     /// is "never".
     stop: Vec<u64>,
+    /// Trials whose service had closed (stopped with nothing kept) from
+    /// each year on; the last slot is "never".
+    closed: Vec<u64>,
     lcc: Moments,
     lcc_q: Sketch,
     gap: Moments,
@@ -123,6 +126,7 @@ impl HorizonAcc {
         HorizonAcc {
             first_gap: vec![0; h + 1],
             stop: vec![0; h + 1],
+            closed: vec![0; h + 1],
             lcc: Moments::default(),
             lcc_q: Sketch::new(),
             gap: Moments::default(),
@@ -145,6 +149,9 @@ impl HorizonAcc {
             *a += b;
         }
         for (a, b) in self.stop.iter_mut().zip(&o.stop) {
+            *a += b;
+        }
+        for (a, b) in self.closed.iter_mut().zip(&o.closed) {
             *a += b;
         }
         self.lcc.merge(&o.lcc);
@@ -272,10 +279,11 @@ impl Accumulator {
             && self.books.iter().zip(&fresh.books).all(|(a, b)| a.fits(b))
             && self.years.len() == fresh.years.len()
             && self.totals.len() == fresh.totals.len()
-            && self
-                .totals
-                .iter()
-                .all(|t| t.first_gap.len() == h + 1 && t.stop.len() == h + 1)
+            && self.totals.iter().all(|t| {
+                [&t.first_gap, &t.stop, &t.closed]
+                    .iter()
+                    .all(|v| v.len() == h + 1)
+            })
             && sketches_ok
             && self.counts_fit()
     }
@@ -297,6 +305,7 @@ impl Accumulator {
         }) && self.totals.iter().all(|t| {
             sum(&t.first_gap) == Some(n)
                 && sum(&t.stop) == Some(n)
+                && sum(&t.closed) == Some(n)
                 && [&t.lcc_q, &t.gap_q, &t.topup_q, &t.reserve_q]
                     .iter()
                     .all(|q| q.count() == n)
@@ -450,6 +459,7 @@ impl Accumulator {
             for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
                 tot.first_gap[o.first_gap.unwrap_or(h)] += 1;
                 tot.stop[o.stopped_from.unwrap_or(h)] += 1;
+                tot.closed[o.closed_from.unwrap_or(h)] += 1;
                 tot.lcc.add(o.lcc_npv);
                 tot.lcc_q.add(o.lcc_npv);
                 tot.gap.add(o.gap_npv);

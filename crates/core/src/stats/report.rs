@@ -92,9 +92,16 @@ pub struct YearStats {
     pub p_shortfall: Proportion,
     /// Mean shortfall absorbed by the contingency as immaterial.
     pub contingency_mean: f64,
-    /// Share of trials in which the service has stopped (or shrunk) under
-    /// its stop rule by this year; for the portfolio, any of its services.
-    pub p_stopped: f64,
+    /// P(the service runs on as planned) in the year: neither stopped nor
+    /// shrunk by its stop rule or its take-over decision. For the
+    /// portfolio: every service runs on.
+    pub p_continued: Proportion,
+    /// P(the service runs on shrunk) in the year. For the portfolio: some
+    /// service shrunk, none closed.
+    pub p_shrunk: Proportion,
+    /// P(the service is closed) in the year. For the portfolio: some
+    /// service closed. The three states' chances add up to 1.
+    pub p_stopped: Proportion,
     /// Mean cost.
     pub cost_mean: f64,
     /// 5th percentile of cost.
@@ -385,11 +392,17 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         ),
     };
     let first_gap_year = distribution_of_year(model, &tot.first_gap, n);
-    let mut stopped = 0u64;
+    let (mut ended, mut closed) = (0u64, 0u64);
     let mut yearly = Vec::with_capacity(h);
     for (t, &surv) in first_gap_year.survival.iter().enumerate() {
-        stopped += tot.stop[t];
-        yearly.push(year_stats(model, acc, e, t, (surv, stopped as f64 / nf)));
+        ended += tot.stop[t];
+        closed += tot.closed[t];
+        let states = States {
+            continued: Proportion::new(n - ended, n),
+            shrunk: Proportion::new(ended - closed, n),
+            stopped: Proportion::new(closed, n),
+        };
+        yearly.push(year_stats(model, acc, e, t, (surv, states)));
     }
     let lcc = Distribution::new(&tot.lcc, &tot.lcc_q);
     let capital_total = yearly[0].capital.map(|_| CapitalTotal {
@@ -504,13 +517,20 @@ fn distribution_of_year(model: &Model, counts: &[u64], n: u64) -> FirstGap {
     }
 }
 
+/// A service's chances of each state in a year.
+struct States {
+    continued: Proportion,
+    shrunk: Proportion,
+    stopped: Proportion,
+}
+
 /// Entity `e`'s figures of year index `t`; `survival` is P(no gap yet).
 fn year_stats(
     model: &Model,
     acc: &Accumulator,
     e: usize,
     t: usize,
-    (survival, p_stopped): (f64, f64),
+    (survival, states): (f64, States),
 ) -> YearStats {
     let n = acc.trials;
     let nf = n as f64;
@@ -525,7 +545,9 @@ fn year_stats(
         p_gap: Proportion::new(y.gap_count, n),
         p_shortfall: Proportion::new(y.shortfall_count, n),
         contingency_mean: sums.absorbed.value() / nf,
-        p_stopped,
+        p_continued: states.continued,
+        p_shrunk: states.shrunk,
+        p_stopped: states.stopped,
         cost_mean: sums.cost.value() / nf,
         cost_p5: y.cost_q.quantile(0.05),
         cost_p25: y.cost_q.quantile(0.25),

@@ -83,8 +83,9 @@ pub struct EntitySeries {
     /// Mean funding per year by kind, in [`FundingKind::ALL`] order.
     pub funding_by_kind: Vec<[f64; FundingKind::COUNT]>,
     pub survival: Vec<f64>,
-    /// P(stopped by its decision rule) by each year; all 0 without a
-    /// rule. (Absent from the charts.json of older runs.)
+    /// P(stopped or shrunk, by its stop rule or take-over decision) by
+    /// each year; all 0 where nothing can stop it. (Absent from the
+    /// charts.json of older runs.)
     #[serde(default)]
     pub stopped: Vec<f64>,
     /// The yearly top-up that keeps it gap-free at each confidence level:
@@ -283,7 +284,11 @@ impl ChartData {
                 cost_mean: e.yearly.iter().map(|y| y.cost_mean).collect(),
                 funding_by_kind: e.yearly.iter().map(|y| y.funding_by_kind_mean).collect(),
                 survival: e.yearly.iter().map(|y| y.survival).collect(),
-                stopped: e.yearly.iter().map(|y| y.p_stopped).collect(),
+                stopped: e
+                    .yearly
+                    .iter()
+                    .map(|y| 1.0 - y.p_continued.estimate)
+                    .collect(),
                 topup_curve: e
                     .funding_curve
                     .iter()

@@ -475,14 +475,17 @@ pub fn draw_all(
             data,
             opts,
             what: w.t(
-                "chance each service has been stopped by its decision rule",
-                "중단 규칙에 따라 중단되었을 확률",
+                "chance each service has been stopped or shrunk by its stop rule or take-over decision",
+                "중단 규칙 또는 인수 결정에 따라 중단·축소되었을 확률",
             ),
             note: w.t(
-                "share of trials stopped so far (no rule: 0)",
-                "지금까지 중단된 시행 비율 (규칙 없음: 0)",
+                "share of trials stopped or shrunk so far (no rule or decision: 0)",
+                "지금까지 중단·축소된 시행 비율 (규칙·결정 없음: 0)",
             ),
-            y_desc: w.t("P(stopped by year)", "해당 연도까지 중단 확률"),
+            y_desc: w.t(
+                "P(stopped or shrunk by year)",
+                "해당 연도까지 중단·축소 확률",
+            ),
             pick: |e| (&e.stopped, None),
         };
         jobs.add(stops, "stops", opts);

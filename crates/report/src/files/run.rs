@@ -161,7 +161,13 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "p_shortfall_lo",
     "p_shortfall_hi",
     "contingency_mean",
+    "p_continued",
+    "p_shrunk",
+    "p_shrunk_lo",
+    "p_shrunk_hi",
     "p_stopped",
+    "p_stopped_lo",
+    "p_stopped_hi",
 ];
 
 /// Columns `yearly.csv` adds for a scenario with capital lines.
@@ -235,7 +241,13 @@ pub fn yearly_table(report: &Report) -> Table {
                 Cell::Num(y.p_shortfall.lo),
                 Cell::Num(y.p_shortfall.hi),
                 Cell::Num(y.contingency_mean),
-                Cell::Num(y.p_stopped),
+                Cell::Num(y.p_continued.estimate),
+                Cell::Num(y.p_shrunk.estimate),
+                Cell::Num(y.p_shrunk.lo),
+                Cell::Num(y.p_shrunk.hi),
+                Cell::Num(y.p_stopped.estimate),
+                Cell::Num(y.p_stopped.lo),
+                Cell::Num(y.p_stopped.hi),
             ]);
             if let Some(c) = &y.capital {
                 row.extend([
@@ -453,6 +465,12 @@ pub fn entity_json(e: &EntityStats) -> Value {
             "probability": e.stop_year.probability,
             "never": finite(e.stop_year.never),
             "median": e.stop_year.median,
+        },
+        "state_by_year": {
+            "years": e.yearly.iter().map(|y| y.year).collect::<Vec<_>>(),
+            "continued": e.yearly.iter().map(|y| finite(y.p_continued.estimate)).collect::<Vec<_>>(),
+            "shrunk": e.yearly.iter().map(|y| finite(y.p_shrunk.estimate)).collect::<Vec<_>>(),
+            "stopped": e.yearly.iter().map(|y| finite(y.p_stopped.estimate)).collect::<Vec<_>>(),
         },
     });
     if let Some(c) = e.capital_total {

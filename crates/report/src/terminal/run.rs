@@ -338,6 +338,67 @@ pub fn prices_note(model: &Model, lang: Language) -> &'static str {
     }
 }
 
+/// The stops as a table: a header and one row per service that its stop
+/// rule or take-over decision can stop, then the portfolio (any of its
+/// services). None when nothing can stop.
+pub fn stop_cells(
+    model: &Model,
+    report: &Report,
+    lang: Language,
+) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let w = Words(lang);
+    let money = Money::of_report(model, report, lang);
+    let last = report.entities.first()?.yearly.last()?.year;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let services = model.services().iter().map(|s| s.can_stop());
+    for (e, shown) in report.entities.iter().zip(services.chain([true])) {
+        let Some(y) = e.yearly.last() else { continue };
+        if !shown || (rows.is_empty() && e.id == "portfolio") {
+            continue;
+        }
+        rows.push(vec![
+            entity_label(&e.id, &e.name, lang),
+            format!(
+                "{} [{}–{}]",
+                percent(e.p_stop.estimate, 1),
+                percent(e.p_stop.lo, 1),
+                percent(e.p_stop.hi, 1)
+            ),
+            percent(y.p_stopped.estimate, 1),
+            percent(y.p_shrunk.estimate, 1),
+            e.stop_year
+                .median
+                .map_or_else(|| w.t("none", "없음").to_string(), |y| y.to_string()),
+            money.fmt(e.gap_npv.mean),
+            money.fmt(e.gap_npv_kept_mean),
+        ]);
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let head = match w.ko() {
+        false => vec![
+            "service".to_string(),
+            "P(stopped or shrunk) [95% CI]".to_string(),
+            format!("{last}: stopped"),
+            format!("{last}: shrunk"),
+            "median stop year".to_string(),
+            format!("gap NPV mean, {}", money.label()),
+            "had it run on".to_string(),
+        ],
+        true => vec![
+            "서비스".to_string(),
+            "중단·축소 확률 [95% 신뢰구간]".to_string(),
+            format!("{last}년 중단"),
+            format!("{last}년 축소"),
+            "중단 연도 중앙값".to_string(),
+            format!("부족액 현가 평균, {}", money.label()),
+            "계속 운영했다면".to_string(),
+        ],
+    };
+    Some((head, rows))
+}
+
 /// Each service that a decision can stop: how likely it stops, and when.
 fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> String {
     let mut out = String::new();
@@ -354,10 +415,17 @@ fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> Stri
                 .median
                 .map_or_else(|| w.t("none", "없음").to_string(), |y| y.to_string());
             let (with, kept) = (money.fmt(e.gap_npv.mean), money.fmt(e.gap_npv_kept_mean));
+            // The states of the last year: what a stop or shrink became.
+            let Some(y) = e.yearly.last() else { continue };
+            let (last, closed, shrunk) = (
+                y.year,
+                percent(y.p_stopped.estimate, 1),
+                percent(y.p_shrunk.estimate, 1),
+            );
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: {}에 따라 {p}의 시행에서 중단 또는 축소 (중단 연도 중앙값: {median}); 부족액 현가 평균 {with}, 계속 운영했다면 {kept}",
+                    "{}: {}에 따라 {p}의 시행에서 중단 또는 축소 ({last}년: 중단 {closed}, 축소 {shrunk}; 중단 연도 중앙값: {median}); 부족액 현가 평균 {with}, 계속 운영했다면 {kept}",
                     entity_label(&e.id, &e.name, Language::Ko),
                     match s.decision.is_some() {
                         false => "중단 규칙",
@@ -367,7 +435,7 @@ fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> Stri
             } else {
                 writeln!(
                     out,
-                    "{} stops or shrinks under {} in {p} of trials (median stop year: {median}); gap NPV mean {with}, {kept} had it been kept running",
+                    "{} stops or shrinks under {} in {p} of trials ({last}: {closed} stopped, {shrunk} shrunk; median stop year: {median}); gap NPV mean {with}, {kept} had it been kept running",
                     s.id,
                     match s.decision.is_some() {
                         false => "its rule",
