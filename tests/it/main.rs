@@ -25,6 +25,7 @@ mod precision;
 mod properties;
 mod reliability;
 mod requirement;
+mod reserve_fund;
 mod rules;
 mod scenarios;
 mod shards;

@@ -392,6 +392,22 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
         "  {} {infl}; {downturn}",
         w.t("economy: inflation", "경제: 물가상승률")
     );
+    if model.reserve_fund() > 0.0 {
+        let cap = thousands(model.reserve_fund(), 0);
+        let users = model.services().iter().filter(|s| s.uses_reserve_fund);
+        let ids: Vec<&str> = users.map(|s| s.id.as_str()).collect();
+        let ids = ids.join(", ");
+        let _ = writeln!(
+            out,
+            "  {}",
+            match ko {
+                false => format!(
+                    "reserve fund (예비비): {cap} a year in start-year prices, drawn in this order by {ids}"
+                ),
+                true => format!("예비비: 연 {cap} (기준연도 가격), 사용 순서: {ids}"),
+            }
+        );
+    }
     let n = model.services().len();
     let _ = writeln!(
         out,

@@ -12,7 +12,9 @@ use fundgap::stats::Report;
 use super::charts::{hangul_font, has_hangul};
 use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
 use crate::files::RunInfo;
-use crate::terminal::{funding_cells, funding_note, result_cells, run_facts, stop_cells};
+use crate::terminal::{
+    funding_cells, funding_note, gap_kinds, result_cells, run_facts, stop_cells,
+};
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 
@@ -150,6 +152,9 @@ fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
         )),
         esc(&format!("{}: {}", w.t("Money", "금액 단위"), money.label()))
     );
+    for line in gap_kinds(model, report, w, &money).lines() {
+        let _ = writeln!(h, "<p>{}</p>", esc(line));
+    }
 }
 
 /// A table's header and rows, if it has any.

@@ -83,6 +83,9 @@ pub(crate) struct Group {
     /// [`super::requirement::pose`] lays it out (empty unless the model
     /// asks for the requirement).
     pub(super) problem: Vec<F8>,
+    /// What is left of each year's reserve fund (예비비) for the services
+    /// still to come, in every lane (empty without a reserve fund).
+    pub(super) fund_left: Vec<F8>,
     pub(super) out: Outcomes,
 }
 
@@ -112,6 +115,7 @@ impl Group {
                     3 * h
                 }
             ],
+            fund_left: row(model.has_reserve_fund()),
             out: Outcomes::default(),
         }
     }
@@ -122,6 +126,16 @@ impl Group {
 pub(super) type Economy<'a> = (&'a [f64], &'a [f64], &'a [f64], &'a [bool]);
 
 impl Group {
+    /// Refills the reserve fund: `capacity` a year in start-year prices,
+    /// escalated by each lane's cost index (call after
+    /// [`Group::load_economy`], before the first service).
+    pub(super) fn refill_fund(&mut self, capacity: f64) {
+        let cap = F8::splat(capacity);
+        for (f, &e) in self.fund_left.iter_mut().zip(&self.esc) {
+            *f = cap * e;
+        }
+    }
+
     /// Each lane's economy: its cost index, deflator, discount factors
     /// and downturn years.
     pub(super) fn load_economy(&mut self, lanes: [Economy<'_>; W]) {

@@ -138,6 +138,9 @@ pub struct Engine<'m> {
     /// For each input of [`Model::inputs`], its correlation group and
     /// place in it, if correlated; empty when nothing is.
     correlated: Vec<Option<(usize, usize)>>,
+    /// 1 + the expected yearly price change (the mean of the economy's
+    /// inflation): what a budget set on last year's settled cost expects.
+    expected_raise: f64,
 }
 
 impl<'m> Engine<'m> {
@@ -153,6 +156,7 @@ impl<'m> Engine<'m> {
             first_input: draws::first_inputs(model),
             latin: model.sampling == crate::model::Sampling::Lhs,
             correlated: correlated(model),
+            expected_raise: 1.0 + model.economy.inflation.mean(),
         }
     }
 
@@ -249,6 +253,7 @@ impl<'m> Engine<'m> {
                 &s.downturn[..],
             )
         }));
+        g.refill_fund(m.reserve_fund);
         let mut totals = [EntityOutcome::default(); simd::W];
         let mut totals_real = [0.0; simd::W];
 

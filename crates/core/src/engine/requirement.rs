@@ -93,6 +93,7 @@ pub(super) fn pose(
     svc: &Service,
     (need, money, escalation): (&[F8], &[F8], &[F8]),
     (posed, reserve): (M8, F8),
+    fund: &[F8],
     rows: &mut [F8],
 ) -> F8 {
     let h = rows.len() / 3;
@@ -111,7 +112,10 @@ pub(super) fn pose(
         let c = need[t];
         d[t] = posed.select(money[t] - c, ZERO);
         p[t] = posed.select(year(t).ge(first).select(escalation[t], ZERO), ZERO);
-        let most = group::threshold(&svc.materiality, c).max(tolerance * c);
+        // A year is gap-free when its shortfall is immaterial or the
+        // reserve fund's capacity left brings it under the threshold.
+        let fund = fund.get(t).copied().unwrap_or(ZERO);
+        let most = (group::threshold(&svc.materiality, c) + fund).max(tolerance * c);
         theta[t] = posed.select(most, ZERO);
     }
     posed.select(reserve, ZERO)
@@ -412,7 +416,7 @@ mod tests {
         }));
         let posed = M8::from_fn(|j| j < books.len());
         let mut rows = vec![F8::splat(0.0); 3 * h];
-        let opening = pose(svc, (&need, &money, &esc), (posed, reserve), &mut rows);
+        let opening = pose(svc, (&need, &money, &esc), (posed, reserve), &[], &mut rows);
         let out = answer(svc.carry_surplus, &rows, opening);
         (0..books.len())
             .map(|j| Requirement {

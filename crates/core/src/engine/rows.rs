@@ -34,11 +34,21 @@ pub enum Row {
     /// The operator's loss under its contract (empty unless a service is
     /// delivered under a contract).
     OperatorLoss,
+    /// The part of the gap the city could have seen when it set the
+    /// year's budget: last year's settled cost, escalated by the expected
+    /// price change (the plan in a service's first costing year), less the
+    /// year's funding, at most the gap. The rest of the gap is transient:
+    /// an in-year overrun that a supplementary budget and the reserve
+    /// fund did not meet.
+    Structural,
+    /// What the scenario's reserve fund (예비비) paid the service (empty
+    /// unless the scenario has one).
+    Fund,
 }
 
 impl Row {
     /// Every row, in [`Rows`]' order.
-    pub const ALL: [Row; 8] = [
+    pub const ALL: [Row; 10] = [
         Row::Cost,
         Row::Funding,
         Row::Gap,
@@ -47,13 +57,16 @@ impl Row {
         Row::CapitalGap,
         Row::Obligation,
         Row::OperatorLoss,
+        Row::Structural,
+        Row::Fund,
     ];
 
     /// Whether `model`'s trials fill the row (the capital and contract
     /// rows only where the model has them; the others always).
     pub fn used(self, model: &Model) -> bool {
         match self {
-            Row::Cost | Row::Funding | Row::Gap | Row::Absorbed => true,
+            Row::Cost | Row::Funding | Row::Gap | Row::Absorbed | Row::Structural => true,
+            Row::Fund => model.has_reserve_fund(),
             Row::Capital | Row::CapitalGap => model.has_capital(),
             Row::Obligation | Row::OperatorLoss => model.has_delivery(),
         }
@@ -79,6 +92,10 @@ pub struct Rows<T> {
     pub obligation: T,
     /// [`Row::OperatorLoss`].
     pub operator_loss: T,
+    /// [`Row::Structural`].
+    pub structural: T,
+    /// [`Row::Fund`].
+    pub fund: T,
 }
 
 impl<T> Rows<T> {
@@ -93,16 +110,18 @@ impl<T> Rows<T> {
             capital_gap: f(Row::CapitalGap),
             obligation: f(Row::Obligation),
             operator_loss: f(Row::OperatorLoss),
+            structural: f(Row::Structural),
+            fund: f(Row::Fund),
         }
     }
 
     /// Every row's value, in [`Row::ALL`]'s order.
-    pub fn each(&self) -> [&T; 8] {
+    pub fn each(&self) -> [&T; 10] {
         Row::ALL.map(|r| &self[r])
     }
 
     /// Every row's value, mutably, in [`Row::ALL`]'s order.
-    pub fn each_mut(&mut self) -> [&mut T; 8] {
+    pub fn each_mut(&mut self) -> [&mut T; 10] {
         [
             &mut self.cost,
             &mut self.funding,
@@ -112,6 +131,8 @@ impl<T> Rows<T> {
             &mut self.capital_gap,
             &mut self.obligation,
             &mut self.operator_loss,
+            &mut self.structural,
+            &mut self.fund,
         ]
     }
 }
@@ -128,6 +149,8 @@ impl<T> std::ops::Index<Row> for Rows<T> {
             Row::CapitalGap => &self.capital_gap,
             Row::Obligation => &self.obligation,
             Row::OperatorLoss => &self.operator_loss,
+            Row::Structural => &self.structural,
+            Row::Fund => &self.fund,
         }
     }
 }

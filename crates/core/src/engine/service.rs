@@ -37,6 +37,11 @@ struct Rows<'a> {
     by_kind: &'a mut [F8],
     gap: &'a mut [F8],
     absorbed: &'a mut [F8],
+    structural: &'a mut [F8],
+    /// What the reserve fund paid, and what is left of it for this and
+    /// later services (both empty unless the service may draw on it).
+    fund: &'a mut [F8],
+    fund_left: &'a mut [F8],
     deflator: &'a [F8],
     discount: &'a [F8],
     /// The capital lines' cost (empty unless the model has capital).
@@ -212,6 +217,8 @@ impl Engine<'_> {
                     capital_gap,
                     obligation,
                     operator_loss: loss,
+                    structural,
+                    fund,
                 },
             by_kind,
             mult,
@@ -219,6 +226,7 @@ impl Engine<'_> {
             money,
             surplus,
             problem,
+            fund_left,
             out,
             ..
         } = g;
@@ -260,12 +268,22 @@ impl Engine<'_> {
             obligation,
             loss,
         });
+        // A service that may not draw on the fund sees none; its fund row
+        // stays 0.
+        fund.fill(ZERO);
+        let fund_left = match svc.uses_reserve_fund {
+            true => &mut fund_left[..],
+            false => &mut [],
+        };
         let mut r = Rows {
             cost,
             funding,
             by_kind,
             gap,
             absorbed,
+            structural,
+            fund,
+            fund_left,
             deflator: defl,
             discount: disc,
             capital: capital_row,
@@ -276,6 +294,10 @@ impl Engine<'_> {
         let posing = (&mut **problem, esc, real);
         let base = (construction, decision);
         let (mut b, stopped_from, kept) = self.settle(svc, base, &mut streams, &mut r, posing, out);
+        // What the settled service drew leaves less for the services after.
+        for (l, &f) in r.fund_left.iter_mut().zip(r.fund.iter()) {
+            *l = *l - f;
+        }
         if !capital_gap.is_empty() {
             let books = (disc, defl);
             let acct = svc.capital.as_ref();
@@ -385,7 +407,8 @@ impl Engine<'_> {
         if !problem.is_empty() && out.posed.any() {
             let (need, money) = r.books();
             let posed = (out.posed, streams.reserve);
-            out.opening = requirement::pose(svc, (need, money, escalation), posed, problem);
+            let fund = &*r.fund_left;
+            out.opening = requirement::pose(svc, (need, money, escalation), posed, fund, problem);
         } else {
             out.posed = M8::from_fn(|_| false);
         }
@@ -455,6 +478,9 @@ impl Engine<'_> {
             by_kind,
             gap,
             absorbed,
+            structural,
+            fund,
+            fund_left,
             deflator,
             discount,
             contract,
@@ -480,6 +506,12 @@ impl Engine<'_> {
         let (discount, deflator) = (&discount[..h], &deflator[..h]);
         let (cost, funding, gap, absorbed) =
             (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
+        let structural = &mut structural[..h];
+        let has_fund = !fund_left.is_empty();
+        // The basis a year's budget was set on: last year's settled cost,
+        // escalated by the expected price change.
+        let raise = F8::splat(self.expected_raise);
+        let mut last = ZERO;
         let (need, money) = (&need[..h], &money[..h]);
         let materiality = &svc.materiality;
         let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
@@ -519,9 +551,22 @@ impl Engine<'_> {
             let left = rest.gt(tol).select(rest, ZERO);
             // What is left is a gap only above the materiality threshold
             // (0 by default: all of it); a smaller shortfall is absorbed.
-            let g = left.gt(threshold(materiality, c)).select(left, ZERO);
+            // The reserve fund meets a material one as far as this year's
+            // capacity left allows.
+            let most = threshold(materiality, c);
+            let left = if has_fund {
+                let f = left.gt(most).select(left.min(fund_left[t]), ZERO);
+                fund[t] = f;
+                left - f
+            } else {
+                left
+            };
+            let g = left.gt(most).select(left, ZERO);
             gap[t] = g;
             absorbed[t] = left - g;
+            let basis = last.gt(ZERO).select(last * raise, c);
+            structural[t] = (basis - money[t] - paid).max(ZERO).min(g);
+            last = c;
             gap_npv = gap_npv + g * discount[t];
             first_gap = g.gt(ZERO).select(first_gap.min(year(t)), first_gap);
         }

@@ -77,6 +77,11 @@ pub struct Model {
     pub(crate) confidence: Vec<f64>,
     pub(crate) seed: u64,
     pub(crate) economy: Economy,
+    /// The reserve fund's (예비비) yearly capacity for these services, in
+    /// start-year prices (escalated by each trial's cost index); 0: none.
+    /// Services that use it draw on what is left of a year's capacity in
+    /// the order they are listed.
+    pub(crate) reserve_fund: f64,
     pub(crate) services: Vec<Service>,
     /// Names of the special accounts services share (`account` keys), in
     /// order of first appearance; a service's `account` indexes this.
@@ -170,6 +175,16 @@ impl Model {
         self.services
             .iter()
             .any(|s| s.capital.is_some() || s.costs.iter().any(|c| c.capital))
+    }
+
+    /// The reserve fund's yearly capacity in start-year prices (0: none).
+    pub fn reserve_fund(&self) -> f64 {
+        self.reserve_fund
+    }
+
+    /// Whether a reserve fund can pay any service's shortfalls.
+    pub fn has_reserve_fund(&self) -> bool {
+        self.reserve_fund > 0.0 && self.services.iter().any(|s| s.uses_reserve_fund)
     }
 
     /// Whether any service is delivered under a contract.
@@ -387,6 +402,9 @@ pub struct Service {
     pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.
     pub carry_surplus: bool,
+    /// Whether the scenario's reserve fund may pay its material
+    /// shortfalls (after its own reserve).
+    pub uses_reserve_fund: bool,
     /// How large a yearly shortfall must be to count as a gap.
     pub materiality: Materiality,
     /// When the service stops or shrinks.

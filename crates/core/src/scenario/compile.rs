@@ -90,6 +90,7 @@ impl Checker {
 
         let economy = self.economy(root);
         let materiality = self.materiality(&sc, Materiality::default());
+        let reserve_fund = self.number(&sc, "reserve_fund", Range64::NON_NEG, Some(0.0));
         let mut accounts = Vec::new();
         let services = self.services(root, &h, materiality.unwrap_or_default(), &mut accounts);
         let variants = self.variants(root);
@@ -110,6 +111,7 @@ impl Checker {
             confidence: Vec::new(),
             seed: seed? as u64,
             economy: economy?,
+            reserve_fund: reserve_fund?,
             services: services?,
             accounts,
             variants: variants?,
@@ -414,6 +416,7 @@ impl Checker {
         let construction_grant_share =
             self.number(sv, "construction_grant_share", Range64::PROB, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);
+        let uses_reserve_fund = self.boolean(sv, "uses_reserve_fund", true);
         let materiality = self.materiality(sv, materiality);
         let stop = self.stop_rule(sv, h);
         let canvas = self.canvas(sv);
@@ -441,6 +444,7 @@ impl Checker {
             opex_ratio: opex_ratio?,
             volatility: Volatility::new(volatility?),
             carry_surplus,
+            uses_reserve_fund,
             construction_grant_share: construction_grant_share?,
             materiality: materiality?,
             stop: stop?,

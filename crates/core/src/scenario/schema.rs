@@ -53,6 +53,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "sampling",
     "materiality_share",
     "materiality_amount",
+    "reserve_fund",
     "trials",
     "seed",
 ];
@@ -71,6 +72,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "opex_ratio",
     "volatility",
     "carry_surplus",
+    "uses_reserve_fund",
     "materiality_share",
     "materiality_amount",
     "stop_after_gap_years",

@@ -1,9 +1,10 @@
-//! Aggregates of the rows a model has only when it uses capital accounts
-//! or contracts (capital cost and gap, the city's contract obligation, the
-//! operator's loss): exact sums per service and year, and per entity and
-//! year the count of trials in which the amount is positive. A model
-//! without them records nothing more, so its speed and figures are what
-//! they were.
+//! Aggregates of the rows beside cost, funding and the gap: the structural
+//! part of the gap (every model), and the rows a model has only when it
+//! uses capital accounts, contracts or a reserve fund (capital cost and
+//! gap, the city's contract obligation, the operator's loss, what the
+//! reserve fund paid): exact sums per service and year, and per entity
+//! and year the count of trials in which the amount is positive. A model
+//! without the optional ones records nothing more for them.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,14 +23,20 @@ pub(crate) enum BookRow {
     Obligation,
     /// Operators' losses.
     OperatorLoss,
+    /// The structural part of the gap (every model has it).
+    Structural,
+    /// What the reserve fund paid.
+    Fund,
 }
 
 impl BookRow {
-    const ALL: [BookRow; 4] = [
+    const ALL: [BookRow; 6] = [
         BookRow::Capital,
         BookRow::CapitalGap,
         BookRow::Obligation,
         BookRow::OperatorLoss,
+        BookRow::Structural,
+        BookRow::Fund,
     ];
 
     /// The trial's row it aggregates.
@@ -39,6 +46,8 @@ impl BookRow {
             BookRow::CapitalGap => Row::CapitalGap,
             BookRow::Obligation => Row::Obligation,
             BookRow::OperatorLoss => Row::OperatorLoss,
+            BookRow::Structural => Row::Structural,
+            BookRow::Fund => Row::Fund,
         }
     }
 

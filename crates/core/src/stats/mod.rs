@@ -14,6 +14,7 @@
 
 pub(crate) mod books;
 pub(crate) mod exact;
+mod figures;
 pub mod part;
 pub mod precision;
 mod report;
@@ -21,9 +22,10 @@ mod run;
 mod sketch;
 pub(crate) mod sums;
 
+pub use figures::{CapitalYear, ContractYear, FundYear, Proportion, YearStats};
 pub use report::{
-    CapitalTotal, CapitalYear, ContractTotal, ContractYear, Distribution, EntityStats, FirstGap,
-    FundingNeed, PORTFOLIO_NAME, Proportion, Report, YearStats, largest_gap,
+    CapitalTotal, ContractTotal, Distribution, EntityStats, FirstGap, FundingNeed, PORTFOLIO_NAME,
+    Report, largest_gap,
 };
 pub use run::{run, run_all, run_range, simulate_batch};
 pub use sketch::Sketch;

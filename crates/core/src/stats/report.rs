@@ -2,56 +2,10 @@
 //! [`Accumulator`] into per-entity, per-year statistics, each probability
 //! with its Monte Carlo standard error and a 95% Wilson score interval.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::figures::{States, year_stats};
 use super::*;
-
-/// A proportion with its Monte Carlo uncertainty.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct Proportion {
-    /// Share of trials with the event.
-    pub estimate: f64,
-    /// Standard error sqrt(p(1-p)/n).
-    pub se: f64,
-    /// 95% Wilson score interval (never outside [0, 1], sensible at p = 0).
-    pub lo: f64,
-    /// Upper end of the 95% Wilson interval (the lower is `lo`).
-    pub hi: f64,
-}
-
-impl Proportion {
-    /// `successes` out of `n` trials.
-    pub fn new(successes: u64, n: u64) -> Self {
-        if n == 0 {
-            return Proportion {
-                estimate: f64::NAN,
-                se: f64::NAN,
-                lo: 0.0,
-                hi: 1.0,
-            };
-        }
-        let nf = n as f64;
-        let p = successes as f64 / nf;
-        let z2 = Z95 * Z95;
-        let denom = 1.0 + z2 / nf;
-        let centre = (p + z2 / (2.0 * nf)) / denom;
-        let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-        Proportion {
-            estimate: p,
-            se: (p * (1.0 - p) / nf).sqrt(),
-            lo: if successes == 0 {
-                0.0
-            } else {
-                (centre - half).max(0.0)
-            },
-            hi: if successes == n {
-                1.0
-            } else {
-                (centre + half).min(1.0)
-            },
-        }
-    }
-}
 
 /// Summary of a distribution of per-trial values.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -80,85 +34,6 @@ impl Distribution {
     }
 }
 
-/// Figures of one entity in one year.
-#[derive(Debug, Clone, Serialize)]
-pub struct YearStats {
-    /// Calendar year.
-    pub year: i32,
-    /// P(gap) in the year, with its uncertainty: a material shortfall.
-    pub p_gap: Proportion,
-    /// P(any shortfall) in the year, material or not; equals `p_gap` when
-    /// the scenario sets no materiality.
-    pub p_shortfall: Proportion,
-    /// Mean shortfall absorbed by the contingency as immaterial.
-    pub contingency_mean: f64,
-    /// P(the service runs on as planned) in the year: neither stopped nor
-    /// shrunk by its stop rule or its take-over decision. For the
-    /// portfolio: every service runs on.
-    pub p_continued: Proportion,
-    /// P(the service runs on shrunk) in the year. For the portfolio: some
-    /// service shrunk, none closed.
-    pub p_shrunk: Proportion,
-    /// P(the service is closed) in the year. For the portfolio: some
-    /// service closed. The three states' chances add up to 1.
-    pub p_stopped: Proportion,
-    /// Mean cost.
-    pub cost_mean: f64,
-    /// 5th percentile of cost.
-    pub cost_p5: f64,
-    /// 25th percentile of cost.
-    pub cost_p25: f64,
-    /// Median cost.
-    pub cost_p50: f64,
-    /// 75th percentile of cost.
-    pub cost_p75: f64,
-    /// 95th percentile of cost.
-    pub cost_p95: f64,
-    /// Mean funding (before the reserve).
-    pub funding_mean: f64,
-    /// 5th percentile of funding.
-    pub funding_p5: f64,
-    /// 25th percentile of funding.
-    pub funding_p25: f64,
-    /// Median funding.
-    pub funding_p50: f64,
-    /// 75th percentile of funding.
-    pub funding_p75: f64,
-    /// 95th percentile of funding.
-    pub funding_p95: f64,
-    /// Mean gap (after the reserve; 0 in trials without one).
-    pub gap_mean: f64,
-    /// Median gap.
-    pub gap_p50: f64,
-    /// 95th percentile of the gap.
-    pub gap_p95: f64,
-    /// Mean paid out by reserves.
-    pub reserve_used_mean: f64,
-    /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
-    pub funding_by_kind_mean: [f64; FundingKind::COUNT],
-    /// P(no gap in this or any earlier year).
-    pub survival: f64,
-    /// Capital spending, for a model with capital lines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capital: Option<CapitalYear>,
-    /// The city's and operators' sides of contracts, for a model with a
-    /// contracted service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract: Option<ContractYear>,
-}
-
-/// Capital lines in one year: funded by the capital account, apart from
-/// the operating year's gap.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct CapitalYear {
-    /// Mean capital cost.
-    pub cost_mean: f64,
-    /// Mean capital cost the capital account could not pay.
-    pub gap_mean: f64,
-    /// P(a capital gap in the year).
-    pub p_gap: Proportion,
-}
-
 /// Capital spending summed over the horizon.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct CapitalTotal {
@@ -175,21 +50,6 @@ pub struct ContractTotal {
     pub obligation: f64,
     /// Mean losses its operators bear.
     pub operator_loss: f64,
-}
-
-/// Contracts in one year.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct ContractYear {
-    /// Mean payment the contracts make the city owe its operators
-    /// (availability payments, fees, revenue guarantees).
-    pub obligation_mean: f64,
-    /// P(the city owes a payment in the year): for a revenue guarantee,
-    /// the chance it is called.
-    pub p_obligation: Proportion,
-    /// Mean loss borne by operators.
-    pub operator_loss_mean: f64,
-    /// P(an operator loses money in the year).
-    pub p_operator_loss: Proportion,
 }
 
 /// Distribution of the year of an event (the first gap, a stop).
@@ -251,6 +111,13 @@ pub struct EntityStats {
     /// stops; the portfolio's is its services' sum, special accounts not
     /// pooled).
     pub gap_npv_kept_mean: f64,
+    /// Share of the horizon's gap (undiscounted, summed over years) that
+    /// is structural ([`YearStats::structural_mean`]); the rest is
+    /// transient. 0 without a gap.
+    pub gap_structural_share: f64,
+    /// Mean paid by the reserve fund over the horizon (undiscounted);
+    /// None without a reserve fund.
+    pub fund_paid_mean: Option<f64>,
     /// Benefit NPV / life-cycle cost NPV, ratio of means; None without
     /// declared benefits.
     pub bcr: Option<f64>,
@@ -431,6 +298,15 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
     });
     let benefit = tot.benefit.mean();
     let received = tot.received.value();
+    let gap_total: f64 = yearly.iter().map(|y| y.gap_mean).sum();
+    let structural: f64 = yearly.iter().map(|y| y.structural_mean).sum();
+    let fund_paid_mean = yearly[0].fund.map(|_| {
+        yearly
+            .iter()
+            .filter_map(|y| y.fund)
+            .map(|f| f.paid_mean)
+            .sum()
+    });
     EntityStats {
         id,
         name,
@@ -455,6 +331,12 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         grant_share_total: grant_share_total(model, acc, e),
         grant_returned_mean: tot.grant_returned.value() / nf,
         gap_npv_kept_mean: tot.gap_kept.value() / nf,
+        gap_structural_share: if gap_total > 0.0 {
+            (structural / gap_total).min(1.0)
+        } else {
+            0.0
+        },
+        fund_paid_mean,
         bcr: (has_benefits && lcc.mean > 0.0).then(|| benefit / lcc.mean),
         benefit_npv_mean: benefit,
         revenue_npv_mean: tot.revenue.mean(),
@@ -515,88 +397,6 @@ fn distribution_of_year(model: &Model, counts: &[u64], n: u64) -> FirstGap {
         survival,
         never: counts[h] as f64 / nf,
     }
-}
-
-/// A service's chances of each state in a year.
-struct States {
-    continued: Proportion,
-    shrunk: Proportion,
-    stopped: Proportion,
-}
-
-/// Entity `e`'s figures of year index `t`; `survival` is P(no gap yet).
-fn year_stats(
-    model: &Model,
-    acc: &Accumulator,
-    e: usize,
-    t: usize,
-    (survival, states): (f64, States),
-) -> YearStats {
-    let n = acc.trials;
-    let nf = n as f64;
-    let y = &acc.years[e * model.horizon + t];
-    let sums = acc.year_sums(e, t);
-    let mut by_kind = [0.0; FundingKind::COUNT];
-    for (k, v) in by_kind.iter_mut().enumerate() {
-        *v = sums.by_kind[k].value() / nf;
-    }
-    YearStats {
-        year: model.year(t),
-        p_gap: Proportion::new(y.gap_count, n),
-        p_shortfall: Proportion::new(y.shortfall_count, n),
-        contingency_mean: sums.absorbed.value() / nf,
-        p_continued: states.continued,
-        p_shrunk: states.shrunk,
-        p_stopped: states.stopped,
-        cost_mean: sums.cost.value() / nf,
-        cost_p5: y.cost_q.quantile(0.05),
-        cost_p25: y.cost_q.quantile(0.25),
-        cost_p50: y.cost_q.quantile(0.5),
-        cost_p75: y.cost_q.quantile(0.75),
-        cost_p95: y.cost_q.quantile(0.95),
-        funding_mean: sums.funding.value() / nf,
-        funding_p5: y.funding_q.quantile(0.05),
-        funding_p25: y.funding_q.quantile(0.25),
-        funding_p50: y.funding_q.quantile(0.5),
-        funding_p75: y.funding_q.quantile(0.75),
-        funding_p95: y.funding_q.quantile(0.95),
-        gap_mean: sums.gap.value() / nf,
-        gap_p50: y.gap_q.quantile(0.5),
-        gap_p95: y.gap_q.quantile(0.95),
-        reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
-        funding_by_kind_mean: by_kind,
-        survival,
-        capital: book_pair(acc, e, t, BookRow::Capital, BookRow::CapitalGap).map(
-            |((cost, _), (gap, gaps))| CapitalYear {
-                cost_mean: cost,
-                gap_mean: gap,
-                p_gap: Proportion::new(gaps, n),
-            },
-        ),
-        contract: book_pair(acc, e, t, BookRow::Obligation, BookRow::OperatorLoss).map(
-            |((owed, owing), (loss, losing))| ContractYear {
-                obligation_mean: owed,
-                p_obligation: Proportion::new(owing, n),
-                operator_loss_mean: loss,
-                p_operator_loss: Proportion::new(losing, n),
-            },
-        ),
-    }
-}
-
-/// Two rows' means and positive counts of entity `e` in year `t`, when
-/// the model has them.
-fn book_pair(
-    acc: &Accumulator,
-    e: usize,
-    t: usize,
-    a: BookRow,
-    b: BookRow,
-) -> Option<((f64, u64), (f64, u64))> {
-    let nf = acc.trials as f64;
-    let (sa, ca) = acc.book(a, e, t)?;
-    let (sb, cb) = acc.book(b, e, t)?;
-    Some(((sa.value() / nf, ca), (sb.value() / nf, cb)))
 }
 
 /// The largest gap NPV figure a table of these entities shows (a mean or

@@ -168,6 +168,19 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "p_stopped",
     "p_stopped_lo",
     "p_stopped_hi",
+    "structural_mean",
+    "transient_mean",
+    "p_structural",
+    "p_structural_lo",
+    "p_structural_hi",
+];
+
+/// Columns `yearly.csv` adds for a scenario with a reserve fund.
+pub const FUND_COLUMNS: &[&str] = &[
+    "reserve_fund_mean",
+    "p_reserve_fund",
+    "p_reserve_fund_lo",
+    "p_reserve_fund_hi",
 ];
 
 /// Columns `yearly.csv` adds for a scenario with capital lines.
@@ -196,12 +209,16 @@ pub fn yearly_table(report: &Report) -> Table {
     let first = report.entities.first().and_then(|e| e.yearly.first());
     let has_capital = first.is_some_and(|y| y.capital.is_some());
     let has_contract = first.is_some_and(|y| y.contract.is_some());
+    let has_fund = first.is_some_and(|y| y.fund.is_some());
     let mut header = names(YEARLY_COLUMNS);
     if has_capital {
         header.extend(names(CAPITAL_COLUMNS));
     }
     if has_contract {
         header.extend(names(CONTRACT_COLUMNS));
+    }
+    if has_fund {
+        header.extend(names(FUND_COLUMNS));
     }
     let mut rows = Vec::new();
     for e in &report.entities {
@@ -248,6 +265,11 @@ pub fn yearly_table(report: &Report) -> Table {
                 Cell::Num(y.p_stopped.estimate),
                 Cell::Num(y.p_stopped.lo),
                 Cell::Num(y.p_stopped.hi),
+                Cell::Num(y.structural_mean),
+                Cell::Num(y.gap_mean - y.structural_mean),
+                Cell::Num(y.p_structural.estimate),
+                Cell::Num(y.p_structural.lo),
+                Cell::Num(y.p_structural.hi),
             ]);
             if let Some(c) = &y.capital {
                 row.extend([
@@ -266,6 +288,14 @@ pub fn yearly_table(report: &Report) -> Table {
                     Cell::Num(c.p_operator_loss.estimate),
                     Cell::Num(c.p_operator_loss.lo),
                     Cell::Num(c.p_operator_loss.hi),
+                ]);
+            }
+            if let Some(f) = &y.fund {
+                row.extend([
+                    Cell::Num(f.paid_mean),
+                    Cell::Num(f.p_paid.estimate),
+                    Cell::Num(f.p_paid.lo),
+                    Cell::Num(f.p_paid.hi),
                 ]);
             }
             rows.push(row);
@@ -311,6 +341,7 @@ pub const HORIZON_COLUMNS: &[&str] = &[
     "grant_share_total",
     "grant_returned_mean",
     "gap_npv_kept_mean",
+    "gap_structural_share",
 ];
 
 /// Column names as owned strings.
@@ -336,6 +367,10 @@ pub fn horizon_table(report: &Report) -> Table {
     }
     if has_contract {
         header.extend(names(&["obligation_total", "operator_loss_total"]));
+    }
+    let has_fund = first.is_some_and(|e| e.fund_paid_mean.is_some());
+    if has_fund {
+        header.push("reserve_fund_total".to_string());
     }
     // The funding requirement at each confidence level asked for.
     for need in report
@@ -384,12 +419,16 @@ pub fn horizon_table(report: &Report) -> Table {
             Cell::Num(e.grant_share_total),
             Cell::Num(e.grant_returned_mean),
             Cell::Num(e.gap_npv_kept_mean),
+            Cell::Num(e.gap_structural_share),
         ];
         if let Some(c) = e.capital_total {
             row.extend([Cell::Num(c.cost), Cell::Num(c.gap)]);
         }
         if let Some(c) = e.contract_total {
             row.extend([Cell::Num(c.obligation), Cell::Num(c.operator_loss)]);
+        }
+        if let Some(f) = e.fund_paid_mean {
+            row.push(Cell::Num(f));
         }
         for n in &e.funding_needed {
             row.extend(
@@ -453,6 +492,8 @@ pub fn entity_json(e: &EntityStats) -> Value {
         "grant_share_total": finite(e.grant_share_total),
         "grant_returned_mean": finite(e.grant_returned_mean),
         "gap_npv_kept_mean": finite(e.gap_npv_kept_mean),
+        "gap_structural_share": finite(e.gap_structural_share),
+        "reserve_fund_total": e.fund_paid_mean.map(finite),
         "bcr": e.bcr.map(finite),
         "benefit_npv_mean": finite(e.benefit_npv_mean),
         "revenue_npv_mean": finite(e.revenue_npv_mean),

@@ -139,6 +139,7 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
             "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해. 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
         )
     );
+    out.push_str(&gap_kinds(model, report, w, &money));
     out.push_str(&stop_chances(model, report, w, &money));
     out.push_str(&books_summary(model, report, w, &money));
     out.push_str(&funding_needed(model, report, lang));
@@ -397,6 +398,45 @@ pub fn stop_cells(
         ],
     };
     Some((head, rows))
+}
+
+/// How much of the portfolio's gap was structural (foreseeable when the
+/// budget was set) and how much transient, and what the reserve fund paid.
+pub fn gap_kinds(model: &Model, report: &Report, w: Words, money: &Money) -> String {
+    let p = report.portfolio();
+    let mut out = String::new();
+    if p.yearly.iter().any(|y| y.gap_mean > 0.0) {
+        let s = p.gap_structural_share;
+        let (s, t) = (percent(s, 0), percent(1.0 - s, 0));
+        let _ = writeln!(
+            out,
+            "{}",
+            match w.ko() {
+                false => format!(
+                    "Of the portfolio's gap, {s} is structural (the year's money was short of last year's settled cost, escalated) and {t} transient (in-year overruns)."
+                ),
+                true => format!(
+                    "전체 부족액 중 {s}는 구조적 부족(그해 재원이 전년도 결산 비용에 물가 상승을 더한 것보다 적음), {t}는 일시적 부족(연중 비용 초과)입니다."
+                ),
+            }
+        );
+    }
+    if let Some(paid) = p.fund_paid_mean {
+        let (paid, cap) = (money.fmt(paid), money.fmt(model.reserve_fund()));
+        let _ = writeln!(
+            out,
+            "{}",
+            match w.ko() {
+                false => format!(
+                    "The reserve fund paid {paid} over the horizon on average (capacity {cap} a year in start-year prices, drawn in the order services are listed)."
+                ),
+                true => format!(
+                    "예비비는 분석 기간 동안 평균 {paid}를 지출했습니다 (연간 한도 {cap}, 기준연도 가격, 서비스 나열 순서대로 사용)."
+                ),
+            }
+        );
+    }
+    out
 }
 
 /// Each service that a decision can stop: how likely it stops, and when.

@@ -1,0 +1,111 @@
+//! The reserve fund (예비비) a city keeps for in-year overruns, shared by
+//! the services that draw on it in the order they are listed, and the
+//! split of every gap into its structural part (foreseeable when the year's
+//! budget was set) and its transient part (an in-year overrun). Each rule
+//! pinned on a scenario small enough to compute by hand.
+
+use fundgap::scenario::parse_str;
+
+use crate::common::report_of;
+
+/// Two services costing 100 a year (construction 1,000 x 0.1) for five
+/// years, each with a fixed budget of 60: each is 40 short a year. `extra`
+/// goes into [scenario]; `first` into the first service.
+fn two_services(extra: &str, first: &str) -> fundgap::model::Model {
+    let service = |id: &str, keys: &str| {
+        format!(
+            "[[service]]\nid = \"{id}\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n{keys}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 60\n"
+        )
+    };
+    let text = format!(
+        "[scenario]\nname = \"f\"\nstart_year = 2025\nhorizon_years = 5\ntrials = 16\nseed = 1\n{extra}\n{}{}",
+        service("a", first),
+        service("b", "")
+    );
+    parse_str(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fund of 50 a year pays the first service's 40 and the second's first
+/// 10, leaving it a gap of 30; without the first service drawing on it,
+/// the second's 40 is paid and the first keeps its gap of 40.
+#[test]
+fn the_reserve_fund_pays_shortfalls_in_the_order_services_are_listed() {
+    let r = report_of(&two_services("reserve_fund = 50", ""));
+    let year = |id: &str| r.entity(id).unwrap().yearly[2].clone();
+    let (a, b) = (year("a"), year("b"));
+    assert_eq!((a.gap_mean, b.gap_mean), (0.0, 30.0));
+    let paid = |y: &fundgap::stats::YearStats| y.fund.map(|f| f.paid_mean);
+    assert_eq!((paid(&a), paid(&b)), (Some(40.0), Some(10.0)));
+    assert_eq!(paid(&year("portfolio")), Some(50.0));
+    assert_eq!(r.entity("a").unwrap().p_any_gap.estimate, 0.0);
+    assert_eq!(r.portfolio().fund_paid_mean, Some(250.0));
+
+    let r = report_of(&two_services(
+        "reserve_fund = 50",
+        "uses_reserve_fund = false",
+    ));
+    let year = |id: &str| r.entity(id).unwrap().yearly[2].clone();
+    assert_eq!((year("a").gap_mean, year("b").gap_mean), (40.0, 0.0));
+    assert_eq!(year("a").fund.map(|f| f.paid_mean), Some(0.0));
+
+    // Without a fund nothing is paid and no fund columns are reported.
+    let r = report_of(&two_services("", ""));
+    assert!(r.entities.iter().all(|e| e.fund_paid_mean.is_none()));
+    assert_eq!(r.entity("b").unwrap().yearly[2].gap_mean, 40.0);
+}
+
+/// A shortfall the fund can meet is not a gap for the funding requirement
+/// either: the second service needs a top-up of 30 a year, not 40.
+#[test]
+fn the_funding_requirement_counts_what_the_fund_can_pay() {
+    let mut m = two_services("reserve_fund = 50", "");
+    m.set_confidence(&[0.9]);
+    let r = report_of(&m);
+    let need = |id: &str| r.entity(id).unwrap().funding_needed[0].topup;
+    assert!((need("b") - 30.0).abs() < 1e-9, "{}", need("b"));
+    assert_eq!(need("a"), 0.0);
+}
+
+/// A budget fixed below the cost is short by the same amount every year,
+/// foreseeably: all of its gap is structural. A budget that follows last
+/// year's settled cost, raised by the expected 3% price change, meets the
+/// cost as planned; with yearly noise in the cost, what is left short is
+/// the in-year overrun: all transient.
+#[test]
+fn a_gap_is_structural_when_the_budget_was_set_short_and_transient_when_the_cost_ran_over() {
+    let model = |volatility: f64, budget: &str| {
+        let text = format!(
+            "[scenario]\nname = \"s\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 2000\nseed = 3\n\
+             [economy]\ninflation = 0.03\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nvolatility = {volatility}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\n{budget}\n"
+        );
+        parse_str(&text, "s.toml").unwrap_or_else(|e| panic!("{e}"))
+    };
+    let fixed = report_of(&model(0.0, "amount = 80"));
+    let s = fixed.entity("s").unwrap();
+    assert!(s.yearly.iter().all(|y| y.gap_mean > 0.0));
+    for y in &s.yearly {
+        assert!((y.structural_mean - y.gap_mean).abs() < 1e-9, "{y:?}");
+        assert_eq!(y.p_structural.estimate, 1.0);
+    }
+    assert!((s.gap_structural_share - 1.0).abs() < 1e-12);
+
+    let settled = "amount = 100\nfollows = \"settled\"\ngrowth = 0.03";
+    let noisy = report_of(&model(0.1, settled));
+    let s = noisy.entity("s").unwrap();
+    // The first year's budget is the plan: its overrun counts as
+    // structural. Every later year's gap is an overrun of a budget set on
+    // the settled cost.
+    assert!(s.yearly[1..].iter().any(|y| y.gap_mean > 1.0));
+    for y in &s.yearly[1..] {
+        assert!(
+            y.structural_mean < 1e-9 * y.gap_mean.max(1.0),
+            "{}: {} of {}",
+            y.year,
+            y.structural_mean,
+            y.gap_mean
+        );
+    }
+}
