@@ -168,7 +168,13 @@ fn a_merge_writes_in_the_language_asked() {
     let (printed, merged) =
         sharded_is_single(tmp.path(), &base, 2, &["--lang", "ko"], &["--lang", "ko"]);
     assert_eq!(printed, merged);
-    assert!(printed.contains("억 원"), "{printed}");
+    // Korean labels, and money in the Korean unit the amounts call for.
+    assert!(printed.contains("서비스"), "{printed}");
+    assert!(
+        printed.contains("억 원") || printed.contains("백만 원"),
+        "{printed}"
+    );
+    assert!(!printed.contains("KRW million"), "{printed}");
 }
 
 #[test]

@@ -147,7 +147,9 @@ impl ChartData {
     pub fn new(model: &Model, report: &Report, lang: Language) -> Self {
         let money = Money::of_report(model, report, lang);
         let data = ChartData::in_scenario_money(model, report).portfolio_named(lang);
-        if money.divisor() == 1.0 {
+        // Amounts below 1억 keep their values but still take the table's
+        // label (백만 원, not "KRW million").
+        if money.divisor() == 1.0 && money.label() == data.money() {
             return ChartData {
                 lang: lang.as_str().to_string(),
                 ..data
@@ -183,7 +185,7 @@ impl ChartData {
             (_, Language::Ko) => {
                 let largest = self.gap_npv.p95.abs().max(self.gap_npv.mean.abs());
                 let money = Money::for_units(&self.currency, &self.unit, true, largest);
-                if money.divisor() == 1.0 {
+                if money.divisor() == 1.0 && money.label() == self.money() {
                     return ChartData {
                         lang: lang.as_str().to_string(),
                         ..self
