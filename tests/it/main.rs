@@ -22,6 +22,7 @@ mod grants;
 mod metamorphic;
 mod ownership;
 mod precision;
+mod prices;
 mod properties;
 mod reliability;
 mod requirement;

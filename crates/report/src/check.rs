@@ -340,6 +340,32 @@ fn books(s: &Service, w: Words) -> String {
     out
 }
 
+/// A rate's persistence and published years, for `fundgap check`.
+fn rate_path(model: &Model, path: &fundgap::model::RatePath, w: Words) -> String {
+    let mut out = String::new();
+    if path.persistence > 0.0 {
+        let phi = path.persistence;
+        let _ = match w.ko() {
+            false => write!(out, ", persistent year to year (AR(1), {phi})"),
+            true => write!(out, ", 전년도 값에 이어짐 (AR(1), {phi})"),
+        };
+    }
+    if !path.realised.is_empty() {
+        let years: Vec<String> = path
+            .realised
+            .iter()
+            .map(|&(t, r)| format!("{} {}", model.year(t), percent(r, 1)))
+            .collect();
+        let _ = write!(
+            out,
+            ", {} {}",
+            w.t("published:", "공표값:"),
+            years.join(", ")
+        );
+    }
+    out
+}
+
 /// What `fundgap check` prints: what the scenario describes, in `lang`.
 /// Amounts stay in the file's own unit: this is the file read back.
 // Long by design: what `check` prints, line by line, in printing order.
@@ -389,9 +415,19 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
     };
     let _ = writeln!(
         out,
-        "  {} {infl}; {downturn}",
-        w.t("economy: inflation", "경제: 물가상승률")
+        "  {} {infl}{}; {downturn}",
+        w.t("economy: inflation", "경제: 물가상승률"),
+        rate_path(model, &model.economy().inflation_path, w)
     );
+    if let Some(wg) = &model.economy().wages {
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            w.t("wage growth", "임금상승률"),
+            wg.growth.describe(),
+            rate_path(model, &wg.path, w)
+        );
+    }
     if model.reserve_fund() > 0.0 {
         let cap = thousands(model.reserve_fund(), 0);
         let users = model.services().iter().filter(|s| s.uses_reserve_fund);
@@ -436,11 +472,22 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
             thousands(s.construction_cost.mean(), 0),
         );
         let opex = s.opex_ratio.describe();
-        let vol = if s.volatility.sd() > 0.0 {
+        let mut vol = if s.volatility.sd() > 0.0 {
             format!(", {} {}", w.t("volatility", "변동성"), s.volatility.sd())
         } else {
             String::new()
         };
+        if s.labour_share > 0.0 {
+            let share = percent(s.labour_share, 0);
+            vol.push_str(&match (model.economy().wages.is_some(), ko) {
+                (true, false) => format!(", {share} of it follows wages"),
+                (true, true) => format!(", 그중 {share}는 임금을 따름"),
+                (false, false) => {
+                    format!(", labour share {share} (no wage_growth: it follows prices)")
+                }
+                (false, true) => format!(", 인건비 비중 {share} (wage_growth 없음: 물가를 따름)"),
+            });
+        }
         let _ = writeln!(
             out,
             "      {}",

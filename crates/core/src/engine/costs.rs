@@ -115,11 +115,20 @@ pub(super) fn opex(
     h: usize,
     shocks: &[&[f64]; W],
     base_cost: F8,
-    escalation: &[F8],
+    (escalation, wages): (&[F8], &[F8]),
     opex_mult: &[F8],
     cost: &mut [F8],
 ) {
+    // The labour share follows wages; the rest, and every service of a
+    // scenario without a wage index, prices.
+    let share = svc.labour_share;
+    let mixed = !wages.is_empty() && share > 0.0;
+    let (w, p) = (F8::splat(share), F8::splat(1.0 - share));
     for (i, t) in operating_years(svc, h).enumerate() {
-        cost[t] = cost[t] + base_cost * escalation[t] * column(shocks, i) * opex_mult[t];
+        let index = match mixed {
+            true => p * escalation[t] + w * wages[t],
+            false => escalation[t],
+        };
+        cost[t] = cost[t] + base_cost * index * column(shocks, i) * opex_mult[t];
     }
 }

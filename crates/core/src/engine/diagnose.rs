@@ -29,6 +29,7 @@ impl Engine<'_> {
                 &s.deflator[..],
                 &s.discount[..],
                 &s.downturn[..],
+                &s.wages[..],
             ); W],
         );
         let inputs = Inputs {
@@ -53,7 +54,16 @@ impl Engine<'_> {
         let [construction, ratio, ..] =
             self.quantities(&inputs, svc.quantities(), svc.key, ws.base);
         let shocks = inputs.window(ws.base.years, operating_years(svc, h).len());
-        opex(svc, h, &shocks, construction * ratio, esc, &mult, &mut cost);
+        let index = (&esc[..], &g.wages[..]);
+        opex(
+            svc,
+            h,
+            &shocks,
+            construction * ratio,
+            index,
+            &mult,
+            &mut cost,
+        );
         if !finite(&cost) || !construction.0[0].is_finite() {
             return Some(FaultLine::Opex);
         }

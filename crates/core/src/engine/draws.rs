@@ -222,6 +222,7 @@ pub(crate) struct Plan {
     /// The economy's lines, in the order of `economy_lines`.
     economy: Vec<LineDraws>,
     pub(crate) inflation: Window,
+    pub(crate) wages: Window,
     pub(crate) downturn: Window,
     pub(crate) services: Vec<ServiceWindows>,
 }
@@ -272,14 +273,16 @@ impl Plan {
     pub(crate) fn new(m: &Model) -> Self {
         let mut slots = Slots::new();
         let economy: Vec<LineDraws> = economy_lines(m).map(|l| l.lay_out(&mut slots)).collect();
-        let (mut inflation, mut downturn) = (Window::None, Window::None);
-        for w in &economy {
-            match w.years {
-                Window::Quantity(_) => inflation = w.years,
-                Window::Uniform(_) => downturn = w.years,
-                _ => {}
-            }
-        }
+        // In the order of `economy_lines`: inflation, wages if any, then
+        // the downturn chain if any.
+        let mut windows = economy.iter().map(|w| w.years);
+        let inflation = windows.next().unwrap_or(Window::None);
+        let mut next_if = |on: bool| match on {
+            true => windows.next().unwrap_or(Window::None),
+            false => Window::None,
+        };
+        let wages = next_if(m.economy.wages.is_some());
+        let downturn = next_if(m.economy.downturn.is_some());
         let services = m
             .services
             .iter()
@@ -304,13 +307,15 @@ impl Plan {
             slots: slots.finish(),
             economy,
             inflation,
+            wages,
             downturn,
             services,
         }
     }
 }
 
-/// The economy's lines: inflation, then the downturn chain if any.
+/// The economy's lines: inflation, the wage index if any, then the
+/// downturn chain if any.
 fn economy_lines(m: &Model) -> impl Iterator<Item = Line<'_>> {
     let e = &m.economy;
     let inflation = Line {
@@ -318,12 +323,17 @@ fn economy_lines(m: &Model) -> impl Iterator<Item = Line<'_>> {
         quantities: [None; 4],
         each_year: Some((EachYear::Quantity(&e.inflation), inflation_years(m.horizon))),
     };
+    let wages = e.wages.as_ref().map(|w| Line {
+        key: w.key,
+        quantities: [None; 4],
+        each_year: Some((EachYear::Quantity(&w.growth), inflation_years(m.horizon))),
+    });
     let downturn = e.downturn.map(|_| Line {
         key: e.key_downturn,
         quantities: [None; 4],
         each_year: Some((EachYear::Uniform, 0..m.horizon)),
     });
-    std::iter::once(inflation).chain(downturn)
+    std::iter::once(inflation).chain(wages).chain(downturn)
 }
 
 /// A service's lines in the order of [`Model::inputs`]: base cost, cost

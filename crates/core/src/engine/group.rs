@@ -64,6 +64,8 @@ pub(crate) struct Group {
     /// Each lane's cost index, its inverse and its discount factors, and
     /// its downturn years.
     pub(super) esc: Vec<F8>,
+    /// Each lane's wage index (empty without one).
+    pub(super) wages: Vec<F8>,
     pub(super) defl: Vec<F8>,
     pub(super) disc: Vec<F8>,
     pub(super) down: Vec<M8>,
@@ -98,6 +100,7 @@ impl Group {
         Group {
             horizon: h,
             esc: row(true),
+            wages: row(model.economy.wages.is_some()),
             defl: row(true),
             disc: row(true),
             down: vec![M8::from_fn(|_| false); h],
@@ -122,8 +125,8 @@ impl Group {
 }
 
 /// One trial's economy: its cost index, deflator and discount factors,
-/// and its downturn years.
-pub(super) type Economy<'a> = (&'a [f64], &'a [f64], &'a [f64], &'a [bool]);
+/// its downturn years and its wage index (empty without one).
+pub(super) type Economy<'a> = (&'a [f64], &'a [f64], &'a [f64], &'a [bool], &'a [f64]);
 
 impl Group {
     /// Refills the reserve fund: `capacity` a year in start-year prices,
@@ -144,6 +147,9 @@ impl Group {
             self.defl[t] = F8(std::array::from_fn(|j| lanes[j].1[t]));
             self.disc[t] = F8(std::array::from_fn(|j| lanes[j].2[t]));
             self.down[t] = M8::from_fn(|j| lanes[j].3[t]);
+        }
+        for (t, w) in self.wages.iter_mut().enumerate() {
+            *w = F8(std::array::from_fn(|j| lanes[j].4[t]));
         }
     }
 }

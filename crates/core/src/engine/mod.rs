@@ -55,7 +55,7 @@ mod stop;
 mod streams;
 mod trial;
 
-use crate::model::{DiscountBasis, Model, Prices};
+use crate::model::{DiscountBasis, Domain, Model, Prices, RatePath};
 
 pub use rows::{Row, Rows};
 pub(crate) use schedule::{fold_trials, lane_batches};
@@ -141,6 +141,8 @@ pub struct Engine<'m> {
     /// 1 + the expected yearly price change (the mean of the economy's
     /// inflation): what a budget set on last year's settled cost expects.
     expected_raise: f64,
+    /// The mean of the wage growth draws (0 without a wage index).
+    wage_mean: f64,
 }
 
 impl<'m> Engine<'m> {
@@ -157,6 +159,11 @@ impl<'m> Engine<'m> {
             latin: model.sampling == crate::model::Sampling::Lhs,
             correlated: correlated(model),
             expected_raise: 1.0 + model.economy.inflation.mean(),
+            wage_mean: model
+                .economy
+                .wages
+                .as_ref()
+                .map_or(0.0, |w| w.growth.mean()),
         }
     }
 
@@ -251,6 +258,7 @@ impl<'m> Engine<'m> {
                 &s.deflator[..],
                 &s.discount[..],
                 &s.downturn[..],
+                &s.wages[..],
             )
         }));
         g.refill_fund(m.reserve_fund);
@@ -367,9 +375,29 @@ impl<'m> Engine<'m> {
         s.escalation[0] = 1.0;
         let years = draws::inflation_years(h);
         let rates = s.draws.window(self.plan.inflation, years.len());
-        for (t, &infl) in years.zip(rates) {
-            s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
-            s.deflator[t] = 1.0 / s.escalation[t];
+        let e = &m.economy;
+        if e.inflation_path.is_independent() {
+            for (t, &infl) in years.zip(rates) {
+                s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
+                s.deflator[t] = 1.0 / s.escalation[t];
+            }
+        } else {
+            let rate = (self.expected_raise - 1.0, e.inflation.domain);
+            index(rate, &e.inflation_path, rates, &mut s.escalation);
+            for t in draws::inflation_years(h) {
+                s.deflator[t] = 1.0 / s.escalation[t];
+            }
+        }
+        if let Some(w) = &e.wages {
+            let rates = s
+                .draws
+                .window(self.plan.wages, draws::inflation_years(h).len());
+            index(
+                (self.wage_mean, w.growth.domain),
+                &w.path,
+                rates,
+                &mut s.wages,
+            );
         }
         // A real basis deflates each trial's nominal amounts by its own
         // price index before discounting at the real rate.
@@ -398,5 +426,29 @@ impl<'m> Engine<'m> {
                 }
             }
         }
+    }
+}
+
+/// A yearly rate's index (1 in the start year) from its draws for the
+/// years after the start year, on its path: published years take their
+/// rate, the others follow the AR(1) recursion of [`RatePath`] from the
+/// year before (the first year drawn is its draw), clamped to the rate's
+/// domain.
+fn index((m, domain): (f64, Domain), path: &RatePath, draws: &[f64], out: &mut [f64]) {
+    let phi = path.persistence;
+    let k = (1.0 - phi * phi).sqrt();
+    let mut published = path.realised.iter().peekable();
+    let mut last: Option<f64> = None;
+    out[0] = 1.0;
+    for (t, &d) in draws::inflation_years(out.len()).zip(draws) {
+        let x = match published.next_if(|r| r.0 == t) {
+            Some(&(_, r)) => r,
+            None => match last {
+                None => d,
+                Some(x) => (m + phi * (x - m) + k * (d - m)).clamp(domain.lo, domain.hi),
+            },
+        };
+        out[t] = out[t - 1] * (1.0 + x);
+        last = Some(x);
     }
 }

@@ -204,6 +204,7 @@ impl Engine<'_> {
         let ws = &self.plan.services[e];
         let Group {
             esc,
+            wages,
             defl,
             disc,
             down,
@@ -231,6 +232,7 @@ impl Engine<'_> {
             ..
         } = g;
         let (esc, defl, disc, down) = (&esc[..h], &defl[..h], &disc[..h], &down[..h]);
+        let wages = &wages[..];
         let cost = &mut cost[..h];
         cost.fill(ZERO);
         mult.fill(ONE);
@@ -246,7 +248,7 @@ impl Engine<'_> {
         }
         let base_cost = construction * ratio;
         let shocks = inputs.window(ws.base.years, operating_years(svc, h).len());
-        opex(svc, h, &shocks, base_cost, esc, mult, cost);
+        opex(svc, h, &shocks, base_cost, (esc, wages), mult, cost);
         for (line, &w) in svc.costs.iter().zip(&ws.costs) {
             let row = if line.capital {
                 &mut *capital_row

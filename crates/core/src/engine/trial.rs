@@ -79,6 +79,8 @@ pub struct Scratch {
     pub(crate) discount: Vec<f64>,
     /// Whether each year is a downturn year.
     pub downturn: Vec<bool>,
+    /// Wage index, 1 in the start year (empty without one).
+    pub wages: Vec<f64>,
     /// Every [`Row`] per entity and year (`e * horizon + t`); a row the
     /// model does not use is empty.
     pub rows: Rows<Vec<f64>>,
@@ -112,6 +114,7 @@ impl Scratch {
             deflator: vec![1.0; h],
             discount: vec![1.0; h],
             downturn: vec![false; h],
+            wages: vec![1.0; if model.economy.wages.is_some() { h } else { 0 }],
             rows: Rows::from_fn(|r| vec![0.0; if r.used(model) { e * h } else { 0 }]),
             by_kind: vec![0.0; (e - 1) * FundingKind::COUNT * h],
             pool_gap: vec![0.0; model.accounts.len() * h],

@@ -332,12 +332,50 @@ pub enum Prices {
 pub struct Economy {
     /// Annual cost escalation, drawn every trial-year.
     pub inflation: Quantity,
+    /// How inflation moves from year to year: its persistence and the
+    /// years already published.
+    pub inflation_path: RatePath,
+    /// The wage index that the labour share of operating costs follows
+    /// (`labour_share`), if the scenario has one.
+    pub wages: Option<Wages>,
     /// The downturn regime, if the scenario has one.
     pub downturn: Option<Downturn>,
     /// Stream of the inflation draws.
     pub key_inflation: StreamKey,
     /// Stream of the downturn chain's draws.
     pub key_downturn: StreamKey,
+}
+
+/// How a yearly rate (inflation, wage growth) moves over a trial's years:
+/// each year's independent draw `d` becomes `m + phi (x_prev - m) +
+/// sqrt(1 - phi^2) (d - m)` (an AR(1) path with the draws' mean `m` and,
+/// started from a draw, their variance), and a year whose rate is
+/// published takes it instead, the path going on from there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RatePath {
+    /// `phi` in [0, 1): 0 draws every year independently (the default).
+    pub persistence: f64,
+    /// Published rates by year index (each at least 1: the start year's
+    /// prices are the base), in increasing year order.
+    pub realised: Vec<(usize, f64)>,
+}
+
+impl RatePath {
+    /// Whether the path is the independent draws themselves.
+    pub fn is_independent(&self) -> bool {
+        self.persistence == 0.0 && self.realised.is_empty()
+    }
+}
+
+/// A wage index: yearly wage growth drawn like inflation, on its own path.
+#[derive(Debug, Clone)]
+pub struct Wages {
+    /// Annual wage growth, drawn every trial-year.
+    pub growth: Quantity,
+    /// How it moves from year to year, and its published years.
+    pub path: RatePath,
+    /// Stream of the wage growth draws.
+    pub key: StreamKey,
 }
 
 /// A two-state Markov regime: normal years and downturn years.
@@ -402,6 +440,9 @@ pub struct Service {
     pub volatility: Volatility,
     /// Whether a year's surplus is kept (in the reserve) instead of lapsing.
     pub carry_surplus: bool,
+    /// Share of the base operating cost (construction x opex ratio) that
+    /// follows the wage index instead of prices (0 without wages).
+    pub labour_share: f64,
     /// Whether the scenario's reserve fund may pay its material
     /// shortfalls (after its own reserve).
     pub uses_reserve_fund: bool,

@@ -10,8 +10,8 @@ use crate::model::{
     DiscountBasis, Dist, Domain, Materiality, Prices, Quantity, StopRule, Volatility,
 };
 use crate::model::{
-    Downturn, Economy, Language, Model, Nature, Sampling, Service, THRESHOLD_KEYS, Thresholds,
-    Variant,
+    Downturn, Economy, Language, Model, Nature, RatePath, Sampling, Service, THRESHOLD_KEYS,
+    Thresholds, Variant, Wages,
 };
 
 use super::reader::*;
@@ -88,7 +88,7 @@ impl Checker {
             self.discounting_fits(&sc, r, h.len);
         }
 
-        let economy = self.economy(root);
+        let economy = self.economy(root, &h);
         let materiality = self.materiality(&sc, Materiality::default());
         let reserve_fund = self.number(&sc, "reserve_fund", Range64::NON_NEG, Some(0.0));
         let mut accounts = Vec::new();
@@ -221,7 +221,7 @@ impl Checker {
         ok.then_some(out)
     }
 
-    pub(super) fn economy(&mut self, root: &View<'_, '_>) -> Option<Economy> {
+    pub(super) fn economy(&mut self, root: &View<'_, '_>, h: &Horizon) -> Option<Economy> {
         let key_inflation = StreamKey::new("", "economy", "inflation");
         let key_downturn = StreamKey::new("", "economy", "downturn");
         let Some(ev) = self.sub(root, "economy", false) else {
@@ -230,6 +230,8 @@ impl Checker {
                     dist: Dist::constant(0.0),
                     domain: INFLATION_DOMAIN,
                 },
+                inflation_path: RatePath::default(),
+                wages: None,
                 downturn: None,
                 key_inflation,
                 key_downturn,
@@ -237,6 +239,29 @@ impl Checker {
         };
         self.unknown_keys(&ev, ECONOMY_KEYS, None);
         let inflation = self.quantity(&ev, "inflation", INFLATION_DOMAIN, Some(0.0));
+        let inflation_path = self.path(&ev, ["inflation_persistence", "realised_inflation"], h);
+        let wages = match ev.has("wage_growth") {
+            false => {
+                for key in ["wage_persistence", "realised_wage_growth"] {
+                    if ev.has(key) {
+                        self.err_key(&ev, key, "set `wage_growth` too: this key shapes its path");
+                    }
+                }
+                Some(None)
+            }
+            true => {
+                let growth = self.quantity(&ev, "wage_growth", INFLATION_DOMAIN, None);
+                let path = self.path(&ev, ["wage_persistence", "realised_wage_growth"], h);
+                match (growth, path) {
+                    (Some(growth), Some(path)) => Some(Some(Wages {
+                        growth,
+                        path,
+                        key: StreamKey::new("", "economy", "wages"),
+                    })),
+                    _ => None,
+                }
+            }
+        };
         let downturn = match self.sub(&ev, "downturn", false) {
             None => (!ev.has("downturn")).then_some(None),
             Some(dv) => {
@@ -263,9 +288,69 @@ impl Checker {
         };
         Some(Economy {
             inflation: inflation?,
+            inflation_path: inflation_path?,
+            wages: wages?,
             downturn: downturn?,
             key_inflation,
             key_downturn,
+        })
+    }
+
+    /// A yearly rate's path: its persistence (`keys[0]`, in [0, 1)) and
+    /// its published values (`keys[1]`: a table of calendar years after
+    /// the start year to rates).
+    fn path(&mut self, ev: &View<'_, '_>, keys: [&str; 2], h: &Horizon) -> Option<RatePath> {
+        let persistence = self.number(
+            ev,
+            keys[0],
+            Range64 {
+                lo: 0.0,
+                hi: 1.0,
+                lo_open: false,
+            },
+            Some(0.0),
+        );
+        if persistence == Some(1.0) {
+            self.err_key(
+                ev,
+                keys[0],
+                "expected a number in [0, 1): 1 never returns to the mean",
+            );
+            return None;
+        }
+        let mut realised = Vec::new();
+        let mut ok = true;
+        if let Some(rv) = self.sub(ev, keys[1], false) {
+            for (k, v) in rv.table.iter() {
+                let name = k.get_ref();
+                let year = name.parse::<i64>().ok();
+                match year.map(|y| y - h.start) {
+                    Some(t) if t >= 1 && t < h.len as i64 => {
+                        let rate = self.number(&rv, name, INFLATION_RANGE, None);
+                        match rate {
+                            Some(r) => realised.push((t as usize, r)),
+                            None => ok = false,
+                        }
+                    }
+                    _ => {
+                        self.err(
+                            &v.span(),
+                            &rv.key_path(name),
+                            format!(
+                                "expected a calendar year from {} to {} (the start year's prices are the base: it has no rate)",
+                                h.start + 1,
+                                h.start + h.len as i64 - 1
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        realised.sort_by_key(|r| r.0);
+        (ok && persistence.is_some()).then(|| RatePath {
+            persistence: persistence.unwrap_or_default(),
+            realised,
         })
     }
 
@@ -417,6 +502,7 @@ impl Checker {
             self.number(sv, "construction_grant_share", Range64::PROB, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);
         let uses_reserve_fund = self.boolean(sv, "uses_reserve_fund", true);
+        let labour_share = self.number(sv, "labour_share", Range64::PROB, Some(0.0));
         let materiality = self.materiality(sv, materiality);
         let stop = self.stop_rule(sv, h);
         let canvas = self.canvas(sv);
@@ -445,6 +531,7 @@ impl Checker {
             volatility: Volatility::new(volatility?),
             carry_surplus,
             uses_reserve_fund,
+            labour_share: labour_share?,
             construction_grant_share: construction_grant_share?,
             materiality: materiality?,
             stop: stop?,

@@ -57,7 +57,15 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "trials",
     "seed",
 ];
-pub(super) const ECONOMY_KEYS: &[&str] = &["inflation", "downturn"];
+pub(super) const ECONOMY_KEYS: &[&str] = &[
+    "inflation",
+    "inflation_persistence",
+    "realised_inflation",
+    "wage_growth",
+    "wage_persistence",
+    "realised_wage_growth",
+    "downturn",
+];
 pub(super) const DOWNTURN_KEYS: &[&str] = &["annual_probability", "mean_duration_years"];
 pub(super) const SERVICE_KEYS: &[&str] = &[
     "id",
@@ -72,6 +80,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "opex_ratio",
     "volatility",
     "carry_surplus",
+    "labour_share",
     "uses_reserve_fund",
     "materiality_share",
     "materiality_amount",
@@ -241,6 +250,12 @@ pub(super) const DIST_KEYS: &[(&str, &[&str])] = &[
 ];
 
 pub(super) const INFLATION_DOMAIN: Domain = Domain { lo: -0.5, hi: 1.0 };
+/// The same bounds for a fixed rate.
+pub(super) const INFLATION_RANGE: Range64 = Range64 {
+    lo: -0.5,
+    hi: 1.0,
+    lo_open: false,
+};
 pub(super) const GROWTH_RANGE: Range64 = Range64 {
     lo: -1.0,
     hi: 1.0,
