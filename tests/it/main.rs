@@ -31,4 +31,5 @@ mod rules;
 mod scenarios;
 mod shards;
 mod stress_compare;
+mod termination;
 mod workbook;

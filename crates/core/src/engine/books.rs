@@ -64,6 +64,9 @@ pub(super) struct Contracted<'a> {
 /// the availability payment (BTL) or the shortfall of fees below the
 /// guarantee (BTO). From each lane's `stopped` year on (the horizon where
 /// it never stops), the obligation shrinks with the service (`keep`).
+/// From its `ends` year the city has taken the service over (its cost and
+/// money are the city's); in its `exit` year the city owes the operator
+/// the termination payment (the horizon: never, for both).
 #[inline(always)]
 pub(super) fn split(
     d: &Delivery,
@@ -71,6 +74,7 @@ pub(super) fn split(
     funding: &[F8],
     by_kind: &[F8],
     (stopped, keep): (F8, F8),
+    (ends, exit): (F8, F8),
     out: Contracted<'_>,
 ) {
     let h = cost.len();
@@ -78,32 +82,51 @@ pub(super) fn split(
     let (fees, contracts) = (row(FundingKind::Fees), row(FundingKind::Contract));
     let (grants, budgets) = (row(FundingKind::Grant), row(FundingKind::Budget));
     let tol = F8::splat(GAP_TOLERANCE);
+    let pays = d.investment > 0.0 && d.termination_share > 0.0;
+    let never = ends.ge(year(h)).all();
     for t in 0..h {
         if !d.covers(t) {
             out.need[t] = cost[t];
             out.money[t] = funding[t];
             out.obligation[t] = ZERO;
             out.loss[t] = ZERO;
-            continue;
-        }
-        let (operator_fees, city_fees) = if d.kind.operator_keeps_fees() {
-            (fees[t], ZERO)
         } else {
-            (ZERO, fees[t])
-        };
-        let income = contracts[t] + operator_fees;
-        // The share of the service going on this year: the cost and fees
-        // rows are already shrunk by it, a fixed payment or guarantee not.
-        let k = year(t).ge(stopped).select(keep, F8::splat(1.0));
-        let owed = match d.kind {
-            DeliveryKind::Outsourced if d.payment == 0.0 => (cost[t] - income).max(ZERO),
-            DeliveryKind::Outsourced | DeliveryKind::Btl => F8::splat(d.payment_at(t)) * k,
-            DeliveryKind::Bto => (F8::splat(d.guarantee) * k - fees[t]).max(ZERO),
-        };
-        let loss = cost[t] - income - owed;
-        out.loss[t] = loss.gt(tol * cost[t]).select(loss, ZERO);
-        out.need[t] = owed;
-        out.money[t] = grants[t] + budgets[t] + city_fees;
-        out.obligation[t] = owed;
+            let (operator_fees, city_fees) = if d.kind.operator_keeps_fees() {
+                (fees[t], ZERO)
+            } else {
+                (ZERO, fees[t])
+            };
+            let income = contracts[t] + operator_fees;
+            // The share of the service going on this year: the cost and
+            // fees rows are already shrunk by it, a fixed payment or
+            // guarantee not.
+            let k = year(t).ge(stopped).select(keep, F8::splat(1.0));
+            let owed = match d.kind {
+                DeliveryKind::Outsourced if d.payment == 0.0 => (cost[t] - income).max(ZERO),
+                DeliveryKind::Outsourced | DeliveryKind::Btl => F8::splat(d.payment_at(t)) * k,
+                DeliveryKind::Bto => (F8::splat(d.guarantee) * k - fees[t]).max(ZERO),
+            };
+            let loss = cost[t] - income - owed;
+            out.loss[t] = loss.gt(tol * cost[t]).select(loss, ZERO);
+            out.need[t] = owed;
+            out.money[t] = grants[t] + budgets[t] + city_fees;
+            out.obligation[t] = owed;
+            if !never {
+                // Taken over: the city's, as outside the contract.
+                let city = year(t).ge(ends);
+                out.loss[t] = city.select(ZERO, out.loss[t]);
+                out.need[t] = city.select(cost[t], owed);
+                out.money[t] = city.select(funding[t], out.money[t]);
+                out.obligation[t] = city.select(ZERO, owed);
+            }
+        }
+        let due = year(t).eq(exit);
+        if pays && due.any() {
+            // The termination payment is owed to the operator and must be
+            // paid from the city's money of the year.
+            let term = due.select(F8::splat(d.termination_at(t)), ZERO);
+            out.need[t] = out.need[t] + term;
+            out.obligation[t] = out.obligation[t] + term;
+        }
     }
 }

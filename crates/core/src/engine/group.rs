@@ -38,6 +38,8 @@ pub(crate) struct Outcomes {
     pub(super) stopped_from: F8,
     /// The share that goes on from `stopped_from` (0: closed).
     pub(super) kept: F8,
+    /// The year a contracted operator left; the horizon where it did not.
+    pub(super) exit: F8,
     /// The lanes that pose a funding requirement (in `problem`), and
     /// their reserves' opening balance.
     pub(super) posed: M8,

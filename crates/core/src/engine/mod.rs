@@ -41,6 +41,7 @@
 //! `streams.rs` dispatches to the streams' by listing every
 //! [`crate::model::StreamKind`].
 
+mod balance;
 mod books;
 mod costs;
 mod diagnose;
@@ -292,6 +293,8 @@ impl<'m> Engine<'m> {
                 total.first_gap = earliest(total.first_gap, o.first_gap);
                 total.stopped_from = earliest(total.stopped_from, o.stopped_from);
                 total.closed_from = earliest(total.closed_from, o.closed_from);
+                total.exited_from = earliest(total.exited_from, o.exited_from);
+                total.termination += o.termination;
                 // The portfolio rows come last, so they split off cleanly
                 // from the service's rows; zipped slices let the adds
                 // vectorise. (Its funding by kind is not needed: the

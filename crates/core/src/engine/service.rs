@@ -13,90 +13,23 @@
 //! service's rows and outcome into each trial's own [`Scratch`].
 
 use crate::model::rng::kernels;
-use crate::model::{FundingKind, Quantities, Service, Stream, StreamKey};
+use crate::model::{AfterExit, FundingKind, Quantities, Service, Stream, StreamKey};
 
-use super::books::{Contracted, capital, split};
+use super::Engine;
+use super::balance::{Balance, Rows};
+use super::books::{Contracted, capital};
 use super::costs::opex;
 use super::draws::{LineDraws, operating_years};
-use super::group::{Group, Inputs, Outcomes, RETURNED, by_quantity, threshold, year};
+use super::group::{Group, Inputs, Outcomes, RETURNED, by_quantity, year};
 use super::requirement;
 use super::rows;
 use super::simd::{F8, M8};
-use super::stop::{Seen, stop_years};
+use super::stop::stop_years;
 use super::streams::Streams;
 use super::trial::{EntityOutcome, Scratch};
-use super::{Engine, GAP_TOLERANCE};
 
 const ZERO: F8 = F8::splat(0.0);
 const ONE: F8 = F8::splat(1.0);
-
-/// One service's rows in a group, as the balance reads and writes them.
-struct Rows<'a> {
-    cost: &'a mut [F8],
-    funding: &'a mut [F8],
-    by_kind: &'a mut [F8],
-    gap: &'a mut [F8],
-    absorbed: &'a mut [F8],
-    structural: &'a mut [F8],
-    /// What the reserve fund paid, and what is left of it for this and
-    /// later services (both empty unless the service may draw on it).
-    fund: &'a mut [F8],
-    fund_left: &'a mut [F8],
-    deflator: &'a [F8],
-    discount: &'a [F8],
-    /// The capital lines' cost (empty unless the model has capital).
-    capital: &'a mut [F8],
-    /// The city's and the operator's sides, for a contracted service.
-    contract: Option<Contracted<'a>>,
-}
-
-impl Rows<'_> {
-    /// What the city must pay each year and the city's money: the cost
-    /// and all funding, unless a contract splits them.
-    fn books(&self) -> (&[F8], &[F8]) {
-        match &self.contract {
-            Some(c) => (&*c.need, &*c.money),
-            None => (&*self.cost, &*self.funding),
-        }
-    }
-
-    /// Redoes a contracted service's split between city and operator
-    /// (after its rows changed), shrinking the obligation to `keep` from
-    /// each lane's `stopped` year (the horizon: never).
-    #[inline(always)]
-    fn split(&mut self, svc: &Service, (stopped, keep): (F8, F8)) {
-        if let (Some(d), Some(c)) = (&svc.delivery, &mut self.contract) {
-            let out = Contracted {
-                need: &mut *c.need,
-                money: &mut *c.money,
-                obligation: &mut *c.obligation,
-                loss: &mut *c.loss,
-            };
-            split(
-                d,
-                self.cost,
-                self.funding,
-                self.by_kind,
-                (stopped, keep),
-                out,
-            );
-        }
-    }
-}
-
-/// The horizon totals of the balance, per lane.
-struct Balance {
-    /// The horizon where there is no gap.
-    first_gap: F8,
-    gap_npv: F8,
-    lcc_npv: F8,
-    real_cost: F8,
-    /// Funding received (before the reserve).
-    funded: F8,
-    /// What the reserve paid out.
-    used: F8,
-    grant: F8,
-}
 
 /// The group's work for one service: a kernel, so that the rows' vector
 /// operations run on the best instruction set the CPU has.
@@ -171,6 +104,11 @@ impl Engine<'_> {
             gap_npv_kept: o.gap_npv_kept.0[j],
             stopped_from: year(o.stopped_from),
             closed_from: year(o.stopped_from).filter(|_| o.kept.0[j] == 0.0),
+            exited_from: year(o.exit),
+            termination: match (year(o.exit), &svc.delivery) {
+                (Some(t), Some(d)) => d.termination_at(t),
+                _ => 0.0,
+            },
             topup: o.topup.0[j],
             reserve_need: o.reserve_need.0[j],
         };
@@ -400,8 +338,8 @@ impl Engine<'_> {
         let h = self.model.horizon;
         let never = year(h);
         let rule_keep = F8::splat(svc.stop.after_stop_share);
-        r.split(svc, (never, rule_keep));
-        let b = self.balance(svc, construction, streams.reserve, r);
+        r.split(svc, (never, rule_keep), (never, never));
+        let mut b = self.balance(svc, construction, streams.reserve, r);
         // The gap had the service run on as planned: what a stop saves
         // the city, reported beside the gap with it.
         out.gap_npv_kept = b.gap_npv;
@@ -414,19 +352,32 @@ impl Engine<'_> {
         } else {
             out.posed = M8::from_fn(|_| false);
         }
-        let (city_need, city_money) = r.books();
-        let seen = Seen {
-            gap: r.gap,
-            paid: &r.by_kind[FundingKind::Reserve as usize * h..][..h],
-            need: city_need,
-            money: city_money,
-            loss: r.contract.as_ref().map_or(&[], |c| &*c.loss),
-            cost: r.cost,
+        // The stop rule's first stopped year and the operator's exit, and
+        // the take-over decision's (by its draw: below `stop` the service
+        // stops, below `stop + shrink` it shrinks); whichever comes first
+        // holds. An operator's exit stops the service, unless the city
+        // takes it over: then the contract ends there, and the rule
+        // watches the city's books from then on.
+        let seen = stop_years(svc, &r.seen(), h);
+        let take_over = svc
+            .delivery
+            .is_some_and(|d| d.after_exit == AfterExit::TakeOver);
+        let exit = seen.map_or(never, |(_, exit)| exit);
+        let contract = match take_over {
+            true => (exit, exit),
+            false => (never, exit),
         };
-        // The stop rule's first stopped year, and the take-over decision's
-        // (by its draw: below `stop` the service stops, below
-        // `stop + shrink` it shrinks); whichever comes first holds.
-        let ruled = stop_years(svc, &seen, h);
+        let mut ruled = match take_over {
+            false => seen.map(|(rule, exit)| rule.min(exit)),
+            true => seen.map(|(rule, _)| rule),
+        };
+        if take_over && exit.lt(never).any() {
+            r.split(svc, (never, rule_keep), contract);
+            b = self.balance(svc, construction, streams.reserve, r);
+            ruled = stop_years(svc, &r.seen(), h).map(|(rule, _)| rule);
+        }
+        let ruled = ruled.filter(|from| from.lt(never).any());
+        out.exit = exit;
         let decided = svc.decision.as_ref().map(|d| {
             let stops = decision.lt(F8::splat(d.stop));
             let shrinks = !stops & decision.lt(F8::splat(d.stop + d.shrink));
@@ -454,133 +405,12 @@ impl Engine<'_> {
         for k in r.by_kind.chunks_mut(h) {
             shrink(k);
         }
-        r.split(svc, (from, keep));
+        r.split(svc, (from, keep), contract);
         let b = self.balance(svc, construction, streams.reserve, r);
         let stopped = from.lt(never);
         let redone = revenue(r.by_kind, r.discount, h);
         streams.revenue_npv = stopped.select(redone, streams.revenue_npv);
         (b, from, keep)
-    }
-
-    /// Balances each year: funding first, then the reserve, then the gap.
-    /// Writes the gap row and what the reserve paid into its kind's row.
-    // Long by design: one pass over the years carries the reserve's chain
-    // and every horizon total; split, each piece would loop again.
-    #[inline(always)]
-    fn balance(
-        &self,
-        svc: &Service,
-        construction: F8,
-        mut reserve: F8,
-        r: &mut Rows<'_>,
-    ) -> Balance {
-        let Rows {
-            cost,
-            funding,
-            by_kind,
-            gap,
-            absorbed,
-            structural,
-            fund,
-            fund_left,
-            deflator,
-            discount,
-            contract,
-            ..
-        } = r;
-        // The city's side: for a contracted service, its obligation and
-        // its own money; otherwise all the cost and all the funding.
-        let (need, money): (&[F8], &[F8]) = match contract {
-            Some(c) => (&*c.need, &*c.money),
-            None => (&**cost, &**funding),
-        };
-        let h = self.model.horizon;
-        let reserve_row = FundingKind::Reserve as usize * h;
-        let mut first_gap = year(h);
-        let mut gap_npv = ZERO;
-        let mut lcc_npv = construction * discount[svc.opens];
-        let mut real_cost = ZERO;
-        // Whether a year runs short is random and differs between lanes,
-        // so the loop selects instead of branching. The results are the
-        // same as the branchy form: with nothing short, the reserve pays 0
-        // and the gap is 0.
-        let carry = svc.carry_surplus;
-        let (discount, deflator) = (&discount[..h], &deflator[..h]);
-        let (cost, funding, gap, absorbed) =
-            (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
-        let structural = &mut structural[..h];
-        let has_fund = !fund_left.is_empty();
-        // The basis a year's budget was set on: last year's settled cost,
-        // escalated by the expected price change.
-        let raise = F8::splat(self.expected_raise);
-        let mut last = ZERO;
-        let (need, money) = (&need[..h], &money[..h]);
-        let materiality = &svc.materiality;
-        let (grant_row, paid_row) = by_kind.split_at_mut(reserve_row);
-        let grant_row = &grant_row[FundingKind::Grant as usize * h..][..h];
-        let paid_row = &mut paid_row[..h];
-        let tolerance = F8::splat(GAP_TOLERANCE);
-        // Horizon totals, summed here where the loop is bound by the
-        // reserve's chain anyway (each its own chain, in year order).
-        let minus_zero = F8::splat(-0.0);
-        let (mut funded, mut used, mut grant) = (minus_zero, minus_zero, minus_zero);
-        for t in 0..h {
-            lcc_npv = lcc_npv + cost[t] * discount[t];
-            if t >= svc.opens {
-                real_cost = real_cost + cost[t] * deflator[t];
-            }
-            let c = need[t];
-            let short = c - money[t];
-            let tol = tolerance * c;
-            let need = short.gt(tol).select(short, ZERO);
-            let surplus = if carry {
-                short.lt(ZERO).select(-short, ZERO)
-            } else {
-                ZERO
-            };
-            // At most one of `need` and `surplus` is non-zero, and
-            // r - min(r, need) = max(r - need, 0) exactly for r >= 0, so the
-            // reserve's year-to-year chain is one add and one max (the
-            // longest dependency in a trial); what it paid is off the chain.
-            let paid = need.lt(reserve).select(need, reserve);
-            let next = reserve + (surplus - need);
-            reserve = next.gt(ZERO).select(next, ZERO);
-            paid_row[t] = paid;
-            funded = funded + funding[t];
-            used = used + paid;
-            grant = grant + grant_row[t];
-            let rest = need - paid;
-            let left = rest.gt(tol).select(rest, ZERO);
-            // What is left is a gap only above the materiality threshold
-            // (0 by default: all of it); a smaller shortfall is absorbed.
-            // The reserve fund meets a material one as far as this year's
-            // capacity left allows.
-            let most = threshold(materiality, c);
-            let left = if has_fund {
-                let f = left.gt(most).select(left.min(fund_left[t]), ZERO);
-                fund[t] = f;
-                left - f
-            } else {
-                left
-            };
-            let g = left.gt(most).select(left, ZERO);
-            gap[t] = g;
-            absorbed[t] = left - g;
-            let basis = last.gt(ZERO).select(last * raise, c);
-            structural[t] = (basis - money[t] - paid).max(ZERO).min(g);
-            last = c;
-            gap_npv = gap_npv + g * discount[t];
-            first_gap = g.gt(ZERO).select(first_gap.min(year(t)), first_gap);
-        }
-        Balance {
-            first_gap,
-            gap_npv,
-            lcc_npv,
-            real_cost,
-            funded,
-            used,
-            grant,
-        }
     }
 
     /// Discounted social and environmental benefits; from each lane's

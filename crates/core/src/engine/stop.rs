@@ -22,15 +22,15 @@ pub(super) struct Seen<'a> {
 }
 
 /// In each lane, the first year at which the service has stopped under
-/// its stop rule: the year after `k` consecutive years with a gap, or
+/// its stop rule — the year after `k` consecutive years with a gap, or
 /// after a year whose funding and reserve draw covered less than the
 /// stated share of its cost (for a contracted service: the city's money
-/// against its obligation), or after the operator's `k`-th consecutive
-/// year with a material loss, when it leaves. The horizon `h` where
-/// nothing fires (or it fires in the last year, when nothing is left to
-/// stop); None when no lane stops.
+/// against its obligation) — and the year its operator has left, after
+/// its `k`-th consecutive year with a material loss. Each is the horizon
+/// `h` where nothing fires (or it fires in the last year, when nothing is
+/// left to stop); None when no lane stops or exits.
 #[inline(always)]
-pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<F8> {
+pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<(F8, F8)> {
     let rule = svc.stop;
     let exit_after = svc.delivery.map_or(0, |d| d.exit_after_loss_years);
     if !rule.is_set() && exit_after == 0 {
@@ -39,8 +39,8 @@ pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<F8> {
     let (zero, one) = (F8::splat(0.0), F8::splat(1.0));
     let (paid, need, money, loss) = (r.paid, r.need, r.money, r.loss);
     let (mut run, mut losing) = (zero, zero);
-    let mut from = year(h);
-    let mut fired = M8::from_fn(|_| false);
+    let (mut from, mut exit) = (year(h), year(h));
+    let (mut fired, mut left) = (M8::from_fn(|_| false), M8::from_fn(|_| false));
     let never = M8::from_fn(|_| false);
     let (gap_years, exit_years) = (year(rule.after_gap_years), year(exit_after));
     let share = F8::splat(rule.below_funding_share);
@@ -70,13 +70,18 @@ pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<F8> {
         } else {
             never
         };
-        let now = (by_gaps | by_funding | by_exit) & !fired;
+        let now = (by_gaps | by_funding) & !fired;
+        let leaves = by_exit & !left;
         // Stopping from the horizon is not stopping: `from` stays `h`.
         from = now.select(year(t + 1), from);
+        exit = leaves.select(year(t + 1), exit);
         fired = fired | now;
-        if fired.all() {
+        left = left | leaves;
+        if (fired | left).all() {
             break;
         }
     }
-    from.lt(year(h)).any().then_some(from)
+    (from.lt(year(h)) | exit.lt(year(h)))
+        .any()
+        .then_some((from, exit))
 }

@@ -53,6 +53,12 @@ pub struct EntityOutcome {
     /// nothing kept); for the portfolio, the earliest of its services'.
     /// At or after `stopped_from`: a shrunk service is never closed.
     pub closed_from: Option<usize>,
+    /// First year index from which a contracted operator has left; for
+    /// the portfolio, the earliest of its services'.
+    pub exited_from: Option<usize>,
+    /// The termination payment the city owed on the operator's exit
+    /// (nominal, in its year); the portfolio's is its services' sum.
+    pub termination: f64,
     /// The smallest constant yearly top-up, in start-year prices, that
     /// would have kept the service (as planned) gap-free in this trial; 0
     /// without a gap. The portfolio's is the sum of its services'.

@@ -65,9 +65,37 @@ pub struct Delivery {
     /// Last contract year index.
     pub to: usize,
     /// The operator leaves after this many consecutive years with a loss
-    /// above the service's materiality threshold (0: never), which stops
-    /// the service as the stop rule does.
+    /// above the service's materiality threshold (0: never).
     pub exit_after_loss_years: usize,
+    /// The operator's investment the contract lets it recover, straight
+    /// line over the contract's years (0: none to repay).
+    pub investment: f64,
+    /// Share of the unrecovered investment the city pays when the
+    /// operator leaves (the termination payment, 해지시지급금, as the
+    /// 실시협약 sets it for an operator's default), in [0, 1].
+    pub termination_share: f64,
+    /// What follows the operator's exit.
+    pub after_exit: AfterExit,
+}
+
+/// What follows a contracted operator's exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AfterExit {
+    /// The service stops as a stop rule stops it (its `after_stop_share`
+    /// goes on). The default.
+    #[default]
+    Stop,
+    /// The city takes the service over: from the exit year its cost and
+    /// money are the city's, as outside the contract's years.
+    TakeOver,
+}
+
+impl AfterExit {
+    /// The scenario file's spellings.
+    pub const OPTIONS: [(&'static str, AfterExit); 2] = [
+        ("stop", AfterExit::Stop),
+        ("take_over", AfterExit::TakeOver),
+    ];
 }
 
 impl Delivery {
@@ -75,6 +103,17 @@ impl Delivery {
     #[inline]
     pub fn covers(&self, t: usize) -> bool {
         self.from <= t && t <= self.to
+    }
+
+    /// The termination payment if the operator leaves from year index
+    /// `t`: the share of the investment not yet recovered (straight line
+    /// over the contract's years; all of it before the first, none after
+    /// the last).
+    #[inline]
+    pub fn termination_at(&self, t: usize) -> f64 {
+        let years = (self.to - self.from + 1) as f64;
+        let left = (self.to + 1).saturating_sub(t.max(self.from)) as f64;
+        self.termination_share * self.investment * left / years
     }
 
     /// The contract's payment at year index `t` (under the contract).

@@ -26,7 +26,7 @@ pub mod rng;
 mod streams;
 mod thresholds;
 
-pub use books::{CapitalAccount, Delivery, DeliveryKind};
+pub use books::{AfterExit, CapitalAccount, Delivery, DeliveryKind};
 pub use decisions::{Decision, Materiality, Outcome, StopRule};
 pub(crate) use dist::Kernel;
 pub use dist::{Dist, DistError};

@@ -5,8 +5,8 @@
 //! back-test.
 
 use crate::model::{
-    CapitalAccount, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind, Outcome, Quantity,
-    Stream,
+    AfterExit, CapitalAccount, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind,
+    Outcome, Quantity, Stream,
 };
 
 use super::reader::*;
@@ -71,6 +71,20 @@ impl Checker {
         let payment_growth = self.number(&dv, "payment_growth", GROWTH_RANGE, Some(0.0));
         let guarantee = self.number(&dv, "guarantee", Range64::NON_NEG, Some(0.0));
         let exit = self.integer(&dv, "exit_after_loss_years", 0, h.len as i64, Some(0));
+        let investment = self.number(&dv, "investment", Range64::NON_NEG, Some(0.0));
+        let termination_share = self.number(&dv, "termination_share", Range64::PROB, Some(1.0));
+        let after_exit = self.choice(&dv, "after_exit", &AfterExit::OPTIONS, AfterExit::Stop);
+        if exit == Some(0) {
+            for key in ["investment", "termination_share", "after_exit"] {
+                if dv.has(key) {
+                    self.err_key(
+                        &dv,
+                        key,
+                        "the operator never leaves: set `exit_after_loss_years` for this key to matter",
+                    );
+                }
+            }
+        }
         let window = self.window(&dv, h, opens);
         let kind = kind?;
         let payment = payment?;
@@ -107,6 +121,9 @@ impl Checker {
             from,
             to,
             exit_after_loss_years: exit? as usize,
+            investment: investment?,
+            termination_share: termination_share?,
+            after_exit: after_exit?,
         }))
     }
 

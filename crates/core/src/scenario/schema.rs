@@ -119,6 +119,9 @@ pub(super) const DELIVERY_KEYS: &[&str] = &[
     "from",
     "to",
     "exit_after_loss_years",
+    "investment",
+    "termination_share",
+    "after_exit",
 ];
 /// Business Model Canvas blocks plus social and environmental entries.
 pub const CANVAS_KEYS: &[&str] = &[

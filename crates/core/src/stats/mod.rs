@@ -15,6 +15,7 @@
 pub(crate) mod books;
 pub(crate) mod exact;
 mod figures;
+mod horizon;
 pub mod part;
 pub mod precision;
 mod report;
@@ -36,7 +37,7 @@ use crate::engine::{Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::{FundingKind, Model};
 use crate::stats::books::{BookAcc, BookRow};
-use crate::stats::exact::ExactSum;
+use crate::stats::horizon::HorizonAcc;
 use crate::stats::sums::{Moments, Sum, SumArray};
 
 /// z-value of a two-sided 95% interval.
@@ -92,84 +93,6 @@ impl YearAcc {
         self.cost_q.merge(&o.cost_q);
         self.funding_q.merge(&o.funding_q);
         self.gap_q.merge(&o.gap_q);
-    }
-}
-
-/// Per entity aggregate over the horizon.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct HorizonAcc {
-    /// Trials whose first gap fell in each year; the last slot is "never".
-    first_gap: Vec<u64>,
-    /// Trials whose service had stopped from each year on; the last slot
-    /// is "never".
-    stop: Vec<u64>,
-    /// Trials whose service had closed (stopped with nothing kept) from
-    /// each year on; the last slot is "never".
-    closed: Vec<u64>,
-    lcc: Moments,
-    lcc_q: Sketch,
-    gap: Moments,
-    gap_q: Sketch,
-    /// The funding each trial needed to be gap-free: top-up, reserve.
-    topup_q: Sketch,
-    reserve_q: Sketch,
-    benefit: Moments,
-    revenue: Moments,
-    opex_ratio: Moments,
-    construction: ExactSum,
-    grant: ExactSum,
-    received: ExactSum,
-    grant_returned: ExactSum,
-    gap_kept: ExactSum,
-}
-
-impl HorizonAcc {
-    fn new(h: usize) -> Self {
-        HorizonAcc {
-            first_gap: vec![0; h + 1],
-            stop: vec![0; h + 1],
-            closed: vec![0; h + 1],
-            lcc: Moments::default(),
-            lcc_q: Sketch::new(),
-            gap: Moments::default(),
-            gap_q: Sketch::new(),
-            topup_q: Sketch::new(),
-            reserve_q: Sketch::new(),
-            benefit: Moments::default(),
-            revenue: Moments::default(),
-            opex_ratio: Moments::default(),
-            construction: ExactSum::default(),
-            grant: ExactSum::default(),
-            received: ExactSum::default(),
-            grant_returned: ExactSum::default(),
-            gap_kept: ExactSum::default(),
-        }
-    }
-
-    fn merge(&mut self, o: &HorizonAcc) {
-        for (a, b) in self.first_gap.iter_mut().zip(&o.first_gap) {
-            *a += b;
-        }
-        for (a, b) in self.stop.iter_mut().zip(&o.stop) {
-            *a += b;
-        }
-        for (a, b) in self.closed.iter_mut().zip(&o.closed) {
-            *a += b;
-        }
-        self.lcc.merge(&o.lcc);
-        self.lcc_q.merge(&o.lcc_q);
-        self.gap.merge(&o.gap);
-        self.gap_q.merge(&o.gap_q);
-        self.topup_q.merge(&o.topup_q);
-        self.reserve_q.merge(&o.reserve_q);
-        self.benefit.merge(&o.benefit);
-        self.revenue.merge(&o.revenue);
-        self.opex_ratio.merge(&o.opex_ratio);
-        self.construction.merge(&o.construction);
-        self.grant.merge(&o.grant);
-        self.received.merge(&o.received);
-        self.grant_returned.merge(&o.grant_returned);
-        self.gap_kept.merge(&o.gap_kept);
     }
 }
 
@@ -282,7 +205,7 @@ impl Accumulator {
             && self.years.len() == fresh.years.len()
             && self.totals.len() == fresh.totals.len()
             && self.totals.iter().all(|t| {
-                [&t.first_gap, &t.stop, &t.closed]
+                [&t.first_gap, &t.stop, &t.closed, &t.exits]
                     .iter()
                     .all(|v| v.len() == h + 1)
             })
@@ -308,6 +231,7 @@ impl Accumulator {
             sum(&t.first_gap) == Some(n)
                 && sum(&t.stop) == Some(n)
                 && sum(&t.closed) == Some(n)
+                && sum(&t.exits) == Some(n)
                 && [&t.lcc_q, &t.gap_q, &t.topup_q, &t.reserve_q]
                     .iter()
                     .all(|q| q.count() == n)
@@ -459,25 +383,7 @@ impl Accumulator {
         }
         for s in lanes {
             for (tot, o) in self.totals.iter_mut().zip(&s.outcome) {
-                tot.first_gap[o.first_gap.unwrap_or(h)] += 1;
-                tot.stop[o.stopped_from.unwrap_or(h)] += 1;
-                tot.closed[o.closed_from.unwrap_or(h)] += 1;
-                tot.lcc.add(o.lcc_npv);
-                tot.lcc_q.add(o.lcc_npv);
-                tot.gap.add(o.gap_npv);
-                tot.gap_q.add(o.gap_npv);
-                tot.topup_q.add(o.topup);
-                tot.reserve_q.add(o.reserve_need);
-                tot.benefit.add(o.benefit_npv);
-                tot.revenue.add(o.revenue_npv);
-                tot.construction.add(o.construction);
-                if o.construction > 0.0 {
-                    tot.opex_ratio.add(o.real_cost_per_year / o.construction);
-                }
-                tot.grant.add(o.grant);
-                tot.received.add(o.received);
-                tot.grant_returned.add(o.grant_returned);
-                tot.gap_kept.add(o.gap_npv_kept);
+                tot.add(o, h);
             }
         }
     }

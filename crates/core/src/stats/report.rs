@@ -50,6 +50,13 @@ pub struct ContractTotal {
     pub obligation: f64,
     /// Mean losses its operators bear.
     pub operator_loss: f64,
+    /// P(a contracted operator leaves within the horizon): for a contract
+    /// with `after_exit = "take_over"`, the chance the city takes the
+    /// service over (for the portfolio: any operator leaves).
+    pub p_exit: Proportion,
+    /// Mean termination payment owed to operators that leave (nominal):
+    /// the city's expected contingent liability under its contracts.
+    pub termination: f64,
 }
 
 /// Distribution of the year of an event (the first gap, a stop).
@@ -295,6 +302,8 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
             .filter_map(|y| y.contract)
             .map(|c| c.operator_loss_mean)
             .sum(),
+        p_exit: Proportion::new(n - tot.exits[h], n),
+        termination: tot.termination.value() / nf,
     });
     let benefit = tot.benefit.mean();
     let received = tot.received.value();

@@ -366,7 +366,14 @@ pub fn horizon_table(report: &Report) -> Table {
         header.extend(names(&["capital_cost_total", "capital_gap_total"]));
     }
     if has_contract {
-        header.extend(names(&["obligation_total", "operator_loss_total"]));
+        header.extend(names(&[
+            "obligation_total",
+            "operator_loss_total",
+            "p_operator_exit",
+            "p_operator_exit_lo",
+            "p_operator_exit_hi",
+            "termination_mean",
+        ]));
     }
     let has_fund = first.is_some_and(|e| e.fund_paid_mean.is_some());
     if has_fund {
@@ -425,7 +432,17 @@ pub fn horizon_table(report: &Report) -> Table {
             row.extend([Cell::Num(c.cost), Cell::Num(c.gap)]);
         }
         if let Some(c) = e.contract_total {
-            row.extend([Cell::Num(c.obligation), Cell::Num(c.operator_loss)]);
+            row.extend(
+                [
+                    c.obligation,
+                    c.operator_loss,
+                    c.p_exit.estimate,
+                    c.p_exit.lo,
+                    c.p_exit.hi,
+                    c.termination,
+                ]
+                .map(Cell::Num),
+            );
         }
         if let Some(f) = e.fund_paid_mean {
             row.push(Cell::Num(f));
@@ -521,6 +538,10 @@ pub fn entity_json(e: &EntityStats) -> Value {
     if let Some(c) = e.contract_total {
         v["obligation_total"] = finite(c.obligation);
         v["operator_loss_total"] = finite(c.operator_loss);
+        v["p_operator_exit"] = finite(c.p_exit.estimate);
+        v["p_operator_exit_lo"] = finite(c.p_exit.lo);
+        v["p_operator_exit_hi"] = finite(c.p_exit.hi);
+        v["termination_mean"] = finite(c.termination);
     }
     // The funding requirement under the names of horizon.csv's columns.
     for n in &e.funding_needed {

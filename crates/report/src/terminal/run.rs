@@ -323,9 +323,54 @@ fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> Str
                     e.id
                 )
             };
+            if c.p_exit.estimate > 0.0 {
+                out.push_str(&exit_line(model, e, &c, w, money));
+            }
         }
     }
     out
+}
+
+/// How likely a contracted operator leaves, what follows, and the
+/// termination payment the city then owes (its contingent liability).
+fn exit_line(
+    model: &Model,
+    e: &fundgap::stats::EntityStats,
+    c: &fundgap::stats::ContractTotal,
+    w: Words,
+    money: &Money,
+) -> String {
+    let p = format!(
+        "{} [{}–{}]",
+        percent(c.p_exit.estimate, 1),
+        percent(c.p_exit.lo, 1),
+        percent(c.p_exit.hi, 1)
+    );
+    let term = money.fmt(c.termination);
+    let after = model
+        .services()
+        .iter()
+        .find(|s| s.id == e.id)
+        .and_then(|s| s.delivery)
+        .map(|d| d.after_exit);
+    let then = match (after, w.ko()) {
+        (Some(fundgap::model::AfterExit::TakeOver), false) => "the city takes the service over",
+        (Some(fundgap::model::AfterExit::TakeOver), true) => "시가 서비스를 인수",
+        (Some(fundgap::model::AfterExit::Stop), false) => "the service stops",
+        (Some(fundgap::model::AfterExit::Stop), true) => "서비스 중단",
+        (None, false) => "each contract's rule follows",
+        (None, true) => "계약별 규칙에 따름",
+    };
+    match w.ko() {
+        false => format!(
+            "{}: the operator leaves in {p} of trials ({then}); expected termination payment (해지시지급금) {term}\n",
+            e.id
+        ),
+        true => format!(
+            "{}: 운영사 이탈 확률 {p} ({then}); 해지시지급금 기대값 {term}\n",
+            entity_label(&e.id, &e.name, Language::Ko)
+        ),
+    }
 }
 
 /// ", start-year prices" when yearly amounts are restated so.
