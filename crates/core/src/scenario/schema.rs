@@ -34,7 +34,12 @@ pub(super) const ROOT_KEYS: &[&str] = &[
     "variant",
     "evaluation",
     "correlation",
+    "sources",
 ];
+
+/// Keys that say where a table's inputs (or one distribution) come from:
+/// `source` (keys of `[sources]`) or `assumption` (the reason).
+pub(super) const PROVENANCE_KEYS: &[&str] = &["source", "assumption"];
 
 /// Keys of a `[[correlation]]` table.
 pub(super) const CORRELATION_KEYS: &[&str] = &["inputs", "rank", "matrix"];
@@ -57,8 +62,13 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "trials",
     "seed",
 ];
-pub(super) const ECONOMY_KEYS: &[&str] = &["inflation", "downturn"];
-pub(super) const DOWNTURN_KEYS: &[&str] = &["annual_probability", "mean_duration_years"];
+pub(super) const ECONOMY_KEYS: &[&str] = &["inflation", "downturn", "source", "assumption"];
+pub(super) const DOWNTURN_KEYS: &[&str] = &[
+    "annual_probability",
+    "mean_duration_years",
+    "source",
+    "assumption",
+];
 pub(super) const SERVICE_KEYS: &[&str] = &[
     "id",
     "name",
@@ -88,6 +98,8 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "funding",
     "benefit",
     "canvas",
+    "source",
+    "assumption",
 ];
 pub(super) const CAPITAL_KEYS: &[&str] = &[
     "name",
@@ -97,6 +109,8 @@ pub(super) const CAPITAL_KEYS: &[&str] = &[
     "growth",
     "from",
     "to",
+    "source",
+    "assumption",
 ];
 pub(super) const OUTCOME_KEYS: &[&str] = &["stopped", "by", "source", "note"];
 pub(super) const DECISION_KEYS: &[&str] =
@@ -110,6 +124,8 @@ pub(super) const DELIVERY_KEYS: &[&str] = &[
     "from",
     "to",
     "exit_after_loss_years",
+    "source",
+    "assumption",
 ];
 /// Business Model Canvas blocks plus social and environmental entries.
 pub const CANVAS_KEYS: &[&str] = &[
@@ -134,6 +150,8 @@ pub(super) const RISK_KEYS: &[&str] = &[
     "cost",
     "opex_multiplier",
     "duration_years",
+    "source",
+    "assumption",
 ];
 pub(super) const BENEFIT_KEYS: &[&str] = &[
     "name",
@@ -143,6 +161,8 @@ pub(super) const BENEFIT_KEYS: &[&str] = &[
     "growth",
     "from",
     "to",
+    "source",
+    "assumption",
 ];
 
 /// Keys of each kind of cost line.
@@ -157,6 +177,8 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
             "amount",
             "every_years",
             "funded_by",
+            "source",
+            "assumption",
         ],
     ),
     (
@@ -170,11 +192,22 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
             "volatility",
             "from",
             "to",
+            "source",
+            "assumption",
         ],
     ),
     (
         "one_off",
-        &["kind", "name", "description", "amount", "year", "funded_by"],
+        &[
+            "kind",
+            "name",
+            "description",
+            "amount",
+            "year",
+            "funded_by",
+            "source",
+            "assumption",
+        ],
     ),
 ];
 
@@ -185,9 +218,12 @@ pub(super) const STREAM_COMMON: &[&str] = &[
     "from",
     "to",
     "downturn_multiplier",
+    "source",
+    "assumption",
 ];
 /// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
-/// reserve takes only `kind`, `name`, `description`, `balance`).
+/// reserve takes only `kind`, `name`, `description`, `balance` and the
+/// [`PROVENANCE_KEYS`]).
 pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
     (
         "grant",
