@@ -23,6 +23,7 @@ mod metamorphic;
 mod ownership;
 mod precision;
 mod properties;
+mod provenance;
 mod reliability;
 mod requirement;
 mod reserve_fund;
