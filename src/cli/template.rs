@@ -85,6 +85,22 @@ const KOREAN: &[(&str, &str)] = &[
     ("# Monte Carlo trials", "# 몬테카를로 시행 횟수"),
     ("# same seed, same results", "# 같은 시드면 같은 결과"),
     (
+        "# Where the numbers come from: a table or a distribution says
+# `source = \"KEY\"` (a key below) or `assumption = \"the reason\"`; `check`
+# warns about every uncertain input or rate that says neither.",
+        "# 숫자의 출처: 표나 분포에 `source = \"KEY\"`(아래의 키) 또는
+# `assumption = \"이유\"`를 적습니다. 어느 쪽도 없는 불확실한 입력이나
+# 발생률은 `check`가 경고합니다.",
+    ),
+    (
+        "assumption = \"the Bank of Korea's 2% target; a recession about one year in ten\"",
+        "assumption = \"한국은행 물가안정목표 2%; 경기 침체는 약 10년에 한 번\"",
+    ),
+    (
+        "assumption = \"officials move every ~3 years, and a hand-over costs weeks of work\"",
+        "assumption = \"공무원은 약 3년마다 자리를 옮기고, 인수인계에 몇 주의 업무가 듦\"",
+    ),
+    (
         "# shared by all services in a trial",
         "# 한 시행의 모든 서비스가 공유",
     ),
@@ -350,7 +366,14 @@ materiality_share = 0.05
 trials = 20_000                           # Monte Carlo trials
 seed = 1                                  # same seed, same results
 
+# Where the numbers come from: a table or a distribution says
+# `source = "KEY"` (a key below) or `assumption = "the reason"`; `check`
+# warns about every uncertain input or rate that says neither.
+[sources]
+Y17 = "Yonhap 2017-10-10 (AKR20171010169900051): U-City operating cost ~15% of construction a year"
+
 [economy]                                 # shared by all services in a trial
+assumption = "the Bank of Korea's 2% target; a recession about one year in ten"
 inflation = { dist = "normal", mean = 0.02, sd = 0.01 }              # cost escalation, drawn every year
 downturn = { annual_probability = 0.10, mean_duration_years = 2.0 }  # recessions that hit funding
 "#,
@@ -376,7 +399,7 @@ nature = "public"                         # public | private | mixed
 operator = "City department"              # who is accountable for running it
 construction_cost = {{ dist = "pert", min = {lo}, mode = {c}, max = {hi} }}   # build cost, funded separately
 opens = 2026                              # first operating year
-opex_ratio = {{ dist = "lognormal", mean = {ratio}, sd = {sd} }}   # yearly operating cost / construction (U-City: ~0.15)
+opex_ratio = {{ dist = "lognormal", mean = {ratio}, sd = {sd}, source = "Y17" }}   # yearly operating cost / construction (U-City: ~0.15)
 volatility = 0.05                         # year-to-year noise of operating cost
 carry_surplus = true                      # keep unspent money in the reserve
 stop_after_gap_years = 2                  # the city closes it after two years with a material gap
@@ -420,6 +443,7 @@ year = 2031
 
 [[service.risk]]
 name = "staff rotation"                   # expertise lost when staff move on
+assumption = "officials move every ~3 years, and a hand-over costs weeks of work"
 annual_probability = 0.3
 cost = {{ dist = "triangular", min = 5, mode = 20, max = 60 }}   # one-off cost of an event
 opex_multiplier = 1.15                    # opex is 15% higher while it lasts

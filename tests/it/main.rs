@@ -24,6 +24,7 @@ mod ownership;
 mod precision;
 mod prices;
 mod properties;
+mod provenance;
 mod reliability;
 mod requirement;
 mod reserve_fund;

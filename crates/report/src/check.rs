@@ -2,6 +2,8 @@
 //! it, service by service, so a reader can confirm every line was read as
 //! meant.
 
+mod provenance;
+
 use std::fmt::Write;
 
 use super::lang::Words;
@@ -598,5 +600,6 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
             );
         }
     }
+    out.push_str(&provenance::describe(model, w));
     out
 }

@@ -10,7 +10,10 @@ use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
 use super::charts::{hangul_font, has_hangul};
-use super::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
+use super::lang::{
+    Money, MoneyOf, SharesBasis, Words, criterion_name, entity_name, provenance_sentence,
+    rating_word,
+};
 use crate::files::RunInfo;
 use crate::terminal::{
     funding_cells, funding_note, gap_kinds, result_cells, run_facts, stop_cells,
@@ -372,6 +375,12 @@ pub fn evaluation_html(
                 esc(&money.fmt(i.swing)),
                 esc(money.label())
             );
+        }
+        let basis = SharesBasis::RankCorrelation;
+        if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id))
+            && let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w)
+        {
+            let _ = writeln!(h, "<li>{}</li>", esc(&line));
         }
         h.push_str("</ul>\n");
     }

@@ -138,6 +138,48 @@ impl MoneyOf for Money {
     }
 }
 
+/// How an analysis reached its shares of explained variance by
+/// provenance, for the sentence that reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharesBasis {
+    /// Squared rank correlations with the gap NPV (the tornado's sample).
+    RankCorrelation,
+    /// Sobol first-order indices.
+    FirstOrder,
+}
+
+/// The sentence that says how much of `entity`'s gap NPV rests on
+/// assumptions (and on inputs that state nothing); None when its inputs
+/// explain none of it.
+pub fn provenance_sentence(
+    entity: &str,
+    shares: &fundgap::analysis::provenance::ProvenanceShares,
+    basis: SharesBasis,
+    w: Words,
+) -> Option<String> {
+    use fundgap::format::percent;
+    if shares.sourced + shares.assumption + shares.unstated <= 0.0 {
+        return None;
+    }
+    let (a, u) = (percent(shares.assumption, 0), percent(shares.unstated, 0));
+    let how = match (basis, w.ko()) {
+        (SharesBasis::RankCorrelation, false) => {
+            "from squared rank correlations: an approximation that ignores correlation between inputs"
+        }
+        (SharesBasis::RankCorrelation, true) => "순위상관 제곱 기준: 입력 간 상관을 무시한 근사",
+        (SharesBasis::FirstOrder, false) => "from first-order indices: interactions left out",
+        (SharesBasis::FirstOrder, true) => "1차 지수 기준: 상호작용 제외",
+    };
+    Some(match w.ko() {
+        false => format!(
+            "{a} of the {entity} gap NPV's explained variance comes from inputs marked as assumptions, {u} from unstated ones ({how})"
+        ),
+        true => format!(
+            "{entity} 부족액 현가의 설명된 분산 중 {a}는 가정으로 표시된 입력, {u}는 출처·가정을 밝히지 않은 입력에서 나옴 ({how})"
+        ),
+    })
+}
+
 /// `s` padded with spaces to `width` terminal columns (Hangul takes two),
 /// on the left (`right = true`, for numbers) or the right.
 pub fn pad(s: &str, width: usize, right: bool) -> String {

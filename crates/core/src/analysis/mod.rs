@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod compare;
 pub mod discover;
 pub mod evaluate;
+pub mod provenance;
 pub mod sensitivity;
 pub mod sobol;
 pub mod stress;

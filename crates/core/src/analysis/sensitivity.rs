@@ -20,6 +20,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use super::provenance::ProvenanceShares;
 use crate::engine::{Engine, Fault, LANES, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
 use crate::model::Model;
@@ -49,6 +50,8 @@ impl Default for Options {
 pub struct InputEffect {
     /// The `--set` path of the input.
     pub input: String,
+    /// Where it comes from: `source:KEY`, `assumption` or `unstated`.
+    pub provenance: String,
     /// The input's 10th percentile.
     pub p10: f64,
     /// The input's median.
@@ -84,6 +87,11 @@ pub struct EntitySensitivity {
     pub p_any_gap_at_medians: f64,
     /// The inputs that can move this entity, largest swing first.
     pub inputs: Vec<InputEffect>,
+    /// The shares of the gap NPV's variance its inputs explain, by their
+    /// provenance, from squared rank correlations normalised over the
+    /// inputs: an approximation that ignores correlation between inputs
+    /// (and what no input explains).
+    pub variance_by_provenance: ProvenanceShares,
 }
 
 /// The whole analysis.
@@ -349,6 +357,7 @@ pub fn analyse(
                 let (lo, hi) = (&swings[j].0[e], &swings[j].1[e]);
                 InputEffect {
                     input: inputs[k].0.path.clone(),
+                    provenance: model.provenance(&inputs[k].0.path).label(),
                     p10: quant[j][0],
                     p50: quant[j][1],
                     p90: quant[j][2],
@@ -368,12 +377,18 @@ pub fn analyse(
                 .total_cmp(&a.swing.abs())
                 .then(a.input.cmp(&b.input))
         });
+        let variance_by_provenance = ProvenanceShares::of(
+            effects
+                .iter()
+                .map(|i| (i.rank_corr_gap_npv.powi(2), model.provenance(&i.input))),
+        );
         result.push(EntitySensitivity {
             id,
             name,
             gap_npv_at_medians: base[e].0,
             p_any_gap_at_medians: base[e].1,
             inputs: effects,
+            variance_by_provenance,
         });
     }
     Ok(Sensitivity {

@@ -24,6 +24,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::provenance::ProvenanceShares;
 use crate::engine::{Engine, Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::Model;
@@ -53,6 +54,8 @@ impl Default for Options {
 pub struct Index {
     /// The input's `--set` path.
     pub input: String,
+    /// Where it comes from: `source:KEY`, `assumption` or `unstated`.
+    pub provenance: String,
     /// First-order index.
     pub first: f64,
     /// Lower end of its 95% bootstrap interval.
@@ -79,6 +82,10 @@ pub struct EntitySobol {
     pub gap_npv_variance: f64,
     /// Indices for the gap NPV.
     pub gap_npv: Vec<Index>,
+    /// The shares of the gap NPV's variance the inputs explain alone, by
+    /// their provenance: first-order indices (negative estimates as 0)
+    /// normalised over the inputs; interactions are left out.
+    pub gap_npv_variance_by_provenance: ProvenanceShares,
     /// Share of sampled trials with a gap.
     pub p_any_gap: f64,
     /// Indices for the any-gap indicator.
@@ -272,6 +279,7 @@ pub fn analyse(
                 .zip(&names)
                 .map(|(x, input)| Index {
                     input: input.to_string(),
+                    provenance: model.provenance(input).label(),
                     first: x[0],
                     first_lo: x[1],
                     first_hi: x[2],
@@ -292,6 +300,11 @@ pub fn analyse(
             .map(|x| (x - mean).powi(2))
             .sum::<f64>()
             / m;
+        let gap_npv_variance_by_provenance = ProvenanceShares::of(
+            gap_npv
+                .iter()
+                .map(|i| (i.first, model.provenance(&i.input))),
+        );
         let (any_gap, aa, ab) = table(pick(|o| o.1));
         let p = aa.iter().chain(&ab).sum::<f64>() / m;
         entities.push(EntitySobol {
@@ -299,6 +312,7 @@ pub fn analyse(
             name,
             gap_npv_variance: var,
             gap_npv,
+            gap_npv_variance_by_provenance,
             p_any_gap: p,
             any_gap,
         });

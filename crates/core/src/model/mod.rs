@@ -13,6 +13,7 @@ mod decisions;
 mod dist;
 mod inputs;
 mod language;
+mod provenance;
 mod quantity;
 // The counter-based random numbers and their vector kernels: the
 // engine's internals. The benchmarks measure the kernels alone, so the
@@ -33,6 +34,7 @@ pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
+pub use provenance::{Provenance, Provenances, StatedInput};
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
@@ -90,6 +92,8 @@ pub struct Model {
     pub(crate) variants: Vec<Variant>,
     /// Rating thresholds of `fundgap evaluate`.
     pub(crate) evaluation: Thresholds,
+    /// Where each input comes from, and the `[sources]` table.
+    pub(crate) provenance: Provenances,
 }
 
 impl Model {
@@ -200,6 +204,17 @@ impl Model {
     /// Rating thresholds of the evaluation scorecard.
     pub fn evaluation(&self) -> &Thresholds {
         &self.evaluation
+    }
+
+    /// The `[sources]` table: each source key with its citation, by key.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.provenance.sources
+    }
+
+    /// Where the input at `path` (an [`Input`]'s `--set` path, or any key
+    /// of a table that holds inputs) comes from.
+    pub fn provenance(&self, path: &str) -> &Provenance {
+        self.provenance.of(path)
     }
 
     /// The confidence levels the funding requirement is reported at.

@@ -95,6 +95,7 @@ impl Checker {
         let services = self.services(root, &h, materiality.unwrap_or_default(), &mut accounts);
         let variants = self.variants(root);
         let evaluation = self.evaluation(root);
+        let provenance = self.provenance(root);
         let mut model = Model {
             name: name?,
             description,
@@ -116,6 +117,7 @@ impl Checker {
             accounts,
             variants: variants?,
             evaluation: evaluation?,
+            provenance: provenance?,
             correlations: Vec::new(),
         };
         model.correlations = self.correlations(root, &model)?;

@@ -132,6 +132,7 @@ impl Checker {
             let allowed: Vec<&str> = if kind == FundingKind::Reserve {
                 ["kind", "name", "description"]
                     .iter()
+                    .chain(PROVENANCE_KEYS)
                     .chain(own)
                     .copied()
                     .collect()

@@ -15,6 +15,7 @@ mod compile;
 mod correlation;
 mod lines;
 mod overrides;
+mod provenance;
 mod quantity;
 mod reader;
 mod schema;

@@ -149,7 +149,8 @@ impl Checker {
             );
             return None;
         };
-        self.unknown_keys(&dv, keys, None);
+        let keys: Vec<&str> = keys.iter().chain(PROVENANCE_KEYS).copied().collect();
+        self.unknown_keys(&dv, &keys, None);
         let built = self.dist_params(&dv, &dist_name)?;
         let dist = match built {
             Ok(d) => d,

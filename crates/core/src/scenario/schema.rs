@@ -34,7 +34,12 @@ pub(super) const ROOT_KEYS: &[&str] = &[
     "variant",
     "evaluation",
     "correlation",
+    "sources",
 ];
+
+/// Keys that say where a table's inputs (or one distribution) come from:
+/// `source` (keys of `[sources]`) or `assumption` (the reason).
+pub(super) const PROVENANCE_KEYS: &[&str] = &["source", "assumption"];
 
 /// Keys of a `[[correlation]]` table.
 pub(super) const CORRELATION_KEYS: &[&str] = &["inputs", "rank", "matrix"];
@@ -65,8 +70,15 @@ pub(super) const ECONOMY_KEYS: &[&str] = &[
     "wage_persistence",
     "realised_wage_growth",
     "downturn",
+    "source",
+    "assumption",
 ];
-pub(super) const DOWNTURN_KEYS: &[&str] = &["annual_probability", "mean_duration_years"];
+pub(super) const DOWNTURN_KEYS: &[&str] = &[
+    "annual_probability",
+    "mean_duration_years",
+    "source",
+    "assumption",
+];
 pub(super) const SERVICE_KEYS: &[&str] = &[
     "id",
     "name",
@@ -97,6 +109,8 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "funding",
     "benefit",
     "canvas",
+    "source",
+    "assumption",
 ];
 pub(super) const CAPITAL_KEYS: &[&str] = &[
     "name",
@@ -106,6 +120,8 @@ pub(super) const CAPITAL_KEYS: &[&str] = &[
     "growth",
     "from",
     "to",
+    "source",
+    "assumption",
 ];
 pub(super) const OUTCOME_KEYS: &[&str] = &["stopped", "by", "source", "note"];
 pub(super) const DECISION_KEYS: &[&str] =
@@ -122,6 +138,8 @@ pub(super) const DELIVERY_KEYS: &[&str] = &[
     "investment",
     "termination_share",
     "after_exit",
+    "source",
+    "assumption",
 ];
 /// Business Model Canvas blocks plus social and environmental entries.
 pub const CANVAS_KEYS: &[&str] = &[
@@ -146,6 +164,8 @@ pub(super) const RISK_KEYS: &[&str] = &[
     "cost",
     "opex_multiplier",
     "duration_years",
+    "source",
+    "assumption",
 ];
 pub(super) const BENEFIT_KEYS: &[&str] = &[
     "name",
@@ -155,6 +175,8 @@ pub(super) const BENEFIT_KEYS: &[&str] = &[
     "growth",
     "from",
     "to",
+    "source",
+    "assumption",
 ];
 
 /// Keys of each kind of cost line.
@@ -169,6 +191,8 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
             "amount",
             "every_years",
             "funded_by",
+            "source",
+            "assumption",
         ],
     ),
     (
@@ -182,11 +206,22 @@ pub(super) const COST_KINDS: &[(&str, &[&str])] = &[
             "volatility",
             "from",
             "to",
+            "source",
+            "assumption",
         ],
     ),
     (
         "one_off",
-        &["kind", "name", "description", "amount", "year", "funded_by"],
+        &[
+            "kind",
+            "name",
+            "description",
+            "amount",
+            "year",
+            "funded_by",
+            "source",
+            "assumption",
+        ],
     ),
 ];
 
@@ -197,9 +232,12 @@ pub(super) const STREAM_COMMON: &[&str] = &[
     "from",
     "to",
     "downturn_multiplier",
+    "source",
+    "assumption",
 ];
 /// Keys of each kind of funding stream, on top of [`STREAM_COMMON`] (a
-/// reserve takes only `kind`, `name`, `description`, `balance`).
+/// reserve takes only `kind`, `name`, `description`, `balance` and the
+/// [`PROVENANCE_KEYS`]).
 pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
     (
         "grant",

@@ -11,7 +11,10 @@ use fundgap::analysis::stress::StressResult;
 use fundgap::format::{markdown_text, percent, thousands};
 
 use crate::files::run::{finish_csv, num, text_cell};
-use crate::lang::{Money, MoneyOf, Words, criterion_name, entity_name, rating_word};
+use crate::lang::{
+    Money, MoneyOf, SharesBasis, Words, criterion_name, entity_name, provenance_sentence,
+    rating_word,
+};
 use fundgap::model::Language;
 
 /// `stress.csv`: one row per cell.
@@ -131,6 +134,7 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
     w.write_record([
         "entity",
         "input",
+        "provenance",
         "p10",
         "p50",
         "p90",
@@ -148,6 +152,7 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
             w.write_record([
                 text_cell(&e.id),
                 text_cell(&i.input),
+                text_cell(&i.provenance),
                 f(i.p10),
                 f(i.p50),
                 f(i.p90),
@@ -210,7 +215,15 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
 pub fn sobol_csv(s: &fundgap::analysis::sobol::Sobol) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "entity", "output", "input", "first", "first_lo", "first_hi", "total", "total_lo",
+        "entity",
+        "output",
+        "input",
+        "provenance",
+        "first",
+        "first_lo",
+        "first_hi",
+        "total",
+        "total_lo",
         "total_hi",
     ])?;
     for e in &s.entities {
@@ -220,6 +233,7 @@ pub fn sobol_csv(s: &fundgap::analysis::sobol::Sobol) -> Result<Vec<u8>, csv::Er
                     text_cell(&e.id),
                     output.to_string(),
                     text_cell(&i.input),
+                    text_cell(&i.provenance),
                     num(i.first),
                     num(i.first_lo),
                     num(i.first_hi),
@@ -362,6 +376,10 @@ pub fn evaluation_markdown(
                     w.t("what drives the gap", "부족을 좌우하는 입력"),
                     top.join("; ")
                 );
+            }
+            let basis = SharesBasis::RankCorrelation;
+            if let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w) {
+                let _ = writeln!(out, "- {}", markdown_text(&line));
             }
         }
     }

@@ -7,7 +7,9 @@ use fundgap::format::{percent, thousands};
 use fundgap::model::Language;
 
 use super::run::columns_line;
-use crate::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
+use crate::lang::{
+    Money, MoneyOf, SharesBasis, Words, columns, entity_label, pad, provenance_sentence,
+};
 
 /// A limit's value as a reader wants it: whole numbers with separators
 /// when large, a few significant digits when small.
@@ -153,6 +155,11 @@ pub fn sobol(s: &fundgap::analysis::sobol::Sobol, top: usize, lang: Language) ->
                 i.total_lo,
                 i.total_hi
             );
+        }
+        let basis = SharesBasis::FirstOrder;
+        let shares = &e.gap_npv_variance_by_provenance;
+        if let Some(line) = provenance_sentence(&e.id, shares, basis, w) {
+            let _ = writeln!(out, "  {line}");
         }
     }
     out
@@ -453,6 +460,10 @@ pub fn sensitivity(
                 i.rank_corr_gap_npv
             );
         }
+        let basis = SharesBasis::RankCorrelation;
+        if let Some(line) = provenance_sentence(&e.id, &e.variance_by_provenance, basis, w) {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     out
 }
@@ -548,6 +559,12 @@ pub fn scorecard(
                 money.fmt(i.swing),
                 money.label()
             );
+        }
+        let basis = SharesBasis::RankCorrelation;
+        if let Some(d) = drivers.and_then(|all| all.entities.iter().find(|e| e.id == c.id))
+            && let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w)
+        {
+            let _ = writeln!(out, "  {line}");
         }
     }
     out
