@@ -23,6 +23,7 @@ mod metamorphic;
 mod ownership;
 mod precision;
 mod prices;
+mod programmes;
 mod properties;
 mod provenance;
 mod reliability;

@@ -2,7 +2,10 @@
 //! it, service by service, so a reader can confirm every line was read as
 //! meant.
 
+mod programmes;
 mod provenance;
+
+pub use programmes::programmes;
 
 use std::fmt::Write;
 

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod discover;
 pub mod evaluate;
 pub mod provenance;
+pub mod reconcile;
 pub mod sensitivity;
 pub mod sobol;
 pub mod stress;

@@ -123,6 +123,26 @@ impl Delivery {
     }
 }
 
+/// A programme's stated totals (사업비 총액 and 국비) over its years, as
+/// its documents give them: what `fundgap check` reconciles the scenario
+/// against (its construction and operations in those years, and their
+/// national share). Not used by the simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programme {
+    /// The programme's name (unique in the scenario).
+    pub name: String,
+    /// First year index of the programme.
+    pub from: usize,
+    /// Last year index of the programme.
+    pub to: usize,
+    /// Its stated total cost (사업비 총액), >= 0.
+    pub total: f64,
+    /// Its stated national money (국비), if stated.
+    pub national: Option<f64>,
+    /// Where the totals come from.
+    pub source: String,
+}
+
 /// Korean contract structures for a privately run public service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryKind {

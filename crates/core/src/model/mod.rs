@@ -27,7 +27,7 @@ pub mod rng;
 mod streams;
 mod thresholds;
 
-pub use books::{AfterExit, CapitalAccount, Delivery, DeliveryKind};
+pub use books::{AfterExit, CapitalAccount, Delivery, DeliveryKind, Programme};
 pub use decisions::{Decision, Materiality, Outcome, StopRule};
 pub(crate) use dist::Kernel;
 pub use dist::{Dist, DistError};
@@ -90,6 +90,8 @@ pub struct Model {
     pub(crate) accounts: Vec<String>,
     /// `[[variant]]` tables, for `fundgap compare` (the first is the baseline).
     pub(crate) variants: Vec<Variant>,
+    /// `[[programme]]` tables: stated totals `check` reconciles against.
+    pub(crate) programmes: Vec<Programme>,
     /// Rating thresholds of `fundgap evaluate`.
     pub(crate) evaluation: Thresholds,
     /// Where each input comes from, and the `[sources]` table.
@@ -194,6 +196,11 @@ impl Model {
     /// Whether any service is delivered under a contract.
     pub fn has_delivery(&self) -> bool {
         self.services.iter().any(|s| s.delivery.is_some())
+    }
+
+    /// The `[[programme]]` tables, in file order.
+    pub fn programmes(&self) -> &[Programme] {
+        &self.programmes
     }
 
     /// The `[[variant]]` tables (the first is the baseline).

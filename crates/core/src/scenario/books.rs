@@ -4,9 +4,11 @@
 //! and what happened to it in fact, its `[service.outcome]` for a
 //! back-test.
 
+use std::collections::HashMap;
+
 use crate::model::{
     AfterExit, CapitalAccount, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind,
-    Outcome, Quantity, Stream,
+    Outcome, Programme, Quantity, Stream,
 };
 
 use super::reader::*;
@@ -38,6 +40,45 @@ impl Checker {
             from,
             to,
         }))
+    }
+
+    /// The `[[programme]]` tables: each a name, its years, its stated
+    /// total and national money, and their source.
+    pub(super) fn programmes(
+        &mut self,
+        root: &View<'_, '_>,
+        h: &Horizon,
+    ) -> Option<Vec<Programme>> {
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for pv in self.tables(root, "programme") {
+            self.unknown_keys(&pv, PROGRAMME_KEYS, None);
+            self.string(&pv, "note", false);
+            let name = self.unique_name(&pv, &mut seen, "programme");
+            let window = self.window(&pv, h, 0);
+            let total = self.number(&pv, "total", Range64::NON_NEG, None);
+            let national = match pv.has("national") {
+                true => self
+                    .number(&pv, "national", Range64::NON_NEG, None)
+                    .map(Some),
+                false => Some(None),
+            };
+            let source = self.string(&pv, "source", true);
+            match (name, window, total, national, source) {
+                (Some(name), Some((from, to)), Some(total), Some(national), Some(source)) => out
+                    .push(Programme {
+                        name,
+                        from,
+                        to,
+                        total,
+                        national,
+                        source,
+                    }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     /// `[service.delivery]`, if present.

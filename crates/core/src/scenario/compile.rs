@@ -94,6 +94,7 @@ impl Checker {
         let mut accounts = Vec::new();
         let services = self.services(root, &h, materiality.unwrap_or_default(), &mut accounts);
         let variants = self.variants(root);
+        let programmes = self.programmes(root, &h);
         let evaluation = self.evaluation(root);
         let provenance = self.provenance(root);
         let mut model = Model {
@@ -116,6 +117,7 @@ impl Checker {
             services: services?,
             accounts,
             variants: variants?,
+            programmes: programmes?,
             evaluation: evaluation?,
             provenance: provenance?,
             correlations: Vec::new(),

@@ -35,7 +35,12 @@ pub(super) const ROOT_KEYS: &[&str] = &[
     "evaluation",
     "correlation",
     "sources",
+    "programme",
 ];
+
+/// Keys of a `[[programme]]` table.
+pub(super) const PROGRAMME_KEYS: &[&str] =
+    &["name", "from", "to", "total", "national", "source", "note"];
 
 /// Keys that say where a table's inputs (or one distribution) come from:
 /// `source` (keys of `[sources]`) or `assumption` (the reason).
