@@ -109,3 +109,40 @@ fn a_gap_is_structural_when_the_budget_was_set_short_and_transient_when_the_cost
         );
     }
 }
+
+/// What the reserve fund pays counts as money covering the year for a
+/// stop rule on funding: a budget of 40 and the fund's 60 cover the whole
+/// cost, so a rule that stops below half the cost never fires.
+#[test]
+fn the_reserve_funds_payments_count_for_a_funding_stop_rule() {
+    let text = "[scenario]\nname = \"f\"\nstart_year = 2025\nhorizon_years = 5\ntrials = 8\nseed = 1\nreserve_fund = 100\n\
+        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nstop_below_funding_share = 0.5\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 40\n";
+    let r = report_of(&parse_str(text, "f.toml").unwrap());
+    let s = r.entity("s").unwrap();
+    assert_eq!(s.p_stop.estimate, 0.0);
+    assert_eq!(s.p_any_gap.estimate, 0.0);
+}
+
+/// Services pooling a special account: the portfolio's gap is what the
+/// pooled money leaves short, and its structural part is never more.
+#[test]
+fn the_portfolios_structural_gap_is_at_most_its_pooled_gap() {
+    let service = |id: &str, budget: f64| {
+        format!(
+            "[[service]]\nid = \"{id}\"\nconstruction_cost = 1000\nopex_ratio = 0.1\naccount = \"parking\"\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = {budget}\n"
+        )
+    };
+    let text = format!(
+        "[scenario]\nname = \"a\"\nstart_year = 2025\nhorizon_years = 4\ntrials = 8\nseed = 1\n{}{}",
+        service("a", 150.0),
+        service("b", 70.0)
+    );
+    let r = report_of(&parse_str(&text, "a.toml").unwrap());
+    for y in &r.portfolio().yearly {
+        assert_eq!(y.gap_mean, 0.0);
+        assert_eq!(y.structural_mean, 0.0, "{}", y.year);
+    }
+    assert_eq!(r.entity("b").unwrap().yearly[1].structural_mean, 30.0);
+}

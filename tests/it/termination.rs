@@ -66,3 +66,38 @@ fn termination_keys_need_an_exit_rule() {
     let e = parse_str(text, "t.toml").unwrap_err().to_string();
     assert!(e.contains("exit_after_loss_years"), "{e}");
 }
+
+/// Taken over, the service is the city's: its stop rule then watches the
+/// city's books. A budget of 50 against a cost of 100 makes a gap of 50 a
+/// year from 2027, so a two-gap-year rule stops it from 2029 — in a trial
+/// alone or beside others (a lane's result must not depend on its batch).
+#[test]
+fn a_taken_over_service_can_still_be_stopped_by_its_rule() {
+    let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 8\nseed = 2\n\
+        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nstop_after_gap_years = 2\n\
+        [service.delivery]\nkind = \"bto\"\nfrom = 2025\nto = 2034\nexit_after_loss_years = 2\nafter_exit = \"take_over\"\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 50\nfrom = 2027\n";
+    let m = parse_str(text, "t.toml").unwrap();
+    let s = one_trial(&m);
+    assert_eq!(s.outcome[0].exited_from, Some(2));
+    assert_eq!(s.outcome[0].stopped_from, Some(4));
+    assert_eq!(s.row(Row::Gap, 0)[..5], [0.0, 0.0, 50.0, 50.0, 0.0]);
+}
+
+/// A service the city closed before its operator would have left has no
+/// exit and owes no termination payment: closed by its take-over decision
+/// in 2026, one loss year short of the operator's exit.
+#[test]
+fn a_service_closed_before_its_operator_leaves_owes_no_termination() {
+    let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 8\nseed = 2\n\
+        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+        [service.decision]\nyear = 2026\nstop = 1.0\nsource = \"test\"\n\
+        [service.delivery]\nkind = \"bto\"\nfrom = 2025\nto = 2034\nexit_after_loss_years = 3\ninvestment = 800\n\
+        [[service.funding]]\nkind = \"grant\"\nname = \"n\"\namount = 0\nto = 2025\n";
+    let m = parse_str(text, "t.toml").unwrap();
+    let s = one_trial(&m);
+    assert_eq!(s.outcome[0].stopped_from, Some(1));
+    assert_eq!(s.outcome[0].exited_from, None);
+    assert_eq!(s.outcome[0].termination, 0.0);
+    assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
+}

@@ -42,6 +42,7 @@ impl Rows<'_> {
         Seen {
             gap: self.gap,
             paid: &self.by_kind[FundingKind::Reserve as usize * h..][..h],
+            fund: self.fund,
             need,
             money,
             loss: self.contract.as_ref().map_or(&[], |c| &*c.loss),
@@ -102,6 +103,8 @@ pub(super) struct Balance {
 impl Engine<'_> {
     /// Balances each year: funding first, then the reserve, then the gap.
     /// Writes the gap row and what the reserve paid into its kind's row.
+    /// `(from, keep)`: each lane's stop year and the share that goes on
+    /// (the horizon and 1 for the service as planned).
     // Long by design: one pass over the years carries the reserve's chain
     // and every horizon total; split, each piece would loop again.
     #[inline(always)]
@@ -111,6 +114,7 @@ impl Engine<'_> {
         construction: F8,
         mut reserve: F8,
         r: &mut Rows<'_>,
+        (from, keep): (F8, F8),
     ) -> Balance {
         let Rows {
             cost,
@@ -204,7 +208,10 @@ impl Engine<'_> {
             let g = left.gt(most).select(left, ZERO);
             gap[t] = g;
             absorbed[t] = left - g;
-            let basis = last.gt(ZERO).select(last * raise, c);
+            // In the year a stop takes effect, last year's cost is set on
+            // the service as it goes on.
+            let settled = year(t).eq(from).select(last * keep, last);
+            let basis = settled.gt(ZERO).select(settled * raise, c);
             structural[t] = (basis - money[t] - paid).max(ZERO).min(g);
             last = c;
             gap_npv = gap_npv + g * discount[t];

@@ -342,6 +342,11 @@ impl<'m> Engine<'m> {
                 *g += (a - b).max(0.0);
             }
         }
+        // Pooled money meets gaps whatever their kind: the portfolio's
+        // structural part is at most its pooled gap.
+        for (st, g) in s.rows.structural[p * h..].iter_mut().zip(port.iter()) {
+            *st = st.min(*g);
+        }
         total.gap_npv = port.iter().zip(&s.discount).map(|(g, d)| g * d).sum();
         total.first_gap = port.iter().position(|g| *g > 0.0);
     }

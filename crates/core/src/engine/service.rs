@@ -338,20 +338,9 @@ impl Engine<'_> {
         let h = self.model.horizon;
         let never = year(h);
         let rule_keep = F8::splat(svc.stop.after_stop_share);
+        let planned = (never, ONE);
         r.split(svc, (never, rule_keep), (never, never));
-        let mut b = self.balance(svc, construction, streams.reserve, r);
-        // The gap had the service run on as planned: what a stop saves
-        // the city, reported beside the gap with it.
-        out.gap_npv_kept = b.gap_npv;
-        out.posed = b.first_gap.lt(never) & real;
-        if !problem.is_empty() && out.posed.any() {
-            let (need, money) = r.books();
-            let posed = (out.posed, streams.reserve);
-            let fund = &*r.fund_left;
-            out.opening = requirement::pose(svc, (need, money, escalation), posed, fund, problem);
-        } else {
-            out.posed = M8::from_fn(|_| false);
-        }
+        let mut b = self.balance(svc, construction, streams.reserve, r, planned);
         // The stop rule's first stopped year and the operator's exit, and
         // the take-over decision's (by its draw: below `stop` the service
         // stops, below `stop + shrink` it shrinks); whichever comes first
@@ -363,18 +352,27 @@ impl Engine<'_> {
             .delivery
             .is_some_and(|d| d.after_exit == AfterExit::TakeOver);
         let exit = seen.map_or(never, |(_, exit)| exit);
-        let contract = match take_over {
-            true => (exit, exit),
-            false => (never, exit),
-        };
         let mut ruled = match take_over {
             false => seen.map(|(rule, exit)| rule.min(exit)),
             true => seen.map(|(rule, _)| rule),
         };
         if take_over && exit.lt(never).any() {
-            r.split(svc, (never, rule_keep), contract);
-            b = self.balance(svc, construction, streams.reserve, r);
+            r.split(svc, (never, rule_keep), (exit, exit));
+            b = self.balance(svc, construction, streams.reserve, r, planned);
             ruled = stop_years(svc, &r.seen(), h).map(|(rule, _)| rule);
+        }
+        // The gap had the service run on as planned (taken over where its
+        // operator left): what a stop saves the city, reported beside the
+        // gap with it; and what would have kept it gap-free.
+        out.gap_npv_kept = b.gap_npv;
+        out.posed = b.first_gap.lt(never) & real;
+        if !problem.is_empty() && out.posed.any() {
+            let (need, money) = r.books();
+            let posed = (out.posed, streams.reserve);
+            let fund = &*r.fund_left;
+            out.opening = requirement::pose(svc, (need, money, escalation), posed, fund, problem);
+        } else {
+            out.posed = M8::from_fn(|_| false);
         }
         let ruled = ruled.filter(|from| from.lt(never).any());
         out.exit = exit;
@@ -394,6 +392,14 @@ impl Engine<'_> {
                 (first.select(d_from, from), first.select(d_keep, rule_keep))
             }
         };
+        // A service closed before its operator would have left has no
+        // operator to leave, and owes no termination payment.
+        let exit = (from.lt(exit) & keep.eq(ZERO)).select(never, exit);
+        out.exit = exit;
+        let contract = match take_over {
+            true => (exit, exit),
+            false => (never, exit),
+        };
         let shrink = |row: &mut [F8]| {
             for (t, x) in row.iter_mut().enumerate() {
                 *x = year(t).ge(from).select(*x * keep, *x);
@@ -406,7 +412,7 @@ impl Engine<'_> {
             shrink(k);
         }
         r.split(svc, (from, keep), contract);
-        let b = self.balance(svc, construction, streams.reserve, r);
+        let b = self.balance(svc, construction, streams.reserve, r, (from, keep));
         let stopped = from.lt(never);
         let redone = revenue(r.by_kind, r.discount, h);
         streams.revenue_npv = stopped.select(redone, streams.revenue_npv);

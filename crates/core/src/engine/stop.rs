@@ -12,6 +12,8 @@ pub(super) struct Seen<'a> {
     pub gap: &'a [F8],
     /// What the reserve paid each year.
     pub paid: &'a [F8],
+    /// What the scenario's reserve fund paid each year (empty without one).
+    pub fund: &'a [F8],
     /// What the city must pay, and its money, each year.
     pub need: &'a [F8],
     pub money: &'a [F8],
@@ -51,7 +53,10 @@ pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<(F8, F
         } else {
             never
         };
-        let covered = money[t] + paid[t];
+        let covered = match r.fund.get(t) {
+            Some(&f) => money[t] + paid[t] + f,
+            None => money[t] + paid[t],
+        };
         let by_funding = if rule.below_funding_share > 0.0 {
             covered.lt(share * need[t])
         } else {
@@ -77,7 +82,11 @@ pub(super) fn stop_years(svc: &Service, r: &Seen<'_>, h: usize) -> Option<(F8, F
         exit = leaves.select(year(t + 1), exit);
         fired = fired | now;
         left = left | leaves;
-        if (fired | left).all() {
+        // Done once every lane has fired whatever can fire: both years are
+        // wanted apart, and a lane's result must not depend on the others.
+        let rule_done = !rule.is_set() || fired.all();
+        let exit_done = exit_after == 0 || left.all();
+        if rule_done && exit_done {
             break;
         }
     }

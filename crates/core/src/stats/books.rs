@@ -69,7 +69,9 @@ impl BookRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct BookAcc {
     pub(crate) row: BookRow,
-    /// Per service and year; the portfolio's are the sums of theirs.
+    /// Per entity (the portfolio last, as its trials' own row: pooled
+    /// special accounts make its structural gap less than its services')
+    /// and year.
     sums: SumArray,
     /// Per entity (the portfolio last) and year: trials with an amount > 0.
     counts: Vec<u64>,
@@ -81,7 +83,7 @@ impl BookAcc {
     pub(crate) fn new(row: BookRow, services: usize, horizon: usize) -> Self {
         BookAcc {
             row,
-            sums: SumArray::new(services * horizon),
+            sums: SumArray::new((services + 1) * horizon),
             counts: vec![0; (services + 1) * horizon],
             services,
             horizon,
@@ -95,7 +97,7 @@ impl BookAcc {
             && self.services == other.services
             && self.horizon == other.horizon
             && self.counts.len() == other.counts.len()
-            && self.sums.fits(other.services * other.horizon)
+            && self.sums.fits((other.services + 1) * other.horizon)
     }
 
     /// Whether no entity-year counts more trials than `trials`.
@@ -105,7 +107,7 @@ impl BookAcc {
 
     /// Adds one trial's amounts to the pending sums.
     pub(crate) fn record_sums(&mut self, s: &Scratch) {
-        let n = self.services * self.horizon;
+        let n = (self.services + 1) * self.horizon;
         self.sums.add_row(&self.row.of(s)[..n]);
     }
 
@@ -128,15 +130,7 @@ impl BookAcc {
 
     /// Entity `e`'s exact total of year `t`.
     pub(crate) fn sum(&self, e: usize, t: usize) -> Sum {
-        let h = self.horizon;
-        if e < self.services {
-            return self.sums.get(e * h + t);
-        }
-        let mut all = Sum::default();
-        for svc in 0..self.services {
-            all.merge(&self.sums.get(svc * h + t));
-        }
-        all
+        self.sums.get(e * self.horizon + t)
     }
 
     /// Trials in which entity `e`'s amount in year `t` was positive.
