@@ -59,6 +59,38 @@ const KOREAN: &[(&str, &str)] = &[
         "# shown in tables and charts",
         "# 표와 차트에 표시되는 이름",
     ),
+    (
+        "# the city's reserve fund these services may draw on, a year",
+        "# 이 서비스들이 쓸 수 있는 예비비(연간 한도)",
+    ),
+    (
+        "# a dear year tends to be followed by another",
+        "# 물가가 높은 해 다음 해도 높은 경향",
+    ),
+    (
+        "# published rates replace the draws",
+        "# 공표된 물가상승률이 무작위 값을 대신함",
+    ),
+    (
+        "# a wage index for each service's labour_share",
+        "# 서비스별 labour_share가 따르는 임금 지수",
+    ),
+    (
+        "# the operator's investment, recovered over the contract",
+        "# 운영사 투자비, 계약 기간에 걸쳐 회수",
+    ),
+    (
+        "# share of the unrecovered part the city pays if it leaves",
+        "# 운영사 이탈 시 시가 지급하는 미회수 투자비 비율(해지시지급금)",
+    ),
+    (
+        "# then the city runs it (\"stop\": it closes)",
+        "# 이후 시가 직접 운영(\"stop\": 중단)",
+    ),
+    (
+        "# share of operating cost that is staff, following wage_growth",
+        "# 운영비 중 인건비 비중(wage_growth를 따름)",
+    ),
     ("# first simulated year", "# 시뮬레이션 첫해"),
     (
         "# how many years to simulate (1-200)",
@@ -363,6 +395,7 @@ discount_basis = "real"                   # "real": deflate by each trial's infl
 # small ones, and yearly.csv reports what they absorbed (contingency_mean) and
 # the raw P(shortfall) beside P(gap). 0 makes every won short a gap.
 materiality_share = 0.05
+# reserve_fund = 300                      # the city's reserve fund these services may draw on, a year
 trials = 20_000                           # Monte Carlo trials
 seed = 1                                  # same seed, same results
 
@@ -376,6 +409,9 @@ Y17 = "Yonhap 2017-10-10 (AKR20171010169900051): U-City operating cost ~15% of c
 assumption = "the Bank of Korea's 2% target; a recession about one year in ten"
 inflation = { dist = "normal", mean = 0.02, sd = 0.01 }              # cost escalation, drawn every year
 downturn = { annual_probability = 0.10, mean_duration_years = 2.0 }  # recessions that hit funding
+# inflation_persistence = 0.5             # a dear year tends to be followed by another
+# realised_inflation = { 2027 = 0.021 }   # published rates replace the draws
+# wage_growth = 0.03                      # a wage index for each service's labour_share
 "#,
     );
     for i in 0..services.max(1) {
@@ -405,6 +441,7 @@ carry_surplus = true                      # keep unspent money in the reserve
 stop_after_gap_years = 2                  # the city closes it after two years with a material gap
 after_stop_share = 0.0                    # what goes on after that (0: closed, 0.5: halved)
 # account = "parking"                     # pool money with services in this special account (특별회계)
+# labour_share = 0.6                      # share of operating cost that is staff, following wage_growth
 
 # A private operator on its own books (uncomment): its losses are not the
 # city's gap; the city owes what the contract says.
@@ -412,6 +449,9 @@ after_stop_share = 0.0                    # what goes on after that (0: closed, 
 # kind = "bto"                            # outsourced (위탁) | btl (availability payment) | bto
 # guarantee = 0                           # bto: fee revenue the city guarantees (0: none)
 # exit_after_loss_years = 3               # the operator leaves after 3 years of material losses
+# investment = 500                        # the operator's investment, recovered over the contract
+# termination_share = 0.8                 # share of the unrecovered part the city pays if it leaves
+# after_exit = "take_over"                # then the city runs it ("stop": it closes)
 
 # The city's decision when national money ends (uncomment): from the year
 # after the last grant year it continues, shrinks or stops, with these chances.
