@@ -284,17 +284,22 @@ fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> Str
         }
         if let Some(c) = e.capital_total.filter(|c| c.cost > 0.0) {
             let (year, p) = peak(e, &|y| y.capital.map(|c| c.p_gap.estimate));
-            let (cost, gap, p) = (money.fmt(c.cost), money.fmt(c.gap), percent(p, 1));
+            let (cost, gap) = (money.fmt(c.cost), money.fmt(c.gap));
+            let peak = match (p > 0.0, w.ko()) {
+                (false, _) => String::new(),
+                (true, false) => format!(" (P(capital gap) peaks at {} in {year})", percent(p, 1)),
+                (true, true) => format!(" (자본 재원 부족 확률 최고 {}, {year}년)", percent(p, 1)),
+            };
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: 기간 중 자본적 지출 {cost}, 그중 평균 {gap} 미확보 (자본 재원 부족 확률 최고 {p}, {year}년)",
+                    "{}: 기간 중 자본적 지출 {cost}, 그중 평균 {gap} 미확보{peak}",
                     entity_label(&e.id, &e.name, Language::Ko)
                 )
             } else {
                 writeln!(
                     out,
-                    "{}: capital spending {cost} over the horizon, {gap} of it unfunded on average (P(capital gap) peaks at {p} in {year})",
+                    "{}: capital spending {cost} over the horizon, {gap} of it unfunded on average{peak}",
                     e.id
                 )
             };
@@ -305,21 +310,27 @@ fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> Str
         };
         if let Some(c) = e.contract_total.filter(|_| contracted) {
             let (year, p) = peak(e, &|y| y.contract.map(|c| c.p_operator_loss.estimate));
-            let (owed, loss, p) = (
-                money.fmt(c.obligation),
-                money.fmt(c.operator_loss),
-                percent(p, 1),
-            );
+            let (owed, loss) = (money.fmt(c.obligation), money.fmt(c.operator_loss));
+            // The peak only where an operator ever loses: otherwise there
+            // is no year to name.
+            let peak = match (p > 0.0, w.ko()) {
+                (false, _) => String::new(),
+                (true, false) => format!(
+                    " (P(an operator loss) peaks at {} in {year})",
+                    percent(p, 1)
+                ),
+                (true, true) => format!(" (운영사 손실 확률 최고 {}, {year}년)", percent(p, 1)),
+            };
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: 계약상 시 부담 {owed}, 운영사 손실 {loss} (운영사 손실 확률 최고 {p}, {year}년)",
+                    "{}: 계약상 시 부담 {owed}, 운영사 손실 {loss}{peak}",
                     entity_label(&e.id, &e.name, Language::Ko)
                 )
             } else {
                 writeln!(
                     out,
-                    "{}: contracts make the city owe {owed} over the horizon; operators bear losses of {loss} (P(an operator loss) peaks at {p} in {year})",
+                    "{}: contracts make the city owe {owed} over the horizon; operators bear losses of {loss}{peak}",
                     e.id
                 )
             };
