@@ -137,3 +137,28 @@ fn before_opening_an_appropriation_pays_its_budgeted_amount() {
     );
     assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
 }
+
+/// An appropriation on the plan pays `policy` times the estimated
+/// operating cost raised by the expected price change, from the first
+/// year: with the price change as expected and no noise, exactly the
+/// year's cost (no gap, first year included); at policy 0.9, 90% of it.
+/// `amount` has no place in it.
+#[test]
+fn an_appropriation_on_the_plan_pays_the_planned_cost() {
+    let s = one_trial(&model("follows = \"plan\"", 1));
+    let (cost, paid) = (s.row(Row::Cost, 0), s.kind_row(0, FundingKind::Budget));
+    for t in 0..10 {
+        assert!((paid[t] - cost[t]).abs() < 1e-9 * cost[t], "{t}");
+    }
+    assert!(s.row(Row::Gap, 0).iter().all(|g| *g == 0.0));
+    let s = one_trial(&model("follows = \"plan\"\npolicy = 0.9", 1));
+    let (cost, paid) = (s.row(Row::Cost, 0), s.kind_row(0, FundingKind::Budget));
+    for t in 0..10 {
+        assert!((paid[t] - 0.9 * cost[t]).abs() < 1e-9 * cost[t], "{t}");
+    }
+    let text = "[scenario]\nname = \"a\"\nstart_year = 2025\nhorizon_years = 3\n\
+        [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nfollows = \"plan\"\n";
+    let e = parse_str(text, "a.toml").unwrap_err().to_string();
+    assert!(e.contains("remove `amount`"), "{e}");
+}

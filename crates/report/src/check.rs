@@ -126,6 +126,7 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                     policy,
                     supplementary,
                     supplementary_cap,
+                    plan: false,
                 },
             ..
         } => match ko {
@@ -138,6 +139,25 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                 "매년 편성: 첫해 {}, 이후 전년도 결산 비용 x {policy} x (1 + {growth}), {years}; \
                  초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)",
                 amount.describe()
+            ),
+        },
+        StreamKind::Budget {
+            follows:
+                Follows::Settled {
+                    policy,
+                    supplementary,
+                    supplementary_cap,
+                    plan: true,
+                },
+            ..
+        } => match ko {
+            false => format!(
+                "appropriated each year on the plan: {policy} x the estimated operating cost (construction x opex ratio), raised by the expected price change, {years}; \
+                 an overrun gets a supplementary budget with chance {supplementary}, up to {supplementary_cap} x the appropriation"
+            ),
+            true => format!(
+                "매년 계획에 따라 편성: 추정 운영비(건설비 x 운영비 비율) x {policy}, 예상 물가상승 반영, {years}; \
+                 초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)"
             ),
         },
         StreamKind::Fees {

@@ -80,6 +80,7 @@ impl Engine<'_> {
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,
+                base: construction * ratio,
             };
             let econ = (&g.down[..], &g.disc[..]);
             self.stream(svc, st, &inputs, &cost, econ, &mut rows, &mut out, w);

@@ -198,7 +198,8 @@ impl Engine<'_> {
 
         by_kind.fill(ZERO);
         let econ = (down, disc);
-        let mut streams = self.pay_streams(svc, inputs, cost, econ, by_kind, &ws.funding);
+        let mut streams =
+            self.pay_streams(svc, inputs, (cost, base_cost), econ, by_kind, &ws.funding);
         sum_kinds(by_kind, funding, h);
         obligation.fill(ZERO);
         loss.fill(ZERO);
@@ -298,7 +299,7 @@ impl Engine<'_> {
         &self,
         svc: &Service,
         inputs: &Inputs<'_>,
-        cost: &[F8],
+        (cost, base): (&[F8], F8),
         (downturn, discount): (&[M8], &[F8]),
         by_kind: &mut [F8],
         windows: &[LineDraws],
@@ -306,6 +307,7 @@ impl Engine<'_> {
         let mut streams = Streams {
             reserve: ZERO,
             revenue_npv: ZERO,
+            base,
         };
         let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);

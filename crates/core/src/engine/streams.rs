@@ -29,6 +29,10 @@ pub(super) struct Streams {
     pub(super) reserve: F8,
     /// Discounted fees and contract payments.
     pub(super) revenue_npv: F8,
+    /// The service's estimated operating cost in start-year prices
+    /// (construction x opex ratio): what a plan-following appropriation
+    /// pays on.
+    pub(super) base: F8,
 }
 
 impl Engine<'_> {
@@ -113,9 +117,11 @@ impl Engine<'_> {
                         policy,
                         supplementary,
                         supplementary_cap,
+                        plan,
                     } => {
                         let rule = (policy, supplementary, supplementary_cap);
-                        appropriation(pay, row, &cost[w], amount, *growth, rule)
+                        let plan = plan.then_some((out.base, self.expected_raise, svc.opens));
+                        appropriation(pay, row, &cost[w], (amount, plan), *growth, rule)
                     }
                 }
             }
@@ -291,26 +297,47 @@ pub(super) fn budget(p: Paying<'_>, row: &mut [F8], a: F8, growth: f64) {
 /// `growth` (the expected price change); then, where the year's cost times `policy`
 /// runs over it, a supplementary budget with chance `supplementary` (the
 /// draws are its uniforms) of at most `cap` times the appropriation.
+/// With a `plan` (the estimated operating cost in start-year prices, the
+/// expected yearly price change and the opening year), each year's is
+/// instead `policy` times the plan, raised by the expected price change
+/// since the start year, from the opening (0 before it).
 #[inline(always)]
 pub(super) fn appropriation(
     p: Paying<'_>,
     row: &mut [F8],
     cost: &[F8],
-    first: F8,
+    (first, plan): (F8, Option<(F8, f64, usize)>),
     growth: f64,
     (policy, supplementary, cap): (f64, f64, f64),
 ) {
     let n = p.years.len();
     let (row, cost) = (&mut row[..n], &cost[..n]);
     let (policy, raise) = (F8::splat(policy), F8::splat(1.0 + growth));
+    // The expected price index of the window's first year, by repeated
+    // multiplication (the same bits on every instruction set).
+    let mut expected = 1.0;
+    if let Some((_, up, _)) = plan {
+        for _ in 0..p.years.start {
+            expected *= up;
+        }
+    }
     for (i, t) in p.years.clone().enumerate() {
-        // Nothing settled yet (its first year, or a year before the
-        // service cost anything): the first year's amount, as budgeted.
-        let planned = if i == 0 {
-            first
-        } else {
-            let last = cost[i - 1];
-            last.gt(ZERO).select(policy * last * raise, first)
+        let planned = match plan {
+            Some((base, up, opens)) => {
+                let year = expected;
+                expected *= up;
+                match t >= opens {
+                    true => policy * base * F8::splat(year),
+                    false => ZERO,
+                }
+            }
+            // Nothing settled yet (its first year, or a year before the
+            // service cost anything): the first year's amount, as budgeted.
+            None if i == 0 => first,
+            None => {
+                let last = cost[i - 1];
+                last.gt(ZERO).select(policy * last * raise, first)
+            }
         };
         let a = planned * p.factor.at(t, p.downturn[i]);
         let over = (policy * cost[i] - a).max(ZERO);

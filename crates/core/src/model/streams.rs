@@ -153,6 +153,12 @@ pub enum Follows {
         /// The most a supplementary budget adds, as a share of the year's
         /// appropriation.
         supplementary_cap: f64,
+        /// Whether each year's appropriation follows the planned cost
+        /// instead (`follows = "plan"`): `policy` times the service's
+        /// estimated operating cost (construction x opex ratio, as the
+        /// trial draws them), raised by the expected price change since
+        /// the start year, from its opening; `amount` is not used.
+        plan: bool,
     },
 }
 

@@ -169,8 +169,12 @@ impl Checker {
     /// policy share and supplementary budget. Keys of the other form are
     /// refused, naming what they belong to.
     fn follows(&mut self, fv: &View<'_, '_>) -> Option<Follows> {
-        const SETTLED: [(&str, bool); 2] = [("fixed", false), ("settled", true)];
-        let settled = self.choice(fv, "follows", &SETTLED, false)?;
+        const FOLLOWS: [(&str, (bool, bool)); 3] = [
+            ("fixed", (false, false)),
+            ("settled", (true, false)),
+            ("plan", (true, true)),
+        ];
+        let (settled, plan) = self.choice(fv, "follows", &FOLLOWS, (false, false))?;
         if !settled {
             for key in ["policy", "supplementary", "supplementary_cap"] {
                 if fv.has(key) {
@@ -197,10 +201,20 @@ impl Checker {
         let policy = self.number(fv, "policy", Range64::NON_NEG, Some(1.0));
         let supplementary = self.number(fv, "supplementary", Range64::PROB, Some(0.0));
         let cap = self.number(fv, "supplementary_cap", Range64::NON_NEG, Some(0.1));
+        if plan && fv.has("amount") {
+            self.err_key(
+                fv,
+                "amount",
+                "an appropriation that follows the plan (`follows = \"plan\"`) pays `policy` x the \
+                 planned cost each year: remove `amount`",
+            );
+            return None;
+        }
         Some(Follows::Settled {
             policy: policy?,
             supplementary: supplementary?,
             supplementary_cap: cap?,
+            plan,
         })
     }
 
@@ -273,10 +287,17 @@ impl Checker {
                 }
             }
             FundingKind::Budget => {
-                let amount = self.quantity(fv, "amount", Domain::NON_NEGATIVE, None);
+                let follows = self.follows(fv);
+                let plan = matches!(follows, Some(Follows::Settled { plan: true, .. }));
+                let amount = match plan {
+                    true => Some(crate::model::Quantity {
+                        dist: crate::model::Dist::constant(0.0),
+                        domain: Domain::NON_NEGATIVE,
+                    }),
+                    false => self.quantity(fv, "amount", Domain::NON_NEGATIVE, None),
+                };
                 let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
                 let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
-                let follows = self.follows(fv);
                 match (amount, growth, vol, follows) {
                     (Some(amount), Some(growth), Some(vol), Some(follows)) => {
                         let volatility = Volatility::new(vol);
