@@ -380,21 +380,13 @@ impl<'m> Engine<'m> {
     fn economy(&self, s: &mut Scratch) {
         let m = self.model;
         let h = m.horizon;
-        s.escalation[0] = 1.0;
         let years = draws::inflation_years(h);
         let rates = s.draws.window(self.plan.inflation, years.len());
         let e = &m.economy;
-        if e.inflation_path.is_independent() {
-            for (t, &infl) in years.zip(rates) {
-                s.escalation[t] = s.escalation[t - 1] * (1.0 + infl);
-                s.deflator[t] = 1.0 / s.escalation[t];
-            }
-        } else {
-            let rate = (self.expected_raise - 1.0, e.inflation.domain);
-            index(rate, &e.inflation_path, rates, &mut s.escalation);
-            for t in draws::inflation_years(h) {
-                s.deflator[t] = 1.0 / s.escalation[t];
-            }
+        let rate = (self.expected_raise - 1.0, e.inflation.domain);
+        index(rate, &e.inflation_path, rates, &mut s.escalation);
+        for t in years {
+            s.deflator[t] = 1.0 / s.escalation[t];
         }
         if let Some(w) = &e.wages {
             let rates = s
@@ -441,7 +433,7 @@ impl<'m> Engine<'m> {
 /// years after the start year, on its path: published years take their
 /// rate, the others follow the AR(1) recursion of [`RatePath`] from the
 /// year before (the first year drawn is its draw), clamped to the rate's
-/// domain.
+/// domain; without persistence every year is its draw itself.
 fn index((m, domain): (f64, Domain), path: &RatePath, draws: &[f64], out: &mut [f64]) {
     let phi = path.persistence;
     let k = (1.0 - phi * phi).sqrt();
@@ -452,8 +444,10 @@ fn index((m, domain): (f64, Domain), path: &RatePath, draws: &[f64], out: &mut [
         let x = match published.next_if(|r| r.0 == t) {
             Some(&(_, r)) => r,
             None => match last {
-                None => d,
-                Some(x) => (m + phi * (x - m) + k * (d - m)).clamp(domain.lo, domain.hi),
+                Some(x) if phi > 0.0 => {
+                    (m + phi * (x - m) + k * (d - m)).clamp(domain.lo, domain.hi)
+                }
+                _ => d,
             },
         };
         out[t] = out[t - 1] * (1.0 + x);

@@ -382,13 +382,6 @@ pub struct RatePath {
     pub realised: Vec<(usize, f64)>,
 }
 
-impl RatePath {
-    /// Whether the path is the independent draws themselves.
-    pub fn is_independent(&self) -> bool {
-        self.persistence == 0.0 && self.realised.is_empty()
-    }
-}
-
 /// A wage index: yearly wage growth drawn like inflation, on its own path.
 #[derive(Debug, Clone)]
 pub struct Wages {
