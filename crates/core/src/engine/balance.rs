@@ -6,6 +6,7 @@
 
 use crate::model::{FundingKind, Service};
 
+use super::basis::Basis;
 use super::books::{Contracted, split};
 use super::group::{threshold, year};
 use super::simd::F8;
@@ -13,6 +14,7 @@ use super::stop::Seen;
 use super::{Engine, GAP_TOLERANCE};
 
 const ZERO: F8 = F8::splat(0.0);
+const ONE: F8 = F8::splat(1.0);
 
 /// One service's rows in a group, as the balance reads and writes them.
 pub(super) struct Rows<'a> {
@@ -28,6 +30,11 @@ pub(super) struct Rows<'a> {
     pub(super) fund_left: &'a mut [F8],
     pub(super) deflator: &'a [F8],
     pub(super) discount: &'a [F8],
+    /// Each lane's cost and wage indices and their expected changes
+    /// (the wages' empty without a wage index).
+    pub(super) prices: Prices<'a>,
+    /// The service's planned steps.
+    pub(super) basis: &'a Basis,
     /// The capital lines' cost (empty unless the model has capital).
     pub(super) capital: &'a mut [F8],
     /// The city's and the operator's sides, for a contracted service.
@@ -86,6 +93,16 @@ impl Rows<'_> {
     }
 }
 
+/// Each lane's price indices and the changes a budget expects of them
+/// ([`super::basis::expected_raises`]).
+#[derive(Clone, Copy)]
+pub(super) struct Prices<'a> {
+    pub(super) cpi: &'a [F8],
+    pub(super) wages: &'a [F8],
+    pub(super) cpi_raise: &'a [F8],
+    pub(super) wage_raise: &'a [F8],
+}
+
 /// The horizon totals of the balance, per lane.
 pub(super) struct Balance {
     /// The horizon where there is no gap.
@@ -128,6 +145,8 @@ impl Engine<'_> {
             deflator,
             discount,
             contract,
+            prices,
+            basis: plan,
             ..
         } = r;
         // The city's side: for a contracted service, its obligation and
@@ -152,9 +171,10 @@ impl Engine<'_> {
             (&cost[..h], &funding[..h], &mut gap[..h], &mut absorbed[..h]);
         let structural = &mut structural[..h];
         let has_fund = !fund_left.is_empty();
-        // The basis a year's budget was set on: last year's settled cost,
-        // escalated by the expected price change.
-        let raise = F8::splat(self.expected_raise);
+        // The basis a year's budget was set on (see `super::basis`).
+        let share = svc.labour_share;
+        let mixed = !prices.wages.is_empty() && share > 0.0;
+        let (w, p) = (F8::splat(share), F8::splat(1.0 - share));
         let mut last = ZERO;
         let (need, money) = (&need[..h], &money[..h]);
         let materiality = &svc.materiality;
@@ -211,7 +231,22 @@ impl Engine<'_> {
             // In the year a stop takes effect, last year's cost is set on
             // the service as it goes on.
             let settled = year(t).eq(from).select(last * keep, last);
-            let basis = settled.gt(ZERO).select(settled * raise, c);
+            let (raise, prior) = match (plan.priced[t], t) {
+                (false, _) => (ONE, ONE),
+                (true, 0) => (ONE, ONE),
+                (true, _) if mixed => (
+                    p * prices.cpi_raise[t] + w * prices.wage_raise[t],
+                    p * prices.cpi[t - 1] + w * prices.wages[t - 1],
+                ),
+                (true, _) => (prices.cpi_raise[t], prices.cpi[t - 1]),
+            };
+            let fresh = F8::splat(plan.fresh[t]) * prior * raise;
+            let basis = match plan.step[t] {
+                s if s >= 0.0 => settled
+                    .gt(ZERO)
+                    .select(settled * raise * F8::splat(s), fresh),
+                _ => fresh,
+            };
             structural[t] = (basis - money[t] - paid).max(ZERO).min(g);
             last = c;
             gap_npv = gap_npv + g * discount[t];

@@ -11,6 +11,7 @@
 use crate::model::rng::lanes::{Draws, Window};
 use crate::model::{FundingKind, Materiality, Model};
 
+use super::basis::expected_raises;
 use super::rows::Rows;
 use super::simd::{F8, M8, W};
 
@@ -68,6 +69,11 @@ pub(crate) struct Group {
     pub(super) esc: Vec<F8>,
     /// Each lane's wage index (empty without one).
     pub(super) wages: Vec<F8>,
+    /// Each lane's expected change of the cost index and of the wage
+    /// index for each year, given the year before's
+    /// ([`super::basis::expected_raises`]; the wages' empty without one).
+    pub(super) raise: Vec<F8>,
+    pub(super) wage_raise: Vec<F8>,
     pub(super) defl: Vec<F8>,
     pub(super) disc: Vec<F8>,
     pub(super) down: Vec<M8>,
@@ -103,6 +109,8 @@ impl Group {
             horizon: h,
             esc: row(true),
             wages: row(model.economy.wages.is_some()),
+            raise: row(true),
+            wage_raise: row(model.economy.wages.is_some()),
             defl: row(true),
             disc: row(true),
             down: vec![M8::from_fn(|_| false); h],
@@ -153,6 +161,14 @@ impl Group {
         for (t, w) in self.wages.iter_mut().enumerate() {
             *w = F8(std::array::from_fn(|j| lanes[j].4[t]));
         }
+    }
+
+    /// Each lane's expected index changes ([`Group::raise`]), from its
+    /// indices (call after [`Group::load_economy`]): `cpi` and `wages`
+    /// are each rate's mean and persistence.
+    pub(super) fn expect_raises(&mut self, cpi: (f64, f64), wages: (f64, f64)) {
+        expected_raises(&self.esc, cpi, &mut self.raise);
+        expected_raises(&self.wages, wages, &mut self.wage_raise);
     }
 }
 

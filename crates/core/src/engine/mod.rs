@@ -42,6 +42,7 @@
 //! [`crate::model::StreamKind`].
 
 mod balance;
+mod basis;
 mod books;
 mod costs;
 mod diagnose;
@@ -144,6 +145,8 @@ pub struct Engine<'m> {
     expected_raise: f64,
     /// The mean of the wage growth draws (0 without a wage index).
     wage_mean: f64,
+    /// Each service's planned steps, for the basis of its budgets.
+    bases: Vec<basis::Basis>,
 }
 
 impl<'m> Engine<'m> {
@@ -165,6 +168,11 @@ impl<'m> Engine<'m> {
                 .wages
                 .as_ref()
                 .map_or(0.0, |w| w.growth.mean()),
+            bases: model
+                .services
+                .iter()
+                .map(|svc| basis::Basis::new(model, svc))
+                .collect(),
         }
     }
 
@@ -262,6 +270,14 @@ impl<'m> Engine<'m> {
                 &s.wages[..],
             )
         }));
+        let wages = m.economy.wages.as_ref();
+        g.expect_raises(
+            (
+                self.expected_raise - 1.0,
+                m.economy.inflation_path.persistence,
+            ),
+            (self.wage_mean, wages.map_or(0.0, |w| w.path.persistence)),
+        );
         g.refill_fund(m.reserve_fund);
         let mut totals = [EntityOutcome::default(); simd::W];
         let mut totals_real = [0.0; simd::W];

@@ -35,9 +35,8 @@ pub enum Row {
     /// delivered under a contract).
     OperatorLoss,
     /// The part of the gap the city could have seen when it set the
-    /// year's budget: last year's settled cost, escalated by the expected
-    /// price change (the plan in a service's first costing year), less the
-    /// year's funding, at most the gap. The rest of the gap is transient:
+    /// year's budget (its basis, [`super::basis`]) less the year's
+    /// funding, at most the gap. The rest of the gap is transient:
     /// an in-year overrun that a supplementary budget and the reserve
     /// fund did not meet.
     Structural,

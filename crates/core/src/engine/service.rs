@@ -16,7 +16,7 @@ use crate::model::rng::kernels;
 use crate::model::{AfterExit, FundingKind, Quantities, Service, Stream, StreamKey};
 
 use super::Engine;
-use super::balance::{Balance, Rows};
+use super::balance::{Balance, Prices, Rows};
 use super::books::{Contracted, capital};
 use super::costs::opex;
 use super::draws::{LineDraws, operating_years};
@@ -143,6 +143,8 @@ impl Engine<'_> {
         let Group {
             esc,
             wages,
+            raise,
+            wage_raise,
             defl,
             disc,
             down,
@@ -227,6 +229,13 @@ impl Engine<'_> {
             fund_left,
             deflator: defl,
             discount: disc,
+            prices: Prices {
+                cpi: esc,
+                wages,
+                cpi_raise: raise,
+                wage_raise,
+            },
+            basis: &self.bases[e],
             capital: capital_row,
             contract,
         };
