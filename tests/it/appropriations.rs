@@ -162,3 +162,50 @@ fn an_appropriation_on_the_plan_pays_the_planned_cost() {
     let e = parse_str(text, "a.toml").unwrap_err().to_string();
     assert!(e.contains("remove `amount`"), "{e}");
 }
+
+/// Without a stated amount, a settled appropriation's first year is the
+/// plan: for a service whose whole cost is an annual operations line
+/// (150 a year from 2026, opex ratio 0), with prices as expected, the
+/// opening year is paid in full, and so is the next, on its settled cost.
+/// A one-off of 40 in 2028 is not in last year's settled cost: that year
+/// falls short by it. An appropriation on the plan holds both lines: at
+/// policy 0.8 it pays 80% of each year's cost, the one-off's included.
+#[test]
+fn the_plan_holds_the_services_cost_lines() {
+    let text = |budget: &str| {
+        format!(
+            "[scenario]\nname = \"a\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 1\n\
+             [economy]\ninflation = 0.03\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0\nopens = 2026\n\
+             [[service.cost]]\nkind = \"annual\"\nname = \"operations\"\namount = 150\nfrom = 2026\n\
+             [[service.cost]]\nkind = \"one_off\"\nname = \"audit\"\namount = 40\nyear = 2028\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\n{budget}\n"
+        )
+    };
+    let run = |budget: &str| {
+        one_trial(&parse_str(&text(budget), "a.toml").unwrap_or_else(|e| panic!("{e}")))
+    };
+    let s = run("follows = \"settled\"\ngrowth = 0.03");
+    let (cost, paid) = (s.row(Row::Cost, 0), s.kind_row(0, FundingKind::Budget));
+    for t in [1, 2] {
+        assert!(
+            (paid[t] - cost[t]).abs() < 1e-9 * cost[t],
+            "{t}: {paid:?} {cost:?}"
+        );
+    }
+    assert_eq!(paid[0], 0.0);
+    let one_off = 40.0 * 1.03f64.powi(3);
+    assert!(
+        (s.row(Row::Gap, 0)[3] - one_off).abs() < 1e-9,
+        "{:?}",
+        s.row(Row::Gap, 0)
+    );
+    let s = run("follows = \"plan\"\npolicy = 0.8");
+    let (cost, paid) = (s.row(Row::Cost, 0), s.kind_row(0, FundingKind::Budget));
+    for t in 0..6 {
+        assert!(
+            (paid[t] - 0.8 * cost[t]).abs() < 1e-9 * cost[t].max(1.0),
+            "{t}: {paid:?} {cost:?}"
+        );
+    }
+}

@@ -127,20 +127,26 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                     supplementary,
                     supplementary_cap,
                     plan: false,
+                    first_stated,
                 },
             ..
-        } => match ko {
-            false => format!(
-                "appropriated each year: {} in the first, then {policy} x last year's settled cost x (1 + {growth}), {years}; \
-                 an overrun gets a supplementary budget with chance {supplementary}, up to {supplementary_cap} x the appropriation",
-                amount.describe()
-            ),
-            true => format!(
-                "매년 편성: 첫해 {}, 이후 전년도 결산 비용 x {policy} x (1 + {growth}), {years}; \
-                 초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)",
-                amount.describe()
-            ),
-        },
+        } => {
+            let first = match (first_stated, ko) {
+                (true, _) => amount.describe(),
+                (false, false) => format!("{policy} x the planned cost"),
+                (false, true) => format!("계획 비용 x {policy}"),
+            };
+            match ko {
+                false => format!(
+                    "appropriated each year: {first} in the first, then {policy} x last year's settled cost x (1 + {growth}), {years}; \
+                     an overrun gets a supplementary budget with chance {supplementary}, up to {supplementary_cap} x the appropriation"
+                ),
+                true => format!(
+                    "매년 편성: 첫해 {first}, 이후 전년도 결산 비용 x {policy} x (1 + {growth}), {years}; \
+                     초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)"
+                ),
+            }
+        }
         StreamKind::Budget {
             follows:
                 Follows::Settled {
@@ -148,15 +154,16 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                     supplementary,
                     supplementary_cap,
                     plan: true,
+                    ..
                 },
             ..
         } => match ko {
             false => format!(
-                "appropriated each year on the plan: {policy} x the estimated operating cost (construction x opex ratio), raised by the expected price change, {years}; \
+                "appropriated each year on the plan: {policy} x the planned operating cost (construction x opex ratio and the annual and one-off lines), at the expected prices, {years}; \
                  an overrun gets a supplementary budget with chance {supplementary}, up to {supplementary_cap} x the appropriation"
             ),
             true => format!(
-                "매년 계획에 따라 편성: 추정 운영비(건설비 x 운영비 비율) x {policy}, 예상 물가상승 반영, {years}; \
+                "매년 계획에 따라 편성: 계획 운영비(건설비 x 운영비 비율, 연간·일회성 비용 항목 포함) x {policy}, 예상 물가 반영, {years}; \
                  초과 비용은 확률 {supplementary}로 추가경정예산 (편성액의 {supplementary_cap}배 이내)"
             ),
         },

@@ -52,11 +52,15 @@ impl Engine<'_> {
         inputs: &Inputs<'_>,
         construction: F8,
         escalation: &[F8],
-        cost: &mut [F8],
+        (cost, planned): (&mut [F8], &mut [F8]),
         dw: LineDraws,
     ) {
         let h = self.model.horizon;
         let q = self.quantities(inputs, line.quantities(), line.key, dw);
+        // An operating line is in the plan at the prices expected for its
+        // years; a capital line is not.
+        let expected = &self.expected_prices.0;
+        let plans = !line.capital;
         match &line.kind {
             CostKind::Renewal { size, .. } => {
                 // In the order of `CostLine::quantities`.
@@ -94,12 +98,18 @@ impl Engine<'_> {
                 for (i, t) in w.enumerate() {
                     let shock = column(&shocks, i);
                     cost[t] = cost[t] + a * F8::splat(g) * escalation[t] * shock;
+                    if plans {
+                        planned[t] = planned[t] + a * F8::splat(g * expected[t]);
+                    }
                     g *= 1.0 + growth;
                 }
             }
             CostKind::OneOff { year, .. } => {
                 let [amount, ..] = q;
                 cost[*year] = cost[*year] + amount * escalation[*year];
+                if plans {
+                    planned[*year] = planned[*year] + amount * F8::splat(expected[*year]);
+                }
             }
         }
     }
@@ -130,5 +140,30 @@ pub(super) fn opex(
             false => escalation[t],
         };
         cost[t] = cost[t] + base_cost * index * column(shocks, i) * opex_mult[t];
+    }
+}
+
+/// The service's planned operating cost of each operating year, added to
+/// `planned`: construction x opex ratio (`base_cost`, as the trial draws
+/// them) at the index each year is expected at (`expected`: prices, and
+/// wages for the labour share where there is a wage index). What an
+/// appropriation that follows the plan pays on, with the annual and
+/// one-off lines [`Engine::cost_line`] adds.
+#[inline(always)]
+pub(super) fn plan(
+    svc: &Service,
+    h: usize,
+    base_cost: F8,
+    (prices, wages): (&[f64], &[f64]),
+    planned: &mut [F8],
+) {
+    let share = svc.labour_share;
+    let mixed = !wages.is_empty() && share > 0.0;
+    for t in operating_years(svc, h) {
+        let index = match mixed {
+            true => (1.0 - share) * prices[t] + share * wages[t],
+            false => prices[t],
+        };
+        planned[t] = planned[t] + base_cost * F8::splat(index);
     }
 }

@@ -3,7 +3,7 @@
 //! called for a trial that has a fault, so it may allocate.
 
 use super::Engine;
-use super::costs::opex;
+use super::costs::{opex, plan};
 use super::draws::operating_years;
 use super::group::{Group, Inputs, RETURNED};
 use super::simd::{F8, W};
@@ -67,9 +67,20 @@ impl Engine<'_> {
         if !finite(&cost) || !construction.0[0].is_finite() {
             return Some(FaultLine::Opex);
         }
+        let mut planned = vec![zero; h];
+        let (prices, wages) = &self.expected_prices;
+        plan(svc, h, construction * ratio, (prices, wages), &mut planned);
         for (i, (line, &w)) in svc.costs.iter().zip(&ws.costs).enumerate() {
             let mut own = vec![zero; h];
-            self.cost_line(svc, line, &inputs, construction, esc, &mut own, w);
+            self.cost_line(
+                svc,
+                line,
+                &inputs,
+                construction,
+                esc,
+                (&mut own, &mut planned),
+                w,
+            );
             if !finite(&own) {
                 return Some(FaultLine::Cost(i));
             }
@@ -80,10 +91,10 @@ impl Engine<'_> {
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,
-                base: construction * ratio,
             };
             let econ = (&g.down[..], &g.disc[..]);
-            self.stream(svc, st, &inputs, &cost, econ, &mut rows, &mut out, w);
+            let books = (&cost[..], &planned[..]);
+            self.stream(svc, st, &inputs, books, econ, &mut rows, &mut out, w);
             let totals = [out.reserve, out.revenue_npv];
             if !finite(&rows) || !finite(&totals) {
                 return Some(FaultLine::Stream(i));

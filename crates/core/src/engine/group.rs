@@ -82,6 +82,8 @@ pub(crate) struct Group {
     pub(super) by_kind: Vec<F8>,
     /// The risks' opex multiplier per year.
     pub(super) mult: Vec<F8>,
+    /// The service's planned cost per year ([`super::costs::plan`]).
+    pub(super) planned: Vec<F8>,
     /// A contracted service's need and money, before the contract splits
     /// them (empty unless a service is delivered under a contract).
     pub(super) need: Vec<F8>,
@@ -117,6 +119,7 @@ impl Group {
             rows: Rows::from_fn(|r| row(r.used(model))),
             by_kind: vec![F8::splat(0.0); (RETURNED + 1) * h],
             mult: row(true),
+            planned: row(true),
             need: row(delivery),
             money: row(delivery),
             surplus: row(!model.accounts.is_empty()),

@@ -147,6 +147,10 @@ pub struct Engine<'m> {
     wage_mean: f64,
     /// Each service's planned steps, for the basis of its budgets.
     bases: Vec<basis::Basis>,
+    /// The price index and the wage index each year is expected at (1 in
+    /// the start year, the mean change compounded; the wages' empty
+    /// without a wage index): what a plan prices its cost at.
+    expected_prices: (Vec<f64>, Vec<f64>),
 }
 
 impl<'m> Engine<'m> {
@@ -173,6 +177,7 @@ impl<'m> Engine<'m> {
                 .iter()
                 .map(|svc| basis::Basis::new(model, svc))
                 .collect(),
+            expected_prices: expected_prices(model),
         }
     }
 
@@ -443,6 +448,27 @@ impl<'m> Engine<'m> {
             }
         }
     }
+}
+
+/// The price and wage indices each year is expected at: the mean change
+/// compounded by repeated multiplication (the same bits on every
+/// instruction set); the wages' empty without a wage index.
+fn expected_prices(model: &Model) -> (Vec<f64>, Vec<f64>) {
+    let compound = |up: f64| {
+        let mut x = 1.0;
+        (0..model.horizon)
+            .map(|_| {
+                let now = x;
+                x *= up;
+                now
+            })
+            .collect::<Vec<f64>>()
+    };
+    let wages = model.economy.wages.as_ref();
+    (
+        compound(1.0 + model.economy.inflation.mean()),
+        wages.map_or_else(Vec::new, |w| compound(1.0 + w.growth.mean())),
+    )
 }
 
 /// A yearly rate's index (1 in the start year) from its draws for the

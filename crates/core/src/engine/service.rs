@@ -18,7 +18,7 @@ use crate::model::{AfterExit, FundingKind, Quantities, Service, Stream, StreamKe
 use super::Engine;
 use super::balance::{Balance, Prices, Rows};
 use super::books::{Contracted, capital};
-use super::costs::opex;
+use super::costs::{opex, plan};
 use super::draws::{LineDraws, operating_years};
 use super::group::{Group, Inputs, Outcomes, RETURNED, by_quantity, year};
 use super::requirement;
@@ -163,6 +163,7 @@ impl Engine<'_> {
                 },
             by_kind,
             mult,
+            planned,
             need,
             money,
             surplus,
@@ -189,19 +190,23 @@ impl Engine<'_> {
         let base_cost = construction * ratio;
         let shocks = inputs.window(ws.base.years, operating_years(svc, h).len());
         opex(svc, h, &shocks, base_cost, (esc, wages), mult, cost);
+        planned.fill(ZERO);
+        let (prices, wage_index) = &self.expected_prices;
+        plan(svc, h, base_cost, (prices, wage_index), planned);
         for (line, &w) in svc.costs.iter().zip(&ws.costs) {
             let row = if line.capital {
                 &mut *capital_row
             } else {
                 &mut *cost
             };
-            self.cost_line(svc, line, inputs, construction, esc, row, w);
+            let rows = (row, &mut **planned);
+            self.cost_line(svc, line, inputs, construction, esc, rows, w);
         }
 
         by_kind.fill(ZERO);
         let econ = (down, disc);
         let mut streams =
-            self.pay_streams(svc, inputs, (cost, base_cost), econ, by_kind, &ws.funding);
+            self.pay_streams(svc, inputs, (cost, planned), econ, by_kind, &ws.funding);
         sum_kinds(by_kind, funding, h);
         obligation.fill(ZERO);
         loss.fill(ZERO);
@@ -308,7 +313,7 @@ impl Engine<'_> {
         &self,
         svc: &Service,
         inputs: &Inputs<'_>,
-        (cost, base): (&[F8], F8),
+        (cost, planned): (&[F8], &[F8]),
         (downturn, discount): (&[M8], &[F8]),
         by_kind: &mut [F8],
         windows: &[LineDraws],
@@ -316,14 +321,22 @@ impl Engine<'_> {
         let mut streams = Streams {
             reserve: ZERO,
             revenue_npv: ZERO,
-            base,
         };
         let is_grant = |(st, _): &(&Stream, &LineDraws)| st.funding_kind() == FundingKind::Grant;
         let lines = || svc.funding.iter().zip(windows);
         let others = lines().filter(|l| !is_grant(l));
         for (st, &w) in others.chain(lines().filter(is_grant)) {
             let econ = (downturn, discount);
-            self.stream(svc, st, inputs, cost, econ, by_kind, &mut streams, w);
+            self.stream(
+                svc,
+                st,
+                inputs,
+                (cost, planned),
+                econ,
+                by_kind,
+                &mut streams,
+                w,
+            );
         }
         streams
     }

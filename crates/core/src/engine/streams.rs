@@ -29,10 +29,6 @@ pub(super) struct Streams {
     pub(super) reserve: F8,
     /// Discounted fees and contract payments.
     pub(super) revenue_npv: F8,
-    /// The service's estimated operating cost in start-year prices
-    /// (construction x opex ratio): what a plan-following appropriation
-    /// pays on.
-    pub(super) base: F8,
 }
 
 impl Engine<'_> {
@@ -44,7 +40,7 @@ impl Engine<'_> {
         svc: &Service,
         st: &Stream,
         inputs: &Inputs<'_>,
-        cost: &[F8],
+        (cost, planned): (&[F8], &[F8]),
         (downturn, discount): (&[M8], &[F8]),
         by_kind: &mut [F8],
         out: &mut Streams,
@@ -118,10 +114,12 @@ impl Engine<'_> {
                         supplementary,
                         supplementary_cap,
                         plan,
+                        first_stated,
                     } => {
                         let rule = (policy, supplementary, supplementary_cap);
-                        let plan = plan.then_some((out.base, self.expected_raise, svc.opens));
-                        appropriation(pay, row, &cost[w], (amount, plan), *growth, rule)
+                        let first = first_stated.then_some(amount);
+                        let basis = (&cost[w.clone()], &planned[w]);
+                        appropriation(pay, row, basis, (first, plan), *growth, rule)
                     }
                 }
             }
@@ -291,50 +289,37 @@ pub(super) fn budget(p: Paying<'_>, row: &mut [F8], a: F8, growth: f64) {
     }
 }
 
-/// An appropriation that follows cost: `first` in its first year (and
-/// while nothing has been settled yet: before the service costs
-/// anything), then `policy` times the year before's settled cost raised by
-/// `growth` (the expected price change); then, where the year's cost times `policy`
-/// runs over it, a supplementary budget with chance `supplementary` (the
-/// draws are its uniforms) of at most `cap` times the appropriation.
-/// With a `plan` (the estimated operating cost in start-year prices, the
-/// expected yearly price change and the opening year), each year's is
-/// instead `policy` times the plan, raised by the expected price change
-/// since the start year, from the opening (0 before it).
+/// An appropriation that follows cost: in its first year (and while
+/// nothing has been settled yet: before the service costs anything) the
+/// `first` amount, or where there is none `policy` times the year's
+/// planned cost; then `policy` times the year before's settled cost raised
+/// by `growth` (the expected price change); then, where the year's cost
+/// times `policy` runs over it, a supplementary budget with chance
+/// `supplementary` (the draws are its uniforms) of at most `cap` times the
+/// appropriation. Following the `plan` instead, each year's is `policy`
+/// times the year's planned cost. `cost` and `planned` are the window's
+/// years of the service's cost and its plan (the estimate at the prices
+/// expected for each year, [`super::costs::plan`]).
 #[inline(always)]
 pub(super) fn appropriation(
     p: Paying<'_>,
     row: &mut [F8],
-    cost: &[F8],
-    (first, plan): (F8, Option<(F8, f64, usize)>),
+    (cost, planned): (&[F8], &[F8]),
+    (first, plan): (Option<F8>, bool),
     growth: f64,
     (policy, supplementary, cap): (f64, f64, f64),
 ) {
     let n = p.years.len();
-    let (row, cost) = (&mut row[..n], &cost[..n]);
+    let (row, cost, planned) = (&mut row[..n], &cost[..n], &planned[..n]);
     let (policy, raise) = (F8::splat(policy), F8::splat(1.0 + growth));
-    // The expected price index of the window's first year, by repeated
-    // multiplication (the same bits on every instruction set).
-    let mut expected = 1.0;
-    if let Some((_, up, _)) = plan {
-        for _ in 0..p.years.start {
-            expected *= up;
-        }
-    }
     for (i, t) in p.years.clone().enumerate() {
-        let planned = match plan {
-            Some((base, up, opens)) => {
-                let year = expected;
-                expected *= up;
-                match t >= opens {
-                    true => policy * base * F8::splat(year),
-                    false => ZERO,
-                }
-            }
-            // Nothing settled yet (its first year, or a year before the
-            // service cost anything): the first year's amount, as budgeted.
-            None if i == 0 => first,
-            None => {
+        // Nothing settled yet (its first year, or a year before the
+        // service cost anything): the first year's amount, as budgeted.
+        let first = first.unwrap_or(policy * planned[i]);
+        let planned = match (plan, i) {
+            (true, _) => policy * planned[i],
+            (false, 0) => first,
+            (false, _) => {
                 let last = cost[i - 1];
                 last.gt(ZERO).select(policy * last * raise, first)
             }

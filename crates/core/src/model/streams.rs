@@ -139,7 +139,8 @@ pub enum Follows {
     /// year-to-year noise.
     Fixed,
     /// An appropriation that follows cost (예산 편성 on 결산): the first
-    /// year's amount as stated, then each year `policy` times the year
+    /// year's amount as stated (or, where none is, `policy` times the
+    /// year's planned cost), then each year `policy` times the year
     /// before's settled cost, raised by the expected price change
     /// (`growth`). An in-year overrun (the year's cost times `policy`,
     /// less the appropriation) is met by a supplementary budget (추경)
@@ -155,10 +156,14 @@ pub enum Follows {
         supplementary_cap: f64,
         /// Whether each year's appropriation follows the planned cost
         /// instead (`follows = "plan"`): `policy` times the service's
-        /// estimated operating cost (construction x opex ratio, as the
-        /// trial draws them), raised by the expected price change since
-        /// the start year, from its opening; `amount` is not used.
+        /// planned cost (construction x opex ratio from its opening, and
+        /// its annual and one-off operating lines, as the trial draws
+        /// them, at the prices expected for the year); `amount` is not
+        /// used.
         plan: bool,
+        /// Whether the first year's amount is stated (`amount`); if not,
+        /// it is the plan's.
+        first_stated: bool,
     },
 }
 

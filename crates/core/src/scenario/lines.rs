@@ -215,6 +215,7 @@ impl Checker {
             supplementary: supplementary?,
             supplementary_cap: cap?,
             plan,
+            first_stated: fv.has("amount"),
         })
     }
 
@@ -288,13 +289,21 @@ impl Checker {
             }
             FundingKind::Budget => {
                 let follows = self.follows(fv);
-                let plan = matches!(follows, Some(Follows::Settled { plan: true, .. }));
-                let amount = match plan {
-                    true => Some(crate::model::Quantity {
+                // Without a stated amount, an appropriation's first year
+                // comes from the plan.
+                let stated = !matches!(
+                    follows,
+                    Some(Follows::Settled {
+                        first_stated: false,
+                        ..
+                    })
+                );
+                let amount = match stated {
+                    false => Some(crate::model::Quantity {
                         dist: crate::model::Dist::constant(0.0),
                         domain: Domain::NON_NEGATIVE,
                     }),
-                    false => self.quantity(fv, "amount", Domain::NON_NEGATIVE, None),
+                    true => self.quantity(fv, "amount", Domain::NON_NEGATIVE, None),
                 };
                 let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
                 let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
