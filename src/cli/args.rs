@@ -481,6 +481,14 @@ pub(crate) struct BacktestArgs {
     /// Random seed (overrides each scenario's)
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Every take-over decision's chance of a stop to re-score the cases
+    /// with, beside each file's own (the prior's sensitivity; each
+    /// decision keeps its chance of a shrink)
+    #[arg(long, value_delimiter = ',', value_name = "P,...", default_values_t = [0.3, 0.6])]
+    pub prior_stop: Vec<f64>,
+    /// Resamples of the cluster bootstrap of the score's differences
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+    pub resamples: u64,
     /// Output directory [default: output/backtest]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

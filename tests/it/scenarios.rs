@@ -74,14 +74,14 @@ fn backtest_scores_the_cases_on_record() {
     assert_eq!(rows.len(), 7, "seven cases on record");
     let p = |id: &str| -> f64 {
         let r = rows.iter().find(|r| r[1] == id).unwrap();
-        r[4].parse().unwrap()
+        r[9].parse().unwrap()
     };
     for id in ["songdo", "yeongjong", "gyeyang", "parking-app", "drones"] {
         assert!(p(id) > 0.5, "{id} stopped; forecast {}", p(id));
     }
     let brier: f64 = rows
         .iter()
-        .map(|r| r[8].parse::<f64>().unwrap())
+        .map(|r| r[14].parse::<f64>().unwrap())
         .sum::<f64>()
         / 7.0;
     assert!(
@@ -90,7 +90,7 @@ fn backtest_scores_the_cases_on_record() {
     );
     let printed = String::from_utf8_lossy(&o.stdout);
     assert!(
-        printed.contains(&format!("Brier score {brier:.3}")),
+        printed.contains(&format!("Brier score **{brier:.3}**")),
         "{printed}"
     );
     // A scenario without outcomes has nothing to score: a usage error.

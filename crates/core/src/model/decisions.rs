@@ -63,6 +63,115 @@ pub struct Outcome {
     pub by: usize,
     /// Where the outcome is recorded.
     pub source: String,
+    /// Why it stopped, as the record says (meaningful for a stop).
+    pub reason: StopReason,
+    /// The cases decided in one budget share a cluster (None: the
+    /// scenario's own name).
+    pub cluster: Option<String>,
+    /// How firmly the record states the outcome.
+    pub strength: Strength,
+    /// The date the forecast is made as of: inputs must come from
+    /// documents dated before it.
+    pub forecast: Option<Date>,
+    /// The date of the record of the outcome (after `forecast`).
+    pub recorded: Option<Date>,
+}
+
+/// Why a service stopped, as its record says. A back-test scores only
+/// budget decisions as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StopReason {
+    /// The city or its council did not fund it, or ended it for its cost
+    /// or its use.
+    #[default]
+    Budget,
+    /// It never worked or was not permitted.
+    Technical,
+    /// The contract left continuation to an operator, who left.
+    Contractual,
+    /// Anything else (e.g. an industry's opposition).
+    Other,
+}
+
+impl StopReason {
+    /// The names a scenario uses.
+    pub const OPTIONS: [(&'static str, StopReason); 4] = [
+        ("budget", StopReason::Budget),
+        ("technical", StopReason::Technical),
+        ("contractual", StopReason::Contractual),
+        ("other", StopReason::Other),
+    ];
+}
+
+/// How firmly the record states an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub enum Strength {
+    /// Stated by a dated record after the forecast date.
+    #[default]
+    A,
+    /// Stated, but the horizon is short or the funder unclear.
+    B,
+    /// Inferred (e.g. a later article that presumes it runs).
+    C,
+}
+
+impl Strength {
+    /// The names a scenario uses.
+    pub const OPTIONS: [(&'static str, Strength); 3] =
+        [("A", Strength::A), ("B", Strength::B), ("C", Strength::C)];
+}
+
+/// A calendar date, as `YYYY-MM-DD`.
+///
+/// Invariant: a real date of the Gregorian calendar (month 1–12, the day
+/// within the month); built only by [`Date::parse`]. Ordered in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// Reads `YYYY-MM-DD` (None for anything else, or a day that does not
+    /// exist).
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (year, month, day): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// The calendar year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// The city's decision at a decision point, by default the year after a

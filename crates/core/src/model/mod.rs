@@ -28,7 +28,7 @@ mod streams;
 mod thresholds;
 
 pub use books::{AfterExit, CapitalAccount, Delivery, DeliveryKind, Programme};
-pub use decisions::{Decision, Materiality, Outcome, StopRule};
+pub use decisions::{Date, Decision, Materiality, Outcome, StopReason, StopRule, Strength};
 pub(crate) use dist::Kernel;
 pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};

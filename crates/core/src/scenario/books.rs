@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use crate::model::{
-    AfterExit, CapitalAccount, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind,
-    Outcome, Programme, Quantity, Stream,
+    AfterExit, CapitalAccount, Date, Decision, Delivery, DeliveryKind, Dist, Domain, FundingKind,
+    Outcome, Programme, Quantity, StopReason, Stream, Strength,
 };
 
 use super::reader::*;
@@ -188,7 +188,23 @@ impl Checker {
         };
         let by = self.year(&ov, "by", h, None);
         let source = self.string(&ov, "source", true);
+        let reason = self.choice(&ov, "reason", &StopReason::OPTIONS, StopReason::Budget);
+        let strength = self.choice(&ov, "strength", &Strength::OPTIONS, Strength::A);
+        let cluster = self.string(&ov, "cluster", false);
+        let forecast = self.date(&ov, "forecast");
+        let recorded = self.date(&ov, "recorded");
         let (stopped, by, source) = (stopped?, by?, source?);
+        let (reason, strength, forecast, recorded) = (reason?, strength?, forecast?, recorded?);
+        if let (Some(f), Some(r)) = (forecast, recorded)
+            && r <= f
+        {
+            self.err_key(
+                &ov,
+                "recorded",
+                format!("the outcome's record ({r}) must come after the forecast date ({f})"),
+            );
+            return None;
+        }
         if by + 1 >= h.len {
             self.err_key(
 &ov,
@@ -204,7 +220,33 @@ format!(
             stopped,
             by,
             source,
+            reason,
+            cluster,
+            strength,
+            forecast,
+            recorded,
         }))
+    }
+
+    /// An optional date, `YYYY-MM-DD` (Some(None) when absent; None after
+    /// an error).
+    fn date(&mut self, view: &View<'_, '_>, key: &str) -> Option<Option<Date>> {
+        let Some(text) = self.string(view, key, false) else {
+            return (!view.has(key)).then_some(None);
+        };
+        match Date::parse(&text) {
+            Some(d) => Some(Some(d)),
+            None => {
+                self.err_key(
+                    view,
+                    key,
+                    format!(
+                        "expected a date as \"YYYY-MM-DD\" (e.g. \"2022-12-31\"), found \"{text}\""
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// A service's take-over `decision`: its year (by default the year

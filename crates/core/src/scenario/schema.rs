@@ -128,7 +128,9 @@ pub(super) const CAPITAL_KEYS: &[&str] = &[
     "source",
     "assumption",
 ];
-pub(super) const OUTCOME_KEYS: &[&str] = &["stopped", "by", "source", "note"];
+pub(super) const OUTCOME_KEYS: &[&str] = &[
+    "stopped", "by", "source", "note", "reason", "cluster", "strength", "forecast", "recorded",
+];
 pub(super) const DECISION_KEYS: &[&str] =
     &["year", "stop", "shrink", "shrink_to", "source", "note"];
 pub(super) const DELIVERY_KEYS: &[&str] = &[

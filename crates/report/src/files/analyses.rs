@@ -1,14 +1,13 @@
 //! The files of the analyses: `stress.csv`, `compare.csv`,
-//! `sensitivity.csv`, `evaluation.csv`, `evaluation.md`, `backtest.csv`
-//! and `backtest.md`. (Their JSON is the analyses' results serialised as
-//! they are.)
+//! `sensitivity.csv`, `evaluation.csv` and `evaluation.md` (the
+//! back-test's are in [`super::backtest`]). (Their JSON is the analyses'
+//! results serialised as they are.)
 
-use fundgap::analysis::backtest::Score;
 use fundgap::analysis::compare::CompareResult;
 use fundgap::analysis::evaluate::{CRITERIA, Evaluation, Rating};
 use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::stress::StressResult;
-use fundgap::format::{markdown_text, percent, thousands};
+use fundgap::format::{markdown_text, thousands};
 
 use crate::files::run::{finish_csv, num, text_cell};
 use crate::lang::{
@@ -399,92 +398,5 @@ pub fn evaluation_markdown(
     for (k, v) in &ev.thresholds.0 {
         let _ = writeln!(out, "- `{k}` = {v}");
     }
-    out
-}
-
-/// `backtest.csv`: one row per case.
-pub fn backtest_csv(s: &Score) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "scenario",
-        "service",
-        "by",
-        "stopped",
-        "p_stopped",
-        "p_stopped_lo",
-        "p_stopped_hi",
-        "p_stopped_se",
-        "squared_error",
-        "source",
-    ])?;
-    for c in &s.cases {
-        w.write_record([
-            text_cell(&c.scenario),
-            text_cell(&c.service),
-            c.by.to_string(),
-            u8::from(c.stopped).to_string(),
-            num(c.predicted.estimate),
-            num(c.predicted.lo),
-            num(c.predicted.hi),
-            num(c.predicted.se),
-            num(c.squared_error()),
-            text_cell(&c.source),
-        ])?;
-    }
-    finish_csv(w)
-}
-
-/// The back-test as a table and a score, for the terminal and
-/// `backtest.md`.
-pub fn backtest_markdown(s: &Score, lang: Language) -> String {
-    let w = Words(lang);
-    let mut out = format!(
-        "| {} |\n|---|---|---|---|---|---|\n",
-        w.t(
-            "scenario | service | by | what happened | P(stopped by then) [95% CI] | squared error",
-            "시나리오 | 서비스 | 기준 연도 | 실제 결과 | 그때까지 중단 확률 [95% 신뢰구간] | 오차 제곱",
-        )
-    );
-    for c in &s.cases {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} [{}–{}] | {:.3} |\n",
-            markdown_text(&c.scenario),
-            markdown_text(&c.service),
-            c.by,
-            if c.stopped {
-                w.t("stopped", "중단")
-            } else {
-                w.t("running", "운영 중")
-            },
-            percent(c.predicted.estimate, 1),
-            percent(c.predicted.lo, 1),
-            percent(c.predicted.hi, 1),
-            c.squared_error()
-        ));
-    }
-    let skill = match s.skill {
-        Some(k) => format!("{k:.2}"),
-        None => w
-            .t(
-                "undefined (every case has the same outcome)",
-                "정의되지 않음 (모든 사례의 결과가 같음)",
-            )
-            .to_string(),
-    };
-    let (n, base) = (s.cases.len(), percent(s.base_rate, 0));
-    out.push_str(&match w.ko() {
-        false => format!(
-            "\nBrier score {:.3} (Monte Carlo se {:.4}) over {n} cases; {} on the right side of 50%. \
-             A forecast of 50% for every case scores 0.250; the cases' own base rate ({base}) scores {:.3} \
-             (in-sample, a flattering reference); skill against it: {skill}.\n",
-            s.brier, s.brier_se, s.right, s.brier_base_rate,
-        ),
-        true => format!(
-            "\n사례 {n}개의 Brier 점수 {:.3} (몬테카를로 표준오차 {:.4}); {}개가 50%의 맞는 쪽. \
-             모든 사례에 50%를 예측하면 0.250, 사례들의 기저율({base})을 예측하면 {:.3} \
-             (표본 내 기준이라 후한 비교); 기저율 대비 기량: {skill}.\n",
-            s.brier, s.brier_se, s.right, s.brier_base_rate,
-        ),
-    });
     out
 }

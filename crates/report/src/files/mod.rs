@@ -3,6 +3,7 @@
 //! holds a run's (re-exported here), [`analyses`] every analysis's.
 
 pub mod analyses;
+pub mod backtest;
 pub mod run;
 
 pub use run::*;

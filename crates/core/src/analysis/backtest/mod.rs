@@ -1,13 +1,19 @@
-//! Scoring the stop rule against what happened: each service with an
-//! [`Outcome`](crate::model::Outcome) is a case, the model's probability
-//! that it had been stopped by the observed year is its forecast, and the
-//! Brier score — the mean squared difference between forecast and outcome
-//! (1 stopped, 0 running) — scores them all. Pure: the caller runs the
-//! scenarios and hands over their reports.
+//! Scoring forecasts of what happens to a service when its outside money
+//! ends against what happened: each service with an
+//! [`Outcome`](crate::model::Outcome) is a case, and the model's
+//! probability that it had been stopped or shrunk by the observed year is
+//! its forecast. This module owns the cases ([`cases`]) and the prior's
+//! variants a back-test is re-run with ([`with_prior`]); [`score`] scores
+//! them as scenarios/backtest/PROTOCOL.md registers. Pure: the caller runs
+//! the scenarios and hands over their reports.
+
+mod score;
+
+pub use score::{Backtest, Bin, PriorVariant, Reference, Score, Settings, score};
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{Date, Model, StopReason, Strength};
 use crate::stats::{Proportion, Report};
 
 /// One service whose fate is on record, with the model's forecast.
@@ -28,6 +34,19 @@ pub struct Case {
     pub predicted: Proportion,
     /// Where the outcome is recorded.
     pub source: String,
+    /// Why it stopped, as the record says.
+    pub reason: StopReason,
+    /// The cases decided in one budget share a cluster.
+    pub cluster: String,
+    /// How firmly the record states the outcome.
+    pub strength: Strength,
+    /// The date the forecast is made as of.
+    pub forecast: Option<Date>,
+    /// The date of the outcome's record.
+    pub recorded: Option<Date>,
+    /// What the take-over decision's prior alone forecasts: its chance of
+    /// a stop or a shrink (None without a decision).
+    pub prior: Option<f64>,
 }
 
 impl Case {
@@ -39,6 +58,14 @@ impl Case {
     /// This case's contribution to the Brier score.
     pub fn squared_error(&self) -> f64 {
         (self.predicted.estimate - self.observed()).powi(2)
+    }
+
+    /// Whether the score counts it: a stop for a reason other than a
+    /// budget decision is listed, not scored; an inferred outcome
+    /// (strength C) only when `with_inferred`.
+    pub fn is_scored(&self, with_inferred: bool) -> bool {
+        (!self.stopped || self.reason == StopReason::Budget)
+            && (self.strength <= Strength::B || with_inferred)
     }
 }
 
@@ -66,109 +93,33 @@ pub fn cases(model: &Model, report: &Report) -> Vec<Case> {
                 stopped: o.stopped,
                 predicted: Proportion::new(stopped_trials, n),
                 source: o.source.clone(),
+                reason: o.reason,
+                cluster: o
+                    .cluster
+                    .clone()
+                    .unwrap_or_else(|| model.name().to_string()),
+                strength: o.strength,
+                forecast: o.forecast,
+                recorded: o.recorded,
+                prior: svc.decision.as_ref().map(|d| d.stop + d.shrink),
             })
         })
         .collect()
 }
 
-/// The score of a set of cases.
-#[derive(Debug, Clone, Serialize)]
-pub struct Score {
-    /// The cases, in the order given.
-    pub cases: Vec<Case>,
-    /// Mean squared difference between forecast and outcome: 0 is perfect,
-    /// 0.25 what a forecast of 50% for every case scores.
-    pub brier: f64,
-    /// Monte Carlo standard error of `brier`, from each forecast's own.
-    pub brier_se: f64,
-    /// Share of the cases that stopped.
-    pub base_rate: f64,
-    /// The Brier score of forecasting `base_rate` for every case
-    /// (in-sample, so a flattering reference).
-    pub brier_base_rate: f64,
-    /// 1 - brier / brier_base_rate: above 0, the model tells the cases
-    /// apart better than the base rate does (None when every case has the
-    /// same outcome).
-    pub skill: Option<f64>,
-    /// Cases on the right side of 50%.
-    pub right: usize,
-}
-
-/// Scores `cases` (None when there are none).
-pub fn score(cases: Vec<Case>) -> Option<Score> {
-    if cases.is_empty() {
-        return None;
-    }
-    let n = cases.len() as f64;
-    let brier = cases.iter().map(Case::squared_error).sum::<f64>() / n;
-    // d brier / d p_i = 2 (p_i - o_i) / n; the forecasts' errors are
-    // independent (separate runs or separate services' draws).
-    let var: f64 = cases
-        .iter()
-        .map(|c| (2.0 * (c.predicted.estimate - c.observed()) / n * c.predicted.se).powi(2))
-        .sum();
-    let base_rate = cases.iter().map(Case::observed).sum::<f64>() / n;
-    let brier_base_rate = base_rate * (1.0 - base_rate);
-    let right = cases
-        .iter()
-        .filter(|c| (c.predicted.estimate >= 0.5) == c.stopped)
-        .count();
-    Some(Score {
-        brier,
-        brier_se: var.sqrt(),
-        base_rate,
-        brier_base_rate,
-        skill: (brier_base_rate > 0.0).then(|| 1.0 - brier / brier_base_rate),
-        right,
-        cases,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn case(p: u64, stopped: bool) -> Case {
-        Case {
-            scenario: "s".into(),
-            service: "x".into(),
-            name: "x".into(),
-            by: 2023,
-            stopped,
-            predicted: Proportion::new(p, 100),
-            source: String::new(),
+/// `model` with every take-over decision's chance of a stop set to `stop`
+/// (each keeps its year, its chance of a shrink and the share a shrink
+/// keeps): the variant a back-test's prior sensitivity re-runs. None when
+/// `stop` and a decision's chance of a shrink do not make a probability.
+pub fn with_prior(model: &Model, stop: f64) -> Option<Model> {
+    let mut m = model.clone();
+    for svc in &mut m.services {
+        if let Some(d) = &mut svc.decision {
+            if !(0.0..=1.0).contains(&stop) || stop + d.shrink > 1.0 {
+                return None;
+            }
+            d.stop = stop;
         }
     }
-
-    /// Forecasts 0.9, 0.2 and 0.6 for outcomes 1, 0, 0:
-    /// ((0.1)^2 + (0.2)^2 + (0.6)^2) / 3 = 0.41 / 3; the base rate 1/3
-    /// scores 2/9; two of three are on the right side of 50%.
-    #[test]
-    fn brier_score_by_hand() {
-        let s = score(vec![case(90, true), case(20, false), case(60, false)]).unwrap();
-        assert!((s.brier - 0.41 / 3.0).abs() < 1e-12, "{}", s.brier);
-        assert!((s.base_rate - 1.0 / 3.0).abs() < 1e-12);
-        assert!((s.brier_base_rate - 2.0 / 9.0).abs() < 1e-12);
-        let skill = 1.0 - (0.41 / 3.0) / (2.0 / 9.0);
-        assert!((s.skill.unwrap() - skill).abs() < 1e-12);
-        assert_eq!(s.right, 2);
-        // Each forecast from 100 trials: se_i = sqrt(p(1-p)/100).
-        let want = [(0.9, 1.0), (0.2, 0.0), (0.6, 0.0)]
-            .iter()
-            .map(|(p, o): &(f64, f64)| {
-                (2.0 * (p - o) / 3.0 * (p * (1.0 - p) / 100.0).sqrt()).powi(2)
-            })
-            .sum::<f64>()
-            .sqrt();
-        assert!((s.brier_se - want).abs() < 1e-12);
-    }
-
-    #[test]
-    fn a_perfect_forecast_scores_zero_and_no_cases_no_score() {
-        let s = score(vec![case(100, true), case(0, false)]).unwrap();
-        assert_eq!((s.brier, s.brier_se, s.right), (0.0, 0.0, 2));
-        assert_eq!(s.skill, Some(1.0));
-        assert!(score(Vec::new()).is_none());
-        assert_eq!(score(vec![case(30, true)]).unwrap().skill, None);
-    }
+    Some(m)
 }
