@@ -38,7 +38,7 @@ fn evaluate_writes_the_scorecard_and_drivers() {
     let cards = v["scorecards"].as_array().unwrap();
     assert_eq!(cards.len(), 6, "5 services and the portfolio");
     for c in cards {
-        assert_eq!(c["scores"].as_array().unwrap().len(), 7);
+        assert_eq!(c["scores"].as_array().unwrap().len(), 8);
         for s in c["scores"].as_array().unwrap() {
             let r = s["rating"].as_str().unwrap();
             assert!(["green", "amber", "red"].contains(&r));
@@ -51,10 +51,10 @@ fn evaluate_writes_the_scorecard_and_drivers() {
     assert!(
         md.contains("# Evaluation")
             && md.contains("what drives the gap")
-            && md.contains("p_any_gap_red")
+            && md.contains("gap_per_year_red")
     );
     let csv = std::fs::read_to_string(dir.join("evaluation.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 6 * 7);
+    assert_eq!(csv.lines().count(), 1 + 6 * 8);
     assert!(dir.join("sensitivity.csv").is_file());
     assert!(
         dir.join("tornado-portfolio.svg").is_file()

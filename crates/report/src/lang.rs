@@ -49,11 +49,28 @@ pub fn entity_label(id: &str, name: &str, lang: Language) -> String {
 /// column; long, for a sentence). Unknown keys are shown as they are.
 pub fn criterion_name(key: &str, w: Words) -> (&str, &str) {
     match key {
-        "canvas" => (
-            w.t("canvas", "캔버스"),
-            w.t("business model canvas", "비즈니스 모델 캔버스"),
+        "differentiation" => (
+            w.t("better", "차별성"),
+            w.t(
+                "differentiation from existing services",
+                "기존 서비스와의 차별성",
+            ),
         ),
-        "responsibility" => (w.t("owner", "책임"), w.t("responsibility", "운영 책임")),
+        "operating_agreement" => (
+            w.t("agreement", "운영 협약"),
+            w.t("agreement on who runs it", "운영 주체 협약"),
+        ),
+        "free_service" => (
+            w.t("if free", "무료 대책"),
+            w.t(
+                "plan for a service seen as free",
+                "무료로 인식되는 서비스의 재원 계획",
+            ),
+        ),
+        "dedicated_staff" => (
+            w.t("staff", "전담 인력"),
+            w.t("dedicated staff", "전담 인력"),
+        ),
         "funding_sustainability" => (
             w.t("funding", "재원"),
             w.t("funding sustainability", "재원 지속성"),
@@ -65,10 +82,6 @@ pub fn criterion_name(key: &str, w: Words) -> (&str, &str) {
         "revenue_diversity" => (
             w.t("diverse", "다양성"),
             w.t("revenue diversity", "재원 다양성"),
-        ),
-        "maintenance_staffing" => (
-            w.t("upkeep", "유지관리"),
-            w.t("maintenance and staffing", "유지관리·인력"),
         ),
         "value" => (w.t("value", "가치"), w.t("value", "가치")),
         other => (other, other),

@@ -18,6 +18,7 @@ mod quantity;
 // The counter-based random numbers and their vector kernels: the
 // engine's internals. The benchmarks measure the kernels alone, so the
 // `bench-internals` feature (their dev-dependency's) makes them public.
+mod plan;
 #[cfg(not(feature = "bench-internals"))]
 pub(crate) mod rng;
 #[cfg(feature = "bench-internals")]
@@ -34,9 +35,10 @@ pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
+pub use plan::{Agreement, ServicePlan};
 pub use provenance::{Provenance, Provenances, StatedInput};
 pub use quantity::{Domain, Quantity, Volatility};
-pub use thresholds::{THRESHOLD_KEYS, Thresholds};
+pub use thresholds::{RENAMED_THRESHOLDS, THRESHOLD_KEYS, Thresholds};
 
 pub use rng::StreamKey;
 pub use streams::{Cut, Follows, FundingKind, GrantSize, Stream, StreamKind, Unmatched};
@@ -488,6 +490,8 @@ pub struct Service {
     pub benefits: Vec<Benefit>,
     /// Business Model Canvas and social/environmental entries, as written.
     pub canvas: Vec<(String, String)>,
+    /// What the plan states on the source study's four findings.
+    pub plan: ServicePlan,
     /// Stream of the base cost draws (construction, ratio, yearly shocks).
     pub key: StreamKey,
 }

@@ -5,15 +5,18 @@
 /// past an `_amber` threshold rates amber, at or past `_red` red.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
-    /// P(any gap) at or above which funding sustainability rates amber.
-    pub p_any_gap_amber: f64,
-    /// P(any gap) at or above which it rates red.
-    pub p_any_gap_red: f64,
+    /// The chance of a gap per running year (P(any gap) spread over the
+    /// years the service runs) at or above which funding sustainability
+    /// rates amber.
+    pub gap_per_year_amber: f64,
+    /// The yearly chance at or above which it rates red.
+    pub gap_per_year_red: f64,
     /// Grant share at or above which grant dependency rates amber.
     pub grant_share_amber: f64,
     /// Grant share at or above which it rates red.
     pub grant_share_red: f64,
-    /// Share of funding lost in the first year without grants.
+    /// Share of the cost coverage lost in the first year without grants,
+    /// at or above which grant dependency rates amber.
     pub cliff_amber: f64,
     /// Cliff at or above which it rates red.
     pub cliff_red: f64,
@@ -30,17 +33,19 @@ pub struct Thresholds {
     pub fnpv_amber: f64,
     /// Financial NPV share below which it rates red.
     pub fnpv_red: f64,
-    /// Canvas entries described (of 10) below which the canvas rates amber / red.
-    pub canvas_amber: f64,
-    /// Canvas entries below which it rates red.
-    pub canvas_red: f64,
+    /// The take-over decision's chance that the city does not keep the
+    /// service on as it is (stop or shrink), at or above which grant
+    /// dependency rates amber.
+    pub takeover_amber: f64,
+    /// The chance at or above which it rates red.
+    pub takeover_red: f64,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            p_any_gap_amber: 0.2,
-            p_any_gap_red: 0.5,
+            gap_per_year_amber: 0.02,
+            gap_per_year_red: 0.05,
             grant_share_amber: 0.25,
             grant_share_red: 0.5,
             cliff_amber: 0.15,
@@ -51,16 +56,16 @@ impl Default for Thresholds {
             bcr_red: 0.5,
             fnpv_amber: 0.0,
             fnpv_red: -0.5,
-            canvas_amber: 8.0,
-            canvas_red: 5.0,
+            takeover_amber: 0.2,
+            takeover_red: 0.5,
         }
     }
 }
 
 /// Keys of `[evaluation]`, in the order of [`Thresholds`].
 pub const THRESHOLD_KEYS: &[&str] = &[
-    "p_any_gap_amber",
-    "p_any_gap_red",
+    "gap_per_year_amber",
+    "gap_per_year_red",
     "grant_share_amber",
     "grant_share_red",
     "cliff_amber",
@@ -71,15 +76,23 @@ pub const THRESHOLD_KEYS: &[&str] = &[
     "bcr_red",
     "fnpv_amber",
     "fnpv_red",
-    "canvas_amber",
-    "canvas_red",
+    "takeover_amber",
+    "takeover_red",
+];
+
+/// Keys of `[evaluation]` that were replaced, with what replaced them.
+pub const RENAMED_THRESHOLDS: &[(&str, &str)] = &[
+    ("p_any_gap_amber", "gap_per_year_amber"),
+    ("p_any_gap_red", "gap_per_year_red"),
+    ("canvas_amber", "(none: the canvas is no longer rated)"),
+    ("canvas_red", "(none: the canvas is no longer rated)"),
 ];
 
 impl Thresholds {
     fn slots(&mut self) -> [&mut f64; 14] {
         [
-            &mut self.p_any_gap_amber,
-            &mut self.p_any_gap_red,
+            &mut self.gap_per_year_amber,
+            &mut self.gap_per_year_red,
             &mut self.grant_share_amber,
             &mut self.grant_share_red,
             &mut self.cliff_amber,
@@ -90,8 +103,8 @@ impl Thresholds {
             &mut self.bcr_red,
             &mut self.fnpv_amber,
             &mut self.fnpv_red,
-            &mut self.canvas_amber,
-            &mut self.canvas_red,
+            &mut self.takeover_amber,
+            &mut self.takeover_red,
         ]
     }
 

@@ -10,8 +10,8 @@ use crate::model::{
     DiscountBasis, Dist, Domain, Materiality, Prices, Quantity, StopRule, Volatility,
 };
 use crate::model::{
-    Downturn, Economy, Language, Model, Nature, RatePath, Sampling, Service, THRESHOLD_KEYS,
-    Thresholds, Variant, Wages,
+    Downturn, Economy, Language, Model, Nature, RENAMED_THRESHOLDS, RatePath, Sampling, Service,
+    THRESHOLD_KEYS, Thresholds, Variant, Wages,
 };
 
 use super::reader::*;
@@ -157,8 +157,23 @@ impl Checker {
         let Some(ev) = self.sub(root, "evaluation", false) else {
             return (!root.has("evaluation")).then_some(t);
         };
-        self.unknown_keys(&ev, THRESHOLD_KEYS, None);
         let mut ok = true;
+        for (old, new) in RENAMED_THRESHOLDS {
+            if ev.has(old) {
+                self.err_key(
+                    &ev,
+                    old,
+                    format!(
+                        "`{old}` was replaced by `{new}` (funding sustainability is rated on the \
+                         chance of a gap per running year, and the canvas is not rated)"
+                    ),
+                );
+                ok = false;
+            }
+        }
+        let renamed: Vec<&str> = RENAMED_THRESHOLDS.iter().map(|(k, _)| *k).collect();
+        let known: Vec<&str> = THRESHOLD_KEYS.iter().chain(&renamed).copied().collect();
+        self.unknown_keys(&ev, &known, None);
         for key in THRESHOLD_KEYS {
             if ev.has(key) {
                 match self.number(&ev, key, Range64::ANY, None) {
@@ -170,13 +185,18 @@ impl Checker {
             }
         }
         let pairs = [
-            ("p_any_gap", t.p_any_gap_amber, t.p_any_gap_red, true),
+            (
+                "gap_per_year",
+                t.gap_per_year_amber,
+                t.gap_per_year_red,
+                true,
+            ),
             ("grant_share", t.grant_share_amber, t.grant_share_red, true),
             ("cliff", t.cliff_amber, t.cliff_red, true),
             ("hhi", t.hhi_amber, t.hhi_red, true),
             ("bcr", t.bcr_amber, t.bcr_red, false),
             ("fnpv", t.fnpv_amber, t.fnpv_red, false),
-            ("canvas", t.canvas_amber, t.canvas_red, false),
+            ("takeover", t.takeover_amber, t.takeover_red, true),
         ];
         for (name, amber, red, rising) in pairs {
             let bad = if rising { red < amber } else { red > amber };
@@ -510,6 +530,7 @@ impl Checker {
         let materiality = self.materiality(sv, materiality);
         let stop = self.stop_rule(sv, h);
         let canvas = self.canvas(sv);
+        let plan = self.plan(sv);
         let account = self.account(sv, accounts);
 
         let id = id?;
@@ -549,6 +570,7 @@ impl Checker {
             funding: funding?,
             benefits: benefits?,
             canvas: canvas?,
+            plan: plan?,
         })
     }
 

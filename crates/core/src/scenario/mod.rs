@@ -15,6 +15,7 @@ mod compile;
 mod correlation;
 mod lines;
 mod overrides;
+mod plan;
 mod provenance;
 mod quantity;
 mod reader;

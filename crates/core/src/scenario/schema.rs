@@ -114,6 +114,7 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "funding",
     "benefit",
     "canvas",
+    "plan",
     "source",
     "assumption",
 ];

@@ -1,14 +1,20 @@
 //! The planning-stage scorecard of `fundgap evaluate`.
 //!
-//! Each service (and the portfolio) is rated green, amber or red on seven
-//! criteria an evaluation committee asks about: is the business model
-//! described (canvas), is someone accountable (responsibility), will the
-//! money last (funding sustainability), how much hangs on grants (grant
-//! dependency), how many legs does the funding stand on (revenue diversity),
-//! are upkeep and staff turnover planned for (maintenance and staffing), and
-//! is it worth it (value). Thresholds come from the scenario's
-//! `[evaluation]` table (defaults in [`Thresholds::default`]); every amber
-//! and red carries a one-line reason.
+//! Each service (and the portfolio) is rated green, amber or red on eight
+//! criteria: one per finding of the source study on why smart-city
+//! services lapse — does it do better than what the city already runs
+//! (differentiation), does an agreement say who runs it (operating
+//! agreement), how is a service its users see as free paid for (free
+//! service), are staff dedicated to it for longer than a rotation
+//! (dedicated staff) — read from `[service.plan]`; and four on its money —
+//! the chance of a gap per running year (funding sustainability), how much
+//! hangs on national grants, construction included, and on the take-over
+//! decision (grant dependency), how many legs the funding stands on
+//! (revenue diversity), and whether it is worth it (value). Thresholds
+//! come from the scenario's `[evaluation]` table (defaults in
+//! [`Thresholds::default`]); every amber and red carries a one-line reason.
+//! A rating never falls because more was declared: what a plan does not
+//! state rates as absent.
 //!
 //! Overall: red when funding sustainability is red or two criteria are red;
 //! amber when any criterion is red or two are amber; green otherwise.
@@ -16,8 +22,10 @@
 //! Pure: built from a model and a finished report.
 
 mod criteria;
+mod findings;
 
 use criteria::*;
+use findings::*;
 
 use serde::Serialize;
 
@@ -70,15 +78,25 @@ impl Rating {
     }
 }
 
-/// The criteria, in scorecard order.
-pub const CRITERIA: [&str; 7] = [
-    "canvas",
-    "responsibility",
+/// The criteria, in scorecard order: the study's four findings, then the
+/// money.
+pub const CRITERIA: [&str; 8] = [
+    "differentiation",
+    "operating_agreement",
+    "free_service",
+    "dedicated_staff",
     "funding_sustainability",
     "grant_dependency",
     "revenue_diversity",
-    "maintenance_staffing",
     "value",
+];
+
+/// The criteria read from the plan, which the portfolio summarises.
+const FINDINGS: [&str; 4] = [
+    "differentiation",
+    "operating_agreement",
+    "free_service",
+    "dedicated_staff",
 ];
 
 /// One criterion of one entity.
@@ -113,11 +131,13 @@ pub struct Scorecard {
     pub gap_npv_p95: f64,
     /// CVaR95 of the gap NPV.
     pub gap_npv_cvar95: f64,
-    /// Share of money received that came from grants.
+    /// Share of all money, construction included, that came from
+    /// national grants.
     pub grant_share: f64,
     /// Last year a grant can pay, if any.
     pub last_grant_year: Option<i32>,
-    /// Share of mean funding lost from the last grant year to the next.
+    /// Share of the cost coverage (funding over cost) lost from the last
+    /// grant year to the years after.
     pub cliff: Option<f64>,
     /// Mean funding / mean cost in the years after grants end.
     pub coverage_after_grants: Option<f64>,
@@ -248,16 +268,24 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, say: &Say) -> Score
     let t = &model.evaluation;
     let last = last_grant(s);
     let (cliff, cover) = grant_cliff(model, e, last);
+    let takeover = s.decision.as_ref().map(|d| d.stop + d.shrink);
     let streams = income_streams(s);
     let h = hhi(e);
     let fnpv = e.revenue_npv_mean - e.lcc_npv.mean;
     let scores = vec![
-        canvas(s, t, say),
-        responsibility(s, say),
-        sustainability(e, t, say),
-        grant_dependency(e, t, last.map(|l| model.year(l)), (cliff, cover), say),
+        differentiation(s, say),
+        operating_agreement(s, say),
+        free_service(s, say),
+        dedicated_staff(s, say),
+        sustainability(e, s.opens, t, say),
+        grant_dependency(
+            e,
+            t,
+            last.map(|l| model.year(l)),
+            (cliff, cover, takeover),
+            say,
+        ),
         diversity(streams, h, t, say),
-        maintenance(s, say),
         value(s.nature, e, fnpv, t, say),
     ];
     card(
@@ -272,24 +300,35 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, say: &Say) -> Score
     )
 }
 
-/// The portfolio's scorecard: money criteria from its own figures; the
-/// others say how many services fall short.
+/// The portfolio's scorecard: money criteria from its own figures (the
+/// take-over: the likeliest of its services' decisions not to keep one);
+/// the plan's criteria say how many services fall short.
 fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], say: &Say) -> Scorecard {
     let t = &model.evaluation;
     let last = model.services.iter().filter_map(last_grant).max();
     let (cliff, cover) = grant_cliff(model, p, last);
+    let takeover = model
+        .services
+        .iter()
+        .filter_map(|s| s.decision.as_ref().map(|d| d.stop + d.shrink))
+        .reduce(f64::max);
     let streams: usize = model.services.iter().map(income_streams).sum();
     let h = hhi(p);
     let fnpv = p.revenue_npv_mean - p.lcc_npv.mean;
-    let scores = vec![
-        summary(cards, "canvas", say),
-        summary(cards, "responsibility", say),
-        sustainability(p, t, say),
-        grant_dependency(p, t, last.map(|l| model.year(l)), (cliff, cover), say),
+    let opens = model.services.iter().map(|s| s.opens).min().unwrap_or(0);
+    let mut scores: Vec<Score> = FINDINGS.iter().map(|c| summary(cards, c, say)).collect();
+    scores.extend([
+        sustainability(p, opens, t, say),
+        grant_dependency(
+            p,
+            t,
+            last.map(|l| model.year(l)),
+            (cliff, cover, takeover),
+            say,
+        ),
         diversity(streams, h, t, say),
-        summary(cards, "maintenance_staffing", say),
         value(Nature::Public, p, fnpv, t, say),
-    ];
+    ]);
     card(
         p,
         scores,
@@ -364,7 +403,7 @@ fn card(
         first_year_p_gap_over_50: e.first_year_p_gap_over_50,
         gap_npv_p95: e.gap_npv.p95,
         gap_npv_cvar95: e.gap_npv_cvar95,
-        grant_share: e.grant_share,
+        grant_share: e.grant_share_total,
         last_grant_year: last,
         cliff,
         coverage_after_grants: cover,
@@ -391,6 +430,9 @@ mod tests {
     use crate::engine::Engine;
     use crate::scenario::parse_str;
 
+    /// A well-planned, well-funded service ("good": every finding answered,
+    /// a city budget and a partner's contract that cover it, benefits) and
+    /// a grant-only one that states nothing ("bad").
     const CARDS: &str = r#"
 [scenario]
 name = "scorecard test"
@@ -405,30 +447,19 @@ nature = "public"
 operator = "City transport department"
 construction_cost = 1000
 opex_ratio = { dist = "uniform", min = 0.10, max = 0.12 }
-carry_surplus = true
 
-[[service.cost]]
-kind = "renewal"
-name = "sensors"
-share_of_construction = 0.1
-every_years = 5
-
-[[service.risk]]
-name = "staff rotation"
-annual_probability = 0.2
-cost = 1
+[service.plan]
+improves_on = "the call-in minibus"
+improvement = "waiting time 40 to 15 minutes"
+agreement = "signed"
+free_plan = "the city's transport budget, as for buses"
+dedicated_staff = 2
+staff_tenure_years = 4
 
 [[service.funding]]
 kind = "budget"
 name = "city budget"
-amount = 70
-
-[[service.funding]]
-kind = "fees"
-name = "fees"
-saturation_users = 70000
-midpoint_years = -5
-price = 0.001
+amount = 90
 
 [[service.funding]]
 kind = "contract"
@@ -438,15 +469,6 @@ amount = 70
 [[service.benefit]]
 name = "time saved"
 annual = 400
-
-[service.canvas]
-key_partners = "x"
-key_activities = "x"
-key_resources = "x"
-value_proposition = "x"
-customer_relationships = "x"
-channels = "x"
-customer_segments = "x"
 
 [[service]]
 id = "bad"
@@ -462,11 +484,19 @@ amount = 150
 to = 2027
 "#;
 
+    fn evaluation(text: &str, lang: Language) -> Evaluation {
+        let m = parse_str(text, "t").unwrap_or_else(|e| panic!("{e}"));
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        evaluate(&m, &r, lang)
+    }
+
+    fn ratings(c: &Scorecard) -> Vec<(&'static str, Rating)> {
+        c.scores.iter().map(|s| (s.criterion, s.rating)).collect()
+    }
+
     #[test]
     fn a_well_planned_service_is_green_and_a_grant_only_one_red_with_reasons() {
-        let m = parse_str(CARDS, "t").unwrap();
-        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let ev = evaluate(&m, &r, Language::En);
+        let ev = evaluation(CARDS, Language::En);
         let good = &ev.scorecards[0];
         for s in &good.scores {
             assert_eq!(
@@ -481,22 +511,145 @@ to = 2027
         let bad = &ev.scorecards[1];
         assert_eq!(bad.overall, Rating::Red);
         for (criterion, needle) in [
-            ("responsibility", "no lead"),
+            ("differentiation", "improves_on"),
+            ("operating_agreement", "no operator"),
+            ("free_service", "free_plan"),
+            ("dedicated_staff", "dedicated_staff"),
             ("funding_sustainability", "P(any gap) 100.0%"),
             ("grant_dependency", "2027"),
             ("revenue_diversity", "1 funding stream"),
-            ("maintenance_staffing", "no renewal"),
-            ("canvas", "missing"),
+            ("value", "not shown"),
         ] {
             let s = bad.score(criterion);
             assert_eq!(s.rating, Rating::Red, "bad/{criterion}: {}", s.reason);
             assert!(s.reason.contains(needle), "bad/{criterion}: {}", s.reason);
         }
-        // Benefits were not declared: value cannot be judged.
-        assert_eq!(bad.score("value").rating, Rating::Amber);
         let portfolio = ev.scorecards.last().unwrap();
         assert_eq!(portfolio.id, "portfolio");
-        assert!(portfolio.score("responsibility").reason.contains("bad"));
+        assert!(portfolio.score("dedicated_staff").reason.contains("bad"));
+    }
+
+    /// Removing one element of the good plan lowers exactly the criterion
+    /// it belongs to, and no other.
+    #[test]
+    fn removing_one_element_lowers_exactly_its_criterion() {
+        let base = evaluation(CARDS, Language::En);
+        let good = ratings(&base.scorecards[0]);
+        let cases = [
+            (
+                "improvement = \"waiting time 40 to 15 minutes\"\n",
+                "",
+                "differentiation",
+                Rating::Amber,
+            ),
+            (
+                "agreement = \"signed\"\n",
+                "",
+                "operating_agreement",
+                Rating::Red,
+            ),
+            (
+                "agreement = \"signed\"\n",
+                "agreement = \"draft\"\n",
+                "operating_agreement",
+                Rating::Amber,
+            ),
+            (
+                "operator = \"City transport department\"\n",
+                "",
+                "operating_agreement",
+                Rating::Red,
+            ),
+            (
+                "free_plan = \"the city's transport budget, as for buses\"\n",
+                "",
+                "free_service",
+                Rating::Red,
+            ),
+            ("dedicated_staff = 2\n", "", "dedicated_staff", Rating::Red),
+            (
+                "staff_tenure_years = 4\n",
+                "staff_tenure_years = 2\n",
+                "dedicated_staff",
+                Rating::Amber,
+            ),
+            (
+                "[[service.benefit]]\nname = \"time saved\"\nannual = 400\n",
+                "",
+                "value",
+                Rating::Red,
+            ),
+        ];
+        for (element, instead, criterion, want) in cases {
+            assert!(CARDS.contains(element), "{element}");
+            let text = CARDS.replacen(element, instead, 1);
+            let ev = evaluation(&text, Language::En);
+            for ((c, r), (c0, r0)) in ratings(&ev.scorecards[0])
+                .into_iter()
+                .zip(good.iter().copied())
+            {
+                assert_eq!(c, c0);
+                let expected = if c == criterion { want } else { r0 };
+                assert_eq!(
+                    r,
+                    expected,
+                    "without {element:?}: {c}: {}",
+                    ev.scorecards[0].score(c).reason
+                );
+            }
+        }
+    }
+
+    /// Declaring more never lowers a rating: each plan key or a benefit
+    /// added alone to the bare service leaves every criterion as good or
+    /// better.
+    #[test]
+    fn declaring_more_never_lowers_a_rating() {
+        let bare = evaluation(CARDS, Language::En);
+        let before = ratings(&bare.scorecards[1]);
+        for extra in [
+            "[service.plan]\nimproves_on = \"paper forms\"\n",
+            "[service.plan]\nagreement = \"draft\"\n",
+            "[service.plan]\nfree_plan = \"the ministry's programme\"\n",
+            "[service.plan]\ndedicated_staff = 0.5\n",
+            "[[service.benefit]]\nname = \"tiny\"\nannual = 1\n",
+        ] {
+            let text = format!("{CARDS}{extra}");
+            let ev = evaluation(&text, Language::En);
+            for ((c, r), (_, r0)) in ratings(&ev.scorecards[1])
+                .into_iter()
+                .zip(before.iter().copied())
+            {
+                assert!(r <= r0, "{extra:?} lowered {c}: {r0:?} -> {r:?}");
+            }
+        }
+    }
+
+    /// A chance over several years as a chance per year: 1 - (1 - q)^n.
+    /// A service short in about 3% of years, independently (a budget 12%
+    /// over its cost with 6% noise), rates amber over 5 years and over 15,
+    /// though P(any gap) more than doubles.
+    #[test]
+    fn funding_is_rated_per_running_year() {
+        assert!((criteria::per_year(1.0 - 0.95f64.powi(5), 5.0) - 0.05).abs() < 1e-12);
+        assert!((criteria::per_year(1.0 - 0.95f64.powi(15), 15.0) - 0.05).abs() < 1e-12);
+        assert_eq!(criteria::per_year(0.3, 1.0), 0.3);
+        let card = |years: u32| {
+            let text = format!(
+                "[scenario]\nname = \"h\"\nstart_year = 2025\nhorizon_years = {years}\ntrials = 4000\nseed = 3\n\
+                 [economy]\ninflation = 0\n\
+                 [[service]]\nid = \"s\"\noperator = \"x\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"b\"\namount = 112\nvolatility = 0.06\n"
+            );
+            evaluation(&text, Language::En).scorecards[0]
+                .score("funding_sustainability")
+                .clone()
+        };
+        let (short, long) = (card(5), card(15));
+        assert_eq!(short.rating, Rating::Amber, "{}", short.reason);
+        assert_eq!(long.rating, Rating::Amber, "{}", long.reason);
+        let (a, b) = (short.value.unwrap(), long.value.unwrap());
+        assert!((a - b).abs() < 0.02, "{a} vs {b}");
     }
 
     /// In Korean every reason is written in Hangul, with the same ratings,
@@ -507,11 +660,9 @@ to = 2027
             "name = \"scorecard test\"",
             "name = \"scorecard test\"\ncurrency = \"KRW\"\nunit = \"million\"",
         );
-        let m = parse_str(&text, "t").unwrap();
-        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
         let (en, ko) = (
-            evaluate(&m, &r, Language::En),
-            evaluate(&m, &r, Language::Ko),
+            evaluation(&text, Language::En),
+            evaluation(&text, Language::Ko),
         );
         assert_eq!((en.lang, ko.lang), ("en", "ko"));
         let hangul = |t: &str| t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
@@ -528,34 +679,26 @@ to = 2027
         assert_eq!(ko.money, "억 원");
     }
 
-    /// A service its operator carries never gaps for the city, but one its
-    /// operator leaves is not sustained: rated on P(stopped).
+    /// A take-over decision that stops or shrinks the service half the
+    /// time makes it grant-dependent, whatever its money figures.
     #[test]
-    fn a_service_its_operator_leaves_is_not_sustainable() {
+    fn a_likely_stop_at_the_take_over_is_grant_dependency() {
         let text = "[scenario]\nname = \"x\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 200\n\
-            [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
-            [service.delivery]\nkind = \"bto\"\nexit_after_loss_years = 2\n\
-            [[service.funding]]\nkind = \"contract\"\nname = \"own money\"\namount = 50\n";
-        let m = parse_str(text, "t").unwrap();
-        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let s = evaluate(&m, &r, Language::En).scorecards[0]
-            .score("funding_sustainability")
+            [[service]]\nid = \"s\"\noperator = \"x\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+            [service.decision]\nyear = 2028\nstop = 0.3\nshrink = 0.2\nsource = \"assumption: test\"\n\
+            [[service.funding]]\nkind = \"budget\"\nname = \"own money\"\namount = 100\n";
+        let s = evaluation(text, Language::En).scorecards[0]
+            .score("grant_dependency")
             .clone();
         assert_eq!(s.rating, Rating::Red, "{}", s.reason);
-        assert!(
-            s.reason.contains("P(any gap) 0.0%")
-                && s.reason.contains("P(stopped by a decision) 100.0%"),
-            "{}",
-            s.reason
-        );
+        assert!(s.reason.contains("with chance 50%"), "{}", s.reason);
     }
 
     #[test]
     fn thresholds_come_from_the_scenario() {
-        let text = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.0\np_any_gap_red = 0.0\n");
-        let m = parse_str(&text, "t").unwrap();
-        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
-        let ev = evaluate(&m, &r, Language::En);
+        let text =
+            format!("{CARDS}\n[evaluation]\ngap_per_year_amber = 0.0\ngap_per_year_red = 0.0\n");
+        let ev = evaluation(&text, Language::En);
         assert_eq!(
             ev.scorecards[0].score("funding_sustainability").rating,
             Rating::Red
@@ -563,10 +706,14 @@ to = 2027
         assert!(
             ev.thresholds
                 .0
-                .contains(&("p_any_gap_red".to_string(), 0.0))
+                .contains(&("gap_per_year_red".to_string(), 0.0))
         );
-        let bad = format!("{CARDS}\n[evaluation]\np_any_gap_amber = 0.5\np_any_gap_red = 0.2\n");
+        let bad =
+            format!("{CARDS}\n[evaluation]\ngap_per_year_amber = 0.5\ngap_per_year_red = 0.2\n");
         let e = parse_str(&bad, "t").unwrap_err();
-        assert!(e.diagnostics[0].path.contains("p_any_gap_red"), "{e}");
+        assert!(e.diagnostics[0].path.contains("gap_per_year_red"), "{e}");
+        let old = format!("{CARDS}\n[evaluation]\np_any_gap_red = 0.5\n");
+        let e = parse_str(&old, "t").unwrap_err().to_string();
+        assert!(e.contains("replaced by `gap_per_year_red`"), "{e}");
     }
 }

@@ -1,0 +1,49 @@
+//! What a service's plan states about the four findings of the source
+//! study on why smart-city services lapse (docs/sources.md): whether it
+//! does better than what the city already runs, whether an agreement says
+//! who runs it, how a service its users see as free will be paid for, and
+//! whether staff are dedicated to it long enough to outlast a rotation.
+//! The scorecard (`fundgap evaluate`) rates each from what is stated here.
+
+/// `[service.plan]`: every key optional; what is not stated rates as
+/// absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServicePlan {
+    /// The existing service it improves on (`"none"`: nothing like it
+    /// runs).
+    pub improves_on: Option<String>,
+    /// What it does better than that, and by how much (or what it adds).
+    pub improvement: Option<String>,
+    /// The agreement on who runs the service, as far as it has got.
+    pub agreement: Agreement,
+    /// Whether users see it as free (None: free unless it has fees).
+    pub free_to_users: Option<bool>,
+    /// How a service its users see as free is paid for in the long run.
+    pub free_plan: Option<String>,
+    /// Staff dedicated to running it, in full-time equivalents.
+    pub dedicated_staff: f64,
+    /// How long they are expected to stay on it, in years.
+    pub staff_tenure_years: Option<f64>,
+}
+
+/// How far the agreement on who runs the service (운영 협약, 위·수탁
+/// 계약) has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Agreement {
+    /// None stated.
+    #[default]
+    None,
+    /// Drafted, not signed.
+    Draft,
+    /// Signed.
+    Signed,
+}
+
+impl Agreement {
+    /// The names a scenario uses.
+    pub const OPTIONS: [(&'static str, Agreement); 3] = [
+        ("none", Agreement::None),
+        ("draft", Agreement::Draft),
+        ("signed", Agreement::Signed),
+    ];
+}
