@@ -469,10 +469,10 @@ pub fn gap_kinds(model: &Model, report: &Report, w: Words, money: &Money) -> Str
             "{}",
             match w.ko() {
                 false => format!(
-                    "Of the portfolio's gap, {s} is structural (the year's money was short of last year's settled cost, escalated) and {t} transient (in-year overruns)."
+                    "Of the portfolio's gap, {s} is structural (the year's money was short of what could be foreseen when its budget was set: last year's settled cost, the expected price change and the plan's steps) and {t} transient (in-year overruns)."
                 ),
                 true => format!(
-                    "전체 부족액 중 {s}는 구조적 부족(그해 재원이 전년도 결산 비용에 물가 상승을 더한 것보다 적음), {t}는 일시적 부족(연중 비용 초과)입니다."
+                    "전체 부족액 중 {s}는 구조적 부족(그해 재원이 예산 편성 때 예측할 수 있었던 비용, 곧 전년도 결산 비용에 예상 물가 변동과 계획된 변화를 반영한 것보다 적음), {t}는 일시적 부족(연중 비용 초과)입니다."
                 ),
             }
         );
