@@ -328,6 +328,28 @@ const KOREAN: &[(&str, &str)] = &[
         "key_partners = \"Who helps run it\"",
         "key_partners = \"운영을 돕는 기관\"",
     ),
+    (
+        "# what `fundgap evaluate` rates the plan on",
+        "# `fundgap evaluate`가 계획을 평가하는 항목",
+    ),
+    (
+        "improves_on = \"The service it replaces\"",
+        "improves_on = \"대체하는 기존 서비스\"",
+    ),
+    (
+        "improvement = \"What it does better, and by how much\"",
+        "improvement = \"무엇이 얼마나 나아지는가\"",
+    ),
+    (
+        "# none | draft | signed: who runs it",
+        "# none | draft | signed: 운영 주체 협약",
+    ),
+    (
+        "free_plan = \"How it is paid for if users see it as free\"",
+        "free_plan = \"이용자가 무료로 여길 때의 재원 계획\"",
+    ),
+    ("# full-time posts", "# 전담 인력 (정원 기준)"),
+    ("# longer than a rotation", "# 순환 전보 주기보다 길게"),
 ];
 
 /// A template with `services` services (at least 1), its comments in
@@ -538,6 +560,14 @@ annual = {{ dist = "triangular", min = {b_lo}, mode = {b}, max = {b_hi} }}
 value_proposition = "What residents get"
 customer_segments = "Who uses it"
 key_partners = "Who helps run it"
+
+[service.plan]                            # what `fundgap evaluate` rates the plan on
+improves_on = "The service it replaces"
+improvement = "What it does better, and by how much"
+agreement = "draft"                       # none | draft | signed: who runs it
+free_plan = "How it is paid for if users see it as free"
+dedicated_staff = 1                       # full-time posts
+staff_tenure_years = 3                    # longer than a rotation
 "#,
             lo = (c * 0.9).round(),
             hi = (c * 1.3).round(),
