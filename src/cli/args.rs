@@ -134,8 +134,8 @@ discovery.json and discovery.png/svg (each service's peeling trade-off).")]
     Chart(ChartArgs),
     /// Score the stop rule against what happened (Brier score) on back-test scenarios
     #[command(after_help = "Examples:
-  fundgap backtest scenarios/backtest-*.toml
-  fundgap backtest scenarios/backtest-incheon-imod.toml --trials 100000 --out results/backtest
+  fundgap backtest scenarios/backtest/*.toml
+  fundgap backtest scenarios/backtest/incheon-imod.toml --trials 100000 --out results/backtest
 
 Every service with a [service.outcome] table is a case: the model's
 probability that its stop rule had fired by the end of the outcome's year is

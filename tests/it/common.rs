@@ -43,8 +43,10 @@ pub fn scenario(name: &str) -> String {
 /// being listed anywhere.
 pub fn shipped_scenarios() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
+    // The back-test's case files live in scenarios/backtest/.
+    let mut v: Vec<PathBuf> = [dir.clone(), dir.join("backtest")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();

@@ -7,6 +7,7 @@ mod common;
 
 mod appropriations;
 mod architecture;
+mod backtest_protocol;
 mod books;
 mod browser;
 mod charts;

@@ -20,7 +20,7 @@ fn every_writing_command_leaves_a_users_folder_alone() {
     std::fs::write(project.join("summary.json"), b"{\"mine\": true}").unwrap();
     let base = scenario("ucity-baseline.toml");
     let variants = scenario("revenue-models.toml");
-    let backtest = scenario("backtest-incheon-imod.toml");
+    let backtest = scenario("backtest/incheon-imod.toml");
     for (i, shard) in ["1/2", "2/2"].iter().enumerate() {
         let part = format!("p{}", i + 1);
         fundgap_ok(

@@ -15,7 +15,7 @@ const SCENARIOS: &[&str] = &[
     include_str!("../../scenarios/revenue-models.toml"),
     include_str!("../../scenarios/busan-eco-delta.toml"),
     include_str!("../../scenarios/daejeon-challenge.toml"),
-    include_str!("../../scenarios/backtest-incheon-imod.toml"),
+    include_str!("../../scenarios/backtest/incheon-imod.toml"),
 ];
 
 const EDGES: &[&str] = &[

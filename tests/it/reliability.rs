@@ -924,7 +924,7 @@ fn near_duplicates_and_too_small_samples_are_caught() {
     )
     .unwrap();
     assert_eq!(model.accounts(), ["parking"]);
-    let bt = scenario("backtest-incheon-imod.toml");
+    let bt = scenario("backtest/incheon-imod.toml");
     let o = fundgap(&["backtest", &bt, &bt, "--trials", "20"], tmp.path());
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("given twice"));
