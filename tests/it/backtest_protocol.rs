@@ -101,7 +101,7 @@ fn protocol_sources(text: &str) -> BTreeSet<String> {
 /// Cases whose outcome is recorded only before the forecast date §8 fixes,
 /// so their files leave `recorded` out (and say so in the note): a gap in
 /// the record, not a date to invent.
-const RECORDED_BEFORE_FORECAST: [&str; 4] = ["IN-1", "IN-2", "IN-3", "BC-1"];
+const RECORDED_BEFORE_FORECAST: [&str; 1] = ["BC-1"];
 
 /// The publication date a `[sources]` entry starts with (`YYYY-MM-DD: ...`).
 fn dated(key: &str, citation: &str, file: &str) -> Date {

@@ -131,9 +131,10 @@ pub fn backtest_markdown(b: &Backtest, lang: Language) -> String {
             c.by,
             outcome(w, c),
             c.strength,
-            match c.is_scored(s.with_inferred) {
-                true => w.t("yes", "예"),
-                false => w.t("listed", "목록만"),
+            match (c.is_scored(s.with_inferred), c.is_scored(true)) {
+                (true, _) => w.t("yes", "예"),
+                (false, true) => w.t("with C", "C 포함 시"),
+                (false, false) => w.t("listed", "목록만"),
             },
             percent(c.predicted.estimate, 1),
             percent(c.predicted.lo, 1),
