@@ -22,6 +22,7 @@ mod evaluate;
 mod grants;
 mod metamorphic;
 mod ownership;
+mod plausibility;
 mod precision;
 mod prices;
 mod programmes;

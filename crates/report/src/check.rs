@@ -2,6 +2,7 @@
 //! it, service by service, so a reader can confirm every line was read as
 //! meant.
 
+mod plausibility;
 mod programmes;
 mod provenance;
 
@@ -631,5 +632,6 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
         }
     }
     out.push_str(&provenance::describe(model, w));
+    out.push_str(&plausibility::describe(model, w));
     out
 }

@@ -108,31 +108,71 @@ pub fn parse_document<'i>(
         return Ok(doc);
     }
     let lines = LineIndex::new(text);
-    let diagnostics = errors
-        .iter()
-        .map(|e| {
-            let (line, column) = e.span().map(|s| lines.locate(s.start)).unwrap_or((0, 0));
-            let mut message = format!("TOML syntax error: {}", e.message().trim());
-            // The parser says "duplicate key" without the key: its span
-            // starts at the key, so name it from the text there.
-            if message.ends_with("duplicate key")
-                && let Some(key) = e.span().and_then(|s| key_at(text, s.start))
-            {
-                message.push_str(&format!(
-                    " `{key}`: each key may be set once in a table (remove one, or put the other in its own table)"
-                ));
+    // A table written `[service]` a second time, where `[[service]]` was
+    // meant: said once, at the header, and the duplicate keys inside it
+    // that follow from it are not listed again.
+    let mut repeated: Option<usize> = None;
+    let mut diagnostics = Vec::new();
+    for e in &errors {
+        let (line, column) = e.span().map(|s| lines.locate(s.start)).unwrap_or((0, 0));
+        let mut message = format!("TOML syntax error: {}", e.message().trim());
+        let header = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::trim_start)
+            .filter(|l| l.starts_with('[') && !l.starts_with("[["));
+        if message.ends_with("duplicate key") {
+            let key = e.span().and_then(|s| key_at(text, s.start));
+            // The whole header's name (the span points at its last part).
+            let table = header
+                .and_then(|h| h.strip_prefix('['))
+                .and_then(|h| h.split(']').next())
+                .map(|h| h.split('.').map(str::trim).collect::<Vec<_>>().join("."));
+            match (key, table) {
+                (Some(_), Some(table)) if ARRAY_TABLES.contains(&table.as_str()) => {
+                    message = format!(
+                        "`[{table}]` appears twice: each one is its own table, written with double \
+                         brackets: `[[{table}]]`"
+                    );
+                    repeated = Some(line);
+                }
+                (Some(key), _) => {
+                    if repeated.is_some_and(|at| line > at) && header.is_none() {
+                        continue;
+                    }
+                    message.push_str(&format!(
+                        " `{key}`: each key may be set once in a table (remove one, or put the other in its own table)"
+                    ));
+                }
+                (None, _) => {}
             }
-            Diagnostic {
-                file: label.to_string(),
-                line,
-                column,
-                path: String::new(),
-                message,
-            }
-        })
-        .collect();
+        }
+        if header.is_some() && !message.contains("appears twice") {
+            repeated = None;
+        }
+        diagnostics.push(Diagnostic {
+            file: label.to_string(),
+            line,
+            column,
+            path: String::new(),
+            message,
+        });
+    }
     Err(ScenarioError { diagnostics })
 }
+
+/// The tables a scenario writes as arrays (`[[...]]`), one per item.
+const ARRAY_TABLES: [&str; 9] = [
+    "service",
+    "service.cost",
+    "service.risk",
+    "service.funding",
+    "service.benefit",
+    "correlation",
+    "variant",
+    "programme",
+    "account",
+];
 
 /// The key written at byte `at` of `text` (bare, or quoted), if any.
 fn key_at(text: &str, at: usize) -> Option<String> {

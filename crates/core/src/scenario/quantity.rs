@@ -52,7 +52,11 @@ impl Checker {
                     self.err(
                         &span,
                         &path,
-                        format!("expected a number {}, found {x}", domain.describe()),
+                        format!(
+                            "expected a number {}, found {x}{}",
+                            domain.describe(),
+                            percent_hint(x, in_domain)
+                        ),
                     );
                     return None;
                 }
@@ -67,8 +71,12 @@ impl Checker {
                     &span,
                     &path,
                     format!(
-                        "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}",
-                        type_name(other)
+                        "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}{}",
+                        type_name(other),
+                        match other {
+                            DeValue::String(t) => written_percent(t, in_domain),
+                            _ => String::new(),
+                        }
                     ),
                 );
                 None

@@ -394,15 +394,21 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!("expected {}, found {x}", range.describe()),
+                    format!(
+                        "expected {}, found {x}{}",
+                        range.describe(),
+                        percent_hint(x, |y| range.contains(y))
+                    ),
                 );
                 None
             }
             None => {
-                let hint = if matches!(v.get_ref(), DeValue::Table(_)) {
-                    " (this key takes a fixed number, not a distribution)"
-                } else {
-                    ""
+                let hint = match v.get_ref() {
+                    DeValue::Table(_) => {
+                        " (this key takes a fixed number, not a distribution)".into()
+                    }
+                    DeValue::String(t) => written_percent(t, |y| range.contains(y)),
+                    _ => String::new(),
                 };
                 self.err(
                     &v.span(),
@@ -552,5 +558,32 @@ pub(super) struct Horizon {
 impl Horizon {
     pub(super) fn end(&self) -> i64 {
         self.start + self.len as i64 - 1
+    }
+}
+
+/// A hint for a share or rate written as a percentage (4.5 for 4.5%),
+/// when the fraction would have been accepted; empty otherwise.
+pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> String {
+    let y = x / 100.0;
+    match x > 1.0 && x <= 100.0 && accepts(y) {
+        true => format!(" — did you mean {y}? (a share or rate is a fraction: {x}% is {y})"),
+        false => String::new(),
+    }
+}
+
+/// A hint for a number written as text with a percent sign (`"15%"`),
+/// when its fraction would have been accepted; empty otherwise.
+pub(super) fn written_percent(text: &str, accepts: impl Fn(f64) -> bool) -> String {
+    let Some(n) = text
+        .trim()
+        .strip_suffix('%')
+        .and_then(|n| n.trim().parse::<f64>().ok())
+    else {
+        return String::new();
+    };
+    let y = n / 100.0;
+    match accepts(y) {
+        true => format!(" — did you mean {y}? (write the fraction as a number, not \"{text}\")"),
+        false => String::new(),
     }
 }

@@ -1,0 +1,167 @@
+//! What `fundgap check` warns about in a scenario that is valid but
+//! probably not what its author meant: an operating cost above the build
+//! cost every year (a percentage written for a share), and amounts off
+//! from the service's planned cost by a factor that suggests the wrong
+//! unit (won written in a million-won file, or the reverse). Warnings,
+//! not errors: each can be true of a real service. Pure: read from the
+//! model's inputs alone.
+
+use crate::model::{CostKind, GrantSize, Model, Service, StreamKind};
+use crate::names::slug;
+
+/// A stream amount this many times the service's planned yearly cost, or
+/// this many times smaller, is probably in the wrong unit (1,000 is the
+/// step between adjacent units: 원, 천원, 백만원).
+const UNIT_FACTOR: f64 = 200.0;
+
+/// An operating cost this many times the build cost each year is not a
+/// share (the U-City evaluation found about 0.15).
+const OPEX_RATIO_MAX: f64 = 1.0;
+
+/// One warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// The `--set` path of what it is about.
+    pub path: String,
+    /// What looks wrong, with the figures.
+    pub kind: Concern,
+}
+
+/// What looks wrong.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Concern {
+    /// The opex ratio's mean is above 1: the service would cost more to
+    /// run each year than to build.
+    OpexRatio {
+        /// The mean ratio.
+        ratio: f64,
+    },
+    /// An amount is `times` the planned yearly cost (below 1: that many
+    /// times smaller).
+    Scale {
+        /// The amount's mean (for fees, users x price at saturation).
+        amount: f64,
+        /// The service's planned yearly cost.
+        planned: f64,
+        /// amount / planned.
+        times: f64,
+    },
+}
+
+/// The service's planned yearly cost in start-year prices: construction x
+/// opex ratio and its annual operating lines, at their means (0 when it
+/// states neither).
+fn planned(s: &Service) -> f64 {
+    let lines: f64 = s
+        .costs
+        .iter()
+        .filter(|l| !l.capital)
+        .filter_map(|l| match &l.kind {
+            CostKind::Annual { amount, .. } => Some(amount.mean()),
+            _ => None,
+        })
+        .sum();
+    s.construction_cost.mean() * s.opex_ratio.mean() + lines
+}
+
+/// Every warning for `model`, service by service in file order.
+pub fn warnings(model: &Model) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for s in &model.services {
+        let ratio = s.opex_ratio.mean();
+        if ratio > OPEX_RATIO_MAX {
+            out.push(Warning {
+                path: format!("service.{}.opex_ratio", s.id),
+                kind: Concern::OpexRatio { ratio },
+            });
+        }
+        let plan = planned(s);
+        if plan <= 0.0 {
+            continue;
+        }
+        for st in &s.funding {
+            let amount = match &st.kind {
+                StreamKind::Grant {
+                    size: GrantSize::Amount(q),
+                    ..
+                }
+                | StreamKind::Contract { amount: q, .. } => q.mean(),
+                StreamKind::Budget {
+                    amount, follows, ..
+                } => match follows {
+                    crate::model::Follows::Settled {
+                        first_stated: false,
+                        ..
+                    } => continue,
+                    _ => amount.mean(),
+                },
+                StreamKind::Fees {
+                    saturation_users,
+                    price,
+                    ..
+                } => saturation_users.mean() * price.mean(),
+                _ => continue,
+            };
+            if amount <= 0.0 {
+                continue;
+            }
+            let times = amount / plan;
+            if !(1.0 / UNIT_FACTOR..=UNIT_FACTOR).contains(&times) {
+                let path = format!("service.{}.funding.{}", s.id, slug(&st.name));
+                out.push(Warning {
+                    path,
+                    kind: Concern::Scale {
+                        amount,
+                        planned: plan,
+                        times,
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+
+    fn model(service: &str) -> Model {
+        let text = format!(
+            "[scenario]\nname = \"p\"\nstart_year = 2025\nhorizon_years = 5\nunit = \"million\"\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 1000\n{service}"
+        );
+        parse_str(&text, "p.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// An opex ratio of 12 (12% meant), a budget of 7.2e9 in a
+    /// million-won file (won meant) and a fee of 1,440 per user (1,440
+    /// won meant, 0.00144 million) each warn; the same service written
+    /// right does not.
+    #[test]
+    fn unit_and_percentage_slips_warn_and_right_figures_do_not() {
+        let right = model(
+            "opex_ratio = 0.12\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 72\n\
+             [[service.funding]]\nkind = \"fees\"\nname = \"fares\"\nsaturation_users = 20000\nprice = 0.00144\n",
+        );
+        assert_eq!(warnings(&right), []);
+        let slips = model(
+            "opex_ratio = 12\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 7.2e9\n",
+        );
+        let w = warnings(&slips);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0].kind, Concern::OpexRatio { ratio: 12.0 });
+        assert!(matches!(w[1].kind, Concern::Scale { times, .. } if times > 1e5));
+        assert_eq!(w[1].path, "service.s.funding.city");
+        let fare = model(
+            "opex_ratio = 0.12\n\
+             [[service.funding]]\nkind = \"fees\"\nname = \"fares\"\nsaturation_users = 20000\nprice = 1440\n",
+        );
+        let w = warnings(&fare);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "service.s.funding.fares");
+    }
+}

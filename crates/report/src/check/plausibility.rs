@@ -1,0 +1,75 @@
+//! What `fundgap check` prints about figures that look like a slip: an
+//! opex ratio written as a percentage, an amount in the wrong unit (see
+//! [`fundgap::analysis::plausibility`]). Warnings: the scenario still runs.
+
+use std::fmt::Write;
+
+use fundgap::analysis::plausibility::{Concern, warnings};
+use fundgap::format::thousands;
+use fundgap::model::Model;
+
+use crate::lang::Words;
+
+/// The plausibility warnings of `check`, one line each (empty when none).
+pub(super) fn describe(model: &Model, w: Words) -> String {
+    let unit = format!("{} {}", model.currency(), model.unit());
+    let mut out = String::new();
+    for warning in warnings(model) {
+        let what = match (warning.kind, w.ko()) {
+            (Concern::OpexRatio { ratio }, false) => format!(
+                "opex ratio {ratio}: running it would cost {ratio} times its construction a year; \
+                 a share is a fraction (the U-City evaluation found about 0.15): did you mean {}?",
+                ratio / 100.0
+            ),
+            (Concern::OpexRatio { ratio }, true) => format!(
+                "운영비 비율 {ratio}: 해마다 건설비의 {ratio}배가 든다는 뜻; 비율은 소수로 씁니다 \
+                 (U-City 평가는 약 0.15): {}의 뜻이었나요?",
+                ratio / 100.0
+            ),
+            (
+                Concern::Scale {
+                    amount,
+                    planned,
+                    times,
+                },
+                ko,
+            ) => {
+                let (a, p) = (figure(amount), figure(planned));
+                let (n, bigger) = match times >= 1.0 {
+                    true => (thousands(times, 0), true),
+                    false => (thousands(1.0 / times, 0), false),
+                };
+                match (ko, bigger) {
+                    (false, true) => format!(
+                        "{a} a year is {n} times the service's planned yearly cost ({p}): is it in {unit}?"
+                    ),
+                    (false, false) => format!(
+                        "{a} a year is {n} times smaller than the service's planned yearly cost ({p}): is it in {unit}?"
+                    ),
+                    (true, true) => {
+                        format!("연 {a}는 계획 연간 비용({p})의 {n}배: 단위가 {unit}이 맞나요?")
+                    }
+                    (true, false) => {
+                        format!("연 {a}는 계획 연간 비용({p})의 {n}분의 1: 단위가 {unit}이 맞나요?")
+                    }
+                }
+            }
+        };
+        let _ = writeln!(
+            out,
+            "  {} {}: {what}",
+            w.t("warning:", "경고:"),
+            warning.path
+        );
+    }
+    out
+}
+
+/// An amount with as many decimals as it needs to show.
+fn figure(x: f64) -> String {
+    match x.abs() {
+        v if v >= 100.0 => thousands(x, 0),
+        v if v >= 1.0 => thousands(x, 2),
+        _ => format!("{x:.6}").trim_end_matches('0').to_string(),
+    }
+}

@@ -1,0 +1,64 @@
+//! `fundgap check` catches the slips a new user makes: a rate written as a
+//! percentage (an error, with the fraction suggested), a number written as
+//! text with a percent sign, `[service]` written twice where `[[service]]`
+//! was meant (one error at the header, not one per key), and valid but
+//! implausible figures — an opex ratio above 1, an amount in the wrong unit
+//! (warnings: exit 0).
+
+use crate::common::fundgap;
+
+const HEAD: &str =
+    "[scenario]\nname = \"p\"\nstart_year = 2025\nhorizon_years = 5\nunit = \"million\"\n";
+
+fn check(text: &str) -> (Option<i32>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("p.toml"), text).unwrap();
+    let o = fundgap(&["check", "p.toml"], tmp.path());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code(), all)
+}
+
+#[test]
+fn slips_are_named_with_the_fix() {
+    let service = "[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.12\n";
+    let (code, out) = check(&format!("{HEAD}discount_rate = 4.5\n{service}"));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("did you mean 0.045?"), "{out}");
+
+    let (code, out) = check(&format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = \"15%\"\n"
+    ));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("did you mean 0.15?"), "{out}");
+
+    let twice = format!(
+        "{HEAD}[service]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [service]\nid = \"t\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n"
+    );
+    let (code, out) = check(&twice);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("(1 problem)"), "{out}");
+    assert!(
+        out.contains("p.toml:10:") && out.contains("`[[service]]`"),
+        "{out}"
+    );
+
+    let implausible = format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 12\n\
+         [[service.funding]]\nkind = \"fees\"\nname = \"fares\"\nsaturation_users = 20000\nprice = 1440\n"
+    );
+    let (code, out) = check(&implausible);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("warning: service.s.opex_ratio") && out.contains("did you mean 0.12?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: service.s.funding.fares") && out.contains("is it in KRW million?"),
+        "{out}"
+    );
+}
