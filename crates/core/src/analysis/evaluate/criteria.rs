@@ -9,11 +9,22 @@ use super::*;
 /// spread over its expected running years (the years from opening, less
 /// those it is closed in), so a long horizon is not rated worse for being
 /// long. A decision to stop is rated under grant dependency, not here.
-pub(super) fn sustainability(e: &EntityStats, opens: usize, t: &Thresholds, say: &Say) -> Score {
+/// For the portfolio (`closed_counts` false) every year from the first
+/// opening counts: its P(stopped) is the chance that some service closed,
+/// while the others run on.
+pub(super) fn sustainability(
+    e: &EntityStats,
+    (opens, closed_counts): (usize, bool),
+    t: &Thresholds,
+    say: &Say,
+) -> Score {
     let p = e.p_any_gap;
     let running: f64 = e.yearly[opens.min(e.yearly.len())..]
         .iter()
-        .map(|y| 1.0 - y.p_stopped.estimate)
+        .map(|y| match closed_counts {
+            true => 1.0 - y.p_stopped.estimate,
+            false => 1.0,
+        })
         .sum();
     let yearly = per_year(p.estimate, running);
     let interval = |e: f64, lo: f64, hi: f64| {
@@ -103,8 +114,23 @@ pub(super) fn grant_dependency(
         Rating::rising(p, t.takeover_amber, t.takeover_red)
     });
     let pct = percent(e.grant_share_total, 0);
-    let fall = cliff.map(|c| percent(c, 0)).unwrap_or_else(|| "-".into());
     let ko = say.ko();
+    let after = match (cliff, cover, ko) {
+        (Some(c), Some(v), false) if c > 0.0 => format!(
+            "cost coverage drops {} to {} of cost",
+            percent(c, 0),
+            percent(v, 0)
+        ),
+        (Some(c), Some(v), true) if c > 0.0 => format!(
+            "비용 충당률 {} 감소 (비용의 {})",
+            percent(c, 0),
+            percent(v, 0)
+        ),
+        (_, Some(v), false) => format!("funding covers {} of cost", percent(v, 0)),
+        (_, Some(v), true) => format!("재원이 비용의 {} 충당", percent(v, 0)),
+        (_, None, false) => "no cost in the years after".to_string(),
+        (_, None, true) => "이후 비용 없음".to_string(),
+    };
     let decision = takeover.map_or(String::new(), |p| match ko {
         false => format!(
             "; the take-over decision stops or shrinks it with chance {}",
@@ -118,16 +144,10 @@ pub(super) fn grant_dependency(
         ),
         (None, true) => format!("건설비 포함 전체 재원의 {pct}가 국비; 운영 보조금 없음{decision}"),
         (Some(y), false) => format!(
-            "{pct} of all money, construction included, from national grants; after the last grant year {y} cost coverage drops {fall}{}{decision}",
-            cover
-                .map(|c| format!(" to {} of cost", percent(c, 0)))
-                .unwrap_or_default()
+            "{pct} of all money, construction included, from national grants; after the last grant year {y} {after}{decision}"
         ),
         (Some(y), true) => format!(
-            "건설비 포함 전체 재원의 {pct}가 국비; 마지막 보조금 연도({y}년) 이후 비용 충당률 {fall} 감소{}{decision}",
-            cover
-                .map(|c| format!(" (비용의 {})", percent(c, 0)))
-                .unwrap_or_default()
+            "건설비 포함 전체 재원의 {pct}가 국비; 마지막 보조금 연도({y}년) 이후 {after}{decision}"
         ),
     };
     Score {

@@ -277,7 +277,7 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, say: &Say) -> Score
         operating_agreement(s, say),
         free_service(s, say),
         dedicated_staff(s, say),
-        sustainability(e, s.opens, t, say),
+        sustainability(e, (s.opens, true), t, say),
         grant_dependency(
             e,
             t,
@@ -318,7 +318,7 @@ fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], say: &Say
     let opens = model.services.iter().map(|s| s.opens).min().unwrap_or(0);
     let mut scores: Vec<Score> = FINDINGS.iter().map(|c| summary(cards, c, say)).collect();
     scores.extend([
-        sustainability(p, opens, t, say),
+        sustainability(p, (opens, false), t, say),
         grant_dependency(
             p,
             t,
