@@ -62,3 +62,18 @@ fn slips_are_named_with_the_fix() {
         "{out}"
     );
 }
+
+/// With its level of government stated, `check` says which investment
+/// review the project goes to: Bucheon (a 시, ~85억 of builds) goes to the
+/// 시·도's review (60억–200억).
+#[test]
+fn check_names_the_investment_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &["check", &crate::common::scenario("bucheon-challenge.toml")],
+        tmp.path(),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("시·도 의뢰 투자심사 대상"), "{out}");
+}

@@ -39,7 +39,7 @@ pub fn percent(p: f64, decimals: usize) -> String {
 
 /// Won per scenario unit, where the scenario's money is in won and its
 /// unit is one fundgap knows (English or Korean names).
-fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {
+pub fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {
     if !currency.eq_ignore_ascii_case("KRW") {
         return None;
     }

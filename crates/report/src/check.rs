@@ -5,6 +5,7 @@
 mod plausibility;
 mod programmes;
 mod provenance;
+mod review;
 
 pub use programmes::programmes;
 
@@ -633,5 +634,6 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
     }
     out.push_str(&provenance::describe(model, w));
     out.push_str(&plausibility::describe(model, w));
+    out.push_str(&review::describe(model, w));
     out
 }

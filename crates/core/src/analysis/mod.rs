@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod plausibility;
 pub mod provenance;
 pub mod reconcile;
+pub mod review;
 pub mod sensitivity;
 pub mod sobol;
 pub mod stress;

@@ -35,7 +35,7 @@ pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
-pub use plan::{Agreement, ServicePlan};
+pub use plan::{Agreement, Government, ServicePlan};
 pub use provenance::{Provenance, Provenances, StatedInput};
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{RENAMED_THRESHOLDS, THRESHOLD_KEYS, Thresholds};
@@ -98,6 +98,8 @@ pub struct Model {
     pub(crate) evaluation: Thresholds,
     /// Where each input comes from, and the `[sources]` table.
     pub(crate) provenance: Provenances,
+    /// The level of local government the project belongs to, if stated.
+    pub(crate) government: Option<Government>,
 }
 
 impl Model {
@@ -109,6 +111,11 @@ impl Model {
     /// The scenario's description, if it has one.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+
+    /// The level of local government the project belongs to, if stated.
+    pub fn government(&self) -> Option<Government> {
+        self.government
     }
 
     /// The language the scenario asks reports to be written in.

@@ -26,6 +26,25 @@ pub struct ServicePlan {
     pub staff_tenure_years: Option<f64>,
 }
 
+/// The level of local government a scenario's project belongs to: it
+/// decides which investment review (지방재정 투자심사) a project of its
+/// size must pass before it is budgeted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Government {
+    /// 광역: a 특별시, 광역시, 특별자치시, 도 or 특별자치도.
+    Metropolitan,
+    /// 기초: a 시, 군 or 자치구.
+    Basic,
+}
+
+impl Government {
+    /// The names a scenario uses.
+    pub const OPTIONS: [(&'static str, Government); 2] = [
+        ("metropolitan", Government::Metropolitan),
+        ("basic", Government::Basic),
+    ];
+}
+
 /// How far the agreement on who runs the service (운영 협약, 위·수탁
 /// 계약) has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

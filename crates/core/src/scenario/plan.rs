@@ -1,7 +1,7 @@
 //! Reading `[service.plan]`: what a service's plan states on the source
 //! study's four findings (see [`crate::model::ServicePlan`]).
 
-use crate::model::{Agreement, ServicePlan};
+use crate::model::{Agreement, Government, ServicePlan};
 
 use super::reader::*;
 use super::schema::Range64;
@@ -19,6 +19,16 @@ pub(super) const PLAN_KEYS: &[&str] = &[
 ];
 
 impl Checker {
+    /// `[scenario] government`, if stated (`Some(None)` when absent).
+    pub(super) fn government(&mut self, sc: &View<'_, '_>) -> Option<Option<Government>> {
+        match sc.has("government") {
+            true => self
+                .choice(sc, "government", &Government::OPTIONS, Government::Basic)
+                .map(Some),
+            false => Some(None),
+        }
+    }
+
     /// `[service.plan]`, if present (the default, every key absent,
     /// otherwise).
     pub(super) fn plan(&mut self, sv: &View<'_, '_>) -> Option<ServicePlan> {

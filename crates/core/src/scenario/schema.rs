@@ -60,6 +60,7 @@ pub(super) const SCENARIO_KEYS: &[&str] = &[
     "discount_basis",
     "prices",
     "lang",
+    "government",
     "sampling",
     "materiality_share",
     "materiality_amount",
