@@ -195,6 +195,10 @@ pub(crate) struct RunArgs {
     /// What to print on standard output
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// The budget year plan.csv's five years (the 중기지방재정계획's frame)
+    /// start from [default: this year, moved into the horizon]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    pub from: Option<i32>,
     /// Run until every reported probability (P(gap) each year, P(any gap))
     /// has a 95% half-width at most H, e.g. 0.005 for half a percentage
     /// point: blocks of trials, each continuing the last, so the result is

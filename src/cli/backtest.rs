@@ -78,7 +78,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
             None => all = cases_now,
             Some(&p) => {
                 let s = score(cases_now, settings);
-                variants.extend(s.and_then(|s| PriorVariant::of(p, &s)));
+                variants.extend(s.map(|s| PriorVariant::of(p, &s)));
             }
         }
     }
@@ -99,6 +99,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         ));
     };
     let result = Backtest {
+        version: fundgap::analysis::backtest::VERSION,
         score: scored,
         with_inferred,
         prior: variants,

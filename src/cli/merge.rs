@@ -15,7 +15,7 @@ use fundgap::model::Language;
 use fundgap_report::output::{RunOutput, Settings, StressOutput};
 
 use super::args::{Lang, MergeArgs};
-use super::common::{Delivery, deliver, made_by_command, settings};
+use super::common::{Delivery, deliver, made_by_command, settings, this_year};
 
 /// The largest part file read (a national portfolio's is tens of MB).
 const PART_LIMIT: u64 = 1 << 34;
@@ -151,6 +151,7 @@ fn merge_run(
         threads,
         elapsed_seconds: shard_seconds + started.elapsed().as_secs_f64(),
         precision: None,
+        budget_year: this_year(),
     };
     let delivery = Delivery {
         out_dir: out_dir(args, &first.scenario_stem),

@@ -76,6 +76,9 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     };
     let report = Report::new(&model, &acc);
     let mut info = run_info(label, &args.changes.set, threads, started);
+    if let Some(year) = args.from {
+        info.budget_year = year;
+    }
     if let (Some(s), true) = (&stopped, status) {
         status!(
             "fundgap: {} after {} trials",

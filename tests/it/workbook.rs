@@ -48,7 +48,14 @@ fn a_korean_workbook_holds_the_runs_numbers() {
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["요약", "차트", "연도별", "기간 합계", "실행 정보"]
+        vec![
+            "요약",
+            "차트",
+            "연도별",
+            "기간 합계",
+            "중기재정계획",
+            "실행 정보"
+        ]
     );
     let horizon = csv_rows(&dir.path().join("ko/horizon.csv"));
     // The summary: Korean headers, a row per service and the portfolio,
@@ -115,8 +122,21 @@ fn the_workbook_is_english_by_default_repeatable_and_optional() {
     let wb: Xlsx<_> = open_workbook(&a).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["summary", "charts", "yearly", "horizon", "run"]
+        vec![
+            "summary",
+            "charts",
+            "yearly",
+            "horizon",
+            "5-year plan",
+            "run"
+        ]
     );
+    // plan.csv: five years per entity, the first from the budget year
+    // moved into the horizon.
+    let plan = std::fs::read_to_string(dir.path().join("a/plan.csv")).unwrap();
+    let rows: Vec<&str> = plan.lines().skip(1).collect();
+    assert!(!rows.is_empty() && rows.len().is_multiple_of(5), "{plan}");
+    assert!(rows[0].starts_with("portfolio,"), "{plan}");
     assert!(
         std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
         "same run, same bytes"

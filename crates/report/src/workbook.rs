@@ -304,6 +304,11 @@ pub fn run_workbook(
             wb.add_worksheet().set_name(w.t("horizon", "기간 합계"))?,
             &horizon,
         )?;
+        write_table(
+            wb.add_worksheet()
+                .set_name(w.t("5-year plan", "중기재정계획"))?,
+            &crate::files::plan::plan_table(model, report, info.budget_year),
+        )?;
         provenance(
             wb.add_worksheet().set_name(w.t("run", "실행 정보"))?,
             model,

@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod compare;
 pub mod discover;
 pub mod evaluate;
+pub mod midterm;
 pub mod plausibility;
 pub mod provenance;
 pub mod reconcile;

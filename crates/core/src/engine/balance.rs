@@ -247,6 +247,10 @@ impl Engine<'_> {
                     .select(settled * raise * F8::splat(s), fresh),
                 _ => fresh,
             };
+            // A closed service needs nothing the budget could foresee: what
+            // it still owes (a termination payment) is not in any plan.
+            let closed = year(t).ge(from) & keep.eq(ZERO);
+            let basis = closed.select(ZERO, basis);
             structural[t] = (basis - money[t] - paid).max(ZERO).min(g);
             last = c;
             gap_npv = gap_npv + g * discount[t];

@@ -288,7 +288,10 @@ impl Checker {
                 }
             }
             FundingKind::Budget => {
-                let follows = self.follows(fv);
+                // A `follows` that failed has been reported: no amount
+                // error to add on top of it.
+                let follows = self.follows(fv)?;
+                let follows = Some(follows);
                 // Without a stated amount, an appropriation's first year
                 // comes from the plan.
                 let stated = !matches!(

@@ -137,7 +137,16 @@ pub fn parse_document<'i>(
                     repeated = Some(line);
                 }
                 (Some(key), _) => {
-                    if repeated.is_some_and(|at| line > at) && header.is_none() {
+                    // Inside the repeated table (no header since it).
+                    let inside = repeated.is_some_and(|at| {
+                        line > at
+                            && text
+                                .lines()
+                                .skip(at)
+                                .take(line.saturating_sub(at + 1))
+                                .all(|l| !l.trim_start().starts_with('['))
+                    });
+                    if inside && header.is_none() {
                         continue;
                     }
                     message.push_str(&format!(

@@ -55,7 +55,7 @@ impl Checker {
                         format!(
                             "expected a number {}, found {x}{}",
                             domain.describe(),
-                            percent_hint(x, in_domain)
+                            percent_hint(x, |y| in_domain(y) && domain.hi <= 1.0)
                         ),
                     );
                     return None;
@@ -74,7 +74,9 @@ impl Checker {
                         "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}{}",
                         type_name(other),
                         match other {
-                            DeValue::String(t) => written_percent(t, in_domain),
+                            DeValue::String(t) => {
+                                written_percent(t, in_domain)
+                            }
                             _ => String::new(),
                         }
                     ),

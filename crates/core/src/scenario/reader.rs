@@ -397,7 +397,7 @@ impl Checker {
                     format!(
                         "expected {}, found {x}{}",
                         range.describe(),
-                        percent_hint(x, |y| range.contains(y))
+                        percent_hint(x, |y| range.contains(y) && !range.contains(1.5))
                     ),
                 );
                 None
@@ -565,7 +565,7 @@ impl Horizon {
 /// when the fraction would have been accepted; empty otherwise.
 pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> String {
     let y = x / 100.0;
-    match x > 1.0 && x <= 100.0 && accepts(y) {
+    match (2.0..=100.0).contains(&x) && accepts(y) {
         true => format!(" — did you mean {y}? (a share or rate is a fraction: {x}% is {y})"),
         false => String::new(),
     }

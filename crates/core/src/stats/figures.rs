@@ -86,6 +86,10 @@ pub struct YearStats {
     pub cost_p75: f64,
     /// 95th percentile of cost.
     pub cost_p95: f64,
+    /// 90th percentile of cost (for the medium-term plan's table; not in
+    /// yearly.csv or summary.json).
+    #[serde(skip)]
+    pub cost_p90: f64,
     /// Mean funding (before the reserve).
     pub funding_mean: f64,
     /// 5th percentile of funding.
@@ -114,6 +118,9 @@ pub struct YearStats {
     pub gap_p50: f64,
     /// 95th percentile of the gap.
     pub gap_p95: f64,
+    /// 90th percentile of the gap (as `cost_p90`).
+    #[serde(skip)]
+    pub gap_p90: f64,
     /// Mean paid out by reserves.
     pub reserve_used_mean: f64,
     /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
@@ -203,6 +210,7 @@ pub(super) fn year_stats(
         cost_p50: y.cost_q.quantile(0.5),
         cost_p75: y.cost_q.quantile(0.75),
         cost_p95: y.cost_q.quantile(0.95),
+        cost_p90: y.cost_q.quantile(0.9),
         funding_mean: sums.funding.value() / nf,
         funding_p5: y.funding_q.quantile(0.05),
         funding_p25: y.funding_q.quantile(0.25),
@@ -218,6 +226,7 @@ pub(super) fn year_stats(
         }),
         gap_p50: y.gap_q.quantile(0.5),
         gap_p95: y.gap_q.quantile(0.95),
+        gap_p90: y.gap_q.quantile(0.9),
         reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
         funding_by_kind_mean: by_kind,
         survival,

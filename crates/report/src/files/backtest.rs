@@ -204,50 +204,55 @@ pub fn backtest_markdown(b: &Backtest, lang: Language) -> String {
             bin.stop_rate.map_or_else(dash, |p| percent(p, 0)),
         );
     }
+    // A difference and its interval, or a dash where there is none.
+    let diff = |refs: &[Reference], name: &str| {
+        refs.iter()
+            .find(|r| r.name == name)
+            .map_or("—".to_string(), |r| {
+                format!("{:+.3} [{:+.3}, {:+.3}]", r.difference, r.lo, r.hi)
+            })
+    };
     if let Some(c) = &b.with_inferred {
-        let loo = c.references.first();
+        let (loo, prior) = (
+            diff(&c.references, "leave_one_cluster_out"),
+            diff(&c.references, "prior"),
+        );
         let _ = match w.ko() {
             false => writeln!(
                 out,
-                "\nWith the inferred outcomes (strength C) too: {} cases in {} clusters, Brier {:.3}{}.",
-                c.scored,
-                c.clusters,
-                c.brier,
-                loo.map_or(String::new(), |r| format!(
-                    ", against the other clusters' stop rate {:+.3} [{:+.3}, {:+.3}]",
-                    r.difference, r.lo, r.hi
-                ))
+                "\nWith the inferred outcomes (strength C) too: {} cases in {} clusters, Brier {:.3}; \
+                 against the other clusters' stop rate {loo}, against the prior alone {prior}.",
+                c.scored, c.clusters, c.brier,
             ),
             true => writeln!(
                 out,
-                "\n추정 결과(근거 강도 C)까지 포함하면: 사례 {}개, 군집 {}개, Brier {:.3}{}.",
-                c.scored,
-                c.clusters,
-                c.brier,
-                loo.map_or(String::new(), |r| format!(
-                    ", 다른 군집의 중단 비율 대비 {:+.3} [{:+.3}, {:+.3}]",
-                    r.difference, r.lo, r.hi
-                ))
+                "\n추정 결과(근거 강도 C)까지 포함하면: 사례 {}개, 군집 {}개, Brier {:.3}; \
+                 다른 군집의 중단 비율 대비 {loo}, 사전확률 대비 {prior}.",
+                c.scored, c.clusters, c.brier,
             ),
         };
     }
     if !b.prior.is_empty() {
         out.push_str(w.t(
-            "\n| every decision's chance of a stop | Brier score | against the other clusters' stop rate |\n|---|---|---|\n",
-            "\n| 모든 결정의 중단 확률 | Brier 점수 | 다른 군집의 중단 비율 대비 |\n|---|---|---|\n",
+            "\n| every decision's chance of a stop | Brier score | against the other clusters' stop rate | against the prior alone |\n|---|---|---|---|\n",
+            "\n| 모든 결정의 중단 확률 | Brier 점수 | 다른 군집의 중단 비율 대비 | 사전확률 대비 |\n|---|---|---|---|\n",
         ));
         for v in &b.prior {
-            let r = &v.reference;
             let _ = writeln!(
                 out,
-                "| {} | {:.3} | {:+.3} [{:+.3}, {:+.3}] |",
+                "| {} | {:.3} | {} | {} |",
                 percent(v.stop, 0),
                 v.brier,
-                r.difference,
-                r.lo,
-                r.hi
+                diff(&v.references, "leave_one_cluster_out"),
+                diff(&v.references, "prior"),
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        w.t("fundgap version", "fundgap 버전"),
+        b.version
+    );
     out
 }

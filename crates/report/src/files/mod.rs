@@ -4,6 +4,7 @@
 
 pub mod analyses;
 pub mod backtest;
+pub mod plan;
 pub mod run;
 
 pub use run::*;

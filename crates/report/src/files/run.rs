@@ -20,6 +20,8 @@ pub struct RunInfo {
     pub elapsed_seconds: f64,
     /// How a `--precision` run ended (None for a fixed trial count).
     pub precision: Option<fundgap::stats::precision::Stopped>,
+    /// The budget year plan.csv's five years start from.
+    pub budget_year: i32,
 }
 
 impl RunInfo {

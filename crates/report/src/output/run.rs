@@ -7,6 +7,7 @@ use fundgap::stats::Report;
 
 use super::{Files, Output, Settings, text};
 use crate::charts::{self, ChartData, ChartOptions};
+use crate::files::plan::plan_table;
 use crate::files::{RunInfo, horizon_table, summary_json, yearly_table};
 use crate::staging::Sink;
 use crate::terminal as table;
@@ -58,6 +59,10 @@ impl Output for RunOutput<'_> {
             ("horizon.csv".into(), horizon_table(self.report).csv()?),
             ("summary.json".into(), summary),
             ("charts.json".into(), serde_json::to_vec(&self.charts)?),
+            (
+                "plan.csv".into(),
+                plan_table(self.model, self.report, self.info.budget_year).csv()?,
+            ),
         ])
     }
 

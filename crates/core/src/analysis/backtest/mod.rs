@@ -9,7 +9,7 @@
 
 mod score;
 
-pub use score::{Backtest, Bin, PriorVariant, Reference, Score, Settings, score};
+pub use score::{Backtest, Bin, PriorVariant, Reference, Score, Settings, VERSION, score};
 
 use serde::Serialize;
 

@@ -124,6 +124,8 @@ impl Score {
 /// outcomes, and the score under the prior's other values.
 #[derive(Debug, Clone, Serialize)]
 pub struct Backtest {
+    /// The fundgap version that ran it (PROTOCOL.md §2 asks it recorded).
+    pub version: &'static str,
     /// The protocol's score (inferred outcomes apart).
     pub score: Score,
     /// The score with inferred outcomes too (None when there are none).
@@ -139,20 +141,29 @@ pub struct PriorVariant {
     pub stop: f64,
     /// The Brier score of the scored cases.
     pub brier: f64,
-    /// Against the leave-one-cluster-out base rate.
-    pub reference: Reference,
+    /// Against the leave-one-cluster-out base rate and the prior alone
+    /// (the variant's own), as the protocol's verdict reads them.
+    pub references: Vec<Reference>,
 }
 
 impl PriorVariant {
-    /// The variant's summary from its score (None without references).
-    pub fn of(stop: f64, s: &Score) -> Option<PriorVariant> {
-        Some(PriorVariant {
+    /// The variant's summary from its score.
+    pub fn of(stop: f64, s: &Score) -> PriorVariant {
+        PriorVariant {
             stop,
             brier: s.brier,
-            reference: s.references.first()?.clone(),
-        })
+            references: s
+                .references
+                .iter()
+                .filter(|r| r.name != "half")
+                .cloned()
+                .collect(),
+        }
     }
 }
+
+/// The version a back-test records.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Scores `cases` (None when none is scored).
 pub fn score(cases: Vec<Case>, settings: Settings) -> Option<Score> {
@@ -257,12 +268,24 @@ pub fn score(cases: Vec<Case>, settings: Settings) -> Option<Score> {
 /// whole clusters with replacement (each case keeps its value: a
 /// reference forecast is not refitted within a resample).
 fn cluster_interval(values: &[f64], cluster: &[usize], k: usize, s: Settings) -> (f64, f64) {
+    let mut means = cluster_means(values, cluster, k, s);
+    if means.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    means.sort_by(f64::total_cmp);
+    let at = |q: f64| means[((q * means.len() as f64) as usize).min(means.len() - 1)];
+    (at(0.025), at(0.975))
+}
+
+/// The mean of `values` in each of `s.resamples` resamples of whole
+/// clusters with replacement (`k` clusters; `cluster` gives each value's).
+fn cluster_means(values: &[f64], cluster: &[usize], k: usize, s: Settings) -> Vec<f64> {
     let mut sums = vec![(0.0, 0usize); k];
     for (&v, &g) in values.iter().zip(cluster) {
         sums[g].0 += v;
         sums[g].1 += 1;
     }
-    let mut means: Vec<f64> = (0..s.resamples)
+    (0..s.resamples)
         .map(|r| {
             let (mut total, mut count) = (0.0, 0usize);
             for j in 0..k {
@@ -274,13 +297,7 @@ fn cluster_interval(values: &[f64], cluster: &[usize], k: usize, s: Settings) ->
             }
             total / count as f64
         })
-        .collect();
-    if means.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    means.sort_by(f64::total_cmp);
-    let at = |q: f64| means[((q * means.len() as f64) as usize).min(means.len() - 1)];
-    (at(0.025), at(0.975))
+        .collect()
 }
 
 /// The calibration table: scored cases grouped by forecast.
@@ -377,15 +394,38 @@ mod tests {
         assert!((s.brier_se - want).abs() < 1e-12);
     }
 
-    /// Cases sharing a cluster move together in the bootstrap: with two
-    /// clusters whose differences are -0.2 and +0.2, every resample's mean
-    /// is one of -0.2, 0 and +0.2, so the interval spans both signs; a
-    /// model far better everywhere has the whole interval below 0.
+    /// Cases sharing a cluster move together in the bootstrap. With a
+    /// cluster of three cases at -0.2 and one of a single case at +0.6, a
+    /// resample of two clusters has one of three means: -0.2 (the first
+    /// twice), +0.6 (the second twice), 0.0 (one of each: (3 x -0.2 + 0.6)
+    /// / 4); the interval is [-0.2, +0.6]. Resampling the four cases
+    /// instead would also give means such as +0.2 (two of each), which
+    /// fail the test. A model far better everywhere has the whole interval
+    /// below 0.
     #[test]
     fn the_bootstrap_resamples_whole_clusters() {
-        let diff = [-0.2, -0.2, 0.2, 0.2];
-        let (lo, hi) = cluster_interval(&diff, &[0, 0, 1, 1], 2, Settings::default());
-        assert_eq!((lo, hi), (-0.2, 0.2));
+        let diff = [-0.2, -0.2, -0.2, 0.6];
+        let cluster = [0, 0, 0, 1];
+        let (lo, hi) = cluster_interval(&diff, &cluster, 2, Settings::default());
+        assert!(
+            (lo + 0.2).abs() < 1e-12 && (hi - 0.6).abs() < 1e-12,
+            "{lo} {hi}"
+        );
+        // Every resample mean is one a cluster resample can give.
+        let s = Settings {
+            resamples: 2_000,
+            ..Settings::default()
+        };
+        let means = cluster_means(&diff, &cluster, 2, s);
+        assert!(
+            means
+                .iter()
+                .all(|m| [-0.2, 0.0, 0.6].iter().any(|v| (m - v).abs() < 1e-12)),
+            "{:?}",
+            means
+                .iter()
+                .find(|m| ![-0.2, 0.0, 0.6].iter().any(|v| (*m - v).abs() < 1e-12))
+        );
         let good = vec![
             case(95, true, "a"),
             case(5, false, "b"),

@@ -1,7 +1,7 @@
 //! The four criteria of the scorecard that rate a service's plan on the
 //! source study's findings ([`crate::model::ServicePlan`]): each rated from
 //! what the scenario states, green only when the plan says what the study
-//! found missing. Stating more never lowers a rating.
+//! found missing. Stating what the plan has never lowers a rating.
 
 use super::*;
 use crate::model::Agreement;
@@ -24,11 +24,25 @@ fn score(criterion: &'static str, rating: Rating, reason: String) -> Score {
 /// runs (or what it adds, where nothing like it runs).
 pub(super) fn differentiation(s: &Service, say: &Say) -> Score {
     let p = &s.plan;
-    let (rating, reason) = match (&p.improves_on, &p.improvement, say.ko()) {
+    // "none": nothing like it runs, so there is nothing to improve on.
+    let on = p
+        .improves_on
+        .as_ref()
+        .filter(|o| !o.trim().eq_ignore_ascii_case("none"));
+    let new = p.improves_on.is_some() && on.is_none();
+    let (rating, reason) = match (on, &p.improvement, say.ko()) {
         (Some(on), Some(by), false) => (Rating::Green, format!("improves on {on}: {by}")),
         (Some(on), Some(by), true) => (Rating::Green, format!("{on} 대비 개선: {by}")),
         (None, Some(by), false) => (Rating::Green, format!("adds: {by}")),
         (None, Some(by), true) => (Rating::Green, format!("추가되는 점: {by}")),
+        (None, None, false) if new => (
+            Rating::Amber,
+            "nothing like it runs, but what it adds is not said (`improvement`)".to_string(),
+        ),
+        (None, None, true) if new => (
+            Rating::Amber,
+            "비슷한 기존 서비스는 없으나 무엇을 더하는지 없음 (`improvement`)".to_string(),
+        ),
         (Some(on), None, false) => (
             Rating::Amber,
             format!("improves on {on}, but not said by how much (`improvement`)"),

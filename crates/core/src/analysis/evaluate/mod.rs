@@ -13,8 +13,9 @@
 //! (revenue diversity), and whether it is worth it (value). Thresholds
 //! come from the scenario's `[evaluation]` table (defaults in
 //! [`Thresholds::default`]); every amber and red carries a one-line reason.
-//! A rating never falls because more was declared: what a plan does not
-//! state rates as absent.
+//! What a plan does not state rates as absent, so stating what it has
+//! never lowers a rating (stating a concern — users who see a paid service
+//! as free, owners none of whom runs it — can).
 //!
 //! Overall: red when funding sustainability is red or two criteria are red;
 //! amber when any criterion is red or two are amber; green otherwise.
@@ -327,7 +328,18 @@ fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], say: &Say
             say,
         ),
         diversity(streams, h, t, say),
-        value(Nature::Public, p, fnpv, t, say),
+        // Rated as public where any service is (on its benefits), as a
+        // private venture's where none is.
+        value(
+            match model.services.iter().any(|s| s.nature == Nature::Public) {
+                true => Nature::Public,
+                false => Nature::Private,
+            },
+            p,
+            fnpv,
+            t,
+            say,
+        ),
     ]);
     card(
         p,

@@ -1,0 +1,127 @@
+//! The run's figures in the frame of a 중기지방재정계획 (지방재정법 제33조:
+//! a plan of five years or more, made each year with the budget): the five
+//! years from a budget year, each with the money by source — 국비 (grants),
+//! the local budget, own revenue (fees), private money (contracts), reserve
+//! draws — the operating cost at its median and 90th percentile, capital
+//! spending, and the gap at its mean and 90th percentile, all nominal.
+//! Pure: the budget year is the caller's (the CLI reads the clock).
+
+use serde::Serialize;
+
+use crate::model::{FundingKind, Model};
+use crate::stats::{EntityStats, Report, YearStats};
+
+/// Years a medium-term plan covers.
+pub const PLAN_YEARS: usize = 5;
+
+/// One year of one entity's plan (amounts nominal, in the scenario's unit).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanYear {
+    /// Service id, or `portfolio`.
+    pub entity: String,
+    /// Calendar year.
+    pub year: i32,
+    /// Mean money by source.
+    pub national: f64,
+    /// The local budget's.
+    pub local: f64,
+    /// Fees (own revenue).
+    pub own_revenue: f64,
+    /// Private partners' contracts.
+    pub private: f64,
+    /// What the service's reserve paid.
+    pub reserve: f64,
+    /// Operating cost: median and 90th percentile.
+    pub operating_p50: f64,
+    /// See `operating_p50`.
+    pub operating_p90: f64,
+    /// Mean capital spending (0 without capital lines).
+    pub capital_mean: f64,
+    /// The gap: mean, 90th percentile, and the chance of one.
+    pub gap_mean: f64,
+    /// See `gap_mean`.
+    pub gap_p90: f64,
+    /// See `gap_mean`.
+    pub p_gap: f64,
+}
+
+/// The plan's years: `from` to `from + 4`, moved into the horizon (a
+/// budget year after it gives its last five years).
+pub fn plan_years(model: &Model, from: i32) -> std::ops::Range<i32> {
+    let last_start = model.end_year() + 1 - PLAN_YEARS as i32;
+    let first = from.min(last_start).max(model.start_year());
+    first..(first + PLAN_YEARS as i32).min(model.end_year() + 1)
+}
+
+fn row(e: &EntityStats, y: &YearStats) -> PlanYear {
+    let kind = |k: FundingKind| y.funding_by_kind_mean[k as usize];
+    PlanYear {
+        entity: e.id.clone(),
+        year: y.year,
+        national: kind(FundingKind::Grant),
+        local: kind(FundingKind::Budget),
+        own_revenue: kind(FundingKind::Fees),
+        private: kind(FundingKind::Contract),
+        reserve: kind(FundingKind::Reserve),
+        operating_p50: y.cost_p50,
+        operating_p90: y.cost_p90,
+        capital_mean: y.capital.as_ref().map_or(0.0, |c| c.cost_mean),
+        gap_mean: y.gap_mean,
+        gap_p90: y.gap_p90,
+        p_gap: y.p_gap.estimate,
+    }
+}
+
+/// The medium-term plan from budget year `from` (clamped into the
+/// horizon): the portfolio's years, then each service's, in file order.
+pub fn medium_term(model: &Model, report: &Report, from: i32) -> Vec<PlanYear> {
+    let years = plan_years(model, from);
+    let portfolio = report.portfolio();
+    std::iter::once(portfolio)
+        .chain(report.entities.iter().filter(|e| e.id != portfolio.id))
+        .flat_map(|e| {
+            e.yearly
+                .iter()
+                .filter(|y| years.contains(&y.year))
+                .map(move |y| row(e, y))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::scenario::parse_str;
+
+    /// A grant of 60 to 2027 and a city budget of 40: the plan from 2026
+    /// holds 2026–2030, national 60 then 0, local 40, the cost at its
+    /// median; a budget year past the horizon gives its last five years.
+    #[test]
+    fn five_years_by_source_from_the_budget_year() {
+        let text = "[scenario]\nname = \"m\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 200\nseed = 1\n\
+            [economy]\ninflation = 0\n\
+            [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+            [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 60\nto = 2027\n\
+            [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 40\n";
+        let m = parse_str(text, "m.toml").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let plan = medium_term(&m, &r, 2026);
+        assert_eq!(plan.len(), 2 * PLAN_YEARS, "portfolio and one service");
+        assert_eq!(plan[0].entity, "portfolio");
+        let years: Vec<i32> = plan[..5].iter().map(|p| p.year).collect();
+        assert_eq!(years, [2026, 2027, 2028, 2029, 2030]);
+        let s = &plan[5..];
+        assert_eq!(
+            (s[0].national, s[1].national, s[2].national),
+            (60.0, 60.0, 0.0)
+        );
+        assert!(
+            s.iter()
+                .all(|p| p.local == 40.0 && (p.operating_p50 - 100.0).abs() < 1.0)
+        );
+        assert!(s.iter().all(|p| p.operating_p90 >= p.operating_p50));
+        assert_eq!(plan_years(&m, 2040), 2030..2035);
+        assert_eq!(plan_years(&m, 2000), 2025..2030);
+    }
+}
