@@ -240,3 +240,48 @@ fn the_basis_expects_persistent_prices_and_wages() {
         );
     }
 }
+
+/// A contract the city takes over when its operator leaves: from the year
+/// after the take-over the city's own cost is the basis, as for a service
+/// it always ran. An outsourced operator paid a fixed 100 against a cost of
+/// 150 leaves after its first losing year; the city then pays the cost on
+/// a budget that follows its settled cost raised by 2% while prices rise
+/// 5%: from two years after the exit every gap is that foreseeable 3%, all
+/// structural, exactly as without the contract.
+#[test]
+fn after_a_take_over_the_citys_own_cost_is_the_basis() {
+    let model = |delivery: &str| {
+        let text = format!(
+            "[scenario]\nname = \"t\"\nstart_year = 2025\nhorizon_years = 6\ntrials = 16\nseed = 2\n\
+             [economy]\ninflation = 0.05\n\
+             [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.15\n{delivery}\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100\nfollows = \"settled\"\ngrowth = 0.02\n"
+        );
+        report_of(&parse_str(&text, "t.toml").unwrap_or_else(|e| panic!("{e}")))
+    };
+    let contract = model(
+        "[service.delivery]\nkind = \"outsourced\"\npayment = 100\nfrom = 2025\nto = 2030\n\
+         exit_after_loss_years = 1\nafter_exit = \"take_over\"",
+    );
+    let own = model("");
+    let (c, o) = (contract.entity("s").unwrap(), own.entity("s").unwrap());
+    for (yc, yo) in c
+        .yearly
+        .iter()
+        .zip(&o.yearly)
+        .filter(|(y, _)| y.year >= 2028)
+    {
+        assert!(yc.gap_mean > 1.0, "{yc:?}");
+        assert!(
+            (yc.gap_mean - yo.gap_mean).abs() < 1e-6 * yo.gap_mean,
+            "{yc:?}\n{yo:?}"
+        );
+        assert!(
+            (yc.structural_mean - yc.gap_mean).abs() < 1e-6 * yc.gap_mean,
+            "{}: {} of {}",
+            yc.year,
+            yc.structural_mean,
+            yc.gap_mean
+        );
+    }
+}

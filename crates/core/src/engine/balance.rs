@@ -6,7 +6,7 @@
 
 use crate::model::{FundingKind, Service};
 
-use super::basis::Basis;
+use super::basis::{Basis, Prices};
 use super::books::{Contracted, split};
 use super::group::{threshold, year};
 use super::simd::F8;
@@ -14,7 +14,6 @@ use super::stop::Seen;
 use super::{Engine, GAP_TOLERANCE};
 
 const ZERO: F8 = F8::splat(0.0);
-const ONE: F8 = F8::splat(1.0);
 
 /// One service's rows in a group, as the balance reads and writes them.
 pub(super) struct Rows<'a> {
@@ -35,6 +34,9 @@ pub(super) struct Rows<'a> {
     pub(super) prices: Prices<'a>,
     /// The service's planned steps.
     pub(super) basis: &'a Basis,
+    /// Each lane's year the city took a contracted service over from its
+    /// operator (the horizon: never), as the last split set it.
+    pub(super) taken_over: F8,
     /// The capital lines' cost (empty unless the model has capital).
     pub(super) capital: &'a mut [F8],
     /// The city's and the operator's sides, for a contracted service.
@@ -89,18 +91,9 @@ impl Rows<'_> {
                 contract,
                 out,
             );
+            self.taken_over = contract.0;
         }
     }
-}
-
-/// Each lane's price indices and the changes a budget expects of them
-/// ([`super::basis::expected_raises`]).
-#[derive(Clone, Copy)]
-pub(super) struct Prices<'a> {
-    pub(super) cpi: &'a [F8],
-    pub(super) wages: &'a [F8],
-    pub(super) cpi_raise: &'a [F8],
-    pub(super) wage_raise: &'a [F8],
 }
 
 /// The horizon totals of the balance, per lane.
@@ -147,6 +140,7 @@ impl Engine<'_> {
             contract,
             prices,
             basis: plan,
+            taken_over,
             ..
         } = r;
         // The city's side: for a contracted service, its obligation and
@@ -172,9 +166,9 @@ impl Engine<'_> {
         let structural = &mut structural[..h];
         let has_fund = !fund_left.is_empty();
         // The basis a year's budget was set on (see `super::basis`).
-        let share = svc.labour_share;
-        let mixed = !prices.wages.is_empty() && share > 0.0;
-        let (w, p) = (F8::splat(share), F8::splat(1.0 - share));
+        let labour =
+            (!prices.wages.is_empty() && svc.labour_share > 0.0).then_some(svc.labour_share);
+        let taken_over = *taken_over;
         let mut last = ZERO;
         let (need, money) = (&need[..h], &money[..h]);
         let materiality = &svc.materiality;
@@ -231,22 +225,7 @@ impl Engine<'_> {
             // In the year a stop takes effect, last year's cost is set on
             // the service as it goes on.
             let settled = year(t).eq(from).select(last * keep, last);
-            let (raise, prior) = match (plan.priced[t], t) {
-                (false, _) => (ONE, ONE),
-                (true, 0) => (ONE, ONE),
-                (true, _) if mixed => (
-                    p * prices.cpi_raise[t] + w * prices.wage_raise[t],
-                    p * prices.cpi[t - 1] + w * prices.wages[t - 1],
-                ),
-                (true, _) => (prices.cpi_raise[t], prices.cpi[t - 1]),
-            };
-            let fresh = F8::splat(plan.fresh[t]) * prior * raise;
-            let basis = match plan.step[t] {
-                s if s >= 0.0 => settled
-                    .gt(ZERO)
-                    .select(settled * raise * F8::splat(s), fresh),
-                _ => fresh,
-            };
+            let basis = plan.at(t, settled, *prices, labour, taken_over);
             // A closed service needs nothing the budget could foresee: what
             // it still owes (a termination payment) is not in any plan.
             let closed = year(t).ge(from) & keep.eq(ZERO);

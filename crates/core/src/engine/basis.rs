@@ -21,6 +21,16 @@ use crate::model::{CostKind, DeliveryKind, Model, Service};
 use super::draws::operating_years;
 use super::simd::F8;
 
+/// Each lane's price indices and the changes a budget expects of them
+/// ([`expected_raises`]).
+#[derive(Clone, Copy)]
+pub(super) struct Prices<'a> {
+    pub(super) cpi: &'a [F8],
+    pub(super) wages: &'a [F8],
+    pub(super) cpi_raise: &'a [F8],
+    pub(super) wage_raise: &'a [F8],
+}
+
 /// One service's planned steps, year by year.
 #[derive(Debug, Clone)]
 pub(super) struct Basis {
@@ -34,6 +44,12 @@ pub(super) struct Basis {
     /// Whether the year's need moves with prices (the service's own cost)
     /// or is a contract's nominal payment.
     pub(super) priced: Vec<bool>,
+    /// The service's own cost in the plan, in start-year prices, and its
+    /// real step from the year before (negative where the year before is
+    /// 0): the basis of a lane whose operator left and whose city took
+    /// the service over inside the contract's years.
+    own: Vec<f64>,
+    own_step: Vec<f64>,
 }
 
 impl Basis {
@@ -75,10 +91,19 @@ impl Basis {
                 DeliveryKind::Bto => Some(d.guarantee),
             }
         };
+        let own_step = (0..h)
+            .map(|t| match t {
+                0 => -1.0,
+                _ if real[t - 1] > 0.0 => real[t] / real[t - 1],
+                _ => -1.0,
+            })
+            .collect();
         let mut b = Basis {
             step: vec![-1.0; h],
             fresh: vec![0.0; h],
             priced: vec![true; h],
+            own: real.clone(),
+            own_step,
         };
         for t in 0..h {
             let now = owed(t);
@@ -96,7 +121,63 @@ impl Basis {
         }
         b
     }
+
+    /// The basis of year `t` in every lane: `settled` is last year's
+    /// settled need (shrunk where a stop takes effect), `labour` the
+    /// service's labour share where its cost follows a wage index, and
+    /// `taken_over` each lane's year the city took a contracted service
+    /// over (the horizon: never): from then on its own cost's basis holds,
+    /// the plan's own figure in that year (last year's need was the
+    /// contract's).
+    #[inline(always)]
+    pub(super) fn at(
+        &self,
+        t: usize,
+        settled: F8,
+        prices: Prices<'_>,
+        labour: Option<f64>,
+        taken_over: F8,
+    ) -> F8 {
+        // The expected change of the service's index this year, and the
+        // index last year (1 and 1 in the start year).
+        let (raise, prior) = match (t, labour) {
+            (0, _) => (ONE, ONE),
+            (_, Some(share)) => {
+                let (w, p) = (F8::splat(share), F8::splat(1.0 - share));
+                (
+                    p * prices.cpi_raise[t] + w * prices.wage_raise[t],
+                    p * prices.cpi[t - 1] + w * prices.wages[t - 1],
+                )
+            }
+            (_, None) => (prices.cpi_raise[t], prices.cpi[t - 1]),
+        };
+        let follow = |step: f64, fresh: F8, raise: F8| match step {
+            s if s >= 0.0 => settled
+                .gt(ZERO)
+                .select(settled * raise * F8::splat(s), fresh),
+            _ => fresh,
+        };
+        if self.priced[t] {
+            let fresh = F8::splat(self.fresh[t]) * prior * raise;
+            return follow(self.step[t], fresh, raise);
+        }
+        let contract = follow(self.step[t], F8::splat(self.fresh[t]), ONE);
+        // The year as a lane value (group::year, which imports this module).
+        let now = F8::splat(t as f64);
+        let taken = now.ge(taken_over);
+        if !taken.any() {
+            return contract;
+        }
+        let fresh = F8::splat(self.own[t]) * prior * raise;
+        let own = now
+            .eq(taken_over)
+            .select(fresh, follow(self.own_step[t], fresh, raise));
+        taken.select(own, contract)
+    }
 }
+
+const ZERO: F8 = F8::splat(0.0);
+const ONE: F8 = F8::splat(1.0);
 
 /// Each lane's expected index change for each year given the year
 /// before's change (`out[t]` for year `t`; year 0 is the base, 1): the

@@ -16,7 +16,8 @@ use crate::model::rng::kernels;
 use crate::model::{AfterExit, FundingKind, Quantities, Service, Stream, StreamKey};
 
 use super::Engine;
-use super::balance::{Balance, Prices, Rows};
+use super::balance::{Balance, Rows};
+use super::basis::Prices;
 use super::books::{Contracted, capital};
 use super::costs::{opex, plan};
 use super::draws::{LineDraws, operating_years};
@@ -241,6 +242,7 @@ impl Engine<'_> {
                 wage_raise,
             },
             basis: &self.bases[e],
+            taken_over: year(h),
             capital: capital_row,
             contract,
         };
