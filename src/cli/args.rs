@@ -389,7 +389,9 @@ pub(crate) struct SensitivityArgs {
     pub sobol_trials: u64,
     #[command(flatten)]
     pub changes: Changes,
-    /// Output directory [default: output/<scenario file name>-sensitivity]
+    /// Output directory [default: output/<scenario file name>-sensitivity,
+    /// -sobol with --method sobol, -sensitivity-both with both: one
+    /// method's results never replace another's]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

@@ -74,7 +74,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         stem,
     } = load(args.scenario.as_deref(), &args.changes.set)?;
     model.set_run(Some(model.trials().max(args.sample)), args.changes.seed);
-    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-sensitivity"));
+    // Each method its own default folder, so a Sobol run never replaces
+    // the tornado charts an earlier run wrote (or the reverse).
+    let folder = match args.method {
+        Method::Sobol => "sobol",
+        Method::Both => "sensitivity-both",
+        Method::Tornado => "sensitivity",
+    };
+    let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-{folder}"));
     Staging::check(&out_dir)?;
     let opts = fundgap::analysis::sensitivity::Options {
         sample: args.sample,

@@ -115,6 +115,34 @@ fn sensitivity_ranks_inputs_with_paths_usable_by_set() {
 /// `src/analysis/sobol.rs`.
 #[test]
 fn sobol_indices_are_written_beside_the_tornado() {
+    // By default each method writes its own folder: a Sobol run leaves an
+    // earlier tornado's charts where they were.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let quick = [
+        "--quiet",
+        "--sample",
+        "300",
+        "--oat-trials",
+        "50",
+        "--no-charts",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["sensitivity"];
+        args.extend(quick);
+        args.extend(extra);
+        let o = fundgap(&args, d);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[]);
+    run(&["--method", "sobol", "--sobol-trials", "100"]);
+    let (tornado, sobol) = (
+        d.join("output/ucity-baseline-sensitivity"),
+        d.join("output/ucity-baseline-sobol"),
+    );
+    assert!(tornado.join("sensitivity.csv").is_file(), "{tornado:?}");
+    assert!(sobol.join("sobol.csv").is_file() && !sobol.join("sensitivity.csv").exists());
+
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     for (method, out, tornado) in [("sobol", "s", false), ("both", "b", true)] {
