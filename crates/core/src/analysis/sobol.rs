@@ -28,7 +28,7 @@ use super::provenance::ProvenanceShares;
 use crate::engine::{Engine, Fault, LANES, Scratch};
 use crate::error::Error;
 use crate::model::Model;
-use crate::model::rng::{mix64, unit};
+use crate::model::rng::{mix64, resample_pick};
 
 /// How much work the analysis does.
 #[derive(Debug, Clone, Copy)]
@@ -155,8 +155,7 @@ pub fn indices(fa: &[f64], fb: &[f64], fab: &[Vec<f64>], reps: usize, seed: u64)
     let mut pick = vec![0usize; n];
     for r in 0..reps {
         for (i, p) in pick.iter_mut().enumerate() {
-            let w = mix64(seed ^ mix64(r as u64 + 1) ^ (i as u64).wrapping_mul(0x9E37_79B9));
-            *p = ((unit(w) * n as f64) as usize).min(n.saturating_sub(1));
+            *p = resample_pick(seed, r, i, n);
         }
         boots.push(all(&pick));
     }
@@ -329,6 +328,7 @@ pub fn analyse(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::rng::unit;
 
     /// The Ishigami function (a = 7, b = 0.1) on [-pi, pi]^3, whose indices
     /// are known in closed form: S = (0.314, 0.442, 0), ST = (0.558, 0.442,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::Case;
-use crate::model::rng::{mix64, unit};
+use crate::model::rng::resample_pick;
 
 /// How a back-test is scored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -289,9 +289,7 @@ fn cluster_means(values: &[f64], cluster: &[usize], k: usize, s: Settings) -> Ve
         .map(|r| {
             let (mut total, mut count) = (0.0, 0usize);
             for j in 0..k {
-                let word =
-                    mix64(s.seed ^ mix64(r as u64 + 1) ^ (j as u64).wrapping_mul(0x9E37_79B9));
-                let pick = ((unit(word) * k as f64) as usize).min(k - 1);
+                let pick = resample_pick(s.seed, r, j, k);
                 total += sums[pick].0;
                 count += sums[pick].1;
             }

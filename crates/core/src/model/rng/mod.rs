@@ -113,6 +113,15 @@ pub(crate) fn unit(w: u64) -> f64 {
     f64::from_bits(0x3ff0_0000_0000_0000 | (w >> 12)) - 1.0
 }
 
+/// Draw `i` of bootstrap resample `r`: an index below `n` (0 when `n` is
+/// 0), keyed by `seed` alone, so a resample is the same on every machine
+/// and thread count.
+#[inline]
+pub(crate) fn resample_pick(seed: u64, r: usize, i: usize, n: usize) -> usize {
+    let w = mix64(seed ^ mix64(r as u64 + 1) ^ (i as u64).wrapping_mul(0x9E37_79B9));
+    ((unit(w) * n as f64) as usize).min(n.saturating_sub(1))
+}
+
 /// The key of one line in one trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineKey(pub(crate) u64);
