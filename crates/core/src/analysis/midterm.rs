@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::format::won_per_unit;
 use crate::model::{FundingKind, Model};
 use crate::stats::{EntityStats, Report, YearStats};
 
@@ -43,6 +44,35 @@ pub struct PlanYear {
     pub gap_p90: f64,
     /// See `gap_mean`.
     pub p_gap: f64,
+    /// Per resident, when the scenario states `population`.
+    pub per_resident: Option<PerResident>,
+    /// As shares of the year's general account (일반회계), when the
+    /// scenario states `general_account`.
+    pub of_account: Option<OfAccount>,
+}
+
+/// A plan year's figures per resident, in won where the scenario's money
+/// is won (otherwise in the scenario's unit).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PerResident {
+    /// The operating cost's median.
+    pub operating_p50: f64,
+    /// The local budget's money.
+    pub local: f64,
+    /// The gap's 90th percentile.
+    pub gap_p90: f64,
+}
+
+/// A plan year's figures as shares of that year's general account.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct OfAccount {
+    /// The general account that year (the scenario's unit), grown from
+    /// its first year at `general_account_growth`.
+    pub general_account: f64,
+    /// The local budget's money.
+    pub local: f64,
+    /// The gap's 90th percentile.
+    pub gap_p90: f64,
 }
 
 /// The plan's years: `from` to `from + 4`, moved into the horizon (a
@@ -53,8 +83,22 @@ pub fn plan_years(model: &Model, from: i32) -> std::ops::Range<i32> {
     first..(first + PLAN_YEARS as i32).min(model.end_year() + 1)
 }
 
-fn row(e: &EntityStats, y: &YearStats) -> PlanYear {
+fn row(model: &Model, e: &EntityStats, y: &YearStats) -> PlanYear {
     let kind = |k: FundingKind| y.funding_by_kind_mean[k as usize];
+    let place = model.locality();
+    let won = won_per_unit(model.currency(), model.unit()).unwrap_or(1.0);
+    let per_resident = place.population.map(|n| PerResident {
+        operating_p50: y.cost_p50 * won / n,
+        local: kind(FundingKind::Budget) * won / n,
+        gap_p90: y.gap_p90 * won / n,
+    });
+    let of_account = place
+        .general_account_in(model.start_year(), y.year)
+        .map(|g| OfAccount {
+            general_account: g,
+            local: kind(FundingKind::Budget) / g,
+            gap_p90: y.gap_p90 / g,
+        });
     PlanYear {
         entity: e.id.clone(),
         year: y.year,
@@ -69,6 +113,8 @@ fn row(e: &EntityStats, y: &YearStats) -> PlanYear {
         gap_mean: y.gap_mean,
         gap_p90: y.gap_p90,
         p_gap: y.p_gap.estimate,
+        per_resident,
+        of_account,
     }
 }
 
@@ -83,7 +129,7 @@ pub fn medium_term(model: &Model, report: &Report, from: i32) -> Vec<PlanYear> {
             e.yearly
                 .iter()
                 .filter(|y| years.contains(&y.year))
-                .map(move |y| row(e, y))
+                .map(move |y| row(model, e, y))
         })
         .collect()
 }
@@ -123,5 +169,43 @@ mod tests {
         assert!(s.iter().all(|p| p.operating_p90 >= p.operating_p50));
         assert_eq!(plan_years(&m, 2040), 2030..2035);
         assert_eq!(plan_years(&m, 2000), 2025..2030);
+        assert!(
+            plan.iter()
+                .all(|p| p.per_resident.is_none() && p.of_account.is_none())
+        );
+
+        // 50,000 residents and a general account of 20,000 (million won)
+        // growing 5% a year: the city's 40 is 800 won a resident, and
+        // 0.2% of the account in 2025, 0.2%/1.05 in 2026.
+        let stated = text.replace(
+            "seed = 1\n",
+            "seed = 1\ncurrency = \"KRW\"\nunit = \"million\"\npopulation = 50000\ngeneral_account = 20000\ngeneral_account_growth = 0.05\n",
+        );
+        let m = parse_str(&stated, "m.toml").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let plan = medium_term(&m, &r, 2026);
+        let s = &plan[5];
+        let per = s.per_resident.unwrap();
+        assert!((per.local - 800.0).abs() < 1e-9, "{per:?}");
+        assert!((per.operating_p50 - s.operating_p50 * 1e6 / 5e4).abs() < 1e-6);
+        let acc = s.of_account.unwrap();
+        assert!((acc.general_account - 21_000.0).abs() < 1e-9);
+        assert!((acc.local - 40.0 / 21_000.0).abs() < 1e-15);
+    }
+
+    /// The keys are checked: a population of 0, growth without an account.
+    #[test]
+    fn locality_keys_are_checked() {
+        let base = "[scenario]\nname = \"m\"\nstart_year = 2025\nhorizon_years = 3\n{x}\n\
+            [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n";
+        for (bad, says) in [
+            ("population = 0", "population"),
+            ("general_account = -5", "general_account"),
+            ("general_account_growth = 0.03", "state general_account too"),
+        ] {
+            let e = parse_str(&base.replace("{x}", bad), "m.toml").unwrap_err();
+            assert!(e.to_string().contains(says), "{bad}: {e}");
+        }
+        assert!(parse_str(&base.replace("{x}", "population = 1000"), "m.toml").is_ok());
     }
 }

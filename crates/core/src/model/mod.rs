@@ -35,7 +35,7 @@ pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
-pub use plan::{Agreement, Government, ServicePlan};
+pub use plan::{Agreement, Government, Locality, ServicePlan};
 pub use provenance::{Provenance, Provenances, StatedInput};
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{RENAMED_THRESHOLDS, THRESHOLD_KEYS, Thresholds};
@@ -98,8 +98,8 @@ pub struct Model {
     pub(crate) evaluation: Thresholds,
     /// Where each input comes from, and the `[sources]` table.
     pub(crate) provenance: Provenances,
-    /// The level of local government the project belongs to, if stated.
-    pub(crate) government: Option<Government>,
+    /// The level of government, the population and the general account.
+    pub(crate) locality: Locality,
 }
 
 impl Model {
@@ -115,7 +115,13 @@ impl Model {
 
     /// The level of local government the project belongs to, if stated.
     pub fn government(&self) -> Option<Government> {
-        self.government
+        self.locality.government
+    }
+
+    /// The level of government, the population and the general account
+    /// the scenario states.
+    pub fn locality(&self) -> &Locality {
+        &self.locality
     }
 
     /// The language the scenario asks reports to be written in.

@@ -45,6 +45,32 @@ impl Government {
     ];
 }
 
+/// Where the project sits in local finance: the level of government (which
+/// decides its investment review) and, when stated, the population and the
+/// general account that per-resident and share-of-account figures are
+/// taken against.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Locality {
+    /// The level of local government, if stated.
+    pub government: Option<Government>,
+    /// Residents, if stated (positive).
+    pub population: Option<f64>,
+    /// The general account (일반회계) in the scenario's first year, in the
+    /// scenario's unit, if stated (positive).
+    pub general_account: Option<f64>,
+    /// Its nominal growth a year (0 unless stated).
+    pub general_account_growth: f64,
+}
+
+impl Locality {
+    /// The general account in `year`, grown from the scenario's first
+    /// year `start`.
+    pub fn general_account_in(&self, start: i32, year: i32) -> Option<f64> {
+        let g = self.general_account?;
+        Some(g * (1.0 + self.general_account_growth).powi(year - start))
+    }
+}
+
 /// How far the agreement on who runs the service (운영 협약, 위·수탁
 /// 계약) has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -77,7 +77,7 @@ impl Checker {
 "constant prices are discounted at a real rate: with prices = \"constant\", set discount_basis = \"real\" (the default)",
             );
         }
-        let government = self.government(&sc);
+        let locality = self.locality(&sc);
         let trials = self.integer(&sc, "trials", 1, i64::MAX, Some(10_000));
         let seed = self.integer(&sc, "seed", 0, i64::MAX, Some(0));
 
@@ -121,7 +121,7 @@ impl Checker {
             programmes: programmes?,
             evaluation: evaluation?,
             provenance: provenance?,
-            government: government?,
+            locality: locality?,
             correlations: Vec::new(),
         };
         model.correlations = self.correlations(root, &model)?;

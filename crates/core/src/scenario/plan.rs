@@ -1,10 +1,10 @@
 //! Reading `[service.plan]`: what a service's plan states on the source
 //! study's four findings (see [`crate::model::ServicePlan`]).
 
-use crate::model::{Agreement, Government, ServicePlan};
+use crate::model::{Agreement, Government, Locality, ServicePlan};
 
 use super::reader::*;
-use super::schema::Range64;
+use super::schema::{GROWTH_RANGE, Range64};
 
 /// Keys of `[service.plan]`.
 pub(super) const PLAN_KEYS: &[&str] = &[
@@ -19,14 +19,41 @@ pub(super) const PLAN_KEYS: &[&str] = &[
 ];
 
 impl Checker {
-    /// `[scenario] government`, if stated (`Some(None)` when absent).
-    pub(super) fn government(&mut self, sc: &View<'_, '_>) -> Option<Option<Government>> {
-        match sc.has("government") {
+    /// `[scenario] government`, `population`, `general_account` and
+    /// `general_account_growth`, each if stated.
+    pub(super) fn locality(&mut self, sc: &View<'_, '_>) -> Option<Locality> {
+        let government = match sc.has("government") {
             true => self
                 .choice(sc, "government", &Government::OPTIONS, Government::Basic)
                 .map(Some),
             false => Some(None),
+        };
+        let positive = Range64 {
+            lo: 0.0,
+            hi: f64::INFINITY,
+            lo_open: true,
+        };
+        let optional = |c: &mut Self, key: &str, range: Range64| match sc.has(key) {
+            true => c.number(sc, key, range, None).map(Some),
+            false => Some(None),
+        };
+        let population = optional(self, "population", positive);
+        let general_account = optional(self, "general_account", positive);
+        let general_account_growth =
+            self.number(sc, "general_account_growth", GROWTH_RANGE, Some(0.0));
+        if sc.has("general_account_growth") && !sc.has("general_account") {
+            self.err_key(
+                sc,
+                "general_account_growth",
+                "general_account_growth grows the general account: state general_account too",
+            );
         }
+        Some(Locality {
+            government: government?,
+            population: population?,
+            general_account: general_account?,
+            general_account_growth: general_account_growth?,
+        })
     }
 
     /// `[service.plan]`, if present (the default, every key absent,

@@ -26,12 +26,31 @@ const COLUMNS: [&str; 13] = [
     "p_gap",
 ];
 
-/// The plan table from budget year `from`.
+/// The columns added when the scenario states `population`.
+const PER_RESIDENT: [&str; 3] = [
+    "operating_p50_per_resident",
+    "local_per_resident",
+    "gap_p90_per_resident",
+];
+
+/// The columns added when the scenario states `general_account`.
+const OF_ACCOUNT: [&str; 3] = [
+    "general_account",
+    "local_share_of_account",
+    "gap_p90_share_of_account",
+];
+
+/// The plan table from budget year `from`; per-resident and
+/// share-of-account columns where the scenario states `population` and
+/// `general_account`.
 pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
+    let place = model.locality();
+    let residents = place.population.is_some();
+    let account = place.general_account.is_some();
     let rows = medium_term(model, report, from)
         .into_iter()
         .map(|p| {
-            vec![
+            let mut row = vec![
                 Cell::Text(p.entity),
                 Cell::Year(Some(p.year)),
                 Cell::Num(p.national),
@@ -45,12 +64,25 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
                 Cell::Num(p.gap_mean),
                 Cell::Num(p.gap_p90),
                 Cell::Num(p.p_gap),
-            ]
+            ];
+            if let Some(r) = p.per_resident {
+                row.extend([r.operating_p50, r.local, r.gap_p90].map(Cell::Num));
+            }
+            if let Some(a) = p.of_account {
+                row.extend([a.general_account, a.local, a.gap_p90].map(Cell::Num));
+            }
+            row
         })
+        .collect();
+    let header = COLUMNS
+        .iter()
+        .chain(PER_RESIDENT.iter().filter(|_| residents))
+        .chain(OF_ACCOUNT.iter().filter(|_| account))
+        .map(|c| c.to_string())
         .collect();
     Table {
         file: "plan.csv",
-        header: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        header,
         rows,
     }
 }
