@@ -23,6 +23,12 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The index of column `name` in a CSV file's header.
+fn horizon_column(path: &Path, name: &str) -> usize {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.headers().unwrap().iter().position(|h| h == name).unwrap()
+}
+
 fn number(d: &Data) -> f64 {
     match d {
         Data::Float(x) => *x,
@@ -79,15 +85,59 @@ fn a_korean_workbook_holds_the_runs_numbers() {
             "{got} vs {gap}"
         );
     }
-    // The full tables: every row of the CSV, the same numbers.
+    // The full tables: every row of the CSV, the same numbers, money in
+    // 억 원; Korean headings with the unit over the CSV's column names.
     let yearly = csv_rows(&dir.path().join("ko/yearly.csv"));
     let y = wb.worksheet_range("연도별").unwrap();
-    assert_eq!(y.height(), yearly.len() + 1);
-    assert_eq!(y.get_value((0, 2)).unwrap().to_string(), "p_gap");
+    assert_eq!(y.height(), yearly.len() + 2);
+    assert_eq!(y.get_value((0, 2)).unwrap().to_string(), "부족 확률");
+    assert_eq!(y.get_value((1, 2)).unwrap().to_string(), "p_gap");
+    assert_eq!(
+        y.get_value((0, 5)).unwrap().to_string(),
+        "비용 평균 (억 원)"
+    );
     for (i, row) in yearly.iter().enumerate().step_by(37) {
-        let got = number(y.get_value((i as u32 + 1, 5)).unwrap());
-        assert_eq!(got, row[5].parse::<f64>().unwrap(), "cost_mean of row {i}");
+        let got = number(y.get_value((i as u32 + 2, 5)).unwrap());
+        let want = row[5].parse::<f64>().unwrap() / 100.0;
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "cost_mean of row {i}"
+        );
+        assert_eq!(
+            number(y.get_value((i as u32 + 2, 2)).unwrap()),
+            row[2].parse::<f64>().unwrap()
+        );
     }
+    // Every heading of every table sheet is Korean: no column is left
+    // with its CSV name.
+    for sheet in ["연도별", "기간 합계", "중기재정계획"] {
+        let t = wb.worksheet_range(sheet).unwrap();
+        for c in 0..t.width() as u32 {
+            let head = t.get_value((0, c)).unwrap().to_string();
+            let code = t.get_value((1, c)).unwrap().to_string();
+            assert!(
+                head.chars().any(|ch| ('가'..='힣').contains(&ch)),
+                "{sheet}: column {code} has heading {head:?}"
+            );
+        }
+    }
+    // The summary holds the funding requirement and says its unit.
+    let top = (0..s.width() as u32)
+        .find(|&c| {
+            s.get_value((2, c))
+                .is_some_and(|v| *v == "P90 연간 추가 예산 (기준연도 가격) (억 원)")
+        })
+        .expect("the summary's top-up column");
+    let topup: f64 = horizon[horizon.len() - 1]
+        [horizon_column(&dir.path().join("ko/horizon.csv"), "topup_p90")]
+    .parse()
+    .unwrap();
+    let got = number(s.get_value((2 + horizon.len() as u32, top)).unwrap());
+    assert!(
+        (got - topup / 100.0).abs() <= 1e-9 * topup.max(1.0),
+        "{got} vs {topup}"
+    );
+    assert_eq!(s.get_value((1, 0)).unwrap().to_string(), "금액 단위: 억 원");
     // How the run was made.
     let run = wb.worksheet_range("실행 정보").unwrap();
     let cells: Vec<String> = run.cells().map(|(_, _, d)| d.to_string()).collect();
@@ -221,7 +271,7 @@ fn the_analyses_write_workbooks() {
             .contains("colorScale")
     );
     let cells = wb.worksheet_range("cells").unwrap();
-    assert_eq!(cells.height(), csv_rows(&d.join("s/stress.csv")).len() + 1);
+    assert_eq!(cells.height(), csv_rows(&d.join("s/stress.csv")).len() + 2);
     // The command as typed, less where it wrote and how it ran (--out,
     // -q), which change no result: the same analysis anywhere (or sharded
     // and merged) records the same command.
@@ -250,7 +300,7 @@ fn the_analyses_write_workbooks() {
         fundgap_ok(&args, d);
         let mut wb: Xlsx<_> = open_workbook(d.join(out).join("report.xlsx")).unwrap();
         let rows = wb.worksheet_range(sheet).unwrap().height();
-        assert_eq!(rows, csv_rows(&d.join(out).join(csv)).len() + 1, "{sheet}");
+        assert_eq!(rows, csv_rows(&d.join(out).join(csv)).len() + 2, "{sheet}");
     }
 
     fundgap_ok(

@@ -15,6 +15,7 @@ macro_rules! status {
 
 pub mod charts;
 pub mod check;
+pub mod columns;
 pub mod files;
 pub mod html;
 pub mod input;

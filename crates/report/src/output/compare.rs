@@ -8,6 +8,7 @@ use fundgap::model::Language;
 use super::{Files, Output, Settings, csv_file, file, text};
 use crate::charts::{self, ChartOptions};
 use crate::files::analyses;
+use crate::lang::{Money, MoneyOf, Words};
 use crate::staging::Sink;
 use crate::terminal::analyses as analysis_table;
 use crate::workbook;
@@ -30,8 +31,10 @@ impl Output for CompareOutput<'_> {
     }
 
     fn workbook(&self, files: &Files, s: &Settings) -> Result<Option<Vec<u8>>> {
-        let sheets: [(&str, &[u8]); 1] = [("compare", file(files, "compare.csv"))];
-        workbook::tables_workbook("compare", &sheets, &s.made_by, s.lang).map(Some)
+        let name = Words(s.lang).t("compare", "비교");
+        let sheets: [(&str, &[u8]); 1] = [(name, file(files, "compare.csv"))];
+        let money = Money::of_comparison(self.result, s.lang);
+        workbook::tables_workbook("compare", &sheets, &s.made_by, s.lang, &money).map(Some)
     }
 
     fn chart_text(&self, files: &Files, _lang: Language) -> Result<String> {

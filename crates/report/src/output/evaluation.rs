@@ -12,7 +12,7 @@ use super::{Files, Output, SensitivityOutput, Settings, csv_file, file, text};
 use crate::charts::{self, ChartData, ChartOptions};
 use crate::files::RunInfo;
 use crate::files::analyses;
-use crate::lang::Words;
+use crate::lang::{Money, MoneyOf, Words};
 use crate::staging::Sink;
 use crate::terminal::analyses as analysis_table;
 use crate::{html, workbook};
@@ -59,7 +59,9 @@ impl Output for EvaluationOutput<'_> {
         if self.drivers.is_some() {
             sheets.push((w.t("sensitivity", "민감도"), file(files, "sensitivity.csv")));
         }
-        workbook::evaluation_workbook(self.evaluation, &sheets, &s.made_by, s.lang).map(Some)
+        let money = Money::of_report(self.model, self.report, s.lang);
+        workbook::evaluation_workbook(self.evaluation, &sheets, &s.made_by, s.lang, &money)
+            .map(Some)
     }
 
     fn chart_text(&self, files: &Files, lang: Language) -> Result<String> {
