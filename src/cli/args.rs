@@ -545,7 +545,10 @@ pub(crate) struct ChartArgs {
     pub title: Option<String>,
     /// Language of the labels: ko redraws them in Korean with won amounts
     /// in 억 원, en in English in the scenario's money [default: the
-    /// run's own, from charts.json]
+    /// run's own, from charts.json]. With --lang, report.html and
+    /// report.xlsx are written again in it too: the run is made again from
+    /// what summary.json records (scenario file, --set, seed, trials) and
+    /// must give the folder's own tables, else nothing is changed
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// TTF/OTF font for chart text [default: embedded DejaVu Sans, or Nanum Square for Hangul names]

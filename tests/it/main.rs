@@ -5,6 +5,7 @@
 
 mod common;
 
+mod analyst;
 mod appropriations;
 mod architecture;
 mod backtest_protocol;

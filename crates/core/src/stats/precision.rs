@@ -35,7 +35,7 @@ pub struct Precision {
 }
 
 /// The least precise figure of a report, against its target.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Worst {
     /// What it is, e.g. "P(gap) of cctv-safety in 2031".
     pub what: String,
@@ -54,7 +54,7 @@ impl Worst {
 }
 
 /// How a precision run ended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stopped {
     /// Trials run.
     pub trials: u64,

@@ -598,6 +598,8 @@ pub fn summary_json(model: &Model, report: &Report, info: &RunInfo) -> Value {
         },
         "seed": model.seed(),
         "trials": report.trials,
+        "confidence": model.confidence(),
+        "budget_year": info.budget_year,
         "precision": info.precision,
         "elapsed_seconds": info.elapsed_seconds,
         "threads": info.threads,

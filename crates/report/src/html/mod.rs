@@ -2,7 +2,7 @@
 //! self-contained file a researcher can attach or print — the scenario,
 //! the result table, every chart inline as SVG, and how to reproduce it. No scripts and no network: styles are
 //! inline, and when the report shows Hangul the chart font is embedded
-//! (a browser without a Korean font would draw boxes). Prints to A4.
+//! (a browser without a Korean font would draw boxes). Wide on screen (tables of several confidence levels stay on one line); prints to A4 landscape.
 
 mod evaluation;
 mod run;
@@ -62,9 +62,11 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
 }
 
 pub(crate) const STYLE: &str = "
-@page { size: A4; margin: 14mm; }
-body { font-family: 'fundgap-sans', sans-serif; color: #222; max-width: 182mm;
-       margin: 12mm auto; font-size: 10.5pt; line-height: 1.45; }
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: 'fundgap-sans', sans-serif; color: #222; max-width: 1400px;
+       margin: 12mm auto; padding: 0 6mm; font-size: 10.5pt; line-height: 1.45; }
+@media print { body { max-width: none; margin: 0; padding: 0; } }
+figure svg { max-width: 1000px; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
 h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1px solid #bbb; }
 p.facts { color: #555; margin: 0 0 3mm; }
@@ -121,14 +123,41 @@ pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &
 /// A table of entities: a label and numbers per row, the last row (the
 /// portfolio) set off as a total.
 pub(crate) fn table<H: AsRef<str>, R: AsRef<[String]>>(h: &mut String, head: &[H], rows: &[R]) {
+    rows_table(h, head, rows, true);
+}
+
+/// A table of a label and numbers per row, no row set off.
+pub(crate) fn plain_table<H: AsRef<str>, R: AsRef<[String]>>(
+    h: &mut String,
+    head: &[H],
+    rows: &[R],
+) {
+    rows_table(h, head, rows, false);
+}
+
+fn rows_table<H: AsRef<str>, R: AsRef<[String]>>(
+    h: &mut String,
+    head: &[H],
+    rows: &[R],
+    total: bool,
+) {
     h.push_str("<table>\n<tr>");
     for c in head {
         let _ = write!(h, "<th>{}</th>", esc(c.as_ref()));
     }
     h.push_str("</tr>\n");
-    let last = rows.len().saturating_sub(1);
+    let last = if total {
+        rows.len().checked_sub(1)
+    } else {
+        None
+    };
     for (i, row) in rows.iter().enumerate() {
-        let _ = write!(h, "<tr{}>", if i == last { " class=\"total\"" } else { "" });
+        let class = if Some(i) == last {
+            " class=\"total\""
+        } else {
+            ""
+        };
+        let _ = write!(h, "<tr{class}>");
         for (j, c) in row.as_ref().iter().enumerate() {
             let class = if j > 0 { " class=\"n\"" } else { "" };
             let _ = write!(h, "<td{class}>{}</td>", esc(c));

@@ -6,10 +6,14 @@ use std::fmt::Write;
 use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
 
-use super::{esc, figures, page_end, page_start, section, table};
-use crate::files::RunInfo;
-use crate::lang::{Money, MoneyOf, Words};
-use crate::terminal::{funding_cells, funding_note, gap_kinds, result_cells, stop_cells};
+use super::{esc, figures, page_end, page_start, plain_table, section, table};
+use crate::columns::{Kind, column};
+use crate::files::plan::plan_table;
+use crate::files::{Cell, RunInfo};
+use crate::lang::{Money, MoneyOf, Words, entity_name};
+use crate::terminal::{
+    books_summary, funding_cells, funding_note, gap_kinds, result_cells, stop_cells,
+};
 
 /// The result table and what its columns mean.
 pub(super) fn results(h: &mut String, model: &Model, report: &Report, lang: Language) {
@@ -30,6 +34,88 @@ pub(super) fn results(h: &mut String, model: &Model, report: &Report, lang: Lang
     for line in gap_kinds(model, report, w, &money).lines() {
         let _ = writeln!(h, "<p>{}</p>", esc(line));
     }
+    let books = books_summary(model, report, w, &money);
+    if !books.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2>",
+            w.t(
+                "Capital, contracts and what the city may owe",
+                "자본적 지출, 계약과 시의 부담"
+            )
+        );
+        h.push_str("<ul>\n");
+        for line in books.lines() {
+            let _ = writeln!(h, "<li>{}</li>", esc(line));
+        }
+        h.push_str("</ul>\n");
+    }
+}
+
+/// The five years of a 중기지방재정계획 from the run's budget year: money
+/// by source, cost, capital and the gap, in the report's unit (won per
+/// resident, shares of the general account where the scenario states
+/// them).
+pub(super) fn plan(h: &mut String, model: &Model, report: &Report, info: &RunInfo, lang: Language) {
+    let w = Words(lang);
+    let money = Money::of_report(model, report, lang);
+    let t = plan_table(model, report, info.budget_year);
+    let Some(first) = t.rows.first().and_then(|r| match r.get(1) {
+        Some(Cell::Year(Some(y))) => Some(*y),
+        _ => None,
+    }) else {
+        return;
+    };
+    let _ = writeln!(
+        h,
+        "<h2>{} ({first}–{})</h2>",
+        w.t("The 5-year plan (중기지방재정계획)", "중기지방재정계획"),
+        first + 4
+    );
+    let head: Vec<String> = t
+        .header
+        .iter()
+        .map(|c| {
+            let col = column(c, w);
+            match col.kind {
+                Kind::Money => format!("{} ({})", col.label, money.label()),
+                Kind::PerResident => format!("{} ({})", col.label, w.t("won", "원")),
+                _ => col.label,
+            }
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .zip(&t.header)
+                .map(|(cell, name)| match cell {
+                    Cell::Text(id) => report
+                        .entities
+                        .iter()
+                        .find(|e| e.id == *id)
+                        .map_or_else(|| id.clone(), |e| entity_name(&e.id, &e.name, lang)),
+                    Cell::Year(y) => y.map(|y| y.to_string()).unwrap_or_default(),
+                    Cell::Num(x) => match column(name, w).kind {
+                        Kind::Money => money.fmt(*x),
+                        Kind::PerResident => fundgap::format::thousands(*x, 0),
+                        Kind::Share => fundgap::format::percent(*x, 2),
+                        _ => fundgap::format::thousands(*x, 2),
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    plain_table(h, &head, &rows);
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">{}</p>",
+        esc(w.t(
+            "Nominal amounts (current prices), the mean of each source over trials; operating cost and the gap at their median (P50) and 90th percentile (P90). The plan starts at the budget year (--from, by default this year, moved into the horizon); the same table is plan.csv.",
+            "명목 금액(경상가격)이며, 재원별 금액은 시행 평균, 운영비와 부족액은 중앙값(P50)과 90백분위(P90)입니다. 계획은 예산연도(--from, 기본값은 올해이며 분석 기간 안으로 옮김)부터 시작하며, 같은 표가 plan.csv에 있습니다.",
+        ))
+    );
 }
 
 /// The funding that would have kept each service gap-free, when the run
@@ -82,6 +168,7 @@ pub fn run_html(
     results(&mut h, model, report, lang);
     stops(&mut h, model, report, lang);
     funding(&mut h, model, report, lang);
+    plan(&mut h, model, report, info, lang);
     figures(&mut h, lang, charts);
     page_end(
         &mut h,

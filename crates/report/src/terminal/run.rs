@@ -256,7 +256,7 @@ fn funding_needed(model: &Model, report: &Report, lang: Language) -> String {
 
 /// Each service's capital spending and contract, over the horizon (in
 /// nominal money: sums of the yearly means).
-fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> String {
+pub fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) -> String {
     let mut out = String::new();
     let peak = |e: &fundgap::stats::EntityStats,
                 p: &dyn Fn(&fundgap::stats::YearStats) -> Option<f64>| {
@@ -496,7 +496,7 @@ pub fn gap_kinds(model: &Model, report: &Report, w: Words, money: &Money) -> Str
 }
 
 /// Each service that a decision can stop: how likely it stops, and when.
-fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> String {
+pub fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> String {
     let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
         if s.can_stop() {
