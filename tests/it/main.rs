@@ -21,6 +21,7 @@ mod discover;
 mod evaluate;
 mod grants;
 mod metamorphic;
+mod overrides;
 mod ownership;
 mod plausibility;
 mod precision;

@@ -41,7 +41,8 @@ impl RunInfo {
             model.seed()
         );
         for o in &self.overrides {
-            again.push_str(&format!(" --set {o}"));
+            // Quoted, so a shell neither splits nor expands it (a `*`).
+            again.push_str(&format!(" --set '{}'", o.replace('\'', "'\\''")));
         }
         if lang != fundgap::model::Language::En {
             again.push_str(&format!(" --lang {}", lang.as_str()));
