@@ -23,6 +23,7 @@ mod grants;
 mod metamorphic;
 mod overrides;
 mod ownership;
+mod pages;
 mod plausibility;
 mod precision;
 mod prices;
