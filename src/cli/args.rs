@@ -396,9 +396,13 @@ pub(crate) struct SensitivityArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub replace: Replace,
-    /// Language of the terminal table and the tornado charts: ko writes
-    /// them in Korean with won amounts in 억 원 [default: the scenario's
-    /// `lang`, else en]
+    /// Do not write report.html (the drivers or indices with their
+    /// uncertainty, the charts, how to read and reproduce them)
+    #[arg(long)]
+    pub no_html: bool,
+    /// Language of the terminal table, the charts and report.html: ko
+    /// writes them in Korean with won amounts in 억 원 [default: the
+    /// scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     #[command(flatten)]
@@ -428,8 +432,12 @@ pub(crate) struct DiscoverArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub replace: Replace,
-    /// Language of the rules printed and the chart: ko writes them in
-    /// Korean [default: the scenario's `lang`, else en]
+    /// Do not write report.html (the boxes with their coverage and
+    /// density, the charts, how to read and reproduce them)
+    #[arg(long)]
+    pub no_html: bool,
+    /// Language of the rules printed, the chart and report.html: ko writes
+    /// them in Korean [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     #[command(flatten)]

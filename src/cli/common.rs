@@ -157,7 +157,7 @@ pub(super) fn made_by() -> Vec<(&'static str, String)> {
 /// the same workbook wherever and however it ran, sharded or not.
 pub(super) fn command_line() -> String {
     let quote = |a: String| {
-        if a.contains([' ', '"', '\'']) {
+        if a.contains([' ', '"', '\'', '*']) {
             format!("{a:?}")
         } else {
             a

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use fundgap::analysis::discover::{Options, discover as find};
 use fundgap::error::Result;
+use fundgap_report::html::Made;
 use fundgap_report::output::DiscoveryOutput;
 use fundgap_report::staging::Staging;
 
@@ -35,14 +36,15 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         min_support: args.min_support,
         min_coverage: args.min_coverage,
     };
-    let (result, _) = with_threads(&args.common.run, || find(&model, &opts))?;
+    let (result, threads) = with_threads(&args.common.run, || find(&model, &opts))?;
     let result = result?;
+    let info = run_info(label, &args.changes.set, threads, started);
     let delivery = Delivery {
         out_dir,
         settings: settings(
             Lang::or_scenario(args.lang, &model),
             false,
-            false,
+            !args.no_html,
             &args.common.charts,
         ),
         quiet,
@@ -52,6 +54,14 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         "{} trials searched",
         fundgap::format::thousands(args.trials as f64, 0)
     );
-    deliver(&DiscoveryOutput { result: &result }, &delivery, &done)?;
+    let output = DiscoveryOutput {
+        result: &result,
+        made: Made {
+            model: &model,
+            info: &info,
+            command: command_line(),
+        },
+    };
+    deliver(&output, &delivery, &done)?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use fundgap::error::Result;
 use fundgap::stats::Report;
+use fundgap_report::html::Made;
 use fundgap_report::output::{EvaluationOutput, SensitivityOutput};
 use fundgap_report::staging::Staging;
 
@@ -125,13 +126,20 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     };
     let delivery = Delivery {
         out_dir,
-        settings: settings(lang, false, false, &args.common.charts),
+        settings: settings(lang, false, !args.no_html, &args.common.charts),
         quiet: args.common.run.quiet,
         started,
     };
+    let threads = super::common::thread_count(args.common.run.threads, true);
+    let info = run_info(label, &args.changes.set, threads, started);
     let output = SensitivityOutput {
         tornado: result.as_ref(),
         sobol: indices.as_ref(),
+        made: Some(Made {
+            model: &model,
+            info: &info,
+            command: command_line(),
+        }),
     };
     let done = format!("{n_inputs} uncertain inputs analysed");
     deliver(&output, &delivery, &done)?;

@@ -61,6 +61,12 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     pb.set_message("merging");
     let threads: usize = headers.iter().map(|(_, h)| h.threads).sum();
     let shard_seconds: f64 = headers.iter().map(|(_, h)| h.elapsed_seconds).sum();
+    // Merged parts are the results of the command that wrote them, and
+    // replace (or are refused by) a folder as that command's would be.
+    fundgap_report::ownership::set_command(match first.kind {
+        PartKind::Run => "run",
+        PartKind::Stress => "stress",
+    });
     match first.kind {
         PartKind::Run => {
             let levels = confidence_of(first, &args.parts[order[0]])?;

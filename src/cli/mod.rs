@@ -45,6 +45,21 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Check(_) | Command::Init(_) => (false, None),
     };
     fundgap_report::ownership::set_force(force);
+    // The command its output folders record; `merge` says which results
+    // it merged once it has read the parts, and `chart` adds to a run's.
+    let writer = match &cli.command {
+        Command::Run(_) => Some("run"),
+        Command::Stress(_) => Some("stress"),
+        Command::Compare(_) => Some("compare"),
+        Command::Sensitivity(_) => Some("sensitivity"),
+        Command::Discover(_) => Some("discover"),
+        Command::Evaluate(_) => Some("evaluate"),
+        Command::Backtest(_) => Some("backtest"),
+        Command::Merge(_) | Command::Chart(_) | Command::Check(_) | Command::Init(_) => None,
+    };
+    if let Some(writer) = writer {
+        fundgap_report::ownership::set_command(writer);
+    }
     if let Some(font) = font {
         fundgap_report::ownership::protect(font);
     }

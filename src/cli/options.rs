@@ -70,7 +70,10 @@ pub(crate) struct Changes {
     pub seed: Option<u64>,
     /// Override a scenario key, e.g. --set
     /// service.smart-parking.funding.city-budget.amount=200 (repeatable;
-    /// validated like the file; `compare` applies it to every variant)
+    /// validated like the file; `compare` applies it to every variant).
+    /// `*` for a service id or line name means every one at that level:
+    /// service.*.opex_ratio=0.2, service.*.funding.*.downturn_multiplier=0.5;
+    /// overrides apply in order, so a later one wins
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
 }

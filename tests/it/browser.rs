@@ -1,5 +1,5 @@
 //! `report.html` in a real browser: headless Chromium opens a Korean and an
-//! English run report, and a Korean evaluation, with no console messages
+//! English run report, a Korean evaluation, sensitivity and discovery, with no console messages
 //! and renders pages that are not blank. The report must need no network and no scripts.
 //!
 //! Needs Chromium (Debian package `chromium`; `.ci/run` installs it). Where
@@ -148,4 +148,37 @@ fn the_html_report_opens_cleanly_in_chromium_in_both_languages() {
     );
     let (_, _, ink) = png_stats(&shot);
     assert!(ink > 0.05, "evaluation: the page looks blank");
+
+    // The analyses' pages: a sensitivity with both methods and a discovery.
+    let analyses: [&[&str]; 2] = [
+        &[
+            "sensitivity",
+            "--method",
+            "both",
+            "--sample",
+            "200",
+            "--oat-trials",
+            "50",
+            "--sobol-trials",
+            "40",
+        ],
+        &["discover", "--trials", "500"],
+    ];
+    for args in analyses {
+        let mut all = args.to_vec();
+        all.extend(["-q", "--lang", "ko", "--out", args[0]]);
+        fundgap_ok(&all, dir.path());
+        let page = dir.path().join(args[0]).join("report.html");
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(!html.contains("<script") && html.contains("@font-face"));
+        let shot = dir.path().join(format!("{}.png", args[0]));
+        let console = open(&browser, &page, &shot);
+        assert!(
+            console.is_empty(),
+            "{}: console messages: {console:?}",
+            args[0]
+        );
+        let (_, _, ink) = png_stats(&shot);
+        assert!(ink > 0.05, "{}: the page looks blank", args[0]);
+    }
 }

@@ -331,3 +331,129 @@ fn force_never_takes_the_working_folder_and_refuses_early() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+/// One analysis never silently replaces another's: `stress` into a run's
+/// folder refuses, names the folder, the command that wrote it and the
+/// ways out, and leaves it as it was; `--force` replaces it; the same
+/// command run again replaces its own output; `chart` adds to a run's
+/// folder and leaves it a run's.
+#[test]
+fn another_commands_output_is_refused_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let run = [
+        "run",
+        &base,
+        "-q",
+        "--trials",
+        "30",
+        "--no-html",
+        "--no-xlsx",
+        "--out",
+        "o",
+    ];
+    fundgap_ok(&run, tmp.path());
+    let marker = std::fs::read_to_string(tmp.path().join("o/.fundgap-output")).unwrap();
+    assert!(marker.lines().any(|l| l == "# command: run"), "{marker}");
+    // A re-run replaces its own output.
+    fundgap_ok(&run, tmp.path());
+    fundgap_ok(&["chart", "o", "--image-format", "svg"], tmp.path());
+    let marker = std::fs::read_to_string(tmp.path().join("o/.fundgap-output")).unwrap();
+    assert!(marker.lines().any(|l| l == "# command: run"), "{marker}");
+    let before = snapshot(&tmp.path().join("o"));
+    let stress = |extra: &[&str]| {
+        let mut args = vec![
+            "stress",
+            &base,
+            "-q",
+            "--trials",
+            "20",
+            "--years",
+            "2027",
+            "--cuts",
+            "0,100",
+            "--no-charts",
+            "--out",
+            "o",
+        ];
+        args.extend(extra);
+        fundgap(&args, tmp.path())
+    };
+    let o = stress(&[]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("fundgap run")
+            && err.contains("fundgap stress")
+            && err.contains("--out")
+            && err.contains("--force")
+            && err.contains('o'),
+        "{err}"
+    );
+    assert_eq!(snapshot(&tmp.path().join("o")), before);
+    let o = stress(&["--force"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(tmp.path().join("o/stress.csv").exists());
+    assert!(!tmp.path().join("o/summary.json").exists());
+    let marker = std::fs::read_to_string(tmp.path().join("o/.fundgap-output")).unwrap();
+    assert!(marker.lines().any(|l| l == "# command: stress"), "{marker}");
+    // Now the run is the other command.
+    let o = fundgap(&run, tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("fundgap stress"));
+}
+
+/// A marker from before markers named their command is any command's:
+/// the folder is replaced as it always was.
+#[test]
+fn a_marker_without_its_command_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let o = tmp.path().join("o");
+    std::fs::create_dir(&o).unwrap();
+    std::fs::write(o.join("summary.json"), b"{}").unwrap();
+    std::fs::write(
+        o.join(".fundgap-output"),
+        "# This directory was written by fundgap. The files listed below are fundgap's:\n\
+         # the next command with the same --out replaces them, and refuses to touch anything else.\n\
+         summary.json\n",
+    )
+    .unwrap();
+    fundgap_ok(
+        &[
+            "discover",
+            &base,
+            "-q",
+            "--trials",
+            "200",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    assert!(o.join("discovery.csv").exists() && !o.join("summary.json").exists());
+}
+
+/// The closing line names every file written, the workbook and the page
+/// included.
+#[test]
+fn the_wrote_line_names_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = scenario("ucity-baseline.toml");
+    let o = fundgap_ok(
+        &["run", &base, "--trials", "30", "--no-charts", "--out", "o"],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    let line = err.lines().find(|l| l.contains("wrote")).unwrap_or("");
+    for f in entries(&tmp.path().join("o")) {
+        if f != ".fundgap-output" {
+            assert!(line.contains(&f), "{f} missing from: {line}");
+        }
+    }
+    assert!(
+        line.contains("report.xlsx") && line.contains("report.html"),
+        "{line}"
+    );
+}

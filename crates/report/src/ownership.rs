@@ -5,7 +5,10 @@
 //! are fundgap's. [`claim`] sorts what an existing directory holds into
 //! fundgap's and everything else, and refuses to go on where replacing the
 //! directory would lose anything else — unless the user passed `--force`,
-//! and then it first says what will go. Nothing here writes.
+//! and then it first says what will go. The marker also names the command
+//! that wrote the directory, and a different command refuses to replace
+//! it without `--force`: one analysis's results are never silently
+//! replaced by another's. Nothing here writes.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,6 +23,87 @@ pub const MARKER: &str = ".fundgap-output";
 /// The marker's first lines; the files fundgap wrote follow, one a line.
 pub(super) const MARKER_HEADER: &str = "# This directory was written by fundgap. The files listed below are fundgap's:\n\
 # the next command with the same --out replaces them, and refuses to touch anything else.\n";
+
+/// The line of the marker naming the command that wrote the directory
+/// (`# command: stress`), after [`MARKER_HEADER`]. A comment line, so the
+/// list of files reads the same with or without it.
+const COMMAND_LINE: &str = "# command: ";
+
+/// The command writing this process's output directories (`run`,
+/// `stress`, ...; `merge` records the command whose results it merged):
+/// recorded in their markers, and compared with the one already there.
+static COMMAND: std::sync::Mutex<Option<&'static str>> = std::sync::Mutex::new(None);
+
+/// Records `command` as the writer of this process's output directories:
+/// from now on a directory another command wrote is refused (unless
+/// `--force`), so one analysis never silently replaces another's results.
+pub fn set_command(command: &'static str) {
+    if let Ok(mut c) = COMMAND.lock() {
+        *c = Some(command);
+    }
+}
+
+/// The command writing this process's output directories, if one was set.
+pub(super) fn command() -> Option<&'static str> {
+    COMMAND.lock().ok().and_then(|c| *c)
+}
+
+/// The marker's text: the header, the command that wrote the directory
+/// (when known) and the files, one a line.
+pub(super) fn marker_text<'f>(
+    command: Option<&str>,
+    files: impl IntoIterator<Item = &'f String>,
+) -> String {
+    let mut text = MARKER_HEADER.to_string();
+    if let Some(c) = command {
+        text.push_str(COMMAND_LINE);
+        text.push_str(c);
+        text.push('\n');
+    }
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    text
+}
+
+/// The command a marker says wrote its directory. None for a marker
+/// written before markers named their command: such a directory is taken
+/// as any command's, so a folder an older fundgap wrote is replaced as it
+/// always was rather than refused.
+pub(super) fn writer(marker: &Path) -> Option<String> {
+    let text = fs::read_to_string(marker).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(COMMAND_LINE))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+}
+
+/// Refuses to replace the output of another command (`written_by`) with
+/// this one's, unless `--force` (then saying so, when `say`). The same
+/// command replacing its own output is what a re-run does.
+fn refuse_another_commands(dir: &Path, written_by: &str, say: bool) -> Result<()> {
+    let Some(this) = command() else {
+        return Ok(());
+    };
+    if written_by == this {
+        return Ok(());
+    }
+    if FORCE.load(Ordering::Relaxed) {
+        if say {
+            status!(
+                "fundgap: --force: replacing {}, the output of `fundgap {written_by}`, with this `fundgap {this}`'s",
+                dir.display()
+            );
+        }
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} holds the output of `fundgap {written_by}`; this `fundgap {this}` would replace it. \
+         Give --out another folder to keep both, or add --force to replace it",
+        dir.display()
+    )))
+}
 
 /// Whether `--force` was given: fundgap may remove what it did not write
 /// from an output directory it replaces (saying what).
@@ -152,6 +236,14 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     } else {
         BTreeSet::new()
     };
+    // Adding files (`keep`: a chart redrawn into a run's folder) replaces
+    // no other command's output.
+    if has_marker
+        && !keep
+        && let Some(written_by) = writer(&marker)
+    {
+        refuse_another_commands(dir, &written_by, say)?;
+    }
     let mut ours = BTreeSet::new();
     let mut theirs = Vec::new();
     for e in fs::read_dir(dir).map_err(|e| werr(dir, e))? {

@@ -37,9 +37,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use fundgap::error::{Error, Result};
 
+use super::ownership::{MARKER, claim, command, marker_text, parent_of, resolve, werr, writer};
 #[cfg(test)]
-use super::ownership::listed;
-use super::ownership::{MARKER, MARKER_HEADER, claim, parent_of, resolve, werr};
+use super::ownership::{MARKER_HEADER, listed};
 
 /// Set by Ctrl-C: the engine stops at its next block of trials, and a
 /// [`Staging`] refuses its next write or swap.
@@ -101,6 +101,9 @@ pub struct Staging {
     theirs: BTreeSet<String>,
     /// Whether everything already there is kept (an update).
     keep: bool,
+    /// The command its marker names: this process's, or in an update the
+    /// one that wrote the directory (redrawn charts leave a run a run's).
+    command: Option<String>,
     /// The Ctrl-C flag every write and the swap check.
     cancel: &'static AtomicBool,
     committed: bool,
@@ -172,6 +175,10 @@ impl Staging {
             // This process's own, from a staging it already abandoned.
             fs::remove_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
         }
+        let command = match keep {
+            true => writer(&dir.join(MARKER)),
+            false => self::command().map(str::to_string),
+        };
         let (kept, theirs) = match (keep, contents) {
             (true, Some(c)) => (c.ours, c.theirs.into_iter().collect()),
             _ => (BTreeSet::new(), BTreeSet::new()),
@@ -183,6 +190,7 @@ impl Staging {
             kept,
             theirs,
             keep,
+            command,
             cancel,
             committed: false,
         };
@@ -230,11 +238,7 @@ impl Staging {
     /// command wrote and, in an update, those fundgap wrote there before.
     fn write_marker(&self, dir: &Path) -> Result<()> {
         let listed: BTreeSet<&String> = self.files.iter().chain(&self.kept).collect();
-        let mut text = MARKER_HEADER.to_string();
-        for f in listed {
-            text.push_str(f);
-            text.push('\n');
-        }
+        let text = marker_text(self.command.as_deref(), listed);
         let marker = dir.join(MARKER);
         fs::write(&marker, text).map_err(|e| werr(&marker, e))
     }

@@ -11,6 +11,13 @@
 //!   is the line's name or its slug (`city-budget` for "City budget")
 //! * a last segment below a distribution table sets one of its parameters:
 //!   `service.smart-parking.opex_ratio.mean`
+//! * `*` in place of a service id or a line name stands for every one at
+//!   that level: `service.*.opex_ratio`, `service.*.funding.*.to`,
+//!   `service.cctv.funding.*.downturn_multiplier`. It is the same as one
+//!   override per element, in file order; a `*` that matches nothing is an
+//!   error naming what exists. Overrides apply in the order given, so an
+//!   explicit path after a wildcard wins for its element, and a wildcard
+//!   after it replaces it.
 //!
 //! A value is a TOML literal (`0.2`, `true`, `"text"`,
 //! `{ dist = "normal", mean = 0.2, sd = 0.05 }`); text that is not valid
@@ -257,6 +264,84 @@ fn set_nested<'i>(
     Ok(())
 }
 
+/// The wildcard segment: every service, or every line of a list.
+pub const WILDCARD: &str = "*";
+
+/// Every entry of `table[field]` (an array of tables) with its identity
+/// (`key`), in file order: what a `*` segment stands for. Entries without
+/// the key are skipped (validation names them).
+fn all_entries<'a, 'i>(
+    table: &'a mut DeTable<'i>,
+    field: &str,
+    key: &str,
+) -> Vec<(String, &'a mut DeTable<'i>)> {
+    match table.get_mut(field).map(|v| v.get_mut()) {
+        Some(DeValue::Array(a)) => {
+            let entries: &mut [Spanned<DeValue<'i>>] = a;
+            entries
+                .iter_mut()
+                .filter_map(|e| match e.get_mut() {
+                    DeValue::Table(t) => entry_key(t, key).map(str::to_string).map(|n| (n, t)),
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The entries a segment names: the one `want` names (see [`find_entry`])
+/// or, for `*`, all of them (none is not an error here: the caller says
+/// whether the wildcard matched anything at all).
+fn entries<'a, 'i>(
+    table: &'a mut DeTable<'i>,
+    field: &str,
+    key: &str,
+    want: &str,
+    label: &str,
+    path: &str,
+) -> Result<Vec<(String, &'a mut DeTable<'i>)>, Diagnostic> {
+    if want == WILDCARD {
+        return Ok(all_entries(table, field, key));
+    }
+    let t = find_entry(table, field, key, want, label, path)?;
+    Ok(vec![(want.to_string(), t)])
+}
+
+/// The ids of the services that have at least one `list` line.
+fn services_with(root: &DeTable<'_>, list: &str) -> Vec<String> {
+    let Some(DeValue::Array(services)) = root.get("service").map(|v| v.get_ref()) else {
+        return Vec::new();
+    };
+    services
+        .iter()
+        .filter_map(|v| match v.get_ref() {
+            DeValue::Table(t) => match t.get(list).map(|l| l.get_ref()) {
+                Some(DeValue::Array(lines)) if !lines.is_empty() => {
+                    entry_key(t, "id").map(str::to_string)
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The error of a `*` that matched nothing (the diagnostic names the
+/// path as written): why, and what exists.
+fn matches_nothing(label: &str, path: &str, what: &str, existing: &[String]) -> Diagnostic {
+    let list = if existing.is_empty() {
+        String::new()
+    } else {
+        format!(" (there are: {})", existing.join(", "))
+    };
+    problem(
+        label,
+        path,
+        format!("the `*` matches nothing: {what}{list}"),
+    )
+}
+
 /// Applies one override to the document.
 pub fn apply<'i>(
     doc: &mut Spanned<DeTable<'i>>,
@@ -274,15 +359,44 @@ pub fn apply<'i>(
             set_nested(root, &keys, value, span, label, path)
         }
         ["service", id, rest @ ..] if !rest.is_empty() => {
-            let svc = find_entry(root, "service", "id", id, label, path)?;
+            let services = entries(root, "service", "id", id, label, path)?;
+            if services.is_empty() {
+                return Err(matches_nothing(
+                    label,
+                    path,
+                    "the scenario has no [[service]]",
+                    &[],
+                ));
+            }
             match rest {
                 [
                     list @ ("funding" | "cost" | "risk" | "benefit"),
                     name,
                     keys @ ..,
                 ] if !keys.is_empty() => {
-                    let line = find_entry(svc, list, "name", name, label, path)?;
-                    set_nested(line, keys, value, span, label, path)
+                    let mut lines = Vec::new();
+                    for (sid, svc) in services {
+                        let at = format!("service.{sid}.{list}.{name}");
+                        for (n, line) in entries(svc, list, "name", name, label, &at)? {
+                            lines.push((format!("service.{sid}.{list}.{}", slug(&n)), line));
+                        }
+                    }
+                    if lines.is_empty() {
+                        let with: Vec<String> = services_with(root, list)
+                            .into_iter()
+                            .map(|i| format!("service.{i}.{list}.*"))
+                            .collect();
+                        let what = match *id {
+                            WILDCARD => format!("no service has a {list} line"),
+                            id => format!("service \"{id}\" has no {list} line"),
+                        };
+                        return Err(matches_nothing(label, path, &what, &with));
+                    }
+                    for (at, line) in lines {
+                        let concrete = format!("{at}.{}", keys.join("."));
+                        set_nested(line, keys, value.clone(), span, label, &concrete)?;
+                    }
+                    Ok(())
                 }
                 [list @ ("funding" | "cost" | "risk" | "benefit"), ..] => Err(problem(
                     label,
@@ -291,7 +405,13 @@ pub fn apply<'i>(
                         "expected service.{id}.{list}.<name>.<key>, e.g. service.{id}.{list}.city-budget.amount"
                     ),
                 )),
-                keys => set_nested(svc, keys, value, span, label, path),
+                keys => {
+                    for (sid, svc) in services {
+                        let concrete = format!("service.{sid}.{}", keys.join("."));
+                        set_nested(svc, keys, value.clone(), span, label, &concrete)?;
+                    }
+                    Ok(())
+                }
             }
         }
         [first, ..] => {

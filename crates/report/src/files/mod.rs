@@ -4,7 +4,9 @@
 
 pub mod analyses;
 pub mod backtest;
+pub mod info;
 pub mod plan;
 pub mod run;
 
+pub use info::RunInfo;
 pub use run::*;

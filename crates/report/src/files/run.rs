@@ -5,50 +5,11 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
+use super::info::RunInfo;
+
 use fundgap::error::{Error, Result};
 use fundgap::model::{DiscountBasis, FundingKind, Model, Prices};
 use fundgap::stats::{Distribution, EntityStats, Report};
-
-/// Facts about a run that are not results: where, when, how.
-#[derive(Debug, Clone)]
-pub struct RunInfo {
-    /// The scenario file as given, or the built-in label.
-    pub scenario_file: String,
-    /// The `--set` overrides applied, as typed (`PATH=VALUE`).
-    pub overrides: Vec<String>,
-    pub threads: usize,
-    pub elapsed_seconds: f64,
-    /// How a `--precision` run ended (None for a fixed trial count).
-    pub precision: Option<fundgap::stats::precision::Stopped>,
-    /// The budget year plan.csv's five years start from.
-    pub budget_year: i32,
-}
-
-impl RunInfo {
-    /// The command that repeats the run (`verb`: `run`, `evaluate`): the
-    /// same file, trials, seed and overrides (and language, when it is not
-    /// English).
-    pub fn command(
-        &self,
-        verb: &str,
-        model: &Model,
-        trials: u64,
-        lang: fundgap::model::Language,
-    ) -> String {
-        let mut again = format!(
-            "fundgap {verb} {} --trials {trials} --seed {}",
-            self.scenario_file,
-            model.seed()
-        );
-        for o in &self.overrides {
-            again.push_str(&format!(" --set {o}"));
-        }
-        if lang != fundgap::model::Language::En {
-            again.push_str(&format!(" --lang {}", lang.as_str()));
-        }
-        again
-    }
-}
 
 /// The bytes of a finished in-memory CSV table.
 pub fn finish_csv(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {

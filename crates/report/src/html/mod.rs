@@ -4,8 +4,10 @@
 //! inline, and when the report shows Hangul the chart font is embedded
 //! (a browser without a Korean font would draw boxes). Wide on screen (tables of several confidence levels stay on one line); prints to A4 landscape.
 
+mod discover;
 mod evaluation;
 mod run;
+mod sensitivity;
 
 use std::fmt::Write;
 
@@ -17,8 +19,49 @@ use crate::files::RunInfo;
 use crate::lang::{Money, MoneyOf, Words};
 use crate::terminal::run_facts;
 
+pub use discover::discover_html;
 pub use evaluation::evaluation_html;
 pub use run::run_html;
+pub use sensitivity::sensitivity_html;
+
+/// Where an analysis's page comes from: the scenario it read, the run's
+/// record (`--set`s) and the command line that makes it again.
+pub struct Made<'a> {
+    pub model: &'a Model,
+    pub info: &'a RunInfo,
+    /// The command as typed, without where it wrote or how it ran.
+    pub command: String,
+}
+
+/// The facts line of an analysis's page: the scenario's services, years
+/// and seed, then `what` (the analysis's own sizes and money).
+pub(crate) fn analysis_facts(made: &Made, lang: Language, what: &str) -> String {
+    let m = made.model;
+    let (n, seed) = (m.services().len(), m.seed());
+    let years = format!("{}–{}", m.start_year(), m.end_year());
+    if Words(lang).ko() {
+        format!("서비스 {n}개, {years}년, 시드 {seed}; {what}")
+    } else {
+        format!("{n} service(s), {years}, seed {seed}; {what}")
+    }
+}
+
+/// A note (plain text, escaped here) in the page's small print.
+pub(crate) fn note_line(h: &mut String, note: &str) {
+    let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(note));
+}
+
+/// The end of an analysis's page: its charts, then how to make it again.
+pub(crate) fn analysis_end(
+    mut h: String,
+    made: &Made,
+    lang: Language,
+    charts: &[(String, Vec<u8>)],
+) -> String {
+    figures(&mut h, lang, charts);
+    page_end(&mut h, &made.command, made.info, lang);
+    h
+}
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -89,13 +132,22 @@ table.card td { text-align: center; white-space: nowrap; }
 table.card td:first-child { text-align: left; }
 ";
 
-/// The start of a page: its head (with the Korean font embedded when
-/// `text` or the language needs Hangul) and the scenario's heading.
-pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> String {
-    let money = Money::of_report(model, report, lang);
-    let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
-    let hangul =
-        lang == Language::Ko || has_hangul(&names) || has_hangul(model.name()) || has_hangul(text);
+/// The start of any page, for results with or without a run behind them:
+/// the HTML head (with the Korean font embedded when `lang` is Korean or
+/// any of `title`, `description`, `facts` or `extra_text` — names the
+/// page shows further down — holds Hangul), the `title` heading, the
+/// `description` and the `facts` line (all plain text, escaped here).
+pub(crate) fn page_head(
+    title: &str,
+    description: Option<&str>,
+    facts: &str,
+    lang: Language,
+    extra_text: &str,
+) -> String {
+    let hangul = lang == Language::Ko
+        || [title, description.unwrap_or_default(), facts, extra_text]
+            .iter()
+            .any(|t| has_hangul(t));
     let font = if hangul {
         format!(
             "@font-face {{ font-family: 'fundgap-sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
@@ -109,15 +161,29 @@ pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{font}{STYLE}</style>\n</head>\n<body>\n",
         lang.as_str(),
-        esc(model.name())
+        esc(title)
     );
-    let _ = writeln!(h, "<h1>{}</h1>", esc(model.name()));
-    if let Some(d) = model.description() {
+    let _ = writeln!(h, "<h1>{}</h1>", esc(title));
+    if let Some(d) = description {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
-    let facts = run_facts(model, report, lang, &money);
-    let _ = writeln!(h, "<p class=\"facts\">{}</p>", esc(&facts));
+    let _ = writeln!(h, "<p class=\"facts\">{}</p>", esc(facts));
     h
+}
+
+/// The start of a run's page: [`page_head`] with the scenario's name,
+/// description and the run's facts (`text`: more the page shows).
+pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> String {
+    let money = Money::of_report(model, report, lang);
+    let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
+    let facts = run_facts(model, report, lang, &money);
+    page_head(
+        model.name(),
+        model.description(),
+        &facts,
+        lang,
+        &format!("{names}{text}"),
+    )
 }
 
 /// A table of entities: a label and numbers per row, the last row (the
@@ -135,7 +201,9 @@ pub(crate) fn plain_table<H: AsRef<str>, R: AsRef<[String]>>(
     rows_table(h, head, rows, false);
 }
 
-fn rows_table<H: AsRef<str>, R: AsRef<[String]>>(
+/// A table of a label and numbers per row, the last row set off as a
+/// total when `total`.
+pub(crate) fn rows_table<H: AsRef<str>, R: AsRef<[String]>>(
     h: &mut String,
     head: &[H],
     rows: &[R],

@@ -31,6 +31,7 @@ impl EvaluationOutput<'_> {
         SensitivityOutput {
             tornado: self.drivers,
             sobol: None,
+            made: None,
         }
     }
 }

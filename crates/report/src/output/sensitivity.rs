@@ -1,6 +1,6 @@
 //! A sensitivity analysis's outputs: the tornado's sensitivity.csv,
 //! sensitivity.json and charts, the Sobol indices' sobol.csv, sobol.json
-//! and charts, or both side by side.
+//! and charts, or both side by side; and report.html.
 
 use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::sobol::Sobol;
@@ -10,6 +10,7 @@ use fundgap::model::Language;
 use super::{Files, Output, csv_file, text};
 use crate::charts::{self, ChartOptions};
 use crate::files::analyses;
+use crate::html::{self, Made};
 use crate::staging::Sink;
 use crate::terminal::analyses as analysis_table;
 
@@ -21,6 +22,9 @@ const TOP: usize = 5;
 pub struct SensitivityOutput<'a> {
     pub tornado: Option<&'a Sensitivity>,
     pub sobol: Option<&'a Sobol>,
+    /// Where the page comes from; None writes no page (an evaluation's
+    /// drivers are on the evaluation's own).
+    pub made: Option<Made<'a>>,
 }
 
 impl Output for SensitivityOutput<'_> {
@@ -50,6 +54,25 @@ impl Output for SensitivityOutput<'_> {
             charts::draw_sobol(s, &opts, out)?;
         }
         Ok(())
+    }
+
+    fn html(&self, lang: Language, with_charts: bool) -> Result<Option<String>> {
+        let Some(made) = &self.made else {
+            return Ok(None);
+        };
+        // The page inlines its own SVG copies, sized for a page.
+        let mut svgs: Files = Vec::new();
+        if with_charts {
+            let page = ChartOptions::page(lang);
+            if let Some(t) = self.tornado {
+                charts::draw_tornadoes(t, &page, &mut svgs)?;
+            }
+            if let Some(s) = self.sobol {
+                charts::draw_sobol(s, &page, &mut svgs)?;
+            }
+        }
+        let page = html::sensitivity_html(self.tornado, self.sobol, made, lang, &svgs);
+        Ok(Some(page))
     }
 
     fn printed(&self, lang: Language) -> Result<String> {

@@ -1,0 +1,45 @@
+//! What a run's files record of how it was made (not its results).
+
+use fundgap::model::Model;
+
+/// Facts about a run that are not results: where, when, how.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// The scenario file as given, or the built-in label.
+    pub scenario_file: String,
+    /// The `--set` overrides applied, as typed (`PATH=VALUE`).
+    pub overrides: Vec<String>,
+    pub threads: usize,
+    pub elapsed_seconds: f64,
+    /// How a `--precision` run ended (None for a fixed trial count).
+    pub precision: Option<fundgap::stats::precision::Stopped>,
+    /// The budget year plan.csv's five years start from.
+    pub budget_year: i32,
+}
+
+impl RunInfo {
+    /// The command that repeats the run (`verb`: `run`, `evaluate`): the
+    /// same file, trials, seed and overrides (and language, when it is not
+    /// English).
+    pub fn command(
+        &self,
+        verb: &str,
+        model: &Model,
+        trials: u64,
+        lang: fundgap::model::Language,
+    ) -> String {
+        let mut again = format!(
+            "fundgap {verb} {} --trials {trials} --seed {}",
+            self.scenario_file,
+            model.seed()
+        );
+        for o in &self.overrides {
+            // Quoted, so a shell neither splits nor expands it (a `*`).
+            again.push_str(&format!(" --set '{}'", o.replace('\'', "'\\''")));
+        }
+        if lang != fundgap::model::Language::En {
+            again.push_str(&format!(" --lang {}", lang.as_str()));
+        }
+        again
+    }
+}

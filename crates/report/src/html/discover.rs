@@ -1,0 +1,162 @@
+//! The page of a scenario discovery: for each service, the box of inputs
+//! where its gaps concentrate, with the box's coverage and density and
+//! their Monte Carlo intervals, how to read them, the trade-off charts and
+//! how to make the page again.
+
+use std::fmt::Write;
+
+use fundgap::analysis::discover::{Discoveries, Discovery};
+use fundgap::format::{percent, thousands};
+use fundgap::model::Language;
+use fundgap::stats::Proportion;
+
+use super::{Made, analysis_end, analysis_facts, esc, note_line, page_head, rows_table};
+use crate::lang::{Words, entity_name};
+use crate::terminal::analyses::discovery as sentences;
+
+/// A share with its 95% Wilson interval: "41% [38–44%]".
+fn share(p: Proportion) -> String {
+    format!(
+        "{} [{}–{}]",
+        percent(p.estimate, 0),
+        percent(p.lo, 0).trim_end_matches('%'),
+        percent(p.hi, 0)
+    )
+}
+
+/// The chosen box's density and coverage as proportions of the trials
+/// they count (counts recovered from the shares and the trial count).
+fn box_shares(e: &Discovery, trials: u64) -> Option<(Proportion, Proportion)> {
+    let s = e.chosen?;
+    let n = trials as f64;
+    let in_box = (s.support * n).round() as u64;
+    let gaps_in_box = (s.density * in_box as f64).round() as u64;
+    let gaps = (e.base_rate * n).round() as u64;
+    Some((
+        Proportion::new(gaps_in_box, in_box),
+        Proportion::new(gaps_in_box, gaps),
+    ))
+}
+
+/// The boxes, one row per service (and the portfolio).
+fn boxes(h: &mut String, d: &Discoveries, lang: Language) {
+    let w = Words(lang);
+    let _ = writeln!(
+        h,
+        "<h2>{}</h2>",
+        esc(w.t("Where the gaps come from", "재원 부족이 생기는 조건"))
+    );
+    let head = [
+        w.t("service", "서비스"),
+        w.t("P(any gap), all trials", "부족 확률 (전체 시행)"),
+        w.t("P(gap) in the box [95%]", "조건 안 부족 확률 [95%]"),
+        w.t(
+            "coverage: share of all gaps [95%]",
+            "포괄률: 전체 부족 중 비율 [95%]",
+        ),
+        w.t("share of trials in the box", "조건 안 시행 비율"),
+        w.t("inputs limited", "제한된 입력 수"),
+    ];
+    let rows: Vec<Vec<String>> = d
+        .entities
+        .iter()
+        .map(|e| {
+            let mut row = vec![entity_name(&e.id, &e.name, lang), percent(e.base_rate, 1)];
+            match (box_shares(e, d.trials), e.limits.is_empty()) {
+                (Some((density, coverage)), false) => row.extend([
+                    share(density),
+                    share(coverage),
+                    percent(e.chosen.map_or(0.0, |s| s.support), 0),
+                    e.limits.len().to_string(),
+                ]),
+                _ => row.extend(["–", "–", "–", "0"].map(String::from)),
+            }
+            row
+        })
+        .collect();
+    rows_table(h, &head, &rows, true);
+    // The boxes as rules, in the terminal's sentences (its heading aside).
+    h.push_str("<ul>\n");
+    for line in sentences(d, lang).lines().skip(1) {
+        let _ = writeln!(h, "<li>{}</li>", esc(line.trim()));
+    }
+    h.push_str("</ul>\n");
+    let note = if w.ko() {
+        format!(
+            "읽는 법: PRIM은 시행 {}회에서 부족이 난 시행이 몰려 있는 입력 범위(상자)를 한 번에 {}씩 깎아 가며 찾습니다. 조건 안 부족 확률(밀도)이 전체 부족 확률보다 높을수록 그 조건이 위험 신호이고, 포괄률은 전체 부족 중 그 조건 안에서 생긴 몫입니다(최소 {}). 괄호는 95% Wilson 구간으로 몬테카를로 불확실성만 나타냅니다. 상자는 같은 시행으로 골랐으므로 밀도는 다소 낙관적입니다: 다른 --seed로 다시 실행해 확인하십시오. 경계값은 시나리오 파일의 단위이며, 입력 이름은 --set 경로(서비스의 입력은 service.<id>. 생략)입니다.",
+            thousands(d.trials as f64, 0),
+            percent(d.alpha, 0),
+            percent(d.min_coverage, 0)
+        )
+    } else {
+        format!(
+            "How to read this: PRIM searches {} trials for the ranges of inputs (a box) where the trials with a gap concentrate, peeling {} of the box at a time. The higher the P(gap) in the box (its density) against the P(any gap) of all trials, the stronger the warning sign; the coverage is the share of all gaps that fall in the box (at least {}). The brackets are 95% Wilson intervals and show Monte Carlo uncertainty only: the box was chosen on these same trials, so its density is somewhat optimistic; re-run with another --seed to confirm it. Limits are in the scenario file's units, and inputs are --set paths (a service's own without service.<id>.).",
+            thousands(d.trials as f64, 0),
+            percent(d.alpha, 0),
+            percent(d.min_coverage, 0)
+        )
+    };
+    note_line(h, &note);
+}
+
+/// The report of a scenario discovery, as HTML text; `charts` are its
+/// trade-off charts as SVG files.
+pub fn discover_html(
+    d: &Discoveries,
+    made: &Made,
+    lang: Language,
+    charts: &[(String, Vec<u8>)],
+) -> String {
+    let w = Words(lang);
+    let what = if w.ko() {
+        format!(
+            "PRIM 시행 {}회, 입력은 시나리오 단위({} {})",
+            thousands(d.trials as f64, 0),
+            made.model.currency(),
+            made.model.unit()
+        )
+    } else {
+        format!(
+            "PRIM over {} trials, inputs in the scenario's units ({} {})",
+            thousands(d.trials as f64, 0),
+            made.model.currency(),
+            made.model.unit()
+        )
+    };
+    let names: String = d.entities.iter().map(|e| e.name.as_str()).collect();
+    let title = format!(
+        "{} — {}",
+        made.model.name(),
+        w.t("what leads to a gap", "부족으로 이어지는 조건")
+    );
+    let facts = analysis_facts(made, lang, &what);
+    let mut h = page_head(&title, made.model.description(), &facts, lang, &names);
+    boxes(&mut h, d, lang);
+    analysis_end(h, made, lang, charts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_are_recovered_from_the_box() {
+        let e = Discovery {
+            id: "a".into(),
+            name: "A".into(),
+            base_rate: 0.2,
+            limits: Vec::new(),
+            chosen: Some(fundgap::analysis::discover::Step {
+                coverage: 0.5,
+                density: 0.8,
+                support: 0.125,
+            }),
+            path: Vec::new(),
+        };
+        let (density, coverage) = box_shares(&e, 1_000).unwrap();
+        assert_eq!(density.estimate, 0.8);
+        assert_eq!(coverage.estimate, 0.5);
+        assert!(density.lo < 0.8 && 0.8 < density.hi);
+        assert!(share(density).starts_with("80% ["), "{}", share(density));
+    }
+}
