@@ -1,7 +1,8 @@
 //! Charts: every chart renders for every shipped scenario in both formats,
 //! SVGs carry their titles and names, PNGs decode at the requested size and
 //! are not blank, many services stay legible, and `fundgap chart` redraws
-//! exactly what the run drew.
+//! exactly what the run drew. SVG text is glyph outlines, so it shows
+//! with no font installed.
 
 use crate::common;
 use std::process::Command;
@@ -47,6 +48,7 @@ pub(crate) fn assert_charts_drawn(out: &std::path::Path, stem: &str) {
             svg.contains(summary["scenario"]["name"].as_str().unwrap()),
             "{stem}/{name}.svg lacks its title"
         );
+        assert_text_outlined(&svg, &format!("{stem}/{name}.svg"));
     }
     let gp = std::fs::read_to_string(out.join("gap-probability.svg")).unwrap();
     // Site scenarios are in Korean (`lang = "ko"`), the rest in English.
@@ -83,6 +85,32 @@ pub(crate) fn assert_charts_drawn(out: &std::path::Path, stem: &str) {
         summary["scenario"]["currency"].as_str().unwrap()
     };
     assert!(fan.contains(unit), "{stem}: money unit on the axis");
+}
+
+/// An SVG fundgap wrote shows its text with no font installed: no
+/// `<text>`, every glyph a `<use>` of an outline defined in the same file,
+/// the strings kept in `<title>`s.
+pub(crate) fn assert_text_outlined(svg: &str, what: &str) {
+    assert!(!svg.contains("<text"), "{what}: text left to a system font");
+    assert!(svg.contains("<title>"), "{what}: no text runs");
+    let mut uses = 0;
+    for u in svg.split("xlink:href=\"#").skip(1) {
+        let id = &u[..u.find('"').unwrap()];
+        assert!(
+            svg.contains(&format!("<path id=\"{id}\" d=\"M")),
+            "{what}: glyph {id} undefined"
+        );
+        uses += 1;
+    }
+    assert!(uses > 0, "{what}: no glyphs");
+}
+
+/// The text of every run of an SVG, in order.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<title>")
+        .skip(1)
+        .map(|t| t.split("</title>").next().unwrap_or("").to_string())
+        .collect()
 }
 
 #[test]
@@ -149,10 +177,10 @@ fn thirty_services_use_small_multiples() {
         tmp.path(),
     );
     let svg = std::fs::read_to_string(tmp.path().join("out/gap-probability.svg")).unwrap();
+    let labels = texts(&svg);
     for i in 0..30 {
         assert!(
-            svg.contains(&format!("Service number {i}<"))
-                || svg.contains(&format!("Service number {i}\n")),
+            labels.contains(&format!("Service number {i}")),
             "panel title {i}"
         );
     }
@@ -197,6 +225,12 @@ fn a_font_file_is_used_for_chart_text() {
     let plain = std::fs::read(tmp.path().join("plain/gap-probability.png")).unwrap();
     let bold = std::fs::read(tmp.path().join("bold/gap-probability.png")).unwrap();
     assert_ne!(plain, bold, "the font changed nothing in the PNG");
+    let svg = |d: &str| std::fs::read_to_string(tmp.path().join(d).join("gap-probability.svg"));
+    assert_ne!(
+        svg("plain").unwrap(),
+        svg("bold").unwrap(),
+        "the SVG's outlines are not the font's"
+    );
     let (w, h, ink) = png_stats(&tmp.path().join("bold/gap-probability.png"));
     assert_eq!((w, h), (1600, 1000));
     assert!(ink > 0.02);
@@ -295,10 +329,24 @@ fn korean_charts_speak_korean_in_eok_won() {
     let mean = |v: &serde_json::Value| v["gap_npv"]["mean"].as_f64().unwrap();
     assert!((mean(&ko) - mean(&en) / 100.0).abs() < 1e-9 * mean(&en));
     let svg = std::fs::read_to_string(dir.path().join("ko/funding-mix.svg")).unwrap();
+    let labels = texts(&svg);
     assert!(
-        svg.contains("재원 구성") && svg.contains("보조금"),
+        labels.iter().any(|t| t.contains("재원 구성")) && labels.iter().any(|t| t == "보조금"),
         "Korean labels"
     );
+    assert_text_outlined(&svg, "ko/funding-mix.svg");
+    // The page inlines every chart: their glyphs' ids must not clash.
+    let page = std::fs::read_to_string(dir.path().join("ko/report.html")).unwrap();
+    let mut ids: Vec<&str> = page
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "an id used twice on the page");
+    assert!(n > 100, "the page's charts define their glyphs");
     assert!(!svg.contains("where the money comes from"));
     std::fs::remove_file(dir.path().join("ko/funding-mix.svg")).unwrap();
     fundgap_ok(&["chart", "ko", "--image-format", "svg"], dir.path());
@@ -329,13 +377,6 @@ fn korean_charts_speak_korean_in_eok_won() {
     // Every label and tick the same as the English run's (positions can
     // move a pixel: amounts divided by 100 and multiplied back are not
     // always the same double).
-    let texts = |svg: &str| -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .map(|t| t.split_once('>').map_or("", |(_, rest)| rest))
-            .map(|t| t.split("</text>").next().unwrap_or("").trim().to_string())
-            .collect()
-    };
     assert_eq!(
         texts(&back),
         texts(&english),
@@ -377,7 +418,7 @@ fn the_heatmap_scale_spans_the_grid() {
     let hi = ps.iter().cloned().fold(0.0, f64::max);
     assert!(hi - lo > 0.05, "a grid with a range to show");
     let svg = std::fs::read_to_string(dir.path().join("s/stress-heatmap.svg")).unwrap();
-    let label = |p: f64| format!("\n{:.0}%\n", p);
+    let label = |p: f64| format!("<title>{:.0}%</title>", p);
     assert!(
         svg.contains(&label((lo * 100.0).floor())),
         "bar starts at the lowest cell"

@@ -5,9 +5,13 @@
 //! (another size, title or font) without simulating again. Nothing here
 //! holds per-trial data.
 //!
-//! Text is rendered with a font embedded in the binary (DejaVu Sans), so
-//! charts come out the same on a machine without system fonts; `--font`
-//! registers any TTF/OTF instead (e.g. a Korean font for Korean names).
+//! Text is rendered with a font embedded in the binary (DejaVu Sans, or
+//! Nanum Square when the charts show Hangul), so charts come out the same
+//! on a machine without system fonts; `--font` registers any TTF/OTF
+//! instead ([`register_font`]). PNGs rasterise it; SVGs carry no `<text>`
+//! but the same font's glyph outlines, each defined once and placed by
+//! `<use>`, with every string kept in a `<title>` (`svg.rs`), so a viewer
+//! with no Korean font installed still shows Hangul.
 //! Colours are the Okabe–Ito palette, which stays distinguishable for the
 //! common forms of colour blindness.
 
@@ -18,6 +22,7 @@ mod parallel;
 mod run;
 mod sobol;
 mod stress;
+mod svg;
 mod tornado;
 
 pub use compare::draw_compare;
@@ -506,7 +511,7 @@ pub fn register_font(file: Option<&std::path::Path>, text: &str, lang: Language)
     for style in [FontStyle::Normal, FontStyle::Bold] {
         plotters::style::register_font(FAMILY, style, bytes).map_err(|_| not_a_font())?;
     }
-    Ok(())
+    svg::set_font(bytes).map_err(|_| not_a_font())
 }
 
 pub(super) type DrawResult = std::result::Result<(), String>;
@@ -537,7 +542,8 @@ fn render<C: Chart>(
         let file = format!("{name}.svg");
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            let root =
+                svg::OutlinedSvg::with_string(&mut svg, size, &file_id(name)).into_drawing_area();
             chart.draw(&root).map_err(fail)?;
             root.present().map_err(|e| fail(format!("{e:?}")))?;
         }
