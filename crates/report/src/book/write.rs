@@ -14,7 +14,7 @@ use toml::Value;
 
 use fundgap::error::{Error, Result};
 
-use super::layout::{SHEETS, Shape, Sheet, UNIT_COLUMN, VALUE_COLUMNS, header};
+use super::layout::{KOREAN, SHEETS, Shape, Sheet, UNIT_COLUMN, VALUE_COLUMNS, header};
 
 /// Rows the drop-down lists and number checks cover below the header.
 const CHECKED_ROWS: u32 = 2_000;
@@ -175,12 +175,62 @@ fn lay_out(doc: &toml::Table, label: &str) -> Result<Vec<Rows>> {
     Ok(sheets)
 }
 
+/// Where a column (or a settings row's key) goes: links and names first,
+/// then keys in the order [`KOREAN`] lists them (the order of the
+/// scenario's documentation), a distribution's parameters in the order of
+/// [`VALUE_COLUMNS`]; a TOML document's keys come sorted by name, which
+/// would put `id` after `construction_cost`.
+fn rank(column: &str) -> (usize, usize, String) {
+    const FIRST: &[&str] = &[
+        "service",
+        "variant",
+        "key",
+        "id",
+        "name",
+        "kind",
+        "description",
+    ];
+    let (base, param) = column.split_once('.').unwrap_or((column, ""));
+    let at = |k: &str| {
+        FIRST.iter().position(|f| *f == k).unwrap_or_else(|| {
+            FIRST.len()
+                + KOREAN
+                    .iter()
+                    .position(|(key, _)| *key == k)
+                    .unwrap_or(KOREAN.len())
+        })
+    };
+    let p = if param.is_empty() {
+        0
+    } else {
+        1 + VALUE_COLUMNS
+            .iter()
+            .position(|v| *v == param)
+            .unwrap_or(VALUE_COLUMNS.len())
+    };
+    (at(base), p, column.to_string())
+}
+
 /// The workbook of the scenario `text` (TOML, already validated), with
 /// every sheet when `all_sheets` (a template), else only those it uses.
 pub fn write(text: &str, label: &str, all_sheets: bool) -> Result<Vec<u8>> {
     let doc: toml::Table = toml::from_str(text)
         .map_err(|e| Error::Usage(format!("{label}: not a TOML document: {e}")))?;
-    let sheets = lay_out(&doc, label)?;
+    let mut sheets = lay_out(&doc, label)?;
+    for s in &mut sheets {
+        match s.sheet.shape {
+            // Fixed columns; the rows in each variant's order.
+            Shape::Sets => {}
+            // Fixed columns; the rows in the keys' order.
+            Shape::Settings => s.rows.sort_by_key(|r| {
+                r.iter()
+                    .find(|(k, _)| k == "key")
+                    .and_then(|(_, v)| v.as_str())
+                    .map(rank)
+            }),
+            Shape::Rows | Shape::Lines | Shape::Single => s.columns.sort_by_key(|c| rank(c)),
+        }
+    }
     let xerr = |e: XlsxError| Error::Write {
         path: PathBuf::from(label),
         source: std::io::Error::other(e.to_string()),
@@ -196,7 +246,7 @@ pub fn write(text: &str, label: &str, all_sheets: bool) -> Result<Vec<u8>> {
     instructions(wb.add_worksheet()).map_err(xerr)?;
     for s in &sheets {
         let needed = !s.rows.is_empty()
-            || (all_sheets && !matches!(s.sheet.path, "sources" | "evaluation"))
+            || (all_sheets && s.sheet.path != "evaluation")
             || s.sheet.path == "scenario";
         if needed {
             write_sheet(wb.add_worksheet(), s).map_err(xerr)?;
