@@ -196,3 +196,75 @@ pub(super) fn excel_date(serial: f64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_typed_as_text_read_as_typed() {
+        assert_eq!(number_text("15%"), Some(0.15));
+        assert_eq!(number_text("4.5%"), Some(0.045));
+        assert_eq!(number_text("1,200"), Some(1200.0));
+        assert_eq!(number_text("1 200.5"), Some(1200.5));
+        assert_eq!(number_text("abc"), None);
+        assert_eq!(number_text("inf"), None);
+    }
+
+    #[test]
+    fn cells_become_toml_values() {
+        let v = |d: Data, text: bool, f: Option<f64>| value_text(&d, text, f).unwrap();
+        assert_eq!(v(Data::Float(2026.0), false, None).as_deref(), Some("2026"));
+        assert_eq!(v(Data::Float(0.16), false, None).as_deref(), Some("0.16"));
+        assert_eq!(
+            v(Data::Float(2030.0), true, None).as_deref(),
+            Some("\"2030\"")
+        );
+        assert_eq!(
+            v(Data::String("15%".into()), false, None).as_deref(),
+            Some("0.15")
+        );
+        assert_eq!(
+            v(Data::String("Y17".into()), true, None).as_deref(),
+            Some("\"Y17\"")
+        );
+        // 1.1 억원 into 백만원.
+        assert_eq!(
+            v(Data::Float(1.1), false, Some(100.0)).as_deref(),
+            Some("110")
+        );
+        assert_eq!(
+            v(Data::String("[\"A\", \"B\"]".into()), true, None).as_deref(),
+            Some("[\"A\", \"B\"]")
+        );
+        assert_eq!(v(Data::Empty, false, None), None);
+        assert!(value_text(&Data::String("[1, x]".into()), false, None).is_err());
+    }
+
+    #[test]
+    fn headers_name_a_key_and_a_unit() {
+        assert_eq!(
+            parse_header("amount [억원]").unwrap(),
+            ("amount".into(), Some(1e8))
+        );
+        assert_eq!(
+            parse_header("금액 (천원)").unwrap(),
+            ("amount".into(), Some(1e3))
+        );
+        assert_eq!(
+            parse_header("opex_ratio | 운영비 비율").unwrap().0,
+            "opex_ratio"
+        );
+        assert_eq!(
+            parse_header("주기(년)").unwrap(),
+            ("every_years".into(), None)
+        );
+        assert!(parse_header("무엇").is_err());
+    }
+
+    #[test]
+    fn excel_dates_are_calendar_days() {
+        assert_eq!(excel_date(44926.0), "2022-12-31");
+        assert_eq!(excel_date(25569.0), "1970-01-01");
+    }
+}
