@@ -24,6 +24,8 @@ fn main() -> ExitCode {
     match cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A problem in a workbook's scenario, told at its cell.
+            let e = fundgap_report::book::locate(e);
             let text = e.to_string();
             // Messages quote the scenario's names: no control characters
             // reach the terminal.

@@ -124,8 +124,18 @@ discovery.json and discovery.png/svg (each service's peeling trade-off).")]
     #[command(after_help = "Examples:
   fundgap init                        # writes scenario.toml with 2 services
   fundgap init my-city.toml --services 5
-  fundgap init - > my-city.toml       # to standard output")]
+  fundgap init - > my-city.toml       # to standard output
+  fundgap init --xlsx my-city.xlsx    # an Excel workbook to fill in")]
     Init(InitArgs),
+    /// Convert a scenario between TOML and an Excel workbook (.xlsx), either way
+    #[command(after_help = "Examples:
+  fundgap convert scenarios/ucity-baseline.toml ucity.xlsx
+  fundgap convert my-city.xlsx my-city.toml
+
+The direction follows OUT's extension (.xlsx writes a workbook, anything
+else TOML). The scenario is validated first; a workbook holds the same
+model as the file it came from (comments are not kept).")]
+    Convert(ConvertArgs),
     /// Redraw the charts of a finished run from its charts.json, without simulating
     #[command(after_help = "Examples:
   fundgap chart output/ucity-baseline
@@ -532,6 +542,21 @@ pub(crate) struct InitArgs {
     /// [default: en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Write the template as an Excel workbook to fill in (also when FILE
+    /// ends in .xlsx)
+    #[arg(long)]
+    pub xlsx: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConvertArgs {
+    /// Scenario to read (TOML or .xlsx)
+    pub input: PathBuf,
+    /// File to write: a workbook if it ends in .xlsx, else TOML
+    pub output: PathBuf,
+    /// Overwrite OUTPUT if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

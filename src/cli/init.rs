@@ -1,11 +1,10 @@
 //! `fundgap init`: a commented starter scenario.
 
-use std::path::Path;
-
 use fundgap::error::{Error, Result};
 
 use super::args::*;
 use super::common::emit;
+use super::convert::{is_xlsx, write_new};
 
 pub(super) fn init(args: &InitArgs) -> Result<()> {
     let lang = match args.lang {
@@ -13,35 +12,32 @@ pub(super) fn init(args: &InitArgs) -> Result<()> {
         _ => fundgap::model::Language::En,
     };
     let text = crate::cli::template::scenario(args.services as usize, lang);
-    if args.file.as_os_str() == "-" {
+    let xlsx = args.xlsx || is_xlsx(&args.file);
+    // `init --xlsx` without a name writes scenario.xlsx, not a workbook
+    // named scenario.toml.
+    let file = if args.xlsx && args.file.as_os_str() == "scenario.toml" {
+        std::path::PathBuf::from("scenario.xlsx")
+    } else {
+        args.file.clone()
+    };
+    if file.as_os_str() == "-" {
+        if xlsx {
+            return Err(Error::Usage(
+                "a workbook cannot be written to standard output; name a file (fundgap init --xlsx my-city.xlsx)".into(),
+            ));
+        }
         emit(&text)?;
         return Ok(());
     }
-    if args.file.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "{} exists; choose another name or pass --force to overwrite it",
-            args.file.display()
-        )));
-    }
-    let werr = |source| Error::Write {
-        path: args.file.clone(),
-        source,
+    let bytes = if xlsx {
+        fundgap_report::book::write(&text, "template", true)?
+    } else {
+        text.into_bytes()
     };
-    // Written beside the target and renamed, so a failure leaves no half file.
-    let dir = args
-        .file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".fundgap-init-{}.toml", std::process::id()));
-    std::fs::write(&tmp, &text).map_err(werr)?;
-    std::fs::rename(&tmp, &args.file).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        werr(e)
-    })?;
+    write_new(&file, &bytes, args.force)?;
     status!(
         "fundgap: wrote {} with {} service(s). Next: fundgap check {0}, then fundgap run {0}",
-        args.file.display(),
+        file.display(),
         args.services
     );
     Ok(())

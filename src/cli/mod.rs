@@ -11,6 +11,7 @@ mod chart;
 mod check;
 mod common;
 mod compare;
+mod convert;
 mod discover;
 mod evaluate;
 mod init;
@@ -42,7 +43,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Merge(a) => (a.replace.force, a.charts.font.as_deref()),
         Command::Backtest(a) => (a.replace.force, None),
         Command::Chart(a) => (false, a.font.as_deref()),
-        Command::Check(_) | Command::Init(_) => (false, None),
+        Command::Check(_) | Command::Init(_) | Command::Convert(_) => (false, None),
     };
     fundgap_report::ownership::set_force(force);
     // The command its output folders record; `merge` says which results
@@ -55,7 +56,11 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Discover(_) => Some("discover"),
         Command::Evaluate(_) => Some("evaluate"),
         Command::Backtest(_) => Some("backtest"),
-        Command::Merge(_) | Command::Chart(_) | Command::Check(_) | Command::Init(_) => None,
+        Command::Merge(_)
+        | Command::Chart(_)
+        | Command::Check(_)
+        | Command::Init(_)
+        | Command::Convert(_) => None,
     };
     if let Some(writer) = writer {
         fundgap_report::ownership::set_command(writer);
@@ -70,6 +75,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Stress(args) => stress::stress(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Init(args) => init::init(&args),
+        Command::Convert(args) => convert::convert(&args),
         Command::Sensitivity(args) => evaluate::sensitivity(&args),
         Command::Evaluate(args) => evaluate::evaluate(&args),
         Command::Discover(args) => discover::discover(&args),

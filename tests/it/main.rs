@@ -35,6 +35,7 @@ mod reliability;
 mod requirement;
 mod reserve_fund;
 mod rules;
+mod scenario_workbook;
 mod scenarios;
 mod shards;
 mod stress_compare;

@@ -41,7 +41,7 @@ pub mod error;
 pub mod format;
 pub mod kernels;
 pub mod model;
-mod names;
+pub mod names;
 pub mod scenario;
 pub mod stats;
 

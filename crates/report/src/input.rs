@@ -12,10 +12,10 @@ use fundgap::error::{Error, Result};
 use fundgap::model::Model;
 use fundgap::scenario::{self, BUILTIN_BASELINE, BUILTIN_BASELINE_NAME, MAX_SCENARIO_BYTES};
 
-/// Reads and compiles a scenario file.
+/// Reads and compiles a scenario file (TOML or a workbook).
 pub fn load(path: &Path) -> Result<Model> {
     let (text, label) = read_source(Some(path))?;
-    Ok(scenario::parse_str(&text, &label)?)
+    scenario::parse_str(&text, &label).map_err(|e| crate::book::locate(e.into()))
 }
 
 /// Reads at most `limit` bytes of `path`; a longer file (or an endless
@@ -80,14 +80,23 @@ pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String)> {
     match path {
         Some(p) => {
             let bytes = read_bounded(p, MAX_SCENARIO_BYTES, "scenario file")?;
+            let label = p.display().to_string();
+            // A workbook is read into the TOML text it stands for, which
+            // every command then validates as it would a file; its
+            // problems are told at their cells (`crate::book::locate`).
+            if crate::book::is_workbook(&bytes) {
+                let (text, map) = crate::book::read(&bytes, &label)?;
+                crate::book::remember(&label, map);
+                return Ok((Cow::Owned(text), label));
+            }
             let text = String::from_utf8(bytes).map_err(|_| Error::Read {
                 path: p.to_path_buf(),
                 source: std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    "not UTF-8 text; a scenario is a TOML file saved as UTF-8",
+                    "not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)",
                 ),
             })?;
-            Ok((Cow::Owned(text), p.display().to_string()))
+            Ok((Cow::Owned(text), label))
         }
         None => Ok((
             Cow::Borrowed(BUILTIN_BASELINE),

@@ -13,6 +13,7 @@ macro_rules! status {
     }};
 }
 
+pub mod book;
 pub mod charts;
 pub mod check;
 pub mod columns;

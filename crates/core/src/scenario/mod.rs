@@ -23,7 +23,7 @@ mod schema;
 
 pub use overrides::Override;
 use reader::*;
-pub use schema::MAX_HORIZON;
+pub use schema::{CANVAS_KEYS, MAX_HORIZON};
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
