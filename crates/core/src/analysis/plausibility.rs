@@ -2,7 +2,8 @@
 //! probably not what its author meant: an operating cost above the build
 //! cost every year (a percentage written for a share), and amounts off
 //! from the service's planned cost by a factor that suggests the wrong
-//! unit (won written in a million-won file, or the reverse). Warnings,
+//! unit (won written in a million-won file, or the reverse), and money
+//! together far above the cost. Warnings,
 //! not errors: each can be true of a real service. Pure: read from the
 //! model's inputs alone.
 
@@ -13,6 +14,12 @@ use crate::names::slug;
 /// this many times smaller, is probably in the wrong unit (1,000 is the
 /// step between adjacent units: 원, 천원, 백만원).
 const UNIT_FACTOR: f64 = 200.0;
+
+/// Money stated for a service this many times its planned yearly cost
+/// (each amount within the unit check) is more than a city appropriates:
+/// what exceeds the cost lapses or is returned, so the scenario shows no
+/// gap it might have.
+const SURPLUS_FACTOR: f64 = 3.0;
 
 /// An operating cost this many times the build cost each year is not a
 /// share (the U-City evaluation found about 0.15).
@@ -44,6 +51,16 @@ pub enum Concern {
         /// The service's planned yearly cost.
         planned: f64,
         /// amount / planned.
+        times: f64,
+    },
+    /// The service's stated money together is `times` its planned yearly
+    /// cost.
+    Surplus {
+        /// The stated amounts' means, summed.
+        total: f64,
+        /// The service's planned yearly cost.
+        planned: f64,
+        /// total / planned.
         times: f64,
     },
 }
@@ -79,6 +96,8 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
         if plan <= 0.0 {
             continue;
         }
+        let mut total = 0.0;
+        let mut scaled = false;
         for st in &s.funding {
             let amount = match &st.kind {
                 StreamKind::Grant {
@@ -105,8 +124,10 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
             if amount <= 0.0 {
                 continue;
             }
+            total += amount;
             let times = amount / plan;
             if !(1.0 / UNIT_FACTOR..=UNIT_FACTOR).contains(&times) {
+                scaled = true;
                 let path = format!("service.{}.funding.{}", s.id, slug(&st.name));
                 out.push(Warning {
                     path,
@@ -117,6 +138,19 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
                     },
                 });
             }
+        }
+        // A surplus made by one amount in the wrong unit is said once, as
+        // that.
+        let times = total / plan;
+        if !scaled && times > SURPLUS_FACTOR {
+            out.push(Warning {
+                path: format!("service.{}.funding", s.id),
+                kind: Concern::Surplus {
+                    total,
+                    planned: plan,
+                    times,
+                },
+            });
         }
     }
     out
@@ -163,5 +197,27 @@ mod tests {
         let w = warnings(&fare);
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].path, "service.s.funding.fares");
+    }
+
+    /// Money together above three times the planned cost (120 a year)
+    /// warns once, for the service; at three times it does not.
+    #[test]
+    fn funding_far_above_cost_warns() {
+        let rich = model(
+            "opex_ratio = 0.12\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 300\n\
+             [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\n",
+        );
+        let w = warnings(&rich);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "service.s.funding");
+        assert!(matches!(w[0].kind, Concern::Surplus { total, times, .. }
+            if total == 400.0 && (times - 400.0 / 120.0).abs() < 1e-12));
+        let enough = model(
+            "opex_ratio = 0.12\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 260\n\
+             [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\n",
+        );
+        assert_eq!(warnings(&enough), []);
     }
 }

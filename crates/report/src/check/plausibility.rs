@@ -54,6 +54,24 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                     }
                 }
             }
+            (
+                Concern::Surplus {
+                    total,
+                    planned,
+                    times,
+                },
+                ko,
+            ) => {
+                let (t, p, n) = (figure(total), figure(planned), thousands(times, 1));
+                match ko {
+                    false => format!(
+                        "its funding streams state {t} a year together, {n} times its planned yearly cost ({p}): money beyond the cost lapses or is returned, so a gap could be hidden; are the amounts right?"
+                    ),
+                    true => format!(
+                        "재원을 합하면 연 {t}로 계획 연간 비용({p})의 {n}배: 비용을 넘는 돈은 불용되거나 반납되므로 부족이 가려질 수 있습니다; 금액이 맞나요?"
+                    ),
+                }
+            }
         };
         let _ = writeln!(
             out,
