@@ -71,19 +71,30 @@ code is 2 when there is any.")]
 
 From the withdrawal year on, a selected stream pays (1 - cut) of what it would
 have. Every cell runs the same trials with the same random numbers, so
-differences between cells are the policy, not noise. Writes stress.csv and a
-heatmap to output/<scenario>-stress/.")]
+differences between cells are the policy, not noise. Each cell shows P(any
+gap), the mean gap NPV, P(stopped) and the funding requirement at
+--confidence; a cell marked ! lowers the mean gap NPV only because more
+trials stop the service (P(stopped) above the uncut cell's). The grid keeps
+only the --years in which a chosen stream pays and names the others below the
+table (a withdrawal after a stream's window changes nothing, one before it
+repeats its first year's); it is an error when no year is left. Writes stress.csv,
+stress.json, a heatmap, report.xlsx and report.html to
+output/<scenario>-stress/.")]
     Stress(StressArgs),
     /// Compare revenue models or policies with paired, common-random-number intervals
     #[command(after_help = "Examples:
   fundgap compare scenarios/revenue-models.toml          # its [[variant]] tables; the first is the baseline
   fundgap compare plan-a.toml plan-b.toml plan-c.toml    # several files; the first is the baseline
   fundgap compare scenarios/revenue-models.toml --service smart-parking --trials 200000
+  fundgap compare scenarios/revenue-models.toml --baseline user-fees --confidence 0.95
 
-Every variant runs the same trials with the same random numbers (the
-baseline's seed), so each difference is estimated from per-trial differences:
-its interval is much narrower than comparing separate runs. Writes
-compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
+Every variant runs the same trials with the same random numbers (the first
+variant's seed), so each difference is estimated from per-trial differences:
+its interval is much narrower than comparing separate runs. Every pair is
+differenced (compare-pairs.csv); variants are ranked by mean gap NPV, each
+with the ranks its paired 95% intervals leave possible (each pair judged on
+its own). Writes compare.csv, compare-pairs.csv, compare.json, two charts,
+report.xlsx and report.html to output/<scenario>-compare/.")]
     Compare(CompareArgs),
     /// Planning-stage scorecard per service: canvas, responsibility, funding, grants, diversity, upkeep, value
     #[command(after_help = "Examples:
@@ -266,7 +277,7 @@ pub(crate) struct MergeArgs {
     /// Do not write report.xlsx
     #[arg(long)]
     pub no_xlsx: bool,
-    /// Do not write report.html (a merged run)
+    /// Do not write report.html (a merged run or stress grid)
     #[arg(long)]
     pub no_html: bool,
     #[command(flatten)]
@@ -293,7 +304,8 @@ pub(crate) struct StressArgs {
     /// Only streams of this service, and report this service instead of the portfolio
     #[arg(long, value_name = "ID")]
     pub service: Option<String>,
-    /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`
+    /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`;
+    /// years in which no chosen stream pays are left out (and named)
     #[arg(long, default_value = "all")]
     pub years: String,
     /// Cut levels in percent
@@ -310,6 +322,12 @@ pub(crate) struct StressArgs {
     /// Report the earliest withdrawal year keeping P(any gap) below this
     #[arg(long, default_value_t = 0.10, value_parser = probability)]
     pub target: f64,
+    /// Confidence level of each cell's funding requirement: the constant
+    /// yearly top-up (in start-year prices) that would have kept the
+    /// reported service or portfolio gap-free in this share of trials
+    /// under the cell's cut, as `run --confidence` reports it
+    #[arg(long, default_value_t = 0.9, value_parser = confidence_level)]
+    pub confidence: f64,
     /// Run only shard K of N of the grid's cells (K counts from 1) and
     /// write a partial-aggregate file: --out names it [default:
     /// output/<scenario>-stress.part-K-of-N]; `fundgap merge` joins them
@@ -325,13 +343,18 @@ pub(crate) struct StressArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub replace: Replace,
-    /// Language of the terminal table, the heatmap and report.xlsx: ko
-    /// writes them in Korean [default: the scenario's `lang`, else en]
+    /// Language of the terminal table, the heatmap, report.xlsx and
+    /// report.html: ko writes them in Korean with won amounts in 억 원
+    /// [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Do not write report.xlsx (the Excel workbook of these results)
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Do not write report.html (the grid's tables, notes and heatmap on
+    /// one self-contained page)
+    #[arg(long)]
+    pub no_html: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }
@@ -344,7 +367,16 @@ pub(crate) struct CompareArgs {
     /// Compare this service instead of the portfolio
     #[arg(long, value_name = "ID")]
     pub service: Option<String>,
-    /// Number of trials [default: the baseline's `trials`]
+    /// The variant the others are differenced against, by name (a
+    /// [[variant]]'s name or a file's stem) [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// Confidence level of each variant's funding requirement: the
+    /// constant yearly top-up (in start-year prices) that would have kept
+    /// the compared service or portfolio gap-free in this share of trials
+    #[arg(long, default_value_t = 0.9, value_parser = confidence_level)]
+    pub confidence: f64,
+    /// Number of trials [default: the first variant's `trials`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
     #[command(flatten)]
@@ -354,14 +386,18 @@ pub(crate) struct CompareArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub replace: Replace,
-    /// Language of the terminal table and the charts: ko writes them in
-    /// Korean with won amounts in 억 원 [default: the first scenario's
-    /// `lang`, else en]
+    /// Language of the terminal table, the charts, report.xlsx and
+    /// report.html: ko writes them in Korean with won amounts in 억 원
+    /// [default: the first scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Do not write report.xlsx (the Excel workbook of these results)
     #[arg(long)]
     pub no_xlsx: bool,
+    /// Do not write report.html (the tables, the ranking and the charts
+    /// on one self-contained page)
+    #[arg(long)]
+    pub no_html: bool,
     #[command(flatten)]
     pub common: CommonOpts,
 }

@@ -1,11 +1,14 @@
-//! `report.html`: a result (a run, an evaluation scorecard first, an analysis) in one
+//! `report.html`: a result (a run, an evaluation scorecard first, a stress
+//! grid, a comparison) in one
 //! self-contained file a researcher can attach or print — the scenario,
 //! the result table, every chart inline as SVG, and how to reproduce it. No scripts and no network: styles are
 //! inline, and when the report shows Hangul the chart font is embedded
 //! (a browser without a Korean font would draw boxes). Prints to A4.
 
+mod compare;
 mod evaluation;
 mod run;
+mod stress;
 
 use std::fmt::Write;
 
@@ -17,8 +20,10 @@ use crate::files::RunInfo;
 use crate::lang::{Money, MoneyOf, Words};
 use crate::terminal::run_facts;
 
+pub use compare::compare_html;
 pub use evaluation::evaluation_html;
 pub use run::run_html;
+pub use stress::stress_html;
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -87,13 +92,11 @@ table.card td { text-align: center; white-space: nowrap; }
 table.card td:first-child { text-align: left; }
 ";
 
-/// The start of a page: its head (with the Korean font embedded when
-/// `text` or the language needs Hangul) and the scenario's heading.
-pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> String {
-    let money = Money::of_report(model, report, lang);
-    let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
-    let hangul =
-        lang == Language::Ko || has_hangul(&names) || has_hangul(model.name()) || has_hangul(text);
+/// The head of any page, titled `title`, with the Korean font embedded
+/// when `text` (everything the page shows) or the language needs Hangul,
+/// and its heading.
+pub(crate) fn page_head(title: &str, lang: Language, text: &str) -> String {
+    let hangul = lang == Language::Ko || has_hangul(title) || has_hangul(text);
     let font = if hangul {
         format!(
             "@font-face {{ font-family: 'fundgap-sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
@@ -107,9 +110,18 @@ pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &
         h,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{font}{STYLE}</style>\n</head>\n<body>\n",
         lang.as_str(),
-        esc(model.name())
+        esc(title)
     );
-    let _ = writeln!(h, "<h1>{}</h1>", esc(model.name()));
+    let _ = writeln!(h, "<h1>{}</h1>", esc(title));
+    h
+}
+
+/// The start of a page: its head (with the Korean font embedded when
+/// `text` or the language needs Hangul) and the scenario's heading.
+pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &str) -> String {
+    let money = Money::of_report(model, report, lang);
+    let names: String = report.entities.iter().map(|e| e.name.as_str()).collect();
+    let mut h = page_head(model.name(), lang, &format!("{names}{text}"));
     if let Some(d) = model.description() {
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
@@ -121,6 +133,24 @@ pub(crate) fn page_start(model: &Model, report: &Report, lang: Language, text: &
 /// A table of entities: a label and numbers per row, the last row (the
 /// portfolio) set off as a total.
 pub(crate) fn table<H: AsRef<str>, R: AsRef<[String]>>(h: &mut String, head: &[H], rows: &[R]) {
+    table_with(h, head, rows, true);
+}
+
+/// A table of a label and numbers per row, no row set off.
+pub(crate) fn plain_table<H: AsRef<str>, R: AsRef<[String]>>(
+    h: &mut String,
+    head: &[H],
+    rows: &[R],
+) {
+    table_with(h, head, rows, false);
+}
+
+fn table_with<H: AsRef<str>, R: AsRef<[String]>>(
+    h: &mut String,
+    head: &[H],
+    rows: &[R],
+    total: bool,
+) {
     h.push_str("<table>\n<tr>");
     for c in head {
         let _ = write!(h, "<th>{}</th>", esc(c.as_ref()));
@@ -128,7 +158,8 @@ pub(crate) fn table<H: AsRef<str>, R: AsRef<[String]>>(h: &mut String, head: &[H
     h.push_str("</tr>\n");
     let last = rows.len().saturating_sub(1);
     for (i, row) in rows.iter().enumerate() {
-        let _ = write!(h, "<tr{}>", if i == last { " class=\"total\"" } else { "" });
+        let set_off = total && i == last;
+        let _ = write!(h, "<tr{}>", if set_off { " class=\"total\"" } else { "" });
         for (j, c) in row.as_ref().iter().enumerate() {
             let class = if j > 0 { " class=\"n\"" } else { "" };
             let _ = write!(h, "<td{class}>{}</td>", esc(c));
@@ -204,6 +235,24 @@ pub(crate) fn page_end(h: &mut String, again: &str, info: &RunInfo, lang: Langua
         };
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
     }
+    h.push_str("</body>\n</html>\n");
+}
+
+/// How to make an analysis's page again (its command line), and the end
+/// of the page.
+pub(crate) fn analysis_end(h: &mut String, command: &str, lang: Language) {
+    let w = Words(lang);
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("How this was made", "재현 방법"));
+    let _ = writeln!(
+        h,
+        "<p>{} <code>{}</code></p>\n<p class=\"note\">fundgap {}</p>",
+        esc(w.t(
+            "The same command, scenario file and seed give the same numbers on any machine and thread count:",
+            "같은 명령, 시나리오 파일과 시드는 어떤 컴퓨터, 어떤 스레드 수에서도 같은 결과를 냅니다:",
+        )),
+        esc(command),
+        env!("CARGO_PKG_VERSION"),
+    );
     h.push_str("</body>\n</html>\n");
 }
 

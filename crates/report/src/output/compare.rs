@@ -1,5 +1,5 @@
-//! A comparison's outputs: compare.csv, compare.json, its charts and
-//! report.xlsx.
+//! A comparison's outputs: compare.csv, compare-pairs.csv,
+//! compare.json, its charts, report.xlsx and report.html.
 
 use fundgap::analysis::compare::CompareResult;
 use fundgap::error::Result;
@@ -9,19 +9,25 @@ use super::{Files, Output, Settings, csv_file, file, text};
 use crate::charts::{self, ChartOptions};
 use crate::files::analyses;
 use crate::staging::Sink;
-use crate::terminal::analyses as analysis_table;
-use crate::workbook;
+use crate::terminal::compare as compare_table;
+use crate::{html, workbook};
 
-/// A finished comparison over the calendar `years` of its horizon.
+/// A finished comparison over the calendar `years` of its horizon;
+/// `command` is how it was made, for its page.
 pub struct CompareOutput<'a> {
     pub result: &'a CompareResult,
     pub years: Vec<i32>,
+    pub command: String,
 }
 
 impl Output for CompareOutput<'_> {
     fn files(&self, _lang: Language) -> Result<Files> {
         Ok(vec![
             csv_file("compare.csv", analyses::compare_csv(self.result))?,
+            csv_file(
+                "compare-pairs.csv",
+                analyses::compare_pairs_csv(self.result),
+            )?,
             (
                 "compare.json".into(),
                 serde_json::to_vec_pretty(self.result)?,
@@ -30,7 +36,10 @@ impl Output for CompareOutput<'_> {
     }
 
     fn workbook(&self, files: &Files, s: &Settings) -> Result<Option<Vec<u8>>> {
-        let sheets: [(&str, &[u8]); 1] = [("compare", file(files, "compare.csv"))];
+        let sheets: [(&str, &[u8]); 2] = [
+            ("compare", file(files, "compare.csv")),
+            ("pairs", file(files, "compare-pairs.csv")),
+        ];
         workbook::tables_workbook("compare", &sheets, &s.made_by, s.lang).map(Some)
     }
 
@@ -44,7 +53,17 @@ impl Output for CompareOutput<'_> {
         Ok(())
     }
 
+    fn html(&self, lang: Language, with_charts: bool) -> Result<Option<String>> {
+        let mut svgs: Files = Vec::new();
+        if with_charts {
+            let opts = ChartOptions::page(lang);
+            charts::draw_compare(self.result, &self.years, &opts, &mut svgs)?;
+        }
+        let page = html::compare_html(self.result, lang, &svgs, &self.command);
+        Ok(Some(page))
+    }
+
     fn printed(&self, lang: Language) -> Result<String> {
-        Ok(analysis_table::compare(self.result, lang))
+        Ok(compare_table::compare(self.result, lang))
     }
 }
