@@ -66,7 +66,13 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(trials, args.common.run.quiet);
     let (result, _) = with_threads(&args.common.run, || {
-        run(&inputs, args.service.as_deref(), &|n| pb.inc(n))
+        run(
+            &inputs,
+            args.service.as_deref(),
+            args.baseline.as_deref(),
+            Some(args.confidence),
+            &|n| pb.inc(n),
+        )
     })?;
     pb.finish_and_clear();
     let result = result?;
@@ -77,7 +83,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
         settings: settings(
             Lang::or_scenario(args.lang, base),
             !args.no_xlsx,
-            false,
+            !args.no_html,
             &args.common.charts,
         ),
         quiet: args.common.run.quiet,
@@ -86,6 +92,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let output = CompareOutput {
         result: &result,
         years: (0..base.horizon()).map(|t| base.year(t)).collect(),
+        command: command_line(),
     };
     deliver(
         &output,

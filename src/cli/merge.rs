@@ -122,13 +122,14 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
             }
             let delivery = Delivery {
                 out_dir: out_dir(args, &format!("{}-stress", first.scenario_stem)),
-                settings: merged_settings(args, lang, false, first),
+                settings: merged_settings(args, lang, !args.no_html, first),
                 quiet: args.quiet,
                 started,
             };
             let output = StressOutput {
                 result: &result,
                 target: args.target,
+                command: first.command.clone(),
             };
             let done = format!("merged {}", super::stress::cells_done(&result));
             deliver(&output, &delivery, &done)?;

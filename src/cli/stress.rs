@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use fundgap::analysis::stress::{
-    Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid,
+    Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid, withdrawal_years,
 };
 use fundgap::error::{Error, Result};
 use fundgap::model::Model;
@@ -20,8 +20,9 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.changes.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
+    let mut left_out = Vec::new();
     let (x, y, mut cells) = if args.sweep.is_empty() {
-        withdrawal_cells(args, &base)?
+        withdrawal_cells(args, &base, &mut left_out)?
     } else {
         let sweeps = parse_sweeps(&args.sweep)?;
         if let Some(id) = &args.service
@@ -38,6 +39,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let trials = args.trials.unwrap_or(base.trials());
     for c in &mut cells {
         c.model.set_run(Some(trials), args.changes.seed);
+        c.model.set_confidence(&[args.confidence]);
     }
     // The share of cells this process runs: all of them, or a shard's.
     let range = args
@@ -79,13 +81,15 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n))
     })?;
     pb.finish_and_clear();
-    let result = result?;
+    let mut result = result?;
+    result.left_out = left_out;
 
     if let Some(shard) = args.shard {
         let report_options = args.lang.is_some()
             || args.no_xlsx
             || args.common.charts.no_charts
             || args.common.charts.font.is_some()
+            || args.no_html
             || args.target != 0.10;
         if report_options && !args.common.run.quiet {
             status!("{}", super::shard::REPORT_OPTIONS_NOTE);
@@ -108,13 +112,14 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     }
     let delivery = Delivery {
         out_dir: out_dir(args.out.as_deref(), &format!("{stem}-stress")),
-        settings: settings(lang, !args.no_xlsx, false, &args.common.charts),
+        settings: settings(lang, !args.no_xlsx, !args.no_html, &args.common.charts),
         quiet: args.common.run.quiet,
         started,
     };
     let output = StressOutput {
         result: &result,
         target: args.target,
+        command: command_line(),
     };
     deliver(&output, &delivery, &cells_done(&result))?;
     Ok(())
@@ -129,6 +134,7 @@ fn grid_settings(args: &StressArgs) -> Vec<(String, String)> {
         ("service".into(), args.service.clone().unwrap_or_default()),
         ("streams".into(), format!("{:?}", args.streams)),
         ("sweep".into(), format!("{:?}", args.sweep)),
+        ("confidence".into(), args.confidence.to_string()),
     ]
 }
 
@@ -142,8 +148,14 @@ pub(super) fn cells_done(result: &fundgap::analysis::stress::StressResult) -> St
 }
 
 /// The default grid: withdrawal year x cut of the selected streams, from
-/// `--years`, `--cuts`, `--service` and `--stream`.
-fn withdrawal_cells(args: &StressArgs, base: &Model) -> Result<(Axis, Axis, Vec<CellSpec>)> {
+/// `--years`, `--cuts`, `--service` and `--stream`, keeping the years in
+/// which a selected stream pays (the others go to `left_out`, which the
+/// outputs name).
+fn withdrawal_cells(
+    args: &StressArgs,
+    base: &Model,
+    left_out: &mut Vec<i32>,
+) -> Result<(Axis, Axis, Vec<CellSpec>)> {
     if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
         return Err(Error::Usage(format!(
             "--cuts: {c} is not a percentage between 0 and 100"
@@ -156,6 +168,12 @@ fn withdrawal_cells(args: &StressArgs, base: &Model) -> Result<(Axis, Axis, Vec<
         streams: args.streams.clone(),
     };
     let streams = select(base, &sel)?;
+    let requested = (args.years.trim() != "all").then_some(years.as_slice());
+    let (years, out) = withdrawal_years(base, &streams, requested).map_err(|e| match e {
+        Error::Usage(m) => Error::Usage(format!("--years {}: {m}", args.years)),
+        e => e,
+    })?;
+    *left_out = out;
     Ok(withdrawal_grid(base, &streams, &years, &cuts))
 }
 

@@ -99,8 +99,13 @@ fn stress_writes_a_grid_and_its_heatmap() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("Earliest withdrawal year"), "{out}");
+    // CCTV's grant pays 2025-2029: a withdrawal in 2030 would change nothing.
+    assert!(
+        out.contains("Withdrawal years 2030 are left out: no chosen stream pays in them"),
+        "{out}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("s/stress.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 4 * 3);
+    assert_eq!(csv.lines().count(), 1 + 3 * 3);
     assert!(
         csv.lines()
             .next()
@@ -119,7 +124,7 @@ fn stress_writes_a_grid_and_its_heatmap() {
             .parse()
             .unwrap()
     };
-    assert_eq!(p("2025", "0%"), p("2030", "0%"));
+    assert_eq!(p("2025", "0%"), p("2027", "0%"));
     assert!(p("2025", "100%") >= p("2027", "100%"));
     assert!(p("2025", "100%") > p("2025", "0%"));
     assert!(dir.path().join("s/stress-heatmap.png").is_file());
@@ -260,4 +265,247 @@ fn compare_needs_two_variants() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("at least two"));
+}
+
+/// A service whose city money alone runs short: with its grant cut, more
+/// trials stop (after three years of gaps), and a full cut stops it so soon
+/// that its mean gap NPV falls below the uncut one.
+const STOPS_SOONER: &str = r#"
+[scenario]
+name = "stops sooner"
+start_year = 2025
+horizon_years = 30
+trials = 2000
+seed = 7
+
+[[service]]
+id = "s"
+construction_cost = 1000
+opex_ratio = 0.1
+stop_after_gap_years = 3
+volatility = 0.4
+
+[[service.funding]]
+kind = "grant"
+name = "national"
+amount = 40
+
+[[service.funding]]
+kind = "budget"
+name = "city"
+amount = { dist = "normal", mean = 70, sd = 5 }
+"#;
+
+/// stress.csv's rows as maps from column to value.
+fn csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_stress_cell_is_the_run_with_the_same_cut_and_warns_when_a_cut_stops_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stop.toml"), STOPS_SOONER).unwrap();
+    let o = fundgap(
+        &[
+            "stress",
+            "stop.toml",
+            "--quiet",
+            "--service",
+            "s",
+            "--years",
+            "2025",
+            "--cuts",
+            "0,50,100",
+            "--lang",
+            "ko",
+            "--out",
+            "s",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&dir.path().join("s/stress.csv"));
+    let cell = |cut: &str| rows.iter().find(|r| r["y_value"] == cut).unwrap();
+    // Half the grant from its first year is the grant of 20 a year: the
+    // same trials give the same figures, bit for bit.
+    let run = fundgap(
+        &[
+            "run",
+            "stop.toml",
+            "--quiet",
+            "--no-charts",
+            "--format",
+            "json",
+            "--confidence",
+            "0.9",
+            "--set",
+            "service.s.funding.national.amount=20",
+            "--out",
+            "r",
+        ],
+        dir.path(),
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let s = &v["services"][0];
+    let num = |x: &str| x.parse::<f64>().unwrap();
+    let half = cell("50%");
+    for (csv, json) in [
+        ("p_stopped", &s["p_stop"]),
+        ("p_stopped_lo", &s["p_stop_lo"]),
+        ("p_stopped_hi", &s["p_stop_hi"]),
+        ("topup", &s["topup_p90"]),
+        ("topup_lo", &s["topup_p90_lo"]),
+        ("topup_hi", &s["topup_p90_hi"]),
+        ("gap_npv_mean", &s["gap_npv"]["mean"]),
+    ] {
+        assert_eq!(
+            num(&half[csv]).to_bits(),
+            json.as_f64().unwrap().to_bits(),
+            "{csv}"
+        );
+    }
+    // Cut, more trials stop; the full cut lowers the mean gap NPV only so.
+    let (uncut, full) = (cell("0%"), cell("100%"));
+    assert!(num(&full["p_stopped"]) > num(&uncut["p_stopped"]));
+    assert!(num(&full["gap_npv_mean"]) < num(&uncut["gap_npv_mean"]));
+    assert_eq!(full["stops_sooner"], "true");
+    assert!(num(&half["gap_npv_mean"]) > num(&uncut["gap_npv_mean"]));
+    assert_eq!(half["stops_sooner"], "false");
+    assert_eq!(uncut["stops_sooner"], "false");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("1개 칸에서 삭감이 부족액 현가 평균을 낮추는 것은"),
+        "{out}"
+    );
+    assert!(out.contains(" !"), "{out}");
+    // Every cell at 100%: the note names the better view.
+    assert!(out.contains("모든 칸의 부족 확률이 100%입니다"), "{out}");
+    // The page, in Korean, with money in 억 원 or 백만 원 and the warning.
+    let page = std::fs::read_to_string(dir.path().join("s/report.html")).unwrap();
+    assert!(page.contains("<html lang=\"ko\">"));
+    assert!(page.contains("칸별 결과") && page.contains("중단 확률"));
+    assert!(page.contains("금액 단위 억 원"), "top-ups of about 2억 원");
+    assert!(page.contains("<svg"), "the heatmap inline");
+    // Without a cut that stops anything sooner, no warning.
+    let o = fundgap(
+        &[
+            "stress",
+            "stop.toml",
+            "--quiet",
+            "--service",
+            "s",
+            "--years",
+            "2025",
+            "--cuts",
+            "0,50",
+            "--no-charts",
+            "--out",
+            "t",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !out.contains("only because the service stops sooner") && !out.contains(" !"),
+        "{out}"
+    );
+}
+
+#[test]
+fn compare_pairs_are_antisymmetric_and_any_variant_can_be_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |baseline: &str, out: &str| {
+        let o = fundgap(
+            &[
+                "compare",
+                &scenario("revenue-models.toml"),
+                "--quiet",
+                "--trials",
+                "3000",
+                "--baseline",
+                baseline,
+                "--lang",
+                "ko",
+                "--out",
+                out,
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(out).join("compare.json")).unwrap(),
+        )
+        .unwrap();
+        v
+    };
+    let a = run("user-fees", "a");
+    let b = run("private-operator", "b");
+    assert_eq!(a["baseline"], "user-fees");
+    let variant = |v: &serde_json::Value, name: &str| {
+        v["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert!(variant(&a, "user-fees")["vs_baseline"].is_null());
+    // private-operator minus user-fees = -(user-fees minus private-operator).
+    let ab = &variant(&a, "private-operator")["vs_baseline"]["gap_npv"];
+    let ba = &variant(&b, "user-fees")["vs_baseline"]["gap_npv"];
+    assert_ne!(ab["mean"].as_f64(), Some(0.0));
+    assert_eq!(ab["mean"].as_f64().unwrap(), -ba["mean"].as_f64().unwrap());
+    assert_eq!(ab["lo"].as_f64().unwrap(), -ba["hi"].as_f64().unwrap());
+    assert_eq!(ab["se"], ba["se"]);
+    // Every pair once, ranks by mean gap NPV, the requirement per variant.
+    let n = a["variants"].as_array().unwrap().len();
+    assert_eq!(a["pairs"].as_array().unwrap().len(), n * (n - 1) / 2);
+    let pairs = std::fs::read_to_string(dir.path().join("a/compare-pairs.csv")).unwrap();
+    assert_eq!(pairs.lines().count(), 1 + n * (n - 1) / 2);
+    let mut ranks: Vec<u64> = a["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            assert!(v["stats"]["funding_needed"][0]["topup"].as_f64().unwrap() > 0.0);
+            v["rank"]["rank"].as_u64().unwrap()
+        })
+        .collect();
+    ranks.sort();
+    assert_eq!(ranks, (1..=n as u64).collect::<Vec<_>>());
+    let page = std::fs::read_to_string(dir.path().join("a/report.html")).unwrap();
+    assert!(page.contains("<html lang=\"ko\">") && page.contains("모든 쌍"));
+    assert!(
+        page.contains("억 원") || page.contains("백만 원"),
+        "money in Korean units"
+    );
+    let o = fundgap(
+        &[
+            "compare",
+            &scenario("revenue-models.toml"),
+            "--quiet",
+            "--baseline",
+            "user-fee",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean \"user-fees\""),
+        "{}",
+        stderr(&o)
+    );
 }

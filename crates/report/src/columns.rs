@@ -93,6 +93,11 @@ const MONEY: &[(&str, &str, &str)] = &[
     ("general_account", "general account (일반회계)", "일반회계"),
     ("swing", "gap NPV swing", "부족액 현가 변화폭"),
     (
+        "topup",
+        "top-up a year at the confidence level (start-year prices)",
+        "신뢰 수준의 연간 추가 예산 (기준연도 가격)",
+    ),
+    (
         "gap_npv_at_medians",
         "gap NPV at the medians",
         "중앙값에서의 부족액 현가",
@@ -231,6 +236,33 @@ const OTHER: &[(&str, &str, &str, Kind)] = &[
     ("reason", "reason", "사유", Kind::Text),
     ("overall", "overall", "종합", Kind::Text),
     ("trials", "trials", "시행 횟수", Kind::Number),
+    ("confidence", "confidence level", "신뢰 수준", Kind::Share),
+    (
+        "stops_sooner",
+        "the cut only stops it sooner",
+        "삭감이 중단만 앞당김",
+        Kind::Text,
+    ),
+    ("is_baseline", "baseline", "기준안", Kind::Text),
+    ("minus", "minus variant", "빼는 대안", Kind::Text),
+    (
+        "rank_gap_npv",
+        "rank by gap NPV",
+        "부족액 현가 순위",
+        Kind::Number,
+    ),
+    (
+        "rank_best",
+        "best rank the intervals allow",
+        "가능한 최고 순위",
+        Kind::Number,
+    ),
+    (
+        "rank_worst",
+        "worst rank the intervals allow",
+        "가능한 최저 순위",
+        Kind::Number,
+    ),
 ];
 
 /// Statistics a base may carry, as suffixes: (suffix, English, Korean).
@@ -263,6 +295,8 @@ fn read(name: &str, w: Words) -> Option<Column> {
         });
     }
     for (suffix, en, ko) in [
+        ("_unpaired_lo", "unpaired 95% CI low", "비대응 95% 하한"),
+        ("_unpaired_hi", "unpaired 95% CI high", "비대응 95% 상한"),
         ("_lo", "95% CI low", "95% 하한"),
         ("_hi", "95% CI high", "95% 상한"),
         ("_se", "standard error", "표준오차"),
@@ -381,6 +415,17 @@ mod tests {
         assert_eq!(column("local_per_resident", ko).label, "지방비 주민 1인당");
         assert_eq!(column("median_stop_year", ko).kind, Kind::Year);
         assert!(!known("no_such_column"));
+        // Every column of the analyses' tables (a run's are checked on a
+        // workbook in tests/it/workbook.rs).
+        for table in [
+            "x_key,x_value,y_key,y_value,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,p_any_gap_se,gap_npv_mean,gap_npv_se,gap_npv_p95,gap_npv_cvar95,first_year_p_gap_over_50,p_stopped,p_stopped_lo,p_stopped_hi,confidence,topup,topup_lo,topup_hi,stops_sooner",
+            "variant,description,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,gap_npv_mean,gap_npv_p95,gap_npv_cvar95,lcc_npv_mean,grant_share,bcr,diff_p_any_gap,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_gap_npv,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_lo,diff_lcc_npv_hi,distinguishable,is_baseline,rank_gap_npv,rank_best,rank_worst,confidence,topup,topup_lo,topup_hi",
+            "variant,minus,entity,diff_p_any_gap,diff_p_any_gap_se,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_p_any_gap_unpaired_lo,diff_p_any_gap_unpaired_hi,diff_gap_npv,diff_gap_npv_se,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_se,diff_lcc_npv_lo,diff_lcc_npv_hi,diff_lcc_npv_unpaired_lo,diff_lcc_npv_unpaired_hi,distinguishable",
+        ] {
+            for c in table.split(',') {
+                assert!(known(c), "no heading for {c}");
+            }
+        }
         assert_eq!(column("no_such_column", ko).label, "no_such_column");
     }
 }

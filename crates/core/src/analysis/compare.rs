@@ -7,6 +7,10 @@
 //! its standard error reflects only how the variants react differently to
 //! the same luck, and is far smaller than comparing two independent runs
 //! (the unpaired interval is reported alongside, for contrast).
+//!
+//! Every pair of variants is differenced this way, so any variant can be
+//! the baseline, and each variant's rank by mean gap NPV comes with an
+//! interval: the ranks its paired differences leave possible.
 
 use serde::Serialize;
 
@@ -69,6 +73,21 @@ impl Difference {
         self.mean != 0.0 && (self.lo > 0.0 || self.hi < 0.0)
     }
 
+    /// The same difference the other way round (baseline minus variant):
+    /// every figure negated, the standard errors kept, so A - B is exactly
+    /// -(B - A).
+    pub fn reversed(&self) -> Self {
+        Difference {
+            mean: -self.mean,
+            se: self.se,
+            lo: -self.hi,
+            hi: -self.lo,
+            unpaired_se: self.unpaired_se,
+            unpaired_lo: -self.unpaired_hi,
+            unpaired_hi: -self.unpaired_lo,
+        }
+    }
+
     /// Whether every trial gave the same difference (no Monte Carlo noise
     /// at all: the variants agree, or differ by a fixed amount).
     pub fn exact(&self) -> bool {
@@ -87,6 +106,44 @@ pub struct Differences {
     pub lcc_npv: Difference,
 }
 
+impl Differences {
+    fn reversed(&self) -> Self {
+        Differences {
+            p_any_gap: self.p_any_gap.reversed(),
+            gap_npv: self.gap_npv.reversed(),
+            lcc_npv: self.lcc_npv.reversed(),
+        }
+    }
+}
+
+/// The difference of two variants, `variant` minus `minus`, on the same
+/// trials.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// The variant the difference is of.
+    pub variant: String,
+    /// The variant subtracted.
+    pub minus: String,
+    /// `variant` minus `minus`.
+    pub differences: Differences,
+}
+
+/// Where a variant ranks by mean gap NPV (1: the lowest), and the ranks
+/// its paired differences leave possible: at best one after the variants
+/// whose mean gap NPV is lower beyond noise (the paired 95% interval of
+/// the difference excludes zero), at worst one before those higher beyond
+/// noise. Each pair is judged at 95% on its own, not all of them
+/// together.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Rank {
+    /// Rank of the point estimate (ties share the better rank).
+    pub rank: usize,
+    /// The best rank the intervals allow.
+    pub best: usize,
+    /// The worst rank the intervals allow.
+    pub worst: usize,
+}
+
 /// One variant's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantResult {
@@ -98,6 +155,8 @@ pub struct VariantResult {
     pub stats: EntityStats,
     /// None for the baseline.
     pub vs_baseline: Option<Differences>,
+    /// Its rank by mean gap NPV among the variants, with its interval.
+    pub rank: Rank,
 }
 
 /// A finished comparison.
@@ -115,8 +174,71 @@ pub struct CompareResult {
     pub trials: u64,
     /// Seed shared by every variant.
     pub seed: u64,
-    /// Every variant, the baseline first.
+    /// The variant the others are differenced against.
+    pub baseline: String,
+    /// The confidence level of each variant's funding requirement
+    /// (`stats.funding_needed`), if any.
+    pub confidence: Option<f64>,
+    /// Every variant, in the order given.
     pub variants: Vec<VariantResult>,
+    /// Every pair, each once: a later variant minus an earlier one.
+    pub pairs: Vec<Pair>,
+}
+
+impl CompareResult {
+    /// The baseline's figures.
+    pub fn baseline_variant(&self) -> Option<&VariantResult> {
+        self.variants.iter().find(|v| v.name == self.baseline)
+    }
+
+    /// `a` minus `b`, by names, when both are variants and differ.
+    pub fn difference(&self, a: &str, b: &str) -> Option<Differences> {
+        self.pairs.iter().find_map(|p| {
+            if p.variant == a && p.minus == b {
+                Some(p.differences.clone())
+            } else if p.variant == b && p.minus == a {
+                Some(p.differences.reversed())
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// The index of pair (i, j), i < j, among `n` variants' pairs in the
+/// order (0,1), (0,2), ..., (1,2), ...
+fn pair_index(n: usize, i: usize, j: usize) -> usize {
+    i * (2 * n - i - 1) / 2 + (j - i - 1)
+}
+
+/// Every variant's rank by mean gap NPV, from the pairs' differences
+/// (`later minus earlier`, indexed by [`pair_index`]).
+fn ranks(means: &[f64], pairs: &[Differences]) -> Vec<Rank> {
+    let n = means.len();
+    (0..n)
+        .map(|k| {
+            let (mut lower, mut surely_lower, mut surely_higher) = (0, 0, 0);
+            for o in (0..n).filter(|&o| o != k) {
+                // o's gap NPV minus k's.
+                let d = if o > k {
+                    pairs[pair_index(n, k, o)].gap_npv
+                } else {
+                    pairs[pair_index(n, o, k)].gap_npv.reversed()
+                };
+                lower += usize::from(means[o] < means[k]);
+                if d.distinguishable() && d.hi < 0.0 {
+                    surely_lower += 1;
+                } else if d.distinguishable() && d.lo > 0.0 {
+                    surely_higher += 1;
+                }
+            }
+            Rank {
+                rank: 1 + lower,
+                best: 1 + surely_lower,
+                worst: n - surely_higher,
+            }
+        })
+        .collect()
 }
 
 /// Entity index of `id` in `model` (None = portfolio, the last entity).
@@ -141,6 +263,7 @@ struct State {
     accs: Vec<Accumulator>,
     /// Per variant, one scratch per lane.
     lanes: Vec<Vec<Scratch>>,
+    /// Per pair (i < j, in [`pair_index`] order), j's values minus i's.
     diffs: Vec<[Moments; 3]>,
 }
 
@@ -152,24 +275,30 @@ impl State {
                 .iter()
                 .map(|m| vec![Scratch::new(m); LANES])
                 .collect(),
-            diffs: vec![std::array::from_fn(|_| Moments::default()); models.len()],
+            diffs: vec![
+                std::array::from_fn(|_| Moments::default());
+                models.len() * models.len().saturating_sub(1) / 2
+            ],
         }
     }
 
     /// Simulates a block of trials in every variant, then adds each
-    /// trial's differences from the baseline (entity `idx[k]` of variant k).
+    /// trial's differences of every pair (entity `idx[k]` of variant k).
     fn step(&mut self, engines: &[Engine<'_>], idx: &[usize], block: std::ops::Range<u64>) {
         for (first, n) in lane_batches(block) {
             for ((e, lanes), acc) in engines.iter().zip(&mut self.lanes).zip(&mut self.accs) {
                 crate::stats::simulate_batch(e, first, &mut lanes[..n], acc);
             }
             for l in 0..n {
-                let b = values(&self.lanes[0][l], idx[0]);
-                let variants = self.lanes.iter().zip(idx).zip(&mut self.diffs).skip(1);
-                for ((lanes, &i), diffs) in variants {
-                    let v = values(&lanes[l], i);
-                    for (d, (x, y)) in diffs.iter_mut().zip(v.iter().zip(&b)) {
-                        d.add(x - y);
+                let mut diffs = self.diffs.iter_mut();
+                for (i, (earlier, &ei)) in self.lanes.iter().zip(idx).enumerate() {
+                    let b = values(&earlier[l], ei);
+                    for (later, &ej) in self.lanes.iter().zip(idx).skip(i + 1) {
+                        let v = values(&later[l], ej);
+                        let Some(pair) = diffs.next() else { return };
+                        for (d, (x, y)) in pair.iter_mut().zip(v.iter().zip(&b)) {
+                            d.add(x - y);
+                        }
                     }
                 }
             }
@@ -189,16 +318,34 @@ impl State {
     }
 }
 
-/// Runs every variant on trials `0..trials` of the baseline's seed and
-/// compares `entity` (a service id, or None for the portfolio).
+/// Runs every variant on trials `0..trials` of the first variant's seed
+/// and compares `entity` (a service id, or None for the portfolio), each
+/// against the variant named `baseline` (None: the first) and each pair
+/// with each other. With `confidence`, each variant's funding requirement
+/// at that level too.
 pub fn run(
     inputs: &[Input],
     entity: Option<&str>,
+    baseline: Option<&str>,
+    confidence: Option<f64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareResult, Error> {
     if inputs.len() < 2 {
         return Err(Error::Usage("a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one".into()));
     }
+    let bi = match baseline {
+        None => 0,
+        Some(name) => inputs.iter().position(|i| i.name == name).ok_or_else(|| {
+            let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+            let hint = crate::names::suggest(name, &names)
+                .map(|s| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            Error::Usage(format!(
+                "no variant named \"{name}\"{hint} (variants: {})",
+                names.join(", ")
+            ))
+        })?,
+    };
     let mut idx = Vec::new();
     for i in inputs {
         match entity_index(&i.model, entity) {
@@ -236,6 +383,7 @@ pub fn run(
         .map(|i| {
             let mut m = i.model.clone();
             m.set_run(Some(base.trials), Some(base.seed));
+            m.set_confidence(confidence.as_slice());
             m
         })
         .collect();
@@ -259,23 +407,43 @@ pub fn run(
         .zip(&idx)
         .map(|((m, acc), &e)| Report::new(m, acc).entities[e].clone())
         .collect();
+    let n = inputs.len();
+    let pairs: Vec<Differences> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| {
+            let (a, b) = (&stats[j], &stats[i]);
+            let d = &state.diffs[pair_index(n, i, j)];
+            Differences {
+                p_any_gap: Difference::new(&d[0], a.p_any_gap.se, b.p_any_gap.se),
+                gap_npv: Difference::new(&d[1], a.gap_npv.se, b.gap_npv.se),
+                lcc_npv: Difference::new(&d[2], a.lcc_npv.se, b.lcc_npv.se),
+            }
+        })
+        .collect();
+    let means: Vec<f64> = stats.iter().map(|s| s.gap_npv.mean).collect();
+    let rank = ranks(&means, &pairs);
+    let vs = |k: usize| match k.cmp(&bi) {
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater => Some(pairs[pair_index(n, bi, k)].clone()),
+        std::cmp::Ordering::Less => Some(pairs[pair_index(n, k, bi)].reversed()),
+    };
     let variants = inputs
         .iter()
         .enumerate()
-        .map(|(k, input)| {
-            let s = stats[k].clone();
-            let b = &stats[0];
-            let vs = (k > 0).then(|| Differences {
-                p_any_gap: Difference::new(&state.diffs[k][0], s.p_any_gap.se, b.p_any_gap.se),
-                gap_npv: Difference::new(&state.diffs[k][1], s.gap_npv.se, b.gap_npv.se),
-                lcc_npv: Difference::new(&state.diffs[k][2], s.lcc_npv.se, b.lcc_npv.se),
-            });
-            VariantResult {
-                name: input.name.clone(),
-                description: input.description.clone(),
-                stats: s,
-                vs_baseline: vs,
-            }
+        .map(|(k, input)| VariantResult {
+            name: input.name.clone(),
+            description: input.description.clone(),
+            stats: stats[k].clone(),
+            vs_baseline: vs(k),
+            rank: rank[k],
+        })
+        .collect();
+    let pairs = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| Pair {
+            variant: inputs[j].name.clone(),
+            minus: inputs[i].name.clone(),
+            differences: pairs[pair_index(n, i, j)].clone(),
         })
         .collect();
     Ok(CompareResult {
@@ -285,7 +453,10 @@ pub fn run(
         unit: base.unit.clone(),
         trials: base.trials,
         seed: base.seed,
+        baseline: inputs[bi].name.clone(),
+        confidence,
         variants,
+        pairs,
     })
 }
 
@@ -318,7 +489,7 @@ mod tests {
     fn identical_variants_differ_by_exactly_zero() {
         let m = baseline(2_000);
         let inputs = twins(m);
-        let r = run(&inputs, None, &|_| {}).unwrap();
+        let r = run(&inputs, None, None, None, &|_| {}).unwrap();
         let d = r.variants[1].vs_baseline.as_ref().unwrap();
         for x in [d.p_any_gap, d.gap_npv, d.lcc_npv] {
             assert_eq!((x.mean, x.se, x.lo, x.hi), (0.0, 0.0, 0.0, 0.0));
@@ -345,7 +516,7 @@ mod tests {
                 model: other,
             },
         ];
-        let r = run(&inputs, None, &|_| {}).unwrap();
+        let r = run(&inputs, None, None, None, &|_| {}).unwrap();
         let d = r.variants[1].vs_baseline.as_ref().unwrap();
         assert!(
             d.gap_npv.se < d.gap_npv.unpaired_se / 3.0,
@@ -355,11 +526,63 @@ mod tests {
     }
 
     #[test]
+    fn pairs_are_indexed_in_order() {
+        let n = 4;
+        let order: Vec<usize> = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| pair_index(n, i, j)))
+            .collect();
+        assert_eq!(order, (0..6).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn any_variant_can_be_the_baseline_and_ranks_follow_the_gap() {
+        let m = baseline(3_000);
+        let text = |mean: &str| {
+            BUILTIN_BASELINE
+                .replace("trials = 100_000", "trials = 3000")
+                .replace("mean = 560, sd = 50", mean)
+        };
+        let inputs: Vec<Input> = [
+            ("a", None),
+            ("b", Some("mean = 700, sd = 50")),
+            ("c", Some("mean = 400, sd = 50")),
+        ]
+        .into_iter()
+        .map(|(name, mean)| Input {
+            name: name.into(),
+            description: None,
+            model: mean.map_or(m.clone(), |x| parse_str(&text(x), name).unwrap()),
+        })
+        .collect();
+        let r = run(&inputs, None, Some("b"), Some(0.9), &|_| {}).unwrap();
+        assert_eq!(r.baseline, "b");
+        assert!(r.variants[1].vs_baseline.is_none());
+        let a_b = r.variants[0].vs_baseline.clone().unwrap();
+        let b_a = r.difference("b", "a").unwrap();
+        assert_eq!(a_b.gap_npv.mean, -b_a.gap_npv.mean);
+        assert_eq!(a_b.gap_npv.lo, -b_a.gap_npv.hi);
+        assert_eq!(r.pairs.len(), 3);
+        let means: Vec<f64> = r.variants.iter().map(|v| v.stats.gap_npv.mean).collect();
+        let order = |k: usize| means.iter().filter(|&&x| x < means[k]).count() + 1;
+        for (k, v) in r.variants.iter().enumerate() {
+            assert_eq!(v.rank.rank, order(k));
+            assert!(v.rank.best <= v.rank.rank && v.rank.rank <= v.rank.worst);
+            assert_eq!(v.stats.funding_needed.len(), 1);
+        }
+        assert!(
+            run(&inputs, None, Some("bb"), None, &|_| {})
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean \"b\"")
+        );
+    }
+
+    #[test]
     fn missing_service_is_an_error() {
         let m = baseline(10);
         let inputs = twins(m);
         assert!(
-            run(&inputs, Some("nope"), &|_| {})
+            run(&inputs, Some("nope"), None, None, &|_| {})
                 .unwrap_err()
                 .to_string()
                 .contains("nope")

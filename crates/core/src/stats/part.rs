@@ -36,7 +36,7 @@ use sha2::{Digest, Sha256};
 /// The first bytes of every part file.
 pub const MAGIC: &str = "fundgap partial aggregate";
 /// The layout version written after [`MAGIC`]; a reader refuses others.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// fundgap's version, which every part of a merge must share.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const DIGEST: usize = 32;

@@ -2,7 +2,7 @@
 //! [`Accumulator`] into per-entity, per-year statistics, each probability
 //! with its Monte Carlo standard error and a 95% Wilson score interval.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::figures::{States, year_stats};
 use super::*;
@@ -168,7 +168,7 @@ pub struct EntityStats {
 /// distribution-free one of a quantile: the order statistics at ranks
 /// `n q ± 1.96 sqrt(n q (1 - q))`. A portfolio's is the sum of its
 /// services' in each trial (every service gap-free on its own books).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FundingNeed {
     /// The share of trials to keep gap-free, e.g. 0.9.
     pub confidence: f64,
@@ -189,7 +189,7 @@ pub struct FundingNeed {
 
 impl FundingNeed {
     /// The requirement at `q` from the trials' top-ups and reserves.
-    fn new(q: f64, topup: &Sketch, reserve: &Sketch) -> Self {
+    pub(crate) fn new(q: f64, topup: &Sketch, reserve: &Sketch) -> Self {
         let n = topup.count().max(1) as f64;
         let half = Z95 * (q * (1.0 - q) / n).sqrt();
         let (lo, hi) = ((q - half).max(0.0), (q + half).min(1.0));

@@ -34,9 +34,19 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
         "gap_npv_p95",
         "gap_npv_cvar95",
         "first_year_p_gap_over_50",
+        "p_stopped",
+        "p_stopped_lo",
+        "p_stopped_hi",
+        "confidence",
+        "topup",
+        "topup_lo",
+        "topup_hi",
+        "stops_sooner",
     ])?;
     let f = num;
+    let sooner: Vec<(usize, usize)> = r.stops_sooner().iter().map(|c| (c.x, c.y)).collect();
     for c in &r.cells {
+        let need = |g: fn(&fundgap::stats::FundingNeed) -> f64| c.need.as_ref().map(g).map(f);
         w.write_record([
             text_cell(&r.x.key),
             text_cell(&r.x.labels[c.x]),
@@ -54,12 +64,22 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
             c.first_year_p_gap_over_50
                 .map(|y| y.to_string())
                 .unwrap_or_default(),
+            f(c.p_stopped.estimate),
+            f(c.p_stopped.lo),
+            f(c.p_stopped.hi),
+            need(|n| n.confidence).unwrap_or_default(),
+            need(|n| n.topup).unwrap_or_default(),
+            need(|n| n.topup_lo).unwrap_or_default(),
+            need(|n| n.topup_hi).unwrap_or_default(),
+            sooner.contains(&(c.x, c.y)).to_string(),
         ])?;
     }
     finish_csv(w)
 }
 
-/// `compare.csv`: one row per variant, differences against the baseline.
+/// `compare.csv`: one row per variant, differences against the baseline
+/// (`is_baseline` marks it), its rank by mean gap NPV with the ranks the
+/// paired intervals allow, and its funding requirement.
 pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -87,6 +107,14 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         "diff_lcc_npv_lo",
         "diff_lcc_npv_hi",
         "distinguishable",
+        "is_baseline",
+        "rank_gap_npv",
+        "rank_best",
+        "rank_worst",
+        "confidence",
+        "topup",
+        "topup_lo",
+        "topup_hi",
     ])?;
     let f = num;
     for v in &r.variants {
@@ -122,6 +150,47 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
             ]),
             None => row.extend(std::iter::repeat_n(String::new(), 12)),
         }
+        let need = s.funding_needed.first();
+        let need = |g: fn(&fundgap::stats::FundingNeed) -> f64| need.map(g).map(f);
+        row.extend([
+            (v.name == r.baseline).to_string(),
+            v.rank.rank.to_string(),
+            v.rank.best.to_string(),
+            v.rank.worst.to_string(),
+            need(|n| n.confidence).unwrap_or_default(),
+            need(|n| n.topup).unwrap_or_default(),
+            need(|n| n.topup_lo).unwrap_or_default(),
+            need(|n| n.topup_hi).unwrap_or_default(),
+        ]);
+        w.write_record(&row)?;
+    }
+    finish_csv(w)
+}
+
+/// `compare-pairs.csv`: one row per pair of variants, `variant` minus
+/// `minus` on the same trials (the other way round is its negative).
+pub fn compare_pairs_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["variant".to_string(), "minus".into(), "entity".into()];
+    for k in ["p_any_gap", "gap_npv", "lcc_npv"] {
+        for x in ["", "_se", "_lo", "_hi", "_unpaired_lo", "_unpaired_hi"] {
+            head.push(format!("diff_{k}{x}"));
+        }
+    }
+    head.push("distinguishable".into());
+    w.write_record(&head)?;
+    let f = num;
+    for p in &r.pairs {
+        let d = &p.differences;
+        let mut row = vec![
+            text_cell(&p.variant),
+            text_cell(&p.minus),
+            text_cell(&r.entity),
+        ];
+        for x in [&d.p_any_gap, &d.gap_npv, &d.lcc_npv] {
+            row.extend([x.mean, x.se, x.lo, x.hi, x.unpaired_lo, x.unpaired_hi].map(f));
+        }
+        row.push((d.p_any_gap.distinguishable() || d.gap_npv.distinguishable()).to_string());
         w.write_record(&row)?;
     }
     finish_csv(w)

@@ -1,13 +1,16 @@
-//! `report.html`: a result (a run, an evaluation scorecard first, an analysis) in one
+//! `report.html`: a result (a run, an evaluation scorecard first, a stress
+//! grid, a comparison) in one
 //! self-contained file a researcher can attach or print — the scenario,
 //! the result table, every chart inline as SVG, and how to reproduce it. No scripts and no network: styles are
 //! inline, and when the report shows Hangul the chart font is embedded
 //! (a browser without a Korean font would draw boxes). Wide on screen (tables of several confidence levels stay on one line); prints to A4 landscape.
 
+mod compare;
 mod discover;
 mod evaluation;
 mod run;
 mod sensitivity;
+mod stress;
 
 use std::fmt::Write;
 
@@ -19,10 +22,12 @@ use crate::files::RunInfo;
 use crate::lang::{Money, MoneyOf, Words};
 use crate::terminal::run_facts;
 
+pub use compare::compare_html;
 pub use discover::discover_html;
 pub use evaluation::evaluation_html;
 pub use run::run_html;
 pub use sensitivity::sensitivity_html;
+pub use stress::stress_html;
 
 /// Where an analysis's page comes from: the scenario it read, the run's
 /// record (`--set`s) and the command line that makes it again.
@@ -301,6 +306,24 @@ pub(crate) fn page_end(h: &mut String, again: &str, info: &RunInfo, lang: Langua
         };
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&note));
     }
+    h.push_str("</body>\n</html>\n");
+}
+
+/// How to make an analysis's page again (its command line), and the end
+/// of the page.
+pub(crate) fn command_end(h: &mut String, command: &str, lang: Language) {
+    let w = Words(lang);
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("How this was made", "재현 방법"));
+    let _ = writeln!(
+        h,
+        "<p>{} <code>{}</code></p>\n<p class=\"note\">fundgap {}</p>",
+        esc(w.t(
+            "The same command, scenario file and seed give the same numbers on any machine and thread count:",
+            "같은 명령, 시나리오 파일과 시드는 어떤 컴퓨터, 어떤 스레드 수에서도 같은 결과를 냅니다:",
+        )),
+        esc(command),
+        env!("CARGO_PKG_VERSION"),
+    );
     h.push_str("</body>\n</html>\n");
 }
 

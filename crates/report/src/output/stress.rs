@@ -1,5 +1,5 @@
 //! A stress grid's outputs (`stress` and `merge`): stress.csv,
-//! stress.json, the heatmap and report.xlsx.
+//! stress.json, the heatmap, report.xlsx and report.html.
 
 use fundgap::analysis::stress::StressResult;
 use fundgap::error::Result;
@@ -9,14 +9,16 @@ use super::{Files, Output, Settings, csv_file, file, text};
 use crate::charts::{self, ChartOptions};
 use crate::files::analyses;
 use crate::staging::Sink;
-use crate::terminal::analyses as analysis_table;
-use crate::workbook;
+use crate::terminal::stress as stress_table;
+use crate::{html, workbook};
 
 /// A finished grid, reported against `target` (the earliest withdrawal
-/// year keeping P(any gap) below it).
+/// year keeping P(any gap) below it); `command` is how it was made, for
+/// its page.
 pub struct StressOutput<'a> {
     pub result: &'a StressResult,
     pub target: f64,
+    pub command: String,
 }
 
 impl Output for StressOutput<'_> {
@@ -44,7 +46,16 @@ impl Output for StressOutput<'_> {
         Ok(())
     }
 
+    fn html(&self, lang: Language, with_charts: bool) -> Result<Option<String>> {
+        let mut svgs: Files = Vec::new();
+        if with_charts {
+            charts::draw_heatmap(self.result, &ChartOptions::page(lang), &mut svgs)?;
+        }
+        let page = html::stress_html(self.result, self.target, lang, &svgs, &self.command);
+        Ok(Some(page))
+    }
+
     fn printed(&self, lang: Language) -> Result<String> {
-        Ok(analysis_table::stress(self.result, self.target, lang))
+        Ok(stress_table::stress(self.result, self.target, lang))
     }
 }

@@ -23,6 +23,23 @@ pub fn columns_line(cells: &[String], widths: &[usize]) -> String {
     line
 }
 
+/// A header and rows as lines, each column as wide as its widest cell.
+pub fn aligned(out: &mut String, head: &[String], rows: &[Vec<String>]) {
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| columns(&r[c]))
+                .chain([columns(&head[c])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let _ = writeln!(out, "{}", columns_line(head, &widths));
+    for r in rows {
+        let _ = writeln!(out, "{}", columns_line(r, &widths));
+    }
+}
+
 /// The run's facts in one line: trials, seed, years, money, discounting.
 pub fn run_facts(model: &Model, report: &Report, lang: Language, money: &Money) -> String {
     let w = Words(lang);
@@ -237,19 +254,7 @@ fn funding_needed(model: &Model, report: &Report, lang: Language) -> String {
         ),
         w.t("start-year prices", "기준연도 가격"),
     );
-    let widths: Vec<usize> = (0..head.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| columns(&r[c]))
-                .chain([columns(&head[c])])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let _ = writeln!(out, "{}", columns_line(&head, &widths));
-    for r in &rows {
-        let _ = writeln!(out, "{}", columns_line(r, &widths));
-    }
+    aligned(&mut out, &head, &rows);
     let _ = writeln!(out, "{}", funding_note(lang));
     out
 }

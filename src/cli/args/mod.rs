@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use fundgap::scenario::Override;
 
+mod analyses;
+pub(crate) use analyses::*;
+
 pub(crate) use super::options::*;
 
 const EXAMPLES: &str = "\
@@ -71,19 +74,30 @@ code is 2 when there is any.")]
 
 From the withdrawal year on, a selected stream pays (1 - cut) of what it would
 have. Every cell runs the same trials with the same random numbers, so
-differences between cells are the policy, not noise. Writes stress.csv and a
-heatmap to output/<scenario>-stress/.")]
+differences between cells are the policy, not noise. Each cell shows P(any
+gap), the mean gap NPV, P(stopped) and the funding requirement at
+--confidence; a cell marked ! lowers the mean gap NPV only because more
+trials stop the service (P(stopped) above the uncut cell's). The grid keeps
+only the --years in which a chosen stream pays and names the others below the
+table (a withdrawal after a stream's window changes nothing, one before it
+repeats its first year's); it is an error when no year is left. Writes stress.csv,
+stress.json, a heatmap, report.xlsx and report.html to
+output/<scenario>-stress/.")]
     Stress(StressArgs),
     /// Compare revenue models or policies with paired, common-random-number intervals
     #[command(after_help = "Examples:
   fundgap compare scenarios/revenue-models.toml          # its [[variant]] tables; the first is the baseline
   fundgap compare plan-a.toml plan-b.toml plan-c.toml    # several files; the first is the baseline
   fundgap compare scenarios/revenue-models.toml --service smart-parking --trials 200000
+  fundgap compare scenarios/revenue-models.toml --baseline user-fees --confidence 0.95
 
-Every variant runs the same trials with the same random numbers (the
-baseline's seed), so each difference is estimated from per-trial differences:
-its interval is much narrower than comparing separate runs. Writes
-compare.csv, compare.json and two charts to output/<scenario>-compare/.")]
+Every variant runs the same trials with the same random numbers (the first
+variant's seed), so each difference is estimated from per-trial differences:
+its interval is much narrower than comparing separate runs. Every pair is
+differenced (compare-pairs.csv); variants are ranked by mean gap NPV, each
+with the ranks its paired 95% intervals leave possible (each pair judged on
+its own). Writes compare.csv, compare-pairs.csv, compare.json, two charts,
+report.xlsx and report.html to output/<scenario>-compare/.")]
     Compare(CompareArgs),
     /// Planning-stage scorecard per service: canvas, responsibility, funding, grants, diversity, upkeep, value
     #[command(after_help = "Examples:
@@ -276,7 +290,7 @@ pub(crate) struct MergeArgs {
     /// Do not write report.xlsx
     #[arg(long)]
     pub no_xlsx: bool,
-    /// Do not write report.html (a merged run)
+    /// Do not write report.html (a merged run or stress grid)
     #[arg(long)]
     pub no_html: bool,
     #[command(flatten)]
@@ -291,239 +305,6 @@ pub(crate) struct MergeArgs {
     /// No status messages
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct StressArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
-    pub scenario: Option<PathBuf>,
-    /// Stream to withdraw or cut, by name (repeatable) [default: every grant]
-    #[arg(long = "stream", value_name = "NAME")]
-    pub streams: Vec<String>,
-    /// Only streams of this service, and report this service instead of the portfolio
-    #[arg(long, value_name = "ID")]
-    pub service: Option<String>,
-    /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`
-    #[arg(long, default_value = "all")]
-    pub years: String,
-    /// Cut levels in percent
-    #[arg(
-        long,
-        default_value = "0,25,50,75,100",
-        value_delimiter = ',',
-        allow_negative_numbers = true
-    )]
-    pub cuts: Vec<f64>,
-    /// Sweep a numeric key instead: PATH=v1,v2,... (at most twice)
-    #[arg(long, value_name = "PATH=V1,V2,...")]
-    pub sweep: Vec<String>,
-    /// Report the earliest withdrawal year keeping P(any gap) below this
-    #[arg(long, default_value_t = 0.10, value_parser = probability)]
-    pub target: f64,
-    /// Run only shard K of N of the grid's cells (K counts from 1) and
-    /// write a partial-aggregate file: --out names it [default:
-    /// output/<scenario>-stress.part-K-of-N]; `fundgap merge` joins them
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<fundgap::stats::part::Shard>,
-    /// Trials per cell [default: the scenario's `trials`, as for `run`]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[command(flatten)]
-    pub changes: Changes,
-    /// Output directory [default: output/<scenario file name>-stress]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Language of the terminal table, the heatmap and report.xlsx: ko
-    /// writes them in Korean [default: the scenario's `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Do not write report.xlsx (the Excel workbook of these results)
-    #[arg(long)]
-    pub no_xlsx: bool,
-    #[command(flatten)]
-    pub common: CommonOpts,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct CompareArgs {
-    /// One scenario file with [[variant]] tables, or several scenario files
-    #[arg(required = true)]
-    pub scenarios: Vec<PathBuf>,
-    /// Compare this service instead of the portfolio
-    #[arg(long, value_name = "ID")]
-    pub service: Option<String>,
-    /// Number of trials [default: the baseline's `trials`]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[command(flatten)]
-    pub changes: Changes,
-    /// Output directory [default: output/<first file name>-compare]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Language of the terminal table and the charts: ko writes them in
-    /// Korean with won amounts in 억 원 [default: the first scenario's
-    /// `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Do not write report.xlsx (the Excel workbook of these results)
-    #[arg(long)]
-    pub no_xlsx: bool,
-    #[command(flatten)]
-    pub common: CommonOpts,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct SensitivityArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
-    pub scenario: Option<PathBuf>,
-    /// Trials sampled for rank correlations (`--trials` says the same: the
-    /// tornado's runs have their own count, --oat-trials)
-    #[arg(long, visible_alias = "trials", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(2..))]
-    pub sample: u64,
-    /// Trials per one-at-a-time run of the tornado
-    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub oat_trials: u64,
-    /// tornado: rank correlations and one-at-a-time swings; sobol:
-    /// variance-based first-order and total indices (they see
-    /// interactions); both: the two side by side
-    #[arg(long, value_enum, default_value_t = Method::Tornado)]
-    pub method: Method,
-    /// Rows of each Sobol sample matrix: the analysis simulates this many
-    /// trials times (uncertain inputs + 2); at least 20, and below a few
-    /// thousand the estimates are noisy (a warning says when they leave 0..1)
-    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(20..))]
-    pub sobol_trials: u64,
-    #[command(flatten)]
-    pub changes: Changes,
-    /// Output directory [default: output/<scenario file name>-sensitivity,
-    /// -sobol with --method sobol, -sensitivity-both with both: one
-    /// method's results never replace another's]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Do not write report.html (the drivers or indices with their
-    /// uncertainty, the charts, how to read and reproduce them)
-    #[arg(long)]
-    pub no_html: bool,
-    /// Language of the terminal table, the charts and report.html: ko
-    /// writes them in Korean with won amounts in 억 원 [default: the
-    /// scenario's `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    #[command(flatten)]
-    pub common: CommonOpts,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct DiscoverArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
-    pub scenario: Option<PathBuf>,
-    /// Trials sampled (0..N of the seed)
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(100..))]
-    pub trials: u64,
-    /// Smallest share of all gaps the reported box must hold (its coverage)
-    #[arg(long, default_value_t = 0.5, value_parser = share_open)]
-    pub min_coverage: f64,
-    /// Share of the box's trials peeled away at each step
-    #[arg(long, default_value_t = 0.05, value_parser = share_open)]
-    pub alpha: f64,
-    /// Smallest share of all trials a box may hold
-    #[arg(long, default_value_t = 0.05, value_parser = share_open)]
-    pub min_support: f64,
-    #[command(flatten)]
-    pub changes: Changes,
-    /// Output directory [default: output/<scenario file name>-discovery]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Do not write report.html (the boxes with their coverage and
-    /// density, the charts, how to read and reproduce them)
-    #[arg(long)]
-    pub no_html: bool,
-    /// Language of the rules printed, the chart and report.html: ko writes
-    /// them in Korean [default: the scenario's `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    #[command(flatten)]
-    pub common: CommonOpts,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct EvaluateArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
-    pub scenario: Option<PathBuf>,
-    /// Trials for the funding figures [default: the scenario's `trials`]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[command(flatten)]
-    pub changes: Changes,
-    /// Skip the sensitivity analysis (faster)
-    #[arg(long)]
-    pub no_sensitivity: bool,
-    /// Trials sampled for rank correlations
-    #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(2..))]
-    pub sample: u64,
-    /// Trials per one-at-a-time run of the tornado
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
-    pub oat_trials: u64,
-    /// Output directory [default: output/<scenario file name>-evaluation]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Language of the scorecard and its reasons (terminal, evaluation.md,
-    /// report.xlsx, report.html) and the tornado charts: ko writes them in
-    /// Korean with won amounts in 억 원 [default: the scenario's `lang`,
-    /// else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    /// Do not write report.html (the scorecard, results and charts in one
-    /// file)
-    #[arg(long)]
-    pub no_html: bool,
-    /// Do not write report.xlsx (the Excel workbook of these results)
-    #[arg(long)]
-    pub no_xlsx: bool,
-    #[command(flatten)]
-    pub common: CommonOpts,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct BacktestArgs {
-    /// Back-test scenario files (TOML), each with services that have a [service.outcome]
-    #[arg(required = true)]
-    pub scenarios: Vec<PathBuf>,
-    /// Trials per scenario [default: each scenario's `trials`]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    /// Random seed (overrides each scenario's)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Every take-over decision's chance of a stop to re-score the cases
-    /// with, beside each file's own (the prior's sensitivity; each
-    /// decision keeps its chance of a shrink)
-    #[arg(long, value_delimiter = ',', value_name = "P,...", default_values_t = [0.3, 0.6])]
-    pub prior_stop: Vec<f64>,
-    /// Resamples of the cluster bootstrap of the score's differences
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
-    pub resamples: u64,
-    /// Output directory [default: output/backtest]
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[command(flatten)]
-    pub replace: Replace,
-    /// Language of backtest.md and the table: ko writes them in Korean
-    /// [default: the first scenario's `lang`, else en]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
-    #[command(flatten)]
-    pub run: RunOpts,
 }
 
 #[derive(Debug, Args)]

@@ -11,188 +11,18 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::atomic::AtomicBool;
 
+mod grid;
+
+pub use grid::{
+    Axis, CellSpec, Selection, paying_years, select, sweep_grid, withdrawal_grid, withdrawal_years,
+    year_ranges,
+};
+
 use crate::engine::{Engine, Fault, LANES, Row, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
-use crate::error::ScenarioError;
-use crate::model::{Cut, FundingKind, Model};
-use crate::names::slug;
-use crate::scenario::Override;
-use crate::scenario::parse_with;
-use crate::stats::Proportion;
-use crate::stats::Sketch;
+use crate::model::Model;
 use crate::stats::sums::Moments;
-
-/// Which funding streams a withdrawal grid cuts.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Only streams of this service (and report this service).
-    pub service: Option<String>,
-    /// Stream names (or slugs); empty means every grant.
-    pub streams: Vec<String>,
-}
-
-/// Resolves a selection to (service index, stream index) pairs.
-pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize, usize)>> {
-    use crate::error::Error;
-    if let Some(id) = &sel.service
-        && model.service(id).is_none()
-    {
-        let ids: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-        let hint = crate::names::suggest(id, &ids)
-            .map(|s| format!("; did you mean \"{s}\"?"))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "no service with id \"{id}\"{hint} (known: {})",
-            ids.join(", ")
-        )));
-    }
-    let mut out = Vec::new();
-    for (si, s) in model.services.iter().enumerate() {
-        if sel.service.as_ref().is_some_and(|id| *id != s.id) {
-            continue;
-        }
-        for (fi, f) in s.funding.iter().enumerate() {
-            let chosen = if sel.streams.is_empty() {
-                f.funding_kind() == FundingKind::Grant
-            } else {
-                sel.streams
-                    .iter()
-                    .any(|n| *n == f.name || slug(n) == slug(&f.name))
-            };
-            if chosen {
-                out.push((si, fi));
-            }
-        }
-    }
-    for n in &sel.streams {
-        let found = out.iter().any(|&(si, fi)| {
-            model.services[si].funding[fi].name == *n
-                || slug(&model.services[si].funding[fi].name) == slug(n)
-        });
-        if !found {
-            let mut names: Vec<&str> = model
-                .services
-                .iter()
-                .flat_map(|s| s.funding.iter().map(|f| f.name.as_str()))
-                .collect();
-            names.sort();
-            names.dedup();
-            return Err(Error::Usage(format!(
-                "no funding stream named \"{n}\" (known: {})",
-                names.join(", ")
-            )));
-        }
-    }
-    if out.is_empty() {
-        return Err(Error::Usage(
-            "no stream to stress: the scenario has no grant streams; name one with --stream"
-                .to_string(),
-        ));
-    }
-    Ok(out)
-}
-
-/// One axis of a grid: a key and the labels of its values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Axis {
-    /// The swept key (`--set` path) or the grid's dimension.
-    pub key: String,
-    /// One label per value along the axis.
-    pub labels: Vec<String>,
-}
-
-/// A grid cell to run.
-#[derive(Debug, Clone)]
-pub struct CellSpec {
-    /// Index along the x axis.
-    pub x: usize,
-    /// Index along the y axis.
-    pub y: usize,
-    /// The scenario with this cell's policy applied.
-    pub model: Model,
-}
-
-/// The withdrawal-year x cut grid over the selected streams.
-pub fn withdrawal_grid(
-    base: &Model,
-    streams: &[(usize, usize)],
-    years: &[usize],
-    cuts: &[f64],
-) -> (Axis, Axis, Vec<CellSpec>) {
-    let mut cells = Vec::new();
-    for (y, &cut) in cuts.iter().enumerate() {
-        for (x, &t) in years.iter().enumerate() {
-            let mut m = base.clone();
-            for &(si, fi) in streams {
-                m.services[si].funding[fi].cut = Some(Cut {
-                    from: t,
-                    keep: 1.0 - cut,
-                });
-            }
-            cells.push(CellSpec { x, y, model: m });
-        }
-    }
-    let xa = Axis {
-        key: "withdrawal_year".into(),
-        labels: years.iter().map(|&t| base.year(t).to_string()).collect(),
-    };
-    let ya = Axis {
-        key: "cut".into(),
-        labels: cuts
-            .iter()
-            .map(|c| format!("{}%", (c * 100.0).round()))
-            .collect(),
-    };
-    (xa, ya, cells)
-}
-
-/// A sweep over one or two keys: each cell is the scenario with the base
-/// overrides plus one value of each swept key.
-pub fn sweep_grid(
-    text: &str,
-    label: &str,
-    base: &[Override],
-    sweeps: &[(String, Vec<String>)],
-) -> Result<(Axis, Axis, Vec<CellSpec>), ScenarioError> {
-    let (xs, ys) = match sweeps {
-        [a] => (a.clone(), ("".to_string(), vec![String::new()])),
-        [a, b] => (a.clone(), b.clone()),
-        _ => (
-            ("".to_string(), vec![String::new()]),
-            ("".to_string(), vec![String::new()]),
-        ),
-    };
-    let mut cells = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (y, yv) in ys.1.iter().enumerate() {
-        for (x, xv) in xs.1.iter().enumerate() {
-            let mut o = base.to_vec();
-            o.push(Override::sweep(&xs.0, xv));
-            if !ys.0.is_empty() {
-                o.push(Override::sweep(&ys.0, yv));
-            }
-            match parse_with(text, label, &o) {
-                Ok(model) => cells.push(CellSpec { x, y, model }),
-                Err(e) => diagnostics.extend(e.diagnostics),
-            }
-        }
-    }
-    if !diagnostics.is_empty() {
-        diagnostics.dedup();
-        return Err(ScenarioError { diagnostics });
-    }
-    Ok((
-        Axis {
-            key: xs.0,
-            labels: xs.1,
-        },
-        Axis {
-            key: ys.0,
-            labels: ys.1,
-        },
-        cells,
-    ))
-}
+use crate::stats::{FundingNeed, Proportion, Sketch};
 
 /// Result of one cell, for one entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,6 +43,13 @@ pub struct CellResult {
     pub gap_npv_cvar95: f64,
     /// First year with P(gap) above 50%, if any.
     pub first_year_p_gap_over_50: Option<i32>,
+    /// P(stopped) of the reported entity: the share of trials in which it
+    /// stopped or shrank under its stop rule by the horizon's end (for the
+    /// portfolio, any of its services).
+    pub p_stopped: Proportion,
+    /// The funding requirement at the grid's confidence level (as `run`
+    /// reports it), when the grid asked for one.
+    pub need: Option<FundingNeed>,
 }
 
 /// A finished grid.
@@ -234,6 +71,12 @@ pub struct StressResult {
     pub x: Axis,
     /// The y axis (cut, or the second swept key).
     pub y: Axis,
+    /// The confidence level of each cell's funding requirement, if any.
+    pub confidence: Option<f64>,
+    /// Calendar years the withdrawal grid left out (of `--years`, or of
+    /// the horizon): no chosen stream pays in them, so a withdrawal there
+    /// would repeat another cell.
+    pub left_out: Vec<i32>,
     /// Every cell.
     pub cells: Vec<CellResult>,
 }
@@ -255,7 +98,9 @@ impl StressResult {
                 && p.trials == whole.trials
                 && p.seed == whole.seed
                 && p.x == whole.x
-                && p.y == whole.y;
+                && p.y == whole.y
+                && p.confidence == whole.confidence
+                && p.left_out == whole.left_out;
             if !same {
                 return None;
             }
@@ -295,6 +140,27 @@ impl StressResult {
                     p.estimate, p.lo, p.hi, c.x, c.y
                 ));
             }
+            let q = &c.p_stopped;
+            let ordered = 0.0 <= q.lo && q.lo <= q.estimate && q.estimate <= q.hi && q.hi <= 1.0;
+            if !(ordered && (0.0..=0.5).contains(&q.se)) {
+                return Some(format!(
+                    "P(stopped) {} [{}, {}] in the cell at ({}, {})",
+                    q.estimate, q.lo, q.hi, c.x, c.y
+                ));
+            }
+            if c.need.is_some() != self.confidence.is_some()
+                || c.need.is_some_and(|n| {
+                    let ends = [n.topup_lo, n.topup, n.topup_hi];
+                    Some(n.confidence) != self.confidence
+                        || ends.iter().any(|a| !a.is_finite() || *a < 0.0)
+                        || !(n.topup_lo <= n.topup && n.topup <= n.topup_hi)
+                })
+            {
+                return Some(format!(
+                    "a funding requirement out of order or not at the grid's confidence in the cell at ({}, {})",
+                    c.x, c.y
+                ));
+            }
             // (A standard error of one trial is not a number.)
             let amounts = [c.gap_npv_mean, c.gap_npv_p95, c.gap_npv_cvar95];
             if amounts.iter().any(|a| !a.is_finite() || *a < 0.0) || c.gap_npv_se < 0.0 {
@@ -310,6 +176,42 @@ impl StressResult {
     /// The cell at (`x`, `y`), if it exists.
     pub fn cell(&self, x: usize, y: usize) -> Option<&CellResult> {
         self.cells.iter().find(|c| c.x == x && c.y == y)
+    }
+
+    /// The one value every cell's P(any gap) takes, when it is 0 or 1 in
+    /// every cell: the grid then tells nothing through it, and the gap
+    /// NPV and the funding requirement are the better view.
+    pub fn p_any_gap_everywhere(&self) -> Option<f64> {
+        let first = self.cells.first()?.p_any_gap.estimate;
+        let same = self.cells.iter().all(|c| c.p_any_gap.estimate == first);
+        (same && (first == 0.0 || first == 1.0)).then_some(first)
+    }
+
+    /// The row of the uncut cells (a cut of 0%), in a withdrawal grid.
+    pub fn uncut_row(&self) -> Option<usize> {
+        (self.y.key == "cut")
+            .then(|| self.y.labels.iter().position(|l| l == "0%"))
+            .flatten()
+    }
+
+    /// The cells whose cut lowers the mean gap NPV against the uncut cell
+    /// of the same withdrawal year while P(stopped) rises: on the same
+    /// trials, more of them stop, so the gap looks smaller only because
+    /// the service stops sooner. Empty in a sweep grid or without a 0% cut.
+    pub fn stops_sooner(&self) -> Vec<&CellResult> {
+        let Some(u) = self.uncut_row() else {
+            return Vec::new();
+        };
+        self.cells
+            .iter()
+            .filter(|c| {
+                c.y != u
+                    && self.cell(c.x, u).is_some_and(|b| {
+                        c.gap_npv_mean < b.gap_npv_mean
+                            && c.p_stopped.estimate > b.p_stopped.estimate
+                    })
+            })
+            .collect()
     }
 
     /// Per row (cut level): the earliest column (withdrawal year) from which
@@ -345,8 +247,11 @@ impl StressResult {
 struct CellAcc {
     gap_years: Vec<u64>,
     any: u64,
+    stopped: u64,
     npv: Moments,
     npv_q: Sketch,
+    topup_q: Sketch,
+    reserve_q: Sketch,
     fault: Option<Fault>,
 }
 
@@ -357,8 +262,11 @@ impl CellAcc {
             *a += b;
         }
         self.any += o.any;
+        self.stopped += o.stopped;
         self.npv.merge(&o.npv);
         self.npv_q.merge(&o.npv_q);
+        self.topup_q.merge(&o.topup_q);
+        self.reserve_q.merge(&o.reserve_q);
         self
     }
 }
@@ -372,12 +280,17 @@ fn run_cell(
 ) -> Result<CellResult, Error> {
     let engine = Engine::new(model);
     let h = model.horizon;
+    let confidence = model.confidence.first().copied();
+    let need = confidence.is_some();
     let stop = AtomicBool::new(false);
     let fresh = || CellAcc {
         gap_years: vec![0; h],
         any: 0,
+        stopped: 0,
         npv: Moments::default(),
         npv_q: Sketch::new(),
+        topup_q: Sketch::new(),
+        reserve_q: Sketch::new(),
         fault: None,
     };
     let (_, acc) = fold_trials(
@@ -397,8 +310,13 @@ fn run_cell(
                     }
                     let o = &scratch.outcome[e];
                     acc.any += u64::from(o.first_gap.is_some());
+                    acc.stopped += u64::from(o.stopped_from.is_some());
                     acc.npv.add(o.gap_npv);
                     acc.npv_q.add(o.gap_npv);
+                    if need {
+                        acc.topup_q.add(o.topup);
+                        acc.reserve_q.add(o.reserve_need);
+                    }
                     if scratch.fault.is_some() {
                         acc.fault = Fault::earliest(acc.fault, scratch.fault);
                     }
@@ -424,11 +342,16 @@ fn run_cell(
             .iter()
             .position(|&c| c as f64 / n as f64 > 0.5)
             .map(|t| model.year(t)),
+        p_stopped: Proportion::new(acc.stopped, n),
+        need: confidence.map(|q| FundingNeed::new(q, &acc.topup_q, &acc.reserve_q)),
     })
 }
 
 /// Runs every cell (each on all threads) and reports `entity` (a service
 /// id, or None for the portfolio). `progress` receives finished trials.
+/// A cell's funding requirement is at its model's first confidence level
+/// ([`Model::set_confidence`]), none when it has none. The result leaves
+/// no year out; the caller sets [`StressResult::left_out`].
 pub fn run_cells(
     cells: &[CellSpec],
     entity: Option<&str>,
@@ -455,6 +378,8 @@ pub fn run_cells(
         seed: m.map(|m| m.seed).unwrap_or(0),
         x,
         y,
+        confidence: m.and_then(|m| m.confidence.first().copied()),
+        left_out: Vec::new(),
         cells: results,
     })
 }
@@ -521,7 +446,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
     fn a_cell_reports_exactly_what_a_full_run_reports() {
         let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
         let streams = select(&base, &Selection::default()).unwrap();
-        let (x, y, cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
+        let (x, y, mut cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
+        cells[0].model.set_confidence(&[0.8]);
         let r = run_cells(&cells, Some("s"), x, y, &|_| {}).unwrap();
         let m = &cells[0].model;
         let full = Report::new(m, &crate::stats::run_all(&Engine::new(m)));
@@ -533,6 +459,33 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         assert_eq!(c.gap_npv_p95.to_bits(), e.gap_npv.p95.to_bits());
         assert_eq!(c.gap_npv_cvar95.to_bits(), e.gap_npv_cvar95.to_bits());
         assert_eq!(c.first_year_p_gap_over_50, e.first_year_p_gap_over_50);
+        assert_eq!(c.p_stopped, e.p_stop);
+        assert_eq!(c.need.as_ref(), e.funding_needed.first());
+        assert!(c.need.is_some_and(|n| n.topup > 0.0), "{:?}", c.need);
+        assert_eq!(r.confidence, Some(0.8));
+    }
+
+    #[test]
+    fn withdrawal_years_stay_inside_the_streams_windows() {
+        let text = GRANT_COVERS_COST.replace(
+            "share_of_cost = 1.0",
+            "share_of_cost = 1.0\nfrom = 2026\nto = 2028",
+        );
+        let base = parse_str(&text, "t").unwrap();
+        let streams = select(&base, &Selection::default()).unwrap();
+        let (years, left_out) = withdrawal_years(&base, &streams, None).unwrap();
+        assert_eq!(years, vec![1, 2, 3]);
+        assert_eq!(left_out, vec![2025, 2029, 2030, 2031, 2032]);
+        assert_eq!(
+            withdrawal_years(&base, &streams, Some(&[2, 3, 4, 6])).unwrap(),
+            (vec![2, 3], vec![2029, 2031])
+        );
+        let e = withdrawal_years(&base, &streams, Some(&[4, 5])).unwrap_err();
+        assert!(
+            e.to_string().contains("no chosen stream pays in 2029-2030"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("they pay in 2026-2028"), "{e}");
     }
 
     #[test]
@@ -551,6 +504,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
             gap_npv_p95: 0.0,
             gap_npv_cvar95: 0.0,
             first_year_p_gap_over_50: None,
+            p_stopped: Proportion::new(0, 10),
+            need: None,
         };
         let r = StressResult {
             scenario: String::new(),
@@ -567,6 +522,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
                 key: "y".into(),
                 labels: vec!["b".into()],
             },
+            confidence: None,
+            left_out: Vec::new(),
             cells: vec![
                 cell(0, 0.05),
                 cell(1, 0.5),
@@ -589,6 +546,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         assert!(forged(&|b| b.cells.truncate(4)).contains("4 cells for a grid of 5 x 1"));
         assert!(forged(&|b| b.cells[1].p_any_gap.estimate = 1.77).contains("P(any gap) 1.77"));
         assert!(forged(&|b| b.cells[1].gap_npv_mean = f64::NAN).contains("gap NPV"));
+        assert!(forged(&|b| b.cells[2].p_stopped.estimate = -0.5).contains("P(stopped)"));
+        assert!(forged(&|b| b.confidence = Some(0.9)).contains("funding requirement"));
     }
 
     #[test]
