@@ -36,7 +36,8 @@ Two markers, both HTML comments (invisible on GitHub):
    items by index, or by `[id=x]`); `stdout /REGEX/` takes the regex's first
    group from standard output. FORMAT: pct0, pct1, pct2 (a share as a
    percent; cpct0: 1 - x as a percent), int (rounded, thousands separated), num1/num2/num3, year,
-   eok0/eok1 (million KRW shown in 억 원: /100), sgn3 (signed, U+2212 minus), raw.
+   eok0/eok1 (million KRW shown in 억 원: /100), sgn3 (signed, U+2212 minus), raw, rawm (raw with U+2212 minus).
+   A trailing ` /REGEX/` on a CSV or JSON source takes its first group of the value.
 
    A long command can be named once per file and used as `@name`:
      <!-- fundgap-define: daejeon = run scenarios/daejeon-challenge.toml --trials 50000 -->
@@ -167,8 +168,7 @@ def json_get(doc, path):
 
 def lookup(runner, command, source):
     stdout, out = runner.run(command)
-    tokens = shlex.split(source)
-    name = tokens[0]
+    name = source.split()[0]
     if name == "stdout":
         pattern = source.split(None, 1)[1].strip()[1:-1]
         for l in stdout:
@@ -176,6 +176,21 @@ def lookup(runner, command, source):
             if m:
                 return m.group(1)
         raise KeyError(f"no stdout line matches /{pattern}/")
+    pattern = None
+    m = re.search(r" /(.+)/$", source)
+    if m:  # a regex's first group of the value: `evaluation.csv entity=x criterion=y reason /(\d+%)/`
+        pattern, source = m.group(1), source[: m.start()]
+    value = lookup_file(out, shlex.split(source))
+    if pattern is None:
+        return value
+    m = re.search(pattern, str(value))
+    if not m:
+        raise KeyError(f"/{pattern}/ does not match {value!r}")
+    return m.group(1)
+
+
+def lookup_file(out, tokens):
+    name = tokens[0]
     path = os.path.join(out, name)
     if name.endswith(".json"):
         with open(path) as f:
@@ -193,6 +208,8 @@ def lookup(runner, command, source):
 def fmt(value, how):
     if how == "raw":
         return str(value)
+    if how == "rawm":  # as written, with U+2212 for a minus sign
+        return str(value).replace("-", "\u2212")
     if value in ("", None):
         return "—"
     x = float(value)
@@ -223,7 +240,10 @@ def render_fig(runner, spec, defines):
 
 
 def process(runner, text, drift, fname):
-    defines = dict(DEFINE_RE.findall(text))
+    pairs = DEFINE_RE.findall(text)
+    defines = dict(pairs)
+    if len(defines) != len(pairs):
+        sys.exit(f"docs-examples: {fname}: a fundgap-define name is used twice")
     def block(m):
         new = render_block(runner, m.group(1), m.group(3))
         if new != m.group(3):
