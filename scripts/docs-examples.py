@@ -212,7 +212,7 @@ def fmt(value, how):
         return str(value).replace("-", "\u2212")
     if value in ("", None):
         return "—"
-    x = float(value)
+    x = float(str(value).replace(",", ""))
     if how.startswith("cpct"):  # the complement, 1 - x, as a percent
         return f"{(1 - x) * 100:.{int(how[4:])}f}%"
     if how.startswith("pct"):
