@@ -567,8 +567,9 @@ fn an_overflow_in_a_trial_is_an_error_not_a_result() {
 
 /// The README's example table is what a run prints today: every row it
 /// shows matches the default run (100,000 trials of the baseline) exactly.
-/// When a change moves the numbers, `scripts/readme-examples.sh`
-/// regenerates the table and the example charts.
+/// When a change moves the numbers, `python3 scripts/docs-examples.py
+/// --write` regenerates the table, every other figure the docs quote, and
+/// the example charts (CI runs it with `--check`).
 #[test]
 fn the_readme_example_matches_a_run() {
     let readme =
@@ -589,7 +590,7 @@ fn the_readme_example_matches_a_run() {
     {
         assert!(
             printed.lines().any(|p| p == line),
-            "README line not printed by `fundgap run` (run scripts/readme-examples.sh):\n{line}\nprinted:\n{printed}"
+            "README line not printed by `fundgap run` (run python3 scripts/docs-examples.py --write):\n{line}\nprinted:\n{printed}"
         );
         checked += 1;
     }
