@@ -85,6 +85,23 @@ fn the_analysts_path_on_a_site_scenario() {
         assert!(page.contains(heading), "report.html lacks {heading}");
     }
     assert!(!page.contains("KRW million"), "the page mixes units");
+    // The command that makes it again names the budget year, on which the
+    // plan depends.
+    assert!(
+        page.contains("--from 2024"),
+        "the reproduce command's --from"
+    );
+    // The plan counts the capital no money covers (Daejeon's capital lines
+    // have no account).
+    let plan_csv = std::fs::read_to_string(run.join("plan.csv")).unwrap();
+    assert!(
+        plan_csv
+            .lines()
+            .next()
+            .unwrap()
+            .contains("capital_gap_mean")
+    );
+    assert!(page.contains("자본적 지출 미확보액 평균"));
     let p_any = fundgap::format::percent(p["p_any_gap"].as_f64().unwrap(), 1);
     assert!(page.contains(&p_any), "the page's P(any gap) {p_any}");
     // The per-resident and general-account columns of the plan (the site

@@ -453,6 +453,10 @@ fn compare_pairs_are_antisymmetric_and_any_variant_can_be_the_baseline() {
     let a = run("user-fees", "a");
     let b = run("private-operator", "b");
     assert_eq!(a["baseline"], "user-fees");
+    // The P(gap) chart marks the chosen baseline, not the first variant.
+    let chart = std::fs::read_to_string(dir.path().join("a/compare-gap-probability.svg")).unwrap();
+    assert!(chart.contains("user-fees (기준)"), "the baseline's legend");
+    assert!(!chart.contains("grant-then-budget (기준)"));
     let variant = |v: &serde_json::Value, name: &str| {
         v["variants"]
             .as_array()

@@ -38,6 +38,8 @@ pub struct PlanYear {
     pub operating_p90: f64,
     /// Mean capital spending (0 without capital lines).
     pub capital_mean: f64,
+    /// Its mean part no money covers (no capital account, or one short).
+    pub capital_gap_mean: f64,
     /// The gap: mean, 90th percentile, and the chance of one.
     pub gap_mean: f64,
     /// See `gap_mean`.
@@ -110,6 +112,7 @@ fn row(model: &Model, e: &EntityStats, y: &YearStats) -> PlanYear {
         operating_p50: y.cost_p50,
         operating_p90: y.cost_p90,
         capital_mean: y.capital.as_ref().map_or(0.0, |c| c.cost_mean),
+        capital_gap_mean: y.capital.as_ref().map_or(0.0, |c| c.gap_mean),
         gap_mean: y.gap_mean,
         gap_p90: y.gap_p90,
         p_gap: y.p_gap.estimate,

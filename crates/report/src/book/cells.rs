@@ -166,10 +166,7 @@ pub(super) fn number_text(s: &str) -> Option<f64> {
         Some(b) => (b, 0.01),
         None => (s, 1.0),
     };
-    let clean: String = body
-        .chars()
-        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
-        .collect();
+    let clean = ungrouped(body)?;
     let x: f64 = clean.parse().ok()?;
     if !x.is_finite() {
         return None;
@@ -180,6 +177,31 @@ pub(super) fn number_text(s: &str) -> Option<f64> {
     } else {
         format!("{x}e-2").parse().unwrap_or(x * scale)
     })
+}
+
+/// `body` without its thousands separators (`,`, `_`, a space), where it
+/// has them only between groups of three digits of the whole part:
+/// `1,200` and `1 200.5` are numbers, `1,5` (a decimal comma) and
+/// `7.300,5` are not, rather than silently read as 15 and 7.3005.
+fn ungrouped(body: &str) -> Option<String> {
+    let sep = |c: char| matches!(c, ',' | '_' | ' ' | '\u{a0}');
+    if !body.contains(sep) {
+        return Some(body.to_string());
+    }
+    let (whole, fraction) = match body.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (body, None),
+    };
+    if fraction.is_some_and(|f| f.contains(sep)) {
+        return None;
+    }
+    let digits = whole.trim_start_matches(['-', '+']);
+    let mut groups = digits.split(sep);
+    let first = groups.next()?;
+    let ok = (1..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    ok.then(|| body.chars().filter(|&c| !sep(c)).collect())
 }
 
 /// An Excel date serial as `YYYY-MM-DD` (days since 1899-12-30).
@@ -208,6 +230,11 @@ mod tests {
         assert_eq!(number_text("1,200"), Some(1200.0));
         assert_eq!(number_text("1 200.5"), Some(1200.5));
         assert_eq!(number_text("abc"), None);
+        // A decimal comma or a misplaced separator is not read as a number.
+        assert_eq!(number_text("1,5"), None);
+        assert_eq!(number_text("7.300,5"), None);
+        assert_eq!(number_text("12,00"), None);
+        assert_eq!(number_text("-1,234,567.25"), Some(-1_234_567.25));
         assert_eq!(number_text("inf"), None);
     }
 

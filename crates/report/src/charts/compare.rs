@@ -58,14 +58,15 @@ impl Chart for CompareProbability<'_> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
+                let baseline = v.name == r.baseline;
                 (
-                    if i == 0 {
+                    if baseline {
                         format!("{} ({})", v.name, words.t("baseline", "기준"))
                     } else {
                         v.name.clone()
                     },
                     colour(i),
-                    i == 0,
+                    baseline,
                 )
             })
             .collect();
@@ -74,7 +75,7 @@ impl Chart for CompareProbability<'_> {
                 values: &p[i],
                 band: Some((&lo[i], &hi[i])),
                 colour: colour(i),
-                thick: i == 0,
+                thick: r.variants[i].name == r.baseline,
             })
             .collect();
         let plot = legend(&body, &entries, sz)?;

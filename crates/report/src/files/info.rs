@@ -33,6 +33,11 @@ impl RunInfo {
             self.scenario_file,
             model.seed()
         );
+        // A run's budget year too: its plan.csv depends on it, and by
+        // default it is the year the command runs in.
+        if verb == "run" {
+            again.push_str(&format!(" --from {}", self.budget_year));
+        }
         for o in &self.overrides {
             // Quoted, so a shell neither splits nor expands it (a `*`).
             again.push_str(&format!(" --set '{}'", o.replace('\'', "'\\''")));

@@ -10,7 +10,7 @@ use fundgap::stats::Report;
 use super::run::{Cell, Table};
 
 /// The columns of `plan.csv`.
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "entity",
     "year",
     "national",
@@ -21,6 +21,7 @@ const COLUMNS: [&str; 13] = [
     "operating_p50",
     "operating_p90",
     "capital_mean",
+    "capital_gap_mean",
     "gap_mean",
     "gap_p90",
     "p_gap",
@@ -61,6 +62,7 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
                 Cell::Num(p.operating_p50),
                 Cell::Num(p.operating_p90),
                 Cell::Num(p.capital_mean),
+                Cell::Num(p.capital_gap_mean),
                 Cell::Num(p.gap_mean),
                 Cell::Num(p.gap_p90),
                 Cell::Num(p.p_gap),

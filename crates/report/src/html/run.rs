@@ -112,8 +112,8 @@ pub(super) fn plan(h: &mut String, model: &Model, report: &Report, info: &RunInf
         h,
         "<p class=\"note\">{}</p>",
         esc(w.t(
-            "Nominal amounts (current prices), the mean of each source over trials; operating cost and the gap at their median (P50) and 90th percentile (P90). The plan starts at the budget year (--from, by default this year, moved into the horizon); the same table is plan.csv.",
-            "명목 금액(경상가격)이며, 재원별 금액은 시행 평균, 운영비와 부족액은 중앙값(P50)과 90백분위(P90)입니다. 계획은 예산연도(--from, 기본값은 올해이며 분석 기간 안으로 옮김)부터 시작하며, 같은 표가 plan.csv에 있습니다.",
+            "Nominal amounts (current prices), the mean of each source over trials; the operating cost at its median (P50) and 90th percentile (P90), the gap at its mean and P90; unfunded capital is capital spending no money covers (not in the gap). The plan starts at the budget year (--from, by default this year, moved into the horizon); the same table is plan.csv.",
+            "명목 금액(경상가격)이며, 재원별 금액은 시행 평균, 운영비는 중앙값(P50)과 90백분위(P90), 부족액은 평균과 P90입니다. 자본적 지출 미확보액은 어떤 재원도 덮지 않는 자본적 지출입니다(부족액에 포함되지 않음). 계획은 예산연도(--from, 기본값은 올해이며 분석 기간 안으로 옮김)부터 시작하며, 같은 표가 plan.csv에 있습니다.",
         ))
     );
 }

@@ -11,7 +11,7 @@ use fundgap::stats::Report;
 
 use super::{Headings, TABLE_FIRST_ROW, about_sheet, workbook, write_table, xerr};
 use crate::files::{RunInfo, Table, horizon_table, yearly_table};
-use crate::lang::{Money, MoneyOf, Words};
+use crate::lang::{Money, MoneyOf, Words, entity_name};
 use crate::terminal::prices_note;
 
 /// The summary sheet: one row per service and the portfolio, the figures
@@ -64,7 +64,7 @@ fn summary(
     for (i, e) in report.entities.iter().enumerate() {
         let r = SUMMARY_FIRST_ROW + i as u32;
         ws.write_string(r, 0, &e.id)?;
-        ws.write_string(r, SUMMARY_NAME_COL, &e.name)?;
+        ws.write_string(r, SUMMARY_NAME_COL, entity_name(&e.id, &e.name, w.0))?;
         ws.write_number_with_format(r, 2, e.p_any_gap.estimate, &pct)?;
         ws.write_number_with_format(r, 3, e.p_any_gap.lo, &pct)?;
         ws.write_number_with_format(r, 4, e.p_any_gap.hi, &pct)?;
