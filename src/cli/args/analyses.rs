@@ -5,7 +5,7 @@ use super::*;
 
 #[derive(Debug, Args)]
 pub(crate) struct StressArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    /// Scenario file (TOML or .xlsx) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
     /// Stream to withdraw or cut, by name (repeatable) [default: every grant]
     #[arg(long = "stream", value_name = "NAME")]
@@ -113,7 +113,7 @@ pub(crate) struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SensitivityArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    /// Scenario file (TOML or .xlsx) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
     /// Trials sampled for rank correlations (`--trials` says the same: the
     /// tornado's runs have their own count, --oat-trials)
@@ -156,7 +156,7 @@ pub(crate) struct SensitivityArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct DiscoverArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    /// Scenario file (TOML or .xlsx) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
     /// Trials sampled (0..N of the seed)
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(100..))]
@@ -191,7 +191,7 @@ pub(crate) struct DiscoverArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvaluateArgs {
-    /// Scenario file (TOML) [default: the baseline, as for `run`]
+    /// Scenario file (TOML or .xlsx) [default: the baseline, as for `run`]
     pub scenario: Option<PathBuf>,
     /// Trials for the funding figures [default: the scenario's `trials`]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]

@@ -203,7 +203,7 @@ impl Format {
 
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// Scenario file (TOML). Without it: scenarios/ucity-baseline.toml if
+    /// Scenario file (TOML or .xlsx). Without it: scenarios/ucity-baseline.toml if
     /// present in the current directory, else the copy built into fundgap
     pub scenario: Option<PathBuf>,
     /// Number of trials (overrides the scenario's `trials`)
@@ -415,7 +415,7 @@ fn confidence_level(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Scenario file (TOML)
+    /// Scenario file (TOML or .xlsx)
     pub scenario: PathBuf,
     /// Override a scenario key before checking (repeatable)
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]

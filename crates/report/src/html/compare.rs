@@ -7,7 +7,7 @@ use fundgap::analysis::compare::CompareResult;
 use fundgap::format::thousands;
 use fundgap::model::Language;
 
-use super::{command_end, esc, figures, page_head, plain_table};
+use super::{command_end, esc, figures, korean_entity, page_head, plain_table};
 use crate::lang::{Money, MoneyOf, Words};
 use crate::terminal::compare::{compare_cells, compare_notes, pair_cells};
 
@@ -33,7 +33,7 @@ pub fn compare_html(
     let text = notes.concat() + &names + &descriptions + &head.concat();
     let title = match w.ko() {
         false => format!("{}: variants of {} compared", r.scenario, r.entity),
-        true => format!("{}: {} 대안 비교", r.scenario, r.entity),
+        true => format!("{}: {} 대안 비교", r.scenario, korean_entity(&r.entity)),
     };
     let trials = thousands(r.trials as f64, 0);
     let facts = match w.ko() {

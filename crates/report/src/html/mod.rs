@@ -68,6 +68,12 @@ pub(crate) fn analysis_end(
     h
 }
 
+/// An analysis's entity as a Korean title names it: the portfolio as
+/// 전체, a service by its id.
+pub(crate) fn korean_entity(id: &str) -> String {
+    crate::lang::entity_name(id, id, Language::Ko)
+}
+
 /// The report's file name.
 pub const FILE: &str = "report.html";
 

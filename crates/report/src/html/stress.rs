@@ -8,7 +8,7 @@ use fundgap::analysis::stress::StressResult;
 use fundgap::format::thousands;
 use fundgap::model::Language;
 
-use super::{command_end, esc, figures, page_head, plain_table};
+use super::{command_end, esc, figures, korean_entity, page_head, plain_table};
 use crate::lang::Words;
 use crate::terminal::stress::{safe_years, stress_cells, stress_money, stress_notes};
 
@@ -28,7 +28,11 @@ pub fn stress_html(
     let text: String = notes.concat() + &r.entity + &head.concat();
     let title = match w.ko() {
         false => format!("{}: stress test of {}", r.scenario, r.entity),
-        true => format!("{}: {} 스트레스 테스트", r.scenario, r.entity),
+        true => format!(
+            "{}: {} 스트레스 테스트",
+            r.scenario,
+            korean_entity(&r.entity)
+        ),
     };
     let trials = thousands(r.trials as f64, 0);
     let facts = match w.ko() {

@@ -252,7 +252,8 @@ pub fn stress(r: &StressResult, target: f64, lang: Language) -> String {
         writeln!(
             out,
             "{} — {}의 칸별 결과 (칸마다 {trials}회 시행, 모든 칸에 같은 난수)",
-            r.scenario, r.entity
+            r.scenario,
+            crate::lang::entity_name(&r.entity, &r.entity, lang)
         )
     } else {
         writeln!(

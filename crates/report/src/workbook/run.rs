@@ -270,15 +270,23 @@ fn provenance(
             format!("{}–{}", model.start_year(), model.end_year()),
         ),
         (
-            w.t("money", "금액"),
+            w.t("money in the scenario file", "시나리오 파일의 금액 단위"),
             format!("{} {}", model.currency(), model.unit()),
+        ),
+        (
+            w.t("money in this workbook", "이 통합문서의 금액 단위"),
+            Money::of_report(model, report, w.0).label().to_string(),
         ),
         (
             w.t("discount rate", "할인율"),
             format!(
                 "{}% ({})",
                 model.discount_rate() * 100.0,
-                model.discount_basis().as_str()
+                match (model.discount_basis(), w.ko()) {
+                    (fundgap::model::DiscountBasis::Real, true) => "실질",
+                    (fundgap::model::DiscountBasis::Nominal, true) => "명목",
+                    (b, false) => b.as_str(),
+                }
             ),
         ),
         (

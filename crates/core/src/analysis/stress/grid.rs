@@ -128,7 +128,8 @@ pub fn withdrawal_grid(
         key: "cut".into(),
         labels: cuts
             .iter()
-            .map(|c| format!("{}%", (c * 100.0).round()))
+            // As typed: a 0.5% cut is not labelled 1%.
+            .map(|c| format!("{}%", (c * 1e6).round() / 1e4))
             .collect(),
     };
     (xa, ya, cells)
