@@ -78,6 +78,16 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     let mut info = run_info(label, &args.changes.set, threads, started);
     if let Some(year) = args.from {
         info.budget_year = year;
+        let years = fundgap::analysis::midterm::plan_years(&model, year);
+        if status && years.start != year {
+            status!(
+                "fundgap: budget year {year} is outside {}–{}: plan.csv shows {}–{}",
+                model.start_year(),
+                model.end_year(),
+                years.start,
+                years.end - 1
+            );
+        }
     }
     if let (Some(s), true) = (&stopped, status) {
         status!(

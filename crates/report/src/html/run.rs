@@ -100,6 +100,10 @@ pub(super) fn plan(h: &mut String, model: &Model, report: &Report, info: &RunInf
                     Cell::Num(x) => match column(name, w).kind {
                         Kind::Money => money.fmt(*x),
                         Kind::PerResident => fundgap::format::thousands(*x, 0),
+                        // A share of the general account is often under 0.1%.
+                        Kind::Share if *x != 0.0 && x.abs() < 0.001 => {
+                            fundgap::format::percent(*x, 4)
+                        }
                         Kind::Share => fundgap::format::percent(*x, 2),
                         _ => fundgap::format::thousands(*x, 2),
                     },
