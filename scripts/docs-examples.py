@@ -38,6 +38,14 @@ Two markers, both HTML comments (invisible on GitHub):
    percent; cpct0: 1 - x as a percent), int (rounded, thousands separated), num1/num2/num3, year,
    eok0/eok1 (million KRW shown in 억 원: /100), sgn3 (signed, U+2212 minus), raw, rawm (raw with U+2212 minus).
    A trailing ` /REGEX/` on a CSV or JSON source takes its first group of the value.
+   CSV filters are `key=value`, `key!=value` or `key~=REGEX` (a full match).
+   Over the matching rows of a CSV, instead of the one row's value:
+     count FILE filters...          how many rows match
+     min|max FILE filters... COLUMN the smallest or largest value
+     range FILE filters... COLUMN   (smallest, largest): pct0/pct1 write "45–48%", or "15%" when equal
+     maxdiff FILE filters... A B    the largest |A - B| over the rows (pts1: in percentage points)
+   COMMAND may be several commands joined by ` & ` (or `@names`): the figure
+   is the sum of each one's value (a count over five sites' scorecards).
 
    A long command can be named once per file and used as `@name`:
      <!-- fundgap-define: daejeon = run scenarios/daejeon-challenge.toml --trials 50000 -->
@@ -166,9 +174,14 @@ def json_get(doc, path):
     return doc
 
 
+AGGREGATES = {"count", "min", "max", "range", "maxdiff"}
+
+
 def lookup(runner, command, source):
     stdout, out = runner.run(command)
     name = source.split()[0]
+    if name in AGGREGATES:
+        return aggregate(out, name, shlex.split(source)[1:])
     if name == "stdout":
         pattern = source.split(None, 1)[1].strip()[1:-1]
         for l in stdout:
@@ -189,19 +202,52 @@ def lookup(runner, command, source):
     return m.group(1)
 
 
+def csv_rows(out, name, filters):
+    """The rows of the CSV `name` matching every `key=value`, `key!=value`, `key~=REGEX`."""
+    import csv
+
+    def test(row, f):
+        m = re.fullmatch(r"([\w.]+)(=|!=|~=)(.*)", f)
+        if not m:
+            raise ValueError(f"a CSV filter is key=value, key!=value or key~=regex: {f}")
+        key, op, want = m.groups()
+        have = row.get(key)
+        if have is None:
+            raise KeyError(f"{name} has no column {key}")
+        if op == "=":
+            return have == want
+        if op == "!=":
+            return have != want
+        return re.fullmatch(want, have) is not None
+
+    with open(os.path.join(out, name), newline="") as f:
+        return [r for r in csv.DictReader(f) if all(test(r, t) for t in filters)]
+
+
+def aggregate(out, op, tokens):
+    name, rest = tokens[0], tokens[1:]
+    if op == "count":
+        return len(csv_rows(out, name, rest))
+    columns = 2 if op == "maxdiff" else 1
+    rows = csv_rows(out, name, rest[:-columns])
+    if not rows:
+        raise KeyError(f"no rows of {name} match {rest[:-columns]}")
+    if op == "maxdiff":
+        a, b = rest[-2:]
+        return max(abs(float(r[a]) - float(r[b])) for r in rows)
+    values = [float(r[rest[-1]]) for r in rows]
+    return {"min": min(values), "max": max(values), "range": (min(values), max(values))}[op]
+
+
 def lookup_file(out, tokens):
     name = tokens[0]
     path = os.path.join(out, name)
     if name.endswith(".json"):
         with open(path) as f:
             return json_get(json.load(f), tokens[1])
-    import csv
-
-    filters = dict(t.split("=", 1) for t in tokens[1:-1])
-    with open(path, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if all(r.get(k) == v for k, v in filters.items())]
+    rows = csv_rows(out, name, tokens[1:-1])
     if len(rows) != 1:
-        raise KeyError(f"{len(rows)} rows of {name} match {filters}")
+        raise KeyError(f"{len(rows)} rows of {name} match {tokens[1:-1]}")
     return rows[0][tokens[-1]]
 
 
@@ -210,6 +256,9 @@ def fmt(value, how):
         return str(value)
     if how == "rawm":  # as written, with U+2212 for a minus sign
         return str(value).replace("-", "\u2212")
+    if isinstance(value, tuple):  # a range: "45–48%", or one figure when both ends show the same
+        lo, hi = (fmt(v, how) for v in value)
+        return lo if lo == hi else lo.rstrip("%") + "\u2013" + hi
     if value in ("", None):
         return "—"
     x = float(str(value).replace(",", ""))
@@ -225,6 +274,8 @@ def fmt(value, how):
         return f"{x:+.{int(how[3:])}f}".replace("-", "\u2212")
     if how.startswith("eok"):
         return f"{x / 100:,.{int(how[3:])}f}"
+    if how.startswith("pts"):  # a difference of shares, in percentage points
+        return f"{x * 100:.{int(how[3:])}f}"
     if how.startswith("num"):
         return f"{x:,.{int(how[3:])}f}"
     raise ValueError(f"unknown format {how}")
@@ -234,9 +285,17 @@ def render_fig(runner, spec, defines):
     parts = [p.strip() for p in spec.split(" :: ")]
     if len(parts) != 3:
         raise ValueError(f"a fig marker is `COMMAND :: SOURCE :: FORMAT`: {spec}")
-    if parts[0].startswith("@"):
-        parts[0] = defines[parts[0][1:]]
-    return fmt(lookup(runner, parts[0], parts[1]), parts[2])
+    def expand(spec):  # a name may stand for several commands, or names, too
+        out = []
+        for c in (c.strip() for c in spec.split(" & ")):
+            out += expand(defines[c[1:]]) if c.startswith("@") else [c]
+        return out
+
+    commands = expand(parts[0])
+    values = [lookup(runner, c, parts[1]) for c in commands]
+    if len(values) == 1:
+        return fmt(values[0], parts[2])
+    return fmt(sum(float(v) for v in values), parts[2])
 
 
 def process(runner, text, drift, fname):
