@@ -130,10 +130,11 @@ pub struct Pair {
 
 /// Where a variant ranks by mean gap NPV (1: the lowest), and the ranks
 /// its paired differences leave possible: at best one after the variants
-/// whose mean gap NPV is lower beyond noise (the paired 95% interval of
-/// the difference excludes zero), at worst one before those higher beyond
-/// noise. Each pair is judged at 95% on its own, not all of them
-/// together.
+/// whose mean gap NPV is lower beyond noise (the paired interval of the
+/// difference excludes zero), at worst one before those higher beyond
+/// noise. The pairs are judged together: each interval is widened
+/// (Bonferroni, over every pair) so that all of them hold at once with at
+/// least 95% confidence, and so every variant's range at once.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Rank {
     /// Rank of the point estimate (ties share the better rank).
@@ -215,6 +216,17 @@ fn pair_index(n: usize, i: usize, j: usize) -> usize {
 /// (`later minus earlier`, indexed by [`pair_index`]).
 fn ranks(means: &[f64], pairs: &[Differences]) -> Vec<Rank> {
     let n = means.len();
+    let z = simultaneous_z(pairs.len());
+    // Apart beyond noise at the simultaneous level: `Some(true)` when o's
+    // gap NPV is surely lower than k's, `Some(false)` when surely higher.
+    let apart = |d: &Difference| -> Option<bool> {
+        let (lo, hi) = (d.mean - z * d.se, d.mean + z * d.se);
+        match d.mean != 0.0 {
+            true if hi < 0.0 => Some(true),
+            true if lo > 0.0 => Some(false),
+            _ => None,
+        }
+    };
     (0..n)
         .map(|k| {
             let (mut lower, mut surely_lower, mut surely_higher) = (0, 0, 0);
@@ -226,10 +238,10 @@ fn ranks(means: &[f64], pairs: &[Differences]) -> Vec<Rank> {
                     pairs[pair_index(n, o, k)].gap_npv.reversed()
                 };
                 lower += usize::from(means[o] < means[k]);
-                if d.distinguishable() && d.hi < 0.0 {
-                    surely_lower += 1;
-                } else if d.distinguishable() && d.lo > 0.0 {
-                    surely_higher += 1;
+                match apart(&d) {
+                    Some(true) => surely_lower += 1,
+                    Some(false) => surely_higher += 1,
+                    None => {}
                 }
             }
             Rank {
@@ -239,6 +251,16 @@ fn ranks(means: &[f64], pairs: &[Differences]) -> Vec<Rank> {
             }
         })
         .collect()
+}
+
+/// The normal quantile that makes `pairs` two-sided intervals hold all at
+/// once with at least 95% confidence (Bonferroni: each at 1 - 0.05 /
+/// pairs); [`Z95`] for a single pair.
+fn simultaneous_z(pairs: usize) -> f64 {
+    match pairs {
+        0 | 1 => Z95,
+        m => crate::model::normal_quantile(1.0 - 0.025 / m as f64),
+    }
 }
 
 /// Entity index of `id` in `model` (None = portfolio, the last entity).
@@ -523,6 +545,44 @@ mod tests {
             "{:?}",
             d.gap_npv
         );
+    }
+
+    /// A difference with these mean and standard error (intervals at 95%
+    /// each).
+    fn difference(mean: f64, se: f64) -> Differences {
+        let d = Difference {
+            mean,
+            se,
+            lo: mean - Z95 * se,
+            hi: mean + Z95 * se,
+            unpaired_se: se,
+            unpaired_lo: mean - Z95 * se,
+            unpaired_hi: mean + Z95 * se,
+        };
+        Differences {
+            p_any_gap: d,
+            gap_npv: d,
+            lcc_npv: d,
+        }
+    }
+
+    #[test]
+    fn ranks_hold_for_every_pair_at_once() {
+        // b - a is 1 with se 0.45: apart at 95% on its own (z 2.2 > 1.96)
+        // but not once three pairs must hold together (z 2.39).
+        let pairs = [
+            difference(1.0, 0.45),
+            difference(10.0, 1.0),
+            difference(9.0, 1.0),
+        ];
+        assert!(pairs[0].gap_npv.distinguishable());
+        assert!((simultaneous_z(3) - 2.3940).abs() < 1e-3);
+        let r = ranks(&[0.0, 1.0, 10.0], &pairs);
+        let got: Vec<_> = r.iter().map(|r| (r.rank, r.best, r.worst)).collect();
+        assert_eq!(got, [(1, 1, 2), (2, 1, 2), (3, 3, 3)]);
+        // Two variants: one pair, the plain 95% interval.
+        let r = ranks(&[0.0, 1.0], &pairs[..1]);
+        assert_eq!((r[1].best, r[1].worst), (2, 2));
     }
 
     #[test]

@@ -164,11 +164,11 @@ pub fn compare_notes(r: &CompareResult, lang: Language, money: &Money) -> Vec<St
     let w = Words(lang);
     let mut notes = vec![match w.ko() {
         false => format!(
-            "Money in {}. Rank: by mean gap NPV (1: the lowest); in brackets, the ranks the paired 95% intervals leave possible (a variant ranks below another only where their difference excludes zero; each pair judged on its own, not all at once).",
+            "Money in {}. Rank: by mean gap NPV (1: the lowest); in brackets, the ranks the paired intervals leave possible, all variants' at once with 95% confidence (a variant ranks below another only where their difference excludes zero, each pair's interval widened so that every pair holds together).",
             money.label()
         ),
         true => format!(
-            "금액 단위 {}. 순위: 부족액 현가 평균 기준(1: 가장 낮음); 괄호는 대응 95% 구간이 허용하는 순위 범위입니다(차이의 구간이 0을 포함하지 않을 때만 순위가 갈림; 각 쌍을 따로 판단).",
+            "금액 단위 {}. 순위: 부족액 현가 평균 기준(1: 가장 낮음); 괄호는 대응 구간이 허용하는 순위 범위로, 모든 대안에 대해 동시에 95% 신뢰수준입니다(차이의 구간이 0을 포함하지 않을 때만 순위가 갈림; 모든 쌍이 함께 성립하도록 각 구간을 넓힘).",
             money.label()
         ),
     }];
