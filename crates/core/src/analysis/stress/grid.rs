@@ -98,6 +98,9 @@ pub struct CellSpec {
     pub y: usize,
     /// The scenario with this cell's policy applied.
     pub model: Model,
+    /// Cells with the same `Some` class run the same scenario (every
+    /// withdrawal year's uncut cell), so one run of them serves all.
+    pub same_as: Option<usize>,
 }
 
 /// The withdrawal-year x cut grid over the selected streams.
@@ -117,7 +120,14 @@ pub fn withdrawal_grid(
                     keep: 1.0 - cut,
                 });
             }
-            cells.push(CellSpec { x, y, model: m });
+            // Without a cut the year changes nothing: one class per cut.
+            let same_as = (cut == 0.0).then_some(y);
+            cells.push(CellSpec {
+                x,
+                y,
+                model: m,
+                same_as,
+            });
         }
     }
     let xa = Axis {
@@ -161,7 +171,12 @@ pub fn sweep_grid(
                 o.push(Override::sweep(&ys.0, yv));
             }
             match parse_with(text, label, &o) {
-                Ok(model) => cells.push(CellSpec { x, y, model }),
+                Ok(model) => cells.push(CellSpec {
+                    x,
+                    y,
+                    model,
+                    same_as: None,
+                }),
                 Err(e) => diagnostics.extend(e.diagnostics),
             }
         }

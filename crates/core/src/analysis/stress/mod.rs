@@ -359,15 +359,33 @@ pub fn run_cells(
     y: Axis,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<StressResult, Error> {
-    let results = cells
-        .iter()
-        .map(|c| {
-            let e = entity
-                .and_then(|id| c.model.services.iter().position(|s| s.id == id))
-                .unwrap_or(c.model.services.len());
-            run_cell(&c.model, e, c.x, c.y, progress)
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let mut results: Vec<CellResult> = Vec::with_capacity(cells.len());
+    for c in cells {
+        // A cell of the same class as one already run is that cell's
+        // result at its own place (the same model, seed and trials give
+        // the same bits).
+        let twin = c.same_as.and_then(|class| {
+            let k = cells.iter().position(|o| o.same_as == Some(class))?;
+            results.get(k).cloned()
+        });
+        let result = match twin {
+            Some(r) => {
+                progress(c.model.trials);
+                CellResult {
+                    x: c.x,
+                    y: c.y,
+                    ..r
+                }
+            }
+            None => {
+                let e = entity
+                    .and_then(|id| c.model.services.iter().position(|s| s.id == id))
+                    .unwrap_or(c.model.services.len());
+                run_cell(&c.model, e, c.x, c.y, progress)?
+            }
+        };
+        results.push(result);
+    }
     let m = cells.first().map(|c| &c.model);
     Ok(StressResult {
         scenario: m.map(|m| m.name.clone()).unwrap_or_default(),
@@ -440,6 +458,29 @@ amount = { dist = "normal", mean = 20, sd = 5 }
                 assert_eq!(y.p_gap.estimate, 1.0, "year {t}");
             }
         }
+    }
+
+    #[test]
+    fn uncut_cells_run_once_and_give_what_each_would_alone() {
+        let base = parse_str(GRANT_COVERS_COST, "t").unwrap();
+        let streams = select(&base, &Selection::default()).unwrap();
+        let (x, y, cells) = withdrawal_grid(&base, &streams, &[1, 3, 5], &[0.0, 0.5]);
+        let runs = std::sync::atomic::AtomicU64::new(0);
+        let shared = run_cells(&cells, Some("s"), x.clone(), y.clone(), &|n| {
+            runs.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+        // Progress still counts every cell's trials.
+        assert_eq!(runs.into_inner(), 6 * base.trials);
+        let alone: Vec<CellSpec> = cells
+            .into_iter()
+            .map(|c| CellSpec { same_as: None, ..c })
+            .collect();
+        let each = run_cells(&alone, Some("s"), x, y, &|_| {}).unwrap();
+        assert_eq!(shared.cells, each.cells);
+        // The uncut cells are one result at three places; the cut ones differ.
+        assert_eq!(shared.cells[0].gap_npv_mean, shared.cells[2].gap_npv_mean);
+        assert_ne!(shared.cells[3].gap_npv_mean, shared.cells[5].gap_npv_mean);
     }
 
     #[test]
