@@ -113,6 +113,9 @@ pub trait MoneyOf: Sized {
     /// The money of a sensitivity analysis, sized by the largest mean gap
     /// NPV its one-at-a-time runs found.
     fn of_sensitivity(s: &fundgap::analysis::sensitivity::Sensitivity, lang: Language) -> Self;
+    /// The money of a stress grid's figures, sized by its largest mean gap
+    /// NPV or funding requirement.
+    fn of_stress(r: &fundgap::analysis::stress::StressResult, lang: Language) -> Self;
 }
 
 impl MoneyOf for Money {
@@ -148,6 +151,16 @@ impl MoneyOf for Money {
             .filter(|x| x.is_finite())
             .fold(0.0, |m: f64, x| m.max(x.abs()));
         Money::for_units(&s.currency, &s.unit, lang == Language::Ko, largest)
+    }
+
+    fn of_stress(r: &fundgap::analysis::stress::StressResult, lang: Language) -> Self {
+        let largest = r
+            .cells
+            .iter()
+            .flat_map(|c| [c.gap_npv_mean, c.need.map_or(0.0, |n| n.topup_hi)])
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max);
+        Money::for_units(&r.currency, &r.unit, lang == Language::Ko, largest)
     }
 }
 

@@ -3,9 +3,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::lang::{Money, MoneyOf};
 use crate::staging::Sink;
+use fundgap::analysis::stress::{CellResult, StressResult};
 use fundgap::error::Result;
 use fundgap::format::{percent, thousands};
+use fundgap::model::Language;
 
 use super::DrawResult;
 use super::draw::*;
@@ -40,8 +43,76 @@ pub fn viridis(v: f64) -> RGBColor {
     RGBColor(mix(0), mix(1), mix(2))
 }
 
+/// What the cells' colours show: P(any gap), or the mean gap NPV where
+/// P(any gap) is 0% or 100% in every cell and so tells nothing.
+enum Shown {
+    Probability,
+    GapNpv { money: Money, everywhere: f64 },
+}
+
+impl Shown {
+    fn of(r: &StressResult, lang: Language) -> Self {
+        match r.p_any_gap_everywhere() {
+            None => Shown::Probability,
+            Some(everywhere) => Shown::GapNpv {
+                money: Money::of_stress(r, lang),
+                everywhere,
+            },
+        }
+    }
+
+    fn value(&self, c: &CellResult) -> f64 {
+        match self {
+            Shown::Probability => c.p_any_gap.estimate,
+            Shown::GapNpv { .. } => c.gap_npv_mean,
+        }
+    }
+
+    /// A cell's value or a colour-bar tick as written on the chart (a
+    /// share with `decimals`; money in the grid's money).
+    fn label(&self, v: f64, decimals: usize) -> String {
+        match self {
+            Shown::Probability => percent(v, decimals),
+            Shown::GapNpv { money, .. } => money.fmt(v),
+        }
+    }
+
+    /// The colour scale's ends: the grid's own range. Shares in whole
+    /// percents, at least 5 points wide (on a fixed 0-100% scale, cells
+    /// of 51% and 67% came out nearly the same colour); money from its
+    /// lowest to its highest cell.
+    fn range(&self, r: &StressResult) -> (f64, f64) {
+        let (lo, hi) = r
+            .cells
+            .iter()
+            .map(|c| self.value(c))
+            .filter(|p| p.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                (a.min(p), b.max(p))
+            });
+        if lo > hi {
+            return (0.0, 1.0);
+        }
+        match self {
+            Shown::GapNpv { .. } if hi > lo => (lo, hi),
+            Shown::GapNpv { .. } => (lo - 0.5 * lo.abs().max(1.0), hi + 0.5 * hi.abs().max(1.0)),
+            Shown::Probability => {
+                let (mut lo, mut hi) = ((lo * 100.0).floor() / 100.0, (hi * 100.0).ceil() / 100.0);
+                if hi - lo < 0.05 {
+                    let mid = (lo + hi) / 2.0;
+                    (lo, hi) = ((mid - 0.025).max(0.0), (mid + 0.025).min(1.0));
+                    if hi - lo < 0.05 {
+                        (lo, hi) = if lo == 0.0 { (0.0, 0.05) } else { (0.95, 1.0) };
+                    }
+                }
+                (lo, hi)
+            }
+        }
+    }
+}
+
 pub(super) struct Heatmap<'a> {
-    pub(super) r: &'a fundgap::analysis::stress::StressResult,
+    pub(super) r: &'a StressResult,
     pub(super) opts: &'a ChartOptions,
 }
 
@@ -54,16 +125,32 @@ impl Chart for Heatmap<'_> {
         let sz = Sizes::for_area(root);
         let name = self.opts.title.as_deref().unwrap_or(&r.scenario);
         let words = Words(self.opts.lang);
-        let what = if r.x.key == "withdrawal_year" {
-            words.t(
-                "P(any gap) by withdrawal year and cut",
-                "중단 연도와 삭감률별 부족 확률",
-            )
-        } else {
-            words.t("P(any gap) across the sweep", "값 범위별 부족 확률")
+        let shown = Shown::of(r, self.opts.lang);
+        let grid = r.x.key == "withdrawal_year";
+        let what = match (&shown, grid) {
+            (Shown::Probability, true) => words
+                .t(
+                    "P(any gap) by withdrawal year and cut",
+                    "중단 연도와 삭감률별 부족 확률",
+                )
+                .to_string(),
+            (Shown::Probability, false) => words
+                .t("P(any gap) across the sweep", "값 범위별 부족 확률")
+                .to_string(),
+            (Shown::GapNpv { money, .. }, true) => match words.ko() {
+                true => format!("중단 연도와 삭감률별 부족액 현가 평균 ({})", money.label()),
+                false => format!(
+                    "Mean gap NPV by withdrawal year and cut ({})",
+                    money.label()
+                ),
+            },
+            (Shown::GapNpv { money, .. }, false) => match words.ko() {
+                true => format!("값 범위별 부족액 현가 평균 ({})", money.label()),
+                false => format!("Mean gap NPV across the sweep ({})", money.label()),
+            },
         };
         let (trials, seed, who) = (thousands(r.trials as f64, 0), r.seed, &r.entity);
-        let sub = match words.ko() {
+        let mut sub = match words.ko() {
             true => {
                 format!("칸마다 {trials}회 시행, 시드 {seed}, 모든 칸에 같은 난수; 대상: {who}")
             }
@@ -71,6 +158,13 @@ impl Chart for Heatmap<'_> {
                 "{trials} trials per cell, seed {seed}, same random numbers in every cell; entity: {who}"
             ),
         };
+        if let Shown::GapNpv { everywhere, .. } = &shown {
+            let p = percent(*everywhere, 0);
+            sub += &match words.ko() {
+                true => format!("; 부족 확률은 모든 칸에서 {p}"),
+                false => format!("; P(any gap) is {p} in every cell"),
+            };
+        }
         let body = titled(root, &format!("{name} — {what}"), &sub, sz)?;
         let (w, _) = body.dim_in_pixel();
         let (plot, bar) = body.split_horizontally(w * 88 / 100);
@@ -108,27 +202,10 @@ impl Chart for Heatmap<'_> {
             plotters::style::text_anchor::HPos::Right,
             plotters::style::text_anchor::VPos::Center,
         );
-        // The colour scale spans the grid's own range (whole percents, at
-        // least 5 points wide): on a fixed 0-100% scale, cells of 51% and
-        // 67% came out nearly the same colour.
-        let (mut lo, mut hi) = r
-            .cells
-            .iter()
-            .map(|c| c.p_any_gap.estimate)
-            .filter(|p| p.is_finite())
-            .fold((1.0f64, 0.0f64), |(a, b), p| (a.min(p), b.max(p)));
-        lo = (lo * 100.0).floor() / 100.0;
-        hi = (hi * 100.0).ceil() / 100.0;
-        if hi - lo < 0.05 {
-            let mid = (lo + hi) / 2.0;
-            (lo, hi) = ((mid - 0.025).max(0.0), (mid + 0.025).min(1.0));
-            if hi - lo < 0.05 {
-                (lo, hi) = if lo == 0.0 { (0.0, 0.05) } else { (0.95, 1.0) };
-            }
-        }
+        let (lo, hi) = shown.range(r);
         let scale = |p: f64| (p - lo) / (hi - lo);
         for c in &r.cells {
-            let p = c.p_any_gap.estimate;
+            let p = shown.value(c);
             // Row 0 at the bottom, as on a chart axis.
             let x0 = left + (c.x as f64 * cw) as i32;
             let x1 = left + ((c.x + 1) as f64 * cw) as i32;
@@ -142,7 +219,7 @@ impl Chart for Heatmap<'_> {
             if text_size >= 9 {
                 let ink = if scale(p) > 0.65 { BLACK } else { WHITE };
                 plot.draw(&Text::new(
-                    percent(p, 0),
+                    shown.label(p, 0),
                     ((x0 + x1) / 2, (y0 + y1) / 2),
                     font(text_size).color(&ink).pos(centre),
                 ))
@@ -209,7 +286,7 @@ impl Chart for Heatmap<'_> {
         for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let y = bottom - ((bottom - top) as f64 * v) as i32;
             bar.draw(&Text::new(
-                percent(lo + v * (hi - lo), decimals),
+                shown.label(lo + v * (hi - lo), decimals),
                 (left + width + 6, y - sz.tick as i32 / 2),
                 font(sz.tick),
             ))

@@ -9,8 +9,8 @@ use fundgap::format::thousands;
 use fundgap::model::Language;
 
 use super::{command_end, esc, figures, korean_entity, page_head, plain_table};
-use crate::lang::Words;
-use crate::terminal::stress::{safe_years, stress_cells, stress_money, stress_notes};
+use crate::lang::{Money, MoneyOf, Words};
+use crate::terminal::stress::{safe_years, stress_cells, stress_notes};
 
 /// The report of a stress grid, as HTML text. `charts` are its charts as
 /// SVG files (name, bytes); `command` is how it was made.
@@ -22,7 +22,7 @@ pub fn stress_html(
     command: &str,
 ) -> String {
     let w = Words(lang);
-    let money = stress_money(r, lang);
+    let money = Money::of_stress(r, lang);
     let (head, rows) = stress_cells(r, lang, &money);
     let notes = stress_notes(r, lang, &money);
     let text: String = notes.concat() + &r.entity + &head.concat();

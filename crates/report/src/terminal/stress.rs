@@ -11,19 +11,7 @@ use fundgap::model::Language;
 use fundgap::stats::Proportion;
 
 use super::run::aligned;
-use crate::lang::{Money, Words};
-
-/// The money of a grid's figures, sized by its largest mean gap NPV or
-/// funding requirement.
-pub fn stress_money(r: &StressResult, lang: Language) -> Money {
-    let largest = r
-        .cells
-        .iter()
-        .flat_map(|c| [c.gap_npv_mean, c.need.map_or(0.0, |n| n.topup_hi)])
-        .filter(|x| x.is_finite())
-        .fold(0.0, f64::max);
-    Money::for_units(&r.currency, &r.unit, lang == Language::Ko, largest)
-}
+use crate::lang::{Money, MoneyOf, Words};
 
 /// An axis's key as a reader names it.
 pub fn axis_name(key: &str, w: Words) -> String {
@@ -245,7 +233,7 @@ pub fn safe_years(r: &StressResult, target: f64, lang: Language) -> Vec<String> 
 /// earliest safe year.
 pub fn stress(r: &StressResult, target: f64, lang: Language) -> String {
     let w = Words(lang);
-    let money = stress_money(r, lang);
+    let money = Money::of_stress(r, lang);
     let mut out = String::new();
     let trials = thousands(r.trials as f64, 0);
     let _ = if w.ko() {
