@@ -228,3 +228,46 @@ fn returned_grant_money_stops_with_the_service() {
     );
     assert_eq!(one_trial(&m).outcome[0].grant_returned, 100.0);
 }
+
+/// A province's grant (시·도비) pays as any grant: the state's 60 and the
+/// province's 50 together keep at most the year's cost of 100, the
+/// province's grant (later in the file) settling for the 40 left. The
+/// plan lists 국비 and 시·도비 apart, in the page and the workbook too.
+#[test]
+fn a_provinces_grant_settles_as_a_grant_and_the_plan_lists_it_apart() {
+    let funding = "[[service.funding]]\nkind = \"grant\"\nname = \"state\"\namount = 60\n\
+                   [[service.funding]]\nkind = \"grant\"\nname = \"province\"\npayer = \"province\"\namount = 50\n";
+    let m = model("", funding);
+    let s = one_trial(&m);
+    assert_eq!(s.kind_row(0, FundingKind::Grant)[4], 100.0);
+    assert_eq!(s.row(Row::Province, 0)[4], 40.0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!(
+        "[scenario]\nname = \"grants\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 50\nseed = 3\n\
+         lang = \"ko\"\ncurrency = \"KRW\"\nunit = \"million\"\n\n\
+         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n{funding}"
+    );
+    std::fs::write(dir.path().join("p.toml"), scenario).unwrap();
+    fundgap_ok(
+        &["run", "p.toml", "-q", "--from", "2026", "--out", "o"],
+        dir.path(),
+    );
+    let plan = std::fs::read_to_string(dir.path().join("o/plan.csv")).unwrap();
+    let mut lines = plan.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("entity,year,national,provincial,local,"),
+        "{header}"
+    );
+    let s2026 = lines.find(|l| l.starts_with("s,2026,")).unwrap();
+    assert!(s2026.starts_with("s,2026,60,40,0,"), "{s2026}");
+    let page = std::fs::read_to_string(dir.path().join("o/report.html")).unwrap();
+    assert!(page.contains("국비") && page.contains("시·도비"));
+    let check = fundgap_ok(&["check", "p.toml"], dir.path());
+    assert!(
+        text(&check.stdout).contains("시·도비"),
+        "{}",
+        text(&check.stdout)
+    );
+}

@@ -14,8 +14,8 @@ use std::fmt::Write;
 use super::lang::Words;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{
-    CostKind, CostLine, DeliveryKind, Follows, GrantSize, Language, Model, RenewalSize, Service,
-    Stream, StreamKind,
+    CostKind, CostLine, DeliveryKind, Follows, GrantSize, Language, Model, Payer, RenewalSize,
+    Service, Stream, StreamKind,
 };
 
 fn window(model: &Model, from: usize, to: usize) -> String {
@@ -65,7 +65,13 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
             unmatched,
             cap,
             clawback_charge,
+            payer,
         } => {
+            let payer = match (payer, ko) {
+                (Payer::National, _) => "",
+                (Payer::Province, false) => "the province's (시·도비): ",
+                (Payer::Province, true) => "시·도비: ",
+            };
             let decided = match (cap, size, ko) {
                 (Some(c), _, false) => format!(", at most {c} a year (decided amount)"),
                 (Some(c), _, true) => format!(", 연 {c} 한도 (교부결정액)"),
@@ -100,7 +106,7 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                 ),
             };
             format!(
-                "{size}{decided}, {years}, {} {}{matched}{charge}",
+                "{payer}{size}{decided}, {years}, {} {}{matched}{charge}",
                 w.t("withdrawal hazard", "중단 위험"),
                 withdrawal_hazard.describe()
             )

@@ -85,6 +85,7 @@ const MONEY: &[(&str, &str, &str)] = &[
     ("operator_loss", "operator's loss", "운영사 손실"),
     ("termination", "termination payment", "해지시지급금"),
     ("national", "national grants (국비)", "국비"),
+    ("provincial", "the province's grants (시·도비)", "시·도비"),
     ("local", "local budget (지방비)", "지방비"),
     ("own_revenue", "own revenue (fees)", "자체수입(사용료)"),
     ("private", "private money", "민간 재원"),

@@ -547,8 +547,7 @@ mod tests {
         );
     }
 
-    /// A difference with these mean and standard error (intervals at 95%
-    /// each).
+    /// A difference with this mean and standard error, at 95% each.
     fn difference(mean: f64, se: f64) -> Differences {
         let d = Difference {
             mean,

@@ -1,7 +1,7 @@
 //! The run's figures in the frame of a 중기지방재정계획 (지방재정법 제33조:
 //! a plan of five years or more, made each year with the budget): the five
-//! years from a budget year, each with the money by source — 국비 (grants),
-//! the local budget, own revenue (fees), private money (contracts), reserve
+//! years from a budget year, each with the money by source — 국비 (the
+//! state's grants), 시·도비 (a province's grants, where any), the local budget, own revenue (fees), private money (contracts), reserve
 //! draws — the operating cost at its median and 90th percentile, capital
 //! spending, and the gap at its mean and 90th percentile, all nominal.
 //! Pure: the budget year is the caller's (the CLI reads the clock).
@@ -22,8 +22,10 @@ pub struct PlanYear {
     pub entity: String,
     /// Calendar year.
     pub year: i32,
-    /// Mean money by source.
+    /// Mean money by source: the state's grants (국비).
     pub national: f64,
+    /// The province's grants (시·도비), when a grant is the province's.
+    pub provincial: Option<f64>,
     /// The local budget's.
     pub local: f64,
     /// Fees (own revenue).
@@ -104,7 +106,10 @@ fn row(model: &Model, e: &EntityStats, y: &YearStats) -> PlanYear {
     PlanYear {
         entity: e.id.clone(),
         year: y.year,
-        national: kind(FundingKind::Grant),
+        // The grant row holds both governments' grants; the province's
+        // are recorded apart.
+        national: kind(FundingKind::Grant) - y.province_mean.unwrap_or(0.0),
+        provincial: y.province_mean,
         local: kind(FundingKind::Budget),
         own_revenue: kind(FundingKind::Fees),
         private: kind(FundingKind::Contract),
@@ -142,6 +147,47 @@ mod tests {
     use super::*;
     use crate::engine::Engine;
     use crate::scenario::parse_str;
+
+    /// The state's grant of 60 and the province's of 30 to 2027 (국비 and
+    /// 시·도비), and a budget of 40: the plan lists them apart; the grant
+    /// row holds both. Stopped from 2027 by a certain decision, the
+    /// province's money stops with the service.
+    #[test]
+    fn the_provinces_grants_are_listed_apart_and_stop_with_the_service() {
+        let text = "[scenario]\nname = \"m\"\nstart_year = 2025\nhorizon_years = 10\ntrials = 100\nseed = 1\n\
+            [economy]\ninflation = 0\n\
+            [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+            [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 60\nto = 2027\n\
+            [[service.funding]]\nkind = \"grant\"\nname = \"province\"\npayer = \"province\"\namount = 30\nto = 2027\n\
+            [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 40\n";
+        let m = parse_str(text, "m.toml").unwrap();
+        assert!(m.has_province_grants());
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let plan = medium_term(&m, &r, 2026);
+        let s = &plan[5..];
+        let by_year = |p: &PlanYear| (p.national, p.provincial, p.local);
+        assert_eq!(by_year(&s[0]), (60.0, Some(30.0), 40.0));
+        assert_eq!(by_year(&s[1]), (60.0, Some(30.0), 40.0));
+        assert_eq!(by_year(&s[2]), (0.0, Some(0.0), 40.0));
+        assert_eq!(plan[0].provincial, Some(30.0), "the portfolio's too");
+
+        let stopped = text.replace(
+            "opex_ratio = 0.1\n",
+            "opex_ratio = 0.1\n[service.decision]\nyear = 2027\nstop = 1.0\nshrink = 0\nsource = \"test\"\n",
+        );
+        let m = parse_str(&stopped, "m.toml").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let s = &medium_term(&m, &r, 2026)[5..];
+        assert_eq!(by_year(&s[0]), (60.0, Some(30.0), 40.0));
+        assert_eq!(by_year(&s[1]), (0.0, Some(0.0), 0.0));
+
+        // Without a province's grant there is no such column.
+        let national = text.replace("payer = \"province\"\n", "");
+        let m = parse_str(&national, "m.toml").unwrap();
+        let r = Report::new(&m, &crate::stats::run_all(&Engine::new(&m)));
+        let s = &medium_term(&m, &r, 2026)[5..];
+        assert_eq!(by_year(&s[0]), (90.0, None, 40.0));
+    }
 
     /// A grant of 60 to 2027 and a city budget of 40: the plan from 2026
     /// holds 2026–2030, national 60 then 0, local 40, the cost at its

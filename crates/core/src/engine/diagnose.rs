@@ -88,13 +88,15 @@ impl Engine<'_> {
         }
         for (i, (st, &w)) in svc.funding.iter().zip(&ws.funding).enumerate() {
             let mut rows = vec![zero; (RETURNED + 1) * h];
+            let mut province = vec![zero; h];
             let mut out = Streams {
                 reserve: zero,
                 revenue_npv: zero,
             };
             let econ = (&g.down[..], &g.disc[..]);
             let books = (&cost[..], &planned[..]);
-            self.stream(svc, st, &inputs, books, econ, &mut rows, &mut out, w);
+            let paid = (&mut rows[..], &mut province[..]);
+            self.stream(svc, st, &inputs, books, econ, paid, &mut out, w);
             let totals = [out.reserve, out.revenue_npv];
             if !finite(&rows) || !finite(&totals) {
                 return Some(FaultLine::Stream(i));

@@ -43,11 +43,14 @@ pub enum Row {
     /// What the scenario's reserve fund (예비비) paid the service (empty
     /// unless the scenario has one).
     Fund,
+    /// The part of the grant money (in [`Row::Funding`]) that the
+    /// province paid (시·도비; empty unless a grant is the province's).
+    Province,
 }
 
 impl Row {
     /// Every row, in [`Rows`]' order.
-    pub const ALL: [Row; 10] = [
+    pub const ALL: [Row; 11] = [
         Row::Cost,
         Row::Funding,
         Row::Gap,
@@ -58,6 +61,7 @@ impl Row {
         Row::OperatorLoss,
         Row::Structural,
         Row::Fund,
+        Row::Province,
     ];
 
     /// Whether `model`'s trials fill the row (the capital and contract
@@ -66,6 +70,7 @@ impl Row {
         match self {
             Row::Cost | Row::Funding | Row::Gap | Row::Absorbed | Row::Structural => true,
             Row::Fund => model.has_reserve_fund(),
+            Row::Province => model.has_province_grants(),
             Row::Capital | Row::CapitalGap => model.has_capital(),
             Row::Obligation | Row::OperatorLoss => model.has_delivery(),
         }
@@ -95,6 +100,8 @@ pub struct Rows<T> {
     pub structural: T,
     /// [`Row::Fund`].
     pub fund: T,
+    /// [`Row::Province`].
+    pub province: T,
 }
 
 impl<T> Rows<T> {
@@ -111,16 +118,17 @@ impl<T> Rows<T> {
             operator_loss: f(Row::OperatorLoss),
             structural: f(Row::Structural),
             fund: f(Row::Fund),
+            province: f(Row::Province),
         }
     }
 
     /// Every row's value, in [`Row::ALL`]'s order.
-    pub fn each(&self) -> [&T; 10] {
+    pub fn each(&self) -> [&T; 11] {
         Row::ALL.map(|r| &self[r])
     }
 
     /// Every row's value, mutably, in [`Row::ALL`]'s order.
-    pub fn each_mut(&mut self) -> [&mut T; 10] {
+    pub fn each_mut(&mut self) -> [&mut T; 11] {
         [
             &mut self.cost,
             &mut self.funding,
@@ -132,6 +140,7 @@ impl<T> Rows<T> {
             &mut self.operator_loss,
             &mut self.structural,
             &mut self.fund,
+            &mut self.province,
         ]
     }
 }
@@ -150,6 +159,7 @@ impl<T> std::ops::Index<Row> for Rows<T> {
             Row::OperatorLoss => &self.operator_loss,
             Row::Structural => &self.structural,
             Row::Fund => &self.fund,
+            Row::Province => &self.province,
         }
     }
 }

@@ -161,6 +161,7 @@ impl Engine<'_> {
                     operator_loss: loss,
                     structural,
                     fund,
+                    province,
                 },
             by_kind,
             mult,
@@ -205,9 +206,10 @@ impl Engine<'_> {
         }
 
         by_kind.fill(ZERO);
+        province.fill(ZERO);
         let econ = (down, disc);
-        let mut streams =
-            self.pay_streams(svc, inputs, (cost, planned), econ, by_kind, &ws.funding);
+        let paid = (&mut **by_kind, &mut **province);
+        let mut streams = self.pay_streams(svc, inputs, (cost, planned), econ, paid, &ws.funding);
         sum_kinds(by_kind, funding, h);
         obligation.fill(ZERO);
         loss.fill(ZERO);
@@ -251,6 +253,10 @@ impl Engine<'_> {
         let posing = (&mut **problem, esc, real);
         let base = (construction, decision);
         let (mut b, stopped_from, kept) = self.settle(svc, base, &mut streams, &mut r, posing, out);
+        // The province's part of the grant row shrinks with it.
+        for (t, x) in province.iter_mut().enumerate() {
+            *x = year(t).ge(stopped_from).select(*x * kept, *x);
+        }
         // What the settled service drew leaves less for the services after.
         for (l, &f) in r.fund_left.iter_mut().zip(r.fund.iter()) {
             *l = *l - f;
@@ -317,7 +323,7 @@ impl Engine<'_> {
         inputs: &Inputs<'_>,
         (cost, planned): (&[F8], &[F8]),
         (downturn, discount): (&[M8], &[F8]),
-        by_kind: &mut [F8],
+        (by_kind, province): (&mut [F8], &mut [F8]),
         windows: &[LineDraws],
     ) -> Streams {
         let mut streams = Streams {
@@ -335,7 +341,7 @@ impl Engine<'_> {
                 inputs,
                 (cost, planned),
                 econ,
-                by_kind,
+                (&mut *by_kind, &mut *province),
                 &mut streams,
                 w,
             );

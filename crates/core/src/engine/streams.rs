@@ -13,7 +13,9 @@
 
 use std::ops::Range;
 
-use crate::model::{Follows, FundingKind, GrantSize, Service, Stream, StreamKind, Unmatched};
+use crate::model::{
+    Follows, FundingKind, GrantSize, Payer, Service, Stream, StreamKind, Unmatched,
+};
 
 use super::Engine;
 use super::draws::{LineDraws, stream_years};
@@ -42,7 +44,7 @@ impl Engine<'_> {
         inputs: &Inputs<'_>,
         (cost, planned): (&[F8], &[F8]),
         (downturn, discount): (&[M8], &[F8]),
-        by_kind: &mut [F8],
+        (by_kind, province): (&mut [F8], &mut [F8]),
         out: &mut Streams,
         dw: LineDraws,
     ) {
@@ -80,6 +82,7 @@ impl Engine<'_> {
                 unmatched,
                 cap,
                 clawback_charge,
+                payer,
                 ..
             } => {
                 let matched = (*match_share > 0.0).then(|| Match {
@@ -93,9 +96,14 @@ impl Engine<'_> {
                     cap: *cap,
                     rate: 1.0 / (1.0 + *match_share),
                 };
+                // A province's grant also notes what it kept apart.
+                let province = match payer {
+                    Payer::Province => Some(&mut province[w.clone()]),
+                    Payer::National => None,
+                };
                 grant(
                     pay,
-                    row,
+                    (row, province),
                     &cost[w.clone()],
                     rules,
                     q,
@@ -208,7 +216,7 @@ pub(super) struct GrantRules<'a> {
 #[inline(always)]
 pub(super) fn grant(
     p: Paying<'_>,
-    row: &mut [F8],
+    (row, mut province): (&mut [F8], Option<&mut [F8]>),
     cost: &[F8],
     rules: GrantRules<'_>,
     q: [F8; 4],
@@ -272,6 +280,9 @@ pub(super) fn grant(
         let kept = got.gt(due).select(due, got);
         returned[i] = paying.select(returned[i] + (got - kept), returned[i]);
         row[i] = paying.select(row[i] + kept, row[i]);
+        if let Some(p) = province.as_deref_mut() {
+            p[i] = paying.select(p[i] + kept, p[i]);
+        }
         paid = paying.select(paid + kept, paid);
     }
 }

@@ -41,7 +41,7 @@ pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{RENAMED_THRESHOLDS, THRESHOLD_KEYS, Thresholds};
 
 pub use rng::StreamKey;
-pub use streams::{Cut, Follows, FundingKind, GrantSize, Stream, StreamKind, Unmatched};
+pub use streams::{Cut, Follows, FundingKind, GrantSize, Payer, Stream, StreamKind, Unmatched};
 
 /// A validated, simulation-ready scenario.
 ///
@@ -206,6 +206,20 @@ impl Model {
     /// Whether a reserve fund can pay any service's shortfalls.
     pub fn has_reserve_fund(&self) -> bool {
         self.reserve_fund > 0.0 && self.services.iter().any(|s| s.uses_reserve_fund)
+    }
+
+    /// Whether any grant is the province's (시·도비), so the plan's
+    /// national money splits into 국비 and 시·도비.
+    pub fn has_province_grants(&self) -> bool {
+        self.services.iter().flat_map(|s| &s.funding).any(|st| {
+            matches!(
+                st.kind,
+                StreamKind::Grant {
+                    payer: Payer::Province,
+                    ..
+                }
+            )
+        })
     }
 
     /// Whether any service is delivered under a contract.

@@ -132,6 +132,24 @@ impl Unmatched {
     }
 }
 
+/// Which government pays a grant. Both are 보조금 under the same rules
+/// (지방재정법 제23조: the state's to local governments, a 시·도's to its
+/// 시·군·구); a 중기지방재정계획 lists them apart as 국비 and 시·도비.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payer {
+    /// The state (국비).
+    National,
+    /// The province or metropolitan government above the project's
+    /// (시·도비).
+    Province,
+}
+
+impl Payer {
+    /// The scenario file's spellings, in the order of the variants.
+    pub const OPTIONS: [(&'static str, Payer); 2] =
+        [("national", Payer::National), ("province", Payer::Province)];
+}
+
 /// How a budget line's yearly amount is decided before the year.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Follows {
@@ -191,6 +209,9 @@ pub enum StreamKind {
         /// The additional charge on a clawback, as a share of what is
         /// repaid (0.1: 110% goes back).
         clawback_charge: f64,
+        /// Which government pays it: the state (국비) or the province
+        /// (시·도비, a 시·도's grant to its 시·군·구).
+        payer: Payer,
     },
     /// A local budget line.
     Budget {

@@ -5,7 +5,7 @@ use crate::model::rng::StreamKey;
 use crate::model::{
     Benefit, CostKind, CostLine, FundingKind, GrantSize, RenewalSize, Risk, Stream, StreamKind,
 };
-use crate::model::{Domain, Follows, Unmatched, Volatility};
+use crate::model::{Domain, Follows, Payer, Unmatched, Volatility};
 use crate::names::slug;
 
 use super::reader::*;
@@ -268,7 +268,8 @@ impl Checker {
                          `match_share`) or remove `clawback_charge`",
                     );
                 }
-                match (size, hz, m, unmatched, cap, charge) {
+                let payer = self.choice(fv, "payer", &Payer::OPTIONS, Payer::National);
+                match (size, hz, m, unmatched, cap, charge, payer) {
                     (
                         Some(size),
                         Some(withdrawal_hazard),
@@ -276,6 +277,7 @@ impl Checker {
                         Some(unmatched),
                         Some(cap),
                         Some(clawback_charge),
+                        Some(payer),
                     ) => Some(StreamKind::Grant {
                         size,
                         withdrawal_hazard,
@@ -283,6 +285,7 @@ impl Checker {
                         unmatched,
                         cap,
                         clawback_charge,
+                        payer,
                     }),
                     _ => None,
                 }

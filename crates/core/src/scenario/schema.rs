@@ -261,6 +261,7 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
             "unmatched",
             "cap",
             "clawback_charge",
+            "payer",
         ],
     ),
     (

@@ -2,7 +2,7 @@
 //! part of the gap (every model), and the rows a model has only when it
 //! uses capital accounts, contracts or a reserve fund (capital cost and
 //! gap, the city's contract obligation, the operator's loss, what the
-//! reserve fund paid): exact sums per service and year, and per entity
+//! reserve fund paid, the province's grants): exact sums per service and year, and per entity
 //! and year the count of trials in which the amount is positive. A model
 //! without the optional ones records nothing more for them.
 
@@ -27,16 +27,19 @@ pub(crate) enum BookRow {
     Structural,
     /// What the reserve fund paid.
     Fund,
+    /// The province's part of the grant money (시·도비).
+    Province,
 }
 
 impl BookRow {
-    const ALL: [BookRow; 6] = [
+    const ALL: [BookRow; 7] = [
         BookRow::Capital,
         BookRow::CapitalGap,
         BookRow::Obligation,
         BookRow::OperatorLoss,
         BookRow::Structural,
         BookRow::Fund,
+        BookRow::Province,
     ];
 
     /// The trial's row it aggregates.
@@ -48,6 +51,7 @@ impl BookRow {
             BookRow::OperatorLoss => Row::OperatorLoss,
             BookRow::Structural => Row::Structural,
             BookRow::Fund => Row::Fund,
+            BookRow::Province => Row::Province,
         }
     }
 

@@ -125,6 +125,10 @@ pub struct YearStats {
     pub reserve_used_mean: f64,
     /// Mean funding by kind, in [`FundingKind::ALL`] order (reserve = draws).
     pub funding_by_kind_mean: [f64; FundingKind::COUNT],
+    /// The part of the grant money the province paid (시·도비), for a
+    /// model with a province's grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province_mean: Option<f64>,
     /// P(no gap in this or any earlier year).
     pub survival: f64,
     /// Capital spending, for a model with capital lines.
@@ -229,6 +233,7 @@ pub(super) fn year_stats(
         gap_p90: y.gap_q.quantile(0.9),
         reserve_used_mean: sums.by_kind[FundingKind::Reserve as usize].value() / nf,
         funding_by_kind_mean: by_kind,
+        province_mean: book_mean(acc, e, t, BookRow::Province).map(|(paid, _)| paid),
         survival,
         capital: book_pair(acc, e, t, BookRow::Capital, BookRow::CapitalGap).map(
             |((cost, _), (gap, gaps))| CapitalYear {

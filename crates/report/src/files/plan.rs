@@ -9,7 +9,8 @@ use fundgap::stats::Report;
 
 use super::run::{Cell, Table};
 
-/// The columns of `plan.csv`.
+/// The columns of `plan.csv` (with `provincial` after `national` where a
+/// grant is the province's).
 const COLUMNS: [&str; 14] = [
     "entity",
     "year",
@@ -48,6 +49,7 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
     let place = model.locality();
     let residents = place.population.is_some();
     let account = place.general_account.is_some();
+    let provincial = model.has_province_grants();
     let rows = medium_term(model, report, from)
         .into_iter()
         .map(|p| {
@@ -55,6 +57,9 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
                 Cell::Text(p.entity),
                 Cell::Year(Some(p.year)),
                 Cell::Num(p.national),
+            ];
+            row.extend(p.provincial.map(Cell::Num));
+            row.extend([
                 Cell::Num(p.local),
                 Cell::Num(p.own_revenue),
                 Cell::Num(p.private),
@@ -66,7 +71,7 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
                 Cell::Num(p.gap_mean),
                 Cell::Num(p.gap_p90),
                 Cell::Num(p.p_gap),
-            ];
+            ]);
             if let Some(r) = p.per_resident {
                 row.extend([r.operating_p50, r.local, r.gap_p90].map(Cell::Num));
             }
@@ -76,8 +81,11 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
             row
         })
         .collect();
-    let header = COLUMNS
+    // 시·도비 beside 국비, where a grant is the province's.
+    let header = COLUMNS[..3]
         .iter()
+        .chain(["provincial"].iter().filter(|_| provincial))
+        .chain(&COLUMNS[3..])
         .chain(PER_RESIDENT.iter().filter(|_| residents))
         .chain(OF_ACCOUNT.iter().filter(|_| account))
         .map(|c| c.to_string())
