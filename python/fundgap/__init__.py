@@ -20,10 +20,11 @@ from ._results import (
     Result,
     RunResult,
     SensitivityResult,
+    StressResult,
     frame,
 )
 from ._scenario import Scenario
-from ._api import compare, discover, evaluate, run, sensitivity
+from ._api import compare, discover, evaluate, run, sensitivity, stress
 
 __all__ = [
     "CompareResult",
@@ -35,6 +36,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SensitivityResult",
+    "StressResult",
     "__version__",
     "compare",
     "discover",
@@ -42,4 +44,5 @@ __all__ = [
     "frame",
     "run",
     "sensitivity",
+    "stress",
 ]

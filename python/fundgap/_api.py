@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from . import _fundgap
 from ._results import (
@@ -11,8 +11,9 @@ from ._results import (
     EvaluationResult,
     RunResult,
     SensitivityResult,
+    StressResult,
 )
-from ._scenario import ScenarioLike, as_scenario
+from ._scenario import ScenarioLike, as_scenario, toml_value
 
 
 def run(
@@ -47,6 +48,37 @@ def run(
         from_year=from_year, lang=lang,
     )
     return RunResult(native)
+
+
+def stress(
+    scenario: ScenarioLike = None,
+    *,
+    years: str = "all",
+    cuts: Sequence[float] = (0, 25, 50, 75, 100),
+    service: Optional[str] = None,
+    streams: Sequence[str] = (),
+    sweep: Optional[Dict[str, Sequence[Any]]] = None,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    target: float = 0.10,
+    confidence: float = 0.9,
+    lang: Optional[str] = None,
+) -> StressResult:
+    """``fundgap stress``: the grid of withdrawal year (``years``: "all",
+    "2026,2028" or "2026-2030") by cut (``cuts``, percent) of the selected
+    ``streams`` (default every grant; ``service`` only that service's), or,
+    with ``sweep`` (up to two keys, each with its values, e.g.
+    ``{"economy.inflation.mean": [0.01, 0.02]}``), the swept keys; every
+    cell on the same trials. ``target`` is the P(any gap) a safe cell stays
+    under."""
+    s = as_scenario(scenario)
+    sweeps = [f"{k}={','.join(toml_value(v) for v in vs)}" for k, vs in (sweep or {}).items()]
+    native = _fundgap.stress(
+        s.text, s.label, s.overrides, years=str(years), cuts=[float(c) for c in cuts],
+        service=service, streams=list(streams), sweep=sweeps, trials=trials, seed=seed,
+        target=float(target), confidence=float(confidence), lang=lang,
+    )
+    return StressResult(native)
 
 
 def compare(

@@ -87,3 +87,18 @@ def evaluate(
     oat_trials: int = 500,
     lang: Optional[str] = None,
 ) -> Outcome: ...
+def stress(
+    text: str,
+    label: str,
+    set: List[str],
+    years: str = "all",
+    cuts: List[float] = ...,
+    service: Optional[str] = None,
+    streams: List[str] = ...,
+    sweep: List[str] = ...,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    target: float = 0.10,
+    confidence: float = 0.9,
+    lang: Optional[str] = None,
+) -> Outcome: ...

@@ -20,6 +20,7 @@ _TEXT = {
     "service", "name", "entity", "id", "variant", "description", "input", "source",
     "kind", "label", "criterion", "rating", "baseline", "stream", "what", "case",
     "cluster", "reason", "note", "unit", "x", "y", "key", "value",
+    "x_key", "x_value", "y_key", "y_value",
 }
 
 
@@ -29,14 +30,18 @@ def _is_year(column: str) -> bool:
 
 def frame(data: bytes) -> pd.DataFrame:
     """A CSV table as a frame with typed columns: text as ``string``, years
-    as nullable ``Int64``, every other column ``float64`` parsed exactly
-    (each value the double the CSV's shortest round-trip text names)."""
+    as nullable ``Int64``, true/false as ``bool``, every other column
+    ``float64`` parsed exactly (each value the double the CSV's shortest
+    round-trip text names; an empty cell is NaN)."""
     raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     out = {}
     for column in raw.columns:
         values = raw[column]
         if column in _TEXT:
             out[column] = values.astype("string")
+            continue
+        if len(values) and set(values) <= {"true", "false"}:
+            out[column] = (values == "true").astype("bool")
             continue
         try:
             numbers = [float(v) if v != "" else float("nan") for v in values]
@@ -160,6 +165,20 @@ class RunResult(Result):
     def summary(self) -> Dict[str, Any]:
         """summary.json as a dict."""
         return self.data["summary"]
+
+
+class StressResult(Result):
+    """A stress grid: every cell's figures on the same trials."""
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """stress.csv: one row per cell (x and y values) and entity."""
+        return self.frames["stress"]
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """stress.json as a dict (axes, years left out, cells)."""
+        return self.data["stress"]
 
 
 class CompareResult(Result):

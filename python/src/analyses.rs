@@ -1,4 +1,4 @@
-//! The analyses as Python functions: `compare`, `sensitivity` (tornado
+//! The analyses as Python functions: `stress`, `compare`, `sensitivity` (tornado
 //! and Sobol), `discover` and `evaluate`, each with the command line's
 //! defaults, inputs built as its command builds them, and the same library
 //! calls. The analyses' many runs cannot stop part-way: Ctrl-C raises at
@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use fundgap::analysis::compare::{Source, inputs as compare_inputs, run as compare_run};
+use fundgap::analysis::stress::{GridSpec, grid_cells, run_cells};
 use fundgap::error::Error;
 use fundgap::stats::Report;
 use pyo3::exceptions::PyValueError;
@@ -20,11 +21,89 @@ use crate::work::{self, Stop};
 use crate::{overrides, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(stress, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     Ok(())
+}
+
+/// `fundgap stress`: the withdrawal-year x cut grid of the selected
+/// streams, or one or two swept keys, every cell on the same trials.
+#[pyfunction]
+#[pyo3(signature = (text, label, set, years="all".to_string(), cuts=vec![0.0, 25.0, 50.0, 75.0, 100.0],
+    service=None, streams=vec![], sweep=vec![], trials=None, seed=None, target=0.10,
+    confidence=0.9, lang=None))]
+#[allow(clippy::too_many_arguments)]
+fn stress(
+    py: Python<'_>,
+    text: &str,
+    label: &str,
+    set: Vec<String>,
+    years: String,
+    cuts: Vec<f64>,
+    service: Option<String>,
+    streams: Vec<String>,
+    sweep: Vec<String>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    target: f64,
+    confidence: f64,
+    lang: Option<&str>,
+) -> PyResult<Outcome> {
+    let set = overrides(&set)?;
+    let trials = count("trials", trials)?;
+    share("confidence", confidence)?;
+    if !(0.0..=1.0).contains(&target) {
+        return Err(PyValueError::new_err(format!(
+            "target: {target} is not a probability between 0 and 1"
+        )));
+    }
+    let base = model(text, label, &set)?;
+    let lang = language(lang, &base)?;
+    let spec = GridSpec {
+        years,
+        cuts,
+        service,
+        streams,
+        sweep,
+    };
+    let (x, y, mut cells, left_out) = grid_cells(text, label, &set, &base, &spec).map_err(to_py)?;
+    // Every cell runs the same trials (the scenario's unless told) and seed.
+    let trials = trials.unwrap_or(base.trials());
+    for c in &mut cells {
+        c.model.set_run(Some(trials), seed);
+        c.model.set_confidence(&[confidence]);
+    }
+    let mut base = base;
+    base.set_run(Some(trials), seed);
+    let mut command = format!("fundgap stress {label}{}", verb(&base, &set, true));
+    if spec.sweep.is_empty() {
+        let cuts: Vec<String> = spec.cuts.iter().map(f64::to_string).collect();
+        command.push_str(&format!(
+            " --years {} --cuts {}",
+            spec.years,
+            cuts.join(",")
+        ));
+        for s in &spec.streams {
+            command.push_str(&format!(" --stream '{s}'"));
+        }
+    }
+    for s in &spec.sweep {
+        command.push_str(&format!(" --sweep '{s}'"));
+    }
+    if let Some(s) = &spec.service {
+        command.push_str(&format!(" --service {s}"));
+    }
+    command.push_str(&format!(" --target {target} --confidence {confidence}"));
+    let service = spec.service.clone();
+    let mut result = work::run(py, Stop::Abandon, move || {
+        run_cells(&cells, service.as_deref(), x, y, &|_| {})
+    })?
+    .map_err(to_py)?;
+    result.left_out = left_out;
+    Ok(Outcome::new(Kept::Stress { result, target }, lang, command))
 }
 
 /// `fundgap compare`: the variants of one scenario (`[[variant]]`), or

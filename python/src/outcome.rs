@@ -11,6 +11,7 @@ use fundgap::analysis::discover::Discoveries;
 use fundgap::analysis::evaluate::Evaluation;
 use fundgap::analysis::sensitivity::Sensitivity;
 use fundgap::analysis::sobol::Sobol;
+use fundgap::analysis::stress::StressResult;
 use fundgap::error::Result;
 use fundgap::model::{Language, Model};
 use fundgap::stats::Report;
@@ -18,7 +19,7 @@ use fundgap_report::files::RunInfo;
 use fundgap_report::html::Made;
 use fundgap_report::output::{
     CompareOutput, DiscoveryOutput, EvaluationOutput, Files, Output, Printed, RunOutput,
-    SensitivityOutput, Settings,
+    SensitivityOutput, Settings, StressOutput,
 };
 use fundgap_report::staging::Sink;
 use pyo3::prelude::*;
@@ -32,6 +33,10 @@ pub(crate) enum Kept {
         model: Model,
         report: Report,
         info: RunInfo,
+    },
+    Stress {
+        result: StressResult,
+        target: f64,
     },
     Compare {
         result: CompareResult,
@@ -63,6 +68,7 @@ impl Kept {
     fn command(&self) -> &'static str {
         match self {
             Kept::Run { .. } => "run",
+            Kept::Stress { .. } => "stress",
             Kept::Compare { .. } => "compare",
             Kept::Sensitivity { .. } => "sensitivity",
             Kept::Discovery { .. } => "discover",
@@ -105,6 +111,11 @@ impl Outcome {
                 self.lang,
                 Printed::Table,
             )),
+            Kept::Stress { result, target } => f(&StressOutput {
+                result,
+                target: *target,
+                command,
+            }),
             Kept::Compare { result, years } => f(&CompareOutput {
                 result,
                 years: years.clone(),

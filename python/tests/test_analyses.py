@@ -91,3 +91,28 @@ def test_evaluate_equals_the_command_lines(cli, tmp_path):
     assert ours.markdown.strip()
     bare = fundgap.evaluate(BASE, trials=200, seed=6, sensitivity=False)
     assert bare.drivers is None
+
+
+def test_stress_grid_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.stress(BASE, years="2026-2029", cuts=[0, 50, 100], trials=300, seed=8, target=0.2)
+    theirs = cli(["stress", BASE, "--years", "2026-2029", "--cuts", "0,50,100", "--trials", "300",
+                  "--seed", "8", "--target", "0.2"], tmp_path / "st")
+    same_files(ours, theirs)
+    cells = ours.cells
+    assert cells["x_value"].dtype == "string" and cells["stops_sooner"].dtype == "bool"
+    assert len(cells) == 4 * 3 * cells["entity"].nunique()
+
+
+def test_stress_sweep_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.stress(BASE, sweep={"economy.inflation.mean": [0.01, 0.03]}, trials=200, seed=1)
+    theirs = cli(["stress", BASE, "--sweep", "economy.inflation.mean=0.01,0.03", "--trials", "200",
+                  "--seed", "1"], tmp_path / "sw")
+    same_files(ours, theirs)
+    assert list(ours.cells["x_value"].unique()) == ["0.01", "0.03"]
+
+
+def test_stress_bad_settings_are_value_errors():
+    with pytest.raises(ValueError, match="not a percentage"):
+        fundgap.stress(BASE, cuts=[150], trials=10)
+    with pytest.raises(ValueError, match="years"):
+        fundgap.stress(BASE, years="1990", trials=10)
