@@ -14,6 +14,7 @@ GIL and use the Rust thread pool; Ctrl-C stops them.
 from ._errors import Problem, ScenarioError
 from ._fundgap import __version__
 from ._results import (
+    BacktestResult,
     CompareResult,
     DiscoveryResult,
     EvaluationResult,
@@ -24,9 +25,10 @@ from ._results import (
     frame,
 )
 from ._scenario import Scenario
-from ._api import compare, discover, evaluate, run, sensitivity, stress
+from ._api import backtest, compare, discover, evaluate, run, sensitivity, stress
 
 __all__ = [
+    "BacktestResult",
     "CompareResult",
     "DiscoveryResult",
     "EvaluationResult",
@@ -38,6 +40,7 @@ __all__ = [
     "SensitivityResult",
     "StressResult",
     "__version__",
+    "backtest",
     "compare",
     "discover",
     "evaluate",

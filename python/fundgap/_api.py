@@ -6,6 +6,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 
 from . import _fundgap
 from ._results import (
+    BacktestResult,
     CompareResult,
     DiscoveryResult,
     EvaluationResult,
@@ -168,3 +169,25 @@ def evaluate(
         sample=sample, oat_trials=oat_trials, lang=lang,
     )
     return EvaluationResult(native)
+
+
+def backtest(
+    scenarios: Sequence[ScenarioLike],
+    *,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    prior_stop: Sequence[float] = (0.3, 0.6),
+    resamples: int = 10_000,
+    lang: Optional[str] = None,
+) -> BacktestResult:
+    """``fundgap backtest``: runs each back-test scenario (with recorded
+    outcomes) and scores its stop rule's forecasts (Brier, calibration),
+    again with every decision's chance of a stop at each of ``prior_stop``;
+    ``resamples`` cluster-bootstrap resamples give the intervals. Ctrl-C
+    stops it."""
+    loaded = [as_scenario(s) for s in scenarios]
+    native = _fundgap.backtest(
+        [(s.text, s.label, s.overrides) for s in loaded], trials=trials, seed=seed,
+        prior_stop=[float(p) for p in prior_stop], resamples=resamples, lang=lang,
+    )
+    return BacktestResult(native)

@@ -102,3 +102,11 @@ def stress(
     confidence: float = 0.9,
     lang: Optional[str] = None,
 ) -> Outcome: ...
+def backtest(
+    scenarios: List[Tuple[str, str, List[str]]],
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    prior_stop: List[float] = ...,
+    resamples: int = 10_000,
+    lang: Optional[str] = None,
+) -> Outcome: ...

@@ -250,3 +250,27 @@ class EvaluationResult(Result):
     def markdown(self) -> str:
         """evaluation.md: the scorecard in words."""
         return self.files["evaluation.md"].decode("utf-8")
+
+
+class BacktestResult(Result):
+    """A back-test: the stop rule's forecasts scored against outcomes on record."""
+
+    @property
+    def cases(self) -> pd.DataFrame:
+        """backtest.csv: each recorded outcome, its forecast and whether it is scored."""
+        return self.frames["backtest"]
+
+    @property
+    def calibration(self) -> pd.DataFrame:
+        """calibration.csv: forecasts in bins against the share that happened."""
+        return self.frames["calibration"]
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """backtest.json as a dict (Brier scores, references, intervals)."""
+        return self.data["backtest"]
+
+    @property
+    def markdown(self) -> str:
+        """backtest.md: the score in words."""
+        return self.files["backtest.md"].decode("utf-8")

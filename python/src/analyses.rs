@@ -1,5 +1,5 @@
 //! The analyses as Python functions: `stress`, `compare`, `sensitivity` (tornado
-//! and Sobol), `discover` and `evaluate`, each with the command line's
+//! and Sobol), `discover`, `evaluate` and `backtest`, each with the command line's
 //! defaults, inputs built as its command builds them, and the same library
 //! calls. The analyses' many runs cannot stop part-way: Ctrl-C raises at
 //! once and the abandoned work finishes on its own (`work::Stop::Abandon`);
@@ -26,6 +26,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest, m)?)?;
     Ok(())
 }
 
@@ -337,4 +338,59 @@ fn evaluate(
         drivers,
     };
     Ok(Outcome::new(kept, lang, command))
+}
+
+/// `fundgap backtest`: each scenario (text, label, overrides) run and its
+/// stop rule's forecasts scored against the recorded outcomes, and again
+/// with every decision's chance of a stop at each of `prior_stop`.
+#[pyfunction]
+#[pyo3(signature = (scenarios, trials=None, seed=None, prior_stop=vec![0.3, 0.6],
+    resamples=10_000, lang=None))]
+fn backtest(
+    py: Python<'_>,
+    scenarios: Vec<(String, String, Vec<String>)>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    prior_stop: Vec<f64>,
+    resamples: u64,
+    lang: Option<&str>,
+) -> PyResult<Outcome> {
+    let trials = count("trials", trials)?;
+    if !(100..=1_000_000).contains(&resamples) {
+        return Err(PyValueError::new_err("resamples: give 100 to 1,000,000"));
+    }
+    let mut models = Vec::new();
+    for (text, label, set) in &scenarios {
+        if models.iter().any(|(_, l)| l == label) {
+            return Err(PyValueError::new_err(format!(
+                "{label} is given twice: each back-test case must count once"
+            )));
+        }
+        let mut m = model(text, label, &overrides(set)?)?;
+        m.set_run(trials, seed);
+        models.push((m, label.clone()));
+    }
+    let Some((first, _)) = models.first() else {
+        return Err(PyValueError::new_err(
+            "give at least one back-test scenario",
+        ));
+    };
+    let lang = language(lang, first)?;
+    let mut command = String::from("fundgap backtest");
+    for (_, label) in &models {
+        command.push_str(&format!(" {label}"));
+    }
+    let settings = fundgap::analysis::backtest::Settings {
+        resamples: resamples as usize,
+        ..Default::default()
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let result = work::run(py, Stop::Flag(cancel), move || {
+        fundgap::analysis::backtest::backtest(&models, &prior_stop, settings, &mut |m, _, _| {
+            simulate(m, None, &flag).map(|(acc, _)| acc)
+        })
+    })?
+    .map_err(to_py)?;
+    Ok(Outcome::new(Kept::Backtest { result }, lang, command))
 }

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use fundgap::analysis::backtest::Backtest;
 use fundgap::analysis::compare::CompareResult;
 use fundgap::analysis::discover::Discoveries;
 use fundgap::analysis::evaluate::Evaluation;
@@ -18,8 +19,8 @@ use fundgap::stats::Report;
 use fundgap_report::files::RunInfo;
 use fundgap_report::html::Made;
 use fundgap_report::output::{
-    CompareOutput, DiscoveryOutput, EvaluationOutput, Files, Output, Printed, RunOutput,
-    SensitivityOutput, Settings, StressOutput,
+    BacktestOutput, CompareOutput, DiscoveryOutput, EvaluationOutput, Files, Output, Printed,
+    RunOutput, SensitivityOutput, Settings, StressOutput,
 };
 use fundgap_report::staging::Sink;
 use pyo3::prelude::*;
@@ -53,6 +54,9 @@ pub(crate) enum Kept {
         info: RunInfo,
         result: Discoveries,
     },
+    Backtest {
+        result: Backtest,
+    },
     Evaluation {
         model: Model,
         report: Report,
@@ -73,6 +77,7 @@ impl Kept {
             Kept::Sensitivity { .. } => "sensitivity",
             Kept::Discovery { .. } => "discover",
             Kept::Evaluation { .. } => "evaluate",
+            Kept::Backtest { .. } => "backtest",
         }
     }
 }
@@ -147,6 +152,7 @@ impl Outcome {
                     command,
                 },
             }),
+            Kept::Backtest { result } => f(&BacktestOutput { result }),
             Kept::Evaluation {
                 model,
                 report,

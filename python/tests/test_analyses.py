@@ -116,3 +116,21 @@ def test_stress_bad_settings_are_value_errors():
         fundgap.stress(BASE, cuts=[150], trials=10)
     with pytest.raises(ValueError, match="years"):
         fundgap.stress(BASE, years="1990", trials=10)
+
+
+def test_backtest_equals_the_command_lines(cli, tmp_path, root):
+    files = sorted(str(p.relative_to(root)) for p in (root / "scenarios/backtest").glob("*.toml"))
+    ours = fundgap.backtest(files, trials=300, seed=12, resamples=200)
+    theirs = cli(["backtest", *files, "--trials", "300", "--seed", "12", "--resamples", "200"],
+                 tmp_path / "b")
+    same_files(ours, theirs)
+    assert ours.summary["score"]["scored"] > 0
+    assert len(ours.cases) == len(files) or len(ours.cases) > 0
+    assert ours.markdown.strip()
+
+
+def test_backtest_refuses_a_scenario_without_outcomes():
+    with pytest.raises(ValueError, match="nothing to score"):
+        fundgap.backtest([BASE], trials=50)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        fundgap.backtest([BASE], trials=50, prior_stop=[2.0])
