@@ -65,13 +65,13 @@ pub(crate) fn model(text: &str, label: &str, set: &[Override]) -> PyResult<Model
     scenario::parse_with(text, label, set).map_err(|e| to_py(e.into()))
 }
 
-/// What a report records of how it was made (the run's threads are the
-/// pool's; the time is not measured).
+/// What a report records of how it was made (the threads are rayon's
+/// global pool's, which runs the trials; the time is not measured).
 pub(crate) fn info(label: &str, set: &[Override]) -> RunInfo {
     RunInfo {
         scenario_file: label.to_string(),
         overrides: set.iter().map(|o| o.to_string()).collect(),
-        threads: rayon_threads(),
+        threads: rayon::current_num_threads(),
         elapsed_seconds: 0.0,
         precision: None,
         budget_year: fundgap_report::files::info::this_year(),
@@ -93,11 +93,6 @@ pub(crate) fn verb(model: &Model, set: &[Override], trials: bool) -> String {
         ));
     }
     s
-}
-
-/// The worker threads a run uses: rayon's global pool.
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Every trial of `model`, or blocks of trials until `precision`, stopping

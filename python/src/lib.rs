@@ -78,6 +78,10 @@ pub(crate) fn overrides(set: &[String]) -> PyResult<Vec<Override>> {
 #[pyo3(signature = (path=None))]
 fn read_scenario(path: Option<PathBuf>) -> PyResult<(String, String, String)> {
     let (text, label) = fundgap_report::input::read_source(path.as_deref()).map_err(to_py)?;
+    // As on the command line: no output folder holding it is replaced.
+    if let Some(p) = &path {
+        fundgap_report::ownership::protect(p);
+    }
     let stem = path
         .as_deref()
         .and_then(|p| p.file_stem())

@@ -139,3 +139,20 @@ def test_korean_labels(same):
 def test_bad_arguments_are_value_errors(kwargs, words):
     with pytest.raises(ValueError, match=words):
         fundgap.run(**kwargs)
+
+
+def test_save_never_replaces_a_folder_holding_foreign_files_or_the_scenario(root, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    r = fundgap.run(trials=100, seed=1)
+    with pytest.raises(Exception, match="notes.txt"):
+        r.save(folder)
+    assert (folder / "notes.txt").read_text() == "mine"
+    # Even with force, the folder holding the scenario that was read stays.
+    (folder / "s.toml").write_text((root / SCENARIO).read_text())
+    (folder / "notes.txt").unlink()
+    r = fundgap.run(fundgap.Scenario.load(folder / "s.toml"), trials=100, seed=1)
+    with pytest.raises(Exception):
+        r.save(folder, force=True)
+    assert (folder / "s.toml").is_file()
