@@ -66,7 +66,7 @@ pub(crate) fn model(text: &str, label: &str, set: &[Override]) -> PyResult<Model
 }
 
 /// What a report records of how it was made (the threads are rayon's
-/// global pool's, which runs the trials; the time is not measured).
+/// global pool's, which runs the trials; a run sets its time).
 pub(crate) fn info(label: &str, set: &[Override]) -> RunInfo {
     RunInfo {
         scenario_file: label.to_string(),
@@ -189,6 +189,7 @@ fn run(
         first: trials.unwrap_or(FIRST_BLOCK).min(max_trials),
         max_trials,
     });
+    let started = std::time::Instant::now();
     let (model, report, stopped) = work::run(py, Stop::Flag(cancel), move || {
         let (acc, stopped) = simulate(&model, precision.as_ref(), &flag)?;
         let mut model = model;
@@ -201,6 +202,7 @@ fn run(
     })?
     .map_err(to_py)?;
     info.precision = stopped;
+    info.elapsed_seconds = started.elapsed().as_secs_f64();
     let command = info.command("run", &model, report.trials, lang);
     Ok(Outcome::new(
         Kept::Run {

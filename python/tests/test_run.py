@@ -156,3 +156,10 @@ def test_save_never_replaces_a_folder_holding_foreign_files_or_the_scenario(root
     with pytest.raises(Exception):
         r.save(folder, force=True)
     assert (folder / "s.toml").is_file()
+
+
+def test_summary_records_how_the_run_was_made():
+    r = fundgap.run(trials=300, seed=2)
+    assert r.summary["elapsed_seconds"] > 0
+    assert r.summary["threads"] >= 1
+    assert r.summary["fundgap_version"] == fundgap.__version__
