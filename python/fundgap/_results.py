@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
@@ -33,6 +34,8 @@ def frame(data: bytes) -> pd.DataFrame:
     as nullable ``Int64``, true/false as ``bool``, every other column
     ``float64`` parsed exactly (each value the double the CSV's shortest
     round-trip text names; an empty cell is NaN)."""
+    if not data.strip():
+        return pd.DataFrame()
     raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     out = {}
     for column in raw.columns:
@@ -48,7 +51,7 @@ def frame(data: bytes) -> pd.DataFrame:
         except ValueError:
             out[column] = values.astype("string")
             continue
-        if _is_year(column) and all(x != x or x == int(x) for x in numbers):
+        if _is_year(column) and all(x != x or (math.isfinite(x) and x == int(x)) for x in numbers):
             out[column] = pd.array([None if x != x else int(x) for x in numbers], dtype="Int64")
         else:
             out[column] = pd.array(numbers, dtype="float64")
