@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use fundgap::analysis::backtest::{self, Backtest, PriorVariant, cases, score, with_prior};
+use fundgap::analysis::backtest;
 use fundgap::error::{Error, Result};
-use fundgap::stats::Report;
 use fundgap_report::output::{BacktestOutput, Settings};
 use fundgap_report::staging::Staging;
 
@@ -21,22 +20,10 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
     }
     Staging::check(&out_dir)?;
 
-    for &p in &args.prior_stop {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::Usage(format!(
-                "--prior-stop {p}: a chance of a stop is between 0 and 1"
-            )));
-        }
-    }
     let mut lang = None;
     let mut models = Vec::new();
     for path in &args.scenarios {
         let Loaded { model, label, .. } = load_run(Some(path), &[], args.trials, args.seed)?;
-        if !model.services().iter().any(|s| s.outcome.is_some()) {
-            return Err(Error::Usage(format!(
-                "{label}: no service has a [service.outcome] table, so there is nothing to score"
-            )));
-        }
         // The first scenario's language, unless --lang says.
         lang.get_or_insert(Lang::or_scenario(args.lang, &model));
         models.push((model, label));
@@ -45,24 +32,11 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         resamples: args.resamples as usize,
         ..backtest::Settings::default()
     };
-    // The files as they are, then with each other chance of a stop.
-    let mut all = Vec::new();
-    let mut variants = Vec::new();
-    for stop in std::iter::once(None).chain(args.prior_stop.iter().map(Some)) {
-        let mut cases_now = Vec::new();
-        for (model, label) in &models {
-            let varied;
-            let model = match stop {
-                None => model,
-                Some(&p) => {
-                    varied = with_prior(model, p).ok_or_else(|| {
-                        Error::Usage(format!(
-                            "{label}: --prior-stop {p} and a decision's chance of a shrink add up to more than 1"
-                        ))
-                    })?;
-                    &varied
-                }
-            };
+    let result = backtest::backtest(
+        &models,
+        &args.prior_stop,
+        settings,
+        &mut |model, label, stop| {
             if !args.run.quiet {
                 let with =
                     stop.map_or(String::new(), |p| format!(", every decision's stop at {p}"));
@@ -71,39 +45,9 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
                     fundgap::format::thousands(model.trials() as f64, 0)
                 );
             }
-            let (acc, _) = simulate(model, &args.run, label)?;
-            cases_now.extend(cases(model, &Report::new(model, &acc)));
-        }
-        match stop {
-            None => all = cases_now,
-            Some(&p) => {
-                let s = score(cases_now, settings);
-                variants.extend(s.map(|s| PriorVariant::of(p, &s)));
-            }
-        }
-    }
-    let inferred = all.iter().any(|c| c.is_scored(true) && !c.is_scored(false));
-    let with_inferred = match inferred {
-        true => score(
-            all.clone(),
-            backtest::Settings {
-                with_inferred: true,
-                ..settings
-            },
-        ),
-        false => None,
-    };
-    let Some(scored) = score(all, settings) else {
-        return Err(Error::Usage(
-            "no case to score: every outcome is a stop for another reason than a budget decision, or inferred".into(),
-        ));
-    };
-    let result = Backtest {
-        version: fundgap::analysis::backtest::VERSION,
-        score: scored,
-        with_inferred,
-        prior: variants,
-    };
+            simulate(model, &args.run, label).map(|(acc, _)| acc)
+        },
+    )?;
     let delivery = Delivery {
         out_dir,
         settings: Settings {

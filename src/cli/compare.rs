@@ -2,8 +2,7 @@
 
 use std::time::Instant;
 
-use fundgap::error::{Error, Result};
-use fundgap::scenario::{self};
+use fundgap::error::Result;
 use fundgap_report::output::CompareOutput;
 use fundgap_report::staging::Staging;
 
@@ -12,46 +11,17 @@ use super::common::*;
 
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     interrupt_ends_process();
-    use fundgap::analysis::compare::{Input, run};
-    let mut inputs = Vec::new();
-    let mut stem = String::new();
-    if let [single] = args.scenarios.as_slice() {
-        let (text, label, s) = load_text(Some(single))?;
-        stem = s;
-        for (v, model) in scenario::variant_models(&text, &label, &args.changes.set)? {
-            inputs.push(Input {
-                name: v.name,
-                description: v.description,
-                model,
-            });
-        }
-        if inputs.len() < 2 {
-            return Err(Error::Usage(format!(
-                "{label} declares {} [[variant]] table(s); a comparison needs at least two (or give several scenario files)",
-                inputs.len()
-            )));
-        }
-    } else {
-        for p in &args.scenarios {
-            let (text, label, s) = load_text(Some(p))?;
-            if stem.is_empty() {
-                stem = s.clone();
-            }
-            let model = scenario::parse_with(&text, &label, &args.changes.set)?;
-            if !model.variants().is_empty() {
-                return Err(Error::Usage(format!(
-                    "{label} declares {} [[variant]] table(s), which a comparison of several files would leave out; \
-                     compare its variants alone (fundgap compare {label}), or give files without variants",
-                    model.variants().len()
-                )));
-            }
-            inputs.push(Input {
-                name: s,
-                description: model.description().map(str::to_string),
-                model,
-            });
-        }
+    use fundgap::analysis::compare::{Source, inputs, run};
+    let mut files = Vec::new();
+    for p in &args.scenarios {
+        files.push(load_text(Some(p))?);
     }
+    let stem = files.first().map(|f| f.2.clone()).unwrap_or_default();
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|(text, label, stem)| Source { text, label, stem })
+        .collect();
+    let mut inputs = inputs(&sources, &args.changes.set)?;
     inputs[0].model.set_run(args.trials, args.changes.seed);
     let trials = inputs[0].model.trials();
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));

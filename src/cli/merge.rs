@@ -15,7 +15,8 @@ use fundgap::model::Language;
 use fundgap_report::output::{RunOutput, Settings, StressOutput};
 
 use super::args::{Lang, MergeArgs};
-use super::common::{Delivery, deliver, made_by_command, settings, this_year};
+use super::common::{Delivery, deliver, made_by_command, settings};
+use fundgap_report::files::info::this_year;
 
 /// The largest part file read (a national portfolio's is tens of MB).
 const PART_LIMIT: u64 = 1 << 34;

@@ -2,12 +2,8 @@
 
 use std::time::Instant;
 
-use fundgap::analysis::stress::{
-    Axis, CellSpec, Selection, run_cells, select, sweep_grid, withdrawal_grid, withdrawal_years,
-};
+use fundgap::analysis::stress::{GridSpec, grid_cells, run_cells};
 use fundgap::error::{Error, Result};
-use fundgap::model::Model;
-use fundgap::scenario::Override;
 use fundgap::scenario::{self};
 use fundgap_report::output::StressOutput;
 use fundgap_report::staging::Staging;
@@ -20,20 +16,14 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.changes.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
-    let mut left_out = Vec::new();
-    let (x, y, mut cells) = if args.sweep.is_empty() {
-        withdrawal_cells(args, &base, &mut left_out)?
-    } else {
-        let sweeps = parse_sweeps(&args.sweep)?;
-        if let Some(id) = &args.service
-            && base.service(id).is_none()
-        {
-            return Err(Error::Usage(format!(
-                "--service: no service with id \"{id}\""
-            )));
-        }
-        sweep_grid(&text, &label, &args.changes.set, &sweeps)?
+    let spec = GridSpec {
+        years: args.years.clone(),
+        cuts: args.cuts.clone(),
+        service: args.service.clone(),
+        streams: args.streams.clone(),
+        sweep: args.sweep.clone(),
     };
+    let (x, y, mut cells, left_out) = grid_cells(&text, &label, &args.changes.set, &base, &spec)?;
     // Every cell, from the withdrawal grid or re-parsed for a sweep, runs
     // the same trials (the scenario's, as `run` does, unless told) and seed.
     let trials = args.trials.unwrap_or(base.trials());
@@ -145,102 +135,4 @@ pub(super) fn cells_done(result: &fundgap::analysis::stress::StressResult) -> St
         result.cells.len(),
         fundgap::format::thousands(result.trials as f64, 0)
     )
-}
-
-/// The default grid: withdrawal year x cut of the selected streams, from
-/// `--years`, `--cuts`, `--service` and `--stream`, keeping the years in
-/// which a selected stream pays (the others go to `left_out`, which the
-/// outputs name).
-fn withdrawal_cells(
-    args: &StressArgs,
-    base: &Model,
-    left_out: &mut Vec<i32>,
-) -> Result<(Axis, Axis, Vec<CellSpec>)> {
-    if let Some(c) = args.cuts.iter().find(|c| !(0.0..=100.0).contains(*c)) {
-        return Err(Error::Usage(format!(
-            "--cuts: {c} is not a percentage between 0 and 100"
-        )));
-    }
-    let cuts: Vec<f64> = args.cuts.iter().map(|c| c / 100.0).collect();
-    let years = parse_years(&args.years, base)?;
-    let sel = Selection {
-        service: args.service.clone(),
-        streams: args.streams.clone(),
-    };
-    let streams = select(base, &sel)?;
-    let requested = (args.years.trim() != "all").then_some(years.as_slice());
-    let (years, out) = withdrawal_years(base, &streams, requested).map_err(|e| match e {
-        Error::Usage(m) => Error::Usage(format!("--years {}: {m}", args.years)),
-        e => e,
-    })?;
-    *left_out = out;
-    Ok(withdrawal_grid(base, &streams, &years, &cuts))
-}
-
-/// Parses `--sweep PATH=v1,v2,...` (at most twice) into (path, values).
-fn parse_sweeps(specs: &[String]) -> Result<Vec<(String, Vec<String>)>> {
-    if specs.len() > 2 {
-        return Err(Error::Usage(
-            "--sweep: at most two keys can be swept at once".into(),
-        ));
-    }
-    let mut sweeps = Vec::new();
-    for s in specs {
-        let o = Override::parse(s).map_err(|e| Error::Usage(format!("--sweep: {e}")))?;
-        let values: Vec<String> = o
-            .value
-            .split(',')
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect();
-        if values.is_empty() {
-            return Err(Error::Usage(format!(
-                "--sweep {s}: give values, e.g. {}=0.1,0.2",
-                o.path
-            )));
-        }
-        sweeps.push((o.path, values));
-    }
-    Ok(sweeps)
-}
-
-/// Parses `--years`: `all`, `2026,2028`, `2026-2030`, into year indices.
-pub(super) fn parse_years(spec: &str, model: &Model) -> Result<Vec<usize>> {
-    let bad = |what: &str| {
-        Error::Usage(format!(
-            "--years {spec}: {what}; expected all, a list such as {0},{1} or a range such as {0}-{2}, inside {0}..={2}",
-            model.start_year(),
-            model.start_year() + 1,
-            model.end_year()
-        ))
-    };
-    if spec.trim() == "all" {
-        return Ok((0..model.horizon()).collect());
-    }
-    let index = |s: &str| -> Result<usize> {
-        let y: i32 = s
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("`{s}` is not a year")))?;
-        if y < model.start_year() || y > model.end_year() {
-            return Err(bad(&format!("{y} is outside the horizon")));
-        }
-        Ok((y - model.start_year()) as usize)
-    };
-    let mut out = Vec::new();
-    for part in spec.split(',') {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                let (a, b) = (index(a)?, index(b)?);
-                if a > b {
-                    return Err(bad("a range must go forward"));
-                }
-                out.extend(a..=b);
-            }
-            None => out.push(index(part)?),
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
 }

@@ -37,6 +37,13 @@ const LAYERS: &[(&str, &[&str])] = &[
             "format", "kernels",
         ],
     ),
+    (
+        "python",
+        &[
+            "report", "analysis", "stats", "engine", "model", "scenario", "names", "error",
+            "format",
+        ],
+    ),
 ];
 
 /// Longest file the layout allows, in lines (tests included).
@@ -70,13 +77,15 @@ fn sources() -> Vec<Source> {
     // The crates' sources as one module tree, as the layering table
     // describes it: the core's modules at the top (`crate::` there and
     // `fundgap::` everywhere name them), the binary's `cli` beside them,
-    // and the report crate as the `report` module.
+    // the report crate as the `report` module and the Python package's
+    // bindings as `python`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for (src, krate) in [
         (root.join("src"), vec![]),
         (root.join("crates/core/src"), vec![]),
         (root.join("crates/report/src"), vec!["report".to_string()]),
+        (root.join("python/src"), vec!["python".to_string()]),
     ] {
         let mut here = Vec::new();
         walk(&src, &mut here);

@@ -340,6 +340,63 @@ impl State {
     }
 }
 
+/// Why fewer than two variants make no comparison.
+const TWO_VARIANTS: &str = "a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one";
+
+/// A scenario file to compare, named by its label (as the user gave it)
+/// in messages and by its file stem as a variant.
+pub struct Source<'a> {
+    /// The TOML text.
+    pub text: &'a str,
+    /// The label.
+    pub label: &'a str,
+    /// The stem.
+    pub stem: &'a str,
+}
+
+/// The variants a comparison runs, with `set` applied to each: one
+/// scenario's `[[variant]]` tables (at least two), or several scenario
+/// files, each without variants and named by its stem.
+pub fn inputs(sources: &[Source], set: &[crate::scenario::Override]) -> Result<Vec<Input>, Error> {
+    let input = |name, description, model| Input {
+        name,
+        description,
+        model,
+    };
+    if let [one] = sources {
+        let inputs: Vec<Input> = crate::scenario::variant_models(one.text, one.label, set)?
+            .into_iter()
+            .map(|(v, model)| input(v.name, v.description, model))
+            .collect();
+        if inputs.len() < 2 {
+            return Err(Error::Usage(format!(
+                "{} declares {} [[variant]] table(s); a comparison needs at least two (or give several scenario files)",
+                one.label,
+                inputs.len()
+            )));
+        }
+        return Ok(inputs);
+    }
+    let mut inputs = Vec::new();
+    for s in sources {
+        let model = crate::scenario::parse_with(s.text, s.label, set)?;
+        if !model.variants().is_empty() {
+            return Err(Error::Usage(format!(
+                "{label} declares {} [[variant]] table(s), which a comparison of several files would leave out; \
+                 compare its variants alone (fundgap compare {label}), or give files without variants",
+                model.variants().len(),
+                label = s.label
+            )));
+        }
+        let description = model.description().map(str::to_string);
+        inputs.push(input(s.stem.to_string(), description, model));
+    }
+    match inputs.len() {
+        0 | 1 => Err(Error::Usage(TWO_VARIANTS.into())),
+        _ => Ok(inputs),
+    }
+}
+
 /// Runs every variant on trials `0..trials` of the first variant's seed
 /// and compares `entity` (a service id, or None for the portfolio), each
 /// against the variant named `baseline` (None: the first) and each pair
@@ -353,7 +410,7 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareResult, Error> {
     if inputs.len() < 2 {
-        return Err(Error::Usage("a comparison needs at least two variants: give several scenario files, or [[variant]] tables in one".into()));
+        return Err(Error::Usage(TWO_VARIANTS.into()));
     }
     let bi = match baseline {
         None => 0,

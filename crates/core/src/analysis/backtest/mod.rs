@@ -7,8 +7,10 @@
 //! them as scenarios/backtest/PROTOCOL.md registers. Pure: the caller runs
 //! the scenarios and hands over their reports.
 
+mod run;
 mod score;
 
+pub use run::{Simulate, backtest};
 pub use score::{Backtest, Bin, PriorVariant, Reference, Score, Settings, VERSION, score};
 
 use serde::Serialize;

@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::AtomicBool;
 
 mod grid;
+mod spec;
 
 pub use grid::{
     Axis, CellSpec, Selection, paying_years, select, sweep_grid, withdrawal_grid, withdrawal_years,
     year_ranges,
 };
+pub use spec::{GridSpec, grid_cells};
 
 use crate::engine::{Engine, Fault, LANES, Row, Scratch, fold_trials, lane_batches};
 use crate::error::Error;

@@ -1,0 +1,193 @@
+"""The commands as functions, named and argued as on the command line."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence, Union
+
+from . import _fundgap
+from ._results import (
+    BacktestResult,
+    CompareResult,
+    DiscoveryResult,
+    EvaluationResult,
+    RunResult,
+    SensitivityResult,
+    StressResult,
+)
+from ._scenario import ScenarioLike, as_scenario, toml_value
+
+
+def run(
+    scenario: ScenarioLike = None,
+    *,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    confidence: Optional[Sequence[float]] = None,
+    precision: Optional[float] = None,
+    precision_npv: Optional[float] = None,
+    max_trials: int = 10_000_000,
+    from_year: Optional[int] = None,
+    lang: Optional[str] = None,
+) -> RunResult:
+    """``fundgap run``: simulates the scenario (a :class:`Scenario`, a path,
+    or None for the built-in baseline).
+
+    ``trials`` and ``seed`` replace the scenario's; ``confidence`` are the
+    funding requirement's levels (default ``[0.9]``); ``precision`` runs in
+    blocks until every probability's 95% half-width is at most it (and
+    ``precision_npv``, each gap NPV mean's relative half-width), at most
+    ``max_trials``; ``from_year`` is plan.csv's budget year (default this
+    year); ``lang`` ("en" or "ko") the labels' language (default the
+    scenario's). Ctrl-C stops the run and raises KeyboardInterrupt.
+    """
+    s = as_scenario(scenario)
+    native = _fundgap.run(
+        s.text, s.label, s.overrides,
+        trials=trials, seed=seed,
+        confidence=None if confidence is None else [float(c) for c in confidence],
+        precision=precision, precision_npv=precision_npv, max_trials=max_trials,
+        from_year=from_year, lang=lang,
+    )
+    return RunResult(native)
+
+
+def stress(
+    scenario: ScenarioLike = None,
+    *,
+    years: str = "all",
+    cuts: Sequence[float] = (0, 25, 50, 75, 100),
+    service: Optional[str] = None,
+    streams: Sequence[str] = (),
+    sweep: Optional[Dict[str, Sequence[Any]]] = None,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    target: float = 0.10,
+    confidence: float = 0.9,
+    lang: Optional[str] = None,
+) -> StressResult:
+    """``fundgap stress``: the grid of withdrawal year (``years``: "all",
+    "2026,2028" or "2026-2030") by cut (``cuts``, percent) of the selected
+    ``streams`` (default every grant; ``service`` only that service's), or,
+    with ``sweep`` (up to two keys, each with its values, e.g.
+    ``{"economy.inflation.mean": [0.01, 0.02]}``), the swept keys; every
+    cell on the same trials. ``target`` is the P(any gap) a safe cell stays
+    under."""
+    s = as_scenario(scenario)
+    sweeps = [f"{k}={','.join(toml_value(v) for v in vs)}" for k, vs in (sweep or {}).items()]
+    native = _fundgap.stress(
+        s.text, s.label, s.overrides, years=str(years), cuts=[float(c) for c in cuts],
+        service=service, streams=list(streams), sweep=sweeps, trials=trials, seed=seed,
+        target=float(target), confidence=float(confidence), lang=lang,
+    )
+    return StressResult(native)
+
+
+def compare(
+    scenarios: Union[ScenarioLike, Sequence[ScenarioLike]] = None,
+    *,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    service: Optional[str] = None,
+    baseline: Optional[str] = None,
+    confidence: float = 0.9,
+    lang: Optional[str] = None,
+) -> CompareResult:
+    """``fundgap compare``: one scenario's ``[[variant]]`` tables, or several
+    scenarios (each named by its file stem), on common random numbers;
+    ``service`` compares that service instead of the portfolio, against the
+    variant ``baseline`` (default the first). Overrides are the first
+    scenario's, applied to every variant."""
+    many = list(scenarios) if isinstance(scenarios, (list, tuple)) else [scenarios]
+    loaded = [as_scenario(s) for s in many]
+    native = _fundgap.compare(
+        [(s.text, s.label, s.stem) for s in loaded], loaded[0].overrides if loaded else [],
+        trials=trials, seed=seed, service=service, baseline=baseline,
+        confidence=float(confidence), lang=lang,
+    )
+    return CompareResult(native)
+
+
+def sensitivity(
+    scenario: ScenarioLike = None,
+    *,
+    method: str = "tornado",
+    sample: int = 5_000,
+    oat_trials: int = 2_000,
+    sobol_trials: int = 2_000,
+    seed: Optional[int] = None,
+    lang: Optional[str] = None,
+) -> SensitivityResult:
+    """``fundgap sensitivity``: which uncertain inputs drive the gap.
+    ``method`` is "tornado" (rank correlations on ``sample`` trials and
+    one-at-a-time swings on ``oat_trials``), "sobol" (variance-based
+    indices on Saltelli's matrices of ``sobol_trials`` rows) or "both"."""
+    s = as_scenario(scenario)
+    native = _fundgap.sensitivity(
+        s.text, s.label, s.overrides, method=method, sample=sample, oat_trials=oat_trials,
+        sobol_trials=sobol_trials, seed=seed, lang=lang,
+    )
+    return SensitivityResult(native)
+
+
+def discover(
+    scenario: ScenarioLike = None,
+    *,
+    trials: int = 20_000,
+    seed: Optional[int] = None,
+    alpha: float = 0.05,
+    min_support: float = 0.05,
+    min_coverage: float = 0.5,
+    lang: Optional[str] = None,
+) -> DiscoveryResult:
+    """``fundgap discover``: the combinations of inputs (PRIM boxes) that
+    lead to a gap, peeling ``alpha`` at a time down to ``min_support`` of
+    the trials and keeping boxes covering ``min_coverage`` of the gaps."""
+    s = as_scenario(scenario)
+    native = _fundgap.discover(
+        s.text, s.label, s.overrides, trials=trials, seed=seed, alpha=alpha,
+        min_support=min_support, min_coverage=min_coverage, lang=lang,
+    )
+    return DiscoveryResult(native)
+
+
+def evaluate(
+    scenario: ScenarioLike = None,
+    *,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    sensitivity: bool = True,
+    sample: int = 2_000,
+    oat_trials: int = 500,
+    lang: Optional[str] = None,
+) -> EvaluationResult:
+    """``fundgap evaluate``: the scorecard (the source study's four findings
+    from each service's plan, and the money criteria) with the tornado of
+    drivers unless ``sensitivity`` is False."""
+    s = as_scenario(scenario)
+    native = _fundgap.evaluate(
+        s.text, s.label, s.overrides, trials=trials, seed=seed, sensitivity=sensitivity,
+        sample=sample, oat_trials=oat_trials, lang=lang,
+    )
+    return EvaluationResult(native)
+
+
+def backtest(
+    scenarios: Sequence[ScenarioLike],
+    *,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    prior_stop: Sequence[float] = (0.3, 0.6),
+    resamples: int = 10_000,
+    lang: Optional[str] = None,
+) -> BacktestResult:
+    """``fundgap backtest``: runs each back-test scenario (with recorded
+    outcomes) and scores its stop rule's forecasts (Brier, calibration),
+    again with every decision's chance of a stop at each of ``prior_stop``;
+    ``resamples`` cluster-bootstrap resamples give the intervals. Ctrl-C
+    stops it."""
+    loaded = [as_scenario(s) for s in scenarios]
+    native = _fundgap.backtest(
+        [(s.text, s.label, s.overrides) for s in loaded], trials=trials, seed=seed,
+        prior_stop=[float(p) for p in prior_stop], resamples=resamples, lang=lang,
+    )
+    return BacktestResult(native)

@@ -1,0 +1,99 @@
+"""A scenario as the command line reads it: a file's text (TOML, or a
+workbook read into the same TOML), its label, and ``--set`` overrides."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, List, Union
+
+from . import _fundgap
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as the TOML text ``--set`` takes: booleans as
+    ``true``/``false``, numbers exactly (``repr`` round-trips a float),
+    lists as arrays; a string as typed, as on the command line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_item(v) for v in value) + "]"
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"cannot set a {type(value).__name__}; give a number, bool, string or list")
+
+
+def _toml_item(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return toml_value(value)
+
+
+class Scenario:
+    """A scenario and its overrides.
+
+    ``Scenario.load(path)`` reads a TOML file or a scenario workbook
+    (.xlsx); ``Scenario.load()`` is the built-in baseline. ``set`` adds an
+    override exactly as ``--set PATH=VALUE`` does (``*`` over services and
+    lines included) and returns the scenario, so calls chain.
+    """
+
+    def __init__(self, text: str, label: str = "<text>", stem: str = "scenario") -> None:
+        self.text = text
+        self.label = label
+        self.stem = stem
+        self._set: List[str] = []
+
+    @classmethod
+    def load(cls, path: Union[str, "os.PathLike[str]", None] = None) -> "Scenario":
+        """Reads a scenario file (TOML or .xlsx), or the built-in baseline."""
+        text, label, stem = _fundgap.read_scenario(None if path is None else os.fspath(path))
+        return cls(text, label, stem)
+
+    def set(self, key: str, value: Any) -> "Scenario":
+        """Overrides ``key`` (a key path such as ``economy.inflation.mean`` or
+        ``service.*.opex_ratio``) with ``value``; returns this scenario."""
+        if "=" in key:
+            raise ValueError(f"set: `{key}` is a key path; give the value separately")
+        self._set.append(f"{key}={toml_value(value)}")
+        return self
+
+    @property
+    def overrides(self) -> List[str]:
+        """The overrides as ``--set`` would take them (``PATH=VALUE``)."""
+        return list(self._set)
+
+    def copy(self) -> "Scenario":
+        """This scenario with its overrides, to change apart."""
+        other = Scenario(self.text, self.label, self.stem)
+        other._set = list(self._set)
+        return other
+
+    def check(self) -> None:
+        """Validates the scenario with its overrides as every command does;
+        raises :class:`fundgap.ScenarioError` listing every problem."""
+        _fundgap.check(self.text, self.label, self._set)
+
+    def __repr__(self) -> str:
+        extra = "".join(f" --set {s}" for s in self._set)
+        return f"<fundgap.Scenario {self.label}{extra}>"
+
+
+ScenarioLike = Union[Scenario, str, "os.PathLike[str]", None]
+
+
+def as_scenario(s: ScenarioLike) -> Scenario:
+    """A Scenario, a path to load, or None for the built-in baseline."""
+    if isinstance(s, Scenario):
+        return s
+    return Scenario.load(s)
+
+

@@ -1,0 +1,72 @@
+//! Running a command off the Python thread: the work runs on a worker
+//! thread (which uses rayon's pool for its trials) while the calling
+//! thread, GIL released, waits in short intervals and checks for signals
+//! between them, so Ctrl-C in a notebook is seen within a fraction of a
+//! second.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+/// How often the waiting thread looks for a signal.
+const POLL: Duration = Duration::from_millis(50);
+
+/// What the work does when Ctrl-C arrives.
+pub(crate) enum Stop {
+    /// The work watches this flag (the engine's runs stop at their next
+    /// block of trials): it is set, the worker joined, and
+    /// `KeyboardInterrupt` raised once it has stopped.
+    Flag(Arc<AtomicBool>),
+    /// The work cannot stop part-way (the analyses' many runs):
+    /// `KeyboardInterrupt` is raised at once and the worker finishes on
+    /// its own, its result dropped.
+    Abandon,
+}
+
+/// Runs `work` on a worker thread, the GIL released, and returns its
+/// result; a signal's exception (KeyboardInterrupt) is raised as `stop`
+/// says, and a panic in the work as `RuntimeError`.
+pub(crate) fn run<T: Send + 'static>(
+    py: Python<'_>,
+    stop: Stop,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> PyResult<T> {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name("fundgap".into())
+        .spawn(move || {
+            // The receiver is gone only once Ctrl-C abandoned the work.
+            let _ = tx.send(work());
+        })
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
+    let mut rx = rx;
+    loop {
+        // The receiver moves into the wait and back: it is not `Sync`.
+        let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
+        rx = back;
+        match got {
+            Ok(value) => {
+                let _ = py.detach(|| worker.join());
+                return Ok(value);
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let _ = py.detach(|| worker.join());
+                return Err(PyRuntimeError::new_err(
+                    "fundgap: the computation failed unexpectedly (a bug: please report it)",
+                ));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if let Err(signal) = py.check_signals() {
+            if let Stop::Flag(flag) = &stop {
+                flag.store(true, Ordering::SeqCst);
+                let _ = py.detach(|| worker.join());
+            }
+            return Err(signal);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+"""The analyses from Python against their commands: the same CSV and JSON
+files for the same scenario, seed, sizes and overrides."""
+
+import json
+import os
+
+import pytest
+
+import fundgap
+
+BASE = "scenarios/ucity-baseline.toml"
+# Fields that say how a result was made rather than what it found.
+TIMING = {"elapsed_seconds", "threads"}
+
+
+def same_files(ours, theirs):
+    assert set(ours.files) <= set(theirs), (list(ours.files), list(theirs))
+    for name, data in ours.files.items():
+        if name.endswith(".json"):
+            a, b = json.loads(data), json.loads(theirs[name])
+            for d in (a, b):
+                if isinstance(d, dict):
+                    for k in TIMING:
+                        d.pop(k, None)
+            assert a == b, name
+        else:
+            assert data == theirs[name], name
+
+
+@pytest.fixture(autouse=True)
+def at_root(root, monkeypatch):
+    monkeypatch.chdir(root)
+
+
+def test_compare_variants_equal_the_command_lines(cli, tmp_path):
+    ours = fundgap.compare("scenarios/revenue-models.toml", trials=800, seed=5, confidence=0.8)
+    theirs = cli(["compare", "scenarios/revenue-models.toml", "--trials", "800", "--seed", "5",
+                  "--confidence", "0.8"], tmp_path / "c")
+    same_files(ours, theirs)
+    assert ours.variants["variant"].nunique() >= 2
+    assert len(ours.pairs) > 0
+
+
+def test_compare_of_two_files_with_an_override(cli, tmp_path, root):
+    dearer = tmp_path / "dearer.toml"
+    dearer.write_text((root / BASE).read_text().replace("volatility = 0.06", "volatility = 0.12", 1))
+    files = [BASE, str(dearer)]
+    s = [fundgap.Scenario.load(f) for f in files]
+    s[0].set("economy.inflation.mean", 0.03)
+    ours = fundgap.compare(s, trials=300, seed=2)
+    theirs = cli(["compare", *files, "--trials", "300", "--seed", "2",
+                  "--set", "economy.inflation.mean=0.03"], tmp_path / "c2")
+    same_files(ours, theirs)
+    assert list(ours.variants["variant"].unique()) == ["ucity-baseline", "dearer"]
+
+
+def test_a_comparison_needs_two_variants():
+    with pytest.raises(ValueError, match="at least two"):
+        fundgap.compare(BASE, trials=100)
+
+
+def test_sensitivity_tornado_and_sobol_equal_the_command_lines(cli, tmp_path):
+    ours = fundgap.sensitivity(BASE, method="both", sample=400, oat_trials=100, sobol_trials=60, seed=3)
+    theirs = cli(["sensitivity", BASE, "--method", "both", "--sample", "400", "--oat-trials", "100",
+                  "--sobol-trials", "60", "--seed", "3"], tmp_path / "s")
+    same_files(ours, theirs)
+    assert ours.tornado is not None and ours.sobol is not None
+    assert ours.sobol["total"].dtype == "float64"
+
+
+def test_sobol_alone_has_no_tornado():
+    r = fundgap.sensitivity(BASE, method="sobol", sobol_trials=40, seed=1)
+    assert r.tornado is None and len(r.sobol) > 0
+    with pytest.raises(ValueError, match="not a method"):
+        fundgap.sensitivity(BASE, method="morris")
+
+
+def test_discover_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.discover(BASE, trials=2000, seed=4)
+    theirs = cli(["discover", BASE, "--trials", "2000", "--seed", "4"], tmp_path / "d")
+    same_files(ours, theirs)
+    assert ours.summary == json.loads(theirs["discovery.json"])
+
+
+def test_evaluate_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.evaluate(BASE, trials=600, seed=6, sample=300, oat_trials=50)
+    theirs = cli(["evaluate", BASE, "--trials", "600", "--seed", "6", "--sample", "300",
+                  "--oat-trials", "50"], tmp_path / "e")
+    same_files(ours, theirs)
+    assert len(ours.scorecard) > 0 and ours.drivers is not None
+    assert ours.markdown.strip()
+    bare = fundgap.evaluate(BASE, trials=200, seed=6, sensitivity=False)
+    assert bare.drivers is None
+
+
+def test_stress_grid_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.stress(BASE, years="2026-2029", cuts=[0, 50, 100], trials=300, seed=8, target=0.2)
+    theirs = cli(["stress", BASE, "--years", "2026-2029", "--cuts", "0,50,100", "--trials", "300",
+                  "--seed", "8", "--target", "0.2"], tmp_path / "st")
+    same_files(ours, theirs)
+    cells = ours.cells
+    assert cells["x_value"].dtype == "string" and cells["stops_sooner"].dtype == "bool"
+    assert len(cells) == 4 * 3 * cells["entity"].nunique()
+
+
+def test_stress_sweep_equals_the_command_lines(cli, tmp_path):
+    ours = fundgap.stress(BASE, sweep={"economy.inflation.mean": [0.01, 0.03]}, trials=200, seed=1)
+    theirs = cli(["stress", BASE, "--sweep", "economy.inflation.mean=0.01,0.03", "--trials", "200",
+                  "--seed", "1"], tmp_path / "sw")
+    same_files(ours, theirs)
+    assert list(ours.cells["x_value"].unique()) == ["0.01", "0.03"]
+
+
+def test_stress_bad_settings_are_value_errors():
+    with pytest.raises(ValueError, match="not a percentage"):
+        fundgap.stress(BASE, cuts=[150], trials=10)
+    with pytest.raises(ValueError, match="years"):
+        fundgap.stress(BASE, years="1990", trials=10)
+
+
+def test_backtest_equals_the_command_lines(cli, tmp_path, root):
+    files = sorted(str(p.relative_to(root)) for p in (root / "scenarios/backtest").glob("*.toml"))
+    ours = fundgap.backtest(files, trials=300, seed=12, resamples=200)
+    theirs = cli(["backtest", *files, "--trials", "300", "--seed", "12", "--resamples", "200"],
+                 tmp_path / "b")
+    same_files(ours, theirs)
+    assert ours.summary["score"]["scored"] > 0
+    assert len(ours.cases) == len(files) or len(ours.cases) > 0
+    assert ours.markdown.strip()
+
+
+def test_backtest_refuses_a_scenario_without_outcomes():
+    with pytest.raises(ValueError, match="nothing to score"):
+        fundgap.backtest([BASE], trials=50)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        fundgap.backtest([BASE], trials=50, prior_stop=[2.0])

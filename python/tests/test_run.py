@@ -1,0 +1,165 @@
+"""`fundgap.run` against `fundgap run`: the same files bit for bit, frames
+with typed columns, and the other formats from the Rust writers."""
+
+import csv
+import io
+import json
+import math
+import os
+import pytest
+
+import fundgap
+
+SCENARIO = "scenarios/ucity-baseline.toml"
+SET = [("service.*.opex_ratio", 0.2), ("economy.inflation.mean", 0.025)]
+# Fields that say how a run was made rather than what it found.
+TIMING = {"elapsed_seconds", "threads"}
+
+
+@pytest.fixture(scope="module")
+def same(root, cli, tmp_path_factory):
+    os.chdir(root)
+    s = fundgap.Scenario.load(SCENARIO)
+    for k, v in SET:
+        s.set(k, v)
+    ours = fundgap.run(s, trials=3000, seed=11, confidence=[0.8, 0.9], from_year=2027)
+    args = ["run", SCENARIO, "--trials", "3000", "--seed", "11", "--confidence", "0.8,0.9", "--from", "2027"]
+    for k, v in SET:
+        args += ["--set", f"{k}={v}"]
+    theirs = cli(args, tmp_path_factory.mktemp("cli") / "run")
+    return ours, theirs
+
+
+def test_tables_equal_the_command_lines_byte_for_byte(same):
+    ours, theirs = same
+    for name in ["yearly.csv", "horizon.csv", "plan.csv", "charts.json"]:
+        assert ours.files[name] == theirs[name], name
+
+
+def test_summary_equals_the_command_lines_but_for_timing(same):
+    ours, theirs = same
+    cli_summary = json.loads(theirs["summary.json"])
+    for k in TIMING:
+        cli_summary.pop(k)
+        ours.summary.pop(k)
+    assert ours.summary == cli_summary
+    assert ours.summary["seed"] == 11 and ours.summary["trials"] == 3000
+    assert ours.summary["scenario"]["overrides"] == ["service.*.opex_ratio=0.2", "economy.inflation.mean=0.025"]
+
+
+def test_frames_hold_the_files_numbers_exactly(same):
+    ours, theirs = same
+    rows = list(csv.DictReader(io.StringIO(theirs["yearly.csv"].decode())))
+    y = ours.yearly
+    assert list(y.columns) == list(rows[0])
+    assert len(y) == len(rows)
+    assert y["service"].dtype == "string" and y["year"].dtype == "Int64"
+    assert y["p_gap"].dtype == "float64"
+    for c in ["p_gap", "cost_mean", "gap_p95", "funding_mean"]:
+        # Python's float() is correctly rounded: the double the text names.
+        assert [x.hex() for x in y[c]] == [float(r[c]).hex() for r in rows], c
+    assert list(y["year"]) == [int(r["year"]) for r in rows]
+    # Every float column of horizon.csv parses back to the file's text.
+    text = theirs["horizon.csv"].decode().splitlines()
+    header = text[0].split(",")
+    first = dict(zip(header, text[1].split(",")))
+    for c in header:
+        if ours.horizon[c].dtype == "float64":
+            want = float(first[c]) if first[c] else math.nan
+            got = ours.horizon[c].iloc[0]
+            assert (got == want) or (math.isnan(got) and math.isnan(want)), c
+
+
+def test_requirement_and_stops_are_the_horizons_columns(same):
+    ours, _ = same
+    req = ours.requirement
+    assert {"topup_p80", "topup_p90", "reserve_p80", "reserve_p90"} <= set(req.columns)
+    assert (req["topup_p90"] >= req["topup_p80"]).all()
+    assert list(req["service"]) == list(ours.horizon["service"])
+    assert list(ours.stops.columns) == ["service", "name", "p_stop", "p_stop_lo", "p_stop_hi", "median_stop_year"]
+    assert ours.stops["p_stop"].between(0, 1).all()
+
+
+def test_workbook_page_and_charts_are_the_command_lines(same, tmp_path):
+    ours, theirs = same
+    xlsx = ours.to_excel(tmp_path / "r.xlsx").read_bytes()
+    assert xlsx[:2] == b"PK" and len(xlsx) > 10_000
+    page = ours.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "operations-centre" in page
+    drawn = ours.charts(tmp_path / "charts")
+    assert "gap-probability.svg" in drawn
+    for name, data in drawn.items():
+        assert data == theirs[name], name
+        assert (tmp_path / "charts" / name).read_bytes() == data
+
+
+def test_printed_table_is_the_command_lines(root, same):
+    ours, _ = same
+    assert "P(any gap)" in ours.table and "operations-centre" in ours.table
+    assert ours.command.startswith(f"fundgap run {SCENARIO} --trials 3000 --seed 11 --from 2027")
+
+
+def test_save_writes_the_command_lines_folder(same, tmp_path):
+    ours, theirs = same
+    written = ours.save(tmp_path / "out")
+    names = {p.name for p in written}
+    assert {"yearly.csv", "report.xlsx", "report.html", "gap-probability.png"} <= names
+    assert set(theirs) == names
+    assert (tmp_path / "out" / "horizon.csv").read_bytes() == theirs["horizon.csv"]
+
+
+def test_same_seed_same_numbers_and_another_seed_others():
+    a = fundgap.run(trials=500, seed=3)
+    b = fundgap.run(trials=500, seed=3)
+    c = fundgap.run(trials=500, seed=4)
+    assert a.files["horizon.csv"] == b.files["horizon.csv"]
+    assert a.files["horizon.csv"] != c.files["horizon.csv"]
+
+
+def test_precision_runs_until_met_and_says_so():
+    r = fundgap.run(trials=1000, seed=5, precision=0.02, max_trials=50_000)
+    p = r.summary["precision"]
+    assert p["reached"] is True
+    assert r.summary["trials"] == p["trials"] >= 1000
+
+
+def test_korean_labels(same):
+    r = fundgap.run(trials=200, seed=1, lang="ko")
+    assert r._native.lang == "ko"
+    assert "억" in r.table or "백만" in r.table
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(trials=0), "at least 1 trial"),
+    (dict(confidence=[1.5]), "strictly between 0 and 1"),
+    (dict(precision=0.0), "strictly between 0 and 1"),
+    (dict(precision_npv=0.01), "needs precision"),
+    (dict(lang="fr"), "not a language"),
+])
+def test_bad_arguments_are_value_errors(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        fundgap.run(**kwargs)
+
+
+def test_save_never_replaces_a_folder_holding_foreign_files_or_the_scenario(root, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    r = fundgap.run(trials=100, seed=1)
+    with pytest.raises(Exception, match="notes.txt"):
+        r.save(folder)
+    assert (folder / "notes.txt").read_text() == "mine"
+    # Even with force, the folder holding the scenario that was read stays.
+    (folder / "s.toml").write_text((root / SCENARIO).read_text())
+    (folder / "notes.txt").unlink()
+    r = fundgap.run(fundgap.Scenario.load(folder / "s.toml"), trials=100, seed=1)
+    with pytest.raises(Exception):
+        r.save(folder, force=True)
+    assert (folder / "s.toml").is_file()
+
+
+def test_summary_records_how_the_run_was_made():
+    r = fundgap.run(trials=300, seed=2)
+    assert r.summary["elapsed_seconds"] > 0
+    assert r.summary["threads"] >= 1
+    assert r.summary["fundgap_version"] == fundgap.__version__
