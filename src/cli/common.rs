@@ -82,21 +82,7 @@ pub(super) fn run_info(
     }
 }
 
-/// The calendar year now (UTC), the default budget year of a plan: days
-/// since 1970-01-01 to a civil year (Howard Hinnant's `civil_from_days`).
-pub(super) fn this_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2)) as i32
-}
+pub(super) use fundgap_report::files::this_year;
 
 /// The output folder: `--out`, else `output/<name>`.
 pub(super) fn out_dir(out: Option<&Path>, name: &str) -> PathBuf {
