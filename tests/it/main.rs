@@ -37,6 +37,7 @@ mod reserve_fund;
 mod rules;
 mod scenario_workbook;
 mod scenarios;
+mod serve;
 mod shards;
 mod stress_compare;
 mod termination;

@@ -36,7 +36,8 @@ pub struct Shared {
     pub runs: Runs,
     /// The per-process token the page carries.
     pub token: String,
-    /// The `host:port` values a request may name in its Host header.
+    /// The `host:port` values a request may name in its Host header
+    /// (empty: any).
     pub hosts: Vec<String>,
 }
 
@@ -89,7 +90,7 @@ async fn guard(State(s): App, req: Request, next: Next) -> Response {
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    if !s.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+    if !s.hosts.is_empty() && !s.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
         return error(
             StatusCode::MISDIRECTED_REQUEST,
             format!("this server does not answer for host `{host}`"),

@@ -76,8 +76,13 @@ pub fn serve(opts: Options, stop: &'static AtomicBool, ready: impl FnOnce(&str))
 }
 
 /// The Host headers a request may carry: the bound address, and
-/// `localhost` for a loopback one.
+/// `localhost` for a loopback one; any (an empty list) when listening on
+/// every address (`--host 0.0.0.0`), where the page is reached by names
+/// this process cannot know and the shell has warned.
 fn hosts(bound: SocketAddr) -> Vec<String> {
+    if bound.ip().is_unspecified() {
+        return Vec::new();
+    }
     let port = bound.port();
     let mut h = vec![match bound.ip() {
         IpAddr::V6(ip) => format!("[{ip}]:{port}"),
