@@ -38,6 +38,7 @@ mod rules;
 mod scenario_workbook;
 mod scenarios;
 mod serve;
+mod serve_browser;
 mod shards;
 mod stress_compare;
 mod termination;
