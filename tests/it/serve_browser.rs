@@ -316,13 +316,16 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
             .contains("# --set service.shared-parking.funding.national-challenge-money.to=2021")
     );
 
-    // Korean, then the screenshot.
+    // Korean (the page's users' language), then the screenshot.
     d.click("#lang");
     assert_eq!(
         d.script("return document.documentElement.lang"),
         json!("ko")
     );
-    d.click("#lang");
+    let words = d.script(
+        "return document.getElementById('run').textContent + '|' + document.getElementById('topup-h').textContent",
+    );
+    assert_eq!(words, json!("실행|매년 추가 재원 (90%, 억 원)"));
     let shot = d.call("GET", "/screenshot", json!({}));
     let png = base64(shot.as_str().unwrap());
     let path = std::env::var_os("FUNDGAP_SCREENSHOT")

@@ -68,11 +68,16 @@ let keptA = null;      // the run kept as A
 let pending = null;    // the timer of a run about to start
 const t = k => WORDS[lang][k];
 
+function showNote() {
+  if (desc) $("scenario-note").textContent = `${desc.label} · ${desc.start_year}–${desc.end_year} · ${t("inUnits")(desc.money_label)}`;
+}
+
 function applyLanguage() {
   document.documentElement.lang = lang;
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   $("lang").textContent = lang === "ko" ? "English" : "한국어";
   fillGrantYears();
+  showNote();
   if (current) show(current);
   renderCompare();
 }
@@ -106,7 +111,7 @@ const num = x => String(Number(Number(x).toPrecision(12)));
 
 async function loadScenario() {
   desc = await api(`/api/scenarios/${encodeURIComponent($("scenario").value)}`);
-  $("scenario-note").textContent = `${desc.label} · ${desc.start_year}–${desc.end_year} · ${t("inUnits")(desc.money_label)}`;
+  showNote();
   $("seed").value = desc.seed;
   $("materiality").value = desc.materiality_share == null ? "" : num(desc.materiality_share * 100);
   $("grant-cut").value = 0; $("fee-delta").value = 0; $("city-change").value = 0;
