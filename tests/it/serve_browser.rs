@@ -104,20 +104,35 @@ impl Driver {
         self.call("POST", "/execute/sync", json!({"script": js, "args": []}))
     }
 
-    /// Clicks the element `css` as a user would (WebDriver element click).
-    fn click(&self, css: &str) {
+    fn element(&self, css: &str) -> String {
         let e = self.call(
             "POST",
             "/element",
             json!({"using": "css selector", "value": css}),
         );
-        let id = e
-            .as_object()
+        e.as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
             .unwrap()
-            .to_string();
+            .to_string()
+    }
+
+    /// Clicks the element `css` as a user would (WebDriver element click).
+    fn click(&self, css: &str) {
+        let id = self.element(css);
         self.call("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    /// Types `text` into the field `css` after clearing it, then Enter.
+    fn type_in(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.call("POST", &format!("/element/{id}/clear"), json!({}));
+        let keys = format!("{text}\u{e007}");
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            json!({ "text": keys }),
+        );
     }
 
     /// Waits until `js` returns true (a guard against a hang, not a timing test).
@@ -283,6 +298,35 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
             .as_str()
             .unwrap()
             .contains("--set 'service.shared-parking.funding.national-challenge-money.to=2021'")
+    );
+
+    // The keyboard: a grant cut and a fee change typed into their fields
+    // become the overrides the command names.
+    d.type_in("#grant-cut", "50");
+    d.until(
+        "the cut's result",
+        &format!(
+            "{}; return done && document.getElementById('command').textContent.includes('national-challenge-money.share_of_cost=0.25')",
+            DONE.replacen("return ", "const done = ", 1)
+        ),
+    );
+    d.type_in("#fee-delta", "1000");
+    // Daejeon's parking fee: 0.00096 (백만 원, 960 원) per use, +1,000 원.
+    d.until(
+        "the fee's result",
+        &format!(
+            "{}; return done && document.getElementById('command').textContent.includes('parking-fees.price=0.00196')",
+            DONE.replacen("return ", "const done = ", 1)
+        ),
+    );
+    d.type_in("#grant-cut", "0");
+    d.type_in("#fee-delta", "0");
+    d.until(
+        "back to the withdrawal alone",
+        &format!(
+            "{}; return done && !document.getElementById('command').textContent.includes('share_of_cost')",
+            DONE.replacen("return ", "const done = ", 1)
+        ),
     );
 
     // Downloads.
