@@ -45,9 +45,11 @@ pub fn serve(opts: Options, stop: &'static AtomicBool, ready: impl FnOnce(&str))
         .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
     rt.block_on(async move {
         let addr = SocketAddr::new(opts.host, opts.port);
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Error::Usage(format!(
+                "cannot listen on {addr}: {e} (is another fundgap serve running? --port 0 picks a free port)"
+            ))
+        })?;
         let bound = listener
             .local_addr()
             .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;

@@ -251,12 +251,22 @@ fn execute(
     mut info: RunInfo,
     overrides: Vec<String>,
 ) {
-    // A poisoned lock only means an earlier run panicked: go on.
-    let _turn = exec.lock().unwrap_or_else(|p| p.into_inner());
-    if run.cancel.load(Ordering::SeqCst) {
-        run.set(State::Cancelled);
-        return;
-    }
+    // Waits for the executor, leaving at once when cancelled meanwhile,
+    // so runs replaced by newer ones never pile up behind the one running.
+    let _turn = loop {
+        if run.cancel.load(Ordering::SeqCst) {
+            run.set(State::Cancelled);
+            return;
+        }
+        match exec.try_lock() {
+            Ok(turn) => break turn,
+            // A poisoned lock only means an earlier run panicked: go on.
+            Err(std::sync::TryLockError::Poisoned(p)) => break p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+        }
+    };
     run.set(State::Running);
     let started = Instant::now();
     let engine = fundgap::engine::Engine::new(&model);
