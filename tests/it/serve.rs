@@ -426,6 +426,52 @@ fn serve_answers_bad_input_with_a_clear_json_error() {
 }
 
 #[test]
+fn serve_runs_an_uploaded_workbook_as_the_toml_it_stands_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("incheon.xlsx");
+    fundgap_ok(
+        &[
+            "convert",
+            &repo()
+                .join("scenarios/incheon-challenge.toml")
+                .to_string_lossy(),
+            &book.to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    let server = Server::start(&[], &repo());
+    let up = server.post(
+        "api/scenarios?name=incheon.xlsx",
+        &std::fs::read(&book).unwrap(),
+    );
+    assert_eq!(up.status, 201, "{}", up.text());
+    let id = up.json()["id"].as_str().unwrap().to_string();
+    let setting = |scenario: &str| serde_json::json!({"scenario": scenario, "trials": 2000, "seed": 3, "client": scenario});
+    let from_book = server.run(setting(&id)).json()["id"].as_u64().unwrap();
+    let from_toml = server.run(setting("incheon-challenge")).json()["id"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(server.wait(from_book)["state"], "done");
+    assert_eq!(server.wait(from_toml)["state"], "done");
+    for file in ["horizon.csv", "yearly.csv"] {
+        let a = server.get(&format!("api/runs/{from_book}/{file}"));
+        let b = server.get(&format!("api/runs/{from_toml}/{file}"));
+        assert!(a.status == 200 && a.body == b.body, "{file} differs");
+    }
+    // A workbook's problem is told at its cell.
+    let mut bytes = std::fs::read(&book).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    let broken = server.post("api/scenarios?name=broken.xlsx", &bytes);
+    assert_eq!(broken.status, 400, "{}", broken.text());
+    assert!(
+        broken.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("broken.xlsx")
+    );
+}
+
+#[test]
 fn serve_bounds_its_queue_and_a_newer_request_cancels_the_older() {
     let server = Server::start(&[], &repo());
     let big = |client: &str| serde_json::json!({"scenario": "ucity-baseline", "trials": 1_000_000, "client": client, "slot": "main"});

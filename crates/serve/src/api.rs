@@ -3,6 +3,20 @@
 //! server's (no DNS rebinding), and a state-changing request must carry
 //! the page's per-process token and come from the page's own origin.
 //! Every response forbids outside sources (Content-Security-Policy).
+//!
+//! The routes (JSON unless said):
+//! - `GET /`, `/app.js`, `/style.css`: the page;
+//! - `GET /api/scenarios`: the scenarios on offer (id, name, label, origin);
+//!   `POST /api/scenarios?name=FILE` with a TOML or .xlsx body: an upload;
+//! - `GET /api/scenarios/{id}`: its services, streams and money unit;
+//! - `POST /api/runs` with `{scenario, set: ["PATH=VALUE", ..], trials,
+//!   seed, confidence, client, slot}`: a run queued (202), a bad setting
+//!   (400) or a full queue (503); `GET /api/runs/{id}`: its state,
+//!   progress and, once done, its figures and command;
+//!   `POST /api/runs/{id}/cancel`;
+//! - `GET /api/runs/{id}/{file}?lang=ko|en`: `report.xlsx`, `report.html`,
+//!   `scenario.toml` or any file `fundgap run` writes as a table
+//!   (`horizon.csv`, `yearly.csv`, `summary.json`, `plan.csv`, `charts.json`).
 
 use std::sync::Arc;
 

@@ -189,9 +189,9 @@ Scripts for Slurm job arrays and Kubernetes Indexed Jobs are in deploy/.")]
   fundgap serve --no-open --port 8080             # print the address instead of opening it
 
 The page runs on this computer only (127.0.0.1) and needs no network: it
-works offline. Choose a scenario, move the what-if controls (the grant's
-last year and cut, fees, the city's appropriation, materiality, the
-confidence level) and see P(gap) by year, the fan chart, P(stopped) and the
+works offline. Choose a scenario, move the what-if controls (the year the
+national grant is withdrawn, a grant cut, the fee per use, the city's
+appropriation, materiality, the confidence level) and see P(gap) by year, the fan chart, P(stopped) and the
 funding requirement, in 억 원, with the Monte Carlo precision. Each result
 is exactly that of the `fundgap run ... --set ...` command the page shows.
 Two settings can be compared side by side on the same random numbers;
