@@ -287,10 +287,36 @@ fn serve_gives_exactly_the_numbers_of_fundgap_run_with_the_same_sets() {
     assert!(html.contains("<html") && html.contains("lang=\"ko\""));
     let toml = server.get(&format!("api/runs/{id}/scenario.toml")).text();
     assert!(toml.contains("# --set scenario.materiality_share=0.1"));
-    // The downloaded file is the scenario itself, its header comments aside.
+    // The downloaded file has the changes written in: run alone, it gives
+    // the page's numbers.
+    assert!(toml.contains("changes written in"), "{toml}");
     let path = dir.path().join("dl.toml");
     std::fs::write(&path, &toml).unwrap();
-    fundgap_ok(&["check", &path.to_string_lossy()], dir.path());
+    let alone = dir.path().join("alone");
+    fundgap_ok(
+        &[
+            "run",
+            "-q",
+            &path.to_string_lossy(),
+            "--trials",
+            "4000",
+            "--seed",
+            "11",
+            "--confidence",
+            "0.8",
+            "--no-charts",
+            "--no-xlsx",
+            "--no-html",
+            "--out",
+            &alone.to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    let api = server.get(&format!("api/runs/{id}/horizon.csv"));
+    assert!(
+        api.body == std::fs::read(alone.join("horizon.csv")).unwrap(),
+        "the edited scenario gives other numbers"
+    );
     assert_eq!(
         server
             .get(&format!("api/runs/{id}/../../etc/passwd"))

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod catalog;
 pub mod describe;
+pub mod edit;
 pub mod page;
 pub mod runs;
 pub mod view;

@@ -17,15 +17,24 @@ pub fn index(token: &str) -> String {
     INDEX.replace("__TOKEN__", token)
 }
 
-/// The scenario file of a finished run: the text as loaded, unchanged,
-/// under a header that lists the page's changes as the `--set`
-/// overrides they are and the command that runs the same setting.
+/// The scenario file of a finished run: the text with the page's
+/// overrides written in (`edit`), under a header that lists them and the
+/// command that gives the same numbers; when one cannot be written in,
+/// the text as loaded, unchanged, under the same list, saying so.
 pub fn edited_scenario(f: &Finished, command: &str) -> String {
-    let mut out = String::from(
-        "# Downloaded from fundgap serve. The scenario below is the file as it was loaded,\n\
-         # unchanged; the page's changes are the overrides listed here, which the command\n\
-         # applies on top of it (fundgap run FILE --set PATH=VALUE ...).\n",
-    );
+    let edited = crate::edit::apply(&f.entry.text, &f.overrides);
+    let mut out = String::from(match edited {
+        Some(_) => {
+            "# Downloaded from fundgap serve: the scenario with the page's changes written in\n\
+             # (listed here as the --set overrides they are). Run alone, it gives the page's\n\
+             # numbers, as does this command on the original file:\n"
+        }
+        None => {
+            "# Downloaded from fundgap serve. The scenario below is the file as it was loaded,\n\
+             # unchanged: the page's changes could not all be written into it, so they are\n\
+             # the overrides listed here, which this command applies on top of it:\n"
+        }
+    });
     out.push_str(&format!("#\n#   {}\n#\n", one_line(command)));
     if f.overrides.is_empty() {
         out.push_str("# (no changes)\n");
@@ -34,7 +43,7 @@ pub fn edited_scenario(f: &Finished, command: &str) -> String {
         out.push_str(&format!("# --set {}\n", one_line(o)));
     }
     out.push('\n');
-    out.push_str(&f.entry.text);
+    out.push_str(edited.as_deref().unwrap_or(&f.entry.text));
     out
 }
 
