@@ -211,6 +211,30 @@ impl Drop for Server {
     }
 }
 
+/// `fundgap run SCENARIO --trials 4000 --seed 11 --confidence 0.8` with
+/// `set`, from the repository, into `out`.
+fn cli_run(scenario: &str, set: &[&str], out: &std::path::Path) {
+    let out = out.to_string_lossy().to_string();
+    let mut args = vec![
+        "run",
+        "-q",
+        scenario,
+        "--trials",
+        "4000",
+        "--seed",
+        "11",
+        "--confidence",
+        "0.8",
+        "--no-charts",
+        "--out",
+        &out,
+    ];
+    for s in set {
+        args.extend(["--set", s]);
+    }
+    fundgap_ok(&args, &repo());
+}
+
 fn repo() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -240,25 +264,7 @@ fn serve_gives_exactly_the_numbers_of_fundgap_run_with_the_same_sets() {
         assert!(command.contains(&format!("--set '{s}'")), "{command}");
     }
     let out = dir.path().join("cli");
-    let mut args = vec![
-        "run",
-        "-q",
-        "scenarios/daejeon-challenge.toml",
-        "--trials",
-        "4000",
-        "--seed",
-        "11",
-        "--confidence",
-        "0.8",
-        "--no-charts",
-        "--out",
-    ];
-    let out_s = out.to_string_lossy().to_string();
-    args.push(&out_s);
-    for s in set {
-        args.extend(["--set", s]);
-    }
-    fundgap_ok(&args, &repo());
+    cli_run("scenarios/daejeon-challenge.toml", &set, &out);
     for file in ["horizon.csv", "yearly.csv"] {
         let api = server.get(&format!("api/runs/{id}/{file}"));
         assert_eq!(api.status, 200);
@@ -293,25 +299,7 @@ fn serve_gives_exactly_the_numbers_of_fundgap_run_with_the_same_sets() {
     let path = dir.path().join("dl.toml");
     std::fs::write(&path, &toml).unwrap();
     let alone = dir.path().join("alone");
-    fundgap_ok(
-        &[
-            "run",
-            "-q",
-            &path.to_string_lossy(),
-            "--trials",
-            "4000",
-            "--seed",
-            "11",
-            "--confidence",
-            "0.8",
-            "--no-charts",
-            "--no-xlsx",
-            "--no-html",
-            "--out",
-            &alone.to_string_lossy(),
-        ],
-        dir.path(),
-    );
+    cli_run(&path.to_string_lossy(), &[], &alone);
     let api = server.get(&format!("api/runs/{id}/horizon.csv"));
     assert!(
         api.body == std::fs::read(alone.join("horizon.csv")).unwrap(),
