@@ -40,7 +40,7 @@ impl Driver {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(driver)
+        let mut child = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -49,10 +49,9 @@ impl Driver {
         let url = format!("http://127.0.0.1:{port}");
         let guard = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                guard.elapsed() < Duration::from_secs(60),
-                "chromedriver never listened"
-            );
+            if guard.elapsed() > Duration::from_secs(60) {
+                fail(&mut child, "chromedriver never listened".into());
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().unwrap();
@@ -80,7 +79,9 @@ impl Driver {
             &[("Content-Type", "application/json")],
             caps.to_string().as_bytes(),
         );
-        assert_eq!(r.status, 200, "no session: {}", r.text());
+        if r.status != 200 {
+            fail(&mut child, format!("no session: {}", r.text()));
+        }
         let id = r.json()["value"]["sessionId"].as_str().unwrap().to_string();
         Driver {
             child,
@@ -169,6 +170,14 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Ends chromedriver, then fails the test with `message` (a driver left
+/// running would outlive the test).
+fn fail(child: &mut Child, message: String) -> ! {
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{message}")
 }
 
 /// Standard base64, as WebDriver sends screenshots.
