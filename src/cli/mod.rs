@@ -18,6 +18,7 @@ mod init;
 mod merge;
 mod options;
 mod run;
+mod serve;
 mod shard;
 mod stress;
 mod template;
@@ -43,7 +44,9 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Merge(a) => (a.replace.force, a.charts.font.as_deref()),
         Command::Backtest(a) => (a.replace.force, None),
         Command::Chart(a) => (false, a.font.as_deref()),
-        Command::Check(_) | Command::Init(_) | Command::Convert(_) => (false, None),
+        Command::Check(_) | Command::Init(_) | Command::Convert(_) | Command::Serve(_) => {
+            (false, None)
+        }
     };
     fundgap_report::ownership::set_force(force);
     // The command its output folders record; `merge` says which results
@@ -60,7 +63,8 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         | Command::Chart(_)
         | Command::Check(_)
         | Command::Init(_)
-        | Command::Convert(_) => None,
+        | Command::Convert(_)
+        | Command::Serve(_) => None,
     };
     if let Some(writer) = writer {
         fundgap_report::ownership::set_command(writer);
@@ -81,6 +85,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
         Command::Discover(args) => discover::discover(&args),
         Command::Backtest(args) => backtest::backtest(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Serve(args) => serve::serve(&args),
     }
 }
 

@@ -31,10 +31,17 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "cli",
+        "serve",
         &[
             "report", "analysis", "stats", "engine", "model", "scenario", "names", "error",
-            "format", "kernels",
+            "format",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "serve", "report", "analysis", "stats", "engine", "model", "scenario", "names",
+            "error", "format", "kernels",
         ],
     ),
     (
@@ -77,8 +84,8 @@ fn sources() -> Vec<Source> {
     // The crates' sources as one module tree, as the layering table
     // describes it: the core's modules at the top (`crate::` there and
     // `fundgap::` everywhere name them), the binary's `cli` beside them,
-    // the report crate as the `report` module and the Python package's
-    // bindings as `python`.
+    // the report crate as the `report` module, the web app's as `serve`
+    // and the Python package's bindings as `python`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for (src, krate) in [
@@ -86,6 +93,7 @@ fn sources() -> Vec<Source> {
         (root.join("crates/core/src"), vec![]),
         (root.join("crates/report/src"), vec!["report".to_string()]),
         (root.join("python/src"), vec!["python".to_string()]),
+        (root.join("crates/serve/src"), vec!["serve".to_string()]),
     ] {
         let mut here = Vec::new();
         walk(&src, &mut here);
@@ -175,7 +183,8 @@ fn split_tests(text: &str) -> (String, String) {
 }
 
 /// The module paths `code` of `s` names through its crate's root or
-/// another crate (`crate::`, `fundgap::`, `fundgap_report::`).
+/// another crate (`crate::`, `fundgap::`, `fundgap_report::`,
+/// `fundgap_serve::`).
 fn imports(s: &Source, code: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for p in paths(code, "crate") {
@@ -184,6 +193,9 @@ fn imports(s: &Source, code: &str) -> Vec<Vec<String>> {
     out.extend(paths(code, "fundgap"));
     for p in paths(code, "fundgap_report") {
         out.push(std::iter::once("report".to_string()).chain(p).collect());
+    }
+    for p in paths(code, "fundgap_serve") {
+        out.push(std::iter::once("serve".to_string()).chain(p).collect());
     }
     out
 }

@@ -37,6 +37,8 @@ mod reserve_fund;
 mod rules;
 mod scenario_workbook;
 mod scenarios;
+mod serve;
+mod serve_browser;
 mod shards;
 mod stress_compare;
 mod termination;

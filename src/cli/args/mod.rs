@@ -182,6 +182,22 @@ nothing. The merged files are byte for byte those of one run of all trials
 (summary.json's elapsed_seconds and threads aside: they add up the shards').
 Scripts for Slurm job arrays and Kubernetes Indexed Jobs are in deploy/.")]
     Merge(MergeArgs),
+    /// Open a local web page for what-if questions: move an input, see P(gap) change
+    #[command(after_help = "Examples:
+  fundgap serve                                   # the shipped scenarios; opens the browser
+  fundgap serve my-city.toml my-city.xlsx         # your files too (uploads work as well)
+  fundgap serve --no-open --port 8080             # print the address instead of opening it
+
+The page runs on this computer only (127.0.0.1) and needs no network: it
+works offline. Choose a scenario, move the what-if controls (the year the
+national grant is withdrawn, a grant cut, the fee per use, the city's
+appropriation, materiality, the confidence level) and see P(gap) by year, the fan chart, P(stopped) and the
+funding requirement, in 억 원, with the Monte Carlo precision. Each result
+is exactly that of the `fundgap run ... --set ...` command the page shows.
+Two settings can be compared side by side on the same random numbers;
+report.xlsx, report.html and the scenario with its changes download from
+the page. Ctrl-C stops the server.")]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,6 +287,24 @@ pub(crate) struct RunArgs {
     pub lang: Option<Lang>,
     #[command(flatten)]
     pub common: CommonOpts,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Scenario files (TOML or .xlsx) to offer besides the shipped ones
+    pub scenarios: Vec<PathBuf>,
+    /// Port to listen on; 0 picks a free one (the address is printed on
+    /// standard output either way)
+    #[arg(long, default_value_t = 8350)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 lets other
+    /// computers reach the page, and run simulations on this one: only on
+    /// a network you trust (a warning says so)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Do not open the browser; only print the page's address
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 #[derive(Debug, Args)]

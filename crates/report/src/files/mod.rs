@@ -8,5 +8,5 @@ pub mod info;
 pub mod plan;
 pub mod run;
 
-pub use info::RunInfo;
+pub use info::{RunInfo, this_year};
 pub use run::*;

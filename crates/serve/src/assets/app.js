@@ -1,0 +1,415 @@
+// fundgap serve's page. Every value from a scenario or a result is put in
+// as text (textContent, attributes), never as markup. Each what-if control
+// becomes `--set` overrides, so the page's result is that of the command
+// it shows.
+"use strict";
+
+const TOKEN = document.querySelector('meta[name="csrf"]').content;
+const CLIENT = Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join("");
+const $ = id => document.getElementById(id);
+
+const WORDS = {
+  en: {
+    title: "Funding-gap what-if", scenario: "Scenario", pick: "Choose a scenario",
+    upload: "Upload a file (TOML, .xlsx)", whatif: "What-if",
+    grantEnd: "National grant withdrawn from year (nothing paid from then on)",
+    grantCut: "Grant cut in every year it pays (%)", feeDelta: "Fee change per use (KRW)",
+    cityChange: "City appropriation change (%)", materiality: "Materiality (% of cost)",
+    confidence: "Confidence level of the funding requirement", trials: "Trials", seed: "Random seed",
+    run: "Run", reset: "Reset", inputs: "Services and funding inputs (editable)", results: "Results",
+    summaryCap: "Results by service", entity: "Service", pAny: "P(gap, any year)", pStop: "P(stopped)",
+    topup: "Yearly top-up", reserve: "Opening reserve",
+    pgapCap: "P(funding gap) by year, portfolio (95% interval)",
+    fanCap: "Cost distribution (5-25-50-75-95th percentiles) and mean funding, portfolio",
+    command: "The command that gives the same result", downloads: "Downloads",
+    dlXlsx: "report.xlsx", dlHtml: "report.html",
+    dlToml: "Scenario with your changes written in (listed at its top as --set overrides)",
+    compare: "Compare two settings",
+    compareNote: "Keep the current result as A, change the setting and see B beside it. Both run on the same seed, so the difference is the setting's.",
+    keepA: "Keep this result as A", clearA: "Stop comparing", compareCap: "A and B", diff: "B − A",
+    footer: "This page runs on this computer only and needs no network.",
+    asPlanned: "as planned", queued: "Waiting in the queue…", running: "Simulating", done: "Done",
+    cancelled: "Cancelled (a newer setting replaced it)", failed: "Error", busy: "The server is busy; trying again…",
+    precision: (h, n, s, t) => `Each probability within ±${h} points (95%) — ${n} trials, seed ${s}, ${t} s`,
+    noGrant: "This scenario has no national grant.", inUnits: u => `amounts in ${u}`,
+    portfolio: "All services", year: "year", setA: "A", setB: "B", none: "(no changes)",
+  },
+  ko: {
+    title: "재원 공백 what-if", scenario: "시나리오", pick: "시나리오 선택",
+    upload: "파일 올리기 (TOML, .xlsx)", whatif: "What-if",
+    grantEnd: "국비 지원 중단 연도 (그 해부터 지급 없음)",
+    grantCut: "국비 삭감 (지급 기간 매년, %)", feeDelta: "이용료 변경 (1회 이용당, 원)",
+    cityChange: "시비 편성 변경 (%)", materiality: "중요성 기준 (비용 대비 %)",
+    confidence: "소요 재원 신뢰수준", trials: "시행 횟수", seed: "난수 시드",
+    run: "실행", reset: "되돌리기", inputs: "서비스와 재원 입력값 (편집 가능)", results: "결과",
+    summaryCap: "서비스별 결과", entity: "서비스", pAny: "P(공백, 기간 중)", pStop: "P(중단)",
+    topup: "매년 추가 재원", reserve: "초기 적립금",
+    pgapCap: "연도별 P(재원 공백), 전체 (95% 구간)",
+    fanCap: "비용 분포 (5-25-50-75-95 백분위)와 평균 재원, 전체",
+    command: "같은 결과를 내는 명령", downloads: "내려받기",
+    dlXlsx: "report.xlsx", dlHtml: "report.html",
+    dlToml: "변경 사항을 반영한 시나리오 (파일 머리에 --set 목록)",
+    compare: "두 설정 비교",
+    compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 같은 시드로 돌리므로 차이는 설정의 차이입니다.",
+    keepA: "지금 결과를 A로", clearA: "비교 끄기", compareCap: "A와 B", diff: "B − A",
+    footer: "이 페이지는 이 컴퓨터 안에서만 돌아가며 네트워크가 필요 없습니다.",
+    asPlanned: "계획대로", queued: "대기 중…", running: "모의실험 중", done: "완료",
+    cancelled: "취소됨 (새 설정으로 바뀜)", failed: "오류", busy: "서버가 바쁩니다. 다시 시도합니다…",
+    precision: (h, n, s, t) => `각 확률의 정밀도 ±${h}%p (95%) — 시행 ${n}회, 시드 ${s}, ${t}초`,
+    noGrant: "이 시나리오에는 국비가 없습니다.", inUnits: u => `금액 단위: ${u}`,
+    portfolio: "전체", year: "연도", setA: "A", setB: "B", none: "(변경 없음)",
+  },
+};
+
+let lang = "ko";
+let desc = null;       // the scenario's description
+let current = null;    // the last finished run
+let keptA = null;      // the run kept as A
+let pending = null;    // the timer of a run about to start
+const t = k => WORDS[lang][k];
+
+function showNote() {
+  if (desc) $("scenario-note").textContent = `${desc.label} · ${desc.start_year}–${desc.end_year} · ${t("inUnits")(desc.money_label)}`;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  $("lang").textContent = lang === "ko" ? "English" : "한국어";
+  fillGrantYears();
+  showNote();
+  if (current) show(current);
+  renderCompare();
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ "X-Fundgap-Token": TOKEN }, options.headers || {});
+  const res = await fetch(path, Object.assign({}, options, { headers }));
+  const body = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) { const e = new Error(body.error || res.statusText); e.status = res.status; throw e; }
+  return body;
+}
+
+function setStatus(text) { $("status").textContent = text; }
+
+async function loadList(select) {
+  const list = await api("/api/scenarios");
+  const sel = $("scenario");
+  sel.replaceChildren();
+  for (const s of list) {
+    const o = document.createElement("option");
+    o.value = s.id;
+    o.textContent = `${s.name} — ${s.label}`;
+    sel.append(o);
+  }
+  sel.value = select || (list.find(s => s.id === "daejeon-challenge") || list[0]).id;
+  await loadScenario();
+}
+
+// A number as a --set value: at most 12 significant digits, no float noise.
+const num = x => String(Number(Number(x).toPrecision(12)));
+
+async function loadScenario() {
+  desc = await api(`/api/scenarios/${encodeURIComponent($("scenario").value)}`);
+  showNote();
+  $("seed").value = desc.seed;
+  $("materiality").value = desc.materiality_share == null ? "" : num(desc.materiality_share * 100);
+  $("grant-cut").value = 0; $("fee-delta").value = 0; $("city-change").value = 0;
+  fillGrantYears();
+  $("grant-end").value = "";
+  buildInputs();
+  keptA = null; renderCompare();
+  schedule(0);
+}
+
+function grants() {
+  const out = [];
+  for (const s of desc.services) for (const f of s.streams) if (f.kind === "grant") out.push([s, f]);
+  return out;
+}
+
+function fillGrantYears() {
+  if (!desc) return;
+  const sel = $("grant-end"), keep = sel.value;
+  sel.replaceChildren();
+  const first = document.createElement("option");
+  first.value = ""; first.textContent = t("asPlanned"); sel.append(first);
+  const g = grants();
+  if (g.length === 0) { sel.disabled = true; return; }
+  sel.disabled = false;
+  const from = Math.min(...g.map(([, f]) => f.from)), to = Math.max(...g.map(([, f]) => f.to));
+  for (let y = from; y <= to; y++) {
+    const o = document.createElement("option");
+    o.value = String(y); o.textContent = String(y); sel.append(o);
+  }
+  sel.value = keep;
+}
+
+function buildInputs() {
+  const box = $("inputs");
+  box.replaceChildren();
+  for (const s of desc.services) {
+    const fs = document.createElement("fieldset");
+    const lg = document.createElement("legend");
+    lg.textContent = `${s.name} (${s.id})`;
+    fs.append(lg);
+    for (const f of s.streams) {
+      for (const [key, value] of f.numbers) {
+        const money = key === "amount";
+        const id = `in-${s.id}-${f.slug}-${key}`.replace(/[^A-Za-z0-9_-]/g, "_");
+        const label = document.createElement("label");
+        label.htmlFor = id;
+        label.textContent = `${f.name} · ${key}${money ? ` (${desc.money_label})` : ""} · ${f.from}–${f.to}`;
+        const input = document.createElement("input");
+        input.type = "number"; input.step = "any"; input.id = id;
+        input.dataset.path = `service.${s.id}.funding.${f.slug}.${key}`;
+        input.dataset.money = money ? "1" : "";
+        const shown = money ? value / desc.money_divisor : value;
+        input.value = num(shown); input.dataset.orig = input.value;
+        input.addEventListener("change", () => schedule(250));
+        const row = document.createElement("div");
+        row.className = "input-row";
+        row.append(label, input);
+        fs.append(row);
+      }
+    }
+    box.append(fs);
+  }
+}
+
+// The overrides of the form and the controls, one per key path.
+function overrides() {
+  const set = new Map();
+  const original = new Map();
+  for (const s of desc.services) for (const f of s.streams) for (const [k, v] of f.numbers)
+    original.set(`service.${s.id}.funding.${f.slug}.${k}`, v);
+  const value = p => (set.has(p) ? Number(set.get(p)) : original.get(p));
+  for (const input of document.querySelectorAll("#inputs input[data-path]")) {
+    if (input.value === input.dataset.orig || input.value === "") continue;
+    const x = Number(input.value) * (input.dataset.money ? desc.money_divisor : 1);
+    set.set(input.dataset.path, num(x));
+  }
+  const cut = Number($("grant-cut").value) || 0;
+  const end = $("grant-end").value;
+  for (const [s, f] of grants()) {
+    const base = `service.${s.id}.funding.${f.slug}`;
+    const amounts = ["share_of_cost", "amount"].filter(k => original.has(`${base}.${k}`));
+    if (cut) for (const k of amounts) set.set(`${base}.${k}`, num(value(`${base}.${k}`) * (1 - cut / 100)));
+    if (end !== "") {
+      const last = Number(end) - 1;
+      if (last < f.from) for (const k of amounts) set.set(`${base}.${k}`, "0");
+      else if (last < f.to) set.set(`${base}.to`, String(last));
+    }
+  }
+  const fee = Number($("fee-delta").value) || 0;
+  const perUnit = desc.won_per_unit || 1;
+  const city = Number($("city-change").value) || 0;
+  for (const s of desc.services) for (const f of s.streams) {
+    const base = `service.${s.id}.funding.${f.slug}`;
+    if (fee && f.kind === "fees" && original.has(`${base}.price`))
+      set.set(`${base}.price`, num(Math.max(0, value(`${base}.price`) + fee / perUnit)));
+    if (city && f.kind === "budget") {
+      const k = original.has(`${base}.amount`) ? "amount" : original.has(`${base}.policy`) ? "policy" : null;
+      if (k) set.set(`${base}.${k}`, num(Math.max(0, value(`${base}.${k}`) * (1 + city / 100))));
+    }
+  }
+  const m = $("materiality").value;
+  const typed = desc.materiality_share == null ? "" : num(desc.materiality_share * 100);
+  if (m !== "" && m !== typed) set.set("scenario.materiality_share", num(Number(m) / 100));
+  return Array.from(set, ([p, v]) => `${p}=${v}`);
+}
+
+function setting() {
+  return {
+    scenario: desc.id, set: overrides(), trials: Number($("trials").value) || undefined,
+    seed: $("seed").value === "" ? undefined : Number($("seed").value),
+    confidence: Number($("confidence").value), client: CLIENT, slot: "main",
+  };
+}
+
+function schedule(ms) {
+  clearTimeout(pending);
+  pending = setTimeout(start, ms);
+}
+
+async function start() {
+  if (!desc) return;
+  const body = setting();
+  let run;
+  try {
+    run = await api("/api/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch (e) {
+    if (e.status === 503) { setStatus(t("busy")); schedule(1000); return; }
+    setStatus(`${t("failed")}: ${e.message}`);
+    return;
+  }
+  $("results").setAttribute("aria-busy", "true");
+  poll(run.id, body);
+}
+
+async function poll(id, body) {
+  let run;
+  try { run = await api(`/api/runs/${id}`); } catch (e) { setStatus(`${t("failed")}: ${e.message}`); return; }
+  $("progress").value = run.total ? run.done / run.total : 0;
+  if (run.state === "queued" || run.state === "running") {
+    setStatus(`${t(run.state)} ${run.done.toLocaleString()} / ${run.total.toLocaleString()}`);
+    setTimeout(() => poll(id, body), 120);
+    return;
+  }
+  if (run.state === "cancelled") return; // a newer run shows its own state
+  $("results").removeAttribute("aria-busy");
+  if (run.state === "failed") { setStatus(`${t("failed")}: ${run.error}`); return; }
+  run.setting = body;
+  current = run;
+  show(run);
+  renderCompare();
+}
+
+const pct = p => `${(p * 100).toFixed(1)}%`;
+const amount = x => Number(x).toLocaleString(lang === "ko" ? "ko-KR" : "en-US", { maximumFractionDigits: 1 });
+const nameOf = e => (e.id === "portfolio" ? t("portfolio") : e.name);
+
+function cell(tr, text, header) {
+  const c = document.createElement(header ? "th" : "td");
+  if (header) c.scope = "row";
+  c.textContent = text;
+  tr.append(c);
+}
+
+function show(run) {
+  const r = run.result;
+  setStatus(`${t("done")} (${run.trials.toLocaleString()})`);
+  $("progress").value = 1;
+  $("precision").textContent = t("precision")((r.precision * 100).toFixed(2), run.trials.toLocaleString(), run.seed, r.elapsed_seconds.toFixed(2));
+  const conf = `${Math.round(run.confidence * 100)}%`;
+  $("topup-h").textContent = `${t("topup")} (${conf}, ${r.money_label})`;
+  $("reserve-h").textContent = `${t("reserve")} (${conf}, ${r.money_label})`;
+  const body = $("summary").querySelector("tbody");
+  body.replaceChildren();
+  for (const e of r.entities) {
+    const tr = document.createElement("tr");
+    tr.dataset.entity = e.id;
+    cell(tr, nameOf(e), true);
+    cell(tr, `${pct(e.p_any_gap.estimate)} (${pct(e.p_any_gap.lo)}–${pct(e.p_any_gap.hi)})`);
+    cell(tr, pct(e.p_stop.estimate));
+    cell(tr, amount(e.topup[0]));
+    cell(tr, amount(e.reserve[0]));
+    body.append(tr);
+  }
+  $("command").textContent = run.command;
+  const q = `?lang=${lang}`;
+  $("dl-xlsx").href = `/api/runs/${run.id}/report.xlsx${q}`;
+  $("dl-html").href = `/api/runs/${run.id}/report.html${q}`;
+  $("dl-toml").href = `/api/runs/${run.id}/scenario.toml${q}`;
+  const all = r.entities[0];
+  drawPgap(all);
+  drawFan(all, r.money_label);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function el(name, attrs, text) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// A frame of width x height with its axes; returns the scales.
+function frame(svg, years, top, label) {
+  const W = 520, H = 260, L = 56, R = 12, T = 14, B = 34;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.replaceChildren();
+  const x = i => L + (years.length > 1 ? (i / (years.length - 1)) * (W - L - R) : 0);
+  const y = v => T + (1 - v / (top || 1)) * (H - T - B);
+  svg.append(el("line", { x1: L, y1: y(0), x2: W - R, y2: y(0), class: "axis" }));
+  svg.append(el("line", { x1: L, y1: T, x2: L, y2: y(0), class: "axis" }));
+  for (let k = 0; k <= 4; k++) {
+    const v = (top * k) / 4;
+    svg.append(el("text", { x: L - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, label(v)));
+  }
+  const step = Math.max(1, Math.ceil(years.length / 8));
+  years.forEach((yr, i) => {
+    if (i % step === 0) svg.append(el("text", { x: x(i), y: H - B + 16, class: "tick", "text-anchor": "middle" }, String(yr)));
+  });
+  return { x, y };
+}
+
+function path(points) { return points.map(([a, b], i) => `${i ? "L" : "M"}${a.toFixed(1)},${b.toFixed(1)}`).join(""); }
+
+function drawPgap(e) {
+  const svg = $("pgap-chart");
+  const years = e.years.map(y => y.year);
+  const top = Math.min(1, Math.max(0.05, ...e.years.map(y => y.p_gap.hi)) * 1.1);
+  const { x, y } = frame(svg, years, top, v => `${Math.round(v * 100)}%`);
+  const band = e.years.map((v, i) => [x(i), y(v.p_gap.hi)]).concat(e.years.map((v, i) => [x(i), y(v.p_gap.lo)]).reverse());
+  svg.append(el("path", { d: `${path(band)}Z`, class: "band" }));
+  svg.append(el("path", { d: path(e.years.map((v, i) => [x(i), y(v.p_gap.estimate)])), class: "line" }));
+  e.years.forEach((v, i) => {
+    const dot = el("circle", { cx: x(i), cy: y(v.p_gap.estimate), r: 3, class: "dot" });
+    dot.append(el("title", {}, `${v.year}: ${pct(v.p_gap.estimate)} (${pct(v.p_gap.lo)}–${pct(v.p_gap.hi)})`));
+    svg.append(dot);
+  });
+}
+
+function drawFan(e, unit) {
+  const svg = $("fan-chart");
+  const years = e.years.map(y => y.year);
+  const top = Math.max(1e-9, ...e.years.map(y => Math.max(y.cost[4], y.funding_mean))) * 1.1;
+  const { x, y } = frame(svg, years, top, v => amount(v));
+  svg.append(el("text", { x: 8, y: 12, class: "tick" }, unit));
+  for (const [lo, hi, cls] of [[0, 4, "fan-outer"], [1, 3, "fan-inner"]]) {
+    const pts = e.years.map((v, i) => [x(i), y(v.cost[hi])]).concat(e.years.map((v, i) => [x(i), y(v.cost[lo])]).reverse());
+    svg.append(el("path", { d: `${path(pts)}Z`, class: cls }));
+  }
+  svg.append(el("path", { d: path(e.years.map((v, i) => [x(i), y(v.cost[2])])), class: "line" }));
+  svg.append(el("path", { d: path(e.years.map((v, i) => [x(i), y(v.funding_mean)])), class: "funding" }));
+}
+
+function renderCompare() {
+  const table = $("compare-table");
+  if (!keptA || !current || !keptA.result || !current.result) { table.hidden = true; $("compare-sets").textContent = ""; return; }
+  table.hidden = false;
+  const body = table.querySelector("tbody");
+  body.replaceChildren();
+  for (const a of keptA.result.entities) {
+    const b = current.result.entities.find(e => e.id === a.id);
+    if (!b) continue;
+    const tr = document.createElement("tr");
+    tr.dataset.entity = a.id;
+    cell(tr, nameOf(a), true);
+    cell(tr, pct(a.p_any_gap.estimate));
+    cell(tr, pct(b.p_any_gap.estimate));
+    const d = (b.p_any_gap.estimate - a.p_any_gap.estimate) * 100;
+    cell(tr, `${d >= 0 ? "+" : ""}${d.toFixed(1)}%p`);
+    cell(tr, pct(a.p_stop.estimate));
+    cell(tr, pct(b.p_stop.estimate));
+    body.append(tr);
+  }
+  const list = r => (r.setting.set.length ? r.setting.set.join("  ") : t("none"));
+  $("compare-sets").textContent = `A: ${list(keptA)} — B: ${list(current)}`;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("lang").addEventListener("click", () => { lang = lang === "ko" ? "en" : "ko"; applyLanguage(); });
+  $("scenario").addEventListener("change", () => loadScenario().catch(e => setStatus(`${t("failed")}: ${e.message}`)));
+  $("controls").addEventListener("submit", ev => { ev.preventDefault(); schedule(0); });
+  for (const id of ["grant-end", "grant-cut", "fee-delta", "city-change", "materiality", "confidence", "trials", "seed"])
+    $(id).addEventListener("change", () => schedule(250));
+  $("reset").addEventListener("click", () => loadScenario());
+  $("keep-a").addEventListener("click", () => { if (current) { keptA = current; renderCompare(); } });
+  $("clear-a").addEventListener("click", () => { keptA = null; renderCompare(); });
+  $("upload").addEventListener("change", async ev => {
+    const file = ev.target.files[0];
+    if (!file) return;
+    try {
+      const bytes = await file.arrayBuffer();
+      const e = await api(`/api/scenarios?name=${encodeURIComponent(file.name)}`, {
+        method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: bytes,
+      });
+      await loadList(e.id);
+    } catch (e) { setStatus(`${t("failed")}: ${e.message}`); }
+  });
+  if (!(navigator.language || "").startsWith("ko")) lang = "en";
+  applyLanguage();
+  loadList().catch(e => setStatus(`${t("failed")}: ${e.message}`));
+});
