@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _fundgap
 from ._results import (
@@ -22,7 +22,7 @@ def run(
     *,
     trials: Optional[int] = None,
     seed: Optional[int] = None,
-    confidence: Optional[Sequence[float]] = None,
+    confidence: Union[None, float, Sequence[float]] = None,
     precision: Optional[float] = None,
     precision_npv: Optional[float] = None,
     max_trials: int = 10_000_000,
@@ -44,11 +44,20 @@ def run(
     native = _fundgap.run(
         s.text, s.label, s.overrides,
         trials=trials, seed=seed,
-        confidence=None if confidence is None else [float(c) for c in confidence],
+        confidence=_levels(confidence),
         precision=precision, precision_npv=precision_npv, max_trials=max_trials,
         from_year=from_year, lang=lang,
     )
     return RunResult(native)
+
+
+def _levels(confidence: Union[None, float, Sequence[float]]) -> Optional[List[float]]:
+    """The requirement's confidence levels: one level or several."""
+    if confidence is None:
+        return None
+    if isinstance(confidence, (int, float)):
+        return [float(confidence)]
+    return [float(c) for c in confidence]
 
 
 def stress(

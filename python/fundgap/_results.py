@@ -31,7 +31,8 @@ def _is_year(column: str) -> bool:
 
 def frame(data: bytes) -> pd.DataFrame:
     """A CSV table as a frame with typed columns: text as ``string``, years
-    as nullable ``Int64``, true/false as ``bool``, every other column
+    as nullable ``Int64``, true/false as ``bool`` (``boolean`` where some
+    cells are empty), every other column
     ``float64`` parsed exactly (each value the double the CSV's shortest
     round-trip text names; an empty cell is NaN)."""
     if not data.strip():
@@ -45,6 +46,11 @@ def frame(data: bytes) -> pd.DataFrame:
             continue
         if len(values) and set(values) <= {"true", "false"}:
             out[column] = (values == "true").astype("bool")
+            continue
+        if len(values) and set(values) <= {"true", "false", ""} and set(values) != {""}:
+            # A flag left empty where it does not apply (the baseline's
+            # `distinguishable`): nullable boolean, missing there.
+            out[column] = pd.array([None if v == "" else v == "true" for v in values], dtype="boolean")
             continue
         try:
             numbers = [float(v) if v != "" else float("nan") for v in values]

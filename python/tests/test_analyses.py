@@ -39,6 +39,10 @@ def test_compare_variants_equal_the_command_lines(cli, tmp_path):
     same_files(ours, theirs)
     assert ours.variants["variant"].nunique() >= 2
     assert len(ours.pairs) > 0
+    # The baseline's flag is empty: a nullable boolean, missing there.
+    flags = ours.frames["compare"]["distinguishable"]
+    assert str(flags.dtype) == "boolean"
+    assert flags.isna().sum() == 1 and flags.dropna().isin([True, False]).all()
 
 
 def test_compare_of_two_files_with_an_override(cli, tmp_path, root):

@@ -163,3 +163,10 @@ def test_summary_records_how_the_run_was_made():
     assert r.summary["elapsed_seconds"] > 0
     assert r.summary["threads"] >= 1
     assert r.summary["fundgap_version"] == fundgap.__version__
+
+
+def test_one_confidence_level_may_be_a_number():
+    one = fundgap.run(trials=400, seed=4, confidence=0.95)
+    listed = fundgap.run(trials=400, seed=4, confidence=[0.95])
+    assert one.files["horizon.csv"] == listed.files["horizon.csv"]
+    assert "topup_p95" in one.requirement.columns

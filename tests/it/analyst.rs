@@ -162,6 +162,17 @@ fn the_analysts_path_on_a_site_scenario() {
         let head = plan.get_value((0, c)).unwrap().to_string();
         assert!(hangul(&head), "plan column {c}: {head}");
     }
+    // The tables name the portfolio in Korean too (the CSV's English name
+    // is for programs).
+    let horizon = wb.worksheet_range("기간 합계").unwrap();
+    let names: Vec<String> = (2..horizon.height() as u32)
+        .filter_map(|r| horizon.get_value((r, 1)).map(|v| v.to_string()))
+        .collect();
+    assert!(names.iter().any(|n| n == "전체 (포트폴리오)"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("all services")),
+        "{names:?}"
+    );
     drop(wb);
 
     // `chart --lang en` redoes the charts, the page and the workbook.

@@ -295,7 +295,15 @@ fn serve_gives_exactly_the_numbers_of_fundgap_run_with_the_same_sets() {
     assert!(toml.contains("# --set scenario.materiality_share=0.1"));
     // The downloaded file has the changes written in: run alone, it gives
     // the page's numbers.
-    assert!(toml.contains("changes written in"), "{toml}");
+    assert!(
+        toml.contains("the page's changes, its trials\n# and its seed written in"),
+        "{toml}"
+    );
+    // The run's trials and seed are written in, so `fundgap run` needs no flag.
+    assert!(
+        toml.contains("trials = 4000") && toml.contains("seed = 11"),
+        "{toml}"
+    );
     let path = dir.path().join("dl.toml");
     std::fs::write(&path, &toml).unwrap();
     let alone = dir.path().join("alone");

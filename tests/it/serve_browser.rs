@@ -378,7 +378,10 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
     let words = d.script(
         "return document.getElementById('run').textContent + '|' + document.getElementById('topup-h').textContent",
     );
-    assert_eq!(words, json!("실행|매년 추가 재원 (90%, 억 원)"));
+    assert_eq!(
+        words,
+        json!("실행|연간 추가 예산 (기준연도 가격) (90%, 억 원)")
+    );
     let shot = d.call("GET", "/screenshot", json!({}));
     let png = base64(shot.as_str().unwrap());
     let path = std::env::var_os("FUNDGAP_SCREENSHOT")

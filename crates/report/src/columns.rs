@@ -131,6 +131,11 @@ const SHARES: &[(&str, &str, &str)] = &[
     ("p_structural", "P(structural gap)", "구조적 부족 확률"),
     ("p_capital_gap", "P(capital gap)", "자본 재원 부족 확률"),
     ("p_operator_loss", "P(operator loss)", "운영사 손실 확률"),
+    (
+        "p_obligation",
+        "P(the city owes the operator)",
+        "계약상 시 부담 발생 확률",
+    ),
     ("p_exit", "P(operator leaves)", "운영사 이탈 확률"),
     (
         "grant_share",

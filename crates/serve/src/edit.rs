@@ -31,15 +31,19 @@ fn set(item: &mut Item, path: &[&str], value: &Value) -> bool {
     if rest.is_empty() {
         return match item {
             Item::Table(t) => {
-                let decor = t
-                    .get(first)
-                    .and_then(|i| i.as_value())
-                    .map(|v| v.decor().clone());
-                let mut v = value.clone();
-                if let Some(d) = decor {
-                    *v.decor_mut() = d;
+                // Replaced in place, so the key keeps the comments above
+                // it and the value those after it.
+                match t.get_mut(first) {
+                    Some(Item::Value(old)) => {
+                        let mut v = value.clone();
+                        *v.decor_mut() = old.decor().clone();
+                        *old = v;
+                    }
+                    Some(_) => return false,
+                    None => {
+                        t.insert(first, Item::Value(value.clone()));
+                    }
                 }
-                t.insert(first, Item::Value(v));
                 true
             }
             Item::Value(Value::InlineTable(t)) => {
@@ -100,7 +104,7 @@ fn set(item: &mut Item, path: &[&str], value: &Value) -> bool {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "[scenario]\nname = \"x\" # kept\nmateriality_share = 0.05\n\n\
+    const TEXT: &str = "[scenario]\nname = \"x\" # kept\n# why five percent\nmateriality_share = 0.05\n\n\
         [economy]\ninflation = { dist = \"normal\", mean = 0.02, sd = 0.01 }\n\n\
         [[service]]\nid = \"parking\"\n\n[[service.funding]]\nkind = \"grant\"\nname = \"National money\"\nto = 2022 # the plan\n";
 
@@ -116,7 +120,10 @@ mod tests {
         )
         .unwrap();
         assert!(out.contains("to = 2021 # the plan"), "{out}");
-        assert!(out.contains("materiality_share = 0.1\n"), "{out}");
+        assert!(
+            out.contains("# why five percent\nmateriality_share = 0.1\n"),
+            "{out}"
+        );
         assert!(out.contains("mean = 0.03"), "{out}");
         assert!(out.contains("name = \"x\" # kept"));
     }

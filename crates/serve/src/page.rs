@@ -22,12 +22,17 @@ pub fn index(token: &str) -> String {
 /// command that gives the same numbers; when one cannot be written in,
 /// the text as loaded, unchanged, under the same list, saying so.
 pub fn edited_scenario(f: &Finished, command: &str) -> String {
-    let edited = crate::edit::apply(&f.entry.text, &f.overrides);
+    // The run's trials and seed too, which the page may have changed.
+    let mut all = f.overrides.clone();
+    all.push(format!("scenario.trials={}", f.model.trials()));
+    all.push(format!("scenario.seed={}", f.model.seed()));
+    let edited = crate::edit::apply(&f.entry.text, &all);
     let mut out = String::from(match edited {
         Some(_) => {
-            "# Downloaded from fundgap serve: the scenario with the page's changes written in\n\
-             # (listed here as the --set overrides they are). Run alone, it gives the page's\n\
-             # numbers, as does this command on the original file:\n"
+            "# Downloaded from fundgap serve: the scenario with the page's changes, its trials\n\
+             # and its seed written in (the changes listed here as the --set overrides they\n\
+             # are). Run alone, it gives the page's numbers (plan.csv with the command's\n\
+             # --from), as does this command on the original file:\n"
         }
         None => {
             "# Downloaded from fundgap serve. The scenario below is the file as it was loaded,\n\

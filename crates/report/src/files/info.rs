@@ -30,7 +30,7 @@ impl RunInfo {
     ) -> String {
         let mut again = format!(
             "fundgap {verb} {} --trials {trials} --seed {}",
-            self.scenario_file,
+            shell_word(&self.scenario_file),
             model.seed()
         );
         // A run's budget year too: its plan.csv depends on it, and by
@@ -39,14 +39,30 @@ impl RunInfo {
             again.push_str(&format!(" --from {}", self.budget_year));
         }
         for o in &self.overrides {
-            // Quoted, so a shell neither splits nor expands it (a `*`).
-            again.push_str(&format!(" --set '{}'", o.replace('\'', "'\\''")));
+            again.push_str(&format!(" --set {}", quoted(o)));
         }
         if lang != fundgap::model::Language::En {
             again.push_str(&format!(" --lang {}", lang.as_str()));
         }
         again
     }
+}
+
+/// `s` as one word of a POSIX shell: as it is when it holds only
+/// letters, digits and `_./:@%+=,-`, else single-quoted (a file named
+/// `my city.toml` or `a;b.toml` must not split or run anything).
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "_./:@%+=,-".contains(c);
+    match !s.is_empty() && s.chars().all(plain) {
+        true => s.to_string(),
+        false => quoted(s),
+    }
+}
+
+/// `s` single-quoted for a POSIX shell, so it neither splits nor
+/// expands (a `*`).
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 /// The calendar year now (UTC), the default budget year of a plan: days
@@ -63,4 +79,17 @@ pub fn this_year() -> i32 {
     let mp = (5 * doy + 2) / 153;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     (yoe + era * 400 + i64::from(month <= 2)) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_is_one_shell_word() {
+        assert_eq!(shell_word("scenarios/대전.toml"), "scenarios/대전.toml");
+        assert_eq!(shell_word("my city.toml"), "'my city.toml'");
+        assert_eq!(shell_word("a'b;rm.toml"), "'a'\\''b;rm.toml'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

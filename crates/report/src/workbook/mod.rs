@@ -114,6 +114,11 @@ fn write_table(ws: &mut Worksheet, t: &Table, h: &Headings) -> std::result::Resu
         for (c, (cell, (f, divisor))) in row.iter().zip(&formats).enumerate() {
             let c = c as u16;
             match cell {
+                // The CSV names the portfolio in English; a reader's sheet
+                // in the report's language.
+                Cell::Text(s) if s == fundgap::stats::PORTFOLIO_NAME && h.w.ko() => {
+                    ws.write_string(r, c, entity_name("portfolio", s, Language::Ko))?;
+                }
                 Cell::Text(s) => {
                     ws.write_string(r, c, s)?;
                 }

@@ -14,18 +14,22 @@ const WORDS = {
     upload: "Upload a file (TOML, .xlsx)", whatif: "What-if",
     grantEnd: "National grant withdrawn from year (nothing paid from then on)",
     grantCut: "Grant cut in every year it pays (%)", feeDelta: "Fee change per use (KRW)",
-    cityChange: "City appropriation change (%)", materiality: "Materiality (% of cost)",
+    cityChange: "Every local budget stream, change (%)", materiality: "Materiality (% of cost)",
     confidence: "Confidence level of the funding requirement", trials: "Trials", seed: "Random seed",
     run: "Run", reset: "Reset", inputs: "Services and funding inputs (editable)", results: "Results",
-    summaryCap: "Results by service", entity: "Service", pAny: "P(gap, any year)", pStop: "P(stopped)",
-    topup: "Yearly top-up", reserve: "Opening reserve",
+    summaryCap: "Results by service", entity: "Service", pAny: "P(gap, any year)", pStop: "P(stopped or shrunk)",
+    topup: "Top-up a year (start-year prices)", reserve: "Extra opening reserve",
+    summaryNote: "P(stopped or shrunk): by the horizon's end, under the stop rule or a take-over decision; for All services, any service. The top-up and the extra reserve would each alone have kept the service gap-free at the confidence level, reckoned as if it ran on as planned (as fundgap run reports them).",
+    noCity: "No budget stream states its amount or policy as a plain number here: change them under the inputs below.",
+    enMoney: "The English report.xlsx and report.html state money in KRW million, as fundgap run --lang en does.",
     pgapCap: "P(funding gap) by year, portfolio (95% interval)",
     fanCap: "Cost distribution (5-25-50-75-95th percentiles) and mean funding, portfolio",
     command: "The command that gives the same result", downloads: "Downloads",
     dlXlsx: "report.xlsx", dlHtml: "report.html",
     dlToml: "Scenario with your changes written in (listed at its top as --set overrides)",
     compare: "Compare two settings",
-    compareNote: "Keep the current result as A, change the setting and see B beside it. Both run on the same seed, so the difference is the setting's.",
+    compareNote: "Keep the current result as A, change the setting and see B beside it. With the same seed and trials the two share their random numbers, so the difference is the setting's.",
+    notPaired: "A and B differ in seed or trials: their difference includes Monte Carlo noise.",
     keepA: "Keep this result as A", clearA: "Stop comparing", compareCap: "A and B", diff: "B − A",
     footer: "This page runs on this computer only and needs no network.",
     asPlanned: "as planned", queued: "Waiting in the queue…", running: "Simulating", done: "Done",
@@ -40,18 +44,22 @@ const WORDS = {
     upload: "파일 올리기 (TOML, .xlsx)", whatif: "What-if",
     grantEnd: "국비 지원 중단 연도 (그 해부터 지급 없음)",
     grantCut: "국비 삭감 (지급 기간 매년, %)", feeDelta: "이용료 변경 (1회 이용당, 원)",
-    cityChange: "시비 편성 변경 (%)", materiality: "중요성 기준 (비용 대비 %)",
+    cityChange: "지방비 예산 재원 모두 변경 (%)", materiality: "중요성 기준 (비용 대비 %)",
     confidence: "소요 재원 신뢰수준", trials: "시행 횟수", seed: "난수 시드",
     run: "실행", reset: "되돌리기", inputs: "서비스와 재원 입력값 (편집 가능)", results: "결과",
-    summaryCap: "서비스별 결과", entity: "서비스", pAny: "부족 확률 (기간 중)", pStop: "P(중단)",
-    topup: "매년 추가 재원", reserve: "초기 적립금",
+    summaryCap: "서비스별 결과", entity: "서비스", pAny: "부족 확률 (기간 중)", pStop: "중단·축소 확률",
+    topup: "연간 추가 예산 (기준연도 가격)", reserve: "추가 적립금",
+    summaryNote: "중단·축소 확률: 분석 기간 말까지 중단 규칙이나 지방비 전환 결정으로 중단 또는 축소된 시행의 비율(전체는 어느 서비스든). 추가 예산과 추가 적립금은 각각 그것만으로 신뢰 수준에서 부족을 없앴을 금액이며, 서비스가 계획대로 계속 운영된다고 보고 계산합니다(fundgap run과 같음).",
+    noCity: "이 시나리오의 예산 재원은 금액이나 편성 비율이 단일 숫자가 아닙니다. 아래 입력값에서 바꾸세요.",
+    enMoney: "",
     pgapCap: "연도별 부족 확률, 전체 (95% 구간)",
     fanCap: "비용 분포 (5-25-50-75-95 백분위)와 평균 재원, 전체",
     command: "같은 결과를 내는 명령", downloads: "내려받기",
     dlXlsx: "report.xlsx", dlHtml: "report.html",
     dlToml: "변경 사항을 반영한 시나리오 (파일 머리에 --set 목록)",
     compare: "두 설정 비교",
-    compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 같은 시드로 돌리므로 차이는 설정의 차이입니다.",
+    compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 시드와 시행 횟수가 같으면 같은 난수를 쓰므로 차이는 설정의 차이입니다.",
+    notPaired: "A와 B의 시드나 시행 횟수가 달라 차이에 몬테카를로 오차가 섞여 있습니다.",
     keepA: "지금 결과를 A로", clearA: "비교 끄기", compareCap: "A와 B", diff: "B − A",
     footer: "이 페이지는 이 컴퓨터 안에서만 돌아가며 네트워크가 필요 없습니다.",
     asPlanned: "계획대로", queued: "대기 중…", running: "모의실험 중", done: "완료",
@@ -69,9 +77,11 @@ let current = null;    // the last finished run
 let keptA = null;      // the run kept as A
 let pending = null;    // the timer of a run about to start
 const t = k => WORDS[lang][k];
+// 억 원 to an English reader: the unit Korean budgets are written in.
+const unitLabel = u => (lang === "en" && u === "억 원" ? "KRW 100 million (억 원)" : u);
 
 function showNote() {
-  if (desc) $("scenario-note").textContent = `${desc.label} · ${desc.start_year}–${desc.end_year} · ${t("inUnits")(desc.money_label)}`;
+  if (desc) $("scenario-note").textContent = `${desc.label} · ${desc.start_year}–${desc.end_year} · ${t("inUnits")(unitLabel(desc.money_label))}`;
 }
 
 function applyLanguage() {
@@ -79,6 +89,7 @@ function applyLanguage() {
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   $("lang").textContent = lang === "ko" ? "English" : "한국어";
   fillGrantYears();
+  fillCityNote();
   showNote();
   if (current) show(current);
   renderCompare();
@@ -119,9 +130,27 @@ async function loadScenario() {
   $("grant-cut").value = 0; $("fee-delta").value = 0; $("city-change").value = 0;
   fillGrantYears();
   $("grant-end").value = "";
+  fillCityNote();
   buildInputs();
   keptA = null; renderCompare();
   schedule(0);
+}
+
+// The city control scales the budget streams whose amount or policy is
+// a plain number; with none it would change nothing, so it says so.
+function scalable() {
+  const out = [];
+  for (const s of desc.services) for (const f of s.streams)
+    if (f.kind === "budget" && f.numbers.some(([k]) => k === "amount" || k === "policy")) out.push(f);
+  return out;
+}
+
+function fillCityNote() {
+  if (!desc) return;
+  const none = scalable().length === 0;
+  $("city-change").disabled = none;
+  $("city-note").textContent = none ? t("noCity") : "";
+  $("en-money").textContent = t("enMoney");
 }
 
 function grants() {
@@ -161,7 +190,7 @@ function buildInputs() {
         const id = `in-${s.id}-${f.slug}-${key}`.replace(/[^A-Za-z0-9_-]/g, "_");
         const label = document.createElement("label");
         label.htmlFor = id;
-        label.textContent = `${f.name} · ${key}${money ? ` (${desc.money_label})` : ""} · ${f.from}–${f.to}`;
+        label.textContent = `${f.name} · ${key}${money ? ` (${unitLabel(desc.money_label)})` : ""} · ${f.from}–${f.to}`;
         const input = document.createElement("input");
         input.type = "number"; input.step = "any"; input.id = id;
         input.dataset.path = `service.${s.id}.funding.${f.slug}.${key}`;
@@ -284,8 +313,8 @@ function show(run) {
   $("progress").value = 1;
   $("precision").textContent = t("precision")((r.precision * 100).toFixed(2), run.trials.toLocaleString(), run.seed, r.elapsed_seconds.toFixed(2));
   const conf = `${Math.round(run.confidence * 100)}%`;
-  $("topup-h").textContent = `${t("topup")} (${conf}, ${r.money_label})`;
-  $("reserve-h").textContent = `${t("reserve")} (${conf}, ${r.money_label})`;
+  $("topup-h").textContent = `${t("topup")} (${conf}, ${unitLabel(r.money_label)})`;
+  $("reserve-h").textContent = `${t("reserve")} (${conf}, ${unitLabel(r.money_label)})`;
   const body = $("summary").querySelector("tbody");
   body.replaceChildren();
   for (const e of r.entities) {
@@ -305,7 +334,7 @@ function show(run) {
   $("dl-toml").href = `/api/runs/${run.id}/scenario.toml${q}`;
   const all = r.entities[0];
   drawPgap(all);
-  drawFan(all, r.money_label);
+  drawFan(all, unitLabel(r.money_label));
 }
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -387,8 +416,9 @@ function renderCompare() {
     cell(tr, pct(b.p_stop.estimate));
     body.append(tr);
   }
-  const list = r => (r.setting.set.length ? r.setting.set.join("  ") : t("none"));
-  $("compare-sets").textContent = `A: ${list(keptA)} — B: ${list(current)}`;
+  const list = r => `--seed ${r.seed} --trials ${r.trials} ${r.setting.set.length ? r.setting.set.join("  ") : t("none")}`;
+  const paired = keptA.seed === current.seed && keptA.trials === current.trials;
+  $("compare-sets").textContent = `A: ${list(keptA)} — B: ${list(current)}${paired ? "" : ` — ${t("notPaired")}`}`;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
