@@ -99,6 +99,16 @@ fn an_endless_scenario_file_is_refused() {
     let out = fundgap(&["check", bin.to_str().unwrap()], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));
+    // The same bytes named .xlsx: a broken workbook, said as such.
+    let broken = tmp.path().join("broken.xlsx");
+    std::fs::write(&broken, [0xff, 0xfe, 0x00]).unwrap();
+    let out = fundgap(&["check", broken.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("not an Excel workbook") && !err.contains("UTF-8"),
+        "{err}"
+    );
 }
 
 /// `fundgap chart` refuses a charts.json whose series do not match its

@@ -75,27 +75,39 @@ fn open_without_waiting(path: &Path) -> std::io::Result<(std::fs::File, bool)> {
     Ok((std::fs::File::open(path)?, false))
 }
 
+/// The TOML text a scenario file's bytes stand for: a workbook is read
+/// into it, which every command then validates as it would a file (its
+/// problems told at their cells, `crate::book::locate`); anything else
+/// must be UTF-8. `label` names the file in messages.
+pub fn scenario_text(label: &str, bytes: Vec<u8>) -> Result<String> {
+    if crate::book::is_workbook(&bytes) {
+        let (text, map) = crate::book::read(&bytes, label)?;
+        crate::book::remember(label, map);
+        return Ok(text);
+    }
+    // A file named .xlsx that is no workbook is a broken or mislabelled
+    // file, not a text with a bad byte.
+    let why = match label.to_ascii_lowercase().ends_with(".xlsx") {
+        true => {
+            "not an Excel workbook (an .xlsx file is a zip archive and this one is not): save it again from Excel or LibreOffice as .xlsx"
+        }
+        false => {
+            "not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)"
+        }
+    };
+    String::from_utf8(bytes).map_err(|_| Error::Read {
+        path: label.into(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+    })
+}
+
 /// A scenario's text together with its display label.
 pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String)> {
     match path {
         Some(p) => {
             let bytes = read_bounded(p, MAX_SCENARIO_BYTES, "scenario file")?;
             let label = p.display().to_string();
-            // A workbook is read into the TOML text it stands for, which
-            // every command then validates as it would a file; its
-            // problems are told at their cells (`crate::book::locate`).
-            if crate::book::is_workbook(&bytes) {
-                let (text, map) = crate::book::read(&bytes, &label)?;
-                crate::book::remember(&label, map);
-                return Ok((Cow::Owned(text), label));
-            }
-            let text = String::from_utf8(bytes).map_err(|_| Error::Read {
-                path: p.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)",
-                ),
-            })?;
+            let text = scenario_text(&label, bytes)?;
             Ok((Cow::Owned(text), label))
         }
         None => Ok((

@@ -199,19 +199,9 @@ fn entry(id: &str, label: &str, text: String, origin: Origin) -> Result<Entry> {
     })
 }
 
-/// A scenario file's bytes as TOML text: a workbook read through
-/// `fundgap-report`'s `book/`, anything else as UTF-8.
+/// A scenario file's bytes as TOML text, as the command line reads them.
 fn to_text(label: &str, bytes: Vec<u8>) -> Result<String> {
-    if fundgap_report::book::is_workbook(&bytes) {
-        let (text, map) = fundgap_report::book::read(&bytes, label)?;
-        fundgap_report::book::remember(label, map);
-        return Ok(text);
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        Error::Usage(format!(
-            "{label} is not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)"
-        ))
-    })
+    fundgap_report::input::scenario_text(label, bytes)
 }
 
 /// The file stem of `label` as an id part: its slug, or `scenario`.

@@ -41,7 +41,7 @@ const WORDS = {
   },
   ko: {
     title: "재원 부족 what-if", scenario: "시나리오", pick: "시나리오 선택",
-    upload: "파일 올리기 (TOML, .xlsx)", whatif: "What-if",
+    upload: "파일 올리기 (TOML, .xlsx)", whatif: "가정 분석 (What-if)",
     grantEnd: "국비 지원 중단 연도 (그 해부터 지급 없음)",
     grantCut: "국비 삭감 (지급 기간 매년, %)", feeDelta: "이용료 변경 (1회 이용당, 원)",
     cityChange: "지방비 예산 재원 모두 변경 (%)", materiality: "중요성 기준 (비용 대비 %)",
