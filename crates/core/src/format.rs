@@ -126,6 +126,11 @@ impl Money {
         thousands(x / self.divisor, self.decimals)
     }
 
+    /// An amount with its interval, all in this money: "6.1 [5.9–6.3]".
+    pub fn with_interval(&self, x: f64, lo: f64, hi: f64) -> String {
+        format!("{} [{}–{}]", self.fmt(x), self.fmt(lo), self.fmt(hi))
+    }
+
     /// An amount followed by the unit: "3,440 억 원", "12 KRW million".
     pub fn with_unit(&self, x: f64) -> String {
         format!("{} {}", self.fmt(x), self.label)

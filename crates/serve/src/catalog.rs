@@ -102,7 +102,7 @@ impl Catalog {
             fixed.push(entry(stem, &label, text.to_string(), Origin::Shipped)?);
         }
         for (label, bytes) in files {
-            let text = to_text(&label, bytes)?;
+            let text = fundgap_report::input::scenario_text(&label, bytes)?;
             let stem = stem_of(&label);
             let mut id = format!("file-{stem}");
             let mut n = 2;
@@ -170,7 +170,7 @@ impl Catalog {
         } else {
             base
         };
-        let text = to_text(&base, bytes)?;
+        let text = fundgap_report::input::scenario_text(&base, bytes)?;
         let mut u = self
             .uploads
             .lock()
@@ -197,11 +197,6 @@ fn entry(id: &str, label: &str, text: String, origin: Origin) -> Result<Entry> {
         origin,
         text,
     })
-}
-
-/// A scenario file's bytes as TOML text, as the command line reads them.
-fn to_text(label: &str, bytes: Vec<u8>) -> Result<String> {
-    fundgap_report::input::scenario_text(label, bytes)
 }
 
 /// The file stem of `label` as an id part: its slug, or `scenario`.

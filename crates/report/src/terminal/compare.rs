@@ -8,8 +8,8 @@ use fundgap::analysis::compare::{CompareResult, Difference, Differences, Rank};
 use fundgap::format::{percent, thousands};
 use fundgap::model::Language;
 
-use super::run::aligned;
-use super::stress::{need_head, share};
+use super::run::{aligned, share};
+use super::stress::need_head;
 use crate::lang::{Money, MoneyOf, Words, columns, pad};
 
 /// A signed difference with its interval, e.g. `-12.3 pts [-13.0, -11.6]`.
@@ -104,12 +104,7 @@ pub fn compare_cells(
                     .unwrap_or_else(|| "-".into()),
             ];
             if let Some(n) = s.funding_needed.first() {
-                row.push(format!(
-                    "{} [{}–{}]",
-                    money.fmt(n.topup),
-                    money.fmt(n.topup_lo),
-                    money.fmt(n.topup_hi)
-                ));
+                row.push(money.with_interval(n.topup, n.topup_lo, n.topup_hi));
             }
             row
         })

@@ -7,8 +7,17 @@ use fundgap::format::{percent, thousands};
 use fundgap::model::{DiscountBasis, Language, Model, Prices};
 
 use crate::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
-use fundgap::stats::Report;
+use fundgap::stats::{Proportion, Report};
 
+/// A proportion with its interval: "12.3% [11.9%–12.7%]".
+pub(crate) fn share(p: &Proportion) -> String {
+    format!(
+        "{} [{}–{}]",
+        percent(p.estimate, 1),
+        percent(p.lo, 1),
+        percent(p.hi, 1)
+    )
+}
 /// One line of a terminal table: the first cell left-aligned, the rest
 /// right-aligned, each padded to its width in terminal columns, two spaces
 /// apart.
@@ -86,12 +95,7 @@ pub fn result_cells(
         .map(|e| {
             // In Korean the service's own name (usually Hangul) identifies it.
             let label = entity_label(&e.id, &e.name, w.0);
-            let ci = format!(
-                "{} [{}–{}]",
-                percent(e.p_any_gap.estimate, 1),
-                percent(e.p_any_gap.lo, 1),
-                percent(e.p_any_gap.hi, 1)
-            );
+            let ci = share(&e.p_any_gap);
             [
                 label,
                 ci,
@@ -216,12 +220,7 @@ pub fn funding_cells(
                     (&topups, n.topup, n.topup_lo, n.topup_hi),
                     (&reserves, n.reserve, n.reserve_lo, n.reserve_hi),
                 ] {
-                    row.push(format!(
-                        "{} [{}–{}]",
-                        money.fmt(x),
-                        money.fmt(lo),
-                        money.fmt(hi)
-                    ));
+                    row.push(money.with_interval(x, lo, hi));
                 }
             }
             row
@@ -356,12 +355,7 @@ fn exit_line(
     w: Words,
     money: &Money,
 ) -> String {
-    let p = format!(
-        "{} [{}–{}]",
-        percent(c.p_exit.estimate, 1),
-        percent(c.p_exit.lo, 1),
-        percent(c.p_exit.hi, 1)
-    );
+    let p = share(&c.p_exit);
     let term = money.fmt(c.termination);
     let after = model
         .services()
@@ -420,12 +414,7 @@ pub fn stop_cells(
         }
         rows.push(vec![
             entity_label(&e.id, &e.name, lang),
-            format!(
-                "{} [{}–{}]",
-                percent(e.p_stop.estimate, 1),
-                percent(e.p_stop.lo, 1),
-                percent(e.p_stop.hi, 1)
-            ),
+            share(&e.p_stop),
             percent(y.p_stopped.estimate, 1),
             percent(y.p_shrunk.estimate, 1),
             e.stop_year
@@ -505,12 +494,7 @@ pub fn stop_chances(model: &Model, report: &Report, w: Words, money: &Money) -> 
     let mut out = String::new();
     for (s, e) in model.services().iter().zip(&report.entities) {
         if s.can_stop() {
-            let p = format!(
-                "{} [{}–{}]",
-                percent(e.p_stop.estimate, 1),
-                percent(e.p_stop.lo, 1),
-                percent(e.p_stop.hi, 1)
-            );
+            let p = share(&e.p_stop);
             let median = e
                 .stop_year
                 .median

@@ -8,9 +8,8 @@ use std::fmt::Write;
 use fundgap::analysis::stress::{CellResult, StressResult, year_ranges};
 use fundgap::format::{percent, thousands};
 use fundgap::model::Language;
-use fundgap::stats::Proportion;
 
-use super::run::aligned;
+use super::run::{aligned, share};
 use crate::lang::{Money, MoneyOf, Words};
 
 /// An axis's key as a reader names it.
@@ -20,16 +19,6 @@ pub fn axis_name(key: &str, w: Words) -> String {
         "withdrawal_year" => w.t("withdrawal year", "중단 연도").to_string(),
         k => k.to_string(),
     }
-}
-
-/// A proportion with its interval: "12.3% [11.9–12.7]".
-pub(crate) fn share(p: &Proportion) -> String {
-    format!(
-        "{} [{}–{}]",
-        percent(p.estimate, 1),
-        percent(p.lo, 1),
-        percent(p.hi, 1)
-    )
 }
 
 /// The requirement's column heading, e.g. "P90 top-up a year [95% CI]".
@@ -93,12 +82,7 @@ pub fn stress_cells(
                 share(&c.p_stopped),
             ]);
             if let Some(n) = c.need {
-                row.push(format!(
-                    "{} [{}–{}]",
-                    money.fmt(n.topup),
-                    money.fmt(n.topup_lo),
-                    money.fmt(n.topup_hi)
-                ));
+                row.push(money.with_interval(n.topup, n.topup_lo, n.topup_hi));
             }
             row
         })
