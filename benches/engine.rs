@@ -10,11 +10,20 @@
 //! * `aggregate/record` and `aggregate/merge`: folding trials into the
 //!   aggregates (per trial, in batches of `LANES`), and merging two
 //!   workers' aggregates.
+//! * `floor/sketches`: recording's floor, the part no layout of the rows
+//!   can spare: the 780 entity-year quantile sketches of a trial (cost,
+//!   funding and gap of 12 services and the portfolio over 20 years),
+//!   warmed as in a long run, each given its column of a batch's values
+//!   already gathered.
+//!
+//! The per-trial benchmarks count service-years as their elements, so
+//! Criterion's throughput is service-years a second (240 a trial).
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
 //! * `draws/fill` and `draws/fill-portable`: one trial's per-year draws of
 //!   bench-district's shape (48 lines of lognormal shocks and 48 of
 //!   uniforms over 20 years), on the best instruction set this CPU has and
-//!   on the portable baseline. Throughput is in draws.
+//!   on the portable baseline. Throughput is in draws. `draws/uniforms-only`:
+//!   as many draws, all uniforms: the counter-based generator's own cost.
 //! * `quantities/fill` and `quantities/fill-portable`: one trial's
 //!   per-trial quantities of bench-district (every uncertain input of
 //!   every line: uniform, triangular, normal, lognormal and PERT), the
@@ -53,8 +62,10 @@ fn engine(c: &mut Criterion) {
             .elapsed()
             .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
     };
+    // Service-years a trial: each benchmark's throughput is in these.
+    let service_years = (model.services().len() * model.horizon()) as u64;
     let mut g = c.benchmark_group("engine");
-    g.throughput(Throughput::Elements(1));
+    g.throughput(Throughput::Elements(service_years));
     let mut first = 1_024u64;
     g.bench_function("trial", |b| {
         b.iter_custom(|iters| {
@@ -77,7 +88,7 @@ fn engine(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("floor");
-    g.throughput(Throughput::Elements(1));
+    g.throughput(Throughput::Elements(service_years));
     let mut trial = 0u64;
     let mut scratch = Scratch::new(&model);
     g.bench_function("trial", |b| {
@@ -86,10 +97,11 @@ fn engine(c: &mut Criterion) {
             black_box(engine.floor(trial, &mut scratch))
         })
     });
+    sketches_floor(&mut g, &engine, &mut lanes);
     g.finish();
 
     let mut g = c.benchmark_group("aggregate");
-    g.throughput(Throughput::Elements(1));
+    g.throughput(Throughput::Elements(service_years));
     // Per trial, folding full batches as the engine does.
     g.bench_function("record", |b| {
         b.iter_custom(|iters| per_trial(iters, &mut || acc.record(black_box(&lanes))))
@@ -100,6 +112,53 @@ fn engine(c: &mut Criterion) {
     let other = acc.clone();
     g.bench_function("merge", |b| b.iter(|| acc.merge(black_box(&other))));
     g.finish();
+}
+
+/// `floor/sketches`: every entity-year sketch a trial feeds (cost, funding
+/// and gap of each entity and year), given its column of a batch's values
+/// at once, the values gathered beforehand from 64 simulated batches.
+fn sketches_floor(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    engine: &Engine<'_>,
+    lanes: &mut [Scratch],
+) {
+    use fundgap::stats::Sketch;
+    const BATCHES: usize = 64;
+    let cells = lanes[0].rows.cost.len();
+    // columns[b][k]: batch b's values of sketch k, one per lane.
+    let mut columns = vec![vec![[0.0; LANES]; 3 * cells]; BATCHES];
+    for (b, batch) in columns.iter_mut().enumerate() {
+        engine.simulate_lanes(1_000_000 + (b * LANES) as u64, lanes, |_| {});
+        for (i, col) in batch.chunks_exact_mut(3).enumerate() {
+            for (j, s) in lanes.iter().enumerate() {
+                col[0][j] = s.rows.cost[i];
+                col[1][j] = s.rows.funding[i];
+                col[2][j] = s.rows.gap[i];
+            }
+        }
+    }
+    let mut sketches = vec![Sketch::new(); 3 * cells];
+    for batch in &columns {
+        for (q, col) in sketches.iter_mut().zip(batch) {
+            q.add_all(col);
+        }
+    }
+    let mut b = 0;
+    g.bench_function("sketches", |bench| {
+        bench.iter_custom(|iters| {
+            let batches = iters.div_ceil(LANES as u64);
+            let start = Instant::now();
+            for _ in 0..batches {
+                for (q, col) in sketches.iter_mut().zip(&columns[b]) {
+                    q.add_all(black_box(col));
+                }
+                b = (b + 1) % BATCHES;
+            }
+            start
+                .elapsed()
+                .mul_f64(iters as f64 / (batches * LANES as u64) as f64)
+        })
+    });
 }
 
 fn draws(c: &mut Criterion) {
@@ -118,6 +177,23 @@ fn draws(c: &mut Criterion) {
     fill_both_ways(&mut g, |mix| {
         d.fill(&slots, mix);
         black_box(&d);
+    });
+    // The generator alone: as many draws, all uniforms (two hashes and a
+    // conversion each), so `fill` less this is what the shocks' normals
+    // and exponentials cost.
+    let mut uniform = Slots::new();
+    for l in 0..96u64 {
+        uniform.uniforms(1000 + l, 0..20);
+    }
+    let uniform = uniform.finish();
+    let mut u = Draws::new(&uniform);
+    let mut trial = 0u64;
+    g.bench_function("uniforms-only", |b| {
+        b.iter(|| {
+            trial += 1;
+            u.fill(&uniform, fundgap::model::StreamKey::trial_mix(7, trial));
+            black_box(&u);
+        })
     });
     g.finish();
 }

@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::exact::ExactSum;
+use crate::model::rng::kernels;
 
 /// Fixed-point scale of [`Sum`]: 2^20.
 const SCALE: f64 = 1_048_576.0;
@@ -142,6 +143,27 @@ impl Sum {
     }
 }
 
+kernels! {
+    add_fixed = add_fixed_body(part: &mut [i64], row: &[f64], slow: &mut bool);
+}
+
+/// Adds every value of `row` on the fixed-point path into `part` (a
+/// select, not a branch, per value), and sets `slow` if any is off it. One
+/// pass of integer and exactly rounded arithmetic, so every instruction
+/// set gives the same bits; compiled for the widest vectors the CPU has,
+/// since a trial's rows are thousands of values.
+#[inline(always)]
+fn add_fixed_body(part: &mut [i64], row: &[f64], slow: &mut bool) {
+    let mut off = false;
+    for (p, &x) in part.iter_mut().zip(row) {
+        let fixed = fixed_path(x);
+        off |= !fixed;
+        let r = round_small(x * SCALE);
+        *p = p.wrapping_add(r & -i64::from(fixed));
+    }
+    *slow = off;
+}
+
 /// An array of exact [`Sum`]s with 64-bit partial sums in front, so that
 /// one trial's row adds in while it is still in cache, with plain
 /// vectorisable arithmetic, and the 128-bit sums are touched only at a
@@ -194,17 +216,8 @@ impl SumArray {
     pub fn add_row(&mut self, row: &[f64]) {
         // 2^12 terms below 2^51 in magnitude always fit an i64.
         const MAX_TERMS: usize = 4096;
-        let part = &mut self.part[..row.len()];
-        // One vectorisable pass adds every value on the fixed-point path
-        // (a select, not a branch, per value) and notes whether any is off
-        // it; only then does a second pass add those exactly.
         let mut slow = false;
-        for (p, &x) in part.iter_mut().zip(row) {
-            let fixed = fixed_path(x);
-            slow |= !fixed;
-            let r = round_small(x * SCALE);
-            *p = p.wrapping_add(r & -i64::from(fixed));
-        }
+        add_fixed(&mut self.part[..row.len()], row, &mut slow);
         if slow {
             for (s, &x) in self.sums.iter_mut().zip(row) {
                 if !fixed_path(x) {
