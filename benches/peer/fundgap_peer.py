@@ -6,8 +6,10 @@ write it instead of using fundgap: the peer of the speed benchmark
 It covers what scenarios/bench-district.toml uses: the economy (inflation,
 downturns), construction, opex ratio and shocks, renewals, annual and
 one-off cost lines, risks, grants (amount or share of cost, withdrawal
-hazard), budget lines, fees on logistic adoption, contracts with exit
-hazards, reserves and carried surpluses, benefits; and it reports what
+hazard, settled at year end to at most their rate of the year's cost),
+budget lines, fees on logistic adoption, contracts with exit hazards,
+reserves and carried surpluses, the city's reserve fund shared in the
+services' order, benefits; and it reports what
 fundgap's yearly.csv and horizon.csv report: P(gap) per year, mean and
 percentiles of cost, funding and gap per year, P(any gap), the first-gap
 year, and mean/percentiles of the life-cycle-cost and gap NPVs (real
@@ -94,6 +96,9 @@ def simulate_block(model, rng, n):
     rate = sc.get("discount_rate", 0.045)
     disc = (1 + rate) ** -np.arange(h) / esc  # real basis
     years = np.arange(h)
+    # The city's reserve fund (예비비): a yearly capacity in start-year
+    # prices, drawn by the services in the order they are listed.
+    fund_left = sc.get("reserve_fund", 0) * esc
     out = []
     for svc in model["service"]:
         opens = year_index(sc, svc.get("opens"), 0)
@@ -164,6 +169,9 @@ def simulate_block(model, rng, n):
                 hz = quantity(st.get("withdrawal_hazard", 0), rng, n)
                 alive = np.cumprod(rng.random((n, m)) >= hz[:, None], axis=1)
                 pay = base * dm * alive
+                # Settlement: a grant keeps at most its rate of the year's
+                # actual cost and returns the rest (보조금 집행잔액 반납).
+                pay = np.minimum(pay, cost[:, w] / (1 + st.get("match_share", 0)))
                 grants += pay.sum(axis=1)
             elif k == "budget":
                 a = quantity(st["amount"], rng, n)
@@ -199,7 +207,12 @@ def simulate_block(model, rng, n):
             reserve = np.maximum(reserve + surplus - need, 0.0)
             used += paid
             rest = need - paid
-            gap[:, t] = np.where(rest > 1e-9 * cost[:, t], rest, 0.0)
+            left = np.where(rest > 1e-9 * cost[:, t], rest, 0.0)
+            if svc.get("uses_reserve_fund", True):
+                f = np.minimum(left, fund_left[:, t])
+                fund_left[:, t] -= f
+                left = left - f
+            gap[:, t] = left
         lcc = construction * disc[:, opens] + (cost * disc).sum(axis=1)
         gap_npv = (gap * disc).sum(axis=1)
         out.append((svc["id"], cost, funding, gap, lcc, gap_npv))
