@@ -1,7 +1,8 @@
 //! Benchmarks of the engine against its floor, of aggregation, and of
 //! parsing. Run with `cargo bench`; see PERFORMANCE.md for the numbers.
 //!
-//! * `engine/trial`: one trial of `scenarios/bench-district.toml` (simulate
+//! * `engine/trial`: one trial of `scenarios/bench-district.toml` as
+//!   `fundgap run` computes it, the funding requirement included (simulate
 //!   and record, in batches of `LANES` trials as a run does, the batch's
 //!   time divided among its trials), one thread. Divide by 240 for time
 //!   per service-year. `engine/simulate_only`: the same without recording.
@@ -40,7 +41,10 @@ use fundgap::stats::Accumulator;
 const BENCH: &str = include_str!("../scenarios/bench-district.toml");
 
 fn engine(c: &mut Criterion) {
-    let model = parse_str(BENCH, "bench-district.toml").unwrap();
+    let mut model = parse_str(BENCH, "bench-district.toml").unwrap();
+    // As `fundgap run` makes it: the funding requirement at its default
+    // confidence level, 90%.
+    model.set_confidence(&[0.9]);
     let engine = Engine::new(&model);
     // The engine simulates LANES trials, one per scratch, then folds them
     // into the aggregates together; the benches do the same.
