@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _fundgap
@@ -43,12 +44,25 @@ def run(
     s = as_scenario(scenario)
     native = _fundgap.run(
         s.text, s.label, s.overrides,
-        trials=trials, seed=seed,
+        trials=_whole("trials", trials, 1), seed=_whole("seed", seed),
         confidence=_levels(confidence),
-        precision=precision, precision_npv=precision_npv, max_trials=max_trials,
+        precision=precision, precision_npv=precision_npv, max_trials=_whole("max_trials", max_trials, 1),
         from_year=from_year, lang=lang,
     )
     return RunResult(native)
+
+
+def _whole(name: str, value: Optional[int], least: int = 0) -> Optional[int]:
+    """A count or a seed as the native module takes it (a 64-bit unsigned
+    integer; numpy's integers too), or an error that names the argument
+    rather than the conversion's OverflowError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: give a whole number, not {value!r}")
+    if not least <= value < 2**64:
+        raise ValueError(f"{name}: give a whole number from {least} to 2**64 - 1, not {value}")
+    return int(value)
 
 
 def _levels(confidence: Union[None, float, Sequence[float]]) -> Optional[List[float]]:
@@ -85,7 +99,8 @@ def stress(
     sweeps = [f"{k}={','.join(toml_value(v) for v in vs)}" for k, vs in (sweep or {}).items()]
     native = _fundgap.stress(
         s.text, s.label, s.overrides, years=str(years), cuts=[float(c) for c in cuts],
-        service=service, streams=list(streams), sweep=sweeps, trials=trials, seed=seed,
+        service=service, streams=list(streams), sweep=sweeps, trials=_whole("trials", trials, 1),
+        seed=_whole("seed", seed),
         target=float(target), confidence=float(confidence), lang=lang,
     )
     return StressResult(native)
@@ -110,7 +125,8 @@ def compare(
     loaded = [as_scenario(s) for s in many]
     native = _fundgap.compare(
         [(s.text, s.label, s.stem) for s in loaded], loaded[0].overrides if loaded else [],
-        trials=trials, seed=seed, service=service, baseline=baseline,
+        trials=_whole("trials", trials, 1), seed=_whole("seed", seed),
+        service=service, baseline=baseline,
         confidence=float(confidence), lang=lang,
     )
     return CompareResult(native)
@@ -132,8 +148,9 @@ def sensitivity(
     indices on Saltelli's matrices of ``sobol_trials`` rows) or "both"."""
     s = as_scenario(scenario)
     native = _fundgap.sensitivity(
-        s.text, s.label, s.overrides, method=method, sample=sample, oat_trials=oat_trials,
-        sobol_trials=sobol_trials, seed=seed, lang=lang,
+        s.text, s.label, s.overrides, method=method, sample=_whole("sample", sample),
+        oat_trials=_whole("oat_trials", oat_trials),
+        sobol_trials=_whole("sobol_trials", sobol_trials), seed=_whole("seed", seed), lang=lang,
     )
     return SensitivityResult(native)
 
@@ -153,7 +170,8 @@ def discover(
     the trials and keeping boxes covering ``min_coverage`` of the gaps."""
     s = as_scenario(scenario)
     native = _fundgap.discover(
-        s.text, s.label, s.overrides, trials=trials, seed=seed, alpha=alpha,
+        s.text, s.label, s.overrides, trials=_whole("trials", trials, 1),
+        seed=_whole("seed", seed), alpha=alpha,
         min_support=min_support, min_coverage=min_coverage, lang=lang,
     )
     return DiscoveryResult(native)
@@ -174,8 +192,9 @@ def evaluate(
     drivers unless ``sensitivity`` is False."""
     s = as_scenario(scenario)
     native = _fundgap.evaluate(
-        s.text, s.label, s.overrides, trials=trials, seed=seed, sensitivity=sensitivity,
-        sample=sample, oat_trials=oat_trials, lang=lang,
+        s.text, s.label, s.overrides, trials=_whole("trials", trials, 1),
+        seed=_whole("seed", seed), sensitivity=sensitivity,
+        sample=_whole("sample", sample), oat_trials=_whole("oat_trials", oat_trials), lang=lang,
     )
     return EvaluationResult(native)
 
@@ -196,7 +215,8 @@ def backtest(
     stops it."""
     loaded = [as_scenario(s) for s in scenarios]
     native = _fundgap.backtest(
-        [(s.text, s.label, s.overrides) for s in loaded], trials=trials, seed=seed,
-        prior_stop=[float(p) for p in prior_stop], resamples=resamples, lang=lang,
+        [(s.text, s.label, s.overrides) for s in loaded], trials=_whole("trials", trials, 1),
+        seed=_whole("seed", seed),
+        prior_stop=[float(p) for p in prior_stop], resamples=_whole("resamples", resamples, 1), lang=lang,
     )
     return BacktestResult(native)

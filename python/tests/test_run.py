@@ -130,7 +130,10 @@ def test_korean_labels(same):
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    (dict(trials=0), "at least 1 trial"),
+    (dict(trials=0), "trials: give a whole number from 1"),
+    (dict(trials=-5), "trials: give a whole number from 1 to 2\\*\\*64 - 1, not -5"),
+    (dict(seed=-1), "seed: give a whole number from 0"),
+    (dict(max_trials=2**64), "max_trials"),
     (dict(confidence=[1.5]), "strictly between 0 and 1"),
     (dict(precision=0.0), "strictly between 0 and 1"),
     (dict(precision_npv=0.01), "needs precision"),
@@ -139,6 +142,15 @@ def test_korean_labels(same):
 def test_bad_arguments_are_value_errors(kwargs, words):
     with pytest.raises(ValueError, match=words):
         fundgap.run(**kwargs)
+
+
+def test_a_count_that_is_no_whole_number_is_a_type_error_and_numpy_integers_are_counts():
+    import numpy as np
+    with pytest.raises(TypeError, match="trials: give a whole number, not 1.5"):
+        fundgap.run(trials=1.5)
+    a = fundgap.run(trials=np.int64(100), seed=np.uint32(4))
+    b = fundgap.run(trials=100, seed=4)
+    assert a.files["horizon.csv"] == b.files["horizon.csv"]
 
 
 def test_save_never_replaces_a_folder_holding_foreign_files_or_the_scenario(root, tmp_path):
