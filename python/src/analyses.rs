@@ -1,12 +1,9 @@
 //! The analyses as Python functions: `stress`, `compare`, `sensitivity` (tornado
 //! and Sobol), `discover`, `evaluate` and `backtest`, each with the command line's
 //! defaults, inputs built as its command builds them, and the same library
-//! calls. The analyses' many runs cannot stop part-way: Ctrl-C raises at
-//! once and the abandoned work finishes on its own (`work::Stop::Abandon`);
-//! `evaluate`'s run stops as `run` does.
-
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+//! calls. Ctrl-C stops each of them as it stops `run`: the library's cancel
+//! flag is set, the work stops at its next block of trials, and
+//! `KeyboardInterrupt` is raised once it has (`work::Stop`).
 
 use fundgap::analysis::compare::{Source, inputs as compare_inputs, run as compare_run};
 use fundgap::analysis::stress::{GridSpec, grid_cells, run_cells};
@@ -17,7 +14,7 @@ use pyo3::prelude::*;
 
 use crate::commands::{count, info, language, model, share, simulate, verb};
 use crate::outcome::{Kept, Outcome};
-use crate::work::{self, Stop};
+use crate::work::{self, Stop, cancel_flag};
 use crate::{overrides, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -99,8 +96,9 @@ fn stress(
     }
     command.push_str(&format!(" --target {target} --confidence {confidence}"));
     let service = spec.service.clone();
-    let mut result = work::run(py, Stop::Abandon, move || {
-        run_cells(&cells, service.as_deref(), x, y, &|_| {})
+    let (cancel, flag) = cancel_flag();
+    let mut result = work::run(py, Stop(cancel), move || {
+        run_cells(&cells, service.as_deref(), x, y, &|_| {}, &flag)
     })?
     .map_err(to_py)?;
     result.left_out = left_out;
@@ -149,13 +147,15 @@ fn compare(
         }
     }
     command.push_str(&format!(" --confidence {confidence}"));
-    let result = work::run(py, Stop::Abandon, move || {
+    let (cancel, flag) = cancel_flag();
+    let result = work::run(py, Stop(cancel), move || {
         compare_run(
             &inputs,
             service.as_deref(),
             baseline.as_deref(),
             Some(confidence),
             &|_| {},
+            &flag,
         )
     })?
     .map_err(to_py)?;
@@ -205,16 +205,17 @@ fn sensitivity(
         verb(&model, &set, false)
     );
     let opts = fundgap::analysis::sensitivity::Options { sample, oat_trials };
-    let (model, t, s) = work::run(py, Stop::Abandon, move || {
+    let (cancel, flag) = cancel_flag();
+    let (model, t, s) = work::run(py, Stop(cancel), move || {
         let t = tornado
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}))
+            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, &flag))
             .transpose()?;
         let o = fundgap::analysis::sobol::Options {
             base: sobol_trials,
             ..Default::default()
         };
         let s = sobol
-            .then(|| fundgap::analysis::sobol::analyse(&model, o, &|_| {}))
+            .then(|| fundgap::analysis::sobol::analyse(&model, o, &|_| {}, &flag))
             .transpose()?;
         Ok::<_, Error>((model, t, s))
     })?
@@ -270,8 +271,9 @@ fn discover(
         min_support,
         min_coverage,
     };
-    let (model, result) = work::run(py, Stop::Abandon, move || {
-        let r = fundgap::analysis::discover::discover(&model, &opts);
+    let (cancel, flag) = cancel_flag();
+    let (model, result) = work::run(py, Stop(cancel), move || {
+        let r = fundgap::analysis::discover::discover(&model, &opts, &flag);
         (model, r)
     })?;
     let result = result.map_err(to_py)?;
@@ -313,9 +315,8 @@ fn evaluate(
     model.set_run(trials, seed);
     let lang = language(lang, &model)?;
     let info = info(label, &set);
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let (model, report, evaluation, drivers) = work::run(py, Stop::Flag(cancel), move || {
+    let (cancel, flag) = cancel_flag();
+    let (model, report, evaluation, drivers) = work::run(py, Stop(cancel), move || {
         let (acc, _) = simulate(&model, None, &flag)?;
         let report = Report::new(&model, &acc);
         let evaluation = fundgap::analysis::evaluate::evaluate(&model, &report, lang);
@@ -324,7 +325,7 @@ fn evaluate(
             oat_trials,
         };
         let drivers = sensitivity
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}))
+            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, &flag))
             .transpose()?;
         Ok((model, report, evaluation, drivers))
     })?
@@ -384,9 +385,8 @@ fn backtest(
         resamples: resamples as usize,
         ..Default::default()
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let result = work::run(py, Stop::Flag(cancel), move || {
+    let (cancel, flag) = cancel_flag();
+    let result = work::run(py, Stop(cancel), move || {
         fundgap::analysis::backtest::backtest(&models, &prior_stop, settings, &mut |m, _, _| {
             simulate(m, None, &flag).map(|(acc, _)| acc)
         })

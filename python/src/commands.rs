@@ -3,7 +3,6 @@
 //! seed), calls the same library function on a worker thread
 //! (`work.rs`), and returns an [`Outcome`].
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use fundgap::error::Error;
@@ -16,7 +15,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::outcome::{Kept, Outcome};
-use crate::work::{self, Stop};
+use crate::work::{self, Stop, cancel_flag};
 use crate::{overrides, to_py};
 
 /// The first block of a precision run without `trials`, as `run`'s.
@@ -181,8 +180,7 @@ fn run(
     if let Some(year) = from_year {
         info.budget_year = year;
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
+    let (cancel, flag) = cancel_flag();
     let precision = precision.map(|half_width| Precision {
         half_width,
         npv_relative: precision_npv,
@@ -190,7 +188,7 @@ fn run(
         max_trials,
     });
     let started = std::time::Instant::now();
-    let (model, report, stopped) = work::run(py, Stop::Flag(cancel), move || {
+    let (model, report, stopped) = work::run(py, Stop(cancel), move || {
         let (acc, stopped) = simulate(&model, precision.as_ref(), &flag)?;
         let mut model = model;
         if let Some(s) = &stopped {

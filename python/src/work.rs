@@ -15,21 +15,20 @@ use pyo3::prelude::*;
 /// How often the waiting thread looks for a signal.
 const POLL: Duration = Duration::from_millis(50);
 
-/// What the work does when Ctrl-C arrives.
-pub(crate) enum Stop {
-    /// The work watches this flag (the engine's runs stop at their next
-    /// block of trials): it is set, the worker joined, and
-    /// `KeyboardInterrupt` raised once it has stopped.
-    Flag(Arc<AtomicBool>),
-    /// The work cannot stop part-way (the analyses' many runs):
-    /// `KeyboardInterrupt` is raised at once and the worker finishes on
-    /// its own, its result dropped.
-    Abandon,
+/// The flag the work watches (the engine's runs and the analyses' stop at
+/// their next block of trials): when Ctrl-C arrives it is set, the worker
+/// joined, and `KeyboardInterrupt` raised once the work has stopped.
+pub(crate) struct Stop(pub(crate) Arc<AtomicBool>);
+
+/// A new cancel flag: one handle for [`Stop`], one for the work.
+pub(crate) fn cancel_flag() -> (Arc<AtomicBool>, Arc<AtomicBool>) {
+    let flag = Arc::new(AtomicBool::new(false));
+    (Arc::clone(&flag), flag)
 }
 
 /// Runs `work` on a worker thread, the GIL released, and returns its
-/// result; a signal's exception (KeyboardInterrupt) is raised as `stop`
-/// says, and a panic in the work as `RuntimeError`.
+/// result; a signal's exception (KeyboardInterrupt) is raised once `stop`
+/// has stopped the work, and a panic in the work as `RuntimeError`.
 pub(crate) fn run<T: Send + 'static>(
     py: Python<'_>,
     stop: Stop,
@@ -62,10 +61,8 @@ pub(crate) fn run<T: Send + 'static>(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if let Err(signal) = py.check_signals() {
-            if let Stop::Flag(flag) = &stop {
-                flag.store(true, Ordering::SeqCst);
-                let _ = py.detach(|| worker.join());
-            }
+            stop.0.store(true, Ordering::SeqCst);
+            let _ = py.detach(|| worker.join());
             return Err(signal);
         }
     }

@@ -138,3 +138,10 @@ def test_backtest_refuses_a_scenario_without_outcomes():
         fundgap.backtest([BASE], trials=50)
     with pytest.raises(ValueError, match="between 0 and 1"):
         fundgap.backtest([BASE], trials=50, prior_stop=[2.0])
+
+
+def test_a_sobol_sample_too_large_for_memory_is_a_value_error():
+    # Before any work, and the session goes on.
+    with pytest.raises(ValueError, match="GB of memory"):
+        fundgap.sensitivity(BASE, method="sobol", sobol_trials=10**13)
+    assert fundgap.run(trials=50, seed=1).summary["trials"] == 50

@@ -178,9 +178,9 @@ pub(super) fn made_by_command(command: String) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Whether the work in hand stops on the Ctrl-C flag (the engine's runs,
-/// and every write of a staging directory) or cannot be stopped part-way
-/// (the analyses' many runs).
+/// Whether the work in hand stops on the Ctrl-C flag (the engine's runs
+/// and the analyses', every write of a staging directory); before any
+/// such work has begun, Ctrl-C ends the process at once.
 static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 
 /// Installs the one Ctrl-C handler, for every command. It sets the flag
@@ -222,14 +222,6 @@ pub(super) fn install_interrupt_handler() {
 pub(super) fn interrupt_flag() -> &'static AtomicBool {
     COOPERATIVE.store(true, Ordering::SeqCst);
     staging::interrupt_flag()
-}
-
-/// For work that cannot stop part-way (stress grids, comparisons,
-/// sensitivity): Ctrl-C ends the process with the interrupted message,
-/// exit 1, unless something is being staged (then that stops at its next
-/// write, leaving nothing behind).
-pub(super) fn interrupt_ends_process() {
-    COOPERATIVE.store(false, Ordering::SeqCst);
 }
 
 /// Most worker threads per core: beyond a few, more threads only add

@@ -10,7 +10,7 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
-    interrupt_ends_process();
+    let cancel = interrupt_flag();
     use fundgap::analysis::compare::{Source, inputs, run};
     let mut files = Vec::new();
     for p in &args.scenarios {
@@ -42,6 +42,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
             args.baseline.as_deref(),
             Some(args.confidence),
             &|n| pb.inc(n),
+            cancel,
         )
     })?;
     pb.finish_and_clear();

@@ -12,7 +12,7 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
-    interrupt_ends_process();
+    let cancel = interrupt_flag();
     let Loaded {
         mut model,
         label,
@@ -36,7 +36,7 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         min_support: args.min_support,
         min_coverage: args.min_coverage,
     };
-    let (result, threads) = with_threads(&args.common.run, || find(&model, &opts))?;
+    let (result, threads) = with_threads(&args.common.run, || find(&model, &opts, cancel))?;
     let result = result?;
     let info = run_info(label, &args.changes.set, threads, started);
     let delivery = Delivery {

@@ -38,9 +38,8 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
             sample: args.sample.min(model.trials().max(2)),
             oat_trials: args.oat_trials,
         };
-        interrupt_ends_process();
         let (s, _) = with_threads(&args.common.run, || {
-            fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {})
+            fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, interrupt_flag())
         })?;
         Some(s?)
     };
@@ -68,7 +67,7 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
 }
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
-    interrupt_ends_process();
+    let cancel = interrupt_flag();
     let Loaded {
         mut model,
         label,
@@ -99,7 +98,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
     let result = if tornado {
         let pb = progress_bar(n_inputs, args.common.run.quiet);
         let (result, _) = with_threads(&args.common.run, || {
-            fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n))
+            fundgap::analysis::sensitivity::analyse(&model, opts, &|n| pb.inc(n), cancel)
         })?;
         pb.finish_and_clear();
         Some(result?)
@@ -115,7 +114,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         let pb = progress_bar(o.base, args.common.run.quiet);
         pb.set_message("Sobol");
         let (r, _) = with_threads(&args.common.run, || {
-            fundgap::analysis::sobol::analyse(&model, o, &|n| pb.inc(n))
+            fundgap::analysis::sobol::analyse(&model, o, &|n| pb.inc(n), cancel)
         })?;
         pb.finish_and_clear();
         let r = r?;

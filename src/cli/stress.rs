@@ -12,7 +12,7 @@ use super::args::*;
 use super::common::*;
 
 pub(super) fn stress(args: &StressArgs) -> Result<()> {
-    interrupt_ends_process();
+    let cancel = interrupt_flag();
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.changes.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
@@ -68,7 +68,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(trials * mine.len() as u64, args.common.run.quiet);
     let (result, threads) = with_threads(&args.common.run, || {
-        run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n))
+        run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
     let mut result = result?;

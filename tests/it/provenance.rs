@@ -206,7 +206,13 @@ fn the_share_resting_on_assumptions_is_what_the_variances_say() {
         base: 4000,
         bootstrap: 20,
     };
-    let s = sobol::analyse(&m, opts, &|_| {}).unwrap();
+    let s = sobol::analyse(
+        &m,
+        opts,
+        &|_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
     for e in &s.entities {
         let shares = e.gap_npv_variance_by_provenance;
         assert!((shares.assumption - 0.75).abs() < 0.03, "{shares:?}");
@@ -219,7 +225,13 @@ fn the_share_resting_on_assumptions_is_what_the_variances_say() {
         sample: 5000,
         oat_trials: 200,
     };
-    let t = sensitivity::analyse(&m, opts, &|_| {}).unwrap();
+    let t = sensitivity::analyse(
+        &m,
+        opts,
+        &|_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
     for e in &t.entities {
         let shares = e.variance_by_provenance;
         assert!((shares.assumption - 0.75).abs() < 0.04, "{shares:?}");

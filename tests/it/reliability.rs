@@ -338,13 +338,15 @@ fn the_output_directory_is_replaced_whole_and_only_if_ours() {
     }
 }
 
-/// Ctrl-C is handled the same way in every long command: a message, exit
-/// 1, nothing written.
+/// Ctrl-C is handled the same way in every long command: the work stops at
+/// its next block of trials (each command here would run for hours), a
+/// message, exit 1, nothing written.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_ends_every_long_command_the_same_way() {
     let tmp = tempfile::tempdir().unwrap();
     let bench = scenario("bench-district.toml");
+    let revenue = scenario("revenue-models.toml");
     for args in [
         vec![
             "run",
@@ -371,6 +373,24 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
             "2000000",
             "--out",
             "t",
+        ],
+        vec![
+            "compare",
+            revenue.as_str(),
+            "--trials",
+            "100000000",
+            "--long",
+            "--out",
+            "c",
+        ],
+        vec![
+            "discover",
+            bench.as_str(),
+            "--trials",
+            "100000000",
+            "--long",
+            "--out",
+            "d",
         ],
         // A shard interrupted leaves no part, so a merge cannot take a
         // half-run shard for a whole one.
@@ -943,4 +963,65 @@ fn near_duplicates_and_too_small_samples_are_caught() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}
+
+/// Every analysis told to stop (the flag the command line's Ctrl-C and
+/// the Python package's set) returns `Interrupted`, never results made of
+/// the trials it ran before it stopped.
+#[test]
+fn an_analysis_told_to_stop_returns_interrupted_not_partial_results() {
+    use fundgap::analysis::{compare, discover, sensitivity, sobol, stress};
+    use fundgap::error::Error;
+    use std::sync::atomic::AtomicBool;
+    let stop = AtomicBool::new(true);
+    let text = std::fs::read_to_string(scenario("ucity-baseline.toml")).unwrap();
+    let model = fundgap::scenario::parse_str(&text, "ucity-baseline.toml").unwrap();
+    let interrupted = |what: &str, r: Result<(), Error>| {
+        assert!(matches!(r, Err(Error::Interrupted)), "{what}: {r:?}");
+    };
+    let sens = sensitivity::analyse(&model, Default::default(), &|_| {}, &stop);
+    interrupted("sensitivity", sens.map(drop));
+    let sob = sobol::analyse(&model, Default::default(), &|_| {}, &stop);
+    interrupted("sobol", sob.map(drop));
+    let disc = discover::discover(&model, &Default::default(), &stop);
+    interrupted("discover", disc.map(drop));
+    let revenue = std::fs::read_to_string(scenario("revenue-models.toml")).unwrap();
+    let sources = [compare::Source {
+        text: &revenue,
+        label: "revenue-models.toml",
+        stem: "revenue-models",
+    }];
+    let inputs = compare::inputs(&sources, &[]).unwrap();
+    let cmp = compare::run(&inputs, None, None, None, &|_| {}, &stop);
+    interrupted("compare", cmp.map(drop));
+    let spec = stress::GridSpec {
+        years: "all".into(),
+        cuts: vec![0.0, 100.0],
+        ..Default::default()
+    };
+    let (x, y, cells, _) =
+        stress::grid_cells(&text, "ucity-baseline.toml", &[], &model, &spec).unwrap();
+    let grid = stress::run_cells(&cells, None, x, y, &|_| {}, &stop);
+    interrupted("stress", grid.map(drop));
+}
+
+/// A Sobol sample too large for memory is refused with its size, before
+/// any work, rather than aborting the process (a Python session with it).
+#[test]
+fn a_sobol_sample_too_large_for_memory_is_an_error_not_an_abort() {
+    use fundgap::analysis::sobol;
+    let text = std::fs::read_to_string(scenario("ucity-baseline.toml")).unwrap();
+    let model = fundgap::scenario::parse_str(&text, "ucity-baseline.toml").unwrap();
+    let opts = sobol::Options {
+        base: 10u64.pow(13),
+        ..Default::default()
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let err = sobol::analyse(&model, opts, &|_| {}, &stop).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, fundgap::error::Error::Usage(_)), "{msg}");
+    assert!(
+        msg.contains("10,000,000,000,000 rows") && msg.contains("GB"),
+        "{msg}"
+    );
 }

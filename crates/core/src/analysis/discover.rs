@@ -277,12 +277,17 @@ fn choose(
 }
 
 /// Samples trials `0..opts.trials` and finds, for each entity, the inputs
-/// that lead to its gaps.
-pub fn discover(model: &Model, opts: &Options) -> Result<Discoveries, Error> {
+/// that lead to its gaps. Setting `cancel` stops the sampling with
+/// [`Error::Interrupted`].
+pub fn discover(
+    model: &Model,
+    opts: &Options,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Discoveries, Error> {
     let inputs = model.inputs();
     let uncertain = model.uncertain_inputs();
     // The same sample as the sensitivity analysis's: trials 0..n.
-    let rows = super::sensitivity::sample(model, &uncertain, opts.trials)?;
+    let rows = super::sensitivity::sample(model, &uncertain, opts.trials, cancel)?;
     let (x, outcomes): (Vec<Vec<f64>>, Vec<_>) = rows.into_iter().unzip();
     let names: Vec<String> = uncertain
         .iter()

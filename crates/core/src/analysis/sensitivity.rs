@@ -16,7 +16,7 @@
 //!
 //! Pure: no files, no printing.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -159,15 +159,14 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Mean gap NPV and P(any gap) per entity over trials `0..trials`.
-fn oat_run(model: &Model, trials: u64) -> Result<PerEntity, Error> {
+fn oat_run(model: &Model, trials: u64, cancel: &AtomicBool) -> Result<PerEntity, Error> {
     let engine = Engine::new(model);
     let entities = model.services.len() + 1;
-    let stop = AtomicBool::new(false);
     let (_, acc) = fold_trials(
         0,
         trials,
         &|_| {},
-        &stop,
+        cancel,
         || {
             (
                 vec![Scratch::new(model); LANES],
@@ -199,6 +198,9 @@ fn oat_run(model: &Model, trials: u64) -> Result<PerEntity, Error> {
         },
     );
     let (acc, fault) = acc;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     if let Some(f) = fault {
         return Err(Error::NonFinite(f.describe(model)));
     }
@@ -231,10 +233,13 @@ fn with_input(model: &Model, k: usize, value: f64) -> Model {
 
 /// Per sampled trial `0..n`: the uncertain inputs (indices into
 /// [`Model::inputs`]), and (gap NPV, any gap) per entity.
+/// Setting `cancel` skips the batches not yet begun and returns
+/// [`Error::Interrupted`].
 pub(crate) fn sample(
     model: &Model,
     uncertain: &[usize],
     n: u64,
+    cancel: &AtomicBool,
 ) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
     use rayon::prelude::*;
     let engine = Engine::new(model);
@@ -245,6 +250,9 @@ pub(crate) fn sample(
         .map_init(
             || (vec![Scratch::new(model); LANES], Vec::new()),
             |(lanes, buf), batch| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Vec::new();
+                }
                 let first = batch * LANES as u64;
                 let len = (n - first).min(LANES as u64) as usize;
                 let lanes = &mut lanes[..len];
@@ -268,6 +276,9 @@ pub(crate) fn sample(
         )
         .flatten_iter()
         .collect::<Vec<_>>();
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     // The earliest fault, whatever the schedule.
     if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.2)) {
         return Err(Error::NonFinite(f.describe(model)));
@@ -283,20 +294,20 @@ fn tornado(
     uncertain: &[usize],
     quant: &[[f64; 3]],
     oat_trials: u64,
-    progress: &(dyn Fn(u64) + Sync),
+    (progress, cancel): (&(dyn Fn(u64) + Sync), &AtomicBool),
 ) -> Result<(PerEntity, Vec<(PerEntity, PerEntity)>), Error> {
     use rayon::prelude::*;
     let mut medians = model.clone();
     for (j, &k) in uncertain.iter().enumerate() {
         fix_input(&mut medians, k, quant[j][1]);
     }
-    let base = oat_run(&medians, oat_trials)?;
+    let base = oat_run(&medians, oat_trials, cancel)?;
     let swings: Vec<Result<(PerEntity, PerEntity), Error>> = uncertain
         .par_iter()
         .enumerate()
         .map(|(j, &k)| {
-            let lo = oat_run(&with_input(&medians, k, quant[j][0]), oat_trials);
-            let hi = oat_run(&with_input(&medians, k, quant[j][2]), oat_trials);
+            let lo = oat_run(&with_input(&medians, k, quant[j][0]), oat_trials, cancel);
+            let hi = oat_run(&with_input(&medians, k, quant[j][2]), oat_trials, cancel);
             progress(1);
             Ok((lo?, hi?))
         })
@@ -305,13 +316,16 @@ fn tornado(
     Ok((base, swings.into_iter().collect::<Result<_, _>>()?))
 }
 
-/// Runs the analysis. `progress` receives finished one-at-a-time runs.
+/// Runs the analysis. `progress` receives finished one-at-a-time runs;
+/// setting `cancel` stops it at the next block of trials with
+/// [`Error::Interrupted`].
 // Long by design: assembles each entity's effects from the sample and the
 // tornado runs, column by column of the output.
 pub fn analyse(
     model: &Model,
     opts: Options,
     progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
 ) -> Result<Sensitivity, Error> {
     let inputs = model.inputs();
     let uncertain = model.uncertain_inputs();
@@ -329,11 +343,17 @@ pub fn analyse(
 
     // Rank correlations on trials 0..n.
     let n = opts.sample.min(model.trials).max(2);
-    let rows = sample(model, &uncertain, n)?;
+    let rows = sample(model, &uncertain, n, cancel)?;
     let column = |j: usize| -> Vec<f64> { rows.iter().map(|r| r.0[j]).collect() };
     let out_gap = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].0).collect() };
     let out_any = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].1).collect() };
-    let (base, swings) = tornado(model, &uncertain, &quant, opts.oat_trials, progress)?;
+    let (base, swings) = tornado(
+        model,
+        &uncertain,
+        &quant,
+        opts.oat_trials,
+        (progress, cancel),
+    )?;
 
     let mut result = Vec::with_capacity(entities);
     let gap_cols: Vec<Vec<f64>> = (0..entities).map(out_gap).collect();
@@ -487,6 +507,7 @@ annual = { dist = "uniform", min = 10, max = 50 }
                 oat_trials: 200,
             },
             &|_| {},
+            &AtomicBool::new(false),
         )
         .unwrap();
         let e = &s.entities[0];
@@ -521,6 +542,7 @@ annual = { dist = "uniform", min = 10, max = 50 }
                 oat_trials: 50,
             },
             &|_| {},
+            &AtomicBool::new(false),
         )
         .unwrap();
         let ratio = s.entities[0]

@@ -184,11 +184,14 @@ pub fn indices(fa: &[f64], fb: &[f64], fab: &[Vec<f64>], reps: usize, seed: u64)
 /// One simulated row: per entity, (gap NPV, 1 if a gap else 0).
 type Outputs = Vec<(f64, f64)>;
 
-/// Runs the analysis. `progress` hears each finished row of the matrices.
+/// Runs the analysis. `progress` hears each finished row of the matrices;
+/// setting `cancel` skips the rows not yet begun and returns
+/// [`Error::Interrupted`].
 pub fn analyse(
     model: &Model,
     opts: Options,
     progress: &(dyn Fn(u64) + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<Sobol, Error> {
     let inputs = model.inputs();
     let uncertain = model.uncertain_inputs();
@@ -201,58 +204,79 @@ pub fn analyse(
             .collect()
     };
     type Row = (Outputs, Outputs, Vec<Outputs>, Option<Fault>);
-    let rows: Vec<Row> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || {
-                let lanes = vec![Scratch::new(model); LANES];
-                (lanes, Vec::new(), Vec::new(), Vec::new())
-            },
-            |(lanes, a, b, mixed), j| {
-                engine.inputs(j, a);
-                engine.inputs(n + j, b);
-                // The row's runs: A (trial j, its own inputs), B (trial
-                // n + j), then for each uncertain input k trial j with
-                // A's inputs but B's k-th; simulated LANES at a time.
-                let runs = uncertain.len() + 2;
-                let (mut fa, mut fb) = (Vec::new(), Vec::new());
-                let mut fab = Vec::with_capacity(uncertain.len());
-                let mut fault = None;
-                let mut trials = [0u64; LANES];
-                for start in (0..runs).step_by(LANES) {
-                    let len = (runs - start).min(LANES);
-                    for (l, r) in (start..start + len).enumerate() {
-                        let draws = &mut lanes[l].draws;
-                        trials[l] = if r == 1 { n + j } else { j };
-                        match r.checked_sub(2).map(|i| uncertain[i]) {
-                            None => draws.set_inputs(&[]),
-                            Some(k) => {
-                                mixed.clear();
-                                mixed.extend_from_slice(a);
-                                mixed[k] = b[k];
-                                draws.set_inputs(mixed);
-                            }
-                        }
-                    }
-                    engine.simulate_trials(&trials[..len], &mut lanes[..len]);
-                    for (l, r) in (start..start + len).enumerate() {
-                        let s = &lanes[l];
-                        fault = Fault::earliest(fault, s.fault);
-                        match r {
-                            0 => fa = outputs(s),
-                            1 => fb = outputs(s),
-                            _ => fab.push(outputs(s)),
+    // Every row is kept for the estimators and their bootstrap: room for
+    // them is asked for first, so a sample too large for memory is an
+    // error that says so rather than an abort.
+    let mut rows: Vec<Row> = Vec::new();
+    let held = usize::try_from(n)
+        .ok()
+        .filter(|&n| rows.try_reserve_exact(n).is_ok());
+    if held.is_none() {
+        let per_row = std::mem::size_of::<Row>()
+            + (uncertain.len() + 2)
+                * (model.services.len() + 1)
+                * std::mem::size_of::<(f64, f64)>();
+        return Err(Error::Usage(format!(
+            "a Sobol sample of {} rows needs about {} GB of memory for its results alone; use fewer rows",
+            crate::format::thousands(n as f64, 0),
+            crate::format::thousands(n as f64 * per_row as f64 / 1e9, 0),
+        )));
+    }
+    rows.par_extend((0..n).into_par_iter().map_init(
+        || {
+            let lanes = vec![Scratch::new(model); LANES];
+            (lanes, Vec::new(), Vec::new(), Vec::new())
+        },
+        |(lanes, a, b, mixed), j| {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return (Vec::new(), Vec::new(), Vec::new(), None);
+            }
+            engine.inputs(j, a);
+            engine.inputs(n + j, b);
+            // The row's runs: A (trial j, its own inputs), B (trial
+            // n + j), then for each uncertain input k trial j with
+            // A's inputs but B's k-th; simulated LANES at a time.
+            let runs = uncertain.len() + 2;
+            let (mut fa, mut fb) = (Vec::new(), Vec::new());
+            let mut fab = Vec::with_capacity(uncertain.len());
+            let mut fault = None;
+            let mut trials = [0u64; LANES];
+            for start in (0..runs).step_by(LANES) {
+                let len = (runs - start).min(LANES);
+                for (l, r) in (start..start + len).enumerate() {
+                    let draws = &mut lanes[l].draws;
+                    trials[l] = if r == 1 { n + j } else { j };
+                    match r.checked_sub(2).map(|i| uncertain[i]) {
+                        None => draws.set_inputs(&[]),
+                        Some(k) => {
+                            mixed.clear();
+                            mixed.extend_from_slice(a);
+                            mixed[k] = b[k];
+                            draws.set_inputs(mixed);
                         }
                     }
                 }
-                for s in lanes.iter_mut() {
-                    s.draws.set_inputs(&[]);
+                engine.simulate_trials(&trials[..len], &mut lanes[..len]);
+                for (l, r) in (start..start + len).enumerate() {
+                    let s = &lanes[l];
+                    fault = Fault::earliest(fault, s.fault);
+                    match r {
+                        0 => fa = outputs(s),
+                        1 => fb = outputs(s),
+                        _ => fab.push(outputs(s)),
+                    }
                 }
-                progress(1);
-                (fa, fb, fab, fault)
-            },
-        )
-        .collect();
+            }
+            for s in lanes.iter_mut() {
+                s.draws.set_inputs(&[]);
+            }
+            progress(1);
+            (fa, fb, fab, fault)
+        },
+    ));
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.3)) {
         return Err(Error::NonFinite(f.describe(model)));
     }
@@ -394,7 +418,13 @@ mod tests {
             base: 4000,
             bootstrap: 100,
         };
-        let r = analyse(&m, opts, &|_| {}).unwrap();
+        let r = analyse(
+            &m,
+            opts,
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .unwrap();
         let s = &r.entities[0];
         let find = |name: &str| s.gap_npv.iter().find(|i| i.input.ends_with(name)).unwrap();
         for (name, share) in [("opex_ratio", 0.8), ("funding.b.amount", 0.2)] {

@@ -401,13 +401,15 @@ pub fn inputs(sources: &[Source], set: &[crate::scenario::Override]) -> Result<V
 /// and compares `entity` (a service id, or None for the portfolio), each
 /// against the variant named `baseline` (None: the first) and each pair
 /// with each other. With `confidence`, each variant's funding requirement
-/// at that level too.
+/// at that level too. Setting `cancel` stops the runs at their next block
+/// of trials with [`Error::Interrupted`].
 pub fn run(
     inputs: &[Input],
     entity: Option<&str>,
     baseline: Option<&str>,
     confidence: Option<f64>,
     progress: &(dyn Fn(u64) + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<CompareResult, Error> {
     if inputs.len() < 2 {
         return Err(Error::Usage(TWO_VARIANTS.into()));
@@ -467,16 +469,18 @@ pub fn run(
         })
         .collect();
     let engines: Vec<Engine<'_>> = models.iter().map(Engine::new).collect();
-    let stop = std::sync::atomic::AtomicBool::new(false);
     let state = fold_trials(
         0,
         base.trials,
         progress,
-        &stop,
+        cancel,
         || State::new(&models),
         |st, block| st.step(&engines, &idx, block),
         State::merge,
     );
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     for (m, acc) in models.iter().zip(&state.accs) {
         acc.check(m)?;
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::scenario::{BUILTIN_BASELINE, parse_str};
+use std::sync::atomic::AtomicBool;
 
 fn baseline(trials: u64) -> Model {
     parse_str(
@@ -27,7 +28,7 @@ fn twins(m: Model) -> Vec<Input> {
 fn identical_variants_differ_by_exactly_zero() {
     let m = baseline(2_000);
     let inputs = twins(m);
-    let r = run(&inputs, None, None, None, &|_| {}).unwrap();
+    let r = run(&inputs, None, None, None, &|_| {}, &AtomicBool::new(false)).unwrap();
     let d = r.variants[1].vs_baseline.as_ref().unwrap();
     for x in [d.p_any_gap, d.gap_npv, d.lcc_npv] {
         assert_eq!((x.mean, x.se, x.lo, x.hi), (0.0, 0.0, 0.0, 0.0));
@@ -54,7 +55,7 @@ fn paired_interval_is_narrower_than_unpaired() {
             model: other,
         },
     ];
-    let r = run(&inputs, None, None, None, &|_| {}).unwrap();
+    let r = run(&inputs, None, None, None, &|_| {}, &AtomicBool::new(false)).unwrap();
     let d = r.variants[1].vs_baseline.as_ref().unwrap();
     assert!(
         d.gap_npv.se < d.gap_npv.unpaired_se / 3.0,
@@ -129,7 +130,15 @@ fn any_variant_can_be_the_baseline_and_ranks_follow_the_gap() {
         model: mean.map_or(m.clone(), |x| parse_str(&text(x), name).unwrap()),
     })
     .collect();
-    let r = run(&inputs, None, Some("b"), Some(0.9), &|_| {}).unwrap();
+    let r = run(
+        &inputs,
+        None,
+        Some("b"),
+        Some(0.9),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     assert_eq!(r.baseline, "b");
     assert!(r.variants[1].vs_baseline.is_none());
     let a_b = r.variants[0].vs_baseline.clone().unwrap();
@@ -145,10 +154,17 @@ fn any_variant_can_be_the_baseline_and_ranks_follow_the_gap() {
         assert_eq!(v.stats.funding_needed.len(), 1);
     }
     assert!(
-        run(&inputs, None, Some("bb"), None, &|_| {})
-            .unwrap_err()
-            .to_string()
-            .contains("did you mean \"b\"")
+        run(
+            &inputs,
+            None,
+            Some("bb"),
+            None,
+            &|_| {},
+            &AtomicBool::new(false)
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean \"b\"")
     );
 }
 
@@ -157,9 +173,16 @@ fn missing_service_is_an_error() {
     let m = baseline(10);
     let inputs = twins(m);
     assert!(
-        run(&inputs, Some("nope"), None, None, &|_| {})
-            .unwrap_err()
-            .to_string()
-            .contains("nope")
+        run(
+            &inputs,
+            Some("nope"),
+            None,
+            None,
+            &|_| {},
+            &AtomicBool::new(false)
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("nope")
     );
 }

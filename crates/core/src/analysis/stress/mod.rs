@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 mod grid;
 mod spec;
@@ -278,13 +278,12 @@ fn run_cell(
     e: usize,
     x: usize,
     y: usize,
-    progress: &(dyn Fn(u64) + Sync),
+    (progress, cancel): (&(dyn Fn(u64) + Sync), &AtomicBool),
 ) -> Result<CellResult, Error> {
     let engine = Engine::new(model);
     let h = model.horizon;
     let confidence = model.confidence.first().copied();
     let need = confidence.is_some();
-    let stop = AtomicBool::new(false);
     let fresh = || CellAcc {
         gap_years: vec![0; h],
         any: 0,
@@ -299,7 +298,7 @@ fn run_cell(
         0,
         model.trials,
         progress,
-        &stop,
+        cancel,
         || (vec![Scratch::new(model); LANES], fresh()),
         |(lanes, acc), block| {
             for (first, n) in lane_batches(block) {
@@ -327,6 +326,9 @@ fn run_cell(
         },
         |(s, a), (_, b)| (s, a.merge(b)),
     );
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     if let Some(f) = acc.fault {
         return Err(Error::NonFinite(f.describe(model)));
     }
@@ -353,13 +355,16 @@ fn run_cell(
 /// id, or None for the portfolio). `progress` receives finished trials.
 /// A cell's funding requirement is at its model's first confidence level
 /// ([`Model::set_confidence`]), none when it has none. The result leaves
-/// no year out; the caller sets [`StressResult::left_out`].
+/// no year out; the caller sets [`StressResult::left_out`]. Setting
+/// `cancel` stops the grid at its next block of trials with
+/// [`Error::Interrupted`].
 pub fn run_cells(
     cells: &[CellSpec],
     entity: Option<&str>,
     x: Axis,
     y: Axis,
     progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
 ) -> Result<StressResult, Error> {
     let mut results: Vec<CellResult> = Vec::with_capacity(cells.len());
     for c in cells {
@@ -383,7 +388,7 @@ pub fn run_cells(
                 let e = entity
                     .and_then(|id| c.model.services.iter().position(|s| s.id == id))
                     .unwrap_or(c.model.services.len());
-                run_cell(&c.model, e, c.x, c.y, progress)?
+                run_cell(&c.model, e, c.x, c.y, (progress, cancel))?
             }
         };
         results.push(result);
@@ -468,9 +473,16 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let streams = select(&base, &Selection::default()).unwrap();
         let (x, y, cells) = withdrawal_grid(&base, &streams, &[1, 3, 5], &[0.0, 0.5]);
         let runs = std::sync::atomic::AtomicU64::new(0);
-        let shared = run_cells(&cells, Some("s"), x.clone(), y.clone(), &|n| {
-            runs.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-        })
+        let shared = run_cells(
+            &cells,
+            Some("s"),
+            x.clone(),
+            y.clone(),
+            &|n| {
+                runs.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            },
+            &AtomicBool::new(false),
+        )
         .unwrap();
         // Progress still counts every cell's trials.
         assert_eq!(runs.into_inner(), 6 * base.trials);
@@ -478,7 +490,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
             .into_iter()
             .map(|c| CellSpec { same_as: None, ..c })
             .collect();
-        let each = run_cells(&alone, Some("s"), x, y, &|_| {}).unwrap();
+        let each = run_cells(&alone, Some("s"), x, y, &|_| {}, &AtomicBool::new(false)).unwrap();
         assert_eq!(shared.cells, each.cells);
         // The uncut cells are one result at three places; the cut ones differ.
         assert_eq!(shared.cells[0].gap_npv_mean, shared.cells[2].gap_npv_mean);
@@ -491,7 +503,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let streams = select(&base, &Selection::default()).unwrap();
         let (x, y, mut cells) = withdrawal_grid(&base, &streams, &[4], &[0.5]);
         cells[0].model.set_confidence(&[0.8]);
-        let r = run_cells(&cells, Some("s"), x, y, &|_| {}).unwrap();
+        let r = run_cells(&cells, Some("s"), x, y, &|_| {}, &AtomicBool::new(false)).unwrap();
         let m = &cells[0].model;
         let full = Report::new(m, &crate::stats::run_all(&Engine::new(m)));
         let e = full.entity("s").unwrap();
