@@ -5,20 +5,20 @@
 //!   `fundgap run` computes it, the funding requirement included (simulate
 //!   and record, in batches of `LANES` trials as a run does, the batch's
 //!   time divided among its trials), one thread. Divide by 240 for time
-//!   per service-year. `engine/simulate_only`: the same without recording.
+//!   per service-year. `engine/simulate_only`: the same without recording;
+//!   `engine/simulate_without_requirement`: nor the funding requirement.
 //! * `floor/trial`: the same random draws of the same distributions from the
 //!   same keyed streams, summed, nothing else: what no engine can beat.
 //! * `aggregate/record` and `aggregate/merge`: folding trials into the
 //!   aggregates (per trial, in batches of `LANES`), and merging two
 //!   workers' aggregates.
-//! * `floor/sketches`: recording's floor, the part no layout of the rows
-//!   can spare: the 780 entity-year quantile sketches of a trial (cost,
-//!   funding and gap of 12 services and the portfolio over 20 years),
-//!   warmed as in a long run, each given its column of a batch's values
-//!   already gathered.
-//!
-//! The per-trial benchmarks count service-years as their elements, so
-//! Criterion's throughput is service-years a second (240 a trial).
+//! * `floor/sketches`: the floor of recording's largest part, which no
+//!   layout of the rows can spare: the 780 entity-year quantile sketches
+//!   of a trial (cost, funding and gap of 12 services and the portfolio
+//!   over 20 years), warmed as in a long run, each given its column of a
+//!   batch's values already gathered (eight batches' columns, 0.8 MB, so
+//!   they stay in cache as a batch's rows do). The horizon's sketches
+//!   (four an entity a trial) are not in it.
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
 //! * `draws/fill` and `draws/fill-portable`: one trial's per-year draws of
 //!   bench-district's shape (48 lines of lognormal shocks and 48 of
@@ -29,6 +29,9 @@
 //!   per-trial quantities of bench-district (every uncertain input of
 //!   every line: uniform, triangular, normal, lognormal and PERT), the
 //!   same two ways. Throughput is in quantities.
+//!
+//! The per-trial benchmarks count service-years as their elements, so
+//! Criterion's throughput is service-years a second (240 a trial).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -89,6 +92,21 @@ fn engine(c: &mut Criterion) {
             })
         })
     });
+    // The same model without confidence levels poses no funding
+    // requirement: the difference is the requirement's cost.
+    let plain = parse_str(BENCH, "bench-district.toml").unwrap();
+    let plain_engine = Engine::new(&plain);
+    let mut plain_lanes = vec![Scratch::new(&plain); LANES];
+    g.bench_function("simulate_without_requirement", |b| {
+        b.iter_custom(|iters| {
+            per_trial(iters, &mut || {
+                plain_engine.simulate_lanes(first, &mut plain_lanes, |s| {
+                    black_box(s);
+                });
+                first += LANES as u64;
+            })
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("floor");
@@ -120,14 +138,14 @@ fn engine(c: &mut Criterion) {
 
 /// `floor/sketches`: every entity-year sketch a trial feeds (cost, funding
 /// and gap of each entity and year), given its column of a batch's values
-/// at once, the values gathered beforehand from 64 simulated batches.
+/// at once, the values gathered beforehand from eight simulated batches.
 fn sketches_floor(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     engine: &Engine<'_>,
     lanes: &mut [Scratch],
 ) {
     use fundgap::stats::Sketch;
-    const BATCHES: usize = 64;
+    const BATCHES: usize = 8;
     let cells = lanes[0].rows.cost.len();
     // columns[b][k]: batch b's values of sketch k, one per lane.
     let mut columns = vec![vec![[0.0; LANES]; 3 * cells]; BATCHES];

@@ -9,7 +9,8 @@ one-off cost lines, risks, grants (amount or share of cost, withdrawal
 hazard, settled at year end to at most their rate of the year's cost),
 budget lines, fees on logistic adoption, contracts with exit hazards,
 reserves and carried surpluses, the city's reserve fund shared in the
-services' order, benefits; and it reports what
+services' order, benefits (not materiality thresholds, match rules or
+caps, which bench-district does not use); and it reports what
 fundgap's yearly.csv and horizon.csv report: P(gap) per year, mean and
 percentiles of cost, funding and gap per year, P(any gap), the first-gap
 year, and mean/percentiles of the life-cycle-cost and gap NPVs (real
@@ -147,6 +148,8 @@ def simulate_block(model, rng, n):
         funding = np.zeros((n, h))
         reserve = np.zeros(n)
         grants = np.zeros(n)
+        # What the service's grants kept each year so far.
+        kept = np.zeros((n, h))
         for st in svc.get("funding", []):
             k = st["kind"]
             if k == "reserve":
@@ -170,8 +173,11 @@ def simulate_block(model, rng, n):
                 alive = np.cumprod(rng.random((n, m)) >= hz[:, None], axis=1)
                 pay = base * dm * alive
                 # Settlement: a grant keeps at most its rate of the year's
-                # actual cost and returns the rest (보조금 집행잔액 반납).
-                pay = np.minimum(pay, cost[:, w] / (1 + st.get("match_share", 0)))
+                # actual cost, less what the service's grants before it
+                # kept, and returns the rest (보조금 집행잔액 반납).
+                due = np.maximum(cost[:, w] / (1 + st.get("match_share", 0)) - kept[:, w], 0.0)
+                pay = np.minimum(pay, due)
+                kept[:, w] += pay
                 grants += pay.sum(axis=1)
             elif k == "budget":
                 a = quantity(st["amount"], rng, n)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import operator
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _fundgap
@@ -60,9 +61,11 @@ def _whole(name: str, value: Optional[int], least: int = 0) -> Optional[int]:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: give a whole number, not {value!r}")
-    if not least <= value < 2**64:
-        raise ValueError(f"{name}: give a whole number from {least} to 2**64 - 1, not {value}")
-    return int(value)
+    # A Python int before comparing, whatever integer type it came as.
+    whole = operator.index(value)
+    if not least <= whole < 2**64:
+        raise ValueError(f"{name}: give a whole number from {least} to 2**64 - 1, not {whole}")
+    return whole
 
 
 def _levels(confidence: Union[None, float, Sequence[float]]) -> Optional[List[float]]:
@@ -148,9 +151,9 @@ def sensitivity(
     indices on Saltelli's matrices of ``sobol_trials`` rows) or "both"."""
     s = as_scenario(scenario)
     native = _fundgap.sensitivity(
-        s.text, s.label, s.overrides, method=method, sample=_whole("sample", sample),
-        oat_trials=_whole("oat_trials", oat_trials),
-        sobol_trials=_whole("sobol_trials", sobol_trials), seed=_whole("seed", seed), lang=lang,
+        s.text, s.label, s.overrides, method=method, sample=_whole("sample", sample, 2),
+        oat_trials=_whole("oat_trials", oat_trials, 1),
+        sobol_trials=_whole("sobol_trials", sobol_trials, 20), seed=_whole("seed", seed), lang=lang,
     )
     return SensitivityResult(native)
 
@@ -194,7 +197,8 @@ def evaluate(
     native = _fundgap.evaluate(
         s.text, s.label, s.overrides, trials=_whole("trials", trials, 1),
         seed=_whole("seed", seed), sensitivity=sensitivity,
-        sample=_whole("sample", sample), oat_trials=_whole("oat_trials", oat_trials), lang=lang,
+        sample=_whole("sample", sample, 2), oat_trials=_whole("oat_trials", oat_trials, 1),
+        lang=lang,
     )
     return EvaluationResult(native)
 

@@ -38,7 +38,7 @@ pub(crate) fn run<T: Send + 'static>(
     let worker = std::thread::Builder::new()
         .name("fundgap".into())
         .spawn(move || {
-            // The receiver is gone only once Ctrl-C abandoned the work.
+            // The receiver is gone only once a second Ctrl-C left the work.
             let _ = tx.send(work());
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
@@ -62,7 +62,13 @@ pub(crate) fn run<T: Send + 'static>(
         }
         if let Err(signal) = py.check_signals() {
             stop.0.store(true, Ordering::SeqCst);
-            let _ = py.detach(|| worker.join());
+            // The work stops at its next block of trials; a second signal
+            // while it does leaves it to finish on its own.
+            while !worker.is_finished() {
+                py.detach(|| std::thread::sleep(POLL));
+                py.check_signals()?;
+            }
+            let _ = worker.join();
             return Err(signal);
         }
     }

@@ -185,8 +185,8 @@ static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 
 /// Installs the one Ctrl-C handler, for every command. It sets the flag
 /// (`staging::interrupt_flag`); where nothing watches it — no staging
-/// directory exists and the work in hand cannot stop part-way — it ends
-/// the process at once, having nothing to undo. A second Ctrl-C ends the
+/// directory exists and no run or analysis that watches it has begun — it
+/// ends the process at once, having nothing to undo. A second Ctrl-C ends the
 /// process whatever it is doing, removing its staging directories first.
 /// Either way nothing is replaced: the previous results stay as they were.
 pub(super) fn install_interrupt_handler() {

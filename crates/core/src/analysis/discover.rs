@@ -277,8 +277,8 @@ fn choose(
 }
 
 /// Samples trials `0..opts.trials` and finds, for each entity, the inputs
-/// that lead to its gaps. Setting `cancel` stops the sampling with
-/// [`Error::Interrupted`].
+/// that lead to its gaps. Setting `cancel` stops the sampling, or the
+/// peeling before the next entity, with [`Error::Interrupted`].
 pub fn discover(
     model: &Model,
     opts: &Options,
@@ -296,6 +296,10 @@ pub fn discover(
     let mut entities = Vec::new();
     let ids = super::entities(model);
     for (e, (id, name)) in ids.enumerate() {
+        // Peeling an entity's boxes takes a while on a large sample.
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
         let y: Vec<bool> = outcomes.iter().map(|o| o[e].1 > 0.0).collect();
         let gaps = y.iter().filter(|g| **g).count();
         let base_rate = gaps as f64 / y.len().max(1) as f64;

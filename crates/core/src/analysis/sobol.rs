@@ -204,20 +204,22 @@ pub fn analyse(
             .collect()
     };
     type Row = (Outputs, Outputs, Vec<Outputs>, Option<Fault>);
-    // Every row is kept for the estimators and their bootstrap: room for
-    // them is asked for first, so a sample too large for memory is an
-    // error that says so rather than an abort.
+    // Every row is kept for the estimators and their bootstrap: the memory
+    // they need (each row's outputs of every entity for its k + 2 runs) is
+    // asked for first, so a sample too large is an error that says so
+    // rather than an abort hours later.
+    let per_row = std::mem::size_of::<Row>()
+        + uncertain.len() * std::mem::size_of::<Outputs>()
+        + (uncertain.len() + 2) * (model.services.len() + 1) * std::mem::size_of::<(f64, f64)>();
     let mut rows: Vec<Row> = Vec::new();
-    let held = usize::try_from(n)
+    let room = |bytes: usize| Vec::<u8>::new().try_reserve_exact(bytes).is_ok();
+    let fits = usize::try_from(n)
         .ok()
-        .filter(|&n| rows.try_reserve_exact(n).is_ok());
-    if held.is_none() {
-        let per_row = std::mem::size_of::<Row>()
-            + (uncertain.len() + 2)
-                * (model.services.len() + 1)
-                * std::mem::size_of::<(f64, f64)>();
+        .and_then(|n| Some((n, n.checked_mul(per_row)?)))
+        .is_some_and(|(n, bytes)| room(bytes) && rows.try_reserve_exact(n).is_ok());
+    if !fits {
         return Err(Error::Usage(format!(
-            "a Sobol sample of {} rows needs about {} GB of memory for its results alone; use fewer rows",
+            "a Sobol sample of {} rows (--sobol-trials) needs about {} GB of memory for its results; use fewer rows",
             crate::format::thousands(n as f64, 0),
             crate::format::thousands(n as f64 * per_row as f64 / 1e9, 0),
         )));
@@ -287,6 +289,11 @@ pub fn analyse(
     let ids = super::entities(model);
     let mut entities = Vec::new();
     for (e, (id, name)) in ids.enumerate() {
+        // Each entity's bootstrap takes about as long as a share of the
+        // simulation.
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
         let pick = |which: fn(&(f64, f64)) -> f64| {
             let fa: Vec<f64> = rows.iter().map(|r| which(&r.0[e])).collect();
             let fb: Vec<f64> = rows.iter().map(|r| which(&r.1[e])).collect();

@@ -148,7 +148,8 @@ kernels! {
 }
 
 /// Adds every value of `row` on the fixed-point path into `part` (a
-/// select, not a branch, per value), and sets `slow` if any is off it. One
+/// select, not a branch, per value), and sets `slow` to whether any is off
+/// it. One
 /// pass of integer and exactly rounded arithmetic, so every instruction
 /// set gives the same bits; compiled for the widest vectors the CPU has,
 /// since a trial's rows are thousands of values.
