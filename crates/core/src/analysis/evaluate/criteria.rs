@@ -96,13 +96,14 @@ pub(super) fn grant_cliff(
 }
 
 /// Rated on the worst of: the share of all money, construction included,
-/// that came from national grants; how much of the cost coverage is lost
-/// once grants end; and the chance that the take-over decision does not
-/// keep the service on as it is.
+/// that came from grants (national, and the province's where the scenario
+/// has any: `provincial`); how much of the cost coverage is lost once
+/// grants end; and the chance that the take-over decision does not keep
+/// the service on as it is.
 pub(super) fn grant_dependency(
     e: &EntityStats,
     t: &Thresholds,
-    last: Option<i32>,
+    (last, provincial): (Option<i32>, bool),
     (cliff, cover, takeover): (Option<f64>, Option<f64>, Option<f64>),
     say: &Say,
 ) -> Score {
@@ -138,16 +139,26 @@ pub(super) fn grant_dependency(
         ),
         true => format!("; 인수 결정에서 중단·축소될 확률 {}", percent(p, 0)),
     });
+    // A 시·도's grant is a grant too (지방재정법 제23조②), so it counts in
+    // the share; the text says whose money it is.
+    let whose = match (provincial, ko) {
+        (false, false) => "national grants",
+        (true, false) => "national and provincial grants",
+        (false, true) => "국비",
+        (true, true) => "국비·시·도비",
+    };
     let reason = match (last, ko) {
         (None, false) => format!(
-            "{pct} of all money, construction included, from national grants; no operating grants{decision}"
+            "{pct} of all money, construction included, from {whose}; no operating grants{decision}"
         ),
-        (None, true) => format!("건설비 포함 전체 재원의 {pct}가 국비; 운영 보조금 없음{decision}"),
+        (None, true) => {
+            format!("건설비 포함 전체 재원의 {pct}가 {whose}; 운영 보조금 없음{decision}")
+        }
         (Some(y), false) => format!(
-            "{pct} of all money, construction included, from national grants; after the last grant year {y} {after}{decision}"
+            "{pct} of all money, construction included, from {whose}; after the last grant year {y} {after}{decision}"
         ),
         (Some(y), true) => format!(
-            "건설비 포함 전체 재원의 {pct}가 국비; 마지막 보조금 연도({y}년) 이후 {after}{decision}"
+            "건설비 포함 전체 재원의 {pct}가 {whose}; 마지막 보조금 연도({y}년) 이후 {after}{decision}"
         ),
     };
     Score {

@@ -8,9 +8,10 @@
 //! service), are staff dedicated to it for longer than a rotation
 //! (dedicated staff) — read from `[service.plan]`; and four on its money —
 //! the chance of a gap per running year (funding sustainability), how much
-//! hangs on national grants, construction included, and on the take-over
-//! decision (grant dependency), how many legs the funding stands on
-//! (revenue diversity), and whether it is worth it (value). Thresholds
+//! hangs on grants (national, and the province's), construction included,
+//! and on the take-over decision (grant dependency), how many legs the
+//! funding stands on (revenue diversity), and whether it is worth it
+//! (value). Thresholds
 //! come from the scenario's `[evaluation]` table (defaults in
 //! [`Thresholds::default`]); every amber and red carries a one-line reason.
 //! What a plan does not state rates as absent, so stating what it has
@@ -132,8 +133,8 @@ pub struct Scorecard {
     pub gap_npv_p95: f64,
     /// CVaR95 of the gap NPV.
     pub gap_npv_cvar95: f64,
-    /// Share of all money, construction included, that came from
-    /// national grants.
+    /// Share of all money, construction included, that came from grants
+    /// (national, and the province's where the scenario has any).
     pub grant_share: f64,
     /// Last year a grant can pay, if any.
     pub last_grant_year: Option<i32>,
@@ -282,7 +283,7 @@ fn service_card(model: &Model, s: &Service, e: &EntityStats, say: &Say) -> Score
         grant_dependency(
             e,
             t,
-            last.map(|l| model.year(l)),
+            (last.map(|l| model.year(l)), model.has_province_grants()),
             (cliff, cover, takeover),
             say,
         ),
@@ -323,7 +324,7 @@ fn portfolio_card(model: &Model, p: &EntityStats, cards: &[Scorecard], say: &Say
         grant_dependency(
             p,
             t,
-            last.map(|l| model.year(l)),
+            (last.map(|l| model.year(l)), model.has_province_grants()),
             (cliff, cover, takeover),
             say,
         ),

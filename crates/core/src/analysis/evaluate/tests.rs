@@ -288,3 +288,37 @@ fn thresholds_come_from_the_scenario() {
     let e = parse_str(&old, "t").unwrap_err().to_string();
     assert!(e.contains("replaced by `gap_per_year_red`"), "{e}");
 }
+
+/// A province's grant (시·도비) counts in the grant share as a grant, and
+/// the reason says whose money it is rather than calling it all 국비.
+#[test]
+fn a_provincial_grant_is_named_as_such_in_grant_dependency() {
+    let national = evaluation(CARDS, Language::Ko);
+    let text = CARDS.replace(
+        "name = \"national subsidy\"\namount = 150",
+        "name = \"province subsidy\"\namount = 150\npayer = \"province\"",
+    );
+    let (en, ko) = (
+        evaluation(&text, Language::En),
+        evaluation(&text, Language::Ko),
+    );
+    let of = |e: &Evaluation| e.scorecards[1].score("grant_dependency").clone();
+    assert_eq!(of(&ko).value, of(&national).value);
+    assert!(
+        of(&ko).reason.contains("가 국비·시·도비;"),
+        "{}",
+        of(&ko).reason
+    );
+    assert!(
+        of(&national).reason.contains("가 국비;"),
+        "{}",
+        of(&national).reason
+    );
+    assert!(
+        of(&en)
+            .reason
+            .contains("from national and provincial grants"),
+        "{}",
+        of(&en).reason
+    );
+}
