@@ -387,7 +387,7 @@ fn ctrl_c_ends_every_long_command_the_same_way() {
             "discover",
             bench.as_str(),
             "--trials",
-            "100000000",
+            "2000000",
             "--long",
             "--out",
             "d",
@@ -1005,23 +1005,43 @@ fn an_analysis_told_to_stop_returns_interrupted_not_partial_results() {
     interrupted("stress", grid.map(drop));
 }
 
-/// A Sobol sample too large for memory is refused with its size, before
-/// any work, rather than aborting the process (a Python session with it).
+/// A sample too large for memory — Sobol's, the rank correlations', a
+/// discovery's — is refused with its size and the option that sets it,
+/// before any work, rather than aborting the process (a Python session
+/// with it) once memory runs out.
 #[test]
-fn a_sobol_sample_too_large_for_memory_is_an_error_not_an_abort() {
-    use fundgap::analysis::sobol;
+fn a_sample_too_large_for_memory_is_an_error_not_an_abort() {
+    use fundgap::analysis::{discover, sensitivity, sobol};
     let text = std::fs::read_to_string(scenario("ucity-baseline.toml")).unwrap();
     let model = fundgap::scenario::parse_str(&text, "ucity-baseline.toml").unwrap();
+    let (huge, stop) = (10u64.pow(13), std::sync::atomic::AtomicBool::new(false));
+    let refused = |what: &str, flag: &str, err: fundgap::error::Error| {
+        let msg = err.to_string();
+        assert!(matches!(err, fundgap::error::Error::Usage(_)), "{msg}");
+        assert!(
+            msg.contains(&format!("a {what} of 10,000,000,000,000 rows ({flag})"))
+                && msg.contains("GB of memory"),
+            "{msg}"
+        );
+    };
     let opts = sobol::Options {
-        base: 10u64.pow(13),
+        base: huge,
         ..Default::default()
     };
-    let stop = std::sync::atomic::AtomicBool::new(false);
     let err = sobol::analyse(&model, opts, &|_| {}, &stop).unwrap_err();
-    let msg = err.to_string();
-    assert!(matches!(err, fundgap::error::Error::Usage(_)), "{msg}");
-    assert!(
-        msg.contains("10,000,000,000,000 rows") && msg.contains("GB"),
-        "{msg}"
-    );
+    refused("Sobol sample", "--sobol-trials", err);
+    let opts = sensitivity::Options {
+        sample: huge,
+        ..Default::default()
+    };
+    let mut big = model.clone();
+    big.set_run(Some(huge), None);
+    let err = sensitivity::analyse(&big, opts, &|_| {}, &stop).unwrap_err();
+    refused("sample", "--sample", err);
+    let opts = discover::Options {
+        trials: huge,
+        ..Default::default()
+    };
+    let err = discover::discover(&model, &opts, &stop).unwrap_err();
+    refused("sample", "--trials", err);
 }

@@ -287,7 +287,7 @@ pub fn discover(
     let inputs = model.inputs();
     let uncertain = model.uncertain_inputs();
     // The same sample as the sensitivity analysis's: trials 0..n.
-    let rows = super::sensitivity::sample(model, &uncertain, opts.trials, cancel)?;
+    let rows = super::sensitivity::sample(model, &uncertain, (opts.trials, "--trials"), cancel)?;
     let (x, outcomes): (Vec<Vec<f64>>, Vec<_>) = rows.into_iter().unzip();
     let names: Vec<String> = uncertain
         .iter()

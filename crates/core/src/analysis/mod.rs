@@ -28,3 +28,26 @@ pub(crate) fn entities(model: &crate::model::Model) -> impl Iterator<Item = (Str
             crate::stats::PORTFOLIO_NAME.to_string(),
         )])
 }
+
+/// Whether `rows` results of `per_row` bytes each fit in memory, asked of
+/// the allocator before an analysis that keeps them all begins, so a
+/// sample too large is an error that says so (naming the option that sets
+/// it, `flag`) rather than an abort hours later.
+pub(crate) fn room_for(
+    rows: u64,
+    per_row: usize,
+    (what, flag): (&str, &str),
+) -> Result<(), crate::error::Error> {
+    let fits = usize::try_from(rows)
+        .ok()
+        .and_then(|n| n.checked_mul(per_row))
+        .is_some_and(|bytes| Vec::<u8>::new().try_reserve_exact(bytes).is_ok());
+    if fits {
+        return Ok(());
+    }
+    Err(crate::error::Error::Usage(format!(
+        "a {what} of {} rows ({flag}) needs about {} GB of memory for its results; use fewer rows",
+        crate::format::thousands(rows as f64, 0),
+        crate::format::thousands(rows as f64 * per_row as f64 / 1e9, 0),
+    )))
+}

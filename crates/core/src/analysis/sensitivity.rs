@@ -238,10 +238,15 @@ fn with_input(model: &Model, k: usize, value: f64) -> Model {
 pub(crate) fn sample(
     model: &Model,
     uncertain: &[usize],
-    n: u64,
+    (n, flag): (u64, &str),
     cancel: &AtomicBool,
 ) -> Result<Vec<(Vec<f64>, PerEntity)>, Error> {
     use rayon::prelude::*;
+    // Every sampled trial's inputs and outcomes are kept.
+    let per_row = std::mem::size_of::<(Vec<f64>, PerEntity)>()
+        + uncertain.len() * std::mem::size_of::<f64>()
+        + (model.services.len() + 1) * std::mem::size_of::<(f64, f64)>();
+    super::room_for(n, per_row, ("sample", flag))?;
     let engine = Engine::new(model);
     // Batches of LANES consecutive trials, simulated side by side.
     let batches = n.div_ceil(LANES as u64);
@@ -343,7 +348,7 @@ pub fn analyse(
 
     // Rank correlations on trials 0..n.
     let n = opts.sample.min(model.trials).max(2);
-    let rows = sample(model, &uncertain, n, cancel)?;
+    let rows = sample(model, &uncertain, (n, "--sample"), cancel)?;
     let column = |j: usize| -> Vec<f64> { rows.iter().map(|r| r.0[j]).collect() };
     let out_gap = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].0).collect() };
     let out_any = |e: usize| -> Vec<f64> { rows.iter().map(|r| r.1[e].1).collect() };

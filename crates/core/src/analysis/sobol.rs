@@ -211,19 +211,8 @@ pub fn analyse(
     let per_row = std::mem::size_of::<Row>()
         + uncertain.len() * std::mem::size_of::<Outputs>()
         + (uncertain.len() + 2) * (model.services.len() + 1) * std::mem::size_of::<(f64, f64)>();
-    let mut rows: Vec<Row> = Vec::new();
-    let room = |bytes: usize| Vec::<u8>::new().try_reserve_exact(bytes).is_ok();
-    let fits = usize::try_from(n)
-        .ok()
-        .and_then(|n| Some((n, n.checked_mul(per_row)?)))
-        .is_some_and(|(n, bytes)| room(bytes) && rows.try_reserve_exact(n).is_ok());
-    if !fits {
-        return Err(Error::Usage(format!(
-            "a Sobol sample of {} rows (--sobol-trials) needs about {} GB of memory for its results; use fewer rows",
-            crate::format::thousands(n as f64, 0),
-            crate::format::thousands(n as f64 * per_row as f64 / 1e9, 0),
-        )));
-    }
+    super::room_for(n, per_row, ("Sobol sample", "--sobol-trials"))?;
+    let mut rows: Vec<Row> = Vec::with_capacity(n as usize);
     rows.par_extend((0..n).into_par_iter().map_init(
         || {
             let lanes = vec![Scratch::new(model); LANES];
