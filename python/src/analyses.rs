@@ -3,7 +3,7 @@
 //! defaults, inputs built as its command builds them, and the same library
 //! calls. Ctrl-C stops each of them as it stops `run`: the library's cancel
 //! flag is set, the work stops at its next block of trials, and
-//! `KeyboardInterrupt` is raised once it has (`work::Stop`).
+//! `KeyboardInterrupt` is raised once it has (`work::run`).
 
 use fundgap::analysis::compare::{Source, inputs as compare_inputs, run as compare_run};
 use fundgap::analysis::stress::{GridSpec, grid_cells, run_cells};
@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 
 use crate::commands::{count, info, language, model, share, simulate, verb};
 use crate::outcome::{Kept, Outcome};
-use crate::work::{self, Stop, cancel_flag};
+use crate::work;
 use crate::{overrides, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -96,9 +96,8 @@ fn stress(
     }
     command.push_str(&format!(" --target {target} --confidence {confidence}"));
     let service = spec.service.clone();
-    let (cancel, flag) = cancel_flag();
-    let mut result = work::run(py, Stop(cancel), move || {
-        run_cells(&cells, service.as_deref(), x, y, &|_| {}, &flag)
+    let mut result = work::run(py, move |flag| {
+        run_cells(&cells, service.as_deref(), x, y, &|_| {}, flag)
     })?
     .map_err(to_py)?;
     result.left_out = left_out;
@@ -147,15 +146,14 @@ fn compare(
         }
     }
     command.push_str(&format!(" --confidence {confidence}"));
-    let (cancel, flag) = cancel_flag();
-    let result = work::run(py, Stop(cancel), move || {
+    let result = work::run(py, move |flag| {
         compare_run(
             &inputs,
             service.as_deref(),
             baseline.as_deref(),
             Some(confidence),
             &|_| {},
-            &flag,
+            flag,
         )
     })?
     .map_err(to_py)?;
@@ -205,17 +203,16 @@ fn sensitivity(
         verb(&model, &set, false)
     );
     let opts = fundgap::analysis::sensitivity::Options { sample, oat_trials };
-    let (cancel, flag) = cancel_flag();
-    let (model, t, s) = work::run(py, Stop(cancel), move || {
+    let (model, t, s) = work::run(py, move |flag| {
         let t = tornado
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, &flag))
+            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, flag))
             .transpose()?;
         let o = fundgap::analysis::sobol::Options {
             base: sobol_trials,
             ..Default::default()
         };
         let s = sobol
-            .then(|| fundgap::analysis::sobol::analyse(&model, o, &|_| {}, &flag))
+            .then(|| fundgap::analysis::sobol::analyse(&model, o, &|_| {}, flag))
             .transpose()?;
         Ok::<_, Error>((model, t, s))
     })?
@@ -271,9 +268,8 @@ fn discover(
         min_support,
         min_coverage,
     };
-    let (cancel, flag) = cancel_flag();
-    let (model, result) = work::run(py, Stop(cancel), move || {
-        let r = fundgap::analysis::discover::discover(&model, &opts, &flag);
+    let (model, result) = work::run(py, move |flag| {
+        let r = fundgap::analysis::discover::discover(&model, &opts, flag);
         (model, r)
     })?;
     let result = result.map_err(to_py)?;
@@ -315,9 +311,8 @@ fn evaluate(
     model.set_run(trials, seed);
     let lang = language(lang, &model)?;
     let info = info(label, &set);
-    let (cancel, flag) = cancel_flag();
-    let (model, report, evaluation, drivers) = work::run(py, Stop(cancel), move || {
-        let (acc, _) = simulate(&model, None, &flag)?;
+    let (model, report, evaluation, drivers) = work::run(py, move |flag| {
+        let (acc, _) = simulate(&model, None, flag)?;
         let report = Report::new(&model, &acc);
         let evaluation = fundgap::analysis::evaluate::evaluate(&model, &report, lang);
         let opts = fundgap::analysis::sensitivity::Options {
@@ -325,7 +320,7 @@ fn evaluate(
             oat_trials,
         };
         let drivers = sensitivity
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, &flag))
+            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, flag))
             .transpose()?;
         Ok((model, report, evaluation, drivers))
     })?
@@ -385,10 +380,9 @@ fn backtest(
         resamples: resamples as usize,
         ..Default::default()
     };
-    let (cancel, flag) = cancel_flag();
-    let result = work::run(py, Stop(cancel), move || {
+    let result = work::run(py, move |flag| {
         fundgap::analysis::backtest::backtest(&models, &prior_stop, settings, &mut |m, _, _| {
-            simulate(m, None, &flag).map(|(acc, _)| acc)
+            simulate(m, None, flag).map(|(acc, _)| acc)
         })
     })?
     .map_err(to_py)?;

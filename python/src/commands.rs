@@ -15,7 +15,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::outcome::{Kept, Outcome};
-use crate::work::{self, Stop, cancel_flag};
+use crate::work;
 use crate::{overrides, to_py};
 
 /// The first block of a precision run without `trials`, as `run`'s.
@@ -180,7 +180,6 @@ fn run(
     if let Some(year) = from_year {
         info.budget_year = year;
     }
-    let (cancel, flag) = cancel_flag();
     let precision = precision.map(|half_width| Precision {
         half_width,
         npv_relative: precision_npv,
@@ -188,8 +187,8 @@ fn run(
         max_trials,
     });
     let started = std::time::Instant::now();
-    let (model, report, stopped) = work::run(py, Stop(cancel), move || {
-        let (acc, stopped) = simulate(&model, precision.as_ref(), &flag)?;
+    let (model, report, stopped) = work::run(py, move |flag| {
+        let (acc, stopped) = simulate(&model, precision.as_ref(), flag)?;
         let mut model = model;
         if let Some(s) = &stopped {
             // Everything below is the fixed run of the trials it took.

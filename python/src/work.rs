@@ -15,31 +15,23 @@ use pyo3::prelude::*;
 /// How often the waiting thread looks for a signal.
 const POLL: Duration = Duration::from_millis(50);
 
-/// The flag the work watches (the engine's runs and the analyses' stop at
-/// their next block of trials): when Ctrl-C arrives it is set, the worker
-/// joined, and `KeyboardInterrupt` raised once the work has stopped.
-pub(crate) struct Stop(pub(crate) Arc<AtomicBool>);
-
-/// A new cancel flag: one handle for [`Stop`], one for the work.
-pub(crate) fn cancel_flag() -> (Arc<AtomicBool>, Arc<AtomicBool>) {
-    let flag = Arc::new(AtomicBool::new(false));
-    (Arc::clone(&flag), flag)
-}
-
 /// Runs `work` on a worker thread, the GIL released, and returns its
-/// result; a signal's exception (KeyboardInterrupt) is raised once `stop`
-/// has stopped the work, and a panic in the work as `RuntimeError`.
+/// result; `work` is given the flag it watches (the engine's runs and the
+/// analyses' stop at their next block of trials). On a signal the flag is
+/// set and its exception (KeyboardInterrupt) raised once the work has
+/// stopped; a panic in the work is a `RuntimeError`.
 pub(crate) fn run<T: Send + 'static>(
     py: Python<'_>,
-    stop: Stop,
-    work: impl FnOnce() -> T + Send + 'static,
+    work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
 ) -> PyResult<T> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("fundgap".into())
         .spawn(move || {
             // The receiver is gone only once a second Ctrl-C left the work.
-            let _ = tx.send(work());
+            let _ = tx.send(work(&flag));
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
     let mut rx = rx;
@@ -61,7 +53,7 @@ pub(crate) fn run<T: Send + 'static>(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if let Err(signal) = py.check_signals() {
-            stop.0.store(true, Ordering::SeqCst);
+            stop.store(true, Ordering::SeqCst);
             // The work stops at its next block of trials; a second signal
             // while it does leaves it to finish on its own.
             while !worker.is_finished() {

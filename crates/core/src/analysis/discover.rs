@@ -297,9 +297,7 @@ pub fn discover(
     let ids = super::entities(model);
     for (e, (id, name)) in ids.enumerate() {
         // Peeling an entity's boxes takes a while on a large sample.
-        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Interrupted);
-        }
+        super::unless_stopped(cancel)?;
         let y: Vec<bool> = outcomes.iter().map(|o| o[e].1 > 0.0).collect();
         let gaps = y.iter().filter(|g| **g).count();
         let base_rate = gaps as f64 / y.len().max(1) as f64;

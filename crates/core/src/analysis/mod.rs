@@ -29,6 +29,18 @@ pub(crate) fn entities(model: &crate::model::Model) -> impl Iterator<Item = (Str
         )])
 }
 
+/// `Err(Interrupted)` once `cancel` is set: what an analysis checks after
+/// its runs, so that a stopped one never reports the trials it ran before
+/// it stopped, and between its long steps.
+pub(crate) fn unless_stopped(
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<(), crate::error::Error> {
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(crate::error::Error::Interrupted);
+    }
+    Ok(())
+}
+
 /// Whether `rows` results of `per_row` bytes each fit in memory, asked of
 /// the allocator before an analysis that keeps them all begins, so a
 /// sample too large is an error that says so (naming the option that sets

@@ -198,9 +198,7 @@ fn oat_run(model: &Model, trials: u64, cancel: &AtomicBool) -> Result<PerEntity,
         },
     );
     let (acc, fault) = acc;
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    super::unless_stopped(cancel)?;
     if let Some(f) = fault {
         return Err(Error::NonFinite(f.describe(model)));
     }
@@ -281,9 +279,7 @@ pub(crate) fn sample(
         )
         .flatten_iter()
         .collect::<Vec<_>>();
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    super::unless_stopped(cancel)?;
     // The earliest fault, whatever the schedule.
     if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.2)) {
         return Err(Error::NonFinite(f.describe(model)));

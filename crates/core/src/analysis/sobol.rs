@@ -212,62 +212,62 @@ pub fn analyse(
         + uncertain.len() * std::mem::size_of::<Outputs>()
         + (uncertain.len() + 2) * (model.services.len() + 1) * std::mem::size_of::<(f64, f64)>();
     super::room_for(n, per_row, ("Sobol sample", "--sobol-trials"))?;
-    let mut rows: Vec<Row> = Vec::with_capacity(n as usize);
-    rows.par_extend((0..n).into_par_iter().map_init(
-        || {
-            let lanes = vec![Scratch::new(model); LANES];
-            (lanes, Vec::new(), Vec::new(), Vec::new())
-        },
-        |(lanes, a, b, mixed), j| {
-            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return (Vec::new(), Vec::new(), Vec::new(), None);
-            }
-            engine.inputs(j, a);
-            engine.inputs(n + j, b);
-            // The row's runs: A (trial j, its own inputs), B (trial
-            // n + j), then for each uncertain input k trial j with
-            // A's inputs but B's k-th; simulated LANES at a time.
-            let runs = uncertain.len() + 2;
-            let (mut fa, mut fb) = (Vec::new(), Vec::new());
-            let mut fab = Vec::with_capacity(uncertain.len());
-            let mut fault = None;
-            let mut trials = [0u64; LANES];
-            for start in (0..runs).step_by(LANES) {
-                let len = (runs - start).min(LANES);
-                for (l, r) in (start..start + len).enumerate() {
-                    let draws = &mut lanes[l].draws;
-                    trials[l] = if r == 1 { n + j } else { j };
-                    match r.checked_sub(2).map(|i| uncertain[i]) {
-                        None => draws.set_inputs(&[]),
-                        Some(k) => {
-                            mixed.clear();
-                            mixed.extend_from_slice(a);
-                            mixed[k] = b[k];
-                            draws.set_inputs(mixed);
+    let rows: Vec<Row> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || {
+                let lanes = vec![Scratch::new(model); LANES];
+                (lanes, Vec::new(), Vec::new(), Vec::new())
+            },
+            |(lanes, a, b, mixed), j| {
+                if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                    return (Vec::new(), Vec::new(), Vec::new(), None);
+                }
+                engine.inputs(j, a);
+                engine.inputs(n + j, b);
+                // The row's runs: A (trial j, its own inputs), B (trial
+                // n + j), then for each uncertain input k trial j with
+                // A's inputs but B's k-th; simulated LANES at a time.
+                let runs = uncertain.len() + 2;
+                let (mut fa, mut fb) = (Vec::new(), Vec::new());
+                let mut fab = Vec::with_capacity(uncertain.len());
+                let mut fault = None;
+                let mut trials = [0u64; LANES];
+                for start in (0..runs).step_by(LANES) {
+                    let len = (runs - start).min(LANES);
+                    for (l, r) in (start..start + len).enumerate() {
+                        let draws = &mut lanes[l].draws;
+                        trials[l] = if r == 1 { n + j } else { j };
+                        match r.checked_sub(2).map(|i| uncertain[i]) {
+                            None => draws.set_inputs(&[]),
+                            Some(k) => {
+                                mixed.clear();
+                                mixed.extend_from_slice(a);
+                                mixed[k] = b[k];
+                                draws.set_inputs(mixed);
+                            }
+                        }
+                    }
+                    engine.simulate_trials(&trials[..len], &mut lanes[..len]);
+                    for (l, r) in (start..start + len).enumerate() {
+                        let s = &lanes[l];
+                        fault = Fault::earliest(fault, s.fault);
+                        match r {
+                            0 => fa = outputs(s),
+                            1 => fb = outputs(s),
+                            _ => fab.push(outputs(s)),
                         }
                     }
                 }
-                engine.simulate_trials(&trials[..len], &mut lanes[..len]);
-                for (l, r) in (start..start + len).enumerate() {
-                    let s = &lanes[l];
-                    fault = Fault::earliest(fault, s.fault);
-                    match r {
-                        0 => fa = outputs(s),
-                        1 => fb = outputs(s),
-                        _ => fab.push(outputs(s)),
-                    }
+                for s in lanes.iter_mut() {
+                    s.draws.set_inputs(&[]);
                 }
-            }
-            for s in lanes.iter_mut() {
-                s.draws.set_inputs(&[]);
-            }
-            progress(1);
-            (fa, fb, fab, fault)
-        },
-    ));
-    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+                progress(1);
+                (fa, fb, fab, fault)
+            },
+        )
+        .collect();
+    super::unless_stopped(cancel)?;
     if let Some(f) = rows.iter().fold(None, |f, r| Fault::earliest(f, r.3)) {
         return Err(Error::NonFinite(f.describe(model)));
     }
@@ -280,9 +280,7 @@ pub fn analyse(
     for (e, (id, name)) in ids.enumerate() {
         // Each entity's bootstrap takes about as long as a share of the
         // simulation.
-        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Interrupted);
-        }
+        super::unless_stopped(cancel)?;
         let pick = |which: fn(&(f64, f64)) -> f64| {
             let fa: Vec<f64> = rows.iter().map(|r| which(&r.0[e])).collect();
             let fb: Vec<f64> = rows.iter().map(|r| which(&r.1[e])).collect();

@@ -478,9 +478,7 @@ pub fn run(
         |st, block| st.step(&engines, &idx, block),
         State::merge,
     );
-    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    super::unless_stopped(cancel)?;
     for (m, acc) in models.iter().zip(&state.accs) {
         acc.check(m)?;
     }

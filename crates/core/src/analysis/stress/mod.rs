@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 mod grid;
 mod spec;
@@ -326,9 +326,7 @@ fn run_cell(
         },
         |(s, a), (_, b)| (s, a.merge(b)),
     );
-    if cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    super::unless_stopped(cancel)?;
     if let Some(f) = acc.fault {
         return Err(Error::NonFinite(f.describe(model)));
     }
