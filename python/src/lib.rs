@@ -77,21 +77,8 @@ pub(crate) fn overrides(set: &[String]) -> PyResult<Vec<Override>> {
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn read_scenario(path: Option<PathBuf>) -> PyResult<(String, String, String)> {
-    let (text, label) = fundgap_report::input::read_source(path.as_deref()).map_err(to_py)?;
     // As on the command line: no output folder holding it is replaced.
-    if let Some(p) = &path {
-        fundgap_report::ownership::protect(p);
-    }
-    let stem = path
-        .as_deref()
-        .and_then(|p| p.file_stem())
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| {
-            scenario::BUILTIN_BASELINE_NAME
-                .trim_end_matches(".toml")
-                .to_string()
-        });
-    Ok((text.into_owned(), label, stem))
+    fundgap_report::input::load_scenario(path.as_deref()).map_err(to_py)
 }
 
 /// Validates a scenario's text with its overrides as every command does;

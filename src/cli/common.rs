@@ -34,16 +34,7 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
         None if default_path.is_file() => Some(default_path),
         None => None,
     };
-    let (text, label) = fundgap_report::input::read_source(path.as_deref())?;
-    if let Some(p) = &path {
-        fundgap_report::ownership::protect(p);
-    }
-    let stem = path
-        .as_deref()
-        .and_then(|p| p.file_stem())
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| BUILTIN_BASELINE_NAME.trim_end_matches(".toml").to_string());
-    Ok((text.into_owned(), label, stem))
+    fundgap_report::input::load_scenario(path.as_deref())
 }
 
 /// Loads the named scenario, or the default one, with overrides applied.

@@ -101,6 +101,22 @@ pub fn scenario_text(label: &str, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// A scenario as a command takes it: its text, its label (the path as
+/// given) and its file stem, the built-in baseline's when `path` is None.
+/// The file is marked so that no output folder holding it is replaced
+/// (`ownership::protect`).
+pub fn load_scenario(path: Option<&Path>) -> Result<(String, String, String)> {
+    let (text, label) = read_source(path)?;
+    if let Some(p) = path {
+        crate::ownership::protect(p);
+    }
+    let stem = path
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| BUILTIN_BASELINE_NAME.trim_end_matches(".toml").to_string());
+    Ok((text.into_owned(), label, stem))
+}
+
 /// A scenario's text together with its display label.
 pub fn read_source(path: Option<&Path>) -> Result<(Cow<'static, str>, String)> {
     match path {
