@@ -279,11 +279,9 @@ impl Years<'_> {
     fn lapsing(&self, short: F8, active: M8, from: F8) -> F8 {
         let theta = Self::at(self.theta, short);
         let (d_t, p_t) = (Self::at(self.d, short), Self::at(self.p, short));
-        let alone = F8(std::array::from_fn(|j| {
-            threshold(theta.0[j] + d_t.0[j], p_t.0[j])
-        }));
+        let alone = threshold(theta + d_t, p_t);
         let (mut at, mut needs) = (from, ZERO);
-        let mut steps = [0usize; W];
+        let (mut steps, cap) = (ZERO, short + F8::splat(2.0));
         let mut open = active;
         while open.any() {
             // g and its slope from the right at `at`.
@@ -303,34 +301,25 @@ impl Years<'_> {
                 g = part.select(gx, g);
                 slope = part.select(px, slope);
             }
-            let was = open;
-            for j in (0..W).filter(|&j| was.get(j)) {
-                let (g, slope, a, alone) = (g.0[j], slope.0[j], at.0[j], alone.0[j]);
-                let finish = if g >= 0.0 {
-                    Some(alone.min(a))
-                } else if slope <= 0.0 {
-                    // No top-up refills the reserve enough.
-                    Some(alone)
-                } else {
-                    let next = a - g / slope;
-                    if next >= alone {
-                        Some(alone)
-                    } else {
-                        let moved = if next > a {
-                            next
-                        } else {
-                            a + a.abs() * 1e-12 + f64::MIN_POSITIVE
-                        };
-                        at.0[j] = moved;
-                        steps[j] += 1;
-                        (steps[j] == short.0[j] as usize + 2).then(|| alone.min(moved))
-                    }
-                };
-                if let Some(x) = finish {
-                    needs.0[j] = x;
-                    open.clear(j);
-                }
-            }
+            // Each lane's next step, as selects: the lanes step together,
+            // each with exactly its own arithmetic.
+            let met = open & g.ge(ZERO);
+            // No top-up refills the reserve enough.
+            let flat = open & !met & slope.le(ZERO);
+            let stepping = open & !met & !flat;
+            let next = at - g / slope;
+            // Past the year alone's need: that is the answer.
+            let past = stepping & next.ge(alone);
+            let go = stepping & !past;
+            let nudged = at + at.abs() * F8::splat(1e-12) + F8::splat(f64::MIN_POSITIVE);
+            let moved = next.gt(at).select(next, nudged);
+            steps = go.select(steps + F8::splat(1.0), steps);
+            let capped = go & steps.eq(cap);
+            needs = met.select(alone.min(at), needs);
+            needs = (flat | past).select(alone, needs);
+            needs = capped.select(alone.min(moved), needs);
+            at = go.select(moved, at);
+            open = go & !capped;
         }
         needs
     }
@@ -348,16 +337,12 @@ fn take(part: M8, a: F8, b: F8, (num, den): (&mut F8, &mut F8)) {
     *den = better.select(d, *den);
 }
 
-/// The smallest `T` with `a + T b ≥ 0` (`b ≥ 0`): infinite when none.
+/// Each lane's smallest `T` with `a + T b ≥ 0` (`b ≥ 0`): infinite
+/// where there is none.
 #[inline(always)]
-fn threshold(a: f64, b: f64) -> f64 {
-    if a >= 0.0 {
-        0.0
-    } else if b > 0.0 {
-        -a / b
-    } else {
-        f64::INFINITY
-    }
+fn threshold(a: F8, b: F8) -> F8 {
+    let ratio = b.gt(ZERO).select(-a / b, F8::splat(f64::INFINITY));
+    a.ge(ZERO).select(ZERO, ratio)
 }
 
 #[cfg(test)]

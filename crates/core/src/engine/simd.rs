@@ -41,6 +41,12 @@ impl F8 {
         F8(std::array::from_fn(|j| self.0[j].min(o.0[j])))
     }
 
+    /// Lane by lane `f64::abs`.
+    #[inline(always)]
+    pub(crate) fn abs(self) -> F8 {
+        F8(std::array::from_fn(|j| self.0[j].abs()))
+    }
+
     #[inline(always)]
     pub(crate) fn lt(self, o: F8) -> M8 {
         M8::from_fn(|j| self.0[j] < o.0[j])
@@ -77,12 +83,6 @@ impl M8 {
     #[inline(always)]
     pub(crate) fn get(self, j: usize) -> bool {
         self.0[j] != 0
-    }
-
-    /// Clears lane `j`.
-    #[inline(always)]
-    pub(crate) fn clear(&mut self, j: usize) {
-        self.0[j] = 0;
     }
 
     /// Where the mask is set, `a`'s lane, else `b`'s: bit for bit.
@@ -159,6 +159,7 @@ mod tests {
             (a.max(b), std::array::from_fn(|j| xs[j].max(ys[j]))),
             (a.min(b), std::array::from_fn(|j| xs[j].min(ys[j]))),
             (-a, std::array::from_fn(|j| -xs[j])),
+            (a.abs(), std::array::from_fn(|j| xs[j].abs())),
         ] {
             assert_eq!(bits(got), bits(F8(want)));
         }
