@@ -35,6 +35,27 @@ fn slips_are_named_with_the_fix() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("did you mean 0.15?"), "{out}");
 
+    // Shares and a year's noise written as percentages: refused, each at
+    // its line, with the fraction.
+    let (code, out) = check(&format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nvolatility = 8\n\
+         [[service.funding]]\nkind = \"grant\"\nname = \"g\"\nshare_of_cost = 50\n\
+         [[service.cost]]\nkind = \"renewal\"\nname = \"r\"\nshare_of_construction = 30\nevery_years = 5\n"
+    ));
+    assert_eq!(code, Some(2), "{out}");
+    for (line, key, fix) in [
+        (10, "volatility", "did you mean 0.08?"),
+        (14, "share_of_cost", "did you mean 0.5?"),
+        (18, "share_of_construction", "did you mean 0.3?"),
+    ] {
+        assert!(
+            out.lines().any(|l| l.contains(&format!("p.toml:{line}:"))
+                && l.contains(key)
+                && l.contains(fix)),
+            "{key}: {out}"
+        );
+    }
+
     let twice = format!(
         "{HEAD}[service]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
          [service]\nid = \"t\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n"

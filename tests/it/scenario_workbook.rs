@@ -180,10 +180,16 @@ enum Cell {
 use Cell::*;
 
 /// [`FILLED_TOML`] as a budget officer would type it: Korean headers,
-/// the construction cost in 억원 and the budget in 천원, shares as `15%`
-/// and numbers stored as text. `opex` is what the opex ratio's mode cell
-/// holds and `link` the service the cost line names.
-fn filled_workbook(path: &Path, opex_mode: Cell, grant_share: Cell, link: &'static str) {
+/// the construction cost in 억원 (the unit on the English half of a
+/// two-language header) and the budget in 천원, shares as `15%` and
+/// numbers stored as text. `opex_mode` is what the opex ratio's mode
+/// cell holds, `budget` the city budget's amount cell and `link` the
+/// service the cost line names.
+fn filled_workbook(
+    path: &Path,
+    (opex_mode, grant_share, budget): (Cell, Cell, Cell),
+    link: &'static str,
+) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("시나리오").unwrap();
     row(ws, 0, &[T("항목"), T("값")]);
@@ -201,7 +207,7 @@ fn filled_workbook(path: &Path, opex_mode: Cell, grant_share: Cell, link: &'stat
             T("id | 식별자"),
             T("이름"),
             T("성격"),
-            T("construction_cost [억원]"),
+            T("construction_cost [억원] | 구축비"),
             T("opens"),
             T("opex_ratio.dist"),
             T("운영비 비율 · 최소"),
@@ -267,7 +273,7 @@ fn filled_workbook(path: &Path, opex_mode: Cell, grant_share: Cell, link: &'stat
             T("parking"),
             T("budget"),
             T("city budget"),
-            T("150,000"),
+            budget,
             N(0.02),
             E,
             E,
@@ -301,7 +307,7 @@ fn a_workbook_filled_in_as_a_user_would_runs_as_its_toml() {
     let toml = d.join("city.toml");
     std::fs::write(&toml, FILLED_TOML).unwrap();
     let book = d.join("city.xlsx");
-    filled_workbook(&book, T("0.15"), E, "parking");
+    filled_workbook(&book, (T("0.15"), E, T("150,000")), "parking");
     run(&toml, &d.join("a"), d);
     run(&book, &d.join("b"), d);
     assert_same_outputs(&d.join("a"), &d.join("b"), "filled workbook");
@@ -312,7 +318,7 @@ fn a_workbook_s_problems_are_told_at_their_cells_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let book = d.join("bad.xlsx");
-    filled_workbook(&book, T("0.15"), N(1.5), "parkng");
+    filled_workbook(&book, (T("0.15"), N(1.5), T("150,000")), "parkng");
     let out = fundgap(&["check", "bad.xlsx"], d);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);
@@ -321,19 +327,29 @@ fn a_workbook_s_problems_are_told_at_their_cells_with_exit_code_2() {
         "{err}"
     );
     // Found by the scenario's own validator, told at the cell.
-    filled_workbook(&book, T("0.15"), N(1.5), "parking");
+    filled_workbook(&book, (T("0.15"), N(1.5), T("150,000")), "parking");
     let err = text(&fundgap(&["check", "bad.xlsx"], d).stderr);
     assert!(
         err.contains("services!K2: `service[1].construction_grant_share`: expected a number between 0 and 1, found 1.5"),
         "{err}"
     );
     assert!(!err.contains(".xlsx:1:"), "{err}");
-    filled_workbook(&book, T("fifteen"), E, "parking");
+    filled_workbook(&book, (T("fifteen"), E, T("150,000")), "parking");
     let out = fundgap(&["run", "bad.xlsx", "--trials", "10"], d);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("services!H2: "), "{err}");
     assert!(err.contains("opex_ratio"), "{err}");
+    // A percent where an amount is due is refused at its cell, not read
+    // as 0.15 of the column's unit.
+    filled_workbook(&book, (T("0.15"), E, T("15%")), "parking");
+    let out = fundgap(&["check", "bad.xlsx"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("재원!D2: ") && err.contains("\"15%\" is a percentage"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -392,7 +408,7 @@ fn a_workbook_re_saved_by_libreoffice_reads_the_same() {
         books.push((scenario(name), book));
     }
     let filled = d.join("filled.xlsx");
-    filled_workbook(&filled, N(0.15), E, "parking");
+    filled_workbook(&filled, (N(0.15), E, T("150,000")), "parking");
     std::fs::write(d.join("filled.toml"), FILLED_TOML).unwrap();
     books.push((d.join("filled.toml").display().to_string(), filled));
     // A profile of its own, so a LibreOffice already running elsewhere

@@ -523,7 +523,7 @@ impl Checker {
         let construction_cost = self.quantity(sv, "construction_cost", Domain::NON_NEGATIVE, None);
         let opens = self.year(sv, "opens", h, Some(0));
         let opex_ratio = self.quantity(sv, "opex_ratio", Domain::NON_NEGATIVE, None);
-        let volatility = self.number(sv, "volatility", Range64::NON_NEG, Some(0.0));
+        let volatility = self.number(sv, "volatility", Range64::VOLATILITY, Some(0.0));
         let construction_grant_share =
             self.number(sv, "construction_grant_share", Range64::PROB, Some(0.0));
         let carry_surplus = self.boolean(sv, "carry_surplus", false);

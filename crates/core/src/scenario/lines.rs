@@ -11,6 +11,11 @@ use crate::names::slug;
 use super::reader::*;
 use super::schema::*;
 
+/// A share of a cost (a grant's of the year's, a renewal's of the
+/// construction): between 0 and 1, so that 50 for 50% is refused with
+/// the fraction suggested.
+const SHARE: Domain = Domain::PROBABILITY;
+
 impl Checker {
     pub(super) fn cost_lines(
         &mut self,
@@ -33,8 +38,8 @@ impl Checker {
                     let size = c
                         .one_of(
                             cv,
-                            ("share_of_construction", "share of construction cost"),
-                            ("amount", "in start-year money"),
+                            ("share_of_construction", "share of construction cost", SHARE),
+                            ("amount", "in start-year money", Domain::NON_NEGATIVE),
                         )
                         .map(|(first, q)| {
                             if first {
@@ -50,7 +55,7 @@ impl Checker {
                 "annual" => {
                     let amount = c.quantity(cv, "amount", Domain::NON_NEGATIVE, None);
                     let growth = c.number(cv, "growth", GROWTH_RANGE, Some(0.0));
-                    let volatility = c.number(cv, "volatility", Range64::NON_NEG, Some(0.0));
+                    let volatility = c.number(cv, "volatility", Range64::VOLATILITY, Some(0.0));
                     let window = c.window(cv, h, opens);
                     match (amount, growth, volatility, window) {
                         (Some(amount), Some(growth), Some(vol), Some((from, to))) => {
@@ -228,8 +233,8 @@ impl Checker {
                 let size = self
                     .one_of(
                         fv,
-                        ("amount", "per year"),
-                        ("share_of_cost", "share of the year's cost"),
+                        ("amount", "per year", Domain::NON_NEGATIVE),
+                        ("share_of_cost", "share of the year's cost", SHARE),
                     )
                     .map(|(first, q)| {
                         if first {
@@ -312,7 +317,7 @@ impl Checker {
                     true => self.quantity(fv, "amount", Domain::NON_NEGATIVE, None),
                 };
                 let growth = self.number(fv, "growth", GROWTH_RANGE, Some(0.0));
-                let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                let vol = self.number(fv, "volatility", Range64::VOLATILITY, Some(0.0));
                 match (amount, growth, vol, follows) {
                     (Some(amount), Some(growth), Some(vol), Some(follows)) => {
                         let volatility = Volatility::new(vol);
@@ -332,7 +337,7 @@ impl Checker {
                 let steep = self.quantity(fv, "steepness", Domain::NON_NEGATIVE, Some(1.0));
                 let price = self.quantity(fv, "price", Domain::NON_NEGATIVE, None);
                 let pg = self.number(fv, "price_growth", GROWTH_RANGE, Some(0.0));
-                let vol = self.number(fv, "volatility", Range64::NON_NEG, Some(0.0));
+                let vol = self.number(fv, "volatility", Range64::VOLATILITY, Some(0.0));
                 match (users, mid, steep, price, pg, vol) {
                     (
                         Some(saturation_users),

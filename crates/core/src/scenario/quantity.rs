@@ -275,21 +275,18 @@ impl Checker {
         items.map(Some)
     }
 
-    /// Exactly one of two alternative non-negative quantities, e.g. `amount`
-    /// or `share_of_cost`; returns whether it was the first, and its value.
+    /// Exactly one of two alternative quantities, each with its domain,
+    /// e.g. `amount` or `share_of_cost`; returns whether it was the first,
+    /// and its value.
     pub(super) fn one_of(
         &mut self,
         view: &View<'_, '_>,
-        a: (&str, &str),
-        b: (&str, &str),
+        a: (&str, &str, Domain),
+        b: (&str, &str, Domain),
     ) -> Option<(bool, Quantity)> {
         match (view.has(a.0), view.has(b.0)) {
-            (true, false) => self
-                .quantity(view, a.0, Domain::NON_NEGATIVE, None)
-                .map(|q| (true, q)),
-            (false, true) => self
-                .quantity(view, b.0, Domain::NON_NEGATIVE, None)
-                .map(|q| (false, q)),
+            (true, false) => self.quantity(view, a.0, a.2, None).map(|q| (true, q)),
+            (false, true) => self.quantity(view, b.0, b.2, None).map(|q| (false, q)),
             (both, _) => {
                 let msg = if both {
                     format!("give either `{}` or `{}`, not both", a.0, b.0)

@@ -335,6 +335,14 @@ impl Range64 {
         hi: f64::INFINITY,
         lo_open: false,
     };
+    /// A year's noise, the standard deviation of its logarithm: at 1 a
+    /// year's cost already swings by a factor e either way, so a larger
+    /// value is a percentage written by mistake (8 for 8%).
+    pub(super) const VOLATILITY: Range64 = Range64 {
+        lo: 0.0,
+        hi: 1.0,
+        lo_open: false,
+    };
     pub(super) const PROB: Range64 = Range64 {
         lo: 0.0,
         hi: 1.0,

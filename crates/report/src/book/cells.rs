@@ -14,34 +14,60 @@ pub(super) fn is_blank(d: &Data) -> bool {
 }
 
 /// A header's key and declared unit: `opex_ratio`, `운영비 비율`,
-/// `opex_ratio | 운영비 비율`, `amount [억원]`, `amount (백만원)`.
+/// `opex_ratio | 운영비 비율`, `amount [억원]`, `amount (백만원)`, and a
+/// unit on either half of a two-language header (`amount [억원] | 금액`,
+/// `amount | 금액 [억원]`).
 pub(super) fn parse_header(text: &str) -> Result<(String, Option<f64>), String> {
-    let mut t = text.trim();
-    let mut unit = None;
-    for (open, close) in [('[', ']'), ('(', ')')] {
-        if t.ends_with(close)
-            && let Some(at) = t.rfind(open)
-            && let Some(w) = won_per_unit(&t[at + 1..t.len() - 1])
-        {
-            unit = Some(w);
-            t = t[..at].trim_end();
-            break;
+    let mut unit: Option<(f64, &str)> = None;
+    let mut key = None;
+    for part in text.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, declared) = without_unit(part);
+        if let Some(w) = declared {
+            match unit {
+                Some((u, first)) if u != w.0 => {
+                    return Err(format!(
+                        "header \"{text}\" declares two units, [{first}] and [{}]: keep one",
+                        w.1
+                    ));
+                }
+                _ => unit = Some(w),
+            }
         }
-    }
-    for part in t.split('|').map(str::trim).filter(|p| !p.is_empty()) {
-        let ascii = part
+        if key.is_some() {
+            continue;
+        }
+        let ascii = name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
-        if ascii {
-            return Ok((part.to_string(), unit));
-        }
-        if let Some(k) = from_korean(part) {
-            return Ok((k, unit));
+        if ascii && !name.is_empty() {
+            key = Some(name.to_string());
+        } else if let Some(k) = from_korean(name) {
+            key = Some(k);
         }
     }
-    Err(format!(
-        "header \"{text}\" names no key: write the key (`opex_ratio`), its Korean name (운영비 비율) or both (`opex_ratio | 운영비 비율`)"
-    ))
+    match key {
+        Some(k) => Ok((k, unit.map(|u| u.0))),
+        None => Err(format!(
+            "header \"{text}\" names no key: write the key (`opex_ratio`), its Korean name (운영비 비율) or both (`opex_ratio | 운영비 비율`)"
+        )),
+    }
+}
+
+/// A header part without its trailing unit (`amount [억원]`, `금액 (천원)`),
+/// and the unit in won with its text, if it declares one: brackets that
+/// hold something else (`주기(년)`) are part of the name.
+fn without_unit(part: &str) -> (&str, Option<(f64, &str)>) {
+    for (open, close) in [('[', ']'), ('(', ')')] {
+        if part.ends_with(close)
+            && let Some(at) = part.rfind(open)
+        {
+            let inside = &part[at + 1..part.len() - 1];
+            if let Some(w) = won_per_unit(inside) {
+                return (part[..at].trim_end(), Some((w, inside.trim())));
+            }
+        }
+    }
+    (part, None)
 }
 
 /// A cell as plain text (an id, a key, a unit), if it holds any.
@@ -80,11 +106,12 @@ pub(super) fn toml_literal(s: &str) -> Option<String> {
 
 /// A cell's value as TOML text (`None` for an empty cell): kept as text
 /// under a key that holds text; under any other key a number, a percent
-/// (`15%` is 0.15), a number stored as text (`1,200`), TRUE/FALSE, or a
-/// TOML list. `factor` converts an amount from its column's unit.
+/// (`15%` is 0.15; refused where the cell takes an amount, `amount`),
+/// a number stored as text (`1,200`), TRUE/FALSE, or a TOML list.
+/// `factor` converts an amount from its column's unit.
 pub(super) fn value_text(
     d: &Data,
-    text_key: bool,
+    (text_key, amount): (bool, bool),
     factor: Option<f64>,
 ) -> Result<Option<String>, String> {
     let scaled = |f: f64| -> Result<String, String> {
@@ -124,6 +151,10 @@ pub(super) fn value_text(
                 toml_string(s)
             } else if let Some(b) = boolean(s) {
                 b.to_string()
+            } else if amount && s.ends_with('%') && number_text(s).is_some() {
+                return Err(format!(
+                    "\"{s}\" is a percentage, but this cell takes an amount of money: type the amount itself"
+                ));
             } else if let Some(f) = number_text(s) {
                 scaled(f)?
             } else {
@@ -240,7 +271,7 @@ mod tests {
 
     #[test]
     fn cells_become_toml_values() {
-        let v = |d: Data, text: bool, f: Option<f64>| value_text(&d, text, f).unwrap();
+        let v = |d: Data, text: bool, f: Option<f64>| value_text(&d, (text, false), f).unwrap();
         assert_eq!(v(Data::Float(2026.0), false, None).as_deref(), Some("2026"));
         assert_eq!(v(Data::Float(0.16), false, None).as_deref(), Some("0.16"));
         assert_eq!(
@@ -265,7 +296,16 @@ mod tests {
             Some("[\"A\", \"B\"]")
         );
         assert_eq!(v(Data::Empty, false, None), None);
-        assert!(value_text(&Data::String("[1, x]".into()), false, None).is_err());
+        assert!(value_text(&Data::String("[1, x]".into()), (false, false), None).is_err());
+        // A percent where an amount is due is refused, in any unit.
+        for f in [None, Some(100.0)] {
+            let e = value_text(&Data::String("15%".into()), (false, true), f).unwrap_err();
+            assert!(e.contains("percentage") && e.contains("amount"), "{e}");
+        }
+        assert_eq!(
+            v(Data::String("1,200".into()), false, Some(100.0)).as_deref(),
+            Some("120000")
+        );
     }
 
     #[test]
@@ -287,6 +327,21 @@ mod tests {
             ("every_years".into(), None)
         );
         assert!(parse_header("무엇").is_err());
+        // A unit on either half of a two-language header counts.
+        for h in [
+            "amount [억원] | 금액",
+            "amount (억원) | 금액",
+            "amount | 금액 [억원]",
+            "amount.mean [억원] | 금액 · 평균",
+        ] {
+            assert_eq!(parse_header(h).unwrap().1, Some(1e8), "{h}");
+        }
+        assert_eq!(
+            parse_header("amount [억원] | 금액 [억원]").unwrap(),
+            ("amount".into(), Some(1e8))
+        );
+        let two = parse_header("amount [억원] | 금액 (백만원)").unwrap_err();
+        assert!(two.contains("two units"), "{two}");
     }
 
     #[test]

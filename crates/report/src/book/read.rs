@@ -10,7 +10,8 @@ use fundgap::error::{Diagnostic, ScenarioError};
 use super::cells::{is_blank, parse_header, text_of, value_text};
 use super::emit::{Loc, SourceMap, Table, Tables, emit, insert};
 use super::layout::{
-    SHEETS, Shape, Sheet, UNIT_COLUMN, UNITS, ignored_sheet, is_text_key, won_per_unit,
+    SHEETS, Shape, Sheet, UNIT_COLUMN, UNITS, ignored_sheet, is_amount_key, is_text_key,
+    won_per_unit,
 };
 
 /// Reads the workbook `bytes` (named `label` in messages) into the TOML
@@ -327,7 +328,8 @@ impl Book {
                     }
                     (None, _) => (c.key.split('.').collect(), g.loc(0, c.col)),
                 };
-                let text_key = g.sheet.path == "sources" || is_text_key(&path.join("."));
+                let dotted = path.join(".");
+                let text_key = g.sheet.path == "sources" || is_text_key(&dotted);
                 let unit = c.unit.or(row_unit);
                 let factor = match unit {
                     Some(_) if self.money == 0.0 => {
@@ -345,7 +347,8 @@ impl Book {
                 {
                     t.id = text_of(d);
                 }
-                match value_text(d, text_key, factor) {
+                let amount = !text_key && (factor.is_some() || is_amount_key(&dotted));
+                match value_text(d, (text_key, amount), factor) {
                     Ok(None) => {}
                     Ok(Some(text)) => {
                         let target = if shape == Shape::Settings {
