@@ -109,6 +109,15 @@ fn an_endless_scenario_file_is_refused() {
         err.contains("not an Excel workbook") && !err.contains("UTF-8"),
         "{err}"
     );
+    // Text named .xlsx (a CSV renamed): the same, not a TOML syntax error.
+    std::fs::write(&broken, "service,amount\nparking,10\n").unwrap();
+    let out = fundgap(&["check", broken.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("not an Excel workbook") && !err.contains("TOML"),
+        "{err}"
+    );
 }
 
 /// `fundgap chart` refuses a charts.json whose series do not match its

@@ -161,3 +161,39 @@ fn the_reported_requirement_closes_the_gaps_it_promises_to() {
     }
     assert_eq!(checked, 8);
 }
+
+/// A Korean report in 백만 원 keeps 백만 원 in its funding-requirement
+/// table (it used to switch to 억 원 for that one table, under a header
+/// saying 백만 원), and `check` names the file's unit in Korean.
+#[test]
+fn a_korean_report_keeps_one_unit_and_check_names_it_in_korean() {
+    let dir = tempfile::tempdir().unwrap();
+    let incheon = crate::common::scenario("incheon-challenge.toml");
+    let out = fundgap_ok(
+        &[
+            "run",
+            &incheon,
+            "--trials",
+            "2000",
+            "--no-charts",
+            "--no-xlsx",
+            "--no-html",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    let table = crate::common::text(&out.stdout);
+    assert!(table.contains("금액 단위 백만 원"), "{table}");
+    assert!(
+        table.contains("P90 연간 추가 예산, 백만 원") && !table.contains("억 원"),
+        "{table}"
+    );
+    let daejeon = crate::common::scenario("daejeon-challenge.toml");
+    let out = fundgap_ok(&["check", &daejeon, "--lang", "ko"], dir.path());
+    let said = crate::common::text(&out.stdout);
+    assert!(
+        said.contains("금액 단위 백만 원") && !said.contains("KRW million"),
+        "{said}"
+    );
+}

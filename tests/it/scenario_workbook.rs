@@ -438,3 +438,28 @@ fn a_workbook_re_saved_by_libreoffice_reads_the_same() {
         );
     }
 }
+
+#[test]
+fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("scenario").unwrap();
+    row(ws, 0, &[T("key"), T("value")]);
+    row(ws, 1, &[T("name"), T("copied row")]);
+    row(ws, 2, &[T("start_year"), N(2026.0)]);
+    row(ws, 3, &[T("horizon_years"), N(5.0)]);
+    let ws = wb.add_worksheet().set_name("services").unwrap();
+    row(ws, 0, &[T("id"), T("construction_cost"), T("opex_ratio")]);
+    row(ws, 1, &[T("parking"), N(100.0), N(0.1)]);
+    row(ws, 2, &[T("cctv"), N(200.0), N(0.1)]);
+    row(ws, 3, &[T("parking"), N(300.0), N(0.1)]);
+    wb.save(d.join("copied.xlsx")).unwrap();
+    let out = fundgap(&["check", "copied.xlsx"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("services!A4: a second service with id \"parking\" (first at services!A2)"),
+        "{err}"
+    );
+}

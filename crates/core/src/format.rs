@@ -37,6 +37,22 @@ pub fn percent(p: f64, decimals: usize) -> String {
     }
 }
 
+/// The Korean name of a won unit ("백만 원"), where the scenario's money
+/// is in won and its unit is one fundgap knows.
+pub fn korean_unit(currency: &str, unit: &str) -> Option<&'static str> {
+    let won = won_per_unit(currency, unit)?;
+    [
+        (1.0, "원"),
+        (1e3, "천 원"),
+        (1e6, "백만 원"),
+        (1e8, "억 원"),
+        (1e9, "십억 원"),
+    ]
+    .into_iter()
+    .find(|&(w, _)| w == won)
+    .map(|(_, name)| name)
+}
+
 /// Won per scenario unit, where the scenario's money is in won and its
 /// unit is one fundgap knows (English or Korean names).
 pub fn won_per_unit(currency: &str, unit: &str) -> Option<f64> {

@@ -435,7 +435,9 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
                 "{from}–{to} ({years} years), {currency} {unit}{prices}, discount rate {rate:.1}% {basis}, {trials} trials, seed {seed}"
             ),
             true => format!(
-                "{from}–{to}년 ({years}년), 금액 단위 {currency} {unit}{prices}, 할인율 {rate:.1}% {basis}, 시행 {trials}회, 시드 {seed}"
+                "{from}–{to}년 ({years}년), 금액 단위 {}{prices}, 할인율 {rate:.1}% {basis}, 시행 {trials}회, 시드 {seed}",
+                fundgap::format::korean_unit(currency, unit)
+                    .map_or_else(|| format!("{currency} {unit}"), str::to_string)
             ),
         }
     );

@@ -85,19 +85,21 @@ pub fn scenario_text(label: &str, bytes: Vec<u8>) -> Result<String> {
         crate::book::remember(label, map);
         return Ok(text);
     }
-    // A file named .xlsx that is no workbook is a broken or mislabelled
-    // file, not a text with a bad byte.
-    let why = match label.to_ascii_lowercase().ends_with(".xlsx") {
-        true => {
-            "not an Excel workbook (an .xlsx file is a zip archive and this one is not): save it again from Excel or LibreOffice as .xlsx"
-        }
-        false => {
-            "not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)"
-        }
-    };
-    String::from_utf8(bytes).map_err(|_| Error::Read {
+    let invalid = |why: &str| Error::Read {
         path: label.into(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+    };
+    // A file named .xlsx that is no workbook is a broken or mislabelled
+    // file (a CSV renamed, say), not a scenario with a TOML syntax error.
+    if label.to_ascii_lowercase().ends_with(".xlsx") {
+        return Err(invalid(
+            "not an Excel workbook (an .xlsx file is a zip archive and this one is not): save it again from Excel or LibreOffice as .xlsx",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        invalid(
+            "not UTF-8 text; a scenario is a TOML file saved as UTF-8 or an Excel workbook (.xlsx)",
+        )
     })
 }
 

@@ -95,8 +95,8 @@ Every variant runs the same trials with the same random numbers (the first
 variant's seed), so each difference is estimated from per-trial differences:
 its interval is much narrower than comparing separate runs. Every pair is
 differenced (compare-pairs.csv); variants are ranked by mean gap NPV, each
-with the ranks its paired 95% intervals leave possible (each pair judged on
-its own). Writes compare.csv, compare-pairs.csv, compare.json, two charts,
+with the ranks its paired 95% intervals leave possible (each interval
+widened by Bonferroni over all pairs, so that they hold together). Writes compare.csv, compare-pairs.csv, compare.json, two charts,
 report.xlsx and report.html to output/<scenario>-compare/.")]
     Compare(CompareArgs),
     /// Planning-stage scorecard per service: canvas, responsibility, funding, grants, diversity, upkeep, value
@@ -104,7 +104,7 @@ report.xlsx and report.html to output/<scenario>-compare/.")]
   fundgap evaluate scenarios/daejeon-challenge.toml
   fundgap evaluate my-city.toml --trials 20000 --no-sensitivity
 
-Rates every service and the portfolio green, amber or red on seven criteria,
+Rates every service and the portfolio green, amber or red on eight criteria,
 with a one-line reason for every amber and red. Thresholds have defaults and
 can be set in the scenario's [evaluation] table (see scenarios/README.md).
 Writes evaluation.json, evaluation.csv, evaluation.md and, unless
@@ -454,8 +454,9 @@ pub(crate) struct CheckArgs {
     /// Override a scenario key before checking (repeatable)
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
-    /// Language of the description: ko writes it in Korean with won
-    /// amounts in 억 원 [default: the scenario's `lang`, else en]
+    /// Language of the description: ko writes it in Korean, amounts in the
+    /// scenario's own unit as the file gives them (백만 원 unless its `unit`
+    /// says otherwise) [default: the scenario's `lang`, else en]
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }

@@ -166,9 +166,29 @@ impl Book {
         Tables { by_path }
     }
 
-    /// Every line names a service (every set a variant) that exists, and
-    /// a service has at most one row of each of its single tables.
+    /// Every service (every variant) is named once, every line names one
+    /// that exists, and a service has at most one row of each of its
+    /// single tables.
     fn check_links(&mut self, tables: &Tables) {
+        // A row copied and its id left unchanged: told at that row, not
+        // as every line of the first service appearing to name the wrong
+        // one.
+        for (parent, key) in [("service", "id"), ("variant", "name")] {
+            let mut first: Vec<(&str, Option<&Loc>)> = Vec::new();
+            for t in tables.of(parent) {
+                let Some(id) = t.id.as_deref() else { continue };
+                match first.iter().find(|(seen, _)| *seen == id) {
+                    Some((_, at)) => {
+                        let at = at.map(|l| format!(" (first at {l})")).unwrap_or_default();
+                        let row = t.loc.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
+                        self.problems.push(format!(
+                            "{row}a second {parent} with {key} \"{id}\"{at}; each {parent} needs its own `{key}`"
+                        ));
+                    }
+                    None => first.push((id, t.loc.as_ref())),
+                }
+            }
+        }
         for s in SHEETS
             .iter()
             .filter(|s| matches!(s.shape, Shape::Lines | Shape::Single | Shape::Sets))

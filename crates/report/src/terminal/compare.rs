@@ -171,7 +171,7 @@ pub fn compare_notes(r: &CompareResult, lang: Language, money: &Money) -> Vec<St
         let q = percent(q, 0);
         notes.push(match w.ko() {
             false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials in that variant, as `run --confidence` reports it.", r.entity),
-            true => format!("추가 예산: 그 대안에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다.", r.entity),
+            true => format!("추가 예산: 그 대안에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다.", crate::lang::entity_name(&r.entity, &r.entity, Language::Ko)),
         });
     }
     notes

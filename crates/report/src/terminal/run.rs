@@ -169,15 +169,22 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
 
 /// The money of the funding-requirement table's top-ups and reserves,
 /// each sized by its own largest figure (a year's top-up is far smaller
-/// than a reserve for the whole horizon).
+/// than a reserve for the whole horizon), but never in a larger unit than
+/// the report's own: a run whose figures are in 백만 원 keeps 백만 원 here
+/// too rather than switch to 억 원 for one table.
 pub fn funding_money(model: &Model, report: &Report, lang: Language) -> (Money, Money) {
     let needs = || report.entities.iter().flat_map(|e| &e.funding_needed);
     let largest = |x: &dyn Fn(&fundgap::stats::FundingNeed) -> f64| {
         needs().map(x).filter(|x| x.is_finite()).fold(0.0, f64::max)
     };
+    let report_money = Money::of_report(model, report, lang);
+    let fit = |own: Money| match own.divisor() > report_money.divisor() {
+        true => report_money.clone(),
+        false => own,
+    };
     (
-        Money::new(model, lang, largest(&|n| n.topup_hi)),
-        Money::new(model, lang, largest(&|n| n.reserve_hi)),
+        fit(Money::new(model, lang, largest(&|n| n.topup_hi))),
+        fit(Money::new(model, lang, largest(&|n| n.reserve_hi))),
     )
 }
 

@@ -174,7 +174,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         let q = percent(q, 0);
         notes.push(match w.ko() {
             false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials under the cell's cut, as `run --confidence` reports it; its interval is that quantile's 95% interval.", r.entity),
-            true => format!("추가 예산: 그 칸의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다. 괄호는 그 분위수의 95% 구간입니다.", r.entity),
+            true => format!("추가 예산: 그 칸의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다. 괄호는 그 분위수의 95% 구간입니다.", crate::lang::entity_name(&r.entity, &r.entity, Language::Ko)),
         });
     }
     notes

@@ -130,7 +130,7 @@ pub(super) fn grant_dependency(
         (_, Some(v), false) => format!("funding covers {} of cost", percent(v, 0)),
         (_, Some(v), true) => format!("재원이 비용의 {} 충당", percent(v, 0)),
         (_, None, false) => "no cost in the years after".to_string(),
-        (_, None, true) => "이후 비용 없음".to_string(),
+        (_, None, true) => "비용 없음".to_string(),
     };
     let decision = takeover.map_or(String::new(), |p| match ko {
         false => format!(
