@@ -35,18 +35,18 @@ fn slips_are_named_with_the_fix() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("did you mean 0.15?"), "{out}");
 
-    // Shares and a year's noise written as percentages: refused, each at
-    // its line, with the fraction.
+    // A grant's share and a year's noise written as percentages: refused,
+    // each at its line, with the fraction.
+    let renewal = "[[service.cost]]\nkind = \"renewal\"\nname = \"r\"\nevery_years = 5\n";
     let (code, out) = check(&format!(
         "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\nvolatility = 8\n\
          [[service.funding]]\nkind = \"grant\"\nname = \"g\"\nshare_of_cost = 50\n\
-         [[service.cost]]\nkind = \"renewal\"\nname = \"r\"\nshare_of_construction = 30\nevery_years = 5\n"
+         {renewal}share_of_construction = 0.3\n"
     ));
     assert_eq!(code, Some(2), "{out}");
     for (line, key, fix) in [
         (10, "volatility", "did you mean 0.08?"),
         (14, "share_of_cost", "did you mean 0.5?"),
-        (18, "share_of_construction", "did you mean 0.3?"),
     ] {
         assert!(
             out.lines().any(|l| l.contains(&format!("p.toml:{line}:"))
@@ -55,6 +55,26 @@ fn slips_are_named_with_the_fix() {
             "{key}: {out}"
         );
     }
+    // A renewal above its construction cost can be real (one that also
+    // upgrades): a warning with the fraction, not an error.
+    let (code, out) = check(&format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         {renewal}share_of_construction = 30\n"
+    ));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("warning: service.s.cost.r.share_of_construction")
+            && out.contains("did you mean 0.3?"),
+        "{out}"
+    );
+    let (_, out) = check(&format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         {renewal}share_of_construction = 1.2\n"
+    ));
+    assert!(
+        out.contains("warning: service.s.cost.r.share_of_construction"),
+        "{out}"
+    );
 
     let twice = format!(
         "{HEAD}[service]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\

@@ -463,3 +463,29 @@ fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
         "{err}"
     );
 }
+
+#[test]
+fn a_formula_without_a_saved_result_is_named_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("scenario").unwrap();
+    row(ws, 0, &[T("key"), T("value")]);
+    row(ws, 1, &[T("name"), T("formulas")]);
+    row(ws, 2, &[T("start_year"), N(2026.0)]);
+    row(ws, 3, &[T("horizon_years"), N(5.0)]);
+    let ws = wb.add_worksheet().set_name("services").unwrap();
+    row(ws, 0, &[T("id"), T("construction_cost"), T("opex_ratio")]);
+    row(ws, 1, &[T("parking"), E, N(0.1)]);
+    // As a program writes a formula and no spreadsheet has computed it.
+    ws.write_formula(1, 1, "=40+5").unwrap();
+    ws.set_formula_result(1, 1, "");
+    wb.save(d.join("formula.xlsx")).unwrap();
+    let out = fundgap(&["check", "formula.xlsx"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("services!B2: the formula =40+5 has no saved result"),
+        "{err}"
+    );
+}

@@ -1,13 +1,14 @@
 //! What `fundgap check` warns about in a scenario that is valid but
 //! probably not what its author meant: an operating cost above the build
-//! cost every year (a percentage written for a share), and amounts off
+//! cost every year or a renewal costing more than the build (a percentage
+//! written for a share), and amounts off
 //! from the service's planned cost by a factor that suggests the wrong
 //! unit (won written in a million-won file, or the reverse), and money
 //! together far above the cost. Warnings,
 //! not errors: each can be true of a real service. Pure: read from the
 //! model's inputs alone.
 
-use crate::model::{CostKind, GrantSize, Model, Service, StreamKind};
+use crate::model::{CostKind, GrantSize, Model, RenewalSize, Service, StreamKind};
 use crate::names::slug;
 
 /// A stream amount this many times the service's planned yearly cost, or
@@ -42,6 +43,12 @@ pub enum Concern {
     OpexRatio {
         /// The mean ratio.
         ratio: f64,
+    },
+    /// A renewal's share of construction has a mean above 1: each renewal
+    /// would cost more than the build.
+    RenewalShare {
+        /// The mean share.
+        share: f64,
     },
     /// An amount is `times` the planned yearly cost (below 1: that many
     /// times smaller).
@@ -91,6 +98,23 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
                 path: format!("service.{}.opex_ratio", s.id),
                 kind: Concern::OpexRatio { ratio },
             });
+        }
+        for line in &s.costs {
+            if let CostKind::Renewal {
+                size: RenewalSize::ShareOfConstruction(q),
+                ..
+            } = &line.kind
+                && q.mean() > OPEX_RATIO_MAX
+            {
+                out.push(Warning {
+                    path: format!(
+                        "service.{}.cost.{}.share_of_construction",
+                        s.id,
+                        slug(&line.name)
+                    ),
+                    kind: Concern::RenewalShare { share: q.mean() },
+                });
+            }
         }
         let plan = planned(s);
         if plan <= 0.0 {

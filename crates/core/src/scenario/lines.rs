@@ -11,9 +11,8 @@ use crate::names::slug;
 use super::reader::*;
 use super::schema::*;
 
-/// A share of a cost (a grant's of the year's, a renewal's of the
-/// construction): between 0 and 1, so that 50 for 50% is refused with
-/// the fraction suggested.
+/// A grant's share of the year's cost: between 0 and 1, so that 50 for
+/// 50% is refused with the fraction suggested.
 const SHARE: Domain = Domain::PROBABILITY;
 
 impl Checker {
@@ -38,7 +37,13 @@ impl Checker {
                     let size = c
                         .one_of(
                             cv,
-                            ("share_of_construction", "share of construction cost", SHARE),
+                            // Above 1 is rare but real (a renewal that
+                            // also upgrades, 교체·고도화): `check` warns.
+                            (
+                                "share_of_construction",
+                                "share of construction cost",
+                                Domain::NON_NEGATIVE,
+                            ),
                             ("amount", "in start-year money", Domain::NON_NEGATIVE),
                         )
                         .map(|(first, q)| {

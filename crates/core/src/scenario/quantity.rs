@@ -75,7 +75,15 @@ impl Checker {
                         type_name(other),
                         match other {
                             DeValue::String(t) => {
-                                written_percent(t, in_domain)
+                                match AMOUNT_KEYS.contains(&key) {
+                                    // A percentage is no amount: no fraction
+                                    // to suggest.
+                                    true => {
+                                        " (this key takes an amount of money, not a percentage)"
+                                            .to_string()
+                                    }
+                                    false => written_percent(t, in_domain),
+                                }
                             }
                             _ => String::new(),
                         }

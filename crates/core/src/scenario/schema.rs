@@ -294,6 +294,41 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
     ("reserve", &["balance"]),
 ];
 
+/// Keys whose values are amounts of money (in the scenario's unit, or
+/// won for a fee's price): a percentage under them is a slip, never a
+/// share.
+pub const AMOUNT_KEYS: &[&str] = &[
+    "amount",
+    "construction_cost",
+    "materiality_amount",
+    "annual",
+    "balance",
+    "price",
+    "cost",
+    "cap",
+    "payment",
+    "investment",
+    "reserve_fund",
+    "general_account",
+    "total",
+    "national",
+];
+
+/// Whether the dotted key `path` holds an amount of money: its last
+/// part, or the part before a distribution's parameter
+/// (`amount.mean`), is one of [`AMOUNT_KEYS`]. (A table named like a
+/// key, `service.x.cost.y.growth`, does not count.)
+pub fn is_amount_key(path: &str) -> bool {
+    let mut parts = path.rsplit('.');
+    let last = parts.next().unwrap_or_default();
+    let param = DIST_KEYS.iter().any(|(_, keys)| keys.contains(&last));
+    let key = match param {
+        true => parts.next().unwrap_or_default(),
+        false => last,
+    };
+    AMOUNT_KEYS.contains(&key)
+}
+
 pub(super) const DIST_KEYS: &[(&str, &[&str])] = &[
     ("uniform", &["dist", "min", "max"]),
     ("triangular", &["dist", "min", "mode", "max"]),
@@ -373,6 +408,34 @@ impl Range64 {
             (true, false) => format!("a number {lo} {}", self.lo),
             (false, true) => format!("a number at most {}", self.hi),
             (false, false) => "a number".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_amount_key;
+
+    #[test]
+    fn amounts_are_told_by_their_key_not_by_a_table_of_that_name() {
+        for amount in [
+            "amount",
+            "service.parking.funding.city.amount",
+            "service.parking.funding.city.amount.mean",
+            "service.parking.risk.outage.cost.mode",
+            "construction_cost.max",
+            "reserve_fund",
+        ] {
+            assert!(is_amount_key(amount), "{amount}");
+        }
+        for other in [
+            "service.parking.cost.sensors.growth",
+            "service.parking.cost.sensors.share_of_construction",
+            "opex_ratio.mode",
+            "service.price.volatility",
+            "discount_rate",
+        ] {
+            assert!(!is_amount_key(other), "{other}");
         }
     }
 }

@@ -114,17 +114,7 @@ pub(super) fn value_text(
     (text_key, amount): (bool, bool),
     factor: Option<f64>,
 ) -> Result<Option<String>, String> {
-    let scaled = |f: f64| -> Result<String, String> {
-        let v = match factor {
-            Some(k) if k != 1.0 => {
-                // 1.1 억원 is 110 백만원, not 110.00000000000001.
-                let x = f * k;
-                format!("{x:.14e}").parse::<f64>().unwrap_or(x)
-            }
-            _ => f,
-        };
-        number(v).ok_or_else(|| format!("{f} is not a finite number"))
-    };
+    let scaled = |f: f64| scale(f, factor);
     Ok(Some(match d {
         Data::Empty => return Ok(None),
         Data::Error(e) => return Err(format!("the cell holds the error {e}; put a value in it")),
@@ -137,6 +127,11 @@ pub(super) fn value_text(
                 || (!text_key && s.starts_with('{') && s.ends_with('}'));
             if list {
                 match toml_literal(s) {
+                    // A list of amounts (a discrete distribution's
+                    // values) in a column with a unit is converted too.
+                    Some(v) if !text_key && factor.is_some_and(|k| k != 1.0) => {
+                        return scaled_list(&v, factor).map(Some);
+                    }
                     Some(v) => return Ok(Some(v)),
                     // Text that merely starts with a bracket (a note).
                     None if text_key => return Ok(Some(toml_string(s))),
@@ -151,7 +146,7 @@ pub(super) fn value_text(
                 toml_string(s)
             } else if let Some(b) = boolean(s) {
                 b.to_string()
-            } else if amount && s.ends_with('%') && number_text(s).is_some() {
+            } else if amount && s.ends_with('%') {
                 return Err(format!(
                     "\"{s}\" is a percentage, but this cell takes an amount of money: type the amount itself"
                 ));
@@ -181,6 +176,36 @@ pub(super) fn value_text(
         }
         Data::DateTimeIso(s) | Data::DurationIso(s) => toml_string(s),
     }))
+}
+
+/// `f` converted by `factor` from its column's unit, as TOML writes it.
+fn scale(f: f64, factor: Option<f64>) -> Result<String, String> {
+    let v = match factor {
+        Some(k) if k != 1.0 => {
+            // 1.1 억원 is 110 백만원, not 110.00000000000001.
+            let x = f * k;
+            format!("{x:.14e}").parse::<f64>().unwrap_or(x)
+        }
+        _ => f,
+    };
+    number(v).ok_or_else(|| format!("{f} is not a finite number"))
+}
+
+/// A TOML list of numbers (`[1, 2.5]`), each converted by `factor`.
+fn scaled_list(list: &str, factor: Option<f64>) -> Result<String, String> {
+    let doc: toml::Table = toml::from_str(&format!("x = {list}")).map_err(|e| e.to_string())?;
+    let Some(toml::Value::Array(items)) = doc.get("x") else {
+        return Err(format!("{list} is not a list of amounts"));
+    };
+    let converted = items
+        .iter()
+        .map(|v| match v {
+            toml::Value::Integer(i) => scale(*i as f64, factor),
+            toml::Value::Float(f) => scale(*f, factor),
+            _ => Err(format!("{list} is not a list of amounts: {v} is no number")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(format!("[{}]", converted.join(", ")))
 }
 
 pub(super) fn boolean(s: &str) -> Option<bool> {
@@ -305,6 +330,11 @@ mod tests {
         assert_eq!(
             v(Data::String("1,200".into()), false, Some(100.0)).as_deref(),
             Some("120000")
+        );
+        // A discrete distribution's values in 억원 into 백만원.
+        assert_eq!(
+            v(Data::String("[1, 2.5]".into()), false, Some(100.0)).as_deref(),
+            Some("[100, 250]")
         );
     }
 

@@ -144,24 +144,6 @@ pub fn is_text_key(path: &str) -> bool {
     TEXT_KEYS.contains(&last) || fundgap::scenario::CANVAS_KEYS.contains(&last)
 }
 
-/// Keys whose values are amounts of money: a percent typed under them
-/// (`15%`) is refused rather than read as 0.15 of the unit.
-const AMOUNT_KEYS: &[&str] = &[
-    "amount",
-    "construction_cost",
-    "materiality_amount",
-    "annual",
-    "balance",
-    "price",
-    "reserve_fund",
-];
-
-/// Whether the key `path` (dotted; any part decides, so `amount.mean`
-/// counts) holds an amount of money.
-pub fn is_amount_key(path: &str) -> bool {
-    path.split('.').any(|p| AMOUNT_KEYS.contains(&p))
-}
-
 /// Korean names of keys, for headers; a header may be either name.
 pub const KOREAN: &[(&str, &str)] = &[
     ("id", "식별자"),

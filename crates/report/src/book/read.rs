@@ -6,12 +6,12 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 
 use fundgap::error::{Diagnostic, ScenarioError};
+use fundgap::scenario::is_amount_key;
 
 use super::cells::{is_blank, parse_header, text_of, value_text};
 use super::emit::{Loc, SourceMap, Table, Tables, emit, insert};
 use super::layout::{
-    SHEETS, Shape, Sheet, UNIT_COLUMN, UNITS, ignored_sheet, is_amount_key, is_text_key,
-    won_per_unit,
+    SHEETS, Shape, Sheet, UNIT_COLUMN, UNITS, ignored_sheet, is_text_key, won_per_unit,
 };
 
 /// Reads the workbook `bytes` (named `label` in messages) into the TOML
@@ -58,11 +58,31 @@ pub fn read(bytes: &[u8], label: &str) -> Result<(String, SourceMap), ScenarioEr
             continue;
         }
         match wb.worksheet_range(&name) {
-            Ok(range) => r.grids.push(Grid {
-                sheet: *sheet,
-                name: name.clone(),
-                range,
-            }),
+            Ok(range) => {
+                let g = Grid {
+                    sheet: *sheet,
+                    name: name.clone(),
+                    range,
+                };
+                // A formula whose result was never saved (a workbook
+                // written by a program, not opened in Excel since) reads
+                // as an empty cell: say so at the cell rather than as a
+                // missing key.
+                if let Ok(formulas) = wb.worksheet_formula(&name) {
+                    let (r0, c0) = formulas.start().unwrap_or((0, 0));
+                    for (row, col, f) in formulas.used_cells() {
+                        let (row, col) = (r0 + row as u32, c0 + col as u32);
+                        if !f.trim().is_empty() && is_blank(g.at(row, col)) {
+                            r.problems.push(format!(
+                                "{}: the formula ={} has no saved result; open the workbook in Excel or LibreOffice and save it, or type the value",
+                                g.loc(row, col),
+                                f.trim_start_matches('=')
+                            ));
+                        }
+                    }
+                }
+                r.grids.push(g);
+            }
             Err(e) => r
                 .problems
                 .push(format!("sheet `{name}`: cannot be read: {e}")),
@@ -350,7 +370,11 @@ impl Book {
                 };
                 let dotted = path.join(".");
                 let text_key = g.sheet.path == "sources" || is_text_key(&dotted);
-                let unit = c.unit.or(row_unit);
+                // A distribution's weights have no unit, whatever the row's.
+                let unit = c
+                    .unit
+                    .or(row_unit)
+                    .filter(|_| path.last() != Some(&"weights"));
                 let factor = match unit {
                     Some(_) if self.money == 0.0 => {
                         self.problems.push(format!(

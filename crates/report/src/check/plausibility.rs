@@ -26,6 +26,14 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                  (U-City 평가는 약 0.15): {}의 뜻이었나요?",
                 ratio / 100.0
             ),
+            (Concern::RenewalShare { share }, false) => format!(
+                "each renewal would cost {share} times the construction; a share is a fraction: did you mean {}?",
+                share / 100.0
+            ),
+            (Concern::RenewalShare { share }, true) => format!(
+                "교체 1회에 건설비의 {share}배가 든다는 뜻; 비율은 소수로 씁니다: {}의 뜻이었나요?",
+                share / 100.0
+            ),
             (
                 Concern::Scale {
                     amount,
