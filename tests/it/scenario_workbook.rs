@@ -439,22 +439,35 @@ fn a_workbook_re_saved_by_libreoffice_reads_the_same() {
     }
 }
 
-#[test]
-fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A workbook of a five-year scenario and a `services` sheet headed by
+/// id, construction cost and opex ratio, with `rows` (from row 2) and
+/// `fill` to write anything else into that sheet.
+fn small_book(path: &Path, rows: &[&[Cell]], fill: impl FnOnce(&mut Worksheet)) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("scenario").unwrap();
     row(ws, 0, &[T("key"), T("value")]);
-    row(ws, 1, &[T("name"), T("copied row")]);
+    row(ws, 1, &[T("name"), T("small")]);
     row(ws, 2, &[T("start_year"), N(2026.0)]);
     row(ws, 3, &[T("horizon_years"), N(5.0)]);
     let ws = wb.add_worksheet().set_name("services").unwrap();
     row(ws, 0, &[T("id"), T("construction_cost"), T("opex_ratio")]);
-    row(ws, 1, &[T("parking"), N(100.0), N(0.1)]);
-    row(ws, 2, &[T("cctv"), N(200.0), N(0.1)]);
-    row(ws, 3, &[T("parking"), N(300.0), N(0.1)]);
-    wb.save(d.join("copied.xlsx")).unwrap();
+    for (r, cells) in rows.iter().enumerate() {
+        row(ws, r as u32 + 1, cells);
+    }
+    fill(ws);
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows: &[&[Cell]] = &[
+        &[T("parking"), N(100.0), N(0.1)],
+        &[T("cctv"), N(200.0), N(0.1)],
+        &[T("parking"), N(300.0), N(0.1)],
+    ];
+    small_book(&d.join("copied.xlsx"), rows, |_| {});
     let out = fundgap(&["check", "copied.xlsx"], d);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -468,19 +481,15 @@ fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
 fn a_formula_without_a_saved_result_is_named_at_its_cell() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("scenario").unwrap();
-    row(ws, 0, &[T("key"), T("value")]);
-    row(ws, 1, &[T("name"), T("formulas")]);
-    row(ws, 2, &[T("start_year"), N(2026.0)]);
-    row(ws, 3, &[T("horizon_years"), N(5.0)]);
-    let ws = wb.add_worksheet().set_name("services").unwrap();
-    row(ws, 0, &[T("id"), T("construction_cost"), T("opex_ratio")]);
-    row(ws, 1, &[T("parking"), E, N(0.1)]);
     // As a program writes a formula and no spreadsheet has computed it.
-    ws.write_formula(1, 1, "=40+5").unwrap();
-    ws.set_formula_result(1, 1, "");
-    wb.save(d.join("formula.xlsx")).unwrap();
+    small_book(
+        &d.join("formula.xlsx"),
+        &[&[T("parking"), E, N(0.1)]],
+        |ws| {
+            ws.write_formula(1, 1, "=40+5").unwrap();
+            ws.set_formula_result(1, 1, "");
+        },
+    );
     let out = fundgap(&["check", "formula.xlsx"], d);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
