@@ -3,7 +3,7 @@ public smart-city services, run in-process by the same library as the
 ``fundgap`` command line, with results as pandas frames.
 
 >>> import fundgap
->>> r = fundgap.run("scenarios/baseline.toml", trials=2000, seed=7)
+>>> r = fundgap.run("scenarios/ucity-baseline.toml", trials=2000, seed=7)
 >>> r.horizon[["service", "p_any_gap"]]
 
 Every number equals the command line's for the same scenario, seed and

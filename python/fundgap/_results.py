@@ -78,6 +78,14 @@ class Result:
         self.data: Dict[str, Any] = {
             Path(n).stem: json.loads(b) for n, b in self.files.items() if n.endswith(".json")
         }
+        # A run's amounts are in the scenario's unit (summary.json says
+        # which, before its first ';'), where a Korean report's table may
+        # show 억 원: each frame says so.
+        money = self.data.get("summary", {}).get("notes", {}).get("money", "")
+        unit = money.split(";")[0].strip()
+        if unit:
+            for f in self.frames.values():
+                f.attrs["unit"] = unit
 
     @property
     def kind(self) -> str:

@@ -70,6 +70,12 @@ def test_frames_hold_the_files_numbers_exactly(same):
             assert (got == want) or (math.isnan(got) and math.isnan(want)), c
 
 
+def test_frames_say_the_unit_of_their_amounts(same):
+    ours, _ = same
+    for name in ["yearly", "horizon", "plan"]:
+        assert ours.frames[name].attrs["unit"] == "KRW million", name
+
+
 def test_requirement_and_stops_are_the_horizons_columns(same):
     ours, _ = same
     req = ours.requirement

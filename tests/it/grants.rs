@@ -180,7 +180,7 @@ fn returned_grant_money_is_reported() {
     );
     let printed = text(&out.stdout);
     assert!(
-        printed.contains("s: 250 of grant money returned unspent"),
+        printed.contains("s: 250 KRW million of grant money returned unspent"),
         "{printed}"
     );
     let csv = std::fs::read_to_string(dir.path().join("o/horizon.csv")).unwrap();

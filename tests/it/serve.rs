@@ -291,6 +291,14 @@ fn serve_gives_exactly_the_numbers_of_fundgap_run_with_the_same_sets() {
         .get(&format!("api/runs/{id}/report.html?lang=ko"))
         .text();
     assert!(html.contains("<html") && html.contains("lang=\"ko\""));
+    // A language the reports are not written in is refused, as Python does.
+    let fr = server.get(&format!("api/runs/{id}/report.xlsx?lang=fr"));
+    assert_eq!(fr.status, 400, "{}", fr.text());
+    assert!(
+        fr.text().contains("use \\\"ko\\\" or \\\"en\\\""),
+        "{}",
+        fr.text()
+    );
     let toml = server.get(&format!("api/runs/{id}/scenario.toml")).text();
     assert!(toml.contains("# --set scenario.materiality_share=0.1"));
     // The downloaded file has the changes written in: run alone, it gives

@@ -259,8 +259,35 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
         d.script("return document.querySelectorAll('img').length"),
         json!(0)
     );
+    // It opens on the file named on the command line; a shipped scenario
+    // is labelled as fundgap's own copy, and its command says where that
+    // copy is.
     let selected = d.script("return document.getElementById('scenario').value");
-    assert_eq!(selected, json!("daejeon-challenge"));
+    assert_eq!(selected, json!("file-evil"));
+    assert!(
+        options
+            .iter()
+            .any(|o| o.ends_with("scenarios/daejeon-challenge.toml (built into fundgap)")),
+        "{options:?}"
+    );
+    d.script(
+        "const s = document.getElementById('scenario'); s.value = 'daejeon-challenge'; \
+         s.dispatchEvent(new Event('change')); return null",
+    );
+    d.until(
+        "the page answers for daejeon-challenge",
+        &format!(
+            "{} && document.getElementById('command').textContent.startsWith('fundgap run scenarios/daejeon-challenge.toml')",
+            DONE.trim_end_matches(';')
+        ),
+    );
+    let note = d.script("return document.getElementById('command-note').textContent");
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains("copy in fundgap's repository"),
+        "{note}"
+    );
     let before = d.p_gap(2022);
     let command = d.script("return document.getElementById('command').textContent");
     assert!(

@@ -185,10 +185,13 @@ struct LangQuery {
 }
 
 impl LangQuery {
-    fn lang(&self) -> Language {
+    /// The language asked for, Korean when none is; an unknown one is
+    /// refused, as the Python API and the command line refuse it.
+    fn lang(&self) -> Result<Language, String> {
         match self.lang.as_deref() {
-            Some("en") => Language::En,
-            _ => Language::Ko,
+            Some("en") => Ok(Language::En),
+            None | Some("ko") => Ok(Language::Ko),
+            Some(other) => Err(format!("lang: use \"ko\" or \"en\", not \"{other}\"")),
         }
     }
 }
@@ -274,7 +277,10 @@ async fn download(
     let RunState::Done(f) = run.state() else {
         return error(StatusCode::CONFLICT, format!("run {id} has not finished"));
     };
-    let lang = q.lang();
+    let lang = match q.lang() {
+        Ok(lang) => lang,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
     let command = run.command.clone();
     let name = file.clone();
     let made = tokio::task::spawn_blocking(

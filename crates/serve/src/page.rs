@@ -31,8 +31,9 @@ pub fn edited_scenario(f: &Finished, command: &str) -> String {
         Some(_) => {
             "# Downloaded from fundgap serve: the scenario with the page's changes, its trials\n\
              # and its seed written in (the changes listed here as the --set overrides they\n\
-             # are). Run alone, it gives the page's numbers (plan.csv with the command's\n\
-             # --from), as does this command on the original file:\n"
+             # are). Run alone, it gives the page's numbers, except that plan.csv needs the\n\
+             # command's --from and the funding requirement its --confidence (neither is a\n\
+             # scenario key); this command on the original file gives them all:\n"
         }
         None => {
             "# Downloaded from fundgap serve. The scenario below is the file as it was loaded,\n\

@@ -282,14 +282,16 @@ pub fn books_summary(model: &Model, report: &Report, w: Words, money: &Money) ->
             let _ = if w.ko() {
                 writeln!(
                     out,
-                    "{}: 쓰지 않은 보조금 평균 {back} 반납 (적립하지 않음)",
-                    entity_label(&e.id, &e.name, Language::Ko)
+                    "{}: 쓰지 않은 보조금 평균 {back} {} 반납 (적립하지 않음)",
+                    entity_label(&e.id, &e.name, Language::Ko),
+                    money.label()
                 )
             } else {
                 writeln!(
                     out,
-                    "{}: {back} of grant money returned unspent on average (never kept in a reserve)",
-                    e.id
+                    "{}: {back} {} of grant money returned unspent on average (never kept in a reserve)",
+                    e.id,
+                    money.label()
                 )
             };
         }

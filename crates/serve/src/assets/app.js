@@ -105,17 +105,27 @@ async function api(path, options = {}) {
 
 function setStatus(text) { $("status").textContent = text; }
 
+// Where each scenario on offer came from, by id.
+const origins = new Map();
+
 async function loadList(select) {
   const list = await api("/api/scenarios");
+  origins.clear();
+  for (const s of list) origins.set(s.id, s.origin);
   const sel = $("scenario");
   sel.replaceChildren();
+  // A shipped scenario is said to be fundgap's own copy, so that it is
+  // never taken for a file of the same name in the user's folder.
+  const shipped = lang === "ko" ? "fundgap 내장" : "built into fundgap";
   for (const s of list) {
     const o = document.createElement("option");
     o.value = s.id;
-    o.textContent = `${s.name} — ${s.label}`;
+    o.textContent = s.origin === "shipped" ? `${s.name} — ${s.label} (${shipped})` : `${s.name} — ${s.label}`;
     sel.append(o);
   }
-  sel.value = select || (list.find(s => s.id === "daejeon-challenge") || list[0]).id;
+  // The page opens on the first file named on the command line, if any.
+  const first = list.find(s => s.origin === "file") || list.find(s => s.id === "daejeon-challenge") || list[0];
+  sel.value = select || first.id;
   await loadScenario();
 }
 
@@ -328,6 +338,13 @@ function show(run) {
     body.append(tr);
   }
   $("command").textContent = run.command;
+  // A shipped scenario's path names the copy in fundgap's repository,
+  // which a file of the same name in the user's folder would shadow.
+  $("command-note").textContent = origins.get($("scenario").value) === "shipped"
+    ? (lang === "ko"
+      ? "scenarios/… 경로는 fundgap 저장소의 내장 시나리오입니다. 다른 폴더에서는 아래에서 시나리오 파일을 내려받아 그 파일로 실행하세요."
+      : "The scenarios/… path is the copy in fundgap's repository; elsewhere, download the scenario below and run that file.")
+    : "";
   const q = `?lang=${lang}`;
   $("dl-xlsx").href = `/api/runs/${run.id}/report.xlsx${q}`;
   $("dl-html").href = `/api/runs/${run.id}/report.html${q}`;
