@@ -409,6 +409,26 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
         words,
         json!("실행|연간 추가 예산 (기준연도 가격) (90%, 억 원)")
     );
+    // A seed the form cannot take is said in Korean, before any request.
+    d.script(
+        "const s = document.getElementById('seed'); s.value = '-3'; \
+         s.dispatchEvent(new Event('change')); return null",
+    );
+    d.until(
+        "the page refuses the seed",
+        "return document.getElementById('status').textContent.includes('난수 시드: 0 이상의 정수')",
+    );
+    d.script(
+        "const s = document.getElementById('seed'); s.value = '5'; \
+         s.dispatchEvent(new Event('change')); return null",
+    );
+    d.until(
+        "the page answers again",
+        &format!(
+            "{} && !document.getElementById('status').textContent.includes('난수 시드')",
+            DONE.trim_end_matches(';')
+        ),
+    );
     let shot = d.call("GET", "/screenshot", json!({}));
     let png = base64(shot.as_str().unwrap());
     let path = std::env::var_os("FUNDGAP_SCREENSHOT")

@@ -34,6 +34,7 @@ const WORDS = {
     footer: "This page runs on this computer only and needs no network.",
     asPlanned: "as planned", queued: "Waiting in the queue…", running: "Simulating", done: "Done",
     cancelled: "Cancelled (a newer setting replaced it)", failed: "Error", busy: "The server is busy; trying again…",
+    badTrials: "Trials: a whole number from 1 to 1,000,000", badSeed: "Random seed: a whole number, 0 or more",
     precision: (h, n, s, t) => `Each probability within ±${h} points (95%) — ${n} trials, seed ${s}, ${t} s`,
     noGrant: "This scenario has no national grant.", inUnits: u => `amounts in ${u}`,
     portfolio: "All services", year: "year", setA: "A", setB: "B", none: "(no changes)",
@@ -64,6 +65,7 @@ const WORDS = {
     footer: "이 페이지는 이 컴퓨터 안에서만 돌아가며 네트워크가 필요 없습니다.",
     asPlanned: "계획대로", queued: "대기 중…", running: "모의실험 중", done: "완료",
     cancelled: "취소됨 (새 설정으로 바뀜)", failed: "오류", busy: "서버가 바쁩니다. 다시 시도합니다…",
+    badTrials: "시행 횟수: 1부터 1,000,000까지의 정수로 쓰세요", badSeed: "난수 시드: 0 이상의 정수로 쓰세요",
     precision: (h, n, s, t) => `각 확률의 정밀도 ±${h}%p (95%) — 시행 ${n}회, 시드 ${s}, ${t}초`,
     noGrant: "이 시나리오에는 국비가 없습니다.", inUnits: u => `금액 단위: ${u}`,
     portfolio: "전체", year: "연도", setA: "A", setB: "B", none: "(변경 없음)",
@@ -273,8 +275,22 @@ function schedule(ms) {
   pending = setTimeout(start, ms);
 }
 
+// What the form's own fields must hold, said in the page's language
+// before anything is sent (the server's refusals are for any client).
+function fieldProblem() {
+  const whole = (id, lo, hi) => {
+    const v = $(id).value.trim();
+    return v === "" || (/^[0-9]+$/.test(v) && Number(v) >= lo && Number(v) <= hi);
+  };
+  if (!whole("trials", 1, 1000000)) return t("badTrials");
+  if (!whole("seed", 0, Number.MAX_SAFE_INTEGER)) return t("badSeed");
+  return null;
+}
+
 async function start() {
   if (!desc) return;
+  const problem = fieldProblem();
+  if (problem) { setStatus(`${t("failed")}: ${problem}`); return; }
   const body = setting();
   let run;
   try {
