@@ -481,15 +481,13 @@ fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
 fn a_formula_without_a_saved_result_is_named_at_its_cell() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    // As a program writes a formula and no spreadsheet has computed it.
-    small_book(
-        &d.join("formula.xlsx"),
-        &[&[T("parking"), E, N(0.1)]],
-        |ws| {
-            ws.write_formula(1, 1, "=40+5").unwrap();
-            ws.set_formula_result(1, 1, "");
-        },
-    );
+    // As a program (openpyxl, say) writes a formula that no spreadsheet
+    // has computed: the cell holds the formula and no value at all.
+    let book = d.join("formula.xlsx");
+    small_book(&book, &[&[T("parking"), E, N(0.1)]], |ws| {
+        ws.write_formula(1, 1, "=40+5").unwrap();
+    });
+    without_formula_results(&book);
     let out = fundgap(&["check", "formula.xlsx"], d);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -497,4 +495,28 @@ fn a_formula_without_a_saved_result_is_named_at_its_cell() {
         err.contains("services!B2: the formula =40+5 has no saved result"),
         "{err}"
     );
+}
+
+/// Rewrites the workbook at `path` with its formulas' saved results taken
+/// out, as a program that cannot compute them writes it.
+fn without_formula_results(path: &Path) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            // rust_xlsxwriter saves 0 as a formula's result.
+            let xml = String::from_utf8(data).unwrap().replace("<v>0</v>", "");
+            data = xml.into_bytes();
+        }
+        let options = zip::write::SimpleFileOptions::default();
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
 }

@@ -407,6 +407,9 @@ impl Checker {
                     DeValue::Table(_) => {
                         " (this key takes a fixed number, not a distribution)".into()
                     }
+                    DeValue::String(_) if super::schema::AMOUNT_KEYS.contains(&key) => {
+                        " (this key takes an amount of money, not a percentage)".into()
+                    }
                     DeValue::String(t) => written_percent(t, |y| range.contains(y)),
                     _ => String::new(),
                 };

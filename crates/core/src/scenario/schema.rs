@@ -307,6 +307,7 @@ pub const AMOUNT_KEYS: &[&str] = &[
     "cost",
     "cap",
     "payment",
+    "guarantee",
     "investment",
     "reserve_fund",
     "general_account",

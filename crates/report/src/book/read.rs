@@ -72,7 +72,9 @@ pub fn read(bytes: &[u8], label: &str) -> Result<(String, SourceMap), ScenarioEr
                     let (r0, c0) = formulas.start().unwrap_or((0, 0));
                     for (row, col, f) in formulas.used_cells() {
                         let (row, col) = (r0 + row as u32, c0 + col as u32);
-                        if !f.trim().is_empty() && is_blank(g.at(row, col)) {
+                        // Empty, not merely blank: a formula that
+                        // returns "" has a result, the empty text.
+                        if !f.trim().is_empty() && matches!(g.at(row, col), Data::Empty) {
                             r.problems.push(format!(
                                 "{}: the formula ={} has no saved result; open the workbook in Excel or LibreOffice and save it, or type the value",
                                 g.loc(row, col),
@@ -374,7 +376,7 @@ impl Book {
                 let unit = c
                     .unit
                     .or(row_unit)
-                    .filter(|_| path.last() != Some(&"weights"));
+                    .filter(|_| dotted.rsplit('.').next() != Some("weights"));
                 let factor = match unit {
                     Some(_) if self.money == 0.0 => {
                         self.problems.push(format!(

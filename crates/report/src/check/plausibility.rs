@@ -26,14 +26,27 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                  (U-City 평가는 약 0.15): {}의 뜻이었나요?",
                 ratio / 100.0
             ),
-            (Concern::RenewalShare { share }, false) => format!(
-                "each renewal would cost {share} times the construction; a share is a fraction: did you mean {}?",
-                share / 100.0
-            ),
-            (Concern::RenewalShare { share }, true) => format!(
-                "교체 1회에 건설비의 {share}배가 든다는 뜻; 비율은 소수로 씁니다: {}의 뜻이었나요?",
-                share / 100.0
-            ),
+            (Concern::RenewalShare { share }, ko) => {
+                let times = thousands(share, 2);
+                // From 2 up, a percentage written for a share is likelier
+                // than a renewal at twice the build.
+                match (ko, share >= 2.0) {
+                    (false, true) => format!(
+                        "each renewal would cost {times} times the construction; a share is a fraction: did you mean {}?",
+                        share / 100.0
+                    ),
+                    (false, false) => format!(
+                        "each renewal would cost {times} times the construction: right for one that also upgrades, else a slip"
+                    ),
+                    (true, true) => format!(
+                        "교체 1회에 건설비의 {times}배가 든다는 뜻; 비율은 소수로 씁니다: {}의 뜻이었나요?",
+                        share / 100.0
+                    ),
+                    (true, false) => format!(
+                        "교체 1회에 건설비의 {times}배가 든다는 뜻: 고도화를 겸한 교체라면 맞고, 아니면 입력 실수입니다"
+                    ),
+                }
+            }
             (
                 Concern::Scale {
                     amount,

@@ -283,7 +283,7 @@ function fieldProblem() {
     return v === "" || (/^[0-9]+$/.test(v) && Number(v) >= lo && Number(v) <= hi);
   };
   if (!whole("trials", 1, 1000000)) return t("badTrials");
-  if (!whole("seed", 0, Number.MAX_SAFE_INTEGER)) return t("badSeed");
+  if (!whole("seed", 0, Infinity)) return t("badSeed");
   return null;
 }
 
