@@ -149,6 +149,21 @@ impl Driver {
         }
     }
 
+    /// Waits until the page has answered (`DONE`) and `also`, a JS
+    /// condition, holds: what tells a new answer from the one before.
+    fn answered(&self, what: &str, also: &str) {
+        self.until(what, &format!("{} && ({also})", DONE.trim_end_matches(';')));
+    }
+
+    /// Chooses `value` in the select `css`, as picking it from the list
+    /// does (the page listens for `change`).
+    fn choose(&self, css: &str, value: &str) {
+        self.script(&format!(
+            "const s = document.querySelector('{css}'); s.value = '{value}'; \
+             s.dispatchEvent(new Event('change')); return null"
+        ));
+    }
+
     /// P(gap) of the portfolio in `year`, from the chart's point titles.
     fn p_gap(&self, year: i32) -> f64 {
         let t = self.script(&format!(
@@ -270,16 +285,10 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
             .any(|o| o.ends_with("scenarios/daejeon-challenge.toml (built into fundgap)")),
         "{options:?}"
     );
-    d.script(
-        "const s = document.getElementById('scenario'); s.value = 'daejeon-challenge'; \
-         s.dispatchEvent(new Event('change')); return null",
-    );
-    d.until(
+    d.choose("#scenario", "daejeon-challenge");
+    d.answered(
         "the page answers for daejeon-challenge",
-        &format!(
-            "{} && document.getElementById('command').textContent.startsWith('fundgap run scenarios/daejeon-challenge.toml')",
-            DONE.trim_end_matches(';')
-        ),
+        "document.getElementById('command').textContent.startsWith('fundgap run scenarios/daejeon-challenge.toml')",
     );
     let note = d.script("return document.getElementById('command-note').textContent");
     assert!(
@@ -410,24 +419,15 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
         json!("실행|연간 추가 예산 (기준연도 가격) (90%, 억 원)")
     );
     // A seed the form cannot take is said in Korean, before any request.
-    d.script(
-        "const s = document.getElementById('seed'); s.value = '-3'; \
-         s.dispatchEvent(new Event('change')); return null",
-    );
+    d.type_in("#seed", "-3");
     d.until(
         "the page refuses the seed",
         "return document.getElementById('status').textContent.includes('난수 시드: 0 이상의 정수')",
     );
-    d.script(
-        "const s = document.getElementById('seed'); s.value = '5'; \
-         s.dispatchEvent(new Event('change')); return null",
-    );
-    d.until(
+    d.type_in("#seed", "5");
+    d.answered(
         "the page answers again",
-        &format!(
-            "{} && !document.getElementById('status').textContent.includes('난수 시드')",
-            DONE.trim_end_matches(';')
-        ),
+        "!document.getElementById('status').textContent.includes('난수 시드')",
     );
     let shot = d.call("GET", "/screenshot", json!({}));
     let png = base64(shot.as_str().unwrap());
