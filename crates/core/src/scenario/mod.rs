@@ -23,7 +23,7 @@ mod schema;
 
 pub use overrides::Override;
 use reader::*;
-pub use schema::{AMOUNT_KEYS, CANVAS_KEYS, MAX_HORIZON, is_amount_key};
+pub use schema::{CANVAS_KEYS, MAX_HORIZON, is_amount_key};
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};

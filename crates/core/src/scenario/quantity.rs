@@ -74,17 +74,7 @@ impl Checker {
                         "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}{}",
                         type_name(other),
                         match other {
-                            DeValue::String(t) => {
-                                match AMOUNT_KEYS.contains(&key) {
-                                    // A percentage is no amount: no fraction
-                                    // to suggest.
-                                    true => {
-                                        " (this key takes an amount of money, not a percentage)"
-                                            .to_string()
-                                    }
-                                    false => written_percent(t, in_domain),
-                                }
-                            }
+                            DeValue::String(t) => written_percent(key, t, in_domain),
                             _ => String::new(),
                         }
                     ),

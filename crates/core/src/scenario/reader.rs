@@ -407,10 +407,7 @@ impl Checker {
                     DeValue::Table(_) => {
                         " (this key takes a fixed number, not a distribution)".into()
                     }
-                    DeValue::String(_) if super::schema::AMOUNT_KEYS.contains(&key) => {
-                        " (this key takes an amount of money, not a percentage)".into()
-                    }
-                    DeValue::String(t) => written_percent(t, |y| range.contains(y)),
+                    DeValue::String(t) => written_percent(key, t, |y| range.contains(y)),
                     _ => String::new(),
                 };
                 self.err(
@@ -574,9 +571,15 @@ pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> String {
     }
 }
 
-/// A hint for a number written as text with a percent sign (`"15%"`),
-/// when its fraction would have been accepted; empty otherwise.
-pub(super) fn written_percent(text: &str, accepts: impl Fn(f64) -> bool) -> String {
+/// A hint for text given to `key`, which takes a number: that an amount
+/// is no percentage, or for a number written with a percent sign
+/// (`"15%"`) the fraction, when it would have been accepted; empty
+/// otherwise.
+pub(super) fn written_percent(key: &str, text: &str, accepts: impl Fn(f64) -> bool) -> String {
+    if super::schema::is_amount_key(key) {
+        // A percentage is no amount: no fraction to suggest.
+        return " (this key takes an amount of money, not a percentage)".into();
+    }
     let Some(n) = text
         .trim()
         .strip_suffix('%')

@@ -297,7 +297,7 @@ pub(super) const STREAM_KINDS: &[(&str, &[&str])] = &[
 /// Keys whose values are amounts of money (in the scenario's unit, or
 /// won for a fee's price): a percentage under them is a slip, never a
 /// share.
-pub const AMOUNT_KEYS: &[&str] = &[
+const AMOUNT_KEYS: &[&str] = &[
     "amount",
     "construction_cost",
     "materiality_amount",

@@ -97,11 +97,16 @@ pub(super) fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// A list or table written in a cell in TOML (`["SPRi", "Y17"]`), as one
-/// line of TOML.
-pub(super) fn toml_literal(s: &str) -> Option<String> {
-    let doc: toml::Table = toml::from_str(&format!("x = {s}")).ok()?;
-    doc.get("x").map(|v| v.to_string().replace('\n', " "))
+/// A list or table written in a cell in TOML (`["SPRi", "Y17"]`,
+/// `[1, 2.5]`).
+fn toml_value(s: &str) -> Option<toml::Value> {
+    let mut doc: toml::Table = toml::from_str(&format!("x = {s}")).ok()?;
+    doc.remove("x")
+}
+
+/// `v` as one line of TOML.
+fn one_line(v: &toml::Value) -> String {
+    v.to_string().replace('\n', " ")
 }
 
 /// A cell's value as TOML text (`None` for an empty cell): kept as text
@@ -126,13 +131,13 @@ pub(super) fn value_text(
             let list = (s.starts_with('[') && s.ends_with(']'))
                 || (!text_key && s.starts_with('{') && s.ends_with('}'));
             if list {
-                match toml_literal(s) {
+                match toml_value(s) {
                     // A list of amounts (a discrete distribution's
                     // values) in a column with a unit is converted too.
                     Some(v) if !text_key && factor.is_some_and(|k| k != 1.0) => {
                         return scaled_list(&v, factor).map(Some);
                     }
-                    Some(v) => return Ok(Some(v)),
+                    Some(v) => return Ok(Some(one_line(&v))),
                     // Text that merely starts with a bracket (a note).
                     None if text_key => return Ok(Some(toml_string(s))),
                     None => {
@@ -192,9 +197,9 @@ fn scale(f: f64, factor: Option<f64>) -> Result<String, String> {
 }
 
 /// A TOML list of numbers (`[1, 2.5]`), each converted by `factor`.
-fn scaled_list(list: &str, factor: Option<f64>) -> Result<String, String> {
-    let doc: toml::Table = toml::from_str(&format!("x = {list}")).map_err(|e| e.to_string())?;
-    let Some(toml::Value::Array(items)) = doc.get("x") else {
+fn scaled_list(value: &toml::Value, factor: Option<f64>) -> Result<String, String> {
+    let list = one_line(value);
+    let toml::Value::Array(items) = value else {
         return Err(format!("{list} is not a list of amounts"));
     };
     let converted = items
