@@ -478,6 +478,48 @@ fn a_service_row_copied_without_a_new_id_is_named_at_that_row() {
 }
 
 #[test]
+fn a_unit_on_a_column_that_is_no_amount_is_refused_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A ratio under a money unit would be multiplied by 100 (억 원 in a
+    // scenario of 백만 원): refused at its header's first cell, once.
+    let rows: &[&[Cell]] = &[
+        &[T("parking"), N(100.0), N(0.1)],
+        &[T("cctv"), N(200.0), N(0.2)],
+    ];
+    small_book(&d.join("ratio.xlsx"), rows, |ws| {
+        row(
+            ws,
+            0,
+            &[
+                T("id"),
+                T("construction_cost [억원]"),
+                T("opex_ratio [억원] | 운영비 비율"),
+            ],
+        );
+    });
+    let out = fundgap(&["check", "ratio.xlsx"], d);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    let told = "services!C2: `opex_ratio` is not an amount of money";
+    assert!(
+        err.contains(told) && err.contains("remove the unit"),
+        "{err}"
+    );
+    assert_eq!(err.matches("is not an amount of money").count(), 1, "{err}");
+    // The amount column's unit is still taken.
+    small_book(&d.join("amount.xlsx"), rows, |ws| {
+        row(
+            ws,
+            0,
+            &[T("id"), T("construction_cost [억원]"), T("opex_ratio")],
+        );
+    });
+    let out = fundgap(&["check", "amount.xlsx"], d);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
 fn a_formula_without_a_saved_result_is_named_at_its_cell() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

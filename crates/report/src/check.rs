@@ -15,7 +15,7 @@ use super::lang::Words;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{
     CostKind, CostLine, DeliveryKind, Follows, GrantSize, Language, Model, Payer, RenewalSize,
-    Service, Stream, StreamKind,
+    Service, Stream, StreamKind, Unmatched,
 };
 
 fn window(model: &Model, from: usize, to: usize) -> String {
@@ -85,8 +85,10 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
             };
             let charge = match (*clawback_charge > 0.0, ko) {
                 (false, _) => String::new(),
-                (true, false) => format!(", repaid with a {clawback_charge} additional charge"),
-                (true, true) => format!(", 반환 시 가산금 {clawback_charge}"),
+                (true, false) => format!(
+                    ", repaid with a sanction surcharge of {clawback_charge} times the repayment"
+                ),
+                (true, true) => format!(", 반환 시 제재부가금 (반환액의 {clawback_charge}배)"),
             };
             let size = match (size, ko) {
                 (GrantSize::Amount(q), false) => format!("{} a year", q.describe()),
@@ -102,7 +104,11 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
                 ),
                 (true, true) => format!(
                     ", 1단위당 지방비 {match_share} 대응 필요 (대응하지 못하면 {})",
-                    unmatched.describe()
+                    match unmatched {
+                        Unmatched::Cut => "그만큼 감액",
+                        Unmatched::Withdraw => "그해부터 영구 중단",
+                        Unmatched::Clawback => "그해부터 영구 중단, 받은 보조금 반환",
+                    }
                 ),
             };
             format!(

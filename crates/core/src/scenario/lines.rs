@@ -268,12 +268,12 @@ impl Checker {
                 } else {
                     Some(None)
                 };
-                let charge = self.number(fv, "clawback_charge", Range64::NON_NEG, Some(0.0));
+                let charge = self.number(fv, "clawback_charge", SANCTION_RANGE, Some(0.0));
                 if charge.is_some_and(|c| c > 0.0) && unmatched != Some(Unmatched::Clawback) {
                     self.err_key(
                         fv,
                         "clawback_charge",
-                        "`clawback_charge` is the additional charge on a grant paid back, and this \
+                        "`clawback_charge` is the sanction surcharge on a grant paid back, and this \
                          grant is never paid back: set `unmatched = \"clawback\"` (with a \
                          `match_share`) or remove `clawback_charge`",
                     );

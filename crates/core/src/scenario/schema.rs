@@ -346,6 +346,13 @@ pub(super) const INFLATION_RANGE: Range64 = Range64 {
     hi: 1.0,
     lo_open: false,
 };
+/// A grant's sanction surcharge (제재부가금) as a multiple of the grant
+/// paid back: at most five times it (보조금법 제33조의2①).
+pub(super) const SANCTION_RANGE: Range64 = Range64 {
+    lo: 0.0,
+    hi: 5.0,
+    lo_open: false,
+};
 pub(super) const GROWTH_RANGE: Range64 = Range64 {
     lo: -1.0,
     hi: 1.0,

@@ -202,7 +202,7 @@ pub const KOREAN: &[(&str, &str)] = &[
     ("unmatched", "미매칭 시"),
     ("payer", "지급 주체"),
     ("cap", "상한"),
-    ("clawback_charge", "환수액"),
+    ("clawback_charge", "제재부가금 배수"),
     ("follows", "기준"),
     ("policy", "정책 비율"),
     ("supplementary", "추경 확률"),

@@ -309,6 +309,8 @@ impl Book {
             ..Table::default()
         };
         let mut out = Vec::new();
+        // Columns whose unit on a key that is no amount was reported.
+        let mut unit_refused: Vec<u32> = Vec::new();
         for row in 1..=g.end().0 {
             if g.blank_row(row) {
                 continue;
@@ -377,6 +379,22 @@ impl Book {
                     .unit
                     .or(row_unit)
                     .filter(|_| dotted.rsplit('.').next() != Some("weights"));
+                let d = g.at(row, c.col);
+                if unit.is_some() && !text_key && !is_amount_key(&dotted) && !is_blank(d) {
+                    // A unit would multiply a share, a ratio or a count.
+                    let whence = match c.unit {
+                        Some(_) if unit_refused.contains(&c.col) => continue,
+                        Some(_) => {
+                            unit_refused.push(c.col);
+                            "its column's header gives one"
+                        }
+                        None => "the row's `unit` cell gives one",
+                    };
+                    self.problems.push(format!(
+                        "{loc}: `{dotted}` is not an amount of money (it is a share, a ratio, a rate or a count) and takes no unit, but {whence}: remove the unit"
+                    ));
+                    continue;
+                }
                 let factor = match unit {
                     Some(_) if self.money == 0.0 => {
                         self.problems.push(format!(
@@ -387,13 +405,12 @@ impl Book {
                     Some(u) => Some(u / self.money),
                     None => None,
                 };
-                let d = g.at(row, c.col);
                 if c.key == "id"
                     || (shape == Shape::Rows && g.sheet.path == "variant" && c.key == "name")
                 {
                     t.id = text_of(d);
                 }
-                let amount = !text_key && (factor.is_some() || is_amount_key(&dotted));
+                let amount = !text_key && is_amount_key(&dotted);
                 match value_text(d, (text_key, amount), factor) {
                     Ok(None) => {}
                     Ok(Some(text)) => {
