@@ -90,15 +90,24 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         }
     }
     if let (Some(s), true) = (&stopped, status) {
-        status!(
-            "fundgap: {} after {} trials",
-            if s.reached {
-                "precision reached"
+        let trials = fundgap::format::thousands(s.trials as f64, 0);
+        if s.reached {
+            status!("fundgap: precision reached after {trials} trials");
+        } else {
+            // A probability's half-width is absolute, an NPV mean's relative.
+            let unit = if s.worst.what.contains("NPV") {
+                "%"
             } else {
-                "stopped at --max-trials before the precision was reached"
-            },
-            fundgap::format::thousands(s.trials as f64, 0)
-        );
+                " points"
+            };
+            status!(
+                "fundgap: stopped at --max-trials ({trials} trials) before the precision was reached; \
+                 the least precise figure, {}, is within ±{:.2}{unit} (asked: ±{:.2}{unit})",
+                s.worst.what,
+                100.0 * s.worst.half_width,
+                100.0 * s.worst.target
+            );
+        }
     }
     info.precision = stopped;
 
@@ -124,8 +133,13 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
         &output,
         &delivery,
         &format!(
-            "{} trials on {threads} thread(s)",
-            fundgap::format::thousands(report.trials as f64, 0)
+            "{} {} on {threads} thread(s)",
+            fundgap::format::thousands(report.trials as f64, 0),
+            if report.trials == 1 {
+                "trial"
+            } else {
+                "trials"
+            }
         ),
     )?;
     Ok(())

@@ -61,7 +61,7 @@ pub struct EntityOutcome {
     pub termination: f64,
     /// The smallest constant yearly top-up, in start-year prices, that
     /// would have kept the service (as planned) gap-free in this trial; 0
-    /// without a gap. The portfolio's is the sum of its services'.
+    /// without a gap. The portfolio's in a trial is the sum of its services'.
     pub topup: f64,
     /// The smallest extra opening reserve that would have done the same.
     pub reserve_need: f64,

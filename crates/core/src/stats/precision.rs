@@ -22,8 +22,10 @@ use super::{Accumulator, Proportion, Report, Z95, run_range};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Precision {
     /// Largest 95% half-width allowed for every probability reported
-    /// (P(gap) in each year, P(any gap)), absolute: 0.005 is half a
-    /// percentage point.
+    /// (P(any gap), P(stop), P(operator exit) over the horizon, and each
+    /// year's P(gap), shortfall, structural gap, the service's state and
+    /// the capital, reserve-fund and contract events), absolute: 0.005 is
+    /// half a percentage point.
     pub half_width: f64,
     /// If set, the largest 95% half-width of each gap NPV mean relative
     /// to the mean (entities whose mean gap is 0 are exact and skipped).
@@ -88,17 +90,39 @@ pub fn worst(model: &Model, report: &Report, p: &Precision) -> Worst {
         }
     };
     for e in &report.entities {
-        consider(
-            &|| format!("P(any gap) of {}", e.id),
-            half(&e.p_any_gap),
-            p.half_width,
-        );
+        let mut horizon = vec![("P(any gap)", &e.p_any_gap), ("P(stop)", &e.p_stop)];
+        if let Some(c) = &e.contract_total {
+            horizon.push(("P(operator exit)", &c.p_exit));
+        }
+        for (name, q) in horizon {
+            consider(&|| format!("{name} of {}", e.id), half(q), p.half_width);
+        }
         for (t, y) in e.yearly.iter().enumerate() {
-            consider(
-                &|| format!("P(gap) of {} in {}", e.id, model.year(t)),
-                half(&y.p_gap),
-                p.half_width,
-            );
+            let mut each = vec![
+                ("P(gap)", &y.p_gap),
+                ("P(shortfall)", &y.p_shortfall),
+                ("P(structural gap)", &y.p_structural),
+                ("P(runs on as planned)", &y.p_continued),
+                ("P(shrunk)", &y.p_shrunk),
+                ("P(stopped)", &y.p_stopped),
+            ];
+            if let Some(c) = &y.capital {
+                each.push(("P(capital gap)", &c.p_gap));
+            }
+            if let Some(f) = &y.fund {
+                each.push(("P(reserve fund pays)", &f.p_paid));
+            }
+            if let Some(c) = &y.contract {
+                each.push(("P(city owes its operator)", &c.p_obligation));
+                each.push(("P(operator loses)", &c.p_operator_loss));
+            }
+            for (name, q) in each {
+                consider(
+                    &|| format!("{name} of {} in {}", e.id, model.year(t)),
+                    half(q),
+                    p.half_width,
+                );
+            }
         }
         if let Some(r) = p.npv_relative
             && e.gap_npv.mean.abs() > 0.0
@@ -208,6 +232,48 @@ mod tests {
         m.set_run(Some(before), None);
         let r = Report::new(&m, &run_all(&Engine::new(&m)));
         assert!(worst(&m, &r, &p).ratio() > 1.0);
+    }
+
+    /// A service's state counts as much as its gaps: one that never runs
+    /// short but that a take-over decision stops half the time runs until
+    /// each year's P(stopped) is as precise as asked (the gaps alone
+    /// would stop it at the first block).
+    #[test]
+    fn every_probability_reported_meets_the_target() {
+        let text = TEXT.replace(
+            "amount = 100\n",
+            "amount = 1000\n[service.decision]\nyear = 2027\nstop = 0.5\nsource = \"a test\"\n",
+        );
+        let m = parse_str(&text, "p.toml").unwrap();
+        let p = Precision {
+            half_width: 0.01,
+            npv_relative: None,
+            first: 1000,
+            max_trials: 1_000_000,
+        };
+        let (acc, stopped) = run_to_precision(
+            &Engine::new(&m),
+            &p,
+            &|_| {},
+            &|_, _, _| {},
+            &AtomicBool::new(false),
+        );
+        assert!(stopped.reached, "{stopped:?}");
+        let r = Report::new(&m, &acc);
+        let s = &r.entities[0];
+        assert_eq!(s.p_any_gap.estimate, 0.0);
+        let last = &s.yearly[s.yearly.len() - 1];
+        assert!(
+            (last.p_stopped.estimate - 0.5).abs() < 0.05,
+            "{:?}",
+            last.p_stopped
+        );
+        assert!(stopped.trials >= 9000, "{stopped:?}");
+        for y in &s.yearly {
+            for q in [&y.p_gap, &y.p_continued, &y.p_stopped, &y.p_shrunk] {
+                assert!(half(q) <= p.half_width, "{} {q:?}", y.year);
+            }
+        }
     }
 
     /// The cap ends a run whose target is out of reach, and says so.
