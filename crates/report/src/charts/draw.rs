@@ -352,14 +352,14 @@ pub(super) type PickRef = fn(&EntitySeries) -> (&[f64], Option<(&[f64], &[f64])>
 pub(super) fn money_by_year<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
     d: &ChartData,
-    top: f64,
+    (years, top): (std::ops::Range<i32>, f64),
     sz: Sizes,
 ) -> std::result::Result<YearMoney<'a, DB>, String> {
     let mut chart = ChartBuilder::on(plot)
         .margin(sz.tick)
         .x_label_area_size(sz.label * 5 / 2)
         .y_label_area_size(sz.label * 4)
-        .build_cartesian_2d(year_range(&d.years), 0f64..top.max(1.0))
+        .build_cartesian_2d(years, 0f64..top.max(1.0))
         .map_err(err)?;
     chart
         .configure_mesh()

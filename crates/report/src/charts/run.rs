@@ -119,11 +119,17 @@ impl Chart for Fan<'_> {
         )?;
         let entries = vec![
             (d.words().t("Cost", "비용").to_string(), COST, true),
-            (d.words().t("Funding", "재원").to_string(), FUNDING, true),
+            (
+                d.words()
+                    .t("Funding (before reserve draws)", "재원 (적립금 사용 전)")
+                    .to_string(),
+                FUNDING,
+                true,
+            ),
         ];
         let plot = legend(&body, &entries, sz)?;
         let top = max_of(e.cost_q.iter().chain(&e.funding_q).map(|q| &q[4])) * 1.05;
-        let mut chart = money_by_year(&plot, d, top, sz)?;
+        let mut chart = money_by_year(&plot, d, (year_range(&d.years), top), sz)?;
         for (q, c) in [(&e.cost_q, COST), (&e.funding_q, FUNDING)] {
             for (lo, hi, alpha) in [(0, 4, 0.12), (1, 3, 0.25)] {
                 let mut pts: Vec<(i32, f64)> = d
@@ -361,9 +367,12 @@ impl Chart for FundingMix<'_> {
                 .map(|s| &s[FundingKind::COUNT - 1])
                 .chain(&p.cost_mean),
         ) * 1.1;
-        let mut chart = money_by_year(&plot, d, top, sz)?;
         // Yearly amounts are drawn as steps, so the year a grant ends is a
-        // cliff, not a slope into the next year.
+        // cliff, not a slope into the next year; the last year's step
+        // runs to the end of that year.
+        let first = d.years.first().copied().unwrap_or(0);
+        let end = d.years.last().map_or(first + 1, |y| y + 1);
+        let mut chart = money_by_year(&plot, d, (first..end, top), sz)?;
         for k in 0..FundingKind::COUNT {
             let upper: Vec<(i32, f64)> = d
                 .years
@@ -403,14 +412,14 @@ impl Chart for FundingMix<'_> {
 }
 
 /// A yearly series as a step function: each year's value holds until the
-/// next year, where it changes at once.
+/// next year, where it changes at once, and the last year's to the end of
+/// that year.
 fn steps(points: &[(i32, f64)]) -> Vec<(i32, f64)> {
     let mut out = Vec::with_capacity(points.len() * 2);
     for (i, &(y, v)) in points.iter().enumerate() {
         out.push((y, v));
-        if let Some(&(next, _)) = points.get(i + 1) {
-            out.push((next, v));
-        }
+        let next = points.get(i + 1).map_or(y + 1, |p| p.0);
+        out.push((next, v));
     }
     out
 }
