@@ -46,6 +46,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let time = match w.ko() {
         false => time,
         true => time
+            .replace("under 1 s", "1초 미만")
             .replace(" hours", "시간")
             .replace(" days", "일")
             .replace(" min", "분")

@@ -348,7 +348,9 @@ pub(super) fn memory_bound_mb(model: &Model, threads: usize) -> f64 {
 
 /// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
 pub(super) fn duration_words(seconds: f64) -> String {
-    if seconds < 90.0 {
+    if seconds < 1.0 {
+        "under 1 s".to_string()
+    } else if seconds < 90.0 {
         format!("{seconds:.0} s")
     } else if seconds < 90.0 * 60.0 {
         format!("{:.0} min", seconds / 60.0)

@@ -32,6 +32,8 @@ impl Words {
 pub fn entity_name(id: &str, name: &str, lang: Language) -> String {
     match lang {
         Language::Ko if id == "portfolio" => "전체 (포트폴리오)".to_string(),
+        // A result saved before it carried its entity's name.
+        _ if name.is_empty() => id.to_string(),
         _ => name.to_string(),
     }
 }
@@ -174,11 +176,11 @@ pub enum SharesBasis {
     FirstOrder,
 }
 
-/// The sentence that says how much of `entity`'s gap NPV rests on
-/// assumptions (and on inputs that state nothing); None when its inputs
-/// explain none of it.
+/// The sentence that says how much of the entity's (id and name) gap NPV
+/// rests on assumptions (and on inputs that state nothing); None when its
+/// inputs explain none of it.
 pub fn provenance_sentence(
-    entity: &str,
+    (id, name): (&str, &str),
     shares: &fundgap::analysis::provenance::ProvenanceShares,
     basis: SharesBasis,
     w: Words,
@@ -188,6 +190,7 @@ pub fn provenance_sentence(
         return None;
     }
     let (a, u) = (percent(shares.assumption, 0), percent(shares.unstated, 0));
+    let entity = entity_label(id, name, w.0);
     let how = match (basis, w.ko()) {
         (SharesBasis::RankCorrelation, false) => {
             "from squared rank correlations: an approximation that ignores correlation between inputs"

@@ -29,6 +29,15 @@ pub(crate) fn entities(model: &crate::model::Model) -> impl Iterator<Item = (Str
         )])
 }
 
+/// The display name of the entity `id` (a service's id, or None for the
+/// portfolio) of `model`.
+pub(crate) fn entity_name(model: &crate::model::Model, id: Option<&str>) -> String {
+    entities(model)
+        .find(|(i, _)| i == id.unwrap_or("portfolio"))
+        .map(|(_, name)| name)
+        .unwrap_or_default()
+}
+
 /// `Err(Interrupted)` once `cancel` is set: what an analysis checks after
 /// its runs, so that a stopped one never reports the trials it ran before
 /// it stopped, and between its long steps.

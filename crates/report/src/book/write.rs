@@ -371,7 +371,7 @@ fn instructions(ws: &mut Worksheet) -> std::result::Result<(), XlsxError> {
 
 const INSTRUCTIONS: &[(&str, &str)] = &[
     (
-        "각 시트의 1행은 항목 이름입니다(영문 키 | 한글 이름, 둘 중 하나만 써도 됩니다). 2행부터 한 행에 하나씩 입력합니다. 이 '안내' 시트와 이름이 _로 시작하는 시트는 읽지 않습니다.",
+        "각 시트의 1행은 항목 이름입니다(영문 키 | 한글 이름, 둘 중 하나만 써도 됩니다). 2행부터 한 행에 하나씩 입력합니다. 이 'instructions'(안내) 시트와 이름이 _로 시작하는 시트는 읽지 않습니다.",
         "Row 1 of each sheet names the keys (English key | Korean name; either alone is fine). Enter one item per row from row 2. This sheet and sheets whose name starts with _ are not read.",
     ),
     (

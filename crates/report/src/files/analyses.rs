@@ -446,7 +446,9 @@ pub fn evaluation_markdown(
                 );
             }
             let basis = SharesBasis::RankCorrelation;
-            if let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w) {
+            if let Some(line) =
+                provenance_sentence((&d.id, &d.name), &d.variance_by_provenance, basis, w)
+            {
                 let _ = writeln!(out, "- {}", markdown_text(&line));
             }
         }

@@ -105,7 +105,8 @@ pub fn evaluation_html(
         }
         let basis = SharesBasis::RankCorrelation;
         if let Some(d) = drivers.and_then(|d| d.entities.iter().find(|e| e.id == c.id))
-            && let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w)
+            && let Some(line) =
+                provenance_sentence((&d.id, &d.name), &d.variance_by_provenance, basis, w)
         {
             let _ = writeln!(h, "<li>{}</li>", esc(&line));
         }

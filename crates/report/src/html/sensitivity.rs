@@ -50,8 +50,14 @@ fn source_word(provenance: &str, w: Words) -> String {
 
 /// How much of `id`'s explained variance rests on assumptions, where its
 /// inputs say.
-fn provenance(h: &mut String, id: &str, shares: &ProvenanceShares, basis: SharesBasis, w: Words) {
-    if let Some(line) = provenance_sentence(id, shares, basis, w) {
+fn provenance(
+    h: &mut String,
+    entity: (&str, &str),
+    shares: &ProvenanceShares,
+    basis: SharesBasis,
+    w: Words,
+) {
+    if let Some(line) = provenance_sentence(entity, shares, basis, w) {
         let _ = writeln!(h, "<p>{}</p>", esc(&line));
     }
 }
@@ -131,7 +137,7 @@ fn tornado(h: &mut String, t: &Sensitivity, lang: Language) {
         }
         rows_table(h, &head, &rows, false);
         let basis = SharesBasis::RankCorrelation;
-        provenance(h, &e.id, &e.variance_by_provenance, basis, w);
+        provenance(h, (&e.id, &e.name), &e.variance_by_provenance, basis, w);
     }
     let note = if w.ko() {
         format!(
@@ -207,7 +213,13 @@ fn sobol(h: &mut String, s: &Sobol, made: &Made, lang: Language) {
             .collect();
         rows_table(h, &head, &rows, false);
         let basis = SharesBasis::FirstOrder;
-        provenance(h, &e.id, &e.gap_npv_variance_by_provenance, basis, w);
+        provenance(
+            h,
+            (&e.id, &e.name),
+            &e.gap_npv_variance_by_provenance,
+            basis,
+            w,
+        );
     }
     let note = if w.ko() {
         format!(

@@ -158,7 +158,7 @@ pub fn sobol(s: &fundgap::analysis::sobol::Sobol, top: usize, lang: Language) ->
         }
         let basis = SharesBasis::FirstOrder;
         let shares = &e.gap_npv_variance_by_provenance;
-        if let Some(line) = provenance_sentence(&e.id, shares, basis, w) {
+        if let Some(line) = provenance_sentence((&e.id, &e.name), shares, basis, w) {
             let _ = writeln!(out, "  {line}");
         }
     }
@@ -218,7 +218,9 @@ pub fn sensitivity(
             );
         }
         let basis = SharesBasis::RankCorrelation;
-        if let Some(line) = provenance_sentence(&e.id, &e.variance_by_provenance, basis, w) {
+        if let Some(line) =
+            provenance_sentence((&e.id, &e.name), &e.variance_by_provenance, basis, w)
+        {
             let _ = writeln!(out, "  {line}");
         }
     }
@@ -319,7 +321,8 @@ pub fn scorecard(
         }
         let basis = SharesBasis::RankCorrelation;
         if let Some(d) = drivers.and_then(|all| all.entities.iter().find(|e| e.id == c.id))
-            && let Some(line) = provenance_sentence(&c.id, &d.variance_by_provenance, basis, w)
+            && let Some(line) =
+                provenance_sentence((&d.id, &d.name), &d.variance_by_provenance, basis, w)
         {
             let _ = writeln!(out, "  {line}");
         }

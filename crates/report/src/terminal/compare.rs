@@ -188,7 +188,8 @@ pub fn compare(r: &CompareResult, lang: Language) -> String {
         writeln!(
             out,
             "{} — {} 비교, 공통 시행 {trials}회 (시드 {seed}); 금액 단위 {unit}",
-            r.scenario, r.entity
+            r.scenario,
+            crate::lang::entity_label(&r.entity, &r.entity_name, lang)
         )
     } else {
         writeln!(

@@ -481,16 +481,20 @@ pub fn gap_kinds(model: &Model, report: &Report, w: Words, money: &Money) -> Str
         );
     }
     if let Some(paid) = p.fund_paid_mean {
-        let (paid, cap) = (money.fmt(paid), money.fmt(model.reserve_fund()));
+        let (paid, cap, unit) = (
+            money.fmt(paid),
+            money.fmt(model.reserve_fund()),
+            money.label(),
+        );
         let _ = writeln!(
             out,
             "{}",
             match w.ko() {
                 false => format!(
-                    "The reserve fund paid {paid} over the horizon on average (capacity {cap} a year in start-year prices, drawn in the order services are listed)."
+                    "The reserve fund paid {paid} {unit} over the horizon on average (capacity {cap} {unit} a year in start-year prices, drawn in the order services are listed)."
                 ),
                 true => format!(
-                    "예비비는 분석 기간 동안 평균 {paid}를 지출했습니다 (연간 한도 {cap}, 기준연도 가격, 서비스 나열 순서대로 사용)."
+                    "예비비는 분석 기간 동안 평균 {paid} {unit}을 지출했습니다 (연간 한도 {cap} {unit}, 기준연도 가격, 서비스 나열 순서대로 사용)."
                 ),
             }
         );

@@ -16,7 +16,7 @@ use crate::lang::{Money, MoneyOf, Words};
 pub fn axis_name(key: &str, w: Words) -> String {
     match key {
         "cut" => w.t("cut", "삭감률").to_string(),
-        "withdrawal_year" => w.t("withdrawal year", "중단 연도").to_string(),
+        "withdrawal_year" => w.t("withdrawal year", "보조금 중단 연도").to_string(),
         k => k.to_string(),
     }
 }
@@ -110,9 +110,9 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
             "금액 단위 {}; 부족액 현가: 연도별 부족액의 현재가치 합; 중단 확률: 분석 기간 끝까지 {}{} 중단 규칙에 따라 중단되거나 축소된 시행의 비율.",
             money.label(),
             if r.entity == "portfolio" {
-                "서비스 중 하나라도"
+                "서비스 중 하나라도".to_string()
             } else {
-                r.entity.as_str()
+                crate::lang::entity_label(&r.entity, &r.entity_name, lang)
             },
             if r.entity == "portfolio" {
                 ""
@@ -125,16 +125,16 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         let better = if r.entity == "portfolio" {
             w.t(
                 " or report one service with --service",
-                " 또는 --service로 서비스 하나를 보십시오",
+                " (--service로 서비스 하나만 볼 수도 있습니다)",
             )
         } else {
             ""
         };
         notes.push(match (w.ko(), p == 0.0) {
-            (false, true) => format!("P(any gap) is 0% in every cell: no cut opens a gap, so the grid's differences are in the gap NPV mean and P(stopped) columns{better}."),
-            (false, false) => format!("P(any gap) is 100% in every cell: every trial has a gap whatever the cut, so read the gap NPV mean and top-up columns instead{better}."),
-            (true, true) => format!("모든 칸의 부족 확률이 0%입니다: 어떤 삭감도 부족을 만들지 않으므로 차이는 부족액 현가 평균과 중단 확률 열에 있습니다{better}."),
-            (true, false) => format!("모든 칸의 부족 확률이 100%입니다: 삭감과 관계없이 모든 시행에 부족이 있으므로 부족액 현가 평균과 추가 예산 열을 보십시오{better}."),
+            (false, true) => format!("P(any gap) is 0% in every cell: no cell opens a gap, so the grid's differences are in the gap NPV mean and P(stopped) columns{better}."),
+            (false, false) => format!("P(any gap) is 100% in every cell: every trial has a gap whatever the cell, so read the gap NPV mean and top-up columns instead{better}."),
+            (true, true) => format!("모든 칸의 부족 확률이 0%입니다: 어느 칸에서도 부족이 생기지 않으므로 차이는 부족액 현가 평균과 중단 확률 열에 있습니다{better}."),
+            (true, false) => format!("모든 칸의 부족 확률이 100%입니다: 칸과 관계없이 모든 시행에 부족이 있으므로 부족액 현가 평균과 추가 예산 열을 보십시오{better}."),
         });
     }
     let sooner = r.stops_sooner();
@@ -174,7 +174,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         let q = percent(q, 0);
         notes.push(match w.ko() {
             false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials under the cell's cut, as `run --confidence` reports it; its interval is that quantile's 95% interval.", r.entity),
-            true => format!("추가 예산: 그 칸의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다. 괄호는 그 분위수의 95% 구간입니다.", crate::lang::entity_name(&r.entity, &r.entity, Language::Ko)),
+            true => format!("추가 예산: 그 칸의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다. 괄호는 그 분위수의 95% 구간입니다.", crate::lang::entity_name(&r.entity, &r.entity_name, Language::Ko)),
         });
     }
     notes

@@ -167,6 +167,8 @@ pub struct CompareResult {
     pub scenario: String,
     /// The compared entity: a service id or `portfolio`.
     pub entity: String,
+    /// Its display name.
+    pub entity_name: String,
     /// Currency of amounts.
     pub currency: String,
     /// Unit of amounts.
@@ -530,6 +532,7 @@ pub fn run(
     Ok(CompareResult {
         scenario: base.name.clone(),
         entity: entity.unwrap_or("portfolio").to_string(),
+        entity_name: super::entity_name(base, entity),
         currency: base.currency.clone(),
         unit: base.unit.clone(),
         trials: base.trials,

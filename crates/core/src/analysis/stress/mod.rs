@@ -61,6 +61,9 @@ pub struct StressResult {
     pub scenario: String,
     /// The reported entity: a service id or `portfolio`.
     pub entity: String,
+    /// Its display name.
+    #[serde(default)]
+    pub entity_name: String,
     /// Currency of amounts.
     pub currency: String,
     /// Unit of amounts.
@@ -395,6 +398,7 @@ pub fn run_cells(
     Ok(StressResult {
         scenario: m.map(|m| m.name.clone()).unwrap_or_default(),
         entity: entity.unwrap_or("portfolio").to_string(),
+        entity_name: m.map(|m| super::entity_name(m, entity)).unwrap_or_default(),
         currency: m.map(|m| m.currency.clone()).unwrap_or_default(),
         unit: m.map(|m| m.unit.clone()).unwrap_or_default(),
         trials: m.map(|m| m.trials).unwrap_or(0),
@@ -563,6 +567,7 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         let r = StressResult {
             scenario: String::new(),
             entity: String::new(),
+            entity_name: String::new(),
             currency: String::new(),
             unit: String::new(),
             trials: 1,
