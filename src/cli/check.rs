@@ -55,12 +55,17 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
     let mb = memory_bound_mb(&model, threads);
     let ns = ns_per_service_year(&model);
     let kernels = fundgap::kernels::instruction_set();
+    // "under a second" is no estimate to be about.
+    let time = match time.as_str() {
+        "under 1 s" | "1초 미만" => time,
+        _ => format!("{} {time}", w.t("about", "약")),
+    };
     let estimate = match w.ko() {
         false => format!(
-            "  a run of {trials} trials: about {time} on {threads} thread(s) (~{ns:.0} ns per service-year), memory up to about {mb:.0} MB whatever the trial count\n  random draws on this CPU: {kernels} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n"
+            "  a run of {trials} trials: {time} on {threads} thread(s) (~{ns:.0} ns per service-year), memory up to about {mb:.0} MB whatever the trial count\n  random draws on this CPU: {kernels} kernels (FUNDGAP_SIMD=portable forces the baseline; results are the same bits)\n"
         ),
         true => format!(
-            "  시행 {trials}회 실행: 스레드 {threads}개로 약 {time} (서비스-연도당 ~{ns:.0} ns), 메모리는 시행 수와 무관하게 최대 약 {mb:.0} MB\n  이 CPU의 난수 커널: {kernels} (FUNDGAP_SIMD=portable이면 기본 경로; 결과는 비트 단위로 같음)\n"
+            "  시행 {trials}회 실행: 스레드 {threads}개로 {time} (서비스-연도당 ~{ns:.0} ns), 메모리는 시행 수와 무관하게 최대 약 {mb:.0} MB\n  이 CPU의 난수 커널: {kernels} (FUNDGAP_SIMD=portable이면 기본 경로; 결과는 비트 단위로 같음)\n"
         ),
     };
     // A short run gives the means a programme's stated totals are

@@ -1,7 +1,8 @@
 //! What `fundgap check` warns about in a scenario that is valid but
 //! probably not what its author meant: an operating cost above the build
 //! cost every year or a renewal costing more than the build (a percentage
-//! written for a share), and amounts off
+//! written for a share), a grant's match of more than nine local won per
+//! grant won (the same slip), and amounts off
 //! from the service's planned cost by a factor that suggests the wrong
 //! unit (won written in a million-won file, or the reverse), and money
 //! together far above the cost. Warnings,
@@ -26,6 +27,12 @@ const SURPLUS_FACTOR: f64 = 3.0;
 /// share (the U-City evaluation found about 0.15).
 const OPEX_RATIO_MAX: f64 = 1.0;
 
+/// A grant's match above this many local won per grant won means a grant
+/// rate below 10%, under every 기준보조율 of the subsidy act's schedule
+/// (보조금 관리에 관한 법률 시행령 별표 1): a percentage written for the
+/// ratio.
+const MATCH_SHARE_MAX: f64 = 9.0;
+
 /// One warning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
@@ -48,6 +55,12 @@ pub enum Concern {
     /// would cost more than the build.
     RenewalShare {
         /// The mean share.
+        share: f64,
+    },
+    /// A grant's `match_share` above [`MATCH_SHARE_MAX`]: the city would
+    /// pay that many won for each won of the grant.
+    MatchShare {
+        /// The stated match.
         share: f64,
     },
     /// An amount is `times` the planned yearly cost (below 1: that many
@@ -113,6 +126,16 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
                         slug(&line.name)
                     ),
                     kind: Concern::RenewalShare { share: q.mean() },
+                });
+            }
+        }
+        for st in &s.funding {
+            if let StreamKind::Grant { match_share, .. } = st.kind
+                && match_share > MATCH_SHARE_MAX
+            {
+                out.push(Warning {
+                    path: format!("service.{}.funding.{}.match_share", s.id, slug(&st.name)),
+                    kind: Concern::MatchShare { share: match_share },
                 });
             }
         }
@@ -243,5 +266,24 @@ mod tests {
              [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 100\n",
         );
         assert_eq!(warnings(&enough), []);
+    }
+
+    /// A match of 50 city won per grant won (50% meant) warns; 1.0 and a
+    /// 10% grant rate (9) do not.
+    #[test]
+    fn a_match_share_written_as_a_percentage_warns() {
+        let grant = |m: &str| {
+            model(&format!(
+                "opex_ratio = 0.12\n\
+                 [[service.funding]]\nkind = \"grant\"\nname = \"national\"\namount = 60\nmatch_share = {m}\n\
+                 [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 60\n"
+            ))
+        };
+        let w = warnings(&grant("50"));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "service.s.funding.national.match_share");
+        assert_eq!(w[0].kind, Concern::MatchShare { share: 50.0 });
+        assert_eq!(warnings(&grant("1.0")), []);
+        assert_eq!(warnings(&grant("9")), []);
     }
 }

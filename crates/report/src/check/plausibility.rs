@@ -47,6 +47,29 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                     ),
                 }
             }
+            (Concern::MatchShare { share }, ko) => {
+                let rate = fundgap::format::percent(1.0 / (1.0 + share), 1);
+                // Written as the city's percentage of the cost, the ratio is
+                // that share over the grant's.
+                let meant = (share < 100.0).then(|| {
+                    let city = share / 100.0;
+                    thousands(city / (1.0 - city), 2)
+                });
+                match (ko, meant) {
+                    (false, Some(m)) => format!(
+                        "match share {share}: the city would pay {share} won for each won of the grant (a grant rate of {rate}); the ratio is local over grant money (1.0 for the usual 1:1 match): for a city share of {share}% of the cost, match_share = {m}"
+                    ),
+                    (false, None) => format!(
+                        "match share {share}: the city would pay {share} won for each won of the grant (a grant rate of {rate}); the ratio is local over grant money (1.0 for the usual 1:1 match)"
+                    ),
+                    (true, Some(m)) => format!(
+                        "매칭 비율 {share}: 보조금 1원마다 시가 {share}원을 부담한다는 뜻(보조율 {rate}); 이 값은 지방비/보조금 비율입니다(흔한 1:1 대응은 1.0). 사업비의 {share}%를 시가 부담한다면 match_share = {m}"
+                    ),
+                    (true, None) => format!(
+                        "매칭 비율 {share}: 보조금 1원마다 시가 {share}원을 부담한다는 뜻(보조율 {rate}); 이 값은 지방비/보조금 비율입니다(흔한 1:1 대응은 1.0)"
+                    ),
+                }
+            }
             (
                 Concern::Scale {
                     amount,
