@@ -12,8 +12,16 @@
 //! trials. Each step trades coverage (the share of all gaps the box holds)
 //! for density. The reported box is the densest one on that path that
 //! still covers `min_coverage` of the gaps; inputs whose limit barely
-//! matters (relaxing it costs under 1% of density) are then dropped, so the
-//! rule reads as what matters.
+//! matters are then dropped (relaxing it costs less than two standard
+//! errors of the box's density, or 1% of it), so the rule reads as what
+//! matters.
+//!
+//! The box is found on the even trials of the sample and measured on the
+//! odd ones: on the trials that chose it, a box's density flatters it
+//! (with rare gaps, PRIM also fits noise), and the held-out trials give
+//! honest coverage and density. A box no denser there than the entity's
+//! base rate is not reported. Benefit lines are no candidates: they never
+//! move money, so a limit on one is noise by construction.
 //!
 //! Pure: no files, no printing.
 
@@ -56,6 +64,27 @@ pub struct Limit {
     pub low: Option<f64>,
     /// Upper limit, if restricted.
     pub high: Option<f64>,
+    /// For a service's take-over decision (whose input is the uniform
+    /// draw that decides it), the outcomes the limits admit: `stops`,
+    /// `shrinks`, `continues`, or two of them joined by `_or_`.
+    pub outcome: Option<String>,
+}
+
+/// The outcomes of `decision` whose draws fall within `low..=high`: its
+/// draw stops the service below `stop`, shrinks it below `stop + shrink`,
+/// and leaves it as it is above.
+fn decision_outcome(d: &crate::model::Decision, low: f64, high: f64) -> String {
+    let cuts = [
+        ("stops", 0.0, d.stop),
+        ("shrinks", d.stop, d.stop + d.shrink),
+        ("continues", d.stop + d.shrink, 1.0),
+    ];
+    let admitted: Vec<&str> = cuts
+        .iter()
+        .filter(|(_, from, to)| to > from && high >= *from && low < *to)
+        .map(|(name, ..)| *name)
+        .collect();
+    admitted.join("_or_")
 }
 
 /// A step of the peeling path.
@@ -81,10 +110,26 @@ pub struct Discovery {
     /// The reported box's rule; empty when there is no gap to explain (or
     /// every trial has one).
     pub limits: Vec<Limit>,
-    /// The reported box.
+    /// The reported box, measured on the held-out trials.
     pub chosen: Option<Step>,
+    /// The held-out trials' counts behind `chosen`.
+    pub held_out: Option<HeldOut>,
     /// The peeling path, from every trial to the smallest box.
     pub path: Vec<Step>,
+}
+
+/// Counts on the held-out trials (the odd ones of the sample), for exact
+/// intervals on the reported box.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct HeldOut {
+    /// Held-out trials.
+    pub trials: u64,
+    /// Of them, with a gap.
+    pub gaps: u64,
+    /// Of them, in the box.
+    pub in_box: u64,
+    /// Of them, in the box with a gap.
+    pub gaps_in_box: u64,
 }
 
 /// The whole analysis.
@@ -259,7 +304,11 @@ fn choose(
                     continue;
                 }
                 let ns = measure(x, y, &nb, gaps);
-                let keeps = ns.density >= s.density * 0.99;
+                // A limit worth less than two standard errors of the box's
+                // density (or 1% of it) is noise.
+                let in_box = (s.support * x.len() as f64).max(1.0);
+                let se = (s.density * (1.0 - s.density) / in_box).sqrt();
+                let keeps = ns.density >= s.density - (2.0 * se).max(0.01 * s.density);
                 if keeps
                     && relaxed
                         .as_ref()
@@ -293,6 +342,24 @@ pub fn discover(
         .iter()
         .map(|&k| inputs[k].0.path.clone())
         .collect();
+    // A benefit's inputs never move money: no candidates for a limit.
+    let candidate: Vec<bool> = names.iter().map(|n| !n.contains(".benefit.")).collect();
+    let keep = |row: &Vec<f64>| -> Vec<f64> {
+        row.iter()
+            .zip(&candidate)
+            .filter(|(_, c)| **c)
+            .map(|(v, _)| *v)
+            .collect()
+    };
+    let names: Vec<String> = names
+        .into_iter()
+        .zip(&candidate)
+        .filter(|(_, c)| **c)
+        .map(|(n, _)| n)
+        .collect();
+    // Found on the even trials, measured on the odd ones.
+    let half = |odd: usize| -> Vec<Vec<f64>> { x.iter().skip(odd).step_by(2).map(keep).collect() };
+    let (x_find, x_test) = (half(0), half(1));
     let mut entities = Vec::new();
     let ids = super::entities(model);
     for (e, (id, name)) in ids.enumerate() {
@@ -301,16 +368,45 @@ pub fn discover(
         let y: Vec<bool> = outcomes.iter().map(|o| o[e].1 > 0.0).collect();
         let gaps = y.iter().filter(|g| **g).count();
         let base_rate = gaps as f64 / y.len().max(1) as f64;
-        let explainable = gaps > 0 && gaps < y.len() && !names.is_empty();
+        let halves = |odd: usize| -> Vec<bool> { y.iter().skip(odd).step_by(2).copied().collect() };
+        let (y_find, y_test) = (halves(0), halves(1));
+        let found = y_find.iter().filter(|g| **g).count();
+        let explainable = found > 0 && found < y_find.len() && !names.is_empty();
         let path = if explainable {
-            peel(&x, &y, opts)
+            peel(&x_find, &y_find, opts)
         } else {
             Vec::new()
         };
-        let chosen = choose(&x, &y, &path, opts.min_coverage);
+        let test_gaps = y_test.iter().filter(|g| **g).count();
+        let chosen = choose(&x_find, &y_find, &path, opts.min_coverage)
+            .map(|(b, _)| {
+                let (mut in_box, mut gaps_in_box) = (0u64, 0u64);
+                for (xi, yi) in x_test.iter().zip(&y_test) {
+                    if inside(xi, &b) {
+                        in_box += 1;
+                        gaps_in_box += u64::from(*yi);
+                    }
+                }
+                let held = HeldOut {
+                    trials: y_test.len() as u64,
+                    gaps: test_gaps as u64,
+                    in_box,
+                    gaps_in_box,
+                };
+                let s = Step::of(
+                    gaps_in_box as usize,
+                    in_box as usize,
+                    test_gaps,
+                    y_test.len(),
+                );
+                (b, s, held)
+            })
+            // A box that is no denser on fresh trials than the base rate
+            // explains nothing.
+            .filter(|(_, s, _)| s.density > base_rate);
         let limits = chosen
             .as_ref()
-            .map(|(b, _)| {
+            .map(|(b, ..)| {
                 b.iter()
                     .zip(&names)
                     .filter(|((lo, hi), _)| lo.is_finite() || hi.is_finite())
@@ -318,6 +414,12 @@ pub fn discover(
                         input: input.clone(),
                         low: lo.is_finite().then_some(*lo),
                         high: hi.is_finite().then_some(*hi),
+                        outcome: model
+                            .services
+                            .iter()
+                            .find(|s| *input == format!("service.{}.decision", s.id))
+                            .and_then(|s| s.decision.as_ref())
+                            .map(|d| decision_outcome(d, *lo, *hi)),
                     })
                     .collect()
             })
@@ -327,7 +429,8 @@ pub fn discover(
             name,
             base_rate,
             limits,
-            chosen: chosen.map(|(_, s)| s),
+            chosen: chosen.as_ref().map(|(_, s, _)| *s),
+            held_out: chosen.map(|(.., h)| h),
             path: path.into_iter().map(|(_, s)| s).collect(),
         });
     }

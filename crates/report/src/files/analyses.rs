@@ -238,8 +238,9 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// `discovery.csv`: one row per limit of each entity's box (an entity
-/// without one, nothing to explain, gets a row with no input), with the
-/// box's coverage, density and support.
+/// without one, nothing to explain, gets a row with no input), a take-over
+/// decision's limit with the outcomes it admits, and the box's coverage,
+/// density and support on the held-out trials.
 pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -249,6 +250,7 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
         "input",
         "low",
         "high",
+        "outcome",
         "coverage",
         "density",
         "support",
@@ -262,7 +264,7 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
         if e.limits.is_empty() {
             w.write_record(
                 head.iter()
-                    .chain(&[String::new(), String::new(), String::new()])
+                    .chain(&[String::new(), String::new(), String::new(), String::new()])
                     .chain(&tail),
             )?;
         }
@@ -271,6 +273,7 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
                 text_cell(&l.input),
                 l.low.map(num).unwrap_or_default(),
                 l.high.map(num).unwrap_or_default(),
+                l.outcome.as_deref().map(text_cell).unwrap_or_default(),
             ];
             w.write_record(head.iter().chain(&mid).chain(&tail))?;
         }

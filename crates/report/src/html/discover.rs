@@ -24,17 +24,13 @@ fn share(p: Proportion) -> String {
     )
 }
 
-/// The chosen box's density and coverage as proportions of the trials
-/// they count (counts recovered from the shares and the trial count).
-fn box_shares(e: &Discovery, trials: u64) -> Option<(Proportion, Proportion)> {
-    let s = e.chosen?;
-    let n = trials as f64;
-    let in_box = (s.support * n).round() as u64;
-    let gaps_in_box = (s.density * in_box as f64).round() as u64;
-    let gaps = (e.base_rate * n).round() as u64;
+/// The chosen box's density and coverage as proportions of the held-out
+/// trials they count.
+fn box_shares(e: &Discovery) -> Option<(Proportion, Proportion)> {
+    let h = e.held_out?;
     Some((
-        Proportion::new(gaps_in_box, in_box),
-        Proportion::new(gaps_in_box, gaps),
+        Proportion::new(h.gaps_in_box, h.in_box),
+        Proportion::new(h.gaps_in_box, h.gaps),
     ))
 }
 
@@ -62,7 +58,7 @@ fn boxes(h: &mut String, d: &Discoveries, lang: Language) {
         .iter()
         .map(|e| {
             let mut row = vec![entity_name(&e.id, &e.name, lang), percent(e.base_rate, 1)];
-            match (box_shares(e, d.trials), e.limits.is_empty()) {
+            match (box_shares(e), e.limits.is_empty()) {
                 (Some((density, coverage)), false) => row.extend([
                     share(density),
                     share(coverage),
@@ -83,14 +79,14 @@ fn boxes(h: &mut String, d: &Discoveries, lang: Language) {
     h.push_str("</ul>\n");
     let note = if w.ko() {
         format!(
-            "읽는 법: PRIM은 시행 {}회에서 부족이 난 시행이 몰려 있는 입력 범위(상자)를 한 번에 {}씩 깎아 가며 찾습니다. 조건 안 부족 확률(밀도)이 전체 부족 확률보다 높을수록 그 조건이 위험 신호이고, 포괄률은 전체 부족 중 그 조건 안에서 생긴 몫입니다(최소 {}). 괄호는 95% Wilson 구간으로 몬테카를로 불확실성만 나타냅니다. 상자는 같은 시행으로 골랐으므로 밀도는 다소 낙관적입니다: 다른 --seed로 다시 실행해 확인하십시오. 경계값은 시나리오 파일의 단위이며, 입력 이름은 --set 경로(서비스의 입력은 service.<id>. 생략)입니다.",
+            "읽는 법: PRIM은 시행 {}회에서 부족이 난 시행이 몰려 있는 입력 범위(상자)를 한 번에 {}씩 깎아 가며 찾습니다. 조건 안 부족 확률(밀도)이 전체 부족 확률보다 높을수록 그 조건이 위험 신호이고, 포괄률은 전체 부족 중 그 조건 안에서 생긴 몫입니다(최소 {}). 상자는 짝수 번째 시행으로 찾고, 밀도와 포괄률은 상자를 고르는 데 쓰지 않은 홀수 번째 시행에서 잽니다(그곳에서 전체 부족 확률보다 밀도가 높지 않은 상자는 보고하지 않음). 괄호는 그 시행에서의 95% Wilson 구간입니다. 경계값은 시나리오 파일의 단위이며, 입력 이름은 --set 경로(서비스의 입력은 service.<id>. 생략)입니다.",
             thousands(d.trials as f64, 0),
             percent(d.alpha, 0),
             percent(d.min_coverage, 0)
         )
     } else {
         format!(
-            "How to read this: PRIM searches {} trials for the ranges of inputs (a box) where the trials with a gap concentrate, peeling {} of the box at a time. The higher the P(gap) in the box (its density) against the P(any gap) of all trials, the stronger the warning sign; the coverage is the share of all gaps that fall in the box (at least {}). The brackets are 95% Wilson intervals and show Monte Carlo uncertainty only: the box was chosen on these same trials, so its density is somewhat optimistic; re-run with another --seed to confirm it. Limits are in the scenario file's units, and inputs are --set paths (a service's own without service.<id>.).",
+            "How to read this: PRIM searches {} trials for the ranges of inputs (a box) where the trials with a gap concentrate, peeling {} of the box at a time. The higher the P(gap) in the box (its density) against the P(any gap) of all trials, the stronger the warning sign; the coverage is the share of all gaps that fall in the box (at least {}). The box is found on the even trials and its density and coverage are measured on the odd ones, which played no part in choosing it (a box no denser there than P(any gap) is not reported); the brackets are 95% Wilson intervals on those trials. Limits are in the scenario file's units, and inputs are --set paths (a service's own without service.<id>.).",
             thousands(d.trials as f64, 0),
             percent(d.alpha, 0),
             percent(d.min_coverage, 0)
@@ -139,8 +135,10 @@ pub fn discover_html(
 mod tests {
     use super::*;
 
+    /// The intervals count the held-out trials: 100 in the box, 80 of
+    /// them with a gap, of 160 gaps.
     #[test]
-    fn shares_are_recovered_from_the_box() {
+    fn shares_count_the_held_out_trials() {
         let e = Discovery {
             id: "a".into(),
             name: "A".into(),
@@ -151,9 +149,15 @@ mod tests {
                 density: 0.8,
                 support: 0.125,
             }),
+            held_out: Some(fundgap::analysis::discover::HeldOut {
+                trials: 800,
+                gaps: 160,
+                in_box: 100,
+                gaps_in_box: 80,
+            }),
             path: Vec::new(),
         };
-        let (density, coverage) = box_shares(&e, 1_000).unwrap();
+        let (density, coverage) = box_shares(&e).unwrap();
         assert_eq!(density.estimate, 0.8);
         assert_eq!(coverage.estimate, 0.5);
         assert!(density.lo < 0.8 && 0.8 < density.hi);

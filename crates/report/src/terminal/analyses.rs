@@ -33,6 +33,23 @@ pub fn rule(id: &str, limits: &[fundgap::analysis::discover::Limit], lang: Langu
         .iter()
         .map(|l| {
             let name = l.input.strip_prefix(&prefix).unwrap_or(&l.input);
+            if let Some(o) = &l.outcome {
+                // The decision's draw means nothing to a reader; what the
+                // city decided does.
+                let w = Words(lang);
+                let said: Vec<&str> = o
+                    .split("_or_")
+                    .map(|o| match o {
+                        "stops" => w.t("stops it", "중단"),
+                        "shrinks" => w.t("shrinks it", "축소"),
+                        _ => w.t("keeps it as it is", "그대로 유지"),
+                    })
+                    .collect();
+                return match w.ko() {
+                    false => format!("the take-over decision ({name}) {}", said.join(" or ")),
+                    true => format!("인수 결정({name})이 {}", said.join(" 또는 ")),
+                };
+            }
             match (l.low, l.high) {
                 (Some(lo), Some(hi)) => {
                     format!("{} < {name} < {}", limit_value(lo), limit_value(hi))
