@@ -33,6 +33,10 @@ const OPEX_RATIO_MAX: f64 = 1.0;
 /// ratio.
 const MATCH_SHARE_MAX: f64 = 9.0;
 
+/// The most a general account may set aside as its reserve fund (예비비):
+/// 1% of the budget (지방재정법 제43조①).
+const RESERVE_FUND_MAX: f64 = 0.01;
+
 /// One warning.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
@@ -56,6 +60,14 @@ pub enum Concern {
     RenewalShare {
         /// The mean share.
         share: f64,
+    },
+    /// The reserve fund these services may draw on is more than the
+    /// law lets the whole general account set aside ([`RESERVE_FUND_MAX`]).
+    ReserveFund {
+        /// `[scenario] reserve_fund`.
+        fund: f64,
+        /// `[scenario] general_account`.
+        general_account: f64,
     },
     /// A grant's `match_share` above [`MATCH_SHARE_MAX`]: the city would
     /// pay that many won for each won of the grant.
@@ -104,6 +116,17 @@ fn planned(s: &Service) -> f64 {
 /// Every warning for `model`, service by service in file order.
 pub fn warnings(model: &Model) -> Vec<Warning> {
     let mut out = Vec::new();
+    if let Some(general) = model.locality().general_account
+        && model.reserve_fund() > RESERVE_FUND_MAX * general
+    {
+        out.push(Warning {
+            path: "scenario.reserve_fund".to_string(),
+            kind: Concern::ReserveFund {
+                fund: model.reserve_fund(),
+                general_account: general,
+            },
+        });
+    }
     for s in &model.services {
         let ratio = s.opex_ratio.mean();
         if ratio > OPEX_RATIO_MAX {
@@ -285,5 +308,24 @@ mod tests {
         assert_eq!(w[0].kind, Concern::MatchShare { share: 50.0 });
         assert_eq!(warnings(&grant("1.0")), []);
         assert_eq!(warnings(&grant("9")), []);
+    }
+
+    /// A reserve fund above 1% of the general account warns; at 1% it
+    /// does not, nor without a general account.
+    #[test]
+    fn a_reserve_fund_above_the_legal_share_warns() {
+        let with = |fund: &str, general: &str| {
+            let text = format!(
+                "[scenario]\nname = \"p\"\nstart_year = 2025\nhorizon_years = 5\nunit = \"million\"\n\
+                 reserve_fund = {fund}\n{general}\n\
+                 [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.12\n"
+            );
+            warnings(&parse_str(&text, "p.toml").unwrap_or_else(|e| panic!("{e}")))
+        };
+        let w = with("1001", "general_account = 100000");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].path, "scenario.reserve_fund");
+        assert_eq!(with("1000", "general_account = 100000"), []);
+        assert_eq!(with("1001", ""), []);
     }
 }

@@ -117,8 +117,8 @@ pub fn backtest_markdown(b: &Backtest, lang: Language) -> String {
     let mut out = format!(
         "| {} |\n|---|---|---|---|---|---|---|---|\n",
         w.t(
-            "case | cluster | by | what happened | strength | scored | P(stopped by then) [95% CI] | squared error",
-            "사례 | 군집 | 기준 연도 | 실제 결과 | 근거 강도 | 채점 | 그때까지 중단 확률 [95% 신뢰구간] | 오차 제곱",
+            "case | cluster | by | what happened | strength | scored | P(stopped or shrunk by then) [95% CI] | squared error",
+            "사례 | 군집 | 기준 연도 | 실제 결과 | 근거 강도 | 채점 | 그때까지 중단·축소 확률 [95% 신뢰구간] | 오차 제곱",
         )
     );
     for c in &s.cases {
