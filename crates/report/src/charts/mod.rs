@@ -18,6 +18,7 @@
 mod compare;
 mod discover;
 mod draw;
+mod histogram;
 mod parallel;
 mod run;
 mod sobol;
@@ -586,7 +587,6 @@ pub(super) fn file_id(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::run::rebin;
     use super::*;
 
     /// The embedded Korean font draws every Hangul syllable and all of
@@ -602,45 +602,6 @@ mod tests {
         assert_eq!(missing, 0);
         assert!(has_hangul("세종 5-1 스마트 주차"));
         assert!(!has_hangul("Sejong 5-1 smart parking"));
-    }
-
-    #[test]
-    fn rebinning_keeps_every_count() {
-        let b = vec![(0.0, 5), (10.0, 3), (99.9, 2), (100.0, 1)];
-        let bins = rebin(&b, 0.0, 100.0, 10);
-        assert!((bins.iter().sum::<f64>() - 11.0).abs() < 1e-9, "{bins:?}");
-        // Zero stays whole in the first bin and lends 10 no span: 10 stands
-        // for 10 to 54.95, 99.9 for 54.95 to 99.95, 100 for 99.95 to 100.
-        assert_eq!(bins[0], 5.0, "{bins:?}");
-        assert!(
-            (bins[9] - (2.0 * 9.95 / 45.0 + 1.0)).abs() < 1e-9,
-            "{bins:?}"
-        );
-    }
-
-    /// Buckets spaced by ratio, as a sketch's are, holding an even
-    /// density: the equal-width bins come out even (within 2%), where
-    /// dropping each bucket whole into one bin made bars differ by a
-    /// fifth.
-    #[test]
-    fn rebinning_log_spaced_buckets_shows_no_bumps() {
-        let edges: Vec<f64> = (0..=160).map(|k| 1000.0 * 1.02f64.powi(k)).collect();
-        let b: Vec<(f64, u64)> = edges
-            .windows(2)
-            .map(|e| {
-                (
-                    (e[0] * e[1]).sqrt(),
-                    ((e[1] - e[0]) * 1000.0).round() as u64,
-                )
-            })
-            .collect();
-        let (lo, hi) = (b[0].0, b[b.len() - 1].0);
-        let bins = rebin(&b, lo, hi, 40);
-        let inner = &bins[1..39];
-        let (min, max) = inner
-            .iter()
-            .fold((f64::MAX, 0.0f64), |(a, z), x| (a.min(*x), z.max(*x)));
-        assert!(max / min < 1.02, "{min} to {max}: {bins:?}");
     }
 
     #[test]

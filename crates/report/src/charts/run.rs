@@ -159,45 +159,6 @@ pub(super) struct GapNpv<'a> {
     pub(super) opts: &'a ChartOptions,
 }
 
-/// Re-bins histogram buckets (each a value and its count, in increasing
-/// order) into `n` equal-width bins over [lo, hi]. A bucket's count is
-/// spread evenly over the span it stands for, halfway to each neighbour:
-/// the sketch's buckets are spaced by ratio, so dropping each whole into
-/// the bin of its value would give one bin five buckets and the next six,
-/// a bump that is no feature of the distribution. Zero, which the sketch
-/// holds exactly, and the end buckets' outer halves stay where they are.
-pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    let mut bins = vec![0.0; n];
-    let width = (hi - lo) / n as f64;
-    let bin_of = |v: f64| (((v - lo) / width).floor().max(0.0) as usize).min(n - 1);
-    for (i, &(v, c)) in buckets.iter().enumerate() {
-        let neighbour = |j: Option<usize>| {
-            j.and_then(|j| buckets.get(j))
-                .filter(|b| b.0 != 0.0 && v != 0.0)
-                .map_or(v, |b| (b.0 + v) / 2.0)
-        };
-        let (a, b) = (neighbour(i.checked_sub(1)), neighbour(Some(i + 1)));
-        if b <= a {
-            bins[bin_of(v)] += c as f64;
-            continue;
-        }
-        for (k, bin) in bins
-            .iter_mut()
-            .enumerate()
-            .take(bin_of(b) + 1)
-            .skip(bin_of(a))
-        {
-            let (left, right) = (lo + k as f64 * width, lo + (k + 1) as f64 * width);
-            // The first and last bins take what lies beyond them.
-            let left = if k == 0 { f64::NEG_INFINITY } else { left };
-            let right = if k == n - 1 { f64::INFINITY } else { right };
-            let overlap = (b.min(right) - a.max(left)).max(0.0);
-            *bin += c as f64 * overlap / (b - a);
-        }
-    }
-    bins
-}
-
 impl Chart for GapNpv<'_> {
     // Long by design: a chart's layout reads top to bottom in drawing order
     // (see charts/stress.rs).
@@ -232,7 +193,7 @@ impl Chart for GapNpv<'_> {
             hi = lo + 1.0;
         }
         let n = 40;
-        let bins = rebin(&g.buckets, lo, hi, n);
+        let bins = super::histogram::rebin(&g.buckets, lo, hi, n);
         let width = (hi - lo) / n as f64;
         let top = bins.iter().copied().fold(0.0, f64::max).max(1.0) / total.max(1) as f64 * 1.1;
         let markers = [

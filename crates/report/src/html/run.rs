@@ -26,8 +26,8 @@ pub(super) fn results(h: &mut String, model: &Model, report: &Report, lang: Lang
         h,
         "<p class=\"note\">{} {}</p>",
         esc(w.t(
-            "P(any gap): share of trials in which the service runs short of money in at least one year; the interval is its 95% Wilson interval (Monte Carlo uncertainty). Gap NPV: discounted sum of yearly gaps.",
-            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율이며, 괄호는 95% Wilson 신뢰구간(몬테카를로 불확실성)입니다. 부족액 현가: 연도별 부족액의 현재가치 합.",
+            "P(any gap): share of trials in which the service runs short of money in at least one year; the interval is its 95% Wilson interval (Monte Carlo uncertainty). P(gap)>50%: the first year in which more than half of the trials have a gap, or a range of years where P(gap) is within Monte Carlo error of 50%. Gap NPV: discounted sum of yearly gaps.",
+            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율이며, 괄호는 95% Wilson 신뢰구간(몬테카를로 불확실성)입니다. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해이며, 부족 확률이 몬테카를로 오차 안에서 50%와 구별되지 않으면 연도 범위입니다. 부족액 현가: 연도별 부족액의 현재가치 합.",
         )),
         esc(&format!("{}: {}", w.t("Money", "금액 단위"), money.label()))
     );

@@ -72,6 +72,23 @@ pub fn run_facts(model: &Model, report: &Report, lang: Language, money: &Money) 
     }
 }
 
+/// The first year in which P(gap) exceeds 50%, or the years it may be
+/// when Monte Carlo error leaves it open: from the first year whose 95%
+/// interval reaches above 50% to the first whose interval lies wholly
+/// above ("–never" when none does).
+pub fn first_over_half(e: &fundgap::stats::EntityStats, w: Words) -> String {
+    let year = |f: &dyn Fn(&fundgap::stats::Proportion) -> bool| {
+        e.yearly.iter().find(|y| f(&y.p_gap)).map(|y| y.year)
+    };
+    let never = w.t("never", "없음");
+    match (year(&|p| p.hi > 0.5), year(&|p| p.lo > 0.5)) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        (Some(a), None) => format!("{a}–{never}"),
+        (None, _) => never.to_string(),
+    }
+}
+
 /// The result table's header and its rows (each service, then the
 /// portfolio), as text cells: what the terminal and the HTML report show.
 pub fn result_cells(
@@ -99,9 +116,7 @@ pub fn result_cells(
             [
                 label,
                 ci,
-                e.first_year_p_gap_over_50
-                    .map(|y| y.to_string())
-                    .unwrap_or_else(|| w.t("never", "없음").into()),
+                first_over_half(e, w),
                 money.fmt(e.gap_npv.mean),
                 money.fmt(e.gap_npv.p95),
                 percent(e.grant_share, 0),
@@ -156,8 +171,8 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
         out,
         "{}",
         w.t(
-            "P(gap)>50%: first year in which more than half of the trials have a gap. grants: share of money received from grants. opex: realised operating cost per year / construction cost.",
-            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해. 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
+            "P(gap)>50%: first year in which more than half of the trials have a gap; a range of years where P(gap) is within Monte Carlo error of 50% (more trials settle it). grants: share of money received from grants. opex: realised operating cost per year / construction cost.",
+            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해이며, 부족 확률이 몬테카를로 오차 안에서 50%와 구별되지 않으면 연도 범위로 표시(시행을 늘리면 좁혀짐). 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
         )
     );
     out.push_str(&gap_kinds(model, report, w, &money));

@@ -1,0 +1,84 @@
+//! The gap NPV histogram's bars from the quantile sketch's buckets.
+
+/// Re-bins histogram buckets (each a value and its count, in increasing
+/// order) into `n` equal-width bins over [lo, hi]. A bucket's count is
+/// spread evenly over the span it stands for, halfway to each neighbour:
+/// the sketch's buckets are spaced by ratio, so dropping each whole into
+/// the bin of its value would give one bin five buckets and the next six,
+/// a bump that is no feature of the distribution. Zero, which the sketch
+/// holds exactly, and the end buckets' outer halves stay where they are.
+pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let mut bins = vec![0.0; n];
+    let width = (hi - lo) / n as f64;
+    let bin_of = |v: f64| (((v - lo) / width).floor().max(0.0) as usize).min(n - 1);
+    for (i, &(v, c)) in buckets.iter().enumerate() {
+        let neighbour = |j: Option<usize>| {
+            j.and_then(|j| buckets.get(j))
+                .filter(|b| b.0 != 0.0 && v != 0.0)
+                .map_or(v, |b| (b.0 + v) / 2.0)
+        };
+        let (a, b) = (neighbour(i.checked_sub(1)), neighbour(Some(i + 1)));
+        if b <= a {
+            bins[bin_of(v)] += c as f64;
+            continue;
+        }
+        for (k, bin) in bins
+            .iter_mut()
+            .enumerate()
+            .take(bin_of(b) + 1)
+            .skip(bin_of(a))
+        {
+            let (left, right) = (lo + k as f64 * width, lo + (k + 1) as f64 * width);
+            // The first and last bins take what lies beyond them.
+            let left = if k == 0 { f64::NEG_INFINITY } else { left };
+            let right = if k == n - 1 { f64::INFINITY } else { right };
+            let overlap = (b.min(right) - a.max(left)).max(0.0);
+            *bin += c as f64 * overlap / (b - a);
+        }
+    }
+    bins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebinning_keeps_every_count() {
+        let b = vec![(0.0, 5), (10.0, 3), (99.9, 2), (100.0, 1)];
+        let bins = rebin(&b, 0.0, 100.0, 10);
+        assert!((bins.iter().sum::<f64>() - 11.0).abs() < 1e-9, "{bins:?}");
+        // Zero stays whole in the first bin and lends 10 no span: 10 stands
+        // for 10 to 54.95, 99.9 for 54.95 to 99.95, 100 for 99.95 to 100.
+        assert_eq!(bins[0], 5.0, "{bins:?}");
+        assert!(
+            (bins[9] - (2.0 * 9.95 / 45.0 + 1.0)).abs() < 1e-9,
+            "{bins:?}"
+        );
+    }
+
+    /// Buckets spaced by ratio, as a sketch's are, holding an even
+    /// density: the equal-width bins come out even (within 2%), where
+    /// dropping each bucket whole into one bin made bars differ by a
+    /// fifth.
+    #[test]
+    fn rebinning_log_spaced_buckets_shows_no_bumps() {
+        let edges: Vec<f64> = (0..=160).map(|k| 1000.0 * 1.02f64.powi(k)).collect();
+        let b: Vec<(f64, u64)> = edges
+            .windows(2)
+            .map(|e| {
+                (
+                    (e[0] * e[1]).sqrt(),
+                    ((e[1] - e[0]) * 1000.0).round() as u64,
+                )
+            })
+            .collect();
+        let (lo, hi) = (b[0].0, b[b.len() - 1].0);
+        let bins = rebin(&b, lo, hi, 40);
+        let inner = &bins[1..39];
+        let (min, max) = inner
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(a, z), x| (a.min(*x), z.max(*x)));
+        assert!(max / min < 1.02, "{min} to {max}: {bins:?}");
+    }
+}
