@@ -48,6 +48,10 @@ pub struct PlanYear {
     pub gap_p90: f64,
     /// See `gap_mean`.
     pub p_gap: f64,
+    /// `p_gap`'s 95% Wilson interval.
+    pub p_gap_lo: f64,
+    /// See `p_gap_lo`.
+    pub p_gap_hi: f64,
     /// Per resident, when the scenario states `population`.
     pub per_resident: Option<PerResident>,
     /// As shares of the year's general account (일반회계), when the
@@ -121,6 +125,8 @@ fn row(model: &Model, e: &EntityStats, y: &YearStats) -> PlanYear {
         gap_mean: y.gap_mean,
         gap_p90: y.gap_p90,
         p_gap: y.p_gap.estimate,
+        p_gap_lo: y.p_gap.lo,
+        p_gap_hi: y.p_gap.hi,
         per_resident,
         of_account,
     }

@@ -252,14 +252,37 @@ pub fn discovery_csv(d: &fundgap::analysis::discover::Discoveries) -> Result<Vec
         "high",
         "outcome",
         "coverage",
+        "coverage_lo",
+        "coverage_hi",
         "density",
+        "density_lo",
+        "density_hi",
         "support",
     ])?;
     for e in &d.entities {
         let (cov, den, sup) = e.chosen.map_or((f64::NAN, f64::NAN, f64::NAN), |s| {
             (s.coverage, s.density, s.support)
         });
-        let tail = [num(cov), num(den), num(sup)];
+        // Wilson intervals from the held-out trials' counts.
+        let interval = |k: u64, n: u64| {
+            let p = fundgap::stats::Proportion::new(k, n);
+            [num(p.lo), num(p.hi)]
+        };
+        let (cov_ci, den_ci) = e.held_out.map_or(
+            (
+                [num(f64::NAN), num(f64::NAN)],
+                [num(f64::NAN), num(f64::NAN)],
+            ),
+            |h| {
+                (
+                    interval(h.gaps_in_box, h.gaps),
+                    interval(h.gaps_in_box, h.in_box),
+                )
+            },
+        );
+        let [cov_lo, cov_hi] = cov_ci;
+        let [den_lo, den_hi] = den_ci;
+        let tail = [num(cov), cov_lo, cov_hi, num(den), den_lo, den_hi, num(sup)];
         let head = [text_cell(&e.id), text_cell(&e.name), num(e.base_rate)];
         if e.limits.is_empty() {
             w.write_record(

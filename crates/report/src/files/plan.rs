@@ -11,7 +11,7 @@ use super::run::{Cell, Table};
 
 /// The columns of `plan.csv` (with `provincial` after `national` where a
 /// grant is the province's).
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 16] = [
     "entity",
     "year",
     "national",
@@ -26,6 +26,8 @@ const COLUMNS: [&str; 14] = [
     "gap_mean",
     "gap_p90",
     "p_gap",
+    "p_gap_lo",
+    "p_gap_hi",
 ];
 
 /// The columns added when the scenario states `population`.
@@ -71,6 +73,8 @@ pub fn plan_table(model: &Model, report: &Report, from: i32) -> Table {
                 Cell::Num(p.gap_mean),
                 Cell::Num(p.gap_p90),
                 Cell::Num(p.p_gap),
+                Cell::Num(p.p_gap_lo),
+                Cell::Num(p.p_gap_hi),
             ]);
             if let Some(r) = p.per_resident {
                 row.extend([r.operating_p50, r.local, r.gap_p90].map(Cell::Num));
