@@ -19,9 +19,12 @@
 //! The box is found on the even trials of the sample and measured on the
 //! odd ones: on the trials that chose it, a box's density flatters it
 //! (with rare gaps, PRIM also fits noise), and the held-out trials give
-//! honest coverage and density. A box no denser there than the entity's
-//! base rate is not reported. Benefit lines are no candidates: they never
-//! move money, so a limit on one is noise by construction.
+//! honest coverage and density. A box is reported only if it has a limit
+//! and, there, the lower end of its density's 95% Wilson interval is above
+//! the held-out trials' base rate. A take-over decision's limits are
+//! widened to the edges of the outcomes they admit (stop, shrink,
+//! continue) before the box is measured. Benefit lines are no candidates:
+//! they never move money, so a limit on one is noise by construction.
 //!
 //! Pure: no files, no printing.
 
@@ -70,21 +73,42 @@ pub struct Limit {
     pub outcome: Option<String>,
 }
 
-/// The outcomes of `decision` whose draws fall within `low..=high`: its
-/// draw stops the service below `stop`, shrinks it below `stop + shrink`,
-/// and leaves it as it is above.
-fn decision_outcome(d: &crate::model::Decision, low: f64, high: f64) -> String {
+/// A decision's limits `low..=high` widened to the edges of the outcomes
+/// they admit, with those outcomes' names joined by `_or_`; None when they
+/// admit every outcome (no limit at all). Its draw stops the service
+/// below `stop`, shrinks it below `stop + shrink`, and leaves it as it is
+/// above; a limit inside an outcome's range would split trials of one
+/// and the same decision by a number that means nothing.
+fn decision_limits(
+    d: &crate::model::Decision,
+    (low, high): (f64, f64),
+) -> Option<(f64, f64, String)> {
     let cuts = [
         ("stops", 0.0, d.stop),
         ("shrinks", d.stop, d.stop + d.shrink),
         ("continues", d.stop + d.shrink, 1.0),
     ];
-    let admitted: Vec<&str> = cuts
+    let possible = cuts.iter().filter(|(_, from, to)| to > from).count();
+    let admitted: Vec<&(&str, f64, f64)> = cuts
         .iter()
         .filter(|(_, from, to)| to > from && high >= *from && low < *to)
-        .map(|(name, ..)| *name)
         .collect();
-    admitted.join("_or_")
+    let (first, last) = (admitted.first()?, admitted.last()?);
+    if admitted.len() == possible {
+        return None;
+    }
+    let lo = if first.1 <= 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        first.1
+    };
+    let hi = if last.2 >= 1.0 {
+        f64::INFINITY
+    } else {
+        last.2.next_down()
+    };
+    let names: Vec<&str> = admitted.iter().map(|(name, ..)| *name).collect();
+    Some((lo, hi, names.join("_or_")))
 }
 
 /// A step of the peeling path.
@@ -289,8 +313,15 @@ fn choose(
         .filter(|(_, s)| s.coverage >= min_coverage)
         .max_by(|a, b| a.1.density.total_cmp(&b.1.density))?
         .clone();
+    // A limit worth less than two standard errors of the chosen box's
+    // density (Agresti-Coull, so a box of density 1 has one too), or 1% of
+    // it, is noise. Every relaxation is judged against the chosen box, so
+    // that dropping several limits cannot cost more than that together.
+    let in_box = s.support * x.len() as f64;
+    let smoothed = (s.density * in_box + 2.0) / (in_box + 4.0);
+    let se = (smoothed * (1.0 - smoothed) / (in_box + 4.0)).sqrt();
+    let floor = s.density - (2.0 * se).max(0.01 * s.density);
     let (mut b, mut s) = (b, s);
-    // Relax one limit at a time while doing so costs under 1% of density.
     loop {
         let mut relaxed = None;
         for j in 0..b.len() {
@@ -304,11 +335,7 @@ fn choose(
                     continue;
                 }
                 let ns = measure(x, y, &nb, gaps);
-                // A limit worth less than two standard errors of the box's
-                // density (or 1% of it) is noise.
-                let in_box = (s.support * x.len() as f64).max(1.0);
-                let se = (s.density * (1.0 - s.density) / in_box).sqrt();
-                let keeps = ns.density >= s.density - (2.0 * se).max(0.01 * s.density);
+                let keeps = ns.density >= floor;
                 if keeps
                     && relaxed
                         .as_ref()
@@ -342,8 +369,12 @@ pub fn discover(
         .iter()
         .map(|&k| inputs[k].0.path.clone())
         .collect();
-    // A benefit's inputs never move money: no candidates for a limit.
-    let candidate: Vec<bool> = names.iter().map(|n| !n.contains(".benefit.")).collect();
+    // A benefit's inputs (service.<id>.benefit.<line>.<key>) never move
+    // money: no candidates for a limit.
+    let candidate: Vec<bool> = names
+        .iter()
+        .map(|n| n.split('.').nth(2) != Some("benefit"))
+        .collect();
     let keep = |row: &Vec<f64>| -> Vec<f64> {
         row.iter()
             .zip(&candidate)
@@ -356,6 +387,17 @@ pub fn discover(
         .zip(&candidate)
         .filter(|(_, c)| **c)
         .map(|(n, _)| n)
+        .collect();
+    // Each input's take-over decision, where it is one.
+    let decisions: Vec<Option<&crate::model::Decision>> = names
+        .iter()
+        .map(|input| {
+            model
+                .services
+                .iter()
+                .find(|s| *input == format!("service.{}.decision", s.id))
+                .and_then(|s| s.decision.as_ref())
+        })
         .collect();
     // Found on the even trials, measured on the odd ones.
     let half = |odd: usize| -> Vec<Vec<f64>> { x.iter().skip(odd).step_by(2).map(keep).collect() };
@@ -378,8 +420,30 @@ pub fn discover(
             Vec::new()
         };
         let test_gaps = y_test.iter().filter(|g| **g).count();
+        let test_rate = test_gaps as f64 / y_test.len().max(1) as f64;
         let chosen = choose(&x_find, &y_find, &path, opts.min_coverage)
-            .map(|(b, _)| {
+            .map(|(mut b, _)| {
+                // A decision's limits at the edges of the outcomes they
+                // admit, before the box is measured.
+                let mut outcomes = vec![None; b.len()];
+                for (j, d) in decisions.iter().enumerate() {
+                    if let Some(d) = d
+                        && (b[j].0.is_finite() || b[j].1.is_finite())
+                    {
+                        match decision_limits(d, b[j]) {
+                            Some((lo, hi, said)) => {
+                                b[j] = (lo, hi);
+                                outcomes[j] = Some(said);
+                            }
+                            None => b[j] = (f64::NEG_INFINITY, f64::INFINITY),
+                        }
+                    }
+                }
+                (b, outcomes)
+            })
+            // A box without a limit is the whole sample: no rule.
+            .filter(|(b, _)| b.iter().any(|(lo, hi)| lo.is_finite() || hi.is_finite()))
+            .map(|(b, outcomes)| {
                 let (mut in_box, mut gaps_in_box) = (0u64, 0u64);
                 for (xi, yi) in x_test.iter().zip(&y_test) {
                     if inside(xi, &b) {
@@ -399,27 +463,25 @@ pub fn discover(
                     test_gaps,
                     y_test.len(),
                 );
-                (b, s, held)
+                (b, outcomes, s, held)
             })
-            // A box that is no denser on fresh trials than the base rate
-            // explains nothing.
-            .filter(|(_, s, _)| s.density > base_rate);
+            // A box explains something only if, on fresh trials, its
+            // density is above their base rate beyond Monte Carlo error.
+            .filter(|(.., h)| {
+                crate::stats::Proportion::new(h.gaps_in_box, h.in_box).lo > test_rate
+            });
         let limits = chosen
             .as_ref()
-            .map(|(b, ..)| {
+            .map(|(b, outcomes, ..)| {
                 b.iter()
                     .zip(&names)
-                    .filter(|((lo, hi), _)| lo.is_finite() || hi.is_finite())
-                    .map(|((lo, hi), input)| Limit {
+                    .zip(outcomes)
+                    .filter(|(((lo, hi), _), _)| lo.is_finite() || hi.is_finite())
+                    .map(|(((lo, hi), input), outcome)| Limit {
                         input: input.clone(),
                         low: lo.is_finite().then_some(*lo),
                         high: hi.is_finite().then_some(*hi),
-                        outcome: model
-                            .services
-                            .iter()
-                            .find(|s| *input == format!("service.{}.decision", s.id))
-                            .and_then(|s| s.decision.as_ref())
-                            .map(|d| decision_outcome(d, *lo, *hi)),
+                        outcome: outcome.clone(),
                     })
                     .collect()
             })
@@ -429,7 +491,7 @@ pub fn discover(
             name,
             base_rate,
             limits,
-            chosen: chosen.as_ref().map(|(_, s, _)| *s),
+            chosen: chosen.as_ref().map(|(_, _, s, _)| *s),
             held_out: chosen.map(|(.., h)| h),
             path: path.into_iter().map(|(_, s)| s).collect(),
         });
@@ -475,5 +537,27 @@ mod tests {
             assert!(w[1].1.coverage <= w[0].1.coverage + 1e-12);
             assert!(w[1].1.density >= w[0].1.density);
         }
+    }
+
+    /// A decision's limits widen to the edges of the outcomes they admit,
+    /// and a limit that admits them all is none.
+    #[test]
+    fn a_decision_limit_is_an_outcome() {
+        let text = "[scenario]\nname = \"d\"\nstart_year = 2025\nhorizon_years = 5\n\
+            [[service]]\nid = \"s\"\nconstruction_cost = 100\nopex_ratio = 0.1\n\
+            [service.decision]\nyear = 2026\nstop = 0.45\nshrink = 0.15\nsource = \"a test\"\n";
+        let m = crate::scenario::parse_str(text, "d.toml").unwrap();
+        let d = m.services[0].decision.as_ref().unwrap();
+        let inf = f64::INFINITY;
+        let (lo, hi, said) = decision_limits(d, (0.532, inf)).unwrap();
+        assert_eq!((lo, hi, said.as_str()), (0.45, inf, "shrinks_or_continues"));
+        let (lo, hi, said) = decision_limits(d, (0.64, inf)).unwrap();
+        assert!((lo - 0.6).abs() < 1e-12 && hi == inf && said == "continues");
+        let (lo, hi, said) = decision_limits(d, (-inf, 0.3)).unwrap();
+        assert_eq!(
+            (lo, hi, said.as_str()),
+            (-inf, 0.45f64.next_down(), "stops")
+        );
+        assert!(decision_limits(d, (0.1, 0.9)).is_none());
     }
 }

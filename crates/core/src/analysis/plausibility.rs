@@ -153,7 +153,13 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
             }
         }
         for st in &s.funding {
-            if let StreamKind::Grant { match_share, .. } = st.kind
+            // The schedule binds the state's grants; a province's may
+            // set smaller rates.
+            if let StreamKind::Grant {
+                match_share,
+                payer: crate::model::Payer::National,
+                ..
+            } = st.kind
                 && match_share > MATCH_SHARE_MAX
             {
                 out.push(Warning {

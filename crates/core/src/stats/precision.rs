@@ -23,9 +23,9 @@ use super::{Accumulator, Proportion, Report, Z95, run_range};
 pub struct Precision {
     /// Largest 95% half-width allowed for every probability reported
     /// (P(any gap), P(stop), P(operator exit) over the horizon, and each
-    /// year's P(gap), shortfall, structural gap, the service's state and
-    /// the capital, reserve-fund and contract events), absolute: 0.005 is
-    /// half a percentage point.
+    /// year's P(gap), P(no gap yet), shortfall, structural gap, the
+    /// service's state and the capital, reserve-fund and contract events),
+    /// absolute: 0.005 is half a percentage point.
     pub half_width: f64,
     /// If set, the largest 95% half-width of each gap NPV mean relative
     /// to the mean (entities whose mean gap is 0 are exact and skipped).
@@ -116,6 +116,10 @@ pub fn worst(model: &Model, report: &Report, p: &Precision) -> Worst {
                 each.push(("P(city owes its operator)", &c.p_obligation));
                 each.push(("P(operator loses)", &c.p_operator_loss));
             }
+            // P(no gap yet) is kept as a share; its count is exact.
+            let n = report.trials;
+            let survival = Proportion::new((y.survival * n as f64).round() as u64, n);
+            each.push(("P(no gap yet)", &survival));
             for (name, q) in each {
                 consider(
                     &|| format!("{name} of {} in {}", e.id, model.year(t)),

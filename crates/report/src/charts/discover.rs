@@ -34,10 +34,10 @@ impl Chart for Tradeoff<'_> {
             ),
             &match w.ko() {
                 false => format!(
-                    "PRIM peeling over {trials} trials: each step narrows the inputs, trading coverage for density; dot: the box reported"
+                    "PRIM peeling over half of {trials} trials: each step narrows the inputs, trading coverage for density; dot: the box reported, measured on the other half"
                 ),
                 true => format!(
-                    "PRIM, 시행 {trials}회: 단계마다 입력 범위를 좁혀 포괄률 대신 밀도를 얻음; 점: 보고한 조건"
+                    "PRIM, 시행 {trials}회 중 절반: 단계마다 입력 범위를 좁혀 포괄률 대신 밀도를 얻음; 점: 보고한 조건(나머지 절반에서 잰 값)"
                 ),
             },
             sz,

@@ -5,8 +5,11 @@
 /// spread evenly over the span it stands for, halfway to each neighbour:
 /// the sketch's buckets are spaced by ratio, so dropping each whole into
 /// the bin of its value would give one bin five buckets and the next six,
-/// a bump that is no feature of the distribution. Zero, which the sketch
-/// holds exactly, and the end buckets' outer halves stay where they are.
+/// a bump that is no feature of the distribution. A span reaches no
+/// further than the bucket's own width (1/64 of its octave: at most
+/// |v|/128 either side), so a count never spreads over a range without
+/// trials. Zero, which the sketch holds exactly, and the end buckets'
+/// outer halves stay where they are.
 pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let mut bins = vec![0.0; n];
     let width = (hi - lo) / n as f64;
@@ -17,7 +20,11 @@ pub(super) fn rebin(buckets: &[(f64, u64)], lo: f64, hi: f64, n: usize) -> Vec<f
                 .filter(|b| b.0 != 0.0 && v != 0.0)
                 .map_or(v, |b| (b.0 + v) / 2.0)
         };
-        let (a, b) = (neighbour(i.checked_sub(1)), neighbour(Some(i + 1)));
+        let reach = v.abs() / 128.0;
+        let (a, b) = (
+            neighbour(i.checked_sub(1)).max(v - reach),
+            neighbour(Some(i + 1)).min(v + reach),
+        );
         if b <= a {
             bins[bin_of(v)] += c as f64;
             continue;
@@ -48,22 +55,20 @@ mod tests {
         let b = vec![(0.0, 5), (10.0, 3), (99.9, 2), (100.0, 1)];
         let bins = rebin(&b, 0.0, 100.0, 10);
         assert!((bins.iter().sum::<f64>() - 11.0).abs() < 1e-9, "{bins:?}");
-        // Zero stays whole in the first bin and lends 10 no span: 10 stands
-        // for 10 to 54.95, 99.9 for 54.95 to 99.95, 100 for 99.95 to 100.
+        // Zero stays whole in the first bin and lends 10 no span; no
+        // bucket reaches past its own width (10 to 10.08, not to 54.95).
         assert_eq!(bins[0], 5.0, "{bins:?}");
-        assert!(
-            (bins[9] - (2.0 * 9.95 / 45.0 + 1.0)).abs() < 1e-9,
-            "{bins:?}"
-        );
+        assert_eq!(bins[1], 3.0, "{bins:?}");
+        assert!((bins[9] - 3.0).abs() < 1e-9, "{bins:?}");
     }
 
-    /// Buckets spaced by ratio, as a sketch's are, holding an even
-    /// density: the equal-width bins come out even (within 2%), where
-    /// dropping each bucket whole into one bin made bars differ by a
-    /// fifth.
+    /// Buckets spaced by ratio, 1% apart as a sketch's are (1/64 of an
+    /// octave and less), holding an even density: the equal-width bins
+    /// come out even (within 2%), where dropping each bucket whole into
+    /// one bin made bars differ by a tenth and more.
     #[test]
     fn rebinning_log_spaced_buckets_shows_no_bumps() {
-        let edges: Vec<f64> = (0..=160).map(|k| 1000.0 * 1.02f64.powi(k)).collect();
+        let edges: Vec<f64> = (0..=320).map(|k| 1000.0 * 1.01f64.powi(k)).collect();
         let b: Vec<(f64, u64)> = edges
             .windows(2)
             .map(|e| {

@@ -471,7 +471,7 @@ pub fn draw_all(
             opts,
             what: w.t(
                 "chance each service has been stopped or shrunk by its stop rule or take-over decision",
-                "중단 규칙 또는 인수 결정에 따라 중단·축소되었을 확률",
+                "중단 규칙 또는 지방비 전환 결정에 따라 중단·축소되었을 확률",
             ),
             note: w.t(
                 "share of trials stopped or shrunk so far (no rule or decision: 0)",

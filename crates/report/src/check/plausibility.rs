@@ -54,14 +54,14 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                 },
                 ko,
             ) => {
-                let share = fundgap::format::percent(fund / general_account, 1);
+                let share = fundgap::format::percent(fund / general_account, 2);
                 let (fund, general) = (figure(fund), figure(general_account));
                 match ko {
                     false => format!(
-                        "a reserve fund of {fund} a year is {share} of the general account ({general}); the whole 예비비 may be at most 1% of it (지방재정법 제43조①), and these services draw on a part"
+                        "a reserve fund of {fund} a year is {share} of the general account ({general}); the general reserve fund (일반예비비, beside any 재해·재난 목적예비비) may be at most 1% of it (지방재정법 제43조①), and these services draw on a part"
                     ),
                     true => format!(
-                        "연 {fund}의 예비비는 일반회계({general})의 {share}입니다; 예비비 전체가 일반회계의 1% 이내여야 하며(지방재정법 제43조①), 이 서비스들은 그 일부를 씁니다"
+                        "연 {fund}의 예비비는 일반회계({general})의 {share}입니다. 일반예비비는 (재해·재난 목적예비비를 빼고) 일반회계의 1% 이내여야 하며(지방재정법 제43조①), 이 서비스들은 그 일부를 씁니다"
                     ),
                 }
             }

@@ -40,14 +40,14 @@ pub fn rule(id: &str, limits: &[fundgap::analysis::discover::Limit], lang: Langu
                 let said: Vec<&str> = o
                     .split("_or_")
                     .map(|o| match o {
-                        "stops" => w.t("stops it", "중단"),
-                        "shrinks" => w.t("shrinks it", "축소"),
-                        _ => w.t("keeps it as it is", "그대로 유지"),
+                        "stops" => w.t("stops it", "'중단'"),
+                        "shrinks" => w.t("shrinks it", "'축소'"),
+                        _ => w.t("keeps it as it is", "'유지'"),
                     })
                     .collect();
                 return match w.ko() {
                     false => format!("the take-over decision ({name}) {}", said.join(" or ")),
-                    true => format!("인수 결정({name})이 {}", said.join(" 또는 ")),
+                    true => format!("지방비 전환 결정({name}) 결과가 {}", said.join(" 또는 ")),
                 };
             }
             match (l.low, l.high) {
@@ -73,11 +73,11 @@ pub fn discovery(d: &fundgap::analysis::discover::Discoveries, lang: Language) -
         d.scenario,
         match w.ko() {
             false => format!(
-                "where gaps come from (PRIM over {} trials; coverage: share of all gaps in the box)",
+                "where gaps come from (PRIM over {} trials: boxes found on half of them, density and coverage measured on the other half; coverage: share of all gaps in the box)",
                 thousands(d.trials as f64, 0)
             ),
             true => format!(
-                "재원 부족이 생기는 조건 (PRIM, 시행 {}회; 포괄률: 전체 부족 중 조건 안의 비율)",
+                "재원 부족이 생기는 조건 (PRIM, 시행 {}회: 절반으로 조건을 찾고 나머지 절반으로 밀도와 포괄률을 잼; 포괄률: 전체 부족 중 조건 안의 비율)",
                 thousands(d.trials as f64, 0)
             ),
         }

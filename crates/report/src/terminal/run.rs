@@ -255,7 +255,7 @@ pub fn funding_cells(
 pub fn funding_note(lang: Language) -> &'static str {
     Words(lang).t(
         "Either alone would have kept the service, run as planned, gap-free in that share of trials: a constant top-up every year from its first year of cost (start-year prices), or a larger reserve at the start. As planned means before any decision or stop rule ends it: for a service the city stops, it is what keeping it would have needed. The portfolio's is that share of each trial's total over its services, not the sum of the services' figures (it can be smaller or larger).",
-        "둘 중 하나만으로, 계획대로 운영할 때 그 비율의 시행에서 부족이 없었을 금액입니다: 비용이 처음 드는 해부터 매년 같은 추가 예산(기준연도 가격), 또는 시작 시점의 추가 적립금. 계획대로란 중단 결정이나 중단 규칙을 적용하기 전을 뜻하므로, 시가 중단하는 서비스는 계속 운영했다면 필요했을 금액입니다. 전체는 시행마다 서비스별 금액을 더한 값에서 구한 같은 비율의 금액으로, 서비스별 금액의 합과 다릅니다(더 작을 수도 클 수도 있습니다).",
+        "둘 중 하나만으로, 계획대로 운영할 때 그 비율의 시행에서 부족이 없었을 금액입니다: 비용이 처음 드는 해부터 매년 같은 추가 예산(기준연도 가격), 또는 시작 시점의 추가 적립금. 계획대로란 중단 결정이나 중단 규칙을 적용하기 전을 뜻하므로, 시가 중단하는 서비스는 계속 운영했다면 필요했을 금액입니다. 전체는 시행마다 서비스별 금액을 더한 값에서 구한 같은 비율의 금액으로, 서비스별 금액의 합과 다를 수 있습니다(더 작을 수도 클 수도 있습니다).",
     )
 }
 
