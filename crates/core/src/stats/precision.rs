@@ -209,6 +209,17 @@ mod tests {
         [[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = { dist = \"lognormal\", mean = 0.1, sd = 0.03 }\n\
         [[service.funding]]\nkind = \"budget\"\nname = \"b\"\namount = 100\n";
 
+    /// `m` run to precision `p`, without progress or a stop.
+    fn quietly(m: &Model, p: &Precision) -> (Accumulator, Stopped) {
+        run_to_precision(
+            &Engine::new(m),
+            p,
+            &|_| {},
+            &|_, _, _| {},
+            &AtomicBool::new(false),
+        )
+    }
+
     /// A run that stops at n trials is a fixed run of n trials, bit for
     /// bit; the stop is the first block whose worst half-width meets the
     /// target, and it does.
@@ -255,13 +266,7 @@ mod tests {
             first: 1000,
             max_trials: 1_000_000,
         };
-        let (acc, stopped) = run_to_precision(
-            &Engine::new(&m),
-            &p,
-            &|_| {},
-            &|_, _, _| {},
-            &AtomicBool::new(false),
-        );
+        let (acc, stopped) = quietly(&m, &p);
         assert!(stopped.reached, "{stopped:?}");
         let r = Report::new(&m, &acc);
         let s = &r.entities[0];
@@ -290,13 +295,7 @@ mod tests {
             first: 1000,
             max_trials: 5000,
         };
-        let (acc, stopped) = run_to_precision(
-            &Engine::new(&m),
-            &p,
-            &|_| {},
-            &|_, _, _| {},
-            &AtomicBool::new(false),
-        );
+        let (acc, stopped) = quietly(&m, &p);
         assert!(!stopped.reached);
         assert_eq!((acc.trials, stopped.trials), (5000, 5000));
     }
