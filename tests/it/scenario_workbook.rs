@@ -364,6 +364,31 @@ fn init_xlsx_writes_a_template_that_runs() {
     fundgap_ok(&["init", "t.xlsx", "--services", "3"], d);
     run(&d.join("t.xlsx"), &d.join("b"), d);
     assert_same_outputs(&d.join("a"), &d.join("b"), "template");
+    // The budget process's funding keys are columns to fill in, though the
+    // example lines leave them empty.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(d.join("t.xlsx")).unwrap();
+    let funding = book.worksheet_range("funding").unwrap();
+    let header: Vec<String> = funding
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for key in [
+        "match_share",
+        "unmatched",
+        "cap",
+        "follows",
+        "policy",
+        "supplementary",
+    ] {
+        assert!(
+            header.iter().any(|h| h.split(" | ").next() == Some(key)),
+            "{key} in {header:?}"
+        );
+    }
 }
 
 fn soffice() -> Option<PathBuf> {

@@ -19,6 +19,19 @@ use super::layout::{KOREAN, SHEETS, Shape, Sheet, UNIT_COLUMN, VALUE_COLUMNS, he
 /// Rows the drop-down lists and number checks cover below the header.
 const CHECKED_ROWS: u32 = 2_000;
 
+/// The funding keys a template's sheet offers even where its example
+/// lines leave them out: a grant's match, what an unmatched year does
+/// and its decided amount; how a budget is appropriated.
+const TEMPLATE_FUNDING_KEYS: [&str; 7] = [
+    "match_share",
+    "unmatched",
+    "cap",
+    "follows",
+    "policy",
+    "supplementary",
+    "supplementary_cap",
+];
+
 /// One sheet's rows being laid out: its columns in first-seen order and
 /// each row's (column, value) pairs.
 struct Rows {
@@ -218,6 +231,16 @@ pub fn write(text: &str, label: &str, all_sheets: bool) -> Result<Vec<u8>> {
         .map_err(|e| Error::Usage(format!("{label}: not a TOML document: {e}")))?;
     let mut sheets = lay_out(&doc, label)?;
     for s in &mut sheets {
+        // A template shows the budget process's keys of a funding line
+        // as empty columns, ready to fill in (the TOML template has them
+        // as comments, which carry no column).
+        if all_sheets && s.sheet.path == "service.funding" {
+            for key in TEMPLATE_FUNDING_KEYS {
+                if !s.columns.iter().any(|c| c == key) {
+                    s.columns.push(key.to_string());
+                }
+            }
+        }
         match s.sheet.shape {
             // Fixed columns; the rows in each variant's order.
             Shape::Sets => {}
