@@ -199,8 +199,8 @@ impl Step {
     }
 }
 
-/// (coverage, density, support) of box `b`.
-fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
+/// The trials in box `b`, and of them those with a gap.
+fn count(x: &[Vec<f64>], y: &[bool], b: &Bounds) -> (usize, usize) {
     let (mut n, mut g) = (0usize, 0usize);
     for (xi, yi) in x.iter().zip(y) {
         if inside(xi, b) {
@@ -208,6 +208,12 @@ fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
             g += usize::from(*yi);
         }
     }
+    (n, g)
+}
+
+/// (coverage, density, support) of box `b`.
+fn measure(x: &[Vec<f64>], y: &[bool], b: &Bounds, gaps: usize) -> Step {
+    let (n, g) = count(x, y, b);
     Step::of(g, n, gaps, x.len())
 }
 
@@ -444,25 +450,14 @@ pub fn discover(
             // A box without a limit is the whole sample: no rule.
             .filter(|(b, _)| b.iter().any(|(lo, hi)| lo.is_finite() || hi.is_finite()))
             .map(|(b, outcomes)| {
-                let (mut in_box, mut gaps_in_box) = (0u64, 0u64);
-                for (xi, yi) in x_test.iter().zip(&y_test) {
-                    if inside(xi, &b) {
-                        in_box += 1;
-                        gaps_in_box += u64::from(*yi);
-                    }
-                }
+                let (in_box, gaps_in_box) = count(&x_test, &y_test, &b);
                 let held = HeldOut {
                     trials: y_test.len() as u64,
                     gaps: test_gaps as u64,
-                    in_box,
-                    gaps_in_box,
+                    in_box: in_box as u64,
+                    gaps_in_box: gaps_in_box as u64,
                 };
-                let s = Step::of(
-                    gaps_in_box as usize,
-                    in_box as usize,
-                    test_gaps,
-                    y_test.len(),
-                );
+                let s = Step::of(gaps_in_box, in_box, test_gaps, y_test.len());
                 (b, outcomes, s, held)
             })
             // A box explains something only if, on fresh trials, its
