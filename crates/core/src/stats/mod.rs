@@ -29,7 +29,7 @@ pub use report::{
     Report, largest_gap,
 };
 pub use run::{run, run_all, run_range, simulate_batch};
-pub use sketch::Sketch;
+pub use sketch::{Sketch, bucket_span};
 
 use serde::{Deserialize, Serialize};
 

@@ -30,6 +30,19 @@ fn bucket(x: f64) -> usize {
     (x.to_bits() >> KEY_SHIFT) as usize
 }
 
+/// The bucket holding `v` (a value [`Sketch::buckets`] gives) as the
+/// range of values it counts, low to high: (0, 0) for zero, which is
+/// counted exactly; mirrored for negative values.
+pub fn bucket_span(v: f64) -> (f64, f64) {
+    if v == 0.0 || !v.is_finite() {
+        return (v, v);
+    }
+    let i = bucket(v.abs()) as u64;
+    let edge = |k: u64| f64::from_bits(k << KEY_SHIFT);
+    let (lo, hi) = (edge(i), edge(i + 1));
+    if v < 0.0 { (-hi, -lo) } else { (lo, hi) }
+}
+
 /// Midpoint of a bucket.
 fn bucket_value(i: usize) -> f64 {
     let exp = (i / SUBS) as i32;
