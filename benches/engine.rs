@@ -19,6 +19,11 @@
 //!   batch's values already gathered (eight batches' columns, 0.8 MB, so
 //!   they stay in cache as a batch's rows do). The horizon's sketches
 //!   (four an entity a trial) are not in it.
+//! * `floor/arithmetic`: the floor of the service arithmetic, per trial
+//!   (eight at a time): every cost line, risk event, funding stream and
+//!   benefit of bench-district's services, the balance, the gap and three
+//!   rows a service-year, with nothing else (`engine::ArithmeticFloor`
+//!   says what it leaves out); its draws made beforehand.
 //! * `parse/bench-district`: reading, validating and compiling the scenario.
 //! * `draws/fill` and `draws/fill-portable`: one trial's per-year draws of
 //!   bench-district's shape (48 lines of lognormal shocks and 48 of
@@ -37,7 +42,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fundgap::engine::{Engine, LANES, Scratch};
+use fundgap::engine::{ArithmeticFloor, Engine, LANES, Scratch};
 use fundgap::scenario::parse_str;
 use fundgap::stats::Accumulator;
 
@@ -120,6 +125,14 @@ fn engine(c: &mut Criterion) {
         })
     });
     sketches_floor(&mut g, &engine, &mut lanes);
+    let mut arithmetic = ArithmeticFloor::new(&model);
+    g.bench_function("arithmetic", |b| {
+        b.iter_custom(|iters| {
+            per_trial(iters, &mut || {
+                black_box(arithmetic.run());
+            })
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("aggregate");

@@ -30,7 +30,8 @@
 //! is the draw schedule
 //! (which streams draw what, in which years) that the simulation,
 //! [`Engine::floor`] and [`Engine::inputs`] share, and `schedule.rs`
-//! spreads trials over threads.
+//! spreads trials over threads. `floor.rs` is the floor of the service
+//! arithmetic that the benchmarks measure the engine against.
 //!
 //! `Engine`'s public methods, the trial's outline (economy, services,
 //! portfolio) and its checks are in this file. Each other file adds
@@ -47,6 +48,7 @@ mod books;
 mod costs;
 mod diagnose;
 mod draws;
+mod floor;
 mod group;
 mod requirement;
 mod rows;
@@ -59,6 +61,7 @@ mod trial;
 
 use crate::model::{DiscountBasis, Domain, Model, Prices, RatePath};
 
+pub use floor::ArithmeticFloor;
 pub use rows::{Row, Rows};
 pub(crate) use schedule::{fold_trials, lane_batches};
 pub use trial::{EntityOutcome, Fault, FaultAt, FaultLine, LANES, Scratch};
