@@ -6,9 +6,9 @@
 
 use crate::common;
 use crate::common::{fundgap, fundgap_ok, text};
-use fundgap::analysis::sensitivity::spearman;
 use fundgap::engine::Engine;
 use fundgap::scenario::parse_str;
+use fundgap::stats::correlation::spearman;
 
 const BASE: &str = "[scenario]\nname = \"c\"\nstart_year = 2025\nhorizon_years = 5\ntrials = 1000\nseed = 12\n\
     [[service]]\nid = \"cctv\"\nconstruction_cost = { dist = \"pert\", min = 1800, mode = 2000, max = 2600 }\n\

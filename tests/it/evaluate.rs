@@ -82,7 +82,9 @@ fn sensitivity_ranks_inputs_with_paths_usable_by_set() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let csv = std::fs::read_to_string(tmp.path().join("s/sensitivity.csv")).unwrap();
     assert!(
-        csv.starts_with("entity,input,provenance,p10,p50,p90,rank_corr_gap_npv,rank_corr_any_gap")
+        csv.starts_with(
+            "entity,input,provenance,p10,p50,p90,rank_corr_gap_npv,rank_corr_gap_npv_lo,rank_corr_gap_npv_hi,rank_corr_any_gap"
+        )
     );
     // Every input path is a valid --set path.
     let path = csv

@@ -21,6 +21,7 @@ mod determinism;
 mod discover;
 mod evaluate;
 mod grants;
+mod intervals;
 mod metamorphic;
 mod overrides;
 mod ownership;

@@ -29,12 +29,54 @@ pub fn thousands(x: f64, decimals: usize) -> String {
 }
 
 /// A probability as a percentage with `decimals` decimals: `0.1234` -> `12.3%`.
+///
+/// Only a certainty reads `100%` and only an impossibility `0%`: a share
+/// that rounds to either but is not it reads `>99.9%` or `<0.1%`, so that
+/// "1,999 of 2,000 trials" is never reported as all of them.
 pub fn percent(p: f64, decimals: usize) -> String {
-    if p.is_finite() {
-        format!("{:.*}%", decimals, p * 100.0)
-    } else {
-        "-".to_string()
+    if !p.is_finite() {
+        return "-".to_string();
     }
+    let text = format!("{:.*}", decimals, p * 100.0);
+    let step = format!("{:.*}", decimals, 0.1f64.powi(decimals as i32));
+    if p < 1.0 && text == format!("{:.*}", decimals, 100.0) {
+        let below = format!("{:.*}", decimals, 100.0 - 0.1f64.powi(decimals as i32));
+        format!(">{below}%")
+    } else if p > 0.0 && text == format!("{:.*}", decimals, 0.0) {
+        format!("<{step}%")
+    } else {
+        format!("{text}%")
+    }
+}
+
+/// A probability with its 95% interval: `12.3% [11.9%–12.7%]`. The
+/// estimate reads as [`percent`]; a bound is rounded as usual except that
+/// it never crosses to the edge it does not reach: a lower bound below 1
+/// that would read 100% reads one step less, an upper bound above 0 that
+/// would read 0% one step more, so the printed interval still holds it.
+pub fn percent_interval(p: f64, lo: f64, hi: f64, decimals: usize) -> String {
+    let plain = |x: f64| format!("{:.*}", decimals, x * 100.0);
+    let step = 0.1f64.powi(decimals as i32);
+    let lo_text = if lo.is_finite() && lo < 1.0 && plain(lo) == plain(1.0) {
+        format!("{:.*}", decimals, 100.0 - step)
+    } else {
+        plain(lo)
+    };
+    let hi_text = if hi.is_finite() && hi > 0.0 && plain(hi) == plain(0.0) {
+        format!("{:.*}", decimals, step)
+    } else {
+        plain(hi)
+    };
+    let bound = |x: f64, text: String| match x.is_finite() {
+        true => format!("{text}%"),
+        false => "-".to_string(),
+    };
+    format!(
+        "{} [{}–{}]",
+        percent(p, decimals),
+        bound(lo, lo_text),
+        bound(hi, hi_text)
+    )
 }
 
 /// The Korean name of a won unit ("백만 원"), where the scenario's money
@@ -166,6 +208,41 @@ mod tests {
         assert_eq!(thousands(-0.01, 0), "0");
         assert_eq!(thousands(f64::NAN, 0), "-");
         assert_eq!(percent(0.1234, 1), "12.3%");
+    }
+
+    #[test]
+    fn only_certainty_reads_a_hundred_percent() {
+        assert_eq!(percent(1999.0 / 2000.0, 1), ">99.9%");
+        assert_eq!(percent(0.9994, 1), "99.9%");
+        assert_eq!(percent(0.9998, 1), ">99.9%");
+        assert_eq!(percent(1.0, 1), "100.0%");
+        assert_eq!(percent(0.0002, 1), "<0.1%");
+        assert_eq!(percent(0.0, 1), "0.0%");
+        assert_eq!(percent(0.996, 0), ">99%");
+        assert_eq!(percent(0.004, 0), "<1%");
+        assert_eq!(percent(0.0004, 1), "<0.1%");
+    }
+
+    #[test]
+    fn interval_bounds_never_cross_to_an_edge_they_do_not_reach() {
+        assert_eq!(
+            percent_interval(0.1234, 0.12, 0.127, 1),
+            "12.3% [12.0%–12.7%]"
+        );
+        assert_eq!(
+            percent_interval(0.99998, 0.99994, 0.999994, 1),
+            ">99.9% [99.9%–100.0%]"
+        );
+        assert_eq!(
+            percent_interval(1.0, 0.99996, 1.0, 1),
+            "100.0% [99.9%–100.0%]"
+        );
+        assert_eq!(
+            percent_interval(0.00002, 0.000006, 0.00006, 1),
+            "<0.1% [0.0%–0.1%]"
+        );
+        assert_eq!(percent_interval(0.0, 0.0, 0.00004, 1), "0.0% [0.0%–0.1%]");
+        assert_eq!(percent_interval(f64::NAN, 0.0, 1.0, 1), "- [0.0%–100.0%]");
     }
 }
 

@@ -152,11 +152,7 @@ const SHARES: &[(&str, &str, &str)] = &[
         "structural share of the gap",
         "부족액 중 구조적 비중",
     ),
-    (
-        "survival",
-        "share of trials still running",
-        "운영 중인 시행 비율",
-    ),
+    ("survival", "P(no gap yet)", "아직 부족 없음 확률"),
     (
         "local_share_of_account",
         "local budget / general account",

@@ -25,6 +25,8 @@ use crate::engine::{Engine, Fault, LANES, Scratch, fold_trials, lane_batches};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::{Dist, Quantity};
+use crate::stats::Proportion;
+use crate::stats::correlation::{rank_interval, spearman};
 use crate::stats::sums::Moments;
 
 /// How much work the analysis does.
@@ -60,8 +62,17 @@ pub struct InputEffect {
     pub p90: f64,
     /// Spearman rank correlation with the entity's gap NPV.
     pub rank_corr_gap_npv: f64,
+    /// Its approximate 95% interval ([`rank_interval`]; NaN below four
+    /// trials).
+    pub rank_corr_gap_npv_lo: f64,
+    /// The interval's upper end.
+    pub rank_corr_gap_npv_hi: f64,
     /// Spearman rank correlation with "the entity has a gap at some point".
     pub rank_corr_any_gap: f64,
+    /// Its approximate 95% interval, as the gap NPV's.
+    pub rank_corr_any_gap_lo: f64,
+    /// The interval's upper end.
+    pub rank_corr_any_gap_hi: f64,
     /// Mean gap NPV with this input at its P10 / P90, others at medians.
     pub gap_npv_at_p10: f64,
     /// Mean gap NPV with the input at its P90.
@@ -70,8 +81,16 @@ pub struct InputEffect {
     pub swing: f64,
     /// P(any gap) with the input at its P10.
     pub p_any_gap_at_p10: f64,
+    /// Its 95% Wilson interval over the one-at-a-time run's trials.
+    pub p_any_gap_at_p10_lo: f64,
+    /// The interval's upper end.
+    pub p_any_gap_at_p10_hi: f64,
     /// P(any gap) with the input at its P90.
     pub p_any_gap_at_p90: f64,
+    /// Its 95% Wilson interval.
+    pub p_any_gap_at_p90_lo: f64,
+    /// The interval's upper end.
+    pub p_any_gap_at_p90_hi: f64,
 }
 
 /// The drivers of one entity's gap, largest swing first.
@@ -83,8 +102,9 @@ pub struct EntitySensitivity {
     pub name: String,
     /// Mean gap NPV with every uncertain input at its median.
     pub gap_npv_at_medians: f64,
-    /// P(any gap) with every input at its median.
-    pub p_any_gap_at_medians: f64,
+    /// P(any gap) with every input at its median, with its 95% Wilson
+    /// interval.
+    pub p_any_gap_at_medians: Proportion,
     /// The inputs that can move this entity, largest swing first.
     pub inputs: Vec<InputEffect>,
     /// The shares of the gap NPV's variance its inputs explain, by their
@@ -113,53 +133,8 @@ pub struct Sensitivity {
     pub entities: Vec<EntitySensitivity>,
 }
 
-/// Average ranks (ties share the mean of their positions), 1-based.
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < idx.len() {
-        let mut j = i;
-        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
-            j += 1;
-        }
-        let avg = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &idx[i..=j] {
-            r[k] = avg;
-        }
-        i = j + 1;
-    }
-    r
-}
-
-/// Pearson correlation; 0 when either side is constant.
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    if a.is_empty() {
-        return 0.0;
-    }
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        sab += (x - ma) * (y - mb);
-        saa += (x - ma) * (x - ma);
-        sbb += (y - mb) * (y - mb);
-    }
-    if saa <= 0.0 || sbb <= 0.0 {
-        0.0
-    } else {
-        sab / (saa * sbb).sqrt()
-    }
-}
-
-/// Spearman rank correlation.
-pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
-    pearson(&ranks(a), &ranks(b))
-}
-
 /// Mean gap NPV and P(any gap) per entity over trials `0..trials`.
-fn oat_run(model: &Model, trials: u64, cancel: &AtomicBool) -> Result<PerEntity, Error> {
+fn oat_run(model: &Model, trials: u64, cancel: &AtomicBool) -> Result<Oat, Error> {
     let engine = Engine::new(model);
     let entities = model.services.len() + 1;
     let (_, acc) = fold_trials(
@@ -204,9 +179,12 @@ fn oat_run(model: &Model, trials: u64, cancel: &AtomicBool) -> Result<PerEntity,
     }
     Ok(acc
         .iter()
-        .map(|(m, any)| (m.mean(), *any as f64 / trials.max(1) as f64))
+        .map(|(m, any)| (m.mean(), Proportion::new(*any, trials)))
         .collect())
 }
+
+/// (mean gap NPV, P(any gap)) per entity of a one-at-a-time run.
+type Oat = Vec<(f64, Proportion)>;
 
 /// (mean gap NPV, P(any gap)) per entity; for one trial, (gap NPV, 1 if
 /// it had a gap else 0).
@@ -296,14 +274,14 @@ fn tornado(
     quant: &[[f64; 3]],
     oat_trials: u64,
     (progress, cancel): (&(dyn Fn(u64) + Sync), &AtomicBool),
-) -> Result<(PerEntity, Vec<(PerEntity, PerEntity)>), Error> {
+) -> Result<(Oat, Vec<(Oat, Oat)>), Error> {
     use rayon::prelude::*;
     let mut medians = model.clone();
     for (j, &k) in uncertain.iter().enumerate() {
         fix_input(&mut medians, k, quant[j][1]);
     }
     let base = oat_run(&medians, oat_trials, cancel)?;
-    let swings: Vec<Result<(PerEntity, PerEntity), Error>> = uncertain
+    let swings: Vec<Result<(Oat, Oat), Error>> = uncertain
         .par_iter()
         .enumerate()
         .map(|(j, &k)| {
@@ -376,19 +354,30 @@ pub fn analyse(
             .filter(|(_, k)| e == model.services.len() || inputs[**k].0.service == e)
             .map(|(j, &k)| {
                 let (lo, hi) = (&swings[j].0[e], &swings[j].1[e]);
+                let interval = |r: f64| rank_interval(r, n).unwrap_or((f64::NAN, f64::NAN));
+                let gap_corr = spearman(&in_cols[j], &gap_cols[e]);
+                let any_corr = spearman(&in_cols[j], &any_cols[e]);
                 InputEffect {
                     input: inputs[k].0.path.clone(),
                     provenance: model.provenance(&inputs[k].0.path).label(),
                     p10: quant[j][0],
                     p50: quant[j][1],
                     p90: quant[j][2],
-                    rank_corr_gap_npv: spearman(&in_cols[j], &gap_cols[e]),
-                    rank_corr_any_gap: spearman(&in_cols[j], &any_cols[e]),
+                    rank_corr_gap_npv: gap_corr,
+                    rank_corr_gap_npv_lo: interval(gap_corr).0,
+                    rank_corr_gap_npv_hi: interval(gap_corr).1,
+                    rank_corr_any_gap: any_corr,
+                    rank_corr_any_gap_lo: interval(any_corr).0,
+                    rank_corr_any_gap_hi: interval(any_corr).1,
                     gap_npv_at_p10: lo.0,
                     gap_npv_at_p90: hi.0,
                     swing: hi.0 - lo.0,
-                    p_any_gap_at_p10: lo.1,
-                    p_any_gap_at_p90: hi.1,
+                    p_any_gap_at_p10: lo.1.estimate,
+                    p_any_gap_at_p10_lo: lo.1.lo,
+                    p_any_gap_at_p10_hi: lo.1.hi,
+                    p_any_gap_at_p90: hi.1.estimate,
+                    p_any_gap_at_p90_lo: hi.1.lo,
+                    p_any_gap_at_p90_hi: hi.1.hi,
                 }
             })
             .collect();
@@ -490,13 +479,6 @@ amount = 90
 name = "b"
 annual = { dist = "uniform", min = 10, max = 50 }
 "#;
-
-    #[test]
-    fn ranks_average_ties() {
-        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
-        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 35.0]) - 1.0).abs() < 1e-12);
-        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[5.0, 5.0, 5.0]), 0.0);
-    }
 
     #[test]
     fn the_only_driver_has_rank_correlation_one_and_others_zero() {

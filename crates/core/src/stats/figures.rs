@@ -129,8 +129,8 @@ pub struct YearStats {
     /// model with a province's grant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub province_mean: Option<f64>,
-    /// P(no gap in this or any earlier year).
-    pub survival: f64,
+    /// P(no gap in this or any earlier year), with its interval.
+    pub survival: Proportion,
     /// Capital spending, for a model with capital lines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capital: Option<CapitalYear>,
@@ -189,7 +189,7 @@ pub(super) fn year_stats(
     acc: &Accumulator,
     e: usize,
     t: usize,
-    (survival, states): (f64, States),
+    (survival, states): (Proportion, States),
 ) -> YearStats {
     let n = acc.trials;
     let nf = n as f64;

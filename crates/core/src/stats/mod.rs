@@ -13,6 +13,7 @@
 //! interval. Pure: no I/O.
 
 pub(crate) mod books;
+pub mod correlation;
 pub(crate) mod exact;
 mod figures;
 mod horizon;

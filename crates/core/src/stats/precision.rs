@@ -116,10 +116,7 @@ pub fn worst(model: &Model, report: &Report, p: &Precision) -> Worst {
                 each.push(("P(city owes its operator)", &c.p_obligation));
                 each.push(("P(operator loses)", &c.p_operator_loss));
             }
-            // P(no gap yet) is kept as a share; its count is exact.
-            let n = report.trials;
-            let survival = Proportion::new((y.survival * n as f64).round() as u64, n);
-            each.push(("P(no gap yet)", &survival));
+            each.push(("P(no gap yet)", &y.survival));
             for (name, q) in each {
                 consider(
                     &|| format!("{name} of {} in {}", e.id, model.year(t)),

@@ -266,11 +266,13 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         ),
     };
     let first_gap_year = distribution_of_year(model, &tot.first_gap, n);
-    let (mut ended, mut closed) = (0u64, 0u64);
+    let (mut ended, mut closed, mut gapped) = (0u64, 0u64, 0u64);
     let mut yearly = Vec::with_capacity(h);
-    for (t, &surv) in first_gap_year.survival.iter().enumerate() {
+    for t in 0..h {
         ended += tot.stop[t];
         closed += tot.closed[t];
+        gapped += tot.first_gap[t];
+        let surv = Proportion::new(n - gapped, n);
         let states = States {
             continued: Proportion::new(n - ended, n),
             shrunk: Proportion::new(ended - closed, n),
@@ -394,7 +396,7 @@ fn distribution_of_year(model: &Model, counts: &[u64], n: u64) -> FirstGap {
     let mut survival = Vec::with_capacity(h);
     for &c in &counts[..h] {
         cum += c;
-        survival.push(1.0 - cum as f64 / nf);
+        survival.push((n - cum) as f64 / nf);
     }
     FirstGap {
         years: (0..h).map(|t| model.year(t)).collect(),

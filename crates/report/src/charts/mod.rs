@@ -89,11 +89,22 @@ pub struct EntitySeries {
     /// Mean funding per year by kind, in [`FundingKind::ALL`] order.
     pub funding_by_kind: Vec<[f64; FundingKind::COUNT]>,
     pub survival: Vec<f64>,
+    /// The survival curve's 95% interval. (Absent from the charts.json
+    /// of older runs, which draw the curve without its band.)
+    #[serde(default)]
+    pub survival_lo: Vec<f64>,
+    #[serde(default)]
+    pub survival_hi: Vec<f64>,
     /// P(stopped or shrunk, by its stop rule or take-over decision) by
     /// each year; all 0 where nothing can stop it. (Absent from the
     /// charts.json of older runs.)
     #[serde(default)]
     pub stopped: Vec<f64>,
+    /// Its 95% interval (absent from older runs, as the survival's).
+    #[serde(default)]
+    pub stopped_lo: Vec<f64>,
+    #[serde(default)]
+    pub stopped_hi: Vec<f64>,
     /// The yearly top-up that keeps it gap-free at each confidence level:
     /// (confidence, top-up, interval low, high); empty when the run did
     /// not compute it.
@@ -291,12 +302,16 @@ impl ChartData {
                     .collect(),
                 cost_mean: e.yearly.iter().map(|y| y.cost_mean).collect(),
                 funding_by_kind: e.yearly.iter().map(|y| y.funding_by_kind_mean).collect(),
-                survival: e.yearly.iter().map(|y| y.survival).collect(),
+                survival: e.yearly.iter().map(|y| y.survival.estimate).collect(),
+                survival_lo: e.yearly.iter().map(|y| y.survival.lo).collect(),
+                survival_hi: e.yearly.iter().map(|y| y.survival.hi).collect(),
                 stopped: e
                     .yearly
                     .iter()
                     .map(|y| 1.0 - y.p_continued.estimate)
                     .collect(),
+                stopped_lo: e.yearly.iter().map(|y| 1.0 - y.p_continued.hi).collect(),
+                stopped_hi: e.yearly.iter().map(|y| 1.0 - y.p_continued.lo).collect(),
                 topup_curve: e
                     .funding_curve
                     .iter()
@@ -326,8 +341,8 @@ impl ChartData {
     }
 
     /// Why a `charts.json` read back cannot be drawn, if it cannot: every
-    /// series must have one value per year (`stopped` may be empty, as in
-    /// older runs), at least one entity (the portfolio), and finite
+    /// series must have one value per year (`stopped` and the survival's
+    /// and stops' bands may be empty, as in older runs), at least one entity (the portfolio), and finite
     /// histogram buckets in increasing order.
     pub fn inconsistency(&self) -> Option<String> {
         let n = self.years.len();
@@ -354,11 +369,18 @@ impl ChartData {
                     e.id
                 ));
             }
-            if !e.stopped.is_empty() && e.stopped.len() != n {
+            let optional = [
+                ("stopped", &e.stopped),
+                ("stopped_lo", &e.stopped_lo),
+                ("stopped_hi", &e.stopped_hi),
+                ("survival_lo", &e.survival_lo),
+                ("survival_hi", &e.survival_hi),
+            ];
+            if let Some((what, v)) = optional.iter().find(|(_, v)| !v.is_empty() && v.len() != n) {
                 return Some(format!(
-                    "entity `{}` has {} values of `stopped` for {n} years",
+                    "entity `{}` has {} values of `{what}` for {n} years",
                     e.id,
-                    e.stopped.len()
+                    v.len()
                 ));
             }
         }

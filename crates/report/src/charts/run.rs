@@ -453,11 +453,11 @@ pub fn draw_all(
             "서비스별 부족 없이 지속되는 기간",
         ),
         note: w.t(
-            "share of trials with no gap so far",
-            "지금까지 부족이 없었던 시행 비율",
+            "share of trials with no gap so far; shaded: 95% interval",
+            "지금까지 부족이 없었던 시행 비율; 음영: 95% 구간",
         ),
         y_desc: w.t("P(no gap yet)", "아직 부족 없음 확률"),
-        pick: |e| (&e.survival, None),
+        pick: |e| (&e.survival, band(&e.survival_lo, &e.survival_hi)),
     };
     jobs.add(survival, "survival", opts);
     // Only where a service can stop: otherwise every line would sit at 0.
@@ -474,14 +474,14 @@ pub fn draw_all(
                 "중단 규칙 또는 지방비 전환 결정에 따라 중단·축소되었을 확률",
             ),
             note: w.t(
-                "share of trials stopped or shrunk so far (no rule or decision: 0)",
-                "지금까지 중단·축소된 시행 비율 (규칙·결정 없음: 0)",
+                "share of trials stopped or shrunk so far (no rule or decision: 0); shaded: 95% interval",
+                "지금까지 중단·축소된 시행 비율 (규칙·결정 없음: 0); 음영: 95% 구간",
             ),
             y_desc: w.t(
                 "P(stopped or shrunk by year)",
                 "해당 연도까지 중단·축소 확률",
             ),
-            pick: |e| (&e.stopped, None),
+            pick: |e| (&e.stopped, band(&e.stopped_lo, &e.stopped_hi)),
         };
         jobs.add(stops, "stops", opts);
     }
@@ -586,4 +586,10 @@ impl Chart for FundingNeeded<'_> {
         }
         Ok(())
     }
+}
+
+/// A series' 95% band, if its run wrote one (a charts.json from before
+/// the survival and stop curves had bands has none).
+fn band<'a>(lo: &'a [f64], hi: &'a [f64]) -> Option<(&'a [f64], &'a [f64])> {
+    (!lo.is_empty() && !hi.is_empty()).then_some((lo, hi))
 }

@@ -207,12 +207,20 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
         "p50",
         "p90",
         "rank_corr_gap_npv",
+        "rank_corr_gap_npv_lo",
+        "rank_corr_gap_npv_hi",
         "rank_corr_any_gap",
+        "rank_corr_any_gap_lo",
+        "rank_corr_any_gap_hi",
         "gap_npv_at_p10",
         "gap_npv_at_p90",
         "swing",
         "p_any_gap_at_p10",
+        "p_any_gap_at_p10_lo",
+        "p_any_gap_at_p10_hi",
         "p_any_gap_at_p90",
+        "p_any_gap_at_p90_lo",
+        "p_any_gap_at_p90_hi",
     ])?;
     for e in &s.entities {
         for i in &e.inputs {
@@ -225,12 +233,20 @@ pub fn sensitivity_csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
                 f(i.p50),
                 f(i.p90),
                 f(i.rank_corr_gap_npv),
+                f(i.rank_corr_gap_npv_lo),
+                f(i.rank_corr_gap_npv_hi),
                 f(i.rank_corr_any_gap),
+                f(i.rank_corr_any_gap_lo),
+                f(i.rank_corr_any_gap_hi),
                 f(i.gap_npv_at_p10),
                 f(i.gap_npv_at_p90),
                 f(i.swing),
                 f(i.p_any_gap_at_p10),
+                f(i.p_any_gap_at_p10_lo),
+                f(i.p_any_gap_at_p10_hi),
                 f(i.p_any_gap_at_p90),
+                f(i.p_any_gap_at_p90_lo),
+                f(i.p_any_gap_at_p90_hi),
             ])?;
         }
     }

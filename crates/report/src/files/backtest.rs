@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use fundgap::analysis::backtest::{Backtest, Case, Reference, Score};
-use fundgap::format::{markdown_text, percent};
+use fundgap::format::{markdown_text, percent, percent_interval};
 use fundgap::model::{Language, StopReason};
 
 use crate::files::run::{finish_csv, num, text_cell};
@@ -124,7 +124,7 @@ pub fn backtest_markdown(b: &Backtest, lang: Language) -> String {
     for c in &s.cases {
         let _ = writeln!(
             out,
-            "| {} / {} | {} | {} | {} | {:?} | {} | {} [{}–{}] | {:.3} |",
+            "| {} / {} | {} | {} | {} | {:?} | {} | {} | {:.3} |",
             markdown_text(&c.scenario),
             markdown_text(&c.service),
             markdown_text(&c.cluster),
@@ -136,9 +136,7 @@ pub fn backtest_markdown(b: &Backtest, lang: Language) -> String {
                 (false, true) => w.t("with C", "C 포함 시"),
                 (false, false) => w.t("listed", "목록만"),
             },
-            percent(c.predicted.estimate, 1),
-            percent(c.predicted.lo, 1),
-            percent(c.predicted.hi, 1),
+            percent_interval(c.predicted.estimate, c.predicted.lo, c.predicted.hi, 1),
             c.squared_error()
         );
     }

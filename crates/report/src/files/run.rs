@@ -120,11 +120,15 @@ pub const YEARLY_COLUMNS: &[&str] = &[
     "contract_mean",
     "reserve_mean",
     "survival",
+    "survival_lo",
+    "survival_hi",
     "p_shortfall",
     "p_shortfall_lo",
     "p_shortfall_hi",
     "contingency_mean",
     "p_continued",
+    "p_continued_lo",
+    "p_continued_hi",
     "p_shrunk",
     "p_shrunk_lo",
     "p_shrunk_hi",
@@ -159,6 +163,8 @@ pub const CAPITAL_COLUMNS: &[&str] = &[
 pub const CONTRACT_COLUMNS: &[&str] = &[
     "obligation_mean",
     "p_obligation",
+    "p_obligation_lo",
+    "p_obligation_hi",
     "operator_loss_mean",
     "p_operator_loss",
     "p_operator_loss_lo",
@@ -215,13 +221,17 @@ pub fn yearly_table(report: &Report) -> Table {
                     .iter()
                     .map(|k| Cell::Num(y.funding_by_kind_mean[*k as usize])),
             );
-            row.push(Cell::Num(y.survival));
             row.extend([
+                Cell::Num(y.survival.estimate),
+                Cell::Num(y.survival.lo),
+                Cell::Num(y.survival.hi),
                 Cell::Num(y.p_shortfall.estimate),
                 Cell::Num(y.p_shortfall.lo),
                 Cell::Num(y.p_shortfall.hi),
                 Cell::Num(y.contingency_mean),
                 Cell::Num(y.p_continued.estimate),
+                Cell::Num(y.p_continued.lo),
+                Cell::Num(y.p_continued.hi),
                 Cell::Num(y.p_shrunk.estimate),
                 Cell::Num(y.p_shrunk.lo),
                 Cell::Num(y.p_shrunk.hi),
@@ -247,6 +257,8 @@ pub fn yearly_table(report: &Report) -> Table {
                 row.extend([
                     Cell::Num(c.obligation_mean),
                     Cell::Num(c.p_obligation.estimate),
+                    Cell::Num(c.p_obligation.lo),
+                    Cell::Num(c.p_obligation.hi),
                     Cell::Num(c.operator_loss_mean),
                     Cell::Num(c.p_operator_loss.estimate),
                     Cell::Num(c.p_operator_loss.lo),

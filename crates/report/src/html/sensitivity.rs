@@ -18,24 +18,14 @@ use crate::lang::{Money, MoneyOf, SharesBasis, Words, entity_name, provenance_se
 /// terminal's five; sensitivity.csv and sobol.csv hold every one.
 const TOP: usize = 10;
 
-/// A 95% interval of Spearman's rank correlation `r` over `n` trials:
-/// Fisher's z with Fieller, Hartley and Pearson's standard error
-/// 1.06/sqrt(n-3). None where `n` is too small for it.
-pub(crate) fn rank_interval(r: f64, n: u64) -> Option<(f64, f64)> {
-    if n <= 3 || !r.is_finite() {
-        return None;
-    }
-    // atanh is infinite at ±1; a perfect correlation keeps a closed end.
-    let z = r.clamp(-0.999_999, 0.999_999).atanh();
-    let half = 1.96 * 1.06 / ((n - 3) as f64).sqrt();
-    Some(((z - half).tanh(), (z + half).tanh()))
-}
-
-/// `x [lo, hi]` with two decimals (signed when `signed`).
+/// `x [lo, hi]` with two decimals (signed when `signed`); `x` alone where
+/// its interval is unknown (NaN).
 fn with_interval(x: f64, lo: f64, hi: f64, signed: bool) -> String {
-    match signed {
-        true => format!("{x:+.2} [{lo:+.2}, {hi:+.2}]"),
-        false => format!("{x:.2} [{lo:.2}, {hi:.2}]"),
+    match (lo.is_finite() && hi.is_finite(), signed) {
+        (false, true) => format!("{x:+.2}"),
+        (false, false) => format!("{x:.2}"),
+        (true, true) => format!("{x:+.2} [{lo:+.2}, {hi:+.2}]"),
+        (true, false) => format!("{x:.2} [{lo:.2}, {hi:.2}]"),
     }
 }
 
@@ -109,17 +99,24 @@ fn tornado(h: &mut String, t: &Sensitivity, lang: Language) {
             .iter()
             .take(TOP)
             .map(|i| {
-                let corr = match rank_interval(i.rank_corr_gap_npv, t.sample) {
-                    Some((lo, hi)) => with_interval(i.rank_corr_gap_npv, lo, hi, true),
-                    None => format!("{:+.2}", i.rank_corr_gap_npv),
-                };
+                let corr = with_interval(
+                    i.rank_corr_gap_npv,
+                    i.rank_corr_gap_npv_lo,
+                    i.rank_corr_gap_npv_hi,
+                    true,
+                );
                 vec![
                     i.input.clone(),
                     money.fmt(i.swing),
                     money.fmt(i.gap_npv_at_p10),
                     money.fmt(i.gap_npv_at_p90),
                     corr,
-                    format!("{:+.2}", i.rank_corr_any_gap),
+                    with_interval(
+                        i.rank_corr_any_gap,
+                        i.rank_corr_any_gap_lo,
+                        i.rank_corr_any_gap_hi,
+                        true,
+                    ),
                     source_word(&i.provenance, w),
                 ]
             })
@@ -299,20 +296,4 @@ pub fn sensitivity_html(
         sobol(&mut h, s, made, lang);
     }
     analysis_end(h, made, lang, charts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rank_intervals_hold_the_estimate_and_narrow_with_the_sample() {
-        let (lo, hi) = rank_interval(0.3, 1_000).unwrap();
-        assert!(lo < 0.3 && 0.3 < hi && hi - lo < 0.15, "{lo} {hi}");
-        let (lo2, hi2) = rank_interval(0.3, 100_000).unwrap();
-        assert!(hi2 - lo2 < (hi - lo) / 5.0);
-        let (lo, hi) = rank_interval(1.0, 50).unwrap();
-        assert!(lo > 0.9 && hi <= 1.0);
-        assert!(rank_interval(0.3, 3).is_none());
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use fundgap::format::{percent, thousands};
+use fundgap::format::{percent, percent_interval, thousands};
 use fundgap::model::{DiscountBasis, Language, Model, Prices};
 
 use crate::lang::{Money, MoneyOf, Words, columns, entity_label, pad};
@@ -11,12 +11,7 @@ use fundgap::stats::{Proportion, Report};
 
 /// A proportion with its interval: "12.3% [11.9%–12.7%]".
 pub(crate) fn share(p: &Proportion) -> String {
-    format!(
-        "{} [{}–{}]",
-        percent(p.estimate, 1),
-        percent(p.lo, 1),
-        percent(p.hi, 1)
-    )
+    percent_interval(p.estimate, p.lo, p.hi, 1)
 }
 /// One line of a terminal table: the first cell left-aligned, the rest
 /// right-aligned, each padded to its width in terminal columns, two spaces

@@ -322,7 +322,13 @@ async function poll(id, body) {
   renderCompare();
 }
 
-const pct = p => `${(p * 100).toFixed(1)}%`;
+// Only a certainty reads 100% and only an impossibility 0% (as format::percent).
+const pct = p => {
+  const text = (p * 100).toFixed(1);
+  if (p < 1 && text === "100.0") return ">99.9%";
+  if (p > 0 && text === "0.0") return "<0.1%";
+  return `${text}%`;
+};
 const amount = x => Number(x).toLocaleString(lang === "ko" ? "ko-KR" : "en-US", { maximumFractionDigits: 1 });
 const nameOf = e => (e.id === "portfolio" ? t("portfolio") : e.name);
 

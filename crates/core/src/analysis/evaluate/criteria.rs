@@ -27,9 +27,7 @@ pub(super) fn sustainability(
         })
         .sum();
     let yearly = per_year(p.estimate, running);
-    let interval = |e: f64, lo: f64, hi: f64| {
-        format!("{} [{}–{}]", percent(e, 1), percent(lo, 1), percent(hi, 1))
-    };
+    let interval = |e: f64, lo: f64, hi: f64| percent_interval(e, lo, hi, 1);
     let any = interval(p.estimate, p.lo, p.hi);
     let (p95, cvar) = (
         say.money.fmt(e.gap_npv.p95),

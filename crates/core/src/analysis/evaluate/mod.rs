@@ -31,7 +31,7 @@ use findings::*;
 
 use serde::Serialize;
 
-use crate::format::{Money, percent};
+use crate::format::{Money, percent, percent_interval};
 use crate::model::{FundingKind, Language, Model, Nature, Service, StreamKind, Thresholds};
 use crate::stats::{EntityStats, Report};
 

@@ -1,0 +1,111 @@
+//! Every probability a CSV gives carries its 95% interval beside it
+//! (`<name>_lo`, `<name>_hi`), and the interval holds the estimate: the
+//! product's promise of "every probability with its Monte Carlo
+//! uncertainty", checked on the files of every analysis that writes one.
+
+use crate::common::{fundgap, scenario};
+
+/// The columns of `header` that are probabilities: `p_…` (P(any gap),
+/// P(stopped) …), a difference of two (`diff_p_…`) and the survival curve;
+/// not their intervals and standard errors.
+fn probabilities(header: &[String]) -> Vec<&str> {
+    header
+        .iter()
+        .map(String::as_str)
+        .filter(|c| c.starts_with("p_") || c.starts_with("diff_p_") || *c == "survival")
+        .filter(|c| !c.ends_with("_lo") && !c.ends_with("_hi") && !c.ends_with("_se"))
+        .collect()
+}
+
+fn check_file(path: &std::path::Path) -> usize {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let at = |name: &str| header.iter().position(|c| c == name);
+    let mut checked = 0;
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    for p in probabilities(&header) {
+        let (Some(lo), Some(hi)) = (at(&format!("{p}_lo")), at(&format!("{p}_hi"))) else {
+            panic!("{}: `{p}` has no `{p}_lo`/`{p}_hi`", path.display());
+        };
+        let est = at(p).unwrap();
+        for row in &rows {
+            let num = |i: usize| row[i].parse::<f64>().ok().filter(|x| x.is_finite());
+            if let (Some(e), Some(l), Some(h)) = (num(est), num(lo), num(hi)) {
+                assert!(
+                    l <= e + 1e-12 && e <= h + 1e-12,
+                    "{}: `{p}` = {e} outside [{l}, {h}]",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_probability_in_every_csv_has_its_interval() {
+    let tmp = tempfile::tempdir().unwrap();
+    let daejeon = scenario("daejeon-challenge.toml");
+    let bench = scenario("bench-district.toml");
+    let models = scenario("revenue-models.toml");
+    let small = ["--quiet", "--no-charts", "--no-html", "--lang", "en"];
+    let runs: [&[&str]; 6] = [
+        // Capital lines, contracts and stop rules.
+        &[
+            "run",
+            &daejeon,
+            "--trials",
+            "800",
+            "--no-xlsx",
+            "--out",
+            "run",
+        ],
+        // A reserve fund.
+        &[
+            "run",
+            &bench,
+            "--trials",
+            "400",
+            "--no-xlsx",
+            "--out",
+            "bench",
+        ],
+        &[
+            "sensitivity",
+            "--sample",
+            "300",
+            "--oat-trials",
+            "100",
+            "--out",
+            "sens",
+        ],
+        &["stress", "--trials", "400", "--out", "stress"],
+        &["compare", &models, "--trials", "400", "--out", "compare"],
+        &["discover", "--trials", "2000", "--out", "disc"],
+    ];
+    let mut files = 0;
+    let mut values = 0;
+    for args in runs {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(small);
+        let o = fundgap(&all, tmp.path());
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let dir = tmp.path().join(args.last().unwrap());
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                values += check_file(&path);
+                files += 1;
+            }
+        }
+    }
+    // yearly, horizon and plan twice; sensitivity, stress, compare (two),
+    // discovery.
+    assert!(files >= 11, "{files} files");
+    assert!(values > 2_000, "{values} values checked");
+}
