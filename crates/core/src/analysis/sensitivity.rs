@@ -349,9 +349,20 @@ pub fn analyse(
         let mut effects: Vec<InputEffect> = uncertain
             .iter()
             .enumerate()
-            // A service's own inputs; the portfolio's are all of them (other
-            // services' inputs cannot move a service: separate streams).
-            .filter(|(_, k)| e == model.services.len() || inputs[**k].0.service == e)
+            // A service's own inputs, and another service's where moving it
+            // moved this one in the one-at-a-time runs (a reserve fund or
+            // special account they share: on common random numbers an
+            // input that cannot reach the service leaves its results the
+            // same to the bit); the portfolio's are all of them.
+            .filter(|&(j, k)| {
+                let moves = |r: &(f64, Proportion)| {
+                    r.0.to_bits() != base[e].0.to_bits() || r.1 != base[e].1
+                };
+                e == model.services.len()
+                    || inputs[*k].0.service == e
+                    || moves(&swings[j].0[e])
+                    || moves(&swings[j].1[e])
+            })
             .map(|(j, &k)| {
                 let (lo, hi) = (&swings[j].0[e], &swings[j].1[e]);
                 let interval = |r: f64| rank_interval(r, n).unwrap_or((f64::NAN, f64::NAN));
@@ -479,6 +490,56 @@ amount = 90
 name = "b"
 annual = { dist = "uniform", min = 10, max = 50 }
 "#;
+
+    /// Two services; with a reserve fund they share, the first draws on it
+    /// first, so its cost moves the second's gap: its input is listed for
+    /// the second service, with the swing it has. Without the fund it
+    /// cannot reach the second and is not listed.
+    #[test]
+    fn another_services_input_is_listed_where_a_shared_fund_lets_it_move_a_service() {
+        let text = |fund: &str| {
+            let service = |id: &str| {
+                format!(
+                    "[[service]]\nid = \"{id}\"\nconstruction_cost = 1000\n\
+                     opex_ratio = {{ dist = \"uniform\", min = 0.08, max = 0.12 }}\n\
+                     [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 60\n"
+                )
+            };
+            format!(
+                "[scenario]\nname = \"f\"\nstart_year = 2025\nhorizon_years = 5\n\
+                 trials = 200\nseed = 1\n{fund}\n{}{}",
+                service("a"),
+                service("b")
+            )
+        };
+        let drivers_of_b = |fund: &str| {
+            let m = parse_str(&text(fund), "f.toml").unwrap();
+            let opts = Options {
+                sample: 200,
+                oat_trials: 50,
+            };
+            let s = analyse(&m, opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+            let b = s.entities.iter().find(|e| e.id == "b").unwrap();
+            b.inputs
+                .iter()
+                .map(|i| (i.input.clone(), i.swing))
+                .collect::<Vec<_>>()
+        };
+        let shared = drivers_of_b("reserve_fund = 50");
+        let a = shared
+            .iter()
+            .find(|(input, _)| input == "service.a.opex_ratio")
+            .unwrap_or_else(|| panic!("{shared:?}"));
+        // A dearer first service leaves less of the fund: a larger gap.
+        assert!(a.1 > 0.0, "{shared:?}");
+        let alone = drivers_of_b("");
+        assert!(
+            alone
+                .iter()
+                .all(|(input, _)| input.starts_with("service.b.")),
+            "{alone:?}"
+        );
+    }
 
     #[test]
     fn the_only_driver_has_rank_correlation_one_and_others_zero() {
