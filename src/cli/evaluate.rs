@@ -57,9 +57,10 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         evaluation: &ev,
         drivers: drivers.as_ref(),
     };
+    // The scorecards end with the portfolio's.
     let done = format!(
-        "{} services rated on {} trials",
-        ev.scorecards.len(),
+        "{} services and the portfolio rated on {} trials",
+        ev.scorecards.len().saturating_sub(1),
         fundgap::format::thousands(model.trials() as f64, 0)
     );
     deliver(&output, &delivery, &done)?;

@@ -98,10 +98,69 @@ fn slips_are_named_with_the_fix() {
         out.contains("warning: service.s.opex_ratio") && out.contains("did you mean 0.12?"),
         "{out}"
     );
+    // A price in won typed into a million-won file: what it means, and
+    // what to write.
     assert!(
-        out.contains("warning: service.s.funding.fares") && out.contains("is it in KRW million?"),
+        out.contains("warning: service.s.funding.fares")
+            && out.contains("1,440,000,000 won per user a year")
+            && out.contains("write price = 0.00144"),
         "{out}"
     );
+    // `run` says it too, before its results: the slip runs without error.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("p.toml"), &implausible).unwrap();
+    let o = fundgap(
+        &[
+            "run",
+            "p.toml",
+            "--trials",
+            "200",
+            "--no-charts",
+            "--out",
+            "o",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning: service.s.funding.fares") && err.contains("price = 0.00144"),
+        "{err}"
+    );
+    // Any other amount off by units asks for the unit.
+    let (_, out) = check(&format!(
+        "{HEAD}[[service]]\nid = \"s\"\nconstruction_cost = 1000\nopex_ratio = 0.1\n\
+         [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 100000\n"
+    ));
+    assert!(out.contains("is it in KRW million?"), "{out}");
+}
+
+/// The scorecard does not take `fundgap init`'s sample plan texts for a
+/// plan: `check` names each, and `evaluate` rates them as not stated.
+#[test]
+fn the_templates_sample_plan_texts_state_nothing() {
+    for lang in ["en", "ko"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = fundgap(&["init", "t.toml", "--lang", lang], tmp.path());
+        assert!(o.status.success());
+        let text = std::fs::read_to_string(tmp.path().join("t.toml")).unwrap();
+        // Every sample text the template writes is one the model knows.
+        let m = fundgap::scenario::parse_str(&text, "t.toml").unwrap();
+        for s in m.services() {
+            let p = &s.plan;
+            for t in [&p.improves_on, &p.improvement, &p.free_plan] {
+                let t = t.as_deref().unwrap_or_default();
+                assert!(fundgap::model::TEMPLATE_TEXTS.contains(&t), "{t:?}");
+                assert!(fundgap::model::stated(&Some(t.to_string())).is_none());
+            }
+        }
+        let o = fundgap(&["check", "t.toml", "--lang", "en"], tmp.path());
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("plan.improves_on: still the sample text"),
+            "{out}"
+        );
+    }
 }
 
 /// With its level of government stated, `check` says which investment

@@ -188,18 +188,25 @@ fn stream_what(model: &Model, f: &Stream, w: Words) -> String {
             saturation_users,
             price,
             ..
-        } => match ko {
-            false => format!(
-                "{} users at saturation x price {}, {years}",
-                saturation_users.describe(),
-                price.describe()
-            ),
-            true => format!(
-                "포화 시 이용자 {} x 요금 {}, {years}",
-                saturation_users.describe(),
-                price.describe()
-            ),
-        },
+        } => {
+            // A price is a small fraction of a million-won unit: say it in
+            // won too, so that a slip of unit shows.
+            let won = fundgap::format::won_per_unit(model.currency(), model.unit())
+                .filter(|&w| w > 1.0)
+                .map(|w| {
+                    let won = fundgap::format::thousands(price.mean() * w, 0);
+                    match ko {
+                        false => format!(" (mean {won} won a user a year)"),
+                        true => format!(" (평균 1명당 연 {won}원)"),
+                    }
+                })
+                .unwrap_or_default();
+            let (users, price) = (saturation_users.describe(), price.describe());
+            match ko {
+                false => format!("{users} users at saturation x price {price}{won}, {years}"),
+                true => format!("포화 시 이용자 {users} x 요금 {price}{won}, {years}"),
+            }
+        }
         StreamKind::Contract {
             amount,
             exit_hazard,
@@ -253,6 +260,14 @@ fn rate_path(model: &Model, path: &fundgap::model::RatePath, w: Words) -> String
         );
     }
     out
+}
+
+/// The likely slips in a scenario's figures that `check` warns of (an
+/// amount in the wrong unit, a percentage written for a share), one
+/// indented line each, for `run` to repeat before it simulates: empty when
+/// there are none.
+pub fn likely_slips(model: &Model, lang: Language) -> String {
+    plausibility::describe(model, Words(lang), false)
 }
 
 /// What `fundgap check` prints: what the scenario describes, in `lang`.
@@ -489,8 +504,9 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
             );
         }
     }
+    // Likely slips first: the list of unsourced inputs can be long.
+    out.push_str(&plausibility::describe(model, w, true));
     out.push_str(&provenance::describe(model, w));
-    out.push_str(&plausibility::describe(model, w));
     out.push_str(&review::describe(model, w));
     out
 }

@@ -84,7 +84,14 @@ pub enum Concern {
         planned: f64,
         /// amount / planned.
         times: f64,
+        /// For fees, the price's mean (per user and year): the figure to
+        /// fix, as a price in won typed into a million-won file is the
+        /// usual slip.
+        price: Option<f64>,
     },
+    /// A `[service.plan]` text is still the sample `fundgap init` wrote:
+    /// the scorecard rates it as not stated.
+    TemplateText,
     /// The service's stated money together is `times` its planned yearly
     /// cost.
     Surplus {
@@ -128,6 +135,20 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
         });
     }
     for s in &model.services {
+        let p = &s.plan;
+        for (key, text) in [
+            ("improves_on", &p.improves_on),
+            ("improvement", &p.improvement),
+            ("free_plan", &p.free_plan),
+        ] {
+            let sample = |t: &String| crate::model::TEMPLATE_TEXTS.contains(&t.trim());
+            if text.as_ref().is_some_and(sample) {
+                out.push(Warning {
+                    path: format!("service.{}.plan.{key}", s.id),
+                    kind: Concern::TemplateText,
+                });
+            }
+        }
         let ratio = s.opex_ratio.mean();
         if ratio > OPEX_RATIO_MAX {
             out.push(Warning {
@@ -175,6 +196,10 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
         let mut total = 0.0;
         let mut scaled = false;
         for st in &s.funding {
+            let price = match &st.kind {
+                StreamKind::Fees { price, .. } => Some(price.mean()),
+                _ => None,
+            };
             let amount = match &st.kind {
                 StreamKind::Grant {
                     size: GrantSize::Amount(q),
@@ -211,6 +236,7 @@ pub fn warnings(model: &Model) -> Vec<Warning> {
                         amount,
                         planned: plan,
                         times,
+                        price,
                     },
                 });
             }

@@ -35,7 +35,7 @@ pub use dist::{Dist, DistError};
 pub(crate) use dist::{normal_cdf, normal_quantile};
 pub use inputs::{Input, Quantities, QuantitiesMut};
 pub use language::Language;
-pub use plan::{Agreement, Government, Locality, ServicePlan};
+pub use plan::{Agreement, Government, Locality, ServicePlan, TEMPLATE_TEXTS, stated};
 pub use provenance::{Provenance, Provenances, StatedInput};
 pub use quantity::{Domain, Quantity, Volatility};
 pub use thresholds::{RENAMED_THRESHOLDS, THRESHOLD_KEYS, Thresholds};

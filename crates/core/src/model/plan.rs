@@ -26,6 +26,24 @@ pub struct ServicePlan {
     pub staff_tenure_years: Option<f64>,
 }
 
+/// The sample texts `fundgap init` writes into `[service.plan]`, in
+/// English and Korean: left unedited, they state nothing.
+pub const TEMPLATE_TEXTS: [&str; 6] = [
+    "The service it replaces",
+    "What it does better, and by how much",
+    "How it is paid for if users see it as free",
+    "대체하는 기존 서비스",
+    "무엇이 얼마나 나아지는가",
+    "이용자가 무료로 여길 때의 재원 계획",
+];
+
+/// A plan's `text` where it states something: neither blank nor the
+/// template's sample left as it was.
+pub fn stated(text: &Option<String>) -> Option<&String> {
+    text.as_ref()
+        .filter(|t| !t.trim().is_empty() && !TEMPLATE_TEXTS.contains(&t.trim()))
+}
+
 /// The level of local government a scenario's project belongs to: it
 /// decides which investment review (지방재정 투자심사) a project of its
 /// size must pass before it is budgeted.

@@ -10,12 +10,25 @@ use fundgap::model::Model;
 
 use crate::lang::Words;
 
-/// The plausibility warnings of `check`, one line each (empty when none).
-pub(super) fn describe(model: &Model, w: Words) -> String {
-    let unit = format!("{} {}", model.currency(), model.unit());
+/// The plausibility warnings of `check`, one line each (empty when none);
+/// the template's sample plan texts only `with_plan` (they matter to the
+/// scorecard, not to a run's figures).
+pub(super) fn describe(model: &Model, w: Words, with_plan: bool) -> String {
+    let unit = match w.ko() {
+        true => fundgap::format::korean_unit(model.currency(), model.unit())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} {}", model.currency(), model.unit())),
+        false => format!("{} {}", model.currency(), model.unit()),
+    };
+    let won = fundgap::format::won_per_unit(model.currency(), model.unit());
     let mut out = String::new();
     for warning in warnings(model) {
+        if !with_plan && warning.kind == Concern::TemplateText {
+            continue;
+        }
         let what = match (warning.kind, w.ko()) {
+            (Concern::TemplateText, false) => "still the sample text `fundgap init` wrote: `evaluate` rates it as not stated until it says what this service's plan is".to_string(),
+            (Concern::TemplateText, true) => "`fundgap init`이 쓴 예시 문구 그대로입니다: 이 서비스의 실제 계획으로 바꾸기 전에는 `evaluate`가 밝히지 않은 것으로 평가합니다".to_string(),
             (Concern::OpexRatio { ratio }, false) => format!(
                 "opex ratio {ratio}: running it would cost {ratio} times its construction a year; \
                  a share is a fraction (the U-City evaluation found about 0.15): did you mean {}?",
@@ -93,6 +106,36 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
                     amount,
                     planned,
                     times,
+                    price: Some(price),
+                },
+                ko,
+            ) if times > 1.0 && won.is_some_and(|won| won > 1.0) => {
+                // A price in won typed into a file of larger units: say
+                // what the figure means and what to write instead.
+                let won = won.unwrap_or(1.0);
+                let (a, p) = (figure(amount), figure(planned));
+                let (as_won, meant) = (thousands(price * won, 0), price / won);
+                match ko {
+                    false => format!(
+                        "users x price is {a} a year, {} times the service's planned yearly cost ({p}): a price of {} {unit} is {as_won} won per user a year; for {} won write price = {meant} (or, in a workbook, head the column 'price [원]')",
+                        thousands(times, 0),
+                        figure(price),
+                        figure(price)
+                    ),
+                    true => format!(
+                        "이용자 x 요금 = 연 {a}, 계획 연간 비용({p})의 {}배입니다: 요금 {}({unit})은 이용자 1명당 연 {as_won}원입니다. {}원을 뜻했다면 price = {meant}로 쓰세요(엑셀에서는 열 이름을 'price [원]'으로)",
+                        thousands(times, 0),
+                        figure(price),
+                        figure(price)
+                    ),
+                }
+            }
+            (
+                Concern::Scale {
+                    amount,
+                    planned,
+                    times,
+                    ..
                 },
                 ko,
             ) => {

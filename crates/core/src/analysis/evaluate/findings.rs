@@ -4,7 +4,7 @@
 //! found missing. Stating what the plan has never lowers a rating.
 
 use super::*;
-use crate::model::Agreement;
+use crate::model::{Agreement, stated};
 
 /// The shortest tenure that outlasts a local official's rotation (a move
 /// at most every two years, docs/sources.md): staff expected to stay at
@@ -25,12 +25,10 @@ fn score(criterion: &'static str, rating: Rating, reason: String) -> Score {
 pub(super) fn differentiation(s: &Service, say: &Say) -> Score {
     let p = &s.plan;
     // "none": nothing like it runs, so there is nothing to improve on.
-    let on = p
-        .improves_on
-        .as_ref()
-        .filter(|o| !o.trim().eq_ignore_ascii_case("none"));
-    let new = p.improves_on.is_some() && on.is_none();
-    let (rating, reason) = match (on, &p.improvement, say.ko()) {
+    // The template's sample texts, left unedited, state nothing.
+    let on = stated(&p.improves_on).filter(|o| !o.trim().eq_ignore_ascii_case("none"));
+    let new = stated(&p.improves_on).is_some() && on.is_none();
+    let (rating, reason) = match (on, stated(&p.improvement), say.ko()) {
         (Some(on), Some(by), false) => (Rating::Green, format!("improves on {on}: {by}")),
         (Some(on), Some(by), true) => (Rating::Green, format!("{on} 대비 개선: {by}")),
         (None, Some(by), false) => (Rating::Green, format!("adds: {by}")),
@@ -138,7 +136,7 @@ pub(super) fn free_service(s: &Service, say: &Say) -> Score {
         .iter()
         .any(|f| f.funding_kind() == FundingKind::Fees);
     let free = s.plan.free_to_users.unwrap_or(!fees);
-    let (rating, reason) = match (free, &s.plan.free_plan, say.ko()) {
+    let (rating, reason) = match (free, stated(&s.plan.free_plan), say.ko()) {
         (false, _, _) => (
             Rating::Green,
             say.t("its users pay for it", "이용자가 요금을 냄").to_string(),

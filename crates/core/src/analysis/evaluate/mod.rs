@@ -365,7 +365,7 @@ fn summary(cards: &[Scorecard], criterion: &'static str, say: &Say) -> Score {
     let short: Vec<&str> = cards
         .iter()
         .filter(|c| c.score(criterion).rating != Rating::Green)
-        .map(|c| c.id.as_str())
+        .map(|c| c.name.as_str())
         .collect();
     let rating = if red * 2 >= n && red > 0 {
         Rating::Red
