@@ -185,8 +185,44 @@ impl Money {
     }
 
     /// An amount with its interval, all in this money: "6.1 [5.9–6.3]".
+    /// An interval that is not a point never reads as one: up to two more
+    /// decimals, as its ends need to differ.
     pub fn with_interval(&self, x: f64, lo: f64, hi: f64) -> String {
-        format!("{} [{}–{}]", self.fmt(x), self.fmt(lo), self.fmt(hi))
+        let d = self.decimals_apart(lo, hi);
+        let f = |v: f64| thousands(v / self.divisor, d);
+        format!("{} [{}–{}]", f(x), f(lo), f(hi))
+    }
+
+    /// A signed amount with its interval: "+1.2 [-0.3, +2.7]", with as
+    /// many decimals as [`Money::with_interval`] would take.
+    pub fn signed_interval(&self, x: f64, lo: f64, hi: f64) -> String {
+        let d = self.decimals_apart(lo, hi);
+        let f = |v: f64| {
+            let s = thousands(v / self.divisor, d);
+            if v >= 0.0 { format!("+{s}") } else { s }
+        };
+        format!("{} [{}, {}]", f(x), f(lo), f(hi))
+    }
+
+    /// An amount and its standard error: "1.3 ± 0.2"; a standard error
+    /// that is not zero never reads as "0.0" (up to two more decimals).
+    pub fn with_error(&self, x: f64, se: f64) -> String {
+        let d = self.decimals_apart(0.0, se.abs());
+        let f = |v: f64| thousands(v / self.divisor, d);
+        format!("{} ± {}", f(x), f(se))
+    }
+
+    /// This money's decimals, or up to two more where `a` and `b` differ
+    /// but would read the same.
+    fn decimals_apart(&self, a: f64, b: f64) -> usize {
+        let mut d = self.decimals;
+        while a != b
+            && d < self.decimals + 2
+            && thousands(a / self.divisor, d) == thousands(b / self.divisor, d)
+        {
+            d += 1;
+        }
+        d
     }
 
     /// An amount followed by the unit: "3,440 억 원", "12 KRW million".
@@ -208,6 +244,25 @@ mod tests {
         assert_eq!(thousands(-0.01, 0), "0");
         assert_eq!(thousands(f64::NAN, 0), "-");
         assert_eq!(percent(0.1234, 1), "12.3%");
+    }
+
+    #[test]
+    fn an_interval_that_is_not_a_point_never_reads_as_one() {
+        let m = Money::for_units("KRW", "million", true, 1000.0);
+        assert_eq!(m.label(), "억 원");
+        assert_eq!(m.with_interval(1020.0, 1010.0, 1030.0), "10.2 [10.1–10.3]");
+        assert_eq!(
+            m.with_interval(1020.0, 1018.0, 1022.0),
+            "10.20 [10.18–10.22]"
+        );
+        assert_eq!(m.with_interval(1020.0, 1020.0, 1020.0), "10.2 [10.2–10.2]");
+        assert_eq!(
+            m.signed_interval(-50.0, -52.0, -48.0),
+            "-0.50 [-0.52, -0.48]"
+        );
+        assert_eq!(m.with_error(130.0, 0.69), "1.30 ± 0.01");
+        assert_eq!(m.with_error(130.0, 0.0), "1.3 ± 0.0");
+        assert_eq!(m.with_error(130.0, 0.01), "1.300 ± 0.000");
     }
 
     #[test]

@@ -196,10 +196,13 @@ impl FundingNeed {
         FundingNeed {
             confidence: q,
             topup: topup.quantile_bound(q),
-            topup_lo: topup.quantile_bound(lo),
+            // The interval's ends bracket whole buckets: the lower end at
+            // the bottom of its bucket, so that a quantile and both ends in
+            // one bucket still show the sketch's resolution, not a point.
+            topup_lo: topup.quantile_floor(lo),
             topup_hi: topup.quantile_bound(hi),
             reserve: reserve.quantile_bound(q),
-            reserve_lo: reserve.quantile_bound(lo),
+            reserve_lo: reserve.quantile_floor(lo),
             reserve_hi: reserve.quantile_bound(hi),
         }
     }

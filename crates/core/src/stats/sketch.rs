@@ -283,6 +283,23 @@ impl Sketch {
         self.nearest_rank(q, neg.chain(zero).chain(pos))
     }
 
+    /// A lower bound of the `q`-quantile: the bottom of the bucket that
+    /// holds it (at least the smallest value), so at most a share `q` of
+    /// the values are below it. With [`Sketch::quantile_bound`] at a
+    /// higher level it brackets an interval that the buckets' width cannot
+    /// shrink to a point. NaN when empty.
+    pub fn quantile_floor(&self, q: f64) -> f64 {
+        let edge = |i: usize| f64::from_bits((i as u64) << KEY_SHIFT);
+        let neg = self
+            .neg
+            .nonzero()
+            .rev()
+            .map(move |(i, c)| (-edge(i + 1), c));
+        let zero = std::iter::once((0.0, self.zero)).filter(|(_, c)| *c > 0);
+        let pos = self.pos.nonzero().map(move |(i, c)| (edge(i), c));
+        self.nearest_rank(q, neg.chain(zero).chain(pos))
+    }
+
     /// The value `buckets` (increasing, as (value, count)) give the
     /// nearest rank of `q`; the extreme ranks are known exactly.
     fn nearest_rank(&self, q: f64, buckets: impl Iterator<Item = (f64, u64)>) -> f64 {
@@ -402,6 +419,15 @@ mod tests {
                 (bound - exact).abs() <= exact.abs() / 64.0 + 1e-300,
                 "q {q}: bound {bound}, exact {exact}"
             );
+            // The floor: never above the order statistic, within a
+            // bucket, and below the bound wherever the value is not zero.
+            let floor = s.quantile_floor(q);
+            assert!(floor <= exact, "q {q}: floor {floor} > exact {exact}");
+            assert!(
+                (exact - floor).abs() <= exact.abs() / 64.0 + 1e-300,
+                "q {q}: floor {floor}, exact {exact}"
+            );
+            assert!(floor < bound || exact == 0.0, "q {q}: {floor} {bound}");
         }
     }
 

@@ -24,12 +24,7 @@ fn signed_points(d: &Difference, w: Words) -> String {
 }
 
 fn signed_money(d: &Difference, money: &Money) -> String {
-    format!(
-        "{} [{}, {}]",
-        money.signed(d.mean),
-        money.signed(d.lo),
-        money.signed(d.hi)
-    )
+    money.signed_interval(d.mean, d.lo, d.hi)
 }
 
 /// Whether a difference is noise, in words.

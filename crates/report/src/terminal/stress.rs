@@ -74,11 +74,7 @@ pub fn stress_cells(
             };
             row.extend([
                 share(&c.p_any_gap),
-                format!(
-                    "{} ± {}{mark}",
-                    money.fmt(c.gap_npv_mean),
-                    money.fmt(c.gap_npv_se)
-                ),
+                format!("{}{mark}", money.with_error(c.gap_npv_mean, c.gap_npv_se)),
                 share(&c.p_stopped),
             ]);
             if let Some(n) = c.need {

@@ -28,7 +28,7 @@ const WORDS = {
     dlXlsx: "report.xlsx", dlHtml: "report.html",
     dlToml: "Scenario with your changes written in (listed at its top as --set overrides)",
     compare: "Compare two settings",
-    compareNote: "Keep the current result as A, change the setting and see B beside it. With the same seed and trials the two share their random numbers, so the difference is the setting's.",
+    compareNote: "Keep the current result as A, change the setting and see B beside it. With the same seed and trials the two share their random numbers, so the difference is the setting's. Beside it, ± is its 95% range from the two runs' errors (wider than it need be when they share random numbers).",
     notPaired: "A and B differ in seed or trials: their difference includes Monte Carlo noise.",
     keepA: "Keep this result as A", clearA: "Stop comparing", compareCap: "A and B", diff: "B − A",
     footer: "This page runs on this computer only and needs no network.",
@@ -59,7 +59,7 @@ const WORDS = {
     dlXlsx: "report.xlsx", dlHtml: "report.html",
     dlToml: "변경 사항을 반영한 시나리오 (파일 머리에 --set 목록)",
     compare: "두 설정 비교",
-    compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 시드와 시행 횟수가 같으면 같은 난수를 쓰므로 차이는 설정의 차이입니다.",
+    compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 시드와 시행 횟수가 같으면 같은 난수를 쓰므로 차이는 설정의 차이입니다. 차이 옆 ±는 두 결과의 오차로 잡은 95% 범위입니다(같은 난수를 쓰면 실제보다 넓음).",
     notPaired: "A와 B의 시드나 시행 횟수가 달라 차이에 몬테카를로 오차가 섞여 있습니다.",
     keepA: "지금 결과를 A로", clearA: "비교 끄기", compareCap: "A와 B", diff: "B − A",
     footer: "이 페이지는 이 컴퓨터 안에서만 돌아가며 네트워크가 필요 없습니다.",
@@ -322,6 +322,8 @@ async function poll(id, body) {
   renderCompare();
 }
 
+// A probability with its 95% interval, as the tables print it.
+const ci = p => `${pct(p.estimate)} (${pct(p.lo)}–${pct(p.hi)})`;
 // Only a certainty reads 100% and only an impossibility 0% (as format::percent).
 const pct = p => {
   const text = (p * 100).toFixed(1);
@@ -353,8 +355,8 @@ function show(run) {
     const tr = document.createElement("tr");
     tr.dataset.entity = e.id;
     cell(tr, nameOf(e), true);
-    cell(tr, `${pct(e.p_any_gap.estimate)} (${pct(e.p_any_gap.lo)}–${pct(e.p_any_gap.hi)})`);
-    cell(tr, pct(e.p_stop.estimate));
+    cell(tr, ci(e.p_any_gap));
+    cell(tr, ci(e.p_stop));
     cell(tr, amount(e.topup[0]));
     cell(tr, amount(e.reserve[0]));
     body.append(tr);
@@ -447,12 +449,15 @@ function renderCompare() {
     const tr = document.createElement("tr");
     tr.dataset.entity = a.id;
     cell(tr, nameOf(a), true);
-    cell(tr, pct(a.p_any_gap.estimate));
-    cell(tr, pct(b.p_any_gap.estimate));
+    cell(tr, ci(a.p_any_gap));
+    cell(tr, ci(b.p_any_gap));
+    // The two runs' own errors combined: conservative where A and B share
+    // their random numbers (their errors then partly cancel).
     const d = (b.p_any_gap.estimate - a.p_any_gap.estimate) * 100;
-    cell(tr, `${d >= 0 ? "+" : ""}${d.toFixed(1)}%p`);
-    cell(tr, pct(a.p_stop.estimate));
-    cell(tr, pct(b.p_stop.estimate));
+    const pm = 1.96 * Math.hypot(a.p_any_gap.se, b.p_any_gap.se) * 100;
+    cell(tr, `${d >= 0 ? "+" : ""}${d.toFixed(1)}%p (±${pm.toFixed(1)})`);
+    cell(tr, ci(a.p_stop));
+    cell(tr, ci(b.p_stop));
     body.append(tr);
   }
   const list = r => `--seed ${r.seed} --trials ${r.trials} ${r.setting.set.length ? r.setting.set.join("  ") : t("none")}`;
