@@ -385,16 +385,16 @@ fn a_stress_cell_is_the_run_with_the_same_cut_and_warns_when_a_cut_stops_the_ser
     assert_eq!(uncut["stops_sooner"], "false");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("1개 칸에서 삭감이 부족액 현가 평균을 낮추는 것은"),
+        out.contains("1개 조건에서 삭감이 부족액 현가 평균을 낮추는 것은"),
         "{out}"
     );
     assert!(out.contains(" !"), "{out}");
     // Every cell at 100%: the note names the better view.
-    assert!(out.contains("모든 칸의 부족 확률이 100%입니다"), "{out}");
+    assert!(out.contains("모든 조건의 부족 확률이 100%입니다"), "{out}");
     // The page, in Korean, with money in 억 원 or 백만 원 and the warning.
     let page = std::fs::read_to_string(dir.path().join("s/report.html")).unwrap();
     assert!(page.contains("<html lang=\"ko\">"));
-    assert!(page.contains("칸별 결과") && page.contains("중단 확률"));
+    assert!(page.contains("조건별 결과") && page.contains("중단·축소 확률"));
     assert!(page.contains("금액 단위 억 원"), "top-ups of about 2억 원");
     assert!(page.contains("<svg"), "the heatmap inline");
     // Without a cut that stops anything sooner, no warning.

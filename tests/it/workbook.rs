@@ -344,13 +344,13 @@ fn a_korean_stress_test() {
         "{table}"
     );
     let wb: Xlsx<_> = open_workbook(dir.path().join("k/report.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["히트맵", "칸별 결과", "실행 정보"]);
+    assert_eq!(wb.sheet_names(), vec!["히트맵", "조건별 결과", "실행 정보"]);
     let svg = std::fs::read_to_string(dir.path().join("k/stress-heatmap.svg")).unwrap();
     // P(any gap) is 100% in every cell of the baseline: the heatmap shows
     // the mean gap NPV, in 억 원, and says why.
     assert!(svg.contains("삭감률"), "{svg}");
     assert!(svg.contains("중단 연도와 삭감률별 부족액 현가 평균 (억 원)"));
-    assert!(svg.contains("부족 확률은 모든 칸에서 100%"));
+    assert!(svg.contains("부족 확률은 모든 조건에서 100%"));
 }
 
 /// `compare --lang ko`: the table and charts in Korean, gap NPVs in 억 원

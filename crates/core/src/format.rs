@@ -79,6 +79,28 @@ pub fn percent_interval(p: f64, lo: f64, hi: f64, decimals: usize) -> String {
     )
 }
 
+/// The Korean particle that follows `word`: `after_consonant` (이, 을, 은)
+/// where its last syllable ends in a consonant, else `after_vowel` (가,
+/// 를, 는). A last digit counts as read (일, 삼, 육 …); a word whose end
+/// cannot be told (Latin letters, symbols) gets both, "이(가)".
+pub fn particle(word: &str, after_consonant: &'static str, after_vowel: &'static str) -> String {
+    let last = word
+        .trim_end_matches(['"', '\'', ')', ']', '」', '”', '’'])
+        .chars()
+        .last();
+    let consonant = match last {
+        Some(c @ '가'..='힣') => Some(!(c as u32 - '가' as u32).is_multiple_of(28)),
+        // 영, 일, 삼, 육, 칠, 팔 end in a consonant; 이, 사, 오, 구 do not.
+        Some(d @ '0'..='9') => Some(matches!(d, '0' | '1' | '3' | '6' | '7' | '8')),
+        _ => None,
+    };
+    match consonant {
+        Some(true) => after_consonant.to_string(),
+        Some(false) => after_vowel.to_string(),
+        None => format!("{after_consonant}({after_vowel})"),
+    }
+}
+
 /// The Korean name of a won unit ("백만 원"), where the scenario's money
 /// is in won and its unit is one fundgap knows.
 pub fn korean_unit(currency: &str, unit: &str) -> Option<&'static str> {
@@ -263,6 +285,17 @@ mod tests {
         assert_eq!(m.with_error(130.0, 0.69), "1.30 ± 0.01");
         assert_eq!(m.with_error(130.0, 0.0), "1.3 ± 0.0");
         assert_eq!(m.with_error(130.0, 0.01), "1.300 ± 0.000");
+    }
+
+    #[test]
+    fn particles_follow_the_last_syllable() {
+        assert_eq!(particle("서울시", "이", "가"), "가");
+        assert_eq!(particle("공유 주차", "을", "를"), "를");
+        assert_eq!(particle("드론 안전망", "은", "는"), "은");
+        assert_eq!(particle("\"세종시청\"", "이", "가"), "이");
+        assert_eq!(particle("50", "을", "를"), "을");
+        assert_eq!(particle("2023–2035", "은", "는"), "는");
+        assert_eq!(particle("K-water", "이", "가"), "이(가)");
     }
 
     #[test]

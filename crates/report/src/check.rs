@@ -262,6 +262,29 @@ fn rate_path(model: &Model, path: &fundgap::model::RatePath, w: Words) -> String
     out
 }
 
+/// A scenario keyword as `check` shows it: itself in English; in Korean,
+/// its meaning with the keyword the file uses ("보조금(grant)").
+fn keyword(key: &str, w: Words) -> String {
+    let korean = match key {
+        "public" => "공공",
+        "mixed" => "혼합",
+        "private" => "민간",
+        "renewal" => "교체",
+        "annual" => "연간",
+        "one_off" => "일회성",
+        "grant" => "보조금",
+        "budget" => "예산",
+        "fees" => "요금",
+        "contract" => "계약",
+        "reserve" => "적립금",
+        _ => return key.to_string(),
+    };
+    match w.ko() {
+        true => format!("{korean}({key})"),
+        false => key.to_string(),
+    }
+}
+
 /// The likely slips in a scenario's figures that `check` warns of (an
 /// amount in the wrong unit, a percentage written for a share), one
 /// indented line each, for `run` to repeat before it simulates: empty when
@@ -369,7 +392,7 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
             "  - {} \"{}\" ({}, {}: {operator})",
             s.id,
             s.name,
-            s.nature.as_str(),
+            keyword(s.nature.as_str(), w),
             w.t("operator", "운영자"),
         );
         let opens = model.year(s.opens);
@@ -454,7 +477,7 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
                 out,
                 "      {} {} \"{}\": {what}{capital}",
                 w.t("cost", "비용"),
-                c.kind.as_str(),
+                keyword(c.kind.as_str(), w),
                 c.name
             );
         }
@@ -486,7 +509,7 @@ pub fn describe(model: &Model, label: &str, lang: Language) -> String {
                 out,
                 "      {} {} \"{}\": {what}",
                 w.t("funding", "재원"),
-                f.funding_kind().as_str(),
+                keyword(f.funding_kind().as_str(), w),
                 f.name
             );
         }

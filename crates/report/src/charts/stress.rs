@@ -149,10 +149,11 @@ impl Chart for Heatmap<'_> {
                 false => format!("Mean gap NPV across the sweep ({})", money.label()),
             },
         };
-        let (trials, seed, who) = (thousands(r.trials as f64, 0), r.seed, &r.entity);
+        let who = crate::lang::entity_label(&r.entity, &r.entity_name, words.0);
+        let (trials, seed) = (thousands(r.trials as f64, 0), r.seed);
         let mut sub = match words.ko() {
             true => {
-                format!("칸마다 {trials}회 시행, 시드 {seed}, 모든 칸에 같은 난수; 대상: {who}")
+                format!("조건마다 {trials}회 시행, 시드 {seed}, 모든 조건에 같은 난수; 대상: {who}")
             }
             false => format!(
                 "{trials} trials per cell, seed {seed}, same random numbers in every cell; entity: {who}"
@@ -161,7 +162,7 @@ impl Chart for Heatmap<'_> {
         if let Shown::GapNpv { everywhere, .. } = &shown {
             let p = percent(*everywhere, 0);
             sub += &match words.ko() {
-                true => format!("; 부족 확률은 모든 칸에서 {p}"),
+                true => format!("; 부족 확률은 모든 조건에서 {p}"),
                 false => format!("; P(any gap) is {p} in every cell"),
             };
         }

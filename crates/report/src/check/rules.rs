@@ -50,8 +50,14 @@ pub(super) fn decision_rules(s: &Service, w: Words, model: &Model) -> String {
         if s.stop.after_gap_years > 0 {
             let n = s.stop.after_gap_years;
             when.push(match ko {
-                false => format!("after {n} consecutive years with a gap"),
-                true => format!("{n}년 연속 부족이 나면"),
+                false => match n {
+                    1 => "after a year with a gap".to_string(),
+                    n => format!("after {n} consecutive years with a gap"),
+                },
+                true => match n {
+                    1 => "부족이 나면".to_string(),
+                    n => format!("{n}년 연속 부족이 나면"),
+                },
             });
         }
         if s.stop.below_funding_share > 0.0 {
@@ -89,7 +95,8 @@ pub(super) fn decision_rules(s: &Service, w: Words, model: &Model) -> String {
                     "a shortfall is a gap only above {share} of the year's cost and {amount}; smaller ones are absorbed"
                 ),
                 true => format!(
-                    "부족액이 그해 비용의 {share}와 금액 {amount}을(를) 모두 넘을 때만 부족으로 보고, 그보다 작으면 흡수"
+                    "부족액이 그해 비용의 {share}와 금액 {amount}{} 모두 넘을 때만 부족으로 보고, 그보다 작으면 흡수",
+                    fundgap::format::particle(&amount, "을", "를")
                 ),
             }
         );

@@ -43,14 +43,14 @@ pub fn stress_html(
             money.label()
         ),
         true => format!(
-            "{}개 칸, 칸마다 같은 난수로 시행 {trials}회 (시드 {}); 금액 단위 {}",
+            "{}개 조건, 조건마다 같은 난수로 시행 {trials}회 (시드 {}); 금액 단위 {}",
             r.cells.len(),
             r.seed,
             money.label()
         ),
     };
     let mut h = page_head(&title, None, &facts, lang, &text);
-    let _ = writeln!(h, "<h2>{}</h2>", w.t("Every cell", "칸별 결과"));
+    let _ = writeln!(h, "<h2>{}</h2>", w.t("Every cell", "조건별 결과"));
     plain_table(&mut h, &head, &rows);
     for n in &notes {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(n));

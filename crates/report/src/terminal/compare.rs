@@ -68,8 +68,8 @@ pub fn compare_cells(
         w.t("rank (possible)", "순위 (가능 범위)"),
         w.t("gap NPV P95", "부족액 현가 P95"),
         w.t("LCC NPV", "생애주기비용 현가"),
-        w.t("grants", "보조금"),
-        w.t("BCR", "편익비용비"),
+        w.t("grants", "보조금 비중"),
+        w.t("BCR", "B/C"),
     ]
     .map(str::to_string)
     .to_vec();
@@ -165,8 +165,8 @@ pub fn compare_notes(r: &CompareResult, lang: Language, money: &Money) -> Vec<St
     if let Some(q) = r.confidence {
         let q = percent(q, 0);
         notes.push(match w.ko() {
-            false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials in that variant, as `run --confidence` reports it.", r.entity),
-            true => format!("추가 예산: 그 대안에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다.", crate::lang::entity_name(&r.entity, &r.entity, Language::Ko)),
+            false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials in that variant, as `run --confidence` reports it, for the services run as planned (a service the city stops counts at what keeping it would have needed).", r.entity),
+            true => format!("추가 예산: 그 대안에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다(계획대로 운영할 때의 금액이므로, 시가 중단하는 서비스는 계속 운영했다면 필요했을 금액으로 셉니다).", crate::lang::entity_name(&r.entity, &r.entity, Language::Ko)),
         });
     }
     notes

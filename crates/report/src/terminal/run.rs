@@ -98,7 +98,7 @@ pub fn result_cells(
         w.t("P(gap)>50%", "부족 50% 초과"),
         w.t("gap NPV mean", "부족액 현가 평균"),
         w.t("gap NPV P95", "부족액 현가 P95"),
-        w.t("grants", "보조금"),
+        w.t("grants", "보조금 비중"),
         w.t("opex", "운영비율"),
     ];
     let rows = report
@@ -167,7 +167,7 @@ pub fn results(model: &Model, report: &Report, lang: Language) -> String {
         "{}",
         w.t(
             "P(gap)>50%: first year in which more than half of the trials have a gap; a range of years where P(gap) is within Monte Carlo error of 50% (more trials settle it). grants: share of money received from grants. opex: realised operating cost per year / construction cost.",
-            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해이며, 부족 확률이 몬테카를로 오차 안에서 50%와 구별되지 않으면 연도 범위로 표시(시행을 늘리면 좁혀짐). 부족액 현가: 연도별 부족액의 현재가치 합. 보조금: 받은 재원 중 보조금 비중. 운영비율: 연평균 운영비 / 구축비."
+            "부족 확률: 분석 기간 중 한 해라도 재원이 부족한 시행의 비율. 부족 50% 초과: 절반 넘는 시행에서 부족이 생기는 첫 해이며, 부족 확률이 몬테카를로 오차 안에서 50%와 구별되지 않으면 연도 범위로 표시(시행을 늘리면 좁혀짐). 부족액 현가: 연도별 부족액의 현재가치 합. 보조금 비중: 받은 재원 중 보조금의 비중. 운영비율: 연평균 운영비 / 구축비."
         )
     );
     out.push_str(&gap_kinds(model, report, w, &money));

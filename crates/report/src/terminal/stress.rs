@@ -16,7 +16,7 @@ use crate::lang::{Money, MoneyOf, Words};
 pub fn axis_name(key: &str, w: Words) -> String {
     match key {
         "cut" => w.t("cut", "삭감률").to_string(),
-        "withdrawal_year" => w.t("withdrawal year", "보조금 중단 연도").to_string(),
+        "withdrawal_year" => w.t("withdrawal year", "재원 중단 연도").to_string(),
         k => k.to_string(),
     }
 }
@@ -51,7 +51,7 @@ pub fn stress_cells(
             .to_string(),
         w.t("gap NPV mean ± SE", "부족액 현가 평균 ± 표준오차")
             .to_string(),
-        w.t("P(stopped) [95% CI]", "중단 확률 [95% 신뢰구간]")
+        w.t("P(stopped) [95% CI]", "중단·축소 확률 [95% 신뢰구간]")
             .to_string(),
     ]);
     if let Some(q) = r.confidence {
@@ -103,7 +103,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
             }
         ),
         true => format!(
-            "금액 단위 {}; 부족액 현가: 연도별 부족액의 현재가치 합; 중단 확률: 분석 기간 끝까지 {}{} 중단 규칙에 따라 중단되거나 축소된 시행의 비율.",
+            "금액 단위 {}; 부족액 현가: 연도별 부족액의 현재가치 합; 중단·축소 확률: 분석 기간 끝까지 {}{} 중단 규칙에 따라 중단되거나 축소된 시행의 비율.",
             money.label(),
             if r.entity == "portfolio" {
                 "서비스 중 하나라도".to_string()
@@ -111,9 +111,9 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
                 crate::lang::entity_label(&r.entity, &r.entity_name, lang)
             },
             if r.entity == "portfolio" {
-                ""
+                String::new()
             } else {
-                "이(가)"
+                fundgap::format::particle(&r.entity_name, "이", "가")
             }
         ),
     }];
@@ -129,8 +129,8 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         notes.push(match (w.ko(), p == 0.0) {
             (false, true) => format!("P(any gap) is 0% in every cell: no cell opens a gap, so the grid's differences are in the gap NPV mean and P(stopped) columns{better}."),
             (false, false) => format!("P(any gap) is 100% in every cell: every trial has a gap whatever the cell, so read the gap NPV mean and top-up columns instead{better}."),
-            (true, true) => format!("모든 칸의 부족 확률이 0%입니다: 어느 칸에서도 부족이 생기지 않으므로 차이는 부족액 현가 평균과 중단 확률 열에 있습니다{better}."),
-            (true, false) => format!("모든 칸의 부족 확률이 100%입니다: 칸과 관계없이 모든 시행에 부족이 있으므로 부족액 현가 평균과 추가 예산 열을 보십시오{better}."),
+            (true, true) => format!("모든 조건의 부족 확률이 0%입니다: 어느 조건에서도 부족이 생기지 않으므로 차이는 부족액 현가 평균과 중단·축소 확률 열에 있습니다{better}."),
+            (true, false) => format!("모든 조건의 부족 확률이 100%입니다: 조건과 관계없이 모든 시행에 부족이 있으므로 부족액 현가 평균과 추가 예산 열을 보십시오{better}."),
         });
     }
     let sooner = r.stops_sooner();
@@ -141,7 +141,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
             r.x.labels[c.x],
             w.t("cut", "삭감"),
             r.y.labels[c.y],
-            w.t("P(stopped)", "중단 확률"),
+            w.t("P(stopped)", "중단·축소 확률"),
             percent(b.p_stopped.estimate, 1),
             percent(c.p_stopped.estimate, 1),
             w.t("gap NPV", "부족액 현가"),
@@ -154,7 +154,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
                 sooner.len()
             ),
             true => format!(
-                "{STOP_MARK} {}개 칸에서 삭감이 부족액 현가 평균을 낮추는 것은 서비스가 더 일찍 중단되기 때문입니다: 같은 시행 중 삭감하지 않았을 때보다 더 많은 시행이 중단됩니다 (예: {example}). 중단된 서비스는 부족이 없지만 아무도 이용하지 못하므로 절감이 아닙니다.",
+                "{STOP_MARK} {}개 조건에서 삭감이 부족액 현가 평균을 낮추는 것은 서비스가 더 일찍 중단되기 때문입니다: 같은 시행 중 삭감하지 않았을 때보다 더 많은 시행이 중단됩니다 (예: {example}). 중단된 서비스는 부족이 없지만 아무도 이용하지 못하므로 절감이 아닙니다.",
                 sooner.len()
             ),
         });
@@ -163,14 +163,17 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         let years = year_ranges(&r.left_out);
         notes.push(match w.ko() {
             false => format!("Withdrawal years {years} are left out: no chosen stream pays in them, so a withdrawal there would repeat another cell (after a stream's window, the uncut one)."),
-            true => format!("중단 연도 {years}은(는) 제외했습니다: 선택한 재원이 그 해에 지급하지 않으므로 다른 칸과 같은 결과입니다."),
+            true => format!(
+                "중단 연도 {years}{} 제외했습니다: 선택한 재원이 그 해에 지급하지 않으므로 다른 조건과 같은 결과입니다.",
+                fundgap::format::particle(&years, "은", "는")
+            ),
         });
     }
     if let Some(q) = r.confidence {
         let q = percent(q, 0);
         notes.push(match w.ko() {
-            false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials under the cell's cut, as `run --confidence` reports it; its interval is that quantile's 95% interval.", r.entity),
-            true => format!("추가 예산: 그 칸의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다. 괄호는 그 분위수의 95% 구간입니다.", crate::lang::entity_name(&r.entity, &r.entity_name, Language::Ko)),
+            false => format!("Top-up: the constant yearly amount (start-year prices) that would have kept {} gap-free in {q} of trials under the cell's cut, as `run --confidence` reports it, for the services run as planned (a service the city stops counts at what keeping it would have needed); its interval is that quantile's 95% interval.", r.entity),
+            true => format!("추가 예산: 그 조건의 삭감 아래에서 시행의 {q}에서 {}의 부족을 없앴을 매년 같은 금액(기준연도 가격)으로, `run --confidence`와 같은 값입니다(계획대로 운영할 때의 금액이므로, 시가 중단하는 서비스는 계속 운영했다면 필요했을 금액으로 셉니다). 괄호는 그 분위수의 95% 구간입니다.", crate::lang::entity_name(&r.entity, &r.entity_name, Language::Ko)),
         });
     }
     notes
@@ -198,8 +201,8 @@ pub fn safe_years(r: &StressResult, target: f64, lang: Language) -> Vec<String> 
             Some(x) => r.x.labels[x].clone(),
             None => w
                 .t(
-                    "none: even the last year exceeds the target",
-                    "없음: 마지막 해에 중단해도 목표를 넘음",
+                    "none: even the last year tried exceeds the target",
+                    "없음: 시험한 마지막 연도에 중단해도 목표를 넘음",
                 )
                 .to_string(),
         };
@@ -219,9 +222,9 @@ pub fn stress(r: &StressResult, target: f64, lang: Language) -> String {
     let _ = if w.ko() {
         writeln!(
             out,
-            "{} — {}의 칸별 결과 (칸마다 {trials}회 시행, 모든 칸에 같은 난수)",
+            "{} — {}의 조건별 결과 (조건마다 {trials}회 시행, 모든 조건에 같은 난수)",
             r.scenario,
-            crate::lang::entity_name(&r.entity, &r.entity, lang)
+            crate::lang::entity_name(&r.entity, &r.entity_name, lang)
         )
     } else {
         writeln!(

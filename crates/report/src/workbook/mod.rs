@@ -359,7 +359,7 @@ pub fn stress_workbook(
         ws.add_conditional_format(2, 1, 1 + ny as u32, last_col, &scale)?;
         ws.set_freeze_panes(2, 1)?;
         csv_sheet(
-            wb.add_worksheet().set_name(w.t("cells", "칸별 결과"))?,
+            wb.add_worksheet().set_name(w.t("cells", "조건별 결과"))?,
             csv,
             &h,
         )?;

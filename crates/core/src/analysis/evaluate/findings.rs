@@ -47,7 +47,10 @@ pub(super) fn differentiation(s: &Service, say: &Say) -> Score {
         ),
         (Some(on), None, true) => (
             Rating::Amber,
-            format!("{on}을(를) 개선한다고 하나 얼마나 나은지 없음 (`improvement`)"),
+            format!(
+                "{on}{} 개선한다고 하나 얼마나 나은지 없음 (`improvement`)",
+                crate::format::particle(on, "을", "를")
+            ),
         ),
         (None, None, _) => (
             Rating::Red,
@@ -85,7 +88,8 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                     "\"{op}\" is named, but no agreement on running it is stated (`[service.plan] agreement`)"
                 ),
                 true => format!(
-                    "\"{op}\"이(가) 지정되었으나 운영 협약이 없음 (`[service.plan] agreement`)"
+                    "\"{op}\"{} 지정되었으나 운영 협약이 없음 (`[service.plan] agreement`)",
+                    crate::format::particle(op, "이", "가")
                 ),
             },
         ),
@@ -111,7 +115,8 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                 (true, true) => (
                     Rating::Amber,
                     format!(
-                        "\"{op}\"와(과) 협약 체결, 그러나 소유 기관이 여럿({owners})이고 운영자는 그중 어느 기관도 아님"
+                        "\"{op}\"{} 협약 체결, 그러나 소유 기관이 여럿({owners})이고 운영자는 그중 어느 기관도 아님",
+                        crate::format::particle(op, "과", "와")
                     ),
                 ),
                 (false, false) => (
@@ -120,7 +125,10 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                 ),
                 (false, true) => (
                     Rating::Green,
-                    format!("\"{op}\"이(가) 체결된 협약에 따라 운영"),
+                    format!(
+                        "\"{op}\"{} 체결된 협약에 따라 운영",
+                        crate::format::particle(op, "이", "가")
+                    ),
                 ),
             }
         }
