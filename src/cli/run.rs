@@ -53,13 +53,12 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
                 fundgap::format::thousands(args.max_trials as f64, 0)
             ),
         }
-        // A slip of unit runs without error and can hide every gap: say
-        // so before the results, not only in `check`.
-        let slips =
-            fundgap_report::check::likely_slips(&model, Lang::or_scenario(args.lang, &model));
-        if !slips.is_empty() {
-            eprint!("{slips}");
-        }
+    }
+    // A slip of unit runs without error and can hide every gap: say so
+    // before the results, not only in `check`, and even with --quiet.
+    let slips = fundgap_report::check::likely_slips(&model, Lang::or_scenario(args.lang, &model));
+    if !slips.is_empty() {
+        eprint!("{slips}");
     }
 
     let started = Instant::now();

@@ -6,13 +6,18 @@
 use crate::common::{fundgap, scenario};
 
 /// The columns of `header` that are probabilities: `p_…` (P(any gap),
-/// P(stopped) …), a difference of two (`diff_p_…`) and the survival curve;
-/// not their intervals and standard errors.
+/// P(stopped) …), a difference of two (`diff_p_…`) and the survival curve,
+/// and the rank correlations; not their intervals and standard errors.
 fn probabilities(header: &[String]) -> Vec<&str> {
     header
         .iter()
         .map(String::as_str)
-        .filter(|c| c.starts_with("p_") || c.starts_with("diff_p_") || *c == "survival")
+        .filter(|c| {
+            c.starts_with("p_")
+                || c.starts_with("diff_p_")
+                || c.starts_with("rank_corr_")
+                || *c == "survival"
+        })
         .filter(|c| !c.ends_with("_lo") && !c.ends_with("_hi") && !c.ends_with("_se"))
         .collect()
 }

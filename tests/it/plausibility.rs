@@ -106,7 +106,8 @@ fn slips_are_named_with_the_fix() {
             && out.contains("write price = 0.00144"),
         "{out}"
     );
-    // `run` says it too, before its results: the slip runs without error.
+    // `run` says it too, before its results and even when quiet: the slip
+    // runs without error.
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("p.toml"), &implausible).unwrap();
     let o = fundgap(
@@ -116,6 +117,7 @@ fn slips_are_named_with_the_fix() {
             "--trials",
             "200",
             "--no-charts",
+            "--quiet",
             "--out",
             "o",
         ],

@@ -84,20 +84,56 @@ pub fn percent_interval(p: f64, lo: f64, hi: f64, decimals: usize) -> String {
 /// 를, 는). A last digit counts as read (일, 삼, 육 …); a word whose end
 /// cannot be told (Latin letters, symbols) gets both, "이(가)".
 pub fn particle(word: &str, after_consonant: &'static str, after_vowel: &'static str) -> String {
-    let last = word
-        .trim_end_matches(['"', '\'', ')', ']', '」', '”', '’'])
-        .chars()
-        .last();
-    let consonant = match last {
-        Some(c @ '가'..='힣') => Some(!(c as u32 - '가' as u32).is_multiple_of(28)),
-        // 영, 일, 삼, 육, 칠, 팔 end in a consonant; 이, 사, 오, 구 do not.
-        Some(d @ '0'..='9') => Some(matches!(d, '0' | '1' | '3' | '6' | '7' | '8')),
-        _ => None,
-    };
-    match consonant {
-        Some(true) => after_consonant.to_string(),
-        Some(false) => after_vowel.to_string(),
+    match final_consonant(word) {
+        Some(Some(_)) => after_consonant.to_string(),
+        Some(None) => after_vowel.to_string(),
         None => format!("{after_consonant}({after_vowel})"),
+    }
+}
+
+/// "으로" or "로" after `word`: 로 after a vowel and after ㄹ (서울로,
+/// 7로), 으로 after any other consonant (6으로); both where its end
+/// cannot be told.
+pub fn particle_ro(word: &str) -> String {
+    match final_consonant(word) {
+        Some(Some(c)) if c != 'ㄹ' => "으로".to_string(),
+        Some(_) => "로".to_string(),
+        None => "(으)로".to_string(),
+    }
+}
+
+/// The final consonant of `word`'s last syllable as read: None inside
+/// when it ends in a vowel, None outside when its end cannot be told. A
+/// closing quote or bracket is skipped, and a trailing parenthetical
+/// ("공유 주차 (3만 면)") too: a particle follows the word before it.
+fn final_consonant(word: &str) -> Option<Option<char>> {
+    let mut w = word.trim_end();
+    if w.ends_with(')')
+        && let Some(open) = w.rfind('(')
+        && open > 0
+    {
+        w = w[..open].trim_end();
+    }
+    let last = w
+        .trim_end_matches(['"', '\'', ']', '」', '”', '’'])
+        .chars()
+        .last()?;
+    const FINALS: [char; 28] = [
+        ' ', 'ㄱ', 'ㄲ', 'ㄳ', 'ㄴ', 'ㄵ', 'ㄶ', 'ㄷ', 'ㄹ', 'ㄺ', 'ㄻ', 'ㄼ', 'ㄽ', 'ㄾ', 'ㄿ',
+        'ㅀ', 'ㅁ', 'ㅂ', 'ㅄ', 'ㅅ', 'ㅆ', 'ㅇ', 'ㅈ', 'ㅊ', 'ㅋ', 'ㅌ', 'ㅍ', 'ㅎ',
+    ];
+    match last {
+        '가'..='힣' => {
+            let f = FINALS[((last as u32 - '가' as u32) % 28) as usize];
+            Some((f != ' ').then_some(f))
+        }
+        // 영, 일, 삼, 육, 칠, 팔 end in a consonant; 이, 사, 오, 구 do not.
+        '0' => Some(Some('ㅇ')),
+        '1' | '7' | '8' => Some(Some('ㄹ')),
+        '3' => Some(Some('ㅁ')),
+        '6' => Some(Some('ㄱ')),
+        '2' | '4' | '5' | '9' => Some(None),
+        _ => None,
     }
 }
 
@@ -227,7 +263,7 @@ impl Money {
     }
 
     /// An amount and its standard error: "1.3 ± 0.2"; a standard error
-    /// that is not zero never reads as "0.0" (up to two more decimals).
+    /// that would read as 0 takes up to two more decimals ("1.30 ± 0.01").
     pub fn with_error(&self, x: f64, se: f64) -> String {
         let d = self.decimals_apart(0.0, se.abs());
         let f = |v: f64| thousands(v / self.divisor, d);
@@ -239,6 +275,8 @@ impl Money {
     fn decimals_apart(&self, a: f64, b: f64) -> usize {
         let mut d = self.decimals;
         while a != b
+            && a.is_finite()
+            && b.is_finite()
             && d < self.decimals + 2
             && thousands(a / self.divisor, d) == thousands(b / self.divisor, d)
         {
@@ -296,6 +334,13 @@ mod tests {
         assert_eq!(particle("50", "을", "를"), "을");
         assert_eq!(particle("2023–2035", "은", "는"), "는");
         assert_eq!(particle("K-water", "이", "가"), "이(가)");
+        assert_eq!(particle("공유 주차 (3만 면)", "이", "가"), "가");
+        assert_eq!(particle("드론 (26곳)", "이", "가"), "이");
+        assert_eq!(particle_ro("0.00096"), "으로");
+        assert_eq!(particle_ro("0.001"), "로");
+        assert_eq!(particle_ro("서울"), "로");
+        assert_eq!(particle_ro("1,230"), "으로");
+        assert_eq!(particle_ro("2"), "로");
     }
 
     #[test]

@@ -365,7 +365,13 @@ pub fn analyse(
             })
             .map(|(j, &k)| {
                 let (lo, hi) = (&swings[j].0[e], &swings[j].1[e]);
-                let interval = |r: f64| rank_interval(r, n).unwrap_or((f64::NAN, f64::NAN));
+                // A constant column has no correlation to bound: its 0 is
+                // a convention, and it gets no interval.
+                let varies = |c: &[f64]| c.iter().any(|x| *x != c[0]);
+                let interval = |r: f64, out: &[f64]| match varies(&in_cols[j]) && varies(out) {
+                    true => rank_interval(r, n).unwrap_or((f64::NAN, f64::NAN)),
+                    false => (f64::NAN, f64::NAN),
+                };
                 let gap_corr = spearman(&in_cols[j], &gap_cols[e]);
                 let any_corr = spearman(&in_cols[j], &any_cols[e]);
                 InputEffect {
@@ -375,11 +381,11 @@ pub fn analyse(
                     p50: quant[j][1],
                     p90: quant[j][2],
                     rank_corr_gap_npv: gap_corr,
-                    rank_corr_gap_npv_lo: interval(gap_corr).0,
-                    rank_corr_gap_npv_hi: interval(gap_corr).1,
+                    rank_corr_gap_npv_lo: interval(gap_corr, &gap_cols[e]).0,
+                    rank_corr_gap_npv_hi: interval(gap_corr, &gap_cols[e]).1,
                     rank_corr_any_gap: any_corr,
-                    rank_corr_any_gap_lo: interval(any_corr).0,
-                    rank_corr_any_gap_hi: interval(any_corr).1,
+                    rank_corr_any_gap_lo: interval(any_corr, &any_cols[e]).0,
+                    rank_corr_any_gap_hi: interval(any_corr, &any_cols[e]).1,
                     gap_npv_at_p10: lo.0,
                     gap_npv_at_p90: hi.0,
                     swing: hi.0 - lo.0,
@@ -398,9 +404,19 @@ pub fn analyse(
                 .total_cmp(&a.swing.abs())
                 .then(a.input.cmp(&b.input))
         });
+        // Another service's input counts only where its correlation is
+        // told from 0: dozens of them at noise level would add about
+        // 1/sample each and blur the shares.
+        let own = format!("service.{id}.");
         let variance_by_provenance = ProvenanceShares::of(
             effects
                 .iter()
+                .filter(|i| {
+                    e == model.services.len()
+                        || i.input.starts_with(&own)
+                        || i.rank_corr_gap_npv_lo > 0.0
+                        || i.rank_corr_gap_npv_hi < 0.0
+                })
                 .map(|i| (i.rank_corr_gap_npv.powi(2), model.provenance(&i.input))),
         );
         result.push(EntitySensitivity {

@@ -12,6 +12,8 @@
 //!   probability and a selected amount (a comparison, a select, a sum);
 //! * every funding stream is last year's amount times its growth (a
 //!   product and a sum);
+//! * every benefit is a base amount times the year's index (a product and
+//!   a sum);
 //! * the balance, the gap, the reserve carried, the discounted cost, gap
 //!   and benefit (seven operations);
 //! * three rows written: cost, funding and gap.
@@ -168,7 +170,7 @@ fn service(
         let balance = reserve + funding - cost;
         let gap = ZERO.max(-balance);
         reserve = balance.max(ZERO);
-        let benefits = benefit.iter().fold(ZERO, |acc, &b| acc + b);
+        let benefits = benefit.iter().fold(ZERO, |acc, &b| acc + b * index[t]);
         npv = npv + (cost + gap + benefits) * disc[t];
         cost_row[t] = cost;
         funding_row[t] = funding;

@@ -48,6 +48,9 @@ mod books;
 mod costs;
 mod diagnose;
 mod draws;
+// The floor the benchmarks measure the engine against: public only
+// under the `bench-internals` feature, as the random-number kernels.
+#[cfg(feature = "bench-internals")]
 mod floor;
 mod group;
 mod requirement;
@@ -61,6 +64,8 @@ mod trial;
 
 use crate::model::{DiscountBasis, Domain, Model, Prices, RatePath};
 
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
 pub use floor::ArithmeticFloor;
 pub use rows::{Row, Rows};
 pub(crate) use schedule::{fold_trials, lane_batches};

@@ -47,16 +47,19 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// An approximate 95% interval of Spearman's rank correlation `r` over
-/// `n` trials: Fisher's z with Fieller, Hartley and Pearson's standard
-/// error 1.06/sqrt(n-3). None where `n` is too small for it.
+/// `n` trials: Fisher's z with Fieller, Hartley and Pearson's variance
+/// 1.06/(n-3). It always holds `r`; at ±1 its outer end is ±1. None where
+/// `n` is too small for it. For a 0/1 outcome (heavy ties) it is rougher
+/// still.
 pub fn rank_interval(r: f64, n: u64) -> Option<(f64, f64)> {
     if n <= 3 || !r.is_finite() {
         return None;
     }
-    // atanh is infinite at ±1; a perfect correlation keeps a closed end.
+    // atanh is infinite at ±1: clamp, then widen back to hold `r`.
     let z = r.clamp(-0.999_999, 0.999_999).atanh();
-    let half = 1.96 * 1.06 / ((n - 3) as f64).sqrt();
-    Some(((z - half).tanh(), (z + half).tanh()))
+    let half = 1.96 * (1.06 / (n - 3) as f64).sqrt();
+    let (lo, hi) = ((z - half).tanh(), (z + half).tanh());
+    Some((lo.min(r), hi.max(r)))
 }
 
 #[cfg(test)]
@@ -77,7 +80,9 @@ mod tests {
         let (lo2, hi2) = rank_interval(0.3, 100_000).unwrap();
         assert!(hi2 - lo2 < (hi - lo) / 5.0);
         let (lo, hi) = rank_interval(1.0, 50).unwrap();
-        assert!(lo > 0.9 && hi <= 1.0);
+        assert!(lo > 0.9 && hi == 1.0);
+        let (lo, hi) = rank_interval(-1.0, 50).unwrap();
+        assert!(lo == -1.0 && hi < -0.9);
         assert!(rank_interval(0.3, 3).is_none());
     }
 

@@ -10,6 +10,11 @@ use fundgap::model::Model;
 
 use crate::lang::Words;
 
+/// A fee above this many won a user a year is not a fee a city charges
+/// (a monthly pass of 10만 원 comes to 120만): where users x price is far
+/// above the cost and the price is above it, the price is the slip.
+const FEE_WON_MAX: f64 = 1e7;
+
 /// The plausibility warnings of `check`, one line each (empty when none);
 /// the template's sample plan texts only `with_plan` (they matter to the
 /// scorecard, not to a run's figures).
@@ -109,12 +114,15 @@ pub(super) fn describe(model: &Model, w: Words, with_plan: bool) -> String {
                     price: Some(price),
                 },
                 ko,
-            ) if times > 1.0 && won.is_some_and(|won| won > 1.0) => {
+            ) if times > 1.0
+                && won.is_some_and(|won| won > 1.0 && price * won > FEE_WON_MAX) =>
+            {
                 // A price in won typed into a file of larger units: say
                 // what the figure means and what to write instead.
                 let won = won.unwrap_or(1.0);
                 let (a, p) = (figure(amount), figure(planned));
                 let (as_won, meant) = (thousands(price * won, 0), price / won);
+                let ro = fundgap::format::particle_ro(&meant.to_string());
                 match ko {
                     false => format!(
                         "users x price is {a} a year, {} times the service's planned yearly cost ({p}): a price of {} {unit} is {as_won} won per user a year; for {} won write price = {meant} (or, in a workbook, head the column 'price [원]')",
@@ -123,7 +131,7 @@ pub(super) fn describe(model: &Model, w: Words, with_plan: bool) -> String {
                         figure(price)
                     ),
                     true => format!(
-                        "이용자 x 요금 = 연 {a}, 계획 연간 비용({p})의 {}배입니다: 요금 {}({unit})은 이용자 1명당 연 {as_won}원입니다. {}원을 뜻했다면 price = {meant}로 쓰세요(엑셀에서는 열 이름을 'price [원]'으로)",
+                        "이용자 x 요금 = 연 {a}, 계획 연간 비용({p})의 {}배입니다: 요금 {}({unit})은 이용자 1명당 연 {as_won}원입니다. {}원을 뜻했다면 price = {meant}{ro} 쓰세요(엑셀에서는 열 이름을 'price [원]'으로)",
                         thousands(times, 0),
                         figure(price),
                         figure(price)
@@ -152,10 +160,18 @@ pub(super) fn describe(model: &Model, w: Words, with_plan: bool) -> String {
                         "{a} a year is {n} times smaller than the service's planned yearly cost ({p}): is it in {unit}?"
                     ),
                     (true, true) => {
-                        format!("연 {a}는 계획 연간 비용({p})의 {n}배: 단위가 {unit}이 맞나요?")
+                        format!(
+                            "연 {a}{} 계획 연간 비용({p})의 {n}배: 단위가 {unit}{} 맞나요?",
+                            fundgap::format::particle(&a, "은", "는"),
+                            fundgap::format::particle(&unit, "이", "가")
+                        )
                     }
                     (true, false) => {
-                        format!("연 {a}는 계획 연간 비용({p})의 {n}분의 1: 단위가 {unit}이 맞나요?")
+                        format!(
+                            "연 {a}{} 계획 연간 비용({p})의 {n}분의 1: 단위가 {unit}{} 맞나요?",
+                            fundgap::format::particle(&a, "은", "는"),
+                            fundgap::format::particle(&unit, "이", "가")
+                        )
                     }
                 }
             }
@@ -173,7 +189,8 @@ pub(super) fn describe(model: &Model, w: Words, with_plan: bool) -> String {
                         "its funding streams state {t} a year together, {n} times its planned yearly cost ({p}): money beyond the cost lapses or is returned, so a gap could be hidden; are the amounts right?"
                     ),
                     true => format!(
-                        "재원을 합하면 연 {t}로 계획 연간 비용({p})의 {n}배: 비용을 넘는 돈은 불용되거나 반납되므로 부족이 가려질 수 있습니다; 금액이 맞나요?"
+                        "재원을 합하면 연 {t}{} 계획 연간 비용({p})의 {n}배: 비용을 넘는 돈은 불용되거나 반납되므로 부족이 가려질 수 있습니다; 금액이 맞나요?",
+                        fundgap::format::particle_ro(&t)
                     ),
                 }
             }

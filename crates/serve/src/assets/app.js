@@ -451,10 +451,12 @@ function renderCompare() {
     cell(tr, nameOf(a), true);
     cell(tr, ci(a.p_any_gap));
     cell(tr, ci(b.p_any_gap));
-    // The two runs' own errors combined: conservative where A and B share
-    // their random numbers (their errors then partly cancel).
+    // The two runs' Wilson half-widths combined (never 0 at 0% or 100%, as
+    // a standard error is): conservative where A and B share their random
+    // numbers, whose errors then partly cancel.
     const d = (b.p_any_gap.estimate - a.p_any_gap.estimate) * 100;
-    const pm = 1.96 * Math.hypot(a.p_any_gap.se, b.p_any_gap.se) * 100;
+    const half = p => (p.hi - p.lo) / 2;
+    const pm = Math.hypot(half(a.p_any_gap), half(b.p_any_gap)) * 100;
     cell(tr, `${d >= 0 ? "+" : ""}${d.toFixed(1)}%p (±${pm.toFixed(1)})`);
     cell(tr, ci(a.p_stop));
     cell(tr, ci(b.p_stop));

@@ -385,12 +385,12 @@ fn summary(cards: &[Scorecard], criterion: &'static str, say: &Say) -> Score {
             (false, false) => format!(
                 "{} of {n} services not green: {}",
                 short.len(),
-                short.join(", ")
+                short.join("; ")
             ),
             (false, true) => format!(
                 "서비스 {n}개 중 {}개가 양호하지 않음: {}",
                 short.len(),
-                short.join(", ")
+                short.join("; ")
             ),
         },
     }
