@@ -17,8 +17,8 @@ use std::fmt::Write;
 use super::lang::Words;
 use fundgap::format::{percent, thousands};
 use fundgap::model::{
-    CostKind, CostLine, Follows, GrantSize, Language, Model, Payer, RenewalSize, Stream,
-    StreamKind, Unmatched,
+    CostKind, CostLine, Follows, FundingKind, GrantSize, Language, Model, Payer, RenewalSize,
+    Stream, StreamKind, Unmatched,
 };
 
 fn window(model: &Model, from: usize, to: usize) -> String {
@@ -263,7 +263,9 @@ fn rate_path(model: &Model, path: &fundgap::model::RatePath, w: Words) -> String
 }
 
 /// A scenario keyword as `check` shows it: itself in English; in Korean,
-/// its meaning with the keyword the file uses ("보조금(grant)").
+/// its meaning with the keyword the file uses ("보조금(grant)"). A
+/// funding stream's kind takes the name every report gives it
+/// ([`crate::lang::funding_kind`]).
 fn keyword(key: &str, w: Words) -> String {
     let korean = match key {
         "public" => "공공",
@@ -272,12 +274,10 @@ fn keyword(key: &str, w: Words) -> String {
         "renewal" => "교체",
         "annual" => "연간",
         "one_off" => "일회성",
-        "grant" => "보조금",
-        "budget" => "예산",
-        "fees" => "요금",
-        "contract" => "계약",
-        "reserve" => "적립금",
-        _ => return key.to_string(),
+        _ => match FundingKind::ALL.iter().find(|k| k.as_str() == key) {
+            Some(&k) => crate::lang::funding_kind(k, Words(Language::Ko)),
+            None => return key.to_string(),
+        },
     };
     match w.ko() {
         true => format!("{korean}({key})"),

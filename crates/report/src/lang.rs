@@ -8,7 +8,7 @@
 use unicode_width::UnicodeWidthStr;
 
 pub use fundgap::format::Money;
-use fundgap::model::{Language, Model};
+use fundgap::model::{FundingKind, Language, Model};
 use fundgap::stats::largest_gap;
 
 /// Chooses between the English and the Korean text of a label.
@@ -35,6 +35,18 @@ pub fn entity_name(id: &str, name: &str, lang: Language) -> String {
         // A result saved before it carried its entity's name.
         _ if name.is_empty() => id.to_string(),
         _ => name.to_string(),
+    }
+}
+
+/// A kind of funding stream as a reader names it, in the report's
+/// language: one name per kind wherever one is shown.
+pub(crate) fn funding_kind(kind: FundingKind, w: Words) -> &'static str {
+    match kind {
+        FundingKind::Grant => w.t("grant", "보조금"),
+        FundingKind::Budget => w.t("budget", "예산"),
+        FundingKind::Fees => w.t("fees", "이용료"),
+        FundingKind::Contract => w.t("contract", "민간 계약"),
+        FundingKind::Reserve => w.t("reserve", "적립금"),
     }
 }
 

@@ -318,12 +318,10 @@ impl Chart for FundingMix<'_> {
             .iter()
             .map(|k| {
                 let w = d.words();
+                // The mix shows what reserves paid out, not their balance.
                 let name = match k {
-                    FundingKind::Grant => w.t("grant", "보조금"),
-                    FundingKind::Budget => w.t("budget", "예산"),
-                    FundingKind::Fees => w.t("fees", "이용료"),
-                    FundingKind::Contract => w.t("contract", "민간 계약"),
                     FundingKind::Reserve => w.t("reserve draws", "적립금 사용"),
+                    k => crate::lang::funding_kind(*k, w),
                 };
                 (name.to_string(), KIND_COLOURS[*k as usize], true)
             })
