@@ -233,13 +233,23 @@ impl Money {
 
     /// A signed amount, e.g. "+12" or "-3.4".
     pub fn signed(&self, x: f64) -> String {
-        let s = self.fmt(x);
-        if x >= 0.0 { format!("+{s}") } else { s }
+        self.signed_at(x, self.decimals)
     }
 
     /// An amount in the scenario's unit, written in this money.
     pub fn fmt(&self, x: f64) -> String {
-        thousands(x / self.divisor, self.decimals)
+        self.fmt_at(x, self.decimals)
+    }
+
+    /// An amount in this money with `decimals` decimals.
+    fn fmt_at(&self, x: f64, decimals: usize) -> String {
+        thousands(x / self.divisor, decimals)
+    }
+
+    /// A signed amount with `decimals` decimals.
+    fn signed_at(&self, x: f64, decimals: usize) -> String {
+        let s = self.fmt_at(x, decimals);
+        if x >= 0.0 { format!("+{s}") } else { s }
     }
 
     /// An amount with its interval, all in this money: "6.1 [5.9–6.3]".
@@ -247,7 +257,7 @@ impl Money {
     /// decimals, as its ends need to differ.
     pub fn with_interval(&self, x: f64, lo: f64, hi: f64) -> String {
         let d = self.decimals_apart(lo, hi);
-        let f = |v: f64| thousands(v / self.divisor, d);
+        let f = |v: f64| self.fmt_at(v, d);
         format!("{} [{}–{}]", f(x), f(lo), f(hi))
     }
 
@@ -255,10 +265,7 @@ impl Money {
     /// many decimals as [`Money::with_interval`] would take.
     pub fn signed_interval(&self, x: f64, lo: f64, hi: f64) -> String {
         let d = self.decimals_apart(lo, hi);
-        let f = |v: f64| {
-            let s = thousands(v / self.divisor, d);
-            if v >= 0.0 { format!("+{s}") } else { s }
-        };
+        let f = |v: f64| self.signed_at(v, d);
         format!("{} [{}, {}]", f(x), f(lo), f(hi))
     }
 
@@ -266,8 +273,7 @@ impl Money {
     /// that would read as 0 takes up to two more decimals ("1.30 ± 0.01").
     pub fn with_error(&self, x: f64, se: f64) -> String {
         let d = self.decimals_apart(0.0, se.abs());
-        let f = |v: f64| thousands(v / self.divisor, d);
-        format!("{} ± {}", f(x), f(se))
+        format!("{} ± {}", self.fmt_at(x, d), self.fmt_at(se, d))
     }
 
     /// This money's decimals, or up to two more where `a` and `b` differ
@@ -278,7 +284,7 @@ impl Money {
             && a.is_finite()
             && b.is_finite()
             && d < self.decimals + 2
-            && thousands(a / self.divisor, d) == thousands(b / self.divisor, d)
+            && self.fmt_at(a, d) == self.fmt_at(b, d)
         {
             d += 1;
         }
