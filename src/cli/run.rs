@@ -56,7 +56,8 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     }
     // A slip of unit runs without error and can hide every gap: say so
     // before the results, not only in `check`, and even with --quiet.
-    let slips = fundgap_report::check::likely_slips(&model, Lang::or_scenario(args.lang, &model));
+    let lang = Lang::or_scenario(args.lang, &model);
+    let slips = fundgap_report::check::likely_slips(&model, lang);
     if !slips.is_empty() {
         eprint!("{slips}");
     }
@@ -119,12 +120,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
 
     let delivery = Delivery {
         out_dir,
-        settings: settings(
-            Lang::or_scenario(args.lang, &model),
-            !args.no_xlsx,
-            !args.no_html,
-            &args.common.charts,
-        ),
+        settings: settings(lang, !args.no_xlsx, !args.no_html, &args.common.charts),
         quiet: !status,
         started,
     };
