@@ -5,7 +5,7 @@
 use super::Engine;
 use super::costs::{opex, plan};
 use super::draws::operating_years;
-use super::group::{Group, Inputs, RETURNED};
+use super::group::{Group, RETURNED};
 use super::simd::{F8, W};
 use super::streams::Streams;
 use super::trial::{FaultLine, Scratch};
@@ -32,11 +32,7 @@ impl Engine<'_> {
                 &s.wages[..],
             ); W],
         );
-        let inputs = Inputs {
-            draws: [&s.draws; W],
-            trials: [trial; W],
-            lanes: 1,
-        };
+        let inputs = self.group_inputs([&s.draws; W], [trial; W], 1);
         let esc = &g.esc;
         let mut mult = vec![one; h];
         let mut cost = vec![zero; h];

@@ -184,6 +184,10 @@ pub(super) struct Inputs<'a> {
     pub(super) draws: [&'a Draws; W],
     pub(super) trials: [u64; W],
     pub(super) lanes: usize,
+    /// No lane's quantities come from anything but its own draws (no
+    /// chosen inputs, Latin hypercube sampling or correlation), so each
+    /// line's quantities are read straight from the draws.
+    pub(super) plain: bool,
 }
 
 impl<'a> Inputs<'a> {

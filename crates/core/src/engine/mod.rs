@@ -227,6 +227,25 @@ impl<'m> Engine<'m> {
         self.simulate_with(|i| trials[i], &mut lanes[..n], |_| {});
     }
 
+    /// The group's inputs: each lane's draws and trial, `lanes` of them
+    /// real (the rest repeat the first).
+    fn group_inputs<'a>(
+        &self,
+        draws: [&'a crate::model::rng::lanes::Draws; simd::W],
+        trials: [u64; simd::W],
+        lanes: usize,
+    ) -> group::Inputs<'a> {
+        let plain = !self.latin
+            && self.correlated.is_empty()
+            && draws.iter().all(|d| d.inputs_set().is_empty());
+        group::Inputs {
+            draws,
+            trials,
+            lanes,
+            plain,
+        }
+    }
+
     /// Simulates trial `trial(i)` into `lanes[i]`, in groups of eight.
     fn simulate_with(
         &self,
@@ -296,11 +315,8 @@ impl<'m> Engine<'m> {
         let mut totals_real = [0.0; simd::W];
 
         for e in 0..p {
-            let inputs = group::Inputs {
-                draws: std::array::from_fn(|j| &lanes[pick(j)].draws),
-                trials,
-                lanes: n,
-            };
+            let inputs =
+                self.group_inputs(std::array::from_fn(|j| &lanes[pick(j)].draws), trials, n);
             self.service_group(e, &inputs, g);
             for (j, s) in lanes.iter_mut().enumerate() {
                 self.hand_over(e, g, j, s);

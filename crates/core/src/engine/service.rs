@@ -124,6 +124,12 @@ impl Engine<'_> {
         key: StreamKey,
         w: LineDraws,
     ) -> [F8; 4] {
+        if inputs.plain {
+            // Lanes past the group's trials hold its first trial's draws.
+            return by_quantity(std::array::from_fn(|j| {
+                inputs.draws[j].quantities(w.quantities)
+            }));
+        }
         let lane = |j: usize| self.line_quantities(qs, key, inputs.trials[j], (inputs.draws[j], w));
         let first = lane(0);
         by_quantity(std::array::from_fn(|j| {
