@@ -28,6 +28,7 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         lang.get_or_insert(Lang::or_scenario(args.lang, &model));
         models.push((model, label));
     }
+    let lang = lang.unwrap_or_default();
     let settings = backtest::Settings {
         resamples: args.resamples as usize,
         ..backtest::Settings::default()
@@ -38,20 +39,27 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         settings,
         &mut |model, label, stop| {
             if !args.run.quiet {
-                let with =
-                    stop.map_or(String::new(), |p| format!(", every decision's stop at {p}"));
-                status!(
+                let with = stop.map_or(String::new(), |p| {
+                    in_lang!(
+                        lang,
+                        ", every decision's stop at {p}",
+                        ", 모든 결정의 중단 확률 {p}"
+                    )
+                });
+                say!(
+                    lang,
                     "fundgap: back-testing {label} ({} trials{with})",
+                    "fundgap: 백테스트 중 — {label} (시행 {}회{with})",
                     fundgap::format::thousands(model.trials() as f64, 0)
                 );
             }
-            simulate(model, &args.run, label).map(|(acc, _)| acc)
+            simulate(model, &args.run, lang, label).map(|(acc, _)| acc)
         },
     )?;
     let delivery = Delivery {
         out_dir,
         settings: Settings {
-            lang: lang.unwrap_or_default(),
+            lang,
             workbook: false,
             html: false,
             charts: false,
@@ -61,11 +69,16 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
         quiet: args.run.quiet,
         started,
     };
-    let done = format!(
-        "{} cases scored in {} clusters, {} listed",
+    let (scored, listed) = (
         result.score.scored,
-        result.score.clusters,
-        result.score.cases.len() - result.score.scored
+        result.score.cases.len() - result.score.scored,
+    );
+    let total = result.score.cases.len();
+    let done = in_lang!(
+        lang,
+        "{scored} cases scored in {} clusters, {listed} listed",
+        "사례 {total}개 중 {scored}개 채점(군집 {}개)",
+        result.score.clusters
     );
     deliver(&BacktestOutput { result: &result }, &delivery, &done)?;
     Ok(())

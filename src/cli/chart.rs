@@ -64,8 +64,10 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
         files.extend(page_and_workbook(&args.run_dir, lang, &mut staging)?);
     }
     staging.commit()?;
-    status!(
+    say!(
+        data.language(),
         "fundgap: drew {} files in {:.2} s into {}",
+        "fundgap: {2}에 파일 {0}개를 그렸습니다 ({1:.2}초)",
         files.len(),
         started.elapsed().as_secs_f64(),
         args.run_dir.display()
@@ -148,7 +150,7 @@ fn page_and_workbook(
         long: true,
     };
     let started = Instant::now();
-    let (acc, threads) = simulate(&model, &opts, "again")?;
+    let (acc, threads) = simulate(&model, &opts, lang, "again")?;
     let report = Report::new(&model, &acc);
     let same = horizon_table(&report).csv()?;
     if std::fs::read(dir.join("horizon.csv")).ok().as_deref() != Some(same.as_slice()) {

@@ -102,8 +102,9 @@ pub(super) fn settings(lang: Language, xlsx: bool, html: bool, charts: &ChartOpt
 
 /// Every command's last step: writes `output` into the output folder as
 /// a unit, prints its table on standard output, then (unless quiet) says
-/// what was done (`done`, e.g. "10,000 trials on 2 thread(s)"), in how
-/// long, and every file written where. Returns the paths written.
+/// in the report's language what was done (`done`, e.g. "10,000 trials on
+/// 2 thread(s)" or "스레드 2개로 시행 10,000회"), in how long, and every
+/// file written where. Returns the paths written.
 pub(super) fn deliver(output: &dyn Output, d: &Delivery, done: &str) -> Result<Vec<PathBuf>> {
     let written = fundgap_report::output::write(output, &d.out_dir, &d.settings)?;
     emit(&output.printed(d.settings.lang)?)?;
@@ -112,11 +113,16 @@ pub(super) fn deliver(output: &dyn Output, d: &Delivery, done: &str) -> Result<V
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
             .collect();
-        status!(
-            "fundgap: {done} in {:.2} s; wrote {} to {}",
+        let (seconds, dir, n) = (
             d.started.elapsed().as_secs_f64(),
-            names.join(", "),
-            d.out_dir.display()
+            d.out_dir.display(),
+            names.len(),
+        );
+        let names = names.join(", ");
+        say!(
+            d.settings.lang,
+            "fundgap: {done} in {seconds:.2} s; wrote {names} to {dir}",
+            "fundgap: {done} 완료 ({seconds:.2}초); {dir}에 파일 {n}개를 저장했습니다: {names}",
         );
     }
     Ok(written)
@@ -231,20 +237,24 @@ fn thread_cap() -> usize {
 }
 
 /// The worker threads to start for `--threads` (or RAYON_NUM_THREADS, or
-/// one per core): at most [`MAX_THREADS_PER_CORE`] per core, saying so
-/// (unless `quiet`) when it caps; results never depend on the count.
-pub(super) fn thread_count(requested: Option<u16>, quiet: bool) -> usize {
+/// one per core): at most [`MAX_THREADS_PER_CORE`] per core, saying so in
+/// `say`'s language (None: silently) when it caps; results never depend
+/// on the count.
+pub(super) fn thread_count(requested: Option<u16>, say: Option<Language>) -> usize {
     let cap = thread_cap();
     let wanted = requested.map_or_else(rayon::current_num_threads, usize::from);
     if wanted <= cap {
         return wanted;
     }
     static SAID: std::sync::Once = std::sync::Once::new();
-    if !quiet {
+    if let Some(lang) = say {
         SAID.call_once(|| {
-            status!(
+            say!(
+                lang,
                 "fundgap: note: {wanted} threads asked for; using {cap} ({MAX_THREADS_PER_CORE} per core \
                  on this machine's {}): more only slow the run, and results do not depend on it",
+                "fundgap: 참고: 스레드 {wanted}개를 요청했지만 {cap}개만 씁니다(이 컴퓨터의 코어 {}개에 \
+                 코어당 {MAX_THREADS_PER_CORE}개). 더 늘리면 느려지기만 하고, 결과는 스레드 수와 무관합니다",
                 cores()
             )
         });
@@ -275,16 +285,18 @@ pub(super) fn init_global_pool() {
 
 /// The threads that run at once: the workers, but no more than the cores.
 pub(super) fn parallelism(requested: Option<u16>) -> usize {
-    thread_count(requested, true).min(cores())
+    thread_count(requested, None).min(cores())
 }
 
 /// Runs `f` on a pool of [`thread_count`] workers (the global pool when
-/// that is its size); returns its result and the worker count.
+/// that is its size), any note about them in `lang`; returns its result
+/// and the worker count.
 pub(super) fn with_threads<T: Send>(
     opts: &RunOpts,
+    lang: Language,
     f: impl FnOnce() -> T + Send,
 ) -> Result<(T, usize)> {
-    let n = thread_count(opts.threads, opts.quiet);
+    let n = thread_count(opts.threads, (!opts.quiet).then_some(lang));
     if opts.threads.is_none() && n == rayon::current_num_threads() {
         return Ok((f(), n));
     }
@@ -386,19 +398,21 @@ pub(super) fn refuse_absurd_runs(model: &Model, trials: u64, opts: &RunOpts) -> 
 
 /// Runs every trial of `model` with a progress bar (labelled `message`)
 /// on `opts.threads` threads, stopping on Ctrl-C; returns the checked
-/// aggregates and the thread count.
+/// aggregates and the thread count. Notes are in `lang`.
 pub(super) fn simulate(
     model: &Model,
     opts: &RunOpts,
+    lang: Language,
     message: &str,
 ) -> Result<(fundgap::stats::Accumulator, usize)> {
-    simulate_range(model, opts, message, 0..model.trials())
+    simulate_range(model, opts, lang, message, 0..model.trials())
 }
 
 /// [`simulate`] of trials `range` only: a shard's share of the run.
 pub(super) fn simulate_range(
     model: &Model,
     opts: &RunOpts,
+    lang: Language,
     message: &str,
     range: std::ops::Range<u64>,
 ) -> Result<(fundgap::stats::Accumulator, usize)> {
@@ -408,7 +422,7 @@ pub(super) fn simulate_range(
     pb.set_message(message.to_string());
     let cancel = interrupt_flag();
     let engine = fundgap::engine::Engine::new(model);
-    let (acc, threads) = with_threads(opts, || {
+    let (acc, threads) = with_threads(opts, lang, || {
         fundgap::stats::run_range(&engine, range.start, range.end, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
@@ -420,12 +434,13 @@ pub(super) fn simulate_range(
 }
 
 /// Runs `model` in blocks until `precision` is met (or its trial cap),
-/// saying after each block how far it is; returns the aggregates, the
-/// threads used and how it ended. The trial count of `model` is the first
-/// block.
+/// saying after each block, in `lang`, how far it is; returns the
+/// aggregates, the threads used and how it ended. The trial count of
+/// `model` is the first block.
 pub(super) fn simulate_to_precision(
     model: &Model,
     opts: &RunOpts,
+    lang: Language,
     precision: &fundgap::stats::precision::Precision,
 ) -> Result<(
     fundgap::stats::Accumulator,
@@ -450,19 +465,23 @@ pub(super) fn simulate_to_precision(
             if w.what.contains("NPV") {
                 fundgap::format::percent(x, 2)
             } else {
-                format!("{:.2} pts", x * 100.0)
+                in_lang!(lang, "{:.2} pts", "{:.2}%p", x * 100.0)
             }
         };
         let then = match next {
-            Some(next) => format!(
+            Some(next) => in_lang!(
+                lang,
                 "; going on to {}",
+                "; 시행 {}회까지 계속합니다",
                 fundgap::format::thousands(next as f64, 0)
             ),
             None => String::new(),
         };
         pb.suspend(|| {
-            status!(
+            say!(
+                lang,
                 "fundgap: {} trials: widest 95% half-width {} (target {}), {}{then}",
+                "fundgap: 시행 {}회: 가장 넓은 95% 구간 ±{} (목표 ±{}), {}{then}",
                 fundgap::format::thousands(n as f64, 0),
                 shown(w.half_width),
                 shown(w.target),
@@ -470,7 +489,7 @@ pub(super) fn simulate_to_precision(
             )
         });
     };
-    let ((acc, stopped), threads) = with_threads(opts, || {
+    let ((acc, stopped), threads) = with_threads(opts, lang, || {
         fundgap::stats::precision::run_to_precision(
             &engine,
             precision,

@@ -26,16 +26,19 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let trials = inputs[0].model.trials();
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
     Staging::check(&out_dir)?;
+    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.run.quiet {
-        status!(
+        say!(
+            lang,
             "fundgap: comparing {} variants on {} common trials",
+            "fundgap: 대안 {}개 비교 중 — 공통 시행 {}회",
             inputs.len(),
             fundgap::format::thousands(trials as f64, 0)
         );
     }
     let started = Instant::now();
     let pb = progress_bar(trials, args.common.run.quiet);
-    let (result, _) = with_threads(&args.common.run, || {
+    let (result, _) = with_threads(&args.common.run, lang, || {
         run(
             &inputs,
             args.service.as_deref(),
@@ -51,12 +54,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let base = &inputs[0].model;
     let delivery = Delivery {
         out_dir,
-        settings: settings(
-            Lang::or_scenario(args.lang, base),
-            !args.no_xlsx,
-            !args.no_html,
-            &args.common.charts,
-        ),
+        settings: settings(lang, !args.no_xlsx, !args.no_html, &args.common.charts),
         quiet: args.common.run.quiet,
         started,
     };
@@ -68,8 +66,10 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     deliver(
         &output,
         &delivery,
-        &format!(
+        &in_lang!(
+            lang,
             "{} variants x {} trials",
+            "대안 {}개 × 시행 {}회",
             inputs.len(),
             fundgap::format::thousands(trials as f64, 0)
         ),

@@ -33,8 +33,10 @@ pub(super) fn convert(args: &ConvertArgs) -> Result<()> {
         out.into_bytes()
     };
     write_new(&args.output, &bytes, args.force)?;
-    status!(
+    say!(
+        model.language(),
         "fundgap: wrote {} from {}. Next: fundgap check {0}",
+        "fundgap: {1}의 시나리오를 {0}에 썼습니다. 다음: fundgap check {0}",
         args.output.display(),
         args.input.display()
     );

@@ -22,9 +22,12 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-discovery"));
     Staging::check(&out_dir)?;
     let quiet = args.common.run.quiet;
+    let lang = Lang::or_scenario(args.lang, &model);
     if !quiet {
-        status!(
+        say!(
+            lang,
             "fundgap: discovering what leads {label} to a gap ({} trials)",
+            "fundgap: {label}에서 재원 부족으로 이어지는 조건을 찾는 중 (시행 {}회)",
             fundgap::format::thousands(args.trials as f64, 0)
         );
     }
@@ -36,22 +39,19 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
         min_support: args.min_support,
         min_coverage: args.min_coverage,
     };
-    let (result, threads) = with_threads(&args.common.run, || find(&model, &opts, cancel))?;
+    let (result, threads) = with_threads(&args.common.run, lang, || find(&model, &opts, cancel))?;
     let result = result?;
     let info = run_info(label, &args.changes.set, threads, started);
     let delivery = Delivery {
         out_dir,
-        settings: settings(
-            Lang::or_scenario(args.lang, &model),
-            false,
-            !args.no_html,
-            &args.common.charts,
-        ),
+        settings: settings(lang, false, !args.no_html, &args.common.charts),
         quiet,
         started,
     };
-    let done = format!(
+    let done = in_lang!(
+        lang,
         "{} trials searched",
+        "시행 {}회 탐색",
         fundgap::format::thousands(args.trials as f64, 0)
     );
     let output = DiscoveryOutput {

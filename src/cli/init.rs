@@ -35,8 +35,10 @@ pub(super) fn init(args: &InitArgs) -> Result<()> {
         text.into_bytes()
     };
     write_new(&file, &bytes, args.force)?;
-    status!(
+    say!(
+        lang,
         "fundgap: wrote {} with {} service(s). Next: fundgap check {0}, then fundgap run {0}",
+        "fundgap: {0}에 서비스 {1}개의 시나리오를 썼습니다. 다음: fundgap check {0}, 이어서 fundgap run {0}",
         file.display(),
         args.services
     );

@@ -50,12 +50,17 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
     base.set_run(Some(first.trials), Some(first.seed));
     let lang = Lang::or_scenario(args.lang, &base);
     if !args.quiet {
-        status!(
-            "fundgap: merging {} part(s) of {}: {} {}",
+        let (parts, total) = (
             headers.len(),
-            first.scenario_label,
             fundgap::format::thousands(first.total as f64, 0),
-            first.kind.units()
+        );
+        let units = first.kind.units();
+        let whole = super::shard::counted_in_korean(first.kind, &total);
+        say!(
+            lang,
+            "fundgap: merging {parts} part(s) of {}: {total} {units}",
+            "fundgap: 병합 중 — {}: 부분 파일 {parts}개, {whole}",
+            first.scenario_label
         );
     }
     let pb = super::common::progress_bar_of(order.len() as u64, args.quiet, "parts");
@@ -132,7 +137,8 @@ pub(super) fn merge(args: &MergeArgs) -> Result<()> {
                 target: args.target,
                 command: first.command.clone(),
             };
-            let done = format!("merged {}", super::stress::cells_done(&result));
+            let cells = super::stress::cells_done(&result, lang);
+            let done = in_lang!(lang, "merged {cells}", "{cells} 병합");
             deliver(&output, &delivery, &done)?;
             Ok(())
         }
@@ -168,8 +174,10 @@ fn merge_run(
         started,
     };
     let output = RunOutput::new(model, &report, &info, lang, args.format.printed());
-    let done = format!(
+    let done = in_lang!(
+        lang,
         "merged {} trials",
+        "시행 {}회 병합",
         fundgap::format::thousands(report.trials as f64, 0)
     );
     deliver(&output, &delivery, &done)?;

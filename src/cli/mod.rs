@@ -5,6 +5,28 @@
 //! library's pure parts. [`args`] is what clap parses; each command has its
 //! own file; [`common`] holds what they share.
 
+/// `$en` or `$ko`, whichever is `$lang` (a `fundgap::model::Language`),
+/// formatted with the same arguments: a sentence that quotes values keeps
+/// both languages side by side where it is written, as `Language::t` does
+/// for fixed words. `format!` refuses an argument a text leaves unused, so
+/// neither text can drop a value the other shows.
+macro_rules! in_lang {
+    ($lang:expr, $en:literal, $ko:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            fundgap::model::Language::En => format!($en $(, $arg)*),
+            fundgap::model::Language::Ko => format!($ko $(, $arg)*),
+        }
+    };
+}
+
+/// A status line on standard error in the command's report language:
+/// [`in_lang!`] written as `status!` writes.
+macro_rules! say {
+    ($lang:expr, $($text:tt)*) => {
+        status!("{}", in_lang!($lang, $($text)*))
+    };
+}
+
 mod args;
 mod backtest;
 mod chart;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fundgap::error::{Error, Result};
+use fundgap::model::Language;
 use fundgap::scenario::{self, Override};
 use fundgap::stats::part::{self, PartHeader, PartKind, Shard};
 
@@ -13,9 +14,17 @@ use super::args::RunArgs;
 use super::common::*;
 
 /// Said when a shard is given options of the report it does not write.
-pub(super) const REPORT_OPTIONS_NOTE: &str = "fundgap: note: a shard writes a part, not a report: \
-     --lang, --format, --no-charts, --no-xlsx, --no-html, --font (and stress's --target) \
-     take effect when you pass them to `fundgap merge`";
+pub(super) fn report_options_note(lang: Language) {
+    say!(
+        lang,
+        "fundgap: note: a shard writes a part, not a report: \
+         --lang, --format, --no-charts, --no-xlsx, --no-html, --font (and stress's --target) \
+         take effect when you pass them to `fundgap merge`",
+        "fundgap: 참고: --shard 실행은 보고서가 아니라 부분 파일을 씁니다. \
+         --lang, --format, --no-charts, --no-xlsx, --no-html, --font(stress의 --target도)는 \
+         `fundgap merge`에 줄 때 적용됩니다"
+    );
+}
 
 /// What every part records about the run it belongs to.
 pub(super) struct Job<'a> {
@@ -68,32 +77,44 @@ pub(super) fn part_path(out: Option<&Path>, name: &str, shard: Shard) -> PathBuf
 }
 
 /// Encodes and writes a part whole (a temporary file renamed into place),
-/// and says so unless `quiet`.
+/// and says so in `lang` unless `quiet`.
 pub(super) fn write_part(
     path: &Path,
     header: &PartHeader,
     payload: &[u8],
     quiet: bool,
+    lang: Language,
 ) -> Result<()> {
     let bytes = part::encode(header, payload).map_err(|e| Error::Merge(e.to_string()))?;
     fundgap_report::staging::write_file(path, &bytes, part::MAGIC.as_bytes())?;
     if !quiet {
-        status!(
-            "fundgap: shard {} ({} {}..{} of {}) in {:.2} s on {} thread(s); wrote {} ({}); \
-             merge all {} parts with `fundgap merge`",
-            header.shard,
-            header.kind.units(),
-            header.start,
-            header.end,
-            fundgap::format::thousands(header.total as f64, 0),
+        let (shard, start, end, threads) = (header.shard, header.start, header.end, header.threads);
+        let total = fundgap::format::thousands(header.total as f64, 0);
+        let (seconds, size, parts) = (
             header.elapsed_seconds,
-            header.threads,
-            path.display(),
             size_words(bytes.len()),
             header.shard.count(),
         );
+        let (units, path) = (header.kind.units(), path.display());
+        let whole = counted_in_korean(header.kind, &total);
+        say!(
+            lang,
+            "fundgap: shard {shard} ({units} {start}..{end} of {total}) in {seconds:.2} s on {threads} thread(s); \
+             wrote {path} ({size}); merge all {parts} parts with `fundgap merge`",
+            "fundgap: --shard {shard} (전체 {whole} 중 {start}..{end}) 완료 ({seconds:.2}초, 스레드 {threads}개); \
+             {path}에 저장했습니다({size}). 부분 파일 {parts}개를 모두 `fundgap merge`로 합치십시오",
+        );
     }
     Ok(())
+}
+
+/// `total` (written out) trials or cells, as a part of `kind` counts
+/// them, in Korean: "시행 10,000회", "조건 12개".
+pub(super) fn counted_in_korean(kind: PartKind, total: &str) -> String {
+    match kind {
+        PartKind::Run => format!("시행 {total}회"),
+        PartKind::Stress => format!("조건 {total}개"),
+    }
 }
 
 /// A byte count for people.
@@ -113,6 +134,7 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     model.set_run(args.trials, args.changes.seed);
     model.set_confidence(&args.confidence);
     let quiet = args.common.run.quiet;
+    let lang = super::args::Lang::or_scenario(args.lang, &model);
     let report_options = args.format != super::args::Format::Table
         || args.lang.is_some()
         || args.no_xlsx
@@ -120,21 +142,23 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
         || args.common.charts.no_charts
         || args.common.charts.font.is_some();
     if report_options && !quiet {
-        status!("{REPORT_OPTIONS_NOTE}");
+        report_options_note(lang);
     }
     let path = part_path(args.out.as_deref(), &stem, shard);
     fundgap_report::staging::check_part(&path, part::MAGIC.as_bytes())?;
     let range = shard.range(model.trials());
     if !quiet {
-        status!(
+        say!(
+            lang,
             "fundgap: simulating shard {shard} of {label}: trials {}..{} of {}",
+            "fundgap: 시뮬레이션 중 — {label}의 --shard {shard}: 전체 시행 {2}회 중 {0}..{1}",
             range.start,
             range.end,
             fundgap::format::thousands(model.trials() as f64, 0)
         );
     }
     let started = Instant::now();
-    let (acc, threads) = simulate_range(&model, &args.common.run, &stem, range.clone())?;
+    let (acc, threads) = simulate_range(&model, &args.common.run, lang, &stem, range.clone())?;
     let job = Job {
         kind: PartKind::Run,
         text: &text,
@@ -147,7 +171,7 @@ pub(super) fn run_part(args: &RunArgs, shard: Shard) -> Result<()> {
     };
     let header = job.header(shard, range, model.trials(), threads, started);
     let payload = part::to_payload(&acc).map_err(|e| Error::Merge(e.to_string()))?;
-    write_part(&path, &header, &payload, quiet)
+    write_part(&path, &header, &payload, quiet, lang)
 }
 
 /// The confidence levels as a part records them (`0.8,0.9`): Rust prints

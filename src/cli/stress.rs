@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use fundgap::analysis::stress::{GridSpec, grid_cells, run_cells};
 use fundgap::error::{Error, Result};
+use fundgap::model::Language;
 use fundgap::scenario::{self};
 use fundgap_report::output::StressOutput;
 use fundgap_report::staging::Staging;
@@ -51,13 +52,17 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         &args.common.run,
     )?;
     if !args.common.run.quiet {
-        status!(
+        say!(
+            lang,
             "fundgap: stress test of {label}: {} cells x {} trials{}",
+            "fundgap: 스트레스 테스트 — {label}: 조건 {}개 × 시행 {}회{}",
             mine.len(),
             fundgap::format::thousands(trials as f64, 0),
             args.shard
-                .map(|s| format!(
+                .map(|s| in_lang!(
+                    lang,
                     " (shard {s}: cells {}..{} of {})",
+                    " (--shard {s}: 전체 조건 {2}개 중 {0}..{1})",
                     range.start,
                     range.end,
                     cells.len()
@@ -67,7 +72,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     }
     let started = Instant::now();
     let pb = progress_bar(trials * mine.len() as u64, args.common.run.quiet);
-    let (result, threads) = with_threads(&args.common.run, || {
+    let (result, threads) = with_threads(&args.common.run, lang, || {
         run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
@@ -82,7 +87,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
             || args.no_html
             || args.target != 0.10;
         if report_options && !args.common.run.quiet {
-            status!("{}", super::shard::REPORT_OPTIONS_NOTE);
+            super::shard::report_options_note(lang);
         }
         let job = super::shard::Job {
             kind: fundgap::stats::part::PartKind::Stress,
@@ -98,7 +103,8 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         let payload =
             fundgap::stats::part::to_payload(&result).map_err(|e| Error::Merge(e.to_string()))?;
         let path = super::shard::part_path(args.out.as_deref(), &format!("{stem}-stress"), shard);
-        return super::shard::write_part(&path, &header, &payload, args.common.run.quiet);
+        let quiet = args.common.run.quiet;
+        return super::shard::write_part(&path, &header, &payload, quiet, lang);
     }
     let delivery = Delivery {
         out_dir: out_dir(args.out.as_deref(), &format!("{stem}-stress")),
@@ -111,7 +117,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
         target: args.target,
         command: command_line(),
     };
-    deliver(&output, &delivery, &cells_done(&result))?;
+    deliver(&output, &delivery, &cells_done(&result, lang))?;
     Ok(())
 }
 
@@ -128,10 +134,15 @@ fn grid_settings(args: &StressArgs) -> Vec<(String, String)> {
     ]
 }
 
-/// What a grid's closing line says was done.
-pub(super) fn cells_done(result: &fundgap::analysis::stress::StressResult) -> String {
-    format!(
+/// What a grid's closing line says was done, in `lang`.
+pub(super) fn cells_done(
+    result: &fundgap::analysis::stress::StressResult,
+    lang: Language,
+) -> String {
+    in_lang!(
+        lang,
         "{} cells x {} trials",
+        "조건 {}개 × 시행 {}회",
         result.cells.len(),
         fundgap::format::thousands(result.trials as f64, 0)
     )

@@ -267,8 +267,8 @@ fn a_stop_rule_draws_the_stop_chart() {
 }
 
 /// A scenario named in Hangul draws with the embedded Korean font, with no
-/// warning; a --font without Hangul glyphs draws but warns that Hangul
-/// would be boxes.
+/// warning; a --font without Hangul glyphs draws but warns, in the
+/// report's language, that Hangul would be boxes.
 #[test]
 fn hangul_names_draw_with_the_embedded_font_and_a_font_without_them_warns() {
     let tmp = tempfile::tempdir().unwrap();
@@ -304,6 +304,28 @@ fn hangul_names_draw_with_the_embedded_font_and_a_font_without_them_warns() {
     assert!(o.status.success(), "{}", common::text(&o.stderr));
     let err = common::text(&o.stderr);
     assert!(err.contains("no glyphs") && err.contains('주'), "{err}");
+    // Redrawn in Korean, the warning is Korean as the labels are.
+    let o = common::fundgap(
+        &[
+            "chart",
+            "o",
+            "--font",
+            latin_only.to_str().unwrap(),
+            "--format",
+            "svg",
+            "--lang",
+            "ko",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", common::text(&o.stderr));
+    let err = common::text(&o.stderr);
+    assert!(
+        err.starts_with("fundgap: 경고: 글꼴 ")
+            && err.contains("의 글리프가 없어 네모로 그려집니다")
+            && err.contains('주'),
+        "{err}"
+    );
 }
 
 /// `--lang ko`: the charts' labels are Korean and won amounts are restated

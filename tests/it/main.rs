@@ -41,6 +41,7 @@ mod scenarios;
 mod serve;
 mod serve_browser;
 mod shards;
+mod status;
 mod stress_compare;
 mod termination;
 mod workbook;

@@ -37,6 +37,18 @@ fn number(d: &Data) -> f64 {
     }
 }
 
+/// The text of a sheet's first column, row by row.
+fn first_column(sheet: &calamine::Range<Data>) -> Vec<String> {
+    (0..sheet.height() as u32)
+        .map(|r| {
+            sheet
+                .get_value((r, 0))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// A file inside the workbook's zip.
 fn part(book: &Path, name: &str) -> Option<String> {
     let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
@@ -276,6 +288,7 @@ fn the_analyses_write_workbooks() {
     // -q), which change no result: the same analysis anywhere (or sharded
     // and merged) records the same command.
     let run = wb.worksheet_range("run").unwrap();
+    assert_eq!(first_column(&run), ["fundgap version", "command"]);
     let recorded = "fundgap stress --trials 300 --years 2025-2027 --no-charts";
     assert!(
         run.cells().any(|(_, _, v)| *v == recorded),
@@ -343,8 +356,19 @@ fn a_korean_stress_test() {
         table.contains("가장 이른 중단 연도") && table.contains("삭감률"),
         "{table}"
     );
-    let wb: Xlsx<_> = open_workbook(dir.path().join("k/report.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("k/report.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), vec!["히트맵", "조건별 결과", "실행 정보"]);
+    // How it was made, labelled in Korean as the rest of the workbook.
+    let made = wb.worksheet_range("실행 정보").unwrap();
+    assert_eq!(first_column(&made), ["fundgap 버전", "재현 명령"]);
+    assert_eq!(
+        made.get_value((0, 1)).unwrap().to_string(),
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(
+        made.get_value((1, 1)).unwrap().to_string(),
+        "fundgap stress --trials 300 --years 2025-2027 --lang ko"
+    );
     let svg = std::fs::read_to_string(dir.path().join("k/stress-heatmap.svg")).unwrap();
     // P(any gap) is 100% in every cell of the baseline: the heatmap shows
     // the mean gap NPV, in 억 원, and says why.

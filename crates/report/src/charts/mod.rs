@@ -483,8 +483,8 @@ pub fn has_hangul(text: &str) -> bool {
 /// Registers the chart font: the TTF/OTF file given; otherwise the
 /// embedded Nanum Square when `text` (what the charts will show) has
 /// Hangul or the labels are Korean (`lang`), else the embedded DejaVu
-/// Sans. Warns when a given font lacks characters of `text` or of the
-/// Korean labels (they would be drawn as boxes).
+/// Sans. Warns, in `lang`, when a given font lacks characters of `text`
+/// or of the Korean labels (they would be drawn as boxes).
 pub fn register_font(file: Option<&std::path::Path>, text: &str, lang: Language) -> Result<()> {
     // Korean labels are text the charts show too: a Hangul sample stands
     // for them in the font choice and the missing-glyph check.
@@ -523,12 +523,18 @@ pub fn register_font(file: Option<&std::path::Path>, text: &str, lang: Language)
         missing.dedup();
         if !missing.is_empty() {
             let shown: String = missing.iter().take(12).collect();
-            status!(
-                "fundgap: warning: the font {} has no glyphs for {} character(s) the charts use ({shown}...); \
-                 they will be drawn as boxes. Leave out --font to use the embedded fonts (Hangul included)",
-                file.map(|p| p.display().to_string()).unwrap_or_default(),
-                missing.len()
-            );
+            let font = file.map(|p| p.display().to_string()).unwrap_or_default();
+            let n = missing.len();
+            match lang {
+                Language::En => status!(
+                    "fundgap: warning: the font {font} has no glyphs for {n} character(s) the charts use ({shown}...); \
+                     they will be drawn as boxes. Leave out --font to use the embedded fonts (Hangul included)"
+                ),
+                Language::Ko => status!(
+                    "fundgap: 경고: 글꼴 {font}에 차트에 쓰이는 문자 {n}개({shown}...)의 글리프가 없어 네모로 그려집니다. \
+                     내장 글꼴(한글 포함)을 쓰려면 --font를 빼십시오"
+                ),
+            }
         }
     }
     for style in [FontStyle::Normal, FontStyle::Bold] {

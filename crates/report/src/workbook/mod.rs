@@ -180,6 +180,28 @@ fn about_sheet(ws: &mut Worksheet, rows: &[(&str, String)]) -> std::result::Resu
     Ok(())
 }
 
+/// The last sheet of an analysis's workbook: how it was made, from
+/// `about` (the shells' `made_by` rows, keyed in English), labelled in
+/// the report's language.
+fn made_by_sheet(
+    wb: &mut Workbook,
+    about: &[(&str, String)],
+    w: Words,
+) -> std::result::Result<(), XlsxError> {
+    let rows: Vec<(&str, String)> = about
+        .iter()
+        .map(|(key, value)| {
+            let label = match *key {
+                "fundgap version" => w.t("fundgap version", "fundgap 버전"),
+                "command" => w.t("command", "재현 명령"),
+                other => other,
+            };
+            (label, value.clone())
+        })
+        .collect();
+    about_sheet(wb.add_worksheet().set_name(w.t("run", "실행 정보"))?, &rows)
+}
+
 /// Most characters an Excel cell holds.
 const CELL_CHARS: usize = 32_767;
 
@@ -226,8 +248,7 @@ pub fn tables_workbook(
         for (name, csv) in sheets {
             csv_sheet(wb.add_worksheet().set_name(*name)?, csv, &h)?;
         }
-        let run = Words(lang).t("run", "실행 정보");
-        about_sheet(wb.add_worksheet().set_name(run)?, about)?;
+        made_by_sheet(&mut wb, about, h.w)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)
@@ -302,8 +323,7 @@ pub fn evaluation_workbook(
         for (name, csv) in sheets {
             csv_sheet(wb.add_worksheet().set_name(*name)?, csv, &h)?;
         }
-        let run = w.t("run", "실행 정보");
-        about_sheet(wb.add_worksheet().set_name(run)?, about)?;
+        made_by_sheet(&mut wb, about, w)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)
@@ -363,7 +383,7 @@ pub fn stress_workbook(
             csv,
             &h,
         )?;
-        about_sheet(wb.add_worksheet().set_name(w.t("run", "실행 정보"))?, about)?;
+        made_by_sheet(&mut wb, about, w)?;
         wb.save_to_buffer()
     };
     build().map_err(xerr)
