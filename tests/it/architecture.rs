@@ -15,7 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("format", &[]),
     ("model", &["names", "error"]),
     ("kernels", &["model"]),
-    ("scenario", &["model", "names", "error"]),
+    ("scenario", &["model", "names", "error", "format"]),
     ("engine", &["model"]),
     ("stats", &["engine", "model", "error"]),
     (

@@ -1,6 +1,7 @@
 //! `--set` with a `*` over services and lines: the same as one `--set`
 //! per element, in order; a `*` that matches nothing is an error naming
-//! what exists; the run's record keeps the override as written.
+//! what exists; the run's record keeps the override as written; an
+//! amount written as text is refused with the number it stands for.
 
 use std::path::Path;
 
@@ -163,7 +164,7 @@ fn a_wildcard_matching_nothing_is_an_error() {
     );
     let e = text(&o.stderr);
     assert!(
-        !o.status.success() && e.contains("did you mean \"city budget\""),
+        !o.status.success() && e.contains("did you mean \"city-budget\""),
         "{e}"
     );
     let o = fundgap(
@@ -172,4 +173,21 @@ fn a_wildcard_matching_nothing_is_an_error() {
     );
     let e = text(&o.stderr);
     assert!(!o.status.success() && e.contains("did you mean"), "{e}");
+}
+
+/// An amount typed as a budget document writes it ("5억", "1,000") is
+/// refused with the plain number it stands for in the scenario's unit.
+#[test]
+fn an_amount_written_in_korean_units_is_refused_with_its_number() {
+    let tmp = setup();
+    let d = tmp.path();
+    for (value, meant) in [
+        ("5억", "did you mean 500?"),
+        ("1,000", "did you mean 1000?"),
+    ] {
+        let set = format!("service.a.funding.city-budget.amount={value}");
+        let o = fundgap(&["check", "s.toml", "--set", &set], d);
+        let e = text(&o.stderr);
+        assert!(!o.status.success() && e.contains(meant), "{e}");
+    }
 }

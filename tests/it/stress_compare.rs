@@ -18,7 +18,7 @@ fn bad_set_paths_and_values_exit_2_naming_them() {
         ),
         (
             "service.smart-parking.funding.city-budgt.amount=200",
-            "did you mean \"city budget\"",
+            "did you mean \"city-budget\"",
         ),
         (
             "service.smart-parking.opex_ratio=abc",

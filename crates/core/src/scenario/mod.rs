@@ -13,6 +13,7 @@
 mod books;
 mod compile;
 mod correlation;
+mod hints;
 mod lines;
 mod overrides;
 mod plan;
@@ -217,6 +218,7 @@ fn compile_with(
         lines: LineIndex::new(text),
         diags: Vec::new(),
         override_labels: override_labels.to_vec(),
+        money: hints::Money::default(),
     };
     let root = View {
         path: String::new(),

@@ -170,20 +170,17 @@ fn find_entry<'a, 'i>(
         .position(|n| n == want)
         .or_else(|| names.iter().position(|n| slug(n) == slug(want)));
     let Some(index) = index else {
-        let known: Vec<&str> = names.iter().map(String::as_str).collect();
-        let hint = suggest(want, &known)
-            .or_else(|| {
-                let slugs: Vec<String> = names.iter().map(|n| slug(n)).collect();
-                let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-                suggest(&slug(want), &refs)
-                    .and_then(|s| names.iter().find(|n| slug(n) == s).map(String::as_str))
-            })
+        // A path names an entry by the slug of its name, so the hint and
+        // the list give slugs, ready to type.
+        let slugs: Vec<String> = names.iter().map(|n| slug(n)).collect();
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let hint = suggest(&slug(want), &refs)
             .map(|s| format!("; did you mean \"{s}\"?"))
             .unwrap_or_default();
         let list = if names.is_empty() {
             "there are none".to_string()
         } else {
-            format!("known: {}", names.join(", "))
+            format!("known: {}", slugs.join(", "))
         };
         return Err(problem(
             label,

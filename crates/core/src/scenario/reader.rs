@@ -12,6 +12,7 @@ use crate::error::Diagnostic;
 use crate::names::suggest;
 use crate::scenario::overrides::OVERRIDE_SPAN;
 
+pub(super) use super::hints::{Money, percent_hint, written_percent};
 use super::schema::*;
 
 /// Byte offset to (line, column), both 1-based.
@@ -97,6 +98,9 @@ pub(super) struct Checker {
     pub(super) lines: LineIndex,
     pub(super) diags: Vec<Diagnostic>,
     pub(super) override_labels: Vec<String>,
+    /// The scenario's money unit, once read: won per unit (where known)
+    /// and its name, for hints on amounts written as text.
+    pub(super) money: Money,
 }
 
 impl Checker {
@@ -407,7 +411,9 @@ impl Checker {
                     DeValue::Table(_) => {
                         " (this key takes a fixed number, not a distribution)".into()
                     }
-                    DeValue::String(t) => written_percent(key, t, |y| range.contains(y)),
+                    DeValue::String(t) => {
+                        written_percent(key, t, &self.money, |y| range.contains(y))
+                    }
                     _ => String::new(),
                 };
                 self.err(
@@ -558,38 +564,5 @@ pub(super) struct Horizon {
 impl Horizon {
     pub(super) fn end(&self) -> i64 {
         self.start + self.len as i64 - 1
-    }
-}
-
-/// A hint for a share or rate written as a percentage (4.5 for 4.5%),
-/// when the fraction would have been accepted; empty otherwise.
-pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> String {
-    let y = x / 100.0;
-    match (2.0..=100.0).contains(&x) && accepts(y) {
-        true => format!(" — did you mean {y}? (a share or rate is a fraction: {x}% is {y})"),
-        false => String::new(),
-    }
-}
-
-/// A hint for text given to `key`, which takes a number: that an amount
-/// is no percentage, or for a number written with a percent sign
-/// (`"15%"`) the fraction, when it would have been accepted; empty
-/// otherwise.
-pub(super) fn written_percent(key: &str, text: &str, accepts: impl Fn(f64) -> bool) -> String {
-    if super::schema::is_amount_key(key) {
-        // A percentage is no amount: no fraction to suggest.
-        return " (this key takes an amount of money, not a percentage)".into();
-    }
-    let Some(n) = text
-        .trim()
-        .strip_suffix('%')
-        .and_then(|n| n.trim().parse::<f64>().ok())
-    else {
-        return String::new();
-    };
-    let y = n / 100.0;
-    match accepts(y) {
-        true => format!(" — did you mean {y}? (write the fraction as a number, not \"{text}\")"),
-        false => String::new(),
     }
 }
