@@ -72,10 +72,20 @@ pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize
         }
     }
     if out.is_empty() {
-        return Err(Error::Usage(
-            "no stream to stress: the scenario has no grant streams; name one with --stream"
-                .to_string(),
-        ));
+        let mut names: Vec<String> = model
+            .services
+            .iter()
+            .flat_map(|s| s.funding.iter().map(|f| slug(&f.name)))
+            .collect();
+        names.sort();
+        names.dedup();
+        let list = match names.is_empty() {
+            true => "it has no funding streams".to_string(),
+            false => format!("its streams: {}", names.join(", ")),
+        };
+        return Err(Error::Usage(format!(
+            "no stream to stress: the scenario has no grant streams; name one with --stream ({list})"
+        )));
     }
     Ok(out)
 }
