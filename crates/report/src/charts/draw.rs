@@ -369,7 +369,12 @@ pub(super) fn money_by_year<'a, DB: DrawingBackend>(
             false => format!("{} per year", d.money()),
         })
         .x_labels(d.years.len().min(12))
-        .x_label_formatter(&|y| y.to_string())
+        // A step chart's axis runs to the end of its last year: the tick
+        // there is no year of the horizon, so it goes unlabelled.
+        .x_label_formatter(&|y| match d.years.last() {
+            Some(last) if y > last => String::new(),
+            _ => y.to_string(),
+        })
         // Amounts restated in 억 원 can be single digits: a decimal then.
         .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
         .draw_house(sz)?;
