@@ -47,10 +47,7 @@ pub(super) fn differentiation(s: &Service, say: &Say) -> Score {
         ),
         (Some(on), None, true) => (
             Rating::Amber,
-            format!(
-                "{on}{} 개선한다고 하나 얼마나 나은지 없음 (`improvement`)",
-                crate::format::particle(on, "을", "를")
-            ),
+            format!("개선 대상 \"{on}\", 그러나 얼마나 나은지 없음 (`improvement`)"),
         ),
         (None, None, _) => (
             Rating::Red,
@@ -87,9 +84,11 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                 false => format!(
                     "\"{op}\" is named, but no agreement on running it is stated (`[service.plan] agreement`)"
                 ),
+                // No particle after a name: a Latin name's ending cannot
+                // tell 이 from 가, and the shipped scenarios name operators
+                // in English.
                 true => format!(
-                    "\"{op}\"{} 지정되었으나 운영 협약이 없음 (`[service.plan] agreement`)",
-                    crate::format::particle(op, "이", "가")
+                    "운영 주체 \"{op}\" 지정, 운영 협약은 없음 (`[service.plan] agreement`)"
                 ),
             },
         ),
@@ -115,8 +114,7 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                 (true, true) => (
                     Rating::Amber,
                     format!(
-                        "\"{op}\"{} 협약 체결, 그러나 소유 기관이 여럿({owners})이고 운영자는 그중 어느 기관도 아님",
-                        crate::format::particle(op, "과", "와")
+                        "운영 주체 \"{op}\" 협약 체결, 그러나 소유 기관이 여럿({owners})이고 운영자는 그중 어느 기관도 아님"
                     ),
                 ),
                 (false, false) => (
@@ -125,10 +123,7 @@ pub(super) fn operating_agreement(s: &Service, say: &Say) -> Score {
                 ),
                 (false, true) => (
                     Rating::Green,
-                    format!(
-                        "\"{op}\"{} 체결된 협약에 따라 운영",
-                        crate::format::particle(op, "이", "가")
-                    ),
+                    format!("운영 주체 \"{op}\", 체결된 협약에 따라 운영"),
                 ),
             }
         }
