@@ -227,7 +227,7 @@ fn funding_is_rated_per_running_year() {
 }
 
 /// In Korean every reason is written in Hangul, with the same ratings,
-/// and won amounts in 억 원.
+/// won amounts in 억 원, and no particle written both ways.
 #[test]
 fn korean_reasons_say_the_same_in_hangul() {
     let text = CARDS.replace(
@@ -246,6 +246,9 @@ fn korean_reasons_say_the_same_in_hangul() {
             assert_eq!((x.criterion, x.rating), (y.criterion, y.rating));
             assert!(!hangul(&x.reason), "{}", x.reason);
             assert!(hangul(&y.reason), "{}: {}", y.criterion, y.reason);
+            // The operator's English name takes no particle it cannot choose.
+            let both = ["이(가)", "을(를)", "과(와)", "은(는)"];
+            assert!(!both.iter().any(|p| y.reason.contains(p)), "{}", y.reason);
         }
     }
     let bad = ko.scorecards[1].score("funding_sustainability");
