@@ -31,7 +31,7 @@ impl Checker {
         let unit = self
             .string(&sc, "unit", false)
             .unwrap_or_else(|| "million".into());
-        self.money = Money::of(&currency, &unit);
+        self.unit = ScenarioUnit::of(&currency, &unit);
         let start = self.integer(&sc, "start_year", 1900, 2500, None);
         let horizon = self.integer(&sc, "horizon_years", 1, MAX_HORIZON, None);
         let discount_rate = self.number(

@@ -218,7 +218,8 @@ fn compile_with(
         lines: LineIndex::new(text),
         diags: Vec::new(),
         override_labels: override_labels.to_vec(),
-        money: hints::Money::default(),
+        // Set from `[scenario]` before any amount is read.
+        unit: hints::ScenarioUnit::of("KRW", "million"),
     };
     let root = View {
         path: String::new(),

@@ -74,7 +74,7 @@ impl Checker {
                         "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}{}",
                         type_name(other),
                         match other {
-                            DeValue::String(t) => written_percent(key, t, &self.money, in_domain),
+                            DeValue::String(t) => written_percent(key, t, &self.unit, in_domain),
                             _ => String::new(),
                         }
                     ),

@@ -12,7 +12,7 @@ use crate::error::Diagnostic;
 use crate::names::suggest;
 use crate::scenario::overrides::OVERRIDE_SPAN;
 
-pub(super) use super::hints::{Money, percent_hint, written_percent};
+pub(super) use super::hints::{ScenarioUnit, percent_hint, written_percent};
 use super::schema::*;
 
 /// Byte offset to (line, column), both 1-based.
@@ -100,7 +100,7 @@ pub(super) struct Checker {
     pub(super) override_labels: Vec<String>,
     /// The scenario's money unit, once read: won per unit (where known)
     /// and its name, for hints on amounts written as text.
-    pub(super) money: Money,
+    pub(super) unit: ScenarioUnit,
 }
 
 impl Checker {
@@ -412,7 +412,7 @@ impl Checker {
                         " (this key takes a fixed number, not a distribution)".into()
                     }
                     DeValue::String(t) => {
-                        written_percent(key, t, &self.money, |y| range.contains(y))
+                        written_percent(key, t, &self.unit, |y| range.contains(y))
                     }
                     _ => String::new(),
                 };
