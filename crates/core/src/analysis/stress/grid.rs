@@ -52,39 +52,47 @@ pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize
             }
         }
     }
+    // What --stream can name within the selection, as the slugs it takes.
+    let known = || {
+        let mut names: Vec<String> = model
+            .services
+            .iter()
+            .filter(|s| sel.service.as_ref().is_none_or(|id| *id == s.id))
+            .flat_map(|s| s.funding.iter().map(|f| slug(&f.name)))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let within = match &sel.service {
+        Some(id) => format!("service \"{id}\""),
+        None => "the scenario".to_string(),
+    };
     for n in &sel.streams {
         let found = out.iter().any(|&(si, fi)| {
             model.services[si].funding[fi].name == *n
                 || slug(&model.services[si].funding[fi].name) == slug(n)
         });
         if !found {
-            let mut names: Vec<&str> = model
-                .services
-                .iter()
-                .flat_map(|s| s.funding.iter().map(|f| f.name.as_str()))
-                .collect();
-            names.sort();
-            names.dedup();
+            let names = known();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = crate::names::suggest(&slug(n), &refs)
+                .map(|s| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "no funding stream named \"{n}\" (known: {})",
+                "{within} has no funding stream named \"{n}\"{hint} (known: {})",
                 names.join(", ")
             )));
         }
     }
     if out.is_empty() {
-        let mut names: Vec<String> = model
-            .services
-            .iter()
-            .flat_map(|s| s.funding.iter().map(|f| slug(&f.name)))
-            .collect();
-        names.sort();
-        names.dedup();
+        let names = known();
         let list = match names.is_empty() {
             true => "it has no funding streams".to_string(),
             false => format!("its streams: {}", names.join(", ")),
         };
         return Err(Error::Usage(format!(
-            "no stream to stress: the scenario has no grant streams; name one with --stream ({list})"
+            "no stream to stress: {within} has no grant streams; name one with --stream ({list})"
         )));
     }
     Ok(out)
@@ -276,4 +284,52 @@ pub fn withdrawal_years(
         }));
     }
     Ok((kept, out.into_iter().map(|t| model.year(t)).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_str;
+
+    /// One service with a grant, one without: what each can stress.
+    const TWO: &str = "[scenario]\nname = \"t\"\nstart_year = 2025\nhorizon_years = 5\n\
+        [[service]]\nid = \"parking\"\nconstruction_cost = 100\nopex_ratio = 0.1\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"City budget\"\namount = 10\n\
+        [[service]]\nid = \"wifi\"\nconstruction_cost = 100\nopex_ratio = 0.1\n\
+        [[service.funding]]\nkind = \"grant\"\nname = \"National grant\"\nshare_of_cost = 0.5\nfrom = 2025\nto = 2026\n\
+        [[service.funding]]\nkind = \"budget\"\nname = \"Private partner\"\namount = 5\n";
+
+    fn error(service: Option<&str>, streams: &[&str]) -> String {
+        let model = parse_str(TWO, "t").unwrap();
+        let sel = Selection {
+            service: service.map(str::to_string),
+            streams: streams.iter().map(|s| s.to_string()).collect(),
+        };
+        select(&model, &sel).unwrap_err().to_string()
+    }
+
+    /// A service without grants is named, with its own streams as the
+    /// slugs --stream takes, not the scenario's.
+    #[test]
+    fn a_selection_without_grants_lists_the_streams_it_could_stress() {
+        let e = error(Some("parking"), &[]);
+        assert!(
+            e.contains("service \"parking\" has no grant streams"),
+            "{e}"
+        );
+        assert!(e.contains("its streams: city-budget)"), "{e}");
+        assert!(!e.contains("private-partner"), "{e}");
+        let e = error(Some("parking"), &["privat-partner"]);
+        assert!(
+            e.contains("service \"parking\" has no funding stream named"),
+            "{e}"
+        );
+        assert!(e.contains("(known: city-budget)"), "{e}");
+        let e = error(None, &["privat-partner"]);
+        assert!(e.contains("did you mean \"private-partner\"?"), "{e}");
+        assert!(
+            e.contains("known: city-budget, national-grant, private-partner"),
+            "{e}"
+        );
+    }
 }
