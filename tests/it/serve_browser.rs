@@ -335,6 +335,14 @@ fn serve_page_answers_what_ifs_in_a_real_browser() {
     .unwrap();
     assert_eq!(row.len(), 5, "{row:?}");
     assert_ne!(row[0], row[1], "A and B differ: {row:?}");
+    // Daejeon's drones stop at the take-over decision, which the earlier
+    // withdrawal brings forward: their P(gap) falls, and the page says why.
+    let stops = d.script(
+        "const n = document.getElementById('compare-stops'); return n.hidden ? '' : n.textContent",
+    );
+    let stops = stops.as_str().unwrap_or_default();
+    assert!(stops.contains("드론 안전망"), "{stops}");
+    assert!(!stops.contains("공유 주차"), "{stops}");
 
     // The page's numbers are the server's for the command it shows.
     let command = d.script("return document.getElementById('command').textContent");

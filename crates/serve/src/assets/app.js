@@ -30,6 +30,7 @@ const WORDS = {
     compare: "Compare two settings",
     compareNote: "Keep the current result as A, change the setting and see B beside it. With the same seed and trials the two share their random numbers, so the difference is the setting's. Beside it, ± is its 95% range from the two runs' errors (wider than it need be when they share random numbers).",
     notPaired: "A and B differ in seed or trials: their difference includes Monte Carlo noise.",
+    stopsHide: names => `${names}: P(gap) fell, but the service stops sooner or more often. A stopped service has no more gaps, so the lower P(gap) comes from stopping it (e.g. an earlier take-over decision), not from better funding.`,
     keepA: "Keep this result as A", clearA: "Stop comparing", compareCap: "A and B", diff: "B − A",
     footer: "This page runs on this computer only and needs no network.",
     asPlanned: "as planned", queued: "Waiting in the queue…", running: "Simulating", done: "Done",
@@ -61,6 +62,7 @@ const WORDS = {
     compare: "두 설정 비교",
     compareNote: "지금 결과를 A로 두고 설정을 바꾸면 B와 나란히 봅니다. 시드와 시행 횟수가 같으면 같은 난수를 쓰므로 차이는 설정의 차이입니다. 차이 옆 ±는 두 결과의 오차로 잡은 95% 범위입니다(같은 난수를 쓰면 실제보다 넓음).",
     notPaired: "A와 B의 시드나 시행 횟수가 달라 차이에 몬테카를로 오차가 섞여 있습니다.",
+    stopsHide: names => `${names}: 부족 확률은 낮아졌지만 서비스가 더 일찍 또는 더 자주 중단됩니다. 중단된 서비스에는 더 이상 부족이 생기지 않으므로, 부족 확률이 낮아진 것은 중단 때문이며(예: 지방비 전환 결정이 앞당겨짐) 재원이 나아져서가 아닙니다.`,
     keepA: "지금 결과를 A로", clearA: "비교 끄기", compareCap: "A와 B", diff: "B − A",
     footer: "이 페이지는 이 컴퓨터 안에서만 돌아가며 네트워크가 필요 없습니다.",
     asPlanned: "계획대로", queued: "대기 중…", running: "모의실험 중", done: "완료",
@@ -439,10 +441,20 @@ function drawFan(e, unit) {
 
 function renderCompare() {
   const table = $("compare-table");
-  if (!keptA || !current || !keptA.result || !current.result) { table.hidden = true; $("compare-sets").textContent = ""; return; }
+  if (!keptA || !current || !keptA.result || !current.result) {
+    table.hidden = true;
+    $("compare-sets").textContent = "";
+    $("compare-stops").hidden = true;
+    return;
+  }
   table.hidden = false;
   const body = table.querySelector("tbody");
   body.replaceChildren();
+  const half = p => (p.hi - p.lo) / 2;
+  // Services whose P(gap) fell while, in some year, more trials had
+  // stopped it (each beyond the two runs' combined half-widths): fewer
+  // gaps bought by stopping sooner or more often.
+  const hidden = [];
   for (const a of keptA.result.entities) {
     const b = current.result.entities.find(e => e.id === a.id);
     if (!b) continue;
@@ -455,8 +467,12 @@ function renderCompare() {
     // a standard error is): conservative where A and B share their random
     // numbers, whose errors then partly cancel.
     const d = (b.p_any_gap.estimate - a.p_any_gap.estimate) * 100;
-    const half = p => (p.hi - p.lo) / 2;
     const pm = Math.hypot(half(a.p_any_gap), half(b.p_any_gap)) * 100;
+    const sooner = a.years.some((ya, i) => {
+      const yb = b.years[i];
+      return yb && yb.p_stopped.estimate - ya.p_stopped.estimate > Math.hypot(half(ya.p_stopped), half(yb.p_stopped));
+    });
+    if (d + pm < 0 && sooner) hidden.push(nameOf(a));
     cell(tr, `${d >= 0 ? "+" : ""}${d.toFixed(1)}%p (±${pm.toFixed(1)})`);
     cell(tr, ci(a.p_stop));
     cell(tr, ci(b.p_stop));
@@ -465,6 +481,9 @@ function renderCompare() {
   const list = r => `--seed ${r.seed} --trials ${r.trials} ${r.setting.set.length ? r.setting.set.join("  ") : t("none")}`;
   const paired = keptA.seed === current.seed && keptA.trials === current.trials;
   $("compare-sets").textContent = `A: ${list(keptA)} — B: ${list(current)}${paired ? "" : ` — ${t("notPaired")}`}`;
+  const note = $("compare-stops");
+  note.hidden = hidden.length === 0;
+  note.textContent = hidden.length ? t("stopsHide")(hidden.join(", ")) : "";
 }
 
 document.addEventListener("DOMContentLoaded", () => {
