@@ -8,8 +8,9 @@
 /// `$en` or `$ko`, whichever is `$lang` (a `fundgap::model::Language`),
 /// formatted with the same arguments: a sentence that quotes values keeps
 /// both languages side by side where it is written, as `Language::t` does
-/// for fixed words. `format!` refuses an argument a text leaves unused, so
-/// neither text can drop a value the other shows.
+/// for fixed words. `format!` refuses a positional argument a text leaves
+/// unused; a value captured by name (`{n}`) is not checked, so a text may
+/// leave one out on purpose (a word English needs and Korean does not).
 macro_rules! in_lang {
     ($lang:expr, $en:literal, $ko:literal $(, $arg:expr)* $(,)?) => {
         match $lang {

@@ -19,10 +19,11 @@ pub(super) fn report_options_note(lang: Language) {
         lang,
         "fundgap: note: a shard writes a part, not a report: \
          --lang, --format, --no-charts, --no-xlsx, --no-html, --font (and stress's --target) \
-         take effect when you pass them to `fundgap merge`",
+         take effect on the report when you pass them to `fundgap merge` (here --lang only \
+         sets the language of these lines)",
         "fundgap: 참고: --shard 실행은 보고서가 아니라 부분 파일을 씁니다. \
          --lang, --format, --no-charts, --no-xlsx, --no-html, --font(stress의 --target도)는 \
-         `fundgap merge`에 줄 때 적용됩니다"
+         `fundgap merge`에 줄 때 보고서에 적용됩니다(여기서 --lang은 이 안내 문구의 언어만 정합니다)"
     );
 }
 
