@@ -462,7 +462,7 @@ pub(super) fn simulate_to_precision(
             return;
         }
         let shown = |x: f64| {
-            if w.what.contains("NPV") {
+            if w.figure == "gap_npv_mean" || w.what.contains("NPV") {
                 fundgap::format::percent(x, 2)
             } else {
                 in_lang!(lang, "{:.2} pts", "{:.2}%p", x * 100.0)
@@ -485,7 +485,7 @@ pub(super) fn simulate_to_precision(
                 fundgap::format::thousands(n as f64, 0),
                 shown(w.half_width),
                 shown(w.target),
-                w.what
+                worst_figure(w, lang)
             )
         });
     };
@@ -524,4 +524,19 @@ pub(super) fn progress_bar_of(total: u64, quiet: bool, unit: &str) -> ProgressBa
         pb.set_style(style.progress_chars("=> "));
     }
     pb
+}
+
+/// The least precise figure of a precision run as `lang` names it: in
+/// Korean by its column's Korean heading ("fine-dust의 2032년 부족 확률"),
+/// in English (or for a part written before figures were named) as the
+/// library wrote it.
+pub(super) fn worst_figure(w: &fundgap::stats::precision::Worst, lang: Language) -> String {
+    if lang == Language::En || w.figure.is_empty() {
+        return w.what.clone();
+    }
+    let label = fundgap_report::columns::column(&w.figure, fundgap_report::lang::Words(lang)).label;
+    match w.year {
+        Some(y) => format!("{}의 {y}년 {label}", w.entity),
+        None => format!("{}의 {label}", w.entity),
+    }
 }

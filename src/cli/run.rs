@@ -115,7 +115,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
             );
         } else {
             // A probability's half-width is absolute, an NPV mean's relative.
-            let unit = if s.worst.what.contains("NPV") {
+            let unit = if s.worst.figure == "gap_npv_mean" || s.worst.what.contains("NPV") {
                 "%"
             } else {
                 lang.t(" points", "%p")
@@ -126,7 +126,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
                  the least precise figure, {}, is within ±{:.2}{unit} (asked: ±{:.2}{unit})",
                 "fundgap: 목표 정밀도에 이르기 전에 --max-trials(시행 {trials}회)에서 멈췄습니다. \
                  가장 덜 정밀한 값({})의 구간은 ±{:.2}{unit}입니다(목표: ±{:.2}{unit})",
-                s.worst.what,
+                worst_figure(&s.worst, lang),
                 100.0 * s.worst.half_width,
                 100.0 * s.worst.target
             );

@@ -144,3 +144,39 @@ fn an_analysis_and_init_in_korean() {
         text(&o.stderr)
     );
 }
+
+/// A precision run names its least precise figure in the report's
+/// language: by its column's Korean heading, not the library's English.
+#[test]
+fn a_precision_run_names_its_widest_figure_in_korean() {
+    let dir = tempfile::tempdir().unwrap();
+    let daejeon = scenario("daejeon-challenge.toml");
+    let o = fundgap_ok(
+        &[
+            "run",
+            &daejeon,
+            "--precision",
+            "0.02",
+            "--trials",
+            "500",
+            "--max-trials",
+            "1000",
+            "--no-charts",
+            "--out",
+            "p",
+        ],
+        dir.path(),
+    );
+    let said = text(&o.stderr);
+    let progress: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("가장 넓은 95% 구간"))
+        .collect();
+    assert!(!progress.is_empty(), "{said}");
+    for line in progress {
+        assert!(!line.contains(" of ") && !line.contains("P("), "{line}");
+        assert!(line.contains("년 ") && line.contains("확률"), "{line}");
+    }
+    let summary = std::fs::read_to_string(dir.path().join("p/summary.json")).unwrap();
+    assert!(summary.contains("\"figure\""), "{summary}");
+}

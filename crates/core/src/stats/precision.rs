@@ -41,6 +41,16 @@ pub struct Precision {
 pub struct Worst {
     /// What it is, e.g. "P(gap) of cctv-safety in 2031".
     pub what: String,
+    /// The same as parts: the CSV column that holds the figure (`p_gap`),
+    /// so a shell can name it in the report's language.
+    #[serde(default)]
+    pub figure: String,
+    /// The entity's id.
+    #[serde(default)]
+    pub entity: String,
+    /// The year (none for a figure of the whole horizon).
+    #[serde(default)]
+    pub year: Option<i32>,
     /// Its 95% half-width (absolute for a probability, relative for an
     /// NPV mean).
     pub half_width: f64,
@@ -77,59 +87,74 @@ fn half(p: &Proportion) -> f64 {
 pub fn worst(model: &Model, report: &Report, p: &Precision) -> Worst {
     let mut worst = Worst {
         what: String::new(),
+        figure: String::new(),
+        entity: String::new(),
+        year: None,
         half_width: 0.0,
         target: p.half_width,
     };
-    let mut consider = |what: &dyn Fn() -> String, half_width: f64, target: f64| {
-        if half_width / target > worst.ratio() {
-            worst = Worst {
-                what: what(),
-                half_width,
-                target,
-            };
-        }
-    };
+    // (figure as written, its CSV column), the entity, the year.
+    let mut consider =
+        |(name, figure): (&str, &str), entity: &str, year: Option<i32>, half_width, target| {
+            if half_width / target > worst.ratio() {
+                worst = Worst {
+                    what: match year {
+                        Some(y) => format!("{name} of {entity} in {y}"),
+                        None => format!("{name} of {entity}"),
+                    },
+                    figure: figure.to_string(),
+                    entity: entity.to_string(),
+                    year,
+                    half_width,
+                    target,
+                };
+            }
+        };
     for e in &report.entities {
-        let mut horizon = vec![("P(any gap)", &e.p_any_gap), ("P(stop)", &e.p_stop)];
+        let mut horizon = vec![
+            (("P(any gap)", "p_any_gap"), &e.p_any_gap),
+            (("P(stop)", "p_stop"), &e.p_stop),
+        ];
         if let Some(c) = &e.contract_total {
-            horizon.push(("P(operator exit)", &c.p_exit));
+            horizon.push((("P(operator exit)", "p_exit"), &c.p_exit));
         }
         for (name, q) in horizon {
-            consider(&|| format!("{name} of {}", e.id), half(q), p.half_width);
+            consider(name, &e.id, None, half(q), p.half_width);
         }
         for (t, y) in e.yearly.iter().enumerate() {
             let mut each = vec![
-                ("P(gap)", &y.p_gap),
-                ("P(shortfall)", &y.p_shortfall),
-                ("P(structural gap)", &y.p_structural),
-                ("P(runs on as planned)", &y.p_continued),
-                ("P(shrunk)", &y.p_shrunk),
-                ("P(stopped)", &y.p_stopped),
+                (("P(gap)", "p_gap"), &y.p_gap),
+                (("P(shortfall)", "p_shortfall"), &y.p_shortfall),
+                (("P(structural gap)", "p_structural"), &y.p_structural),
+                (("P(runs on as planned)", "p_continued"), &y.p_continued),
+                (("P(shrunk)", "p_shrunk"), &y.p_shrunk),
+                (("P(stopped)", "p_stopped"), &y.p_stopped),
             ];
             if let Some(c) = &y.capital {
-                each.push(("P(capital gap)", &c.p_gap));
+                each.push((("P(capital gap)", "p_capital_gap"), &c.p_gap));
             }
             if let Some(f) = &y.fund {
-                each.push(("P(reserve fund pays)", &f.p_paid));
+                each.push((("P(reserve fund pays)", "p_reserve_fund"), &f.p_paid));
             }
             if let Some(c) = &y.contract {
-                each.push(("P(city owes its operator)", &c.p_obligation));
-                each.push(("P(operator loses)", &c.p_operator_loss));
+                each.push((
+                    ("P(city owes its operator)", "p_obligation"),
+                    &c.p_obligation,
+                ));
+                each.push((("P(operator loses)", "p_operator_loss"), &c.p_operator_loss));
             }
-            each.push(("P(no gap yet)", &y.survival));
+            each.push((("P(no gap yet)", "survival"), &y.survival));
             for (name, q) in each {
-                consider(
-                    &|| format!("{name} of {} in {}", e.id, model.year(t)),
-                    half(q),
-                    p.half_width,
-                );
+                consider(name, &e.id, Some(model.year(t)), half(q), p.half_width);
             }
         }
         if let Some(r) = p.npv_relative
             && e.gap_npv.mean.abs() > 0.0
         {
             consider(
-                &|| format!("mean gap NPV of {}", e.id),
+                ("mean gap NPV", "gap_npv_mean"),
+                &e.id,
+                None,
                 Z95 * e.gap_npv.se / e.gap_npv.mean.abs(),
                 r,
             );
@@ -301,6 +326,9 @@ mod tests {
     fn the_next_block_aims_at_the_target() {
         let w = |h: f64| Worst {
             what: String::new(),
+            figure: String::new(),
+            entity: String::new(),
+            year: None,
             half_width: h,
             target: 0.01,
         };
