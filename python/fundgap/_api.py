@@ -122,12 +122,21 @@ def compare(
     """``fundgap compare``: one scenario's ``[[variant]]`` tables, or several
     scenarios (each named by its file stem), on common random numbers;
     ``service`` compares that service instead of the portfolio, against the
-    variant ``baseline`` (default the first). Overrides are the first
-    scenario's, applied to every variant."""
+    variant ``baseline`` (default the first). Each scenario's overrides
+    (``Scenario.set``) apply to it alone; one scenario's apply to all its
+    variants. Scenarios are named by their file's stem; where two share
+    one (the same file with different overrides), the later ones are
+    named ``stem-2``, ``stem-3``, ..."""
     many = list(scenarios) if isinstance(scenarios, (list, tuple)) else [scenarios]
     loaded = [as_scenario(s) for s in many]
+    # Overrides every scenario shares are the command line's --set (so the
+    # recorded command is one); the rest stay each scenario's own.
+    shared = list(loaded[0].overrides) if loaded else []
+    if any(list(s.overrides) != shared for s in loaded):
+        shared = []
+    sources = [(s.text, s.label, s.stem, [] if shared else list(s.overrides)) for s in loaded]
     native = _fundgap.compare(
-        [(s.text, s.label, s.stem) for s in loaded], loaded[0].overrides if loaded else [],
+        sources, shared,
         trials=_whole("trials", trials, 1), seed=_whole("seed", seed),
         service=service, baseline=baseline,
         confidence=float(confidence), lang=lang,

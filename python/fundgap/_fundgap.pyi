@@ -45,7 +45,7 @@ def run(
     lang: Optional[str] = None,
 ) -> Outcome: ...
 def compare(
-    scenarios: List[Tuple[str, str, str]],
+    scenarios: List[Tuple[str, str, str, List[str]]],
     set: List[str],
     trials: Optional[int] = None,
     seed: Optional[int] = None,

@@ -60,7 +60,8 @@ class Scenario:
 
     def set(self, key: str, value: Any) -> "Scenario":
         """Overrides ``key`` (a key path such as ``economy.inflation.mean`` or
-        ``service.*.opex_ratio``) with ``value``; returns this scenario."""
+        ``service.*.opex_ratio``) with ``value``; returns this scenario,
+        changed (``copy()`` first to keep the original)."""
         if "=" in key:
             raise ValueError(f"set: `{key}` is a key path; give the value separately")
         self._set.append(f"{key}={toml_value(value)}")

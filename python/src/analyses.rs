@@ -105,14 +105,15 @@ fn stress(
 }
 
 /// `fundgap compare`: the variants of one scenario (`[[variant]]`), or
-/// several scenarios, each a (text, label, stem), on common random numbers.
+/// several scenarios, each a (text, label, stem, its own overrides), on
+/// common random numbers; `set` applies to every one.
 #[pyfunction]
 #[pyo3(signature = (scenarios, set, trials=None, seed=None, service=None, baseline=None,
     confidence=0.9, lang=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
-    scenarios: Vec<(String, String, String)>,
+    scenarios: Vec<(String, String, String, Vec<String>)>,
     set: Vec<String>,
     trials: Option<u64>,
     seed: Option<u64>,
@@ -124,9 +125,19 @@ fn compare(
     let set = overrides(&set)?;
     let trials = count("trials", trials)?;
     share("confidence", confidence)?;
+    let own: Vec<Vec<_>> = scenarios
+        .iter()
+        .map(|(_, _, _, own)| overrides(own))
+        .collect::<PyResult<_>>()?;
     let sources: Vec<Source> = scenarios
         .iter()
-        .map(|(text, label, stem)| Source { text, label, stem })
+        .zip(&own)
+        .map(|((text, label, stem, _), own)| Source {
+            text,
+            label,
+            stem,
+            own,
+        })
         .collect();
     let mut inputs = compare_inputs(&sources, &set).map_err(to_py)?;
     // `inputs` has two variants or more.
@@ -135,11 +146,17 @@ fn compare(
     let lang = language(lang, base)?;
     let years = (0..base.horizon()).map(|t| base.year(t)).collect();
     let mut command = String::from("fundgap compare");
-    for (_, label, _) in &scenarios {
+    for (_, label, _, _) in &scenarios {
         command.push(' ');
         command.push_str(label);
     }
     command.push_str(&verb(base, &set, true));
+    // A scenario's own overrides have no command-line form: said after.
+    for (_, label, _, own) in &scenarios {
+        if !own.is_empty() {
+            command.push_str(&format!("  # {label} with --set {}", own.join(" --set ")));
+        }
+    }
     for (flag, value) in [("--service", &service), ("--baseline", &baseline)] {
         if let Some(v) = value {
             command.push_str(&format!(" {flag} {v}"));

@@ -49,13 +49,28 @@ def test_compare_of_two_files_with_an_override(cli, tmp_path, root):
     dearer = tmp_path / "dearer.toml"
     dearer.write_text((root / BASE).read_text().replace("volatility = 0.06", "volatility = 0.12", 1))
     files = [BASE, str(dearer)]
-    s = [fundgap.Scenario.load(f) for f in files]
-    s[0].set("economy.inflation.mean", 0.03)
+    s = [fundgap.Scenario.load(f).set("economy.inflation.mean", 0.03) for f in files]
     ours = fundgap.compare(s, trials=300, seed=2)
     theirs = cli(["compare", *files, "--trials", "300", "--seed", "2",
                   "--set", "economy.inflation.mean=0.03"], tmp_path / "c2")
     same_files(ours, theirs)
     assert list(ours.variants["variant"].unique()) == ["ucity-baseline", "dearer"]
+
+
+def test_compare_of_a_scenario_and_its_changed_copy(cli, tmp_path):
+    # Each scenario's own overrides apply to it alone: the plan against the
+    # same file with its grant withdrawn a year early, each named apart.
+    plan = fundgap.Scenario.load("scenarios/daejeon-challenge.toml")
+    early = plan.copy().set("service.*.funding.national-challenge-money.to", 2021)
+    ours = fundgap.compare([plan, early], trials=2000, seed=1)
+    variants = ours.variants.drop_duplicates("variant").set_index("variant")
+    assert list(variants.index) == ["daejeon-challenge", "daejeon-challenge-2"]
+    theirs = cli(["run", "scenarios/daejeon-challenge.toml", "--trials", "2000", "--seed", "1",
+                  "--set", "service.*.funding.national-challenge-money.to=2021"], tmp_path / "e")
+    alone = json.loads(theirs["summary.json"])["portfolio"]["p_any_gap"]
+    assert plan.overrides == []
+    assert variants.loc["daejeon-challenge-2", "p_any_gap"] == pytest.approx(alone)
+    assert variants.loc["daejeon-challenge", "p_any_gap"] < alone
 
 
 def test_a_comparison_needs_two_variants():

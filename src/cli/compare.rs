@@ -19,7 +19,12 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let stem = files.first().map(|f| f.2.clone()).unwrap_or_default();
     let sources: Vec<Source> = files
         .iter()
-        .map(|(text, label, stem)| Source { text, label, stem })
+        .map(|(text, label, stem)| Source {
+            text,
+            label,
+            stem,
+            own: &[],
+        })
         .collect();
     let mut inputs = inputs(&sources, &args.changes.set)?;
     inputs[0].model.set_run(args.trials, args.changes.seed);

@@ -999,6 +999,7 @@ fn an_analysis_told_to_stop_returns_interrupted_not_partial_results() {
         text: &revenue,
         label: "revenue-models.toml",
         stem: "revenue-models",
+        own: &[],
     }];
     let inputs = compare::inputs(&sources, &[]).unwrap();
     let cmp = compare::run(&inputs, None, None, None, &|_| {}, &stop);

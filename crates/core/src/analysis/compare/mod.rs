@@ -354,22 +354,28 @@ pub struct Source<'a> {
     pub label: &'a str,
     /// The stem.
     pub stem: &'a str,
+    /// Overrides of this scenario alone, applied after the comparison's
+    /// own (a Python `Scenario` carries its `set`s with it).
+    pub own: &'a [crate::scenario::Override],
 }
 
-/// The variants a comparison runs, with `set` applied to each: one
-/// scenario's `[[variant]]` tables (at least two), or several scenario
-/// files, each without variants and named by its stem.
+/// The variants a comparison runs, with `set` (then each source's own
+/// overrides) applied to each: one scenario's `[[variant]]` tables (at
+/// least two), or several scenario files, each without variants and named
+/// by its stem (a stem given again numbered: `plan-2`).
 pub fn inputs(sources: &[Source], set: &[crate::scenario::Override]) -> Result<Vec<Input>, Error> {
     let input = |name, description, model| Input {
         name,
         description,
         model,
     };
+    let with_own = |s: &Source| [set, s.own].concat();
     if let [one] = sources {
-        let inputs: Vec<Input> = crate::scenario::variant_models(one.text, one.label, set)?
-            .into_iter()
-            .map(|(v, model)| input(v.name, v.description, model))
-            .collect();
+        let inputs: Vec<Input> =
+            crate::scenario::variant_models(one.text, one.label, &with_own(one))?
+                .into_iter()
+                .map(|(v, model)| input(v.name, v.description, model))
+                .collect();
         if inputs.len() < 2 {
             return Err(Error::Usage(format!(
                 "{} declares {} [[variant]] table(s); a comparison needs at least two (or give several scenario files)",
@@ -381,7 +387,7 @@ pub fn inputs(sources: &[Source], set: &[crate::scenario::Override]) -> Result<V
     }
     let mut inputs = Vec::new();
     for s in sources {
-        let model = crate::scenario::parse_with(s.text, s.label, set)?;
+        let model = crate::scenario::parse_with(s.text, s.label, &with_own(s))?;
         if !model.variants().is_empty() {
             return Err(Error::Usage(format!(
                 "{label} declares {} [[variant]] table(s), which a comparison of several files would leave out; \
@@ -390,8 +396,18 @@ pub fn inputs(sources: &[Source], set: &[crate::scenario::Override]) -> Result<V
                 label = s.label
             )));
         }
+        // A file given twice (itself, or with other overrides) is told
+        // apart by a number: `plan`, `plan-2`.
+        let taken = |n: &str| inputs.iter().any(|i: &Input| i.name == n);
+        let name = (1..)
+            .map(|k| match k {
+                1 => s.stem.to_string(),
+                k => format!("{}-{k}", s.stem),
+            })
+            .find(|n| !taken(n))
+            .unwrap_or_default();
         let description = model.description().map(str::to_string);
-        inputs.push(input(s.stem.to_string(), description, model));
+        inputs.push(input(name, description, model));
     }
     match inputs.len() {
         0 | 1 => Err(Error::Usage(TWO_VARIANTS.into())),

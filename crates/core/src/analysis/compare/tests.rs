@@ -186,3 +186,30 @@ fn missing_service_is_an_error() {
         .contains("nope")
     );
 }
+
+/// Each file's own overrides apply to it alone, and a file given twice is
+/// told apart by a number, not shown as one name twice.
+#[test]
+fn each_source_takes_its_own_overrides_and_names_are_told_apart() {
+    let text = BUILTIN_BASELINE.replace("trials = 100_000", "trials = 100");
+    let dearer = [crate::scenario::Override::parse("service.*.opex_ratio=0.5").unwrap()];
+    let source = |stem, own| Source {
+        text: &text,
+        label: "b.toml",
+        stem,
+        own,
+    };
+    let ins = inputs(&[source("plan", &[]), source("dearer", &dearer)], &[]).unwrap();
+    let ratio = |i: &Input| i.model.services[0].opex_ratio.dist.mean();
+    assert_ne!(ratio(&ins[0]), 0.5);
+    assert_eq!(ratio(&ins[1]), 0.5);
+    let names: Vec<String> = inputs(
+        &[source("b", &[]), source("b", &dearer), source("b", &[])],
+        &[],
+    )
+    .unwrap()
+    .into_iter()
+    .map(|i| i.name)
+    .collect();
+    assert_eq!(names, ["b", "b-2", "b-3"]);
+}
