@@ -11,7 +11,7 @@ overrides (the frames are read from the files it writes). Runs release the
 GIL and use the Rust thread pool; Ctrl-C stops them.
 """
 
-from ._errors import Problem, ScenarioError
+from ._errors import Problem, ScenarioError, ScenarioWarning
 from ._fundgap import __version__
 from ._results import (
     BacktestResult,
@@ -37,6 +37,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "ScenarioWarning",
     "SensitivityResult",
     "StressResult",
     "__version__",

@@ -16,7 +16,7 @@ from ._results import (
     SensitivityResult,
     StressResult,
 )
-from ._scenario import ScenarioLike, as_scenario, toml_value
+from ._scenario import ScenarioLike, as_scenario, toml_value, warn_of_slips
 
 
 def run(
@@ -40,9 +40,12 @@ def run(
     ``precision_npv``, each gap NPV mean's relative half-width), at most
     ``max_trials``; ``from_year`` is plan.csv's budget year (default this
     year); ``lang`` ("en" or "ko") the labels' language (default the
-    scenario's). Ctrl-C stops the run and raises KeyboardInterrupt.
+    scenario's). Ctrl-C stops the run and raises KeyboardInterrupt. A
+    likely slip in the scenario (an amount in the wrong unit) is warned of
+    first (:class:`fundgap.ScenarioWarning`), as ``fundgap run`` does.
     """
     s = as_scenario(scenario)
+    warn_of_slips(s, lang)
     native = _fundgap.run(
         s.text, s.label, s.overrides,
         trials=_whole("trials", trials, 1), seed=_whole("seed", seed),

@@ -38,3 +38,9 @@ class ScenarioError(ValueError):
     def __init__(self, message: str, problems: List[Any]) -> None:
         super().__init__(message)
         self.problems = [p if isinstance(p, Problem) else Problem(**p) for p in problems]
+
+
+class ScenarioWarning(UserWarning):
+    """A valid scenario with a likely slip, as ``fundgap check`` and
+    ``fundgap run`` warn of it: most often an amount in the wrong unit
+    (won in a scenario of KRW million)."""

@@ -9,9 +9,10 @@ def read_scenario(path: Optional[str] = None) -> Tuple[str, str, str]:
     """A scenario file's TOML text (a workbook's as the TOML it stands for),
     its label and file stem; the built-in baseline when ``path`` is None."""
 
-def check(text: str, label: str, set: List[str]) -> None:
+def check(text: str, label: str, set: List[str], lang: Optional[str] = None) -> str:
     """Validates the scenario with its ``PATH=VALUE`` overrides; raises
-    ``fundgap.ScenarioError``."""
+    ``fundgap.ScenarioError``. Returns the likely slips ``fundgap check``
+    warns of ("" when none)."""
 
 class Outcome:
     """A command's result, kept whole; every format written on demand."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any, List, Union
+import warnings
+from typing import Any, List, Optional, Union
 
 from . import _fundgap
+from ._errors import ScenarioWarning
 
 
 def toml_value(value: Any) -> str:
@@ -78,10 +80,12 @@ class Scenario:
         other._set = list(self._set)
         return other
 
-    def check(self) -> None:
+    def check(self, lang: Optional[str] = None) -> None:
         """Validates the scenario with its overrides as every command does;
-        raises :class:`fundgap.ScenarioError` listing every problem."""
-        _fundgap.check(self.text, self.label, self._set)
+        raises :class:`fundgap.ScenarioError` listing every problem, and
+        warns (:class:`fundgap.ScenarioWarning`) of what ``fundgap check``
+        warns of in a valid scenario, such as an amount in the wrong unit."""
+        warn_of_slips(self, lang)
 
     def __repr__(self) -> str:
         extra = "".join(f" --set {s}" for s in self._set)
@@ -89,6 +93,14 @@ class Scenario:
 
 
 ScenarioLike = Union[Scenario, str, "os.PathLike[str]", None]
+
+
+def warn_of_slips(s: Scenario, lang: Optional[str], stacklevel: int = 3) -> None:
+    """Validates ``s`` and warns of its likely slips, blaming the caller's
+    caller (the user's line, by default)."""
+    slips = _fundgap.check(s.text, s.label, s._set, lang)
+    if slips:
+        warnings.warn(ScenarioWarning(slips.strip()), stacklevel=stacklevel)
 
 
 def as_scenario(s: ScenarioLike) -> Scenario:

@@ -82,13 +82,16 @@ fn read_scenario(path: Option<PathBuf>) -> PyResult<(String, String, String)> {
 }
 
 /// Validates a scenario's text with its overrides as every command does;
-/// raises `ScenarioError` with every problem found.
+/// raises `ScenarioError` with every problem found. Returns what `fundgap
+/// check` and `run` warn of in a valid scenario (a likely unit slip), in
+/// `lang` (default the scenario's), or "" when nothing.
 #[pyfunction]
-fn check(text: &str, label: &str, set: Vec<String>) -> PyResult<()> {
+#[pyo3(signature = (text, label, set, lang=None))]
+fn check(text: &str, label: &str, set: Vec<String>, lang: Option<&str>) -> PyResult<String> {
     let set = overrides(&set)?;
-    scenario::parse_with(text, label, &set)
-        .map(|_| ())
-        .map_err(|e| to_py(e.into()))
+    let model = scenario::parse_with(text, label, &set).map_err(|e| to_py(e.into()))?;
+    let lang = commands::language(lang, &model)?;
+    Ok(fundgap_report::check::likely_slips(&model, lang))
 }
 
 /// The native module.

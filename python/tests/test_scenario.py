@@ -1,6 +1,8 @@
 """Scenarios from Python: loading, overrides, and the validator's problems
 as `fundgap.ScenarioError` with file, line, column and key."""
 
+import warnings
+
 import pytest
 
 import fundgap
@@ -78,3 +80,18 @@ def test_a_workbook_scenario_runs_as_its_toml(tmp_path, root, cli):
     a = fundgap.run(fundgap.Scenario.load(book), trials=300, seed=2)
     b = fundgap.run(fundgap.Scenario.load(root / "scenarios/ucity-baseline.toml"), trials=300, seed=2)
     assert a.files["horizon.csv"] == b.files["horizon.csv"]
+
+
+def test_an_amount_in_won_is_warned_of_as_the_command_line_does(root):
+    # 500,000,000 in a KRW-million scenario: 5억 meant, 500조 written.
+    s = fundgap.Scenario.load(root / "scenarios/daejeon-challenge.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s.check()  # the shipped scenario: nothing to warn of
+    s.set("service.fire-sensors.funding.city-budget.amount", 500_000_000)
+    with pytest.warns(fundgap.ScenarioWarning, match="백만 원") as caught:
+        s.check()
+    assert caught[0].filename == __file__
+    with pytest.warns(fundgap.ScenarioWarning, match="million") as caught:
+        fundgap.run(s, trials=50, lang="en")
+    assert caught[0].filename == __file__
