@@ -17,13 +17,17 @@ def test_quickstart_notebook_runs(tmp_path, monkeypatch, root):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     # Run in a scratch folder below the checkout: the notebook finds the
-    # repository's scenario by walking up, and writes its files here.
+    # repository's scenario by walking up, and writes its files below here.
     work = root / "target" / "py-notebook"
     work.mkdir(parents=True, exist_ok=True)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, errors
-    png = (work / "gap-probability.png").read_bytes()
+    # Everything it writes is in one folder.
+    out = work / "quickstart-output"
+    png = (out / "gap-probability.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
-    assert (work / "report.xlsx").read_bytes()[:2] == b"PK"
+    assert (out / "report.xlsx").read_bytes()[:2] == b"PK"
+    assert (out / "charts" / "funding-mix.svg").is_file()
+    assert not (work / "report.xlsx").exists()
     assert "portfolio" in nb.cells[1].outputs[0]["data"]["text/plain"]
