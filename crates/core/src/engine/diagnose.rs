@@ -5,7 +5,7 @@
 use super::Engine;
 use super::costs::{opex, plan};
 use super::draws::operating_years;
-use super::group::{Group, RETURNED};
+use super::group::{Group, Inputs, RETURNED};
 use super::simd::{F8, W};
 use super::streams::Streams;
 use super::trial::{FaultLine, Scratch};
@@ -32,7 +32,12 @@ impl Engine<'_> {
                 &s.wages[..],
             ); W],
         );
-        let inputs = self.group_inputs([&s.draws; W], [trial; W], 1);
+        let inputs = Inputs {
+            draws: [&s.draws; W],
+            trials: [trial; W],
+            lanes: 1,
+            plain: self.draws_only(std::iter::once(&s.draws)),
+        };
         let esc = &g.esc;
         let mut mult = vec![one; h];
         let mut cost = vec![zero; h];

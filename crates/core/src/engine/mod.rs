@@ -227,23 +227,14 @@ impl<'m> Engine<'m> {
         self.simulate_with(|i| trials[i], &mut lanes[..n], |_| {});
     }
 
-    /// The group's inputs: each lane's draws and trial, `lanes` of them
-    /// real (the rest repeat the first).
-    fn group_inputs<'a>(
+    /// Whether each of `draws`' lines takes its quantities from its own
+    /// draws alone: no chosen inputs, Latin hypercube sampling or
+    /// correlation ([`group::Inputs::plain`]).
+    fn draws_only<'a>(
         &self,
-        draws: [&'a crate::model::rng::lanes::Draws; simd::W],
-        trials: [u64; simd::W],
-        lanes: usize,
-    ) -> group::Inputs<'a> {
-        let plain = !self.latin
-            && self.correlated.is_empty()
-            && draws.iter().all(|d| d.inputs_set().is_empty());
-        group::Inputs {
-            draws,
-            trials,
-            lanes,
-            plain,
-        }
+        mut draws: impl Iterator<Item = &'a crate::model::rng::lanes::Draws>,
+    ) -> bool {
+        !self.latin && self.correlated.is_empty() && draws.all(|d| d.inputs_set().is_empty())
     }
 
     /// Simulates trial `trial(i)` into `lanes[i]`, in groups of eight.
@@ -314,9 +305,15 @@ impl<'m> Engine<'m> {
         let mut totals = [EntityOutcome::default(); simd::W];
         let mut totals_real = [0.0; simd::W];
 
+        // The same for every service: the lanes' draws do not change.
+        let plain = self.draws_only(lanes.iter().map(|s| &s.draws));
         for e in 0..p {
-            let inputs =
-                self.group_inputs(std::array::from_fn(|j| &lanes[pick(j)].draws), trials, n);
+            let inputs = group::Inputs {
+                draws: std::array::from_fn(|j| &lanes[pick(j)].draws),
+                trials,
+                lanes: n,
+                plain,
+            };
             self.service_group(e, &inputs, g);
             for (j, s) in lanes.iter_mut().enumerate() {
                 self.hand_over(e, g, j, s);
