@@ -462,7 +462,7 @@ pub(super) fn simulate_to_precision(
             return;
         }
         let shown = |x: f64| {
-            if w.figure == "gap_npv_mean" || w.what.contains("NPV") {
+            if w.relative() {
                 fundgap::format::percent(x, 2)
             } else {
                 in_lang!(lang, "{:.2} pts", "{:.2}%p", x * 100.0)

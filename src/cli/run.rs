@@ -115,7 +115,7 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
             );
         } else {
             // A probability's half-width is absolute, an NPV mean's relative.
-            let unit = if s.worst.figure == "gap_npv_mean" || s.worst.what.contains("NPV") {
+            let unit = if s.worst.relative() {
                 "%"
             } else {
                 lang.t(" points", "%p")
