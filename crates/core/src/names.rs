@@ -38,6 +38,15 @@ pub fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// "; did you mean \"x\"?" for the known key `x` nearest to `key`
+/// ([`suggest`]), or nothing: the tail of a message about a name not
+/// found.
+pub fn did_you_mean(key: &str, known: &[&str]) -> String {
+    suggest(key, known)
+        .map(|s| format!("; did you mean \"{s}\"?"))
+        .unwrap_or_default()
+}
+
 /// The form of a name used in stream keys and command-line paths:
 /// lower case, runs of anything but letters and digits as one '-'.
 pub fn slug(name: &str) -> String {

@@ -29,7 +29,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::error::{Diagnostic, ScenarioError};
-use crate::names::{slug, suggest};
+use crate::names::{did_you_mean, slug, suggest};
 
 /// Spans at or above this offset mark values that came from an override;
 /// `OVERRIDE_SPAN + k` is the k-th override of the current application.
@@ -174,9 +174,7 @@ fn find_entry<'a, 'i>(
         // the list give slugs, ready to type.
         let slugs: Vec<String> = names.iter().map(|n| slug(n)).collect();
         let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-        let hint = suggest(&slug(want), &refs)
-            .map(|s| format!("; did you mean \"{s}\"?"))
-            .unwrap_or_default();
+        let hint = did_you_mean(&slug(want), &refs);
         let list = if names.is_empty() {
             "there are none".to_string()
         } else {

@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use crate::model::{Dist, DistError, Domain, Quantity};
-use crate::names::{slug, suggest};
+use crate::names::{did_you_mean, slug, suggest};
 
 use super::reader::*;
 use super::schema::*;
@@ -143,9 +143,7 @@ impl Checker {
             return None;
         };
         let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
-            let hint = suggest(&dist_name, &names)
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(&dist_name, &names);
             let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
             self.err(
                 &dspan,

@@ -436,9 +436,7 @@ pub fn run(
         None => 0,
         Some(name) => inputs.iter().position(|i| i.name == name).ok_or_else(|| {
             let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-            let hint = crate::names::suggest(name, &names)
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_default();
+            let hint = crate::names::did_you_mean(name, &names);
             Error::Usage(format!(
                 "no variant named \"{name}\"{hint} (variants: {})",
                 names.join(", ")

@@ -26,9 +26,7 @@ pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize
         && model.service(id).is_none()
     {
         let ids: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-        let hint = crate::names::suggest(id, &ids)
-            .map(|s| format!("; did you mean \"{s}\"?"))
-            .unwrap_or_default();
+        let hint = crate::names::did_you_mean(id, &ids);
         return Err(Error::Usage(format!(
             "no service with id \"{id}\"{hint} (known: {})",
             ids.join(", ")
@@ -76,9 +74,7 @@ pub fn select(model: &Model, sel: &Selection) -> crate::error::Result<Vec<(usize
         if !found {
             let names = known();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let hint = crate::names::suggest(&slug(n), &refs)
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_default();
+            let hint = crate::names::did_you_mean(&slug(n), &refs);
             return Err(Error::Usage(format!(
                 "{within} has no funding stream named \"{n}\"{hint} (known: {})",
                 names.join(", ")
