@@ -30,6 +30,8 @@ def run(
     max_trials: int = 10_000_000,
     from_year: Optional[int] = None,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> RunResult:
     """``fundgap run``: simulates the scenario (a :class:`Scenario`, a path,
     or None for the built-in baseline).
@@ -40,7 +42,12 @@ def run(
     ``precision_npv``, each gap NPV mean's relative half-width), at most
     ``max_trials``; ``from_year`` is plan.csv's budget year (default this
     year); ``lang`` ("en" or "ko") the labels' language (default the
-    scenario's). Ctrl-C stops the run and raises KeyboardInterrupt. A
+    scenario's). ``threads`` is how many threads compute (default every
+    core; the results are the same bits for any count) and ``progress``
+    whether a line on stderr (under the cell in a notebook) says how far
+    the work is and how long is left: by default once it has taken two
+    seconds, from the start with True, never with False. Every command
+    takes both. Ctrl-C stops the run and raises KeyboardInterrupt. A
     likely slip in the scenario (an amount in the wrong unit) is warned of
     first (:class:`fundgap.ScenarioWarning`), as ``fundgap run`` does.
     """
@@ -52,8 +59,20 @@ def run(
         confidence=_levels(confidence),
         precision=precision, precision_npv=precision_npv, max_trials=_whole("max_trials", max_trials, 1),
         from_year=from_year, lang=lang,
+        **_job(threads, progress),
     )
     return RunResult(native)
+
+
+def _job(threads: Optional[int], progress: Optional[bool]) -> Dict[str, Any]:
+    """The arguments every command shares: ``threads``, how many threads
+    compute (default every core; results are the same bits for any count),
+    and ``progress``, whether a line on stderr says how far the work is
+    (default: once it has taken two seconds; True from the start, False
+    never)."""
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"progress: give True, False or None, not {progress!r}")
+    return {"threads": _whole("threads", threads, 1), "progress": progress}
 
 
 def _whole(name: str, value: Optional[int], least: int = 0) -> Optional[int]:
@@ -93,6 +112,8 @@ def stress(
     target: float = 0.10,
     confidence: float = 0.9,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> StressResult:
     """``fundgap stress``: the grid of withdrawal year (``years``: "all",
     "2026,2028" or "2026-2030") by cut (``cuts``, percent) of the selected
@@ -108,6 +129,7 @@ def stress(
         service=service, streams=list(streams), sweep=sweeps, trials=_whole("trials", trials, 1),
         seed=_whole("seed", seed),
         target=float(target), confidence=float(confidence), lang=lang,
+        **_job(threads, progress),
     )
     return StressResult(native)
 
@@ -121,6 +143,8 @@ def compare(
     baseline: Optional[str] = None,
     confidence: float = 0.9,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> CompareResult:
     """``fundgap compare``: one scenario's ``[[variant]]`` tables, or several
     scenarios (each named by its file stem), on common random numbers;
@@ -143,6 +167,7 @@ def compare(
         trials=_whole("trials", trials, 1), seed=_whole("seed", seed),
         service=service, baseline=baseline,
         confidence=float(confidence), lang=lang,
+        **_job(threads, progress),
     )
     return CompareResult(native)
 
@@ -156,6 +181,8 @@ def sensitivity(
     sobol_trials: int = 2_000,
     seed: Optional[int] = None,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> SensitivityResult:
     """``fundgap sensitivity``: which uncertain inputs drive the gap.
     ``method`` is "tornado" (rank correlations on ``sample`` trials and
@@ -166,6 +193,7 @@ def sensitivity(
         s.text, s.label, s.overrides, method=method, sample=_whole("sample", sample, 2),
         oat_trials=_whole("oat_trials", oat_trials, 1),
         sobol_trials=_whole("sobol_trials", sobol_trials, 20), seed=_whole("seed", seed), lang=lang,
+        **_job(threads, progress),
     )
     return SensitivityResult(native)
 
@@ -179,6 +207,8 @@ def discover(
     min_support: float = 0.05,
     min_coverage: float = 0.5,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> DiscoveryResult:
     """``fundgap discover``: the combinations of inputs (PRIM boxes) that
     lead to a gap, peeling ``alpha`` at a time down to ``min_support`` of
@@ -188,6 +218,7 @@ def discover(
         s.text, s.label, s.overrides, trials=_whole("trials", trials, 1),
         seed=_whole("seed", seed), alpha=alpha,
         min_support=min_support, min_coverage=min_coverage, lang=lang,
+        **_job(threads, progress),
     )
     return DiscoveryResult(native)
 
@@ -201,6 +232,8 @@ def evaluate(
     sample: int = 2_000,
     oat_trials: int = 500,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> EvaluationResult:
     """``fundgap evaluate``: the scorecard (the source study's four findings
     from each service's plan, and the money criteria) with the tornado of
@@ -211,6 +244,7 @@ def evaluate(
         seed=_whole("seed", seed), sensitivity=sensitivity,
         sample=_whole("sample", sample, 2), oat_trials=_whole("oat_trials", oat_trials, 1),
         lang=lang,
+        **_job(threads, progress),
     )
     return EvaluationResult(native)
 
@@ -223,6 +257,8 @@ def backtest(
     prior_stop: Sequence[float] = (0.3, 0.6),
     resamples: int = 10_000,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> BacktestResult:
     """``fundgap backtest``: runs each back-test scenario (with recorded
     outcomes) and scores its stop rule's forecasts (Brier, calibration),
@@ -234,5 +270,6 @@ def backtest(
         [(s.text, s.label, s.overrides) for s in loaded], trials=_whole("trials", trials, 1),
         seed=_whole("seed", seed),
         prior_stop=[float(p) for p in prior_stop], resamples=_whole("resamples", resamples, 1), lang=lang,
+        **_job(threads, progress),
     )
     return BacktestResult(native)

@@ -44,6 +44,8 @@ def run(
     max_trials: int = 10_000_000,
     from_year: Optional[int] = None,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def compare(
     scenarios: List[Tuple[str, str, str, List[str]]],
@@ -54,6 +56,8 @@ def compare(
     baseline: Optional[str] = None,
     confidence: float = 0.9,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def sensitivity(
     text: str,
@@ -65,6 +69,8 @@ def sensitivity(
     sobol_trials: int = 2_000,
     seed: Optional[int] = None,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def discover(
     text: str,
@@ -76,6 +82,8 @@ def discover(
     min_support: float = 0.05,
     min_coverage: float = 0.5,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def evaluate(
     text: str,
@@ -87,6 +95,8 @@ def evaluate(
     sample: int = 2_000,
     oat_trials: int = 500,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def stress(
     text: str,
@@ -102,6 +112,8 @@ def stress(
     target: float = 0.10,
     confidence: float = 0.9,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...
 def backtest(
     scenarios: List[Tuple[str, str, List[str]]],
@@ -110,4 +122,6 @@ def backtest(
     prior_stop: List[float] = ...,
     resamples: int = 10_000,
     lang: Optional[str] = None,
+    threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Outcome: ...

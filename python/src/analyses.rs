@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 
 use crate::commands::{count, info, language, model, share, simulate, verb};
 use crate::outcome::{Kept, Outcome};
-use crate::work;
+use crate::work::{self, Job, Unit};
 use crate::{overrides, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,7 +32,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[pyfunction]
 #[pyo3(signature = (text, label, set, years="all".to_string(), cuts=vec![0.0, 25.0, 50.0, 75.0, 100.0],
     service=None, streams=vec![], sweep=vec![], trials=None, seed=None, target=0.10,
-    confidence=0.9, lang=None))]
+    confidence=0.9, lang=None, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn stress(
     py: Python<'_>,
@@ -49,6 +49,8 @@ fn stress(
     target: f64,
     confidence: f64,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     let trials = count("trials", trials)?;
@@ -96,8 +98,10 @@ fn stress(
     }
     command.push_str(&format!(" --target {target} --confidence {confidence}"));
     let service = spec.service.clone();
-    let mut result = work::run(py, move |flag| {
-        run_cells(&cells, service.as_deref(), x, y, &|_| {}, flag)
+    let job = Job::new(threads, progress, lang)?;
+    let mut result = work::run(py, job, move |flag, meter| {
+        meter.phase(trials * cells.len() as u64, Unit::Trials);
+        run_cells(&cells, service.as_deref(), x, y, &|n| meter.tick(n), flag)
     })?
     .map_err(to_py)?;
     result.left_out = left_out;
@@ -109,7 +113,7 @@ fn stress(
 /// common random numbers; `set` applies to every one.
 #[pyfunction]
 #[pyo3(signature = (scenarios, set, trials=None, seed=None, service=None, baseline=None,
-    confidence=0.9, lang=None))]
+    confidence=0.9, lang=None, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -121,6 +125,8 @@ fn compare(
     baseline: Option<String>,
     confidence: f64,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     let trials = count("trials", trials)?;
@@ -163,13 +169,15 @@ fn compare(
         }
     }
     command.push_str(&format!(" --confidence {confidence}"));
-    let result = work::run(py, move |flag| {
+    let job = Job::new(threads, progress, lang)?;
+    let result = work::run(py, job, move |flag, meter| {
+        meter.phase(inputs[0].model.trials(), Unit::Trials);
         compare_run(
             &inputs,
             service.as_deref(),
             baseline.as_deref(),
             Some(confidence),
-            &|_| {},
+            &|n| meter.tick(n),
             flag,
         )
     })?
@@ -181,7 +189,7 @@ fn compare(
 /// and/or Sobol's indices.
 #[pyfunction]
 #[pyo3(signature = (text, label, set, method="tornado", sample=5_000, oat_trials=2_000,
-    sobol_trials=2_000, seed=None, lang=None))]
+    sobol_trials=2_000, seed=None, lang=None, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn sensitivity(
     py: Python<'_>,
@@ -194,6 +202,8 @@ fn sensitivity(
     sobol_trials: u64,
     seed: Option<u64>,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     let (tornado, sobol) = match method {
@@ -214,22 +224,31 @@ fn sensitivity(
     let mut model = model(text, label, &set)?;
     model.set_run(Some(model.trials().max(sample)), seed);
     let lang = language(lang, &model)?;
-    let info = info(label, &set);
+    let job = Job::new(threads, progress, lang)?;
+    let info = info(label, &set, &job);
     let command = format!(
         "fundgap sensitivity {label}{} --method {method} --sample {sample} --oat-trials {oat_trials} --sobol-trials {sobol_trials}",
         verb(&model, &set, false)
     );
     let opts = fundgap::analysis::sensitivity::Options { sample, oat_trials };
-    let (model, t, s) = work::run(py, move |flag| {
+    let (model, t, s) = work::run(py, job, move |flag, meter| {
+        let tick = |n| meter.tick(n);
+        let inputs = model.uncertain_inputs().len() as u64;
         let t = tornado
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, flag))
+            .then(|| {
+                meter.phase(inputs, Unit::Inputs);
+                fundgap::analysis::sensitivity::analyse(&model, opts, &tick, flag)
+            })
             .transpose()?;
         let o = fundgap::analysis::sobol::Options {
             base: sobol_trials,
             ..Default::default()
         };
         let s = sobol
-            .then(|| fundgap::analysis::sobol::analyse(&model, o, &|_| {}, flag))
+            .then(|| {
+                meter.phase(o.base, Unit::SobolRows);
+                fundgap::analysis::sobol::analyse(&model, o, &tick, flag)
+            })
             .transpose()?;
         Ok::<_, Error>((model, t, s))
     })?
@@ -246,7 +265,7 @@ fn sensitivity(
 /// `fundgap discover`: PRIM boxes of the inputs that lead to a gap.
 #[pyfunction]
 #[pyo3(signature = (text, label, set, trials=20_000, seed=None, alpha=0.05, min_support=0.05,
-    min_coverage=0.5, lang=None))]
+    min_coverage=0.5, lang=None, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn discover(
     py: Python<'_>,
@@ -259,6 +278,8 @@ fn discover(
     min_support: f64,
     min_coverage: f64,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     if trials < 100 {
@@ -274,7 +295,8 @@ fn discover(
     let mut model = model(text, label, &set)?;
     model.set_run(Some(trials), seed);
     let lang = language(lang, &model)?;
-    let info = info(label, &set);
+    let job = Job::new(threads, progress, lang)?;
+    let info = info(label, &set, &job);
     let command = format!(
         "fundgap discover {label}{} --min-coverage {min_coverage} --alpha {alpha} --min-support {min_support}",
         verb(&model, &set, true)
@@ -285,7 +307,8 @@ fn discover(
         min_support,
         min_coverage,
     };
-    let (model, result) = work::run(py, move |flag| {
+    // Discovery counts nothing as it goes: its line says how long it has run.
+    let (model, result) = work::run(py, job, move |flag, _| {
         let r = fundgap::analysis::discover::discover(&model, &opts, flag);
         (model, r)
     })?;
@@ -303,7 +326,7 @@ fn discover(
 /// is false.
 #[pyfunction]
 #[pyo3(signature = (text, label, set, trials=None, seed=None, sensitivity=true, sample=2_000,
-    oat_trials=500, lang=None))]
+    oat_trials=500, lang=None, threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
     py: Python<'_>,
@@ -316,6 +339,8 @@ fn evaluate(
     sample: u64,
     oat_trials: u64,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     let trials = count("trials", trials)?;
@@ -327,9 +352,10 @@ fn evaluate(
     let mut model = model(text, label, &set)?;
     model.set_run(trials, seed);
     let lang = language(lang, &model)?;
-    let info = info(label, &set);
-    let (model, report, evaluation, drivers) = work::run(py, move |flag| {
-        let (acc, _) = simulate(&model, None, flag)?;
+    let job = Job::new(threads, progress, lang)?;
+    let info = info(label, &set, &job);
+    let (model, report, evaluation, drivers) = work::run(py, job, move |flag, meter| {
+        let (acc, _) = simulate(&model, None, flag, meter)?;
         let report = Report::new(&model, &acc);
         let evaluation = fundgap::analysis::evaluate::evaluate(&model, &report, lang);
         let opts = fundgap::analysis::sensitivity::Options {
@@ -337,7 +363,10 @@ fn evaluate(
             oat_trials,
         };
         let drivers = sensitivity
-            .then(|| fundgap::analysis::sensitivity::analyse(&model, opts, &|_| {}, flag))
+            .then(|| {
+                meter.phase(model.uncertain_inputs().len() as u64, Unit::Inputs);
+                fundgap::analysis::sensitivity::analyse(&model, opts, &|n| meter.tick(n), flag)
+            })
             .transpose()?;
         Ok((model, report, evaluation, drivers))
     })?
@@ -358,7 +387,8 @@ fn evaluate(
 /// with every decision's chance of a stop at each of `prior_stop`.
 #[pyfunction]
 #[pyo3(signature = (scenarios, trials=None, seed=None, prior_stop=vec![0.3, 0.6],
-    resamples=10_000, lang=None))]
+    resamples=10_000, lang=None, threads=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn backtest(
     py: Python<'_>,
     scenarios: Vec<(String, String, Vec<String>)>,
@@ -367,6 +397,8 @@ fn backtest(
     prior_stop: Vec<f64>,
     resamples: u64,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let trials = count("trials", trials)?;
     if !(100..=1_000_000).contains(&resamples) {
@@ -397,9 +429,10 @@ fn backtest(
         resamples: resamples as usize,
         ..Default::default()
     };
-    let result = work::run(py, move |flag| {
+    let job = Job::new(threads, progress, lang)?;
+    let result = work::run(py, job, move |flag, meter| {
         fundgap::analysis::backtest::backtest(&models, &prior_stop, settings, &mut |m, _, _| {
-            simulate(m, None, flag).map(|(acc, _)| acc)
+            simulate(m, None, flag, meter).map(|(acc, _)| acc)
         })
     })?
     .map_err(to_py)?;

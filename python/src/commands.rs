@@ -15,7 +15,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::outcome::{Kept, Outcome};
-use crate::work;
+use crate::work::{self, Job, Meter, Unit};
 use crate::{overrides, to_py};
 
 /// The first block of a precision run without `trials`, as `run`'s.
@@ -64,13 +64,13 @@ pub(crate) fn model(text: &str, label: &str, set: &[Override]) -> PyResult<Model
     scenario::parse_with(text, label, set).map_err(|e| to_py(e.into()))
 }
 
-/// What a report records of how it was made (the threads are rayon's
-/// global pool's, which runs the trials; a run sets its time).
-pub(crate) fn info(label: &str, set: &[Override]) -> RunInfo {
+/// What a report records of how it was made (the threads are the job's;
+/// a run sets its time).
+pub(crate) fn info(label: &str, set: &[Override], job: &Job) -> RunInfo {
     RunInfo {
         scenario_file: label.to_string(),
         overrides: set.iter().map(|o| o.to_string()).collect(),
-        threads: rayon::current_num_threads(),
+        threads: job.thread_count(),
         elapsed_seconds: 0.0,
         precision: None,
         budget_year: fundgap_report::files::info::this_year(),
@@ -95,25 +95,33 @@ pub(crate) fn verb(model: &Model, set: &[Override], trials: bool) -> String {
 }
 
 /// Every trial of `model`, or blocks of trials until `precision`, stopping
-/// when `cancel` is set: the checked aggregates, and how a precision run
-/// ended.
+/// when `cancel` is set and counting on `meter`: the checked aggregates,
+/// and how a precision run ended.
 pub(crate) fn simulate(
     model: &Model,
     precision: Option<&Precision>,
     cancel: &AtomicBool,
+    meter: &Meter,
 ) -> Result<(Accumulator, Option<Stopped>), Error> {
     let engine = fundgap::engine::Engine::new(model);
+    let tick = |n| meter.tick(n);
     let (acc, stopped) = match precision {
-        None => (
-            fundgap::stats::run_range(&engine, 0, model.trials(), &|_| {}, cancel),
-            None,
-        ),
+        None => {
+            meter.phase(model.trials(), Unit::Trials);
+            let acc = fundgap::stats::run_range(&engine, 0, model.trials(), &tick, cancel);
+            (acc, None)
+        }
         Some(p) => {
+            meter.phase(p.first, Unit::Trials);
             let (acc, s) = fundgap::stats::precision::run_to_precision(
                 &engine,
                 p,
-                &|_| {},
-                &|_, _, _| {},
+                &tick,
+                &|_, _, next| {
+                    if let Some(next) = next {
+                        meter.extend(next);
+                    }
+                },
                 cancel,
             );
             (acc, Some(s))
@@ -130,7 +138,8 @@ pub(crate) fn simulate(
 /// `precision`), stopping on Ctrl-C.
 #[pyfunction]
 #[pyo3(signature = (text, label, set, trials=None, seed=None, confidence=None,
-    precision=None, precision_npv=None, max_trials=10_000_000, from_year=None, lang=None))]
+    precision=None, precision_npv=None, max_trials=10_000_000, from_year=None, lang=None,
+    threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -145,6 +154,8 @@ fn run(
     max_trials: u64,
     from_year: Option<i32>,
     lang: Option<&str>,
+    threads: Option<u64>,
+    progress: Option<bool>,
 ) -> PyResult<Outcome> {
     let set = overrides(&set)?;
     let trials = count("trials", trials)?;
@@ -176,7 +187,8 @@ fn run(
     model.set_run(trials, seed);
     model.set_confidence(&confidence);
     let lang = language(lang, &model)?;
-    let mut info = info(label, &set);
+    let job = Job::new(threads, progress, lang)?;
+    let mut info = info(label, &set, &job);
     if let Some(year) = from_year {
         info.budget_year = year;
     }
@@ -187,8 +199,8 @@ fn run(
         max_trials,
     });
     let started = std::time::Instant::now();
-    let (model, report, stopped) = work::run(py, move |flag| {
-        let (acc, stopped) = simulate(&model, precision.as_ref(), flag)?;
+    let (model, report, stopped) = work::run(py, job, move |flag, meter| {
+        let (acc, stopped) = simulate(&model, precision.as_ref(), flag, meter)?;
         let mut model = model;
         if let Some(s) = &stopped {
             // Everything below is the fixed run of the trials it took.

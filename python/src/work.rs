@@ -1,39 +1,269 @@
 //! Running a command off the Python thread: the work runs on a worker
-//! thread (which uses rayon's pool for its trials) while the calling
-//! thread, GIL released, waits in short intervals and checks for signals
-//! between them, so Ctrl-C in a notebook is seen within a fraction of a
-//! second.
+//! thread (its trials on rayon's global pool, or on a pool of the threads
+//! asked for) while the calling thread, GIL released, waits in short
+//! intervals and, between them, checks for signals, so Ctrl-C in a
+//! notebook is seen within a fraction of a second, and says how far the
+//! work is on Python's `sys.stderr`, which a notebook shows under its cell.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
-use pyo3::exceptions::PyRuntimeError;
+use fundgap::format::{duration, thousands};
+use fundgap::model::Language;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 /// How often the waiting thread looks for a signal.
 const POLL: Duration = Duration::from_millis(50);
 
+/// Work shorter than this says nothing unless asked to.
+const QUIET_FOR: Duration = Duration::from_secs(2);
+
+/// How often a shown progress line is redrawn (a notebook keeps every
+/// write, so it is not redrawn at each poll).
+const REDRAW: Duration = Duration::from_millis(500);
+
+/// Most threads a command may ask for.
+const MOST_THREADS: u64 = 1024;
+
+/// Whether to say how far the work is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Show {
+    /// Once the work has taken two seconds.
+    Long,
+    /// From the start.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Show {
+    /// From the Python argument: None (the default) for [`Show::Long`].
+    pub(crate) fn from_arg(progress: Option<bool>) -> Show {
+        match progress {
+            None => Show::Long,
+            Some(true) => Show::Always,
+            Some(false) => Show::Never,
+        }
+    }
+}
+
+/// How a command's work runs: on how many threads (None: rayon's global
+/// pool, every core), whether its progress is shown, and in which
+/// language.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Job {
+    pub threads: Option<usize>,
+    pub show: Show,
+    pub lang: Language,
+}
+
+impl Job {
+    /// A job from the Python arguments `threads` and `progress`.
+    pub(crate) fn new(
+        threads: Option<u64>,
+        progress: Option<bool>,
+        lang: Language,
+    ) -> PyResult<Job> {
+        let threads = match threads {
+            None => None,
+            Some(n @ 1..=MOST_THREADS) => Some(n as usize),
+            Some(n) => {
+                return Err(PyValueError::new_err(format!(
+                    "threads: give 1 to {MOST_THREADS}, not {n} (results are the same for any count)"
+                )));
+            }
+        };
+        Ok(Job {
+            threads,
+            show: Show::from_arg(progress),
+            lang,
+        })
+    }
+
+    /// The threads the work will run on.
+    pub(crate) fn thread_count(&self) -> usize {
+        self.threads.unwrap_or_else(rayon::current_num_threads)
+    }
+}
+
+/// What a phase of the work counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Unit {
+    Trials = 0,
+    /// The tornado's one-at-a-time inputs.
+    Inputs = 1,
+    /// Rows of Sobol's sample.
+    SobolRows = 2,
+}
+
+impl Unit {
+    fn from_u8(u: u8) -> Unit {
+        match u {
+            1 => Unit::Inputs,
+            2 => Unit::SobolRows,
+            _ => Unit::Trials,
+        }
+    }
+
+    /// "trials" in English; ("시행", "회") in Korean: a noun before the
+    /// count and the counter after it.
+    fn words(self, lang: Language) -> (&'static str, &'static str) {
+        match (self, lang) {
+            (Unit::Trials, Language::En) => ("", " trials"),
+            (Unit::Inputs, Language::En) => ("", " inputs"),
+            (Unit::SobolRows, Language::En) => ("", " Sobol rows"),
+            (Unit::Trials, Language::Ko) => ("시행 ", "회"),
+            (Unit::Inputs, Language::Ko) => ("입력 ", "개"),
+            (Unit::SobolRows, Language::Ko) => ("Sobol 표본 ", "개"),
+        }
+    }
+}
+
+/// How far the work is: the worker counts, the waiting thread reads.
+pub(crate) struct Meter {
+    done: AtomicU64,
+    total: AtomicU64,
+    unit: AtomicU8,
+    /// Milliseconds from the job's start to the phase's.
+    phase_from: AtomicU64,
+    started: Instant,
+}
+
+impl Meter {
+    fn new() -> Meter {
+        Meter {
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            unit: AtomicU8::new(Unit::Trials as u8),
+            phase_from: AtomicU64::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    /// Starts a phase of `total` `unit`s.
+    pub(crate) fn phase(&self, total: u64, unit: Unit) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.unit.store(unit as u8, Ordering::Relaxed);
+        let ms = self.started.elapsed().as_millis() as u64;
+        self.phase_from.store(ms, Ordering::Relaxed);
+    }
+
+    /// The phase goes on to `total` (a precision run's next block).
+    pub(crate) fn extend(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    /// `n` more units done (the library's progress callbacks).
+    pub(crate) fn tick(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The progress line: "fundgap: 450,000/1,000,000 trials (45%), about
+    /// 12 s left" ("fundgap: 시행 450,000/1,000,000회 (45%), 약 12초 남음").
+    /// Work that counts nothing says how long it has run: "fundgap:
+    /// working (12 s)" ("fundgap: 계산 중 (12초)").
+    fn line(&self, lang: Language) -> String {
+        let done = self.done.load(Ordering::Relaxed);
+        let total = self.total.load(Ordering::Relaxed).max(done);
+        if total == 0 {
+            let spent = duration(self.started.elapsed().as_secs_f64(), lang);
+            return match lang {
+                Language::En => format!("fundgap: working ({spent})"),
+                Language::Ko => format!("fundgap: 계산 중 ({spent})"),
+            };
+        }
+        let (noun, counter) = Unit::from_u8(self.unit.load(Ordering::Relaxed)).words(lang);
+        let count = |x: u64| thousands(x as f64, 0);
+        let mut line = format!(
+            "fundgap: {noun}{}/{}{counter} ({:.0}%)",
+            count(done),
+            count(total),
+            100.0 * done as f64 / total as f64
+        );
+        let from = Duration::from_millis(self.phase_from.load(Ordering::Relaxed));
+        let spent = self.started.elapsed().saturating_sub(from).as_secs_f64();
+        // A rate needs a second of work to mean anything.
+        let left = if done > 0 {
+            spent * (total - done) as f64 / done as f64
+        } else {
+            0.0
+        };
+        if spent >= 1.0 && left >= 1.0 {
+            let left = duration(left, lang);
+            line.push_str(&match lang {
+                Language::En => format!(", about {left} left"),
+                Language::Ko => format!(", 약 {left} 남음"),
+            });
+        }
+        line
+    }
+}
+
+/// What the waiting thread has written on `sys.stderr`.
+struct Shown {
+    width: usize,
+    at: Option<Instant>,
+}
+
+impl Shown {
+    /// Writes `line` over the one shown (a carriage return, the line, and
+    /// spaces over what is left of a longer one); `end` ends the line.
+    fn write(&mut self, py: Python<'_>, line: &str, end: bool) {
+        let width = line.chars().count();
+        let pad = " ".repeat(self.width.saturating_sub(width));
+        let text = format!("\r{line}{pad}{}", if end { "\n" } else { "" });
+        self.width = if end { 0 } else { width };
+        self.at = Some(Instant::now());
+        // A process without a usable stderr (pythonw) just shows nothing.
+        let _ = py.import("sys").and_then(|sys| {
+            let err = sys.getattr("stderr")?;
+            err.call_method1("write", (text,))?;
+            err.call_method0("flush")
+        });
+    }
+}
+
 /// Runs `work` on a worker thread, the GIL released, and returns its
 /// result; `work` is given the flag it watches (the engine's runs and the
-/// analyses' stop at their next block of trials). On a signal the flag is
-/// set and its exception (KeyboardInterrupt) raised once the work has
-/// stopped; a panic in the work is a `RuntimeError`.
+/// analyses' stop at their next block of trials) and the meter it counts
+/// on. On a signal the flag is set and its exception (KeyboardInterrupt)
+/// raised once the work has stopped; a panic in the work is a
+/// `RuntimeError`.
 pub(crate) fn run<T: Send + 'static>(
     py: Python<'_>,
-    work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+    job: Job,
+    work: impl FnOnce(&AtomicBool, &Meter) -> T + Send + 'static,
 ) -> PyResult<T> {
+    let pool = match job.threads {
+        None => None,
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .thread_name(|i| format!("fundgap-{i}"))
+                .build()
+                .map_err(|e| PyRuntimeError::new_err(format!("cannot start {n} threads: {e}")))?,
+        ),
+    };
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
+    let meter = Arc::new(Meter::new());
+    let (flag, counts) = (Arc::clone(&stop), Arc::clone(&meter));
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("fundgap".into())
         .spawn(move || {
+            let value = match pool {
+                Some(pool) => pool.install(|| work(&flag, &counts)),
+                None => work(&flag, &counts),
+            };
             // The receiver is gone only once a second Ctrl-C left the work.
-            let _ = tx.send(work(&flag));
+            let _ = tx.send(value);
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
+    let mut shown = Shown { width: 0, at: None };
     let mut rx = rx;
     loop {
         // The receiver moves into the wait and back: it is not `Sync`.
@@ -42,10 +272,21 @@ pub(crate) fn run<T: Send + 'static>(
         match got {
             Ok(value) => {
                 let _ = py.detach(|| worker.join());
+                if shown.at.is_some() || job.show == Show::Always {
+                    let took = duration(meter.started.elapsed().as_secs_f64(), job.lang);
+                    let done = match job.lang {
+                        Language::En => format!("fundgap: done in {took}"),
+                        Language::Ko => format!("fundgap: 완료 ({took})"),
+                    };
+                    shown.write(py, &done, true);
+                }
                 return Ok(value);
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 let _ = py.detach(|| worker.join());
+                if shown.at.is_some() {
+                    shown.write(py, "", true);
+                }
                 return Err(PyRuntimeError::new_err(
                     "fundgap: the computation failed unexpectedly (a bug: please report it)",
                 ));
@@ -54,6 +295,9 @@ pub(crate) fn run<T: Send + 'static>(
         }
         if let Err(signal) = py.check_signals() {
             stop.store(true, Ordering::SeqCst);
+            if shown.at.is_some() {
+                shown.write(py, &meter.line(job.lang), true);
+            }
             // The work stops at its next block of trials; a second signal
             // while it does leaves it to finish on its own.
             while !worker.is_finished() {
@@ -62,6 +306,15 @@ pub(crate) fn run<T: Send + 'static>(
             }
             let _ = worker.join();
             return Err(signal);
+        }
+        let due = match (job.show, shown.at) {
+            (Show::Never, _) => false,
+            (Show::Long, None) => meter.started.elapsed() >= QUIET_FOR,
+            (Show::Always, None) => true,
+            (_, Some(at)) => at.elapsed() >= REDRAW,
+        };
+        if due {
+            shown.write(py, &meter.line(job.lang), false);
         }
     }
 }

@@ -3,6 +3,8 @@
 import threading
 import time
 
+import pytest
+
 import fundgap
 
 
@@ -27,3 +29,46 @@ def test_other_threads_run_during_a_run():
     # With the GIL held for the whole run, no tick could fall inside it.
     inside = [s for s in stamps if start < s < end]
     assert len(inside) >= 3, (len(stamps), end - start)
+
+
+def test_any_thread_count_gives_the_same_bits_and_is_recorded():
+    one = fundgap.run(trials=4_000, seed=3, threads=1)
+    two = fundgap.run(trials=4_000, seed=3, threads=2)
+    for name in ["yearly.csv", "horizon.csv", "plan.csv"]:
+        assert one.files[name] == two.files[name], name
+    assert one.summary["threads"] == 1
+    assert two.summary["threads"] == 2
+    # The analyses take it too.
+    a = fundgap.stress(trials=500, seed=3, years="2026", cuts=[0, 100], threads=1)
+    b = fundgap.stress(trials=500, seed=3, years="2026", cuts=[0, 100], threads=2)
+    assert a.files == b.files
+
+
+@pytest.mark.parametrize("bad", [0, 5000, -1])
+def test_a_thread_count_out_of_range_is_refused_by_name(bad):
+    with pytest.raises(ValueError, match="threads"):
+        fundgap.run(trials=100, threads=bad)
+
+
+def test_progress_is_said_on_stderr_when_asked(capsys):
+    fundgap.run(trials=200_000, seed=1, lang="en", progress=True)
+    err = capsys.readouterr().err
+    assert "/200,000 trials (" in err, err
+    assert "fundgap: done in " in err, err
+    # Each redraw starts at the line's beginning; the last ends the line.
+    assert err.startswith("\r") and err.endswith("\n"), repr(err)
+
+
+def test_progress_is_said_in_the_reports_language(capsys):
+    fundgap.sensitivity(seed=1, lang="ko", progress=True)
+    err = capsys.readouterr().err
+    assert "fundgap: 입력 " in err and "fundgap: 완료 (" in err, err
+    assert "trials" not in err and "done" not in err, err
+
+
+def test_a_short_run_says_nothing_unless_asked(capsys):
+    fundgap.run(trials=2_000, seed=1)
+    fundgap.run(trials=2_000, seed=1, progress=False)
+    assert capsys.readouterr().err == ""
+    with pytest.raises(TypeError, match="progress"):
+        fundgap.run(trials=100, progress="yes")

@@ -360,17 +360,7 @@ pub(super) fn memory_bound_mb(model: &Model, threads: usize) -> f64 {
 
 /// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
 pub(super) fn duration_words(seconds: f64) -> String {
-    if seconds < 1.0 {
-        "under 1 s".to_string()
-    } else if seconds < 90.0 {
-        format!("{seconds:.0} s")
-    } else if seconds < 90.0 * 60.0 {
-        format!("{:.0} min", seconds / 60.0)
-    } else if seconds < 48.0 * 3600.0 {
-        format!("{:.1} hours", seconds / 3600.0)
-    } else {
-        format!("{:.1} days", seconds / 86_400.0)
-    }
+    fundgap::format::duration(seconds, Language::En)
 }
 
 /// Refuses `trials` trials of `model` (a stress grid's cells together)

@@ -49,6 +49,25 @@ pub fn percent(p: f64, decimals: usize) -> String {
     }
 }
 
+/// A duration in words, in `lang`: "40 s", "12 min", "3.4 hours",
+/// "5.2 days" (in Korean "40초", "12분", "3.4시간", "5.2일"); under a second
+/// reads "under 1 s" ("1초 미만").
+pub fn duration(seconds: f64, lang: crate::model::Language) -> String {
+    let ko = lang == crate::model::Language::Ko;
+    let (x, en, kr) = if seconds.is_nan() || seconds < 1.0 {
+        return if ko { "1초 미만" } else { "under 1 s" }.to_string();
+    } else if seconds < 90.0 {
+        (format!("{seconds:.0}"), " s", "초")
+    } else if seconds < 90.0 * 60.0 {
+        (format!("{:.0}", seconds / 60.0), " min", "분")
+    } else if seconds < 48.0 * 3600.0 {
+        (format!("{:.1}", seconds / 3600.0), " hours", "시간")
+    } else {
+        (format!("{:.1}", seconds / 86_400.0), " days", "일")
+    };
+    format!("{x}{}", if ko { kr } else { en })
+}
+
 /// A probability with its 95% interval: `12.3% [11.9%–12.7%]`. The
 /// estimate reads as [`percent`]; a bound is rounded as usual except that
 /// it never crosses to the edge it does not reach: a lower bound below 1
@@ -300,6 +319,18 @@ impl Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_in_either_language() {
+        use crate::model::Language::{En, Ko};
+        assert_eq!(duration(0.4, En), "under 1 s");
+        assert_eq!(duration(f64::NAN, Ko), "1초 미만");
+        assert_eq!(duration(40.2, En), "40 s");
+        assert_eq!(duration(40.2, Ko), "40초");
+        assert_eq!(duration(12.0 * 60.0, Ko), "12분");
+        assert_eq!(duration(3.4 * 3600.0, En), "3.4 hours");
+        assert_eq!(duration(5.2 * 86_400.0, Ko), "5.2일");
+    }
 
     #[test]
     fn separators() {
