@@ -34,10 +34,98 @@ pub(crate) fn to_py(e: Error) -> PyErr {
         Error::Scenario(s) => Python::attach(|py| scenario_error(py, &s)),
         Error::Interrupted => PyKeyboardInterrupt::new_err(e.to_string()),
         Error::Read { .. } | Error::Write { .. } | Error::TooLarge { .. } => {
-            PyOSError::new_err(e.to_string())
+            PyOSError::new_err(as_arguments(&e.to_string()))
         }
-        Error::Usage(_) | Error::Merge(_) => PyValueError::new_err(e.to_string()),
+        Error::Usage(_) | Error::Merge(_) => PyValueError::new_err(as_arguments(&e.to_string())),
         _ => PyRuntimeError::new_err(e.to_string()),
+    }
+}
+
+/// The command line's options as the Python functions' arguments that
+/// stand for them, longest first so that `--sobol-trials` is not read as
+/// `--trials`.
+const ARGUMENTS: [(&str, &str); 14] = [
+    ("--sobol-trials", "sobol_trials"),
+    ("--oat-trials", "oat_trials"),
+    ("--confidence", "confidence"),
+    ("--baseline", "baseline"),
+    ("--service", "service"),
+    ("--sample", "sample"),
+    ("--stream", "streams"),
+    ("--trials", "trials"),
+    ("--sweep", "sweep"),
+    ("--force", "force=True"),
+    ("--years", "years"),
+    ("--cuts", "cuts"),
+    ("--out", "out"),
+    ("--set", "set()"),
+];
+
+/// A library message that names the command line's options (`--years
+/// 1990: ...`, `add --force`), with the Python arguments instead, in
+/// backticks: a notebook has no flags. An option is replaced only where it ends (not
+/// `--settings`), and a command line quoted in backticks is left whole.
+fn as_arguments(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let mut rest = message;
+    'scan: while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            quoted = !quoted;
+        } else if !quoted && rest.starts_with("--") {
+            for (flag, arg) in ARGUMENTS {
+                let ends =
+                    |t: &str| !t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-');
+                if let Some(after) = rest.strip_prefix(flag).filter(|t| ends(t)) {
+                    out.push('`');
+                    out.push_str(arg);
+                    out.push('`');
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_arguments;
+
+    #[test]
+    fn options_read_as_the_arguments_that_stand_for_them() {
+        assert_eq!(
+            as_arguments("--years 1990: not inside 2024..=2038"),
+            "`years` 1990: not inside 2024..=2038"
+        );
+        assert_eq!(
+            as_arguments("Give --out another folder to keep both, or add --force to replace it"),
+            "Give `out` another folder to keep both, or add `force=True` to replace it"
+        );
+        assert_eq!(
+            as_arguments("--sobol-trials: too many"),
+            "`sobol_trials`: too many"
+        );
+        assert_eq!(
+            as_arguments("name one with --stream (its streams: a)"),
+            "name one with `streams` (its streams: a)"
+        );
+        // Not an option it knows, part of a longer word, or a quoted command.
+        assert_eq!(
+            as_arguments("--settings and --long"),
+            "--settings and --long"
+        );
+        assert_eq!(
+            as_arguments("the output of `fundgap run --out x`; add --force"),
+            "the output of `fundgap run --out x`; add `force=True`"
+        );
+        assert_eq!(
+            as_arguments("사용 --years 2026–2030"),
+            "사용 `years` 2026–2030"
+        );
     }
 }
 

@@ -133,8 +133,13 @@ def test_stress_sweep_equals_the_command_lines(cli, tmp_path):
 def test_stress_bad_settings_are_value_errors():
     with pytest.raises(ValueError, match="not a percentage"):
         fundgap.stress(BASE, cuts=[150], trials=10)
-    with pytest.raises(ValueError, match="years"):
+    with pytest.raises(ValueError, match="years") as e:
         fundgap.stress(BASE, years="1990", trials=10)
+    # A notebook has no flags: the message names the argument.
+    assert "`years` 1990" in str(e.value) and "--" not in str(e.value), e.value
+    with pytest.raises(ValueError) as e:
+        fundgap.sensitivity(BASE, method="sobol", sobol_trials=10**13)
+    assert "`sobol_trials`" in str(e.value) and "--sobol" not in str(e.value), e.value
 
 
 def test_backtest_equals_the_command_lines(cli, tmp_path, root):
