@@ -26,7 +26,7 @@ _TEXT = {
 
 
 def _is_year(column: str) -> bool:
-    return column == "year" or column.endswith("_year") or column == "first_year_p_gap_over_50"
+    return column == "year" or column.endswith("_year") or column.startswith("first_year_p_gap_over_50")
 
 
 def frame(data: bytes) -> pd.DataFrame:

@@ -170,7 +170,7 @@ impl Meter {
         let done = self.done.load(Ordering::Relaxed);
         let total = self.total.load(Ordering::Relaxed).max(done);
         if total == 0 {
-            let spent = duration(self.started.elapsed().as_secs_f64(), lang);
+            let spent = duration(self.started.elapsed().as_secs_f64(), lang == Language::Ko);
             return match lang {
                 Language::En => format!("fundgap: working ({spent})"),
                 Language::Ko => format!("fundgap: 계산 중 ({spent})"),
@@ -193,7 +193,7 @@ impl Meter {
             0.0
         };
         if spent >= 1.0 && left >= 1.0 {
-            let left = duration(left, lang);
+            let left = duration(left, lang == Language::Ko);
             line.push_str(&match lang {
                 Language::En => format!(", about {left} left"),
                 Language::Ko => format!(", 약 {left} 남음"),
@@ -273,7 +273,10 @@ pub(crate) fn run<T: Send + 'static>(
             Ok(value) => {
                 let _ = py.detach(|| worker.join());
                 if shown.at.is_some() || job.show == Show::Always {
-                    let took = duration(meter.started.elapsed().as_secs_f64(), job.lang);
+                    let took = duration(
+                        meter.started.elapsed().as_secs_f64(),
+                        job.lang == Language::Ko,
+                    );
                     let done = match job.lang {
                         Language::En => format!("fundgap: done in {took}"),
                         Language::Ko => format!("fundgap: 완료 ({took})"),

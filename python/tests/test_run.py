@@ -59,6 +59,9 @@ def test_frames_hold_the_files_numbers_exactly(same):
         # Python's float() is correctly rounded: the double the text names.
         assert [x.hex() for x in y[c]] == [float(r[c]).hex() for r in rows], c
     assert list(y["year"]) == [int(r["year"]) for r in rows]
+    # The first year over 50% and the years its error leaves open are years.
+    for c in ["first_year_p_gap_over_50", "first_year_p_gap_over_50_lo", "first_year_p_gap_over_50_hi"]:
+        assert ours.horizon[c].dtype == "Int64", c
     # Every float column of horizon.csv parses back to the file's text.
     text = theirs["horizon.csv"].decode().splitlines()
     header = text[0].split(",")

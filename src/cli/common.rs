@@ -360,7 +360,7 @@ pub(super) fn memory_bound_mb(model: &Model, threads: usize) -> f64 {
 
 /// A duration in words: "40 s", "12 min", "3.4 hours", "5.2 days".
 pub(super) fn duration_words(seconds: f64) -> String {
-    fundgap::format::duration(seconds, Language::En)
+    fundgap::format::duration(seconds, false)
 }
 
 /// Refuses `trials` trials of `model` (a stress grid's cells together)

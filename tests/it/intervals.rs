@@ -114,3 +114,72 @@ fn every_probability_in_every_csv_has_its_interval() {
     assert!(files >= 11, "{files} files");
     assert!(values > 2_000, "{values} values checked");
 }
+
+/// horizon.csv's first year with P(gap) over 50% comes with the years
+/// Monte Carlo error leaves open (the terminal's "2031–2032"), each read
+/// off yearly.csv's intervals: the first year whose interval reaches above
+/// one half, the first whose estimate does, the first whose interval lies
+/// wholly above. With few trials the span is wide; the test needs one.
+#[test]
+fn the_first_year_over_half_comes_with_the_years_error_leaves_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bench = scenario("bench-district.toml");
+    let args = [
+        "run",
+        &bench,
+        "--trials",
+        "300",
+        "--seed",
+        "4",
+        "--quiet",
+        "--no-charts",
+        "--no-html",
+        "--no-xlsx",
+        "--lang",
+        "en",
+        "--out",
+        "r",
+    ];
+    let o = fundgap(&args, tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |name: &str| {
+        let mut r = csv::Reader::from_path(tmp.path().join("r").join(name)).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        (header, rows)
+    };
+    let (yh, yearly) = read("yearly.csv");
+    let (hh, horizon) = read("horizon.csv");
+    let col = |h: &[String], n: &str| h.iter().position(|c| c == n).unwrap();
+    let (y_entity, y_year) = (col(&yh, "service"), col(&yh, "year"));
+    let (p, p_lo, p_hi) = (
+        col(&yh, "p_gap"),
+        col(&yh, "p_gap_lo"),
+        col(&yh, "p_gap_hi"),
+    );
+    let mut spans = 0;
+    for row in &horizon {
+        let entity = &row[col(&hh, "service")];
+        let first = |test: &dyn Fn(&[String]) -> bool| {
+            yearly
+                .iter()
+                .filter(|y| &y[y_entity] == entity)
+                .find(|y| test(y))
+                .map(|y| y[y_year].clone())
+                .unwrap_or_default()
+        };
+        let over = |i: usize| move |y: &[String]| y[i].parse::<f64>().unwrap() > 0.5;
+        let want = [first(&over(p_hi)), first(&over(p)), first(&over(p_lo))];
+        let got = [
+            row[col(&hh, "first_year_p_gap_over_50_lo")].clone(),
+            row[col(&hh, "first_year_p_gap_over_50")].clone(),
+            row[col(&hh, "first_year_p_gap_over_50_hi")].clone(),
+        ];
+        assert_eq!(got, want, "{entity}");
+        spans += usize::from(got[0] != got[2]);
+    }
+    assert!(spans > 0, "no service's year is left open by 300 trials");
+}

@@ -182,6 +182,18 @@ const OTHER: &[(&str, &str, &str, Kind)] = &[
         Kind::Year,
     ),
     (
+        "first_year_p_gap_over_50_lo",
+        "first year P(gap) > 50%, earliest within Monte Carlo error",
+        "부족 확률 50% 초과 첫 해, 표본오차 범위의 가장 이른 해",
+        Kind::Year,
+    ),
+    (
+        "first_year_p_gap_over_50_hi",
+        "first year P(gap) > 50%, latest within Monte Carlo error (empty: past the horizon)",
+        "부족 확률 50% 초과 첫 해, 표본오차 범위의 가장 늦은 해 (빈칸: 기간 안에 없음)",
+        Kind::Year,
+    ),
+    (
         "median_first_gap_year",
         "median first gap year",
         "첫 부족 연도 중앙값",
@@ -425,7 +437,7 @@ mod tests {
         // Every column of the analyses' tables (a run's are checked on a
         // workbook in tests/it/workbook.rs).
         for table in [
-            "x_key,x_value,y_key,y_value,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,p_any_gap_se,gap_npv_mean,gap_npv_se,gap_npv_p95,gap_npv_cvar95,first_year_p_gap_over_50,p_stopped,p_stopped_lo,p_stopped_hi,confidence,topup,topup_lo,topup_hi,stops_sooner",
+            "x_key,x_value,y_key,y_value,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,p_any_gap_se,gap_npv_mean,gap_npv_se,gap_npv_p95,gap_npv_cvar95,first_year_p_gap_over_50,first_year_p_gap_over_50_lo,first_year_p_gap_over_50_hi,p_stopped,p_stopped_lo,p_stopped_hi,confidence,topup,topup_lo,topup_hi,stops_sooner",
             "variant,description,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,gap_npv_mean,gap_npv_p95,gap_npv_cvar95,lcc_npv_mean,grant_share,bcr,diff_p_any_gap,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_gap_npv,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_lo,diff_lcc_npv_hi,distinguishable,is_baseline,rank_gap_npv,rank_best,rank_worst,confidence,topup,topup_lo,topup_hi",
             "variant,minus,entity,diff_p_any_gap,diff_p_any_gap_se,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_p_any_gap_unpaired_lo,diff_p_any_gap_unpaired_hi,diff_gap_npv,diff_gap_npv_se,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_se,diff_lcc_npv_lo,diff_lcc_npv_hi,diff_lcc_npv_unpaired_lo,diff_lcc_npv_unpaired_hi,distinguishable",
         ] {

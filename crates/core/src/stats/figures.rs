@@ -52,6 +52,43 @@ impl Proportion {
     }
 }
 
+/// When a yearly probability first exceeds one half, with the years its
+/// Monte Carlo error leaves open: `year` is the first whose estimate is
+/// above one half; `lo` the first whose 95% interval reaches above it (the
+/// earliest the year could be); `hi` the first whose interval lies wholly
+/// above it (the latest; None when no year's does). The terminal's
+/// "2031–2032" is `lo`–`hi`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstOverHalf {
+    /// First year whose estimate exceeds one half.
+    pub year: Option<i32>,
+    /// First year whose 95% interval reaches above one half.
+    pub lo: Option<i32>,
+    /// First year whose 95% interval lies wholly above one half.
+    pub hi: Option<i32>,
+}
+
+impl FirstOverHalf {
+    /// From each year and its probability, in order.
+    pub fn of(years: impl IntoIterator<Item = (i32, Proportion)>) -> Self {
+        let mut first = FirstOverHalf::default();
+        for (year, p) in years {
+            let at = |slot: &mut Option<i32>, over: bool| {
+                if over && slot.is_none() {
+                    *slot = Some(year);
+                }
+            };
+            at(&mut first.year, p.estimate > 0.5);
+            at(&mut first.lo, p.hi > 0.5);
+            at(&mut first.hi, p.lo > 0.5);
+            if first.hi.is_some() {
+                break;
+            }
+        }
+        first
+    }
+}
+
 /// Figures of one entity in one year.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearStats {
@@ -270,4 +307,31 @@ fn book_pair(
 fn book_mean(acc: &Accumulator, e: usize, t: usize, row: BookRow) -> Option<(f64, u64)> {
     let (s, c) = acc.book(row, e, t)?;
     Some((s.value() / acc.trials as f64, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_year_over_half_spans_what_monte_carlo_error_leaves_open() {
+        // 1,000 trials: 48% (its interval reaches above 50%), 51% (both
+        // sides), 53% (still reaches below), 60% (wholly above), 40%.
+        let years = [
+            (2030, 480),
+            (2031, 510),
+            (2032, 530),
+            (2033, 600),
+            (2034, 400),
+        ]
+        .map(|(y, k)| (y, Proportion::new(k, 1000)));
+        let f = FirstOverHalf::of(years);
+        assert_eq!((f.lo, f.year, f.hi), (Some(2030), Some(2031), Some(2033)));
+        // Never surely above: the span stays open at the top.
+        let f = FirstOverHalf::of(years[..3].iter().copied());
+        assert_eq!((f.lo, f.year, f.hi), (Some(2030), Some(2031), None));
+        // Never near one half: no year at all.
+        let f = FirstOverHalf::of([(2030, Proportion::new(100, 1000))]);
+        assert_eq!(f, FirstOverHalf::default());
+    }
 }

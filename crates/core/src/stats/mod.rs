@@ -24,7 +24,7 @@ mod run;
 mod sketch;
 pub(crate) mod sums;
 
-pub use figures::{CapitalYear, ContractYear, FundYear, Proportion, YearStats};
+pub use figures::{CapitalYear, ContractYear, FirstOverHalf, FundYear, Proportion, YearStats};
 pub use report::{
     CapitalTotal, ContractTotal, Distribution, EntityStats, FirstGap, FundingNeed, PORTFOLIO_NAME,
     Report, largest_gap,

@@ -85,6 +85,12 @@ pub struct EntityStats {
     pub p_any_gap: Proportion,
     /// First year in which P(gap) exceeds 50%.
     pub first_year_p_gap_over_50: Option<i32>,
+    /// The years Monte Carlo error leaves open for it: the first whose
+    /// 95% interval of P(gap) reaches above 50%, and the first whose
+    /// interval lies wholly above (see [`super::FirstOverHalf`]).
+    pub first_year_p_gap_over_50_lo: Option<i32>,
+    /// See `first_year_p_gap_over_50_lo`.
+    pub first_year_p_gap_over_50_hi: Option<i32>,
     /// Distribution of the first gap year.
     pub first_gap_year: FirstGap,
     /// P(the service stops under its stop rule within the horizon), with
@@ -310,6 +316,7 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         p_exit: Proportion::new(n - tot.exits[h], n),
         termination: tot.termination.value() / nf,
     });
+    let over_half = super::FirstOverHalf::of(yearly.iter().map(|y| (y.year, y.p_gap)));
     let benefit = tot.benefit.mean();
     let received = tot.received.value();
     let gap_total: f64 = yearly.iter().map(|y| y.gap_mean).sum();
@@ -325,10 +332,9 @@ fn entity_stats(model: &Model, acc: &Accumulator, e: usize) -> EntityStats {
         id,
         name,
         p_any_gap: Proportion::new(n - tot.first_gap[h], n),
-        first_year_p_gap_over_50: yearly
-            .iter()
-            .find(|y| y.p_gap.estimate > 0.5)
-            .map(|y| y.year),
+        first_year_p_gap_over_50: over_half.year,
+        first_year_p_gap_over_50_lo: over_half.lo,
+        first_year_p_gap_over_50_hi: over_half.hi,
         first_gap_year,
         p_stop: Proportion::new(n - tot.stop[h], n),
         stop_year: distribution_of_year(model, &tot.stop, n),

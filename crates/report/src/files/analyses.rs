@@ -34,6 +34,8 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
         "gap_npv_p95",
         "gap_npv_cvar95",
         "first_year_p_gap_over_50",
+        "first_year_p_gap_over_50_lo",
+        "first_year_p_gap_over_50_hi",
         "p_stopped",
         "p_stopped_lo",
         "p_stopped_hi",
@@ -44,6 +46,7 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
         "stops_sooner",
     ])?;
     let f = num;
+    let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
     let sooner: Vec<(usize, usize)> = r.stops_sooner().iter().map(|c| (c.x, c.y)).collect();
     for c in &r.cells {
         let need = |g: fn(&fundgap::stats::FundingNeed) -> f64| c.need.as_ref().map(g).map(f);
@@ -61,9 +64,9 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
             f(c.gap_npv_se),
             f(c.gap_npv_p95),
             f(c.gap_npv_cvar95),
-            c.first_year_p_gap_over_50
-                .map(|y| y.to_string())
-                .unwrap_or_default(),
+            year(c.first_year_p_gap_over_50),
+            year(c.first_year_p_gap_over_50_lo),
+            year(c.first_year_p_gap_over_50_hi),
             f(c.p_stopped.estimate),
             f(c.p_stopped.lo),
             f(c.p_stopped.hi),

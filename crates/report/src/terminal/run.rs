@@ -72,11 +72,8 @@ pub fn run_facts(model: &Model, report: &Report, lang: Language, money: &Money) 
 /// interval reaches above 50% to the first whose interval lies wholly
 /// above ("–never" when none does).
 pub fn first_over_half(e: &fundgap::stats::EntityStats, w: Words) -> String {
-    let year = |f: &dyn Fn(&fundgap::stats::Proportion) -> bool| {
-        e.yearly.iter().find(|y| f(&y.p_gap)).map(|y| y.year)
-    };
     let never = w.t("never", "없음");
-    match (year(&|p| p.hi > 0.5), year(&|p| p.lo > 0.5)) {
+    match (e.first_year_p_gap_over_50_lo, e.first_year_p_gap_over_50_hi) {
         (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) => format!("{a}–{b}"),
         (Some(a), None) => format!("{a}–{never}"),

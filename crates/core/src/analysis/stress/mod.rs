@@ -45,6 +45,14 @@ pub struct CellResult {
     pub gap_npv_cvar95: f64,
     /// First year with P(gap) above 50%, if any.
     pub first_year_p_gap_over_50: Option<i32>,
+    /// The first year whose 95% interval of P(gap) reaches above 50%, and
+    /// the first whose interval lies wholly above: the years Monte Carlo
+    /// error leaves open (see [`crate::stats::FirstOverHalf`]).
+    #[serde(default)]
+    pub first_year_p_gap_over_50_lo: Option<i32>,
+    /// See `first_year_p_gap_over_50_lo`.
+    #[serde(default)]
+    pub first_year_p_gap_over_50_hi: Option<i32>,
     /// P(stopped) of the reported entity: the share of trials in which it
     /// stopped or shrank under its stop rule by the horizon's end (for the
     /// portfolio, any of its services).
@@ -334,6 +342,12 @@ fn run_cell(
         return Err(Error::NonFinite(f.describe(model)));
     }
     let n = model.trials;
+    let over_half = crate::stats::FirstOverHalf::of(
+        acc.gap_years
+            .iter()
+            .enumerate()
+            .map(|(t, &c)| (model.year(t), Proportion::new(c, n))),
+    );
     Ok(CellResult {
         x,
         y,
@@ -342,11 +356,9 @@ fn run_cell(
         gap_npv_se: acc.npv.se(),
         gap_npv_p95: acc.npv_q.quantile(0.95),
         gap_npv_cvar95: acc.npv_q.tail_mean(0.95),
-        first_year_p_gap_over_50: acc
-            .gap_years
-            .iter()
-            .position(|&c| c as f64 / n as f64 > 0.5)
-            .map(|t| model.year(t)),
+        first_year_p_gap_over_50: over_half.year,
+        first_year_p_gap_over_50_lo: over_half.lo,
+        first_year_p_gap_over_50_hi: over_half.hi,
         p_stopped: Proportion::new(acc.stopped, n),
         need: confidence.map(|q| FundingNeed::new(q, &acc.topup_q, &acc.reserve_q)),
     })
@@ -516,6 +528,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
         assert_eq!(c.gap_npv_p95.to_bits(), e.gap_npv.p95.to_bits());
         assert_eq!(c.gap_npv_cvar95.to_bits(), e.gap_npv_cvar95.to_bits());
         assert_eq!(c.first_year_p_gap_over_50, e.first_year_p_gap_over_50);
+        assert_eq!(c.first_year_p_gap_over_50_lo, e.first_year_p_gap_over_50_lo);
+        assert_eq!(c.first_year_p_gap_over_50_hi, e.first_year_p_gap_over_50_hi);
         assert_eq!(c.p_stopped, e.p_stop);
         assert_eq!(c.need.as_ref(), e.funding_needed.first());
         assert!(c.need.is_some_and(|n| n.topup > 0.0), "{:?}", c.need);
@@ -561,6 +575,8 @@ amount = { dist = "normal", mean = 20, sd = 5 }
             gap_npv_p95: 0.0,
             gap_npv_cvar95: 0.0,
             first_year_p_gap_over_50: None,
+            first_year_p_gap_over_50_lo: None,
+            first_year_p_gap_over_50_hi: None,
             p_stopped: Proportion::new(0, 10),
             need: None,
         };
