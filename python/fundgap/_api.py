@@ -72,7 +72,19 @@ def _job(threads: Optional[int], progress: Optional[bool]) -> Dict[str, Any]:
     never)."""
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress: give True, False or None, not {progress!r}")
-    return {"threads": _whole("threads", threads, 1), "progress": progress}
+    if threads is not None:
+        if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+            raise TypeError(f"threads: give a whole number, not {threads!r}")
+        # The native module's bound (work.rs MOST_THREADS), said the same
+        # way for 0, -1 and 10**30 as for 5000.
+        if not 1 <= operator.index(threads) <= _MOST_THREADS:
+            raise ValueError(
+                f"threads: give 1 to {_MOST_THREADS}, not {threads} (results are the same for any count)")
+        threads = operator.index(threads)
+    return {"threads": threads, "progress": progress}
+
+
+_MOST_THREADS = 1024
 
 
 def _whole(name: str, value: Optional[int], least: int = 0) -> Optional[int]:

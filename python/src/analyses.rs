@@ -355,7 +355,7 @@ fn evaluate(
     let job = Job::new(threads, progress, lang)?;
     let info = info(label, &set, &job);
     let (model, report, evaluation, drivers) = work::run(py, job, move |flag, meter| {
-        let (acc, _) = simulate(&model, None, flag, meter)?;
+        let (acc, _) = simulate(&model, None, flag, (meter, false))?;
         let report = Report::new(&model, &acc);
         let evaluation = fundgap::analysis::evaluate::evaluate(&model, &report, lang);
         let opts = fundgap::analysis::sensitivity::Options {
@@ -431,8 +431,16 @@ fn backtest(
     };
     let job = Job::new(threads, progress, lang)?;
     let result = work::run(py, job, move |flag, meter| {
+        // Every case runs once as written and once at each prior chance
+        // of a stop: one phase, so the line goes forward and its time left
+        // is the whole back-test's.
+        let runs = 1 + prior_stop.len() as u64;
+        meter.phase(
+            runs * models.iter().map(|(m, _)| m.trials()).sum::<u64>(),
+            Unit::Trials,
+        );
         fundgap::analysis::backtest::backtest(&models, &prior_stop, settings, &mut |m, _, _| {
-            simulate(m, None, flag, meter).map(|(acc, _)| acc)
+            simulate(m, None, flag, (meter, true)).map(|(acc, _)| acc)
         })
     })?
     .map_err(to_py)?;

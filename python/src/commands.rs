@@ -95,19 +95,22 @@ pub(crate) fn verb(model: &Model, set: &[Override], trials: bool) -> String {
 }
 
 /// Every trial of `model`, or blocks of trials until `precision`, stopping
-/// when `cancel` is set and counting on `meter`: the checked aggregates,
-/// and how a precision run ended.
+/// when `cancel` is set and counting on `meter` (a phase of its own unless
+/// `within`: one of several runs the caller counts as one phase, as a
+/// back-test's): the checked aggregates, and how a precision run ended.
 pub(crate) fn simulate(
     model: &Model,
     precision: Option<&Precision>,
     cancel: &AtomicBool,
-    meter: &Meter,
+    (meter, within): (&Meter, bool),
 ) -> Result<(Accumulator, Option<Stopped>), Error> {
     let engine = fundgap::engine::Engine::new(model);
     let tick = |n| meter.tick(n);
     let (acc, stopped) = match precision {
         None => {
-            meter.phase(model.trials(), Unit::Trials);
+            if !within {
+                meter.phase(model.trials(), Unit::Trials);
+            }
             let acc = fundgap::stats::run_range(&engine, 0, model.trials(), &tick, cancel);
             (acc, None)
         }
@@ -200,7 +203,7 @@ fn run(
     });
     let started = std::time::Instant::now();
     let (model, report, stopped) = work::run(py, job, move |flag, meter| {
-        let (acc, stopped) = simulate(&model, precision.as_ref(), flag, meter)?;
+        let (acc, stopped) = simulate(&model, precision.as_ref(), flag, (meter, false))?;
         let mut model = model;
         if let Some(s) = &stopped {
             // Everything below is the fixed run of the trials it took.

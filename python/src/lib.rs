@@ -44,8 +44,9 @@ pub(crate) fn to_py(e: Error) -> PyErr {
 /// The command line's options as the Python functions' arguments that
 /// stand for them, longest first so that `--sobol-trials` is not read as
 /// `--trials`.
-const ARGUMENTS: [(&str, &str); 14] = [
+const ARGUMENTS: [(&str, &str); 15] = [
     ("--sobol-trials", "sobol_trials"),
+    ("--prior-stop", "prior_stop"),
     ("--oat-trials", "oat_trials"),
     ("--confidence", "confidence"),
     ("--baseline", "baseline"),
@@ -57,22 +58,26 @@ const ARGUMENTS: [(&str, &str); 14] = [
     ("--force", "force=True"),
     ("--years", "years"),
     ("--cuts", "cuts"),
-    ("--out", "out"),
+    // `save(directory)`: the folder a result is written to.
+    ("--out", "directory"),
     ("--set", "set()"),
 ];
 
 /// A library message that names the command line's options (`--years
 /// 1990: ...`, `add --force`), with the Python arguments instead, in
-/// backticks: a notebook has no flags. An option is replaced only where it ends (not
-/// `--settings`), and a command line quoted in backticks is left whole.
+/// backticks: a notebook has no flags. An option is replaced only where it
+/// starts a word and ends (not `--settings`, nor inside a path such as
+/// `/data/run--out`), and a command line quoted in backticks is left whole.
 fn as_arguments(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     let mut rest = message;
+    let mut before: Option<char> = None;
     'scan: while let Some(c) = rest.chars().next() {
+        let starts = before.is_none_or(|b| b.is_whitespace() || b == '(');
         if c == '`' {
             quoted = !quoted;
-        } else if !quoted && rest.starts_with("--") {
+        } else if !quoted && starts && rest.starts_with("--") {
             for (flag, arg) in ARGUMENTS {
                 let ends =
                     |t: &str| !t.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-');
@@ -81,11 +86,13 @@ fn as_arguments(message: &str) -> String {
                     out.push_str(arg);
                     out.push('`');
                     rest = after;
+                    before = Some('`');
                     continue 'scan;
                 }
             }
         }
         out.push(c);
+        before = Some(c);
         rest = &rest[c.len_utf8()..];
     }
     out
@@ -103,8 +110,18 @@ mod tests {
         );
         assert_eq!(
             as_arguments("Give --out another folder to keep both, or add --force to replace it"),
-            "Give `out` another folder to keep both, or add `force=True` to replace it"
+            "Give `directory` another folder to keep both, or add `force=True` to replace it"
         );
+        assert_eq!(
+            as_arguments("a.toml: --prior-stop 0.99 and a shrink add up to more than 1"),
+            "a.toml: `prior_stop` 0.99 and a shrink add up to more than 1"
+        );
+        // A path that holds an option's letters is the user's, left whole.
+        assert_eq!(
+            as_arguments("/data/run--out exists and is not a directory; choose another --out"),
+            "/data/run--out exists and is not a directory; choose another `directory`"
+        );
+        assert_eq!(as_arguments("/data/--years x"), "/data/--years x");
         assert_eq!(
             as_arguments("--sobol-trials: too many"),
             "`sobol_trials`: too many"

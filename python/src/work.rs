@@ -205,18 +205,17 @@ impl Meter {
 
 /// What the waiting thread has written on `sys.stderr`.
 struct Shown {
+    /// Terminal columns of the line shown.
     width: usize,
     at: Option<Instant>,
 }
 
 impl Shown {
     /// Writes `line` over the one shown (a carriage return, the line, and
-    /// spaces over what is left of a longer one); `end` ends the line.
+    /// spaces over what is left of a longer one, counted in terminal
+    /// columns: Hangul takes two); `end` ends the line.
     fn write(&mut self, py: Python<'_>, line: &str, end: bool) {
-        let width = line.chars().count();
-        let pad = " ".repeat(self.width.saturating_sub(width));
-        let text = format!("\r{line}{pad}{}", if end { "\n" } else { "" });
-        self.width = if end { 0 } else { width };
+        let text = self.over(line, end);
         self.at = Some(Instant::now());
         // A process without a usable stderr (pythonw) just shows nothing.
         let _ = py.import("sys").and_then(|sys| {
@@ -224,6 +223,14 @@ impl Shown {
             err.call_method1("write", (text,))?;
             err.call_method0("flush")
         });
+    }
+
+    /// The text that writes `line` over the one shown.
+    fn over(&mut self, line: &str, end: bool) -> String {
+        let width = fundgap_report::lang::columns(line);
+        let pad = " ".repeat(self.width.saturating_sub(width));
+        self.width = if end { 0 } else { width };
+        format!("\r{line}{pad}{}", if end { "\n" } else { "" })
     }
 }
 
@@ -319,5 +326,23 @@ pub(crate) fn run<T: Send + 'static>(
         if due {
             shown.write(py, &meter.line(job.lang), false);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shown;
+
+    #[test]
+    fn a_shorter_line_is_padded_by_terminal_columns() {
+        let mut shown = Shown { width: 0, at: None };
+        // 47 characters, 54 columns: 시행, 회, 약, 초, 남음 take two each.
+        let long = "fundgap: 시행 1,977,344/2,000,000회 (99%), 약 1초 남음";
+        assert_eq!(shown.over(long, false), format!("\r{long}"));
+        // 17 characters, 20 columns: 34 spaces cover what is left (by
+        // characters it would be 30, leaving 남음 on screen).
+        let done = shown.over("fundgap: 완료 (22초)", true);
+        assert_eq!(done, format!("\rfundgap: 완료 (22초){}\n", " ".repeat(34)));
+        assert_eq!(shown.width, 0);
     }
 }
