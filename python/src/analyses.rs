@@ -309,10 +309,9 @@ fn discover(
     };
     // Discovery counts nothing as it goes: its line says how long it has run.
     let (model, result) = work::run(py, job, move |flag, _| {
-        let r = fundgap::analysis::discover::discover(&model, &opts, flag);
-        (model, r)
-    })?;
-    let result = result.map_err(to_py)?;
+        fundgap::analysis::discover::discover(&model, &opts, flag).map(|r| (model, r))
+    })?
+    .map_err(to_py)?;
     let kept = Kept::Discovery {
         model,
         info,

@@ -60,7 +60,7 @@ const ARGUMENTS: [(&str, &str); 15] = [
     ("--cuts", "cuts"),
     // `save(directory)`: the folder a result is written to.
     ("--out", "directory"),
-    ("--set", "set()"),
+    ("--set", "Scenario.set()"),
 ];
 
 /// A library message that names the command line's options (`--years
@@ -100,7 +100,17 @@ fn as_arguments(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::as_arguments;
+    use super::{as_arguments, as_call};
+
+    #[test]
+    fn an_overrides_problem_is_placed_at_the_call_that_made_it() {
+        assert_eq!(
+            as_call("--set economy.nope=1"),
+            "Scenario.set(\"economy.nope\", 1)"
+        );
+        assert_eq!(as_call("--sweep economy.nope=2"), "`sweep` economy.nope=2");
+        assert_eq!(as_call("scenarios/a.toml"), "scenarios/a.toml");
+    }
 
     #[test]
     fn options_read_as_the_arguments_that_stand_for_them() {
@@ -152,9 +162,14 @@ mod tests {
 fn scenario_error(py: Python<'_>, s: &ScenarioError) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let problems = PyList::empty(py);
+        let mut message = s.to_string().trim_end().to_string();
         for d in &s.diagnostics {
             let p = PyDict::new(py);
-            p.set_item("file", &d.file)?;
+            let file = as_call(&d.file);
+            if file != d.file {
+                message = message.replace(&d.file, &file);
+            }
+            p.set_item("file", file)?;
             p.set_item("line", d.line)?;
             p.set_item("column", d.column)?;
             p.set_item("key", &d.path)?;
@@ -162,10 +177,21 @@ fn scenario_error(py: Python<'_>, s: &ScenarioError) -> PyErr {
             problems.append(p)?;
         }
         let class = py.import("fundgap._errors")?.getattr("ScenarioError")?;
-        let value = class.call1((s.to_string().trim_end().to_string(), problems))?;
+        let value = class.call1((message, problems))?;
         Ok(PyErr::from_value(value))
     };
     build().unwrap_or_else(|e| e)
+}
+
+/// Where a scenario's problem was found, as the Python call that put it
+/// there: an override (`--set PATH=VALUE` on the command line) reads
+/// `Scenario.set("PATH", VALUE)`, a swept value `sweep PATH=VALUE`; a
+/// file's name stays.
+fn as_call(file: &str) -> String {
+    if let Some((path, value)) = file.strip_prefix("--set ").and_then(|o| o.split_once('=')) {
+        return format!("Scenario.set(\"{path}\", {value})");
+    }
+    as_arguments(file)
 }
 
 /// Parses `--set`-style overrides (`PATH=VALUE`), a malformed one as a

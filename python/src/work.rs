@@ -5,10 +5,11 @@
 //! notebook is seen within a fraction of a second, and says how far the
 //! work is on Python's `sys.stderr`, which a notebook shows under its cell.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+use fundgap::error::Error;
 use fundgap::format::{duration, thousands};
 use fundgap::model::Language;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -23,6 +24,9 @@ const QUIET_FOR: Duration = Duration::from_secs(2);
 /// How often a shown progress line is redrawn (a notebook keeps every
 /// write, so it is not redrawn at each poll).
 const REDRAW: Duration = Duration::from_millis(500);
+
+/// How often a line is written where it cannot be redrawn (a log file).
+const LOGGED_EVERY: Duration = Duration::from_secs(30);
 
 /// Most threads a command may ask for.
 const MOST_THREADS: u64 = 1024;
@@ -90,24 +94,15 @@ impl Job {
 
 /// What a phase of the work counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub(crate) enum Unit {
-    Trials = 0,
+    Trials,
     /// The tornado's one-at-a-time inputs.
-    Inputs = 1,
+    Inputs,
     /// Rows of Sobol's sample.
-    SobolRows = 2,
+    SobolRows,
 }
 
 impl Unit {
-    fn from_u8(u: u8) -> Unit {
-        match u {
-            1 => Unit::Inputs,
-            2 => Unit::SobolRows,
-            _ => Unit::Trials,
-        }
-    }
-
     /// "trials" in English; ("시행", "회") in Korean: a noun before the
     /// count and the counter after it.
     fn words(self, lang: Language) -> (&'static str, &'static str) {
@@ -117,18 +112,26 @@ impl Unit {
             (Unit::SobolRows, Language::En) => ("", " Sobol rows"),
             (Unit::Trials, Language::Ko) => ("시행 ", "회"),
             (Unit::Inputs, Language::Ko) => ("입력 ", "개"),
-            (Unit::SobolRows, Language::Ko) => ("Sobol 표본 ", "개"),
+            (Unit::SobolRows, Language::Ko) => ("Sobol 표본 ", "행"),
         }
     }
 }
 
-/// How far the work is: the worker counts, the waiting thread reads.
+/// A phase of the work: how many units, of what, since when.
+#[derive(Clone, Copy, Debug)]
+struct Phase {
+    total: u64,
+    unit: Unit,
+    from: Instant,
+}
+
+/// How far the work is: the worker counts, the waiting thread reads. The
+/// count is an atomic the library's callbacks add to; the phase changes
+/// under a lock together with the count's reset, so a line never mixes
+/// one phase's count with another's unit.
 pub(crate) struct Meter {
     done: AtomicU64,
-    total: AtomicU64,
-    unit: AtomicU8,
-    /// Milliseconds from the job's start to the phase's.
-    phase_from: AtomicU64,
+    phase: Mutex<Option<Phase>>,
     started: Instant,
 }
 
@@ -136,25 +139,35 @@ impl Meter {
     fn new() -> Meter {
         Meter {
             done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
-            unit: AtomicU8::new(Unit::Trials as u8),
-            phase_from: AtomicU64::new(0),
+            phase: Mutex::new(None),
             started: Instant::now(),
         }
     }
 
+    fn with_phase<R>(&self, f: impl FnOnce(&mut Option<Phase>) -> R) -> R {
+        // A panic elsewhere never leaves the phase half-written.
+        f(&mut self.phase.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// Starts a phase of `total` `unit`s.
     pub(crate) fn phase(&self, total: u64, unit: Unit) {
-        self.done.store(0, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
-        self.unit.store(unit as u8, Ordering::Relaxed);
-        let ms = self.started.elapsed().as_millis() as u64;
-        self.phase_from.store(ms, Ordering::Relaxed);
+        self.with_phase(|p| {
+            self.done.store(0, Ordering::Relaxed);
+            *p = Some(Phase {
+                total,
+                unit,
+                from: Instant::now(),
+            });
+        });
     }
 
     /// The phase goes on to `total` (a precision run's next block).
     pub(crate) fn extend(&self, total: u64) {
-        self.total.store(total, Ordering::Relaxed);
+        self.with_phase(|p| {
+            if let Some(p) = p {
+                p.total = total;
+            }
+        });
     }
 
     /// `n` more units done (the library's progress callbacks).
@@ -163,59 +176,108 @@ impl Meter {
     }
 
     /// The progress line: "fundgap: 450,000/1,000,000 trials (45%), about
-    /// 12 s left" ("fundgap: 시행 450,000/1,000,000회 (45%), 약 12초 남음").
-    /// Work that counts nothing says how long it has run: "fundgap:
-    /// working (12 s)" ("fundgap: 계산 중 (12초)").
-    fn line(&self, lang: Language) -> String {
-        let done = self.done.load(Ordering::Relaxed);
-        let total = self.total.load(Ordering::Relaxed).max(done);
-        if total == 0 {
-            let spent = duration(self.started.elapsed().as_secs_f64(), lang == Language::Ko);
-            return match lang {
-                Language::En => format!("fundgap: working ({spent})"),
-                Language::Ko => format!("fundgap: 계산 중 ({spent})"),
-            };
-        }
-        let (noun, counter) = Unit::from_u8(self.unit.load(Ordering::Relaxed)).words(lang);
-        let count = |x: u64| thousands(x as f64, 0);
-        let mut line = format!(
-            "fundgap: {noun}{}/{}{counter} ({:.0}%)",
-            count(done),
-            count(total),
-            100.0 * done as f64 / total as f64
-        );
-        let from = Duration::from_millis(self.phase_from.load(Ordering::Relaxed));
-        let spent = self.started.elapsed().saturating_sub(from).as_secs_f64();
-        // A rate needs a second of work to mean anything.
-        let left = if done > 0 {
-            spent * (total - done) as f64 / done as f64
-        } else {
-            0.0
+    /// 12 s left" ("fundgap: 시행 450,000/1,000,000회 (45%), 약 12초 남음"),
+    /// or ", stopped" ("중단됨") in place of the time left once Ctrl-C has
+    /// stopped it. Work that counts nothing says how long it has run:
+    /// "fundgap: working (12 s)" ("fundgap: 계산 중 (12초)").
+    fn line(&self, lang: Language, stopped: bool) -> String {
+        let ko = lang == Language::Ko;
+        let (done, phase) = self.with_phase(|p| (self.done.load(Ordering::Relaxed), *p));
+        let mut line = match phase {
+            Some(p) if p.total.max(done) > 0 => {
+                let total = p.total.max(done);
+                let (noun, counter) = p.unit.words(lang);
+                let count = |x: u64| thousands(x as f64, 0);
+                let mut line = format!(
+                    "fundgap: {noun}{}/{}{counter} ({:.0}%)",
+                    count(done),
+                    count(total),
+                    100.0 * done as f64 / total as f64
+                );
+                let spent = p.from.elapsed().as_secs_f64();
+                let left = if done > 0 {
+                    spent * (total - done) as f64 / done as f64
+                } else {
+                    0.0
+                };
+                // A rate needs a second of work to mean anything.
+                if !stopped && spent >= 1.0 && left >= 1.0 {
+                    let left = duration(left, ko);
+                    line.push_str(&match ko {
+                        false => format!(", about {left} left"),
+                        true => format!(", 약 {left} 남음"),
+                    });
+                }
+                line
+            }
+            _ => {
+                let spent = duration(self.started.elapsed().as_secs_f64(), ko);
+                match ko {
+                    false => format!("fundgap: working ({spent})"),
+                    true => format!("fundgap: 계산 중 ({spent})"),
+                }
+            }
         };
-        if spent >= 1.0 && left >= 1.0 {
-            let left = duration(left, lang == Language::Ko);
-            line.push_str(&match lang {
-                Language::En => format!(", about {left} left"),
-                Language::Ko => format!(", 약 {left} 남음"),
-            });
+        if stopped {
+            line.push_str(if ko { ", 중단됨" } else { ", stopped" });
         }
         line
     }
 }
 
+/// How progress reaches `sys.stderr`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Medium {
+    /// A terminal or a notebook: one line redrawn in place with a
+    /// carriage return.
+    Redrawn,
+    /// Anything else (a log file, a pipe): a whole line now and then, so
+    /// a log is not filled with redraws.
+    Logged,
+}
+
+impl Medium {
+    /// Whether Python's stderr is a terminal or a notebook's (an
+    /// ipykernel stream, which draws carriage returns).
+    fn of(py: Python<'_>) -> Medium {
+        let redraws = || -> PyResult<bool> {
+            let err = py.import("sys")?.getattr("stderr")?;
+            let module: String = err.get_type().getattr("__module__")?.extract()?;
+            Ok(module.starts_with("ipykernel") || err.call_method0("isatty")?.is_truthy()?)
+        };
+        match redraws() {
+            Ok(true) => Medium::Redrawn,
+            _ => Medium::Logged,
+        }
+    }
+
+    /// How often a shown line is written again.
+    fn every(self) -> Duration {
+        match self {
+            Medium::Redrawn => REDRAW,
+            Medium::Logged => LOGGED_EVERY,
+        }
+    }
+}
+
 /// What the waiting thread has written on `sys.stderr`.
 struct Shown {
-    /// Terminal columns of the line shown.
+    medium: Medium,
+    /// Terminal columns of the line shown (redrawn only).
     width: usize,
     at: Option<Instant>,
 }
 
 impl Shown {
-    /// Writes `line` over the one shown (a carriage return, the line, and
-    /// spaces over what is left of a longer one, counted in terminal
-    /// columns: Hangul takes two); `end` ends the line.
+    /// Writes `line`: over the one shown where it is redrawn (a carriage
+    /// return, the line, and spaces over what is left of a longer one,
+    /// counted in terminal columns: Hangul takes two; `end` ends the line),
+    /// as a line of its own otherwise.
     fn write(&mut self, py: Python<'_>, line: &str, end: bool) {
-        let text = self.over(line, end);
+        let text = match self.medium {
+            Medium::Redrawn => self.over(line, end),
+            Medium::Logged => format!("{line}\n"),
+        };
         self.at = Some(Instant::now());
         // A process without a usable stderr (pythonw) just shows nothing.
         let _ = py.import("sys").and_then(|sys| {
@@ -232,6 +294,13 @@ impl Shown {
         self.width = if end { 0 } else { width };
         format!("\r{line}{pad}{}", if end { "\n" } else { "" })
     }
+
+    /// Ends a redrawn line with the last count, where one is shown.
+    fn end(&mut self, py: Python<'_>, line: &str) {
+        if self.at.is_some() && self.medium == Medium::Redrawn {
+            self.write(py, line, true);
+        }
+    }
 }
 
 /// Runs `work` on a worker thread, the GIL released, and returns its
@@ -239,12 +308,12 @@ impl Shown {
 /// analyses' stop at their next block of trials) and the meter it counts
 /// on. On a signal the flag is set and its exception (KeyboardInterrupt)
 /// raised once the work has stopped; a panic in the work is a
-/// `RuntimeError`.
+/// `RuntimeError`. A "done" line follows only work that succeeded.
 pub(crate) fn run<T: Send + 'static>(
     py: Python<'_>,
     job: Job,
-    work: impl FnOnce(&AtomicBool, &Meter) -> T + Send + 'static,
-) -> PyResult<T> {
+    work: impl FnOnce(&AtomicBool, &Meter) -> Result<T, Error> + Send + 'static,
+) -> PyResult<Result<T, Error>> {
     let pool = match job.threads {
         None => None,
         Some(n) => Some(
@@ -270,7 +339,16 @@ pub(crate) fn run<T: Send + 'static>(
             let _ = tx.send(value);
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
-    let mut shown = Shown { width: 0, at: None };
+    let medium = match job.show {
+        Show::Never => Medium::Logged,
+        _ => Medium::of(py),
+    };
+    let mut shown = Shown {
+        medium,
+        width: 0,
+        at: None,
+    };
+    let lang = job.lang;
     let mut rx = rx;
     loop {
         // The receiver moves into the wait and back: it is not `Sync`.
@@ -279,24 +357,23 @@ pub(crate) fn run<T: Send + 'static>(
         match got {
             Ok(value) => {
                 let _ = py.detach(|| worker.join());
-                if shown.at.is_some() || job.show == Show::Always {
-                    let took = duration(
-                        meter.started.elapsed().as_secs_f64(),
-                        job.lang == Language::Ko,
-                    );
-                    let done = match job.lang {
+                let said = shown.at.is_some() || job.show == Show::Always;
+                if value.is_ok() && said {
+                    let took =
+                        duration(meter.started.elapsed().as_secs_f64(), lang == Language::Ko);
+                    let done = match lang {
                         Language::En => format!("fundgap: done in {took}"),
                         Language::Ko => format!("fundgap: 완료 ({took})"),
                     };
                     shown.write(py, &done, true);
+                } else {
+                    shown.end(py, &meter.line(lang, false));
                 }
                 return Ok(value);
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 let _ = py.detach(|| worker.join());
-                if shown.at.is_some() {
-                    shown.write(py, "", true);
-                }
+                shown.end(py, &meter.line(lang, false));
                 return Err(PyRuntimeError::new_err(
                     "fundgap: the computation failed unexpectedly (a bug: please report it)",
                 ));
@@ -306,7 +383,7 @@ pub(crate) fn run<T: Send + 'static>(
         if let Err(signal) = py.check_signals() {
             stop.store(true, Ordering::SeqCst);
             if shown.at.is_some() {
-                shown.write(py, &meter.line(job.lang), true);
+                shown.write(py, &meter.line(lang, true), true);
             }
             // The work stops at its next block of trials; a second signal
             // while it does leaves it to finish on its own.
@@ -321,28 +398,10 @@ pub(crate) fn run<T: Send + 'static>(
             (Show::Never, _) => false,
             (Show::Long, None) => meter.started.elapsed() >= QUIET_FOR,
             (Show::Always, None) => true,
-            (_, Some(at)) => at.elapsed() >= REDRAW,
+            (_, Some(at)) => at.elapsed() >= medium.every(),
         };
         if due {
-            shown.write(py, &meter.line(job.lang), false);
+            shown.write(py, &meter.line(lang, false), false);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Shown;
-
-    #[test]
-    fn a_shorter_line_is_padded_by_terminal_columns() {
-        let mut shown = Shown { width: 0, at: None };
-        // 47 characters, 54 columns: 시행, 회, 약, 초, 남음 take two each.
-        let long = "fundgap: 시행 1,977,344/2,000,000회 (99%), 약 1초 남음";
-        assert_eq!(shown.over(long, false), format!("\r{long}"));
-        // 17 characters, 20 columns: 34 spaces cover what is left (by
-        // characters it would be 30, leaving 남음 on screen).
-        let done = shown.over("fundgap: 완료 (22초)", true);
-        assert_eq!(done, format!("\rfundgap: 완료 (22초){}\n", " ".repeat(34)));
-        assert_eq!(shown.width, 0);
     }
 }

@@ -11,15 +11,18 @@ import fundgap
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
-def test_sigint_stops_a_long_run():
+def test_sigint_stops_a_long_run(capsys):
     # Far more trials than the test could wait for: only the signal ends it.
     timer = threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            fundgap.run(trials=2_000_000_000, seed=1)
+            fundgap.run(trials=2_000_000_000, seed=1, lang="en", progress=True)
     finally:
         timer.cancel()
+    # Its last line says it stopped, with no time left to wait for.
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("fundgap: ") and last.endswith(", stopped") and "left" not in last, last
     # The next run is whole and its numbers unchanged.
     a = fundgap.run(trials=200, seed=1)
     b = fundgap.run(trials=200, seed=1)

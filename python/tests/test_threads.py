@@ -1,5 +1,7 @@
 """A run releases the GIL: other Python threads go on while it computes."""
 
+import io
+import sys
 import threading
 import time
 
@@ -51,13 +53,38 @@ def test_a_thread_count_out_of_range_is_refused_by_name(bad):
         fundgap.run(trials=100, threads=bad)
 
 
-def test_progress_is_said_on_stderr_when_asked(capsys):
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, as a console's is."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_is_redrawn_in_place_on_a_terminal(monkeypatch):
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
     fundgap.run(trials=200_000, seed=1, lang="en", progress=True)
-    err = capsys.readouterr().err
+    err = term.getvalue()
     assert "/200,000 trials (" in err, err
     assert "fundgap: done in " in err, err
-    # Each redraw starts at the line's beginning; the last ends the line.
-    assert err.startswith("\r") and err.endswith("\n"), repr(err)
+    # Each redraw starts at the line's beginning; only the last ends it.
+    assert err.startswith("\r") and err.endswith("\n") and err.count("\n") == 1, repr(err)
+
+
+def test_progress_to_a_log_is_whole_lines(capsys):
+    # pytest's capture is no terminal, as a log file is not: no redraws.
+    fundgap.run(trials=200_000, seed=1, lang="en", progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err, repr(err)
+    lines = err.splitlines()
+    assert lines[0].startswith("fundgap: ") and "/200,000 trials (" in lines[0], err
+    assert lines[-1].startswith("fundgap: done in "), err
+
+
+def test_work_that_fails_is_not_said_to_be_done(capsys):
+    with pytest.raises(ValueError, match="GB of memory"):
+        fundgap.sensitivity(method="sobol", sobol_trials=10**13, progress=True)
+    assert "done" not in capsys.readouterr().err
 
 
 def test_progress_is_said_in_the_reports_language(capsys):
