@@ -9,6 +9,7 @@ import io
 import json
 import math
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
@@ -130,8 +131,13 @@ class Result:
              charts: bool = True, force: bool = False) -> List[Path]:
         """Writes the command line's whole output folder into ``directory``,
         put in place as a unit; a folder holding files fundgap did not
-        write is refused unless ``force``. Returns the paths written."""
-        return [Path(p) for p in self._native.save(os.fspath(directory), workbook, html, charts, force)]
+        write is refused unless ``force`` (what it then replaces or removes
+        is warned of, as the command line says it). Returns the paths
+        written."""
+        paths, notices = self._native.save(os.fspath(directory), workbook, html, charts, force)
+        for notice in notices:
+            warnings.warn(notice, UserWarning, stacklevel=2)
+        return [Path(p) for p in paths]
 
     def __repr__(self) -> str:
         return f"<fundgap {self.kind} result: {', '.join(self.files)}>"

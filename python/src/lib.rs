@@ -68,7 +68,7 @@ const ARGUMENTS: [(&str, &str); 15] = [
 /// backticks: a notebook has no flags. An option is replaced only where it
 /// starts a word and ends (not `--settings`, nor inside a path such as
 /// `/data/run--out`), and a command line quoted in backticks is left whole.
-fn as_arguments(message: &str) -> String {
+pub(crate) fn as_arguments(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     let mut rest = message;

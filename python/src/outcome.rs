@@ -292,7 +292,9 @@ impl Outcome {
 
     /// Writes the output folder `out` as the command line does (staged and
     /// put in place whole; a folder holding anything fundgap did not write
-    /// is refused unless `force`); returns the paths written.
+    /// is refused unless `force`); returns the paths written, and what
+    /// `force` replaced or removed (for the caller to warn of, where a
+    /// notebook's user reads it; the command line says it on stderr).
     #[pyo3(signature = (out, workbook=true, html=true, charts=true, force=false))]
     fn save(
         &self,
@@ -302,13 +304,16 @@ impl Outcome {
         html: bool,
         charts: bool,
         force: bool,
-    ) -> PyResult<Vec<PathBuf>> {
+    ) -> PyResult<(Vec<PathBuf>, Vec<String>)> {
         let settings = self.settings(workbook, html, charts);
-        py.detach(|| {
+        let (written, notices) = py.detach(|| {
             fundgap_report::ownership::set_force(force);
             fundgap_report::ownership::set_command(self.kept.command());
-            self.with(|o| fundgap_report::output::write(o, &out, &settings))
-        })
-        .map_err(to_py)
+            fundgap_report::ownership::collect_notices(|| {
+                self.with(|o| fundgap_report::output::write(o, &out, &settings))
+            })
+        });
+        let notices = notices.iter().map(|n| crate::as_arguments(n)).collect();
+        Ok((written.map_err(to_py)?, notices))
     }
 }

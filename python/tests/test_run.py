@@ -162,6 +162,17 @@ def test_a_count_that_is_no_whole_number_is_a_type_error_and_numpy_integers_are_
     assert a.files["horizon.csv"] == b.files["horizon.csv"]
 
 
+def test_what_force_removes_is_warned_of(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.warns(UserWarning, match="notes.txt") as said:
+        fundgap.run(trials=100, seed=1).save(folder, force=True)
+    message = str(said[0].message)
+    assert "`force=True`" in message and "--force" not in message, message
+    assert not (folder / "notes.txt").exists()
+
+
 def test_save_never_replaces_a_folder_holding_foreign_files_or_the_scenario(root, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -91,10 +91,10 @@ fn refuse_another_commands(dir: &Path, written_by: &str, say: bool) -> Result<()
     }
     if FORCE.load(Ordering::Relaxed) {
         if say {
-            status!(
+            notice(format!(
                 "fundgap: --force: replacing {}, the output of `fundgap {written_by}`, with this `fundgap {this}`'s",
                 dir.display()
-            );
+            ));
         }
         return Ok(());
     }
@@ -113,6 +113,31 @@ static FORCE: AtomicBool = AtomicBool::new(false);
 /// fundgap did not write (`--force`).
 pub fn set_force(force: bool) {
     FORCE.store(force, Ordering::Relaxed);
+}
+
+/// Where what `--force` replaced or removed is said: standard error (the
+/// command line), or, while [`collect_notices`] runs, a list its caller
+/// shows where its user reads (a notebook's cell).
+static NOTICES: std::sync::Mutex<Option<Vec<String>>> = std::sync::Mutex::new(None);
+
+/// Says `line` of what `--force` did, where [`NOTICES`] says.
+fn notice(line: String) {
+    let mut held = NOTICES.lock().unwrap_or_else(|e| e.into_inner());
+    match held.as_mut() {
+        Some(lines) => lines.push(line),
+        None => crate::status!("{line}"),
+    }
+}
+
+/// Runs `f`, keeping what `--force` replaced or removed meanwhile as
+/// lines returned beside its result instead of writing them to standard
+/// error: for a shell whose user does not read the process's standard
+/// error (the Python package in a notebook).
+pub fn collect_notices<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let take = || NOTICES.lock().unwrap_or_else(|e| e.into_inner()).take();
+    *NOTICES.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+    let value = f();
+    (value, take().unwrap_or_default())
 }
 
 pub(super) fn werr(path: &Path, source: std::io::Error) -> Error {
@@ -282,10 +307,10 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     let shown = shown_names(&theirs);
     if FORCE.load(Ordering::Relaxed) {
         if say {
-            status!(
+            notice(format!(
                 "fundgap: --force: removing from {} what fundgap did not write: {shown}",
                 dir.display()
-            );
+            ));
         }
         return Ok(Contents {
             ours,
