@@ -79,6 +79,11 @@ fn sensitivity_pages_show_every_method_with_its_uncertainty() {
             && !b.contains("How to read"),
         "{b}"
     );
+    // A Korean reader gets each input in words, with the path to paste.
+    assert!(
+        b.contains("운영비율 (service.fire-sensors.opex_ratio)"),
+        "{b}"
+    );
     sens("tornado", "n", &["--no-html"]);
     assert!(!d.join("n/report.html").exists());
 }

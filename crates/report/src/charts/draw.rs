@@ -7,6 +7,7 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 
 use fundgap::format::{percent, thousands};
+use fundgap::model::Language;
 
 use super::DrawResult;
 use super::*;
@@ -91,9 +92,12 @@ pub(super) fn entity_style(i: usize, n: usize) -> (RGBColor, bool) {
 }
 
 /// An input's `--set` path as a chart row label: without the entity's own
-/// `service.<id>.` prefix (another service's keeps its id), at most `max`
-/// characters.
-pub(super) fn input_label(input: &str, id: &str, max: usize) -> String {
+/// `service.<id>.` prefix (another service's keeps its id), in Korean in
+/// words ([`crate::lang::input_words`]), at most `max` characters.
+pub(super) fn input_label(input: &str, id: &str, max: usize, lang: Language) -> String {
+    if lang == Language::Ko {
+        return ellipsize(&crate::lang::input_words(input, id), max);
+    }
     let prefix = format!("service.{id}.");
     let short = input
         .strip_prefix(&prefix)

@@ -118,7 +118,9 @@ impl Chart for Bars<'_> {
                     .map_err(err)?;
             }
         }
-        let labels = rows.iter().map(|r| input_label(&r.input, &e.id, 38));
+        let labels = rows
+            .iter()
+            .map(|r| input_label(&r.input, &e.id, 38, self.opts.lang));
         row_labels(&plot, labels, n, sz.tick as i32 / 2, sz.tick * 4 / 5, sz)?;
         Ok(())
     }

@@ -122,7 +122,9 @@ impl Chart for Tornado<'_> {
                 BLACK.stroke_width(2),
             )))
             .map_err(err)?;
-        let labels = rows.iter().map(|r| input_label(&r.input, &e.id, 44));
+        let labels = rows
+            .iter()
+            .map(|r| input_label(&r.input, &e.id, 44, self.opts.lang));
         row_labels(&plot, labels, n, sz.tick as i32 / 2, sz.tick * 4 / 5, sz)?;
         Ok(())
     }

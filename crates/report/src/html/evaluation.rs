@@ -95,8 +95,12 @@ pub fn evaluation_html(
         {
             let _ = writeln!(
                 h,
-                "<li><b>{}</b>: <code>{}</code> ({} {} {})</li>",
+                "<li><b>{}</b>: {}<code>{}</code> ({} {} {})</li>",
                 esc(w.t("main driver", "주요 요인")),
+                match w.ko() {
+                    true => format!("{} ", esc(&crate::lang::input_words(&i.input, &c.id))),
+                    false => String::new(),
+                },
                 esc(&i.input),
                 esc(w.t("gap NPV swing", "부족액 현가 변화폭")),
                 esc(&money.fmt(i.swing)),

@@ -106,7 +106,7 @@ fn tornado(h: &mut String, t: &Sensitivity, lang: Language) {
                     true,
                 );
                 vec![
-                    i.input.clone(),
+                    input_cell(&i.input, &e.id, w),
                     money.fmt(i.swing),
                     money.fmt(i.gap_npv_at_p10),
                     money.fmt(i.gap_npv_at_p90),
@@ -201,7 +201,7 @@ fn sobol(h: &mut String, s: &Sobol, made: &Made, lang: Language) {
             .take(TOP)
             .map(|i| {
                 vec![
-                    i.input.clone(),
+                    input_cell(&i.input, &e.id, w),
                     with_interval(i.first, i.first_lo, i.first_hi, false),
                     with_interval(i.total, i.total_lo, i.total_hi, false),
                     source_word(&i.provenance, w),
@@ -296,4 +296,12 @@ pub fn sensitivity_html(
         sobol(&mut h, s, made, lang);
     }
     analysis_end(h, made, lang, charts)
+}
+
+/// An input's cell: its `--set` path, in Korean after the input in words.
+fn input_cell(input: &str, own: &str, w: Words) -> String {
+    match w.ko() {
+        true => format!("{} ({input})", crate::lang::input_words(input, own)),
+        false => input.to_string(),
+    }
 }

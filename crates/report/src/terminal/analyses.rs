@@ -159,18 +159,12 @@ pub fn sobol(s: &fundgap::analysis::sobol::Sobol, top: usize, lang: Language) ->
             continue;
         }
         let shown: Vec<_> = e.gap_npv.iter().take(top).collect();
-        let width = shown.iter().map(|i| columns(&i.input)).max().unwrap_or(0);
-        for i in shown {
+        let names = named_inputs(shown.iter().map(|i| i.input.as_str()), &e.id, lang);
+        for (i, name) in shown.iter().zip(&names) {
             let _ = writeln!(
                 out,
                 "  {}  S {:.2} [{:.2}, {:.2}]   ST {:.2} [{:.2}, {:.2}]",
-                pad(&i.input, width, false),
-                i.first,
-                i.first_lo,
-                i.first_hi,
-                i.total,
-                i.total_lo,
-                i.total_hi
+                name, i.first, i.first_lo, i.first_hi, i.total, i.total_lo, i.total_hi
             );
         }
         let basis = SharesBasis::FirstOrder;
@@ -180,6 +174,32 @@ pub fn sobol(s: &fundgap::analysis::sobol::Sobol, top: usize, lang: Language) ->
         }
     }
     out
+}
+
+/// Each input's `--set` path padded to a column, in Korean after the
+/// input in words ([`crate::lang::input_words`]), also padded: the rows of
+/// one entity's table.
+fn named_inputs<'a>(
+    inputs: impl Iterator<Item = &'a str> + Clone,
+    own: &str,
+    lang: Language,
+) -> Vec<String> {
+    let width = inputs.clone().map(columns).max().unwrap_or(0);
+    let words: Vec<String> = match lang {
+        Language::Ko => inputs
+            .clone()
+            .map(|i| crate::lang::input_words(i, own))
+            .collect(),
+        Language::En => Vec::new(),
+    };
+    let wide = words.iter().map(|w| columns(w)).max().unwrap_or(0);
+    inputs
+        .enumerate()
+        .map(|(k, i)| match words.get(k) {
+            Some(w) => format!("{}  {}", pad(w, wide, false), pad(i, width, false)),
+            None => pad(i, width, false),
+        })
+        .collect()
 }
 
 /// The top `top` drivers of each entity's gap.
@@ -220,14 +240,15 @@ pub fn sensitivity(
             ),
             money.fmt(e.gap_npv_at_medians)
         );
-        // Full --set paths, so the next question is one copy and paste away.
+        // Full --set paths, so the next question is one copy and paste
+        // away; in Korean after the input in words.
         let shown: Vec<_> = e.inputs.iter().take(top).collect();
-        let width = shown.iter().map(|i| columns(&i.input)).max().unwrap_or(0);
-        for i in shown {
+        let names = named_inputs(shown.iter().map(|i| i.input.as_str()), &e.id, lang);
+        for (i, name) in shown.iter().zip(&names) {
             let _ = writeln!(
                 out,
                 "  {}  {} {:>10}   {} {:+.2}",
-                pad(&i.input, width, false),
+                name,
                 w.t("swing", "변화폭"),
                 money.fmt(i.swing),
                 w.t("rank corr", "순위상관"),
@@ -330,7 +351,14 @@ pub fn scorecard(
                 "  {} / {}: {} ({} {} {})",
                 name,
                 w.t("main driver", "주요 요인"),
-                i.input.strip_prefix(&prefix).unwrap_or(&i.input),
+                match lang {
+                    Language::En => i
+                        .input
+                        .strip_prefix(&prefix)
+                        .unwrap_or(&i.input)
+                        .to_string(),
+                    Language::Ko => crate::lang::input_words(&i.input, &c.id),
+                },
                 w.t("gap NPV swing", "부족액 현가 변화폭"),
                 money.fmt(i.swing),
                 money.label()
