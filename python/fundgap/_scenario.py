@@ -4,9 +4,12 @@ workbook read into the same TOML), its label, and ``--set`` overrides."""
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import warnings
 from typing import Any, List, Optional, Union
+
+import numpy as np
 
 from . import _fundgap
 from ._errors import ScenarioWarning
@@ -14,13 +17,16 @@ from ._errors import ScenarioWarning
 
 def toml_value(value: Any) -> str:
     """A Python value as the TOML text ``--set`` takes: booleans as
-    ``true``/``false``, numbers exactly (``repr`` round-trips a float),
-    lists as arrays; a string as typed, as on the command line."""
-    if isinstance(value, bool):
+    ``true``/``false``, numbers exactly (``repr`` round-trips a float;
+    numpy's numbers too), lists as arrays, a dict as an inline table (a
+    distribution: ``{"dist": "normal", "mean": 0.2, "sd": 0.05}``); a
+    string as typed, as on the command line."""
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if math.isnan(value):
             return "nan"
         if math.isinf(value):
@@ -28,9 +34,22 @@ def toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_item(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_item(v)}" for k, v in value.items()) + " }"
     if isinstance(value, str):
         return value
-    raise TypeError(f"cannot set a {type(value).__name__}; give a number, bool, string or list")
+    raise TypeError(
+        f"cannot set a {type(value).__name__}; give a number, bool, string, list or dict "
+        '(a distribution: {"dist": "normal", "mean": 0.2, "sd": 0.05})'
+    )
+
+
+def _toml_key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise TypeError(f"a table's keys are names, not {key!r}")
+    if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
+        return key
+    return _toml_item(key)
 
 
 def _toml_item(value: Any) -> str:

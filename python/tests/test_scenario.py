@@ -63,6 +63,25 @@ def test_overrides_are_written_as_the_command_line_takes_them():
     assert s.copy().overrides == s.overrides
 
 
+def test_a_distribution_is_set_as_a_dict_and_numpy_numbers_as_numbers(cli, tmp_path):
+    import numpy as np
+
+    s = fundgap.Scenario.load().set("service.*.opex_ratio", {"dist": "normal", "mean": 0.2, "sd": np.float64(0.05)})
+    s.set("economy.inflation.mean", np.float32(0.02)).set("scenario.trials", np.int64(300))
+    assert s.overrides == [
+        'service.*.opex_ratio={ dist = "normal", mean = 0.2, sd = 0.05 }',
+        "economy.inflation.mean=0.019999999552965164",
+        "scenario.trials=300",
+    ]
+    ours = fundgap.run(s, seed=4)
+    args = ["run", "--seed", "4"]
+    for o in s.overrides:
+        args += ["--set", o]
+    assert ours.files["horizon.csv"] == cli(args, tmp_path / "c")["horizon.csv"]
+    with pytest.raises(TypeError, match="dict"):
+        fundgap.Scenario.load().set("x", object())
+
+
 def test_an_override_changes_the_numbers():
     base = fundgap.run(trials=400, seed=9)
     dearer = fundgap.run(fundgap.Scenario.load().set("service.*.opex_ratio", 0.4), trials=400, seed=9)
