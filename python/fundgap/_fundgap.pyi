@@ -14,6 +14,10 @@ def check(text: str, label: str, set: List[str], lang: Optional[str] = None) -> 
     ``fundgap.ScenarioError``. Returns the likely slips ``fundgap check``
     warns of ("" when none)."""
 
+def columns(names: List[str], lang: str = "en") -> List[Tuple[str, str]]:
+    """Each CSV column's heading in ``lang`` and what its values are:
+    "money", "per_resident", "share", "year", "number" or "text"."""
+
 class Outcome:
     """A command's result, kept whole; every format written on demand."""
 

@@ -15,6 +15,8 @@ from typing import Any, Dict, List, Optional, Union
 
 import pandas as pd
 
+from . import _fundgap
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 # Columns that hold text whatever their values look like.
@@ -79,14 +81,33 @@ class Result:
         self.data: Dict[str, Any] = {
             Path(n).stem: json.loads(b) for n, b in self.files.items() if n.endswith(".json")
         }
-        # A run's amounts are in the scenario's unit (summary.json says
-        # which, before its first ';'), where a Korean report's table may
-        # show 억 원: each frame says so.
-        money = self.data.get("summary", {}).get("notes", {}).get("money", "")
-        unit = money.split(";")[0].strip()
-        if unit:
-            for f in self.frames.values():
+        # Amounts are in the scenario's unit, where a Korean report's table
+        # may show 억 원: each frame says so, and what each column holds.
+        unit = self._money_unit()
+        lang = str(getattr(native, "lang", "en"))
+        # Won per resident, or the scenario's unit where its money is not won.
+        per_resident = "KRW per resident" if unit.startswith("KRW") or not unit else f"{unit} per resident"
+        for f in self.frames.values():
+            described = _fundgap.columns([str(c) for c in f.columns], lang)
+            units = {}
+            for column, (_, kind) in zip(f.columns, described):
+                shown = {"money": unit, "per_resident": per_resident, "share": "share (0 to 1)", "year": "year"}
+                if shown.get(kind):
+                    units[column] = shown[kind]
+            f.attrs["units"] = units
+            f.attrs["labels"] = {column: label for column, (label, _) in zip(f.columns, described)}
+            if unit:
                 f.attrs["unit"] = unit
+
+    def _money_unit(self) -> str:
+        """The scenario's money unit as its files name it: "KRW million"."""
+        money = self.data.get("summary", {}).get("notes", {}).get("money", "")
+        if money:
+            return money.split(";")[0].strip()
+        for d in self.data.values():
+            if isinstance(d, dict) and isinstance(d.get("unit"), str):
+                return f"{d.get('currency', '')} {d['unit']}".strip()
+        return ""
 
     @property
     def kind(self) -> str:

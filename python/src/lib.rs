@@ -225,12 +225,48 @@ fn check(text: &str, label: &str, set: Vec<String>, lang: Option<&str>) -> PyRes
     Ok(fundgap_report::check::likely_slips(&model, lang))
 }
 
+/// What each CSV column means to a reader (`fundgap_report::columns`):
+/// its heading in `lang` ("en" or "ko") and what its values are: "money"
+/// (the scenario's unit), "per_resident" (won per resident), "share" (0
+/// to 1), "year", "number" or "text".
+#[pyfunction]
+#[pyo3(signature = (names, lang="en"))]
+fn columns(names: Vec<String>, lang: &str) -> PyResult<Vec<(String, &'static str)>> {
+    use fundgap_report::columns::{Kind, column};
+    let lang = match lang {
+        "en" => fundgap::model::Language::En,
+        "ko" => fundgap::model::Language::Ko,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "lang: `{other}` is not a language; use \"en\" or \"ko\""
+            )));
+        }
+    };
+    let w = fundgap_report::lang::Words(lang);
+    Ok(names
+        .iter()
+        .map(|n| {
+            let c = column(n, w);
+            let kind = match c.kind {
+                Kind::Money => "money",
+                Kind::PerResident => "per_resident",
+                Kind::Share => "share",
+                Kind::Year => "year",
+                Kind::Number => "number",
+                Kind::Text => "text",
+            };
+            (c.label, kind)
+        })
+        .collect())
+}
+
 /// The native module.
 #[pymodule]
 fn _fundgap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(read_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(columns, m)?)?;
     m.add_class::<outcome::Outcome>()?;
     commands::register(m)?;
     analyses::register(m)?;
