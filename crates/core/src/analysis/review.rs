@@ -8,10 +8,13 @@
 //! costs (총사업비 at the inputs' means) and their national share. Pure.
 
 use crate::format::won_per_unit;
-use crate::model::{Government, Model};
+use crate::model::{Government, Model, StreamKind};
 
 /// 1억 원 in won.
 const EOK: f64 = 1e8;
+
+/// Residents from which a 시·군·구 reviews its own projects up to 200억.
+const LARGE_CITY: f64 = 1_000_000.0;
 
 /// The level of 투자심사 a project goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +29,23 @@ pub enum Review {
     Central,
 }
 
+/// Which of 시행령 제41조's thresholds apply (as amended 2025-01-07).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// A project with transfer money (이전재원: a national share of
+    /// construction, or any grant stream): 시·도 own 40억–300억, central from 300억; 시·군·구 own
+    /// 20억–60억, the 시·도's 60억–200억, central from 200억.
+    Transfer,
+    /// The same for a 시·군·구 of a million residents or more, which
+    /// reviews its own projects up to 200억 (no 시·도 review).
+    LargeCity,
+    /// A project paid wholly from the government's own money (no national
+    /// share of construction and no grant stream): its own review at any size (new
+    /// 청사·문화·체육 buildings, festivals and exhibition halls aside,
+    /// which a smart city service is not).
+    OwnMoney,
+}
+
 /// The reviews a project must pass.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reviews {
@@ -37,6 +57,8 @@ pub struct Reviews {
     pub national_eok: f64,
     /// The level of government the thresholds are for.
     pub government: Government,
+    /// The thresholds that apply.
+    pub basis: Basis,
     /// The 투자심사 it goes to.
     pub review: Review,
     /// Whether a 타당성조사 is required first (500억 or more).
@@ -60,20 +82,39 @@ pub fn reviews(model: &Model) -> Option<Reviews> {
         })
         .fold((0.0, 0.0), |(t, n), (c, g)| (t + c, n + g));
     let (total, national) = (total * won / EOK, national * won / EOK);
+    let large = model.locality().population.is_some_and(|p| p >= LARGE_CITY);
+    // Any grant, national or the 시·도's, is transfer money, whether the
+    // scenario puts it in the construction or in a yearly stream.
+    let grants = model
+        .services()
+        .iter()
+        .flat_map(|s| &s.funding)
+        .any(|f| matches!(f.kind, StreamKind::Grant { .. }));
+    let basis = match government {
+        _ if national <= 0.0 && !grants => Basis::OwnMoney,
+        Government::Basic if large => Basis::LargeCity,
+        _ => Basis::Transfer,
+    };
     // 시행령 제41조: 시·도 from 40억 (own) and 300억 (central); 시·군·구
-    // 20억–60억 own, 60억–200억 the 시·도's, 200억 and more central.
-    let review = match government {
-        Government::Metropolitan if total >= 300.0 => Review::Central,
-        Government::Metropolitan if total >= 40.0 => Review::Own,
-        Government::Basic if total >= 200.0 => Review::Central,
-        Government::Basic if total >= 60.0 => Review::Provincial,
-        Government::Basic if total >= 20.0 => Review::Own,
-        _ => Review::None,
+    // 20억–60억 own (to 200억 in a city of a million), 60억–200억 the
+    // 시·도's, 200억 and more central; a project of the government's own
+    // money, its own review at any size.
+    let review = match (government, basis) {
+        (Government::Metropolitan, _) if total < 40.0 => Review::None,
+        (Government::Basic, _) if total < 20.0 => Review::None,
+        (_, Basis::OwnMoney) => Review::Own,
+        (Government::Metropolitan, _) if total >= 300.0 => Review::Central,
+        (Government::Metropolitan, _) => Review::Own,
+        (Government::Basic, _) if total >= 200.0 => Review::Central,
+        (Government::Basic, Basis::LargeCity) => Review::Own,
+        (Government::Basic, _) if total >= 60.0 => Review::Provincial,
+        (Government::Basic, _) => Review::Own,
     };
     Some(Reviews {
         total_eok: total,
         national_eok: national,
         government,
+        basis,
         review,
         feasibility: total >= 500.0,
         preliminary: total >= 500.0 && national >= 300.0,
@@ -99,7 +140,8 @@ mod tests {
     fn each_threshold_at_its_edge() {
         let basic = "government = \"basic\"";
         let metro = "government = \"metropolitan\"";
-        let level = |g: &str, c: f64| reviews_of(g, c, 0.0).unwrap().review;
+        // With national money in the construction (이전재원).
+        let level = |g: &str, c: f64| reviews_of(g, c, 0.5).unwrap().review;
         assert_eq!(level(basic, 1_999.0), Review::None);
         assert_eq!(level(basic, 2_000.0), Review::Own);
         assert_eq!(level(basic, 6_000.0), Review::Provincial);
@@ -116,5 +158,27 @@ mod tests {
             "{r:?}"
         );
         assert_eq!(reviews_of("", 50_000.0, 0.5), None);
+    }
+
+    /// 시행령 제41조 as amended 2025-01-07: a project of the government's
+    /// own money is its own review at any size; a 시·군·구 of a million
+    /// residents reviews its own up to 200억.
+    #[test]
+    fn own_money_and_large_cities_review_their_own() {
+        let basic = "government = \"basic\"";
+        let own = |c: f64| reviews_of(basic, c, 0.0).unwrap();
+        assert_eq!(own(1_999.0).review, Review::None);
+        assert_eq!(own(2_000.0).review, Review::Own);
+        assert_eq!(own(90_000.0).review, Review::Own);
+        assert_eq!(own(90_000.0).basis, Basis::OwnMoney);
+        assert!(own(90_000.0).feasibility, "a 타당성조사 still comes first");
+        let metro = reviews_of("government = \"metropolitan\"", 90_000.0, 0.0).unwrap();
+        assert_eq!(metro.review, Review::Own);
+        let large =
+            |c: f64| reviews_of(&format!("{basic}\npopulation = 1_200_000"), c, 0.5).unwrap();
+        assert_eq!(large(10_000.0).basis, Basis::LargeCity);
+        assert_eq!(large(10_000.0).review, Review::Own);
+        assert_eq!(large(19_999.0).review, Review::Own);
+        assert_eq!(large(20_000.0).review, Review::Central);
     }
 }
