@@ -26,13 +26,22 @@ fn limit_value(x: f64) -> String {
 
 /// A box's limits as a rule: "opex_ratio > 0.180 and
 /// funding.city-budget.amount < 480" (the entity's own inputs without
-/// their `service.<id>.` prefix).
+/// their `service.<id>.` prefix; in Korean, in words: "운영비율 > 0.180
+/// 이고 재원 city-budget 금액 < 480").
 pub fn rule(id: &str, limits: &[fundgap::analysis::discover::Limit], lang: Language) -> String {
     let prefix = format!("service.{id}.");
     let parts: Vec<String> = limits
         .iter()
         .map(|l| {
-            let name = l.input.strip_prefix(&prefix).unwrap_or(&l.input);
+            let own = l.input.strip_prefix(&prefix).unwrap_or(&l.input);
+            let words;
+            let name = match (lang, &l.outcome) {
+                (Language::Ko, None) => {
+                    words = crate::lang::input_words(&l.input, id);
+                    words.as_str()
+                }
+                _ => own,
+            };
             if let Some(o) = &l.outcome {
                 // The decision's draw means nothing to a reader; what the
                 // city decided does.
