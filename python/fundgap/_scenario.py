@@ -54,8 +54,18 @@ def _toml_key(key: Any) -> str:
 
 def _toml_item(value: Any) -> str:
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        # A basic string: a backslash, a quote and every control character
+        # (a newline, DEL) escaped, which TOML refuses as they are.
+        return '"' + "".join(_toml_char(c) for c in value) + '"'
     return toml_value(value)
+
+
+def _toml_char(c: str) -> str:
+    if c in '"\\':
+        return "\\" + c
+    if c < " " or c == "\x7f":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\u{ord(c):04x}")
+    return c
 
 
 class Scenario:

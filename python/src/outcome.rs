@@ -28,6 +28,9 @@ use pyo3::types::PyBytes;
 
 use crate::to_py;
 
+/// Held while a result is saved (see [`Outcome::save`]).
+static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A result of one command, with what its outputs need besides it.
 pub(crate) enum Kept {
     Run {
@@ -307,6 +310,11 @@ impl Outcome {
     ) -> PyResult<(Vec<PathBuf>, Vec<String>)> {
         let settings = self.settings(workbook, html, charts);
         let (written, notices) = py.detach(|| {
+            // `force`, the command and the notices are the process's, not
+            // the call's: two threads saving at once would each take the
+            // other's (a save without `force` removing what it should
+            // refuse, a warning under the wrong cell), so saves take turns.
+            let _turn = SAVING.lock().unwrap_or_else(|e| e.into_inner());
             fundgap_report::ownership::set_force(force);
             fundgap_report::ownership::set_command(self.kept.command());
             fundgap_report::ownership::collect_notices(|| {

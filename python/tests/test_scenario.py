@@ -82,6 +82,13 @@ def test_a_distribution_is_set_as_a_dict_and_numpy_numbers_as_numbers(cli, tmp_p
         fundgap.Scenario.load().set("x", object())
 
 
+def test_a_string_in_a_table_is_escaped_as_toml_wants():
+    from fundgap._scenario import toml_value
+
+    value = {"note": 'a "b"\\c\nd\x7f', "a key": "x"}
+    assert toml_value(value) == '{ note = "a \\"b\\"\\\\c\\nd\\u007f", "a key" = "x" }'
+
+
 def test_an_override_changes_the_numbers():
     base = fundgap.run(trials=400, seed=9)
     dearer = fundgap.run(fundgap.Scenario.load().set("service.*.opex_ratio", 0.4), trials=400, seed=9)

@@ -184,13 +184,13 @@ const OTHER: &[(&str, &str, &str, Kind)] = &[
     (
         "first_year_p_gap_over_50_lo",
         "first year P(gap) > 50%, earliest within Monte Carlo error",
-        "부족 확률 50% 초과 첫 해, 표본오차 범위의 가장 이른 해",
+        "부족 확률 50% 초과 첫 해, 몬테카를로 오차 범위에서 가장 이른 해",
         Kind::Year,
     ),
     (
         "first_year_p_gap_over_50_hi",
         "first year P(gap) > 50%, latest within Monte Carlo error (empty: past the horizon)",
-        "부족 확률 50% 초과 첫 해, 표본오차 범위의 가장 늦은 해 (빈칸: 기간 안에 없음)",
+        "부족 확률 50% 초과 첫 해, 몬테카를로 오차 범위에서 가장 늦은 해 (빈칸: 기간 안에 없음)",
         Kind::Year,
     ),
     (

@@ -60,7 +60,7 @@ pub fn entity_label(id: &str, name: &str, lang: Language) -> String {
 }
 
 /// An uncertain input (its `--set` path) in Korean words, for a reader
-/// who does not read key paths: "운영비율", "재원 city-budget 연간 금액",
+/// who does not read key paths: "운영비율", "재원 city-budget 금액",
 /// "위험 staff-rotation 발생 시 비용". A service's own inputs are named
 /// without it (`own` is the service the table or chart is about);
 /// another service's keep its id in brackets. A path these words do not
@@ -80,6 +80,7 @@ pub fn input_words(path: &str, own: &str) -> String {
             "amount" => "금액",
             "annual" => "연간 금액",
             "share_of_construction" => "건설비 대비 교체비",
+            "share_of_cost" => "비용 대비 지원 비율",
             "every_years" => "교체 주기",
             "annual_probability" => "연간 발생 확률",
             "cost" => "발생 시 비용",
@@ -303,6 +304,10 @@ mod tests {
         let at = |p: &str| input_words(&format!("service.{own}.{p}"), own);
         assert_eq!(at("opex_ratio"), "운영비율");
         assert_eq!(at("funding.city-budget.amount"), "재원 city-budget 금액");
+        assert_eq!(
+            at("funding.national-grant.share_of_cost"),
+            "재원 national-grant 비용 대비 지원 비율"
+        );
         assert_eq!(
             at("risk.staff-rotation.cost"),
             "위험 staff-rotation 발생 시 비용"
