@@ -48,10 +48,8 @@ pub struct CellResult {
     /// The first year whose 95% interval of P(gap) reaches above 50%, and
     /// the first whose interval lies wholly above: the years Monte Carlo
     /// error leaves open (see [`crate::stats::FirstOverHalf`]).
-    #[serde(default)]
     pub first_year_p_gap_over_50_lo: Option<i32>,
     /// See `first_year_p_gap_over_50_lo`.
-    #[serde(default)]
     pub first_year_p_gap_over_50_hi: Option<i32>,
     /// P(stopped) of the reported entity: the share of trials in which it
     /// stopped or shrank under its stop rule by the horizon's end (for the
