@@ -81,7 +81,7 @@ fn sensitivity_pages_show_every_method_with_its_uncertainty() {
     );
     // A Korean reader gets each input in words, with the path to paste.
     assert!(
-        b.contains("운영비율 (service.fire-sensors.opex_ratio)"),
+        b.contains("운영비 비율 (service.fire-sensors.opex_ratio)"),
         "{b}"
     );
     sens("tornado", "n", &["--no-html"]);

@@ -60,11 +60,13 @@ pub fn entity_label(id: &str, name: &str, lang: Language) -> String {
 }
 
 /// An uncertain input (its `--set` path) in Korean words, for a reader
-/// who does not read key paths: "운영비율", "재원 city-budget 금액",
-/// "위험 staff-rotation 발생 시 비용". A service's own inputs are named
-/// without it (`own` is the service the table or chart is about);
-/// another service's keep its id in brackets. A path these words do not
-/// know is returned as it is.
+/// who does not read key paths: "운영비 비율", "재원 city-budget 금액",
+/// "위험 staff-rotation 비용", each key named as the scenario workbook's
+/// headers name it (`book::layout`), so that the words a budget officer
+/// typed a value under are the words the report gives it. A service's own
+/// inputs are named without it (`own` is the service the table or chart
+/// is about); another service's keep its id in brackets. A path these
+/// words do not know is returned as it is.
 pub fn input_words(path: &str, own: &str) -> String {
     let Some(rest) = path.strip_prefix("service.") else {
         return path.to_string();
@@ -72,31 +74,17 @@ pub fn input_words(path: &str, own: &str) -> String {
     let Some((service, rest)) = rest.split_once('.') else {
         return path.to_string();
     };
-    let key = |k: &str| -> Option<&'static str> {
-        Some(match k {
-            "construction_cost" => "건설비",
-            "opex_ratio" => "운영비율",
-            "decision" => "인수 결정",
-            "amount" => "금액",
-            "annual" => "연간 금액",
-            "share_of_construction" => "건설비 대비 교체비",
-            "share_of_cost" => "비용 대비 지원 비율",
-            "every_years" => "교체 주기",
-            "annual_probability" => "연간 발생 확률",
-            "cost" => "발생 시 비용",
-            "balance" => "적립 잔액",
-            "withdrawal_hazard" => "연간 중단 확률",
-            "exit_hazard" => "연간 이탈 확률",
-            "downturn_exit_hazard" => "불황기 연간 이탈 확률",
-            "saturation_users" => "최대 이용자 수",
-            "price" => "1인당 요금",
-            "midpoint_years" => "보급 중간 시점",
-            "steepness" => "보급 속도",
-            _ => return None,
-        })
+    let key = |k: &str| -> Option<String> {
+        match k {
+            // The take-over decision's draw has no header: it is drawn,
+            // never typed.
+            "decision" => Some("인수 결정".to_string()),
+            k if !k.contains('.') => crate::book::layout::korean(k),
+            _ => None,
+        }
     };
     let words = match rest.split('.').collect::<Vec<_>>()[..] {
-        [k] => key(k).map(str::to_string),
+        [k] => key(k),
         [line, name, k] => {
             let what = match line {
                 "cost" => "비용",
@@ -302,30 +290,54 @@ mod tests {
     fn inputs_read_in_korean_words() {
         let own = "operations-centre";
         let at = |p: &str| input_words(&format!("service.{own}.{p}"), own);
-        assert_eq!(at("opex_ratio"), "운영비율");
+        // The words of the scenario workbook's headers.
+        assert_eq!(at("opex_ratio"), "운영비 비율");
+        assert_eq!(at("construction_cost"), "구축비");
         assert_eq!(at("funding.city-budget.amount"), "재원 city-budget 금액");
-        assert_eq!(
-            at("funding.national-grant.share_of_cost"),
-            "재원 national-grant 비용 대비 지원 비율"
-        );
-        assert_eq!(
-            at("risk.staff-rotation.cost"),
-            "위험 staff-rotation 발생 시 비용"
-        );
+        assert_eq!(at("risk.staff-rotation.cost"), "위험 staff-rotation 비용");
         assert_eq!(
             at("cost.server-and-display-refresh.every_years"),
-            "비용 server-and-display-refresh 교체 주기"
+            "비용 server-and-display-refresh 주기(년)"
         );
+        assert_eq!(
+            at("funding.grant.share_of_cost"),
+            "재원 grant 비용 대비 비율"
+        );
+        assert_eq!(at("decision"), "인수 결정");
         // Another service's input keeps its id; what it does not know stays.
         assert_eq!(
             input_words("service.cctv.opex_ratio", own),
-            "[cctv] 운영비율"
+            "[cctv] 운영비 비율"
         );
         assert_eq!(
             at("funding.x.novel_key"),
             format!("service.{own}.funding.x.novel_key")
         );
         assert_eq!(input_words("economy.inflation", own), "economy.inflation");
+        // Every key a per-trial quantity can have is named.
+        for k in [
+            "construction_cost",
+            "opex_ratio",
+            "decision",
+            "amount",
+            "annual",
+            "share_of_construction",
+            "every_years",
+            "annual_probability",
+            "cost",
+            "balance",
+            "withdrawal_hazard",
+            "exit_hazard",
+            "downturn_exit_hazard",
+            "saturation_users",
+            "price",
+            "midpoint_years",
+            "steepness",
+            "share_of_cost",
+        ] {
+            let path = format!("service.{own}.funding.x.{k}");
+            assert_ne!(input_words(&path, own), path, "{k}");
+        }
     }
 
     fn model(currency: &str, unit: &str) -> Model {

@@ -13,7 +13,7 @@
 
 mod cells;
 mod emit;
-mod layout;
+pub(crate) mod layout;
 mod read;
 mod write;
 

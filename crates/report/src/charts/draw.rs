@@ -137,6 +137,17 @@ pub(super) fn legend<DB: DrawingBackend>(
     Ok(plot)
 }
 
+/// Decimals an axis's labels need for about `ticks` ticks over `span`, so
+/// that neighbouring ticks never read alike ("0.1 0.2 0.2"): none for a
+/// step of 1 or more, one for a step from 0.1, and so on (at most six).
+pub(super) fn tick_decimals(span: f64, ticks: usize) -> usize {
+    let step = span.abs() / ticks.max(1) as f64;
+    if !(step > 0.0 && step.is_finite()) {
+        return 0;
+    }
+    (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+}
+
 /// `s` cut to `max` characters, the last one an ellipsis when cut.
 pub(super) fn ellipsize(s: &str, max: usize) -> String {
     if s.chars().count() > max {
@@ -379,11 +390,27 @@ pub(super) fn money_by_year<'a, DB: DrawingBackend>(
             Some(last) if y > last => String::new(),
             _ => y.to_string(),
         })
-        // Amounts restated in 억 원 can be single digits: a decimal then.
-        .y_label_formatter(&|v| thousands(*v, if top < 10.0 { 1 } else { 0 }))
+        // Amounts restated in 억 원 can be small: as many decimals as
+        // the ticks' step needs to tell them apart.
+        .y_label_formatter(&|v| thousands(*v, tick_decimals(top.max(1.0), 10)))
         .draw_house(sz)?;
     Ok(chart)
 }
 
 pub(super) type YearMoney<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<RangedCoordi32, RangedCoordf64>>;
+
+#[cfg(test)]
+mod tests {
+    use super::tick_decimals;
+
+    #[test]
+    fn ticks_get_the_decimals_their_step_needs() {
+        assert_eq!(tick_decimals(3_000.0, 6), 0);
+        assert_eq!(tick_decimals(8.0, 6), 0);
+        assert_eq!(tick_decimals(3.0, 6), 1);
+        assert_eq!(tick_decimals(0.15, 6), 2);
+        assert_eq!(tick_decimals(0.0, 6), 0);
+        assert_eq!(tick_decimals(f64::NAN, 6), 0);
+    }
+}

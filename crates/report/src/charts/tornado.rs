@@ -100,7 +100,7 @@ impl Chart for Tornado<'_> {
             ))
             // Few enough ticks that "2,800" and "3,000" never touch.
             .x_labels(6)
-            .x_label_formatter(&|v| thousands(*v, if hi - lo < 10.0 { 1 } else { 0 }))
+            .x_label_formatter(&|v| thousands(*v, tick_decimals(hi - lo + 2.0 * pad, 6)))
             .draw_house(sz)?;
         for (i, r) in rows.iter().enumerate() {
             let y = n - i as f64 - 0.5;
