@@ -454,6 +454,28 @@ fn a_korean_evaluation() {
         vec!["평가표", "평가 항목", "민감도", "실행 정보"]
     );
     let card = wb.worksheet_range("평가표").unwrap();
+    // The drivers' inputs in the workbook's words, each with its path.
+    let drivers = wb.worksheet_range("민감도").unwrap();
+    let inputs: Vec<String> = drivers
+        .rows()
+        .skip(2)
+        .filter_map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .find(|c| c.contains("service."))
+        })
+        .collect();
+    assert!(
+        !inputs.is_empty()
+            && inputs
+                .iter()
+                .all(|i| i.ends_with(')') && i.contains(" (service.")),
+        "{inputs:?}"
+    );
+    assert!(
+        inputs.iter().any(|i| i.starts_with("운영비 비율 (")),
+        "{inputs:?}"
+    );
     let html = std::fs::read_to_string(d.join("k/report.html")).unwrap();
     let markdown = std::fs::read_to_string(d.join("k/evaluation.md")).unwrap();
     assert!(markdown.starts_with("# 평가: "), "{markdown}");

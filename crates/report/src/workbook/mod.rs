@@ -144,16 +144,29 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8], h: &Headings) -> std::result::Resul
         .has_headers(false)
         .from_reader(csv);
     let mut formats = Vec::new();
+    // In Korean an input's --set path is read after its words, as the
+    // report's tables show it ("운영비 비율 (service.x.opex_ratio)").
+    let (mut input, mut entity) = (None, None);
     for (r, rec) in rd.records().enumerate() {
         let rec = rec.map_err(|e| XlsxError::CustomError(e.to_string()))?;
         if r == 0 {
             formats = h.write(ws, &rec.iter().collect::<Vec<_>>())?;
+            input = rec.iter().position(|n| n == "input").filter(|_| h.w.ko());
+            entity = rec.iter().position(|n| n == "entity");
             continue;
         }
         let r = r as u32 - 1 + TABLE_FIRST_ROW;
         for (c, cell) in rec.iter().enumerate() {
             let col = c as u16;
-            if let Ok(x) = cell.parse::<f64>() {
+            if Some(c) == input && !cell.is_empty() {
+                let own = entity.and_then(|e| rec.get(e)).unwrap_or("");
+                let words = crate::lang::input_words(cell, own);
+                let shown = match words == cell {
+                    true => cell.to_string(),
+                    false => format!("{words} ({cell})"),
+                };
+                ws.write_string(r, col, fitted(&shown))?;
+            } else if let Ok(x) = cell.parse::<f64>() {
                 match formats.get(c) {
                     Some((f, divisor)) => ws.write_number_with_format(r, col, x / divisor, f)?,
                     None => ws.write_number(r, col, x)?,
