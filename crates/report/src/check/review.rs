@@ -73,7 +73,7 @@ pub(super) fn describe(model: &Model, w: Words) -> String {
             "  investment review: total project cost ~{total:.0}억 (construction at the means; {national:.0}억 national): {level} of this size {review}{extra} (지방재정법 제37조, 시행령 제41조 as amended 2025-01-07; docs/sources.md)\n"
         ),
         true => format!(
-            "  투자심사: 총사업비 약 {total:.0}억 (건설비 평균; 국비 {national:.0}억): 이 규모의 {level}은 {review}{extra} (지방재정법 제37조, 시행령 제41조)\n"
+            "  투자심사: 총사업비 약 {total:.0}억 (건설비 평균; 국비 {national:.0}억): 이 규모의 {level}은 {review}{extra} (지방재정법 제37조, 시행령 제41조 2025. 1. 7. 개정)\n"
         ),
     }
 }
