@@ -75,16 +75,13 @@ def _job(threads: Optional[int], progress: Optional[bool]) -> Dict[str, Any]:
     if threads is not None:
         if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
             raise TypeError(f"threads: give a whole number, not {threads!r}")
-        # The native module's bound (work.rs MOST_THREADS), said the same
-        # way for 0, -1 and 10**30 as for 5000.
-        if not 1 <= operator.index(threads) <= _MOST_THREADS:
+        # The native module's bound, said the same way for 0, -1 and
+        # 10**30 (which it cannot take as a count) as for 5000.
+        if not 1 <= operator.index(threads) <= _fundgap.MOST_THREADS:
             raise ValueError(
-                f"threads: give 1 to {_MOST_THREADS}, not {threads} (results are the same for any count)")
+                f"threads: give 1 to {_fundgap.MOST_THREADS}, not {threads} (results are the same for any count)")
         threads = operator.index(threads)
     return {"threads": threads, "progress": progress}
-
-
-_MOST_THREADS = 1024
 
 
 def _whole(name: str, value: Optional[int], least: int = 0) -> Optional[int]:

@@ -4,6 +4,7 @@ functions in ``fundgap`` wrap these."""
 from typing import List, Optional, Sequence, Tuple
 
 __version__: str
+MOST_THREADS: int
 
 def read_scenario(path: Optional[str] = None) -> Tuple[str, str, str]:
     """A scenario file's TOML text (a workbook's as the TOML it stands for),

@@ -28,11 +28,15 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// The report's language: `lang` if given, else the scenario's.
 pub(crate) fn language(lang: Option<&str>, model: &Model) -> PyResult<Language> {
+    lang.map_or(Ok(model.language()), language_named)
+}
+
+/// The language `lang` names ("en" or "ko").
+pub(crate) fn language_named(lang: &str) -> PyResult<Language> {
     match lang {
-        None => Ok(model.language()),
-        Some("en") => Ok(Language::En),
-        Some("ko") => Ok(Language::Ko),
-        Some(other) => Err(PyValueError::new_err(format!(
+        "en" => Ok(Language::En),
+        "ko" => Ok(Language::Ko),
+        other => Err(PyValueError::new_err(format!(
             "lang: `{other}` is not a language; use \"en\" or \"ko\""
         ))),
     }

@@ -233,16 +233,7 @@ fn check(text: &str, label: &str, set: Vec<String>, lang: Option<&str>) -> PyRes
 #[pyo3(signature = (names, lang="en"))]
 fn columns(names: Vec<String>, lang: &str) -> PyResult<Vec<(String, &'static str)>> {
     use fundgap_report::columns::{Kind, column};
-    let lang = match lang {
-        "en" => fundgap::model::Language::En,
-        "ko" => fundgap::model::Language::Ko,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "lang: `{other}` is not a language; use \"en\" or \"ko\""
-            )));
-        }
-    };
-    let w = fundgap_report::lang::Words(lang);
+    let w = fundgap_report::lang::Words(commands::language_named(lang)?);
     Ok(names
         .iter()
         .map(|n| {
@@ -264,6 +255,7 @@ fn columns(names: Vec<String>, lang: &str) -> PyResult<Vec<(String, &'static str
 #[pymodule]
 fn _fundgap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("MOST_THREADS", work::MOST_THREADS)?;
     m.add_function(wrap_pyfunction!(read_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(columns, m)?)?;

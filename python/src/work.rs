@@ -28,8 +28,9 @@ const REDRAW: Duration = Duration::from_millis(500);
 /// How often a line is written where it cannot be redrawn (a log file).
 const LOGGED_EVERY: Duration = Duration::from_secs(30);
 
-/// Most threads a command may ask for.
-const MOST_THREADS: u64 = 1024;
+/// Most threads a command may ask for (the Python layer reads it as
+/// `_fundgap.MOST_THREADS`).
+pub(crate) const MOST_THREADS: u64 = 1024;
 
 /// Whether to say how far the work is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -104,6 +104,17 @@ pub fn input_words(path: &str, own: &str) -> String {
     }
 }
 
+/// An input as a Korean table cell shows it: its words, then the `--set`
+/// path to paste ("운영비 비율 (service.x.opex_ratio)"); a path without
+/// words alone.
+pub fn input_named(path: &str, own: &str) -> String {
+    let words = input_words(path, own);
+    match words == path {
+        true => words,
+        false => format!("{words} ({path})"),
+    }
+}
+
 /// A scorecard criterion's name as a heading: (short, for a table
 /// column; long, for a sentence). Unknown keys are shown as they are.
 pub fn criterion_name(key: &str, w: Words) -> (&str, &str) {
@@ -314,6 +325,12 @@ mod tests {
             format!("service.{own}.funding.x.novel_key")
         );
         assert_eq!(input_words("economy.inflation", own), "economy.inflation");
+        // A cell holds the words and the path, or the path alone.
+        assert_eq!(
+            input_named(&format!("service.{own}.opex_ratio"), own),
+            format!("운영비 비율 (service.{own}.opex_ratio)")
+        );
+        assert_eq!(input_named("economy.inflation", own), "economy.inflation");
         // Every key a per-trial quantity can have is named.
         for k in [
             "construction_cost",

@@ -301,7 +301,7 @@ pub fn sensitivity_html(
 /// An input's cell: its `--set` path, in Korean after the input in words.
 fn input_cell(input: &str, own: &str, w: Words) -> String {
     match w.ko() {
-        true => format!("{} ({input})", crate::lang::input_words(input, own)),
+        true => crate::lang::input_named(input, own),
         false => input.to_string(),
     }
 }

@@ -160,12 +160,7 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8], h: &Headings) -> std::result::Resul
             let col = c as u16;
             if Some(c) == input && !cell.is_empty() {
                 let own = entity.and_then(|e| rec.get(e)).unwrap_or("");
-                let words = crate::lang::input_words(cell, own);
-                let shown = match words == cell {
-                    true => cell.to_string(),
-                    false => format!("{words} ({cell})"),
-                };
-                ws.write_string(r, col, fitted(&shown))?;
+                ws.write_string(r, col, fitted(&crate::lang::input_named(cell, own)))?;
             } else if let Ok(x) = cell.parse::<f64>() {
                 match formats.get(c) {
                     Some((f, divisor)) => ws.write_number_with_format(r, col, x / divisor, f)?,
