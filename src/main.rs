@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use fundgap::model::Language;
 
 // `status!`: stderr lines that never panic (fundgap-report's).
 #[macro_use]
@@ -21,16 +22,28 @@ fn main() -> ExitCode {
         fundgap::kernels::force_portable(true);
     }
     let cli = cli::Cli::parse();
+    let lang = cli.command.lang().map(cli::Lang::language);
     match cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // A problem in a workbook's scenario, told at its cell.
-            let e = fundgap_report::book::locate(e);
+            // A problem in a workbook's scenario, told at its cell, in the
+            // command's --lang or else the scenario's own.
+            let e = match (fundgap_report::book::locate(e), lang) {
+                (fundgap::Error::Scenario(s), Some(lang)) => {
+                    fundgap::Error::Scenario(s.in_korean(lang == Language::Ko))
+                }
+                (e, _) => e,
+            };
+            let korean = matches!(&e, fundgap::Error::Scenario(s) if s.korean);
             let text = e.to_string();
             // Messages quote the scenario's names: no control characters
             // reach the terminal.
             let text = fundgap::format::terminal_safe(text.trim_end());
-            status!("error: {text}");
+            if korean {
+                status!("오류: {text}");
+            } else {
+                status!("error: {text}");
+            }
             if e.is_user_error() {
                 ExitCode::from(2)
             } else {

@@ -173,7 +173,7 @@ fn scenario_error(py: Python<'_>, s: &ScenarioError) -> PyErr {
             p.set_item("line", d.line)?;
             p.set_item("column", d.column)?;
             p.set_item("key", &d.path)?;
-            p.set_item("message", &d.message)?;
+            p.set_item("message", d.message_in(s.korean))?;
             problems.append(p)?;
         }
         let class = py.import("fundgap._errors")?.getattr("ScenarioError")?;

@@ -49,6 +49,7 @@ mod template;
 pub(crate) use args::Cli;
 use args::Command;
 use fundgap::error::Result;
+pub(crate) use options::Lang;
 
 /// Runs a parsed command line.
 pub(crate) fn execute(cli: Cli) -> Result<()> {

@@ -58,6 +58,14 @@ impl Lang {
             None => model.language(),
         }
     }
+
+    /// The language this flag names.
+    pub(crate) fn language(self) -> Language {
+        match self {
+            Lang::En => Language::En,
+            Lang::Ko => Language::Ko,
+        }
+    }
 }
 
 /// How a simulating command changes the scenario it reads: the same two

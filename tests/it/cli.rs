@@ -271,6 +271,62 @@ fn typo_suggests_the_right_key() {
     assert!(err.contains("did you mean `withdrawal_hazard`?"), "{err}");
 }
 
+/// A Korean scenario's problems are told in Korean, with the error in
+/// Korean too; `--lang` decides for any scenario, and the exit code is
+/// the same either way.
+#[test]
+fn problems_are_told_in_the_scenarios_language_or_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = GOOD.replace("withdrawal_hazard = 0.1", "withdrawal_hazard = 10");
+    let korean = bad.replace("[scenario]\n", "[scenario]\nlang = \"ko\"\n");
+    std::fs::write(dir.path().join("en.toml"), &bad).unwrap();
+    std::fs::write(dir.path().join("ko.toml"), &korean).unwrap();
+    let told = |args: &[&str]| {
+        let out = fundgap(args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        text(&out.stderr)
+    };
+    for err in [
+        told(&["check", "ko.toml"]),
+        told(&["run", "en.toml", "--lang", "ko"]),
+    ] {
+        assert!(
+            err.starts_with("오류: ") && err.contains("시나리오에 문제가 1개 있습니다"),
+            "{err}"
+        );
+        assert!(
+            err.contains("0에서 1 사이의 수여야 하는데 10입니다"),
+            "{err}"
+        );
+        assert!(!err.contains("expected"), "{err}");
+    }
+    for err in [
+        told(&["check", "en.toml"]),
+        told(&["check", "ko.toml", "--lang", "en"]),
+    ] {
+        assert!(
+            err.starts_with("error: ") && err.contains("is not a valid scenario"),
+            "{err}"
+        );
+        assert!(
+            err.contains("expected a number between 0 and 1, found 10"),
+            "{err}"
+        );
+    }
+    // An override's problem names the scenario it was applied to.
+    let good = GOOD.replace("[scenario]\n", "[scenario]\nlang = \"ko\"\n");
+    std::fs::write(dir.path().join("good.toml"), good).unwrap();
+    let err = told(&["check", "good.toml", "--set", "scenario.discount_rate=4.5"]);
+    assert!(
+        err.starts_with("오류: good.toml: 시나리오에 문제가 1개"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--set scenario.discount_rate=4.5: `scenario.discount_rate`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn several_problems_are_reported_together() {
     let dir = tempfile::tempdir().unwrap();

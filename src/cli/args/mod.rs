@@ -208,6 +208,27 @@ pub(crate) enum Format {
     Json,
 }
 
+impl Command {
+    /// The command's `--lang`, where it has one and it was given: the
+    /// language its errors are told in, whatever the scenario asks.
+    pub(crate) fn lang(&self) -> Option<Lang> {
+        match self {
+            Command::Run(a) => a.lang,
+            Command::Check(a) => a.lang,
+            Command::Stress(a) => a.lang,
+            Command::Compare(a) => a.lang,
+            Command::Evaluate(a) => a.lang,
+            Command::Sensitivity(a) => a.lang,
+            Command::Discover(a) => a.lang,
+            Command::Backtest(a) => a.lang,
+            Command::Merge(a) => a.lang,
+            Command::Init(a) => a.lang,
+            Command::Chart(a) => a.lang,
+            Command::Convert(_) | Command::Serve(_) => None,
+        }
+    }
+}
+
 impl Format {
     pub(crate) fn printed(self) -> fundgap_report::output::Printed {
         match self {

@@ -84,6 +84,16 @@ impl Domain {
             (false, false) => "any number".to_string(),
         }
     }
+
+    /// [`Domain::describe`] in Korean, as a noun phrase ("0 이상인 수").
+    pub fn describe_ko(&self) -> String {
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) => format!("{}에서 {} 사이의 수", self.lo, self.hi),
+            (true, false) => format!("{} 이상인 수", self.lo),
+            (false, true) => format!("{} 이하인 수", self.hi),
+            (false, false) => "수".to_string(),
+        }
+    }
 }
 
 /// An uncertain input drawn once per trial (or per trial-year for the

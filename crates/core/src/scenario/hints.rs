@@ -5,6 +5,7 @@
 //! scenario takes instead; none changes what is accepted.
 
 use super::schema::is_amount_key;
+use crate::error::Said;
 
 /// The scenario's money unit: won per unit where the currency is won and
 /// the unit one fundgap knows, and the unit's name ("KRW million").
@@ -12,24 +13,34 @@ use super::schema::is_amount_key;
 pub(super) struct ScenarioUnit {
     pub(super) won: Option<f64>,
     pub(super) name: String,
+    /// Its name in Korean ("백만 원"), or the English one where fundgap
+    /// has no Korean name for it.
+    pub(super) korean: String,
 }
 
 impl ScenarioUnit {
     pub(super) fn of(currency: &str, unit: &str) -> Self {
+        let name = format!("{currency} {unit}");
         ScenarioUnit {
             won: crate::format::won_per_unit(currency, unit),
-            name: format!("{currency} {unit}"),
+            korean: crate::format::korean_unit(currency, unit)
+                .map(str::to_string)
+                .unwrap_or_else(|| name.clone()),
+            name,
         }
     }
 }
 
 /// A hint for a share or rate written as a percentage (4.5 for 4.5%),
 /// when the fraction would have been accepted; empty otherwise.
-pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> String {
+pub(super) fn percent_hint(x: f64, accepts: impl Fn(f64) -> bool) -> Said {
     let y = x / 100.0;
     match (2.0..=100.0).contains(&x) && accepts(y) {
-        true => format!(" — did you mean {y}? (a share or rate is a fraction: {x}% is {y})"),
-        false => String::new(),
+        true => Said::both(
+            format!(" — did you mean {y}? (a share or rate is a fraction: {x}% is {y})"),
+            format!(" — {y}의 뜻이었나요? (비율은 소수로 씁니다: {x}%는 {y})"),
+        ),
+        false => Said::empty(),
     }
 }
 
@@ -42,7 +53,7 @@ pub(super) fn written_percent(
     text: &str,
     unit: &ScenarioUnit,
     accepts: impl Fn(f64) -> bool,
-) -> String {
+) -> Said {
     if is_amount_key(key) {
         return written_amount(text, unit);
     }
@@ -51,41 +62,61 @@ pub(super) fn written_percent(
         .strip_suffix('%')
         .and_then(|n| n.trim().parse::<f64>().ok())
     else {
-        return String::new();
+        return Said::empty();
     };
     let y = n / 100.0;
     match accepts(y) {
-        true => format!(" — did you mean {y}? (write the fraction as a number, not \"{text}\")"),
-        false => String::new(),
+        true => Said::both(
+            format!(" — did you mean {y}? (write the fraction as a number, not \"{text}\")"),
+            format!(" — {y}의 뜻이었나요? (\"{text}\"가 아니라 소수를 수로 쓰세요)"),
+        ),
+        false => Said::empty(),
     }
 }
 
 /// The hint for an amount written as text.
-fn written_amount(text: &str, unit: &ScenarioUnit) -> String {
-    let name = &unit.name;
+fn written_amount(text: &str, unit: &ScenarioUnit) -> Said {
+    let (name, ko) = (&unit.name, &unit.korean);
     if let Some(won) = written_won(text) {
         return match unit.won {
             Some(per) => {
                 let n = tidy(won / per);
-                format!(
-                    " — did you mean {n}? (amounts are plain numbers in the scenario's unit, {name}: \"{text}\" is {n})"
+                Said::both(
+                    format!(
+                        " — did you mean {n}? (amounts are plain numbers in the scenario's unit, {name}: \"{text}\" is {n})"
+                    ),
+                    format!(
+                        " — {n}의 뜻이었나요? (금액은 시나리오의 단위({ko})로 숫자만 씁니다: \"{text}\"는 {n})"
+                    ),
                 )
             }
-            None => format!(
-                " (amounts are plain numbers in the scenario's unit, {name}, not won written as text)"
+            None => Said::both(
+                format!(
+                    " (amounts are plain numbers in the scenario's unit, {name}, not won written as text)"
+                ),
+                format!(" (금액은 원을 글로 쓰지 않고 시나리오의 단위({ko})로 숫자만 씁니다)"),
             ),
         };
     }
     if let Some(n) = number(text.trim()) {
-        return format!(
-            " — did you mean {}? (write numbers without thousands separators, or with underscores: 1_000)",
-            tidy(n)
+        let n = tidy(n);
+        return Said::both(
+            format!(
+                " — did you mean {n}? (write numbers without thousands separators, or with underscores: 1_000)"
+            ),
+            format!(" — {n}의 뜻이었나요? (숫자는 천 단위 쉼표 없이, 또는 밑줄로 씁니다: 1_000)"),
         );
     }
     if text.trim().ends_with('%') {
-        return " (this key takes an amount of money, not a percentage)".into();
+        return Said::both(
+            " (this key takes an amount of money, not a percentage)",
+            " (이 키에는 백분율이 아니라 금액을 씁니다)",
+        );
     }
-    format!(" (this key takes an amount of money, a plain number in {name})")
+    Said::both(
+        format!(" (this key takes an amount of money, a plain number in {name})"),
+        format!(" (이 키에는 금액을 {ko} 단위의 숫자로 씁니다)"),
+    )
 }
 
 /// `x` without the binary fraction's noise in its last digits (2.3억 in
@@ -232,35 +263,42 @@ mod tests {
     #[test]
     fn an_amount_written_as_text_is_told_in_the_scenarios_unit() {
         let million = ScenarioUnit::of("KRW", "million");
-        let hint = written_percent("amount", "5억", &million, |_| true);
+        let said = written_percent("amount", "5억", &million, |_| true);
+        let (hint, ko) = (said.en, said.ko.unwrap_or_default());
         assert!(hint.contains("did you mean 500?"), "{hint}");
         assert!(hint.contains("KRW million"), "{hint}");
+        assert!(ko.contains("500의 뜻이었나요?"), "{ko}");
+        assert!(ko.contains("백만 원"), "{ko}");
         let eok = ScenarioUnit::of("KRW", "억원");
-        let hint = written_percent("amount", "5억", &eok, |_| true);
+        let hint = written_percent("amount", "5억", &eok, |_| true).en;
         assert!(hint.contains("did you mean 5?"), "{hint}");
-        let hint = written_percent("amount", "1,000", &million, |_| true);
+        let hint = written_percent("amount", "1,000", &million, |_| true).en;
         assert!(hint.contains("did you mean 1000?"), "{hint}");
         // The suggestion is the decimal the text means, not its nearest
         // binary fraction.
         for (text, n) in [("2.3억", "230"), ("1.1억", "110"), ("1천5백만원", "15")] {
-            let hint = written_percent("amount", text, &million, |_| true);
+            let hint = written_percent("amount", text, &million, |_| true).en;
             assert!(
                 hint.contains(&format!("did you mean {n}?")),
                 "{text}: {hint}"
             );
         }
         let usd = ScenarioUnit::of("USD", "thousand");
-        let hint = written_percent("amount", "5억", &usd, |_| true);
+        let hint = written_percent("amount", "5억", &usd, |_| true).en;
         assert!(hint.contains("not won written as text"), "{hint}");
-        let hint = written_percent("amount", "15%", &million, |_| true);
+        let hint = written_percent("amount", "15%", &million, |_| true).en;
         assert!(hint.contains("not a percentage"), "{hint}");
     }
 
     #[test]
     fn a_share_written_with_a_percent_sign_is_told_as_a_fraction() {
         let m = ScenarioUnit::of("KRW", "million");
-        let hint = written_percent("match_share", "15%", &m, |y| (0.0..=1.0).contains(&y));
-        assert!(hint.contains("did you mean 0.15?"), "{hint}");
-        assert_eq!(written_percent("match_share", "150%", &m, |y| y <= 1.0), "");
+        let said = written_percent("match_share", "15%", &m, |y| (0.0..=1.0).contains(&y));
+        assert!(said.en.contains("did you mean 0.15?"), "{said:?}");
+        assert!(said.ko.is_some_and(|ko| ko.contains("0.15의 뜻이었나요?")));
+        assert_eq!(
+            written_percent("match_share", "150%", &m, |y| y <= 1.0),
+            Said::empty()
+        );
     }
 }

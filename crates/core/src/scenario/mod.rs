@@ -29,8 +29,8 @@ pub use schema::{CANVAS_KEYS, MAX_HORIZON, is_amount_key};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Diagnostic, ScenarioError};
-use crate::model::{Model, Variant};
+use crate::error::{Diagnostic, Said, ScenarioError};
+use crate::model::{Language, Model, Variant};
 use overrides::{OVERRIDE_SPAN, apply, apply_all};
 
 /// The scenario that ships with fundgap and runs when none is named.
@@ -46,7 +46,8 @@ pub fn parse_str(text: &str, label: &str) -> Result<Model, ScenarioError> {
 /// Parses scenario text, applies command-line overrides, and compiles it.
 pub fn parse_with(text: &str, label: &str, overrides: &[Override]) -> Result<Model, ScenarioError> {
     let mut doc = parse_document(text, label)?;
-    apply_all(&mut doc, overrides, OVERRIDE_SPAN)?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN)
+        .map_err(|e| e.of_file(label).in_korean(told_in(text) == Language::Ko))?;
     let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     compile_with(&doc, text, label, &labels)
 }
@@ -59,7 +60,8 @@ pub fn variant_models(
     overrides: &[Override],
 ) -> Result<Vec<(Variant, Model)>, ScenarioError> {
     let mut doc = parse_document(text, label)?;
-    apply_all(&mut doc, overrides, OVERRIDE_SPAN)?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN)
+        .map_err(|e| e.of_file(label).in_korean(told_in(text) == Language::Ko))?;
     let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     let base = compile_with(&doc, text, label, &labels)?;
     let mut out = Vec::new();
@@ -94,7 +96,9 @@ pub fn variant_models(
     if diagnostics.is_empty() {
         Ok(out)
     } else {
-        Err(ScenarioError { diagnostics })
+        Err(ScenarioError::new(diagnostics)
+            .of_file(label)
+            .in_korean(told_in(text) == Language::Ko))
     }
 }
 
@@ -160,15 +164,11 @@ pub fn parse_document<'i>(
         if header.is_some() && !message.contains("appears twice") {
             repeated = None;
         }
-        diagnostics.push(Diagnostic {
-            file: label.to_string(),
-            line,
-            column,
-            path: String::new(),
-            message,
-        });
+        diagnostics.push(Diagnostic::new(label, (line, column), "", message.into()));
     }
-    Err(ScenarioError { diagnostics })
+    Err(ScenarioError::new(diagnostics)
+        .of_file(label)
+        .in_korean(told_in(text) == Language::Ko))
 }
 
 /// The tables a scenario writes as arrays (`[[...]]`), one per item.
@@ -231,19 +231,43 @@ fn compile_with(
         if let Some(m) = model {
             return Ok(m);
         }
-        c.diags.push(Diagnostic {
-            file: label.to_string(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message: "the scenario could not be compiled".to_string(),
-        });
+        c.diags.push(Diagnostic::new(
+            label,
+            (0, 0),
+            "",
+            Said::both(
+                "the scenario could not be compiled",
+                "시나리오를 모델로 옮기지 못했습니다",
+            ),
+        ));
     }
     c.diags.sort_by_key(|d| (d.line == 0, d.line, d.column));
     c.diags.dedup();
-    Err(ScenarioError {
-        diagnostics: c.diags,
-    })
+    Err(ScenarioError::new(c.diags)
+        .of_file(label)
+        .in_korean(told_in(text) == Language::Ko))
+}
+
+/// The language a scenario's text asks its reports in (`[scenario]
+/// lang`), read leniently so that a file with problems elsewhere is
+/// still told them in its language; English where it says nothing.
+pub fn told_in(text: &str) -> Language {
+    let (doc, _) = DeTable::parse_recoverable(text);
+    let lang = doc
+        .get_ref()
+        .get("scenario")
+        .and_then(|s| match s.get_ref() {
+            DeValue::Table(t) => t.get("lang"),
+            _ => None,
+        })
+        .and_then(|l| match l.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => None,
+        });
+    match lang.as_deref() {
+        Some("ko") => Language::Ko,
+        _ => Language::En,
+    }
 }
 
 /// The largest scenario file read: thousands of services take a few
@@ -256,6 +280,93 @@ mod tests {
     use super::*;
     use crate::names::suggest;
     use crate::scenario::schema::SCENARIO_KEYS;
+
+    /// The mistakes a scenario's author makes most (a misspelt key, a
+    /// share written as a percentage, an amount in Korean units, a year
+    /// outside the horizon, a misspelt distribution or kind, a missing
+    /// key, a reversed range) are told in Korean in a Korean scenario,
+    /// each in full, and in English, unchanged, in an English one.
+    #[test]
+    fn a_korean_scenarios_problems_are_told_in_korean() {
+        let text = |lang: &str| {
+            format!(
+                r#"
+[scenario]
+name = "t"
+lang = "{lang}"
+start_year = 2025
+horizon_years = 10
+seeds = 3
+
+[[service]]
+id = "b"
+construction_cost = 100
+
+[[service]]
+id = "a"
+construction_cost = "5억"
+opex_ratio = {{ dist = "pertt", min = 0.1, mode = 0.15, max = 0.2 }}
+construction_grant_share = 50
+
+[[service.cost]]
+kind = "renewall"
+name = "x"
+
+[[service.risk]]
+name = "outage"
+annual_probability = 0.1
+cost = {{ dist = "uniform", min = 5, max = 1 }}
+
+[[service.funding]]
+kind = "grant"
+name = "national"
+share_of_cost = 0.5
+from = 2020
+"#
+            )
+        };
+        let ko = parse_str(&text("ko"), "t.toml").unwrap_err();
+        assert!(ko.korean);
+        let told = ko.to_string();
+        assert!(told.starts_with("t.toml: 시나리오에 문제가"), "{told}");
+        for d in &ko.diagnostics {
+            assert!(d.korean.is_some(), "not told in Korean: {d}");
+        }
+        for phrase in [
+            "알 수 없는 키 `seeds`; `seed`의 오타인가요?",
+            "꼭 써야 하는 키가 없습니다: `opex_ratio` (0 이상인 수 또는 분포)",
+            "분석 기간 2025–2034년 안의 연도여야 하는데 2020입니다",
+            "0에서 1 사이의 수여야 하는데 50입니다",
+            "500의 뜻이었나요? (금액은 시나리오의 단위(백만 원)로 숫자만 씁니다",
+            "알 수 없는 분포 \"pertt\" — \"pert\"의 오타인가요?",
+            "알 수 없는 kind \"renewall\"; \"renewal\"의 오타인가요?",
+            "min <= max여야 하는데 min = 5 > max = 1입니다",
+        ] {
+            assert!(told.contains(phrase), "{phrase} not in:\n{told}");
+        }
+        // Korean only where the whole message is: no English word left
+        // in a message that was translated.
+        for d in &ko.diagnostics {
+            let k = d.korean.as_deref().unwrap_or_default();
+            for english in ["expected", "found", "missing", "did you mean", "unknown"] {
+                assert!(!k.contains(english), "{english} in {k}");
+            }
+        }
+        let en = parse_str(&text("en"), "t.toml").unwrap_err();
+        assert!(!en.korean);
+        let told = en.to_string();
+        assert!(told.starts_with("t.toml is not a valid scenario"), "{told}");
+        assert!(
+            told.contains("expected a number between 0 and 1, found 50"),
+            "{told}"
+        );
+        // No Korean but the author's own "5억", quoted back.
+        let korean = |c: char| ('가'..='힣').contains(&c);
+        assert!(!told.replace("5억", "").chars().any(korean), "{told}");
+        // The same problems either way; a shell may tell them in English.
+        assert_eq!(ko.diagnostics.len(), en.diagnostics.len());
+        assert_eq!(ko.in_korean(false).to_string(), told);
+    }
 
     const MINIMAL: &str = r#"
 [scenario]

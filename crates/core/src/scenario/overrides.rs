@@ -121,13 +121,7 @@ pub fn parse_value(text: &str, span: usize) -> Spanned<DeValue<'_>> {
 
 /// Where an override failed, before validation.
 fn problem(label: &str, path: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        file: label.to_string(),
-        line: 0,
-        column: 0,
-        path: path.to_string(),
-        message,
-    }
+    Diagnostic::new(label, (0, 0), path, message.into())
 }
 
 fn as_table_mut<'a, 'i>(v: &'a mut Spanned<DeValue<'i>>) -> Option<&'a mut DeTable<'i>> {
@@ -443,7 +437,7 @@ pub fn apply_all<'i>(
     if diagnostics.is_empty() {
         Ok(())
     } else {
-        Err(ScenarioError { diagnostics })
+        Err(ScenarioError::new(diagnostics))
     }
 }
 

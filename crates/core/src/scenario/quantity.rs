@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
+use crate::error::Said;
 use crate::model::{Dist, DistError, Domain, Quantity};
 use crate::names::{did_you_mean, slug, suggest};
 
@@ -31,9 +32,12 @@ impl Checker {
                     self.missing(
                         view,
                         key,
-                        &format!(
-                            "`{key}` (a number {}, or a distribution)",
-                            domain.describe()
+                        Said::both(
+                            format!(
+                                "`{key}` (a number {}, or a distribution)",
+                                domain.describe()
+                            ),
+                            format!("`{key}` ({} 또는 분포)", domain.describe_ko()),
                         ),
                     );
                 }
@@ -49,15 +53,14 @@ impl Checker {
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let x = as_f64(v.get_ref())?;
                 if !x.is_finite() || !in_domain(x) {
-                    self.err(
-                        &span,
-                        &path,
-                        format!(
-                            "expected a number {}, found {x}{}",
-                            domain.describe(),
-                            percent_hint(x, |y| in_domain(y) && domain.hi <= 1.0)
-                        ),
+                    let what = Said::both(
+                        format!("a number {}", domain.describe()),
+                        domain.describe_ko(),
                     );
+                    let x = x.to_string();
+                    let hint =
+                        percent_hint(as_f64(v.get_ref())?, |y| in_domain(y) && domain.hi <= 1.0);
+                    self.err(&span, &path, expected_found(what, (&x, &x)).then(hint));
                     return None;
                 }
                 Some(Quantity {
@@ -67,17 +70,18 @@ impl Checker {
             }
             DeValue::Table(t) => self.distribution(&path, span.clone(), t, domain),
             other => {
+                let hint = match other {
+                    DeValue::String(t) => written_percent(key, t, &self.unit, in_domain),
+                    _ => Said::empty(),
+                };
+                let what = Said::both(
+                    "a number or a distribution such as { dist = \"pert\", min = 1, mode = 2, max = 4 }",
+                    "수 또는 { dist = \"pert\", min = 1, mode = 2, max = 4 } 같은 분포",
+                );
                 self.err(
                     &span,
                     &path,
-                    format!(
-                        "expected a number or a distribution such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}{}",
-                        type_name(other),
-                        match other {
-                            DeValue::String(t) => written_percent(key, t, &self.unit, in_domain),
-                            _ => String::new(),
-                        }
-                    ),
+                    expected_found(what, type_names(other)).then(hint),
                 );
                 None
             }
@@ -102,9 +106,15 @@ impl Checker {
         self.err(
             span,
             path,
-            format!(
-                "values reach {reach:e}; beyond {LARGEST_INPUT:e} they overflow 64-bit \
-                 arithmetic once multiplied and added up over the horizon (is the unit right?)"
+            Said::both(
+                format!(
+                    "values reach {reach:e}; beyond {LARGEST_INPUT:e} they overflow 64-bit \
+                     arithmetic once multiplied and added up over the horizon (is the unit right?)"
+                ),
+                format!(
+                    "값이 {reach:e}에 이릅니다; {LARGEST_INPUT:e}를 넘으면 곱하고 기간에 걸쳐 \
+                     더할 때 64비트 계산이 넘칩니다 (단위가 맞나요?)"
+                ),
             ),
         );
         None
@@ -131,12 +141,13 @@ impl Checker {
         let names: Vec<&str> = DIST_KEYS.iter().map(|(n, _)| *n).collect();
         let Some(dist_name) = self.string(&dv, "dist", false) else {
             if !dv.has("dist") {
+                let names = names.join(", ");
                 self.err(
                     &span,
                     &path,
-                    format!(
-                        "a distribution table needs `dist`, one of: {}",
-                        names.join(", ")
+                    Said::both(
+                        format!("a distribution table needs `dist`, one of: {names}"),
+                        format!("분포 표에는 `dist`가 있어야 합니다: {names} 중 하나"),
                     ),
                 );
             }
@@ -145,12 +156,20 @@ impl Checker {
         let Some((_, keys)) = DIST_KEYS.iter().find(|(n, _)| *n == dist_name) else {
             let hint = did_you_mean(&dist_name, &names);
             let dspan = dv.get("dist").map(|d| d.span()).unwrap_or(span.clone());
+            let ko_hint = suggest(&dist_name, &names)
+                .map(|s| format!(" — \"{s}\"의 오타인가요?"))
+                .unwrap_or_default();
+            let names = names.join(", ");
             self.err(
                 &dspan,
                 &format!("{path}.dist"),
-                format!(
-                    "unknown distribution \"{dist_name}\"{hint} (expected one of: {})",
-                    names.join(", ")
+                Said::both(
+                    format!(
+                        "unknown distribution \"{dist_name}\"{hint} (expected one of: {names})"
+                    ),
+                    format!(
+                        "알 수 없는 분포 \"{dist_name}\"{ko_hint} ({names} 중 하나여야 합니다)"
+                    ),
                 ),
             );
             return None;
@@ -164,7 +183,13 @@ impl Checker {
                 self.err(
                     &span,
                     &path,
-                    format!("invalid {dist_name} distribution: expected {expected}"),
+                    Said::both(
+                        format!("invalid {dist_name} distribution: expected {expected}"),
+                        format!(
+                            "{dist_name} 분포가 올바르지 않습니다: {}",
+                            expected.korean()
+                        ),
+                    ),
                 );
                 return None;
             }
@@ -177,18 +202,28 @@ impl Checker {
             in_domain(dist.mean())
         };
         if !ok {
-            let what = if bounded { "its range" } else { "its mean" };
+            let (what, ko) = if bounded {
+                ("its range", "범위가")
+            } else {
+                ("its mean", "평균이")
+            };
+            let shown = Quantity {
+                dist: dist.clone(),
+                domain,
+            }
+            .describe();
             self.err(
                 &span,
                 &path,
-                format!(
-                    "expected values {}; {what} is outside ({})",
-                    domain.describe(),
-                    Quantity {
-                        dist: dist.clone(),
-                        domain
-                    }
-                    .describe()
+                Said::both(
+                    format!(
+                        "expected values {}; {what} is outside ({shown})",
+                        domain.describe()
+                    ),
+                    format!(
+                        "값은 {}여야 하는데 분포의 {ko} 그 밖에 있습니다 ({shown})",
+                        domain.describe_ko()
+                    ),
                 ),
             );
             return None;
@@ -248,7 +283,10 @@ impl Checker {
                 self.missing(
                     dv,
                     key,
-                    &format!("`{key}`, an array of numbers such as [0, 0.5, 1]"),
+                    Said::both(
+                        format!("`{key}`, an array of numbers such as [0, 0.5, 1]"),
+                        format!("`{key}` ([0, 0.5, 1] 같은 수의 배열)"),
+                    ),
                 );
                 return None;
             }
@@ -265,7 +303,10 @@ impl Checker {
             self.err(
                 &v.span(),
                 &dv.key_path(key),
-                "expected an array of numbers, such as [0, 0.5, 1]",
+                Said::both(
+                    "expected an array of numbers, such as [0, 0.5, 1]",
+                    "[0, 0.5, 1] 같은 수의 배열이 와야 합니다",
+                ),
             );
         }
         items.map(Some)
@@ -285,12 +326,15 @@ impl Checker {
             (false, true) => self.quantity(view, b.0, b.2, None).map(|q| (false, q)),
             (both, _) => {
                 let msg = if both {
-                    format!("give either `{}` or `{}`, not both", a.0, b.0)
+                    Said::both(
+                        format!("give either `{}` or `{}`, not both", a.0, b.0),
+                        format!("`{}`와 `{}` 중 하나만 쓰세요", a.0, b.0),
+                    )
                 } else {
-                    format!(
+                    Said::from(format!(
                         "missing required key: `{}` ({}) or `{}` ({})",
                         a.0, a.1, b.0, b.1
-                    )
+                    ))
                 };
                 self.err(&view.span, &view.key_path(a.0), msg);
                 None
@@ -309,25 +353,34 @@ impl Checker {
         match kind {
             None => {
                 if !view.has("kind") {
+                    let names = names.join(", ");
                     self.missing(
                         view,
                         "kind",
-                        &format!("`kind`, one of: {}", names.join(", ")),
+                        Said::both(
+                            format!("`kind`, one of: {names}"),
+                            format!("`kind` ({names} 중 하나)"),
+                        ),
                     );
                 }
                 None
             }
             Some(k) if names.contains(&k.as_str()) => Some(k),
             Some(k) => {
-                let hint = suggest(&k, &names)
+                let close = suggest(&k, &names);
+                let hint = close
                     .map(|s| format!("did you mean \"{s}\"? "))
                     .unwrap_or_default();
+                let ko_hint = close
+                    .map(|s| format!("\"{s}\"의 오타인가요? "))
+                    .unwrap_or_default();
+                let names = names.join(", ");
                 self.err_key(
                     view,
                     "kind",
-                    format!(
-                        "unknown kind \"{k}\"; {hint}expected one of: {}",
-                        names.join(", ")
+                    Said::both(
+                        format!("unknown kind \"{k}\"; {hint}expected one of: {names}"),
+                        format!("알 수 없는 kind \"{k}\"; {ko_hint}{names} 중 하나여야 합니다"),
                     ),
                 );
                 None

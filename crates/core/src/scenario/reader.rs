@@ -8,7 +8,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Said};
 use crate::names::suggest;
 use crate::scenario::overrides::OVERRIDE_SPAN;
 
@@ -61,14 +61,19 @@ impl<'d, 'i> View<'d, 'i> {
 }
 
 pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
+    type_names(v).0
+}
+
+/// What kind of TOML value `v` is, in English and in Korean.
+pub(super) fn type_names(v: &DeValue<'_>) -> (&'static str, &'static str) {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        DeValue::String(_) => ("a string", "문자열"),
+        DeValue::Integer(_) => ("an integer", "정수"),
+        DeValue::Float(_) => ("a float", "실수"),
+        DeValue::Boolean(_) => ("a boolean", "참/거짓 값"),
+        DeValue::Datetime(_) => ("a date", "날짜"),
+        DeValue::Array(_) => ("an array", "배열"),
+        DeValue::Table(_) => ("a table", "표"),
     }
 }
 
@@ -106,12 +111,12 @@ pub(super) struct Checker {
 impl Checker {
     /// A problem with `key` of `view`, located at its value (or at the
     /// table, where the key is missing).
-    pub(super) fn err_key(&mut self, view: &View<'_, '_>, key: &str, message: impl Into<String>) {
+    pub(super) fn err_key(&mut self, view: &View<'_, '_>, key: &str, message: impl Into<Said>) {
         let span = view.get(key).map(|v| v.span()).unwrap_or(view.span.clone());
         self.err(&span, &view.key_path(key), message);
     }
 
-    pub(super) fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<String>) {
+    pub(super) fn err(&mut self, span: &Range<usize>, path: &str, message: impl Into<Said>) {
         let (file, line, column) = if span.start >= OVERRIDE_SPAN {
             let label = self.override_labels.get(span.start - OVERRIDE_SPAN);
             (label.cloned().unwrap_or_else(|| "--set".into()), 0, 0)
@@ -119,13 +124,8 @@ impl Checker {
             let (l, c) = self.lines.locate(span.start);
             (self.file.clone(), l, c)
         };
-        self.diags.push(Diagnostic {
-            file,
-            line,
-            column,
-            path: path.to_string(),
-            message: message.into(),
-        });
+        self.diags
+            .push(Diagnostic::new(&file, (line, column), path, message.into()));
     }
 
     /// Rejects keys of `view` that are not in `allowed`. `other_kinds`
@@ -142,7 +142,10 @@ impl Checker {
                 continue;
             }
             let path = view.key_path(key);
-            let mut msg = format!("unknown key `{key}`");
+            let mut msg = Said::both(
+                format!("unknown key `{key}`"),
+                format!("알 수 없는 키 `{key}`"),
+            );
             let belongs: Vec<&str> = other
                 .map(|(_, kinds)| {
                     kinds
@@ -153,18 +156,30 @@ impl Checker {
                 })
                 .unwrap_or_default();
             if let (Some((this_kind, _)), false) = (other, belongs.is_empty()) {
-                msg = format!(
-                    "`{key}` is not a key of kind = \"{this_kind}\" (it belongs to kind {})",
-                    belongs
-                        .iter()
-                        .map(|k| format!("\"{k}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let kinds = belongs
+                    .iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                msg = Said::both(
+                    format!(
+                        "`{key}` is not a key of kind = \"{this_kind}\" (it belongs to kind {kinds})"
+                    ),
+                    format!(
+                        "`{key}`: kind = \"{this_kind}\"에는 없는 키입니다 (kind {kinds}의 키)"
+                    ),
                 );
             } else if let Some(s) = suggest(key, allowed) {
-                msg.push_str(&format!("; did you mean `{s}`?"));
+                msg = msg.then(Said::both(
+                    format!("; did you mean `{s}`?"),
+                    format!("; `{s}`의 오타인가요?"),
+                ));
             } else {
-                msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+                let all = allowed.join(", ");
+                msg = msg.then(Said::both(
+                    format!("; expected one of: {all}"),
+                    format!("; 쓸 수 있는 키: {all}"),
+                ));
             }
             let span = if k.span().is_empty() {
                 v.span()
@@ -175,12 +190,14 @@ impl Checker {
         }
     }
 
-    pub(super) fn missing(&mut self, view: &View<'_, '_>, key: &str, what: &str) {
-        self.err(
-            &view.span,
-            &view.key_path(key),
-            format!("missing required key: {what}"),
-        );
+    /// A required key that is absent: `what` says what it takes.
+    pub(super) fn missing(&mut self, view: &View<'_, '_>, key: &str, what: impl Into<Said>) {
+        let what = what.into();
+        let said = Said {
+            en: format!("missing required key: {}", what.en),
+            ko: what.ko.map(|w| format!("꼭 써야 하는 키가 없습니다: {w}")),
+        };
+        self.err(&view.span, &view.key_path(key), said);
     }
 
     pub(super) fn sub<'d, 'i>(
@@ -193,7 +210,12 @@ impl Checker {
             Some(v) => v,
             None => {
                 if required {
-                    self.missing(view, key, &format!("a [{}] table", view.key_path(key)));
+                    let path = view.key_path(key);
+                    self.missing(
+                        view,
+                        key,
+                        Said::both(format!("a [{path}] table"), format!("[{path}] 표")),
+                    );
                 }
                 return None;
             }
@@ -231,11 +253,17 @@ impl Checker {
                             span: item.span(),
                             table: t,
                         }),
-                        other => self.err(
-                            &item.span(),
-                            &p,
-                            format!("expected a table, found {}", type_name(other)),
-                        ),
+                        other => {
+                            let (en, ko) = type_names(other);
+                            self.err(
+                                &item.span(),
+                                &p,
+                                Said::both(
+                                    format!("expected a table, found {en}"),
+                                    format!("표가 와야 하는데 {ko}입니다"),
+                                ),
+                            )
+                        }
                     }
                 }
                 out
@@ -244,7 +272,10 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &path,
-                    format!("expected an array of tables: write [[{path}]] (double brackets), not [{path}]"),
+                    Said::both(
+                        format!("expected an array of tables: write [[{path}]] (double brackets), not [{path}]"),
+                        format!("표의 배열이어야 합니다: [{path}]가 아니라 [[{path}]] (이중 대괄호)로 쓰세요"),
+                    ),
                 );
                 Vec::new()
             }
@@ -252,9 +283,15 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &path,
-                    format!(
-                        "expected an array of tables [[{path}]], found {}",
-                        type_name(other)
+                    Said::both(
+                        format!(
+                            "expected an array of tables [[{path}]], found {}",
+                            type_names(other).0
+                        ),
+                        format!(
+                            "표의 배열 [[{path}]]이(가) 와야 하는데 {}입니다",
+                            type_names(other).1
+                        ),
                     ),
                 );
                 Vec::new()
@@ -272,7 +309,11 @@ impl Checker {
             Some(v) => v,
             None => {
                 if required {
-                    self.missing(view, key, &format!("`{key}` (a string)"));
+                    self.missing(
+                        view,
+                        key,
+                        Said::both(format!("`{key}` (a string)"), format!("`{key}` (문자열)")),
+                    );
                 }
                 return None;
             }
@@ -283,7 +324,10 @@ impl Checker {
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!("expected a string, found {}", type_name(other)),
+                    Said::both(
+                        format!("expected a string, found {}", type_names(other).0),
+                        format!("문자열이 와야 하는데 {}입니다", type_names(other).1),
+                    ),
                 );
                 None
             }
@@ -320,14 +364,17 @@ impl Checker {
             self.err(
                 span,
                 path,
-                format!(
-                    "expected at most {limit} characters {}, found {n}",
-                    if is_name {
-                        "in a name (it heads rows, legends and workbook cells)"
-                    } else {
-                        "of text (every text must fit the reports and workbook cells)"
-                    }
-                ),
+                if is_name {
+                    Said::both(
+                        format!("expected at most {limit} characters in a name (it heads rows, legends and workbook cells), found {n}"),
+                        format!("이름은 {limit}자까지 쓸 수 있는데 {n}자입니다 (이름은 표의 행, 범례, 워크북 칸의 머리가 됩니다)"),
+                    )
+                } else {
+                    Said::both(
+                        format!("expected at most {limit} characters of text (every text must fit the reports and workbook cells), found {n}"),
+                        format!("글은 {limit}자까지 쓸 수 있는데 {n}자입니다 (모든 글이 보고서와 워크북 칸에 들어가야 합니다)"),
+                    )
+                },
             );
             return None;
         }
@@ -343,7 +390,13 @@ impl Checker {
                     self.err(
                         &v.span(),
                         &view.key_path(key),
-                        format!("expected true or false, found {}", type_name(other)),
+                        Said::both(
+                            format!("expected true or false, found {}", type_names(other).0),
+                            format!(
+                                "true 또는 false가 와야 하는데 {}입니다",
+                                type_names(other).1
+                            ),
+                        ),
                     );
                     default
                 }
@@ -370,7 +423,13 @@ impl Checker {
         self.err_key(
             view,
             key,
-            format!("expected {}, found \"{text}\"", expected.join(" or ")),
+            Said::both(
+                format!("expected {}, found \"{text}\"", expected.join(" or ")),
+                format!(
+                    "{} 중 하나여야 하는데 \"{text}\"입니다",
+                    expected.join(", ")
+                ),
+            ),
         );
         None
     }
@@ -387,7 +446,10 @@ impl Checker {
             Some(v) => v,
             None => {
                 if default.is_none() {
-                    self.missing(view, key, &format!("`{key}` ({})", range.describe()));
+                    let what = range.describe();
+                    let ko = what.ko.map(|w| format!("`{key}` ({w})"));
+                    let en = format!("`{key}` ({})", what.en);
+                    self.missing(view, key, Said { en, ko });
                 }
                 return default;
             }
@@ -395,36 +457,24 @@ impl Checker {
         match as_f64(v.get_ref()) {
             Some(x) if range.contains(x) => Some(x),
             Some(x) => {
-                self.err(
-                    &v.span(),
-                    &view.key_path(key),
-                    format!(
-                        "expected {}, found {x}{}",
-                        range.describe(),
-                        percent_hint(x, |y| range.contains(y) && !range.contains(1.5))
-                    ),
-                );
+                let hint = percent_hint(x, |y| range.contains(y) && !range.contains(1.5));
+                let said = expected_found(range.describe(), (&x.to_string(), &x.to_string()));
+                self.err(&v.span(), &view.key_path(key), said.then(hint));
                 None
             }
             None => {
                 let hint = match v.get_ref() {
-                    DeValue::Table(_) => {
-                        " (this key takes a fixed number, not a distribution)".into()
-                    }
+                    DeValue::Table(_) => Said::both(
+                        " (this key takes a fixed number, not a distribution)",
+                        " (이 키에는 분포가 아니라 정해진 수를 씁니다)",
+                    ),
                     DeValue::String(t) => {
                         written_percent(key, t, &self.unit, |y| range.contains(y))
                     }
-                    _ => String::new(),
+                    _ => Said::empty(),
                 };
-                self.err(
-                    &v.span(),
-                    &view.key_path(key),
-                    format!(
-                        "expected {}, found {}{hint}",
-                        range.describe(),
-                        type_name(v.get_ref())
-                    ),
-                );
+                let said = expected_found(range.describe(), type_names(v.get_ref()));
+                self.err(&v.span(), &view.key_path(key), said.then(hint));
                 None
             }
         }
@@ -445,7 +495,10 @@ impl Checker {
                     self.missing(
                         view,
                         key,
-                        &format!("`{key}` (a whole number from {lo} to {hi})"),
+                        Said::both(
+                            format!("`{key}` (a whole number from {lo} to {hi})"),
+                            format!("`{key}` ({lo}에서 {hi}까지의 정수)"),
+                        ),
                     );
                 }
                 return default;
@@ -453,23 +506,17 @@ impl Checker {
         };
         match as_i64(v.get_ref()) {
             Some(x) if (lo..=hi).contains(&x) => Some(x),
-            Some(x) => {
-                self.err(
-                    &v.span(),
-                    &view.key_path(key),
-                    format!("expected a whole number from {lo} to {hi}, found {x}"),
+            found => {
+                let whole = Said::both(
+                    format!("a whole number from {lo} to {hi}"),
+                    format!("{lo}에서 {hi}까지의 정수"),
                 );
-                None
-            }
-            None => {
-                self.err(
-                    &v.span(),
-                    &view.key_path(key),
-                    format!(
-                        "expected a whole number from {lo} to {hi}, found {}",
-                        type_name(v.get_ref())
-                    ),
-                );
+                let x = found.map(|x| x.to_string());
+                let found = match &x {
+                    Some(x) => (x.as_str(), x.as_str()),
+                    None => type_names(v.get_ref()),
+                };
+                self.err(&v.span(), &view.key_path(key), expected_found(whole, found));
                 None
             }
         }
@@ -487,10 +534,14 @@ impl Checker {
             Some(v) => v,
             None => {
                 if default.is_none() {
+                    let (start, end) = (h.start, h.end());
                     self.missing(
                         view,
                         key,
-                        &format!("`{key}` (a calendar year from {} to {})", h.start, h.end()),
+                        Said::both(
+                            format!("`{key}` (a calendar year from {start} to {end})"),
+                            format!("`{key}` ({start}년에서 {end}년 사이의 연도)"),
+                        ),
                     );
                 }
                 return default;
@@ -499,25 +550,26 @@ impl Checker {
         match as_i64(v.get_ref()) {
             Some(y) if y >= h.start && y <= h.end() => Some((y - h.start) as usize),
             Some(y) => {
+                let (start, end) = (h.start, h.end());
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!(
-                        "expected a year inside the horizon {}..={} (start_year + horizon_years - 1), found {y}",
-                        h.start,
-                        h.end()
+                    Said::both(
+                        format!("expected a year inside the horizon {start}..={end} (start_year + horizon_years - 1), found {y}"),
+                        format!("분석 기간 {start}–{end}년 안의 연도여야 하는데 {y}입니다 (마지막 해는 start_year + horizon_years - 1)"),
                     ),
                 );
                 None
             }
             None => {
+                let (en, ko) = type_names(v.get_ref());
+                let start = h.start;
                 self.err(
                     &v.span(),
                     &view.key_path(key),
-                    format!(
-                        "expected a calendar year such as {}, found {}",
-                        h.start,
-                        type_name(v.get_ref())
+                    Said::both(
+                        format!("expected a calendar year such as {start}, found {en}"),
+                        format!("{start} 같은 연도가 와야 하는데 {ko}입니다"),
                     ),
                 );
                 None
@@ -541,18 +593,30 @@ impl Checker {
                 .or(view.get("from"))
                 .map(|v| v.span())
                 .unwrap_or(view.span.clone());
-            self.err(
-                &span,
-                &view.key_path("to"),
-                format!(
-                    "expected from <= to, found from = {} > to = {}",
-                    h.start + from as i64,
-                    h.start + to as i64
-                ),
-            );
+            self.err(&span, &view.key_path("to"), {
+                let (from, to) = (h.start + from as i64, h.start + to as i64);
+                Said::both(
+                    format!("expected from <= to, found from = {from} > to = {to}"),
+                    format!("from이 to보다 늦을 수 없는데 from = {from}, to = {to}입니다"),
+                )
+            });
             return None;
         }
         Some((from, to))
+    }
+}
+
+/// "expected {what}, found {found}", in both languages where `what` has
+/// Korean; `found` is what was written, in English and in Korean.
+pub(super) fn expected_found(what: Said, (en, ko): (&str, &str)) -> Said {
+    Said {
+        en: format!("expected {}, found {en}", what.en),
+        ko: what.ko.map(|w| {
+            format!(
+                "{w}{} 하는데 {ko}입니다",
+                crate::format::particle(&w, "이어야", "여야")
+            )
+        }),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The scenario file's schema: every accepted key, per table and per
 //! kind of line, and the ranges that are not a single key's.
 
+use crate::error::Said;
 use crate::model::Domain;
 
 /// Largest magnitude an input may reach. Money in won reaches 1e15 for a
@@ -402,20 +403,31 @@ impl Range64 {
             && v <= self.hi
     }
 
-    pub(super) fn describe(&self) -> String {
-        let lo = if self.lo_open {
-            "greater than"
+    /// What a number must be, in English and in Korean.
+    pub(super) fn describe(&self) -> Said {
+        let (lo, hi) = (self.lo, self.hi);
+        let (above, ko_above) = if self.lo_open {
+            ("greater than", "보다 큰")
         } else {
-            "at least"
+            ("at least", " 이상인")
         };
-        match (self.lo.is_finite(), self.hi.is_finite()) {
-            (true, true) if !self.lo_open => {
-                format!("a number between {} and {}", self.lo, self.hi)
+        match (lo.is_finite(), hi.is_finite()) {
+            (true, true) if !self.lo_open => Said::both(
+                format!("a number between {lo} and {hi}"),
+                format!("{lo}에서 {hi} 사이의 수"),
+            ),
+            (true, true) => Said::both(
+                format!("a number {above} {lo} and at most {hi}"),
+                format!("{lo}보다 크고 {hi} 이하인 수"),
+            ),
+            (true, false) => Said::both(
+                format!("a number {above} {lo}"),
+                format!("{lo}{ko_above} 수"),
+            ),
+            (false, true) => {
+                Said::both(format!("a number at most {hi}"), format!("{hi} 이하인 수"))
             }
-            (true, true) => format!("a number {lo} {} and at most {}", self.lo, self.hi),
-            (true, false) => format!("a number {lo} {}", self.lo),
-            (false, true) => format!("a number at most {}", self.hi),
-            (false, false) => "a number".to_string(),
+            (false, false) => Said::both("a number", "수"),
         }
     }
 }

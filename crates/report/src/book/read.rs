@@ -17,14 +17,8 @@ use super::layout::{
 /// Reads the workbook `bytes` (named `label` in messages) into the TOML
 /// text of the scenario it holds, and where each piece of it came from.
 pub fn read(bytes: &[u8], label: &str) -> Result<(String, SourceMap), ScenarioError> {
-    let fail = |message: String| ScenarioError {
-        diagnostics: vec![Diagnostic {
-            file: label.to_string(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message,
-        }],
+    let fail = |message: String| {
+        ScenarioError::new(vec![Diagnostic::new(label, (0, 0), "", message.into())])
     };
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| fail(format!("not a readable Excel workbook (.xlsx): {e}")))?;
@@ -94,19 +88,12 @@ pub fn read(bytes: &[u8], label: &str) -> Result<(String, SourceMap), ScenarioEr
     let tables = r.tables();
     r.check_links(&tables);
     if !r.problems.is_empty() {
-        return Err(ScenarioError {
-            diagnostics: r
-                .problems
+        return Err(ScenarioError::new(
+            r.problems
                 .into_iter()
-                .map(|message| Diagnostic {
-                    file: label.to_string(),
-                    line: 0,
-                    column: 0,
-                    path: String::new(),
-                    message,
-                })
+                .map(|message| Diagnostic::new(label, (0, 0), "", message.into()))
                 .collect(),
-        });
+        ));
     }
     Ok(emit(&tables))
 }

@@ -197,7 +197,7 @@ pub fn sweep_grid(
     }
     if !diagnostics.is_empty() {
         diagnostics.dedup();
-        return Err(ScenarioError { diagnostics });
+        return Err(ScenarioError::new(diagnostics));
     }
     Ok((
         Axis {

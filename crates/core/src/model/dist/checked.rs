@@ -61,6 +61,52 @@ pub enum DistError {
     SpreadTooWide { sd: f64, mean: f64 },
 }
 
+impl DistError {
+    /// The rule and the value found, in Korean (what the English message
+    /// says after "expected").
+    pub fn korean(&self) -> String {
+        match self {
+            DistError::ValueCount { found } => {
+                format!("값이 1개에서 {MAX_DISCRETE}개까지여야 하는데 {found}개입니다")
+            }
+            DistError::WeightCount { values, weights } => {
+                format!("가중치가 값의 수({values}개)만큼 있어야 하는데 {weights}개입니다")
+            }
+            DistError::NegativeWeight { found } => {
+                format!("가중치는 0 이상이어야 하는데 {found}입니다")
+            }
+            DistError::NoWeight => "가중치의 합이 0보다 커야 합니다".to_string(),
+            DistError::NotFinite { found } | DistError::NotAllFinite { found } => {
+                format!("유한한 수여야 하는데 {found}입니다")
+            }
+            DistError::Reversed { min, max } => {
+                format!("min <= max여야 하는데 min = {min} > max = {max}입니다")
+            }
+            DistError::Unordered { min, mode, max } => format!(
+                "min <= mode <= max여야 하는데 min = {min}, mode = {mode}, max = {max}입니다"
+            ),
+            DistError::PertShape(why) => format!("PERT 분포의 모양을 만들 수 없습니다 ({why})"),
+            DistError::NegativeSd { found } => format!("sd는 0 이상이어야 하는데 {found}입니다"),
+            DistError::WindowOutOfReach { min, max, mean, sd } => format!(
+                "자르는 구간 [{min}, {max}]에 정규분포(평균 {mean}, sd {sd})의 값이 거의 들지 않습니다"
+            ),
+            DistError::NonPositiveMean { found } => {
+                format!("mean은 0보다 커야 하는데(로그정규 값은 양수) {found}입니다")
+            }
+            DistError::SpreadTooWide { sd, mean } => {
+                let sd = if *sd >= 1e6 {
+                    format!("{sd:e}")
+                } else {
+                    sd.to_string()
+                };
+                format!(
+                    "sd가 mean의 {MAX_LOGNORMAL_CV}배(로그정규의 변동계수)를 넘을 수 없는데 mean {mean}에 sd {sd}입니다"
+                )
+            }
+        }
+    }
+}
+
 impl Dist {
     /// Finitely many `values` with their `weights` (any non-negative
     /// numbers with a positive sum; equal when `None`).
