@@ -138,15 +138,16 @@ class Result:
             raise ValueError(f"a {self.kind} result has no page")
         return _write(path, page.encode("utf-8"))
 
-    def charts(self, directory: Optional[PathLike] = None) -> Dict[str, bytes]:
-        """The chart files (SVG and PNG) as the command line draws them;
-        written into ``directory`` too when given."""
-        drawn = dict(self._native.charts())
-        if directory is not None:
-            Path(directory).mkdir(parents=True, exist_ok=True)
-            for name, data in drawn.items():
-                _write(Path(directory) / name, data)
-        return drawn
+    def charts(self, directory: Optional[PathLike] = None) -> Union[Dict[str, bytes], List[Path]]:
+        """The chart files (SVG and PNG) as the command line draws them,
+        as a dict of name to bytes; or, given ``directory``, written there
+        as ``fundgap chart`` redraws a run's, returning the paths written.
+        Each chart replaces only a chart fundgap wrote there; the folder's
+        other files stay, and a file of yours with a chart's name is
+        refused (move or rename it), never replaced."""
+        if directory is None:
+            return dict(self._native.charts())
+        return [Path(p) for p in self._native.write_charts(os.fspath(directory))]
 
     def save(self, directory: PathLike, workbook: bool = True, html: bool = True,
              charts: bool = True, force: bool = False) -> List[Path]:

@@ -191,15 +191,20 @@ impl Outcome {
     }
 
     fn charts_now(&self) -> Result<Files> {
+        let mut kept = Collected(Vec::new());
+        self.draw_charts(&mut kept)?;
+        Ok(kept.0)
+    }
+
+    /// Draws the charts into `sink`, with the font their words need.
+    fn draw_charts(&self, sink: &mut dyn Sink) -> Result<()> {
         self.with(|o| {
             let files = o.files(self.lang)?;
             let text = o.chart_text(&files, self.lang)?;
             if !text.is_empty() {
                 fundgap_report::charts::register_font(None, &text, self.lang)?;
             }
-            let mut kept = Collected(Vec::new());
-            o.charts(self.lang, &mut kept)?;
-            Ok(kept.0)
+            o.charts(self.lang, sink)
         })
     }
 }
@@ -285,6 +290,23 @@ impl Outcome {
     fn charts(&self, py: Python<'_>) -> PyResult<Vec<(String, Py<PyBytes>)>> {
         let files = py.detach(|| self.charts_now()).map_err(to_py)?;
         Ok(py_files(py, files))
+    }
+
+    /// Writes the chart files into `dir` as `fundgap chart` redraws a
+    /// run's: each replaces only its namesake among fundgap's files there,
+    /// everything else in `dir` stays, and a file of the user's with a
+    /// chart's name is refused. Returns the paths written.
+    fn write_charts(&self, py: Python<'_>, dir: PathBuf) -> PyResult<Vec<PathBuf>> {
+        py.detach(|| {
+            // The command a new folder's marker names is the process's,
+            // as for `save`: writes take turns.
+            let _turn = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+            fundgap_report::ownership::set_command(self.kept.command());
+            let mut staging = fundgap_report::staging::Staging::update(&dir)?;
+            self.draw_charts(&mut staging)?;
+            staging.commit()
+        })
+        .map_err(to_py)
     }
 
     /// What the command line prints on standard output.

@@ -95,11 +95,34 @@ def test_workbook_page_and_charts_are_the_command_lines(same, tmp_path):
     assert xlsx[:2] == b"PK" and len(xlsx) > 10_000
     page = ours.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "operations-centre" in page
-    drawn = ours.charts(tmp_path / "charts")
+    drawn = ours.charts()
     assert "gap-probability.svg" in drawn
+    written = ours.charts(tmp_path / "charts")
+    assert sorted(p.name for p in written) == sorted(drawn)
     for name, data in drawn.items():
         assert data == theirs[name], name
         assert (tmp_path / "charts" / name).read_bytes() == data
+    # Drawn again into the same folder: fundgap's own charts are replaced.
+    assert len(ours.charts(tmp_path / "charts")) == len(drawn)
+
+
+def test_charts_never_replace_the_users_files(same, tmp_path):
+    ours, _ = same
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    (folder / "survival.svg").write_text("my drawing")
+    with pytest.raises(ValueError, match="survival.svg"):
+        ours.charts(folder)
+    assert (folder / "survival.svg").read_text() == "my drawing"
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "survival.svg"]
+    # Moved aside, the charts go in beside the user's other file.
+    (folder / "survival.svg").rename(folder / "my-survival.svg")
+    written = ours.charts(folder)
+    assert folder / "survival.svg" in written
+    assert (folder / "survival.svg").read_bytes().startswith(b"<svg")
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert (folder / "my-survival.svg").read_text() == "my drawing"
 
 
 def test_printed_table_is_the_command_lines(root, same):
