@@ -226,6 +226,61 @@ fn compare_pairs_variants_and_beats_unpaired_intervals() {
     }
 }
 
+/// A variant that contracts the service out lowers the city's gap by
+/// what its operator bears: compare shows that loss and the chance the
+/// operator leaves beside the gap, and says when an operator loses money
+/// yet never leaves (no rule to leave by).
+#[test]
+fn compare_shows_what_a_contract_hands_to_its_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario("revenue-models.toml")).unwrap()
+        + r#"
+[[variant]]
+name = "bto-concession"
+set = { "service.smart-parking.delivery" = { kind = "bto", from = 2028 }, "service.smart-parking.funding.city-budget.amount" = 30 }
+"#;
+    std::fs::write(dir.path().join("rm.toml"), text).unwrap();
+    let o = fundgap(
+        &["compare", "rm.toml", "--trials", "4000", "--out", "c"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("operators' loss") && out.contains("P(operator leaves)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bto-concession: its operators lose") && out.contains("leave in no trial"),
+        "{out}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/compare.json")).unwrap())
+            .unwrap();
+    let variants = v["variants"].as_array().unwrap();
+    let bto = variants
+        .iter()
+        .find(|x| x["name"] == "bto-concession")
+        .unwrap();
+    let loss = bto["stats"]["contract_total"]["operator_loss"]
+        .as_f64()
+        .unwrap();
+    assert!(loss > 0.0, "{bto}");
+    assert!(variants[0]["stats"]["contract_total"].is_null());
+    let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for column in ["operator_loss_total", "p_operator_exit", "termination_mean"] {
+        assert!(head.contains(&column), "{column} not in {head:?}");
+    }
+    // The last row is the BTO's: its loss as compare.json has it; the
+    // baseline's contract cells are empty.
+    let last = csv.lines().last().unwrap();
+    assert!(last.starts_with("bto-concession,"), "{last}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",,,,,"), "{csv}");
+    let page = std::fs::read_to_string(dir.path().join("c/report.html")).unwrap();
+    assert!(page.contains("operators&#39; loss") || page.contains("operators' loss"));
+}
+
 #[test]
 fn comparing_a_file_with_itself_gives_exact_zeros() {
     let dir = tempfile::tempdir().unwrap();

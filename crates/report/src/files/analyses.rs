@@ -80,12 +80,24 @@ pub fn stress_csv(r: &StressResult) -> Result<Vec<u8>, csv::Error> {
     finish_csv(w)
 }
 
+/// compare.csv's columns for variants that contract a service out.
+const CONTRACT_COLUMNS: [&str; 5] = [
+    "operator_loss_total",
+    "p_operator_exit",
+    "p_operator_exit_lo",
+    "p_operator_exit_hi",
+    "termination_mean",
+];
+
 /// `compare.csv`: one row per variant, differences against the baseline
 /// (`is_baseline` marks it), its rank by mean gap NPV with the ranks the
-/// paired intervals allow, and its funding requirement.
+/// paired intervals allow, and its funding requirement; where a variant
+/// contracts a service out, what its operators bear and the chance one
+/// leaves (as horizon.csv has them), which its city's gap leaves out.
 pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let contracted = r.variants.iter().any(|v| v.stats.contract_total.is_some());
+    let mut header = vec![
         "variant",
         "description",
         "entity",
@@ -118,7 +130,11 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         "topup",
         "topup_lo",
         "topup_hi",
-    ])?;
+    ];
+    if contracted {
+        header.extend(CONTRACT_COLUMNS);
+    }
+    w.write_record(&header)?;
     let f = num;
     for v in &r.variants {
         let s = &v.stats;
@@ -165,6 +181,18 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
             need(|n| n.topup_lo).unwrap_or_default(),
             need(|n| n.topup_hi).unwrap_or_default(),
         ]);
+        if contracted {
+            match s.contract_total {
+                Some(c) => row.extend([
+                    f(c.operator_loss),
+                    f(c.p_exit.estimate),
+                    f(c.p_exit.lo),
+                    f(c.p_exit.hi),
+                    f(c.termination),
+                ]),
+                None => row.extend(std::iter::repeat_n(String::new(), CONTRACT_COLUMNS.len())),
+            }
+        }
         w.write_record(&row)?;
     }
     finish_csv(w)

@@ -76,6 +76,17 @@ pub fn compare_cells(
     if let Some(q) = r.confidence {
         head.push(need_head(q, w));
     }
+    let contracted = r.variants.iter().any(|v| v.stats.contract_total.is_some());
+    if contracted {
+        head.push(w.t("operators' loss", "운영사 손실").to_string());
+        head.push(
+            w.t(
+                "P(operator leaves) [95% CI]",
+                "운영사 이탈 확률 [95% 신뢰구간]",
+            )
+            .to_string(),
+        );
+    }
     let rows = r
         .variants
         .iter()
@@ -100,6 +111,12 @@ pub fn compare_cells(
             ];
             if let Some(n) = s.funding_needed.first() {
                 row.push(money.with_interval(n.topup, n.topup_lo, n.topup_hi));
+            }
+            if contracted {
+                match s.contract_total {
+                    Some(c) => row.extend([money.fmt(c.operator_loss), share(&c.p_exit)]),
+                    None => row.extend(["-".to_string(), "-".to_string()]),
+                }
             }
             row
         })
@@ -162,6 +179,33 @@ pub fn compare_notes(r: &CompareResult, lang: Language, money: &Money) -> Vec<St
             money.label()
         ),
     }];
+    if r.variants.iter().any(|v| v.stats.contract_total.is_some()) {
+        notes.push(w.t(
+            "Operators' loss: what contracted operators bear over the horizon (nominal), which the city's gap leaves out; a variant that ranks well by handing cost to an operator likely to leave (P(operator leaves)) may get that cost back when it does.",
+            "운영사 손실: 계약한 운영사가 기간 중 떠안는 손실(명목)로, 시의 부족액에는 들지 않습니다; 비용을 운영사에 넘겨 순위가 높은 대안도 운영사가 떠날 가능성(운영사 이탈 확률)이 크면 떠날 때 그 비용이 시로 돌아올 수 있습니다.",
+        ).to_string());
+    }
+    // An operator that loses money and never leaves is, most likely, one
+    // the scenario gives no rule to leave by: its losses hold the city's
+    // gap down in every trial.
+    for v in &r.variants {
+        let Some(c) = v.stats.contract_total else {
+            continue;
+        };
+        if c.operator_loss > 0.0 && c.p_exit.estimate == 0.0 {
+            let loss = money.with_unit(c.operator_loss);
+            notes.push(match w.ko() {
+                false => format!(
+                    "{}: its operators lose {loss} over the horizon on average and leave in no trial: without a rule to leave by (`exit_after_loss_years` in the service's [delivery]), an operator bears any loss for the whole contract, and the city's gap looks that much smaller.",
+                    v.name
+                ),
+                true => format!(
+                    "{}: 운영사가 기간 중 평균 {loss}을 잃지만 어느 시행에서도 떠나지 않습니다: 떠나는 규칙(서비스 [delivery]의 `exit_after_loss_years`)이 없으면 운영사가 계약 기간 내내 어떤 손실이든 떠안는 것으로 계산되어, 시의 부족액이 그만큼 작게 보입니다.",
+                    v.name
+                ),
+            });
+        }
+    }
     if let Some(q) = r.confidence {
         let q = percent(q, 0);
         notes.push(match w.ko() {
