@@ -108,10 +108,26 @@ def _levels(confidence: Union[None, float, Sequence[float]]) -> Optional[List[fl
     return [float(c) for c in confidence]
 
 
+def _years(years: Any) -> str:
+    """The withdrawal years as ``--years`` takes them: text as it is, a
+    year, or years given as a list or a range."""
+    if isinstance(years, str):
+        return years
+    if isinstance(years, numbers.Integral) and not isinstance(years, bool):
+        return str(int(years))
+    try:
+        listed = list(years)
+    except TypeError:
+        raise TypeError(f"`years`: give \"all\", text such as \"2026-2030\", a year, or a list of years, not {years!r}") from None
+    if not listed or not all(isinstance(y, numbers.Integral) and not isinstance(y, bool) for y in listed):
+        raise TypeError(f"`years`: a list of years holds whole numbers such as [2026, 2028], not {years!r}")
+    return ",".join(str(int(y)) for y in listed)
+
+
 def stress(
     scenario: ScenarioLike = None,
     *,
-    years: str = "all",
+    years: Union[str, int, Sequence[int], range] = "all",
     cuts: Sequence[float] = (0, 25, 50, 75, 100),
     service: Optional[str] = None,
     streams: Sequence[str] = (),
@@ -125,7 +141,7 @@ def stress(
     progress: Optional[bool] = None,
 ) -> StressResult:
     """``fundgap stress``: the grid of withdrawal year (``years``: "all",
-    "2026,2028" or "2026-2030") by cut (``cuts``, percent) of the selected
+    "2026,2028", "2026-2030", a year, or years as a list or a range) by cut (``cuts``, percent) of the selected
     ``streams`` (default every grant; ``service`` only that service's), or,
     with ``sweep`` (up to two keys, each with its values, e.g.
     ``{"economy.inflation.mean": [0.01, 0.02]}``), the swept keys; every
@@ -134,7 +150,7 @@ def stress(
     s = as_scenario(scenario)
     sweeps = [f"{k}={','.join(toml_value(v) for v in vs)}" for k, vs in (sweep or {}).items()]
     native = _fundgap.stress(
-        s.text, s.label, s.overrides, years=str(years), cuts=[float(c) for c in cuts],
+        s.text, s.label, s.overrides, years=_years(years), cuts=[float(c) for c in cuts],
         service=service, streams=list(streams), sweep=sweeps, trials=_whole("trials", trials, 1),
         seed=_whole("seed", seed),
         target=float(target), confidence=float(confidence), lang=lang,

@@ -103,6 +103,19 @@ class Scenario:
         """The overrides as ``--set`` would take them (``PATH=VALUE``)."""
         return list(self._set)
 
+    @property
+    def variants(self) -> List[str]:
+        """The names of the scenario's ``[[variant]]`` tables, in order."""
+        return _fundgap.variants(self.text, self.label)[0]
+
+    def variant(self, name: str) -> "Scenario":
+        """A copy of this scenario as its ``[[variant]]`` named ``name``:
+        the variant's ``set`` applied before this scenario's own
+        overrides, as ``--variant`` does on the command line."""
+        other = self.copy()
+        other._set = list(_fundgap.variants(self.text, self.label, name)[1]) + other._set
+        return other
+
     def copy(self) -> "Scenario":
         """This scenario with its overrides, to change apart."""
         other = Scenario(self.text, self.label, self.stem)

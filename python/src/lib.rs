@@ -225,6 +225,28 @@ fn check(text: &str, label: &str, set: Vec<String>, lang: Option<&str>) -> PyRes
     Ok(fundgap_report::check::likely_slips(&model, lang))
 }
 
+/// The `[[variant]]`s of a scenario's text by name, in order, and the
+/// overrides (`PATH=VALUE`) that make the scenario the one named
+/// `variant` when it is given.
+#[pyfunction]
+#[pyo3(signature = (text, label, variant=None))]
+fn variants(
+    text: &str,
+    label: &str,
+    variant: Option<&str>,
+) -> PyResult<(Vec<String>, Vec<String>)> {
+    let names = scenario::variant_names(text);
+    let sets = match variant {
+        Some(name) => scenario::variant_overrides(text, label, name)
+            .map_err(to_py)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok((names, sets))
+}
+
 /// What each CSV column means to a reader (`fundgap_report::columns`):
 /// its heading in `lang` ("en" or "ko") and what its values are: "money"
 /// (the scenario's unit), "per_resident" (won per resident), "share" (0
@@ -259,6 +281,7 @@ fn _fundgap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(columns, m)?)?;
+    m.add_function(wrap_pyfunction!(variants, m)?)?;
     m.add_class::<outcome::Outcome>()?;
     commands::register(m)?;
     analyses::register(m)?;

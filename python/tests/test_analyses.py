@@ -73,6 +73,19 @@ def test_compare_of_a_scenario_and_its_changed_copy(cli, tmp_path):
     assert variants.loc["daejeon-challenge", "p_any_gap"] < alone
 
 
+def test_a_variant_runs_as_the_command_lines_variant(cli, tmp_path):
+    s = fundgap.Scenario.load("scenarios/revenue-models.toml")
+    assert s.variants == ["grant-then-budget", "user-fees", "advertising-data", "private-operator"]
+    fees = s.variant("user-fees")
+    assert s.overrides == [] and len(fees.overrides) == 2
+    ours = fundgap.evaluate(fees, trials=500, seed=4, sensitivity=False)
+    theirs = cli(["evaluate", "scenarios/revenue-models.toml", "--variant", "user-fees", "--trials", "500",
+                  "--seed", "4", "--no-sensitivity"], tmp_path / "v")
+    same_files(ours, theirs)
+    with pytest.raises(ValueError, match='no variant named "user-fee".*did you mean "user-fees"'):
+        s.variant("user-fee")
+
+
 def test_a_comparison_needs_two_variants():
     with pytest.raises(ValueError, match="at least two"):
         fundgap.compare(BASE, trials=100)
@@ -128,6 +141,19 @@ def test_stress_sweep_equals_the_command_lines(cli, tmp_path):
                   "--seed", "1"], tmp_path / "sw")
     same_files(ours, theirs)
     assert list(ours.cells["x_value"].unique()) == ["0.01", "0.03"]
+
+
+def test_stress_years_may_be_a_list_or_a_range():
+    text = fundgap.stress(BASE, years="2026,2028", cuts=[0, 100], trials=100, seed=3)
+    for years in ([2026, 2028], range(2026, 2029, 2), (2026, 2028)):
+        ours = fundgap.stress(BASE, years=years, cuts=[0, 100], trials=100, seed=3)
+        assert ours.cells.equals(text.cells), years
+    one = fundgap.stress(BASE, years=2027, cuts=[0], trials=50, seed=3)
+    assert set(one.cells["x_value"]) == {"2027"}
+    with pytest.raises(TypeError, match="whole numbers"):
+        fundgap.stress(BASE, years=[2026.5], trials=10)
+    with pytest.raises(TypeError, match="`years`"):
+        fundgap.stress(BASE, years=None, trials=10)
 
 
 def test_stress_bad_settings_are_value_errors():

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::args::{ChartOpts, RunOpts};
+use super::args::{Changes, ChartOpts, RunOpts};
 use fundgap::error::{Error, Result};
 use fundgap::model::Language;
 use fundgap::model::Model;
@@ -35,6 +35,34 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
         None => None,
     };
     fundgap_report::input::load_scenario(path.as_deref())
+}
+
+/// Puts the chosen `--variant`'s changes in front of the `--set`
+/// overrides, so that every command reads (and records) one list.
+/// Without one, says (unless `quiet`) that a file's variants are left
+/// aside: the scenario as written is what runs.
+pub(super) fn resolve_variant(
+    changes: &mut Changes,
+    scenario: Option<&std::path::Path>,
+    quiet: bool,
+) -> Result<()> {
+    let (text, label, _) = load_text(scenario)?;
+    let Some(name) = changes.variant.take() else {
+        let n = fundgap::scenario::variant_names(&text).len();
+        if n > 0 && !quiet {
+            let lang = fundgap::scenario::told_in(&text);
+            say!(
+                lang,
+                "fundgap: {label} has {n} [[variant]]s, left aside: this is the scenario as written (--variant NAME runs one; `fundgap compare` weighs them all)",
+                "fundgap: {label}의 [[variant]] {n}개는 적용하지 않고 시나리오를 쓰인 그대로 실행합니다 (--variant 이름으로 하나를 실행; `fundgap compare`는 모두 비교)"
+            );
+        }
+        return Ok(());
+    };
+    let mut set = fundgap::scenario::variant_overrides(&text, &label, &name)?;
+    set.append(&mut changes.set);
+    changes.set = set;
+    Ok(())
 }
 
 /// Loads the named scenario, or the default one, with overrides applied.

@@ -11,7 +11,7 @@ use super::common::*;
 
 pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let cancel = interrupt_flag();
-    use fundgap::analysis::compare::{Source, inputs, run};
+    use fundgap::analysis::compare::{Source, check, inputs, run};
     let mut files = Vec::new();
     for p in &args.scenarios {
         files.push(load_text(Some(p))?);
@@ -31,6 +31,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let trials = inputs[0].model.trials();
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
     Staging::check(&out_dir)?;
+    check(&inputs, args.service.as_deref(), args.baseline.as_deref())?;
     let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.run.quiet {
         say!(

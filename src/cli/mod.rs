@@ -48,7 +48,7 @@ mod template;
 
 pub(crate) use args::Cli;
 use args::Command;
-use fundgap::error::Result;
+use fundgap::error::{Error, Result};
 pub(crate) use options::Lang;
 
 /// Runs a parsed command line.
@@ -96,17 +96,33 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
     if let Some(font) = font {
         fundgap_report::ownership::protect(font);
     }
+    // A command that runs one scenario reads its --variant first.
+    macro_rules! one_variant {
+        ($args:ident, $command:path) => {{
+            common::resolve_variant(
+                &mut $args.changes,
+                $args.scenario.as_deref(),
+                $args.common.run.quiet,
+            )?;
+            $command(&$args)
+        }};
+    }
     match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(mut args) => one_variant!(args, run::run),
         Command::Check(args) => check::check(&args),
         Command::Chart(args) => chart::chart(&args),
-        Command::Stress(args) => stress::stress(&args),
+        Command::Stress(mut args) => one_variant!(args, stress::stress),
+        Command::Compare(args) if args.changes.variant.is_some() => Err(Error::Usage(
+            "compare runs every [[variant]] (or every file) given; --variant chooses one for the \
+             other commands: name the baseline with --baseline"
+                .into(),
+        )),
         Command::Compare(args) => compare::compare(&args),
         Command::Init(args) => init::init(&args),
         Command::Convert(args) => convert::convert(&args),
-        Command::Sensitivity(args) => evaluate::sensitivity(&args),
-        Command::Evaluate(args) => evaluate::evaluate(&args),
-        Command::Discover(args) => discover::discover(&args),
+        Command::Sensitivity(mut args) => one_variant!(args, evaluate::sensitivity),
+        Command::Evaluate(mut args) => one_variant!(args, evaluate::evaluate),
+        Command::Discover(mut args) => one_variant!(args, discover::discover),
         Command::Backtest(args) => backtest::backtest(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Serve(args) => serve::serve(&args),

@@ -84,6 +84,11 @@ pub(crate) struct Changes {
     /// overrides apply in order, so a later one wins
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
+    /// Run the scenario as its [[variant]] of this name: the variant's
+    /// `set` applied as --set overrides before any --set given (and
+    /// recorded with them); `compare` runs every variant instead
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
 }
 
 /// Options of every command that simulates.

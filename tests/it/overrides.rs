@@ -191,3 +191,64 @@ fn an_amount_written_in_korean_units_is_refused_with_its_number() {
         assert!(!o.status.success() && e.contains(meant), "{e}");
     }
 }
+
+/// `--variant NAME` runs a file's `[[variant]]` as the same `--set`s
+/// would: the same tables byte for byte, and the run's record holds the
+/// overrides, so it can be made again without the variant table. A file
+/// with variants run without one says they were left aside; a name no
+/// variant has is refused with the names there are.
+#[test]
+fn a_variant_runs_as_its_sets_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario("revenue-models.toml");
+    let run = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "run",
+            file.as_str(),
+            "--trials",
+            "2000",
+            "--no-charts",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        let o = fundgap(&args, dir.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stderr)
+    };
+    let said = run(&["--variant", "user-fees"], "v");
+    assert!(!said.contains("left aside"), "{said}");
+    run(
+        &[
+            "--set",
+            "service.smart-parking.funding.parking-fees.price=0.00096",
+            "--set",
+            "service.smart-parking.funding.city-budget.amount={ dist = \"normal\", mean = 300, sd = 40 }",
+        ],
+        "s",
+    );
+    for table in ["yearly.csv", "horizon.csv", "plan.csv"] {
+        let (v, s) = (
+            dir.path().join("v").join(table),
+            dir.path().join("s").join(table),
+        );
+        assert_eq!(
+            std::fs::read(v).unwrap(),
+            std::fs::read(s).unwrap(),
+            "{table}"
+        );
+    }
+    let summary = std::fs::read_to_string(dir.path().join("v/summary.json")).unwrap();
+    assert!(summary.contains("parking-fees.price=0.00096"), "{summary}");
+    let plain = run(&[], "p");
+    assert!(plain.contains("has 4 [[variant]]s, left aside"), "{plain}");
+    let o = fundgap(&["run", &file, "--variant", "user-fee"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("no variant named \"user-fee\"") && err.contains("user-fees"),
+        "{err}"
+    );
+    let o = fundgap(&["compare", &file, "--variant", "user-fees"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+}

@@ -458,7 +458,7 @@ fn confidence_level(s: &str) -> Result<f64, String> {
     let q: f64 = s
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}` is not a number; give shares such as 0.8,0.9,0.95"))?;
+        .map_err(|_| format!("`{s}` is not a number; give a share of trials such as 0.9"))?;
     if q > 0.0 && q < 1.0 {
         Ok(q)
     } else {

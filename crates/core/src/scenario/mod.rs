@@ -102,6 +102,83 @@ pub fn variant_models(
     }
 }
 
+/// The overrides that make the scenario `text` its `[[variant]]` named
+/// `name`: that variant's `set`, each key and value as written, in order,
+/// as `--set` would give them (so a run of one variant records, and can
+/// be made again from, plain overrides). Refuses a name no variant has,
+/// naming those there are.
+pub fn variant_overrides(
+    text: &str,
+    label: &str,
+    name: &str,
+) -> Result<Vec<Override>, crate::error::Error> {
+    let doc = parse_document(text, label)?;
+    let variants = variant_tables(&doc);
+    let Some(chosen) = variants
+        .iter()
+        .find(|t| variant_name(t).as_deref() == Some(name))
+    else {
+        let names = variant_names(text);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let there = match names.is_empty() {
+            true => format!("{label} has no [[variant]] tables"),
+            false => format!(
+                "{label}'s variants are {}{}",
+                names.join(", "),
+                crate::names::did_you_mean(name, &refs)
+            ),
+        };
+        return Err(crate::error::Error::Usage(format!(
+            "no variant named \"{name}\": {there}"
+        )));
+    };
+    let Some(DeValue::Table(sets)) = chosen.get("set").map(|s| s.get_ref()) else {
+        return Ok(Vec::new());
+    };
+    Ok(sets
+        .iter()
+        .map(|(path, value)| Override {
+            path: path.get_ref().to_string(),
+            value: text
+                .get(value.span())
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            flag: "--set",
+        })
+        .collect())
+}
+
+/// The names of the scenario's `[[variant]]`s, in order (read leniently:
+/// none where the file cannot be read).
+pub fn variant_names(text: &str) -> Vec<String> {
+    let (doc, _) = DeTable::parse_recoverable(text);
+    variant_tables(&doc)
+        .iter()
+        .filter_map(|t| variant_name(t))
+        .collect()
+}
+
+fn variant_tables<'d, 'i>(doc: &'d Spanned<DeTable<'i>>) -> Vec<&'d DeTable<'i>> {
+    match doc.get_ref().get("variant").map(|v| v.get_ref()) {
+        Some(DeValue::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn variant_name(t: &DeTable<'_>) -> Option<String> {
+    match t.get("name").map(|n| n.get_ref()) {
+        Some(DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
 /// Parses TOML text into the spanned tree, reporting syntax errors.
 pub fn parse_document<'i>(
     text: &'i str,

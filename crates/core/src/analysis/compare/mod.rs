@@ -429,6 +429,24 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<CompareResult, Error> {
+    let (bi, idx) = settle(inputs, entity, baseline)?;
+    run_settled(inputs, entity, (bi, idx), confidence, progress, cancel)
+}
+
+/// Refuses, before any trial, a comparison [`run`] would refuse: fewer
+/// than two variants, a `baseline` or `entity` no variant has, variants
+/// over different years.
+pub fn check(inputs: &[Input], entity: Option<&str>, baseline: Option<&str>) -> Result<(), Error> {
+    settle(inputs, entity, baseline).map(|_| ())
+}
+
+/// The baseline's index and each variant's entity index, or why the
+/// variants cannot be compared.
+fn settle(
+    inputs: &[Input],
+    entity: Option<&str>,
+    baseline: Option<&str>,
+) -> Result<(usize, Vec<usize>), Error> {
     if inputs.len() < 2 {
         return Err(Error::Usage(TWO_VARIANTS.into()));
     }
@@ -474,6 +492,18 @@ pub fn run(
             )));
         }
     }
+    Ok((bi, idx))
+}
+
+fn run_settled(
+    inputs: &[Input],
+    entity: Option<&str>,
+    (bi, idx): (usize, Vec<usize>),
+    confidence: Option<f64>,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<CompareResult, Error> {
+    let base = &inputs[0].model;
     // Common random numbers: every variant runs on the baseline's seed.
     let models: Vec<Model> = inputs
         .iter()
