@@ -252,3 +252,29 @@ fn a_variant_runs_as_its_sets_would() {
     let o = fundgap(&["compare", &file, "--variant", "user-fees"], dir.path());
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 }
+
+/// An override that clashes with a key of the file is told at the
+/// override, not at the file's line, which was fine alone.
+#[test]
+fn a_clash_made_by_an_override_is_told_at_the_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &[
+            "check",
+            &scenario("ucity-baseline.toml"),
+            "--set",
+            "service.cctv-safety.funding.*.amount=10",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "--set service.cctv-safety.funding.*.amount=10: `service[2].funding[1].amount`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("already has `share_of_cost`"), "{err}");
+    assert!(!err.contains("ucity-baseline.toml:"), "{err}");
+}

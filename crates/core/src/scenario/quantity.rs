@@ -325,6 +325,33 @@ impl Checker {
             (true, false) => self.quantity(view, a.0, a.2, None).map(|q| (true, q)),
             (false, true) => self.quantity(view, b.0, b.2, None).map(|q| (false, q)),
             (both, _) => {
+                // Where one of the two came from an override, the problem
+                // is the override's: the file alone was fine.
+                let set_here = [a.0, b.0].into_iter().find_map(|k| {
+                    let span = view.get(k)?.span();
+                    (span.start >= crate::scenario::overrides::OVERRIDE_SPAN).then_some((k, span))
+                });
+                if let (true, Some((key, span))) = (both, set_here) {
+                    let other = if key == a.0 { b.0 } else { a.0 };
+                    self.err(
+                        &span,
+                        &view.key_path(key),
+                        Said::both(
+                            format!(
+                                "give either `{}` or `{}`, not both: the scenario already has `{other}` on this line, and an override cannot remove a key (set `{other}` instead, or change the file)",
+                                a.0, b.0
+                            ),
+                            format!(
+                                "`{}`와 `{}` 중 하나만 쓸 수 있는데 시나리오의 이 항목에 이미 `{other}`{} 있습니다; 덮어쓰기로 키를 지울 수는 없으므로 `{other}`{} 바꾸거나 파일을 고치세요",
+                                a.0,
+                                b.0,
+                                crate::format::particle(other, "이", "가"),
+                                crate::format::particle(other, "을", "를")
+                            ),
+                        ),
+                    );
+                    return None;
+                }
                 let msg = if both {
                     Said::both(
                         format!("give either `{}` or `{}`, not both", a.0, b.0),
