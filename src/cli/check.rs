@@ -25,7 +25,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<()> {
         let n = scenario::variant_models(&text, &label, &args.set)?.len();
         match w.ko() {
             false => format!("  {n} variants, each a valid scenario\n"),
-            true => format!("  변형 {n}개, 모두 유효한 시나리오\n"),
+            true => format!("  대안([[variant]]) {n}개, 모두 유효한 시나리오\n"),
         }
     };
     // Say what was changed, so a description is never mistaken for the

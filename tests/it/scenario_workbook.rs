@@ -334,6 +334,12 @@ fn a_workbook_s_problems_are_told_at_their_cells_with_exit_code_2() {
         "{err}"
     );
     assert!(!err.contains(".xlsx:1:"), "{err}");
+    // In Korean, at the same cell.
+    let err = text(&fundgap(&["check", "bad.xlsx", "--lang", "ko"], d).stderr);
+    assert!(
+        err.contains("services!K2: `service[1].construction_grant_share`: 0에서 1 사이의 수여야 하는데 1.5입니다"),
+        "{err}"
+    );
     filled_workbook(&book, (T("fifteen"), E, T("150,000")), "parking");
     let out = fundgap(&["run", "bad.xlsx", "--trials", "10"], d);
     assert_eq!(out.status.code(), Some(2));

@@ -53,7 +53,7 @@ const MONEY: &[(&str, &str, &str)] = &[
     ("reserve_used", "reserve used", "적립금 사용"),
     ("grant", "grants", "보조금"),
     ("budget", "local budget", "지방비 예산"),
-    ("fees", "fees", "사용료 수입"),
+    ("fees", "fees", "이용료 수입"),
     ("contract", "private contracts", "민간 계약"),
     ("reserve", "reserve draws", "적립금 인출"),
     (
@@ -87,7 +87,7 @@ const MONEY: &[(&str, &str, &str)] = &[
     ("national", "national grants (국비)", "국비"),
     ("provincial", "the province's grants (시·도비)", "시·도비"),
     ("local", "local budget (지방비)", "지방비"),
-    ("own_revenue", "own revenue (fees)", "자체수입(사용료)"),
+    ("own_revenue", "own revenue (fees)", "자체수입(이용료)"),
     ("private", "private money", "민간 재원"),
     ("operating", "operating cost", "운영비"),
     ("capital", "capital spending", "자본적 지출"),

@@ -212,7 +212,26 @@ struct UploadQuery {
     name: Option<String>,
 }
 
-async fn upload(State(s): App, Query(q): Query<UploadQuery>, body: Bytes) -> Response {
+async fn upload(
+    State(s): App,
+    Query(q): Query<UploadQuery>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    // A body over the limit is refused before it is read: said as JSON,
+    // as every other refusal, for the page to show.
+    let body = match body {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the file is larger than {} MiB, more than any scenario could be",
+                    MAX_UPLOAD_BYTES >> 20
+                ),
+            );
+        }
+        Err(r) => return error(r.status(), r.body_text()),
+    };
     let name = q.name.unwrap_or_default();
     let shared = s.clone();
     let res =

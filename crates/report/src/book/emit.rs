@@ -51,11 +51,14 @@ impl SourceMap {
         let Some(cell) = self.cell(d.line, d.column) else {
             return;
         };
-        d.message = if d.path.is_empty() {
-            format!("{cell}: {}", d.message)
-        } else {
-            format!("{cell}: `{}`: {}", d.path, d.message)
+        let place = match d.path.is_empty() {
+            true => format!("{cell}: "),
+            false => format!("{cell}: `{}`: ", d.path),
         };
+        d.message.insert_str(0, &place);
+        if let Some(ko) = d.korean.as_mut() {
+            ko.insert_str(0, &place);
+        }
         d.path.clear();
         d.line = 0;
         d.column = 0;

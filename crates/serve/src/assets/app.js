@@ -12,6 +12,7 @@ const WORDS = {
   en: {
     title: "Funding-gap what-if", scenario: "Scenario", pick: "Choose a scenario",
     upload: "Upload a file (TOML, .xlsx)", whatif: "What-if",
+    tooLarge: "the file is larger than 16 MiB, more than any scenario could be",
     grantEnd: "National grant withdrawn from year (nothing paid from then on)",
     grantCut: "Grant cut in every year it pays (%)", feeDelta: "Fee change per use (KRW)",
     cityChange: "Every local budget stream, change (%)", materiality: "Materiality (% of cost)",
@@ -44,6 +45,7 @@ const WORDS = {
   ko: {
     title: "재원 부족 what-if", scenario: "시나리오", pick: "시나리오 선택",
     upload: "파일 올리기 (TOML, .xlsx)", whatif: "가정 분석 (What-if)",
+    tooLarge: "파일이 16 MiB를 넘습니다: 그렇게 큰 시나리오는 없습니다",
     grantEnd: "국비 지원 중단 연도 (그 해부터 지급 없음)",
     grantCut: "국비 삭감 (지급 기간 매년, %)", feeDelta: "이용료 변경 (1회 이용당, 원)",
     cityChange: "지방비 예산 재원 모두 변경 (%)", materiality: "중요성 기준 (비용 대비 %)",
@@ -504,7 +506,7 @@ document.addEventListener("DOMContentLoaded", () => {
         method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: bytes,
       });
       await loadList(e.id);
-    } catch (e) { setStatus(`${t("failed")}: ${e.message}`); }
+    } catch (e) { setStatus(`${t("failed")}: ${e.status === 413 ? t("tooLarge") : e.message}`); }
   });
   if (!(navigator.language || "").startsWith("ko")) lang = "en";
   applyLanguage();
