@@ -453,7 +453,12 @@ fn serve_answers_bad_input_with_a_clear_json_error() {
     let r = server.post("api/scenarios?name=huge.toml", &huge);
     assert_eq!(r.status, 413, "{}", r.text());
     // Said as JSON, as every refusal is, for the page to show.
-    assert!(r.json()["error"].as_str().unwrap().contains("larger than 16 MiB"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 16 MiB")
+    );
     assert!(!dir.path().join("huge.toml").exists() && !dir.path().join("secret").exists());
 }
 

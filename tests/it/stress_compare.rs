@@ -281,6 +281,59 @@ set = { "service.smart-parking.delivery" = { kind = "bto", from = 2028 }, "servi
     assert!(page.contains("operators&#39; loss") || page.contains("operators' loss"));
 }
 
+/// A variant whose gap is lower only while more of its trials stop the
+/// service is marked as stress marks such a cell, with P(stopped) beside
+/// every variant, in the table and in compare.csv.
+#[test]
+fn compare_marks_a_variant_whose_gap_is_lower_because_it_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = fundgap(&["init", "g.toml"], dir.path());
+    assert!(init.status.success(), "{}", stderr(&init));
+    let mut text = std::fs::read_to_string(dir.path().join("g.toml")).unwrap();
+    text.push_str(
+        "\n[[variant]]\nname = \"as-planned\"\n\n[[variant]]\nname = \"early-withdrawal\"\n\
+         set = { \"service.*.funding.national-subsidy.to\" = 2026 }\n",
+    );
+    std::fs::write(dir.path().join("g.toml"), text).unwrap();
+    let o = fundgap(
+        &[
+            "compare",
+            "g.toml",
+            "--trials",
+            "4000",
+            "--service",
+            "smart-parking",
+            "--out",
+            "c",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("P(stopped) [95% CI]"), "{out}");
+    assert!(
+        out.contains(
+            "! early-withdrawal: its gap NPV is below as-planned's while more trials stop"
+        ),
+        "{out}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/compare.json")).unwrap())
+            .unwrap();
+    let (base, early) = (&v["variants"][0]["stats"], &v["variants"][1]["stats"]);
+    assert!(early["gap_npv"]["mean"].as_f64() < base["gap_npv"]["mean"].as_f64());
+    assert!(early["p_stop"]["estimate"].as_f64() > base["p_stop"]["estimate"].as_f64());
+    let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let at = head.iter().position(|h| *h == "stops_sooner").unwrap();
+    let sooner: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').nth(head.len() - 1 - at).unwrap())
+        .collect();
+    assert_eq!(sooner, ["false", "true"], "{csv}");
+}
+
 #[test]
 fn comparing_a_file_with_itself_gives_exact_zeros() {
     let dir = tempfile::tempdir().unwrap();

@@ -97,6 +97,7 @@ const CONTRACT_COLUMNS: [&str; 5] = [
 pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let contracted = r.variants.iter().any(|v| v.stats.contract_total.is_some());
+    let sooner = r.stops_sooner();
     let mut header = vec![
         "variant",
         "description",
@@ -130,6 +131,10 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         "topup",
         "topup_lo",
         "topup_hi",
+        "p_stop",
+        "p_stop_lo",
+        "p_stop_hi",
+        "stops_sooner",
     ];
     if contracted {
         header.extend(CONTRACT_COLUMNS);
@@ -180,6 +185,10 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
             need(|n| n.topup).unwrap_or_default(),
             need(|n| n.topup_lo).unwrap_or_default(),
             need(|n| n.topup_hi).unwrap_or_default(),
+            f(s.p_stop.estimate),
+            f(s.p_stop.lo),
+            f(s.p_stop.hi),
+            sooner.iter().any(|x| x.name == v.name).to_string(),
         ]);
         if contracted {
             match s.contract_total {

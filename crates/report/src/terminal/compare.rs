@@ -76,6 +76,14 @@ pub fn compare_cells(
     if let Some(q) = r.confidence {
         head.push(need_head(q, w));
     }
+    let stops = r.variants.iter().any(|v| v.stats.p_stop.estimate > 0.0);
+    if stops {
+        head.push(
+            w.t("P(stopped) [95% CI]", "중단·축소 확률 [95% 신뢰구간]")
+                .to_string(),
+        );
+    }
+    let sooner = r.stops_sooner();
     let contracted = r.variants.iter().any(|v| v.stats.contract_total.is_some());
     if contracted {
         head.push(w.t("operators' loss", "운영사 손실").to_string());
@@ -96,11 +104,16 @@ pub fn compare_cells(
                 Some(d) => signed_points(&d.p_any_gap, w),
                 None => w.t("baseline", "기준").to_string(),
             };
+            // `!` as stress marks a cell: lower only because it stops.
+            let mark = match sooner.iter().any(|x| x.name == v.name) {
+                true => " !",
+                false => "",
+            };
             let mut row = vec![
                 v.name.clone(),
                 share(&s.p_any_gap),
                 diff,
-                money.fmt(s.gap_npv.mean),
+                format!("{}{mark}", money.fmt(s.gap_npv.mean)),
                 rank_text(&v.rank),
                 money.fmt(s.gap_npv.p95),
                 money.fmt(s.lcc_npv.mean),
@@ -111,6 +124,9 @@ pub fn compare_cells(
             ];
             if let Some(n) = s.funding_needed.first() {
                 row.push(money.with_interval(n.topup, n.topup_lo, n.topup_hi));
+            }
+            if stops {
+                row.push(share(&s.p_stop));
             }
             if contracted {
                 match s.contract_total {
@@ -179,6 +195,24 @@ pub fn compare_notes(r: &CompareResult, lang: Language, money: &Money) -> Vec<St
             money.label()
         ),
     }];
+    if let Some(b) = r.baseline_variant() {
+        for v in r.stops_sooner() {
+            let (p, pb) = (
+                percent(v.stats.p_stop.estimate, 1),
+                percent(b.stats.p_stop.estimate, 1),
+            );
+            notes.push(match w.ko() {
+                false => format!(
+                    "! {}: its gap NPV is below {}'s while more trials stop or cut the service (P(stopped) {p} against {pb}): the difference may be a shorter service, not a cheaper one (the top-up, reckoned as planned, is free of this).",
+                    v.name, b.name
+                ),
+                true => format!(
+                    "! {}: 부족액 현가가 {}보다 낮지만 서비스를 중단·축소하는 시행도 더 많습니다 (중단·축소 확률 {p}, 기준 {pb}): 그 차이는 더 싸게가 아니라 더 짧게 운영한 결과일 수 있습니다 (계획대로 운영할 때로 계산하는 추가 예산에는 이런 치우침이 없습니다).",
+                    v.name, b.name
+                ),
+            });
+        }
+    }
     if r.variants.iter().any(|v| v.stats.contract_total.is_some()) {
         notes.push(w.t(
             "Operators' loss: what contracted operators bear over the horizon (nominal), which the city's gap leaves out; a variant that ranks well by handing cost to an operator likely to leave (P(operator leaves)) may get that cost back when it does.",

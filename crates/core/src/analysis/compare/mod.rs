@@ -206,6 +206,24 @@ impl CompareResult {
             }
         })
     }
+
+    /// The variants whose mean gap NPV is below the baseline's while
+    /// P(stopped) is above it: on the same trials, more of them stop or
+    /// cut the service, so the gap looks smaller only because the service
+    /// runs less (the rule `stress` marks its cells by).
+    pub fn stops_sooner(&self) -> Vec<&VariantResult> {
+        let Some(b) = self.baseline_variant() else {
+            return Vec::new();
+        };
+        self.variants
+            .iter()
+            .filter(|v| {
+                v.name != b.name
+                    && v.stats.gap_npv.mean < b.stats.gap_npv.mean
+                    && v.stats.p_stop.estimate > b.stats.p_stop.estimate
+            })
+            .collect()
+    }
 }
 
 /// The index of pair (i, j), i < j, among `n` variants' pairs in the
