@@ -621,3 +621,40 @@ fn compare_pairs_are_antisymmetric_and_any_variant_can_be_the_baseline() {
         stderr(&o)
     );
 }
+
+/// Cuts are percentages, with or without their sign; fractions typed by
+/// habit (0.5 for half) are refused with the percentages meant, never run
+/// as cuts of under one percent.
+#[test]
+fn stress_cuts_are_percentages() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = fundgap(
+        &["stress", "--cuts", "0,0.25,0.5", "--trials", "50"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean 0,25,50?"),
+        "{}",
+        stderr(&o)
+    );
+    let signed = fundgap(
+        &[
+            "stress", "--cuts", "0%,50%", "--years", "2027", "--trials", "200", "--out", "a", "-q",
+        ],
+        dir.path(),
+    );
+    let plain = fundgap(
+        &[
+            "stress", "--cuts", "0,50", "--years", "2027", "--trials", "200", "--out", "b", "-q",
+        ],
+        dir.path(),
+    );
+    assert!(
+        signed.status.success() && plain.status.success(),
+        "{}",
+        stderr(&signed)
+    );
+    let read = |d: &str| std::fs::read(dir.path().join(d).join("stress.csv")).unwrap();
+    assert_eq!(read("a"), read("b"));
+}

@@ -17,12 +17,14 @@ pub(crate) struct StressArgs {
     /// years in which no chosen stream pays are left out (and named)
     #[arg(long, default_value = "all")]
     pub years: String,
-    /// Cut levels in percent
+    /// Cut levels in percent (50 or 50% for half; 0.5 is refused as a
+    /// share typed by habit)
     #[arg(
         long,
         default_value = "0,25,50,75,100",
         value_delimiter = ',',
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = percent_cut
     )]
     pub cuts: Vec<f64>,
     /// Sweep a numeric key instead: PATH=v1,v2,... (at most twice)
@@ -259,4 +261,14 @@ pub(crate) struct BacktestArgs {
     pub lang: Option<Lang>,
     #[command(flatten)]
     pub run: RunOpts,
+}
+
+/// A cut in percent, with or without its sign (`50`, `50%`).
+fn percent_cut(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let n = t.strip_suffix('%').unwrap_or(t).trim();
+    n.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("`{s}` is not a percentage; give cuts such as 25,50,100"))
 }

@@ -68,6 +68,21 @@ fn withdrawal_cells(
             "--cuts: {c} is not a percentage between 0 and 100"
         )));
     }
+    // Shares are fractions everywhere else in fundgap: cuts of at most 1
+    // with a fraction among them are shares typed here by habit (0.5 for
+    // 50%), which would run cuts of under one percent.
+    if spec.cuts.iter().all(|c| *c <= 1.0) && spec.cuts.iter().any(|c| c.fract() != 0.0) {
+        let meant: Vec<String> = spec.cuts.iter().map(|c| format!("{}", c * 100.0)).collect();
+        return Err(Error::Usage(format!(
+            "--cuts are percentages: {} would cut by under one percent; did you mean {}?",
+            spec.cuts
+                .iter()
+                .map(|c| format!("{c}%"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            meant.join(",")
+        )));
+    }
     let cuts: Vec<f64> = spec.cuts.iter().map(|c| c / 100.0).collect();
     let years = parse_years(&spec.years, base)?;
     let sel = Selection {
