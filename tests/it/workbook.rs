@@ -354,11 +354,26 @@ fn a_korean_stress_test() {
     );
     let table = text(&out.stdout);
     assert!(
-        table.contains("가장 이른 중단 연도") && table.contains("삭감률"),
+        table.contains("가장 이른 삭감 시작 연도") && table.contains("삭감률"),
         "{table}"
     );
     let mut wb: Xlsx<_> = open_workbook(dir.path().join("k/report.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), vec!["히트맵", "조건별 결과", "실행 정보"]);
+    // The heatmap's title and axes, and yes-or-no cells, in Korean.
+    let heat = wb.worksheet_range("히트맵").unwrap();
+    let title = heat.get_value((0, 0)).unwrap().to_string();
+    assert!(title.ends_with("전체 (포트폴리오)의 부족 확률"), "{title}");
+    assert_eq!(
+        heat.get_value((1, 0)).unwrap().to_string(),
+        "삭감률 \\ 삭감 시작 연도"
+    );
+    let cells = wb.worksheet_range("조건별 결과").unwrap();
+    let words: Vec<String> = cells.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(words.iter().any(|w| w == "아니오"), "{words:?}");
+    assert!(
+        !words.iter().any(|w| w == "false" || w == "true"),
+        "{words:?}"
+    );
     // How it was made, labelled in Korean as the rest of the workbook.
     let made = wb.worksheet_range("실행 정보").unwrap();
     assert_eq!(first_column(&made), ["fundgap 버전", "재현 명령"]);
@@ -374,7 +389,7 @@ fn a_korean_stress_test() {
     // P(any gap) is 100% in every cell of the baseline: the heatmap shows
     // the mean gap NPV, in 억 원, and says why.
     assert!(svg.contains("삭감률"), "{svg}");
-    assert!(svg.contains("중단 연도와 삭감률별 부족액 현가 평균 (억 원)"));
+    assert!(svg.contains("삭감 시작 연도와 삭감률별 부족액 현가 평균 (억 원)"));
     assert!(svg.contains("부족 확률은 모든 조건에서 100%"));
 }
 

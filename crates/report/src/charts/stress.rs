@@ -131,14 +131,17 @@ impl Chart for Heatmap<'_> {
             (Shown::Probability, true) => words
                 .t(
                     "P(any gap) by withdrawal year and cut",
-                    "중단 연도와 삭감률별 부족 확률",
+                    "삭감 시작 연도와 삭감률별 부족 확률",
                 )
                 .to_string(),
             (Shown::Probability, false) => words
                 .t("P(any gap) across the sweep", "값 범위별 부족 확률")
                 .to_string(),
             (Shown::GapNpv { money, .. }, true) => match words.ko() {
-                true => format!("중단 연도와 삭감률별 부족액 현가 평균 ({})", money.label()),
+                true => format!(
+                    "삭감 시작 연도와 삭감률별 부족액 현가 평균 ({})",
+                    money.label()
+                ),
                 false => format!(
                     "Mean gap NPV by withdrawal year and cut ({})",
                     money.label()
@@ -175,7 +178,7 @@ impl Chart for Heatmap<'_> {
             "withdrawal_year" => words
                 .t(
                     "Year the stream is withdrawn or cut",
-                    "재원이 중단·삭감되는 연도",
+                    "재원 삭감이 시작되는 연도 (100%면 중단)",
                 )
                 .to_string(),
             k => k.to_string(),
@@ -194,7 +197,19 @@ impl Chart for Heatmap<'_> {
         let bottom = ph as i32 - bottom_room;
         let cw = (right - left) as f64 / nx as f64;
         let chh = (bottom - top) as f64 / ny as f64;
-        let text_size = ((cw / 3.2).min(chh / 2.0) as u32).min(sz.tick);
+        // A share that rounds to 0% or 100% reads "<1%" or ">99%" in whole
+        // percents: where any cell does, and there is room, one decimal,
+        // as the table has it (99.9%, >99.9%).
+        let edge = r.cells.iter().any(|c| {
+            let p = shown.value(c);
+            matches!(shown, Shown::Probability)
+                && ((p > 0.0 && p < 0.005) || (0.995..1.0).contains(&p))
+        });
+        let fits = |chars: f64| ((cw / chars).min(chh / 2.0) as u32).min(sz.tick);
+        let (decimals, text_size) = match edge && fits(5.3) >= 9 {
+            true => (1, fits(5.3)),
+            false => (0, fits(3.2)),
+        };
         let centre = plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Center,
@@ -220,7 +235,7 @@ impl Chart for Heatmap<'_> {
             if text_size >= 9 {
                 let ink = if scale(p) > 0.65 { BLACK } else { WHITE };
                 plot.draw(&Text::new(
-                    shown.label(p, 0),
+                    shown.label(p, decimals),
                     ((x0 + x1) / 2, (y0 + y1) / 2),
                     font(text_size).color(&ink).pos(centre),
                 ))

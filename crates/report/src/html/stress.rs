@@ -62,7 +62,7 @@ pub fn stress_html(
             "<h2>{}</h2>\n<p>{}</p>\n<ul>",
             esc(w.t(
                 "Earliest safe withdrawal year",
-                "가장 이른 안전한 중단 연도"
+                "가장 이른 안전한 삭감 시작 연도"
             )),
             esc(first)
         );

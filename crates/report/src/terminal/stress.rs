@@ -16,7 +16,7 @@ use crate::lang::{Money, MoneyOf, Words};
 pub fn axis_name(key: &str, w: Words) -> String {
     match key {
         "cut" => w.t("cut", "삭감률").to_string(),
-        "withdrawal_year" => w.t("withdrawal year", "재원 중단 연도").to_string(),
+        "withdrawal_year" => w.t("withdrawal year", "삭감 시작 연도").to_string(),
         k => k.to_string(),
     }
 }
@@ -164,7 +164,7 @@ pub fn stress_notes(r: &StressResult, lang: Language, money: &Money) -> Vec<Stri
         notes.push(match w.ko() {
             false => format!("Withdrawal years {years} are left out: no chosen stream pays in them, so a withdrawal there would repeat another cell (after a stream's window, the uncut one)."),
             true => format!(
-                "중단 연도 {years}{} 제외했습니다: 선택한 재원이 그 해에 지급하지 않으므로 다른 조건과 같은 결과입니다.",
+                "삭감 시작 연도 {years}{} 제외했습니다: 선택한 재원이 그 해에 지급하지 않으므로 다른 조건과 같은 결과입니다.",
                 fundgap::format::particle(&years, "은", "는")
             ),
         });
@@ -188,7 +188,7 @@ pub fn safe_years(r: &StressResult, target: f64, lang: Language) -> Vec<String> 
     }
     let mut lines = vec![match w.ko() {
         true => format!(
-            "부족 확률을 {} 미만으로 유지하는 가장 이른 중단 연도 (그 해와 이후 모든 해):",
+            "부족 확률을 {} 미만으로 유지하는 가장 이른 삭감 시작 연도 (그 해와 이후 모든 해):",
             percent(target, 0)
         ),
         false => format!(

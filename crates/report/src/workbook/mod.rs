@@ -114,13 +114,8 @@ fn write_table(ws: &mut Worksheet, t: &Table, h: &Headings) -> std::result::Resu
         for (c, (cell, (f, divisor))) in row.iter().zip(&formats).enumerate() {
             let c = c as u16;
             match cell {
-                // The CSV names the portfolio in English; a reader's sheet
-                // in the report's language.
-                Cell::Text(s) if s == fundgap::stats::PORTFOLIO_NAME && h.w.ko() => {
-                    ws.write_string(r, c, entity_name("portfolio", s, Language::Ko))?;
-                }
                 Cell::Text(s) => {
-                    ws.write_string(r, c, s)?;
+                    ws.write_string(r, c, shown(s, h.w).as_ref())?;
                 }
                 Cell::Num(x) if x.is_finite() => {
                     ws.write_number_with_format(r, c, *x / divisor, f)?;
@@ -139,6 +134,18 @@ fn write_table(ws: &mut Worksheet, t: &Table, h: &Headings) -> std::result::Resu
 /// run's: headings and column names, numbers as numbers, money in the
 /// report's unit, text as text (without the CSV's formula guard: an Excel
 /// string is never a formula).
+/// A table's text cell as a reader's sheet shows it: the tables write
+/// the portfolio's name and yes-or-no in English, a Korean sheet in
+/// Korean.
+fn shown(s: &str, w: Words) -> std::borrow::Cow<'_, str> {
+    match (w.ko(), s) {
+        (true, "true") => "예".into(),
+        (true, "false") => "아니오".into(),
+        (true, fundgap::stats::PORTFOLIO_NAME) => entity_name("portfolio", s, Language::Ko).into(),
+        _ => s.into(),
+    }
+}
+
 fn csv_sheet(ws: &mut Worksheet, csv: &[u8], h: &Headings) -> std::result::Result<(), XlsxError> {
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -169,7 +176,8 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8], h: &Headings) -> std::result::Resul
             } else if !cell.is_empty() {
                 let guarded = cell.starts_with('\'')
                     && cell[1..].starts_with(['=', '+', '-', '@', '\t', '\r']);
-                ws.write_string(r, col, fitted(if guarded { &cell[1..] } else { cell }))?;
+                let cell = shown(if guarded { &cell[1..] } else { cell }, h.w);
+                ws.write_string(r, col, fitted(&cell))?;
             }
         }
     }
@@ -361,11 +369,20 @@ pub fn stress_workbook(
         let bold = Format::new().set_bold().set_align(FormatAlign::Center);
         let pct = Format::new().set_num_format("0.0%");
         let title = match w.ko() {
-            true => format!("{}: {}의 부족 확률", r.scenario, r.entity),
+            true => format!(
+                "{}: {}의 부족 확률",
+                r.scenario,
+                crate::lang::entity_label(&r.entity, &r.entity_name, Language::Ko)
+            ),
             false => format!("{}: P(any gap) of {}", r.scenario, r.entity),
         };
         ws.write_string(0, 0, title)?;
-        ws.write_string_with_format(1, 0, format!("{} \\ {}", r.y.key, r.x.key), &bold)?;
+        let axes = format!(
+            "{} \\ {}",
+            crate::terminal::stress::axis_name(&r.y.key, w),
+            crate::terminal::stress::axis_name(&r.x.key, w)
+        );
+        ws.write_string_with_format(1, 0, axes, &bold)?;
         ws.set_column_width(0, 24)?;
         for (i, l) in r.x.labels.iter().enumerate() {
             ws.write_string_with_format(1, 1 + i as u16, l, &bold)?;
