@@ -87,19 +87,31 @@ pub(super) fn decision_rules(s: &Service, w: Words, model: &Model) -> String {
     let m = s.materiality;
     if m.share > 0.0 || m.amount > 0.0 {
         let (share, amount) = (percent(m.share, 1), thousands(m.amount, 0));
-        let _ = writeln!(
-            out,
-            "      {}",
-            match ko {
-                false => format!(
-                    "a shortfall is a gap only above {share} of the year's cost and {amount}; smaller ones are absorbed"
-                ),
-                true => format!(
-                    "부족액이 그해 비용의 {share}와 금액 {amount}{} 모두 넘을 때만 부족으로 보고, 그보다 작으면 흡수",
-                    fundgap::format::particle(&amount, "을", "를")
-                ),
+        // Only the thresholds that are set: "and 0" says nothing.
+        let text = match (ko, m.share > 0.0, m.amount > 0.0) {
+            (false, true, true) => format!(
+                "a shortfall is a gap only above {share} of the year's cost and {amount}; smaller ones are absorbed"
+            ),
+            (false, true, false) => format!(
+                "a shortfall is a gap only above {share} of the year's cost; smaller ones are absorbed"
+            ),
+            (false, false, _) => {
+                format!("a shortfall is a gap only above {amount}; smaller ones are absorbed")
             }
-        );
+            (true, true, true) => format!(
+                "부족액이 그해 비용의 {share}와 금액 {amount}{} 모두 넘을 때만 부족으로 보고, 그보다 작으면 흡수",
+                fundgap::format::particle(&amount, "을", "를")
+            ),
+            (true, true, false) => format!(
+                // A share ends in % (퍼센트): 를.
+                "부족액이 그해 비용의 {share}를 넘을 때만 부족으로 보고, 그보다 작으면 흡수"
+            ),
+            (true, false, _) => format!(
+                "부족액이 금액 {amount}{} 넘을 때만 부족으로 보고, 그보다 작으면 흡수",
+                fundgap::format::particle(&amount, "을", "를")
+            ),
+        };
+        let _ = writeln!(out, "      {text}");
     }
     out
 }
