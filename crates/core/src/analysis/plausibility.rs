@@ -13,9 +13,12 @@ use crate::model::{CostKind, GrantSize, Model, RenewalSize, Service, StreamKind}
 use crate::names::slug;
 
 /// A stream amount this many times the service's planned yearly cost, or
-/// this many times smaller, is probably in the wrong unit (1,000 is the
-/// step between adjacent units: 원, 천원, 백만원).
-const UNIT_FACTOR: f64 = 200.0;
+/// this many times smaller, is probably in the wrong unit. The slip
+/// Korean budgets invite most is 억 원 typed in a 백만 원 column (or the
+/// reverse), a factor of 100; between 원, 천원 and 백만원 the step is
+/// 1,000. A stream that is meant to pay a fiftieth of the cost (an
+/// oversight budget beside fees) is warned of too, as a question.
+const UNIT_FACTOR: f64 = 50.0;
 
 /// Money stated for a service this many times its planned yearly cost
 /// (each amount within the unit check) is more than a city appropriates:
@@ -299,6 +302,17 @@ mod tests {
         let w = warnings(&fare);
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].path, "service.s.funding.fares");
+        // 1.2 (억 meant) typed in a 백만 원 column: a hundredth of the
+        // 120 meant.
+        let eok = model(
+            "opex_ratio = 0.12\n\
+             [[service.funding]]\nkind = \"budget\"\nname = \"city\"\namount = 1.2\n",
+        );
+        let w = warnings(&eok);
+        assert!(
+            matches!(w[..], [Warning { kind: Concern::Scale { times, .. }, .. }] if times < 0.02),
+            "{w:?}"
+        );
     }
 
     /// Money together above three times the planned cost (120 a year)
