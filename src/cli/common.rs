@@ -44,13 +44,15 @@ pub(super) fn load_text(path: Option<&Path>) -> Result<(String, String, String)>
 pub(super) fn resolve_variant(
     changes: &mut Changes,
     scenario: Option<&std::path::Path>,
-    quiet: bool,
+    (quiet, lang): (bool, Option<super::Lang>),
 ) -> Result<()> {
     let (text, label, _) = load_text(scenario)?;
     let Some(name) = changes.variant.take() else {
         let n = fundgap::scenario::variant_names(&text).len();
         if n > 0 && !quiet {
-            let lang = fundgap::scenario::told_in(&text);
+            let lang = lang
+                .map(super::Lang::language)
+                .unwrap_or_else(|| fundgap::scenario::told_in(&text));
             say!(
                 lang,
                 "fundgap: {label} has {n} [[variant]]s, left aside: this is the scenario as written (--variant NAME runs one; `fundgap compare` weighs them all)",

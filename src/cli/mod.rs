@@ -102,7 +102,7 @@ pub(crate) fn execute(cli: Cli) -> Result<()> {
             common::resolve_variant(
                 &mut $args.changes,
                 $args.scenario.as_deref(),
-                $args.common.run.quiet,
+                ($args.common.run.quiet, $args.lang),
             )?;
             $command(&$args)
         }};
