@@ -325,6 +325,9 @@ fn problems_are_told_in_the_scenarios_language_or_the_commands() {
         err.contains("--set scenario.discount_rate=4.5: `scenario.discount_rate`"),
         "{err}"
     );
+    // A path that names nothing, in Korean too.
+    let err = told(&["check", "good.toml", "--set", "service.nope.opex_ratio=0.1"]);
+    assert!(err.contains("id가 \"nope\"인 서비스가 없습니다"), "{err}");
 }
 
 #[test]

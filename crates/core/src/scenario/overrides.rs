@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-use crate::error::{Diagnostic, ScenarioError};
+use crate::error::{Diagnostic, Said, ScenarioError};
 use crate::names::{did_you_mean, slug, suggest};
 
 /// Spans at or above this offset mark values that came from an override;
@@ -120,8 +120,21 @@ pub fn parse_value(text: &str, span: usize) -> Spanned<DeValue<'_>> {
 }
 
 /// Where an override failed, before validation.
-fn problem(label: &str, path: &str, message: String) -> Diagnostic {
+fn problem(label: &str, path: &str, message: impl Into<Said>) -> Diagnostic {
     Diagnostic::new(label, (0, 0), path, message.into())
+}
+
+/// A list's name in Korean, for messages (`funding` → 재원).
+fn korean_field(field: &str) -> &str {
+    match field {
+        "service" => "서비스",
+        "funding" => "재원",
+        "cost" => "비용",
+        "risk" => "위험",
+        "benefit" => "편익",
+        "variant" => "대안",
+        other => other,
+    }
 }
 
 fn as_table_mut<'a, 'i>(v: &'a mut Spanned<DeValue<'i>>) -> Option<&'a mut DeTable<'i>> {
@@ -169,15 +182,27 @@ fn find_entry<'a, 'i>(
         let slugs: Vec<String> = names.iter().map(|n| slug(n)).collect();
         let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
         let hint = did_you_mean(&slug(want), &refs);
-        let list = if names.is_empty() {
-            "there are none".to_string()
+        let close = crate::names::suggest(&slug(want), &refs)
+            .map(|s| format!(" — \"{s}\"의 오타인가요?"))
+            .unwrap_or_default();
+        let (list, ko_list) = if names.is_empty() {
+            ("there are none".to_string(), "하나도 없음".to_string())
         } else {
-            format!("known: {}", slugs.join(", "))
+            let all = slugs.join(", ");
+            (format!("known: {all}"), format!("있는 것: {all}"))
         };
+        let field_ko = korean_field(field);
         return Err(problem(
             label,
             path,
-            format!("no {field} with {key} \"{want}\"{hint} ({list})"),
+            Said::both(
+                format!("no {field} with {key} \"{want}\"{hint} ({list})"),
+                format!(
+                    "{} \"{want}\"인 {field_ko}{} 없습니다{close} ({ko_list})",
+                    if key == "name" { "이름이" } else { "id가" },
+                    crate::format::particle(field_ko, "이", "가")
+                ),
+            ),
         ));
     };
     match table.get_mut(field).map(|v| v.get_mut()) {
@@ -210,7 +235,7 @@ fn set_nested<'i>(
 ) -> Result<(), Diagnostic> {
     let (last, parents) = keys
         .split_last()
-        .ok_or_else(|| problem(label, path, "an empty key path".into()))?;
+        .ok_or_else(|| problem(label, path, Said::both("an empty key path", "빈 키 경로")))?;
     let mut t = table;
     for (i, k) in parents.iter().enumerate() {
         if t.get(*k).is_none() {
@@ -234,13 +259,21 @@ fn set_nested<'i>(
             Some(inner) => inner,
             None => {
                 let whole = parents[..=i].join(".");
+                let next = keys[i + 1];
                 let msg = if is_number {
-                    format!(
-                        "`{whole}` is a fixed number, so it has no `{}`; replace it whole, e.g. --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}",
-                        keys[i + 1]
+                    Said::both(
+                        format!(
+                            "`{whole}` is a fixed number, so it has no `{next}`; replace it whole, e.g. --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}"
+                        ),
+                        format!(
+                            "`{whole}`는 정해진 수라서 `{next}`가 없습니다; 통째로 바꾸세요. 예: --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}"
+                        ),
                     )
                 } else {
-                    format!("`{whole}` is not a table, so it has no `{}`", keys[i + 1])
+                    Said::both(
+                        format!("`{whole}` is not a table, so it has no `{next}`"),
+                        format!("`{whole}`는 표가 아니라서 `{next}`가 없습니다"),
+                    )
                 };
                 return Err(problem(label, path, msg));
             }
@@ -318,16 +351,28 @@ fn services_with(root: &DeTable<'_>, list: &str) -> Vec<String> {
 
 /// The error of a `*` that matched nothing (the diagnostic names the
 /// path as written): why, and what exists.
-fn matches_nothing(label: &str, path: &str, what: &str, existing: &[String]) -> Diagnostic {
-    let list = if existing.is_empty() {
-        String::new()
+fn matches_nothing(
+    label: &str,
+    path: &str,
+    what: impl Into<Said>,
+    existing: &[String],
+) -> Diagnostic {
+    let (list, ko_list) = if existing.is_empty() {
+        (String::new(), String::new())
     } else {
-        format!(" (there are: {})", existing.join(", "))
+        let all = existing.join(", ");
+        (format!(" (there are: {all})"), format!(" (있는 것: {all})"))
     };
+    let what = what.into();
     problem(
         label,
         path,
-        format!("the `*` matches nothing: {what}{list}"),
+        Said {
+            en: format!("the `*` matches nothing: {}{list}", what.en),
+            ko: what
+                .ko
+                .map(|w| format!("`*`에 맞는 것이 없습니다: {w}{ko_list}")),
+        },
     )
 }
 
@@ -375,11 +420,18 @@ pub fn apply<'i>(
                             .into_iter()
                             .map(|i| format!("service.{i}.{list}.*"))
                             .collect();
+                        let field_ko = korean_field(list);
                         let what = match *id {
-                            WILDCARD => format!("no service has a {list} line"),
-                            id => format!("service \"{id}\" has no {list} line"),
+                            WILDCARD => Said::both(
+                                format!("no service has a {list} line"),
+                                format!("{field_ko} 항목이 있는 서비스가 없습니다"),
+                            ),
+                            id => Said::both(
+                                format!("service \"{id}\" has no {list} line"),
+                                format!("서비스 \"{id}\"에는 {field_ko} 항목이 없습니다"),
+                            ),
                         };
-                        return Err(matches_nothing(label, path, &what, &with));
+                        return Err(matches_nothing(label, path, what, &with));
                     }
                     for (at, line) in lines {
                         let concrete = format!("{at}.{}", keys.join("."));
@@ -390,8 +442,13 @@ pub fn apply<'i>(
                 [list @ ("funding" | "cost" | "risk" | "benefit"), ..] => Err(problem(
                     label,
                     path,
-                    format!(
-                        "expected service.{id}.{list}.<name>.<key>, e.g. service.{id}.{list}.city-budget.amount"
+                    Said::both(
+                        format!(
+                            "expected service.{id}.{list}.<name>.<key>, e.g. service.{id}.{list}.city-budget.amount"
+                        ),
+                        format!(
+                            "service.{id}.{list}.<이름>.<키> 꼴이어야 합니다. 예: service.{id}.{list}.city-budget.amount"
+                        ),
                     ),
                 )),
                 keys => {
@@ -405,18 +462,31 @@ pub fn apply<'i>(
         }
         [first, ..] => {
             let known = ["scenario", "economy", "service"];
-            let hint = suggest(first, &known)
+            let close = suggest(first, &known);
+            let hint = close
                 .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            let ko_hint = close
+                .map(|s| format!("; `{s}`의 오타인가요?"))
                 .unwrap_or_default();
             Err(problem(
                 label,
                 path,
-                format!(
-                    "a path starts with scenario., economy. or service.<id>.{hint} (e.g. service.smart-parking.funding.city-budget.amount)"
+                Said::both(
+                    format!(
+                        "a path starts with scenario., economy. or service.<id>.{hint} (e.g. service.smart-parking.funding.city-budget.amount)"
+                    ),
+                    format!(
+                        "경로는 scenario., economy. 또는 service.<id>.로 시작합니다{ko_hint} (예: service.smart-parking.funding.city-budget.amount)"
+                    ),
                 ),
             ))
         }
-        [] => Err(problem(label, path, "an empty key path".into())),
+        [] => Err(problem(
+            label,
+            path,
+            Said::both("an empty key path", "빈 키 경로"),
+        )),
     }
 }
 
