@@ -25,6 +25,7 @@ from ._results import (
     frame,
 )
 from ._scenario import Scenario
+from ._fonts import korean_font, use_korean_font
 from ._api import backtest, compare, discover, evaluate, run, sensitivity, stress
 
 __all__ = [
@@ -46,7 +47,9 @@ __all__ = [
     "discover",
     "evaluate",
     "frame",
+    "korean_font",
     "run",
     "sensitivity",
     "stress",
+    "use_korean_font",
 ]

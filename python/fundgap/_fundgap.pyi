@@ -19,6 +19,13 @@ def columns(names: List[str], lang: str = "en") -> List[Tuple[str, str]]:
     """Each CSV column's heading in ``lang`` and what its values are:
     "money", "per_resident", "share", "year", "number" or "text"."""
 
+def variants(text: str, label: str, variant: Optional[str] = None) -> Tuple[List[str], List[str]]:
+    """The ``[[variant]]`` names, in order, and the overrides
+    (``PATH=VALUE``) that make the scenario the one named ``variant``."""
+
+def hangul_font() -> bytes:
+    """The font fundgap's charts draw Hangul with (Nanum Square Regular)."""
+
 class Outcome:
     """A command's result, kept whole; every format written on demand."""
 
@@ -32,6 +39,7 @@ class Outcome:
     def workbook(self) -> Optional[bytes]: ...
     def html(self, charts: bool = True) -> Optional[str]: ...
     def charts(self) -> List[Tuple[str, bytes]]: ...
+    def write_charts(self, dir: str) -> List[str]: ...
     def printed(self) -> str: ...
     def save(
         self, out: str, workbook: bool = True, html: bool = True, charts: bool = True, force: bool = False

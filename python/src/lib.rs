@@ -247,6 +247,13 @@ fn variants(
     Ok((names, sets))
 }
 
+/// The font fundgap's charts draw Hangul with (Nanum Square Regular), as
+/// bytes.
+#[pyfunction]
+fn hangul_font(py: Python<'_>) -> Py<pyo3::types::PyBytes> {
+    pyo3::types::PyBytes::new(py, fundgap_report::charts::hangul_font()).unbind()
+}
+
 /// What each CSV column means to a reader (`fundgap_report::columns`):
 /// its heading in `lang` ("en" or "ko") and what its values are: "money"
 /// (the scenario's unit), "per_resident" (won per resident), "share" (0
@@ -282,6 +289,7 @@ fn _fundgap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(columns, m)?)?;
     m.add_function(wrap_pyfunction!(variants, m)?)?;
+    m.add_function(wrap_pyfunction!(hangul_font, m)?)?;
     m.add_class::<outcome::Outcome>()?;
     commands::register(m)?;
     analyses::register(m)?;
