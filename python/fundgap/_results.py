@@ -29,13 +29,21 @@ _TEXT = {
 
 
 def _is_year(column: str) -> bool:
-    return column == "year" or column.endswith("_year") or column.startswith("first_year_p_gap_over_50")
+    return (column in ("year", "by") or column.endswith("_year")
+            or column.startswith("first_year_p_gap_over_50"))
+
+
+# Whole numbers that count or rank (nullable ``Int64``), and yes-or-no
+# columns the back-test writes as 1 and 0 (``bool``).
+_COUNTS = {"rank_gap_npv", "rank_best", "rank_worst", "cases", "trials"}
+_FLAGS = {"stopped", "scored"}
 
 
 def frame(data: bytes) -> pd.DataFrame:
-    """A CSV table as a frame with typed columns: text as ``string``, years
-    as nullable ``Int64``, true/false as ``bool`` (``boolean`` where some
-    cells are empty), every other column
+    """A CSV table as a frame with typed columns: text as ``string``, years,
+    ranks and counts as nullable ``Int64``, true/false (and the back-test's
+    1/0 flags) as ``bool`` (``boolean`` where some cells are empty), every
+    other column
     ``float64`` parsed exactly (each value the double the CSV's shortest
     round-trip text names; an empty cell is NaN)."""
     if not data.strip():
@@ -46,6 +54,9 @@ def frame(data: bytes) -> pd.DataFrame:
         values = raw[column]
         if column in _TEXT:
             out[column] = values.astype("string")
+            continue
+        if column in _FLAGS and len(values) and set(values) <= {"0", "1"}:
+            out[column] = (values == "1").astype("bool")
             continue
         if len(values) and set(values) <= {"true", "false"}:
             out[column] = (values == "true").astype("bool")
@@ -60,7 +71,8 @@ def frame(data: bytes) -> pd.DataFrame:
         except ValueError:
             out[column] = values.astype("string")
             continue
-        if _is_year(column) and all(x != x or (math.isfinite(x) and x == int(x)) for x in numbers):
+        whole = all(x != x or (math.isfinite(x) and x == int(x)) for x in numbers)
+        if (_is_year(column) or column in _COUNTS) and whole:
             out[column] = pd.array([None if x != x else int(x) for x in numbers], dtype="Int64")
         else:
             out[column] = pd.array(numbers, dtype="float64")

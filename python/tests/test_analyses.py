@@ -43,6 +43,8 @@ def test_compare_variants_equal_the_command_lines(cli, tmp_path):
     flags = ours.frames["compare"]["distinguishable"]
     assert str(flags.dtype) == "boolean"
     assert flags.isna().sum() == 1 and flags.dropna().isin([True, False]).all()
+    ranks = ours.frames["compare"][["rank_gap_npv", "rank_best", "rank_worst"]]
+    assert all(str(t) == "Int64" for t in ranks.dtypes)
 
 
 def test_compare_of_two_files_with_an_override(cli, tmp_path, root):
@@ -177,6 +179,10 @@ def test_backtest_equals_the_command_lines(cli, tmp_path, root):
     assert ours.summary["score"]["scored"] > 0
     assert len(ours.cases) == len(files) or len(ours.cases) > 0
     assert ours.markdown.strip()
+    # Years and counts are whole numbers, the outcome flags yes or no.
+    cases = ours.frames["backtest"]
+    assert str(cases["by"].dtype) == "Int64" and str(cases["stopped"].dtype) == "bool"
+    assert str(ours.frames["calibration"]["cases"].dtype) == "Int64"
 
 
 def test_backtest_refuses_a_scenario_without_outcomes():
