@@ -23,6 +23,9 @@ fn main() -> ExitCode {
     }
     let cli = cli::Cli::parse();
     let lang = cli.command.lang().map(cli::Lang::language);
+    if let Some(lang) = lang {
+        fundgap_report::lang::speak(lang);
+    }
     match cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -34,7 +37,10 @@ fn main() -> ExitCode {
                 }
                 (e, _) => e,
             };
-            let korean = matches!(&e, fundgap::Error::Scenario(s) if s.korean);
+            let korean = match &e {
+                fundgap::Error::Scenario(s) => s.korean,
+                _ => fundgap_report::lang::spoken() == Language::Ko,
+            };
             let text = e.to_string();
             // Messages quote the scenario's names: no control characters
             // reach the terminal.

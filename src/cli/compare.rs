@@ -30,9 +30,9 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     inputs[0].model.set_run(args.trials, args.changes.seed);
     let trials = inputs[0].model.trials();
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
+    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     Staging::check(&out_dir)?;
     check(&inputs, args.service.as_deref(), args.baseline.as_deref())?;
-    let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     if !args.common.run.quiet {
         say!(
             lang,

@@ -20,9 +20,9 @@ pub(super) fn discover(args: &DiscoverArgs) -> Result<()> {
     } = load(args.scenario.as_deref(), &args.changes.set)?;
     model.set_run(Some(args.trials), args.changes.seed);
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-discovery"));
+    let lang = Lang::or_scenario(args.lang, &model);
     Staging::check(&out_dir)?;
     let quiet = args.common.run.quiet;
-    let lang = Lang::or_scenario(args.lang, &model);
     if !quiet {
         say!(
             lang,

@@ -20,8 +20,8 @@ pub(super) fn evaluate(args: &EvaluateArgs) -> Result<()> {
         args.changes.seed,
     )?;
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-evaluation"));
-    Staging::check(&out_dir)?;
     let lang = Lang::or_scenario(args.lang, &model);
+    Staging::check(&out_dir)?;
     if !args.common.run.quiet {
         say!(
             lang,
@@ -88,13 +88,13 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> Result<()> {
         Method::Tornado => "sensitivity",
     };
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-{folder}"));
+    let lang = Lang::or_scenario(args.lang, &model);
     Staging::check(&out_dir)?;
     let opts = fundgap::analysis::sensitivity::Options {
         sample: args.sample,
         oat_trials: args.oat_trials,
     };
     let n_inputs = model.uncertain_inputs().len() as u64;
-    let lang = Lang::or_scenario(args.lang, &model);
     if !args.common.run.quiet {
         say!(
             lang,

@@ -51,12 +51,16 @@ pub(crate) enum Lang {
 
 impl Lang {
     /// The language to write in: this one if given, else the scenario's.
+    /// It is the language the command's refusals are told in from then
+    /// on too ([`fundgap_report::lang::speak`]).
     pub(crate) fn or_scenario(lang: Option<Lang>, model: &fundgap::model::Model) -> Language {
-        match lang {
+        let lang = match lang {
             Some(Lang::En) => Language::En,
             Some(Lang::Ko) => Language::Ko,
             None => model.language(),
-        }
+        };
+        fundgap_report::lang::speak(lang);
+        lang
     }
 
     /// The language this flag names.

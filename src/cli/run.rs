@@ -29,9 +29,10 @@ pub(super) fn run(args: &RunArgs) -> Result<()> {
     )?;
     model.set_confidence(&args.confidence);
     let out_dir = out_dir(args.out.as_deref(), &stem);
+    // The language first: a refusal of the folder is told in it.
+    let lang = Lang::or_scenario(args.lang, &model);
     Staging::check(&out_dir)?;
     let status = !args.common.run.quiet;
-    let lang = Lang::or_scenario(args.lang, &model);
     // With --precision, the first block: --trials, else 10,000 (the
     // scenario's count is a guess the precision replaces).
     let first = args.trials.unwrap_or(FIRST_BLOCK).min(args.max_trials);

@@ -457,3 +457,52 @@ fn the_wrote_line_names_every_file() {
         "{line}"
     );
 }
+
+/// A refusal is told in the command's language: a Korean scenario's, or
+/// `--lang`'s; the folder is untouched either way.
+#[test]
+fn a_refusal_is_told_in_the_commands_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("cut.py"), "mine").unwrap();
+    let korean = scenario("sejong-5-1.toml");
+    for args in [
+        vec![
+            "run",
+            korean.as_str(),
+            "--trials",
+            "50",
+            "--out",
+            "mine",
+            "-q",
+        ],
+        vec![
+            "run", "--trials", "50", "--out", "mine", "-q", "--lang", "ko",
+        ],
+    ] {
+        let o = fundgap(&args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(
+            err.starts_with("오류: mine에 fundgap이 쓰지 않은 cut.py이(가) 있습니다"),
+            "{err}"
+        );
+    }
+    let o = fundgap(
+        &[
+            "run", &korean, "--trials", "50", "--out", "mine", "-q", "--lang", "en",
+        ],
+        dir.path(),
+    );
+    assert!(
+        text(&o.stderr).starts_with("error: mine holds cut.py"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.join("cut.py")).unwrap(),
+        "mine"
+    );
+    assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
+}

@@ -293,6 +293,24 @@ pub fn columns(s: &str) -> usize {
     s.width()
 }
 
+/// Whether this process's command speaks Korean: the language its
+/// refusals (an output folder it will not replace, a file open in Excel)
+/// are written in, set by the shell once the command's language is known.
+static KOREAN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes `lang` the language this process's refusals are told in.
+pub fn speak(lang: Language) {
+    KOREAN.store(lang == Language::Ko, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The language set by [`speak`] (English until then).
+pub fn spoken() -> Language {
+    match KOREAN.load(std::sync::atomic::Ordering::Relaxed) {
+        true => Language::Ko,
+        false => Language::En,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

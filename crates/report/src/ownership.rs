@@ -98,11 +98,22 @@ fn refuse_another_commands(dir: &Path, written_by: &str, say: bool) -> Result<()
         }
         return Ok(());
     }
-    Err(Error::Usage(format!(
-        "{} holds the output of `fundgap {written_by}`; this `fundgap {this}` would replace it. \
-         Give --out another folder to keep both, or add --force to replace it",
-        dir.display()
-    )))
+    let dir = dir.display();
+    Err(Error::Usage(match korean() {
+        false => format!(
+            "{dir} holds the output of `fundgap {written_by}`; this `fundgap {this}` would replace it. \
+             Give --out another folder to keep both, or add --force to replace it"
+        ),
+        true => format!(
+            "{dir}에는 `fundgap {written_by}`의 결과가 있어 이번 `fundgap {this}`가 그것을 바꾸게 됩니다. \
+             둘 다 두려면 --out에 다른 폴더를 주고, 바꾸려면 --force를 붙이세요"
+        ),
+    }))
+}
+
+/// Whether refusals are told in Korean (the command's language).
+fn korean() -> bool {
+    crate::lang::spoken() == fundgap::model::Language::Ko
 }
 
 /// Whether `--force` was given: fundgap may remove what it did not write
@@ -246,10 +257,11 @@ fn refuse_never_replaced(dir: &Path) -> Result<()> {
 /// (then saying what goes, when `say`).
 pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a directory; choose another --out",
-            dir.display()
-        )));
+        let dir = dir.display();
+        return Err(Error::Usage(match korean() {
+            false => format!("{dir} exists and is not a directory; choose another --out"),
+            true => format!("{dir}은(는) 폴더가 아닌 파일입니다; --out에 다른 폴더를 주세요"),
+        }));
     }
     if !keep {
         refuse_never_replaced(dir)?;
@@ -281,11 +293,17 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
         if let Some(open) = name.strip_prefix("~$")
             && !keep
         {
-            return Err(Error::Usage(format!(
-                "{} is open in Excel or another program (its lock file {name} is there): \
-                 close it, then run the command again",
-                dir.join(open).display()
-            )));
+            let file = dir.join(open);
+            let file = file.display();
+            return Err(Error::Usage(match korean() {
+                false => format!(
+                    "{file} is open in Excel or another program (its lock file {name} is there): \
+                     close it, then run the command again"
+                ),
+                true => format!(
+                    "{file}이(가) Excel 등에서 열려 있습니다 (잠금 파일 {name}이 있음): 닫은 뒤 명령을 다시 실행하세요"
+                ),
+            }));
         }
         if (listed.contains(&name) || SYSTEM_FILES.contains(&name.as_str())) && plain_file {
             ours.insert(name);
@@ -328,12 +346,19 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
     } else {
         "no .fundgap-output marker, so nothing in it is known to be fundgap's"
     };
-    Err(Error::Usage(format!(
-        "{} holds {shown} ({why}); fundgap replaces an output directory whole and never \
-         removes what it did not write: move those out, choose another --out, or add --force \
-         to remove them",
-        dir.display()
-    )))
+    let dir = dir.display();
+    Err(Error::Usage(match korean() {
+        false => format!(
+            "{dir} holds {shown} ({why}); fundgap replaces an output directory whole and never \
+             removes what it did not write: move those out, choose another --out, or add --force \
+             to remove them"
+        ),
+        true => format!(
+            "{dir}에 fundgap이 쓰지 않은 {shown}이(가) 있습니다; fundgap은 출력 폴더를 통째로 바꾸며 \
+             자신이 쓰지 않은 것은 지우지 않습니다: 그 파일을 옮기거나, --out에 다른 폴더를 주거나, \
+             지워도 되면 --force를 붙이세요"
+        ),
+    }))
 }
 
 /// Up to eight names, then how many more.
