@@ -13,15 +13,25 @@ from . import _fundgap
 _NAME = "NanumSquareR.ttf"
 
 
+def _cache() -> Path:
+    """The user's own cache folder (not a shared temporary one, where
+    another user could leave a file of that name)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    return Path.home() / ".cache"
+
+
 def korean_font() -> Path:
     """The font fundgap's charts use for Hangul (Nanum Square Regular,
     SIL Open Font License 1.1) as a file: written once per fundgap
-    version into the system's temporary folder, in a folder of fundgap's
-    own, and never over anything else."""
-    folder = Path(tempfile.gettempdir()) / f"fundgap-{_fundgap.__version__}-fonts"
+    version into a folder of fundgap's own in the user's cache folder,
+    and written again whenever what is there is not that font."""
+    folder = _cache() / "fundgap" / f"{_fundgap.__version__}-fonts"
     path = folder / _NAME
     data = _fundgap.hangul_font()
-    if path.is_file() and path.stat().st_size == len(data):
+    if path.is_file() and path.read_bytes() == data:
         return path
     folder.mkdir(parents=True, exist_ok=True)
     # Written aside and renamed: a reader never sees half a font, and two

@@ -7,13 +7,25 @@ import pytest
 import fundgap
 
 
-def test_the_korean_font_is_a_font_file_written_once():
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    """The user's cache folder, here a scratch one."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_the_korean_font_is_a_font_file_written_once(cache):
     path = fundgap.korean_font()
+    assert path.is_relative_to(cache)
     data = path.read_bytes()
     assert data[:4] == b"\x00\x01\x00\x00" and len(data) > 500_000
     before = path.stat().st_mtime_ns
     assert fundgap.korean_font() == path and path.stat().st_mtime_ns == before
-    assert path.parent.name == f"fundgap-{fundgap.__version__}-fonts"
+    assert path.parent.name == f"{fundgap.__version__}-fonts" and path.parent.parent.name == "fundgap"
+    # Anything else in its place is replaced by the font.
+    path.write_bytes(b"x" * len(data))
+    assert fundgap.korean_font().read_bytes() == data
 
 
 def test_matplotlib_draws_the_frames_korean_labels():

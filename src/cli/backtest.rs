@@ -18,17 +18,19 @@ pub(super) fn backtest(args: &BacktestArgs) -> Result<()> {
     for p in &args.scenarios {
         fundgap_report::ownership::protect(p);
     }
-    Staging::check(&out_dir)?;
-
     let mut lang = None;
     let mut models = Vec::new();
     for path in &args.scenarios {
         let Loaded { model, label, .. } = load_run(Some(path), &[], args.trials, args.seed)?;
         // The first scenario's language, unless --lang says.
-        lang.get_or_insert(Lang::or_scenario(args.lang, &model));
+        if lang.is_none() {
+            lang = Some(Lang::or_scenario(args.lang, &model));
+        }
         models.push((model, label));
     }
     let lang = lang.unwrap_or_default();
+    // Checked once the language is known: a refusal is told in it.
+    Staging::check(&out_dir)?;
     let settings = backtest::Settings {
         resamples: args.resamples as usize,
         ..backtest::Settings::default()

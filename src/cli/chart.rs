@@ -54,6 +54,9 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
         title: args.title.clone(),
     };
     let started = Instant::now();
+    // A refusal (a file of the user's named as a chart) in the run's
+    // language.
+    fundgap_report::lang::speak(data.language());
     let mut staging = Staging::update(&args.run_dir)?;
     let mut files = charts::draw_all(&data, &opts, &mut staging)?;
     if let Some(lang) = args.lang {

@@ -89,8 +89,9 @@ pub(crate) struct Changes {
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
     pub set: Vec<Override>,
     /// Run the scenario as its [[variant]] of this name: the variant's
-    /// `set` applied as --set overrides before any --set given (and
-    /// recorded with them); `compare` runs every variant instead
+    /// `set` applied as --set overrides before any --set given, so a --set
+    /// of the same key wins (in `compare`, which runs every variant, the
+    /// variant's set wins over --set), and recorded with them
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
 }

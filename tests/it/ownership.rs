@@ -485,7 +485,7 @@ fn a_refusal_is_told_in_the_commands_language() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = text(&o.stderr);
         assert!(
-            err.starts_with("오류: mine에 fundgap이 쓰지 않은 cut.py이(가) 있습니다"),
+            err.starts_with("오류: mine에 cut.py이(가) 있습니다 (.fundgap-output 표시가 없어"),
             "{err}"
         );
     }

@@ -321,11 +321,12 @@ fn compare_marks_a_variant_whose_gap_is_lower_because_it_stops() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/compare.json")).unwrap())
             .unwrap();
     let (base, early) = (&v["variants"][0]["stats"], &v["variants"][1]["stats"]);
-    assert!(early["gap_npv"]["mean"].as_f64() < base["gap_npv"]["mean"].as_f64());
-    assert!(early["p_stop"]["estimate"].as_f64() > base["p_stop"]["estimate"].as_f64());
+    let read = |s: &serde_json::Value, a: &str, b: &str| s[a][b].as_f64().unwrap();
+    assert!(read(early, "gap_npv", "mean") < read(base, "gap_npv", "mean"));
+    assert!(read(early, "p_stop", "estimate") > read(base, "p_stop", "estimate"));
     let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
     let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    let at = head.iter().position(|h| *h == "stops_sooner").unwrap();
+    let at = head.iter().position(|h| *h == "lower_by_stopping").unwrap();
     let sooner: Vec<&str> = csv
         .lines()
         .skip(1)

@@ -84,6 +84,11 @@ const MONEY: &[(&str, &str, &str)] = &[
     ),
     ("operator_loss", "operator's loss", "운영사 손실"),
     ("termination", "termination payment", "해지시지급금"),
+    (
+        "operator_loss_total",
+        "operators' loss over the horizon",
+        "기간 중 운영사 손실",
+    ),
     ("national", "national grants (국비)", "국비"),
     ("provincial", "the province's grants (시·도비)", "시·도비"),
     ("local", "local budget (지방비)", "지방비"),
@@ -137,6 +142,11 @@ const SHARES: &[(&str, &str, &str)] = &[
         "계약상 시 부담 발생 확률",
     ),
     ("p_exit", "P(operator leaves)", "운영사 이탈 확률"),
+    (
+        "p_operator_exit",
+        "P(an operator leaves)",
+        "운영사 이탈 확률",
+    ),
     (
         "grant_share",
         "grant share of money received",
@@ -260,6 +270,12 @@ const OTHER: &[(&str, &str, &str, Kind)] = &[
         "stops_sooner",
         "the cut only stops it sooner",
         "삭감이 중단만 앞당김",
+        Kind::Text,
+    ),
+    (
+        "lower_by_stopping",
+        "gap lower while more trials stop",
+        "중단이 늘어 부족액이 낮아짐",
         Kind::Text,
     ),
     ("is_baseline", "baseline", "기준안", Kind::Text),
@@ -438,7 +454,7 @@ mod tests {
         // workbook in tests/it/workbook.rs).
         for table in [
             "x_key,x_value,y_key,y_value,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,p_any_gap_se,gap_npv_mean,gap_npv_se,gap_npv_p95,gap_npv_cvar95,first_year_p_gap_over_50,first_year_p_gap_over_50_lo,first_year_p_gap_over_50_hi,p_stopped,p_stopped_lo,p_stopped_hi,confidence,topup,topup_lo,topup_hi,stops_sooner",
-            "variant,description,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,gap_npv_mean,gap_npv_p95,gap_npv_cvar95,lcc_npv_mean,grant_share,bcr,diff_p_any_gap,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_gap_npv,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_lo,diff_lcc_npv_hi,distinguishable,is_baseline,rank_gap_npv,rank_best,rank_worst,confidence,topup,topup_lo,topup_hi",
+            "variant,description,entity,p_any_gap,p_any_gap_lo,p_any_gap_hi,gap_npv_mean,gap_npv_p95,gap_npv_cvar95,lcc_npv_mean,grant_share,bcr,diff_p_any_gap,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_gap_npv,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_lo,diff_lcc_npv_hi,distinguishable,is_baseline,rank_gap_npv,rank_best,rank_worst,confidence,topup,topup_lo,topup_hi,p_stop,p_stop_lo,p_stop_hi,lower_by_stopping,operator_loss_total,p_operator_exit,p_operator_exit_lo,p_operator_exit_hi,termination_mean",
             "variant,minus,entity,diff_p_any_gap,diff_p_any_gap_se,diff_p_any_gap_lo,diff_p_any_gap_hi,diff_p_any_gap_unpaired_lo,diff_p_any_gap_unpaired_hi,diff_gap_npv,diff_gap_npv_se,diff_gap_npv_lo,diff_gap_npv_hi,diff_gap_npv_unpaired_lo,diff_gap_npv_unpaired_hi,diff_lcc_npv,diff_lcc_npv_se,diff_lcc_npv_lo,diff_lcc_npv_hi,diff_lcc_npv_unpaired_lo,diff_lcc_npv_unpaired_hi,distinguishable",
         ] {
             for c in table.split(',') {

@@ -335,16 +335,24 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
             theirs: Vec::new(),
         });
     }
-    let why = if has_marker {
-        "files fundgap did not write"
-    } else if ["summary.json", "charts.json"]
+    let older = ["summary.json", "charts.json"]
         .iter()
-        .any(|f| theirs.iter().any(|t| t == f))
-    {
-        "no .fundgap-output marker, so nothing in it is known to be fundgap's; if it is the \
-         output of a fundgap from before the marker listed its files, --force replaces it safely"
-    } else {
-        "no .fundgap-output marker, so nothing in it is known to be fundgap's"
+        .any(|f| theirs.iter().any(|t| t == f));
+    let why = match (has_marker, older, korean()) {
+        (true, _, false) => "files fundgap did not write",
+        (true, _, true) => "fundgap이 쓰지 않은 파일",
+        (false, true, false) => {
+            "no .fundgap-output marker, so nothing in it is known to be fundgap's; if it is the \
+             output of a fundgap from before the marker listed its files, --force replaces it safely"
+        }
+        (false, true, true) => {
+            ".fundgap-output 표시가 없어 fundgap의 것으로 알려진 파일이 없음; 표시가 파일을 적기 \
+             전의 fundgap이 쓴 결과라면 --force로 안전하게 바꿀 수 있음"
+        }
+        (false, false, false) => {
+            "no .fundgap-output marker, so nothing in it is known to be fundgap's"
+        }
+        (false, false, true) => ".fundgap-output 표시가 없어 fundgap의 것으로 알려진 파일이 없음",
     };
     let dir = dir.display();
     Err(Error::Usage(match korean() {
@@ -354,7 +362,7 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
              to remove them"
         ),
         true => format!(
-            "{dir}에 fundgap이 쓰지 않은 {shown}이(가) 있습니다; fundgap은 출력 폴더를 통째로 바꾸며 \
+            "{dir}에 {shown}이(가) 있습니다 ({why}); fundgap은 출력 폴더를 통째로 바꾸며 \
              자신이 쓰지 않은 것은 지우지 않습니다: 그 파일을 옮기거나, --out에 다른 폴더를 주거나, \
              지워도 되면 --force를 붙이세요"
         ),
@@ -365,7 +373,11 @@ pub(super) fn claim(dir: &Path, keep: bool, say: bool) -> Result<Contents> {
 fn shown_names(names: &[String]) -> String {
     let mut shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
     if names.len() > 8 {
-        shown.push_str(&format!(" and {} more", names.len() - 8));
+        let more = names.len() - 8;
+        shown.push_str(&match korean() {
+            false => format!(" and {more} more"),
+            true => format!(" 외 {more}개"),
+        });
     }
     shown
 }

@@ -86,7 +86,8 @@ fn written_amount(text: &str, unit: &ScenarioUnit) -> Said {
                         " — did you mean {n}? (amounts are plain numbers in the scenario's unit, {name}: \"{text}\" is {n})"
                     ),
                     format!(
-                        " — {n}의 뜻이었나요? (금액은 시나리오의 단위({ko})로 숫자만 씁니다: \"{text}\"는 {n})"
+                        " — {n}의 뜻이었나요? (금액은 시나리오의 단위({ko})로 숫자만 씁니다: \"{text}\"{} {n})",
+                        crate::format::particle(text, "은", "는")
                     ),
                 )
             }

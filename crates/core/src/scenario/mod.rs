@@ -103,8 +103,9 @@ pub fn variant_models(
 }
 
 /// The overrides that make the scenario `text` its `[[variant]]` named
-/// `name`: that variant's `set`, each key and value as written, in order,
-/// as `--set` would give them (so a run of one variant records, and can
+/// `name`: that variant's `set`, each key and value as written (in the
+/// table's key order, which matters not: one table sets a key once), as
+/// `--set` would give them (so a run of one variant records, and can
 /// be made again from, plain overrides). Refuses a name no variant has,
 /// naming those there are.
 pub fn variant_overrides(
@@ -144,7 +145,9 @@ pub fn variant_overrides(
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
-            flag: "--set",
+            // A problem with one is placed at the variant, which the
+            // user typed, not at a --set they did not.
+            flag: "--variant",
         })
         .collect())
 }

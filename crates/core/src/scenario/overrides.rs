@@ -266,13 +266,19 @@ fn set_nested<'i>(
                             "`{whole}` is a fixed number, so it has no `{next}`; replace it whole, e.g. --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}"
                         ),
                         format!(
-                            "`{whole}`는 정해진 수라서 `{next}`가 없습니다; 통째로 바꾸세요. 예: --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}"
+                            "`{whole}`{} 정해진 수라서 `{next}`{} 없습니다; 통째로 바꾸세요. 예: --set <path>.{whole}={{ dist = \"normal\", mean = 0.2, sd = 0.05 }}",
+                            crate::format::particle(&whole, "은", "는"),
+                            crate::format::particle(next, "이", "가")
                         ),
                     )
                 } else {
                     Said::both(
                         format!("`{whole}` is not a table, so it has no `{next}`"),
-                        format!("`{whole}`는 표가 아니라서 `{next}`가 없습니다"),
+                        format!(
+                            "`{whole}`{} 표가 아니라서 `{next}`{} 없습니다",
+                            crate::format::particle(&whole, "은", "는"),
+                            crate::format::particle(next, "이", "가")
+                        ),
                     )
                 };
                 return Err(problem(label, path, msg));

@@ -221,7 +221,7 @@ impl Checker {
                         domain.describe()
                     ),
                     format!(
-                        "값은 {}여야 하는데 분포의 {ko} 그 밖에 있습니다 ({shown})",
+                        "값은 {}여야 하는데 분포의 {ko} 이를 벗어납니다 ({shown})",
                         domain.describe_ko()
                     ),
                 ),

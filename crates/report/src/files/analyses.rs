@@ -134,7 +134,7 @@ pub fn compare_csv(r: &CompareResult) -> Result<Vec<u8>, csv::Error> {
         "p_stop",
         "p_stop_lo",
         "p_stop_hi",
-        "stops_sooner",
+        "lower_by_stopping",
     ];
     if contracted {
         header.extend(CONTRACT_COLUMNS);

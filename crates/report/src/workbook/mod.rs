@@ -130,10 +130,6 @@ fn write_table(ws: &mut Worksheet, t: &Table, h: &Headings) -> std::result::Resu
     Ok(())
 }
 
-/// One of fundgap's CSV tables as a sheet, as [`write_table`] writes a
-/// run's: headings and column names, numbers as numbers, money in the
-/// report's unit, text as text (without the CSV's formula guard: an Excel
-/// string is never a formula).
 /// A table's text cell as a reader's sheet shows it: the tables write
 /// the portfolio's name and yes-or-no in English, a Korean sheet in
 /// Korean.
@@ -146,6 +142,10 @@ fn shown(s: &str, w: Words) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// One of fundgap's CSV tables as a sheet, as [`write_table`] writes a
+/// run's: headings and column names, numbers as numbers, money in the
+/// report's unit, text as text (without the CSV's formula guard: an Excel
+/// string is never a formula).
 fn csv_sheet(ws: &mut Worksheet, csv: &[u8], h: &Headings) -> std::result::Result<(), XlsxError> {
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(false)

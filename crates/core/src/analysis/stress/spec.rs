@@ -72,7 +72,12 @@ fn withdrawal_cells(
     // with a fraction among them are shares typed here by habit (0.5 for
     // 50%), which would run cuts of under one percent.
     if spec.cuts.iter().all(|c| *c <= 1.0) && spec.cuts.iter().any(|c| c.fract() != 0.0) {
-        let meant: Vec<String> = spec.cuts.iter().map(|c| format!("{}", c * 100.0)).collect();
+        // Rounded: 0.07 x 100 is 7.000000000000001 in binary.
+        let meant: Vec<String> = spec
+            .cuts
+            .iter()
+            .map(|c| format!("{}", (c * 100.0 * 1e6).round() / 1e6))
+            .collect();
         return Err(Error::Usage(format!(
             "--cuts are percentages: {} would cut by under one percent; did you mean {}?",
             spec.cuts
