@@ -67,6 +67,18 @@ pub(super) fn resolve_variant(
     Ok(())
 }
 
+/// A service as `--service` names it: its id, or the name the reports
+/// show (`"스마트 주차"`), as `--stream` takes a stream's name. Anything
+/// else is passed on as given, for the library to refuse with the ids.
+pub(super) fn service_id(model: &Model, given: Option<&str>) -> Option<String> {
+    let given = given?;
+    let named = model
+        .services()
+        .iter()
+        .find(|s| s.id != given && s.name == given.trim());
+    Some(named.map_or_else(|| given.to_string(), |s| s.id.clone()))
+}
+
 /// Loads the named scenario, or the default one, with overrides applied.
 pub(super) fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Loaded> {
     let (text, label, stem) = load_text(path)?;

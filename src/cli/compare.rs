@@ -32,7 +32,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let out_dir = out_dir(args.out.as_deref(), &format!("{stem}-compare"));
     let lang = Lang::or_scenario(args.lang, &inputs[0].model);
     Staging::check(&out_dir)?;
-    check(&inputs, args.service.as_deref(), args.baseline.as_deref())?;
+    let service = service_id(&inputs[0].model, args.service.as_deref());
+    check(&inputs, service.as_deref(), args.baseline.as_deref())?;
     if !args.common.run.quiet {
         say!(
             lang,
@@ -47,7 +48,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<()> {
     let (result, _) = with_threads(&args.common.run, lang, || {
         run(
             &inputs,
-            args.service.as_deref(),
+            service.as_deref(),
             args.baseline.as_deref(),
             Some(args.confidence),
             &|n| pb.inc(n),

@@ -17,10 +17,11 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let (text, label, stem) = load_text(args.scenario.as_deref())?;
     let base = scenario::parse_with(&text, &label, &args.changes.set)?;
     let lang = Lang::or_scenario(args.lang, &base);
+    let service = service_id(&base, args.service.as_deref());
     let spec = GridSpec {
         years: args.years.clone(),
         cuts: args.cuts.clone(),
-        service: args.service.clone(),
+        service: service.clone(),
         streams: args.streams.clone(),
         sweep: args.sweep.clone(),
     };
@@ -73,7 +74,7 @@ pub(super) fn stress(args: &StressArgs) -> Result<()> {
     let started = Instant::now();
     let pb = progress_bar(trials * mine.len() as u64, args.common.run.quiet);
     let (result, threads) = with_threads(&args.common.run, lang, || {
-        run_cells(mine, args.service.as_deref(), x, y, &|n| pb.inc(n), cancel)
+        run_cells(mine, service.as_deref(), x, y, &|n| pb.inc(n), cancel)
     })?;
     pb.finish_and_clear();
     let mut result = result?;

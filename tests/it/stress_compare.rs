@@ -659,3 +659,34 @@ fn stress_cuts_are_percentages() {
     let read = |d: &str| std::fs::read(dir.path().join(d).join("stress.csv")).unwrap();
     assert_eq!(read("a"), read("b"));
 }
+
+/// `--service` takes a service's name as the reports show it, as
+/// `--stream` takes a stream's: the same grid as its id gives.
+#[test]
+fn stress_service_by_its_name_is_the_service_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario("daejeon-challenge.toml");
+    let grid = |service: &str, out: &str| {
+        let o = fundgap(
+            &[
+                "stress",
+                &file,
+                "--service",
+                service,
+                "--years",
+                "2021-2022",
+                "--cuts",
+                "0,100",
+                "--trials",
+                "300",
+                "--out",
+                out,
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(dir.path().join(out).join("stress.csv")).unwrap()
+    };
+    assert_eq!(grid("공유 주차 (3만 면)", "a"), grid("shared-parking", "b"));
+}
