@@ -34,8 +34,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
         )));
     }
     let data = match args.lang {
-        Some(Lang::En) => data.in_language(fundgap::model::Language::En),
-        Some(Lang::Ko) => data.in_language(fundgap::model::Language::Ko),
+        Some(lang) => data.in_language(lang.language()),
         None => data,
     };
     // The file as read holds every name the charts will show.
@@ -60,11 +59,11 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
     let mut staging = Staging::update(&args.run_dir)?;
     let mut files = charts::draw_all(&data, &opts, &mut staging)?;
     if let Some(lang) = args.lang {
-        let lang = match lang {
-            Lang::En => fundgap::model::Language::En,
-            Lang::Ko => fundgap::model::Language::Ko,
-        };
-        files.extend(page_and_workbook(&args.run_dir, lang, &mut staging)?);
+        files.extend(page_and_workbook(
+            &args.run_dir,
+            lang.language(),
+            &mut staging,
+        )?);
     }
     staging.commit()?;
     say!(

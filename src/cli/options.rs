@@ -54,11 +54,7 @@ impl Lang {
     /// It is the language the command's refusals are told in from then
     /// on too ([`fundgap_report::lang::speak`]).
     pub(crate) fn or_scenario(lang: Option<Lang>, model: &fundgap::model::Model) -> Language {
-        let lang = match lang {
-            Some(Lang::En) => Language::En,
-            Some(Lang::Ko) => Language::Ko,
-            None => model.language(),
-        };
+        let lang = lang.map_or_else(|| model.language(), Lang::language);
         fundgap_report::lang::speak(lang);
         lang
     }

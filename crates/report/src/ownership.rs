@@ -112,7 +112,7 @@ fn refuse_another_commands(dir: &Path, written_by: &str, say: bool) -> Result<()
 }
 
 /// Whether refusals are told in Korean (the command's language).
-fn korean() -> bool {
+pub(crate) fn korean() -> bool {
     crate::lang::spoken() == fundgap::model::Language::Ko
 }
 

@@ -227,18 +227,16 @@ impl Staging {
         if self.theirs.contains(name) {
             let file = self.dir.join(name);
             let file = file.display();
-            return Err(Error::Usage(
-                match crate::lang::spoken() == fundgap::model::Language::Ko {
-                    false => format!(
-                        "{file} is not fundgap's (the folder's {MARKER} does not list it), and fundgap \
+            return Err(Error::Usage(match crate::ownership::korean() {
+                false => format!(
+                    "{file} is not fundgap's (the folder's {MARKER} does not list it), and fundgap \
                          would have to replace it: move or rename it, then run the command again"
-                    ),
-                    true => format!(
-                        "{file}은(는) fundgap이 쓴 파일이 아니라서(폴더의 {MARKER}에 없음) 바꾸지 않습니다: \
+                ),
+                true => format!(
+                    "{file}은(는) fundgap이 쓴 파일이 아니라서(폴더의 {MARKER}에 없음) 바꾸지 않습니다: \
                          옮기거나 이름을 바꾼 뒤 명령을 다시 실행하세요"
-                    ),
-                },
-            ));
+                ),
+            }));
         }
         Ok(())
     }

@@ -46,8 +46,7 @@ pub fn parse_str(text: &str, label: &str) -> Result<Model, ScenarioError> {
 /// Parses scenario text, applies command-line overrides, and compiles it.
 pub fn parse_with(text: &str, label: &str, overrides: &[Override]) -> Result<Model, ScenarioError> {
     let mut doc = parse_document(text, label)?;
-    apply_all(&mut doc, overrides, OVERRIDE_SPAN)
-        .map_err(|e| e.of_file(label).in_korean(told_in(text) == Language::Ko))?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN).map_err(|e| of_scenario(e, label, text))?;
     let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     compile_with(&doc, text, label, &labels)
 }
@@ -60,22 +59,15 @@ pub fn variant_models(
     overrides: &[Override],
 ) -> Result<Vec<(Variant, Model)>, ScenarioError> {
     let mut doc = parse_document(text, label)?;
-    apply_all(&mut doc, overrides, OVERRIDE_SPAN)
-        .map_err(|e| e.of_file(label).in_korean(told_in(text) == Language::Ko))?;
+    apply_all(&mut doc, overrides, OVERRIDE_SPAN).map_err(|e| of_scenario(e, label, text))?;
     let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     let base = compile_with(&doc, text, label, &labels)?;
     let mut out = Vec::new();
-    let entries: Vec<Spanned<DeValue<'_>>> = match doc.get_ref().get("variant").map(|v| v.get_ref())
-    {
-        Some(DeValue::Array(a)) => a.iter().cloned().collect(),
-        _ => Vec::new(),
-    };
     let mut diagnostics = Vec::new();
-    for (v, entry) in base.variants.iter().zip(entries) {
+    // Every entry is a table: the base compiled, so [[variant]] is valid.
+    for (v, t) in base.variants.iter().zip(variant_tables(&doc)) {
         let mut vdoc = doc.clone();
-        if let DeValue::Table(t) = entry.get_ref()
-            && let Some(DeValue::Table(sets)) = t.get("set").map(|s| s.get_ref())
-        {
+        if let Some(DeValue::Table(sets)) = t.get("set").map(|s| s.get_ref()) {
             for (path, value) in sets.iter() {
                 let span = value.span().start;
                 if let Err(mut d) = apply(&mut vdoc, path.get_ref(), value.clone(), span, label) {
@@ -96,9 +88,7 @@ pub fn variant_models(
     if diagnostics.is_empty() {
         Ok(out)
     } else {
-        Err(ScenarioError::new(diagnostics)
-            .of_file(label)
-            .in_korean(told_in(text) == Language::Ko))
+        Err(of_scenario(ScenarioError::new(diagnostics), label, text))
     }
 }
 
@@ -119,7 +109,7 @@ pub fn variant_overrides(
         .iter()
         .find(|t| variant_name(t).as_deref() == Some(name))
     else {
-        let names = variant_names(text);
+        let names: Vec<String> = variants.iter().filter_map(|t| variant_name(t)).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let there = match names.is_empty() {
             true => format!("{label} has no [[variant]] tables"),
@@ -246,9 +236,7 @@ pub fn parse_document<'i>(
         }
         diagnostics.push(Diagnostic::new(label, (line, column), "", message.into()));
     }
-    Err(ScenarioError::new(diagnostics)
-        .of_file(label)
-        .in_korean(told_in(text) == Language::Ko))
+    Err(of_scenario(ScenarioError::new(diagnostics), label, text))
 }
 
 /// The tables a scenario writes as arrays (`[[...]]`), one per item.
@@ -323,9 +311,13 @@ fn compile_with(
     }
     c.diags.sort_by_key(|d| (d.line == 0, d.line, d.column));
     c.diags.dedup();
-    Err(ScenarioError::new(c.diags)
-        .of_file(label)
-        .in_korean(told_in(text) == Language::Ko))
+    Err(of_scenario(ScenarioError::new(c.diags), label, text))
+}
+
+/// `e` as the problems of the scenario `label`, told in the language its
+/// `text` asks for.
+fn of_scenario(e: ScenarioError, label: &str, text: &str) -> ScenarioError {
+    e.of_file(label).in_korean(told_in(text) == Language::Ko)
 }
 
 /// The language a scenario's text asks its reports in (`[scenario]

@@ -57,9 +57,8 @@ impl Checker {
                         format!("a number {}", domain.describe()),
                         domain.describe_ko(),
                     );
+                    let hint = percent_hint(x, |y| in_domain(y) && domain.hi <= 1.0);
                     let x = x.to_string();
-                    let hint =
-                        percent_hint(as_f64(v.get_ref())?, |y| in_domain(y) && domain.hi <= 1.0);
                     self.err(&span, &path, expected_found(what, (&x, &x)).then(hint));
                     return None;
                 }

@@ -458,7 +458,8 @@ impl Checker {
             Some(x) if range.contains(x) => Some(x),
             Some(x) => {
                 let hint = percent_hint(x, |y| range.contains(y) && !range.contains(1.5));
-                let said = expected_found(range.describe(), (&x.to_string(), &x.to_string()));
+                let x = x.to_string();
+                let said = expected_found(range.describe(), (&x, &x));
                 self.err(&v.span(), &view.key_path(key), said.then(hint));
                 None
             }
