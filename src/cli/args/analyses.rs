@@ -10,7 +10,8 @@ pub(crate) struct StressArgs {
     /// Stream to withdraw or cut, by name (repeatable) [default: every grant]
     #[arg(long = "stream", value_name = "NAME")]
     pub streams: Vec<String>,
-    /// Only streams of this service, and report this service instead of the portfolio
+    /// Only streams of this service, and report this service instead of
+    /// the portfolio (its id, or its name as the reports show it)
     #[arg(long, value_name = "ID")]
     pub service: Option<String>,
     /// Withdrawal years: `all`, a list `2026,2028` or a range `2026-2030`;
@@ -75,7 +76,8 @@ pub(crate) struct CompareArgs {
     /// One scenario file with [[variant]] tables, or several scenario files
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Compare this service instead of the portfolio
+    /// Compare this service instead of the portfolio (its id, or its name
+    /// as the reports show it)
     #[arg(long, value_name = "ID")]
     pub service: Option<String>,
     /// The variant the others are differenced against, by name (a
